@@ -1,0 +1,61 @@
+import { describe, expect, test } from "bun:test";
+import { Rng } from "../rng.ts";
+import { schemaViolation } from "../schema.ts";
+import type { OpRequest, WorkerInfo, WorkloadContext } from "../types.ts";
+import gCounter, { ADD_OK, READ_OK, counterOps, finalReads } from "./g-counter.ts";
+
+const ctx = { opts: {} as WorkloadContext["opts"], rng: new Rng(42) } satisfies WorkloadContext;
+const worker = (thread: number): WorkerInfo => ({ thread, process: thread, node: `n${thread}`, phaseElapsedMs: 0 });
+
+describe("g-counter workload", () => {
+  test("about one add per two reads, deltas 0 to 4 including zero", () => {
+    const source = counterOps(ctx);
+    const ops = Array.from({ length: 3000 }, () => source.next(worker(0)) as OpRequest);
+    const adds = ops.filter((op) => op.f === "add");
+    const reads = ops.filter((op) => op.f === "read");
+    expect(adds.length + reads.length).toBe(3000);
+    expect(adds.length / 3000).toBeGreaterThan(0.29);
+    expect(adds.length / 3000).toBeLessThan(0.38);
+    expect(new Set(adds.map((op) => op.value))).toEqual(new Set([0, 1, 2, 3, 4]));
+    expect(reads.every((op) => !op.final)).toBe(true);
+  });
+
+  test("the final phase gives each worker exactly one final read", () => {
+    const source = finalReads();
+    expect(source.next(worker(0))).toEqual({ f: "read", value: null, final: true });
+    expect(source.next(worker(1))).toEqual({ f: "read", value: null, final: true });
+    expect(source.next(worker(0))).toBeUndefined();
+    expect(source.next(worker(1))).toBeUndefined();
+  });
+
+  test("errors are never classified and clients are not reused", () => {
+    expect(gCounter.classifyErrors).toBe(false);
+    expect(gCounter.reusableClient).toBe(false);
+    expect(gCounter.idempotent.size).toBe(0);
+  });
+
+  test("reply schemas are closed and read_ok needs an integer value", () => {
+    expect(schemaViolation({ type: "add_ok", in_reply_to: 1 }, ADD_OK)).toBeUndefined();
+    expect(schemaViolation({ type: "add_ok", in_reply_to: 1, delta: 3 }, ADD_OK)).toContain("delta");
+    expect(schemaViolation({ type: "read_ok", in_reply_to: 1, value: 7 }, READ_OK)).toBeUndefined();
+    expect(schemaViolation({ type: "read_ok", in_reply_to: 1, value: 7.5 }, READ_OK)).toContain("value");
+    expect(schemaViolation({ type: "read_ok", in_reply_to: 1, value: "7" }, READ_OK)).toContain("value");
+    expect(schemaViolation({ type: "read_ok", in_reply_to: 1 }, READ_OK)).toContain("value");
+  });
+
+  test("the client sends add with delta and read, and reports the read value", async () => {
+    const sent: Record<string, unknown>[] = [];
+    const connection = {
+      clientId: "c1",
+      node: "n0",
+      async call(body: Record<string, unknown>) {
+        sent.push(body);
+        return body.type === "add" ? { type: "add_ok" } : { type: "read_ok", value: 9 };
+      },
+    };
+    const client = gCounter.newClient(connection, ctx);
+    expect(await client.invoke({ f: "add", value: 3 }, worker(0))).toEqual({ type: "ok", value: 3 });
+    expect(await client.invoke({ f: "read", value: null, final: true }, worker(0))).toEqual({ type: "ok", value: 9 });
+    expect(sent).toEqual([{ type: "add", delta: 3 }, { type: "read" }]);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * The g-counter workload (maelstrom-spec.md §5.5, Maelstrom's `workload/g_counter.clj`):
+ * clients add non-negative deltas and read the counter; after heal and recovery every worker
+ * does one final read, which must account for every add that happened.
+ */
+import { checkCounter } from "../checkers/counter.ts";
+import { isInt } from "../schema.ts";
+import type { OpSource, ReplySchema, Workload, WorkloadContext } from "../types.ts";
+
+/** `add_ok` carries nothing but its type (closed schema). */
+export const ADD_OK: ReplySchema = { type: "add_ok", required: {} };
+/** `read_ok` carries the counter as a JSON integer. */
+export const READ_OK: ReplySchema = { type: "read_ok", required: { value: isInt } };
+
+/**
+ * Maelstrom mixes adds with deltas −5…4 and reads 50/50, then drops the negative adds:
+ * what remains is one add (delta 0…4, zero included) per two reads.
+ */
+const ADD_PROBABILITY = 1 / 3;
+const DELTA_MAX_INCLUSIVE = 4;
+
+/** The main phase: adds and reads at random, shared by every worker. */
+export function counterOps({ rng }: WorkloadContext): OpSource {
+  return {
+    next: () =>
+      rng.chance(ADD_PROBABILITY) ? { f: "add", value: rng.int(0, DELTA_MAX_INCLUSIVE + 1) } : { f: "read", value: null },
+  };
+}
+
+/** The final phase: exactly one final read per worker thread (Jepsen's each-thread). */
+export function finalReads(): OpSource {
+  const threadsDone = new Set<number>();
+  return {
+    next: (worker) => {
+      if (threadsDone.has(worker.thread)) return undefined;
+      threadsDone.add(worker.thread);
+      return { f: "read", value: null, final: true };
+    },
+  };
+}
+
+const gCounter: Workload = {
+  name: "g-counter",
+  reusableClient: false,
+  idempotent: new Set(),
+  // Any error on an add, even a definite one, leaves it "maybe happened" (:info).
+  classifyErrors: false,
+  newClient: (connection) => ({
+    async invoke(op) {
+      if (op.f === "add") {
+        await connection.call({ type: "add", delta: op.value }, ADD_OK);
+        return { type: "ok", value: op.value };
+      }
+      if (op.f === "read") {
+        const reply = await connection.call({ type: "read" }, READ_OK);
+        return { type: "ok", value: reply.value };
+      }
+      throw new Error(`g-counter: unknown op ${op.f}`);
+    },
+  }),
+  generator: counterOps,
+  finalGenerator: finalReads,
+  check: (history) => checkCounter(history),
+};
+
+export default gCounter;
