@@ -1,0 +1,63 @@
+#!/usr/bin/env bun
+/**
+ * Challenge 4: a grow-only counter on Maelstrom's sequentially consistent seq-kv.
+ *
+ * The whole counter is one seq-kv key. An add reads it and compare-and-swaps it from the value
+ * read to that value plus the delta; if another node got there first, the CAS fails with
+ * "precondition failed" and the add tries again. seq-kv runs every state-changing request
+ * against its latest state, so a CAS that succeeds never overwrites someone else's add.
+ *
+ * Reads are where the write-up's version goes wrong. seq-kv may answer a node's read from any
+ * state between the last one that node has seen and the latest, so a plain read can be stale.
+ * Confirming it with a CAS of the value onto itself does not help: a CAS that changes nothing
+ * is answered from that same old state (Maelstrom issue #39). What does help is the other half
+ * of sequential consistency: after a node's own state change, it sees at least that state. So
+ * a read first writes a new value to a key that only this node writes, then reads the counter.
+ */
+import { KeyDoesNotExist, Node, PreconditionFailed, RPCError, ErrorCode, SeqKV } from "maelstrom-lib";
+
+const COUNTER_KEY = "counter";
+/** An add that keeps losing CAS races gives up well before the client's 5 s timeout. */
+const ADD_DEADLINE_MS = 3_000;
+
+const node = new Node();
+const kv = new SeqKV(node);
+let freshnessWrites = 0;
+
+/** The counter as seq-kv shows it to this node (0 before the first add). */
+async function readCounter(): Promise<number> {
+  try {
+    return (await kv.read(COUNTER_KEY)) as number;
+  } catch (error) {
+    if (error instanceof KeyDoesNotExist) return 0;
+    throw error;
+  }
+}
+
+/** The counter, at least as new as every add acknowledged before this call. */
+async function readFresh(): Promise<number> {
+  // Only this node writes its key, so each new number is a real state change.
+  await kv.write(`freshness-${node.id}`, ++freshnessWrites);
+  return readCounter();
+}
+
+node.on("add", async (request) => {
+  const delta = request.body.delta as number;
+  const deadlineMs = Date.now() + ADD_DEADLINE_MS;
+  // Adding zero changes nothing; every other add retries until its CAS wins.
+  while (delta !== 0) {
+    const current = await readCounter();
+    try {
+      await kv.cas(COUNTER_KEY, current, current + delta, { create: true });
+      break;
+    } catch (error) {
+      if (!(error instanceof PreconditionFailed)) throw error;
+    }
+    if (Date.now() > deadlineMs) throw new RPCError(ErrorCode.TemporarilyUnavailable, "too many CAS conflicts");
+  }
+  return { type: "add_ok" };
+});
+
+node.on("read", async () => ({ type: "read_ok", value: await readFresh() }));
+
+await node.run();
