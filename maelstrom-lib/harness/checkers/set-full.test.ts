@@ -1,0 +1,176 @@
+import { describe, expect, test } from "bun:test";
+import type { Op, OpType } from "../types.ts";
+import { checkSetFull, quantiles } from "./set-full.ts";
+
+/** Builds a history in order: each call appends one op at the given time in milliseconds. */
+function historyBuilder() {
+  const history: Op[] = [];
+  const push = (process: number, type: OpType, f: string, value: unknown, timeMs: number, final?: boolean) => {
+    history.push({ index: history.length, time: timeMs * 1_000_000, type, process, f, value, ...(final ? { final } : {}) });
+  };
+  return {
+    history,
+    broadcast(process: number, value: number, invokeMs: number, okMs: number, type: OpType = "ok") {
+      push(process, "invoke", "broadcast", value, invokeMs);
+      push(process, type, "broadcast", value, okMs);
+    },
+    read(process: number, seen: number[], invokeMs: number, okMs: number, final = false) {
+      push(process, "invoke", "read", null, invokeMs, final);
+      push(process, "ok", "read", seen, okMs, final);
+    },
+    invoke: (process: number, f: string, value: unknown, timeMs: number) => push(process, "invoke", f, value, timeMs),
+    complete: (process: number, type: OpType, f: string, value: unknown, timeMs: number) => push(process, type, f, value, timeMs),
+  };
+}
+
+const BROADCAST = { addF: "broadcast" };
+
+describe("set-full", () => {
+  test("an element every later read sees is stable with latency 0", () => {
+    const h = historyBuilder();
+    h.broadcast(0, 0, 0, 1);
+    h.read(1, [0], 2, 3);
+    h.read(0, [0], 4, 5, true);
+    const result = checkSetFull(h.history, BROADCAST);
+    expect(result["valid?"]).toBe(true);
+    expect(result["attempt-count"]).toBe(1);
+    expect(result["stable-count"]).toBe(1);
+    expect(result["stale-count"]).toBe(0);
+    expect(result["stable-latencies"]).toEqual({ "0": 0, "0.5": 0, "0.95": 0, "0.99": 0, "1": 0 });
+    expect(result["lost-latencies"]).toBeUndefined();
+    expect(result["duplicated-count"]).toBe(0);
+  });
+
+  test("an element missed by a read after it was known is stale, latency up to that read's invocation", () => {
+    const h = historyBuilder();
+    h.broadcast(0, 7, 0, 10); // known at 10 ms
+    h.read(1, [], 250, 260); // invoked 240 ms after known, still absent
+    h.read(2, [7], 300, 310);
+    const result = checkSetFull(h.history, BROADCAST);
+    expect(result["valid?"]).toBe(true);
+    expect(result.stale).toEqual([7]);
+    expect(result["stale-count"]).toBe(1);
+    expect(result["stable-latencies"]).toEqual({ "0": 240, "0.5": 240, "0.95": 240, "0.99": 240, "1": 240 });
+    const [worst] = result["worst-stale"] as Array<Record<string, unknown>>;
+    expect(worst!.element).toBe(7);
+    expect(worst!.outcome).toBe("stable");
+    expect(worst!["stable-latency"]).toBe(240);
+    expect((worst!["last-absent"] as Op).time).toBe(250_000_000);
+  });
+
+  test("an acknowledged element the latest-invoked read misses is lost, and the run is invalid", () => {
+    const h = historyBuilder();
+    h.broadcast(0, 1, 0, 1);
+    h.broadcast(0, 2, 2, 3);
+    h.read(1, [1, 2], 10, 11);
+    h.read(2, [1], 20, 21, true); // the final read misses 2
+    const result = checkSetFull(h.history, BROADCAST);
+    expect(result["valid?"]).toBe(false);
+    expect(result.lost).toEqual([2]);
+    expect(result["lost-count"]).toBe(1);
+    expect(result["stable-count"]).toBe(1);
+    // lost since just after the last read that still saw it (invoked at 10 ms), known at 3 ms
+    expect(result["lost-latencies"]).toEqual({ "0": 7, "0.5": 7, "0.95": 7, "0.99": 7, "1": 7 });
+  });
+
+  test("only the latest-invoked read counts: a final read that misses what an earlier final read had loses it", () => {
+    const h = historyBuilder();
+    h.broadcast(0, 5, 0, 1);
+    // process 1's read is invoked first but completes last, and it does contain 5
+    h.invoke(1, "read", null, 10);
+    h.read(2, [], 11, 12, true);
+    h.complete(1, "ok", "read", [5], 13);
+    const result = checkSetFull(h.history, BROADCAST);
+    expect(result.lost).toEqual([5]);
+    expect(result["valid?"]).toBe(false);
+  });
+
+  test("an element never known (info broadcast) and never seen is never-read, not lost", () => {
+    const h = historyBuilder();
+    h.broadcast(0, 1, 0, 1);
+    h.broadcast(1, 2, 2, 5000, "info");
+    h.read(2, [1], 6000, 6001, true);
+    const result = checkSetFull(h.history, BROADCAST);
+    expect(result["valid?"]).toBe(true);
+    expect(result["never-read"]).toEqual([2]);
+    expect(result["never-read-count"]).toBe(1);
+    expect(result["lost-count"]).toBe(0);
+  });
+
+  test("a read concurrent with the add that misses it does not make it lost", () => {
+    const h = historyBuilder();
+    h.invoke(0, "broadcast", 3, 0);
+    h.invoke(1, "read", null, 1); // invoked before the broadcast completed
+    h.complete(0, "ok", "broadcast", 3, 2);
+    h.complete(1, "ok", "read", [], 3);
+    const result = checkSetFull(h.history, BROADCAST);
+    expect(result["never-read"]).toEqual([3]);
+    expect(result["valid?"]).toBe("unknown");
+  });
+
+  test("an info broadcast that a read shows is known from that read and becomes stable", () => {
+    const h = historyBuilder();
+    h.broadcast(0, 4, 0, 5000, "info");
+    h.read(1, [4], 100, 101);
+    const result = checkSetFull(h.history, BROADCAST);
+    expect(result["stable-count"]).toBe(1);
+    expect(result["valid?"]).toBe(true);
+  });
+
+  test("nothing stable gives unknown", () => {
+    const h = historyBuilder();
+    h.broadcast(0, 1, 0, 1);
+    const result = checkSetFull(h.history, BROADCAST);
+    expect(result["valid?"]).toBe("unknown");
+    expect(result["never-read"]).toEqual([1]);
+    expect(result["stable-latencies"]).toBeUndefined();
+  });
+
+  test("reads that complete before an add was invoked do not count for it; failed reads never count", () => {
+    const h = historyBuilder();
+    h.read(1, [], 0, 1);
+    h.broadcast(0, 9, 2, 3);
+    h.invoke(1, "read", null, 4);
+    h.complete(1, "fail", "read", null, 5);
+    h.read(2, [9], 6, 7);
+    const result = checkSetFull(h.history, BROADCAST);
+    expect(result.stale).toEqual([]);
+    expect(result["stable-count"]).toBe(1);
+  });
+
+  test("duplicates and foreign values in reads are ignored (Jepsen's disabled duplicate check)", () => {
+    const h = historyBuilder();
+    h.broadcast(0, 1, 0, 1);
+    h.read(1, [1, 1, 99], 2, 3);
+    const result = checkSetFull(h.history, BROADCAST);
+    expect(result["valid?"]).toBe(true);
+    expect(result["duplicated-count"]).toBe(0);
+    expect(result["attempt-count"]).toBe(1);
+  });
+
+  test("nemesis ops are skipped", () => {
+    const h = historyBuilder();
+    h.history.push({ index: 0, time: 0, type: "info", process: "nemesis", f: "start-partition", value: null });
+    h.broadcast(0, 1, 1, 2);
+    h.read(1, [1], 3, 4);
+    expect(checkSetFull(h.history, BROADCAST)["valid?"]).toBe(true);
+  });
+
+  test("worst-stale keeps the 8 largest latencies, largest first", () => {
+    const h = historyBuilder();
+    for (let value = 0; value < 10; value++) h.broadcast(0, value, value * 10, value * 10 + 1);
+    h.read(1, [], 1000, 1001);
+    h.read(1, Array.from({ length: 10 }, (_, value) => value), 1002, 1003);
+    const result = checkSetFull(h.history, BROADCAST);
+    const worst = (result["worst-stale"] as Array<{ element: number }>).map((r) => r.element);
+    expect(worst).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(result["stale-count"]).toBe(10);
+  });
+});
+
+describe("quantiles", () => {
+  test("index min(n-1, floor(n·q)) into the sorted values", () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i); // 1…100 reversed
+    expect(quantiles(values)).toEqual({ "0": 1, "0.5": 51, "0.95": 96, "0.99": 100, "1": 100 });
+  });
+});
