@@ -1,0 +1,63 @@
+/**
+ * The broadcast workload (maelstrom-spec.md §5.3, Maelstrom's `workload/broadcast.clj`):
+ * each node first gets a `topology`, then clients broadcast the values 0, 1, 2, … and read
+ * what a node has, half and half; after heal and recovery every worker does one final read.
+ * The checker is Jepsen's set-full with broadcast as the add.
+ */
+import { checkSetFull } from "../checkers/set-full.ts";
+import { TIMING } from "../config.ts";
+import { isAny, isArrayOf } from "../schema.ts";
+import type { OpSource, ReplySchema, Workload } from "../types.ts";
+import { finalReads } from "./g-counter.ts";
+import { buildTopology } from "./topology.ts";
+
+/** `topology_ok` carries nothing but its type (closed schema). */
+export const TOPOLOGY_OK: ReplySchema = { type: "topology_ok", required: {} };
+/** `broadcast_ok` carries nothing but its type (closed schema). */
+export const BROADCAST_OK: ReplySchema = { type: "broadcast_ok", required: {} };
+/** `read_ok` carries the node's messages as an array (of anything: foreign values are ignored). */
+export const READ_OK: ReplySchema = { type: "read_ok", required: { messages: isArrayOf(isAny) } };
+
+/** Maelstrom's `gen/mix` of broadcasts and reads picks each with equal chance. */
+const BROADCAST_PROBABILITY = 0.5;
+
+/**
+ * The main phase: broadcasts and reads at random; broadcast values count up from 0 in the
+ * order the ops are handed out, so they are unique and increase in invocation order.
+ */
+export function broadcastOps(chooseBroadcast: () => boolean): OpSource {
+  let nextValue = 0;
+  return {
+    next: () => (chooseBroadcast() ? { f: "broadcast", value: nextValue++ } : { f: "read", value: null }),
+  };
+}
+
+const broadcast: Workload = {
+  name: "broadcast",
+  reusableClient: false,
+  // A read that times out changed nothing (:fail); a broadcast that times out may have (:info).
+  idempotent: new Set(["read"]),
+  async setup(client, { opts }) {
+    // The whole map goes to every node, as Maelstrom does. Any failure throws: the run aborts.
+    const topology = buildTopology(opts.topology, opts.nodeIds);
+    await client.call({ type: "topology", topology }, TOPOLOGY_OK, TIMING.setupTimeoutMs);
+  },
+  newClient: (connection) => ({
+    async invoke(op) {
+      if (op.f === "broadcast") {
+        await connection.call({ type: "broadcast", message: op.value }, BROADCAST_OK);
+        return { type: "ok", value: op.value };
+      }
+      if (op.f === "read") {
+        const reply = await connection.call({ type: "read" }, READ_OK);
+        return { type: "ok", value: reply.messages };
+      }
+      throw new Error(`broadcast: unknown op ${op.f}`);
+    },
+  }),
+  generator: ({ rng }) => broadcastOps(() => rng.chance(BROADCAST_PROBABILITY)),
+  finalGenerator: finalReads,
+  check: (history) => checkSetFull(history, { addF: "broadcast" }),
+};
+
+export default broadcast;
