@@ -1,0 +1,66 @@
+/**
+ * The node's byte streams: stdin as an async iterable of chunks, stdout as a synchronous
+ * "write these complete lines" function, stderr for logs. Injected so tests can run a node
+ * on in-memory lines (STYLE.md 5).
+ */
+import { writeSync } from "node:fs";
+
+/** Where input comes from: chunks of bytes or text, split into lines by the node. */
+export type InputSource = AsyncIterable<Uint8Array | string>;
+
+/** Where protocol output goes: called with one or more complete `\n`-terminated lines. */
+export type OutputSink = (text: string) => void;
+
+/** Where log lines go (no trailing newline). */
+export type LogSink = (line: string) => void;
+
+const STDOUT_FD = 1;
+const STDERR_FD = 2;
+/** How long to wait before retrying when a non-blocking pipe is full. */
+const PIPE_FULL_RETRY_MS = 1;
+
+/** stdin as chunks, as they arrive. */
+export function stdinSource(): InputSource {
+  return Bun.stdin.stream();
+}
+
+/**
+ * Writes all of `bytes` to a file descriptor, synchronously: it returns once the kernel has
+ * everything, so output is never lost at exit and never interleaves. Retries partial writes
+ * and EAGAIN (a pipe someone made non-blocking).
+ */
+export function writeAllSync(fd: number, bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "EAGAIN") throw error;
+      Bun.sleepSync(PIPE_FULL_RETRY_MS);
+    }
+  }
+}
+
+/** A sink that encodes into one reusable buffer and writes it to `fd` in one call. */
+export function fdSink(fd: number): OutputSink {
+  const encoder = new TextEncoder();
+  let buffer = new Uint8Array(1 << 16);
+  return (text: string) => {
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+    const worstCaseBytes = text.length * 3;
+    if (worstCaseBytes > buffer.length) buffer = new Uint8Array(Math.max(worstCaseBytes, buffer.length * 2));
+    const { written } = encoder.encodeInto(text, buffer);
+    writeAllSync(fd, buffer.subarray(0, written));
+  };
+}
+
+/** The default protocol output: stdout. */
+export function stdoutSink(): OutputSink {
+  return fdSink(STDOUT_FD);
+}
+
+/** The default log output: one line to stderr. */
+export function stderrLog(): LogSink {
+  const sink = fdSink(STDERR_FD);
+  return (line: string) => sink(line + "\n");
+}

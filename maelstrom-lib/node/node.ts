@@ -1,0 +1,459 @@
+/**
+ * The Maelstrom node: reads messages from stdin, dispatches them to handlers, writes replies,
+ * sends and rpcs to peers and services, and runs periodic work. See README "The runtime".
+ */
+import { type Clock, realClock, type TimerHandle } from "./clock.ts";
+import { ErrorCode, RPCError, rpcErrorFromBody } from "./errors.ts";
+import { type InputSource, type LogSink, type OutputSink, stderrLog, stdinSource, stdoutSink } from "./io.ts";
+import type { BaseBody, GenericBody, Handler, Message, ReplyBody } from "./messages.ts";
+import { EnvelopeEncoder, type LineHandler, LineSplitter, preview, withNumberField } from "./wire.ts";
+
+/** How long an rpc waits for its reply unless told otherwise. */
+export const DEFAULT_RPC_TIMEOUT_MS = 1000;
+
+/** Where a node's I/O and time come from; every field defaults to the real process. */
+export interface NodeOptions {
+  /** Input chunks (default: stdin). */
+  input?: InputSource;
+  /** Protocol output (default: stdout, written synchronously). */
+  output?: OutputSink;
+  /** Log lines (default: stderr). */
+  log?: LogSink;
+  /** Timers (default: the real clock). */
+  clock?: Clock;
+}
+
+/** Options of one rpc. */
+export interface RpcOptions {
+  /** Reject with RPCError(0, timeout) if no reply arrived by then (default DEFAULT_RPC_TIMEOUT_MS). */
+  timeoutMs?: number;
+}
+
+interface PendingRpc {
+  dest: string;
+  resolve: (body: GenericBody) => void;
+  reject: (error: RPCError) => void;
+  timer: TimerHandle | undefined;
+}
+
+interface PeriodicTask {
+  periodMs: number;
+  fn: () => unknown;
+  timer: TimerHandle | undefined;
+  /** An async tick is still running: the next one is skipped rather than piled up. */
+  running: boolean;
+}
+
+type AnyHandler = (message: Message) => unknown;
+type Lifecycle = "waiting-for-init" | "running" | "closed";
+
+const NEVER_SETTLES = new Promise<never>(() => {});
+const noop = () => {};
+
+/** A Maelstrom node. Register handlers with `on`, then `await run()`. */
+export class Node implements LineHandler {
+  private readonly handlers = new Map<string, AnyHandler>();
+  private readonly initCallbacks: (() => unknown)[] = [];
+  private readonly pending = new Map<number, PendingRpc>();
+  private readonly periodicTasks = new Set<PeriodicTask>();
+  private readonly input: InputSource;
+  private readonly output: OutputSink;
+  private readonly logSink: LogSink;
+  private readonly clock: Clock;
+  private readonly splitter = new LineSplitter(this);
+  private readonly unrepliedTypes = new Set<string>();
+
+  private lifecycle: Lifecycle = "waiting-for-init";
+  private nodeId: string | undefined;
+  private allNodeIds: readonly string[] = [];
+  private encoder: EnvelopeEncoder | undefined;
+  private nextMsgId = 1;
+  /** Output lines not yet handed to the sink (flushed once per input chunk, or in a microtask). */
+  private outBuffer = "";
+  private flushScheduled = false;
+  private readonly flushBound = () => this.flush();
+
+  constructor(options: NodeOptions = {}) {
+    this.input = options.input ?? stdinSource();
+    this.output = options.output ?? stdoutSink();
+    this.logSink = options.log ?? stderrLog();
+    this.clock = options.clock ?? realClock;
+  }
+
+  /** This node's id (e.g. "n0"). Valid only after init: read it in a handler or in onInit. */
+  get id(): string {
+    if (this.nodeId === undefined) throw new Error("node.id read before init: use it in a handler or in node.onInit");
+    return this.nodeId;
+  }
+
+  /** Every node id in the test, this one included, in the same order on every node. Only after init. */
+  get nodeIds(): readonly string[] {
+    if (this.nodeId === undefined) throw new Error("node.nodeIds read before init: use it in a handler or in node.onInit");
+    return this.allNodeIds;
+  }
+
+  /** True once init has been answered. */
+  get initialised(): boolean {
+    return this.nodeId !== undefined;
+  }
+
+  /**
+   * Handles requests of `type`. The handler's return value (or its promise's) is the reply,
+   * sent with `in_reply_to`; returning nothing sends nothing. Throw RPCError for an error
+   * reply; anything else thrown becomes error 13 (crash) and is logged. One handler per type.
+   */
+  on<T extends string>(type: T, handler: Handler<T>): this {
+    if (type === "init") throw new Error('"init" is answered by the runtime: use node.onInit(fn) to run code after it');
+    if (this.handlers.has(type)) throw new Error(`duplicate handler: ${type}`);
+    this.handlers.set(type, handler as unknown as AnyHandler);
+    return this;
+  }
+
+  /** Runs `fn` once, right after init_ok is written (node.id and node.nodeIds are valid there). */
+  onInit(fn: () => unknown): this {
+    if (this.initialised) throw new Error("node.onInit called after init: call it before node.run()");
+    this.initCallbacks.push(fn);
+    return this;
+  }
+
+  /** Sends `body` to `dest` without waiting for anything. Only after init (throws before). */
+  send<B extends BaseBody>(dest: string, body: B): void {
+    this.assertCanSend("send", dest, body);
+    this.writeLine(this.encoder!, dest, serialiseBody(body));
+  }
+
+  /**
+   * Sends `body` with a fresh msg_id and resolves with the reply body. Rejects with RPCError
+   * for an error reply (KeyDoesNotExist / PreconditionFailed for codes 20 / 22) and with
+   * RPCError(0) after `timeoutMs`; a reply arriving later is dropped. Only after init. After
+   * stdin closes the promise never settles (the node is shutting down). The reply is typed by
+   * the request's type through RequestRegistry (GenericBody for types it does not list).
+   */
+  async rpc<B extends BaseBody>(dest: string, body: B, options: RpcOptions = {}): Promise<ReplyBody<B["type"]>> {
+    this.assertCanSend("rpc", dest, body);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
+    if (!(timeoutMs > 0)) throw new RangeError(`rpc timeoutMs must be > 0, got ${timeoutMs}`);
+    if (this.lifecycle === "closed") return NEVER_SETTLES;
+    const bodyJson = serialiseBody(body.msg_id === undefined ? body : { ...body, msg_id: undefined });
+    const msgId = this.nextMsgId++;
+    const entry: PendingRpc = { dest, resolve: noop, reject: noop, timer: undefined };
+    try {
+      const reply = new Promise<GenericBody>((resolve, reject) => {
+        entry.resolve = resolve;
+        entry.reject = reject;
+      });
+      entry.timer = this.clock.setTimeout(
+        () => entry.reject(new RPCError(ErrorCode.Timeout, `rpc ${body.type} to ${dest} timed out after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      this.pending.set(msgId, entry);
+      this.writeLine(this.encoder!, dest, withNumberField(bodyJson, "msg_id", msgId));
+      return (await reply) as unknown as ReplyBody<B["type"]>;
+    } finally {
+      this.pending.delete(msgId);
+      this.clock.clear(entry.timer);
+    }
+  }
+
+  /**
+   * Calls `fn` every `periodMs` from init until stdin closes; returns a function that stops
+   * it. If an async `fn` is still running when the next tick is due, that tick is skipped.
+   * Errors are logged and the timer keeps going.
+   */
+  every(periodMs: number, fn: () => unknown): () => void {
+    if (!(periodMs > 0) || !Number.isFinite(periodMs)) throw new RangeError(`every() needs periodMs > 0, got ${periodMs}`);
+    const task: PeriodicTask = { periodMs, fn, timer: undefined, running: false };
+    if (this.lifecycle === "closed") return () => {};
+    this.periodicTasks.add(task);
+    if (this.lifecycle === "running") this.startTask(task);
+    return () => this.stopTask(task);
+  }
+
+  /** Writes a log line to stderr (never stdout). */
+  log(...parts: unknown[]): void {
+    this.logSink(parts.map((part) => (typeof part === "string" ? part : safeStringify(part))).join(" "));
+  }
+
+  /** Serves messages until stdin closes, then stops every timer and resolves. */
+  async run(): Promise<void> {
+    if (this.lifecycle === "closed") throw new Error("node.run() called twice");
+    for await (const chunk of this.input) {
+      this.splitter.push(chunk);
+      this.flush();
+    }
+    this.splitter.end();
+    this.close();
+  }
+
+  // --- input --------------------------------------------------------------------------
+
+  /** @internal One input line (LineSplitter callback). Never throws: bad input is logged. */
+  line(text: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch (error) {
+      this.logSink(`malformed input (invalid JSON: ${(error as Error).message}): ${preview(text)}`);
+      return;
+    }
+    try {
+      this.receive(message, text);
+    } catch (error) {
+      // A bug in the runtime itself; the node must still keep serving.
+      this.logSink(`internal error handling ${preview(text)}: ${(error as Error)?.stack ?? error}`);
+    }
+  }
+
+  /** @internal A line too long to keep was dropped (LineSplitter callback). */
+  oversizeLine(start: string, lengthChars: number): void {
+    this.logSink(`malformed input (line over ${lengthChars} chars dropped): ${start}…`);
+  }
+
+  private receive(raw: unknown, text: string): void {
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+      this.logSink(`malformed input (not a JSON object): ${preview(text)}`);
+      return;
+    }
+    const message = raw as Message;
+    const body = message.body as GenericBody | undefined;
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      this.logSink(`malformed input (body is not an object): ${preview(text)}`);
+      return;
+    }
+    const inReplyTo = body.in_reply_to;
+    if (inReplyTo !== undefined && inReplyTo !== null) {
+      this.receiveReply(message, inReplyTo, text);
+      return;
+    }
+    const msgId = body.msg_id;
+    if (msgId !== undefined && msgId !== null && !Number.isInteger(msgId)) {
+      this.logSink(`malformed input (msg_id is not an integer): ${preview(text)}`);
+      return;
+    }
+    const type = body.type;
+    if (typeof type !== "string" || typeof message.src !== "string" || typeof message.dest !== "string") {
+      this.logSink(`malformed input (needs string src, dest and body.type): ${preview(text)}`);
+      this.replyError(message, new RPCError(ErrorCode.MalformedRequest, "message needs string src, dest and body.type"));
+      return;
+    }
+    if (type === "init") {
+      this.receiveInit(message, text);
+      return;
+    }
+    const handler = this.handlers.get(type);
+    if (handler === undefined) {
+      this.logSink(`no handler for type ${JSON.stringify(type)}: ${preview(text)}`);
+      this.replyError(message, new RPCError(ErrorCode.NotSupported, `no handler for ${type}`));
+      return;
+    }
+    if (this.lifecycle !== "running") {
+      this.logSink(`message before init: ${preview(text)}`);
+      this.replyError(message, new RPCError(ErrorCode.TemporarilyUnavailable, "node not initialised yet"));
+      return;
+    }
+    this.dispatch(handler, message);
+  }
+
+  /** Runs a handler. Synchronous results are replied to here, without a promise or closure. */
+  private dispatch(handler: AnyHandler, message: Message): void {
+    let result: unknown;
+    try {
+      result = handler(message);
+    } catch (error) {
+      this.replyError(message, error);
+      return;
+    }
+    if (result === undefined) return;
+    if (typeof (result as Promise<unknown>)?.then === "function") {
+      (result as Promise<unknown>).then(
+        (reply) => this.reply(message, reply),
+        (error) => this.replyError(message, error),
+      );
+      return;
+    }
+    this.reply(message, result);
+  }
+
+  private receiveReply(message: Message, inReplyTo: unknown, text: string): void {
+    const pending = typeof inReplyTo === "number" ? this.pending.get(inReplyTo) : undefined;
+    if (pending === undefined || pending.dest !== message.src) {
+      // A late reply (after its rpc timed out) or one to a send(): nobody waits for it.
+      this.logSink(`dropped reply with no pending rpc: ${preview(text)}`);
+      return;
+    }
+    const body = message.body;
+    if (body.type === "error") pending.reject(rpcErrorFromBody(body));
+    else pending.resolve(body);
+  }
+
+  private receiveInit(message: Message, text: string): void {
+    const body = message.body;
+    if (this.nodeId !== undefined) {
+      this.logSink(`second init ignored (already ${this.nodeId}): ${preview(text)}`);
+      this.replyError(message, new RPCError(ErrorCode.Abort, `already initialised as ${this.nodeId}`));
+      return;
+    }
+    const nodeIds = body.node_ids;
+    if (
+      typeof body.node_id !== "string" ||
+      !Array.isArray(nodeIds) ||
+      !nodeIds.every((id) => typeof id === "string") ||
+      !nodeIds.includes(body.node_id)
+    ) {
+      this.logSink(`malformed init: ${preview(text)}`);
+      this.replyError(message, new RPCError(ErrorCode.MalformedRequest, "init needs node_id (a string) within node_ids (strings)"));
+      return;
+    }
+    this.nodeId = body.node_id;
+    this.allNodeIds = Object.freeze([...(nodeIds as string[])]);
+    this.encoder = new EnvelopeEncoder(this.nodeId);
+    this.lifecycle = "running";
+    this.reply(message, { type: "init_ok" });
+    for (const task of this.periodicTasks) this.startTask(task);
+    for (const callback of this.initCallbacks) this.runInBackground("onInit", callback);
+  }
+
+  // --- output -------------------------------------------------------------------------
+
+  /** Sends a handler's result as the reply to `request`; nothing if it cannot be replied to. */
+  private reply(request: Message, result: unknown): void {
+    if (result === undefined || result === null) return;
+    if (typeof result !== "object" || Array.isArray(result) || typeof (result as BaseBody).type !== "string") {
+      this.replyError(request, new Error(`handler for ${request.body.type} returned ${safeStringify(result)}, not a body with a string type`));
+      return;
+    }
+    const msgId = request.body.msg_id;
+    if (typeof msgId !== "number") {
+      this.noteUnrepliable(request);
+      return;
+    }
+    let bodyJson: string;
+    try {
+      bodyJson = serialiseBody((result as BaseBody).in_reply_to === undefined ? result : { ...result, in_reply_to: undefined });
+    } catch (error) {
+      this.replyError(request, error);
+      return;
+    }
+    this.writeLine(this.replyEncoder(request), request.src, withNumberField(bodyJson, "in_reply_to", msgId));
+  }
+
+  /** Sends an error reply (RPCError as is, anything else as 13 and logged), if the request can have one. */
+  private replyError(request: Message, error: unknown): void {
+    const rpcError = error instanceof RPCError ? error : undefined;
+    if (rpcError === undefined) {
+      this.logSink(`handler for ${safeStringify(request.body?.type)} crashed: ${(error as Error)?.stack ?? safeStringify(error)}`);
+    }
+    const msgId = request.body?.msg_id;
+    if (typeof msgId !== "number" || !Number.isInteger(msgId) || typeof request.src !== "string") return;
+    const body = rpcError ? rpcError.toBody() : { type: "error", code: ErrorCode.Crash, text: String((error as Error)?.message ?? error) };
+    this.writeLine(this.replyEncoder(request), request.src, withNumberField(JSON.stringify(body), "in_reply_to", msgId));
+  }
+
+  /** A reply to a message without msg_id would confuse its sender: drop it, and say so once per type. */
+  private noteUnrepliable(request: Message): void {
+    const type = String(request.body.type);
+    if (this.unrepliedTypes.has(type)) return;
+    this.unrepliedTypes.add(type);
+    this.logSink(`handler for ${type} returned a reply but the message had no msg_id; not replying (logged once)`);
+  }
+
+  /** Before init the node has no id yet: an (error) reply then comes from whom the request was addressed to. */
+  private replyEncoder(request: Message): EnvelopeEncoder {
+    return this.encoder ?? new EnvelopeEncoder(typeof request.dest === "string" ? request.dest : "");
+  }
+
+  /** Queues one output line; the buffer goes out at the end of the input chunk or in a microtask. */
+  private writeLine(encoder: EnvelopeEncoder, dest: string, bodyJson: string): void {
+    this.outBuffer += encoder.line(dest, bodyJson);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(this.flushBound);
+    }
+  }
+
+  /** Hands buffered lines to the output in one write. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.outBuffer.length === 0) return;
+    const text = this.outBuffer;
+    this.outBuffer = "";
+    this.output(text);
+  }
+
+  // --- timers and shutdown --------------------------------------------------------------
+
+  private startTask(task: PeriodicTask): void {
+    task.timer = this.clock.setInterval(() => this.tick(task), task.periodMs);
+  }
+
+  private stopTask(task: PeriodicTask): void {
+    this.clock.clear(task.timer);
+    task.timer = undefined;
+    this.periodicTasks.delete(task);
+  }
+
+  private tick(task: PeriodicTask): void {
+    if (task.running) return;
+    let result: unknown;
+    try {
+      result = task.fn();
+    } catch (error) {
+      this.logSink(`every(${task.periodMs}) task failed: ${(error as Error)?.stack ?? error}`);
+      return;
+    }
+    if (typeof (result as Promise<unknown>)?.then !== "function") return;
+    task.running = true;
+    (result as Promise<unknown>).then(
+      () => (task.running = false),
+      (error) => {
+        task.running = false;
+        this.logSink(`every(${task.periodMs}) task failed: ${(error as Error)?.stack ?? error}`);
+      },
+    );
+  }
+
+  private runInBackground(what: string, fn: () => unknown): void {
+    try {
+      const result = fn();
+      if (typeof (result as Promise<unknown>)?.then === "function") {
+        (result as Promise<unknown>).catch((error) => this.logSink(`${what} failed: ${(error as Error)?.stack ?? error}`));
+      }
+    } catch (error) {
+      this.logSink(`${what} failed: ${(error as Error)?.stack ?? error}`);
+    }
+  }
+
+  /** stdin ended: stop all timers and pending rpc timeouts so the process can exit. */
+  private close(): void {
+    this.lifecycle = "closed";
+    for (const task of [...this.periodicTasks]) this.stopTask(task);
+    // Pending rpcs never settle now; their timers must not keep the process alive.
+    for (const entry of this.pending.values()) this.clock.clear(entry.timer);
+    this.pending.clear();
+    this.flush();
+  }
+
+  private assertCanSend(what: string, dest: string, body: BaseBody): void {
+    if (this.nodeId === undefined) {
+      throw new Error(`node.${what} before init: the node has no id yet (send from a handler, node.onInit or node.every)`);
+    }
+    if (typeof dest !== "string") throw new TypeError(`node.${what}: dest must be a string, got ${safeStringify(dest)}`);
+    if (typeof body !== "object" || body === null || Array.isArray(body) || typeof body.type !== "string") {
+      throw new TypeError(`node.${what}: body must be an object with a string type, got ${safeStringify(body)}`);
+    }
+  }
+}
+
+/** JSON for a body; throws for values JSON cannot carry (BigInt, cycles). */
+function serialiseBody(body: object): string {
+  return JSON.stringify(body);
+}
+
+/** JSON.stringify for log lines: never throws. */
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
