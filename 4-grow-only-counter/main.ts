@@ -14,7 +14,7 @@
  * of sequential consistency: after a node's own state change, it sees at least that state. So
  * a read first writes a new value to a key that only this node writes, then reads the counter.
  */
-import { KeyDoesNotExist, Node, PreconditionFailed, RPCError, ErrorCode, SeqKV } from "maelstrom-lib";
+import { Node, PreconditionFailed, RPCError, ErrorCode, SeqKV } from "maelstrom-lib";
 
 const COUNTER_KEY = "counter";
 /** An add that keeps losing CAS races gives up well before the client's 5 s timeout. */
@@ -24,38 +24,34 @@ const node = new Node();
 const kv = new SeqKV(node);
 let freshnessWrites = 0;
 
-/** The counter as seq-kv shows it to this node (0 before the first add). */
-async function readCounter(): Promise<number> {
-  try {
-    return (await kv.read(COUNTER_KEY)) as number;
-  } catch (error) {
-    if (error instanceof KeyDoesNotExist) return 0;
-    throw error;
-  }
-}
-
 /** The counter, at least as new as every add acknowledged before this call. */
 async function readFresh(): Promise<number> {
   // Only this node writes its key, so each new number is a real state change.
   await kv.write(`freshness-${node.id}`, ++freshnessWrites);
-  return readCounter();
+  return kv.readOr(COUNTER_KEY, 0);
+}
+
+/** Moves the counter from `current` to `current + delta`; false if it no longer holds `current`. */
+async function compareAndAdd(current: number, delta: number): Promise<boolean> {
+  try {
+    await kv.cas(COUNTER_KEY, current, current + delta, { create: true });
+    return true;
+  } catch (error) {
+    if (error instanceof PreconditionFailed) return false;
+    throw error;
+  }
 }
 
 node.on("add", async (request) => {
-  const delta = request.body.delta as number;
+  const { delta } = request.body;
+  // Adding zero changes nothing; any other add retries until its CAS wins.
+  if (delta === 0) return { type: "add_ok" };
   const deadlineMs = Date.now() + ADD_DEADLINE_MS;
-  // Adding zero changes nothing; every other add retries until its CAS wins.
-  while (delta !== 0) {
-    const current = await readCounter();
-    try {
-      await kv.cas(COUNTER_KEY, current, current + delta, { create: true });
-      break;
-    } catch (error) {
-      if (!(error instanceof PreconditionFailed)) throw error;
-    }
-    if (Date.now() > deadlineMs) throw new RPCError(ErrorCode.TemporarilyUnavailable, "too many CAS conflicts");
+  while (Date.now() < deadlineMs) {
+    const current = await kv.readOr(COUNTER_KEY, 0);
+    if (await compareAndAdd(current, delta)) return { type: "add_ok" };
   }
-  return { type: "add_ok" };
+  throw new RPCError(ErrorCode.TemporarilyUnavailable, "too many CAS conflicts");
 });
 
 node.on("read", async () => ({ type: "read_ok", value: await readFresh() }));

@@ -1,0 +1,149 @@
+#!/usr/bin/env bun
+/**
+ * Challenge 4's flake bench: runs the published g-counter command again and again and counts
+ * the valid runs, for our solution and for the write-up's identity-CAS read. Reports servers
+ * msgs-per-op and op latencies, and writes bench/results-flake.md.
+ *
+ *   bun run bench flake [--runs N] [--baseline-runs M]
+ */
+import { join } from "node:path";
+import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import type { Op } from "../maelstrom-lib/harness/types.ts";
+
+/** The challenge's published flags (maelstrom-spec.md §7). */
+const PUBLISHED_FLAGS = ["--node-count", "3", "--rate", "100", "--time-limit", "20", "--nemesis", "partition"];
+const SOLUTION_BIN = "4-grow-only-counter/main.ts";
+const BASELINE_BIN = "4-grow-only-counter/testdata/identity-cas-read.ts";
+const DEFAULT_RUNS = 20;
+const DEFAULT_BASELINE_RUNS = 5;
+const RESULTS_FILE = join(import.meta.dir, "results-flake.md");
+
+/** What one run showed. */
+interface RunFigures {
+  exitCode: number;
+  valid: unknown;
+  serversMsgsPerOp: number | undefined;
+  opCount: number;
+  finalReads: unknown[];
+  acceptable: unknown;
+  addLatencyMs: Quantiles;
+  readLatencyMs: Quantiles;
+  runDir: string;
+}
+
+/** Latency quantiles in ms (undefined when there were no ok ops of that kind). */
+interface Quantiles {
+  p50?: number;
+  p99?: number;
+  max?: number;
+}
+
+/** Reads `--name N` from argv, or the default. */
+function intFlag(argv: readonly string[], name: string, fallback: number): number {
+  const at = argv.indexOf(name);
+  if (at < 0) return fallback;
+  const value = Number(argv[at + 1]);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} needs a non-negative integer, got ${argv[at + 1]}`);
+  return value;
+}
+
+/** Nearest-rank quantiles of a list of durations. */
+function quantiles(durationsMs: number[]): Quantiles {
+  if (durationsMs.length === 0) return {};
+  const sorted = [...durationsMs].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1]! };
+}
+
+/** Latencies of ok ops of function `f`, from a run's history.jsonl (invoke paired by process). */
+async function okLatenciesMs(runDir: string, f: string): Promise<number[]> {
+  const text = await Bun.file(join(runDir, "history.jsonl")).text();
+  const invokedAtNs = new Map<Op["process"], number>();
+  const latenciesMs: number[] = [];
+  for (const line of text.split("\n")) {
+    if (!line) continue;
+    const op = JSON.parse(line) as Op;
+    if (op.f !== f) continue;
+    if (op.type === "invoke") invokedAtNs.set(op.process, op.time);
+    else if (op.type === "ok" && invokedAtNs.has(op.process)) latenciesMs.push((op.time - invokedAtNs.get(op.process)!) / 1e6);
+  }
+  return latenciesMs;
+}
+
+/** Runs the published command once with `bin` and collects its figures. */
+async function runOnce(bin: string): Promise<RunFigures> {
+  const run = await runMaelstrom(["test", "-w", "g-counter", "--bin", bin, ...PUBLISHED_FLAGS]);
+  const results = (run.results ?? {}) as Record<string, any>;
+  return {
+    exitCode: run.exitCode,
+    valid: results["valid?"],
+    serversMsgsPerOp: results.net?.servers?.["msgs-per-op"],
+    opCount: results.stats?.count ?? 0,
+    finalReads: results.workload?.["final-reads"] ?? [],
+    acceptable: results.workload?.acceptable,
+    addLatencyMs: quantiles(await okLatenciesMs(run.runDir, "add")),
+    readLatencyMs: quantiles(await okLatenciesMs(run.runDir, "read")),
+    runDir: run.runDir,
+  };
+}
+
+/** Runs `bin` `count` times, printing one line per run. */
+async function runSeries(label: string, bin: string, count: number): Promise<RunFigures[]> {
+  const figures: RunFigures[] = [];
+  for (let i = 1; i <= count; i++) {
+    const run = await runOnce(bin);
+    figures.push(run);
+    console.log(
+      `${label} run ${i}/${count}: valid=${run.valid} exit=${run.exitCode} msgs-per-op=${run.serversMsgsPerOp?.toFixed(2)} final-reads=${JSON.stringify(run.finalReads)} acceptable=${JSON.stringify(run.acceptable)}`,
+    );
+  }
+  return figures;
+}
+
+const round = (value: number | undefined, digits = 1) => (value === undefined ? "–" : value.toFixed(digits));
+
+/** The markdown section for one series. */
+function seriesMarkdown(title: string, bin: string, runs: RunFigures[]): string {
+  const validRuns = runs.filter((run) => run.valid === true).length;
+  const msgsPerOp = runs.map((run) => run.serversMsgsPerOp).filter((v): v is number => v !== undefined);
+  const lines = [
+    `## ${title}`,
+    "",
+    `\`--bin ${bin}\`: **${validRuns} of ${runs.length} runs valid**; servers msgs-per-op ` +
+      (msgsPerOp.length ? `min ${round(Math.min(...msgsPerOp), 2)}, median ${round(quantiles(msgsPerOp).p50, 2)}, max ${round(Math.max(...msgsPerOp), 2)}.` : "n/a."),
+    "",
+    "| run | valid? | ops | servers msgs-per-op | add p50 / p99 / max ms | read p50 / p99 / max ms | final reads | acceptable |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  runs.forEach((run, i) => {
+    const add = run.addLatencyMs;
+    const read = run.readLatencyMs;
+    lines.push(
+      `| ${i + 1} | ${run.valid} | ${run.opCount} | ${round(run.serversMsgsPerOp, 2)} | ${round(add.p50)} / ${round(add.p99)} / ${round(add.max)} | ${round(read.p50)} / ${round(read.p99)} / ${round(read.max)} | ${JSON.stringify(run.finalReads)} | ${JSON.stringify(run.acceptable)} |`,
+    );
+  });
+  return lines.join("\n");
+}
+
+/** Runs both series and writes the results file. */
+async function main(argv: readonly string[]): Promise<void> {
+  const runs = intFlag(argv, "--runs", DEFAULT_RUNS);
+  const baselineRuns = intFlag(argv, "--baseline-runs", DEFAULT_BASELINE_RUNS);
+  const solution = await runSeries("solution", SOLUTION_BIN, runs);
+  const baseline = await runSeries("identity-cas", BASELINE_BIN, baselineRuns);
+  const markdown = [
+    "# Flake bench: challenge 4 (g-counter)",
+    "",
+    `Command: \`bun run maelstrom test -w g-counter --bin <bin> ${PUBLISHED_FLAGS.join(" ")}\`, repeated. ` +
+      `Written by \`bun run bench flake\` on ${new Date().toISOString()}.`,
+    "",
+    seriesMarkdown("Our solution (unique write to a private key, then read)", SOLUTION_BIN, solution),
+    "",
+    baselineRuns > 0 ? seriesMarkdown("The write-up's read (identity CAS)", BASELINE_BIN, baseline) : "",
+    "",
+  ].join("\n");
+  await Bun.write(RESULTS_FILE, markdown);
+  console.log(`wrote ${RESULTS_FILE}`);
+}
+
+if (import.meta.main) await main(Bun.argv.slice(2));
