@@ -128,6 +128,8 @@ export interface Workload {
    * true (default): Maelstrom's `with-errors` classification by definite/indefinite codes.
    */
   classifyErrors?: boolean;
+  /** Ops the stats checker leaves out (kafka: "crash", which always ends in :info). */
+  statsIgnoredFs?: ReadonlySet<string>;
   /** Client RPC timeout in ms (default TIMING.clientTimeoutMs). */
   clientTimeoutMs?: number;
   /** Per-node setup through a dedicated setup client (broadcast sends topology). Throws to abort the run. */

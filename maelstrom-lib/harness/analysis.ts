@@ -1,0 +1,91 @@
+/**
+ * Analysis after a run: the workload checker composed with the core checkers, the merged
+ * verdict, and the runner's own health (how late deliveries were, CPU, achieved rate, memory),
+ * which real Maelstrom never reports.
+ */
+import type { Clock } from "./clock.ts";
+import { TIMING, type TestOptions } from "./config.ts";
+import { checkAvailability, checkExceptions, checkNet, checkStats, mergeValidity, plotOnlyResults } from "./checkers/core.ts";
+import type { Network } from "./net.ts";
+import type { ProtocolViolation } from "./process.ts";
+import type { CheckResult, Op, Workload } from "./types.ts";
+
+export interface AnalysisInput {
+  opts: TestOptions;
+  workload: Workload;
+  history: readonly Op[];
+  network: Network;
+  violations: readonly ProtocolViolation[];
+  mainPhase: { startMs: number; endMs: number; invocations: number };
+  runDir: string;
+  clock: Clock;
+}
+
+/** results.json: Maelstrom's results.edn map plus `runner` and `errors`. */
+export function analyze(input: AnalysisInput): CheckResult {
+  const { opts, workload, history, network } = input;
+  const workloadResult = runWorkloadChecker(input);
+  const checks: Record<string, CheckResult> = {
+    ...plotOnlyResults(),
+    exceptions: checkExceptions(history),
+    stats: checkStats(history, workload.statsIgnoredFs),
+    availability: checkAvailability(history, opts.availability),
+    net: checkNet(history, network.stats()),
+    workload: workloadResult,
+  };
+  const valid = mergeValidity(Object.values(checks).map((check) => check["valid?"]));
+  return {
+    ...checks,
+    runner: runnerHealth(input),
+    ...(input.violations.length > 0 ? { errors: { "protocol-violations": input.violations } } : {}),
+    "valid?": valid,
+  };
+}
+
+/** A checker that throws gives an unknown verdict, as in Jepsen. */
+function runWorkloadChecker(input: AnalysisInput): CheckResult {
+  try {
+    return input.workload.check(input.history, { opts: input.opts, runDir: input.runDir });
+  } catch (error) {
+    return { "valid?": "unknown", error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+}
+
+/** Quantile by index min(n-1, floor(n·q)) into the sorted values (Jepsen's convention). */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
+}
+
+function runnerHealth(input: AnalysisInput): CheckResult {
+  const lateness = [...input.network.latenessMs].sort((a, b) => a - b);
+  const latenessP99Ms = quantile(lateness, 0.99);
+  const mainSec = Math.max(1e-9, (input.mainPhase.endMs - input.mainPhase.startMs) / 1000);
+  const achievedRate = input.mainPhase.invocations / Math.min(mainSec, input.opts.timeLimitSec);
+  const cpu = process.cpuUsage();
+  const warnings: string[] = [];
+  if (latenessP99Ms > TIMING.overloadLatenessP99Ms) {
+    warnings.push(`deliveries ran late (p99 ${latenessP99Ms.toFixed(1)} ms): the machine was overloaded; latencies may be distorted`);
+  }
+  const rateLimitedByDesign = input.opts.rate === 0;
+  if (!rateLimitedByDesign && achievedRate < TIMING.overloadRateFraction * input.opts.rate) {
+    warnings.push(
+      `achieved ${achievedRate.toFixed(1)} ops/s of the requested ${input.opts.rate}: the machine or the nodes could not keep up (or --concurrency limits it); rates may be distorted`,
+    );
+  }
+  return {
+    seed: input.opts.seed,
+    "lateness-ms": {
+      p50: quantile(lateness, 0.5),
+      p99: latenessP99Ms,
+      max: lateness.length ? lateness[lateness.length - 1]! : 0,
+      deliveries: lateness.length,
+    },
+    "cpu-seconds": (cpu.user + cpu.system) / 1e6,
+    "requested-rate": input.opts.rate,
+    "achieved-rate": achievedRate,
+    "peak-rss-mb": process.resourceUsage().maxRSS / 1024,
+    warnings,
+    "valid?": true,
+  };
+}

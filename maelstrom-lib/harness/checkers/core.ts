@@ -1,0 +1,114 @@
+/**
+ * The checkers every Maelstrom run composes besides the workload's own (core.clj): stats,
+ * availability, net and exceptions, plus the plot-only perf and timeline entries, and Jepsen's
+ * rule for merging validities (false beats "unknown" beats true). All pure.
+ */
+import type { Availability } from "../config.ts";
+import type { TrafficCounts } from "../net.ts";
+import type { CheckResult, Op, Validity } from "../types.ts";
+
+/** Jepsen's merge: any false → false; else any unknown → unknown; else true. */
+export function mergeValidity(validities: readonly Validity[]): Validity {
+  if (validities.includes(false)) return false;
+  if (validities.includes("unknown")) return "unknown";
+  return true;
+}
+
+function isClientOp(op: Op): boolean {
+  return op.process !== "nemesis";
+}
+
+interface Counts {
+  count: number;
+  "ok-count": number;
+  "fail-count": number;
+  "info-count": number;
+}
+
+function countCompletions(ops: readonly Op[]): Counts {
+  const counts: Counts = { count: 0, "ok-count": 0, "fail-count": 0, "info-count": 0 };
+  for (const op of ops) {
+    counts.count++;
+    counts[`${op.type as "ok" | "fail" | "info"}-count`]++;
+  }
+  return counts;
+}
+
+/**
+ * Jepsen's stats: completion counts overall and by `f`; valid only when every `f` has at least
+ * one ok completion. `ignoredFs` are left out (kafka's crash ops, which always end in :info).
+ */
+export function checkStats(history: readonly Op[], ignoredFs: ReadonlySet<string> = new Set()): CheckResult {
+  const completions = history.filter((op) => op.type !== "invoke" && isClientOp(op) && !ignoredFs.has(op.f));
+  const byF = new Map<string, Op[]>();
+  for (const op of completions) {
+    const list = byF.get(op.f) ?? [];
+    list.push(op);
+    byF.set(op.f, list);
+  }
+  const byFResult: Record<string, CheckResult> = {};
+  for (const [f, ops] of [...byF].sort(([a], [b]) => a.localeCompare(b))) {
+    const counts = countCompletions(ops);
+    byFResult[f] = { "valid?": counts["ok-count"] > 0, ...counts };
+  }
+  const valid = Object.values(byFResult).every((r) => r["valid?"] === true);
+  return { "valid?": valid, ...countCompletions(completions), "by-f": byFResult };
+}
+
+/** Maelstrom's availability: ok completions / invocations, judged against --availability. */
+export function checkAvailability(history: readonly Op[], availability: Availability | undefined): CheckResult {
+  let invokes = 0;
+  let oks = 0;
+  for (const op of history) {
+    if (op.type === "invoke") invokes++;
+    else if (op.type === "ok") oks++;
+  }
+  const okFraction = invokes === 0 ? 1 : oks / invokes;
+  let valid: boolean;
+  if (availability === undefined) valid = true;
+  else if (availability === "total") valid = okFraction === 1;
+  else valid = okFraction >= availability;
+  return { "valid?": valid, "ok-fraction": okFraction };
+}
+
+/** The net checker: traffic counts and msgs-per-op (init included), always valid. */
+export function checkNet(
+  history: readonly Op[],
+  stats: { all: TrafficCounts; clients: TrafficCounts; servers: TrafficCounts },
+): CheckResult {
+  const opCount = history.filter((op) => op.type === "invoke" && isClientOp(op)).length;
+  const group = (counts: TrafficCounts, withMsgsPerOp: boolean) => ({
+    "send-count": counts.sendCount,
+    "recv-count": counts.recvCount,
+    "msg-count": counts.msgCount,
+    ...(withMsgsPerOp && opCount > 0 ? { "msgs-per-op": counts.msgCount / opCount } : {}),
+  });
+  return {
+    all: group(stats.all, true),
+    clients: group(stats.clients, false),
+    servers: group(stats.servers, true),
+    "valid?": true,
+  };
+}
+
+/** Ops that ended in :info because of an exception (malformed replies and the like); always valid. */
+export function checkExceptions(history: readonly Op[]): CheckResult {
+  const exceptions = history.filter((op) => op.exception !== undefined);
+  return {
+    "valid?": true,
+    ...(exceptions.length > 0
+      ? {
+          count: exceptions.length,
+          exceptions: exceptions.slice(0, 10).map((op) => ({ f: op.f, process: op.process, exception: op.exception })),
+        }
+      : {}),
+  };
+}
+
+/** The plot-only checkers (their pictures come from the report module). */
+export function plotOnlyResults(): { perf: CheckResult; timeline: CheckResult } {
+  return {
+    perf: { "latency-graph": { "valid?": true }, "rate-graph": { "valid?": true }, "valid?": true },
+    timeline: { "valid?": true },
+  };
+}

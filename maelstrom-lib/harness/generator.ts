@@ -1,0 +1,180 @@
+/**
+ * Jepsen's generator and interpreter, as much of them as Maelstrom uses: a global stagger at
+ * --rate, synchronous workers bound to nodes, outcome classification, process churn after
+ * :info, a time-limited main phase, and per-worker final phases.
+ */
+import { Client, ClientIds, MalformedReply, RpcErrorReply, RpcTimeout } from "./client.ts";
+import { sleep, type Clock } from "./clock.ts";
+import type { Network } from "./net.ts";
+import type { Rng } from "./rng.ts";
+import type { Completion, Op, OpRequest, OpSource, Workload, WorkloadClient, WorkloadContext } from "./types.ts";
+
+/** The history as it is written: ops get their index and time here. */
+export class History {
+  readonly ops: Op[] = [];
+  readonly counts = { invoke: 0, ok: 0, fail: 0, info: 0 };
+
+  constructor(private readonly clock: Clock) {}
+
+  /** Appends an op, stamping index and time (ns since the run started). */
+  record(op: Omit<Op, "index" | "time">): Op {
+    const full: Op = { index: this.ops.length, time: Math.round(this.clock.nowMs() * 1e6), ...op };
+    this.ops.push(full);
+    if (op.process !== "nemesis") this.counts[op.type]++;
+    return full;
+  }
+}
+
+/**
+ * Jepsen's stagger: one schedule shared by all workers. The first op goes at once; each next op
+ * no earlier than the previous one's issue time plus a uniform gap in [0, 2/rate).
+ */
+export class Stagger {
+  private nextAtMs: number;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly rng: Rng,
+    private readonly rate: number,
+  ) {
+    this.nextAtMs = clock.nowMs();
+  }
+
+  /** Waits for this worker's turn (FIFO among waiters); false if `deadlineMs` came first. */
+  turn(deadlineMs: number): Promise<boolean> {
+    const turn = this.tail.then(async () => {
+      const readyAtMs = this.clock.nowMs();
+      const waitMs = Math.min(this.nextAtMs, deadlineMs) - readyAtMs;
+      if (waitMs > 0) await sleep(this.clock, waitMs);
+      if (this.clock.nowMs() >= deadlineMs) return false;
+      // As Jepsen: an op that had to wait counts from its scheduled time (timer jitter does not
+      // accumulate); one that was late because no worker was free counts from when it went out.
+      const issuedAtMs = waitMs > 0 ? this.nextAtMs : readyAtMs;
+      this.nextAtMs = issuedAtMs + this.rng.float() * (2000 / this.rate);
+      return true;
+    });
+    this.tail = turn;
+    return turn;
+  }
+}
+
+/** Turns a thrown client error into a completion, as Maelstrom's `with-errors` does. */
+export function classifyError(error: unknown, f: string, workload: Workload): Completion & { exception?: string } {
+  const classify = workload.classifyErrors ?? true;
+  const idempotent = workload.idempotent.has(f);
+  if (error instanceof RpcTimeout) {
+    return { type: classify && idempotent ? "fail" : "info", value: undefined, error: "net-timeout" };
+  }
+  if (error instanceof RpcErrorReply) {
+    const type = classify && (error.definite || idempotent) ? "fail" : "info";
+    return { type, value: undefined, error: [error.codeName, error.text ?? null] };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const kind = error instanceof MalformedReply ? "malformed-response" : "exception";
+  return { type: "info", value: undefined, error: kind, exception: message };
+}
+
+/** One worker thread: bound to one node, one op at a time, a new process after each :info. */
+export class Worker {
+  process: number;
+  private connection: Client | undefined;
+  private client: WorkloadClient | undefined;
+
+  constructor(
+    readonly thread: number,
+    readonly node: string,
+    private readonly env: WorkerEnv,
+  ) {
+    this.process = thread;
+  }
+
+  /** Invokes one op and records its invocation and completion. */
+  async perform(op: OpRequest, phaseStartMs: number, source: OpSource): Promise<void> {
+    const { history, workload, network, clock, clientIds, ctx } = this.env;
+    if (!this.connection || !this.client) {
+      this.connection = new Client(clientIds.allocate(), this.node, network, clock);
+      this.client = workload.newClient(this.connection, ctx);
+    }
+    const invoke = history.record({
+      type: "invoke",
+      process: this.process,
+      f: op.f,
+      value: op.value,
+      node: this.node,
+      ...(op.final ? { final: true } : {}),
+    });
+    let completion: Completion & { exception?: string };
+    try {
+      completion = await this.client.invoke(op, this.info(phaseStartMs));
+    } catch (error) {
+      completion = classifyError(error, op.f, workload);
+    }
+    const done = history.record({
+      type: completion.type,
+      process: this.process,
+      f: op.f,
+      value: completion.value === undefined ? op.value : completion.value,
+      node: this.node,
+      ...(completion.error !== undefined ? { error: completion.error } : {}),
+      ...(completion.exception !== undefined ? { exception: completion.exception } : {}),
+      ...(op.final ? { final: true } : {}),
+    });
+    source.observe?.(invoke, done);
+    if (completion.type === "info") this.churn();
+  }
+
+  /** What a generator may know about this worker. */
+  info(phaseStartMs: number) {
+    return {
+      thread: this.thread,
+      process: this.process,
+      node: this.node,
+      phaseElapsedMs: this.env.clock.nowMs() - phaseStartMs,
+    };
+  }
+
+  /** Closes the worker's client for good (teardown). */
+  close(): void {
+    this.connection?.close();
+    this.connection = undefined;
+    this.client = undefined;
+  }
+
+  /** After :info the process is presumed crashed: new number, and a new client unless reusable. */
+  private churn(): void {
+    this.process += this.env.concurrency;
+    if (!this.env.workload.reusableClient) this.close();
+  }
+}
+
+/** What workers share. */
+export interface WorkerEnv {
+  history: History;
+  workload: Workload;
+  network: Network;
+  clock: Clock;
+  clientIds: ClientIds;
+  ctx: WorkloadContext;
+  concurrency: number;
+}
+
+/** Keeps asking `source` for ops until it ends, the deadline passes or the run aborts. */
+export async function runWorkerLoop(
+  worker: Worker,
+  source: OpSource,
+  options: { phaseStartMs: number; deadlineMs: number; clock: Clock; stagger?: Stagger; aborted: () => boolean },
+): Promise<void> {
+  const { clock, deadlineMs } = options;
+  while (!options.aborted() && clock.nowMs() < deadlineMs) {
+    if (options.stagger && !(await options.stagger.turn(deadlineMs))) return;
+    if (options.aborted()) return;
+    const next = source.next(worker.info(options.phaseStartMs));
+    if (next === undefined) return;
+    if ("sleepMs" in next) {
+      await sleep(clock, Math.min(next.sleepMs, deadlineMs - clock.nowMs()));
+      continue;
+    }
+    await worker.perform(next, options.phaseStartMs, source);
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * The simulated network (Maelstrom's net.clj): one deadline-ordered queue per destination,
+ * latency on every link that does not touch a client, partitions checked when a message is
+ * dequeued, and a journal of every send and delivery for the `net` statistics.
+ *
+ * Delivery per destination is serial, as in Maelstrom: the loop takes the earliest-deadline
+ * message queued *now*, sleeps until its deadline, delivers it, and repeats. A message that
+ * arrives later with an earlier deadline (a zero-latency client request) waits behind the one
+ * being slept on. That head-of-line delay is Maelstrom's and we keep it.
+ */
+import type { Clock } from "./clock.ts";
+import type { LatencyDist } from "./config.ts";
+import type { Rng } from "./rng.ts";
+
+/** A message as it travels: Maelstrom's envelope plus its network id. */
+export interface WireMessage {
+  id: number;
+  src: string;
+  dest: string;
+  body: Record<string, unknown>;
+}
+
+/** One journal entry; `time` is nanoseconds since the run started (Jepsen's unit). */
+export interface JournalEvent {
+  type: "send" | "recv";
+  id: number;
+  time: number;
+  src: string;
+  dest: string;
+  body: Record<string, unknown>;
+}
+
+/** Whoever sits at an address: a node process, a client or a service. */
+export type Deliver = (message: WireMessage) => void;
+
+/** Anything whose id starts with "c" is a client (Maelstrom's util/client?). */
+export function isClient(id: string): boolean {
+  return id.startsWith("c");
+}
+
+interface Queued {
+  message: WireMessage;
+  deadlineMs: number;
+  sequence: number;
+}
+
+/** A binary min-heap ordered by deadline, ties by send order. */
+class DeadlineQueue {
+  private heap: Queued[] = [];
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  push(item: Queued): void {
+    const heap = this.heap;
+    heap.push(item);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!earlier(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  pop(): Queued | undefined {
+    const heap = this.heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (heap.length > 0 && last) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < heap.length && earlier(heap[left]!, heap[smallest]!)) smallest = left;
+        if (right < heap.length && earlier(heap[right]!, heap[smallest]!)) smallest = right;
+        if (smallest === i) break;
+        [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+        i = smallest;
+      }
+    }
+    return top;
+  }
+}
+
+function earlier(a: Queued, b: Queued): boolean {
+  return a.deadlineMs < b.deadlineMs || (a.deadlineMs === b.deadlineMs && a.sequence < b.sequence);
+}
+
+/** idle: nothing queued; pumping: delivering due messages now; sleeping: waiting on a deadline. */
+type LoopState = "idle" | "pumping" | "sleeping";
+
+interface Endpoint {
+  deliver: Deliver;
+  queue: DeadlineQueue;
+  state: LoopState;
+}
+
+/** Traffic counts of one group (all / clients / servers), as Maelstrom's net checker reports. */
+export interface TrafficCounts {
+  sendCount: number;
+  recvCount: number;
+  msgCount: number;
+}
+
+export interface NetworkOptions {
+  clock: Clock;
+  rng: Rng;
+  latencyMs: number;
+  latencyDist: LatencyDist;
+  /** Called for every journal event as it happens (--log-net-send / --log-net-recv). */
+  onEvent?: (event: JournalEvent) => void;
+}
+
+/** The network: addresses, queues, partitions, journal and counters. */
+export class Network {
+  private readonly endpoints = new Map<string, Endpoint>();
+  /** dest → sources whose messages it currently drops (Jepsen's grudge). */
+  private grudge = new Map<string, Set<string>>();
+  private nextMessageId = 0;
+  private sequence = 0;
+  /** Every send and recv, in order. */
+  readonly journal: JournalEvent[] = [];
+  /** How late each delivery was against the time the loop meant to deliver it, in ms. */
+  readonly latenessMs: number[] = [];
+
+  constructor(private readonly options: NetworkOptions) {}
+
+  /** Makes `id` reachable; `deliver` receives its messages in deadline order. */
+  register(id: string, deliver: Deliver): void {
+    if (this.endpoints.has(id)) throw new Error(`address already registered: ${id}`);
+    this.endpoints.set(id, { deliver, queue: new DeadlineQueue(), state: "idle" });
+  }
+
+  /** Removes `id`; messages still queued for it are dropped, later sends to it are invalid. */
+  unregister(id: string): void {
+    this.endpoints.delete(id);
+  }
+
+  /** True while `id` can send and receive. */
+  isRegistered(id: string): boolean {
+    return this.endpoints.has(id);
+  }
+
+  /** Sends a message; the caller has checked that `src` and `dest` are registered. */
+  send(src: string, dest: string, body: Record<string, unknown>): WireMessage {
+    const endpoint = this.endpoints.get(dest);
+    if (!endpoint || !this.endpoints.has(src)) throw new Error(`invalid route ${src} -> ${dest}`);
+    const message: WireMessage = { id: this.nextMessageId++, src, dest, body };
+    this.record("send", message);
+    const nowMs = this.options.clock.nowMs();
+    endpoint.queue.push({ message, deadlineMs: nowMs + this.latencyFor(src, dest), sequence: this.sequence++ });
+    if (endpoint.state === "idle") this.pump(dest, endpoint);
+    return message;
+  }
+
+  /** Adds a grudge: each dest drops messages from the listed sources (on top of existing drops). */
+  partition(grudge: ReadonlyMap<string, ReadonlySet<string>>): void {
+    for (const [dest, sources] of grudge) {
+      const drops = this.grudge.get(dest) ?? new Set<string>();
+      for (const src of sources) drops.add(src);
+      this.grudge.set(dest, drops);
+    }
+  }
+
+  /** Heals every partition. */
+  heal(): void {
+    this.grudge = new Map();
+  }
+
+  /** True when messages from `src` to `dest` are currently dropped. */
+  isPartitioned(src: string, dest: string): boolean {
+    return this.grudge.get(dest)?.has(src) ?? false;
+  }
+
+  /** Traffic counts split as Maelstrom does: any client endpoint makes a message client traffic. */
+  stats(): { all: TrafficCounts; clients: TrafficCounts; servers: TrafficCounts } {
+    const all = emptyCounts();
+    const clients = emptyCounts();
+    const servers = emptyCounts();
+    for (const event of this.journal) {
+      const group = isClient(event.src) || isClient(event.dest) ? clients : servers;
+      for (const counts of [all, group]) {
+        if (event.type === "send") {
+          counts.sendCount++;
+          counts.msgCount++; // every message id has exactly one send event
+        } else {
+          counts.recvCount++;
+        }
+      }
+    }
+    return { all, clients, servers };
+  }
+
+  private latencyFor(src: string, dest: string): number {
+    if (isClient(src) || isClient(dest)) return 0;
+    const meanMs = this.options.latencyMs;
+    switch (this.options.latencyDist) {
+      case "constant":
+        return meanMs;
+      case "uniform":
+        return this.options.rng.int(0, 2 * meanMs);
+      case "exponential":
+        return Math.floor(this.options.rng.exponential(meanMs));
+    }
+  }
+
+  /**
+   * The delivery loop of one destination: take the earliest message queued now, drop it if
+   * partitioned, else sleep until its deadline and deliver it; repeat until the queue is empty.
+   */
+  private pump(dest: string, endpoint: Endpoint): void {
+    const clock = this.options.clock;
+    endpoint.state = "pumping"; // a send to `dest` from inside a delivery just queues
+    for (;;) {
+      if (this.endpoints.get(dest) !== endpoint) return; // unregistered meanwhile
+      const next = endpoint.queue.pop();
+      if (!next) {
+        endpoint.state = "idle";
+        return;
+      }
+      const { message } = next;
+      if (this.isPartitioned(message.src, dest)) continue; // dropped: no recv event
+      const pickedUpMs = clock.nowMs();
+      const waitMs = next.deadlineMs - pickedUpMs;
+      if (waitMs > 0) {
+        endpoint.state = "sleeping";
+        const intendedMs = next.deadlineMs;
+        clock.after(waitMs, () => {
+          this.deliver(endpoint, message, intendedMs);
+          this.pump(dest, endpoint);
+        });
+        return;
+      }
+      this.deliver(endpoint, message, pickedUpMs);
+    }
+  }
+
+  private deliver(endpoint: Endpoint, message: WireMessage, intendedMs: number): void {
+    if (this.endpoints.get(message.dest) !== endpoint) return;
+    this.latenessMs.push(Math.max(0, this.options.clock.nowMs() - intendedMs));
+    this.record("recv", message);
+    endpoint.deliver(message);
+  }
+
+  private record(type: "send" | "recv", message: WireMessage): void {
+    const event: JournalEvent = {
+      type,
+      id: message.id,
+      time: Math.round(this.options.clock.nowMs() * 1e6),
+      src: message.src,
+      dest: message.dest,
+      body: message.body,
+    };
+    this.journal.push(event);
+    this.options.onEvent?.(event);
+  }
+}
+
+function emptyCounts(): TrafficCounts {
+  return { sendCount: 0, recvCount: 0, msgCount: 0 };
+}

@@ -1,0 +1,221 @@
+/**
+ * Node processes (Maelstrom's process.clj): spawn `--bin`, write deliveries to its stdin as
+ * JSON lines, read its stdout line by line into the network, log its stderr to
+ * `node-logs/<id>.log`. The first line that breaks the protocol (invalid JSON, an extra
+ * top-level key, an unknown src or dest) stops delivery of that node's later output, as in
+ * Maelstrom; unlike Maelstrom we say so plainly and record it.
+ */
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { TIMING } from "./config.ts";
+import type { Network, WireMessage } from "./net.ts";
+import { isPlainObject } from "./schema.ts";
+
+/** What a node did wrong, for the console and results.json. */
+export interface ProtocolViolation {
+  node: string;
+  reason: string;
+  line: string;
+}
+
+/** Why a node stopped running before teardown. */
+export interface CrashReport {
+  node: string;
+  exitCode: number | null;
+  signal: string | null;
+  stdoutTail: string[];
+  stderrTail: string[];
+}
+
+export interface NodeProcessOptions {
+  id: string;
+  bin: string;
+  args: string[];
+  logDir: string;
+  network: Network;
+  logStderr: boolean;
+  onViolation: (violation: ProtocolViolation) => void;
+  onExit: (report: CrashReport) => void;
+}
+
+const ENVELOPE_KEYS = new Set(["src", "dest", "body", "id"]);
+const LOG_LINE_PREVIEW_CHARS = 500;
+
+/** Keeps the last `limit` items. */
+class Tail {
+  private readonly items: string[] = [];
+  constructor(private readonly limit: number) {}
+  push(item: string): void {
+    this.items.push(item.length > LOG_LINE_PREVIEW_CHARS ? `${item.slice(0, LOG_LINE_PREVIEW_CHARS)}…` : item);
+    if (this.items.length > this.limit) this.items.shift();
+  }
+  lines(): string[] {
+    return [...this.items];
+  }
+}
+
+/** The command that runs `bin`: TypeScript and JavaScript files run under this Bun. */
+export function commandFor(bin: string, args: string[]): string[] {
+  return /\.(ts|tsx|js|mjs)$/.test(bin) ? [process.execPath, "run", bin, ...args] : [bin, ...args];
+}
+
+/** One running node. */
+export class NodeProcess {
+  readonly id: string;
+  private readonly proc: Subprocess<"pipe", "pipe", "pipe">;
+  private readonly stdoutTail = new Tail(TIMING.crashTailLines);
+  private readonly stderrTail = new Tail(TIMING.crashTailLines);
+  private readonly log: ReturnType<ReturnType<typeof Bun.file>["writer"]>;
+  /** Set after the first protocol violation: later output is not delivered. */
+  private silenced = false;
+  private killed = false;
+  private pendingWrite = "";
+  private flushScheduled = false;
+  /** Resolves when both output streams have been read to the end. */
+  readonly drained: Promise<void>;
+
+  constructor(private readonly options: NodeProcessOptions) {
+    this.id = options.id;
+    mkdirSync(options.logDir, { recursive: true });
+    this.log = Bun.file(join(options.logDir, `${options.id}.log`)).writer();
+    this.proc = Bun.spawn(commandFor(options.bin, options.args), {
+      cwd: tmpdir(),
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    this.drained = Promise.all([this.readStdout(), this.readStderr()]).then(() => undefined);
+    void this.proc.exited.then(async (exitCode) => {
+      if (this.killed) return;
+      await Promise.race([this.drained, Bun.sleep(200)]);
+      this.options.onExit(this.crashReport(exitCode));
+    });
+  }
+
+  /** Writes one delivered message to the node's stdin (batched per tick). */
+  deliver(message: WireMessage): void {
+    if (this.killed) return;
+    this.pendingWrite += `${JSON.stringify(message)}\n`;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  /** SIGKILL, as Maelstrom's teardown does. */
+  kill(): void {
+    this.killed = true;
+    try {
+      this.proc.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Whether the process has exited. */
+  get exited(): boolean {
+    return this.proc.exitCode !== null || this.proc.signalCode !== null;
+  }
+
+  /** Operating-system process id. */
+  get pid(): number {
+    return this.proc.pid;
+  }
+
+  /** The last lines of output, for crash and init-failure reports. */
+  crashReport(exitCode: number | null = this.proc.exitCode): CrashReport {
+    return {
+      node: this.id,
+      exitCode,
+      signal: this.proc.signalCode ?? null,
+      stdoutTail: this.stdoutTail.lines(),
+      stderrTail: this.stderrTail.lines(),
+    };
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const text = this.pendingWrite;
+    this.pendingWrite = "";
+    if (this.killed || text === "") return;
+    try {
+      this.proc.stdin.write(text);
+      this.proc.stdin.flush();
+    } catch {
+      // the node died; its exit is reported separately
+    }
+  }
+
+  private async readStdout(): Promise<void> {
+    await readLines(this.proc.stdout, (line) => this.handleLine(line));
+  }
+
+  private async readStderr(): Promise<void> {
+    await readLines(this.proc.stderr, (line) => {
+      this.stderrTail.push(line);
+      this.log.write(`${line}\n`);
+      if (this.options.logStderr) console.error(`[${this.id}] ${line}`);
+    });
+    await this.log.end();
+  }
+
+  private handleLine(line: string): void {
+    this.stdoutTail.push(line);
+    if (this.silenced || this.killed) return;
+    const problem = this.route(line);
+    if (problem) {
+      this.silenced = true;
+      this.options.onViolation({ node: this.id, reason: problem, line: line.slice(0, LOG_LINE_PREVIEW_CHARS) });
+    }
+  }
+
+  /** Validates one output line against the closed envelope and sends it; returns what was wrong. */
+  private route(line: string): string | undefined {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      return "invalid JSON on stdout";
+    }
+    if (!isPlainObject(parsed)) return "stdout line is not a JSON object";
+    for (const key of Object.keys(parsed)) {
+      if (!ENVELOPE_KEYS.has(key)) return `extra top-level key ${JSON.stringify(key)} (only src, dest, body allowed)`;
+    }
+    const { src, dest } = parsed;
+    if (typeof src !== "string") return "src must be a string";
+    if (typeof dest !== "string") return "dest must be a string";
+    if ("id" in parsed && !Number.isInteger(parsed.id)) return "id must be an integer";
+    const body = parsed.body ?? {};
+    if (!isPlainObject(body)) return "body must be a JSON object";
+    const network = this.options.network;
+    if (!network.isRegistered(src)) return `unknown src ${JSON.stringify(src)}`;
+    if (!network.isRegistered(dest)) {
+      return `unknown dest ${JSON.stringify(dest)} (a client that has gone away, or no such node)`;
+    }
+    network.send(src, dest, body);
+    return undefined;
+  }
+}
+
+/**
+ * Calls `onLine` for each newline-terminated line of `stream`, blank ones included (on stdout a
+ * blank line is a protocol violation); an unterminated last line is never seen, as in Maelstrom.
+ */
+async function readLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
+  const decoder = new TextDecoder();
+  let buffered = "";
+  for await (const chunk of stream) {
+    buffered += decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (;;) {
+      const newline = buffered.indexOf("\n", start);
+      if (newline < 0) break;
+      const line = buffered.slice(start, newline);
+      start = newline + 1;
+      onLine(line);
+    }
+    buffered = buffered.slice(start);
+  }
+}

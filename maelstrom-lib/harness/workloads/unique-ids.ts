@@ -1,0 +1,67 @@
+/**
+ * The unique-ids workload: clients ask for `generate` and every acknowledged id must be unique
+ * across the whole cluster (Jepsen's unique-ids checker).
+ */
+import { isAny } from "../schema.ts";
+import type { CheckResult, Op, Workload } from "../types.ts";
+
+const GENERATE_OK = { type: "generate_ok", required: { id: isAny } };
+/** Jepsen shows at most this many duplicated ids. */
+const MAX_DUPLICATES_SHOWN = 48;
+
+/** Valid iff no id appears twice among ok replies; also the count and range of ids. */
+export function checkUniqueIds(history: readonly Op[]): CheckResult {
+  const attempted = history.filter((op) => op.type === "invoke" && op.f === "generate").length;
+  const frequencies = new Map<string, { id: unknown; count: number }>();
+  let acknowledged = 0;
+  for (const op of history) {
+    if (op.type !== "ok" || op.f !== "generate") continue;
+    acknowledged++;
+    const key = JSON.stringify(op.value);
+    const entry = frequencies.get(key) ?? { id: op.value, count: 0 };
+    entry.count++;
+    frequencies.set(key, entry);
+  }
+  const duplicated = [...frequencies.values()]
+    .filter((entry) => entry.count > 1)
+    .sort((a, b) => b.count - a.count)
+    .slice(0, MAX_DUPLICATES_SHOWN);
+  const range = idRange([...frequencies.values()].map((entry) => entry.id));
+  const result: CheckResult = {
+    "valid?": duplicated.length === 0,
+    "attempted-count": attempted,
+    "acknowledged-count": acknowledged,
+    "duplicated-count": [...frequencies.values()].filter((entry) => entry.count > 1).length,
+    duplicated: Object.fromEntries(duplicated.map((entry) => [JSON.stringify(entry.id), entry.count])),
+    range: range ?? null,
+  };
+  // Jepsen's range uses generic comparison, which throws on ids of mixed or unordered types.
+  if (range === undefined && frequencies.size > 0) {
+    return { ...result, "valid?": "unknown", error: "ids are not mutually comparable (mix of types, or objects)" };
+  }
+  return result;
+}
+
+function idRange(ids: unknown[]): [unknown, unknown] | undefined {
+  if (ids.length === 0) return undefined;
+  const kind = typeof ids[0];
+  if ((kind !== "string" && kind !== "number") || ids.some((id) => typeof id !== kind)) return undefined;
+  const sorted = [...(ids as (string | number)[])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [sorted[0], sorted[sorted.length - 1]];
+}
+
+const uniqueIds: Workload = {
+  name: "unique-ids",
+  reusableClient: true,
+  idempotent: new Set(),
+  newClient: (connection) => ({
+    async invoke() {
+      const reply = await connection.call({ type: "generate" }, GENERATE_OK);
+      return { type: "ok", value: reply.id };
+    },
+  }),
+  generator: () => ({ next: () => ({ f: "generate", value: null }) }),
+  check: (history) => checkUniqueIds(history),
+};
+
+export default uniqueIds;
