@@ -1,0 +1,40 @@
+#!/usr/bin/env bun
+/**
+ * `bun run bench [name ...]`: runs bench/<name>.ts for each name (all of them when none is
+ * given) one after another, passing any `--flags` through, and collects each bench's
+ * bench/results-<name>.md into bench/results.md.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const benchDir = import.meta.dir;
+const available = readdirSync(benchDir)
+  .filter((file) => file.endsWith(".ts") && file !== "index.ts" && !file.startsWith("baseline") && !file.endsWith(".test.ts"))
+  .map((file) => file.replace(/\.ts$/, ""))
+  .sort();
+
+const args = process.argv.slice(2);
+const names = args.filter((arg) => !arg.startsWith("-"));
+const flags = args.filter((arg) => arg.startsWith("-"));
+const unknown = names.filter((name) => !available.includes(name));
+if (unknown.length > 0) {
+  console.error(`unknown bench ${unknown.join(", ")}; available: ${available.join(", ")}`);
+  process.exit(254);
+}
+
+let failed = false;
+for (const name of names.length > 0 ? names : available) {
+  console.log(`\n=== bench ${name} ===`);
+  const proc = Bun.spawn([process.execPath, join(benchDir, `${name}.ts`), ...flags], { stdout: "inherit", stderr: "inherit" });
+  if ((await proc.exited) !== 0) failed = true;
+}
+
+const sections = available
+  .map((name) => join(benchDir, `results-${name}.md`))
+  .filter((path) => existsSync(path))
+  .map((path) => readFileSync(path, "utf8").trim());
+writeFileSync(
+  join(benchDir, "results.md"),
+  `# Benchmark results\n\nWritten by \`bun run bench\`; each section by its own bench, on this machine (${navigator.hardwareConcurrency} cores).\n\n${sections.join("\n\n")}\n`,
+);
+process.exit(failed ? 1 : 0);
