@@ -1,0 +1,197 @@
+/**
+ * What a read/write-register history says about the order of versions, and the anomalies
+ * visible without any cycle search.
+ *
+ * Version order: every key starts at nil, which precedes every written value; inside one
+ * committed transaction, each write of a key follows the version that transaction last saw
+ * of that key — the value it read, or its own previous write. Elle's rw-register uses only the
+ * external read and the final write of each transaction; following every read and every
+ * intermediate write as well orders the interleaved writes of Maelstrom issue #56, where two
+ * transactions overwrite each other's uncommitted values (G0) without Elle noticing.
+ */
+import type { AnomalyType } from "./consistency-models.ts";
+import { DependencyGraph, Rel } from "./graph.ts";
+import { type Txn, type WriteRef, txnName, txnSummary } from "./txns.ts";
+
+/** One reported instance of an anomaly: the txns involved and a sentence saying why. */
+export type AnomalyCase = Record<string, unknown> & { explanation: string };
+
+/** Anomaly cases by type, in the order found. */
+export type CaseMap = Map<AnomalyType, AnomalyCase[]>;
+
+/** Per key: each version → the versions known to directly follow it (nil excluded). */
+type VersionOrder = Map<unknown, Map<unknown, Set<unknown>>>;
+/** Per key: each value (nil included) → the committed txns that read it. */
+type ReadIndex = Map<unknown, Map<unknown, Set<Txn>>>;
+
+function push(cases: CaseMap, type: AnomalyType, anomaly: AnomalyCase): void {
+  const list = cases.get(type);
+  if (list) list.push(anomaly);
+  else cases.set(type, [anomaly]);
+}
+
+function show(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+function nestedSet<K1, K2, V>(map: Map<K1, Map<K2, Set<V>>>, k1: K1, k2: K2): Set<V> {
+  let inner = map.get(k1);
+  if (!inner) map.set(k1, (inner = new Map()));
+  let set = inner.get(k2);
+  if (!set) inner.set(k2, (set = new Set()));
+  return set;
+}
+
+/**
+ * Walks every committed txn once: infers version-order edges, indexes reads, and records
+ * internal inconsistencies and lost updates.
+ */
+export function inferVersions(txns: readonly Txn[], cases: CaseMap): { order: VersionOrder; reads: ReadIndex } {
+  const order: VersionOrder = new Map();
+  const reads: ReadIndex = new Map();
+  // key → value read before any write → txns that then wrote the key (lost-update candidates).
+  const readThenWrote = new Map<unknown, Map<unknown, Set<Txn>>>();
+  for (const txn of txns) {
+    if (txn.status !== "ok") continue;
+    const lastSeen = new Map<unknown, { value: unknown; f: "r" | "w" }>();
+    const externalRead = new Map<unknown, unknown>();
+    const wrote = new Set<unknown>();
+    for (const mop of txn.mops) {
+      const [f, key, value] = mop;
+      const previous = lastSeen.get(key);
+      if (f === "r") {
+        nestedSet(reads, key, value).add(txn);
+        if (previous && previous.value !== value) {
+          push(cases, "internal", {
+            op: txnSummary(txn),
+            mop,
+            expected: previous.value,
+            explanation: `${txnName(txn)} ${previous.f === "w" ? "wrote" : "read"} key ${show(key)} = ${show(previous.value)}, then read ${show(value)} within the same txn`,
+          });
+        }
+        if (!previous) externalRead.set(key, value);
+      } else {
+        if (previous && previous.value !== value && value !== null) nestedSet(order, key, previous.value).add(value);
+        if (!wrote.has(key) && externalRead.has(key)) nestedSet(readThenWrote, key, externalRead.get(key)).add(txn);
+        wrote.add(key);
+      }
+      lastSeen.set(key, { value, f });
+    }
+  }
+  for (const [key, byValue] of readThenWrote) {
+    for (const [value, writers] of byValue) {
+      if (writers.size < 2) continue;
+      const names = [...writers].map(txnName).join(", ");
+      push(cases, "lost-update", {
+        key,
+        value,
+        txns: [...writers].map(txnSummary),
+        explanation: `${names} all read key ${show(key)} = ${show(value)} and then wrote it; all but one update is lost`,
+      });
+    }
+  }
+  return { order, reads };
+}
+
+/**
+ * Links wr edges (writer → reader of each value) and reports reads of aborted (G1a),
+ * intermediate (G1b) and never-written (garbage) values.
+ */
+export function linkWriteReads(graph: DependencyGraph, reads: ReadIndex, writes: Map<unknown, Map<unknown, WriteRef>>, cases: CaseMap): void {
+  for (const [key, byValue] of reads) {
+    for (const [value, readers] of byValue) {
+      if (value === null) continue;
+      const writer = writes.get(key)?.get(value);
+      for (const reader of readers) {
+        if (writer?.txn === reader) continue;
+        const mop = ["r", key, value];
+        if (!writer) {
+          push(cases, "garbage-read", { op: txnSummary(reader), mop, explanation: `${txnName(reader)} read key ${show(key)} = ${show(value)}, which no txn ever wrote` });
+        } else if (writer.txn.status === "fail") {
+          push(cases, "G1a", {
+            op: txnSummary(reader),
+            writer: txnSummary(writer.txn),
+            mop,
+            explanation: `${txnName(reader)} read key ${show(key)} = ${show(value)}, written by ${txnName(writer.txn)}, which aborted`,
+          });
+        } else {
+          if (!writer.final) {
+            push(cases, "G1b", {
+              op: txnSummary(reader),
+              writer: txnSummary(writer.txn),
+              mop,
+              explanation: `${txnName(reader)} read key ${show(key)} = ${show(value)}, an intermediate value that ${txnName(writer.txn)} overwrote within the same txn`,
+            });
+          }
+          graph.link(writer.txn.id, reader.id, Rel.wr);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Links ww edges (writer of a version → writer of the next) and rw edges (reader of a
+ * version → writer of the next), and reports committed overwrites of aborted values.
+ * nil precedes every written value, so its readers anti-depend on every writer of the key.
+ */
+export function linkVersionOrder(graph: DependencyGraph, order: VersionOrder, reads: ReadIndex, writes: Map<unknown, Map<unknown, WriteRef>>, cases: CaseMap): void {
+  const live = (ref: WriteRef | undefined): ref is WriteRef => ref !== undefined && ref.txn.status !== "fail";
+  for (const [key, byValue] of writes) {
+    const nilReaders = reads.get(key)?.get(null);
+    if (!nilReaders) continue;
+    for (const ref of byValue.values()) if (live(ref)) for (const reader of nilReaders) graph.link(reader.id, ref.txn.id, Rel.rw);
+  }
+  for (const [key, successorsOf] of order) {
+    const writers = writes.get(key);
+    for (const [before, successors] of successorsOf) {
+      const beforeRef = before === null ? undefined : writers?.get(before);
+      for (const after of successors) {
+        const afterRef = writers?.get(after);
+        if (!live(afterRef)) continue;
+        if (before !== null) for (const reader of reads.get(key)?.get(before) ?? []) graph.link(reader.id, afterRef.txn.id, Rel.rw);
+        if (live(beforeRef)) {
+          graph.link(beforeRef.txn.id, afterRef.txn.id, Rel.ww);
+        } else if (beforeRef) {
+          push(cases, "dirty-update", {
+            key,
+            values: [before, after],
+            txns: [txnSummary(beforeRef.txn), txnSummary(afterRef.txn)],
+            explanation: `${txnName(afterRef.txn)} overwrote key ${show(key)} = ${show(before)} with ${show(after)}, but ${show(before)} was written by ${txnName(beforeRef.txn)}, which aborted`,
+          });
+        }
+      }
+    }
+  }
+}
+
+/** Reports keys whose inferred version order contains a cycle (a version both before and after another). */
+export function findCyclicVersions(order: VersionOrder, cases: CaseMap): void {
+  for (const [key, successorsOf] of order) {
+    const numberOf = new Map<unknown, number>();
+    const values: unknown[] = [];
+    const number = (value: unknown) => {
+      let n = numberOf.get(value);
+      if (n === undefined) numberOf.set(value, (n = values.push(value) - 1));
+      return n;
+    };
+    const edges: [number, number][] = [];
+    for (const [before, successors] of successorsOf) for (const after of successors) edges.push([number(before), number(after)]);
+    const graph = new DependencyGraph(values.length);
+    for (const [from, to] of edges) graph.link(from, to, Rel.ww);
+    const { componentOf, nontrivial } = graph.components(Rel.ww);
+    for (const members of nontrivial) {
+      const start = members[0]!;
+      let cycle: number[] | undefined;
+      graph.forEachOut(start, Rel.ww, (next) => {
+        if (!cycle && componentOf[next] === componentOf[start]) cycle = graph.shortestPath(next, start, Rel.ww, componentOf, componentOf[start]!);
+      });
+      const shown = [start, ...(cycle ?? [])].map((n) => values[n]);
+      push(cases, "cyclic-versions", {
+        key,
+        cycle: shown,
+        explanation: `the versions of key ${show(key)} would have to be ordered ${shown.map(show).join(" < ")}, a cycle`,
+      });
+    }
+  }
+}
