@@ -1,0 +1,34 @@
+/**
+ * The txn-rw-register workload (maelstrom-spec.md §5.7, Maelstrom's `workload/txn_rw_register.clj`):
+ * clients send transactions of register reads and writes; the node answers `txn_ok` with the
+ * executed transaction, reads filled in. An Elle-style checker judges the replies against
+ * `--consistency-models`. Clients are reusable; no op is idempotent, so a timeout is :info and
+ * a definite error (txn-conflict, 30) means the transaction aborted.
+ */
+import { checkRwRegister } from "../checkers/elle-rw-register.ts";
+import type { FieldCheck } from "../schema.ts";
+import type { ReplySchema, Workload } from "../types.ts";
+import { TxnOps } from "./txn-generator.ts";
+
+/** A reply's txn: a list of 3-element ["r" | "w", key, value] micro-ops (types are the checker's business). */
+const isTxn: FieldCheck = (value) =>
+  Array.isArray(value) && value.every((mop) => Array.isArray(mop) && mop.length === 3 && (mop[0] === "r" || mop[0] === "w"));
+
+/** `txn_ok` carries exactly the executed transaction (closed schema). */
+export const TXN_OK: ReplySchema = { type: "txn_ok", required: { txn: isTxn } };
+
+const txnRwRegister: Workload = {
+  name: "txn-rw-register",
+  reusableClient: true,
+  idempotent: new Set(),
+  newClient: (connection) => ({
+    async invoke(op) {
+      const reply = await connection.call({ type: "txn", txn: op.value }, TXN_OK);
+      return { type: "ok", value: reply.txn };
+    },
+  }),
+  generator: ({ rng, opts }) => new TxnOps(rng, opts),
+  check: (history, { opts }) => checkRwRegister(history, { consistencyModels: opts.consistencyModels }),
+};
+
+export default txnRwRegister;
