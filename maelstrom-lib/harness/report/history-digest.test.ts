@@ -1,0 +1,46 @@
+import { describe, expect, test } from "bun:test";
+import { HistoryCollector, quantile, summarizeLatencies, throughput } from "./history-digest.ts";
+import { writeSyntheticRun } from "./synthetic-run.ts";
+
+describe("history digest", () => {
+  test("pairs invocations with completions by process and finds the partition window", async () => {
+    const run = await writeSyntheticRun();
+    const collector = new HistoryCollector();
+    run.history.forEach((op) => collector.add(op));
+    const digest = collector.result();
+    expect(digest.invokeCount).toBe(5);
+    expect(digest.fs).toEqual(["broadcast", "read"]);
+    expect(digest.samples.map((sample) => [sample.f, sample.type, sample.latencyMs])).toEqual([
+      ["broadcast", "ok", 12],
+      ["read", "ok", 30],
+      ["read", "fail", 1000],
+      ["broadcast", "info", 5000],
+      ["read", "ok", 4],
+    ]);
+    expect(digest.partitions).toEqual([{ startSec: 0.002, endSec: 1.51, detail: '["isolated",{"n2":["n0","n1"]}]' }]);
+    expect(digest.durationSec).toBeCloseTo(7.004);
+    const read = summarizeLatencies(digest).find((summary) => summary.f === "read")!;
+    expect(read).toMatchObject({ count: 3, okCount: 2, failCount: 1, infoCount: 0, medianMs: 30, maxMs: 30 });
+  });
+
+  test("a partition still open at the end has no end; completions per bin add up", () => {
+    const collector = new HistoryCollector();
+    collector.add({ index: 0, time: 0, type: "info", process: "nemesis", f: "start-partition", value: null });
+    collector.add({ index: 1, time: 1e9, type: "info", process: "nemesis", f: "start-partition", value: "cut" });
+    for (let index = 0; index < 10; index++) {
+      collector.add({ index: 2 + 2 * index, time: index * 0.3e9, type: "invoke", process: 0, f: "echo", value: index });
+      collector.add({ index: 3 + 2 * index, time: index * 0.3e9 + 1e6, type: "ok", process: 0, f: "echo", value: index });
+    }
+    const digest = collector.result();
+    expect(digest.partitions).toEqual([{ startSec: 1, endSec: undefined, detail: '"cut"' }]);
+    const [series] = throughput(digest, 1);
+    const completions = series!.points.reduce((sum, [, perSec]) => sum + perSec, 0);
+    expect(completions).toBe(10);
+  });
+
+  test("quantiles index min(n-1, floor(n·q)) into the sorted values", () => {
+    expect(quantile([1, 2, 3, 4], 0.5)).toBe(3);
+    expect(quantile([1, 2, 3, 4], 1)).toBe(4);
+    expect(quantile([], 0.5)).toBeUndefined();
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * What the report plots from a history: each client op's latency (invocation paired with its
+ * completion by process, as Jepsen pairs them), the partition windows from the nemesis ops,
+ * completions over time, and per-operation latency quantiles. Fed one op at a time; it keeps
+ * one small record per completed op and one pending invocation per process.
+ */
+import type { Op, OpType } from "../types.ts";
+
+const NS_PER_MS = 1e6;
+const NS_PER_SEC = 1e9;
+
+/** One completed client operation. */
+export interface OpSample {
+  f: string;
+  /** How it completed. */
+  type: Exclude<OpType, "invoke">;
+  /** Invocation time, seconds since the run started. */
+  startSec: number;
+  /** Completion time, seconds since the run started. */
+  endSec: number;
+  latencyMs: number;
+  final: boolean;
+}
+
+/** A span during which the nemesis had the network partitioned. */
+export interface PartitionWindow {
+  startSec: number;
+  /** Undefined when the run ended before the network was healed. */
+  endSec: number | undefined;
+  /** The grudge or description the nemesis reported. */
+  detail: string;
+}
+
+/** Latency quantiles (ms) of one operation's :ok completions. */
+export interface LatencySummary {
+  f: string;
+  count: number;
+  okCount: number;
+  failCount: number;
+  infoCount: number;
+  /** Quantiles of ok latencies; undefined when there was no ok. */
+  medianMs: number | undefined;
+  p95Ms: number | undefined;
+  p99Ms: number | undefined;
+  maxMs: number | undefined;
+}
+
+/** Everything the report needs from the history. */
+export interface HistoryDigest {
+  samples: OpSample[];
+  partitions: PartitionWindow[];
+  /** Client invocations (the `op-count` of Maelstrom's net stats). */
+  invokeCount: number;
+  /** Time of the last history entry, seconds. */
+  durationSec: number;
+  /** Operation names in first-seen order. */
+  fs: string[];
+  /** Invocations never completed (the run ended first). */
+  pendingCount: number;
+}
+
+/** Index `min(n-1, floor(n·q))` into sorted values: the rule of Jepsen's quantile maps. */
+export function quantile(sortedValues: readonly number[], q: number): number | undefined {
+  if (sortedValues.length === 0) return undefined;
+  return sortedValues[Math.min(sortedValues.length - 1, Math.floor(sortedValues.length * q))];
+}
+
+/** Accumulates a HistoryDigest from ops in history order. */
+export class HistoryCollector {
+  private readonly samples: OpSample[] = [];
+  private readonly partitions: PartitionWindow[] = [];
+  private readonly pending = new Map<string, Op>();
+  private readonly fs = new Set<string>();
+  private invokeCount = 0;
+  private lastTimeNs = 0;
+  /** The nemesis invocation waiting for its completion. */
+  private nemesisPending: Op | undefined;
+
+  /** Feeds the next history op. */
+  add(op: Op): void {
+    this.lastTimeNs = Math.max(this.lastTimeNs, op.time);
+    if (op.process === "nemesis") {
+      this.addNemesis(op);
+      return;
+    }
+    const processKey = String(op.process);
+    if (op.type === "invoke") {
+      this.invokeCount++;
+      this.fs.add(op.f);
+      this.pending.set(processKey, op);
+      return;
+    }
+    const invoke = this.pending.get(processKey);
+    if (!invoke) return; // a completion without an invocation: nothing to measure
+    this.pending.delete(processKey);
+    this.samples.push({
+      f: invoke.f,
+      type: op.type,
+      startSec: invoke.time / NS_PER_SEC,
+      endSec: op.time / NS_PER_SEC,
+      latencyMs: (op.time - invoke.time) / NS_PER_MS,
+      final: invoke.final === true,
+    });
+  }
+
+  /**
+   * Nemesis ops come as info/info pairs (invocation, completion). The network is cut from the
+   * completion of a start-partition until the completion of the next stop-partition.
+   */
+  private addNemesis(op: Op): void {
+    if (op.type === "invoke" || this.nemesisPending === undefined) {
+      this.nemesisPending = op;
+      return;
+    }
+    this.nemesisPending = undefined;
+    const timeSec = op.time / NS_PER_SEC;
+    const open = this.partitions.at(-1);
+    if (op.f === "start-partition") {
+      if (open && open.endSec === undefined) return; // already cut: Jepsen adds to the grudge
+      this.partitions.push({ startSec: timeSec, endSec: undefined, detail: JSON.stringify(op.value) });
+    } else if (op.f === "stop-partition" && open && open.endSec === undefined) {
+      open.endSec = timeSec;
+    }
+  }
+
+  /** The digest of everything fed so far. */
+  result(): HistoryDigest {
+    return {
+      samples: this.samples,
+      partitions: this.partitions.map((window) => ({ ...window })),
+      invokeCount: this.invokeCount,
+      durationSec: this.lastTimeNs / NS_PER_SEC,
+      fs: [...this.fs],
+      pendingCount: this.pending.size,
+    };
+  }
+}
+
+/** Latency quantiles per operation, in the order the operations first appeared. */
+export function summarizeLatencies(digest: HistoryDigest): LatencySummary[] {
+  return digest.fs.map((f) => {
+    const samples = digest.samples.filter((sample) => sample.f === f);
+    const okLatencies = samples
+      .filter((sample) => sample.type === "ok")
+      .map((sample) => sample.latencyMs)
+      .sort((a, b) => a - b);
+    const countOf = (type: OpSample["type"]): number => samples.filter((sample) => sample.type === type).length;
+    return {
+      f,
+      count: samples.length,
+      okCount: okLatencies.length,
+      failCount: countOf("fail"),
+      infoCount: countOf("info"),
+      medianMs: quantile(okLatencies, 0.5),
+      p95Ms: quantile(okLatencies, 0.95),
+      p99Ms: quantile(okLatencies, 0.99),
+      maxMs: quantile(okLatencies, 1),
+    };
+  });
+}
+
+/** Completions per second in fixed bins, per operation and completion type (Jepsen's rate plot). */
+export interface ThroughputSeries {
+  f: string;
+  type: OpSample["type"];
+  /** [bin start in seconds, completions per second]. */
+  points: [number, number][];
+}
+
+/** Bins completions into `binSec`-wide buckets over the whole run. */
+export function throughput(digest: HistoryDigest, binSec: number): ThroughputSeries[] {
+  const binCount = Math.max(1, Math.ceil(digest.durationSec / binSec));
+  const series = new Map<string, ThroughputSeries>();
+  for (const sample of digest.samples) {
+    const key = `${sample.f}\u0000${sample.type}`;
+    let entry = series.get(key);
+    if (!entry) {
+      entry = { f: sample.f, type: sample.type, points: Array.from({ length: binCount }, (_, bin) => [bin * binSec, 0]) };
+      series.set(key, entry);
+    }
+    const bin = Math.min(binCount - 1, Math.floor(sample.endSec / binSec));
+    entry.points[bin]![1] += 1 / binSec;
+  }
+  return [...series.values()];
+}

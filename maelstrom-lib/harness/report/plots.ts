@@ -1,0 +1,212 @@
+/**
+ * Static SVG plots for the report page, with no plotting library: a scatter/line plot with
+ * axes, a legend, shaded bands (partition windows) and a linear or log y axis. Thousands of
+ * points cost one <path> per series (each point is a zero-length round-capped segment).
+ * The page's script reads the data-* attributes for the hover read-out and legend toggles.
+ */
+import { escapeXml, px } from "./svg-text.ts";
+
+/** One series of a plot. */
+export interface PlotSeries {
+  name: string;
+  color: string;
+  /** [x, y] pairs, in data units. */
+  points: ReadonlyArray<readonly [number, number]>;
+  style: "points" | "line";
+}
+
+/** A shaded span of x (a partition window). */
+export interface PlotBand {
+  startX: number;
+  endX: number;
+  label: string;
+}
+
+/** Everything one plot shows. */
+export interface PlotSpec {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  yScale: "linear" | "log";
+  series: PlotSeries[];
+  bands?: PlotBand[];
+  /** Right end of the x axis (the run's duration); defaults to the largest x. */
+  xMax?: number;
+  widthPx?: number;
+  heightPx?: number;
+}
+
+/** Plot sizing and caps. */
+export const PLOT = {
+  widthPx: 900,
+  heightPx: 300,
+  marginLeftPx: 64,
+  marginRightPx: 16,
+  marginTopPx: 44,
+  marginBottomPx: 42,
+  /** More points than this per series are thinned evenly, so a plot stays light. */
+  maxPointsPerSeries: 20_000,
+  bandColor: "#888",
+  bandOpacity: 0.16,
+  pointSizePx: 4,
+} as const;
+
+/** Jepsen's colours for completion types: ok blue, info orange, fail pink. */
+export const COMPLETION_COLORS = { ok: "#6DB6FE", info: "#FFAA26", fail: "#FF1E90" } as const;
+
+/** A palette for per-operation series, distinct from the completion colours. */
+export const SERIES_PALETTE = ["#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
+
+interface Scale {
+  toPx(value: number): number;
+  ticks: number[];
+  format(value: number): string;
+}
+
+function linearScale(min: number, max: number, fromPx: number, toPx: number): Scale {
+  const upper = max > min ? max : min + 1;
+  const step = niceStep((upper - min) / 5);
+  const ticks: number[] = [];
+  for (let tick = Math.ceil(min / step) * step; tick <= upper + step * 1e-9; tick += step) ticks.push(tick);
+  return {
+    toPx: (value) => fromPx + ((value - min) / (upper - min)) * (toPx - fromPx),
+    ticks,
+    format: formatNumber,
+  };
+}
+
+function logScale(min: number, max: number, fromPx: number, toPx: number): Scale {
+  const lowDecade = Math.floor(Math.log10(min));
+  const highDecade = Math.max(lowDecade + 1, Math.ceil(Math.log10(max)));
+  const ticks: number[] = [];
+  for (let decade = lowDecade; decade <= highDecade; decade++) ticks.push(10 ** decade);
+  return {
+    toPx: (value) => {
+      const clamped = Math.max(value, 10 ** lowDecade);
+      return fromPx + ((Math.log10(clamped) - lowDecade) / (highDecade - lowDecade)) * (toPx - fromPx);
+    },
+    ticks,
+    format: formatNumber,
+  };
+}
+
+/** 1, 2 or 5 times a power of ten, at least `rough`. */
+function niceStep(rough: number): number {
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const multiple = [1, 2, 5, 10].find((candidate) => candidate * power >= rough) ?? 10;
+  return multiple * power;
+}
+
+/** A number in a short human form: 1234 → "1234", 0.00123 → "0.00123", 2.5e6 → "2.5e6". */
+export function formatNumber(value: number): string {
+  if (value === 0) return "0";
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e6 || magnitude < 1e-3) return value.toExponential(1).replace("e+", "e");
+  return String(Number(value.toPrecision(magnitude >= 1 ? 6 : 3)));
+}
+
+function thin<T>(points: ReadonlyArray<T>, maxCount: number): ReadonlyArray<T> {
+  if (points.length <= maxCount) return points;
+  const stride = points.length / maxCount;
+  return Array.from({ length: maxCount }, (_, index) => points[Math.floor(index * stride)]!);
+}
+
+/** Largest x and y and smallest positive y over all series (loops: spreading 10⁵ points overflows the stack). */
+function dataExtent(series: PlotSeries[]): { xMax: number; yMax: number; yMinPositive: number } {
+  let xMax = 1;
+  let yMax = 1;
+  let yMinPositive = 1;
+  for (const entry of series) {
+    for (const [x, y] of entry.points) {
+      if (x > xMax) xMax = x;
+      if (y > yMax) yMax = y;
+      if (y > 0 && y < yMinPositive) yMinPositive = y;
+    }
+  }
+  return { xMax, yMax, yMinPositive };
+}
+
+/** Renders one plot as an inline <svg> element. */
+export function renderPlot(spec: PlotSpec): string {
+  const widthPx = spec.widthPx ?? PLOT.widthPx;
+  const heightPx = spec.heightPx ?? PLOT.heightPx;
+  const left = PLOT.marginLeftPx;
+  const right = widthPx - PLOT.marginRightPx;
+  const top = PLOT.marginTopPx;
+  const bottom = heightPx - PLOT.marginBottomPx;
+  const extent = dataExtent(spec.series);
+  const xMax = spec.xMax ?? extent.xMax;
+  const yScale =
+    spec.yScale === "log"
+      ? logScale(extent.yMinPositive, extent.yMax, bottom, top)
+      : linearScale(0, extent.yMax, bottom, top);
+  const xScale = linearScale(0, xMax, left, right);
+
+  const parts: string[] = [];
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="plot" width="${widthPx}" height="${heightPx}" viewBox="0 0 ${widthPx} ${heightPx}"` +
+      ` data-x-max="${xMax}" data-y-scale="${spec.yScale}" data-left="${left}" data-right="${right}" data-top="${top}" data-bottom="${bottom}"` +
+      ` data-y-min="${yScale.ticks[0]}" data-y-max="${yScale.ticks.at(-1)}">`,
+  );
+  parts.push(`<text class="plot-title" x="${left}" y="16">${escapeXml(spec.title)}</text>`);
+  for (const band of spec.bands ?? []) {
+    const x0 = xScale.toPx(Math.max(0, band.startX));
+    const x1 = xScale.toPx(Math.min(xMax, band.endX));
+    parts.push(
+      `<rect class="band" x="${px(x0)}" y="${top}" width="${px(Math.max(1, x1 - x0))}" height="${bottom - top}" fill="${PLOT.bandColor}" fill-opacity="${PLOT.bandOpacity}"><title>${escapeXml(band.label)}</title></rect>`,
+    );
+  }
+  parts.push(renderAxes(spec, xScale, yScale, { left, right, top, bottom }));
+  spec.series.forEach((series, index) => parts.push(renderSeries(series, index, xScale, yScale)));
+  parts.push(renderLegend(spec.series, left, right));
+  parts.push(`<g class="readout" visibility="hidden"><line y1="${top}" y2="${bottom}" stroke="#999" stroke-dasharray="3 3"/><text y="${top + 12}"></text></g>`);
+  parts.push(`</svg>`);
+  return parts.join("\n");
+}
+
+function renderAxes(spec: PlotSpec, xScale: Scale, yScale: Scale, box: { left: number; right: number; top: number; bottom: number }): string {
+  const parts: string[] = [`<g class="axes">`];
+  parts.push(`<rect x="${box.left}" y="${box.top}" width="${box.right - box.left}" height="${box.bottom - box.top}" fill="none" stroke="#bbb"/>`);
+  for (const tick of xScale.ticks) {
+    const x = px(xScale.toPx(tick));
+    parts.push(`<line x1="${x}" x2="${x}" y1="${box.bottom}" y2="${box.bottom + 4}" stroke="#666"/>`);
+    parts.push(`<text x="${x}" y="${box.bottom + 16}" text-anchor="middle">${xScale.format(tick)}</text>`);
+  }
+  for (const tick of yScale.ticks) {
+    const y = px(yScale.toPx(tick));
+    parts.push(`<line x1="${box.left}" x2="${box.right}" y1="${y}" y2="${y}" stroke="#eee"/>`);
+    parts.push(`<text x="${box.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${yScale.format(tick)}</text>`);
+  }
+  parts.push(`<text x="${(box.left + box.right) / 2}" y="${box.bottom + 34}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`);
+  parts.push(
+    `<text transform="translate(14 ${(box.top + box.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(spec.yLabel)}</text>`,
+  );
+  parts.push(`</g>`);
+  return parts.join("");
+}
+
+function renderSeries(series: PlotSeries, index: number, xScale: Scale, yScale: Scale): string {
+  const points = thin(series.points, PLOT.maxPointsPerSeries);
+  const coordinates = points.map(([x, y]) => `${px(xScale.toPx(x))} ${px(yScale.toPx(y))}`);
+  const path =
+    series.style === "line"
+      ? `<path d="${coordinates.length ? "M" + coordinates.join("L") : ""}" fill="none" stroke="${series.color}" stroke-width="1.5"/>`
+      : `<path d="${coordinates.map((xy) => `M${xy}h0`).join("")}" stroke="${series.color}" stroke-width="${PLOT.pointSizePx}" stroke-linecap="round"/>`;
+  return `<g class="series" data-series="${index}" data-count="${series.points.length}">${path}</g>`;
+}
+
+function renderLegend(series: PlotSeries[], left: number, right: number): string {
+  const parts: string[] = [`<g class="legend">`];
+  let x = left;
+  series.forEach((entry, index) => {
+    const label = `${entry.name} (${entry.points.length})`;
+    const itemWidthPx = 22 + label.length * 6.5;
+    if (x + itemWidthPx > right) return; // the rest would run off the plot; the table lists them
+    parts.push(
+      `<g class="legend-item" data-series="${index}" transform="translate(${px(x)} 32)"><rect width="10" height="10" y="-9" fill="${entry.color}"/><text x="14">${escapeXml(label)}</text></g>`,
+    );
+    x += itemWidthPx;
+  });
+  parts.push(`</g>`);
+  return parts.join("");
+}

@@ -1,0 +1,93 @@
+/**
+ * Reading a run folder: the file names the runner writes, their line formats, and a
+ * streaming line reader so that a journal of millions of events never sits in memory at once.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+
+/** The files of one run folder, as the runner writes them (helper brief, "The runner"). */
+export const RUN_FILES = {
+  results: "results.json",
+  history: "history.jsonl",
+  journal: "net-journal.jsonl",
+  testOptions: "test.json",
+  nodeLogs: "node-logs",
+  messagesSvg: "messages.svg",
+  report: "index.html",
+  screenshot: "report.png",
+} as const;
+
+/** One line of net-journal.jsonl; `time` is nanoseconds since the run started. */
+export interface JournalEvent {
+  type: "send" | "recv";
+  id: number;
+  time: number;
+  src: string;
+  dest: string;
+  body: Record<string, unknown>;
+}
+
+/** Maelstrom's util/client?: any id starting with "c" is a client. */
+export function isClientId(id: string): boolean {
+  return id.startsWith("c");
+}
+
+/**
+ * Calls `onLine` for every non-empty line of a text file, reading it in chunks.
+ * Resolves with the number of lines seen; a missing file counts as empty.
+ */
+export async function forEachLine(path: string, onLine: (line: string) => void): Promise<number> {
+  if (!existsSync(path)) return 0;
+  const decoder = new TextDecoder();
+  let pending = "";
+  let lineCount = 0;
+  const emitComplete = (): void => {
+    let start = 0;
+    for (let newline = pending.indexOf("\n"); newline !== -1; newline = pending.indexOf("\n", start)) {
+      const line = pending.slice(start, newline);
+      start = newline + 1;
+      if (line.trim() === "") continue;
+      lineCount++;
+      onLine(line);
+    }
+    pending = pending.slice(start);
+  };
+  for await (const chunk of Bun.file(path).stream()) {
+    pending += decoder.decode(chunk, { stream: true });
+    emitComplete();
+  }
+  pending += decoder.decode() + "\n";
+  emitComplete();
+  return lineCount;
+}
+
+/** Calls `onValue` with each line of a JSON-lines file parsed; unparseable lines are counted, not fatal. */
+export async function forEachJsonLine<T>(path: string, onValue: (value: T) => void): Promise<{ badLineCount: number }> {
+  let badLineCount = 0;
+  await forEachLine(path, (line) => {
+    let value: T;
+    try {
+      value = JSON.parse(line) as T;
+    } catch {
+      badLineCount++;
+      return;
+    }
+    onValue(value);
+  });
+  return { badLineCount };
+}
+
+/** Parses a JSON file of the run folder, or undefined when it is missing or broken. */
+export async function readJsonFile<T>(path: string): Promise<T | undefined> {
+  if (!existsSync(path)) return undefined;
+  try {
+    return (await Bun.file(path).json()) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The absolute path of one of a run's files. */
+export function runFile(runDir: string, name: string): string {
+  return join(runDir, name);
+}

@@ -1,0 +1,46 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { cpSync, mkdirSync, symlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { writeRunReport } from "./index.ts";
+import { listRuns, serveStore } from "./serve.ts";
+import { writeSyntheticRun } from "./synthetic-run.ts";
+
+describe("serveStore", async () => {
+  const invalidRun = await writeSyntheticRun();
+  await writeRunReport(invalidRun.runDir);
+  const storeDir = dirname(dirname(invalidRun.runDir));
+  // A second, valid run of another workload, and a `latest` link that must not be listed twice.
+  const validRunDir = join(storeDir, "echo", "20260102T000000.000Z");
+  mkdirSync(dirname(validRunDir), { recursive: true });
+  cpSync(invalidRun.runDir, validRunDir, { recursive: true });
+  const results = await Bun.file(join(validRunDir, "results.json")).json();
+  await Bun.write(join(validRunDir, "results.json"), JSON.stringify({ ...results, "valid?": true }));
+  symlinkSync(validRunDir, join(storeDir, "latest"));
+  const server = serveStore(storeDir, 0, "127.0.0.1", () => {});
+  afterAll(() => server.stop(true));
+  const base = `http://127.0.0.1:${server.port}`;
+
+  test("lists each run once, coloured by its verdict", async () => {
+    expect(listRuns(storeDir).map((run) => run.path).sort()).toEqual(["broadcast/20260101T000000.000Z", "echo/20260102T000000.000Z"]);
+    const page = await (await fetch(`${base}/`)).text();
+    expect(page).toContain('<tr class="run verdict-invalid" data-path="broadcast/20260101T000000.000Z">');
+    expect(page).toContain('<tr class="run verdict-valid" data-path="echo/20260102T000000.000Z">');
+    expect(page).toContain('background:#FF1E90">invalid');
+    expect(page).toContain('href="/broadcast/20260101T000000.000Z/index.html"');
+  });
+
+  test("serves a run's report, its files and logs, and nothing outside the store", async () => {
+    const report = await fetch(`${base}/broadcast/20260101T000000.000Z/`);
+    expect(await report.text()).toContain('class="verdict verdict-invalid"');
+    const log = await fetch(`${base}/broadcast/20260101T000000.000Z/node-logs/n1.log`);
+    expect(log.headers.get("content-type")).toContain("text/plain");
+    expect(await log.text()).toBe("n1 started\n");
+    const svg = await fetch(`${base}/latest/messages.svg`);
+    expect(svg.headers.get("content-type")).toContain("image/svg+xml");
+    const files = await (await fetch(`${base}/broadcast/20260101T000000.000Z/?files`)).text();
+    expect(files).toContain('<a href="history.jsonl">history.jsonl</a>');
+    const escape = await fetch(`${base}/..%2F..%2Fetc/passwd`);
+    expect([403, 404]).toContain(escape.status);
+    expect((await fetch(`${base}/nope/`)).status).toBe(404);
+  });
+});
