@@ -4,7 +4,7 @@
  * the valid runs, for our solution and for the write-up's identity-CAS read. Reports servers
  * msgs-per-op and op latencies, and writes bench/results-flake.md.
  *
- *   bun run bench flake [--runs N] [--baseline-runs M]
+ *   bun run bench flake [--runs=N] [--baseline-runs=M]
  */
 import { join } from "node:path";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
@@ -38,12 +38,17 @@ interface Quantiles {
   max?: number;
 }
 
-/** Reads `--name N` from argv, or the default. */
+/**
+ * Reads `--name=N` (or `--name N` when run directly) from argv, or the default. bench/index.ts
+ * takes any word not starting with "-" for a bench name, so through `bun run bench` use `=`.
+ */
 function intFlag(argv: readonly string[], name: string, fallback: number): number {
+  const joined = argv.find((arg) => arg.startsWith(`${name}=`));
   const at = argv.indexOf(name);
-  if (at < 0) return fallback;
-  const value = Number(argv[at + 1]);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} needs a non-negative integer, got ${argv[at + 1]}`);
+  const text = joined !== undefined ? joined.slice(name.length + 1) : at >= 0 ? argv[at + 1] : undefined;
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} needs a non-negative integer, got ${text}`);
   return value;
 }
 
@@ -81,9 +86,9 @@ async function runOnce(bin: string): Promise<RunFigures> {
     opCount: results.stats?.count ?? 0,
     finalReads: results.workload?.["final-reads"] ?? [],
     acceptable: results.workload?.acceptable,
-    addLatencyMs: quantiles(await okLatenciesMs(run.runDir, "add")),
-    readLatencyMs: quantiles(await okLatenciesMs(run.runDir, "read")),
-    runDir: run.runDir,
+    addLatencyMs: quantiles(await okLatenciesMs(run.runDir!, "add")),
+    readLatencyMs: quantiles(await okLatenciesMs(run.runDir!, "read")),
+    runDir: run.runDir ?? "",
   };
 }
 

@@ -1,0 +1,55 @@
+/**
+ * Challenge 4 under the runner: the solution passes the published command with partitions
+ * (a shorter time limit), and a counter that only counts its own node's adds is rejected.
+ */
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import type { Op } from "../maelstrom-lib/harness/types.ts";
+
+/** A run takes its time limit plus the 10 s recovery plus start-up; bunfig's timeout is not applied. */
+const RUN_TIMEOUT_MS = 60_000;
+/** The published flags, except for the time limit. */
+const FLAGS = ["--node-count", "3", "--rate", "100", "--nemesis", "partition"];
+
+/** Runs g-counter with `bin` for `timeLimitSec` seconds (plus the 10 s recovery). */
+function runCounter(bin: string, timeLimitSec: number) {
+  return runMaelstrom(["test", "-w", "g-counter", "--bin", bin, ...FLAGS, "--time-limit", String(timeLimitSec)]);
+}
+
+async function readHistory(runDir: string): Promise<Op[]> {
+  const text = await Bun.file(join(runDir, "history.jsonl")).text();
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Op);
+}
+
+describe("4-grow-only-counter", () => {
+  test("the CAS counter with fresh reads passes with partitions", async () => {
+    const run = await runCounter("4-grow-only-counter/main.ts", 5);
+    const workload = run.results!.workload as { "valid?": boolean; "final-reads": number[]; acceptable: [number, number][] };
+    expect(workload["valid?"]).toBe(true);
+    expect(run.results!["valid?"]).toBe(true);
+    expect(run.exitCode).toBe(0);
+    // One final read per node, all the same total, and the network really was partitioned.
+    expect(workload["final-reads"]).toHaveLength(3);
+    expect(new Set(workload["final-reads"]).size).toBe(1);
+    const history = await readHistory(run.runDir!);
+    expect(history.some((op) => op.process === "nemesis" && op.f === "start-partition")).toBe(true);
+    expect(history.filter((op) => op.f === "add" && op.type === "ok").length).toBeGreaterThan(50);
+  }, RUN_TIMEOUT_MS);
+
+  test("a counter that keeps only a local count fails with its final reads named", async () => {
+    const run = await runCounter("4-grow-only-counter/testdata/local-count.ts", 3);
+    const workload = run.results!.workload as { "valid?": boolean; errors: Op[] | null; acceptable: [number, number][] };
+    expect(run.exitCode).toBe(1);
+    expect(workload["valid?"]).toBe(false);
+    expect(workload.errors!.length).toBeGreaterThan(0);
+    for (const error of workload.errors!) {
+      expect(error).toMatchObject({ type: "ok", f: "read", final: true });
+      const [[lo]] = workload.acceptable as [[number, number]];
+      expect(error.value as number).toBeLessThan(lo);
+    }
+  }, RUN_TIMEOUT_MS);
+});
