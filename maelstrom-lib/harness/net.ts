@@ -228,15 +228,24 @@ export class Network {
       const waitMs = next.deadlineMs - pickedUpMs;
       if (waitMs > 0) {
         endpoint.state = "sleeping";
-        const intendedMs = next.deadlineMs;
-        clock.after(waitMs, () => {
-          this.deliver(endpoint, message, intendedMs);
-          this.pump(dest, endpoint);
-        });
+        this.deliverAtDeadline(dest, endpoint, message, next.deadlineMs);
         return;
       }
       this.deliver(endpoint, message, pickedUpMs);
     }
+  }
+
+  /** Sleeps until `deadlineMs` (timers may fire a little early: sleep again), delivers, pumps on. */
+  private deliverAtDeadline(dest: string, endpoint: Endpoint, message: WireMessage, deadlineMs: number): void {
+    const clock = this.options.clock;
+    clock.after(deadlineMs - clock.nowMs(), () => {
+      if (clock.nowMs() < deadlineMs) {
+        this.deliverAtDeadline(dest, endpoint, message, deadlineMs);
+        return;
+      }
+      this.deliver(endpoint, message, deadlineMs);
+      this.pump(dest, endpoint);
+    });
   }
 
   private deliver(endpoint: Endpoint, message: WireMessage, intendedMs: number): void {

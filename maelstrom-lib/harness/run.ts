@@ -131,6 +131,7 @@ export async function runTest(opts: TestOptions, workload: Workload, log: (line:
     }
   } catch (error) {
     if (!(error instanceof RunAborted)) throw error;
+    abortReason ??= error.message;
   } finally {
     progress.stop();
     network.heal();
