@@ -1,15 +1,36 @@
 /**
  * In-memory append-only logs, one per key, with dense offsets (offset = index), plus the
- * committed offset per key. Used by 5a as its whole state.
+ * committed offset per key. 5a's whole state; 5c reuses the committed offsets.
  */
 
 /** At most this many messages per key in one poll reply: plenty for a drain, bounded for a hot key. */
 export const MAX_POLL_MESSAGES_PER_KEY = 1000;
 
-/** Per-key logs and committed offsets, all in this process. */
-export class LocalLogs {
-  private readonly logs = new Map<string, number[]>();
+/** Committed offsets per key, each only ever moving forward. */
+export class CommittedOffsets {
   private readonly commits = new Map<string, number>();
+
+  /** Moves a key's committed offset forward (never back); true if it moved. */
+  commit(key: string, offset: number): boolean {
+    if (offset <= (this.commits.get(key) ?? -1)) return false;
+    this.commits.set(key, offset);
+    return true;
+  }
+
+  /** The committed offsets of those of `keys` that have one. */
+  committed(keys: readonly string[]): Record<string, number> {
+    const offsets: Record<string, number> = {};
+    for (const key of keys) {
+      const offset = this.commits.get(key);
+      if (offset !== undefined) offsets[key] = offset;
+    }
+    return offsets;
+  }
+}
+
+/** Per-key logs and committed offsets, all in this process. */
+export class LocalLogs extends CommittedOffsets {
+  private readonly logs = new Map<string, number[]>();
 
   /** Appends `msg` to `key`'s log and returns its offset. */
   append(key: string, msg: number): number {
@@ -32,22 +53,5 @@ export class LocalLogs {
       if (pairs.length) msgs[key] = pairs;
     }
     return msgs;
-  }
-
-  /** Moves each key's committed offset forward (never back). */
-  commit(offsets: Record<string, number>): void {
-    for (const [key, offset] of Object.entries(offsets)) {
-      this.commits.set(key, Math.max(this.commits.get(key) ?? -1, offset));
-    }
-  }
-
-  /** The committed offsets of those of `keys` that have one. */
-  committed(keys: string[]): Record<string, number> {
-    const offsets: Record<string, number> = {};
-    for (const key of keys) {
-      const offset = this.commits.get(key);
-      if (offset !== undefined) offsets[key] = offset;
-    }
-    return offsets;
   }
 }

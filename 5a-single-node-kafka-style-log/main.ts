@@ -17,7 +17,7 @@ const logs = new LocalLogs();
 node.on("send", ({ body }) => ({ type: "send_ok", offset: logs.append(body.key, body.msg) }));
 node.on("poll", ({ body }) => ({ type: "poll_ok", msgs: logs.poll(body.offsets) }));
 node.on("commit_offsets", ({ body }) => {
-  logs.commit(body.offsets);
+  for (const [key, offset] of Object.entries(body.offsets)) logs.commit(key, offset);
   return { type: "commit_offsets_ok" };
 });
 node.on("list_committed_offsets", ({ body }) => ({

@@ -1,0 +1,82 @@
+#!/usr/bin/env bun
+/**
+ * Challenge 5c: an efficient multi-node Kafka-style log, with no service calls at all.
+ *
+ * Every request is answered from this node's memory. A send takes this node's next offset
+ * for the key: node i of n only hands out offsets ≡ i (mod n), each above every offset it
+ * knows of, so offsets are unique and a client's sends land in order, without asking anyone.
+ * Every node replicates its messages to every other node in the background, one batched
+ * message per peer per tick, resent until acknowledged (stream.ts).
+ *
+ * A poll must never skip a message that exists, even one another node has just accepted. So
+ * with its messages each node also streams a promise per key, its frontier: "my future
+ * offsets will be at least this" (one above the highest offset it knows). A node returns
+ * offset o only when every peer has promised to stay above o; because a peer's messages
+ * travel in order ahead of its promise, everything below that bound is already here
+ * (logs.ts). Polls are therefore contiguous runs of all that exists: a new message shows up
+ * after one round of replication, and a partition delays visibility but never fails a
+ * request. Committed offsets ride the same stream; they are only a resume hint.
+ */
+import { Node } from "maelstrom-lib";
+import { ReplicatedLogs } from "./logs.ts";
+import { type Batch, ReplicationStream } from "./stream.ts";
+
+/** How often each node sends its batch to each peer. */
+const REPLICATE_EVERY_MS = 50;
+
+/** A message stored here, a promise about future offsets, or a committed offset. */
+type Event = ["msg", key: string, offset: number, msg: number] | ["frontier", key: string, frontier: number] | ["commit", key: string, offset: number];
+
+const node = new Node();
+let logs: ReplicatedLogs;
+let stream: ReplicationStream<Event>;
+/** Keys whose frontier or commit moved since the last tick (announced once per tick). */
+const raisedFrontiers = new Set<string>();
+const movedCommits = new Map<string, number>();
+
+node.onInit(() => {
+  const peers = node.nodeIds.filter((id) => id !== node.id);
+  logs = new ReplicatedLogs(node.nodeIds.indexOf(node.id), node.nodeIds.length, peers);
+  stream = new ReplicationStream<Event>(peers);
+  node.every(REPLICATE_EVERY_MS, () => {
+    for (const key of raisedFrontiers) stream.push(["frontier", key, logs.frontier(key)]);
+    for (const [key, offset] of movedCommits) stream.push(["commit", key, offset]);
+    raisedFrontiers.clear();
+    movedCommits.clear();
+    for (const peer of peers) {
+      const batch = stream.batchFor(peer);
+      if (batch) node.send(peer, { type: "replicate", ...batch });
+    }
+  });
+});
+
+node.on("send", ({ body }) => {
+  const offset = logs.append(body.key, body.msg);
+  stream.push(["msg", body.key, offset, body.msg]);
+  return { type: "send_ok", offset };
+});
+
+node.on("poll", ({ body }) => ({ type: "poll_ok", msgs: logs.poll(body.offsets) }));
+
+node.on("commit_offsets", ({ body }) => {
+  for (const [key, offset] of Object.entries(body.offsets)) if (logs.commit(key, offset)) movedCommits.set(key, offset);
+  return { type: "commit_offsets_ok" };
+});
+
+node.on("list_committed_offsets", ({ body }) => ({ type: "list_committed_offsets_ok", offsets: logs.committed(body.keys) }));
+
+node.on("replicate", ({ src, body }) => {
+  for (const event of stream.receive(src, body as unknown as Batch<Event>)) {
+    const [kind, key] = event;
+    if (kind === "msg") {
+      // A higher offset from a peer raises our own frontier: tell everyone at the next tick.
+      if (logs.learnEntry(src, key, event[2], event[3])) raisedFrontiers.add(key);
+    } else if (kind === "frontier") {
+      logs.learnFrontier(src, key, event[2]);
+    } else {
+      logs.commit(key, event[2]);
+    }
+  }
+});
+
+await node.run();
