@@ -41,16 +41,19 @@ export function writeAllSync(fd: number, bytes: Uint8Array): void {
   }
 }
 
-/** A sink that encodes into one reusable buffer and writes it to `fd` in one call. */
+/**
+ * A sink writing each batch to `fd` in one synchronous call. The string is handed to the
+ * kernel directly (the fast path); only a partial write or EAGAIN falls back to bytes.
+ */
 export function fdSink(fd: number): OutputSink {
-  const encoder = new TextEncoder();
-  let buffer = new Uint8Array(1 << 16);
   return (text: string) => {
-    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-    const worstCaseBytes = text.length * 3;
-    if (worstCaseBytes > buffer.length) buffer = new Uint8Array(Math.max(worstCaseBytes, buffer.length * 2));
-    const { written } = encoder.encodeInto(text, buffer);
-    writeAllSync(fd, buffer.subarray(0, written));
+    let writtenBytes = 0;
+    try {
+      writtenBytes = writeSync(fd, text);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "EAGAIN") throw error;
+    }
+    if (writtenBytes < Buffer.byteLength(text)) writeAllSync(fd, Buffer.from(text).subarray(writtenBytes));
   };
 }
 

@@ -6,7 +6,7 @@ import { type Clock, realClock, type TimerHandle } from "./clock.ts";
 import { ErrorCode, RPCError, rpcErrorFromBody } from "./errors.ts";
 import { type InputSource, type LogSink, type OutputSink, stderrLog, stdinSource, stdoutSink } from "./io.ts";
 import type { BaseBody, GenericBody, Handler, Message, ReplyBody } from "./messages.ts";
-import { EnvelopeEncoder, type LineHandler, LineSplitter, preview, withNumberField } from "./wire.ts";
+import { type LineHandler, LineSplitter, preview } from "./wire.ts";
 
 /** How long an rpc waits for its reply unless told otherwise. */
 export const DEFAULT_RPC_TIMEOUT_MS = 1000;
@@ -66,7 +66,6 @@ export class Node implements LineHandler {
   private lifecycle: Lifecycle = "waiting-for-init";
   private nodeId: string | undefined;
   private allNodeIds: readonly string[] = [];
-  private encoder: EnvelopeEncoder | undefined;
   private nextMsgId = 1;
   /** Output lines not yet handed to the sink (flushed once per input chunk, or in a microtask). */
   private outBuffer = "";
@@ -119,7 +118,7 @@ export class Node implements LineHandler {
   /** Sends `body` to `dest` without waiting for anything. Only after init (throws before). */
   send<B extends BaseBody>(dest: string, body: B): void {
     this.assertCanSend("send", dest, body);
-    this.writeLine(this.encoder!, dest, serialiseBody(body));
+    this.writeMessage(this.nodeId!, dest, body);
   }
 
   /**
@@ -134,8 +133,8 @@ export class Node implements LineHandler {
     const timeoutMs = options.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
     if (!(timeoutMs > 0)) throw new RangeError(`rpc timeoutMs must be > 0, got ${timeoutMs}`);
     if (this.lifecycle === "closed") return NEVER_SETTLES;
-    const bodyJson = serialiseBody(body.msg_id === undefined ? body : { ...body, msg_id: undefined });
     const msgId = this.nextMsgId++;
+    const request = withField(body, "msg_id", msgId);
     const entry: PendingRpc = { dest, resolve: noop, reject: noop, timer: undefined };
     try {
       const reply = new Promise<GenericBody>((resolve, reject) => {
@@ -147,7 +146,7 @@ export class Node implements LineHandler {
         timeoutMs,
       );
       this.pending.set(msgId, entry);
-      this.writeLine(this.encoder!, dest, withNumberField(bodyJson, "msg_id", msgId));
+      this.writeMessage(this.nodeId!, dest, request);
       return (await reply) as unknown as ReplyBody<B["type"]>;
     } finally {
       this.pending.delete(msgId);
@@ -306,7 +305,6 @@ export class Node implements LineHandler {
     }
     this.nodeId = body.node_id;
     this.allNodeIds = Object.freeze([...(nodeIds as string[])]);
-    this.encoder = new EnvelopeEncoder(this.nodeId);
     this.lifecycle = "running";
     this.reply(message, { type: "init_ok" });
     for (const task of this.periodicTasks) this.startTask(task);
@@ -327,14 +325,12 @@ export class Node implements LineHandler {
       this.noteUnrepliable(request);
       return;
     }
-    let bodyJson: string;
     try {
-      bodyJson = serialiseBody((result as BaseBody).in_reply_to === undefined ? result : { ...result, in_reply_to: undefined });
+      this.writeMessage(this.replySource(request), request.src, withField(result, "in_reply_to", msgId));
     } catch (error) {
+      // The body cannot be serialised (a BigInt, a cycle): a bug in the handler.
       this.replyError(request, error);
-      return;
     }
-    this.writeLine(this.replyEncoder(request), request.src, withNumberField(bodyJson, "in_reply_to", msgId));
   }
 
   /** Sends an error reply (RPCError as is, anything else as 13 and logged), if the request can have one. */
@@ -346,7 +342,7 @@ export class Node implements LineHandler {
     const msgId = request.body?.msg_id;
     if (typeof msgId !== "number" || !Number.isInteger(msgId) || typeof request.src !== "string") return;
     const body = rpcError ? rpcError.toBody() : { type: "error", code: ErrorCode.Crash, text: String((error as Error)?.message ?? error) };
-    this.writeLine(this.replyEncoder(request), request.src, withNumberField(JSON.stringify(body), "in_reply_to", msgId));
+    this.writeMessage(this.replySource(request), request.src, withField(body, "in_reply_to", msgId));
   }
 
   /** A reply to a message without msg_id would confuse its sender: drop it, and say so once per type. */
@@ -358,13 +354,17 @@ export class Node implements LineHandler {
   }
 
   /** Before init the node has no id yet: an (error) reply then comes from whom the request was addressed to. */
-  private replyEncoder(request: Message): EnvelopeEncoder {
-    return this.encoder ?? new EnvelopeEncoder(typeof request.dest === "string" ? request.dest : "");
+  private replySource(request: Message): string {
+    return this.nodeId ?? (typeof request.dest === "string" ? request.dest : "");
   }
 
-  /** Queues one output line; the buffer goes out at the end of the input chunk or in a microtask. */
-  private writeLine(encoder: EnvelopeEncoder, dest: string, bodyJson: string): void {
-    this.outBuffer += encoder.line(dest, bodyJson);
+  /**
+   * Queues one output line: the envelope has exactly src, dest and body, serialised in one
+   * JSON.stringify. The buffer goes out at the end of the input chunk, or in a microtask for
+   * output made by timers and promises. Throws (queuing nothing) if the body cannot be serialised.
+   */
+  private writeMessage(src: string, dest: string, body: object): void {
+    this.outBuffer += `${JSON.stringify({ src, dest, body })}\n`;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(this.flushBound);
@@ -444,9 +444,16 @@ export class Node implements LineHandler {
   }
 }
 
-/** JSON for a body; throws for values JSON cannot carry (BigInt, cycles). */
-function serialiseBody(body: object): string {
-  return JSON.stringify(body);
+/**
+ * A shallow copy of `body` with one more field (last, replacing any earlier value). Copying
+ * the few top-level fields is much cheaper than serialising and splicing, and leaves the
+ * caller's object untouched (a handler may return a shared constant).
+ */
+function withField(body: object, key: "in_reply_to" | "msg_id", value: number): object {
+  const copy: Record<string, unknown> = {};
+  for (const field in body) copy[field] = (body as Record<string, unknown>)[field];
+  copy[key] = value;
+  return copy;
 }
 
 /** JSON.stringify for log lines: never throws. */

@@ -1,6 +1,6 @@
 /**
- * Line framing and envelope encoding: the two hot loops of the runtime, kept free of
- * per-message closures and of re-serialising bodies.
+ * Line framing of the input: the hot loop of the runtime, kept free of per-message closures
+ * and of re-decoding.
  */
 
 /** Lines longer than this are dropped (logged), so a stream without newlines cannot eat memory. */
@@ -68,40 +68,4 @@ export function preview(line: string): string {
   return line.length <= LOG_LINE_PREVIEW_CHARS
     ? line
     : `${line.slice(0, LOG_LINE_PREVIEW_CHARS)}… (${line.length} chars)`;
-}
-
-/**
- * Adds `"key":value` to an already serialised JSON object, so adding `in_reply_to` or
- * `msg_id` costs a string splice instead of copying and re-serialising the body.
- */
-export function withNumberField(objectJson: string, key: string, value: number): string {
-  return objectJson.length === 2
-    ? `{"${key}":${value}}`
-    : `${objectJson.slice(0, -1)},"${key}":${value}}`;
-}
-
-/** Node ids, client ids and service names that need no JSON escaping. */
-const PLAIN_ID = /^[A-Za-z0-9_.:-]*$/;
-/** Bounds the dest cache (a hostile peer could send from endless distinct ids). */
-const MAX_CACHED_DESTS = 4096;
-
-/** Serialises envelopes `{"src","dest","body"}` for one source id, caching each dest's JSON. */
-export class EnvelopeEncoder {
-  private readonly prefix: string;
-  private readonly destPrefixes = new Map<string, string>();
-
-  constructor(src: string) {
-    this.prefix = `{"src":${JSON.stringify(src)},"dest":`;
-  }
-
-  /** One output line, `\n` included, for an already serialised body. */
-  line(dest: string, bodyJson: string): string {
-    let head = this.destPrefixes.get(dest);
-    if (head === undefined) {
-      head = `${this.prefix}${PLAIN_ID.test(dest) ? `"${dest}"` : JSON.stringify(dest)},"body":`;
-      if (this.destPrefixes.size >= MAX_CACHED_DESTS) this.destPrefixes.clear();
-      this.destPrefixes.set(dest, head);
-    }
-    return `${head}${bodyJson}}\n`;
-  }
 }
