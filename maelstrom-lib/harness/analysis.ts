@@ -3,7 +3,6 @@
  * verdict, and the runner's own health (how late deliveries were, CPU, achieved rate, memory),
  * which real Maelstrom never reports.
  */
-import type { Clock } from "./clock.ts";
 import { TIMING, type TestOptions } from "./config.ts";
 import { checkAvailability, checkExceptions, checkNet, checkStats, mergeValidity, plotOnlyResults } from "./checkers/core.ts";
 import type { Network } from "./net.ts";
@@ -18,7 +17,10 @@ export interface AnalysisInput {
   violations: readonly ProtocolViolation[];
   mainPhase: { startMs: number; endMs: number; invocations: number };
   runDir: string;
-  clock: Clock;
+  /** process.cpuUsage() when the run started, so CPU seconds are this run's alone. */
+  cpuAtStart: NodeJS.CpuUsage;
+  /** Resident memory of all nodes together just before teardown, when readable. */
+  nodesResidentMb?: number;
 }
 
 /** results.json: Maelstrom's results.edn map plus `runner` and `errors`. */
@@ -62,7 +64,7 @@ function runnerHealth(input: AnalysisInput): CheckResult {
   const latenessP99Ms = quantile(lateness, 0.99);
   const mainSec = Math.max(1e-9, (input.mainPhase.endMs - input.mainPhase.startMs) / 1000);
   const achievedRate = input.mainPhase.invocations / Math.min(mainSec, input.opts.timeLimitSec);
-  const cpu = process.cpuUsage();
+  const cpu = process.cpuUsage(input.cpuAtStart);
   const warnings: string[] = [];
   if (latenessP99Ms > TIMING.overloadLatenessP99Ms) {
     warnings.push(`deliveries ran late (p99 ${latenessP99Ms.toFixed(1)} ms): the machine was overloaded; latencies may be distorted`);
@@ -85,6 +87,7 @@ function runnerHealth(input: AnalysisInput): CheckResult {
     "requested-rate": input.opts.rate,
     "achieved-rate": achievedRate,
     "peak-rss-mb": process.resourceUsage().maxRSS / 1024,
+    ...(input.nodesResidentMb !== undefined ? { "nodes-rss-mb": input.nodesResidentMb } : {}),
     warnings,
     "valid?": true,
   };

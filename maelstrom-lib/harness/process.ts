@@ -5,7 +5,7 @@
  * top-level key, an unknown src or dest) stops delivery of that node's later output, as in
  * Maelstrom; unlike Maelstrom we say so plainly and record it.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -122,6 +122,17 @@ export class NodeProcess {
   /** Operating-system process id. */
   get pid(): number {
     return this.proc.pid;
+  }
+
+  /** Resident memory of the node process in MB (Linux /proc), or undefined where unreadable. */
+  residentMb(): number | undefined {
+    try {
+      const status = readFileSync(`/proc/${this.proc.pid}/status`, "utf8");
+      const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
+      return kb === undefined ? undefined : Number(kb) / 1024;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The last lines of output, for crash and init-failure reports. */

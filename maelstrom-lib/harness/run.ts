@@ -34,6 +34,7 @@ const INIT_OK = { type: "init_ok", required: {}, optional: { node_id: isAny } };
 
 /** Runs one test with already-validated options. */
 export async function runTest(opts: TestOptions, workload: Workload, log: (line: string) => void): Promise<RunOutcome> {
+  const cpuAtStart = process.cpuUsage();
   const clock: Clock = new RealClock();
   const rng = new Rng(opts.seed);
   const runDir = createRunDir(opts.storeDir, opts.workload);
@@ -114,6 +115,7 @@ export async function runTest(opts: TestOptions, workload: Workload, log: (line:
   );
   const progress = new Progress(history, clock, opts.progress);
   let mainPhase = { startMs: 0, endMs: 0, invocations: 0 };
+  let nodesResidentMb: number | undefined;
 
   try {
     await Promise.race([initNodes(opts, nodes, network, clock, clientIds), abortSignal]);
@@ -133,6 +135,7 @@ export async function runTest(opts: TestOptions, workload: Workload, log: (line:
     if (!(error instanceof RunAborted)) throw error;
     abortReason ??= error.message;
   } finally {
+    nodesResidentMb = sumResidentMb(nodes.values());
     progress.stop();
     network.heal();
     for (const worker of workers) worker.close();
@@ -147,13 +150,24 @@ export async function runTest(opts: TestOptions, workload: Workload, log: (line:
   const aborting = abortReason ?? (crashes.length > 0 ? `Node ${crashes[0]!.node} crashed` : undefined);
   const results = aborting
     ? abortedResults(aborting, crashes, violations)
-    : analyze({ opts, workload, history: history.ops, network, violations, mainPhase, runDir, clock });
+    : analyze({ opts, workload, history: history.ops, network, violations, mainPhase, runDir, cpuAtStart, nodesResidentMb });
   await writeRunFiles(runDir, opts, history.ops, network.journal, results);
   if (aborting) {
     log(`ERROR: ${aborting}`);
     for (const crash of crashes) logCrash(crash, log);
   }
   return { exitCode: aborting ? 255 : exitCodeFor(results["valid?"]), results, runDir };
+}
+
+/** Total resident memory of the still-running nodes, sampled just before teardown. */
+function sumResidentMb(nodes: Iterable<NodeProcess>): number | undefined {
+  let totalMb = 0;
+  for (const node of nodes) {
+    const mb = node.exited ? undefined : node.residentMb();
+    if (mb === undefined) return undefined;
+    totalMb += mb;
+  }
+  return totalMb;
 }
 
 function exitCodeFor(validity: CheckResult["valid?"]): number {
