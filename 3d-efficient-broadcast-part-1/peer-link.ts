@@ -1,0 +1,89 @@
+/**
+ * A reliable, batched link to one peer, with acknowledgements that ride along for free.
+ *
+ * Values for the peer wait in `unsent` until the owner flushes; a flush sends them all in one
+ * `gossip` message and keeps them `inFlight` until the peer acknowledges them. The peer's
+ * acknowledgement is just the list of values it received, carried in the `ack` field of the
+ * next gossip it sends our way anyway. Only when no such message comes along for
+ * `ackDelayMs` does an acknowledgement travel on its own, and only values still
+ * unacknowledged after `retryMs` are sent again. So a healthy network carries no extra
+ * messages for reliability, a partitioned one resends until it heals, and once everything is
+ * acknowledged the link is silent.
+ */
+
+/** The one node-to-node message: new values, and the values from the recipient it acknowledges. */
+export interface GossipBody {
+  type: "gossip";
+  values: number[];
+  ack: number[];
+}
+
+/** How patient a link is. */
+export interface LinkTiming {
+  /** Resend a value the peer has not acknowledged after this long (must exceed the peer's ack delay plus a round trip). */
+  retryMs: number;
+  /** Send an acknowledgement on its own once it has waited this long for a ride. */
+  ackDelayMs: number;
+}
+
+/** One peer's outbox and the acknowledgements owed to it. */
+export class PeerLink {
+  private readonly unsent = new Set<number>();
+  /** Value → when it was last sent; kept in send order, so the oldest comes first. */
+  private readonly inFlight = new Map<number, number>();
+  private owedAcks: number[] = [];
+  private owedSinceMs = 0;
+
+  constructor(
+    readonly peer: string,
+    private readonly timing: LinkTiming,
+  ) {}
+
+  /** Queues `value` for the next flush, unless it is already on its way. */
+  enqueue(value: number): void {
+    if (!this.inFlight.has(value)) this.unsent.add(value);
+  }
+
+  /** Takes in a gossip from the peer: its acks settle our values, its values are owed an ack. */
+  receive(body: GossipBody, nowMs: number): void {
+    // Whatever the peer acknowledges or sends us, it has: no need to send it there.
+    for (const value of body.ack) this.forget(value);
+    for (const value of body.values) this.forget(value);
+    if (body.values.length === 0) return;
+    if (this.owedAcks.length === 0) this.owedSinceMs = nowMs;
+    this.owedAcks.push(...body.values);
+  }
+
+  /**
+   * The gossip to send now, or undefined when there is nothing worth a message: unsent values,
+   * values unacknowledged for `retryMs`, and the owed acks (alone only once `ackDelayMs` old).
+   */
+  takeBatch(nowMs: number): GossipBody | undefined {
+    const values = [...this.unsent];
+    for (const [value, sentAtMs] of this.inFlight) {
+      if (nowMs - sentAtMs < this.timing.retryMs) break; // the rest were sent later still
+      values.push(value);
+    }
+    const ackDue = this.owedAcks.length > 0 && nowMs - this.owedSinceMs >= this.timing.ackDelayMs;
+    if (values.length === 0 && !ackDue) return undefined;
+
+    this.unsent.clear();
+    for (const value of values) {
+      this.inFlight.delete(value); // re-inserted at the end: send order stays oldest-first
+      this.inFlight.set(value, nowMs);
+    }
+    const batch: GossipBody = { type: "gossip", values, ack: this.owedAcks };
+    this.owedAcks = [];
+    return batch;
+  }
+
+  /** True when nothing waits to be sent or acknowledged in either direction. */
+  get idle(): boolean {
+    return this.unsent.size === 0 && this.inFlight.size === 0 && this.owedAcks.length === 0;
+  }
+
+  private forget(value: number): void {
+    this.unsent.delete(value);
+    this.inFlight.delete(value);
+  }
+}

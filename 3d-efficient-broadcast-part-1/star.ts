@@ -1,0 +1,103 @@
+/**
+ * Broadcast over a star: the first node in the node list is the hub, every other node is a
+ * leaf that talks to the hub only. Maelstrom's suggested topology is acknowledged and ignored.
+ *
+ * A leaf sends the values its clients broadcast to the hub; the hub batches whatever it
+ * learned and, on a fixed wall-clock beat, sends each leaf one message with everything that
+ * leaf does not have yet. Every value crosses two hops (≈ 2 × latency), and the message count
+ * is set by how often the hub beats (24 leaves ⇒ 24 messages a beat), not by how many values
+ * there are. Links are `PeerLink`s: reliable under partitions, free when healthy, silent when
+ * there is nothing new.
+ *
+ * When `alignLeavesToHub` is set, a leaf also batches, and times its sends to reach the hub
+ * just before the hub's beat, so a value waits for one beat instead of two.
+ */
+import type { Node } from "maelstrom-lib";
+import { type GossipBody, type LinkTiming, PeerLink } from "./peer-link.ts";
+
+/** When each side of the star sends. */
+export interface StarSchedule {
+  /** The hub sends its batch to the leaves at each multiple of this many ms of wall-clock time. */
+  hubBeatMs: number;
+  /** A leaf sends its new values at each multiple of this many ms; 0 sends them at the next tick. */
+  leafBeatMs: number;
+  /** Shift each leaf's beat so its batch reaches the hub just before the hub's beat. */
+  alignLeavesToHub: boolean;
+  /** Retry and acknowledgement timing of every link. */
+  link: LinkTiming;
+}
+
+/** How often a node looks at the clock to see whether its beat has come. */
+const TICK_MS = 5;
+/** Leaves aim to land at the hub this long before its beat: slack for a busy machine (a
+ * batch that lands just after the beat waits a whole beat). */
+const ALIGN_MARGIN_MS = 120;
+/** Weight of a new sample in the running estimate of when hub batches arrive. */
+const ARRIVAL_SMOOTHING = 0.2;
+
+/** Registers the broadcast handlers on `node` and runs it as a star member until stdin closes. */
+export function serveStarBroadcast(node: Node, schedule: StarSchedule): Promise<void> {
+  const messages = new Set<number>();
+  const links = new Map<string, PeerLink>();
+  let isHub = false;
+  /** How long after the hub's beat its batches arrive here (a leaf's estimate of one hop). */
+  let hubArrivalOffsetMs = 0;
+  let lastBeat = -1;
+
+  node.onInit(() => {
+    const hub = node.nodeIds[0]!;
+    isHub = node.id === hub;
+    const peers = isHub ? node.nodeIds.filter((id) => id !== hub) : [hub];
+    for (const peer of peers) links.set(peer, new PeerLink(peer, schedule.link));
+  });
+
+  /** Stores a value the first time it is seen and queues it for every peer but `from`. */
+  function learn(value: number, from?: string): void {
+    if (messages.has(value)) return;
+    messages.add(value);
+    for (const [peer, link] of links) if (peer !== from) link.enqueue(value);
+  }
+
+  /** The number of the current beat; a new number means it is time to flush. */
+  function currentBeat(nowMs: number): number {
+    if (isHub) return Math.floor(nowMs / schedule.hubBeatMs);
+    if (schedule.leafBeatMs === 0) return nowMs;
+    const leadMs = schedule.alignLeavesToHub ? hubArrivalOffsetMs + ALIGN_MARGIN_MS : 0;
+    return Math.floor((nowMs + leadMs) / schedule.leafBeatMs);
+  }
+
+  node.on("topology", () => ({ type: "topology_ok" }));
+
+  node.on("broadcast", (request) => {
+    learn(request.body.message);
+    return { type: "broadcast_ok" };
+  });
+
+  node.on("read", () => ({ type: "read_ok", messages: [...messages] }));
+
+  node.on("gossip", (request) => {
+    const link = links.get(request.src);
+    if (!link) return node.log(`gossip from ${request.src}, which is not a star neighbour; ignored`);
+    const nowMs = Date.now();
+    const body = request.body as unknown as GossipBody;
+    link.receive(body, nowMs);
+    for (const value of body.values) learn(value, request.src);
+    if (!isHub && body.values.length > 0) {
+      const offsetMs = nowMs % schedule.hubBeatMs;
+      hubArrivalOffsetMs += ARRIVAL_SMOOTHING * (offsetMs - hubArrivalOffsetMs);
+    }
+  });
+
+  node.every(TICK_MS, () => {
+    const nowMs = Date.now();
+    const beat = currentBeat(nowMs);
+    if (beat === lastBeat) return;
+    lastBeat = beat;
+    for (const [peer, link] of links) {
+      const batch = link.takeBatch(nowMs);
+      if (batch) node.send(peer, batch);
+    }
+  });
+
+  return node.run();
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env bun
+/**
+ * Challenges 3d and 3e: runs the published command (25 nodes, 20 s, rate 100, latency 100)
+ * for each solution, without and with `--nemesis partition`, and prints servers msgs-per-op
+ * and the median and max stable latency beside the targets of issue 5 and the best published
+ * figures. Writes bench/results-broadcast.md.
+ *
+ *   bun run bench broadcast [--time-limit S] [--only 3d|3e] [--no-partition]
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+
+/** The published flags of 3d and 3e (maelstrom-spec.md §7), time limit apart. */
+const PUBLISHED_FLAGS = ["--node-count", "25", "--rate", "100", "--latency", "100"];
+const PUBLISHED_TIME_LIMIT_SEC = 20;
+const RESULTS_FILE = join(import.meta.dir, "results-broadcast.md");
+
+/** A challenge's bar: at most these msgs-per-op and stable latencies (ms). */
+interface Target {
+  msgsPerOp: number;
+  medianMs: number;
+  maxMs: number;
+}
+
+interface Challenge {
+  name: string;
+  bin: string;
+  target: Target;
+  /** The best figures we found published, for comparison. */
+  bestPublished: Target;
+}
+
+const CHALLENGES: Challenge[] = [
+  {
+    name: "3d",
+    bin: "3d-efficient-broadcast-part-1/main.ts",
+    target: { msgsPerOp: 4, medianMs: 300, maxMs: 450 },
+    bestPublished: { msgsPerOp: 7.75, medianMs: 333, maxMs: 533 },
+  },
+  {
+    name: "3e",
+    bin: "3e-efficient-broadcast-part-2/main.ts",
+    target: { msgsPerOp: 1.0, medianMs: 800, maxMs: 1500 },
+    bestPublished: { msgsPerOp: 1.92, medianMs: 764, maxMs: 1087 },
+  },
+];
+
+/** What one run measured. */
+interface Row {
+  challenge: Challenge;
+  partition: boolean;
+  exitCode: number;
+  valid: unknown;
+  msgsPerOp: number | undefined;
+  medianMs: number | undefined;
+  maxMs: number | undefined;
+  lostCount: unknown;
+  runDir: string | undefined;
+}
+
+/** Reads the value after `name` in argv, if any. */
+function flagValue(argv: readonly string[], name: string): string | undefined {
+  const at = argv.indexOf(name);
+  return at < 0 ? undefined : argv[at + 1];
+}
+
+async function measure(challenge: Challenge, partition: boolean, timeLimitSec: number): Promise<Row> {
+  const argv = ["test", "-w", "broadcast", "--bin", challenge.bin, ...PUBLISHED_FLAGS, "--time-limit", String(timeLimitSec)];
+  if (partition) argv.push("--nemesis", "partition");
+  console.log(`$ bun run maelstrom ${argv.join(" ")}`);
+  const run = await runMaelstrom(argv, { cwd: join(import.meta.dir, "..") });
+  const results = run.results as Record<string, any> | undefined;
+  const stable = results?.workload?.["stable-latencies"] as Record<string, number> | undefined;
+  return {
+    challenge,
+    partition,
+    exitCode: run.exitCode,
+    valid: results?.["valid?"],
+    msgsPerOp: results?.net?.servers?.["msgs-per-op"],
+    medianMs: stable?.["0.5"],
+    maxMs: stable?.["1"],
+    lostCount: results?.workload?.["lost-count"],
+    runDir: run.runDir,
+  };
+}
+
+/** "1.23 ✓" when within the target, "1.23 ✗" when not. */
+function judged(value: number | undefined, limit: number, digits = 0): string {
+  if (value === undefined) return "–";
+  return `${value.toFixed(digits)} ${value <= limit ? "✓" : "✗"}`;
+}
+
+function table(rows: Row[]): string {
+  const lines = [
+    "| challenge | nemesis | msgs-per-op (servers) | median stable latency ms | max stable latency ms | valid? | lost | target (msgs / median / max) | best published |",
+    "|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const row of rows) {
+    const { target, bestPublished } = row.challenge;
+    lines.push(
+      `| ${row.challenge.name} | ${row.partition ? "partition" : "none"} | ${judged(row.msgsPerOp, target.msgsPerOp, 2)} | ` +
+        `${judged(row.medianMs, target.medianMs)} | ${judged(row.maxMs, target.maxMs)} | ${String(row.valid)} | ${String(row.lostCount ?? "–")} | ` +
+        `≤ ${target.msgsPerOp} / ≤ ${target.medianMs} / ≤ ${target.maxMs} | ${bestPublished.msgsPerOp} / ${bestPublished.medianMs} / ${bestPublished.maxMs} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+const argv = process.argv.slice(2);
+const timeLimitSec = Number(flagValue(argv, "--time-limit") ?? PUBLISHED_TIME_LIMIT_SEC);
+const only = flagValue(argv, "--only");
+const partitionModes = argv.includes("--no-partition") ? [false] : [false, true];
+
+const rows: Row[] = [];
+for (const challenge of CHALLENGES.filter((c) => only === undefined || c.name === only)) {
+  for (const partition of partitionModes) rows.push(await measure(challenge, partition, timeLimitSec));
+}
+
+const report = table(rows);
+console.log(`\n${report}`);
+const flags = [...PUBLISHED_FLAGS, "--time-limit", String(timeLimitSec)].join(" ");
+writeResults(report, flags);
+process.exit(rows.every((row) => row.exitCode === 0) ? 0 : 1);
+
+function writeResults(report: string, flags: string): void {
+  const text =
+    `## Broadcast (3d, 3e)\n\n` +
+    `\`bun run bench broadcast\`: \`-w broadcast ${flags}\`, without and with \`--nemesis partition\`; ` +
+    `msgs-per-op is \`net.servers["msgs-per-op"]\`, latencies are \`workload["stable-latencies"]\` at 0.5 and 1. ` +
+    `Measured ${new Date().toISOString()} on ${navigator.hardwareConcurrency} cores.\n\n${report}\n`;
+  writeFileSync(RESULTS_FILE, text);
+}
