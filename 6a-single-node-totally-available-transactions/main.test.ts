@@ -1,0 +1,19 @@
+/** Challenge 6a under the runner: the published command (shorter time limit) is valid and totally available. */
+import { expect, test } from "bun:test";
+import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+
+/** A run takes its time limit plus start-up and analysis; bunfig's timeout is not applied. */
+const RUN_TIMEOUT_MS = 30_000;
+
+test("6a passes the published command", async () => {
+  const run = await runMaelstrom([
+    "test", "-w", "txn-rw-register", "--bin", "6a-single-node-totally-available-transactions/main.ts",
+    "--node-count", "1", "--time-limit", "3", "--rate", "1000", "--concurrency", "2n",
+    "--consistency-models", "read-uncommitted", "--availability", "total", "--no-progress",
+  ]);
+  const workload = run.results.workload as { "valid?": boolean; "txn-count": number; "anomaly-types": string[] };
+  expect(workload["anomaly-types"]).toEqual([]);
+  expect(workload["txn-count"]).toBeGreaterThan(500);
+  expect(run.results["valid?"]).toBe(true);
+  expect(run.exitCode).toBe(0);
+}, RUN_TIMEOUT_MS);

@@ -1,0 +1,43 @@
+/**
+ * Challenge 6b under the runner: both published commands (shorter time limits; partitions
+ * come and go faster so a short run sees them heal) are valid, with every request answered.
+ */
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import type { Op } from "../maelstrom-lib/harness/types.ts";
+
+/** A run takes its time limit plus start-up and analysis; bunfig's timeout is not applied. */
+const RUN_TIMEOUT_MS = 30_000;
+
+const PUBLISHED = [
+  "-w", "txn-rw-register", "--bin", "6b-totally-available-read-uncommitted-transactions/main.ts",
+  "--node-count", "2", "--concurrency", "2n", "--rate", "1000", "--consistency-models", "read-uncommitted", "--no-progress",
+];
+
+async function nemesisOps(runDir: string): Promise<string[]> {
+  const lines = (await Bun.file(join(runDir, "history.jsonl")).text()).split("\n").filter(Boolean);
+  return lines.map((line) => JSON.parse(line) as Op).filter((op) => op.process === "nemesis").map((op) => op.f);
+}
+
+describe("6b-totally-available-read-uncommitted-transactions", () => {
+  test("passes the published command", async () => {
+    const run = await runMaelstrom(["test", ...PUBLISHED, "--time-limit", "3"]);
+    expect((run.results.workload as { "anomaly-types": string[] })["anomaly-types"]).toEqual([]);
+    expect(run.results["valid?"]).toBe(true);
+    expect(run.exitCode).toBe(0);
+  }, RUN_TIMEOUT_MS);
+
+  test("passes with --availability total --nemesis partition", async () => {
+    const run = await runMaelstrom([
+      "test", ...PUBLISHED, "--time-limit", "5", "--availability", "total", "--nemesis", "partition", "--nemesis-interval", "1",
+    ]);
+    expect((run.results.workload as { "anomaly-types": string[] })["anomaly-types"]).toEqual([]);
+    expect((run.results.availability as { "ok-fraction": number })["ok-fraction"]).toBe(1);
+    expect(run.results["valid?"]).toBe(true);
+    expect(run.exitCode).toBe(0);
+    const nemesis = await nemesisOps(run.runDir);
+    expect(nemesis).toContain("start-partition");
+    expect(nemesis).toContain("stop-partition");
+  }, RUN_TIMEOUT_MS);
+});
