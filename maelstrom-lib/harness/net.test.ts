@@ -87,6 +87,15 @@ describe("network", () => {
     expect(network.latenessMs).toEqual([7]);
   });
 
+  test("a stalled runner makes the whole burst late, not just its first message", () => {
+    const fake = new FakeClock();
+    const stalledTimers: Clock = { nowMs: () => fake.nowMs(), after: (ms, fn) => fake.after(ms + 45, fn) };
+    const { network } = setup(5, stalledTimers);
+    for (const type of ["a", "b", "c"]) network.send("n0", "n1", { type });
+    fake.advance(100);
+    expect(network.latenessMs).toEqual([45, 45, 45]);
+  });
+
   test("journal events carry ids, nanosecond times, and sends precede receives", () => {
     const clock = new FakeClock();
     const { network } = setup(5, clock);

@@ -97,6 +97,12 @@ interface Endpoint {
   deliver: Deliver;
   queue: DeadlineQueue;
   state: LoopState;
+  /**
+   * When an ideal (infinitely fast) delivery loop would have delivered the previous message:
+   * the next one is due at max(its deadline, this). Lateness is measured against that, so
+   * Maelstrom's own head-of-line waits do not count, but a stalled runner does.
+   */
+  lastIntendedMs: number;
 }
 
 /** Traffic counts of one group (all / clients / servers), as Maelstrom's net checker reports. */
@@ -132,7 +138,7 @@ export class Network {
   /** Makes `id` reachable; `deliver` receives its messages in deadline order. */
   register(id: string, deliver: Deliver): void {
     if (this.endpoints.has(id)) throw new Error(`address already registered: ${id}`);
-    this.endpoints.set(id, { deliver, queue: new DeadlineQueue(), state: "idle" });
+    this.endpoints.set(id, { deliver, queue: new DeadlineQueue(), state: "idle", lastIntendedMs: 0 });
   }
 
   /** Removes `id`; messages still queued for it are dropped, later sends to it are invalid. */
@@ -224,14 +230,13 @@ export class Network {
       }
       const { message } = next;
       if (this.isPartitioned(message.src, dest)) continue; // dropped: no recv event
-      const pickedUpMs = clock.nowMs();
-      const waitMs = next.deadlineMs - pickedUpMs;
-      if (waitMs > 0) {
+      const intendedMs = Math.max(next.deadlineMs, endpoint.lastIntendedMs);
+      if (next.deadlineMs > clock.nowMs()) {
         endpoint.state = "sleeping";
         this.deliverAtDeadline(dest, endpoint, message, next.deadlineMs);
         return;
       }
-      this.deliver(endpoint, message, pickedUpMs);
+      this.deliver(endpoint, message, intendedMs);
     }
   }
 
@@ -250,6 +255,7 @@ export class Network {
 
   private deliver(endpoint: Endpoint, message: WireMessage, intendedMs: number): void {
     if (this.endpoints.get(message.dest) !== endpoint) return;
+    endpoint.lastIntendedMs = intendedMs;
     this.latenessMs.push(Math.max(0, this.options.clock.nowMs() - intendedMs));
     this.record("recv", message);
     endpoint.deliver(message);

@@ -151,11 +151,13 @@ export class NodeProcess {
     const text = this.pendingWrite;
     this.pendingWrite = "";
     if (this.killed || text === "") return;
+    // A node that died makes these fail (EPIPE), synchronously or as a rejected promise; its
+    // exit is reported on its own, so the write error itself is of no interest.
     try {
-      this.proc.stdin.write(text);
-      this.proc.stdin.flush();
+      ignoreRejection(this.proc.stdin.write(text));
+      ignoreRejection(this.proc.stdin.flush());
     } catch {
-      // the node died; its exit is reported separately
+      // see above
     }
   }
 
@@ -208,6 +210,10 @@ export class NodeProcess {
     network.send(src, dest, body);
     return undefined;
   }
+}
+
+function ignoreRejection(result: unknown): void {
+  if (result instanceof Promise) result.catch(() => {});
 }
 
 /**

@@ -96,3 +96,20 @@ describe("runner verdicts on real nodes", () => {
     expect(results.net.all["msg-count"]).toBe(2 * results.stats.count + 2);
   });
 });
+
+describe("runner health", () => {
+  test("a node that floods the runner makes deliveries late, and the verdict warns of overload", async () => {
+    const outcome = await run("-w", "echo", "--bin", `${testdata}/flood-peer.ts`, "--node-count", "2", "--time-limit", "3", "--rate", "3", "--latency", "5");
+    const runner = outcome.results!.runner as { "lateness-ms": { p99: number }; warnings: string[] };
+    expect(runner["lateness-ms"].p99).toBeGreaterThan(10);
+    expect(runner.warnings.join("\n")).toContain("machine was overloaded");
+    expect(outcome.output.join("\n")).toContain("WARN runner: deliveries ran late");
+  }, 60_000);
+
+  test("a normal run carries no overload warning", async () => {
+    const outcome = await run("-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "2", "--time-limit", "3", "--rate", "100");
+    expect(outcome.exitCode).toBe(0);
+    expect((outcome.results!.runner as { warnings: string[] }).warnings).toEqual([]);
+    expect(outcome.output.join("\n")).not.toContain("WARN runner");
+  });
+});
