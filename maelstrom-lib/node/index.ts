@@ -15,5 +15,5 @@ export {
 } from "./errors.ts";
 export { KV, LinKV, SeqKV, LWWKV, type KVOptions, type CasOptions } from "./kv.ts";
 export { type Clock, type TimerHandle, FakeClock, realClock } from "./clock.ts";
-export { type InputSource, type OutputSink, type LogSink } from "./io.ts";
+export { type InputSource, type OutputSink, type LogSink, MemoryInput } from "./io.ts";
 export * from "./messages.ts";

@@ -67,3 +67,46 @@ export function stderrLog(): LogSink {
   const sink = fdSink(STDERR_FD);
   return (line: string) => sink(line + "\n");
 }
+
+/**
+ * An in-memory input for unit tests: `push` chunks (or whole lines), then `end()`. The node
+ * reads them as it would read stdin.
+ */
+export class MemoryInput implements AsyncIterable<string> {
+  private readonly queued: string[] = [];
+  private ended = false;
+  private wake: (() => void) | undefined;
+
+  /** Queues one chunk of text exactly as given (include the `\n`s). */
+  push(chunk: string): void {
+    if (this.ended) throw new Error("MemoryInput.push after end()");
+    this.queued.push(chunk);
+    this.wakeReader();
+  }
+
+  /** Queues messages as one chunk, one JSON line each. */
+  pushMessages(...messages: object[]): void {
+    this.push(messages.map((message) => `${JSON.stringify(message)}\n`).join(""));
+  }
+
+  /** Ends the input (stdin EOF). */
+  end(): void {
+    this.ended = true;
+    this.wakeReader();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<string> {
+    for (;;) {
+      const chunk = this.queued.shift();
+      if (chunk !== undefined) yield chunk;
+      else if (this.ended) return;
+      else await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  private wakeReader(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}

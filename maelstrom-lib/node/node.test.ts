@@ -1,0 +1,253 @@
+/**
+ * The runtime in memory: input lines, output lines and a fake clock (STYLE.md 5). Exact
+ * output lines, batching per chunk, rpc timeouts and timers without real sleeps.
+ */
+import { describe, expect, test } from "bun:test";
+import { FakeClock } from "./clock.ts";
+import { ErrorCode, KeyDoesNotExist, PreconditionFailed, RPCError } from "./errors.ts";
+import { MemoryInput } from "./io.ts";
+import { LinKV } from "./kv.ts";
+import { Node } from "./node.ts";
+import { LineSplitter } from "./wire.ts";
+
+const INIT = { src: "c0", dest: "n1", body: { type: "init", node_id: "n1", node_ids: ["n0", "n1"], msg_id: 1 } };
+const INIT_OK = '{"src":"n1","dest":"c0","body":{"type":"init_ok","in_reply_to":1}}';
+
+/** A node on memory I/O: `writes` holds each sink call, `lines()` every line written. */
+function memoryNode() {
+  const input = new MemoryInput();
+  const clock = new FakeClock();
+  const writes: string[] = [];
+  const logs: string[] = [];
+  const node = new Node({ input, clock, output: (text) => writes.push(text), log: (line) => logs.push(line) });
+  const lines = () => writes.join("").split("\n").filter((line) => line.length > 0);
+  const bodies = () => lines().map((line) => JSON.parse(line).body);
+  return { node, input, clock, writes, logs, lines, bodies };
+}
+
+/** Lets the node's read loop and any microtasks run. */
+const settle = () => Bun.sleep(1);
+
+describe("init and handlers", () => {
+  test("answers init once, then a handler's return value is the reply", async () => {
+    const { node, input, lines } = memoryNode();
+    node.on("echo", (request) => ({ type: "echo_ok", echo: request.body.echo }));
+    expect(() => node.id).toThrow("node.id read before init");
+    const ran = node.run();
+    input.pushMessages(INIT, { src: "c2", dest: "n1", body: { type: "echo", echo: [1, { a: "b" }], msg_id: 9 } });
+    input.end();
+    await ran;
+    expect(lines()).toEqual([INIT_OK, '{"src":"n1","dest":"c2","body":{"type":"echo_ok","echo":[1,{"a":"b"}],"in_reply_to":9}}']);
+    expect(node.id).toBe("n1");
+    expect(node.nodeIds).toEqual(["n0", "n1"]);
+  });
+
+  test("duplicate handler and a handler for init fail loudly", () => {
+    const node = new Node({ input: new MemoryInput(), output: () => {}, log: () => {} });
+    node.on("echo", () => undefined);
+    expect(() => node.on("echo", () => undefined)).toThrow("duplicate handler: echo");
+    expect(() => node.on("init", () => undefined)).toThrow("use node.onInit");
+  });
+
+  test("onInit runs after init_ok is written; send before init throws", async () => {
+    const { node, input, lines } = memoryNode();
+    expect(() => node.send("n0", { type: "hello" })).toThrow("node.send before init");
+    node.onInit(() => node.send("n0", { type: "hello", from: node.id }));
+    const ran = node.run();
+    input.pushMessages(INIT);
+    input.end();
+    await ran;
+    expect(lines()).toEqual([INIT_OK, '{"src":"n1","dest":"n0","body":{"type":"hello","from":"n1"}}']);
+  });
+
+  test("a returned body is copied, not mutated, and a stray in_reply_to is replaced", async () => {
+    const { node, input, bodies } = memoryNode();
+    const shared = Object.freeze({ type: "ok_shared", in_reply_to: 12345 });
+    node.on("get", () => shared);
+    const ran = node.run();
+    input.pushMessages(INIT, { src: "c1", dest: "n1", body: { type: "get", msg_id: 2 } });
+    input.end();
+    await ran;
+    expect(bodies()[1]).toEqual({ type: "ok_shared", in_reply_to: 2 });
+    expect(shared.in_reply_to).toBe(12345);
+  });
+});
+
+describe("output batching", () => {
+  test("all replies to one input chunk go out in one write", async () => {
+    const { node, input, writes, lines } = memoryNode();
+    node.on("echo", (request) => ({ type: "echo_ok", echo: request.body.echo }));
+    const ran = node.run();
+    input.pushMessages(INIT);
+    await settle();
+    const requests = Array.from({ length: 10_000 }, (_, index) => ({ src: "c1", dest: "n1", body: { type: "echo", echo: index, msg_id: index + 2 } }));
+    input.pushMessages(...requests);
+    await settle();
+    expect(writes.length).toBe(2);
+    expect(lines().length).toBe(10_001);
+    input.end();
+    await ran;
+  });
+
+  test("output from a timer or an awaited promise is flushed without new input", async () => {
+    const { node, input, clock, lines } = memoryNode();
+    node.on("slow", async () => {
+      await Promise.resolve();
+      return { type: "slow_ok" };
+    });
+    const ran = node.run();
+    input.pushMessages(INIT, { src: "c1", dest: "n1", body: { type: "slow", msg_id: 2 } });
+    await settle();
+    expect(lines()[1]).toBe('{"src":"n1","dest":"c1","body":{"type":"slow_ok","in_reply_to":2}}');
+    node.every(100, () => node.send("n0", { type: "tick" }));
+    clock.advanceMs(100);
+    await settle();
+    expect(lines()[2]).toBe('{"src":"n1","dest":"n0","body":{"type":"tick"}}');
+    input.end();
+    await ran;
+  });
+
+  test("a line split across chunks, and a UTF-8 character split across byte chunks, arrive whole", () => {
+    const seen: string[] = [];
+    const splitter = new LineSplitter({ line: (text) => seen.push(text), oversizeLine: () => seen.push("oversize") }, 20);
+    const bytes = new TextEncoder().encode('{"a":"é🎉"}\n{"b":1}\n');
+    for (let index = 0; index < bytes.length; index++) splitter.push(bytes.subarray(index, index + 1));
+    splitter.push("x".repeat(25));
+    splitter.push("still the long line\nok\n");
+    splitter.push("last without newline");
+    splitter.end();
+    expect(seen).toEqual(['{"a":"é🎉"}', '{"b":1}', "oversize", "ok", "last without newline"]);
+  });
+});
+
+describe("rpc on a fake clock", () => {
+  async function initialised() {
+    const env = memoryNode();
+    const ran = env.node.run();
+    env.input.pushMessages(INIT);
+    await settle();
+    return { ...env, ran };
+  }
+
+  test("resolves with the reply; the pending entry is gone afterwards", async () => {
+    const { node, input, bodies, clock, ran } = await initialised();
+    const reply = node.rpc("n0", { type: "ping" });
+    await settle();
+    expect(bodies()[1]).toEqual({ type: "ping", msg_id: 1 });
+    input.pushMessages({ src: "n0", dest: "n1", body: { type: "pong", in_reply_to: 1 } });
+    expect(await reply).toEqual({ type: "pong", in_reply_to: 1 });
+    expect(clock.pendingCount).toBe(0);
+    input.end();
+    await ran;
+  });
+
+  test("times out with RPCError 0 at timeoutMs, not before; a late reply is dropped and logged", async () => {
+    const { node, input, clock, logs, lines, ran } = await initialised();
+    let outcome: unknown = "pending";
+    node.rpc("n0", { type: "ping" }, { timeoutMs: 500 }).then(
+      (value) => (outcome = value),
+      (error) => (outcome = error),
+    );
+    clock.advanceMs(499);
+    await settle();
+    expect(outcome).toBe("pending");
+    clock.advanceMs(1);
+    await settle();
+    expect(outcome).toBeInstanceOf(RPCError);
+    expect((outcome as RPCError).code).toBe(ErrorCode.Timeout);
+    expect(clock.pendingCount).toBe(0);
+    const linesBefore = lines().length;
+    input.pushMessages({ src: "n0", dest: "n1", body: { type: "pong", in_reply_to: 1 } });
+    await settle();
+    expect(lines().length).toBe(linesBefore);
+    expect(logs.some((line) => line.startsWith("dropped reply with no pending rpc"))).toBe(true);
+    input.end();
+    await ran;
+  });
+
+  test("a reply from someone other than the rpc's destination does not resolve it", async () => {
+    const { node, input, clock, ran } = await initialised();
+    let settled = false;
+    node.rpc("n0", { type: "ping" }, { timeoutMs: 500 }).finally(() => (settled = true)).catch(() => {});
+    input.pushMessages({ src: "c7", dest: "n1", body: { type: "pong", in_reply_to: 1 } });
+    await settle();
+    expect(settled).toBe(false);
+    clock.advanceMs(500);
+    await settle();
+    expect(settled).toBe(true);
+    input.end();
+    await ran;
+  });
+
+  test("KV errors 20 and 22 reject with their subclasses; cas without create has no flag", async () => {
+    const { node, input, bodies, ran } = await initialised();
+    const kv = new LinKV(node);
+    const read = kv.read("k").catch((error: unknown) => error);
+    const cas = kv.cas("k", 1, 2).catch((error: unknown) => error);
+    await settle();
+    expect(bodies().slice(1)).toEqual([
+      { type: "read", key: "k", msg_id: 1 },
+      { type: "cas", key: "k", from: 1, to: 2, msg_id: 2 },
+    ]);
+    input.pushMessages(
+      { src: "lin-kv", dest: "n1", body: { type: "error", code: 20, text: "key does not exist", in_reply_to: 1 } },
+      { src: "lin-kv", dest: "n1", body: { type: "error", code: 22, text: "current value 3 is not 1", in_reply_to: 2 } },
+    );
+    expect(await read).toBeInstanceOf(KeyDoesNotExist);
+    expect(await cas).toBeInstanceOf(PreconditionFailed);
+    expect(await cas).toMatchObject({ code: 22, text: "current value 3 is not 1", definite: true });
+    input.end();
+    await ran;
+  });
+});
+
+describe("every()", () => {
+  test("starts at init, skips a tick while an async run is pending, stops on stop() and at EOF", async () => {
+    const { node, input, clock } = memoryNode();
+    let runs = 0;
+    let release: () => void = () => {};
+    node.every(100, () => {
+      runs++;
+      return new Promise<void>((resolve) => (release = resolve));
+    });
+    let otherRuns = 0;
+    const stopOther = node.every(50, () => void otherRuns++);
+    const ran = node.run();
+    clock.advanceMs(1000);
+    expect(runs).toBe(0); // not before init
+    input.pushMessages(INIT);
+    await settle();
+    clock.advanceMs(100);
+    expect(runs).toBe(1);
+    clock.advanceMs(100);
+    expect(runs).toBe(1); // the first run has not finished
+    release();
+    await settle();
+    clock.advanceMs(100);
+    expect(runs).toBe(2);
+    stopOther();
+    const otherBefore = otherRuns;
+    clock.advanceMs(500);
+    expect(otherRuns).toBe(otherBefore);
+    input.end();
+    await ran;
+    expect(clock.pendingCount).toBe(0);
+  });
+
+  test("a throwing task is logged and keeps its schedule", async () => {
+    const { node, input, clock, logs } = memoryNode();
+    let runs = 0;
+    node.every(10, () => {
+      runs++;
+      throw new Error("tick failed");
+    });
+    const ran = node.run();
+    input.pushMessages(INIT);
+    await settle();
+    clock.advanceMs(30);
+    expect(runs).toBe(3);
+    expect(logs.filter((line) => line.includes("tick failed")).length).toBe(3);
+    input.end();
+    await ran;
+  });
+});
