@@ -1,0 +1,32 @@
+/**
+ * Challenge 3b under the runner: flooding the grid passes the published command (shorter time
+ * limit). The same node forwards each value once and never retries, so under partitions it
+ * loses values, and the checker names them: the reason 3c exists.
+ */
+import { expect, test } from "bun:test";
+import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+
+/** A run takes its time limit plus the 10 s recovery plus start-up. */
+const RUN_TIMEOUT_MS = 60_000;
+/** The published flags, except for the time limit. */
+const FLAGS = ["--node-count", "5", "--rate", "10"];
+const BIN = "3b-multi-node-broadcast/main.ts";
+
+test.concurrent("3b passes its published command", async () => {
+  const run = await runMaelstrom(["test", "-w", "broadcast", "--bin", BIN, ...FLAGS, "--time-limit", "5"]);
+  expect(run.results!.workload).toMatchObject({ "valid?": true, "lost-count": 0 });
+  expect(run.results!.net.servers["msgs-per-op"]).toBeGreaterThan(0);
+  expect(run.exitCode).toBe(0);
+}, RUN_TIMEOUT_MS);
+
+test.concurrent("forwarding once without retries loses values under partitions, and they are listed", async () => {
+  // A fixed seed and frequent partitions: the schedule cuts links throughout the run.
+  const partitions = ["--nemesis", "partition", "--nemesis-interval", "2", "--seed", "7"];
+  const run = await runMaelstrom(["test", "-w", "broadcast", "--bin", BIN, ...FLAGS, "--time-limit", "8", ...partitions]);
+  const workload = run.results!.workload as { "valid?": boolean; lost: number[]; "lost-count": number };
+  expect(workload["valid?"]).toBe(false);
+  expect(workload["lost-count"]).toBeGreaterThan(0);
+  expect(workload.lost).toHaveLength(workload["lost-count"]);
+  expect(workload.lost.every((value) => Number.isInteger(value))).toBe(true);
+  expect(run.exitCode).toBe(1);
+}, RUN_TIMEOUT_MS);
