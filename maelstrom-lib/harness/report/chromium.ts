@@ -22,6 +22,8 @@ export interface InspectOptions {
   probe: string;
   /** Where to write a PNG of the viewport, if anywhere. */
   screenshotPath?: string;
+  /** Scales the screenshot down (0.5 = half size), for small pictures in docs. */
+  screenshotScale?: number;
   viewportWidthPx?: number;
   viewportHeightPx?: number;
   /** Gives up (and kills the browser) after this long. */
@@ -141,18 +143,17 @@ async function drive(browser: Bun.Subprocess<"ignore", "ignore", "pipe">, url: s
     const { targetId } = await cdp.send("Target.createTarget", { url: "about:blank" });
     const { sessionId } = await cdp.send("Target.attachToTarget", { targetId, flatten: true });
     for (const domain of ["Page", "Runtime", "Log", "Network"]) await cdp.send(`${domain}.enable`, {}, sessionId);
-    await cdp.send(
-      "Emulation.setDeviceMetricsOverride",
-      { width: options.viewportWidthPx ?? 1100, height: options.viewportHeightPx ?? 1400, deviceScaleFactor: 1, mobile: false },
-      sessionId,
-    );
+    const viewportWidthPx = options.viewportWidthPx ?? 1100;
+    const viewportHeightPx = options.viewportHeightPx ?? 1400;
+    await cdp.send("Emulation.setDeviceMetricsOverride", { width: viewportWidthPx, height: viewportHeightPx, deviceScaleFactor: 1, mobile: false }, sessionId);
     await cdp.send("Page.navigate", { url }, sessionId);
     await loaded;
     const evaluation = await cdp.send("Runtime.evaluate", { expression: options.probe, returnByValue: true, awaitPromise: true }, sessionId);
     if (evaluation.exceptionDetails) inspection.scriptErrors.push(`probe: ${evaluation.exceptionDetails.exception?.description}`);
     inspection.probeValue = evaluation.result?.value;
     if (options.screenshotPath) {
-      const { data } = await cdp.send("Page.captureScreenshot", { format: "png" }, sessionId);
+      const clip = { x: 0, y: 0, width: viewportWidthPx, height: viewportHeightPx, scale: options.screenshotScale ?? 1 };
+      const { data } = await cdp.send("Page.captureScreenshot", { format: "png", clip }, sessionId);
       await Bun.write(options.screenshotPath, Buffer.from(data, "base64"));
     }
     return inspection;

@@ -49,6 +49,8 @@ export interface ReportData {
 
 /** How much of a checker's JSON the page shows before cutting it. */
 const CHECKER_JSON_MAX_CHARS = 20_000;
+/** Throughput bins are 1 s wide, wider when a long run would need more bins than this. */
+const THROUGHPUT_BIN_COUNT_MAX = 100;
 /** Checker keys of results.json, in Maelstrom's order; others follow. */
 const CHECKER_ORDER = ["workload", "stats", "availability", "net", "exceptions", "perf", "timeline"];
 
@@ -106,8 +108,10 @@ function renderOptions(options: Record<string, unknown> | undefined): string {
     ["consistency models", Array.isArray(options.consistencyModels) ? options.consistencyModels.join(", ") : "—"],
     ["seed", options.seed],
   ];
-  const cells = rows.map(([name, value]) => `<tr><th>${name}</th><td><code>${escapeXml(String(value))}</code></td></tr>`).join("");
-  return `<h2>Test</h2><table>${cells}</table>`;
+  // Two options per row keeps the table short enough that the verdict and checkers fit above the fold.
+  const cells = rows.map(([name, value]) => `<th>${name}</th><td><code>${escapeXml(String(value))}</code></td>`);
+  const lines = Array.from({ length: Math.ceil(cells.length / 2) }, (_, row) => `<tr>${cells[2 * row]}${cells[2 * row + 1] ?? ""}</tr>`);
+  return `<h2>Test</h2><table class="options">${lines.join("")}</table>`;
 }
 
 function checkerHighlights(name: string, result: Record<string, unknown>): string {
@@ -210,7 +214,7 @@ ${plots.join("\n")}
 
 function renderThroughput(data: ReportData): string {
   const { digest } = data;
-  const binSec = digest.durationSec <= 30 ? 0.5 : Math.ceil(digest.durationSec / 100);
+  const binSec = Math.max(1, Math.ceil(digest.durationSec / THROUGHPUT_BIN_COUNT_MAX));
   const series = throughput(digest, binSec).map((entry, index) => ({
     name: `${entry.f} ${entry.type}`,
     color: entry.type === "ok" ? SERIES_PALETTE[index % SERIES_PALETTE.length]! : COMPLETION_COLORS[entry.type],

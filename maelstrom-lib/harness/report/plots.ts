@@ -97,9 +97,9 @@ function niceStep(rough: number): number {
   return multiple * power;
 }
 
-/** A number in a short human form: 1234 → "1234", 0.00123 → "0.00123", 2.5e6 → "2.5e6". */
+/** A number in a short human form: integers whole, 0.00123 → "0.00123", 2500000.5 → "2.5e6". */
 export function formatNumber(value: number): string {
-  if (value === 0) return "0";
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
   const magnitude = Math.abs(value);
   if (magnitude >= 1e6 || magnitude < 1e-3) return value.toExponential(1).replace("e+", "e");
   return String(Number(value.toPrecision(magnitude >= 1 ? 6 : 3)));
@@ -199,7 +199,8 @@ function renderLegend(series: PlotSeries[], left: number, right: number): string
   const parts: string[] = [`<g class="legend">`];
   let x = left;
   series.forEach((entry, index) => {
-    const label = `${entry.name} (${entry.points.length})`;
+    // A point count means something for scatter plots only; a line's points are bins.
+    const label = entry.style === "points" ? `${entry.name} (${entry.points.length})` : entry.name;
     const itemWidthPx = 22 + label.length * 6.5;
     if (x + itemWidthPx > right) return; // the rest would run off the plot; the table lists them
     parts.push(

@@ -1,0 +1,27 @@
+#!/usr/bin/env bun
+/**
+ * `bun maelstrom-lib/harness/report/screenshot.ts <run folder> <out.png> [width height scale]`:
+ * photographs a run's report in headless Chromium (how the README's picture was made).
+ */
+import { join, resolve } from "node:path";
+import { chromiumAvailable, CHROMIUM_PATH, inspectPage } from "./chromium.ts";
+import { RUN_FILES } from "./run-files.ts";
+
+const [runDir, outPath, width = "1000", height = "1500", scale = "0.7"] = process.argv.slice(2);
+if (!runDir || !outPath) {
+  console.error("usage: screenshot.ts <run folder> <out.png> [width height scale]");
+  process.exit(254);
+}
+if (!chromiumAvailable()) {
+  console.error(`${CHROMIUM_PATH} is missing: apt-get install -y chromium`);
+  process.exit(1);
+}
+const page = await inspectPage(`file://${join(resolve(runDir), RUN_FILES.report)}`, {
+  probe: "document.documentElement.dataset.reportReady",
+  screenshotPath: outPath,
+  viewportWidthPx: Number(width),
+  viewportHeightPx: Number(height),
+  screenshotScale: Number(scale),
+});
+if (page.scriptErrors.length) console.error(`script errors: ${page.scriptErrors.join("; ")}`);
+console.log(`wrote ${outPath}`);
