@@ -30,7 +30,7 @@ export class CommittedOffsets {
 
 /** Per-key logs and committed offsets, all in this process. */
 export class LocalLogs extends CommittedOffsets {
-  private readonly logs = new Map<string, number[]>();
+  protected readonly logs = new Map<string, number[]>();
 
   /** Appends `msg` to `key`'s log and returns its offset. */
   append(key: string, msg: number): number {

@@ -1,0 +1,34 @@
+/**
+ * Challenge 5c under the runner with the published command (shorter time limit), with and
+ * without partitions: sends and polls are local, so no op may fail either way.
+ */
+import { describe, expect, test } from "bun:test";
+import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+
+/** A run is time limit + 10 s recovery + up to 10 s of final drain, with slack for a busy machine. */
+const RUN_TIMEOUT_MS = 60_000;
+
+const PUBLISHED = ["test", "-w", "kafka", "--bin", "5c-efficient-kafka-style-log/main.ts", "--node-count", "2", "--concurrency", "2n", "--time-limit", "4", "--rate", "1000"];
+
+function failedOrCrashed(run: Awaited<ReturnType<typeof runMaelstrom>>): number {
+  const byF = (run.results!.stats as { "by-f": Record<string, { "fail-count": number; "info-count": number }> })["by-f"];
+  return Object.entries(byF)
+    .filter(([f]) => f !== "crash")
+    .reduce((sum, [, counts]) => sum + counts["fail-count"] + counts["info-count"], 0);
+}
+
+describe("5c-efficient-kafka-style-log", () => {
+  test.concurrent("passes the published command, every op ok", async () => {
+    const run = await runMaelstrom(PUBLISHED);
+    expect((run.results!.workload as { "error-types": string[] })["error-types"]).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(failedOrCrashed(run)).toBe(0);
+  }, RUN_TIMEOUT_MS);
+
+  test.concurrent("passes with --nemesis partition, every op ok", async () => {
+    const run = await runMaelstrom([...PUBLISHED, "--nemesis", "partition"]);
+    expect((run.results!.workload as { "error-types": string[] })["error-types"]).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(failedOrCrashed(run)).toBe(0);
+  }, RUN_TIMEOUT_MS);
+});
