@@ -40,4 +40,17 @@ describe("6b-totally-available-read-uncommitted-transactions", () => {
     expect(nemesis).toContain("start-partition");
     expect(nemesis).toContain("stop-partition");
   }, RUN_TIMEOUT_MS);
+
+  test("a node whose txns interleave on one store fails read-uncommitted with G0 (Maelstrom issue #56)", async () => {
+    // Few keys and long txns, as in the issue, so txns overwrite each other's uncommitted values.
+    const run = await runMaelstrom([
+      "test", "-w", "txn-rw-register", "--bin", "6b-totally-available-read-uncommitted-transactions/testdata/interleaved.ts",
+      "--node-count", "1", "--concurrency", "2n", "--rate", "1000", "--time-limit", "3", "--consistency-models", "read-uncommitted",
+      "--key-count", "2", "--max-txn-length", "8", "--max-writes-per-key", "1000", "--no-progress",
+    ]);
+    const workload = run.results.workload as { "anomaly-types": string[]; anomalies: Record<string, { steps: { type: string }[] }[]> };
+    expect(run.exitCode).toBe(1);
+    expect(workload["anomaly-types"]).toEqual(["G0"]);
+    expect(workload.anomalies.G0![0]!.steps.every((step) => step.type === "ww")).toBe(true);
+  }, RUN_TIMEOUT_MS);
 });
