@@ -64,6 +64,9 @@ export class Node implements LineHandler {
   private readonly unrepliedTypes = new Set<string>();
 
   private lifecycle: Lifecycle = "waiting-for-init";
+  private runStarted = false;
+  /** True when reading the real stdin: then the node also guards the process (see run). */
+  private readonly ownsProcess: boolean;
   private nodeId: string | undefined;
   private allNodeIds: readonly string[] = [];
   private nextMsgId = 1;
@@ -73,6 +76,7 @@ export class Node implements LineHandler {
   private readonly flushBound = () => this.flush();
 
   constructor(options: NodeOptions = {}) {
+    this.ownsProcess = options.input === undefined;
     this.input = options.input ?? stdinSource();
     this.output = options.output ?? stdoutSink();
     this.logSink = options.log ?? stderrLog();
@@ -173,9 +177,15 @@ export class Node implements LineHandler {
     this.logSink(parts.map((part) => (typeof part === "string" ? part : safeStringify(part))).join(" "));
   }
 
-  /** Serves messages until stdin closes, then stops every timer and resolves. */
+  /**
+   * Serves messages until stdin closes, then stops every timer and resolves. On the real
+   * stdin it also logs (instead of dying on) unhandled rejections and uncaught exceptions,
+   * e.g. an rpc whose promise nobody awaited: a node that exits aborts the whole Maelstrom run.
+   */
   async run(): Promise<void> {
-    if (this.lifecycle === "closed") throw new Error("node.run() called twice");
+    if (this.runStarted) throw new Error("node.run() called twice");
+    this.runStarted = true;
+    if (this.ownsProcess) this.keepProcessAlive();
     for await (const chunk of this.input) {
       this.splitter.push(chunk);
       this.flush();
@@ -410,6 +420,15 @@ export class Node implements LineHandler {
         this.logSink(`every(${task.periodMs}) task failed: ${(error as Error)?.stack ?? error}`);
       },
     );
+  }
+
+  private keepProcessAlive(): void {
+    process.on("unhandledRejection", (reason) => {
+      this.logSink(`unhandled rejection, node keeps running: ${(reason as Error)?.stack ?? safeStringify(reason)}`);
+    });
+    process.on("uncaughtException", (error) => {
+      this.logSink(`uncaught exception, node keeps running: ${error?.stack ?? safeStringify(error)}`);
+    });
   }
 
   private runInBackground(what: string, fn: () => unknown): void {

@@ -150,6 +150,17 @@ describe("timers and shutdown", () => {
     expect(node.stderr).toContain("stdin closed after");
   });
 
+  test("an unawaited rpc that times out and a throwing bare timer are logged, not fatal", async () => {
+    const node = await start(TEST_NODE, "n0", ["n0", "n1"]);
+    node.send({ src: "c1", dest: "n0", body: { type: "floating_rpc", msg_id: 2 } });
+    await node.nextLines(2); // the ping and floating_rpc_ok
+    await Bun.sleep(200);
+    node.send({ src: "c1", dest: "n0", body: { type: "echo", echo: "alive", msg_id: 3 } });
+    expect((await node.nextLine()).message.body).toEqual({ type: "echo_ok", echo: "alive", in_reply_to: 3 });
+    expect(node.stderr).toContain("unhandled rejection, node keeps running");
+    expect(node.stderr).toContain("uncaught exception, node keeps running");
+  });
+
   test("a pending rpc does not keep the process alive after EOF", async () => {
     const node = await start(TEST_NODE, "n0", ["n0", "n1"]);
     node.send({ src: "c1", dest: "n0", body: { type: "call", peer: "n1", timeout_ms: 60_000, msg_id: 2 } });

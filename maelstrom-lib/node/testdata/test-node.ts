@@ -59,6 +59,16 @@ node.on("start_ticking", (request) => {
   return { type: "start_ticking_ok" };
 });
 
+// Mistakes a solution might make: an rpc nobody awaits (its timeout rejects unhandled) and a
+// timer callback that throws. Neither may kill the node.
+node.on("floating_rpc", () => {
+  void node.rpc("n1", { type: "ping" }, { timeoutMs: 50 });
+  setTimeout(() => {
+    throw new Error("thrown in a bare timer");
+  }, 10);
+  return { type: "floating_rpc_ok" };
+});
+
 node.on("fire_and_forget", () => ({ type: "should_not_be_sent" }));
 
 node.onInit(() => node.log(`test node ${node.id} of ${node.nodeIds.join(",")} ready`));
