@@ -10,7 +10,8 @@
  * draw (bounded by `eventLimit`), so any journal size is fine.
  */
 import { escapeXml, px, sortParticipants, truncate } from "./svg-text.ts";
-import { isClientId, type JournalEvent } from "./run-files.ts";
+import { isClient } from "../net.ts";
+import type { JournalEvent } from "./run-files.ts";
 
 /** Drawing constants (Maelstrom's viz.clj values where it has one). */
 export const LAMPORT = {
@@ -160,7 +161,7 @@ class Layout {
 
 function messageColor(event: ShownEvent): string {
   if (event.body.type === "error") return LAMPORT.errorColor;
-  if (isClientId(event.src) || isClientId(event.dest)) return LAMPORT.clientColor;
+  if (isClient(event.src) || isClient(event.dest)) return LAMPORT.clientColor;
   return LAMPORT.serverColor;
 }
 

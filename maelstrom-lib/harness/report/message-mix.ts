@@ -4,7 +4,8 @@
  * were sent, and over which kind of link. Replies count under their own type (`read_ok`).
  * Fed one journal event at a time, like the Lamport collector.
  */
-import { isClientId, type JournalEvent } from "./run-files.ts";
+import { isClient } from "../net.ts";
+import type { JournalEvent } from "./run-files.ts";
 
 /** Which kind of link a server message crossed. */
 export type LinkKind = "node→node" | "node→service" | "service→node";
@@ -41,7 +42,7 @@ export class MessageMixCollector {
 
   /** Feeds the next journal event. */
   add(event: JournalEvent): void {
-    const involvesClient = isClientId(event.src) || isClientId(event.dest);
+    const involvesClient = isClient(event.src) || isClient(event.dest);
     if (involvesClient) {
       if (event.type === "send") this.clientSentCount++;
       return;

@@ -17,20 +17,8 @@ export const RUN_FILES = {
   screenshot: "report.png",
 } as const;
 
-/** One line of net-journal.jsonl; `time` is nanoseconds since the run started. */
-export interface JournalEvent {
-  type: "send" | "recv";
-  id: number;
-  time: number;
-  src: string;
-  dest: string;
-  body: Record<string, unknown>;
-}
-
-/** Maelstrom's util/client?: any id starting with "c" is a client. */
-export function isClientId(id: string): boolean {
-  return id.startsWith("c");
-}
+/** One line of net-journal.jsonl is one network journal event, as the runner's net.ts writes it. */
+export type { JournalEvent } from "../net.ts";
 
 /**
  * Calls `onLine` for every non-empty line of a text file, reading it in chunks.
