@@ -12,7 +12,6 @@ import { MessageMixCollector, type MessageMix } from "./message-mix.ts";
 import { RUN_FILES, forEachJsonLine, readJsonFile, runFile, type JournalEvent } from "./run-files.ts";
 
 export { verdictOf, type Verdict } from "./html.ts";
-export { serveStore } from "./serve.ts";
 
 /** How many events the page's inline diagram preview draws (the full one is messages.svg). */
 export const PREVIEW_EVENT_LIMIT = 300;

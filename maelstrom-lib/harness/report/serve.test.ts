@@ -43,4 +43,13 @@ describe("serveStore", async () => {
     expect([403, 404]).toContain(escape.status);
     expect((await fetch(`${base}/nope/`)).status).toBe(404);
   });
+
+  test("a run without a report gets one when first viewed", async () => {
+    const { rmSync, existsSync } = await import("node:fs");
+    rmSync(join(validRunDir, "index.html"));
+    rmSync(join(validRunDir, "messages.svg"));
+    const report = await (await fetch(`${base}/echo/20260102T000000.000Z/index.html`)).text();
+    expect(report).toContain('class="verdict verdict-valid"');
+    expect(existsSync(join(validRunDir, "messages.svg"))).toBe(true);
+  });
 });

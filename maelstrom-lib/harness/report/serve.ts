@@ -4,10 +4,11 @@
  * and files; every other path serves a file or a folder listing from store/ and nothing outside it.
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
-import { join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { escapeXml } from "./svg-text.ts";
 import { PAGE_CSS } from "./page-assets.ts";
 import { verdictBadge, verdictOf } from "./html.ts";
+import { writeRunReport } from "./index.ts";
 import { RUN_FILES, readJsonFile } from "./run-files.ts";
 
 /** One run folder found in the store. */
@@ -97,6 +98,17 @@ function html(text: string): Response {
   return new Response(text, { headers: { "content-type": "text/html; charset=utf-8" } });
 }
 
+/**
+ * Runs from before the report existed (or whose report failed) get one on first view: a
+ * request for a run folder, its index.html or messages.svg writes them when missing.
+ */
+async function writeMissingReport(target: string): Promise<void> {
+  const isReportFile = target.endsWith(sep + RUN_FILES.report) || target.endsWith(sep + RUN_FILES.messagesSvg);
+  const runDir = isReportFile ? dirname(target) : target;
+  if (existsSync(join(runDir, RUN_FILES.report)) || !existsSync(join(runDir, RUN_FILES.results))) return;
+  await writeRunReport(runDir);
+}
+
 /** Answers one request against the store. */
 export async function handleStoreRequest(storeDir: string, request: Request): Promise<Response> {
   const url = new URL(request.url);
@@ -104,6 +116,7 @@ export async function handleStoreRequest(storeDir: string, request: Request): Pr
   if (pathname === "/") return html(await renderRunList(storeDir));
   const storeReal = realpathSync(storeDir);
   const target = resolve(storeDir, "." + pathname);
+  await writeMissingReport(target);
   if (!existsSync(target)) return new Response("not found", { status: 404 });
   const targetReal = realpathSync(target);
   if (targetReal !== storeReal && !targetReal.startsWith(storeReal + sep)) return new Response("forbidden", { status: 403 });
