@@ -34,6 +34,8 @@ export interface OpView {
   polls: Map<string, PolledPair[]>;
   /** Sends in op order. */
   sends: SentRecord[];
+  /** The highest offset per key this op polled (-1 for a key polled empty) or sent. */
+  maxOffsets: Map<string, number>;
 }
 
 function microOps(op: Op): unknown[][] {
@@ -80,7 +82,9 @@ export function opPolls(op: Op): Map<string, PolledPair[]> {
 
 /** Parses an op once into its per-key sends and polls. */
 export function viewOf(op: Op): OpView {
-  return { op, polls: opPolls(op), sends: opSends(op) };
+  const polls = opPolls(op);
+  const sends = opSends(op);
+  return { op, polls, sends, maxOffsets: maxOffsetsOf(polls, sends) };
 }
 
 /** A short reference to an op for error examples (whole final polls would swamp results.json). */
@@ -88,15 +92,14 @@ export function opRef(op: Op): Record<string, unknown> {
   return { index: op.index, time: op.time, type: op.type, process: op.process, f: op.f };
 }
 
-/** The highest offset per key an op polled (-1 for a key polled empty) or sent. */
-export function maxOffsets(view: OpView): Map<string, number> {
+function maxOffsetsOf(polls: Map<string, PolledPair[]>, sends: SentRecord[]): Map<string, number> {
   const offsets = new Map<string, number>();
-  for (const [key, pairs] of view.polls) {
-    let max = offsets.get(key) ?? -1;
+  for (const [key, pairs] of polls) {
+    let max = -1;
     for (const [offset] of pairs) if (offset > max) max = offset;
     offsets.set(key, max);
   }
-  for (const send of view.sends) {
+  for (const send of sends) {
     if (send.offset === undefined) continue;
     offsets.set(send.key, Math.max(offsets.get(send.key) ?? -1, send.offset));
   }

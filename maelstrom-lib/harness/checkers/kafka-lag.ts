@@ -9,7 +9,6 @@
  */
 import type { Op } from "../types.ts";
 import type { OpView } from "./kafka-history.ts";
-import { maxOffsets } from "./kafka-history.ts";
 
 /** The worst lag found, in seconds, as results.json shows it. */
 export interface WorstLag {
@@ -60,7 +59,7 @@ export function worstRealtimeLag(
   for (const op of history) {
     const view = viewOfOp.get(op);
     if (!view || (op.type !== "ok" && op.type !== "info")) continue;
-    for (const [key, offset] of maxOffsets(view)) {
+    for (const [key, offset] of view.maxOffsets) {
       let stair = stairs.get(key);
       if (!stair) stairs.set(key, (stair = new Staircase()));
       stair.note(op.time, offset);
@@ -83,7 +82,7 @@ export function worstRealtimeLag(
     if (!view || (op.f !== "poll" && op.f !== "txn")) continue;
     let offsets = processOffsets.get(op.process);
     if (!offsets) processOffsets.set(op.process, (offsets = new Map()));
-    for (const [key, offset] of maxOffsets(view)) offsets.set(key, Math.max(offsets.get(key) ?? -1, offset));
+    for (const [key, offset] of view.maxOffsets) offsets.set(key, Math.max(offsets.get(key) ?? -1, offset));
     const invokeTime = invokeTimeOf.get(op) ?? op.time;
     for (const [key, offset] of offsets) {
       const expiredAt = stairs.get(key)?.firstTimeAtLeast(offset + 1) ?? Infinity;

@@ -12,7 +12,7 @@
  */
 import type { Rng } from "../rng.ts";
 import type { NextOp, Op, OpSource, WorkerInfo, WorkloadContext } from "../types.ts";
-import { maxOffsets, viewOf } from "../checkers/kafka-history.ts";
+import { viewOf } from "../checkers/kafka-history.ts";
 
 /** Jepsen's `sub-p`: the chance an op is replaced by an assign. */
 const ASSIGN_PROBABILITY = 1 / 64;
@@ -30,7 +30,7 @@ export class KeyOffsets {
   /** Folds an ok completion's sent and polled offsets in. */
   note(completion: Op): void {
     if (completion.type !== "ok") return;
-    for (const [key, offset] of maxOffsets(viewOf(completion))) {
+    for (const [key, offset] of viewOf(completion).maxOffsets) {
       this.maxOffset.set(key, Math.max(this.maxOffset.get(key) ?? -1, offset));
     }
   }
@@ -100,7 +100,7 @@ export class KafkaOps implements OpSource {
     for (const send of view.sends) {
       if (send.offset !== undefined) this.sent.set(send.key, Math.max(this.sent.get(send.key) ?? -1, send.offset));
     }
-    for (const [key, offset] of maxOffsets(view)) {
+    for (const [key, offset] of view.maxOffsets) {
       if (view.polls.has(key)) this.polled.set(key, Math.max(this.polled.get(key) ?? -1, offset));
     }
     for (const key of view.polls.keys()) {
@@ -152,7 +152,7 @@ export class FinalPolls implements OpSource {
   /** Drops every key this worker has now polled up to its target. */
   observe(_invoke: Op, completion: Op): void {
     if (completion.type !== "ok" || completion.f !== "poll") return;
-    for (const [key, offset] of maxOffsets(viewOf(completion))) {
+    for (const [key, offset] of viewOf(completion).maxOffsets) {
       if ((this.targets.get(key) ?? Infinity) <= offset) this.targets.delete(key);
     }
   }
