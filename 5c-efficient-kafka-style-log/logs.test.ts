@@ -1,0 +1,75 @@
+/**
+ * 5c's pieces on their own: offsets no two nodes share, polls that never run ahead of a
+ * peer's promise, and the replication stream's resend / ack / ordering.
+ */
+import { describe, expect, test } from "bun:test";
+import { ReplicatedLogs } from "./logs.ts";
+import { ReplicationStream } from "./stream.ts";
+
+describe("ReplicatedLogs", () => {
+  test("each node hands out its own residue class, above everything it knows", () => {
+    const n0 = new ReplicatedLogs(0, 2, ["n1"]);
+    const n1 = new ReplicatedLogs(1, 2, ["n0"]);
+    expect([n0.append("k", 10), n0.append("k", 11)]).toEqual([0, 2]);
+    expect(n1.append("k", 20)).toBe(1);
+    // n1 learns n0's offset 2: its next offset must be above it.
+    n1.learnEntry("n0", "k", 2, 11);
+    expect(n1.append("k", 21)).toBe(3);
+  });
+
+  test("a poll returns nothing a peer has not promised to stay above", () => {
+    const n0 = new ReplicatedLogs(0, 2, ["n1"]);
+    n0.append("k", 10);
+    n0.append("k", 11);
+    // n1 might still take offset 1: nothing is safe yet.
+    expect(n0.poll({ k: 0 })).toEqual({});
+    // n1 took offset 1 and says so: offsets 0 and 1 are complete, 2 is not yet.
+    n0.learnEntry("n1", "k", 1, 20);
+    expect(n0.poll({ k: 0 })).toEqual({ k: [[0, 10], [1, 20]] });
+    // n1 promises to stay at 3 or above: everything known is complete.
+    n0.learnFrontier("n1", "k", 3);
+    expect(n0.poll({ k: 1 })).toEqual({ k: [[1, 20], [2, 11]] });
+  });
+
+  test("with one node everything is safe at once", () => {
+    const solo = new ReplicatedLogs(0, 1, []);
+    solo.append("k", 5);
+    expect(solo.poll({ k: 0, other: 0 })).toEqual({ k: [[0, 5]] });
+  });
+
+  test("frontier is one above the highest offset known, from any node", () => {
+    const n0 = new ReplicatedLogs(0, 2, ["n1"]);
+    expect(n0.frontier("k")).toBe(0);
+    expect(n0.learnEntry("n1", "k", 7, 1)).toBe(true);
+    expect(n0.frontier("k")).toBe(8);
+    expect(n0.learnEntry("n1", "k", 5, 2)).toBe(false);
+  });
+});
+
+describe("ReplicationStream", () => {
+  test("resends until acked, then sends nothing", () => {
+    const a = new ReplicationStream<string>(["b"]);
+    const b = new ReplicationStream<string>(["a"]);
+    a.push("x");
+    a.push("y");
+    const lost = a.batchFor("b")!;
+    expect(lost).toEqual({ from: 0, events: ["x", "y"], ack: 0 });
+    // The first batch was dropped: the next tick sends the same again.
+    const resent = a.batchFor("b")!;
+    expect(b.receive("a", resent)).toEqual(["x", "y"]);
+    // b owes an ack even with nothing of its own to send.
+    const ack = b.batchFor("a")!;
+    expect(ack).toEqual({ from: 0, events: [], ack: 2 });
+    expect(a.receive("b", ack)).toEqual([]);
+    expect(a.batchFor("b")).toBeUndefined();
+    expect(b.batchFor("a")).toBeUndefined();
+  });
+
+  test("duplicates are applied once and a batch past a hole waits for the resend", () => {
+    const b = new ReplicationStream<string>(["a"]);
+    expect(b.receive("a", { from: 0, events: ["x"], ack: 0 })).toEqual(["x"]);
+    expect(b.receive("a", { from: 0, events: ["x", "y"], ack: 0 })).toEqual(["y"]);
+    expect(b.receive("a", { from: 5, events: ["z"], ack: 0 })).toEqual([]);
+    expect(b.batchFor("a")).toEqual({ from: 0, events: [], ack: 2 });
+  });
+});
