@@ -11,9 +11,9 @@ test("6a passes the published command", async () => {
     "--node-count", "1", "--time-limit", "3", "--rate", "1000", "--concurrency", "2n",
     "--consistency-models", "read-uncommitted", "--availability", "total", "--no-progress",
   ]);
-  const workload = run.results.workload as { "valid?": boolean; "txn-count": number; "anomaly-types": string[] };
+  const workload = run.results!.workload as { "valid?": boolean; "txn-count": number; "anomaly-types": string[] };
   expect(workload["anomaly-types"]).toEqual([]);
   expect(workload["txn-count"]).toBeGreaterThan(500);
-  expect(run.results["valid?"]).toBe(true);
+  expect(run.results!["valid?"]).toBe(true);
   expect(run.exitCode).toBe(0);
 }, RUN_TIMEOUT_MS);

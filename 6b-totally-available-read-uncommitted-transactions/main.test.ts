@@ -23,8 +23,8 @@ async function nemesisOps(runDir: string): Promise<string[]> {
 describe("6b-totally-available-read-uncommitted-transactions", () => {
   test("passes the published command", async () => {
     const run = await runMaelstrom(["test", ...PUBLISHED, "--time-limit", "3"]);
-    expect((run.results.workload as { "anomaly-types": string[] })["anomaly-types"]).toEqual([]);
-    expect(run.results["valid?"]).toBe(true);
+    expect((run.results!.workload as { "anomaly-types": string[] })["anomaly-types"]).toEqual([]);
+    expect(run.results!["valid?"]).toBe(true);
     expect(run.exitCode).toBe(0);
   }, RUN_TIMEOUT_MS);
 
@@ -32,11 +32,11 @@ describe("6b-totally-available-read-uncommitted-transactions", () => {
     const run = await runMaelstrom([
       "test", ...PUBLISHED, "--time-limit", "5", "--availability", "total", "--nemesis", "partition", "--nemesis-interval", "1",
     ]);
-    expect((run.results.workload as { "anomaly-types": string[] })["anomaly-types"]).toEqual([]);
-    expect((run.results.availability as { "ok-fraction": number })["ok-fraction"]).toBe(1);
-    expect(run.results["valid?"]).toBe(true);
+    expect((run.results!.workload as { "anomaly-types": string[] })["anomaly-types"]).toEqual([]);
+    expect((run.results!.availability as { "ok-fraction": number })["ok-fraction"]).toBe(1);
+    expect(run.results!["valid?"]).toBe(true);
     expect(run.exitCode).toBe(0);
-    const nemesis = await nemesisOps(run.runDir);
+    const nemesis = await nemesisOps(run.runDir!);
     expect(nemesis).toContain("start-partition");
     expect(nemesis).toContain("stop-partition");
   }, RUN_TIMEOUT_MS);
@@ -48,7 +48,7 @@ describe("6b-totally-available-read-uncommitted-transactions", () => {
       "--node-count", "1", "--concurrency", "2n", "--rate", "1000", "--time-limit", "3", "--consistency-models", "read-uncommitted",
       "--key-count", "2", "--max-txn-length", "8", "--max-writes-per-key", "1000", "--no-progress",
     ]);
-    const workload = run.results.workload as { "anomaly-types": string[]; anomalies: Record<string, { steps: { type: string }[] }[]> };
+    const workload = run.results!.workload as { "anomaly-types": string[]; anomalies: Record<string, { steps: { type: string }[] }[]> };
     expect(run.exitCode).toBe(1);
     expect(workload["anomaly-types"]).toEqual(["G0"]);
     expect(workload.anomalies.G0![0]!.steps.every((step) => step.type === "ww")).toBe(true);

@@ -32,10 +32,10 @@ describe(DIR, () => {
     const run = await runMaelstrom([
       "test", ...BASE, "--bin", `${DIR}/main.ts`, "--time-limit", "5", "--availability", "total", "--nemesis", "partition", "--nemesis-interval", "1",
     ]);
-    expect((run.results.workload as TxnResult)["anomaly-types"]).toEqual([]);
-    expect((run.results.availability as { "ok-fraction": number })["ok-fraction"]).toBe(1);
+    expect((run.results!.workload as TxnResult)["anomaly-types"]).toEqual([]);
+    expect((run.results!.availability as { "ok-fraction": number })["ok-fraction"]).toBe(1);
     expect(run.exitCode).toBe(0);
-    const nemesis = (await readHistory(run.runDir)).filter((op) => op.process === "nemesis").map((op) => op.f);
+    const nemesis = (await readHistory(run.runDir!)).filter((op) => op.process === "nemesis").map((op) => op.f);
     expect(nemesis).toContain("stop-partition");
   }, RUN_TIMEOUT_MS);
 
@@ -44,24 +44,24 @@ describe(DIR, () => {
       "test", ...BASE, "--bin", `${DIR}/main.ts`, "--time-limit", "3", "--availability", "total", "\u2013-nemesis", "partition",
     ]);
     expect(run.exitCode).toBe(0);
-    const history = await readHistory(run.runDir);
+    const history = await readHistory(run.runDir!);
     expect(history.some((op) => op.process === "nemesis" && op.f === "start-partition")).toBe(true);
   }, RUN_TIMEOUT_MS);
 
   test("a node that ships intermediate writes fails read-committed with G1b, yet is read-uncommitted", async () => {
     const run = await runMaelstrom(["test", ...BASE, "--bin", `${DIR}/testdata/intermediate-writes.ts`, "--time-limit", "3"]);
-    const workload = run.results.workload as TxnResult;
+    const workload = run.results!.workload as TxnResult;
     expect(run.exitCode).toBe(1);
     expect(workload["anomaly-types"]).toContain("G1b");
     expect(workload.anomalies.G1b![0]!.explanation).toContain("intermediate value");
-    const asReadUncommitted = checkRwRegister(await readHistory(run.runDir), { consistencyModels: ["read-uncommitted"] });
+    const asReadUncommitted = checkRwRegister(await readHistory(run.runDir!), { consistencyModels: ["read-uncommitted"] });
     expect(asReadUncommitted["valid?"]).toBe(true);
     expect(asReadUncommitted["allowed-anomaly-types"]).toContain("G1b");
   }, RUN_TIMEOUT_MS);
 
   test("a node that reports txn-conflict but applies the writes fails with G1a", async () => {
     const run = await runMaelstrom(["test", ...BASE, "--bin", `${DIR}/testdata/phantom-abort.ts`, "--time-limit", "3"]);
-    const workload = run.results.workload as TxnResult;
+    const workload = run.results!.workload as TxnResult;
     expect(run.exitCode).toBe(1);
     expect(workload["anomaly-types"]).toContain("G1a");
     expect(workload.anomalies.G1a![0]!.explanation).toContain("aborted");

@@ -150,9 +150,10 @@ export function linkVersionOrder(graph: DependencyGraph, order: VersionOrder, re
         const afterRef = writers?.get(after);
         if (!live(afterRef)) continue;
         if (before !== null) for (const reader of reads.get(key)?.get(before) ?? []) graph.link(reader.id, afterRef.txn.id, Rel.rw);
-        if (live(beforeRef)) {
+        if (!beforeRef) continue;
+        if (beforeRef.txn.status !== "fail") {
           graph.link(beforeRef.txn.id, afterRef.txn.id, Rel.ww);
-        } else if (beforeRef) {
+        } else {
           push(cases, "dirty-update", {
             key,
             values: [before, after],
