@@ -11,6 +11,12 @@ import { type LineHandler, LineSplitter, preview } from "./wire.ts";
 /** How long an rpc waits for its reply unless told otherwise. */
 export const DEFAULT_RPC_TIMEOUT_MS = 1000;
 
+/** The first this many replies nobody waits for are logged; after that, one in DROPPED_REPLIES_LOG_EVERY. */
+const DROPPED_REPLIES_LOGGED_IN_FULL = 20;
+const DROPPED_REPLIES_LOG_EVERY = 1000;
+/** Output is written early once this much is buffered, so one huge input chunk cannot hoard memory. */
+const MAX_BUFFERED_OUTPUT_CHARS = 4 * 1024 * 1024;
+
 /** Where a node's I/O and time come from; every field defaults to the real process. */
 export interface NodeOptions {
   /** Input chunks (default: stdin). */
@@ -64,6 +70,7 @@ export class Node implements LineHandler {
   private readonly unrepliedTypes = new Set<string>();
 
   private lifecycle: Lifecycle = "waiting-for-init";
+  private droppedReplies = 0;
   private runStarted = false;
   /** True when reading the real stdin: then the node also guards the process (see run). */
   private readonly ownsProcess: boolean;
@@ -286,8 +293,12 @@ export class Node implements LineHandler {
   private receiveReply(message: Message, inReplyTo: unknown, text: string): void {
     const pending = typeof inReplyTo === "number" ? this.pending.get(inReplyTo) : undefined;
     if (pending === undefined || pending.dest !== message.src) {
-      // A late reply (after its rpc timed out) or one to a send(): nobody waits for it.
-      this.logSink(`dropped reply with no pending rpc: ${preview(text)}`);
+      // A late reply (after its rpc timed out) or one to a send(): nobody waits for it. Logged
+      // sparingly: a protocol that acks its sends could produce thousands.
+      this.droppedReplies++;
+      if (this.droppedReplies <= DROPPED_REPLIES_LOGGED_IN_FULL || this.droppedReplies % DROPPED_REPLIES_LOG_EVERY === 0) {
+        this.logSink(`dropped reply with no pending rpc (${this.droppedReplies} so far): ${preview(text)}`);
+      }
       return;
     }
     const body = message.body;
@@ -375,6 +386,7 @@ export class Node implements LineHandler {
    */
   private writeMessage(src: string, dest: string, body: object): void {
     this.outBuffer += `${JSON.stringify({ src, dest, body })}\n`;
+    if (this.outBuffer.length > MAX_BUFFERED_OUTPUT_CHARS) this.flush();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(this.flushBound);
