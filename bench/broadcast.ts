@@ -69,7 +69,12 @@ async function measure(challenge: Challenge, partition: boolean, timeLimitSec: n
   const argv = ["test", "-w", "broadcast", "--bin", challenge.bin, ...PUBLISHED_FLAGS, "--time-limit", String(timeLimitSec)];
   if (partition) argv.push("--nemesis", "partition");
   console.log(`$ bun run maelstrom ${argv.join(" ")}`);
-  const run = await runMaelstrom(argv, { cwd: join(import.meta.dir, "..") });
+  let run = await runMaelstrom(argv, { cwd: join(import.meta.dir, "..") });
+  if (run.exitCode === 255) {
+    // 25 nodes starting at once on a busy 2-core machine sometimes miss the 10 s init deadline.
+    console.log(`  run aborted (${String(run.results?.aborted ?? "exit 255").split("\n")[0]}); running it once more`);
+    run = await runMaelstrom(argv, { cwd: join(import.meta.dir, "..") });
+  }
   const results = run.results as Record<string, any> | undefined;
   const stable = results?.workload?.["stable-latencies"] as Record<string, number> | undefined;
   return {
@@ -85,9 +90,10 @@ async function measure(challenge: Challenge, partition: boolean, timeLimitSec: n
   };
 }
 
-/** "1.23 ✓" when within the target, "1.23 ✗" when not. */
-function judged(value: number | undefined, limit: number, digits = 0): string {
+/** "1.23 ✓" when within the limit, "1.23 ✗" when not; just "1.23" when there is no limit. */
+function judged(value: number | undefined, limit: number | undefined, digits = 0): string {
   if (value === undefined) return "–";
+  if (limit === undefined) return value.toFixed(digits);
   return `${value.toFixed(digits)} ${value <= limit ? "✓" : "✗"}`;
 }
 
@@ -98,9 +104,11 @@ function table(rows: Row[]): string {
   ];
   for (const row of rows) {
     const { target, bestPublished } = row.challenge;
+    // Under partitions the bar is validity and the message count; latency then measures the nemesis.
+    const latencyTarget = row.partition ? undefined : target;
     lines.push(
       `| ${row.challenge.name} | ${row.partition ? "partition" : "none"} | ${judged(row.msgsPerOp, target.msgsPerOp, 2)} | ` +
-        `${judged(row.medianMs, target.medianMs)} | ${judged(row.maxMs, target.maxMs)} | ${String(row.valid)} | ${String(row.lostCount ?? "–")} | ` +
+        `${judged(row.medianMs, latencyTarget?.medianMs)} | ${judged(row.maxMs, latencyTarget?.maxMs)} | ${String(row.valid)} | ${String(row.lostCount ?? "–")} | ` +
         `≤ ${target.msgsPerOp} / ≤ ${target.medianMs} / ≤ ${target.maxMs} | ${bestPublished.msgsPerOp} / ${bestPublished.medianMs} / ${bestPublished.maxMs} |`,
     );
   }
