@@ -59,7 +59,8 @@ export function checkRwRegister(history: readonly Op[], options: RwRegisterCheck
 /**
  * Elle's result map with Maelstrom's reading of it: anomalies the models prohibit, plus the
  * "unknown" ones (an empty graph), make the run invalid. Anomalies found but allowed are
- * listed under `allowed-anomaly-types` so a reader still sees them.
+ * listed under `allowed-anomaly-types` so a reader still sees them. `anomaly-counts` counts
+ * every case found, except that cycle searches stop after 16 cycles per type.
  */
 function resultMap(models: readonly string[], cases: CaseMap, txnCount: number): CheckResult {
   const prohibited = new Set<AnomalyType>(UNKNOWN_ANOMALY_TYPES);
