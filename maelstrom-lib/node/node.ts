@@ -77,8 +77,9 @@ export class Node implements LineHandler {
   private nodeId: string | undefined;
   private allNodeIds: readonly string[] = [];
   private nextMsgId = 1;
-  /** Output lines not yet handed to the sink (flushed once per input chunk, or in a microtask). */
-  private outBuffer = "";
+  /** Output lines (without `\n`) not yet handed to the sink: flushed once per input chunk, or in a microtask. */
+  private outLines: string[] = [];
+  private outChars = 0;
   private flushScheduled = false;
   private readonly flushBound = () => this.flush();
 
@@ -385,8 +386,10 @@ export class Node implements LineHandler {
    * output made by timers and promises. Throws (queuing nothing) if the body cannot be serialised.
    */
   private writeMessage(src: string, dest: string, body: object): void {
-    this.outBuffer += `${JSON.stringify({ src, dest, body })}\n`;
-    if (this.outBuffer.length > MAX_BUFFERED_OUTPUT_CHARS) this.flush();
+    const line = JSON.stringify({ src, dest, body });
+    this.outLines.push(line);
+    this.outChars += line.length;
+    if (this.outChars > MAX_BUFFERED_OUTPUT_CHARS) this.flush();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(this.flushBound);
@@ -396,9 +399,11 @@ export class Node implements LineHandler {
   /** Hands buffered lines to the output in one write. */
   private flush(): void {
     this.flushScheduled = false;
-    if (this.outBuffer.length === 0) return;
-    const text = this.outBuffer;
-    this.outBuffer = "";
+    if (this.outLines.length === 0) return;
+    // One join is cheaper than growing a string line by line.
+    const text = `${this.outLines.join("\n")}\n`;
+    this.outLines = [];
+    this.outChars = 0;
     this.output(text);
   }
 
