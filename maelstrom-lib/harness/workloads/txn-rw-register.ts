@@ -5,9 +5,11 @@
  * `--consistency-models`. Clients are reusable; no op is idempotent, so a timeout is :info and
  * a definite error (txn-conflict, 30) means the transaction aborted.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { checkRwRegister } from "../checkers/elle-rw-register.ts";
 import type { FieldCheck } from "../schema.ts";
-import type { ReplySchema, Workload } from "../types.ts";
+import type { CheckResult, ReplySchema, Workload } from "../types.ts";
 import { TxnOps } from "./txn-generator.ts";
 
 /** A reply's txn: a list of 3-element ["r" | "w", key, value] micro-ops (types are the checker's business). */
@@ -16,6 +18,21 @@ const isTxn: FieldCheck = (value) =>
 
 /** `txn_ok` carries exactly the executed transaction (closed schema). */
 export const TXN_OK: ReplySchema = { type: "txn_ok", required: { txn: isTxn } };
+
+/**
+ * Writes `elle/<anomaly>.txt` into the run folder, one explanation per line followed by the
+ * txns involved (Maelstrom keeps Elle's cycle explanations there too).
+ */
+function writeExplanations(runDir: string, result: CheckResult): void {
+  const groups = { ...(result.anomalies as object), ...(result["allowed-anomalies"] as object) } as Record<string, Record<string, unknown>[]>;
+  if (Object.keys(groups).length === 0) return;
+  const dir = join(runDir, "elle");
+  mkdirSync(dir, { recursive: true });
+  for (const [type, cases] of Object.entries(groups)) {
+    const text = cases.map(({ explanation, ...details }) => `${explanation}\n  ${JSON.stringify(details)}\n`).join("\n");
+    writeFileSync(join(dir, `${type}.txt`), text);
+  }
+}
 
 const txnRwRegister: Workload = {
   name: "txn-rw-register",
@@ -28,7 +45,11 @@ const txnRwRegister: Workload = {
     },
   }),
   generator: ({ rng, opts }) => new TxnOps(rng, opts),
-  check: (history, { opts }) => checkRwRegister(history, { consistencyModels: opts.consistencyModels }),
+  check: (history, { opts, runDir }) => {
+    const result = checkRwRegister(history, { consistencyModels: opts.consistencyModels });
+    if (runDir) writeExplanations(runDir, result);
+    return result;
+  },
 };
 
 export default txnRwRegister;
