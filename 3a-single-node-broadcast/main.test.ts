@@ -16,7 +16,7 @@ function runBroadcast(bin: string, flags: string[]) {
 test.concurrent("3a passes its published command on one node", async () => {
   const run = await runBroadcast("3a-single-node-broadcast/main.ts", ["--node-count", "1"]);
   expect(run.results!.workload).toMatchObject({ "valid?": true, "lost-count": 0 });
-  expect(run.results!.workload["stable-count"]).toBeGreaterThan(10);
+  expect((run.results!.workload as { "stable-count": number })["stable-count"]).toBeGreaterThan(10);
   expect(run.exitCode).toBe(0);
 }, RUN_TIMEOUT_MS);
 
