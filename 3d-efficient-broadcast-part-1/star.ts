@@ -21,7 +21,11 @@ export interface StarSchedule {
   hubBeatMs: number;
   /** A leaf sends its new values at each multiple of this many ms; 0 sends them at the next tick. */
   leafBeatMs: number;
-  /** Shift each leaf's beat so its batch reaches the hub just before the hub's beat. */
+  /**
+   * Shift each leaf's beat so its batch reaches the hub just before the hub's beat. A leaf
+   * measures one hop as how long after a hub beat the hub's batches arrive, which assumes a hop
+   * is shorter than a beat.
+   */
   alignLeavesToHub: boolean;
   /** Retry and acknowledgement timing of every link. */
   link: LinkTiming;
@@ -29,8 +33,10 @@ export interface StarSchedule {
 
 /** How often a node looks at the clock to see whether its beat has come. */
 const TICK_MS = 5;
-/** Leaves aim to land at the hub this long before its beat: slack for a busy machine (a
- * batch that lands just after the beat waits a whole beat). */
+/**
+ * Leaves aim to land at the hub this long before its beat: slack for a busy machine, since a
+ * batch that lands just after the beat waits a whole beat.
+ */
 const ALIGN_MARGIN_MS = 120;
 /** Weight of a new sample in the running estimate of when hub batches arrive. */
 const ARRIVAL_SMOOTHING = 0.2;
