@@ -65,5 +65,7 @@ describe(DIR, () => {
     expect(run.exitCode).toBe(1);
     expect(workload["anomaly-types"]).toContain("G1a");
     expect(workload.anomalies.G1a![0]!.explanation).toContain("aborted");
+    // The explanations are also in the run folder, one file per anomaly type.
+    expect(await Bun.file(join(run.runDir!, "elle", "G1a.txt")).text()).toContain("which aborted");
   }, RUN_TIMEOUT_MS);
 });
