@@ -41,6 +41,7 @@ export function schemaViolation(body: Record<string, unknown>, schema: ReplySche
     if (!(key in body)) return `missing required key ${JSON.stringify(key)}`;
     if (!check(body[key])) return `bad value for ${JSON.stringify(key)}: ${preview(body[key])}`;
   }
+  if (schema.open) return undefined;
   for (const [key, value] of Object.entries(body)) {
     if (key === "type" || key === "in_reply_to" || key === "msg_id" || key in schema.required) continue;
     const check = schema.optional?.[key];

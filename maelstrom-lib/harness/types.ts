@@ -77,6 +77,8 @@ export interface ReplySchema {
   required: Record<string, (value: unknown) => boolean>;
   /** Optional keys and their checks. */
   optional?: Record<string, (value: unknown) => boolean>;
+  /** Allow any other keys too (Maelstrom checks nothing but the type of init_ok). */
+  open?: boolean;
 }
 
 /**
