@@ -44,6 +44,8 @@ interface Row {
   medianMs: number;
   p99Ms: number;
   okOps: number;
+  /** The checker's worst realtime lag, in seconds: how stale the stalest poll was. */
+  worstLagSec: number | undefined;
   checkMs: number;
   runDir: string | undefined;
 }
@@ -111,6 +113,7 @@ async function measure(challenge: (typeof CHALLENGES)[number], partition: boolea
     medianMs: quantile(latenciesMs, 0.5),
     p99Ms: quantile(latenciesMs, 0.99),
     okOps: latenciesMs.length,
+    worstLagSec: results?.workload?.["worst-realtime-lag"]?.lag,
     checkMs: performance.now() - checkStartMs,
     runDir: run.runDir,
   };
@@ -122,13 +125,13 @@ function fixed(value: number | undefined, digits: number): string {
 
 function runTable(rows: Row[]): string {
   const lines = [
-    "| challenge | nemesis | valid? | msgs-per-op (servers) | availability (Maelstrom) | availability without crash ops | median latency ms | p99 latency ms | ok send+poll ops | checker ms |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| challenge | nemesis | valid? | msgs-per-op (servers) | availability (Maelstrom) | availability without crash ops | median latency ms | p99 latency ms | worst realtime lag s | ok send+poll ops | checker ms |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const row of rows) {
     lines.push(
       `| ${row.name} | ${row.partition ? "partition" : "none"} | ${String(row.valid)} | ${fixed(row.msgsPerOp, 3)} | ${fixed(row.availability, 4)} | ` +
-        `${fixed(row.availabilityNoCrash, 4)} | ${fixed(row.medianMs, 2)} | ${fixed(row.p99Ms, 2)} | ${row.okOps} | ${fixed(row.checkMs, 0)} |`,
+        `${fixed(row.availabilityNoCrash, 4)} | ${fixed(row.medianMs, 2)} | ${fixed(row.p99Ms, 2)} | ${fixed(row.worstLagSec, 2)} | ${row.okOps} | ${fixed(row.checkMs, 0)} |`,
     );
   }
   return lines.join("\n");
