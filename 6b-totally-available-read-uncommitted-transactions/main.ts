@@ -7,7 +7,7 @@
 // stamps are one total order of all writes, and a write is always stamped above the versions
 // its node has seen, so no cycle can form.
 import { Node, type TxnOp } from "maelstrom-lib";
-import { LwwStore, Replicator } from "../maelstrom-lib/replication/index.ts";
+import { LwwStore, Replicator } from "maelstrom-lib/replication";
 
 const node = new Node();
 const store = new LwwStore(node);

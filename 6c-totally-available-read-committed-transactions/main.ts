@@ -7,7 +7,7 @@
 // or overwriting it — points to a higher stamp, information cannot flow in a circle (G1c).
 // Nothing is ever refused, so availability stays total through partitions.
 import { Node, type TxnOp } from "maelstrom-lib";
-import { LwwStore, Replicator } from "../maelstrom-lib/replication/index.ts";
+import { LwwStore, Replicator } from "maelstrom-lib/replication";
 
 const node = new Node();
 const store = new LwwStore(node);

@@ -4,7 +4,7 @@
 // then other nodes read the intermediate value: G1b, which read committed forbids and read
 // uncommitted allows (the stamps still order all writes, so there is no write cycle).
 import { Node, type TxnOp } from "maelstrom-lib";
-import { LwwStore, Replicator } from "../../maelstrom-lib/replication/index.ts";
+import { LwwStore, Replicator } from "maelstrom-lib/replication";
 
 const node = new Node();
 const store = new LwwStore(node);

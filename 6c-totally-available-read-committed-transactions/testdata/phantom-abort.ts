@@ -3,7 +3,7 @@
 // definite error) although its writes were committed and replicated. Readers of those values
 // read from a txn the client was told never happened: G1a.
 import { ErrorCode, Node, RPCError, type TxnOp } from "maelstrom-lib";
-import { LwwStore, Replicator } from "../../maelstrom-lib/replication/index.ts";
+import { LwwStore, Replicator } from "maelstrom-lib/replication";
 
 const ABORT_EVERY = 4;
 
