@@ -251,3 +251,26 @@ describe("every()", () => {
     await ran;
   });
 });
+
+describe("typed handlers", () => {
+  // The @ts-expect-error lines are checked by `tsc --noEmit`: each must be a type error.
+  test("request and reply bodies follow the registry; unknown types are generic", () => {
+    const node = new Node({ input: new MemoryInput(), output: () => {}, log: () => {} });
+    node.on("echo", (request) => ({ type: "echo_ok", echo: request.body.echo }));
+    // @ts-expect-error generate_ok needs an id
+    node.on("generate", () => ({ type: "generate_ok" }));
+    // @ts-expect-error topology's reply type is topology_ok
+    node.on("topology", () => ({ type: "topology_okay" }));
+    node.on("broadcast", (request) => {
+      // @ts-expect-error message is a number
+      const text: string = request.body.message;
+      return text === "" ? undefined : { type: "broadcast_ok" };
+    });
+    node.on("read", async () => ({ type: "read_ok", value: 3 }));
+    node.on("gossip", (request) => {
+      const anything: unknown = request.body.whatever;
+      return anything === undefined ? undefined : { type: "gossip_ok", any: "fields" };
+    });
+    expect(() => node.on("gossip", () => undefined)).toThrow("duplicate handler: gossip");
+  });
+});
