@@ -28,8 +28,8 @@ describe("challenge commands", () => {
 
   test("the table has one aligned row per command, marking stable latencies", () => {
     const table = formatTable([
-      { label: "3d", exitCode: 0, verdict: "valid", msgsPerOp: 12.345, latencyMedianMs: 380, latencyMaxMs: 560, latencyKind: "stable", availability: 1, runDir: undefined },
-      { label: "6c", exitCode: 255, verdict: "crashed", msgsPerOp: undefined, latencyMedianMs: undefined, latencyMaxMs: undefined, latencyKind: undefined, availability: undefined, runDir: undefined },
+      { label: "3d", exitCode: 0, verdict: "valid", msgsPerOp: 12.345, latencyMedianMs: 380, latencyMaxMs: 560, latencyKind: "stable", availability: 1, runDir: undefined, failureLines: [] },
+      { label: "6c", exitCode: 255, verdict: "crashed", msgsPerOp: undefined, latencyMedianMs: undefined, latencyMaxMs: undefined, latencyKind: undefined, availability: undefined, runDir: undefined, failureLines: ["Node n3 crashed"] },
     ]);
     const lines = table.split("\n");
     expect(lines[0]).toMatch(/^challenge\s+verdict\s+msgs-per-op\s+latency median ms\s+latency max ms\s+availability$/);

@@ -139,7 +139,12 @@ export interface ChallengeRow {
   /** results.availability.ok-fraction. */
   availability: number | undefined;
   runDir: string | undefined;
+  /** Why the run did not produce results (crash or bad arguments): its last console lines. */
+  failureLines: string[];
 }
+
+/** How many of a failed run's last console lines the summary repeats. */
+const FAILURE_TAIL_LINES = 6;
 
 type Results = Record<string, any>;
 
@@ -174,6 +179,7 @@ export async function runChallenge(challenge: Challenge, overrides: readonly str
       ...(await latencyOf(results, run.runDir)),
       availability: results?.availability?.["ok-fraction"],
       runDir: run.runDir,
+      failureLines: run.exitCode >= 254 ? run.output.slice(-FAILURE_TAIL_LINES) : [],
     });
   }
   return rows;
@@ -234,6 +240,9 @@ async function main(argv: string[]): Promise<number> {
   const rows: ChallengeRow[] = [];
   for (const challenge of challenges) rows.push(...(await runChallenge(challenge, overrides, log)));
   console.log("\n" + formatTable(rows));
+  for (const row of rows.filter((row) => row.failureLines.length)) {
+    console.log(`\n${row.label} ${row.verdict}${row.runDir ? ` (${row.runDir})` : ""}:\n  ${row.failureLines.join("\n  ")}`);
+  }
   if (rows.some((row) => row.latencyKind === "stable")) {
     console.log("(stable): broadcast's stable latency, until a value is visible in every read; other rows: latency of ok client ops.");
   }
