@@ -26,8 +26,9 @@ describe("5a-single-node-kafka-style-log", () => {
     expect(run.exitCode).toBe(0);
   }, RUN_TIMEOUT_MS);
 
-  test.concurrent("a log that acknowledges sends it never stores is caught (unseen)", async () => {
+  test.concurrent("a log that acknowledges sends it never stores is caught (lost-write, unseen)", async () => {
     const run = await kafkaRun("5a-single-node-kafka-style-log/testdata/lost-send.ts");
+    expect(workloadOf(run)["error-types"]).toContain("lost-write");
     expect(workloadOf(run)["error-types"]).toContain("unseen");
     expect(run.exitCode).toBe(1);
   }, RUN_TIMEOUT_MS);

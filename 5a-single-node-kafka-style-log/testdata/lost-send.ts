@@ -1,20 +1,26 @@
 #!/usr/bin/env bun
 /**
- * Broken on purpose: every 10th send is acknowledged with an offset but never stored, so
- * no poll can ever return it. The checker must report it unseen (or lost).
+ * Broken on purpose: every 10th send is acknowledged with an offset but never stored (the
+ * offset stays a hole that polls pass over), so no poll can ever return it. The checker must
+ * report it lost (later offsets were read) and unseen.
  */
 import { LocalLogs } from "../logs.ts";
 import { serveLogs } from "./serve.ts";
 
-/** Acknowledged-but-dropped messages get offsets far past the log, so nothing else collides. */
-const DROPPED_OFFSET_BASE = 1_000_000;
+/** What a dropped message leaves at its offset. */
+const HOLE = Number.NaN;
 
 class LosingLogs extends LocalLogs {
   private sends = 0;
 
   override append(key: string, msg: number): number {
-    if (++this.sends % 10 === 0) return DROPPED_OFFSET_BASE + this.sends;
-    return super.append(key, msg);
+    return super.append(key, ++this.sends % 10 === 0 ? HOLE : msg);
+  }
+
+  override poll(offsets: Record<string, number>): Record<string, [number, number][]> {
+    const msgs = super.poll(offsets);
+    for (const [key, pairs] of Object.entries(msgs)) msgs[key] = pairs.filter(([, msg]) => !Number.isNaN(msg));
+    return msgs;
   }
 }
 
