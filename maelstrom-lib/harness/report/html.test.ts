@@ -55,3 +55,18 @@ describe("index.html of a synthetic run", () => {
     expect(wellFormednessProblems(html, "html")).toEqual([]);
   });
 });
+
+describe("index.html of a crashed run", () => {
+  test("names the crashed node and shows its last output lines", async () => {
+    const run = await writeSyntheticRun();
+    const crash = { node: "n1", exitCode: 3, signal: null, stdoutTail: ['{"src":"n1"}'], stderrTail: ["TypeError: <boom> & co"] };
+    await Bun.write(join(run.runDir, "results.json"), JSON.stringify({ ...run.results, "valid?": "unknown", errors: { crashes: [crash], "protocol-violations": [] } }));
+    await writeRunReport(run.runDir);
+    const html = await Bun.file(join(run.runDir, "index.html")).text();
+    expect(html).toContain('class="verdict verdict-unknown"');
+    expect(html).toContain("The run was aborted: Node n1 exited with status 3.");
+    expect(html).toContain("<h2>Errors</h2>");
+    expect(html).toContain("TypeError: &lt;boom&gt; &amp; co");
+    expect(wellFormednessProblems(html, "html")).toEqual([]);
+  });
+});

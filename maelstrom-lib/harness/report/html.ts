@@ -65,7 +65,7 @@ export function renderReportHtml(data: ReportData): string {
 <script>${ERROR_TRAP_JS}</script>
 </head><body>
 <h1>${escapeXml(data.workload)} <span class="muted">${escapeXml(data.runName)}</span></h1>
-<p>${verdictBadge(verdict, "verdict")} <span class="note">${escapeXml(verdictSentence(verdict))}</span></p>
+<p>${verdictBadge(verdict, "verdict")} <span class="note">${escapeXml(verdictSentence(verdict, crashesOf(data.results)))}</span></p>
 ${renderOptions(data.testOptions)}
 ${renderCheckers(data.results)}
 ${renderErrors(data.results)}
@@ -80,7 +80,8 @@ ${renderFiles(data)}
 `;
 }
 
-function verdictSentence(verdict: Verdict): string {
+function verdictSentence(verdict: Verdict, crashes: CrashRecord[]): string {
+  if (crashes.length) return `The run was aborted: ${crashes.map(crashSummary).join("; ")}. See Errors below.`;
   switch (verdict) {
     case "valid":
       return "Every checker passed.";
@@ -160,17 +161,47 @@ function rank(checkerName: string): number {
   return index === -1 ? CHECKER_ORDER.length : index;
 }
 
+/** A node crash as results.json's `errors.crashes` records it. */
+interface CrashRecord {
+  node?: string;
+  exitCode?: number | null;
+  signal?: string | null;
+  stdoutTail?: string[];
+  stderrTail?: string[];
+}
+
+function crashesOf(results: Record<string, unknown> | undefined): CrashRecord[] {
+  const errors = results?.errors as Record<string, unknown> | undefined;
+  return Array.isArray(errors?.crashes) ? (errors.crashes as CrashRecord[]) : [];
+}
+
+function crashSummary(crash: CrashRecord): string {
+  return `Node ${crash.node ?? "?"} exited with ${crash.signal ? `signal ${crash.signal}` : `status ${crash.exitCode ?? "?"}`}`;
+}
+
+/** Crash reports and protocol violations (results.json `errors`), and the runner's notes. */
 function renderErrors(results: Record<string, unknown> | undefined): string {
   const errors = results?.errors;
-  const runner = results?.runner;
   const parts: string[] = [];
-  if (Array.isArray(errors) && errors.length > 0) {
-    parts.push(`<h2>Errors</h2><p class="note">Protocol violations and crash reports.</p><pre class="errors">${escapeXml(prettyJson(errors))}</pre>`);
+  for (const crash of crashesOf(results)) {
+    const tail = (lines: string[] | undefined): string => (lines?.length ? lines.join("\n") : "(nothing)");
+    parts.push(
+      `<div class="crash"><p><b>${escapeXml(crashSummary(crash))}</b></p>` +
+        `<pre>last stdout lines:\n${escapeXml(tail(crash.stdoutTail))}\n\nlast stderr lines:\n${escapeXml(tail(crash.stderrTail))}</pre></div>`,
+    );
   }
+  const violations = Array.isArray(errors)
+    ? errors
+    : ((errors as Record<string, unknown> | undefined)?.["protocol-violations"] as unknown[] | undefined) ?? [];
+  if (violations.length) {
+    parts.push(`<p><b>${violations.length} protocol violation${violations.length > 1 ? "s" : ""}</b></p><pre class="violations">${escapeXml(prettyJson(violations))}</pre>`);
+  }
+  const runner = results?.runner;
   if (runner && typeof runner === "object" && !("valid?" in runner)) {
     parts.push(`<details><summary>Runner self-check (seed, lateness, CPU)</summary><pre>${escapeXml(prettyJson(runner))}</pre></details>`);
   }
-  return parts.join("\n");
+  const heading = parts.length > 0 && (crashesOf(results).length || violations.length) ? `<h2>Errors</h2><p class="note">Node crashes and protocol violations: see also the node logs below.</p>` : "";
+  return heading + parts.join("\n");
 }
 
 function partitionBands(digest: HistoryDigest): PlotBand[] {
