@@ -27,35 +27,58 @@ export class History {
 
 /**
  * Jepsen's stagger: one schedule shared by all workers. The first op goes at once; each next op
- * no earlier than the previous one's issue time plus a uniform gap in [0, 2/rate).
+ * no earlier than the previous one's issue time plus a uniform gap in [0, 2/rate). Each op goes
+ * to a random worker among those waiting for one (Jepsen's `some-free-process`).
  */
 export class Stagger {
   private nextAtMs: number;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly waiting: ((granted: boolean) => void)[] = [];
+  private timerArmed = false;
 
   constructor(
     private readonly clock: Clock,
     private readonly rng: Rng,
     private readonly rate: number,
+    private readonly deadlineMs: number,
   ) {
     this.nextAtMs = clock.nowMs();
   }
 
-  /** Waits for this worker's turn (FIFO among waiters); false if `deadlineMs` came first. */
-  turn(deadlineMs: number): Promise<boolean> {
-    const turn = this.tail.then(async () => {
-      const readyAtMs = this.clock.nowMs();
-      const waitMs = Math.min(this.nextAtMs, deadlineMs) - readyAtMs;
-      if (waitMs > 0) await sleep(this.clock, waitMs);
-      if (this.clock.nowMs() >= deadlineMs) return false;
-      // As Jepsen: an op that had to wait counts from its scheduled time (timer jitter does not
-      // accumulate); one that was late because no worker was free counts from when it went out.
-      const issuedAtMs = waitMs > 0 ? this.nextAtMs : readyAtMs;
-      this.nextAtMs = issuedAtMs + this.rng.float() * (2000 / this.rate);
-      return true;
+  /** Waits until this worker is handed the next op: true, or false once the deadline has passed. */
+  turn(): Promise<boolean> {
+    return new Promise((grant) => {
+      this.waiting.push(grant);
+      this.schedule();
     });
-    this.tail = turn;
-    return turn;
+  }
+
+  private schedule(): void {
+    if (this.timerArmed || this.waiting.length === 0) return;
+    const waitMs = Math.min(this.nextAtMs, this.deadlineMs) - this.clock.nowMs();
+    if (waitMs <= 0) {
+      this.dispatch(false);
+      return;
+    }
+    this.timerArmed = true;
+    this.clock.after(waitMs, () => {
+      this.timerArmed = false;
+      this.dispatch(true);
+    });
+  }
+
+  private dispatch(waited: boolean): void {
+    const nowMs = this.clock.nowMs();
+    if (nowMs >= this.deadlineMs) {
+      for (const grant of this.waiting.splice(0)) grant(false);
+      return;
+    }
+    const [grant] = this.waiting.splice(this.rng.int(0, this.waiting.length), 1);
+    // As Jepsen: an op that had to wait counts from its scheduled time (timer jitter does not
+    // accumulate); one that was late because no worker was free counts from when it went out.
+    const issuedAtMs = waited ? this.nextAtMs : nowMs;
+    this.nextAtMs = issuedAtMs + this.rng.float() * (2000 / this.rate);
+    grant!(true);
+    this.schedule();
   }
 }
 
@@ -167,7 +190,7 @@ export async function runWorkerLoop(
 ): Promise<void> {
   const { clock, deadlineMs } = options;
   while (!options.aborted() && clock.nowMs() < deadlineMs) {
-    if (options.stagger && !(await options.stagger.turn(deadlineMs))) return;
+    if (options.stagger && !(await options.stagger.turn())) return;
     if (options.aborted()) return;
     const next = source.next(worker.info(options.phaseStartMs));
     if (next === undefined) return;

@@ -230,7 +230,7 @@ async function runMainPhase(
   const nemesis = opts.nemesis.length > 0 ? runNemesis(opts, history, network, clock, rng, deadlineMs, aborted) : undefined;
   if (opts.rate > 0) {
     const source = workload.generator(ctx);
-    const stagger = new Stagger(clock, rng, opts.rate);
+    const stagger = new Stagger(clock, rng, opts.rate, deadlineMs);
     await Promise.all(
       workers.map((worker) => runWorkerLoop(worker, source, { phaseStartMs: startMs, deadlineMs, clock, stagger, aborted })),
     );
