@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { HistoryCollector, quantile, summarizeLatencies, throughput } from "./history-digest.ts";
+import { HistoryCollector, latencyQuantileOverTime, quantile, summarizeLatencies, throughput } from "./history-digest.ts";
 import { writeSyntheticRun } from "./synthetic-run.ts";
 
 describe("history digest", () => {
@@ -42,5 +42,15 @@ describe("history digest", () => {
     expect(quantile([1, 2, 3, 4], 0.5)).toBe(3);
     expect(quantile([1, 2, 3, 4], 1)).toBe(4);
     expect(quantile([], 0.5)).toBeUndefined();
+  });
+});
+
+describe("latency quantiles over time", () => {
+  test("one point per bin with ok completions, at the bin's middle", () => {
+    const sample = (startSec: number, latencyMs: number, type: "ok" | "fail" = "ok") =>
+      ({ f: "read", type, startSec, endSec: startSec + latencyMs / 1000, latencyMs, final: false });
+    const samples = [sample(0.1, 1), sample(0.2, 3), sample(0.9, 2), sample(1.5, 10), sample(1.6, 500, "fail"), sample(3.2, 7)];
+    expect(latencyQuantileOverTime(samples, 1, 0.5)).toEqual([[0.5, 2], [1.5, 10], [3.5, 7]]);
+    expect(latencyQuantileOverTime(samples, 1, 1)).toEqual([[0.5, 3], [1.5, 10], [3.5, 7]]);
   });
 });

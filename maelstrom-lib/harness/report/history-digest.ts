@@ -183,3 +183,21 @@ export function throughput(digest: HistoryDigest, binSec: number): ThroughputSer
   }
   return [...series.values()];
 }
+
+/**
+ * A latency quantile of ok completions over time (Jepsen's latency-quantiles plot): for each
+ * `binSec`-wide bin of invocation time that has any, [bin middle in seconds, quantile in ms].
+ */
+export function latencyQuantileOverTime(samples: readonly OpSample[], binSec: number, q: number): [number, number][] {
+  const bins = new Map<number, number[]>();
+  for (const sample of samples) {
+    if (sample.type !== "ok") continue;
+    const bin = Math.floor(sample.startSec / binSec);
+    const latencies = bins.get(bin) ?? [];
+    latencies.push(sample.latencyMs);
+    bins.set(bin, latencies);
+  }
+  return [...bins.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([bin, latencies]) => [(bin + 0.5) * binSec, quantile(latencies.sort((a, b) => a - b), q)!]);
+}

@@ -5,11 +5,11 @@
  * One self-contained file: inline SVG, CSS and script, no network fetches.
  */
 import type { HistoryDigest } from "./history-digest.ts";
-import { summarizeLatencies, throughput } from "./history-digest.ts";
+import { latencyQuantileOverTime, summarizeLatencies, throughput } from "./history-digest.ts";
 import type { LamportDiagram } from "./lamport-svg.ts";
 import type { MessageMix } from "./message-mix.ts";
 import { ERROR_TRAP_JS, PAGE_CSS, PAGE_JS, VERDICT_COLORS } from "./page-assets.ts";
-import { COMPLETION_COLORS, SERIES_PALETTE, formatNumber, renderPlot, type PlotBand } from "./plots.ts";
+import { COMPLETION_COLORS, SERIES_PALETTE, formatNumber, renderPlot, type PlotBand, type PlotSeries } from "./plots.ts";
 import { escapeXml } from "./svg-text.ts";
 
 /** A run's verdict in words. */
@@ -49,6 +49,12 @@ export interface ReportData {
 
 /** How much of a checker's JSON the page shows before cutting it. */
 const CHECKER_JSON_MAX_CHARS = 20_000;
+/** Latency quantile lines drawn over each latency plot (Jepsen's latency-quantiles plot). */
+const LATENCY_QUANTILE_LINES = [
+  { name: "median", q: 0.5, dash: undefined },
+  { name: "p99", q: 0.99, dash: "5 3" },
+];
+const QUANTILE_LINE_COLOR = "#333";
 /** Throughput bins are 1 s wide, wider when a long run would need more bins than this. */
 const THROUGHPUT_BIN_COUNT_MAX = 100;
 /** Checker keys of results.json, in Maelstrom's order; others follow. */
@@ -217,7 +223,7 @@ function renderLatency(data: ReportData): string {
   const bands = partitionBands(digest);
   const plots = digest.fs.map((f) => {
     const samples = digest.samples.filter((sample) => sample.f === f);
-    const series = (["ok", "info", "fail"] as const)
+    const series: PlotSeries[] = (["ok", "info", "fail"] as const)
       .map((type) => ({
         name: type,
         color: COMPLETION_COLORS[type],
@@ -225,6 +231,16 @@ function renderLatency(data: ReportData): string {
         points: samples.filter((sample) => sample.type === type).map((sample) => [sample.startSec, sample.latencyMs] as const),
       }))
       .filter((entry) => entry.points.length > 0);
+    const binSec = throughputBinSec(digest);
+    const quantileLines = LATENCY_QUANTILE_LINES.map(({ name, q, dash }) => ({
+      name,
+      color: QUANTILE_LINE_COLOR,
+      style: "line" as const,
+      dash,
+      gapX: binSec * 1.5,
+      points: latencyQuantileOverTime(samples, binSec, q),
+    }));
+    series.push(...quantileLines.filter((line) => line.points.length > 1));
     return renderPlot({ title: `${f} latency`, xLabel: "time (s)", yLabel: "latency (ms)", yScale: "log", series, bands, xMax: digest.durationSec });
   });
   const summaryRows = summarizeLatencies(digest).map(
@@ -237,15 +253,20 @@ function renderLatency(data: ReportData): string {
     ? `<p class="note">Grey bands: the network was partitioned (${digest.partitions.length} window${digest.partitions.length > 1 ? "s" : ""}).</p>`
     : "";
   return `<h2>Latency</h2>
-<p class="note">Each point is one operation: when it was invoked and how long it took to complete. Blue ok, orange info (indeterminate), pink fail.</p>
+<p class="note">Each point is one operation: when it was invoked and how long it took to complete. Blue ok, orange info (indeterminate), pink fail. The lines are the median and p99 of ok latencies per second.</p>
 ${partitionNote}
 ${plots.join("\n")}
 <table class="latency-summary"><tr><th>op</th><th class="num">count</th><th class="num">ok</th><th class="num">info</th><th class="num">fail</th><th class="num">median ms</th><th class="num">p95 ms</th><th class="num">p99 ms</th><th class="num">max ms</th></tr>${summaryRows.join("")}</table>`;
 }
 
+/** Time bins for throughput and latency quantile lines: 1 s, wider for long runs. */
+function throughputBinSec(digest: HistoryDigest): number {
+  return Math.max(1, Math.ceil(digest.durationSec / THROUGHPUT_BIN_COUNT_MAX));
+}
+
 function renderThroughput(data: ReportData): string {
   const { digest } = data;
-  const binSec = Math.max(1, Math.ceil(digest.durationSec / THROUGHPUT_BIN_COUNT_MAX));
+  const binSec = throughputBinSec(digest);
   const series = throughput(digest, binSec).map((entry, index) => ({
     name: `${entry.f} ${entry.type}`,
     color: entry.type === "ok" ? SERIES_PALETTE[index % SERIES_PALETTE.length]! : COMPLETION_COLORS[entry.type],

@@ -13,6 +13,10 @@ export interface PlotSeries {
   /** [x, y] pairs, in data units. */
   points: ReadonlyArray<readonly [number, number]>;
   style: "points" | "line";
+  /** SVG stroke-dasharray for a dashed line. */
+  dash?: string;
+  /** A line breaks where consecutive points are further apart in x than this (no data between). */
+  gapX?: number;
 }
 
 /** A shaded span of x (a partition window). */
@@ -188,11 +192,19 @@ function renderAxes(spec: PlotSpec, xScale: Scale, yScale: Scale, box: { left: n
 function renderSeries(series: PlotSeries, index: number, xScale: Scale, yScale: Scale): string {
   const points = thin(series.points, PLOT.maxPointsPerSeries);
   const coordinates = points.map(([x, y]) => `${px(xScale.toPx(x))} ${px(yScale.toPx(y))}`);
+  const gapX = series.gapX ?? Infinity;
+  const lineD = coordinates.map((xy, index) => (index === 0 || points[index]![0] - points[index - 1]![0] > gapX ? "M" : "L") + xy).join("");
   const path =
     series.style === "line"
-      ? `<path d="${coordinates.length ? "M" + coordinates.join("L") : ""}" fill="none" stroke="${series.color}" stroke-width="1.5"/>`
+      ? `<path d="${lineD}" fill="none" stroke="${series.color}" stroke-width="1.5"${series.dash ? ` stroke-dasharray="${series.dash}"` : ""}/>`
       : `<path d="${coordinates.map((xy) => `M${xy}h0`).join("")}" stroke="${series.color}" stroke-width="${PLOT.pointSizePx}" stroke-linecap="round"/>`;
   return `<g class="series" data-series="${index}" data-count="${series.points.length}">${path}</g>`;
+}
+
+function legendSwatch(series: PlotSeries): string {
+  if (series.style === "points") return `<rect width="10" height="10" y="-9" fill="${series.color}"/>`;
+  const dash = series.dash ? ` stroke-dasharray="${series.dash}"` : "";
+  return `<line x1="0" x2="11" y1="-4" y2="-4" stroke="${series.color}" stroke-width="2"${dash}/>`;
 }
 
 function renderLegend(series: PlotSeries[], left: number, right: number): string {
@@ -204,7 +216,7 @@ function renderLegend(series: PlotSeries[], left: number, right: number): string
     const itemWidthPx = 22 + label.length * 6.5;
     if (x + itemWidthPx > right) return; // the rest would run off the plot; the table lists them
     parts.push(
-      `<g class="legend-item" data-series="${index}" transform="translate(${px(x)} 32)"><rect width="10" height="10" y="-9" fill="${entry.color}"/><text x="14">${escapeXml(label)}</text></g>`,
+      `<g class="legend-item" data-series="${index}" transform="translate(${px(x)} 32)">${legendSwatch(entry)}<text x="14">${escapeXml(label)}</text></g>`,
     );
     x += itemWidthPx;
   });
