@@ -24,6 +24,8 @@ export interface InspectOptions {
   screenshotPath?: string;
   /** Scales the screenshot down (0.5 = half size), for small pictures in docs. */
   screenshotScale?: number;
+  /** Starts the screenshot at the top of the first element matching this CSS selector. */
+  screenshotFrom?: string;
   viewportWidthPx?: number;
   viewportHeightPx?: number;
   /** Gives up (and kills the browser) after this long. */
@@ -99,6 +101,13 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** The document y of an element's top edge (0 when nothing matches). */
+async function elementTopPx(cdp: CdpClient, sessionId: string, selector: string): Promise<number> {
+  const expression = `(() => { const element = document.querySelector(${JSON.stringify(selector)}); return element ? element.getBoundingClientRect().top + window.scrollY : 0; })()`;
+  const { result } = await cdp.send("Runtime.evaluate", { expression, returnByValue: true }, sessionId);
+  return Math.max(0, Math.floor(Number(result?.value ?? 0)));
+}
+
 /** Loads `url` in a fresh headless Chromium, waits for the load event, probes, screenshots, closes. */
 export async function inspectPage(url: string, options: InspectOptions): Promise<PageInspection> {
   const profileDir = mkdtempSync(join(tmpdir(), "chromium-profile-"));
@@ -152,8 +161,9 @@ async function drive(browser: Bun.Subprocess<"ignore", "ignore", "pipe">, url: s
     if (evaluation.exceptionDetails) inspection.scriptErrors.push(`probe: ${evaluation.exceptionDetails.exception?.description}`);
     inspection.probeValue = evaluation.result?.value;
     if (options.screenshotPath) {
-      const clip = { x: 0, y: 0, width: viewportWidthPx, height: viewportHeightPx, scale: options.screenshotScale ?? 1 };
-      const { data } = await cdp.send("Page.captureScreenshot", { format: "png", clip }, sessionId);
+      const topPx = options.screenshotFrom ? await elementTopPx(cdp, sessionId, options.screenshotFrom) : 0;
+      const clip = { x: 0, y: topPx, width: viewportWidthPx, height: viewportHeightPx, scale: options.screenshotScale ?? 1 };
+      const { data } = await cdp.send("Page.captureScreenshot", { format: "png", clip, captureBeyondViewport: true }, sessionId);
       await Bun.write(options.screenshotPath, Buffer.from(data, "base64"));
     }
     return inspection;

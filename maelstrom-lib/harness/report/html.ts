@@ -316,7 +316,7 @@ function renderMessageMix(data: ReportData): string {
     typeof serverCount === "number" && serverCount !== data.mix.serverSentCount
       ? `<p class="note">Note: results.json counts ${serverCount} server messages, the journal ${data.mix.serverSentCount}.</p>`
       : "";
-  return `<h2>Messages per operation</h2>
+  return `<h2 id="messages-per-op">Messages per operation</h2>
 <p>Server msgs-per-op <b class="servers-mpo">${fmt(net?.servers?.["msgs-per-op"])}</b>, all msgs-per-op ${fmt(net?.all?.["msgs-per-op"])}, over ${opCount} operations.
 Server messages are everything not to or from a client: node↔node and node↔service traffic.</p>
 <table class="message-mix"><tr><th>type</th><th class="num">sent</th><th class="num">delivered</th><th class="num">per op</th><th></th><th>links</th></tr>${rows.join("")}
