@@ -24,11 +24,11 @@ export interface JournalDigest {
   eventCount: number;
 }
 
-/** Reads net-journal.jsonl once, feeding the diagram, its preview and the message mix. */
-export async function digestJournal(journalPath: string): Promise<JournalDigest> {
+/** Reads net-journal.jsonl once, feeding the diagram, its preview and the message mix (`nodeIds` from test.json). */
+export async function digestJournal(journalPath: string, nodeIds?: readonly string[]): Promise<JournalDigest> {
   const diagram = new LamportCollector();
   const preview = new LamportCollector(PREVIEW_EVENT_LIMIT);
-  const mix = new MessageMixCollector();
+  const mix = new MessageMixCollector(nodeIds);
   let eventCount = 0;
   await forEachJsonLine<JournalEvent>(journalPath, (event) => {
     eventCount++;
@@ -58,7 +58,8 @@ function listFiles(directory: string): string[] {
 export async function writeRunReport(runDir: string): Promise<void> {
   const results = await readJsonFile<Record<string, unknown>>(runFile(runDir, RUN_FILES.results));
   const testOptions = await readJsonFile<Record<string, unknown>>(runFile(runDir, RUN_FILES.testOptions));
-  const journal = await digestJournal(runFile(runDir, RUN_FILES.journal));
+  const nodeIds = Array.isArray(testOptions?.nodeIds) ? (testOptions.nodeIds as string[]) : undefined;
+  const journal = await digestJournal(runFile(runDir, RUN_FILES.journal), nodeIds);
   const digest = await digestHistory(runFile(runDir, RUN_FILES.history));
   await Bun.write(runFile(runDir, RUN_FILES.messagesSvg), journal.diagram.svg);
   const { svg: _fullSvg, ...diagramCounts } = journal.diagram;

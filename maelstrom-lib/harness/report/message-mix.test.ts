@@ -19,4 +19,18 @@ describe("message mix", () => {
     // init/init_ok count as client traffic, as in Maelstrom's net stats.
     expect(mix.clientSentCount).toBe(run.journal.filter((event) => event.type === "send" && (event.src.startsWith("c") || event.dest.startsWith("c"))).length);
   });
+
+  test("with the run's node ids, custom names (--nodes a,b) are nodes too", () => {
+    const collector = new MessageMixCollector(["alpha", "beta"]);
+    const send = (id: number, src: string, dest: string, type: string) =>
+      collector.add({ type: "send", id, time: id, src, dest, body: { type } });
+    send(0, "alpha", "beta", "gossip");
+    send(1, "beta", "lin-kv", "cas");
+    send(2, "lin-kv", "beta", "cas_ok");
+    expect(collector.result().types.map((count) => [count.type, count.byLink])).toEqual([
+      ["cas", { "node→service": 1 }],
+      ["cas_ok", { "service→node": 1 }],
+      ["gossip", { "node→node": 1 }],
+    ]);
+  });
 });

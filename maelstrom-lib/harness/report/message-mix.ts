@@ -29,16 +29,26 @@ export interface MessageMix {
   clientSentCount: number;
 }
 
-function linkKind(src: string, dest: string): LinkKind {
-  const isNode = (id: string): boolean => /^n\d+$/.test(id);
-  if (isNode(src) && isNode(dest)) return "node→node";
-  return isNode(src) ? "node→service" : "service→node";
-}
 
 /** Accumulates the message mix of a journal. */
 export class MessageMixCollector {
   private readonly byType = new Map<string, MessageTypeCount>();
   private clientSentCount = 0;
+  private readonly nodeIds: ReadonlySet<string> | undefined;
+
+  /** `nodeIds`: the run's nodes (test.json); without them, ids like `n3` count as nodes. */
+  constructor(nodeIds?: readonly string[]) {
+    this.nodeIds = nodeIds ? new Set(nodeIds) : undefined;
+  }
+
+  private isNode(id: string): boolean {
+    return this.nodeIds ? this.nodeIds.has(id) : /^n\d+$/.test(id);
+  }
+
+  private linkKind(src: string, dest: string): LinkKind {
+    if (this.isNode(src) && this.isNode(dest)) return "node→node";
+    return this.isNode(src) ? "node→service" : "service→node";
+  }
 
   /** Feeds the next journal event. */
   add(event: JournalEvent): void {
@@ -58,7 +68,7 @@ export class MessageMixCollector {
       return;
     }
     count.sentCount++;
-    const link = linkKind(event.src, event.dest);
+    const link = this.linkKind(event.src, event.dest);
     count.byLink[link] = (count.byLink[link] ?? 0) + 1;
   }
 
