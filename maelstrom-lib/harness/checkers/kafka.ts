@@ -147,25 +147,23 @@ function lostWriteCases(a: Analysis): ErrorList {
 
 /** Unseen: acknowledged sends that no ok poll ever returned, as of the end of the history. */
 function unseenResult(a: Analysis): Record<string, unknown> | undefined {
-  const unseen = new Map<string, unknown[]>();
+  const unseen: KeyValues = new Map();
   let time = 0;
   for (const view of a.views) {
     if (view.op.type !== "ok") continue;
     time = view.op.time;
     for (const send of view.sends) {
-      if (a.okReads.get(send.key)?.has(valueKey(send.value))) continue;
-      const values = unseen.get(send.key) ?? [];
-      values.push(send.value);
-      unseen.set(send.key, values);
+      if (!a.okReads.get(send.key)?.has(valueKey(send.value))) addValue(unseen, send.key, send.value);
     }
   }
   if (unseen.size === 0) return undefined;
   const keys = [...unseen.keys()].sort();
   const compare = (x: unknown, y: unknown) => (typeof x === "number" && typeof y === "number" ? x - y : 0);
+  const sortedValues = (key: string) => [...unseen.get(key)!.values()].sort(compare);
   return {
     time,
-    unseen: Object.fromEntries(keys.map((k) => [k, unseen.get(k)!.length])),
-    messages: Object.fromEntries(keys.map((k) => [k, unseen.get(k)!.sort(compare).slice(0, MAX_EXAMPLES)])),
+    unseen: Object.fromEntries(keys.map((key) => [key, unseen.get(key)!.size])),
+    messages: Object.fromEntries(keys.map((key) => [key, sortedValues(key).slice(0, MAX_EXAMPLES)])),
   };
 }
 
