@@ -14,7 +14,7 @@ import { Node } from "maelstrom-lib";
 import { serveStarBroadcast } from "./star.ts";
 
 /** The hub's beat: ~24 messages per beat against ≤ HUB_BEAT_MS extra latency. */
-const HUB_BEAT_MS = 120;
+const HUB_BEAT_MS = 100;
 
 await serveStarBroadcast(new Node(), {
   hubBeatMs: HUB_BEAT_MS,

@@ -27,6 +27,22 @@ test("unacknowledged values are resent after retryMs, acknowledged ones never", 
   expect(link.idle).toBe(true);
 });
 
+test("a retry resends everything in flight, and a silent peer gets one message per retryMs", () => {
+  const link = new PeerLink("n1", TIMING);
+  link.enqueue(1);
+  link.takeBatch(0);
+  link.enqueue(2);
+  link.takeBatch(600);
+  expect(link.takeBatch(1000)?.values).toEqual([1, 2]); // 1 is due, 2 rides along
+  link.enqueue(3);
+  expect(link.takeBatch(1010)).toBeUndefined(); // peer silent: 3 waits for the next retry
+  expect(link.takeBatch(2000)?.values).toEqual([3, 1, 2]);
+  // Hearing from the peer ends the back-off: new values go out at once again.
+  link.receive({ type: "gossip", values: [], ack: [1, 2, 3] }, 2100);
+  link.enqueue(4);
+  expect(link.takeBatch(2110)?.values).toEqual([4]);
+});
+
 test("acks ride along with values at once, and go alone only after ackDelayMs", () => {
   const link = new PeerLink("n1", TIMING);
   link.receive({ type: "gossip", values: [7, 8], ack: [] }, 0);

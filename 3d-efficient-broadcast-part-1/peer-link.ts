@@ -5,9 +5,11 @@
  * `gossip` message and keeps them `inFlight` until the peer acknowledges them. The peer's
  * acknowledgement is just the list of values it received, carried in the `ack` field of the
  * next gossip it sends our way anyway. Only when no such message comes along for
- * `ackDelayMs` does an acknowledgement travel on its own, and only values still
- * unacknowledged after `retryMs` are sent again. So a healthy network carries no extra
- * messages for reliability, a partitioned one resends until it heals, and once everything is
+ * `ackDelayMs` does an acknowledgement travel on its own. When values stay unacknowledged for
+ * `retryMs`, the peer is probably cut off: everything in flight is sent again, and until the
+ * peer is heard from, the link sends at most once per `retryMs` (new values wait for that
+ * message). So a healthy network carries no extra messages for reliability, a partitioned one
+ * costs one message per `retryMs` per link until it heals, and once everything is
  * acknowledged the link is silent.
  */
 
@@ -33,6 +35,9 @@ export class PeerLink {
   private readonly inFlight = new Map<number, number>();
   private owedAcks: number[] = [];
   private owedSinceMs = 0;
+  /** A retry was needed and the peer has not been heard from since: send only every retryMs. */
+  private peerSilent = false;
+  private lastSentMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly peer: string,
@@ -46,6 +51,7 @@ export class PeerLink {
 
   /** Takes in a gossip from the peer: its acks settle our values, its values are owed an ack. */
   receive(body: GossipBody, nowMs: number): void {
+    this.peerSilent = false;
     // Whatever the peer acknowledges or sends us, it has: no need to send it there.
     for (const value of body.ack) this.forget(value);
     for (const value of body.values) this.forget(value);
@@ -56,14 +62,16 @@ export class PeerLink {
 
   /**
    * The gossip to send now, or undefined when there is nothing worth a message: unsent values,
-   * values unacknowledged for `retryMs`, and the owed acks (alone only once `ackDelayMs` old).
+   * everything in flight once the oldest has waited `retryMs` for its ack, and the owed acks
+   * (alone only once `ackDelayMs` old). A silent peer gets at most one message per `retryMs`.
    */
   takeBatch(nowMs: number): GossipBody | undefined {
+    if (this.peerSilent && nowMs - this.lastSentMs < this.timing.retryMs) return undefined;
     const values = [...this.unsent];
-    for (const [value, sentAtMs] of this.inFlight) {
-      if (nowMs - sentAtMs < this.timing.retryMs) break; // the rest were sent later still
-      values.push(value);
-    }
+    const oldestSentMs = this.inFlight.values().next().value;
+    const retryDue = oldestSentMs !== undefined && nowMs - oldestSentMs >= this.timing.retryMs;
+    // One retry carries everything in flight, so retries do not trickle out value by value.
+    if (retryDue) values.push(...this.inFlight.keys());
     const ackDue = this.owedAcks.length > 0 && nowMs - this.owedSinceMs >= this.timing.ackDelayMs;
     if (values.length === 0 && !ackDue) return undefined;
 
@@ -72,6 +80,8 @@ export class PeerLink {
       this.inFlight.delete(value); // re-inserted at the end: send order stays oldest-first
       this.inFlight.set(value, nowMs);
     }
+    if (retryDue) this.peerSilent = true;
+    this.lastSentMs = nowMs;
     const batch: GossipBody = { type: "gossip", values, ack: this.owedAcks };
     this.owedAcks = [];
     return batch;
