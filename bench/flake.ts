@@ -24,6 +24,8 @@ interface RunFigures {
   valid: unknown;
   serversMsgsPerOp: number | undefined;
   opCount: number;
+  /** seq-kv's "precondition failed" replies: CASes that lost a race (or met a stale state). */
+  casConflicts: number;
   finalReads: unknown[];
   acceptable: unknown;
   addLatencyMs: Quantiles;
@@ -75,6 +77,18 @@ async function okLatenciesMs(runDir: string, f: string): Promise<number[]> {
   return latenciesMs;
 }
 
+/** Counts seq-kv's error-22 replies in a run's net-journal.jsonl. */
+async function countCasConflicts(runDir: string): Promise<number> {
+  const text = await Bun.file(join(runDir, "net-journal.jsonl")).text();
+  let conflicts = 0;
+  for (const line of text.split("\n")) {
+    if (!line.includes('"code":22')) continue;
+    const event = JSON.parse(line) as { type: string; src: string; body: { code?: number } };
+    if (event.type === "send" && event.src === "seq-kv" && event.body.code === 22) conflicts++;
+  }
+  return conflicts;
+}
+
 /** Runs the published command once with `bin` and collects its figures. */
 async function runOnce(bin: string): Promise<RunFigures> {
   const run = await runMaelstrom(["test", "-w", "g-counter", "--bin", bin, ...PUBLISHED_FLAGS]);
@@ -84,6 +98,7 @@ async function runOnce(bin: string): Promise<RunFigures> {
     valid: results["valid?"],
     serversMsgsPerOp: results.net?.servers?.["msgs-per-op"],
     opCount: results.stats?.count ?? 0,
+    casConflicts: await countCasConflicts(run.runDir!),
     finalReads: results.workload?.["final-reads"] ?? [],
     acceptable: results.workload?.acceptable,
     addLatencyMs: quantiles(await okLatenciesMs(run.runDir!, "add")),
@@ -117,14 +132,14 @@ function seriesMarkdown(title: string, bin: string, runs: RunFigures[]): string 
     `\`--bin ${bin}\`: **${validRuns} of ${runs.length} runs valid**; servers msgs-per-op ` +
       (msgsPerOp.length ? `min ${round(Math.min(...msgsPerOp), 2)}, median ${round(quantiles(msgsPerOp).p50, 2)}, max ${round(Math.max(...msgsPerOp), 2)}.` : "n/a."),
     "",
-    "| run | valid? | ops | servers msgs-per-op | add p50 / p99 / max ms | read p50 / p99 / max ms | final reads | acceptable |",
-    "|---|---|---|---|---|---|---|---|",
+    "| run | valid? | ops | CAS conflicts | servers msgs-per-op | add p50 / p99 / max ms | read p50 / p99 / max ms | final reads | acceptable |",
+    "|---|---|---|---|---|---|---|---|---|",
   ];
   runs.forEach((run, i) => {
     const add = run.addLatencyMs;
     const read = run.readLatencyMs;
     lines.push(
-      `| ${i + 1} | ${run.valid} | ${run.opCount} | ${round(run.serversMsgsPerOp, 2)} | ${round(add.p50)} / ${round(add.p99)} / ${round(add.max)} | ${round(read.p50)} / ${round(read.p99)} / ${round(read.max)} | ${JSON.stringify(run.finalReads)} | ${JSON.stringify(run.acceptable)} |`,
+      `| ${i + 1} | ${run.valid} | ${run.opCount} | ${run.casConflicts} | ${round(run.serversMsgsPerOp, 2)} | ${round(add.p50)} / ${round(add.p99)} / ${round(add.max)} | ${round(read.p50)} / ${round(read.p99)} / ${round(read.max)} | ${JSON.stringify(run.finalReads)} | ${JSON.stringify(run.acceptable)} |`,
     );
   });
   return lines.join("\n");
