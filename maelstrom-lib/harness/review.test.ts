@@ -136,6 +136,21 @@ describe("review: odd node output", () => {
     expect(outcome.exitCode).toBe(0);
   }, 60_000);
 
+  test("a non-UTF-8 line is delivered with replacement characters; a body that is an array silences the node", async () => {
+    const outcome = await run("-w", "echo", "--bin", `${testdata}/review-odd-lines.ts`, "--node-count", "1", "--time-limit", "1", "--rate", "10");
+    expect(outcome.exitCode).toBe(1); // echoes after the bad line time out, as under Maelstrom
+    const journal = (await Bun.file(join(outcome.runDir!, "net-journal.jsonl")).text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { type: string; dest: string; body: { type?: string; s?: string } });
+    const junk = journal.find((event) => event.type === "send" && event.dest === "lin-kv");
+    expect(junk?.body.type).toBe("junk");
+    expect(junk?.body.s).toContain("\uFFFD");
+    expect((outcome.results!.stats as { "ok-count": number })["ok-count"]).toBe(3);
+    const violations = (outcome.results!.errors as { "protocol-violations": { reason: string }[] })["protocol-violations"];
+    expect(violations[0]!.reason).toContain("body must be a JSON object");
+  }, 30_000);
+
   test("a node that exits while its init is pending aborts the run at once with 255", async () => {
     const startedMs = performance.now();
     const outcome = await run("-w", "echo", "--bin", `${testdata}/review-exit-in-init.ts`, "--node-count", "2", "--time-limit", "3");
