@@ -1,7 +1,8 @@
 /**
  * Challenge 3d under the runner: the star passes at the published size (25 nodes, 100 ms
  * latency, shorter time limit), with partitions, so its piggybacked acks and retries do
- * their job, and it falls silent once everything is acknowledged. msgs-per-op and latencies are measured by `bun run bench broadcast`, not here.
+ * their job, and it falls silent once everything is acknowledged. msgs-per-op and latencies
+ * are measured by `bun run bench broadcast`, not here.
  */
 import { expect, test } from "bun:test";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
