@@ -203,14 +203,7 @@ function parseTest(tokens: readonly string[], cwd: string): Command {
   const binFlag = single(raw, "bin");
   if (!binFlag) throw new CliError("Missing required --bin FILE (the node executable)");
   const bin = resolve(cwd, binFlag);
-  if (!existsSync(bin) || !statSync(bin).isFile()) throw new CliError(`--bin ${binFlag}: no such file`);
-  if (!/\.(ts|tsx|js|mjs)$/.test(bin)) {
-    try {
-      accessSync(bin, constants.X_OK);
-    } catch {
-      throw new CliError(`--bin ${binFlag}: not executable (chmod +x it)`);
-    }
-  }
+  checkExecutable(bin, binFlag);
 
   const nodeIds = parseNodes(raw, cwd);
   const concurrency = parseConcurrency(single(raw, "concurrency") ?? DEFAULTS.concurrency, nodeIds.length);
@@ -258,6 +251,22 @@ function parseTest(tokens: readonly string[], cwd: string): Command {
     progress: !raw.values.has("no-progress"),
   };
   return { kind: "test", opts, warnings };
+}
+
+/**
+ * Maelstrom executes --bin directly, so it must be an executable file, and a script needs a
+ * `#!` line (for a solution: `#!/usr/bin/env bun`).
+ */
+function checkExecutable(bin: string, binFlag: string): void {
+  if (!existsSync(bin) || !statSync(bin).isFile()) throw new CliError(`--bin ${binFlag}: no such file`);
+  try {
+    accessSync(bin, constants.X_OK);
+  } catch {
+    throw new CliError(`--bin ${binFlag}: not executable; Maelstrom runs it directly, so chmod +x it`);
+  }
+  if (/\.(ts|tsx|js|mjs|cjs)$/.test(bin) && !readFileSync(bin, "utf8").startsWith("#!")) {
+    throw new CliError(`--bin ${binFlag}: a script without a #! line cannot be executed; start it with #!/usr/bin/env bun`);
+  }
 }
 
 function parseNodes(raw: RawFlags, cwd: string): string[] {

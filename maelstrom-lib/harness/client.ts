@@ -12,6 +12,9 @@ import { schemaViolation } from "./schema.ts";
 import type { ClientConnection, ReplySchema } from "./types.ts";
 import { errorName, isDefinite } from "../node/errors.ts";
 
+/** Stands for a missing or malformed error code: named "unknown", indefinite. */
+const UNKNOWN_ERROR_CODE = -1;
+
 /** An error reply from the node. */
 export class RpcErrorReply extends Error {
   constructor(
@@ -101,7 +104,8 @@ export class Client implements ClientConnection {
     });
     if (!reply) throw new RpcTimeout(timeoutMs);
     if (reply.type === "error") {
-      const code = typeof reply.code === "number" ? reply.code : 13; // missing code: indefinite
+      // A missing or non-integer code is an unknown, indefinite one, as in Maelstrom.
+      const code = typeof reply.code === "number" && Number.isInteger(reply.code) ? reply.code : UNKNOWN_ERROR_CODE;
       throw new RpcErrorReply(code, typeof reply.text === "string" ? reply.text : undefined, reply);
     }
     const violation = schemaViolation(reply, schema);

@@ -103,6 +103,8 @@ export class Worker {
   process: number;
   private connection: Client | undefined;
   private client: WorkloadClient | undefined;
+  /** The client of a crashed process: Jepsen closes it only when the worker's next op comes. */
+  private retired: Client | undefined;
 
   constructor(
     readonly thread: number,
@@ -116,6 +118,8 @@ export class Worker {
   async perform(op: OpRequest, phaseStartMs: number, source: OpSource): Promise<void> {
     const { history, workload, network, clock, clientIds, ctx } = this.env;
     if (!this.connection || !this.client) {
+      this.retired?.close();
+      this.retired = undefined;
       this.connection = new Client(clientIds.allocate(), this.node, network, clock);
       this.client = workload.newClient(this.connection, ctx);
     }
@@ -157,17 +161,26 @@ export class Worker {
     };
   }
 
-  /** Closes the worker's client for good (teardown). */
+  /** Closes the worker's clients for good (teardown). */
   close(): void {
+    this.retired?.close();
+    this.retired = undefined;
     this.connection?.close();
     this.connection = undefined;
     this.client = undefined;
   }
 
-  /** After :info the process is presumed crashed: new number, and a new client unless reusable. */
+  /**
+   * After :info the process is presumed crashed: a new number, and unless the client is
+   * reusable, a new client at the next op. Until then the old client id stays registered, so a
+   * late reply to it is still a valid message (its inbox is simply never read).
+   */
   private churn(): void {
     this.process += this.env.concurrency;
-    if (!this.env.workload.reusableClient) this.close();
+    if (this.env.workload.reusableClient) return;
+    this.retired = this.connection;
+    this.connection = undefined;
+    this.client = undefined;
   }
 }
 

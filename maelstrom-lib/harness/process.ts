@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { TIMING } from "./config.ts";
 import type { Network, WireMessage } from "./net.ts";
+import { isJsonInteger, parseJsonExact } from "./json-exact.ts";
 import { isPlainObject } from "./schema.ts";
 
 /** What a node did wrong, for the console and results.json. */
@@ -56,10 +57,6 @@ class Tail {
   }
 }
 
-/** The command that runs `bin`: TypeScript and JavaScript files run under this Bun. */
-export function commandFor(bin: string, args: string[]): string[] {
-  return /\.(ts|tsx|js|mjs)$/.test(bin) ? [process.execPath, "run", bin, ...args] : [bin, ...args];
-}
 
 /** One running node. */
 export class NodeProcess {
@@ -80,7 +77,8 @@ export class NodeProcess {
     this.id = options.id;
     mkdirSync(options.logDir, { recursive: true });
     this.log = Bun.file(join(options.logDir, `${options.id}.log`)).writer();
-    this.proc = Bun.spawn(commandFor(options.bin, options.args), {
+    // Executed directly, as Maelstrom does: a .ts solution runs under Bun through its shebang.
+    this.proc = Bun.spawn([options.bin, ...options.args], {
       cwd: tmpdir(),
       stdin: "pipe",
       stdout: "pipe",
@@ -188,7 +186,7 @@ export class NodeProcess {
   private route(line: string): string | undefined {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(line);
+      parsed = parseJsonExact(line);
     } catch {
       return "invalid JSON on stdout";
     }
@@ -199,7 +197,7 @@ export class NodeProcess {
     const { src, dest } = parsed;
     if (typeof src !== "string") return "src must be a string";
     if (typeof dest !== "string") return "dest must be a string";
-    if ("id" in parsed && !Number.isInteger(parsed.id)) return "id must be an integer";
+    if ("id" in parsed && !isJsonInteger(parsed.id)) return "id must be an integer";
     const body = parsed.body ?? {};
     if (!isPlainObject(body)) return "body must be a JSON object";
     const network = this.options.network;
@@ -222,17 +220,18 @@ function ignoreRejection(result: unknown): void {
  */
 async function readLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
   const decoder = new TextDecoder();
-  let buffered = "";
+  // Pieces of the line under construction: each chunk is searched once, so a 50 MB line costs
+  // linear time rather than a rescan of everything buffered on every chunk.
+  let pieces: string[] = [];
   for await (const chunk of stream) {
-    buffered += decoder.decode(chunk, { stream: true });
+    const text = decoder.decode(chunk, { stream: true });
     let start = 0;
-    for (;;) {
-      const newline = buffered.indexOf("\n", start);
-      if (newline < 0) break;
-      const line = buffered.slice(start, newline);
+    for (let newline = text.indexOf("\n"); newline >= 0; newline = text.indexOf("\n", start)) {
+      pieces.push(text.slice(start, newline));
+      onLine(pieces.length === 1 ? pieces[0]! : pieces.join(""));
+      pieces = [];
       start = newline + 1;
-      onLine(line);
     }
-    buffered = buffered.slice(start);
+    if (start < text.length) pieces.push(text.slice(start));
   }
 }

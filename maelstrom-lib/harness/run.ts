@@ -74,9 +74,15 @@ export async function runTest(opts: TestOptions, workload: Workload, log: (line:
     network.register(id, (message) => nodes.get(id)?.deliver(message));
   }
   for (const id of opts.nodeIds) {
-    nodes.set(
-      id,
-      new NodeProcess({
+    if (aborted()) break;
+    try {
+      nodes.set(id, startNode(id));
+    } catch (error) {
+      signalAbort(`Node ${id} could not be started: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  function startNode(id: string): NodeProcess {
+    return new NodeProcess({
         id,
         bin: opts.bin,
         args: opts.binArgs,
@@ -93,8 +99,7 @@ export async function runTest(opts: TestOptions, workload: Workload, log: (line:
           crashes.push(report);
           signalAbort(`Node ${report.node} crashed with exit status ${report.exitCode ?? report.signal}`);
         },
-      }),
-    );
+      });
   }
 
   const history = new History(clock);

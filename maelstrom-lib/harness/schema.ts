@@ -3,14 +3,15 @@
  * a reply may hold exactly its schema's keys plus `in_reply_to` (required integer) and
  * `msg_id` (optional integer). Anything else makes the reply malformed.
  */
+import { isJsonInteger } from "./json-exact.ts";
 import type { ReplySchema } from "./types.ts";
 
 export type FieldCheck = (value: unknown) => boolean;
 
 /** Any JSON value, including null. */
 export const isAny: FieldCheck = () => true;
-/** A JSON integer (Maelstrom's schemas reject 5.0 where an Int is expected). */
-export const isInt: FieldCheck = (value) => typeof value === "number" && Number.isInteger(value);
+/** A JSON integer (Maelstrom's schemas reject 5.0 where an Int is expected; big integers are fine). */
+export const isInt: FieldCheck = isJsonInteger;
 /** A JSON string. */
 export const isString: FieldCheck = (value) => typeof value === "string";
 

@@ -35,6 +35,11 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   );
 }
 
+/** Clojure truthiness: everything but nil (absent) and false, so 0 and "" are true. */
+function isClojureTruthy(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== false;
+}
+
 const KEY_DOES_NOT_EXIST: Body = { type: "error", code: 20, text: "key does not exist" };
 
 /** The outcome of one KV operation against one state. */
@@ -60,7 +65,7 @@ function evaluateKv(body: Body, lookup: (key: string) => { found: boolean; value
     case "cas": {
       const current = lookup(key);
       if (!current.found) {
-        if (honourCreate && body.create_if_not_exists) return { reply: { type: "cas_ok" }, write: { key, value: body.to } };
+        if (honourCreate && isClojureTruthy(body.create_if_not_exists)) return { reply: { type: "cas_ok" }, write: { key, value: body.to } };
         return { reply: KEY_DOES_NOT_EXIST };
       }
       if (!jsonEqual(current.value, body.from)) {

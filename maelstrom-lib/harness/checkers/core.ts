@@ -63,7 +63,8 @@ export function checkAvailability(history: readonly Op[], availability: Availabi
     if (op.type === "invoke") invokes++;
     else if (op.type === "ok") oks++;
   }
-  const okFraction = invokes === 0 ? 1 : oks / invokes;
+  // Maelstrom computes (float (/ ok invoke)): a 32-bit float, so 9 of 10 is 0.89999998 < 0.9.
+  const okFraction = invokes === 0 ? 1 : Math.fround(oks / invokes);
   let valid: boolean;
   if (availability === undefined) valid = true;
   else if (availability === "total") valid = okFraction === 1;
@@ -81,7 +82,7 @@ export function checkNet(
     "send-count": counts.sendCount,
     "recv-count": counts.recvCount,
     "msg-count": counts.msgCount,
-    ...(withMsgsPerOp && opCount > 0 ? { "msgs-per-op": counts.msgCount / opCount } : {}),
+    ...(withMsgsPerOp && opCount > 0 ? { "msgs-per-op": Math.fround(counts.msgCount / opCount) } : {}), // (float ...) as Maelstrom
   });
   return {
     all: group(stats.all, true),

@@ -2,6 +2,7 @@
  * The unique-ids workload: clients ask for `generate` and every acknowledged id must be unique
  * across the whole cluster (Jepsen's unique-ids checker).
  */
+import { exactInteger } from "../json-exact.ts";
 import { isAny } from "../schema.ts";
 import type { CheckResult, Op, Workload } from "../types.ts";
 
@@ -42,12 +43,15 @@ export function checkUniqueIds(history: readonly Op[]): CheckResult {
   return result;
 }
 
+/** Smallest and largest id, if they are mutually comparable: all strings, or all integers (exactly). */
 function idRange(ids: unknown[]): [unknown, unknown] | undefined {
   if (ids.length === 0) return undefined;
-  const kind = typeof ids[0];
-  if ((kind !== "string" && kind !== "number") || ids.some((id) => typeof id !== kind)) return undefined;
-  const sorted = [...(ids as (string | number)[])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return [sorted[0], sorted[sorted.length - 1]];
+  const keyed = ids.every((id) => typeof id === "string")
+    ? ids.map((id) => ({ id, key: id as string | bigint | number }))
+    : ids.map((id) => ({ id, key: exactInteger(id) ?? (typeof id === "number" ? id : undefined) }));
+  if (keyed.some((entry) => entry.key === undefined)) return undefined;
+  keyed.sort((a, b) => (a.key! < b.key! ? -1 : a.key! > b.key! ? 1 : 0));
+  return [keyed[0]!.id, keyed[keyed.length - 1]!.id];
 }
 
 const uniqueIds: Workload = {
