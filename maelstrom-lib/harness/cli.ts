@@ -6,6 +6,7 @@ import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync 
 import { dirname, join, resolve } from "node:path";
 import { DEFAULTS, type Availability, type LatencyDist, type TestOptions } from "./config.ts";
 import { randomSeed } from "./rng.ts";
+import { isTopologyName, TOPOLOGY_NAMES } from "./workloads/topology.ts";
 
 /** A bad command line: exit 254 with this message. */
 export class CliError extends Error {}
@@ -54,7 +55,6 @@ const TEST_FLAGS: Record<string, FlagKind> = {
 const SHORT_FLAGS: Record<string, string> = { w: "workload", n: "node", h: "help", p: "port", b: "host" };
 
 const LATENCY_DISTS: readonly LatencyDist[] = ["constant", "uniform", "exponential"];
-const TOPOLOGIES = ["line", "grid", "tree", "tree2", "tree3", "tree4", "total"];
 const WORKLOADS_DIR = join(dirname(new URL(import.meta.url).pathname), "workloads");
 
 export const USAGE = `Usage: bun run maelstrom <command> [options]
@@ -212,7 +212,7 @@ function parseTest(tokens: readonly string[], cwd: string): Command {
     throw new CliError(`Invalid --latency-dist ${JSON.stringify(latencyDist)}; one of ${LATENCY_DISTS.join(", ")}`);
   }
   const topology = single(raw, "topology") ?? DEFAULTS.topology;
-  if (!TOPOLOGIES.includes(topology)) throw new CliError(`Invalid --topology ${JSON.stringify(topology)}; one of ${TOPOLOGIES.join(", ")}`);
+  if (!isTopologyName(topology)) throw new CliError(`Invalid --topology ${JSON.stringify(topology)}; one of ${TOPOLOGY_NAMES.join(", ")}`);
 
   const warnings = [...raw.warnings];
   const modelsText = single(raw, "consistency-models");

@@ -214,3 +214,18 @@ export async function runWorkerLoop(
     await worker.perform(next, options.phaseStartMs, source);
   }
 }
+
+/**
+ * The final phase of broadcast and the counters: exactly one `{f: "read", final: true}` per
+ * worker thread (Jepsen's each-thread), whether workers share this source or each has a copy.
+ */
+export function finalReads(): OpSource {
+  const threadsDone = new Set<number>();
+  return {
+    next: (worker) => {
+      if (threadsDone.has(worker.thread)) return undefined;
+      threadsDone.add(worker.thread);
+      return { f: "read", value: null, final: true };
+    },
+  };
+}

@@ -6,9 +6,9 @@
  */
 import { checkSetFull } from "../checkers/set-full.ts";
 import { TIMING } from "../config.ts";
+import { finalReads } from "../generator.ts";
 import { isAny, isArrayOf } from "../schema.ts";
 import type { OpSource, ReplySchema, Workload } from "../types.ts";
-import { finalReads } from "./g-counter.ts";
 import { buildTopology } from "./topology.ts";
 
 /** `topology_ok` carries nothing but its type (closed schema). */

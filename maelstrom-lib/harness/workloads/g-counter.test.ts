@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { Rng } from "../rng.ts";
 import { schemaViolation } from "../schema.ts";
 import type { OpRequest, WorkerInfo, WorkloadContext } from "../types.ts";
-import gCounter, { ADD_OK, READ_OK, counterOps, finalReads } from "./g-counter.ts";
+import { finalReads } from "../generator.ts";
+import gCounter, { ADD_OK, READ_OK, counterOps } from "./g-counter.ts";
 
 const ctx = { opts: {} as WorkloadContext["opts"], rng: new Rng(42) } satisfies WorkloadContext;
 const worker = (thread: number): WorkerInfo => ({ thread, process: thread, node: `n${thread}`, phaseElapsedMs: 0 });

@@ -4,6 +4,7 @@
  * does one final read, which must account for every add that happened.
  */
 import { checkCounter } from "../checkers/counter.ts";
+import { finalReads } from "../generator.ts";
 import { isInt } from "../schema.ts";
 import type { OpSource, ReplySchema, Workload, WorkloadContext } from "../types.ts";
 
@@ -24,18 +25,6 @@ export function counterOps({ rng }: WorkloadContext): OpSource {
   return {
     next: () =>
       rng.chance(ADD_PROBABILITY) ? { f: "add", value: rng.int(0, DELTA_MAX_INCLUSIVE + 1) } : { f: "read", value: null },
-  };
-}
-
-/** The final phase: exactly one final read per worker thread (Jepsen's each-thread). */
-export function finalReads(): OpSource {
-  const threadsDone = new Set<number>();
-  return {
-    next: (worker) => {
-      if (threadsDone.has(worker.thread)) return undefined;
-      threadsDone.add(worker.thread);
-      return { f: "read", value: null, final: true };
-    },
   };
 }
 
