@@ -32,7 +32,8 @@ export class History {
  */
 export class Stagger {
   private nextAtMs: number;
-  private readonly waiting: ((granted: boolean) => void)[] = [];
+  /** Workers waiting for an op, with when each started waiting. */
+  private readonly waiting: { sinceMs: number; grant: (granted: boolean) => void }[] = [];
   private timerArmed = false;
 
   constructor(
@@ -47,7 +48,7 @@ export class Stagger {
   /** Waits until this worker is handed the next op: true, or false once the deadline has passed. */
   turn(): Promise<boolean> {
     return new Promise((grant) => {
-      this.waiting.push(grant);
+      this.waiting.push({ sinceMs: this.clock.nowMs(), grant });
       this.schedule();
     });
   }
@@ -56,28 +57,29 @@ export class Stagger {
     if (this.timerArmed || this.waiting.length === 0) return;
     const waitMs = Math.min(this.nextAtMs, this.deadlineMs) - this.clock.nowMs();
     if (waitMs <= 0) {
-      this.dispatch(false);
+      this.dispatch();
       return;
     }
     this.timerArmed = true;
     this.clock.after(waitMs, () => {
       this.timerArmed = false;
-      this.dispatch(true);
+      this.dispatch();
     });
   }
 
-  private dispatch(waited: boolean): void {
-    const nowMs = this.clock.nowMs();
-    if (nowMs >= this.deadlineMs) {
-      for (const grant of this.waiting.splice(0)) grant(false);
+  private dispatch(): void {
+    if (this.clock.nowMs() >= this.deadlineMs) {
+      for (const waiter of this.waiting.splice(0)) waiter.grant(false);
       return;
     }
-    const [grant] = this.waiting.splice(this.rng.int(0, this.waiting.length), 1);
-    // As Jepsen: an op that had to wait counts from its scheduled time (timer jitter does not
-    // accumulate); one that was late because no worker was free counts from when it went out.
-    const issuedAtMs = waited ? this.nextAtMs : nowMs;
+    // Jepsen issues an op at max(its scheduled time, when a worker became free) and schedules
+    // the next from there. Our timers wake late by up to a millisecond or so; measuring from
+    // the wake-up instead would lose that much of every gap and fall short of --rate.
+    const freeSinceMs = Math.min(...this.waiting.map((waiter) => waiter.sinceMs));
+    const issuedAtMs = Math.max(this.nextAtMs, freeSinceMs);
     this.nextAtMs = issuedAtMs + this.rng.float() * (2000 / this.rate);
-    grant!(true);
+    const [chosen] = this.waiting.splice(this.rng.int(0, this.waiting.length), 1);
+    chosen!.grant(true);
     this.schedule();
   }
 }
