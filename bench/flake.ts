@@ -15,7 +15,7 @@ const PUBLISHED_FLAGS = ["--node-count", "3", "--rate", "100", "--time-limit", "
 const SOLUTION_BIN = "4-grow-only-counter/main.ts";
 const BASELINE_BIN = "4-grow-only-counter/testdata/identity-cas-read.ts";
 const DEFAULT_RUNS = 20;
-const DEFAULT_BASELINE_RUNS = 5;
+const DEFAULT_BASELINE_RUNS = 10;
 const RESULTS_FILE = join(import.meta.dir, "results-flake.md");
 
 /** What one run showed. */
