@@ -6,7 +6,7 @@
  * Maelstrom; unlike Maelstrom we say so plainly and record it.
  */
 import { mkdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { TIMING } from "./config.ts";
@@ -84,6 +84,7 @@ export class NodeProcess {
       stdout: "pipe",
       stderr: "pipe",
     });
+    lowerPriority(this.proc.pid);
     this.drained = Promise.all([this.readStdout(), this.readStderr()]).then(() => undefined);
     void this.proc.exited.then(async (exitCode) => {
       if (this.killed) return;
@@ -207,6 +208,15 @@ export class NodeProcess {
     }
     network.send(src, dest, body);
     return undefined;
+  }
+}
+
+/** Runs the node below the runner's priority (TIMING.nodeNiceness); best effort. */
+function lowerPriority(pid: number): void {
+  try {
+    setPriority(pid, TIMING.nodeNiceness);
+  } catch {
+    // not permitted here: the runner just competes as an equal
   }
 }
 
