@@ -1,7 +1,7 @@
 #!/usr/bin/env bun
 /**
- * `bun run bench [name ...]`: runs bench/<name>.ts for each name (all of them when none is
- * given) one after another, passing any `--flags` through, and collects each bench's
+ * `bun run bench [name ...] [--flags]`: runs bench/<name>.ts for each name (all of them when
+ * none is given) one after another, passing the flags through, and collects each bench's
  * bench/results-<name>.md into bench/results.md.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,9 +13,11 @@ const available = readdirSync(benchDir)
   .map((file) => file.replace(/\.ts$/, ""))
   .sort();
 
+// Bench names come first; everything from the first flag on is passed through (`--runs 3`).
 const args = process.argv.slice(2);
-const names = args.filter((arg) => !arg.startsWith("-"));
-const flags = args.filter((arg) => arg.startsWith("-"));
+const firstFlag = args.findIndex((arg) => arg.startsWith("-"));
+const names = firstFlag < 0 ? args : args.slice(0, firstFlag);
+const flags = firstFlag < 0 ? [] : args.slice(firstFlag);
 const unknown = names.filter((name) => !available.includes(name));
 if (unknown.length > 0) {
   console.error(`unknown bench ${unknown.join(", ")}; available: ${available.join(", ")}`);
