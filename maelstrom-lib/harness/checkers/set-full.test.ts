@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { Op, OpType } from "../types.ts";
+import { Rng } from "../rng.ts";
 import { checkSetFull, quantiles } from "./set-full.ts";
 
 /** Builds a history in order: each call appends one op at the given time in milliseconds. */
@@ -172,5 +173,84 @@ describe("quantiles", () => {
   test("index min(n-1, floor(n·q)) into the sorted values", () => {
     const values = Array.from({ length: 100 }, (_, i) => 100 - i); // 1…100 reversed
     expect(quantiles(values)).toEqual({ "0": 1, "0.5": 51, "0.95": 96, "0.99": 100, "1": 100 });
+  });
+});
+
+/**
+ * Jepsen's fold as written: every ok read updates every element added before it completed.
+ * O(reads × elements), too slow for real runs, but plainly right: the reference for the fast one.
+ */
+function referenceFold(history: readonly Op[]): Map<unknown, { known?: number; present?: number; absent?: number }> {
+  const states = new Map<unknown, { known?: number; present?: number; absent?: number }>();
+  const pending = new Map<unknown, Op>();
+  for (const op of history) {
+    if (op.type === "invoke") {
+      pending.set(op.process, op);
+      if (op.f === "add" && !states.has(op.value)) states.set(op.value, {});
+      continue;
+    }
+    const invocation = pending.get(op.process);
+    pending.delete(op.process);
+    if (op.f === "add" && op.type === "ok") states.get(op.value)!.known ??= op.index;
+    if (op.f !== "read" || op.type !== "ok" || !invocation) continue;
+    const seen = new Set(op.value as unknown[]);
+    for (const [element, state] of states) {
+      if (seen.has(element)) {
+        state.known ??= op.index;
+        state.present = Math.max(state.present ?? -1, invocation.index);
+      } else {
+        state.absent = Math.max(state.absent ?? -1, invocation.index);
+      }
+    }
+  }
+  return states;
+}
+
+describe("set-full against Jepsen's fold", () => {
+  test("the fast checker decides every element as the reference fold does, on 300 random histories", () => {
+    for (let seed = 0; seed < 300; seed++) {
+      const rng = new Rng(seed);
+      const history: Op[] = [];
+      const acknowledged: number[] = [];
+      const lost = new Set<number>();
+      const pending = new Map<number, Op>();
+      let nextValue = 0;
+      const record = (op: Omit<Op, "index" | "time">) => {
+        const full = { ...op, index: history.length, time: history.length * 1_000_000 };
+        history.push(full);
+        return full;
+      };
+      for (let step = 0; step < 150; step++) {
+        const process = rng.int(0, 4);
+        const open = pending.get(process);
+        if (!open) {
+          pending.set(process, record(rng.chance(0.5) ? { type: "invoke", process, f: "add", value: nextValue++ } : { type: "invoke", process, f: "read", value: null }));
+          continue;
+        }
+        pending.delete(process);
+        const type = rng.chance(0.9) ? "ok" : "info";
+        if (open.f === "add") {
+          if (type === "ok") acknowledged.push(open.value as number);
+          record({ type, process, f: "add", value: open.value });
+        } else {
+          if (acknowledged.length > 0 && rng.chance(0.05)) lost.add(rng.pick(acknowledged));
+          const seen = acknowledged.filter((v) => !lost.has(v) && rng.chance(0.85));
+          if (rng.chance(0.2)) seen.push(nextValue + 3); // a value not (yet) added: ignored
+          record({ type, process, f: "read", value: type === "ok" ? seen : null });
+        }
+      }
+      const expected = referenceFold(history);
+      const result = checkSetFull(history);
+      const outcome = (s: { known?: number; present?: number; absent?: number }) =>
+        s.present !== undefined && (s.absent ?? -1) < s.present
+          ? "stable"
+          : s.known !== undefined && s.absent !== undefined && (s.present ?? -1) < s.absent && s.known < s.absent
+            ? "lost"
+            : "never-read";
+      const lostExpected = [...expected].filter(([, s]) => outcome(s) === "lost").map(([e]) => e);
+      const neverReadExpected = [...expected].filter(([, s]) => outcome(s) === "never-read").map(([e]) => e);
+      expect({ seed, lost: result.lost, neverRead: result["never-read"] }).toEqual({ seed, lost: lostExpected, neverRead: neverReadExpected });
+      expect(result["stable-count"]).toBe(expected.size - lostExpected.length - neverReadExpected.length);
+    }
   });
 });
