@@ -139,7 +139,7 @@ export class NodeProcess {
     return {
       node: this.id,
       exitCode,
-      signal: this.proc.signalCode ?? null,
+      signal: this.proc.signalCode === null ? null : String(this.proc.signalCode),
       stdoutTail: this.stdoutTail.lines(),
       stderrTail: this.stderrTail.lines(),
     };

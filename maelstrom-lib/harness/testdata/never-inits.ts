@@ -4,3 +4,5 @@ console.error("listening, but not answering");
 for await (const _chunk of Bun.stdin.stream()) {
   // swallow
 }
+
+export {}; // a module: its names stay its own

@@ -19,3 +19,5 @@ for await (const line of console) {
     write(`{"src":"${nodeId}","dest":"${message.src}","body":{"type":"generate_ok","id":${id},"in_reply_to":${body.msg_id}}}`);
   }
 }
+
+export {}; // a module: its names stay its own

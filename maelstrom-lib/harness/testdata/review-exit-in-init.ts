@@ -4,3 +4,5 @@ for await (const _line of console) {
   console.error("dying during init");
   process.exit(2);
 }
+
+export {}; // a module: its names stay its own

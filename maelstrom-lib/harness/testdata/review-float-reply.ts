@@ -15,3 +15,5 @@ for await (const line of console) {
     write(`{"src":"${nodeId}","dest":"${message.src}","body":{"type":"echo_ok","echo":${echo},"in_reply_to":${body.msg_id}.0}}`);
   }
 }
+
+export {}; // a module: its names stay its own

@@ -17,3 +17,5 @@ for await (const line of console) {
     write({ src: nodeId, dest: message.src, body: { type: "echo_ok", echo: body.echo, in_reply_to: body.msg_id } });
   }
 }
+
+export {}; // a module: its names stay its own

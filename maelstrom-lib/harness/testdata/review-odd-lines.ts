@@ -21,3 +21,5 @@ for await (const line of console) {
     out(`${JSON.stringify({ src: nodeId, dest: message.src, body: reply })}\n`);
   }
 }
+
+export {}; // a module: its names stay its own
