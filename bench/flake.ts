@@ -8,7 +8,9 @@
  */
 import { join } from "node:path";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import type { Op } from "../maelstrom-lib/harness/types.ts";
+import { quantile } from "../maelstrom-lib/harness/quantile.ts";
+import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
+import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
 
 /** The challenge's published flags (maelstrom-spec.md §7). */
 const PUBLISHED_FLAGS = ["--node-count", "3", "--rate", "100", "--time-limit", "20", "--nemesis", "partition"];
@@ -40,10 +42,7 @@ interface Quantiles {
   max?: number;
 }
 
-/**
- * Reads `--name=N` (or `--name N` when run directly) from argv, or the default. bench/index.ts
- * takes any word not starting with "-" for a bench name, so through `bun run bench` use `=`.
- */
+/** Reads `--name=N` or `--name N` from argv, or the default. */
 function intFlag(argv: readonly string[], name: string, fallback: number): number {
   const joined = argv.find((arg) => arg.startsWith(`${name}=`));
   const at = argv.indexOf(name);
@@ -54,27 +53,10 @@ function intFlag(argv: readonly string[], name: string, fallback: number): numbe
   return value;
 }
 
-/** Nearest-rank quantiles of a list of durations. */
+/** Median, p99 and max (Jepsen's quantile rule) of a list of durations. */
 function quantiles(durationsMs: number[]): Quantiles {
-  if (durationsMs.length === 0) return {};
   const sorted = [...durationsMs].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1]! };
-}
-
-/** Latencies of ok ops of function `f`, from a run's history.jsonl (invoke paired by process). */
-async function okLatenciesMs(runDir: string, f: string): Promise<number[]> {
-  const text = await Bun.file(join(runDir, "history.jsonl")).text();
-  const invokedAtNs = new Map<Op["process"], number>();
-  const latenciesMs: number[] = [];
-  for (const line of text.split("\n")) {
-    if (!line) continue;
-    const op = JSON.parse(line) as Op;
-    if (op.f !== f) continue;
-    if (op.type === "invoke") invokedAtNs.set(op.process, op.time);
-    else if (op.type === "ok" && invokedAtNs.has(op.process)) latenciesMs.push((op.time - invokedAtNs.get(op.process)!) / 1e6);
-  }
-  return latenciesMs;
+  return { p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), max: quantile(sorted, 1) };
 }
 
 /** Counts seq-kv's error-22 replies in a run's net-journal.jsonl. */
@@ -93,6 +75,7 @@ async function countCasConflicts(runDir: string): Promise<number> {
 async function runOnce(bin: string): Promise<RunFigures> {
   const run = await runMaelstrom(["test", "-w", "g-counter", "--bin", bin, ...PUBLISHED_FLAGS]);
   const results = (run.results ?? {}) as Record<string, any>;
+  const history = await digestHistory(join(run.runDir!, "history.jsonl")); // read once for both ops
   return {
     exitCode: run.exitCode,
     valid: results["valid?"],
@@ -101,8 +84,8 @@ async function runOnce(bin: string): Promise<RunFigures> {
     casConflicts: await countCasConflicts(run.runDir!),
     finalReads: results.workload?.["final-reads"] ?? [],
     acceptable: results.workload?.acceptable,
-    addLatencyMs: quantiles(await okLatenciesMs(run.runDir!, "add")),
-    readLatencyMs: quantiles(await okLatenciesMs(run.runDir!, "read")),
+    addLatencyMs: quantiles(okLatenciesMs(history, new Set(["add"]))),
+    readLatencyMs: quantiles(okLatenciesMs(history, new Set(["read"]))),
     runDir: run.runDir ?? "",
   };
 }

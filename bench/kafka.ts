@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { checkKafka } from "../maelstrom-lib/harness/checkers/kafka.ts";
 import { largeKafkaHistory } from "../maelstrom-lib/harness/checkers/kafka-fixture.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import { quantile } from "../maelstrom-lib/harness/quantile.ts";
 import type { Op } from "../maelstrom-lib/harness/types.ts";
 
 const PUBLISHED_FLAGS = ["--concurrency", "2n", "--rate", "1000"];
@@ -56,11 +57,6 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
   if (joined) return joined.slice(name.length + 1);
   const at = argv.indexOf(name);
   return at < 0 ? undefined : argv[at + 1];
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 function readHistory(runDir: string): Op[] {
@@ -110,8 +106,8 @@ async function measure(challenge: (typeof CHALLENGES)[number], partition: boolea
     msgsPerOp: results?.net?.servers?.["msgs-per-op"],
     availability: results?.availability?.["ok-fraction"],
     availabilityNoCrash,
-    medianMs: quantile(latenciesMs, 0.5),
-    p99Ms: quantile(latenciesMs, 0.99),
+    medianMs: quantile(latenciesMs, 0.5) ?? NaN,
+    p99Ms: quantile(latenciesMs, 0.99) ?? NaN,
     okOps: latenciesMs.length,
     worstLagSec: results?.workload?.["worst-realtime-lag"]?.lag,
     checkMs: performance.now() - checkStartMs,

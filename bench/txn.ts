@@ -10,7 +10,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import type { Op } from "../maelstrom-lib/harness/types.ts";
+import { quantile } from "../maelstrom-lib/harness/quantile.ts";
+import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
+import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
 
 const PUBLISHED_TIME_LIMIT_SEC = 20;
 const RESULTS_FILE = join(import.meta.dir, "results-txn.md");
@@ -64,23 +66,11 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
   return at < 0 ? undefined : argv[at + 1];
 }
 
-/** Invoke → ok latency quantiles from the run's history. */
+/** Invoke → ok latency quantiles of the run's txns. */
 async function latencies(runDir: string): Promise<Row["latencyMs"]> {
-  const history = (await Bun.file(join(runDir, "history.jsonl")).text())
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Op);
-  const invokedAt = new Map<Op["process"], number>();
-  const samplesMs: number[] = [];
-  for (const op of history) {
-    if (op.f !== "txn") continue;
-    if (op.type === "invoke") invokedAt.set(op.process, op.time);
-    else if (op.type === "ok") samplesMs.push((op.time - invokedAt.get(op.process)!) / 1e6);
-  }
+  const samplesMs = okLatenciesMs(await digestHistory(join(runDir, "history.jsonl")), new Set(["txn"]));
   if (samplesMs.length === 0) return undefined;
-  samplesMs.sort((a, b) => a - b);
-  const at = (q: number) => samplesMs[Math.min(samplesMs.length - 1, Math.floor(q * samplesMs.length))]!;
-  return { p50: at(0.5), p99: at(0.99), max: samplesMs[samplesMs.length - 1]! };
+  return { p50: quantile(samplesMs, 0.5)!, p99: quantile(samplesMs, 0.99)!, max: quantile(samplesMs, 1)! };
 }
 
 async function measure(benchCase: Case, timeLimitSec: number): Promise<Row> {

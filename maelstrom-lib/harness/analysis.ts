@@ -7,6 +7,7 @@ import { TIMING, type TestOptions } from "./config.ts";
 import { checkAvailability, checkExceptions, checkNet, checkStats, mergeValidity, plotOnlyResults } from "./checkers/core.ts";
 import type { Network } from "./net.ts";
 import type { ProtocolViolation } from "./process.ts";
+import { quantile } from "./quantile.ts";
 import type { CheckResult, Op, Workload } from "./types.ts";
 
 export interface AnalysisInput {
@@ -53,12 +54,6 @@ function runWorkloadChecker(input: AnalysisInput): CheckResult {
   }
 }
 
-/** Quantile by index min(n-1, floor(n·q)) into the sorted values (Jepsen's convention). */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
-}
-
 /**
  * True when fewer ops went out than --rate asks for, by more than chance explains: the stagger's
  * gaps are uniform in [0, 2/rate), so over n expected ops the count varies by about √(n/3).
@@ -72,7 +67,7 @@ export function rateFellShort(rate: number, timeLimitSec: number, invocations: n
 
 function runnerHealth(input: AnalysisInput): CheckResult {
   const lateness = [...input.network.latenessMs].sort((a, b) => a - b);
-  const latenessP99Ms = quantile(lateness, 0.99);
+  const latenessP99Ms = quantile(lateness, 0.99) ?? 0;
   const mainSec = Math.max(1e-9, (input.mainPhase.endMs - input.mainPhase.startMs) / 1000);
   const achievedRate = input.mainPhase.invocations / Math.min(mainSec, input.opts.timeLimitSec);
   const cpu = process.cpuUsage(input.cpuAtStart);
@@ -88,7 +83,7 @@ function runnerHealth(input: AnalysisInput): CheckResult {
   return {
     seed: input.opts.seed,
     "lateness-ms": {
-      p50: quantile(lateness, 0.5),
+      p50: quantile(lateness, 0.5) ?? 0,
       p99: latenessP99Ms,
       max: lateness.length ? lateness[lateness.length - 1]! : 0,
       deliveries: lateness.length,

@@ -10,7 +10,8 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { runMaelstrom } from "./index.ts";
 import { digestHistory, verdictOf } from "./report/index.ts";
-import { quantile } from "./report/history-digest.ts";
+import { quantile } from "./quantile.ts";
+import { okLatenciesMs } from "./report/history-digest.ts";
 
 /** One published command of a challenge (6b publishes two). */
 export interface ChallengeCommand {
@@ -153,7 +154,7 @@ async function latencyOf(results: Results | undefined, runDir: string | undefine
   if (stable && typeof stable === "object") return { latencyMedianMs: stable["0.5"], latencyMaxMs: stable["1"], latencyKind: "stable" };
   if (!runDir) return { latencyMedianMs: undefined, latencyMaxMs: undefined, latencyKind: undefined };
   const digest = await digestHistory(join(runDir, "history.jsonl"));
-  const okLatencies = digest.samples.filter((sample) => sample.type === "ok").map((sample) => sample.latencyMs).sort((a, b) => a - b);
+  const okLatencies = okLatenciesMs(digest);
   return { latencyMedianMs: quantile(okLatencies, 0.5), latencyMaxMs: quantile(okLatencies, 1), latencyKind: "op" };
 }
 

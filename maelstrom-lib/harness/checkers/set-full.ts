@@ -12,6 +12,7 @@
  *    `duplicated` is always empty; values that were never added are ignored.
  *  - A read only updates elements whose add was invoked before the read *completed*.
  */
+import { quantile } from "../quantile.ts";
 import type { CheckResult, Op, Validity } from "../types.ts";
 
 /** Which ops add and read, and whether stale reads are errors. */
@@ -343,9 +344,7 @@ function summarize(results: SetFullElementResult[], linearizable: boolean): Chec
 export function quantiles(values: readonly number[]): Record<string, number> {
   const sorted = [...values].sort((a, b) => a - b);
   const distribution: Record<string, number> = {};
-  for (const q of LATENCY_QUANTILES) {
-    distribution[String(q)] = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
-  }
+  for (const q of LATENCY_QUANTILES) distribution[String(q)] = quantile(sorted, q)!;
   return distribution;
 }
 

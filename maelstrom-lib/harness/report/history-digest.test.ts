@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { HistoryCollector, latencyQuantileOverTime, quantile, summarizeLatencies, throughput } from "./history-digest.ts";
+import { quantile } from "../quantile.ts";
+import { HistoryCollector, latencyQuantileOverTime, summarizeLatencies, throughput } from "./history-digest.ts";
 import { writeSyntheticRun } from "./synthetic-run.ts";
 
 describe("history digest", () => {

@@ -4,6 +4,7 @@
  * completions over time, and per-operation latency quantiles. Fed one op at a time; it keeps
  * one small record per completed op and one pending invocation per process.
  */
+import { quantile } from "../quantile.ts";
 import type { Op, OpType } from "../types.ts";
 
 const NS_PER_MS = 1e6;
@@ -59,10 +60,12 @@ export interface HistoryDigest {
   pendingCount: number;
 }
 
-/** Index `min(n-1, floor(n·q))` into sorted values: the rule of Jepsen's quantile maps. */
-export function quantile(sortedValues: readonly number[], q: number): number | undefined {
-  if (sortedValues.length === 0) return undefined;
-  return sortedValues[Math.min(sortedValues.length - 1, Math.floor(sortedValues.length * q))];
+/** Ascending latencies (ms) of the ok completions of the ops in `fs` (of every op when omitted). */
+export function okLatenciesMs(digest: HistoryDigest, fs?: ReadonlySet<string>): number[] {
+  return digest.samples
+    .filter((sample) => sample.type === "ok" && (fs === undefined || fs.has(sample.f)))
+    .map((sample) => sample.latencyMs)
+    .sort((a, b) => a - b);
 }
 
 /** Accumulates a HistoryDigest from ops in history order. */
@@ -140,10 +143,7 @@ export class HistoryCollector {
 export function summarizeLatencies(digest: HistoryDigest): LatencySummary[] {
   return digest.fs.map((f) => {
     const samples = digest.samples.filter((sample) => sample.f === f);
-    const okLatencies = samples
-      .filter((sample) => sample.type === "ok")
-      .map((sample) => sample.latencyMs)
-      .sort((a, b) => a - b);
+    const okLatencies = okLatenciesMs(digest, new Set([f]));
     const countOf = (type: OpSample["type"]): number => samples.filter((sample) => sample.type === type).length;
     return {
       f,
