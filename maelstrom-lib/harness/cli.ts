@@ -57,7 +57,9 @@ const SHORT_FLAGS: Record<string, string> = { w: "workload", n: "node", h: "help
 const LATENCY_DISTS: readonly LatencyDist[] = ["constant", "uniform", "exponential"];
 const WORKLOADS_DIR = join(dirname(new URL(import.meta.url).pathname), "workloads");
 
-export const USAGE = `Usage: bun run maelstrom <command> [options]
+/** The help text (lists the workloads found on disk, so it is built only when asked for). */
+export function usage(): string {
+  return `Usage: bun run maelstrom <command> [options]
 
 Commands:
   test     run a workload against a node binary
@@ -80,6 +82,7 @@ test options (as Maelstrom's):
       --store DIR            where runs are written (store)
       --no-progress          no live progress line
 Non-option arguments are passed to the node binary.`;
+}
 
 /** The workloads this runner implements (one file each in workloads/). */
 export function availableWorkloads(): string[] {
@@ -104,7 +107,7 @@ export function workloadPath(name: string): string {
 export function parseCommand(argv: readonly string[], cwd: string = process.cwd()): Command {
   const [command, ...rest] = argv;
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
-    return { kind: "help", text: USAGE };
+    return { kind: "help", text: usage() };
   }
   if (command === "serve") return parseServe(rest, cwd);
   if (command !== "test") throw new CliError(`Unknown command ${JSON.stringify(command)}; expected test or serve`);
@@ -192,7 +195,7 @@ function parseNumber(text: string, flag: string, min: number): number {
 
 function parseTest(tokens: readonly string[], cwd: string): Command {
   const raw = splitFlags(tokens, TEST_FLAGS);
-  if (raw.values.has("help")) return { kind: "help", text: USAGE };
+  if (raw.values.has("help")) return { kind: "help", text: usage() };
 
   const workload = single(raw, "workload") ?? DEFAULTS.workload;
   const known = availableWorkloads();
@@ -319,7 +322,7 @@ function parseAvailability(text: string | undefined): Availability | undefined {
 
 function parseServe(tokens: readonly string[], cwd: string): Command {
   const raw = splitFlags(tokens, { port: "value", host: "value", store: "value", help: "switch" });
-  if (raw.values.has("help")) return { kind: "help", text: USAGE };
+  if (raw.values.has("help")) return { kind: "help", text: usage() };
   if (raw.positional.length > 0) throw new CliError(`Unexpected argument ${JSON.stringify(raw.positional[0])} for serve`);
   const port = parseInteger(single(raw, "port") ?? String(DEFAULTS.servePort), "port", 0);
   if (port > 65535) throw new CliError(`Invalid --port ${port}: at most 65535`);

@@ -11,7 +11,7 @@ import type { CheckResult, Op } from "./types.ts";
 
 /** A timestamp like Maelstrom's folder names: 20260425T101500.123Z (+ a suffix if taken). */
 function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, "").replace(/\.(\d+)Z$/, ".$1Z");
+  return new Date().toISOString().replace(/[-:]/g, "");
 }
 
 /** Creates a fresh run folder and points the `latest` links at it. */

@@ -234,9 +234,11 @@ class AliveSet {
   }
 }
 
+/** Elements below this get a slot in ElementIndex's flat table (16 M slots at most: 64 MB). */
+const ELEMENT_TABLE_LIMIT = 1 << 24;
+
 /** Element → its index: a flat table for small non-negative integers (broadcast's 0, 1, 2, …), a map otherwise. */
 class ElementIndex {
-  private static readonly TABLE_LIMIT = 1 << 24;
   private table = new Int32Array(1024).fill(-1);
   private readonly other = new Map<unknown, number>();
 
@@ -264,14 +266,10 @@ class ElementIndex {
     table.set(this.table);
     this.table = table;
   }
-
-  static fits(value: number): boolean {
-    return value < ElementIndex.TABLE_LIMIT;
-  }
 }
 
 function isSmallIndex(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value >= 0 && ElementIndex.fits(value);
+  return typeof value === "number" && Number.isInteger(value) && value >= 0 && value < ELEMENT_TABLE_LIMIT;
 }
 
 /** Decides one element's outcome and latencies (Jepsen's `set-full-element-results`). */
