@@ -12,6 +12,7 @@ import type { Subprocess } from "bun";
 import { TIMING } from "./config.ts";
 import type { Network, WireMessage } from "./net.ts";
 import { isJsonInteger, parseJsonExact } from "./json-exact.ts";
+import { readLines } from "./lines.ts";
 import { isPlainObject } from "./schema.ts";
 
 /** What a node did wrong, for the console and results.json. */
@@ -224,24 +225,3 @@ function ignoreRejection(result: unknown): void {
   if (result instanceof Promise) result.catch(() => {});
 }
 
-/**
- * Calls `onLine` for each newline-terminated line of `stream`, blank ones included (on stdout a
- * blank line is a protocol violation); an unterminated last line is never seen, as in Maelstrom.
- */
-async function readLines(stream: ReadableStream<Uint8Array>, onLine: (line: string) => void): Promise<void> {
-  const decoder = new TextDecoder();
-  // Pieces of the line under construction: each chunk is searched once, so a 50 MB line costs
-  // linear time rather than a rescan of everything buffered on every chunk.
-  let pieces: string[] = [];
-  for await (const chunk of stream) {
-    const text = decoder.decode(chunk, { stream: true });
-    let start = 0;
-    for (let newline = text.indexOf("\n"); newline >= 0; newline = text.indexOf("\n", start)) {
-      pieces.push(text.slice(start, newline));
-      onLine(pieces.length === 1 ? pieces[0]! : pieces.join(""));
-      pieces = [];
-      start = newline + 1;
-    }
-    if (start < text.length) pieces.push(text.slice(start));
-  }
-}

@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { readLines } from "../lines.ts";
 
 /** The files of one run folder, as the runner writes them (helper brief, "The runner"). */
 export const RUN_FILES = {
@@ -21,31 +22,19 @@ export const RUN_FILES = {
 export type { JournalEvent } from "../net.ts";
 
 /**
- * Calls `onLine` for every non-empty line of a text file, reading it in chunks.
- * Resolves with the number of lines seen; a missing file counts as empty.
+ * Calls `onLine` for every non-empty line of a text file, reading it in chunks (a last line
+ * without a newline included). Resolves with the number of lines seen; a missing file counts
+ * as empty.
  */
 export async function forEachLine(path: string, onLine: (line: string) => void): Promise<number> {
   if (!existsSync(path)) return 0;
-  const decoder = new TextDecoder();
-  let pending = "";
   let lineCount = 0;
-  const emitComplete = (): void => {
-    let start = 0;
-    for (let newline = pending.indexOf("\n"); newline !== -1; newline = pending.indexOf("\n", start)) {
-      const line = pending.slice(start, newline);
-      start = newline + 1;
-      if (line.trim() === "") continue;
-      lineCount++;
-      onLine(line);
-    }
-    pending = pending.slice(start);
+  const emit = (line: string): void => {
+    if (line.trim() === "") return;
+    lineCount++;
+    onLine(line);
   };
-  for await (const chunk of Bun.file(path).stream()) {
-    pending += decoder.decode(chunk, { stream: true });
-    emitComplete();
-  }
-  pending += decoder.decode() + "\n";
-  emitComplete();
+  emit(await readLines(Bun.file(path).stream(), emit));
   return lineCount;
 }
 
