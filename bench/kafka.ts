@@ -12,6 +12,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkKafka } from "../maelstrom-lib/harness/checkers/kafka.ts";
 import { largeKafkaHistory } from "../maelstrom-lib/harness/checkers/kafka-fixture.ts";
+import { isClientOp, nanosToMs, OpPairing } from "../maelstrom-lib/harness/history.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import { quantile } from "../maelstrom-lib/harness/quantile.ts";
 import type { Op } from "../maelstrom-lib/harness/types.ts";
@@ -68,20 +69,17 @@ function readHistory(runDir: string): Op[] {
 
 /** Latencies of ok send/poll ops and the ok fraction of non-crash client ops. */
 function historyFigures(history: readonly Op[]) {
-  const invokedAt = new Map<unknown, number>();
   const latenciesMs: number[] = [];
   let invokes = 0;
   let oks = 0;
+  const pairing = new OpPairing();
   for (const op of history) {
-    if (op.process === "nemesis" || op.f === "crash") continue;
-    if (op.type === "invoke") {
-      invokes++;
-      invokedAt.set(op.process, op.time);
-      continue;
-    }
+    const invocation = pairing.add(op);
+    if (!isClientOp(op) || op.f === "crash") continue;
+    if (op.type === "invoke") invokes++;
     if (op.type !== "ok") continue;
     oks++;
-    if (op.f === "send" || op.f === "poll") latenciesMs.push((op.time - invokedAt.get(op.process)!) / 1e6);
+    if (invocation && (op.f === "send" || op.f === "poll")) latenciesMs.push(nanosToMs(op.time - invocation.time));
   }
   latenciesMs.sort((a, b) => a - b);
   return { latenciesMs, availabilityNoCrash: invokes === 0 ? NaN : oks / invokes };

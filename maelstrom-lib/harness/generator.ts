@@ -7,23 +7,11 @@ import { Client, ClientIds, MalformedReply, RpcErrorReply, RpcTimeout } from "./
 import { sleep, type Clock } from "./clock.ts";
 import type { Network } from "./net.ts";
 import type { Rng } from "./rng.ts";
-import type { Completion, Op, OpRequest, OpSource, Workload, WorkloadClient, WorkloadContext } from "./types.ts";
+import type { History } from "./history.ts";
+import type { Completion, OpRequest, OpSource, Workload, WorkloadClient, WorkloadContext } from "./types.ts";
 
-/** The history as it is written: ops get their index and time here. */
-export class History {
-  readonly ops: Op[] = [];
-  readonly counts = { invoke: 0, ok: 0, fail: 0, info: 0 };
-
-  constructor(private readonly clock: Clock) {}
-
-  /** Appends an op, stamping index and time (ns since the run started). */
-  record(op: Omit<Op, "index" | "time">): Op {
-    const full: Op = { index: this.ops.length, time: Math.round(this.clock.nowMs() * 1e6), ...op };
-    this.ops.push(full);
-    if (op.process !== "nemesis") this.counts[op.type]++;
-    return full;
-  }
-}
+// Kept while run.ts still imports History from here; history.ts is its home.
+export { History } from "./history.ts";
 
 /**
  * Jepsen's stagger: one schedule shared by all workers. The first op goes at once; each next op

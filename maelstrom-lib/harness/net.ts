@@ -9,6 +9,7 @@
  * being slept on. That head-of-line delay is Maelstrom's and we keep it.
  */
 import type { Clock } from "./clock.ts";
+import { msToNanos } from "./history.ts";
 import type { LatencyDist } from "./config.ts";
 import type { Rng } from "./rng.ts";
 
@@ -265,7 +266,7 @@ export class Network {
     const event: JournalEvent = {
       type,
       id: message.id,
-      time: Math.round(this.options.clock.nowMs() * 1e6),
+      time: msToNanos(this.options.clock.nowMs()),
       src: message.src,
       dest: message.dest,
       body: message.body,

@@ -1,6 +1,6 @@
 /** The live one-line progress display: elapsed time and op counts, redrawn once a second. */
 import type { Clock } from "./clock.ts";
-import type { History } from "./generator.ts";
+import type { History } from "./history.ts";
 
 const REDRAW_MS = 1000;
 /** Without a terminal, print a full line this often instead of redrawing. */

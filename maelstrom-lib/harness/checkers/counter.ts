@@ -4,6 +4,7 @@
  * that surely happened (ok) plus the deltas of any subset of the adds that may have happened
  * (info). Non-final reads are never checked; failed final reads are simply skipped.
  */
+import { OpPairing } from "../history.ts";
 import type { CheckResult, Op } from "../types.ts";
 
 /** A closed integer range `[lo, hi]`, as Maelstrom prints `:acceptable`. */
@@ -36,17 +37,13 @@ export function checkCounter(history: readonly Op[]): CounterResult {
  * if a completion lost it, the delta is taken from the same process's invocation.
  */
 export function sumAdds(history: readonly Op[]): { definiteSum: number; maybeDeltas: number[] } {
-  const pendingDelta = new Map<Op["process"], unknown>();
+  const pairing = new OpPairing();
   let definiteSum = 0;
   const maybeDeltas: number[] = [];
   for (const op of history) {
-    if (op.f !== "add") continue;
-    if (op.type === "invoke") {
-      pendingDelta.set(op.process, op.value);
-      continue;
-    }
-    const delta = Number.isInteger(op.value) ? (op.value as number) : pendingDelta.get(op.process);
-    pendingDelta.delete(op.process);
+    const invocation = pairing.add(op);
+    if (op.f !== "add" || op.type === "invoke") continue;
+    const delta = Number.isInteger(op.value) ? op.value : invocation?.value;
     // A fail add surely did not happen (g-counter never produces one: classifyErrors is off).
     if (op.type === "fail") continue;
     if (!Number.isInteger(delta)) throw new Error(`counter checker: add without an integer delta at index ${op.index}`);

@@ -7,6 +7,7 @@
  * that; here each key keeps a staircase of (time, running max offset) and answers by binary
  * search, so huge or sparse offsets cost nothing.
  */
+import { nanosToSeconds } from "../history.ts";
 import type { Op } from "../types.ts";
 import type { OpView } from "./kafka-history.ts";
 
@@ -17,8 +18,6 @@ export interface WorstLag {
   process?: number | string;
   key?: string;
 }
-
-const NANOS_PER_SECOND = 1e9;
 
 /** Times at which each key's running max offset rose, in history order. */
 class Staircase {
@@ -89,7 +88,7 @@ export function worstRealtimeLag(
       const lagNs = Math.max(0, invokeTime - expiredAt);
       if (lagNs > worstLagNs) {
         worstLagNs = lagNs;
-        worst = { time: invokeTime / NANOS_PER_SECOND, lag: lagNs / NANOS_PER_SECOND, process: op.process, key };
+        worst = { time: nanosToSeconds(invokeTime), lag: nanosToSeconds(lagNs), process: op.process, key };
       }
     }
   }

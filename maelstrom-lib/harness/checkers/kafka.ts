@@ -6,6 +6,7 @@
  * sort of each key's distinct offsets), so a 20 s run at rate 1000 checks in well under a
  * second, whatever offsets the node hands out (Maelstrom issues #51, #98).
  */
+import { isClientOp, OpPairing } from "../history.ts";
 import type { CheckResult, Op } from "../types.ts";
 import type { OpView, ValueKey } from "./kafka-history.ts";
 import { isDataOp, opRef, valueKey, viewOf } from "./kafka-history.ts";
@@ -61,14 +62,11 @@ function mustHaveCommitted(okReads: KeyValues, view: OpView): boolean {
 function analyse(history: readonly Op[]): Analysis {
   const views: OpView[] = [];
   const invokeTimeOf = new Map<Op, number>();
-  const pendingInvoke = new Map<number | string, number>();
+  const pairing = new OpPairing();
   for (const op of history) {
-    if (op.process === "nemesis") continue;
-    if (op.type === "invoke") {
-      pendingInvoke.set(op.process, op.time);
-      continue;
-    }
-    invokeTimeOf.set(op, pendingInvoke.get(op.process) ?? op.time);
+    const invocation = pairing.add(op);
+    if (!invocation || !isClientOp(op)) continue;
+    invokeTimeOf.set(op, invocation.time);
     if (isDataOp(op)) views.push(viewOf(op));
   }
   const okReads: KeyValues = new Map();

@@ -12,6 +12,7 @@
  *    `duplicated` is always empty; values that were never added are ignored.
  *  - A read only updates elements whose add was invoked before the read *completed*.
  */
+import { isClientOp, nanosToMs, OpPairing } from "../history.ts";
 import { quantile } from "../quantile.ts";
 import type { CheckResult, Op, Validity } from "../types.ts";
 
@@ -65,7 +66,6 @@ interface Read {
   elements: Int32Array;
 }
 
-const NANOS_PER_MS = 1_000_000;
 /** How many of the stalest elements `worst-stale` shows. */
 const WORST_STALE_COUNT = 8;
 
@@ -92,19 +92,17 @@ function collect(history: readonly Op[], addF: string, readF: string): { element
   const elements: ElementState[] = [];
   const indexOf = new ElementIndex();
   const rawReads: { invocation: Op; completion: Op; values: unknown[] }[] = [];
-  const pendingInvocations = new Map<number, Op>();
+  const pairing = new OpPairing();
   for (const op of history) {
-    if (typeof op.process !== "number") continue; // nemesis ops are not client ops
+    const invocation = pairing.add(op);
+    if (!isClientOp(op)) continue;
     if (op.type === "invoke") {
-      pendingInvocations.set(op.process, op);
       if (op.f === addF && indexOf.get(op.value) === undefined) {
         indexOf.set(op.value, elements.length);
         elements.push({ element: op.value, addedAt: op.index });
       }
       continue;
     }
-    const invocation = pendingInvocations.get(op.process);
-    pendingInvocations.delete(op.process);
     if (op.f === addF && op.type === "ok") {
       const index = indexOf.get(op.value);
       if (index !== undefined) elements[index]!.known ??= op;
@@ -284,7 +282,7 @@ function elementResult(state: ElementState): SetFullElementResult {
     (lastPresent?.index ?? -1) < lastAbsent.index &&
     known.index < lastAbsent.index;
   const knownTimeNs = known?.time ?? 0;
-  const latencyMs = (sinceNs: number) => Math.floor(Math.max(0, sinceNs - knownTimeNs) / NANOS_PER_MS);
+  const latencyMs = (sinceNs: number) => Math.floor(nanosToMs(Math.max(0, sinceNs - knownTimeNs)));
   return {
     element: state.element,
     outcome: stable ? "stable" : lost ? "lost" : "never-read",

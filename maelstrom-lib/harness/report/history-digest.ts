@@ -1,14 +1,12 @@
 /**
  * What the report plots from a history: each client op's latency (invocation paired with its
- * completion by process, as Jepsen pairs them), the partition windows from the nemesis ops,
+ * completion by history.ts's pairing, as Jepsen pairs them), the partition windows from the nemesis ops,
  * completions over time, and per-operation latency quantiles. Fed one op at a time; it keeps
  * one small record per completed op and one pending invocation per process.
  */
+import { isClientOp, nanosToMs, nanosToSeconds, OpPairing } from "../history.ts";
 import { quantile } from "../quantile.ts";
 import type { Op, OpType } from "../types.ts";
-
-const NS_PER_MS = 1e6;
-const NS_PER_SEC = 1e9;
 
 /** One completed client operation. */
 export interface OpSample {
@@ -72,37 +70,32 @@ export function okLatenciesMs(digest: HistoryDigest, fs?: ReadonlySet<string>): 
 export class HistoryCollector {
   private readonly samples: OpSample[] = [];
   private readonly partitions: PartitionWindow[] = [];
-  private readonly pending = new Map<string, Op>();
+  private readonly pairing = new OpPairing();
   private readonly fs = new Set<string>();
   private invokeCount = 0;
   private lastTimeNs = 0;
-  /** The nemesis invocation waiting for its completion. */
-  private nemesisPending: Op | undefined;
 
   /** Feeds the next history op. */
   add(op: Op): void {
     this.lastTimeNs = Math.max(this.lastTimeNs, op.time);
-    if (op.process === "nemesis") {
-      this.addNemesis(op);
+    const invoke = this.pairing.add(op);
+    if (!isClientOp(op)) {
+      if (invoke) this.addNemesis(op);
       return;
     }
-    const processKey = String(op.process);
     if (op.type === "invoke") {
       this.invokeCount++;
       this.fs.add(op.f);
-      this.pending.set(processKey, op);
       return;
     }
-    const invoke = this.pending.get(processKey);
-    if (!invoke) return; // a completion without an invocation: nothing to measure
-    this.pending.delete(processKey);
+    const started = invoke!; // a client's completion always has one (OpPairing throws otherwise)
     this.samples.push({
-      f: invoke.f,
+      f: started.f,
       type: op.type,
-      startSec: invoke.time / NS_PER_SEC,
-      endSec: op.time / NS_PER_SEC,
-      latencyMs: (op.time - invoke.time) / NS_PER_MS,
-      final: invoke.final === true,
+      startSec: nanosToSeconds(started.time),
+      endSec: nanosToSeconds(op.time),
+      latencyMs: nanosToMs(op.time - started.time),
+      final: started.final === true,
     });
   }
 
@@ -110,18 +103,13 @@ export class HistoryCollector {
    * Nemesis ops come as info/info pairs (invocation, completion). The network is cut from the
    * completion of a start-partition until the completion of the next stop-partition.
    */
-  private addNemesis(op: Op): void {
-    if (op.type === "invoke" || this.nemesisPending === undefined) {
-      this.nemesisPending = op;
-      return;
-    }
-    this.nemesisPending = undefined;
-    const timeSec = op.time / NS_PER_SEC;
+  private addNemesis(completion: Op): void {
+    const timeSec = nanosToSeconds(completion.time);
     const open = this.partitions.at(-1);
-    if (op.f === "start-partition") {
+    if (completion.f === "start-partition") {
       if (open && open.endSec === undefined) return; // already cut: Jepsen adds to the grudge
-      this.partitions.push({ startSec: timeSec, endSec: undefined, detail: JSON.stringify(op.value) });
-    } else if (op.f === "stop-partition" && open && open.endSec === undefined) {
+      this.partitions.push({ startSec: timeSec, endSec: undefined, detail: JSON.stringify(completion.value) });
+    } else if (completion.f === "stop-partition" && open && open.endSec === undefined) {
       open.endSec = timeSec;
     }
   }
@@ -132,9 +120,9 @@ export class HistoryCollector {
       samples: this.samples,
       partitions: this.partitions.map((window) => ({ ...window })),
       invokeCount: this.invokeCount,
-      durationSec: this.lastTimeNs / NS_PER_SEC,
+      durationSec: nanosToSeconds(this.lastTimeNs),
       fs: [...this.fs],
-      pendingCount: this.pending.size,
+      pendingCount: this.pairing.pending().filter(isClientOp).length,
     };
   }
 }

@@ -3,37 +3,18 @@
  * the same value back in an `echo_ok`. Every completion that is not an ok with the same echo is
  * an error, timeouts included.
  */
+import { isClientOp, pairOps } from "../history.ts";
 import { isAny } from "../schema.ts";
 import type { CheckResult, Op, Workload } from "../types.ts";
 
 const ECHO_OK = { type: "echo_ok", required: { echo: isAny } };
 const MAX_ECHO_NUMBER = 128;
 
-/** Pairs each invocation with its completion, per process, in history order. */
-export function pairOps(history: readonly Op[]): { invoke: Op; completion: Op | undefined }[] {
-  const open = new Map<unknown, { invoke: Op; completion: Op | undefined }>();
-  const pairs: { invoke: Op; completion: Op | undefined }[] = [];
-  for (const op of history) {
-    if (op.process === "nemesis") continue;
-    if (op.type === "invoke") {
-      const pair = { invoke: op, completion: undefined };
-      open.set(op.process, pair);
-      pairs.push(pair);
-    } else {
-      const pair = open.get(op.process);
-      if (pair) {
-        pair.completion = op;
-        open.delete(op.process);
-      }
-    }
-  }
-  return pairs;
-}
-
 /** Every echo must come back as an ok reply carrying exactly the string that was sent. */
 export function checkEcho(history: readonly Op[]): CheckResult {
   const errors: unknown[] = [];
   for (const { invoke, completion } of pairOps(history)) {
+    if (!isClientOp(invoke)) continue;
     const reply = completion?.value as { echo?: unknown } | undefined;
     if (completion?.type !== "ok" || reply?.echo !== invoke.value) {
       errors.push({ expected: invoke.value, received: completion ?? null });

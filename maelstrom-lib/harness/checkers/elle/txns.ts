@@ -3,6 +3,7 @@
  * process) and checks Elle's type sanity: keys of one type, values of one type, every write
  * unique. The checker reads the executed transaction from the completion (the node's reply).
  */
+import { isClientOp, OpPairing } from "../../history.ts";
 import type { Op } from "../../types.ts";
 
 /** A micro-operation: ["r", key, value read] or ["w", key, value written]. */
@@ -34,9 +35,8 @@ export function txnSummary(txn: Txn): Record<string, unknown> {
   return { index: txn.index, process: txn.process, type: txn.status, value: txn.mops, ...(txn.node ? { node: txn.node } : {}) };
 }
 
-/** Pairs each txn invocation with its completion; unknown or malformed mops are left to `typeSanityError`. */
+/** Each txn invocation with its completion (in completion order, never-completed ones last); unknown or malformed mops are left to `typeSanityError`. */
 export function collectTxns(history: readonly Op[]): Txn[] {
-  const pending = new Map<Op["process"], Op>();
   const txns: Txn[] = [];
   const add = (invoke: Op, completion: Op | undefined) => {
     const status = completion?.type === "ok" || completion?.type === "fail" ? completion.type : "info";
@@ -52,18 +52,13 @@ export function collectTxns(history: readonly Op[]): Txn[] {
       completeTimeNs: status === "info" ? Infinity : completion!.time,
     });
   };
+  const isTxn = (op: Op) => op.f === "txn" && isClientOp(op);
+  const pairing = new OpPairing();
   for (const op of history) {
-    if (op.f !== "txn" || op.process === "nemesis") continue;
-    if (op.type === "invoke") {
-      pending.set(op.process, op);
-      continue;
-    }
-    const invoke = pending.get(op.process);
-    if (!invoke) continue;
-    pending.delete(op.process);
-    add(invoke, op);
+    const invoke = pairing.add(op);
+    if (invoke && isTxn(invoke)) add(invoke, op);
   }
-  for (const invoke of pending.values()) add(invoke, undefined);
+  for (const invoke of pairing.pending()) if (isTxn(invoke)) add(invoke, undefined);
   return txns;
 }
 
