@@ -38,14 +38,14 @@ describe("01-echo", () => {
     const run = await runMaelstrom(["test", "-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "5"]);
     expect(run.results?.["valid?"]).toBe(true);
     expect(run.exitCode).toBe(0);
-    const stats = run.results!.stats as { "ok-count": number; "fail-count": number; "info-count": number };
+    const stats = run.results!.stats!;
     expect(stats["ok-count"]).toBeGreaterThan(10);
     expect(stats["info-count"] + stats["fail-count"]).toBe(0);
   }, RUN_TIMEOUT_MS);
 
   test("an echo that changes the value is rejected", async () => {
     const run = await runMaelstrom(["test", "-w", "echo", "--bin", "01-echo/testdata/wrong-echo.ts", "--node-count", "1", "--time-limit", "2"]);
-    expect((run.results!.workload as { "valid?": unknown })["valid?"]).toBe(false);
+    expect(run.results!.workload?.["valid?"]).toBe(false);
     expect(run.exitCode).toBe(1);
   }, RUN_TIMEOUT_MS);
 

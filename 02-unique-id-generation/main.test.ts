@@ -4,6 +4,8 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import { workloadResult } from "../maelstrom-lib/harness/results.ts";
+import { checkUniqueIds } from "../maelstrom-lib/harness/workloads/unique-ids.ts";
 import { LineProcess } from "../maelstrom-lib/node/testdata/line-process.ts";
 
 const NODE_IDS = ["n0", "n1", "n2"];
@@ -49,14 +51,14 @@ describe("02-unique-id-generation", () => {
     const run = await runMaelstrom(["test", "-w", "unique-ids", "--bin", "02-unique-id-generation/main.ts", ...FLAGS, "--time-limit", "5"]);
     expect(run.results?.["valid?"]).toBe(true);
     expect(run.exitCode).toBe(0);
-    const workload = run.results!.workload as { "acknowledged-count": number; "duplicated-count": number };
+    const workload = workloadResult(run.results, checkUniqueIds);
     expect(workload["acknowledged-count"]).toBeGreaterThan(1000);
     expect(workload["duplicated-count"]).toBe(0);
   }, RUN_TIMEOUT_MS);
 
   test("per-node counters collide across nodes and are rejected", async () => {
     const run = await runMaelstrom(["test", "-w", "unique-ids", "--bin", "02-unique-id-generation/testdata/counter-ids.ts", ...FLAGS, "--time-limit", "2"]);
-    const workload = run.results!.workload as { "valid?": unknown; "duplicated-count": number };
+    const workload = workloadResult(run.results, checkUniqueIds);
     expect(workload["valid?"]).toBe(false);
     expect(workload["duplicated-count"]).toBeGreaterThan(0);
     expect(run.exitCode).toBe(1);

@@ -4,7 +4,9 @@
  */
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
+import { checkCounter } from "../maelstrom-lib/harness/checkers/counter.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import { workloadResult } from "../maelstrom-lib/harness/results.ts";
 import type { Op } from "../maelstrom-lib/harness/types.ts";
 
 /** A run takes its time limit plus the 10 s recovery plus start-up; bunfig's timeout is not applied. */
@@ -28,7 +30,7 @@ async function readHistory(runDir: string): Promise<Op[]> {
 describe("4-grow-only-counter", () => {
   test("the CAS counter with fresh reads passes with partitions", async () => {
     const run = await runCounter("4-grow-only-counter/main.ts", 5);
-    const workload = run.results!.workload as { "valid?": boolean; "final-reads": number[]; acceptable: [number, number][] };
+    const workload = workloadResult(run.results, checkCounter);
     expect(workload["valid?"]).toBe(true);
     expect(run.results!["valid?"]).toBe(true);
     expect(run.exitCode).toBe(0);
@@ -42,14 +44,14 @@ describe("4-grow-only-counter", () => {
 
   test("a counter that keeps only a local count fails with its final reads named", async () => {
     const run = await runCounter("4-grow-only-counter/testdata/local-count.ts", 3);
-    const workload = run.results!.workload as { "valid?": boolean; errors: Op[] | null; acceptable: [number, number][] };
+    const workload = workloadResult(run.results, checkCounter);
     expect(run.exitCode).toBe(1);
     expect(workload["valid?"]).toBe(false);
     expect(workload.errors!.length).toBeGreaterThan(0);
     for (const error of workload.errors!) {
       expect(error).toMatchObject({ type: "ok", f: "read", final: true });
-      const [[lo]] = workload.acceptable as [[number, number]];
-      expect(error.value as number).toBeLessThan(lo);
+      const [[lo]] = workload.acceptable;
+      expect(error.value).toBeLessThan(lo!);
     }
   }, RUN_TIMEOUT_MS);
 });

@@ -1,6 +1,8 @@
 /** Challenge 6a under the runner: the published command (shorter time limit) is valid and totally available. */
 import { expect, test } from "bun:test";
+import { analysisOf, checkRwRegister } from "../maelstrom-lib/harness/checkers/elle-rw-register.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import { workloadResult } from "../maelstrom-lib/harness/results.ts";
 
 /** A run takes its time limit plus start-up and analysis; bunfig's timeout is not applied. */
 const RUN_TIMEOUT_MS = 30_000;
@@ -11,7 +13,7 @@ test("6a passes the published command", async () => {
     "--node-count", "1", "--time-limit", "3", "--rate", "1000", "--concurrency", "2n",
     "--consistency-models", "read-uncommitted", "--availability", "total", "--no-progress",
   ]);
-  const workload = run.results!.workload as { "valid?": boolean; "txn-count": number; "anomaly-types": string[] };
+  const workload = analysisOf(workloadResult(run.results, checkRwRegister));
   expect(workload["anomaly-types"]).toEqual([]);
   expect(workload["txn-count"]).toBeGreaterThan(500);
   expect(run.results!["valid?"]).toBe(true);

@@ -4,8 +4,9 @@
  */
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { checkRwRegister } from "../maelstrom-lib/harness/checkers/elle-rw-register.ts";
+import { analysisOf, checkRwRegister } from "../maelstrom-lib/harness/checkers/elle-rw-register.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import { type RunResults, workloadResult } from "../maelstrom-lib/harness/results.ts";
 import type { Op } from "../maelstrom-lib/harness/types.ts";
 
 /** A run takes its time limit plus start-up and analysis; bunfig's timeout is not applied. */
@@ -15,12 +16,8 @@ const DIR = "6c-totally-available-read-committed-transactions";
 /** The published flags minus bin, availability and nemesis. */
 const BASE = ["-w", "txn-rw-register", "--node-count", "2", "--concurrency", "2n", "--rate", "1000", "--consistency-models", "read-committed", "--no-progress"];
 
-interface TxnResult {
-  "valid?": boolean;
-  "anomaly-types": string[];
-  "allowed-anomaly-types"?: string[];
-  anomalies: Record<string, { explanation: string }[]>;
-}
+
+const txnAnalysis = (results: RunResults | undefined) => analysisOf(workloadResult(results, checkRwRegister));
 
 async function readHistory(runDir: string): Promise<Op[]> {
   const lines = (await Bun.file(join(runDir, "history.jsonl")).text()).split("\n").filter(Boolean);
@@ -32,8 +29,8 @@ describe(DIR, () => {
     const run = await runMaelstrom([
       "test", ...BASE, "--bin", `${DIR}/main.ts`, "--time-limit", "5", "--availability", "total", "--nemesis", "partition", "--nemesis-interval", "1",
     ]);
-    expect((run.results!.workload as TxnResult)["anomaly-types"]).toEqual([]);
-    expect((run.results!.availability as { "ok-fraction": number })["ok-fraction"]).toBe(1);
+    expect(txnAnalysis(run.results)["anomaly-types"]).toEqual([]);
+    expect(run.results!.availability!["ok-fraction"]).toBe(1);
     expect(run.exitCode).toBe(0);
     const nemesis = (await readHistory(run.runDir!)).filter((op) => op.process === "nemesis").map((op) => op.f);
     expect(nemesis).toContain("stop-partition");
@@ -50,18 +47,18 @@ describe(DIR, () => {
 
   test("a node that ships intermediate writes fails read-committed with G1b, yet is read-uncommitted", async () => {
     const run = await runMaelstrom(["test", ...BASE, "--bin", `${DIR}/testdata/intermediate-writes.ts`, "--time-limit", "3"]);
-    const workload = run.results!.workload as TxnResult;
+    const workload = txnAnalysis(run.results);
     expect(run.exitCode).toBe(1);
     expect(workload["anomaly-types"]).toContain("G1b");
     expect(workload.anomalies.G1b![0]!.explanation).toContain("intermediate value");
-    const asReadUncommitted = checkRwRegister(await readHistory(run.runDir!), { consistencyModels: ["read-uncommitted"] });
+    const asReadUncommitted = analysisOf(checkRwRegister(await readHistory(run.runDir!), { consistencyModels: ["read-uncommitted"] }));
     expect(asReadUncommitted["valid?"]).toBe(true);
     expect(asReadUncommitted["allowed-anomaly-types"]).toContain("G1b");
   }, RUN_TIMEOUT_MS);
 
   test("a node that reports txn-conflict but applies the writes fails with G1a", async () => {
     const run = await runMaelstrom(["test", ...BASE, "--bin", `${DIR}/testdata/phantom-abort.ts`, "--time-limit", "3"]);
-    const workload = run.results!.workload as TxnResult;
+    const workload = txnAnalysis(run.results);
     expect(run.exitCode).toBe(1);
     expect(workload["anomaly-types"]).toContain("G1a");
     expect(workload.anomalies.G1a![0]!.explanation).toContain("aborted");

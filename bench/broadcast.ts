@@ -9,7 +9,9 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { checkSetFull } from "../maelstrom-lib/harness/checkers/set-full.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import { workloadResult } from "../maelstrom-lib/harness/results.ts";
 
 /** The published flags of 3d and 3e (maelstrom-spec.md §7), time limit apart. */
 const PUBLISHED_FLAGS = ["--node-count", "25", "--rate", "100", "--latency", "100"];
@@ -75,17 +77,18 @@ async function measure(challenge: Challenge, partition: boolean, timeLimitSec: n
     console.log(`  run aborted (${String(run.results?.aborted ?? "exit 255").split("\n")[0]}); running it once more`);
     run = await runMaelstrom(argv, { cwd: join(import.meta.dir, "..") });
   }
-  const results = run.results as Record<string, any> | undefined;
-  const stable = results?.workload?.["stable-latencies"] as Record<string, number> | undefined;
+  const results = run.results;
+  const workload = results?.workload && workloadResult(results, checkSetFull);
+  const stable = workload?.["stable-latencies"];
   return {
     challenge,
     partition,
     exitCode: run.exitCode,
     valid: results?.["valid?"],
-    msgsPerOp: results?.net?.servers?.["msgs-per-op"],
+    msgsPerOp: results?.net?.servers["msgs-per-op"],
     medianMs: stable?.["0.5"],
     maxMs: stable?.["1"],
-    lostCount: results?.workload?.["lost-count"],
+    lostCount: workload?.["lost-count"],
     runDir: run.runDir,
   };
 }

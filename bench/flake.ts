@@ -7,7 +7,9 @@
  *   bun run bench flake [--runs=N] [--baseline-runs=M]
  */
 import { join } from "node:path";
+import { checkCounter } from "../maelstrom-lib/harness/checkers/counter.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import { workloadResult } from "../maelstrom-lib/harness/results.ts";
 import { quantile } from "../maelstrom-lib/harness/quantile.ts";
 import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
@@ -74,16 +76,17 @@ async function countCasConflicts(runDir: string): Promise<number> {
 /** Runs the published command once with `bin` and collects its figures. */
 async function runOnce(bin: string): Promise<RunFigures> {
   const run = await runMaelstrom(["test", "-w", "g-counter", "--bin", bin, ...PUBLISHED_FLAGS]);
-  const results = (run.results ?? {}) as Record<string, any>;
+  const results = run.results;
+  const counter = results?.workload && workloadResult(results, checkCounter);
   const history = await digestHistory(join(run.runDir!, "history.jsonl")); // read once for both ops
   return {
     exitCode: run.exitCode,
-    valid: results["valid?"],
-    serversMsgsPerOp: results.net?.servers?.["msgs-per-op"],
-    opCount: results.stats?.count ?? 0,
+    valid: results?.["valid?"],
+    serversMsgsPerOp: results?.net?.servers["msgs-per-op"],
+    opCount: results?.stats?.count ?? 0,
     casConflicts: await countCasConflicts(run.runDir!),
-    finalReads: results.workload?.["final-reads"] ?? [],
-    acceptable: results.workload?.acceptable,
+    finalReads: counter?.["final-reads"] ?? [],
+    acceptable: counter?.acceptable,
     addLatencyMs: quantiles(okLatenciesMs(history, new Set(["add"]))),
     readLatencyMs: quantiles(okLatenciesMs(history, new Set(["read"]))),
     runDir: run.runDir ?? "",

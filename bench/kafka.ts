@@ -14,6 +14,7 @@ import { checkKafka } from "../maelstrom-lib/harness/checkers/kafka.ts";
 import { largeKafkaHistory } from "../maelstrom-lib/harness/checkers/kafka-fixture.ts";
 import { isClientOp, nanosToMs, OpPairing } from "../maelstrom-lib/harness/history.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import { workloadResult } from "../maelstrom-lib/harness/results.ts";
 import { quantile } from "../maelstrom-lib/harness/quantile.ts";
 import type { Op } from "../maelstrom-lib/harness/types.ts";
 
@@ -91,7 +92,7 @@ async function measure(challenge: (typeof CHALLENGES)[number], partition: boolea
   if (partition) argv.push("--nemesis", "partition");
   console.log(`$ bun run maelstrom ${argv.join(" ")}`);
   const run = await runMaelstrom(argv, { cwd: join(import.meta.dir, "..") });
-  const results = run.results as Record<string, any> | undefined;
+  const results = run.results;
   const history = run.runDir ? readHistory(run.runDir) : [];
   const { latenciesMs, availabilityNoCrash } = historyFigures(history);
   const checkStartMs = performance.now();
@@ -101,13 +102,13 @@ async function measure(challenge: (typeof CHALLENGES)[number], partition: boolea
     partition,
     exitCode: run.exitCode,
     valid: results?.["valid?"],
-    msgsPerOp: results?.net?.servers?.["msgs-per-op"],
+    msgsPerOp: results?.net?.servers["msgs-per-op"],
     availability: results?.availability?.["ok-fraction"],
     availabilityNoCrash,
     medianMs: quantile(latenciesMs, 0.5) ?? NaN,
     p99Ms: quantile(latenciesMs, 0.99) ?? NaN,
     okOps: latenciesMs.length,
-    worstLagSec: results?.workload?.["worst-realtime-lag"]?.lag,
+    worstLagSec: results?.workload && workloadResult(results, checkKafka)["worst-realtime-lag"].lag,
     checkMs: performance.now() - checkStartMs,
     runDir: run.runDir,
   };

@@ -9,6 +9,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import type { RunnerHealth } from "../maelstrom-lib/harness/results.ts";
 
 const repo = join(import.meta.dir, "..");
 const quick = process.argv.includes("--quick");
@@ -19,17 +20,9 @@ interface Scenario {
   args: string[];
   target: string;
   /** Which figure the target is about. */
-  judge: (runner: RunnerSection) => boolean;
+  judge: (runner: RunnerHealth) => boolean;
 }
 
-interface RunnerSection {
-  "lateness-ms": { p50: number; p99: number; max: number; deliveries: number };
-  "cpu-seconds": number;
-  "requested-rate": number;
-  "achieved-rate": number;
-  "peak-rss-mb": number;
-  "nodes-rss-mb"?: number;
-}
 
 const kafkaBin = ["5c-efficient-kafka-style-log", "5a-single-node-kafka-style-log"]
   .map((folder) => `${folder}/main.ts`)
@@ -54,7 +47,7 @@ const scenarios: Scenario[] = [
           name: `kafka (${kafkaBin.split("/")[0]}), 2 nodes, 2n, rate 1000`,
           args: ["-w", "kafka", "--bin", kafkaBin, "--node-count", kafkaBin.startsWith("5a") ? "1" : "2", "--concurrency", "2n", "--rate", "1000"],
           target: "achieved ≥ 95% of rate",
-          judge: (r: RunnerSection) => r["achieved-rate"] >= 0.95 * r["requested-rate"],
+          judge: (r: RunnerHealth) => r["achieved-rate"] >= 0.95 * r["requested-rate"],
         },
       ]
     : []),
@@ -73,7 +66,7 @@ for (const scenario of scenarios) {
     ["test", ...scenario.args, "--time-limit", timeLimit, "--store", "bench/tmp/store", "--no-progress"],
     { cwd: repo },
   );
-  const runner = run.results?.runner as RunnerSection | undefined;
+  const runner = run.results?.runner;
   if (!runner) {
     rows.push(`| ${scenario.name} | run failed (exit ${run.exitCode}) | | | | | | ${scenario.target} | no |`);
     continue;

@@ -9,7 +9,9 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { checkRwRegister } from "../maelstrom-lib/harness/checkers/elle-rw-register.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import { workloadResult } from "../maelstrom-lib/harness/results.ts";
 import { quantile } from "../maelstrom-lib/harness/quantile.ts";
 import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
@@ -78,15 +80,16 @@ async function measure(benchCase: Case, timeLimitSec: number): Promise<Row> {
   const command = `bun run maelstrom ${argv.join(" ")}`;
   console.log(`$ ${command}`);
   const run = await runMaelstrom([...argv, "--no-progress"], { cwd: join(import.meta.dir, "..") });
-  const results = run.results as Record<string, any> | undefined;
+  const results = run.results;
+  const txns = results?.workload && workloadResult(results, checkRwRegister);
   return {
     name: benchCase.name,
     command,
     exitCode: run.exitCode,
     valid: results?.["valid?"],
-    msgsPerOp: results?.net?.servers?.["msgs-per-op"],
+    msgsPerOp: results?.net?.servers["msgs-per-op"],
     okFraction: results?.availability?.["ok-fraction"],
-    txnCount: results?.workload?.["txn-count"] ?? 0,
+    txnCount: txns && "txn-count" in txns ? txns["txn-count"] : 0,
     achievedRate: results?.runner?.["achieved-rate"],
     latencyMs: run.runDir ? await latencies(run.runDir) : undefined,
   };

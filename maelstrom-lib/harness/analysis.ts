@@ -8,6 +8,7 @@ import { checkAvailability, checkExceptions, checkNet, checkStats, mergeValidity
 import type { Network } from "./net.ts";
 import type { ProtocolViolation } from "./process.ts";
 import { quantile } from "./quantile.ts";
+import type { RunnerHealth, RunResults } from "./results.ts";
 import type { CheckResult, Op, Workload } from "./types.ts";
 
 export interface AnalysisInput {
@@ -25,10 +26,10 @@ export interface AnalysisInput {
 }
 
 /** results.json: Maelstrom's results.edn map plus `runner` and `errors`. */
-export function analyze(input: AnalysisInput): CheckResult {
+export function analyze(input: AnalysisInput): RunResults {
   const { opts, workload, history, network } = input;
   const workloadResult = runWorkloadChecker(input);
-  const checks: Record<string, CheckResult> = {
+  const checks = {
     ...plotOnlyResults(),
     exceptions: checkExceptions(history),
     stats: checkStats(history, workload.statsIgnoredFs),
@@ -65,7 +66,7 @@ export function rateFellShort(rate: number, timeLimitSec: number, invocations: n
   return invocations < TIMING.overloadRateFraction * expectedOps - noiseOps;
 }
 
-function runnerHealth(input: AnalysisInput): CheckResult {
+function runnerHealth(input: AnalysisInput): RunnerHealth {
   const lateness = [...input.network.latenessMs].sort((a, b) => a - b);
   const latenessP99Ms = quantile(lateness, 0.99) ?? 0;
   const mainSec = Math.max(1e-9, (input.mainPhase.endMs - input.mainPhase.startMs) / 1000);

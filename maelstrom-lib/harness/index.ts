@@ -5,8 +5,10 @@
 import { CliError, parseCommand, workloadPath } from "./cli.ts";
 import type { TestOptions } from "./config.ts";
 import { runTest } from "./run.ts";
-import type { CheckResult, Workload } from "./types.ts";
+import type { RunResults } from "./results.ts";
+import type { Workload } from "./types.ts";
 
+export type { RunResults } from "./results.ts";
 export type { CheckResult, Op, Workload } from "./types.ts";
 export { CliError } from "./cli.ts";
 
@@ -15,11 +17,11 @@ export interface MaelstromRun {
   /** 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 crash or init failure. */
   exitCode: number;
   /** The last run's results.json (undefined when the arguments were bad). */
-  results: CheckResult | undefined;
+  results: RunResults | undefined;
   /** The last run's folder. */
   runDir: string | undefined;
   /** Every run's outcome, when --test-count > 1. */
-  runs: { exitCode: number; results: CheckResult; runDir: string }[];
+  runs: { exitCode: number; results: RunResults; runDir: string }[];
   /** Console lines the run printed. */
   output: string[];
 }
@@ -90,29 +92,29 @@ const VERDICTS: Record<string, string> = {
 };
 
 /** The closing lines: the headline figures, any runner warnings, and the verdict in words. */
-function printSummary(results: CheckResult, exitCode: number, log: (line: string) => void): void {
+function printSummary(results: RunResults, exitCode: number, log: (line: string) => void): void {
   if (exitCode === 255) {
     log("The run was aborted: a node crashed, broke the protocol during setup, or failed to initialize (exit 255).");
     return;
   }
-  const net = results.net as { servers?: { "msgs-per-op"?: number }; all?: { "msgs-per-op"?: number } } | undefined;
-  const availability = results.availability as { "ok-fraction"?: number } | undefined;
-  const stats = results.stats as { count?: number; "ok-count"?: number; "fail-count"?: number; "info-count"?: number } | undefined;
+  const { net, availability, stats } = results;
   log("");
   log(`ops: ${stats?.count ?? 0} (ok ${stats?.["ok-count"] ?? 0}, fail ${stats?.["fail-count"] ?? 0}, info ${stats?.["info-count"] ?? 0})`);
   log(`availability: ${formatNumber(availability?.["ok-fraction"])}`);
-  log(`msgs-per-op: all ${formatNumber(net?.all?.["msgs-per-op"])}, servers ${formatNumber(net?.servers?.["msgs-per-op"])}`);
+  log(`msgs-per-op: all ${formatNumber(net?.all["msgs-per-op"])}, servers ${formatNumber(net?.servers["msgs-per-op"])}`);
   for (const [name, check] of Object.entries(results)) {
-    if (typeof check === "object" && check !== null && (check as CheckResult)["valid?"] !== true && name !== "errors") {
-      log(`${name}: valid? ${String((check as CheckResult)["valid?"])}`);
-    }
+    if (isCheck(check) && check["valid?"] !== true) log(`${name}: valid? ${String(check["valid?"])}`);
   }
-  const violations = (results.errors as { "protocol-violations"?: unknown[] } | undefined)?.["protocol-violations"];
+  const violations = results.errors?.["protocol-violations"];
   if (violations?.length) log(`WARN ${violations.length} node(s) broke the protocol; their later output was dropped (see results.json errors)`);
-  const warnings = (results.runner as { warnings?: string[] } | undefined)?.warnings ?? [];
-  for (const warning of warnings) log(`WARN runner: ${warning}`);
+  for (const warning of results.runner?.warnings ?? []) log(`WARN runner: ${warning}`);
   log("");
   log(VERDICTS[String(results["valid?"])] ?? `valid? ${String(results["valid?"])}`);
+}
+
+/** A checker's entry in the results map (errors, aborted and valid? are not). */
+function isCheck(entry: unknown): entry is { "valid?": unknown } {
+  return typeof entry === "object" && entry !== null && "valid?" in entry;
 }
 
 function formatNumber(value: number | undefined): string {

@@ -32,14 +32,13 @@ describe("review: number fidelity (JSON.parse loses the integer/float distinctio
     // spec §1.6: in_reply_to compared with Clojure `=`: 1 matches 1 but not 1.0.
     const outcome = await run("-w", "echo", "--bin", `${testdata}/review-float-reply.ts`, "--node-count", "1", "--time-limit", "1", "--rate", "1");
     expect(outcome.exitCode).toBe(1);
-    expect((outcome.results!.stats as { "ok-count": number })["ok-count"]).toBe(0);
+    expect(outcome.results!.stats!["ok-count"]).toBe(0);
   }, 30_000);
 
   test("distinct 64-bit integer ids above 2^53 are not duplicates (Cheshire parses them exactly)", async () => {
     // spec §5.2: valid iff no value appears twice; Maelstrom compares the exact Longs.
     const outcome = await run("-w", "unique-ids", "--bin", `${testdata}/review-bigint-ids.ts`, "--node-count", "3", "--time-limit", "2", "--rate", "50");
-    const workload = outcome.results!.workload as { "valid?": unknown; "duplicated-count": number };
-    expect(workload["duplicated-count"]).toBe(0);
+    expect(outcome.results!.workload?.["duplicated-count"]).toBe(0);
     expect(outcome.exitCode).toBe(0);
   }, 30_000);
 
@@ -134,7 +133,7 @@ describe("review: odd node output", () => {
     // process.ts readLines re-scans the whole buffered line for "\n" on every 64 KB chunk, so a
     // 50 MB line takes ~20 s to come through; the echo reply queued behind it times out.
     const outcome = await run("-w", "echo", "--bin", `${testdata}/review-huge-line.ts`, "--node-count", "1", "--time-limit", "3");
-    expect((outcome.results!.stats as { "info-count": number })["info-count"]).toBe(0);
+    expect(outcome.results!.stats!["info-count"]).toBe(0);
     expect(outcome.exitCode).toBe(0);
   }, 60_000);
 
@@ -148,8 +147,8 @@ describe("review: odd node output", () => {
     const junk = journal.find((event) => event.type === "send" && event.dest === "lin-kv");
     expect(junk?.body.type).toBe("junk");
     expect(junk?.body.s).toContain("\uFFFD");
-    expect((outcome.results!.stats as { "ok-count": number })["ok-count"]).toBe(3);
-    const violations = (outcome.results!.errors as { "protocol-violations": { reason: string }[] })["protocol-violations"];
+    expect(outcome.results!.stats!["ok-count"]).toBe(3);
+    const violations = outcome.results!.errors!["protocol-violations"]!;
     expect(violations[0]!.reason).toContain("body must be a JSON object");
   }, 30_000);
 

@@ -6,6 +6,8 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runMaelstrom } from "./index.ts";
+import { workloadResult } from "./results.ts";
+import { checkUniqueIds } from "./workloads/unique-ids.ts";
 import type { JournalEvent } from "./net.ts";
 
 const repo = new URL("../..", import.meta.url).pathname;
@@ -24,14 +26,14 @@ describe("runner verdicts on real nodes", () => {
     const outcome = await run("-w", "echo", "--bin", `${testdata}/echo-extra-key.ts`, "--node-count", "1", "--time-limit", "2");
     expect(outcome.exitCode).toBe(1);
     const results = outcome.results!;
-    expect((results.workload as { "valid?": boolean })["valid?"]).toBe(false);
+    expect(results.workload?.["valid?"]).toBe(false);
     expect(JSON.stringify(results.exceptions)).toContain('disallowed key \\"note\\"');
   });
 
   test("colliding unique ids are invalid, with the duplicates listed", async () => {
     const outcome = await run("-w", "unique-ids", "--bin", `${testdata}/unique-ids-counter.ts`, "--node-count", "3", "--time-limit", "2", "--rate", "50");
     expect(outcome.exitCode).toBe(1);
-    const workload = outcome.results!.workload as { "duplicated-count": number; duplicated: Record<string, number> };
+    const workload = workloadResult(outcome.results, checkUniqueIds);
     expect(workload["duplicated-count"]).toBeGreaterThan(0);
     expect(Object.keys(workload.duplicated)).toContain("0");
   });
@@ -58,7 +60,7 @@ describe("runner verdicts on real nodes", () => {
   test("a reply to a client that has gone is a protocol violation, reported, and the node's later output is dropped", async () => {
     const outcome = await run("-w", "echo", "--bin", `${testdata}/late-reply.ts`, "--node-count", "1", "--time-limit", "8", "--rate", "2");
     expect(outcome.exitCode).toBe(1); // later echoes time out, as under Maelstrom
-    const violations = (outcome.results!.errors as { "protocol-violations": { node: string; reason: string }[] })["protocol-violations"];
+    const violations = outcome.results!.errors!["protocol-violations"]!;
     expect(violations[0]!.node).toBe("n0");
     expect(violations[0]!.reason).toContain("unknown dest");
     expect(outcome.output.join("\n")).toContain("WARN protocol violation by n0");
@@ -80,8 +82,7 @@ describe("runner verdicts on real nodes", () => {
     // median is judged, not the maximum (the runner section reports the stalls).
     const sorted = [...delays].sort((a, b) => a - b);
     expect(sorted[Math.floor(sorted.length / 2)]!).toBeLessThan(50 + 5);
-    const net = outcome.results!.net as { servers: { "msg-count": number } };
-    expect(net.servers["msg-count"]).toBe(delays.length); // nothing dropped without a nemesis
+    expect(outcome.results!.net!.servers["msg-count"]).toBe(delays.length); // nothing dropped without a nemesis
   });
 
   test("results.json, history.jsonl and test.json are written with Maelstrom's key names", async () => {
@@ -101,7 +102,7 @@ describe("runner verdicts on real nodes", () => {
 describe("runner health", () => {
   test("a node that floods the runner makes deliveries late, and the verdict warns of overload", async () => {
     const outcome = await run("-w", "echo", "--bin", `${testdata}/flood-peer.ts`, "--node-count", "2", "--time-limit", "3", "--rate", "3", "--latency", "5");
-    const runner = outcome.results!.runner as { "lateness-ms": { p99: number }; warnings: string[] };
+    const runner = outcome.results!.runner!;
     expect(runner["lateness-ms"].p99).toBeGreaterThan(10);
     expect(runner.warnings.join("\n")).toContain("machine was overloaded");
     expect(outcome.output.join("\n")).toContain("WARN runner: deliveries ran late");
@@ -110,7 +111,7 @@ describe("runner health", () => {
   test("a normal run carries no overload warning", async () => {
     const outcome = await run("-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "2", "--time-limit", "3", "--rate", "100");
     expect(outcome.exitCode).toBe(0);
-    expect((outcome.results!.runner as { warnings: string[] }).warnings).toEqual([]);
+    expect(outcome.results!.runner!.warnings).toEqual([]);
     expect(outcome.output.join("\n")).not.toContain("WARN runner");
   });
 });

@@ -16,13 +16,14 @@ import { Progress } from "./progress.ts";
 import { Rng } from "./rng.ts";
 import { createServices } from "./services.ts";
 import { createRunDir, writeRunFiles } from "./store.ts";
-import type { CheckResult, Workload, WorkloadContext } from "./types.ts";
+import type { RunResults } from "./results.ts";
+import type { Validity, Workload, WorkloadContext } from "./types.ts";
 
 /** What a run ends with. */
 export interface RunOutcome {
   /** 0 valid, 1 invalid, 2 unknown, 255 crash or init failure. */
   exitCode: number;
-  results: CheckResult;
+  results: RunResults;
   runDir: string;
 }
 
@@ -175,7 +176,7 @@ function sumResidentMb(nodes: Iterable<NodeProcess>): number | undefined {
   return totalMb;
 }
 
-function exitCodeFor(validity: CheckResult["valid?"]): number {
+function exitCodeFor(validity: Validity): number {
   return validity === true ? 0 : validity === false ? 1 : 2;
 }
 
@@ -295,7 +296,7 @@ function recordNemesis(history: History, f: string, apply: () => void, completio
   history.record({ type: "info", process: "nemesis", f, value: completionValue });
 }
 
-function abortedResults(reason: string, crashes: CrashReport[], violations: ProtocolViolation[]): CheckResult {
+function abortedResults(reason: string, crashes: CrashReport[], violations: ProtocolViolation[]): RunResults {
   return { "valid?": "unknown", aborted: reason, errors: { crashes, "protocol-violations": violations } };
 }
 

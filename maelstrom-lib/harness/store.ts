@@ -7,7 +7,8 @@ import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { TestOptions } from "./config.ts";
 import type { JournalEvent } from "./net.ts";
-import type { CheckResult, Op } from "./types.ts";
+import type { RunResults } from "./results.ts";
+import type { Op } from "./types.ts";
 
 /** A timestamp like Maelstrom's folder names: 20260425T101500.123Z (+ a suffix if taken). */
 function timestamp(): string {
@@ -51,7 +52,7 @@ export async function writeRunFiles(
   opts: TestOptions,
   history: readonly Op[],
   journal: readonly JournalEvent[],
-  results: CheckResult,
+  results: RunResults,
 ): Promise<void> {
   await Bun.write(join(runDir, "test.json"), `${JSON.stringify(opts, null, 2)}\n`);
   await Bun.write(join(runDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);

@@ -102,7 +102,12 @@ export interface WorkloadClient {
 /** Validity as Jepsen merges it: false beats "unknown" beats true. */
 export type Validity = true | false | "unknown";
 
-/** A checker's result: `valid?` plus named details (keys as in Maelstrom's results.edn). */
+/**
+ * What any checker returns: `valid?` plus named details (keys as in Maelstrom's results.edn).
+ * Each checker declares its own result type (SetFullResult, KafkaResult, …) as a type alias,
+ * not an interface, so that it stays assignable to this one and a workload's `check` may return
+ * it, or any `{ "valid?": …, ...details }` literal.
+ */
 export type CheckResult = { "valid?": Validity } & Record<string, unknown>;
 
 /** What a checker can look at besides the history. */

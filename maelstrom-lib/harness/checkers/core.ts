@@ -5,7 +5,7 @@
  */
 import type { Availability } from "../config.ts";
 import type { TrafficCounts } from "../net.ts";
-import type { CheckResult, Op, Validity } from "../types.ts";
+import type { Op, Validity } from "../types.ts";
 
 /** Jepsen's merge: any false → false; else any unknown → unknown; else true. */
 export function mergeValidity(validities: readonly Validity[]): Validity {
@@ -18,15 +18,38 @@ function isClientOp(op: Op): boolean {
   return op.process !== "nemesis";
 }
 
-interface Counts {
+/** Completion counts, as Jepsen's stats checker prints them. */
+export type StatsCounts = {
   count: number;
   "ok-count": number;
   "fail-count": number;
   "info-count": number;
-}
+};
 
-function countCompletions(ops: readonly Op[]): Counts {
-  const counts: Counts = { count: 0, "ok-count": 0, "fail-count": 0, "info-count": 0 };
+/** Jepsen's stats result: overall counts, and counts per `f` each with its own `valid?`. */
+export type StatsResult = StatsCounts & { "valid?": boolean; "by-f": Record<string, StatsCounts & { "valid?": boolean }> };
+
+/** Maelstrom's availability result. */
+export type AvailabilityResult = { "valid?": boolean; "ok-fraction": number };
+
+/** One traffic group of the net checker; msgs-per-op only for `all` and `servers`, and only with ops. */
+export type TrafficResult = { "send-count": number; "recv-count": number; "msg-count": number; "msgs-per-op"?: number };
+
+/** Maelstrom's net checker result (net/journal.clj), always valid. */
+export type NetResult = { all: TrafficResult; clients: TrafficResult; servers: TrafficResult; "valid?": true };
+
+/** One op that ended in :info because of an exception. */
+export type ExceptionCase = { f: string; process: Op["process"]; exception: string | undefined };
+
+/** Jepsen's unhandled-exceptions result: count and examples only when there are any. */
+export type ExceptionsResult = { "valid?": true; count?: number; exceptions?: ExceptionCase[] };
+
+/** The plot-only checkers' results. */
+export type PerfResult = { "latency-graph": { "valid?": true }; "rate-graph": { "valid?": true }; "valid?": true };
+export type TimelineResult = { "valid?": true };
+
+function countCompletions(ops: readonly Op[]): StatsCounts {
+  const counts: StatsCounts = { count: 0, "ok-count": 0, "fail-count": 0, "info-count": 0 };
   for (const op of ops) {
     counts.count++;
     counts[`${op.type as "ok" | "fail" | "info"}-count`]++;
@@ -38,7 +61,7 @@ function countCompletions(ops: readonly Op[]): Counts {
  * Jepsen's stats: completion counts overall and by `f`; valid only when every `f` has at least
  * one ok completion. `ignoredFs` are left out (kafka's crash ops, which always end in :info).
  */
-export function checkStats(history: readonly Op[], ignoredFs: ReadonlySet<string> = new Set()): CheckResult {
+export function checkStats(history: readonly Op[], ignoredFs: ReadonlySet<string> = new Set()): StatsResult {
   const completions = history.filter((op) => op.type !== "invoke" && isClientOp(op) && !ignoredFs.has(op.f));
   const byF = new Map<string, Op[]>();
   for (const op of completions) {
@@ -46,7 +69,7 @@ export function checkStats(history: readonly Op[], ignoredFs: ReadonlySet<string
     list.push(op);
     byF.set(op.f, list);
   }
-  const byFResult: Record<string, CheckResult> = {};
+  const byFResult: StatsResult["by-f"] = {};
   for (const [f, ops] of [...byF].sort(([a], [b]) => a.localeCompare(b))) {
     const counts = countCompletions(ops);
     byFResult[f] = { "valid?": counts["ok-count"] > 0, ...counts };
@@ -56,7 +79,7 @@ export function checkStats(history: readonly Op[], ignoredFs: ReadonlySet<string
 }
 
 /** Maelstrom's availability: ok completions / invocations, judged against --availability. */
-export function checkAvailability(history: readonly Op[], availability: Availability | undefined): CheckResult {
+export function checkAvailability(history: readonly Op[], availability: Availability | undefined): AvailabilityResult {
   let invokes = 0;
   let oks = 0;
   for (const op of history) {
@@ -76,9 +99,9 @@ export function checkAvailability(history: readonly Op[], availability: Availabi
 export function checkNet(
   history: readonly Op[],
   stats: { all: TrafficCounts; clients: TrafficCounts; servers: TrafficCounts },
-): CheckResult {
+): NetResult {
   const opCount = history.filter((op) => op.type === "invoke" && isClientOp(op)).length;
-  const group = (counts: TrafficCounts, withMsgsPerOp: boolean) => ({
+  const group = (counts: TrafficCounts, withMsgsPerOp: boolean): TrafficResult => ({
     "send-count": counts.sendCount,
     "recv-count": counts.recvCount,
     "msg-count": counts.msgCount,
@@ -93,7 +116,7 @@ export function checkNet(
 }
 
 /** Ops that ended in :info because of an exception (malformed replies and the like); always valid. */
-export function checkExceptions(history: readonly Op[]): CheckResult {
+export function checkExceptions(history: readonly Op[]): ExceptionsResult {
   const exceptions = history.filter((op) => op.exception !== undefined);
   return {
     "valid?": true,
@@ -107,7 +130,7 @@ export function checkExceptions(history: readonly Op[]): CheckResult {
 }
 
 /** The plot-only checkers (their pictures come from the report module). */
-export function plotOnlyResults(): { perf: CheckResult; timeline: CheckResult } {
+export function plotOnlyResults(): { perf: PerfResult; timeline: TimelineResult } {
   return {
     perf: { "latency-graph": { "valid?": true }, "rate-graph": { "valid?": true }, "valid?": true },
     timeline: { "valid?": true },

@@ -5,13 +5,13 @@
  * (info). Non-final reads are never checked; failed final reads are simply skipped.
  */
 import { OpPairing } from "../history.ts";
-import type { CheckResult, Op } from "../types.ts";
+import type { Op } from "../types.ts";
 
 /** A closed integer range `[lo, hi]`, as Maelstrom prints `:acceptable`. */
 export type ClosedRange = [lo: number, hi: number];
 
 /** The checker's verdict, with Maelstrom's keys (`errors` is null when there are none). */
-export type CounterResult = CheckResult & {
+export type CounterResult = {
   "valid?": boolean;
   errors: Op[] | null;
   "final-reads": unknown[];

@@ -6,7 +6,7 @@
  * requested consistency models. Result shape follows Maelstrom's wrapper around Elle
  * (maelstrom-spec.md §5.7): `valid?`, `anomaly-types`, `anomalies`, `not`, `also-not`.
  */
-import type { CheckResult, Op } from "../types.ts";
+import type { Op } from "../types.ts";
 import {
   type AnomalyType,
   anomaliesProhibitedBy,
@@ -17,7 +17,7 @@ import {
 } from "./elle/consistency-models.ts";
 import { type EdgeExplainer, findCycles, graphSize, linkRealtime } from "./elle/cycles.ts";
 import { DependencyGraph, Rel } from "./elle/graph.ts";
-import { type CaseMap, findCyclicVersions, inferVersions, linkVersionOrder, linkWriteReads } from "./elle/rw-versions.ts";
+import { type AnomalyCase, type CaseMap, findCyclicVersions, inferVersions, linkVersionOrder, linkWriteReads } from "./elle/rw-versions.ts";
 import { collectTxns, indexWrites, type Txn, txnName, typeSanityError, type WriteRef } from "./elle/txns.ts";
 
 /** At most this many cases of one anomaly type are kept in the result (the count is kept too). */
@@ -28,8 +28,33 @@ export interface RwRegisterCheckOptions {
   consistencyModels: readonly string[];
 }
 
+/** Why a history could not be analysed (Elle's type sanity, duplicate writes, an unknown model). */
+export type RwRegisterUnanalysable = { "valid?": "unknown"; error: string };
+
+/** Elle's result map as Maelstrom's txn-rw-register wrapper reports it. */
+export type RwRegisterAnalysis = {
+  "valid?": boolean;
+  "consistency-models": string[];
+  "txn-count": number;
+  "anomaly-types": AnomalyType[];
+  anomalies: Partial<Record<AnomalyType, AnomalyCase[]>>;
+  "allowed-anomaly-types"?: AnomalyType[];
+  "allowed-anomalies"?: Partial<Record<AnomalyType, AnomalyCase[]>>;
+  "anomaly-counts": Partial<Record<AnomalyType, number>>;
+  not: string[];
+  "also-not": string[];
+};
+
+export type RwRegisterResult = RwRegisterUnanalysable | RwRegisterAnalysis;
+
+/** The analysis in a result; throws with the reason when the history could not be analysed. */
+export function analysisOf(result: RwRegisterResult): RwRegisterAnalysis {
+  if ("error" in result) throw new Error(`the rw-register history was not analysed: ${result.error}`);
+  return result;
+}
+
 /** Checks a txn-rw-register history; pure, and linear apart from the cycle searches. */
-export function checkRwRegister(history: readonly Op[], options: RwRegisterCheckOptions): CheckResult {
+export function checkRwRegister(history: readonly Op[], options: RwRegisterCheckOptions): RwRegisterResult {
   const models = options.consistencyModels;
   const unknownModel = models.find((model) => !KNOWN_MODELS.includes(model));
   if (unknownModel !== undefined) {
@@ -62,7 +87,7 @@ export function checkRwRegister(history: readonly Op[], options: RwRegisterCheck
  * listed under `allowed-anomaly-types` so a reader still sees them. `anomaly-counts` counts
  * every case found, except that cycle searches stop after 16 cycles per type.
  */
-function resultMap(models: readonly string[], cases: CaseMap, txnCount: number): CheckResult {
+function resultMap(models: readonly string[], cases: CaseMap, txnCount: number): RwRegisterAnalysis {
   const prohibited = new Set<AnomalyType>(UNKNOWN_ANOMALY_TYPES);
   for (const model of models) for (const anomaly of anomaliesProhibitedBy(model)) prohibited.add(anomaly);
   const found = [...cases.keys()].sort();

@@ -3,7 +3,7 @@ import { checkKafka } from "./kafka.ts";
 import { KafkaHistoryBuilder, largeKafkaHistory } from "./kafka-fixture.ts";
 
 function errorTypes(h: KafkaHistoryBuilder): string[] {
-  return checkKafka(h.ops)["error-types"] as string[];
+  return checkKafka(h.ops)["error-types"];
 }
 
 /** Three acked sends to key "a" at offsets 0..2 by process 0. */
@@ -112,7 +112,7 @@ describe("kafka checker", () => {
   test("worst-realtime-lag: time since the polled offset stopped being the tail", () => {
     // Sends complete at 2 ms and 4 ms; process 1 polls offset 0 only, invoked at 5 ms.
     const h = new KafkaHistoryBuilder().send(0, "a", 1, 0).send(0, "a", 2, 1).assign(1, ["a"]).poll(1, { a: [[0, 1]] });
-    const lag = checkKafka(h.ops)["worst-realtime-lag"] as { lag: number; key: string; process: number };
+    const lag = checkKafka(h.ops)["worst-realtime-lag"];
     expect(lag.key).toBe("a");
     expect(lag.process).toBe(1);
     expect(lag.lag).toBeCloseTo(0.007 - 0.004, 9);

@@ -7,12 +7,12 @@
  * second, whatever offsets the node hands out (Maelstrom issues #51, #98).
  */
 import { isClientOp, OpPairing } from "../history.ts";
-import type { CheckResult, Op } from "../types.ts";
+import type { Op } from "../types.ts";
 import type { OpView, ValueKey } from "./kafka-history.ts";
 import { isDataOp, opRef, valueKey, viewOf } from "./kafka-history.ts";
 import type { KeyOrder } from "./kafka-orders.ts";
 import { firstAndLastIndices, valuesBetween, versionOrders } from "./kafka-orders.ts";
-import { worstRealtimeLag } from "./kafka-lag.ts";
+import { type WorstLag, worstRealtimeLag } from "./kafka-lag.ts";
 
 /** Error types that never invalidate a Maelstrom kafka test (Jepsen's `allowed-error-types`). */
 export const ALLOWED_ERROR_TYPES: ReadonlySet<string> = new Set([
@@ -28,6 +28,22 @@ export const ALLOWED_ERROR_TYPES: ReadonlySet<string> = new Set([
 const MAX_EXAMPLES = 32;
 
 type ErrorList = Record<string, unknown>[];
+
+/** The examples kept of one error type, and how many there were. */
+export type CondensedErrors = { count: number; errs: ErrorList };
+
+/** Acknowledged messages never polled, per key, as of the last ok op. */
+export type UnseenResult = { time: number; unseen: Record<string, number>; messages: Record<string, unknown[]> };
+
+/** Jepsen's kafka checker result: the fixed keys, then one key per error type found. */
+export type KafkaResult = {
+  "valid?": boolean;
+  "worst-realtime-lag": WorstLag;
+  "bad-error-types": string[];
+  "error-types": string[];
+  "info-txn-causes": unknown[];
+  unseen?: UnseenResult;
+} & { [errorType: string]: unknown };
 type KeyValues = Map<string, Map<ValueKey, unknown>>;
 
 function addValue(into: KeyValues, key: string, value: unknown) {
@@ -144,7 +160,7 @@ function lostWriteCases(a: Analysis): ErrorList {
 }
 
 /** Unseen: acknowledged sends that no ok poll ever returned, as of the end of the history. */
-function unseenResult(a: Analysis): Record<string, unknown> | undefined {
+function unseenResult(a: Analysis): UnseenResult | undefined {
   const unseen: KeyValues = new Map();
   let time = 0;
   for (const view of a.views) {
@@ -293,7 +309,7 @@ function futureReadCases(a: Analysis): ErrorList {
 }
 
 /** The examples kept per error type: most telling first, as Jepsen's `condense-error`. */
-function condense(type: string, errors: ErrorList): { count: number; errs: ErrorList } {
+function condense(type: string, errors: ErrorList): CondensedErrors {
   const byDelta = (x: Record<string, unknown>, y: Record<string, unknown>) => (x.delta as number) - (y.delta as number);
   let sorted = errors;
   if (type.endsWith("skip")) sorted = [...errors].sort(byDelta).reverse();
@@ -303,7 +319,7 @@ function condense(type: string, errors: ErrorList): { count: number; errs: Error
 }
 
 /** Checks a kafka history; the result has Maelstrom's `:workload` keys for this workload. */
-export function checkKafka(history: readonly Op[]): CheckResult {
+export function checkKafka(history: readonly Op[]): KafkaResult {
   const a = analyse(history);
   const viewOfOp = new Map(a.views.map((view) => [view.op, view]));
   const groups = byProcess(history);

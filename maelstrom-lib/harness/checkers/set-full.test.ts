@@ -52,11 +52,11 @@ describe("set-full", () => {
     expect(result.stale).toEqual([7]);
     expect(result["stale-count"]).toBe(1);
     expect(result["stable-latencies"]).toEqual({ "0": 240, "0.5": 240, "0.95": 240, "0.99": 240, "1": 240 });
-    const [worst] = result["worst-stale"] as Array<Record<string, unknown>>;
+    const [worst] = result["worst-stale"];
     expect(worst!.element).toBe(7);
     expect(worst!.outcome).toBe("stable");
     expect(worst!["stable-latency"]).toBe(240);
-    expect((worst!["last-absent"] as Op).time).toBe(250_000_000);
+    expect(worst!["last-absent"]!.time).toBe(250_000_000);
   });
 
   test("an acknowledged element the latest-invoked read misses is lost, and the run is invalid", () => {
@@ -163,7 +163,7 @@ describe("set-full", () => {
     h.read(1, [], 1000, 1001);
     h.read(1, Array.from({ length: 10 }, (_, value) => value), 1002, 1003);
     const result = checkSetFull(h.history, BROADCAST);
-    const worst = (result["worst-stale"] as Array<{ element: number }>).map((r) => r.element);
+    const worst = result["worst-stale"].map((r) => r.element);
     expect(worst).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(result["stale-count"]).toBe(10);
   });

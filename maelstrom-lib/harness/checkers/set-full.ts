@@ -14,7 +14,7 @@
  */
 import { isClientOp, nanosToMs, OpPairing } from "../history.ts";
 import { quantile } from "../quantile.ts";
-import type { CheckResult, Op, Validity } from "../types.ts";
+import type { Op, Validity } from "../types.ts";
 
 /** Which ops add and read, and whether stale reads are errors. */
 export interface SetFullOptions {
@@ -49,6 +49,27 @@ export interface SetFullElementResult {
   "last-absent": Op | null;
 }
 
+/** Latency quantiles in ms, keyed by quantile as text ("0", "0.5", "0.95", "0.99", "1"). */
+export type LatencyQuantiles = Record<string, number>;
+
+/** Jepsen's set-full result map, key for key. */
+export type SetFullResult = {
+  "valid?": Validity;
+  "attempt-count": number;
+  "stable-count": number;
+  "lost-count": number;
+  lost: unknown[];
+  "never-read-count": number;
+  "never-read": unknown[];
+  "stale-count": number;
+  stale: unknown[];
+  "worst-stale": SetFullElementResult[];
+  "stable-latencies"?: LatencyQuantiles;
+  "lost-latencies"?: LatencyQuantiles;
+  "duplicated-count": 0;
+  duplicated: Record<string, never>;
+};
+
 /** Tracking state of one element. */
 interface ElementState {
   element: unknown;
@@ -78,7 +99,7 @@ const WORST_STALE_COUNT = 8;
  * the first read that missed it; a count of the still-unresolved elements (a Fenwick tree)
  * lets a read that misses nothing cost only its own size.
  */
-export function checkSetFull(history: readonly Op[], options: Partial<SetFullOptions> = {}): CheckResult {
+export function checkSetFull(history: readonly Op[], options: Partial<SetFullOptions> = {}): SetFullResult {
   const { addF, readF, linearizable } = { ...SET_FULL_DEFAULTS, ...options };
   const { elements, reads } = collect(history, addF, readF);
   markPresence(elements, reads);
@@ -294,7 +315,7 @@ function elementResult(state: ElementState): SetFullElementResult {
 }
 
 /** Aggregates element results into Jepsen's result map (`set-full-results` + duplicates). */
-function summarize(results: SetFullElementResult[], linearizable: boolean): CheckResult {
+function summarize(results: SetFullElementResult[], linearizable: boolean): SetFullResult {
   const withOutcome = (outcome: SetFullOutcome) => results.filter((result) => result.outcome === outcome);
   const stable = withOutcome("stable");
   const lost = withOutcome("lost");
@@ -312,7 +333,9 @@ function summarize(results: SetFullElementResult[], linearizable: boolean): Chec
   else if (stable.length === 0) valid = "unknown";
   else if (linearizable && stale.length > 0) valid = false;
 
-  const result: CheckResult = {
+  const stableLatencies = results.flatMap((r) => (r["stable-latency"] === null ? [] : [r["stable-latency"]]));
+  const lostLatencies = results.flatMap((r) => (r["lost-latency"] === null ? [] : [r["lost-latency"]]));
+  return {
     "valid?": valid,
     "attempt-count": results.length,
     "stable-count": stable.length,
@@ -323,21 +346,18 @@ function summarize(results: SetFullElementResult[], linearizable: boolean): Chec
     "stale-count": stale.length,
     stale: stale.map((r) => r.element),
     "worst-stale": worstStale,
+    ...(stableLatencies.length > 0 ? { "stable-latencies": quantiles(stableLatencies) } : {}),
+    ...(lostLatencies.length > 0 ? { "lost-latencies": quantiles(lostLatencies) } : {}),
+    "duplicated-count": 0,
+    duplicated: {},
   };
-  const stableLatencies = results.flatMap((r) => (r["stable-latency"] === null ? [] : [r["stable-latency"]]));
-  const lostLatencies = results.flatMap((r) => (r["lost-latency"] === null ? [] : [r["lost-latency"]]));
-  if (stableLatencies.length > 0) result["stable-latencies"] = quantiles(stableLatencies);
-  if (lostLatencies.length > 0) result["lost-latencies"] = quantiles(lostLatencies);
-  result["duplicated-count"] = 0;
-  result.duplicated = {};
-  return result;
 }
 
 /**
  * Jepsen's `frequency-distribution`: for each quantile q the element at index
  * `min(n-1, floor(n·q))` of the sorted values, keyed by q as a string ("0", "0.5", …).
  */
-export function quantiles(values: readonly number[]): Record<string, number> {
+export function quantiles(values: readonly number[]): LatencyQuantiles {
   const sorted = [...values].sort((a, b) => a - b);
   const distribution: Record<string, number> = {};
   for (const q of LATENCY_QUANTILES) distribution[String(q)] = quantile(sorted, q)!;

@@ -5,14 +5,20 @@
  */
 import { isClientOp, pairOps } from "../history.ts";
 import { isAny } from "../schema.ts";
-import type { CheckResult, Op, Workload } from "../types.ts";
+import type { Op, Workload } from "../types.ts";
 
 const ECHO_OK = { type: "echo_ok", required: { echo: isAny } };
 const MAX_ECHO_NUMBER = 128;
 
+/** One echo that did not come back as sent: the string sent and the completion (null if none). */
+export type EchoError = { expected: unknown; received: Op | null };
+
+/** Maelstrom's echo checker result. */
+export type EchoResult = { "valid?": boolean; errors: EchoError[] };
+
 /** Every echo must come back as an ok reply carrying exactly the string that was sent. */
-export function checkEcho(history: readonly Op[]): CheckResult {
-  const errors: unknown[] = [];
+export function checkEcho(history: readonly Op[]): EchoResult {
+  const errors: EchoError[] = [];
   for (const { invoke, completion } of pairOps(history)) {
     if (!isClientOp(invoke)) continue;
     const reply = completion?.value as { echo?: unknown } | undefined;

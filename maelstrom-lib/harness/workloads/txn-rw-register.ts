@@ -7,9 +7,9 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkRwRegister } from "../checkers/elle-rw-register.ts";
+import { checkRwRegister, type RwRegisterResult } from "../checkers/elle-rw-register.ts";
 import type { FieldCheck } from "../schema.ts";
-import type { CheckResult, ReplySchema, Workload } from "../types.ts";
+import type { ReplySchema, Workload } from "../types.ts";
 import { TxnOps } from "./txn-generator.ts";
 
 /** A reply's txn: a list of 3-element ["r" | "w", key, value] micro-ops (types are the checker's business). */
@@ -23,8 +23,9 @@ export const TXN_OK: ReplySchema = { type: "txn_ok", required: { txn: isTxn } };
  * Writes `elle/<anomaly>.txt` into the run folder, one explanation per line followed by the
  * txns involved (Maelstrom keeps Elle's cycle explanations there too).
  */
-function writeExplanations(runDir: string, result: CheckResult): void {
-  const groups = { ...(result.anomalies as object), ...(result["allowed-anomalies"] as object) } as Record<string, Record<string, unknown>[]>;
+function writeExplanations(runDir: string, result: RwRegisterResult): void {
+  if ("error" in result) return;
+  const groups = { ...result.anomalies, ...result["allowed-anomalies"] };
   if (Object.keys(groups).length === 0) return;
   const dir = join(runDir, "elle");
   mkdirSync(dir, { recursive: true });

@@ -4,14 +4,25 @@
  */
 import { exactInteger } from "../json-exact.ts";
 import { isAny } from "../schema.ts";
-import type { CheckResult, Op, Workload } from "../types.ts";
+import type { Op, Validity, Workload } from "../types.ts";
 
 const GENERATE_OK = { type: "generate_ok", required: { id: isAny } };
 /** Jepsen shows at most this many duplicated ids. */
 const MAX_DUPLICATES_SHOWN = 48;
 
+/** Jepsen's unique-ids checker result (`error` only when the ids cannot be ordered). */
+export type UniqueIdsResult = {
+  "valid?": Validity;
+  "attempted-count": number;
+  "acknowledged-count": number;
+  "duplicated-count": number;
+  duplicated: Record<string, number>;
+  range: [unknown, unknown] | null;
+  error?: string;
+};
+
 /** Valid iff no id appears twice among ok replies; also the count and range of ids. */
-export function checkUniqueIds(history: readonly Op[]): CheckResult {
+export function checkUniqueIds(history: readonly Op[]): UniqueIdsResult {
   const attempted = history.filter((op) => op.type === "invoke" && op.f === "generate").length;
   const frequencies = new Map<string, { id: unknown; count: number }>();
   let acknowledged = 0;
@@ -28,7 +39,7 @@ export function checkUniqueIds(history: readonly Op[]): CheckResult {
     .sort((a, b) => b.count - a.count)
     .slice(0, MAX_DUPLICATES_SHOWN);
   const range = idRange([...frequencies.values()].map((entry) => entry.id));
-  const result: CheckResult = {
+  const result: UniqueIdsResult = {
     "valid?": duplicated.length === 0,
     "attempted-count": attempted,
     "acknowledged-count": acknowledged,
