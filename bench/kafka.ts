@@ -11,7 +11,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkKafka } from "../maelstrom-lib/harness/checkers/kafka.ts";
-import { largeKafkaHistory } from "../maelstrom-lib/harness/checkers/kafka-fixture.ts";
+import { largeKafkaHistory } from "../maelstrom-lib/harness/checkers/testdata/kafka-histories.ts";
 import { isClientOp, nanosToMs, OpPairing } from "../maelstrom-lib/harness/history.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import { workloadResult } from "../maelstrom-lib/harness/results.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { analysisOf, checkRwRegister } from "./elle-rw-register.ts";
-import { r, type TestTxn, txnHistory, w } from "./elle/test-history.ts";
+import { r, type TestTxn, txnHistory, w } from "./testdata/txn-histories.ts";
 
 const checkAny = (txns: TestTxn[], ...models: string[]) => checkRwRegister(txnHistory(txns), { consistencyModels: models });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { checkKafka } from "./kafka.ts";
-import { KafkaHistoryBuilder, largeKafkaHistory } from "./kafka-fixture.ts";
+import { KafkaHistoryBuilder, largeKafkaHistory } from "./testdata/kafka-histories.ts";
 
 function errorTypes(h: KafkaHistoryBuilder): string[] {
   return checkKafka(h.ops)["error-types"];

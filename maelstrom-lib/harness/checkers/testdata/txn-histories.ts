@@ -3,7 +3,7 @@
  * completion per txn, in list order unless times are given.
  */
 import type { Op } from "../../types.ts";
-import type { Mop } from "./txns.ts";
+import type { Mop } from "../elle/txns.ts";
 
 /** One txn of a hand-made history. Times default to a strictly sequential schedule. */
 export interface TestTxn {
