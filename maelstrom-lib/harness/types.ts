@@ -135,7 +135,7 @@ export interface Workload {
    * true (default): Maelstrom's `with-errors` classification by definite/indefinite codes.
    */
   classifyErrors?: boolean;
-  /** Ops the stats checker leaves out (kafka: "crash", which always ends in :info). */
+  /** Ops the stats checker counts but whose validity it ignores (kafka: "crash", which always ends in :info). */
   statsIgnoredFs?: ReadonlySet<string>;
   /** Client RPC timeout in ms (default TIMING.clientTimeoutMs). */
   clientTimeoutMs?: number;
