@@ -4,6 +4,7 @@
  * which real Maelstrom never reports.
  */
 import { TIMING, type TestOptions } from "./config.ts";
+import { isStrict, separateBeyondMaelstrom } from "./checkers/beyond-maelstrom.ts";
 import { checkAvailability, checkExceptions, checkNet, checkStats, mergeValidity, plotOnlyResults } from "./checkers/core.ts";
 import type { Network } from "./net.ts";
 import type { ProtocolViolation } from "./process.ts";
@@ -28,7 +29,7 @@ export interface AnalysisInput {
 /** results.json: Maelstrom's results.edn map plus `runner` and `errors`. */
 export function analyze(input: AnalysisInput): RunResults {
   const { opts, workload, history, network } = input;
-  const workloadResult = runWorkloadChecker(input);
+  const { maelstrom: workloadResult, beyond } = separateBeyondMaelstrom(runWorkloadChecker(input), isStrict(opts));
   const checks = {
     ...plotOnlyResults(),
     exceptions: checkExceptions(history),
@@ -36,6 +37,7 @@ export function analyze(input: AnalysisInput): RunResults {
     availability: checkAvailability(history, opts.availability),
     net: checkNet(history, network.stats()),
     workload: workloadResult,
+    ...(beyond ? { "beyond-maelstrom": beyond } : {}),
   };
   const valid = mergeValidity(Object.values(checks).map((check) => check["valid?"]));
   return {

@@ -2,6 +2,7 @@
  * The runner's programmatic entry: `runMaelstrom(argv)` does what `bun run maelstrom ...`
  * does and returns the exit code and results instead of exiting. Tests and benches use it.
  */
+import { beyondMaelstromLines } from "./checkers/beyond-maelstrom.ts";
 import { CliError, parseCommand, workloadPath } from "./cli.ts";
 import type { TestOptions } from "./config.ts";
 import { runTest } from "./run.ts";
@@ -105,6 +106,7 @@ function printSummary(results: RunResults, exitCode: number, log: (line: string)
   for (const [name, check] of Object.entries(results)) {
     if (isCheck(check) && check["valid?"] !== true) log(`${name}: valid? ${String(check["valid?"])}`);
   }
+  if (results["beyond-maelstrom"]) for (const line of beyondMaelstromLines(results["beyond-maelstrom"])) log(line);
   const violations = results.errors?.["protocol-violations"];
   if (violations?.length) log(`WARN ${violations.length} node(s) broke the protocol; their later output was dropped (see results.json errors)`);
   for (const warning of results.runner?.warnings ?? []) log(`WARN runner: ${warning}`);

@@ -3,6 +3,7 @@
  * composes, as Maelstrom's core.clj composes them) plus the runner's own `runner` and `errors`
  * entries. Types only. Every checker entry is absent when the run was aborted before analysis.
  */
+import type { BeyondMaelstromResult } from "./checkers/beyond-maelstrom.ts";
 import type {
   AvailabilityResult,
   ExceptionsResult,
@@ -41,6 +42,8 @@ export type RunResults = {
   net?: NetResult;
   /** The workload's own checker (its type depends on the workload). */
   workload?: CheckResult;
+  /** What our checks found beyond Maelstrom's; only when something was found. */
+  "beyond-maelstrom"?: BeyondMaelstromResult;
   runner?: RunnerHealth;
   /** Why the run stopped early (then only `errors` and `valid?` "unknown" are present). */
   aborted?: string;

@@ -108,7 +108,22 @@ export type Validity = true | false | "unknown";
  * not an interface, so that it stays assignable to this one and a workload's `check` may return
  * it, or any `{ "valid?": …, ...details }` literal.
  */
-export type CheckResult = { "valid?": Validity } & Record<string, unknown>;
+export type CheckResult = { "valid?": Validity; "beyond-maelstrom"?: readonly BeyondMaelstromFinding[] } & Record<string, unknown>;
+
+/**
+ * Something a check of ours found that real Maelstrom does not look for. A checker lists such
+ * findings under `beyond-maelstrom` and leaves them out of its own `valid?`, which stays
+ * Maelstrom's; the run reports them apart and counts them only under --strict
+ * (checkers/beyond-maelstrom.ts).
+ */
+export type BeyondMaelstromFinding = {
+  /** Which of our checks found it, e.g. "G0" of the rw-register checker. */
+  check: string;
+  /** One console line: what was found and why Maelstrom would not see it. */
+  description: string;
+  /** Cases or examples, as the checker reports them. */
+  details?: unknown;
+};
 
 /** What a checker can look at besides the history. */
 export interface CheckContext {

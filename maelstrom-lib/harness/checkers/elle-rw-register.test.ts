@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { beyondMaelstromLines, separateBeyondMaelstrom } from "./beyond-maelstrom.ts";
+import { mergeValidity } from "./core.ts";
 import { analysisOf, checkRwRegister } from "./elle-rw-register.ts";
 import { r, type TestTxn, txnHistory, w } from "./testdata/txn-histories.ts";
 
@@ -32,15 +34,34 @@ describe("G0 (write cycles)", () => {
     { mops: [w(0, 1), r(0, 1), r(0, 10), w(0, 2), w(0, 3), r(0, 3)], invokeNs: 0, completeNs: 100 },
     { mops: [r(0, 1), w(0, 10), r(0, 3), w(0, 11)], invokeNs: 10, completeNs: 90 },
   ];
-  test("the interleaved writes of issue #56 are a G0 under read-uncommitted", () => {
+  test("the interleaved writes of issue #56 pass as Maelstrom judges them, with the G0 reported beyond Maelstrom", () => {
     const result = check(issue56, "read-uncommitted");
-    expect(result["valid?"]).toBe(false);
-    expect(result["anomaly-types"]).toEqual(["G0"]);
-    const [cycle] = result.anomalies.G0!;
-    const { steps } = cycle!;
-    expect(Array.isArray(steps) && steps.every((step) => step.type === "ww")).toBe(true);
-    expect(cycle!.explanation).toContain("overwrote");
-    expect(result.not).toEqual(["read-uncommitted"]);
+    expect(result["valid?"]).toBe(true);
+    expect(result["anomaly-types"]).toEqual([]);
+    expect(result.not).toEqual(["read-committed"]); // its G1b and G1c, which Elle sees too
+    const [finding, ...others] = result["beyond-maelstrom"]!;
+    expect(others).toEqual([]);
+    expect(finding!.check).toStartWith("rw-register G0");
+    expect(finding!.description).toStartWith("G0, which read-uncommitted prohibits");
+    expect(finding!.description).toContain("Maelstrom issue #56");
+    expect(finding!.description).toContain("overwrote");
+    // Two ww steps: each txn overwrote a value the other had not committed.
+    expect(finding!.details).toMatchObject({ count: 1, cases: [{ steps: [{ type: "ww" }, { type: "ww" }] }] });
+  });
+
+  test("issue #56 is valid without --strict, its G0 in results' own beyond-maelstrom entry", () => {
+    const { maelstrom, beyond } = separateBeyondMaelstrom(check(issue56, "read-uncommitted"), false);
+    expect(maelstrom).not.toHaveProperty("beyond-maelstrom");
+    expect(beyond).toMatchObject({ "valid?": true, strict: false, findings: [{ check: expect.stringContaining("G0") }] });
+    expect(mergeValidity([maelstrom["valid?"], beyond!["valid?"]])).toBe(true);
+    expect(beyondMaelstromLines(beyond!)[0]).toStartWith("beyond Maelstrom: G0, which read-uncommitted prohibits");
+  });
+
+  test("issue #56 is invalid with --strict", () => {
+    const { maelstrom, beyond } = separateBeyondMaelstrom(check(issue56, "read-uncommitted"), true);
+    expect(beyond!["valid?"]).toBe(false);
+    expect(mergeValidity([maelstrom["valid?"], beyond!["valid?"]])).toBe(false);
+    expect(beyondMaelstromLines(beyond!).at(-1)).toContain("--strict");
   });
 
   test("a two-key write cycle is G0 (and G1c under read-committed)", () => {

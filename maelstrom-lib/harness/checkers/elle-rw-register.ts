@@ -6,7 +6,7 @@
  * requested consistency models. Result shape follows Maelstrom's wrapper around Elle
  * (maelstrom-spec.md §5.7): `valid?`, `anomaly-types`, `anomalies`, `not`, `also-not`.
  */
-import type { Op } from "../types.ts";
+import type { BeyondMaelstromFinding, Op } from "../types.ts";
 import {
   type AnomalyType,
   anomaliesProhibitedBy,
@@ -17,7 +17,15 @@ import {
 } from "./elle/consistency-models.ts";
 import { type EdgeExplainer, findCycles, graphSize, linkRealtime } from "./elle/cycles.ts";
 import { DependencyGraph, Rel } from "./elle/graph.ts";
-import { type AnomalyCase, type CaseMap, findCyclicVersions, inferVersions, linkVersionOrder, linkWriteReads } from "./elle/rw-versions.ts";
+import {
+  type AnomalyCase,
+  type CaseMap,
+  findCyclicVersions,
+  inferVersions,
+  linkVersionOrder,
+  linkWriteReads,
+  type VersionInference,
+} from "./elle/rw-versions.ts";
 import { collectTxns, indexWrites, type Txn, txnName, typeSanityError, type WriteRef } from "./elle/txns.ts";
 
 /** At most this many cases of one anomaly type are kept in the result (the count is kept too). */
@@ -43,6 +51,7 @@ export type RwRegisterAnalysis = {
   "anomaly-counts": Partial<Record<AnomalyType, number>>;
   not: string[];
   "also-not": string[];
+  "beyond-maelstrom"?: BeyondMaelstromFinding[];
 };
 
 export type RwRegisterResult = RwRegisterUnanalysable | RwRegisterAnalysis;
@@ -66,10 +75,19 @@ export function checkRwRegister(history: readonly Op[], options: RwRegisterCheck
   const { writes, error } = indexWrites(txns);
   if (error) return { "valid?": "unknown", error };
 
-  const cases: CaseMap = new Map();
   const realtime = needsRealtime(models);
+  const maelstrom = findAnomalies(txns, writes, realtime, "external");
+  const everyVersion = findAnomalies(txns, writes, realtime, "every-version");
+  const result = resultMap(models, maelstrom, txns.length);
+  const beyond = beyondMaelstromFindings(models, maelstrom, everyVersion);
+  return beyond.length > 0 ? { ...result, "beyond-maelstrom": beyond } : result;
+}
+
+/** Every anomaly case of the history, with versions ordered as `inference` says. */
+function findAnomalies(txns: readonly Txn[], writes: Map<unknown, Map<unknown, WriteRef>>, realtime: boolean, inference: VersionInference): CaseMap {
+  const cases: CaseMap = new Map();
   const graph = new DependencyGraph(graphSize(txns, realtime));
-  const { order, reads } = inferVersions(txns, cases);
+  const { order, reads } = inferVersions(txns, cases, inference);
   findCyclicVersions(order, cases);
   linkWriteReads(graph, reads, writes, cases);
   linkVersionOrder(graph, order, reads, writes, cases);
@@ -78,7 +96,34 @@ export function checkRwRegister(history: readonly Op[], options: RwRegisterCheck
   }
   if (realtime) linkRealtime(graph, txns);
   findCycles(graph, txns, realtime, edgeExplainer(writes, order), cases);
-  return resultMap(models, cases, txns.length);
+  return cases;
+}
+
+/** The anomalies the models prohibit, plus those Maelstrom's wrapper counts as invalid. */
+function prohibitedBy(models: readonly string[]): Set<AnomalyType> {
+  const prohibited = new Set<AnomalyType>(UNKNOWN_ANOMALY_TYPES);
+  for (const model of models) for (const anomaly of anomaliesProhibitedBy(model)) prohibited.add(anomaly);
+  return prohibited;
+}
+
+/**
+ * Prohibited anomaly types that only ordering every version reveals: Maelstrom's Elle orders a
+ * txn's external read before its final write and nothing else, so it misses, for instance, the
+ * interleaved uncommitted writes of Maelstrom issue #56 (a G0).
+ */
+function beyondMaelstromFindings(models: readonly string[], maelstrom: CaseMap, everyVersion: CaseMap): BeyondMaelstromFinding[] {
+  const prohibited = prohibitedBy(models);
+  const extra = [...everyVersion.keys()].filter((type) => prohibited.has(type) && !maelstrom.has(type)).sort();
+  return extra.map((type) => {
+    const cases = everyVersion.get(type)!;
+    return {
+      check: `rw-register ${type}, intermediate versions ordered`,
+      description:
+        `${type}, which ${models.join(", ")} prohibits, seen by ordering every intermediate write (Maelstrom orders only each txn's ` +
+        `external read and final write, and misses it: Maelstrom issue #56). ${cases[0]!.explanation}`,
+      details: { count: cases.length, cases: cases.slice(0, MAX_CASES_SHOWN) },
+    };
+  });
 }
 
 /**
@@ -88,8 +133,7 @@ export function checkRwRegister(history: readonly Op[], options: RwRegisterCheck
  * every case found, except that cycle searches stop after 16 cycles per type.
  */
 function resultMap(models: readonly string[], cases: CaseMap, txnCount: number): RwRegisterAnalysis {
-  const prohibited = new Set<AnomalyType>(UNKNOWN_ANOMALY_TYPES);
-  for (const model of models) for (const anomaly of anomaliesProhibitedBy(model)) prohibited.add(anomaly);
+  const prohibited = prohibitedBy(models);
   const found = [...cases.keys()].sort();
   const reportable = found.filter((type) => prohibited.has(type));
   const allowed = found.filter((type) => !prohibited.has(type));

@@ -3,11 +3,12 @@
  * visible without any cycle search.
  *
  * Version order: every key starts at nil, which precedes every written value; inside one
- * committed transaction, each write of a key follows the version that transaction last saw
- * of that key — the value it read, or its own previous write. Elle's rw-register uses only the
- * external read and the final write of each transaction; following every read and every
- * intermediate write as well orders the interleaved writes of Maelstrom issue #56, where two
- * transactions overwrite each other's uncommitted values (G0) without Elle noticing.
+ * committed transaction, writes follow reads. Elle's rw-register (as Maelstrom runs it, with
+ * `:wfr-keys?`) orders only each transaction's external read of a key before its final write
+ * of it ("external"). Ordering each write after the version the transaction last saw — the
+ * value it read, or its own previous write — ("every-version") also orders the interleaved
+ * writes of Maelstrom issue #56, where two transactions overwrite each other's uncommitted
+ * values (G0) without Elle noticing.
  */
 import type { AnomalyType } from "./consistency-models.ts";
 import { DependencyGraph, Rel } from "./graph.ts";
@@ -42,11 +43,18 @@ function nestedSet<K1, K2, V>(map: Map<K1, Map<K2, Set<V>>>, k1: K1, k2: K2): Se
   return set;
 }
 
+/** Which writes-follow-reads edges a txn contributes to the version order (see the module comment). */
+export type VersionInference = "external" | "every-version";
+
 /**
  * Walks every committed txn once: infers version-order edges, indexes reads, and records
  * internal inconsistencies and lost updates.
  */
-export function inferVersions(txns: readonly Txn[], cases: CaseMap): { order: VersionOrder; reads: ReadIndex } {
+export function inferVersions(
+  txns: readonly Txn[],
+  cases: CaseMap,
+  inference: VersionInference = "every-version",
+): { order: VersionOrder; reads: ReadIndex } {
   const order: VersionOrder = new Map();
   const reads: ReadIndex = new Map();
   // key → value read before any write → txns that then wrote the key (lost-update candidates).
@@ -55,7 +63,7 @@ export function inferVersions(txns: readonly Txn[], cases: CaseMap): { order: Ve
     if (txn.status !== "ok") continue;
     const lastSeen = new Map<unknown, { value: unknown; f: "r" | "w" }>();
     const externalRead = new Map<unknown, unknown>();
-    const wrote = new Set<unknown>();
+    const finalWrite = new Map<unknown, unknown>();
     for (const mop of txn.mops) {
       const [f, key, value] = mop;
       const previous = lastSeen.get(key);
@@ -71,12 +79,14 @@ export function inferVersions(txns: readonly Txn[], cases: CaseMap): { order: Ve
         }
         if (!previous) externalRead.set(key, value);
       } else {
-        if (previous && previous.value !== value && value !== null) nestedSet(order, key, previous.value).add(value);
-        if (!wrote.has(key) && externalRead.has(key)) nestedSet(readThenWrote, key, externalRead.get(key)).add(txn);
-        wrote.add(key);
+        const follows = inference === "every-version" && previous !== undefined && previous.value !== value && value !== null;
+        if (follows) nestedSet(order, key, previous.value).add(value);
+        if (!finalWrite.has(key) && externalRead.has(key)) nestedSet(readThenWrote, key, externalRead.get(key)).add(txn);
+        finalWrite.set(key, value);
       }
       lastSeen.set(key, { value, f });
     }
+    if (inference === "external") linkExternalReadToFinalWrite(order, externalRead, finalWrite);
   }
   for (const [key, byValue] of readThenWrote) {
     for (const [value, writers] of byValue) {
@@ -91,6 +101,14 @@ export function inferVersions(txns: readonly Txn[], cases: CaseMap): { order: Ve
     }
   }
   return { order, reads };
+}
+
+/** Elle's writes-follow-reads: a txn's external read of a key precedes its final write of it. */
+function linkExternalReadToFinalWrite(order: VersionOrder, externalRead: ReadonlyMap<unknown, unknown>, finalWrite: ReadonlyMap<unknown, unknown>): void {
+  for (const [key, read] of externalRead) {
+    const written = finalWrite.get(key);
+    if (written !== undefined && written !== null && written !== read) nestedSet(order, key, read).add(written);
+  }
 }
 
 /**

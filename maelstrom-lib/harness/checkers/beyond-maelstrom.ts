@@ -1,0 +1,42 @@
+/**
+ * One rule for every check Maelstrom lacks: a checker keeps Maelstrom's verdict in its own
+ * `valid?` and lists what only we look for under `beyond-maelstrom`. The run lifts that list
+ * out of the checker's entry into results.json's own `beyond-maelstrom` entry, which is valid
+ * unless the run is strict (--strict), and the console says "beyond Maelstrom" for each. So a
+ * solution that passes under Maelstrom passes here too unless the user asks for more.
+ */
+import type { TestOptions } from "../config.ts";
+import type { BeyondMaelstromFinding, CheckResult } from "../types.ts";
+
+/** results.json's `beyond-maelstrom` entry. */
+export type BeyondMaelstromResult = {
+  /** false only when the run is strict and something was found. */
+  "valid?": boolean;
+  strict: boolean;
+  findings: BeyondMaelstromFinding[];
+};
+
+/** Whether beyond-Maelstrom findings decide the verdict (--strict). */
+export function isStrict(opts: TestOptions): boolean {
+  // Until TestOptions has `strict` in every tree this is built from.
+  return (opts as { strict?: boolean }).strict === true;
+}
+
+/**
+ * Splits a checker's result into its Maelstrom entry (findings removed, so its keys stay
+ * Maelstrom's) and the `beyond-maelstrom` entry, which is absent when nothing was found.
+ */
+export function separateBeyondMaelstrom(result: CheckResult, strict: boolean): { maelstrom: CheckResult; beyond: BeyondMaelstromResult | undefined } {
+  const { "beyond-maelstrom": findings = [], ...rest } = result;
+  const maelstrom = { ...rest, "valid?": result["valid?"] }; // valid? keeps its place in the key order
+  if (findings.length === 0) return { maelstrom, beyond: undefined };
+  return { maelstrom, beyond: { "valid?": !strict, strict, findings: [...findings] } };
+}
+
+/** The console lines for the entry: one per finding, and what it does to the verdict. */
+export function beyondMaelstromLines(beyond: BeyondMaelstromResult): string[] {
+  const effect = beyond.strict
+    ? "--strict: these count against the verdict"
+    : "not counted in the verdict, which is Maelstrom's (--strict counts them)";
+  return [...beyond.findings.map((finding) => `beyond Maelstrom: ${finding.description}`), `beyond Maelstrom: ${effect}`];
+}
