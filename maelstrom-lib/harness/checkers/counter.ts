@@ -1,6 +1,6 @@
 /**
- * The counter checker of Maelstrom's g-counter and pn-counter workloads (maelstrom-spec.md
- * §5.5, `workload/pn_counter.clj`): every ok read marked final must equal the sum of the adds
+ * The counter checker of Maelstrom's g-counter and pn-counter workloads (Maelstrom's
+ * `workload/pn_counter.clj`): every ok read marked final must equal the sum of the adds
  * that surely happened (ok) plus the deltas of any subset of the adds that may have happened
  * (info). Non-final reads are never checked; failed final reads are simply skipped.
  */

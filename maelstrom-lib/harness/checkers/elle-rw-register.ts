@@ -4,7 +4,9 @@
  * G0, G1a, G1b, G1c, dirty updates, internal inconsistencies, lost updates, cyclic versions
  * (and G-single / G2-item and real-time cycles for the stronger models), judged against the
  * requested consistency models. Result shape follows Maelstrom's wrapper around Elle
- * (maelstrom-spec.md §5.7): `valid?`, `anomaly-types`, `anomalies`, `not`, `also-not`.
+ * (`workload/txn_rw_register.clj`): `valid?`, `anomaly-types`, `anomalies`, `not`, `also-not`.
+ * The verdict uses Elle's version inference; what only a fuller inference finds is listed
+ * under `beyond-maelstrom` (checkers/beyond-maelstrom.ts).
  */
 import type { BeyondMaelstromFinding, Op } from "../types.ts";
 import {

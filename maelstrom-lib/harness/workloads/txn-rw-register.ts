@@ -1,5 +1,5 @@
 /**
- * The txn-rw-register workload (maelstrom-spec.md §5.7, Maelstrom's `workload/txn_rw_register.clj`):
+ * The txn-rw-register workload (Maelstrom's `workload/txn_rw_register.clj`):
  * clients send transactions of register reads and writes; the node answers `txn_ok` with the
  * executed transaction, reads filled in. An Elle-style checker judges the replies against
  * `--consistency-models`. Clients are reusable; no op is idempotent, so a timeout is :info and

@@ -1,8 +1,8 @@
 /**
  * Which anomalies each consistency model prohibits, and which models a set of observed
  * anomalies rules out (Elle's `consistency-model` namespace, reduced to the models and
- * anomalies a read/write-register history can show). Sources: maelstrom-spec.md §5.7,
- * Adya's thesis (PL-1 … PL-3), Elle's model graph.
+ * anomalies a read/write-register history can show). Sources: Adya's thesis (PL-1 … PL-3)
+ * and Elle's model graph.
  */
 
 /** Every anomaly the rw-register checker can report. */
