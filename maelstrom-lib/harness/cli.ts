@@ -2,10 +2,11 @@
  * Maelstrom's command line (core.clj + jepsen cli.clj): the same commands, flags, defaults and
  * quirks. Bad arguments throw `CliError`, which the entry point turns into one line and exit 254.
  */
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import { DEFAULTS, type Availability, type LatencyDist, type TestOptions } from "./config.ts";
 import { randomSeed } from "./rng.ts";
+import { workloadNames } from "./workloads/index.ts";
 import { isTopologyName, TOPOLOGY_NAMES } from "./workloads/topology.ts";
 
 /** A bad command line: exit 254 with this message. */
@@ -55,9 +56,8 @@ const TEST_FLAGS: Record<string, FlagKind> = {
 const SHORT_FLAGS: Record<string, string> = { w: "workload", n: "node", h: "help", p: "port", b: "host" };
 
 const LATENCY_DISTS: readonly LatencyDist[] = ["constant", "uniform", "exponential"];
-const WORKLOADS_DIR = join(dirname(new URL(import.meta.url).pathname), "workloads");
 
-/** The help text (lists the workloads found on disk, so it is built only when asked for). */
+/** The help text. */
 export function usage(): string {
   return `Usage: bun run maelstrom <command> [options]
 
@@ -66,7 +66,7 @@ Commands:
   serve    browse the results in store/ (-p/--port, default 8080; -b/--host, default 0.0.0.0)
 
 test options (as Maelstrom's):
-  -w, --workload NAME        ${availableWorkloads().join(" ")}
+  -w, --workload NAME        ${workloadNames().join(" ")}
       --bin FILE             node executable (.ts/.js files run under Bun)
       --node-count N         nodes n0 … n(N-1)          --nodes a,b,c / -n NODE
       --time-limit S         main phase seconds (60)    --rate R  ops/s over all clients (5)
@@ -82,25 +82,6 @@ test options (as Maelstrom's):
       --store DIR            where runs are written (store)
       --no-progress          no live progress line
 Non-option arguments are passed to the node binary.`;
-}
-
-/** The workloads this runner implements (one file each in workloads/). */
-export function availableWorkloads(): string[] {
-  return readdirSync(WORKLOADS_DIR)
-    .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
-    .map((file) => file.replace(/\.ts$/, ""))
-    .filter(isWorkloadModule);
-}
-
-/** Workload files export a default Workload; their helper modules (topology, generators) do not. */
-function isWorkloadModule(name: string): boolean {
-  const text = readFileSync(join(WORKLOADS_DIR, `${name}.ts`), "utf8");
-  return /export default/.test(text);
-}
-
-/** Path of a workload's module. */
-export function workloadPath(name: string): string {
-  return join(WORKLOADS_DIR, `${name}.ts`);
 }
 
 /** Parses argv (without the program name) into a command. */
@@ -198,7 +179,7 @@ function parseTest(tokens: readonly string[], cwd: string): Command {
   if (raw.values.has("help")) return { kind: "help", text: usage() };
 
   const workload = single(raw, "workload") ?? DEFAULTS.workload;
-  const known = availableWorkloads();
+  const known = workloadNames();
   if (!known.includes(workload)) {
     throw new CliError(`Unknown workload ${JSON.stringify(workload)}; this runner has: ${known.join(", ")}`);
   }

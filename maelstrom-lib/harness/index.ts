@@ -2,10 +2,12 @@
  * The runner's programmatic entry: `runMaelstrom(argv)` does what `bun run maelstrom ...`
  * does and returns the exit code and results instead of exiting. Tests and benches use it.
  */
-import { CliError, parseCommand, workloadPath } from "./cli.ts";
+import { CliError, parseCommand } from "./cli.ts";
 import type { TestOptions } from "./config.ts";
+import { writeRunReport } from "./report/index.ts";
 import { runTest } from "./run.ts";
 import type { CheckResult, Workload } from "./types.ts";
+import { WORKLOADS } from "./workloads/index.ts";
 
 export type { CheckResult, Op, Workload } from "./types.ts";
 export { CliError } from "./cli.ts";
@@ -49,12 +51,12 @@ export async function runMaelstrom(argv: readonly string[], options: RunMaelstro
   if (command.kind !== "test") throw new Error(`runMaelstrom runs tests; got ${command.kind}`);
   const opts: TestOptions = { ...command.opts, progress: command.opts.progress && options.log !== undefined };
   for (const warning of command.warnings) log(`WARN ${warning}`);
-  const workload = await loadWorkload(opts.workload);
+  const workload = loadWorkload(opts.workload);
   const runs: MaelstromRun["runs"] = [];
   for (let i = 0; i < opts.testCount; i++) {
     const runOpts = i === 0 ? opts : { ...opts, seed: opts.seed + i };
     const outcome = await runTest(runOpts, workload, log);
-    await writeReportIfAvailable(outcome.runDir, log);
+    await writeReport(outcome.runDir, log);
     printSummary(outcome.results, outcome.exitCode, log);
     runs.push(outcome);
   }
@@ -63,21 +65,17 @@ export async function runMaelstrom(argv: readonly string[], options: RunMaelstro
   return { exitCode: worst, results: last.results, runDir: last.runDir, runs, output };
 }
 
-/** Loads workloads/<name>.ts and returns its default export. */
-export async function loadWorkload(name: string): Promise<Workload> {
-  const module = (await import(workloadPath(name))) as { default: Workload };
-  return module.default;
+/** The registered workload of this `-w` name (workloads/index.ts). */
+export function loadWorkload(name: string): Workload {
+  const workload = WORKLOADS.get(name);
+  if (!workload) throw new CliError(`Unknown workload ${JSON.stringify(name)}; this runner has: ${[...WORKLOADS.keys()].join(", ")}`);
+  return workload;
 }
 
-async function writeReportIfAvailable(runDir: string, log: (line: string) => void): Promise<void> {
-  let report: { writeRunReport?: (dir: string) => Promise<void> };
+/** The HTML report is extra: a failure to draw it is a warning, and never changes the verdict. */
+async function writeReport(runDir: string, log: (line: string) => void): Promise<void> {
   try {
-    report = await import("./report/index.ts");
-  } catch {
-    return; // no report module in this checkout
-  }
-  try {
-    await report.writeRunReport?.(runDir);
+    await writeRunReport(runDir);
   } catch (error) {
     log(`WARN could not write the HTML report: ${error instanceof Error ? error.message : String(error)}`);
   }
