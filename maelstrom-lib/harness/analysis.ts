@@ -3,7 +3,7 @@
  * verdict, and the runner's own health (how late deliveries were, CPU, achieved rate, memory),
  * which real Maelstrom never reports.
  */
-import { TIMING, type TestOptions } from "./config.ts";
+import { RUNNER_LIMITS, type TestOptions } from "./config.ts";
 import { checkAvailability, checkExceptions, checkNet, checkStats, mergeValidity, plotOnlyResults } from "./checkers/core.ts";
 import type { Network } from "./net.ts";
 import type { ProtocolViolation } from "./process.ts";
@@ -62,7 +62,7 @@ export function rateFellShort(rate: number, timeLimitSec: number, invocations: n
   if (rate === 0) return false;
   const expectedOps = rate * timeLimitSec;
   const noiseOps = 4 * Math.sqrt(expectedOps / 3);
-  return invocations < TIMING.overloadRateFraction * expectedOps - noiseOps;
+  return invocations < RUNNER_LIMITS.overloadRateFraction * expectedOps - noiseOps;
 }
 
 function runnerHealth(input: AnalysisInput): CheckResult {
@@ -72,7 +72,7 @@ function runnerHealth(input: AnalysisInput): CheckResult {
   const achievedRate = input.mainPhase.invocations / Math.min(mainSec, input.opts.timeLimitSec);
   const cpu = process.cpuUsage(input.cpuAtStart);
   const warnings: string[] = [];
-  if (latenessP99Ms > TIMING.overloadLatenessP99Ms) {
+  if (latenessP99Ms > RUNNER_LIMITS.overloadLatenessP99Ms) {
     warnings.push(`deliveries ran late (p99 ${latenessP99Ms.toFixed(1)} ms): the machine was overloaded; latencies may be distorted`);
   }
   if (rateFellShort(input.opts.rate, input.opts.timeLimitSec, input.mainPhase.invocations)) {

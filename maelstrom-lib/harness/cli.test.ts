@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { CliError, parseCommand, parseConcurrency } from "./cli.ts";
+import { CliError, parseCommand, parseConcurrency, usage } from "./cli.ts";
+import { TEST_FLAGS } from "./config.ts";
 import { runMaelstrom } from "./index.ts";
 
 const repo = new URL("../..", import.meta.url).pathname;
@@ -26,6 +27,30 @@ describe("maelstrom test flags", () => {
     expect(opts.consistencyModels).toEqual(["strict-serializable"]);
     expect(opts.topology).toBe("grid");
     expect([opts.keyCount, opts.maxTxnLength, opts.maxWritesPerKey]).toEqual([10, 4, 16]);
+  });
+
+  test("the defaults are the flag table's: changing a row's default changes the parsed option", () => {
+    const { opts } = parseTest("-w", "echo", ...echoBin);
+    expect(String(opts.timeLimitSec)).toBe(TEST_FLAGS["time-limit"].default);
+    expect(String(opts.rate)).toBe(TEST_FLAGS.rate.default);
+    expect(opts.nodeIds).toEqual([...TEST_FLAGS.node.default]);
+    expect(opts.consistencyModels).toEqual([TEST_FLAGS["consistency-models"].default]);
+  });
+
+  test("--help lists every flag of the table, with its default", () => {
+    const text = usage();
+    for (const [long, flag] of Object.entries(TEST_FLAGS)) {
+      const line = text.split("\n").find((row) => row.includes(`--${long}${"arg" in flag ? ` ${flag.arg}` : ""} `) || row.endsWith(`--${long}`));
+      expect(line, long).toBeDefined();
+      if ("default" in flag) expect(line!, long).toContain([flag.default].flat().join(" "));
+      expect(line!, long).toContain(flag.help);
+    }
+  });
+
+  test("a repeated flag: the last one wins (tools.cli assoc), but -n collects", () => {
+    expect(parseTest("-w", "echo", ...echoBin, "--rate", "1", "--rate", "7").opts.rate).toBe(7);
+    expect(parseTest("-w", "echo", ...echoBin, "--rate", "7").opts.rate).toBe(7);
+    expect(parseTest("-w", "echo", ...echoBin, "-n", "x", "-n", "y").opts.nodeIds).toEqual(["x", "y"]);
   });
 
   test("--node-count names nodes n0…, Kn multiplies by the node count", () => {

@@ -2,7 +2,7 @@
  * The runner's programmatic entry: `runMaelstrom(argv)` does what `bun run maelstrom ...`
  * does and returns the exit code and results instead of exiting. Tests and benches use it.
  */
-import { CliError, parseCommand } from "./cli.ts";
+import { CliError, parseCommand, type Command } from "./cli.ts";
 import type { TestOptions } from "./config.ts";
 import { writeRunReport } from "./report/index.ts";
 import { runTest } from "./run.ts";
@@ -11,6 +11,9 @@ import { WORKLOADS } from "./workloads/index.ts";
 
 export type { CheckResult, Op, Workload } from "./types.ts";
 export { CliError } from "./cli.ts";
+
+/** A parsed `maelstrom test` command. */
+export type TestCommand = Extract<Command, { kind: "test" }>;
 
 /** The outcome of `runMaelstrom`. */
 export interface MaelstromRun {
@@ -35,20 +38,25 @@ export interface RunMaelstromOptions {
 
 /** Runs `maelstrom test ...` in-process; never exits the process. */
 export async function runMaelstrom(argv: readonly string[], options: RunMaelstromOptions = {}): Promise<MaelstromRun> {
+  let command: Command;
+  try {
+    command = parseCommand(argv, options.cwd);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    options.log?.(error.message);
+    return { exitCode: 254, results: undefined, runDir: undefined, runs: [], output: [error.message] };
+  }
+  if (command.kind !== "test") throw new Error(`runMaelstrom runs tests; got ${command.kind}`);
+  return runTestCommand(command, options);
+}
+
+/** Runs an already parsed `test` command (--test-count times, the seed counting up). */
+export async function runTestCommand(command: TestCommand, options: Pick<RunMaelstromOptions, "log"> = {}): Promise<MaelstromRun> {
   const output: string[] = [];
   const log = (line: string) => {
     output.push(line);
     options.log?.(line);
   };
-  let command;
-  try {
-    command = parseCommand(argv, options.cwd);
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    log(error.message);
-    return { exitCode: 254, results: undefined, runDir: undefined, runs: [], output };
-  }
-  if (command.kind !== "test") throw new Error(`runMaelstrom runs tests; got ${command.kind}`);
   const opts: TestOptions = { ...command.opts, progress: command.opts.progress && options.log !== undefined };
   for (const warning of command.warnings) log(`WARN ${warning}`);
   const workload = loadWorkload(opts.workload);

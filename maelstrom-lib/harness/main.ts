@@ -1,7 +1,7 @@
 #!/usr/bin/env bun
 /** `bun run maelstrom <command> ...`: Maelstrom's CLI, with its exit codes. */
 import { CliError, parseCommand } from "./cli.ts";
-import { runMaelstrom } from "./index.ts";
+import { runTestCommand } from "./index.ts";
 
 async function main(argv: string[]): Promise<number> {
   let command;
@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
       return await new Promise<number>(() => {}); // serves until interrupted
     }
     case "test": {
-      const run = await runMaelstrom(argv, { log: (line) => console.log(line) });
+      const run = await runTestCommand(command, { log: (line) => console.log(line) });
       return run.exitCode;
     }
   }
