@@ -1,4 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { CliError, parseCommand, parseConcurrency, usage } from "./cli.ts";
 import { TEST_FLAGS } from "./config.ts";
 import { runMaelstrom } from "./index.ts";
@@ -76,11 +79,63 @@ describe("maelstrom test flags", () => {
     expect(command.warnings.join("\n")).toContain("real Maelstrom would pass it to your node");
   });
 
-  test("comma lists without spaces stay one model name, as in Maelstrom, with a warning", () => {
-    const command = parseTest("-w", "echo", ...echoBin, "--consistency-models", "read-committed,serializable");
-    expect(command.opts.consistencyModels).toEqual(["read-committed,serializable"]);
-    expect(command.warnings.length).toBe(1);
-    expect(parseTest("-w", "echo", ...echoBin, "--consistency-models", "a , b").opts.consistencyModels).toEqual(["a", "b"]);
+  test("--consistency-models is checked before the run; Maelstrom splits only on \" , \"", () => {
+    expect(parseTest("-w", "echo", ...echoBin, "--consistency-models", "read-committed , serializable").opts.consistencyModels).toEqual([
+      "read-committed",
+      "serializable",
+    ]);
+    expect(() => parseTest("-w", "echo", ...echoBin, "--consistency-models", "bogus")).toThrow('unknown model "bogus"');
+    expect(() => parseTest("-w", "echo", ...echoBin, "--consistency-models", "read-committed,serializable")).toThrow('only on " , "');
+  });
+
+  test("-- ends the options: what follows goes to the node, and -- itself does not", () => {
+    const after = parseTest("-w", "echo", ...echoBin, "--", "--rate", "3", "-v");
+    expect(after.opts.binArgs).toEqual(["--rate", "3", "-v"]);
+    expect(after.opts.rate).toBe(5);
+    const before = parseTest("-w", "echo", ...echoBin, "--rate", "3", "--");
+    expect(before.opts.rate).toBe(3);
+    expect(before.opts.binArgs).toEqual([]);
+  });
+
+  test("short options clump as in tools.cli: -wecho is -w echo, a switch may lead a clump", () => {
+    expect(parseTest("-wecho", ...echoBin).opts.workload).toBe("echo");
+    expect(parseTest("-wecho", ...echoBin, "-nx").opts.nodeIds).toEqual(["x"]);
+    expect(parseCommand(["test", "-hwecho"], repo).kind).toBe("help");
+    expect(() => parseTest("-wecho", ...echoBin, "-q")).toThrow("Unknown option: -q");
+    expect(() => parseTest("-wecho", ...echoBin, "-5")).toThrow("Unknown option: -5");
+  });
+
+  test("Jepsen's cluster flags are accepted, with a one-line note each, and their values are not the node's", () => {
+    const command = parseTest("-w", "echo", ...echoBin, "--no-ssh", "--username", "admin", "--password=x", "--ssh-private-key", "k", "--strict-host-key-checking", "--leave-db-running", "--logging-json");
+    expect(command.opts.binArgs).toEqual([]);
+    expect(command.notes.length).toBe(7);
+    expect(command.notes[0]).toBe("NOTE --no-ssh is a Jepsen cluster flag; nodes run locally here, as in Maelstrom, so it is ignored.");
+    expect(parseTest("-w", "echo", ...echoBin).notes).toEqual([]);
+  });
+
+  test("--strict is ours and off by default", () => {
+    expect(parseTest("-w", "echo", ...echoBin).opts.strict).toBe(false);
+    expect(parseTest("-w", "echo", ...echoBin, "--strict").opts.strict).toBe(true);
+    expect(() => parseTest("-w", "echo", ...echoBin, "--strict=yes")).toThrow("--strict takes no value");
+  });
+
+  test("--help lists the cluster flags, --strict, -- and the default nodes", () => {
+    const text = usage();
+    for (const flag of ["--no-ssh", "--username USER", "--password PASS", "--ssh-private-key FILE", "--strict-host-key-checking", "--nodes-file FILENAME", "--leave-db-running", "--logging-json", "--strict "]) {
+      expect(text).toContain(flag);
+    }
+    expect(text).toMatch(/-n, --node HOSTNAME\s+n1 n2 n3 n4 n5/);
+    expect(text).toContain("everything after --");
+  });
+
+  test("nodes as Jepsen joins them: --nodes-file and --nodes drop -n's default, --node-count replaces --nodes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "nodes-file-"));
+    writeFileSync(join(dir, "nodes"), "a\nb\n");
+    expect(parseTest("-w", "echo", ...echoBin, "--nodes-file", join(dir, "nodes")).opts.nodeIds).toEqual(["a", "b"]);
+    expect(parseTest("-w", "echo", ...echoBin, "--nodes-file", join(dir, "nodes"), "--nodes", "x,y", "-n", "z").opts.nodeIds).toEqual(["a", "b", "x", "y", "z"]);
+    expect(parseTest("-w", "echo", ...echoBin, "--nodes", "x,y", "--node-count", "2").opts.nodeIds).toEqual(["n0", "n1"]);
+    expect(parseTest("-w", "echo", ...echoBin, "--node-count", "2", "-n", "z").opts.nodeIds).toEqual(["n0", "n1", "z"]);
+    expect(() => parseTest("-w", "echo", ...echoBin, "--nodes-file", join(dir, "missing"))).toThrow("--nodes-file");
   });
 
   test.each([
@@ -101,6 +156,13 @@ describe("maelstrom test flags", () => {
     expect(() => parseTest("-w", "echo")).toThrow(CliError);
     expect(() => parseTest("-w", "echo", "--bin", "no/such/file")).toThrow("no such file");
     expect(() => parseTest("-w", "lin-kv-nope", ...echoBin)).toThrow("Unknown workload");
+  });
+
+  test("runMaelstrom answers a bad consistency model with one line and exit 254, before any run", async () => {
+    const run = await runMaelstrom(["test", "-w", "echo", ...echoBin, "--consistency-models", "bogus", "--store", "/nonexistent/store"], { cwd: repo });
+    expect(run.exitCode).toBe(254);
+    expect(run.runDir).toBeUndefined();
+    expect(run.output.length).toBe(1);
   });
 
   test("runMaelstrom answers a bad flag with one line and exit 254", async () => {

@@ -12,7 +12,7 @@ import { workloadNames } from "./workloads/index.ts";
 export { CliError } from "./config.ts";
 
 export type Command =
-  | { kind: "test"; opts: TestOptions; warnings: string[] }
+  | { kind: "test"; opts: TestOptions; warnings: string[]; notes: string[] }
   | { kind: "serve"; port: number; host: string; storeDir: string }
   | { kind: "help"; text: string };
 
@@ -39,7 +39,8 @@ Commands:
 ${sections.join("\n\n")}
 
 Workloads: ${workloadNames().join(", ")}
-Non-option arguments are passed to the node binary.
+Arguments that are not options, and everything after --, are passed to the node binary.
+Short options clump as in tools.cli: -wecho is -w echo.
 
 serve options:
 ${flagHelpLines(SERVE_FLAGS).join("\n")}`;
@@ -77,55 +78,93 @@ interface RawFlags {
   warnings: string[];
 }
 
-/** Splits tokens into flags and positional arguments; knows the en-dash typo. */
-function splitFlags(tokens: readonly string[], table: FlagTable): RawFlags {
-  const values = new Map<string, string[]>();
-  const positional: string[] = [];
-  const warnings: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    const parsed = parseFlagToken(token, table);
-    if (!parsed) {
-      positional.push(token);
-      continue;
-    }
-    if (parsed.typo) {
-      warnings.push(
-        `"${token}" starts with a typographic dash; real Maelstrom would pass it to your node as an argument ` +
-          `and silently run without it. Applying --${parsed.name} as intended.`,
-      );
-    }
-    const flag = table[parsed.name];
-    if (flag === undefined) throw new CliError(`Unknown option: ${token}`);
-    let value = parsed.inlineValue;
-    if (flag.arg && value === undefined) {
-      value = tokens[++i];
-      if (value === undefined) throw new CliError(`Missing value for --${parsed.name}`);
-    }
-    if (!flag.arg && value !== undefined) throw new CliError(`--${parsed.name} takes no value`);
-    const list = values.get(parsed.name) ?? [];
-    list.push(value ?? "true");
-    values.set(parsed.name, list);
+/**
+ * Splits tokens as tools.cli's `parse-opts` does (Jepsen's CLI is built on it): `--` ends the
+ * options and is dropped; `--name=value` or `--name value`, where the value is the next token
+ * even if it starts with a dash; short options clump (`-wecho` is `-w echo`, `-hn x` is
+ * `-h -n x`); every other token is an argument for the node, wherever it stands. One addition
+ * of ours: a flag typed with a typographic dash (`–-nemesis`) is applied, with a warning.
+ */
+class FlagReader {
+  readonly raw: RawFlags = { values: new Map(), positional: [], warnings: [] };
+  private at = 0;
+
+  constructor(
+    private readonly tokens: readonly string[],
+    private readonly table: FlagTable,
+  ) {}
+
+  read(): RawFlags {
+    while (this.at < this.tokens.length) this.readToken(this.tokens[this.at++]!);
+    return this.raw;
   }
-  return { values, positional, warnings };
+
+  private readToken(token: string): void {
+    if (token === "--") {
+      this.raw.positional.push(...this.tokens.slice(this.at));
+      this.at = this.tokens.length;
+    } else if (token.startsWith("--")) {
+      this.readLong(token.slice(2));
+    } else if (/^-./.test(token)) {
+      this.readShorts(token);
+    } else {
+      const typo = typographicFlag(token, this.table);
+      if (typo === undefined) return void this.raw.positional.push(token);
+      this.raw.warnings.push(
+        `"${token}" starts with a typographic dash; real Maelstrom would pass it to your node as an argument ` +
+          `and silently run without it. Applying --${typo.split("=")[0]} as intended.`,
+      );
+      this.readLong(typo);
+    }
+  }
+
+  /** `name` or `name=value`, without the dashes. */
+  private readLong(body: string): void {
+    const eq = body.indexOf("=");
+    const name = eq === -1 ? body : body.slice(0, eq);
+    const flag = this.table[name];
+    if (flag === undefined) throw new CliError(`Unknown option: --${name}`);
+    if (!flag.arg) {
+      if (eq !== -1) throw new CliError(`--${name} takes no value`);
+      return this.add(name, "true");
+    }
+    this.add(name, eq === -1 ? this.nextValue(name) : body.slice(eq + 1));
+  }
+
+  /** `-x`, or a clump `-xyz`: switches until one takes a value, which is the rest of the token or the next one. */
+  private readShorts(token: string): void {
+    for (let c = 1; c < token.length; c++) {
+      const name = longNameOf(token[c]!, this.table);
+      if (name === undefined) throw new CliError(`Unknown option: -${token[c]}`);
+      if (!this.table[name]!.arg) {
+        this.add(name, "true");
+        continue;
+      }
+      return this.add(name, c + 1 < token.length ? token.slice(c + 1) : this.nextValue(name));
+    }
+  }
+
+  private nextValue(name: string): string {
+    const value = this.tokens[this.at++];
+    if (value === undefined) throw new CliError(`Missing value for --${name}`);
+    return value;
+  }
+
+  private add(name: string, value: string): void {
+    const list = this.raw.values.get(name) ?? [];
+    list.push(value);
+    this.raw.values.set(name, list);
+  }
 }
 
-/** Recognises --name, --name=value, -x, and the copy-pasted typographic-dash forms (–-name, —name). */
-function parseFlagToken(token: string, table: FlagTable): { name: string; inlineValue?: string; typo: boolean } | undefined {
-  const typo = /^[\u2012-\u2015\u2212]/.test(token);
-  const match = /^(?:--|[\u2012-\u2015\u2212]-?)([^=]+)(?:=(.*))?$/.exec(token);
-  if (match) {
-    const name = match[1]!;
-    if (typo && table[name] === undefined) return undefined; // a dash-led argument that is no flag of ours
-    return { name, inlineValue: match[2], typo };
-  }
-  const short = /^-([a-zA-Z])$/.exec(token);
-  if (short) {
-    const name = longNameOf(short[1]!, table);
-    if (!name) throw new CliError(`Unknown option: ${token}`);
-    return { name, typo: false };
-  }
-  return undefined;
+/** A copy-pasted flag with a typographic dash (–-name, —name): its `name[=value]`, if the name is a flag. */
+function typographicFlag(token: string, table: FlagTable): string | undefined {
+  const match = /^[\u2012-\u2015\u2212]-?(([^=]+)(?:=.*)?)$/.exec(token);
+  return match && table[match[2]!] !== undefined ? match[1] : undefined;
+}
+
+function splitFlags(tokens: readonly string[], table: FlagTable): RawFlags {
+  return new FlagReader(tokens, table).read();
 }
 
 function longNameOf(short: string, table: FlagTable): string | undefined {
@@ -169,13 +208,6 @@ function parseTest(tokens: readonly string[], cwd: string): Command {
   const bin = resolve(cwd, binFlag);
   checkExecutable(bin, binFlag);
 
-  const warnings = [...raw.warnings];
-  if (fields.consistencyModels.some((m) => m.includes(","))) {
-    warnings.push(
-      `--consistency-models ${JSON.stringify(valueOf(raw, TEST_FLAGS, "consistency-models"))}: Maelstrom splits only on " , " (spaces around the comma), ` +
-        `so this is one model name, which its checker does not know. Pass a single model.`,
-    );
-  }
   const nodeIds = parseNodes(raw, cwd);
   const seed = raw.values.get("seed")?.at(-1);
   const opts: TestOptions = {
@@ -188,7 +220,14 @@ function parseTest(tokens: readonly string[], cwd: string): Command {
     storeDir: resolve(cwd, valueOf(raw, TEST_FLAGS, "store")!),
     progress: !raw.values.has("no-progress"),
   };
-  return { kind: "test", opts, warnings };
+  return { kind: "test", opts, warnings: raw.warnings, notes: clusterFlagNotes(raw) };
+}
+
+/** One line per Jepsen cluster flag given: Maelstrom accepts them and has no use for them, and so does this runner. */
+function clusterFlagNotes(raw: RawFlags): string[] {
+  return Object.entries(TEST_FLAGS)
+    .filter(([long, flag]) => flag.origin === "cluster" && raw.values.has(long))
+    .map(([long]) => `NOTE --${long} is a Jepsen cluster flag; nodes run locally here, as in Maelstrom, so it is ignored.`);
 }
 
 /**
@@ -207,24 +246,34 @@ function checkExecutable(bin: string, binFlag: string): void {
   }
 }
 
+/**
+ * The node list as Maelstrom builds it: --node-count replaces --nodes with n0 … n(N-1)
+ * (core.clj `parse-node-count`), then Jepsen's `parse-nodes` joins the --nodes-file lines,
+ * that list and the -n nodes, dropping -n's default n1 … n5 when either of the others is given.
+ */
 function parseNodes(raw: RawFlags, cwd: string): string[] {
   const count = raw.values.get("node-count")?.at(-1);
-  if (count !== undefined) {
-    const n = parseInteger(1)(count, "node-count");
-    return Array.from({ length: n }, (_, i) => `n${i}`);
-  }
-  const listed = [
-    ...(raw.values.get("nodes") ?? []).flatMap((list) => list.split(",")),
-    ...(raw.values.get("node") ?? []),
-    ...(raw.values.get("nodes-file") ?? []).flatMap((file) => readFileSync(resolve(cwd, file), "utf8").split(/\s+/)),
-  ]
-    .map((id) => id.trim())
-    .filter((id) => id.length > 0);
-  const nodes = listed.length > 0 ? listed : [...TEST_FLAGS.node.default];
+  const listed =
+    count !== undefined
+      ? Array.from({ length: parseInteger(1)(count, "node-count") }, (_, i) => `n${i}`)
+      : raw.values.get("nodes")?.at(-1)?.split(/,\s*/);
+  const file = raw.values.get("nodes-file")?.at(-1);
+  const fromFile = file === undefined ? [] : readNodesFile(resolve(cwd, file), file);
+  const given = raw.values.get("node") ?? (listed || file !== undefined ? [] : TEST_FLAGS.node.default);
+  const nodes = [...fromFile, ...(listed ?? []), ...given].map((id) => id.trim()).filter((id) => id.length > 0);
+  if (nodes.length === 0) throw new CliError("No nodes to run: the node list is empty");
   const clientLike = nodes.find((id) => id.startsWith("c"));
   if (clientLike) throw new CliError(`Node id ${JSON.stringify(clientLike)} starts with "c", which Maelstrom reserves for clients`);
   if (new Set(nodes).size !== nodes.length) throw new CliError(`Duplicate node ids in ${nodes.join(",")}`);
   return nodes;
+}
+
+function readNodesFile(path: string, flag: string): string[] {
+  try {
+    return readFileSync(path, "utf8").split(/\s*\n\s*/);
+  } catch (error) {
+    throw new CliError(`--nodes-file ${flag}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** An integer, or Kn meaning K times the node count. */

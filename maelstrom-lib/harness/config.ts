@@ -41,6 +41,8 @@ export interface TestOptions {
   logNetSend: boolean;
   logNetRecv: boolean;
   testCount: number;
+  /** Findings beyond Maelstrom's checks decide the verdict (ours; Maelstrom has no such flag). */
+  strict: boolean;
   seed: number;
   /** Root folder of run outputs (store/). */
   storeDir: string;
@@ -167,9 +169,17 @@ function parseAvailability(text: string): Availability {
   return value;
 }
 
-/** Maelstrom splits the list only on " , " (spaces around the comma), as core.clj's `#"\s+,\s+"`. */
-function parseConsistencyModels(text: string): string[] {
-  return text.split(/\s+,\s+/);
+/**
+ * Maelstrom splits the list only on " , " (spaces around the comma), as core.clj's `#"\s+,\s+"`,
+ * and validates the names before the run; so does this runner, against the models its checker
+ * knows (Maelstrom accepts every model name Elle has, most of which no Gossip Glomers test uses).
+ */
+function parseConsistencyModels(text: string, flag: string): string[] {
+  const models = text.split(/\s+,\s+/);
+  const unknown = models.find((model) => !KNOWN_MODELS.includes(model));
+  if (unknown === undefined) return models;
+  const hint = unknown.includes(",") ? '; Maelstrom splits the list only on " , " (spaces around the comma)' : "";
+  throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}: unknown model ${JSON.stringify(unknown)}${hint}; one of ${KNOWN_MODELS.join(", ")}`);
 }
 
 const LATENCY_DISTS: readonly LatencyDist[] = ["constant", "uniform", "exponential"];
@@ -236,7 +246,7 @@ export const TEST_FLAGS = {
     field: "consistencyModels",
     parse: parseConsistencyModels,
     choices: KNOWN_MODELS,
-    help: 'Consistency models to check, separated by " , ".',
+    help: 'Consistency models to check, separated by " , "; checked before the run.',
     origin: "maelstrom",
   },
   topology: {
@@ -270,7 +280,15 @@ export const TEST_FLAGS = {
   "log-net-recv": { field: "logNetRecv", help: "Log messages as they are received.", origin: "maelstrom" },
   "test-count": { arg: "NUMBER", default: "1", field: "testCount", parse: parseInteger(1), help: "How many times to repeat the test.", origin: "maelstrom" },
   help: { short: "h", help: "Print this message and exit.", origin: "maelstrom" },
+  "no-ssh": { help: "Do not connect to nodes over SSH.", origin: "cluster" },
+  username: { arg: "USER", default: "root", help: "Username for logins.", origin: "cluster" },
+  password: { arg: "PASS", default: "root", help: "Password for sudo access.", origin: "cluster" },
+  "ssh-private-key": { arg: "FILE", help: "Path to an SSH identity file.", origin: "cluster" },
+  "strict-host-key-checking": { help: "Whether to check host keys.", origin: "cluster" },
+  "leave-db-running": { help: "Leave the database running at the end of the test.", origin: "cluster" },
+  "logging-json": { help: "Use JSON structured output in the Jepsen log.", origin: "cluster" },
   seed: { arg: "N", help: "Replay a run's random choices (printed at the start of each run; default: random).", origin: "ours" },
+  strict: { field: "strict", help: "Findings beyond Maelstrom's checks decide the verdict (Maelstrom has no such flag).", origin: "ours" },
   store: { arg: "DIR", default: "store", help: "Where runs are written.", origin: "ours" },
   "no-progress": { help: "No live progress line.", origin: "ours" },
 } as const satisfies FlagTable;

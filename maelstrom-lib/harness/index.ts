@@ -58,6 +58,7 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
     options.log?.(line);
   };
   const opts: TestOptions = { ...command.opts, progress: command.opts.progress && options.log !== undefined };
+  for (const note of command.notes) log(note);
   for (const warning of command.warnings) log(`WARN ${warning}`);
   const workload = loadWorkload(opts.workload);
   const runs: MaelstromRun["runs"] = [];
