@@ -1,10 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { CliError, parseCommand, parseConcurrency, usage } from "./cli.ts";
 import { TEST_FLAGS } from "./config.ts";
 import { runMaelstrom } from "./index.ts";
+import { callerDir } from "./main.ts";
+import { WORKLOADS } from "./workloads/index.ts";
+import packageJson from "../package.json" with { type: "json" };
 
 const repo = new URL("../..", import.meta.url).pathname;
 const echoBin = ["--bin", "01-echo/main.ts"];
@@ -184,5 +187,52 @@ describe("maelstrom test flags", () => {
   test("serve takes -p like Maelstrom", () => {
     const command = parseCommand(["serve", "-p", "9090"], repo);
     expect(command).toMatchObject({ kind: "serve", port: 9090, host: "0.0.0.0" });
+  });
+
+  test("without -w the workload is Maelstrom's default, lin-kv; until it is registered, the error says so", () => {
+    if (WORKLOADS.has("lin-kv")) {
+      expect(parseTest(...echoBin).opts.workload).toBe("lin-kv");
+    } else {
+      expect(() => parseTest(...echoBin)).toThrow('Maelstrom\'s workload "lin-kv" (the default when -w is not given) is not available in this runner yet');
+    }
+    expect(() => parseTest("-w", "lin-kv-nope", ...echoBin)).toThrow('Unknown workload "lin-kv-nope"');
+  });
+
+  test("--version prints the package's version", async () => {
+    expect(parseCommand(["--version"], repo)).toEqual({ kind: "version" });
+    const proc = Bun.spawn([process.execPath, "maelstrom-lib/harness/main.ts", "--version"], { cwd: repo, stdout: "pipe" });
+    expect(await proc.exited).toBe(0);
+    expect((await new Response(proc.stdout).text()).trim()).toBe(packageJson.version);
+  });
+
+  test("analyze takes a run folder relative to the caller, by default the store's latest run", () => {
+    expect(parseCommand(["analyze"], "/work/x")).toEqual({ kind: "analyze", runDir: "/work/x/store/latest" });
+    expect(parseCommand(["analyze", "store/echo/latest"], "/work/x")).toEqual({ kind: "analyze", runDir: "/work/x/store/echo/latest" });
+    expect(parseCommand(["analyze", "--store", "/s"], "/work/x")).toEqual({ kind: "analyze", runDir: "/s/latest" });
+    expect(() => parseCommand(["analyze", "a", "b"], "/work/x")).toThrow("one run folder");
+  });
+
+  test("the caller's folder comes from the package manager only when it started the maelstrom script", () => {
+    const bun = { npm_lifecycle_event: "maelstrom", npm_config_user_agent: "bun/1.4.5 npm/? node/v26", npm_config_local_prefix: "/repo/01-echo", INIT_CWD: "/stale" };
+    expect(callerDir(bun, "/repo")).toBe("/repo/01-echo");
+    const npm = { npm_lifecycle_event: "maelstrom", npm_config_user_agent: "npm/10 node/v22", npm_config_local_prefix: "/repo", INIT_CWD: "/repo/01-echo" };
+    expect(callerDir(npm, "/repo")).toBe("/repo/01-echo");
+    expect(callerDir({ ...bun, npm_lifecycle_event: "test" }, "/repo")).toBe("/repo");
+    expect(callerDir({}, "/here")).toBe("/here");
+  });
+
+  test("bun run maelstrom from a challenge folder: --bin and --store are relative to that folder", async () => {
+    const store = mkdtempSync(join(tmpdir(), "caller-store-"));
+    const folder = join(repo, "01-echo");
+    try {
+      const argv = ["run", "maelstrom", "test", "-w", "echo", "--bin", "main.ts", "--node-count", "1", "--time-limit", "1", "--no-progress"];
+      const proc = Bun.spawn([process.execPath, ...argv, "--store", relative(folder, store)], { cwd: folder, stdout: "pipe", stderr: "pipe" });
+      const exitCode = await proc.exited;
+      expect(exitCode, await new Response(proc.stderr).text()).toBe(0);
+      expect(readdirSync(join(store, "echo")).length).toBeGreaterThan(0);
+      expect(existsSync(join(store, "latest", "results.json"))).toBe(true);
+    } finally {
+      rmSync(store, { recursive: true, force: true });
+    }
   });
 });

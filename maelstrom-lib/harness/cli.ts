@@ -4,17 +4,19 @@
  * Bad arguments throw `CliError`, which the entry point turns into one line and exit 254.
  */
 import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
-import { resolve } from "node:path";
-import { CliError, parseInteger, SERVE_FLAGS, TEST_FLAGS, type Flag, type FlagField, type FlagOrigin, type FlagTable, type TestOptions } from "./config.ts";
+import { join, resolve } from "node:path";
+import { ANALYZE_FLAGS, CliError, parseInteger, SERVE_FLAGS, TEST_FLAGS, type Flag, type FlagField, type FlagOrigin, type FlagTable, type TestOptions } from "./config.ts";
 import { randomSeed } from "./rng.ts";
-import { workloadNames } from "./workloads/index.ts";
+import { MAELSTROM_WORKLOAD_NAMES, workloadNames } from "./workloads/index.ts";
 
 export { CliError } from "./config.ts";
 
 export type Command =
   | { kind: "test"; opts: TestOptions; warnings: string[]; notes: string[] }
   | { kind: "serve"; port: number; host: string; storeDir: string }
-  | { kind: "help"; text: string };
+  | { kind: "analyze"; runDir: string }
+  | { kind: "help"; text: string }
+  | { kind: "version" };
 
 const HELP_SECTIONS: Record<FlagOrigin, string> = {
   maelstrom: "test options (as Maelstrom's):",
@@ -33,8 +35,12 @@ export function usage(): string {
   return `Usage: bun run maelstrom <command> [options]
 
 Commands:
-  test     run a workload against a node binary
-  serve    browse the results in store/
+  test                 run a workload against a node binary
+  analyze [RUN_DIR]    check a stored run again (default: store/latest)
+  serve                browse the results in store/
+  --version            print the runner's version
+
+--bin, --store and analyze's folder are relative to the folder you run the command in.
 
 ${sections.join("\n\n")}
 
@@ -66,8 +72,10 @@ export function parseCommand(argv: readonly string[], cwd: string = process.cwd(
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
     return { kind: "help", text: usage() };
   }
+  if (command === "--version" || command === "version") return { kind: "version" };
   if (command === "serve") return parseServe(rest, cwd);
-  if (command !== "test") throw new CliError(`Unknown command ${JSON.stringify(command)}; expected test or serve`);
+  if (command === "analyze") return parseAnalyze(rest, cwd);
+  if (command !== "test") throw new CliError(`Unknown command ${JSON.stringify(command)}; expected test, analyze or serve`);
   return parseTest(rest, cwd);
 }
 
@@ -199,10 +207,7 @@ function parseTest(tokens: readonly string[], cwd: string): Command {
   if (raw.values.has("help")) return { kind: "help", text: usage() };
   const fields = fieldOptions(raw);
 
-  const known = workloadNames();
-  if (!known.includes(fields.workload)) {
-    throw new CliError(`Unknown workload ${JSON.stringify(fields.workload)}; this runner has: ${known.join(", ")}`);
-  }
+  checkWorkload(fields.workload);
   const binFlag = raw.values.get("bin")?.at(-1);
   if (!binFlag) throw new CliError("Missing required --bin FILE (the node executable)");
   const bin = resolve(cwd, binFlag);
@@ -228,6 +233,16 @@ function clusterFlagNotes(raw: RawFlags): string[] {
   return Object.entries(TEST_FLAGS)
     .filter(([long, flag]) => flag.origin === "cluster" && raw.values.has(long))
     .map(([long]) => `NOTE --${long} is a Jepsen cluster flag; nodes run locally here, as in Maelstrom, so it is ignored.`);
+}
+
+/** A registered workload, or one line saying why not (Maelstrom's own workloads may not be here yet). */
+function checkWorkload(name: string): void {
+  const known = workloadNames();
+  if (known.includes(name)) return;
+  const has = `this runner has: ${known.join(", ")}`;
+  if (!MAELSTROM_WORKLOAD_NAMES.includes(name)) throw new CliError(`Unknown workload ${JSON.stringify(name)}; ${has}`);
+  const isDefault = name === TEST_FLAGS.workload.default ? " (the default when -w is not given)" : "";
+  throw new CliError(`Maelstrom's workload ${JSON.stringify(name)}${isDefault} is not available in this runner yet; ${has}`);
 }
 
 /**
@@ -292,4 +307,13 @@ function parseServe(tokens: readonly string[], cwd: string): Command {
   const port = parseInteger(0)(valueOf(raw, SERVE_FLAGS, "port")!, "port");
   if (port > 65535) throw new CliError(`Invalid --port ${port}: at most 65535`);
   return { kind: "serve", port, host: valueOf(raw, SERVE_FLAGS, "host")!, storeDir: resolve(cwd, valueOf(raw, SERVE_FLAGS, "store")!) };
+}
+
+/** `analyze [RUN_DIR]`: a stored run's folder, by default the store's latest run. */
+function parseAnalyze(tokens: readonly string[], cwd: string): Command {
+  const raw = splitFlags(tokens, ANALYZE_FLAGS);
+  if (raw.values.has("help")) return { kind: "help", text: usage() };
+  if (raw.positional.length > 1) throw new CliError(`analyze takes one run folder; got ${raw.positional.length}`);
+  const runDir = raw.positional[0] ?? join(valueOf(raw, ANALYZE_FLAGS, "store")!, "latest");
+  return { kind: "analyze", runDir: resolve(cwd, runDir) };
 }

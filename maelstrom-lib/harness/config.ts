@@ -301,6 +301,12 @@ export const SERVE_FLAGS = {
   help: TEST_FLAGS.help,
 } as const satisfies FlagTable;
 
+/** The flags of `maelstrom analyze` (the run folder itself is an argument). */
+export const ANALYZE_FLAGS = {
+  store: { ...TEST_FLAGS.store, help: "The store whose latest run is analyzed when no folder is given." },
+  help: TEST_FLAGS.help,
+} as const satisfies FlagTable;
+
 /** Compile-time check that every FlagField has its row in TEST_FLAGS. */
 type CoveredField = Extract<(typeof TEST_FLAGS)[keyof typeof TEST_FLAGS], { field: string }>["field"];
 const everyFieldHasAFlag: [Exclude<FlagField, CoveredField>] extends [never] ? true : never = true;

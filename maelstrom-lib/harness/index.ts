@@ -74,6 +74,15 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
   return { exitCode: worst, results: last.results, runDir: last.runDir, runs, output };
 }
 
+/**
+ * `maelstrom analyze RUN_DIR`: checks a stored run again. Not implemented yet: says so and
+ * returns exit 254 (bad arguments), so no script mistakes it for a verdict.
+ */
+export async function analyzeRun(runDir: string, log: (line: string) => void): Promise<number> {
+  log(`maelstrom analyze is not implemented yet (asked to analyze ${runDir})`);
+  return 254;
+}
+
 /** The registered workload of this `-w` name (workloads/index.ts). */
 export function loadWorkload(name: string): Workload {
   const workload = WORKLOADS.get(name);

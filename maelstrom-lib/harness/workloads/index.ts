@@ -16,6 +16,20 @@ const WORKLOAD_LIST: readonly Workload[] = [echo, uniqueIds, broadcast, gCounter
 /** Every registered workload by its `-w` name. */
 export const WORKLOADS: ReadonlyMap<string, Workload> = new Map(WORKLOAD_LIST.map((workload) => [workload.name, workload]));
 
+/** Every workload name Maelstrom (with the Gossip Glomers additions) accepts for `-w`. */
+export const MAELSTROM_WORKLOAD_NAMES: readonly string[] = [
+  "broadcast",
+  "echo",
+  "g-set",
+  "g-counter",
+  "pn-counter",
+  "lin-kv",
+  "txn-list-append",
+  "unique-ids",
+  "kafka",
+  "txn-rw-register",
+];
+
 /** The `-w` names this runner accepts, in registration order. */
 export function workloadNames(): string[] {
   return [...WORKLOADS.keys()];
