@@ -26,27 +26,31 @@ export interface AnalysisInput {
 
 /** results.json: Maelstrom's results.edn map plus `runner` and `errors`. */
 export function analyze(input: AnalysisInput): CheckResult {
-  const { opts, workload, history, network } = input;
-  const workloadResult = runWorkloadChecker(input);
-  const checks: Record<string, CheckResult> = {
+  const { workload: workloadResult, ...historyChecks } = checkHistory(input);
+  const checks = { ...historyChecks, net: checkNet(input.history, input.network.stats()), workload: workloadResult! };
+  const errors = input.violations.length > 0 ? { errors: { "protocol-violations": input.violations } } : {};
+  return composeResults(checks, { runner: runnerHealth(input), ...errors });
+}
+
+/** The checks that read only the history and the options; `maelstrom analyze` runs these again on a stored run. */
+export function checkHistory(input: Pick<AnalysisInput, "opts" | "workload" | "history" | "runDir">): Record<string, CheckResult> {
+  const { opts, workload, history } = input;
+  return {
     ...plotOnlyResults(),
     exceptions: checkExceptions(history),
     stats: checkStats(history, workload.statsIgnoredFs),
     availability: checkAvailability(history, opts.availability),
-    net: checkNet(history, network.stats()),
-    workload: workloadResult,
-  };
-  const valid = mergeValidity(Object.values(checks).map((check) => check["valid?"]));
-  return {
-    ...checks,
-    runner: runnerHealth(input),
-    ...(input.violations.length > 0 ? { errors: { "protocol-violations": input.violations } } : {}),
-    "valid?": valid,
+    workload: runWorkloadChecker(input),
   };
 }
 
+/** The checks, then sections that do not vote (runner, errors), then the merged verdict. */
+export function composeResults(checks: Record<string, CheckResult>, extras: Record<string, unknown>): CheckResult {
+  return { ...checks, ...extras, "valid?": mergeValidity(Object.values(checks).map((check) => check["valid?"])) };
+}
+
 /** A checker that throws gives an unknown verdict, as in Jepsen. */
-function runWorkloadChecker(input: AnalysisInput): CheckResult {
+function runWorkloadChecker(input: Pick<AnalysisInput, "opts" | "workload" | "history" | "runDir">): CheckResult {
   try {
     return input.workload.check(input.history, { opts: input.opts, runDir: input.runDir });
   } catch (error) {

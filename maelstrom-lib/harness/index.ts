@@ -2,11 +2,16 @@
  * The runner's programmatic entry: `runMaelstrom(argv)` does what `bun run maelstrom ...`
  * does and returns the exit code and results instead of exiting. Tests and benches use it.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { checkHistory, composeResults } from "./analysis.ts";
 import { CliError, parseCommand, type Command } from "./cli.ts";
 import type { TestOptions } from "./config.ts";
+import { parseJsonExact } from "./json-exact.ts";
 import { writeRunReport } from "./report/index.ts";
+import { forEachLine, RUN_FILES } from "./report/run-files.ts";
 import { runTest } from "./run.ts";
-import type { CheckResult, Workload } from "./types.ts";
+import type { CheckResult, Op, Workload } from "./types.ts";
 import { WORKLOADS } from "./workloads/index.ts";
 
 export type { CheckResult, Op, Workload } from "./types.ts";
@@ -75,12 +80,55 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
 }
 
 /**
- * `maelstrom analyze RUN_DIR`: checks a stored run again. Not implemented yet: says so and
- * returns exit 254 (bad arguments), so no script mistakes it for a verdict.
+ * `maelstrom analyze RUN_DIR` (Jepsen's `analyze` command): runs the checks that read the history
+ * again on a stored run, with the options it ran with (test.json), and rewrites its
+ * results.json and report. `net` and `runner` measured the run itself, so they are kept.
+ * Returns the exit code a test with these results would have had.
  */
 export async function analyzeRun(runDir: string, log: (line: string) => void): Promise<number> {
-  log(`maelstrom analyze is not implemented yet (asked to analyze ${runDir})`);
-  return 254;
+  let stored: StoredRun;
+  try {
+    stored = await readStoredRun(runDir);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    log(error.message);
+    return 254;
+  }
+  const { opts, history, previous } = stored;
+  if (previous.net === undefined) {
+    log(`${runDir} is a run that was aborted (${String(previous.aborted ?? "no results")}); there is no complete history to check`);
+    return 255;
+  }
+  log(`Analyzing ${runDir}: ${history.length} ops of ${opts.workload}`);
+  const { workload: workloadResult, ...historyChecks } = checkHistory({ opts, workload: stored.workload, history, runDir });
+  const checks = { ...historyChecks, net: previous.net as CheckResult, workload: workloadResult! };
+  const results = composeResults(checks, { runner: previous.runner, ...(previous.errors ? { errors: previous.errors } : {}) });
+  await Bun.write(join(runDir, RUN_FILES.results), `${JSON.stringify(results, null, 2)}\n`);
+  await writeReport(runDir, log);
+  const exitCode = results["valid?"] === true ? 0 : results["valid?"] === false ? 1 : 2;
+  printSummary(results, exitCode, log);
+  return exitCode;
+}
+
+interface StoredRun {
+  opts: TestOptions;
+  workload: Workload;
+  history: Op[];
+  previous: CheckResult;
+}
+
+/** A run folder's options, history and old results; a folder that is not a complete run is a CliError. */
+async function readStoredRun(runDir: string): Promise<StoredRun> {
+  for (const file of [RUN_FILES.testOptions, RUN_FILES.history, RUN_FILES.results]) {
+    if (!existsSync(join(runDir, file))) throw new CliError(`${runDir} is not a run folder: it has no ${file}`);
+  }
+  // Runs stored before a flag existed lack its field: such a run ran with the flag's default.
+  const storedOpts = JSON.parse(readFileSync(join(runDir, RUN_FILES.testOptions), "utf8")) as Partial<TestOptions>;
+  const opts = { strict: false, ...storedOpts } as TestOptions;
+  const history: Op[] = [];
+  await forEachLine(join(runDir, RUN_FILES.history), (line) => history.push(parseJsonExact(line) as Op));
+  const previous = JSON.parse(readFileSync(join(runDir, RUN_FILES.results), "utf8")) as CheckResult;
+  return { opts, workload: loadWorkload(opts.workload), history, previous };
 }
 
 /** The registered workload of this `-w` name (workloads/index.ts). */
