@@ -183,7 +183,8 @@ function longNameOf(short: string, table: FlagTable): string | undefined {
 function valueOf(raw: RawFlags, table: FlagTable, long: string): string | undefined {
   const given = raw.values.get(long);
   if (given) return given[given.length - 1];
-  const fallback = table[long]?.arg ? (table[long] as { default?: string | readonly string[] }).default : undefined;
+  const flag = table[long];
+  const fallback = flag && "default" in flag ? flag.default : undefined;
   return typeof fallback === "string" ? fallback : undefined;
 }
 
