@@ -3,8 +3,8 @@
  * verdict, and the runner's own health (how late deliveries were, CPU, achieved rate, memory),
  * which real Maelstrom never reports.
  */
-import { TIMING, type TestOptions } from "./config.ts";
-import { isStrict, separateBeyondMaelstrom } from "./checkers/beyond-maelstrom.ts";
+import { RUNNER_LIMITS, type TestOptions } from "./config.ts";
+import { separateBeyondMaelstrom } from "./checkers/beyond-maelstrom.ts";
 import { checkAvailability, checkExceptions, checkNet, checkStats, mergeValidity, plotOnlyResults } from "./checkers/core.ts";
 import type { Network } from "./net.ts";
 import type { ProtocolViolation } from "./process.ts";
@@ -28,28 +28,45 @@ export interface AnalysisInput {
 
 /** results.json: Maelstrom's results.edn map plus `runner` and `errors`. */
 export function analyze(input: AnalysisInput): RunResults {
-  const { opts, workload, history, network } = input;
-  const { maelstrom: workloadResult, beyond } = separateBeyondMaelstrom(runWorkloadChecker(input), isStrict(opts));
-  const checks = {
+  const errors = input.violations.length > 0 ? { errors: { "protocol-violations": input.violations } } : {};
+  return assembleResults(checkHistory(input), checkNet(input.history, input.network.stats()), {
+    runner: runnerHealth(input),
+    ...errors,
+  });
+}
+
+/** results.json's key order: the history checks, net, the workload, findings beyond Maelstrom, then the extras. */
+export function assembleResults(
+  historyChecks: ReturnType<typeof checkHistory>,
+  net: CheckResult,
+  extras: Record<string, unknown>,
+): RunResults {
+  const { workload, "beyond-maelstrom": beyond, ...rest } = historyChecks;
+  const checks = { ...rest, net, workload, ...(beyond ? { "beyond-maelstrom": beyond } : {}) };
+  return composeResults(checks, extras) as RunResults;
+}
+
+/** The checks that read only the history and the options; `maelstrom analyze` runs these again on a stored run. */
+export function checkHistory(input: Pick<AnalysisInput, "opts" | "workload" | "history" | "runDir">) {
+  const { opts, workload, history } = input;
+  const { maelstrom: workloadResult, beyond } = separateBeyondMaelstrom(runWorkloadChecker(input), opts.strict);
+  return {
     ...plotOnlyResults(),
     exceptions: checkExceptions(history),
     stats: checkStats(history, workload.statsIgnoredFs),
     availability: checkAvailability(history, opts.availability),
-    net: checkNet(history, network.stats()),
     workload: workloadResult,
     ...(beyond ? { "beyond-maelstrom": beyond } : {}),
   };
-  const valid = mergeValidity(Object.values(checks).map((check) => check["valid?"]));
-  return {
-    ...checks,
-    runner: runnerHealth(input),
-    ...(input.violations.length > 0 ? { errors: { "protocol-violations": input.violations } } : {}),
-    "valid?": valid,
-  };
+}
+
+/** The checks, then sections that do not vote (runner, errors), then the merged verdict. */
+export function composeResults(checks: Record<string, CheckResult>, extras: Record<string, unknown>): CheckResult {
+  return { ...checks, ...extras, "valid?": mergeValidity(Object.values(checks).map((check) => check["valid?"])) };
 }
 
 /** A checker that throws gives an unknown verdict, as in Jepsen. */
-function runWorkloadChecker(input: AnalysisInput): CheckResult {
+function runWorkloadChecker(input: Pick<AnalysisInput, "opts" | "workload" | "history" | "runDir">): CheckResult {
   try {
     return input.workload.check(input.history, { opts: input.opts, runDir: input.runDir });
   } catch (error) {
@@ -65,7 +82,7 @@ export function rateFellShort(rate: number, timeLimitSec: number, invocations: n
   if (rate === 0) return false;
   const expectedOps = rate * timeLimitSec;
   const noiseOps = 4 * Math.sqrt(expectedOps / 3);
-  return invocations < TIMING.overloadRateFraction * expectedOps - noiseOps;
+  return invocations < RUNNER_LIMITS.overloadRateFraction * expectedOps - noiseOps;
 }
 
 function runnerHealth(input: AnalysisInput): RunnerHealth {
@@ -75,7 +92,7 @@ function runnerHealth(input: AnalysisInput): RunnerHealth {
   const achievedRate = input.mainPhase.invocations / Math.min(mainSec, input.opts.timeLimitSec);
   const cpu = process.cpuUsage(input.cpuAtStart);
   const warnings: string[] = [];
-  if (latenessP99Ms > TIMING.overloadLatenessP99Ms) {
+  if (latenessP99Ms > RUNNER_LIMITS.overloadLatenessP99Ms) {
     warnings.push(`deliveries ran late (p99 ${latenessP99Ms.toFixed(1)} ms): the machine was overloaded; latencies may be distorted`);
   }
   if (rateFellShort(input.opts.rate, input.opts.timeLimitSec, input.mainPhase.invocations)) {

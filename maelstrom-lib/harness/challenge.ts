@@ -108,9 +108,9 @@ export function findChallenge(name: string): Challenge | undefined {
 }
 
 /**
- * Applies user flags over a published command: a flag already there gets the new value
- * (the runner rejects repeated flags), a new one is appended. A flag followed by another
- * flag or nothing is a switch.
+ * Applies user flags over a published command: a flag already there gets the new value in
+ * place (the runner would take the last of a repeated flag anyway, but the command stays
+ * readable), a new one is appended. A flag followed by another flag or nothing is a switch.
  */
 export function overrideFlags(flags: readonly string[], overrides: readonly string[]): string[] {
   const result = [...flags];

@@ -1,106 +1,69 @@
 /**
  * Maelstrom's command line (core.clj + jepsen cli.clj): the same commands, flags, defaults and
- * quirks. Bad arguments throw `CliError`, which the entry point turns into one line and exit 254.
+ * quirks. The parser, the defaults and `--help` all come from the flag tables in config.ts.
+ * Bad arguments throw `CliError`, which the entry point turns into one line and exit 254.
  */
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { DEFAULTS, type Availability, type LatencyDist, type TestOptions } from "./config.ts";
+import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { ANALYZE_FLAGS, CliError, parseInteger, SERVE_FLAGS, TEST_FLAGS, type Flag, type FlagField, type FlagOrigin, type FlagTable, type TestOptions } from "./config.ts";
 import { randomSeed } from "./rng.ts";
-import { isTopologyName, TOPOLOGY_NAMES } from "./workloads/topology.ts";
+import { MAELSTROM_WORKLOAD_NAMES, workloadNames } from "./workloads/index.ts";
 
-/** A bad command line: exit 254 with this message. */
-export class CliError extends Error {}
+export { CliError } from "./config.ts";
 
 export type Command =
-  | { kind: "test"; opts: TestOptions; warnings: string[] }
+  | { kind: "test"; opts: TestOptions; warnings: string[]; notes: string[] }
   | { kind: "serve"; port: number; host: string; storeDir: string }
-  | { kind: "help"; text: string };
+  | { kind: "analyze"; runDir: string }
+  | { kind: "help"; text: string }
+  | { kind: "version" };
 
-type FlagKind = "value" | "switch";
-
-/** Every flag `test` accepts, with whether it takes a value. */
-const TEST_FLAGS: Record<string, FlagKind> = {
-  workload: "value",
-  bin: "value",
-  "node-count": "value",
-  nodes: "value",
-  node: "value",
-  "nodes-file": "value",
-  "time-limit": "value",
-  rate: "value",
-  concurrency: "value",
-  latency: "value",
-  "latency-dist": "value",
-  nemesis: "value",
-  "nemesis-interval": "value",
-  availability: "value",
-  "consistency-models": "value",
-  topology: "value",
-  "key-count": "value",
-  "max-txn-length": "value",
-  "max-writes-per-key": "value",
-  "log-stderr": "switch",
-  "log-net-send": "switch",
-  "log-net-recv": "switch",
-  "test-count": "value",
-  seed: "value",
-  store: "value",
-  "no-progress": "switch",
-  // Accepted and ignored, as they do nothing useful without SSH-managed nodes.
-  "leave-db-running": "switch",
-  "logging-json": "switch",
-  help: "switch",
+const HELP_SECTIONS: Record<FlagOrigin, string> = {
+  maelstrom: "test options (as Maelstrom's):",
+  cluster: "accepted and ignored (Jepsen's cluster flags; nodes run locally):",
+  ours: "ours:",
 };
 
-const SHORT_FLAGS: Record<string, string> = { w: "workload", n: "node", h: "help", p: "port", b: "host" };
-
-const LATENCY_DISTS: readonly LatencyDist[] = ["constant", "uniform", "exponential"];
-const WORKLOADS_DIR = join(dirname(new URL(import.meta.url).pathname), "workloads");
-
-/** The help text (lists the workloads found on disk, so it is built only when asked for). */
+/** The help text, generated from the flag tables. */
 export function usage(): string {
+  const sections = (Object.keys(HELP_SECTIONS) as FlagOrigin[])
+    .map((origin) => {
+      const lines = flagHelpLines(TEST_FLAGS, origin);
+      return lines.length > 0 ? `${HELP_SECTIONS[origin]}\n${lines.join("\n")}` : "";
+    })
+    .filter(Boolean);
   return `Usage: bun run maelstrom <command> [options]
 
 Commands:
-  test     run a workload against a node binary
-  serve    browse the results in store/ (-p/--port, default 8080; -b/--host, default 0.0.0.0)
+  test                 run a workload against a node binary
+  analyze [RUN_DIR]    check a stored run again (default: store/latest)
+  serve                browse the results in store/
+  --version            print the runner's version
 
-test options (as Maelstrom's):
-  -w, --workload NAME        ${availableWorkloads().join(" ")}
-      --bin FILE             node executable (.ts/.js files run under Bun)
-      --node-count N         nodes n0 … n(N-1)          --nodes a,b,c / -n NODE
-      --time-limit S         main phase seconds (60)    --rate R  ops/s over all clients (5)
-      --concurrency C        workers: integer or Kn (1n)
-      --latency MS           mean latency (0)           --latency-dist constant|uniform|exponential
-      --nemesis partition    --nemesis-interval S (10)
-      --availability X       total, or a fraction 0..1
-      --consistency-models M (strict-serializable)      --topology T (grid)
-      --key-count K (10)     --max-txn-length L (4)     --max-writes-per-key W (16)
-      --log-stderr  --log-net-send  --log-net-recv  --test-count N (1)
-  ours:
-      --seed N               replay a run's random choices (printed at the start of each run)
-      --store DIR            where runs are written (store)
-      --no-progress          no live progress line
-Non-option arguments are passed to the node binary.`;
+--bin, --store and analyze's folder are relative to the folder you run the command in.
+
+${sections.join("\n\n")}
+
+Workloads: ${workloadNames().join(", ")}
+Arguments that are not options, and everything after --, are passed to the node binary.
+Short options clump as in tools.cli: -wecho is -w echo.
+
+serve options:
+${flagHelpLines(SERVE_FLAGS).join("\n")}`;
 }
 
-/** The workloads this runner implements (one file each in workloads/). */
-export function availableWorkloads(): string[] {
-  return readdirSync(WORKLOADS_DIR)
-    .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"))
-    .map((file) => file.replace(/\.ts$/, ""))
-    .filter(isWorkloadModule);
-}
-
-/** Workload files export a default Workload; their helper modules (topology, generators) do not. */
-function isWorkloadModule(name: string): boolean {
-  const text = readFileSync(join(WORKLOADS_DIR, `${name}.ts`), "utf8");
-  return /export default/.test(text);
-}
-
-/** Path of a workload's module. */
-export function workloadPath(name: string): string {
-  return join(WORKLOADS_DIR, `${name}.ts`);
+/** One line per flag, in tools.cli's summary columns: switch and argument, default, description. */
+function flagHelpLines(table: FlagTable, origin?: FlagOrigin): string[] {
+  const rows = Object.entries(table)
+    .filter(([, flag]) => origin === undefined || flag.origin === origin)
+    .map(([long, flag]) => {
+      const names = `${flag.short ? `-${flag.short}, ` : "    "}--${long}${flag.arg ? ` ${flag.arg}` : ""}`;
+      const fallback = flag.arg && flag.default !== undefined ? [flag.default].flat().join(" ") : "";
+      const choices = flag.arg && flag.choices ? ` One of: ${flag.choices.join(", ")}.` : "";
+      return [names, fallback, flag.help + choices];
+    });
+  const width = (column: number) => Math.max(0, ...rows.map((row) => row[column]!.length));
+  return rows.map(([names, fallback, help]) => `  ${names!.padEnd(width(0))}  ${fallback!.padEnd(width(1))}  ${help}`.trimEnd());
 }
 
 /** Parses argv (without the program name) into a command. */
@@ -109,151 +72,178 @@ export function parseCommand(argv: readonly string[], cwd: string = process.cwd(
   if (command === undefined || command === "help" || command === "--help" || command === "-h") {
     return { kind: "help", text: usage() };
   }
+  if (command === "--version" || command === "version") return { kind: "version" };
   if (command === "serve") return parseServe(rest, cwd);
-  if (command !== "test") throw new CliError(`Unknown command ${JSON.stringify(command)}; expected test or serve`);
+  if (command === "analyze") return parseAnalyze(rest, cwd);
+  if (command !== "test") throw new CliError(`Unknown command ${JSON.stringify(command)}; expected test, analyze or serve`);
   return parseTest(rest, cwd);
 }
 
+/** Flags as typed: every value given for each long name, the other tokens, and warnings. */
 interface RawFlags {
   values: Map<string, string[]>;
   positional: string[];
   warnings: string[];
 }
 
-/** Splits tokens into flags and positional arguments; knows the en-dash typo. */
-function splitFlags(tokens: readonly string[], flags: Record<string, FlagKind>): RawFlags {
-  const values = new Map<string, string[]>();
-  const positional: string[] = [];
-  const warnings: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    const parsed = parseFlagToken(token, flags);
-    if (!parsed) {
-      positional.push(token);
+/**
+ * Splits tokens as tools.cli's `parse-opts` does (Jepsen's CLI is built on it): `--` ends the
+ * options and is dropped; `--name=value` or `--name value`, where the value is the next token
+ * even if it starts with a dash; short options clump (`-wecho` is `-w echo`, `-hn x` is
+ * `-h -n x`); every other token is an argument for the node, wherever it stands. One addition
+ * of ours: a flag typed with a typographic dash (`–-nemesis`) is applied, with a warning.
+ */
+class FlagReader {
+  readonly raw: RawFlags = { values: new Map(), positional: [], warnings: [] };
+  private at = 0;
+
+  constructor(
+    private readonly tokens: readonly string[],
+    private readonly table: FlagTable,
+  ) {}
+
+  read(): RawFlags {
+    while (this.at < this.tokens.length) this.readToken(this.tokens[this.at++]!);
+    return this.raw;
+  }
+
+  private readToken(token: string): void {
+    if (token === "--") {
+      this.raw.positional.push(...this.tokens.slice(this.at));
+      this.at = this.tokens.length;
+    } else if (token.startsWith("--")) {
+      this.readLong(token.slice(2));
+    } else if (/^-./.test(token)) {
+      this.readShorts(token);
+    } else {
+      const typo = typographicFlag(token, this.table);
+      if (typo === undefined) return void this.raw.positional.push(token);
+      this.raw.warnings.push(
+        `"${token}" starts with a typographic dash; real Maelstrom would pass it to your node as an argument ` +
+          `and silently run without it. Applying --${typo.split("=")[0]} as intended.`,
+      );
+      this.readLong(typo);
+    }
+  }
+
+  /** `name` or `name=value`, without the dashes. */
+  private readLong(body: string): void {
+    const eq = body.indexOf("=");
+    const name = eq === -1 ? body : body.slice(0, eq);
+    const flag = this.table[name];
+    if (flag === undefined) throw new CliError(`Unknown option: --${name}`);
+    if (!flag.arg) {
+      if (eq !== -1) throw new CliError(`--${name} takes no value`);
+      return this.add(name, "true");
+    }
+    this.add(name, eq === -1 ? this.nextValue(name) : body.slice(eq + 1));
+  }
+
+  /** `-x`, or a clump `-xyz`: switches until one takes a value, which is the rest of the token or the next one. */
+  private readShorts(token: string): void {
+    for (let c = 1; c < token.length; c++) {
+      const name = longNameOf(token[c]!, this.table);
+      if (name === undefined) throw new CliError(`Unknown option: -${token[c]}`);
+      if (!this.table[name]!.arg) {
+        this.add(name, "true");
+        continue;
+      }
+      return this.add(name, c + 1 < token.length ? token.slice(c + 1) : this.nextValue(name));
+    }
+  }
+
+  private nextValue(name: string): string {
+    const value = this.tokens[this.at++];
+    if (value === undefined) throw new CliError(`Missing value for --${name}`);
+    return value;
+  }
+
+  private add(name: string, value: string): void {
+    const list = this.raw.values.get(name) ?? [];
+    list.push(value);
+    this.raw.values.set(name, list);
+  }
+}
+
+/** A copy-pasted flag with a typographic dash (–-name, —name): its `name[=value]`, if the name is a flag. */
+function typographicFlag(token: string, table: FlagTable): string | undefined {
+  const match = /^[\u2012-\u2015\u2212]-?(([^=]+)(?:=.*)?)$/.exec(token);
+  return match && table[match[2]!] !== undefined ? match[1] : undefined;
+}
+
+function splitFlags(tokens: readonly string[], table: FlagTable): RawFlags {
+  return new FlagReader(tokens, table).read();
+}
+
+function longNameOf(short: string, table: FlagTable): string | undefined {
+  return Object.keys(table).find((long) => table[long]!.short === short);
+}
+
+/** The last value given for a flag, else its default. */
+function valueOf(raw: RawFlags, table: FlagTable, long: string): string | undefined {
+  const given = raw.values.get(long);
+  if (given) return given[given.length - 1];
+  const flag = table[long];
+  const fallback = flag && "default" in flag ? flag.default : undefined;
+  return typeof fallback === "string" ? fallback : undefined;
+}
+
+/** Every TestOptions field that one flag sets on its own, from its value or its default. */
+function fieldOptions(raw: RawFlags): Pick<TestOptions, FlagField> {
+  const fields: Record<string, unknown> = {};
+  for (const [long, flag] of Object.entries(TEST_FLAGS) as [string, Flag][]) {
+    if (flag.field === undefined) continue;
+    if (!flag.arg) {
+      fields[flag.field] = raw.values.has(long);
       continue;
     }
-    if (parsed.typo) {
-      warnings.push(
-        `"${token}" starts with a typographic dash; real Maelstrom would pass it to your node as an argument ` +
-          `and silently run without it. Applying --${parsed.name} as intended.`,
-      );
-    }
-    const kind = flags[parsed.name];
-    if (kind === undefined) throw new CliError(`Unknown option: ${token}`);
-    let value = parsed.inlineValue;
-    if (kind === "value" && value === undefined) {
-      value = tokens[++i];
-      if (value === undefined) throw new CliError(`Missing value for --${parsed.name}`);
-    }
-    if (kind === "switch" && value !== undefined) throw new CliError(`--${parsed.name} takes no value`);
-    const list = values.get(parsed.name) ?? [];
-    list.push(value ?? "true");
-    values.set(parsed.name, list);
+    const text = valueOf(raw, TEST_FLAGS, long);
+    fields[flag.field] = text === undefined ? undefined : flag.parse(text, long);
   }
-  return { values, positional, warnings };
-}
-
-/** Recognises --name, --name=value, -x, and the copy-pasted typographic-dash forms (–-name, —name). */
-function parseFlagToken(
-  token: string,
-  flags: Record<string, FlagKind>,
-): { name: string; inlineValue?: string; typo: boolean } | undefined {
-  const typo = /^[\u2012-\u2015\u2212]/.test(token);
-  const match = /^(?:--|[\u2012-\u2015\u2212]-?)([^=]+)(?:=(.*))?$/.exec(token);
-  if (match) {
-    const name = match[1]!;
-    if (typo && flags[name] === undefined) return undefined; // a dash-led argument that is no flag of ours
-    return { name, inlineValue: match[2], typo };
-  }
-  const short = /^-([a-zA-Z])$/.exec(token);
-  if (short) {
-    const name = SHORT_FLAGS[short[1]!];
-    if (!name) throw new CliError(`Unknown option: ${token}`);
-    return { name, typo: false };
-  }
-  return undefined;
-}
-
-function single(raw: RawFlags, name: string): string | undefined {
-  const list = raw.values.get(name);
-  return list?.[list.length - 1];
-}
-
-function parseInteger(text: string, flag: string, min: number): number {
-  if (!/^-?\d+$/.test(text.trim())) throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}: must be an integer`);
-  const value = Number.parseInt(text, 10);
-  if (value < min) throw new CliError(`Invalid --${flag} ${value}: must be at least ${min}`);
-  return value;
-}
-
-function parseNumber(text: string, flag: string, min: number): number {
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value)) throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}: must be a number`);
-  if (value < min) throw new CliError(`Invalid --${flag} ${value}: must be at least ${min}`);
-  return value;
+  return fields as Pick<TestOptions, FlagField>;
 }
 
 function parseTest(tokens: readonly string[], cwd: string): Command {
   const raw = splitFlags(tokens, TEST_FLAGS);
   if (raw.values.has("help")) return { kind: "help", text: usage() };
+  const fields = fieldOptions(raw);
 
-  const workload = single(raw, "workload") ?? DEFAULTS.workload;
-  const known = availableWorkloads();
-  if (!known.includes(workload)) {
-    throw new CliError(`Unknown workload ${JSON.stringify(workload)}; this runner has: ${known.join(", ")}`);
-  }
-
-  const binFlag = single(raw, "bin");
+  checkWorkload(fields.workload);
+  const binFlag = raw.values.get("bin")?.at(-1);
   if (!binFlag) throw new CliError("Missing required --bin FILE (the node executable)");
   const bin = resolve(cwd, binFlag);
   checkExecutable(bin, binFlag);
 
   const nodeIds = parseNodes(raw, cwd);
-  const concurrency = parseConcurrency(single(raw, "concurrency") ?? DEFAULTS.concurrency, nodeIds.length);
-  const latencyDist = (single(raw, "latency-dist") ?? DEFAULTS.latencyDist) as LatencyDist;
-  if (!LATENCY_DISTS.includes(latencyDist)) {
-    throw new CliError(`Invalid --latency-dist ${JSON.stringify(latencyDist)}; one of ${LATENCY_DISTS.join(", ")}`);
-  }
-  const topology = single(raw, "topology") ?? DEFAULTS.topology;
-  if (!isTopologyName(topology)) throw new CliError(`Invalid --topology ${JSON.stringify(topology)}; one of ${TOPOLOGY_NAMES.join(", ")}`);
-
-  const warnings = [...raw.warnings];
-  const modelsText = single(raw, "consistency-models");
-  const consistencyModels = modelsText ? modelsText.split(/\s+,\s+/) : [...DEFAULTS.consistencyModels];
-  if (consistencyModels.some((m) => m.includes(","))) {
-    warnings.push(
-      `--consistency-models ${JSON.stringify(modelsText)}: Maelstrom splits only on " , " (spaces around the comma), ` +
-        `so this is one model name, which its checker does not know. Pass a single model.`,
-    );
-  }
-
+  const seed = raw.values.get("seed")?.at(-1);
   const opts: TestOptions = {
-    workload,
+    ...fields,
     bin,
     binArgs: raw.positional,
     nodeIds,
-    timeLimitSec: parseInteger(single(raw, "time-limit") ?? String(DEFAULTS.timeLimitSec), "time-limit", 1),
-    rate: parseNumber(single(raw, "rate") ?? String(DEFAULTS.rate), "rate", 0),
-    concurrency,
-    latencyMs: parseInteger(single(raw, "latency") ?? String(DEFAULTS.latencyMs), "latency", 0),
-    latencyDist,
-    nemesis: parseNemesis(single(raw, "nemesis")),
-    nemesisIntervalSec: parseNumber(single(raw, "nemesis-interval") ?? String(DEFAULTS.nemesisIntervalSec), "nemesis-interval", 0),
-    availability: parseAvailability(single(raw, "availability")),
-    consistencyModels,
-    topology,
-    keyCount: parseInteger(single(raw, "key-count") ?? String(DEFAULTS.keyCount), "key-count", 1),
-    maxTxnLength: parseInteger(single(raw, "max-txn-length") ?? String(DEFAULTS.maxTxnLength), "max-txn-length", 1),
-    maxWritesPerKey: parseInteger(single(raw, "max-writes-per-key") ?? String(DEFAULTS.maxWritesPerKey), "max-writes-per-key", 1),
-    logStderr: raw.values.has("log-stderr"),
-    logNetSend: raw.values.has("log-net-send"),
-    logNetRecv: raw.values.has("log-net-recv"),
-    testCount: parseInteger(single(raw, "test-count") ?? String(DEFAULTS.testCount), "test-count", 1),
-    seed: single(raw, "seed") !== undefined ? parseInteger(single(raw, "seed")!, "seed", 0) : randomSeed(),
-    storeDir: resolve(cwd, single(raw, "store") ?? "store"),
+    concurrency: parseConcurrency(valueOf(raw, TEST_FLAGS, "concurrency")!, nodeIds.length),
+    seed: seed !== undefined ? parseInteger(0)(seed, "seed") : randomSeed(),
+    storeDir: resolve(cwd, valueOf(raw, TEST_FLAGS, "store")!),
     progress: !raw.values.has("no-progress"),
   };
-  return { kind: "test", opts, warnings };
+  return { kind: "test", opts, warnings: raw.warnings, notes: clusterFlagNotes(raw) };
+}
+
+/** One line per Jepsen cluster flag given: Maelstrom accepts them and has no use for them, and so does this runner. */
+function clusterFlagNotes(raw: RawFlags): string[] {
+  return Object.entries(TEST_FLAGS)
+    .filter(([long, flag]) => flag.origin === "cluster" && raw.values.has(long))
+    .map(([long]) => `NOTE --${long} is a Jepsen cluster flag; nodes run locally here, as in Maelstrom, so it is ignored.`);
+}
+
+/** A registered workload, or one line saying why not (Maelstrom's own workloads may not be here yet). */
+function checkWorkload(name: string): void {
+  const known = workloadNames();
+  if (known.includes(name)) return;
+  const has = `this runner has: ${known.join(", ")}`;
+  if (!MAELSTROM_WORKLOAD_NAMES.includes(name)) throw new CliError(`Unknown workload ${JSON.stringify(name)}; ${has}`);
+  const isDefault = name === TEST_FLAGS.workload.default ? " (the default when -w is not given)" : "";
+  throw new CliError(`Maelstrom's workload ${JSON.stringify(name)}${isDefault} is not available in this runner yet; ${has}`);
 }
 
 /**
@@ -272,24 +262,34 @@ function checkExecutable(bin: string, binFlag: string): void {
   }
 }
 
+/**
+ * The node list as Maelstrom builds it: --node-count replaces --nodes with n0 … n(N-1)
+ * (core.clj `parse-node-count`), then Jepsen's `parse-nodes` joins the --nodes-file lines,
+ * that list and the -n nodes, dropping -n's default n1 … n5 when either of the others is given.
+ */
 function parseNodes(raw: RawFlags, cwd: string): string[] {
-  const count = single(raw, "node-count");
-  if (count !== undefined) {
-    const n = parseInteger(count, "node-count", 1);
-    return Array.from({ length: n }, (_, i) => `n${i}`);
-  }
-  const listed = [
-    ...(raw.values.get("nodes") ?? []).flatMap((list) => list.split(",")),
-    ...(raw.values.get("node") ?? []),
-    ...(raw.values.get("nodes-file") ?? []).flatMap((file) => readFileSync(resolve(cwd, file), "utf8").split(/\s+/)),
-  ]
-    .map((id) => id.trim())
-    .filter((id) => id.length > 0);
-  const nodes = listed.length > 0 ? listed : [...DEFAULTS.nodes];
+  const count = raw.values.get("node-count")?.at(-1);
+  const listed =
+    count !== undefined
+      ? Array.from({ length: parseInteger(1)(count, "node-count") }, (_, i) => `n${i}`)
+      : raw.values.get("nodes")?.at(-1)?.split(/,\s*/);
+  const file = raw.values.get("nodes-file")?.at(-1);
+  const fromFile = file === undefined ? [] : readNodesFile(resolve(cwd, file), file);
+  const given = raw.values.get("node") ?? (listed || file !== undefined ? [] : TEST_FLAGS.node.default);
+  const nodes = [...fromFile, ...(listed ?? []), ...given].map((id) => id.trim()).filter((id) => id.length > 0);
+  if (nodes.length === 0) throw new CliError("No nodes to run: the node list is empty");
   const clientLike = nodes.find((id) => id.startsWith("c"));
   if (clientLike) throw new CliError(`Node id ${JSON.stringify(clientLike)} starts with "c", which Maelstrom reserves for clients`);
   if (new Set(nodes).size !== nodes.length) throw new CliError(`Duplicate node ids in ${nodes.join(",")}`);
   return nodes;
+}
+
+function readNodesFile(path: string, flag: string): string[] {
+  try {
+    return readFileSync(path, "utf8").split(/\s*\n\s*/);
+  } catch (error) {
+    throw new CliError(`--nodes-file ${flag}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** An integer, or Kn meaning K times the node count. */
@@ -301,30 +301,20 @@ export function parseConcurrency(text: string, nodeCount: number): number {
   return value;
 }
 
-function parseNemesis(text: string | undefined): "partition"[] {
-  if (text === undefined) return [];
-  const faults = text.split(",").map((f) => f.trim()).filter(Boolean);
-  for (const fault of faults) {
-    if (fault !== "partition") throw new CliError(`Invalid --nemesis ${JSON.stringify(fault)}; the only fault is partition`);
-  }
-  return faults.length > 0 ? ["partition"] : [];
-}
-
-function parseAvailability(text: string | undefined): Availability | undefined {
-  if (text === undefined) return undefined;
-  if (text === "total") return "total";
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0 || value > 1) {
-    throw new CliError(`Invalid --availability ${JSON.stringify(text)}: total, or a number from 0 to 1`);
-  }
-  return value;
-}
-
 function parseServe(tokens: readonly string[], cwd: string): Command {
-  const raw = splitFlags(tokens, { port: "value", host: "value", store: "value", help: "switch" });
+  const raw = splitFlags(tokens, SERVE_FLAGS);
   if (raw.values.has("help")) return { kind: "help", text: usage() };
   if (raw.positional.length > 0) throw new CliError(`Unexpected argument ${JSON.stringify(raw.positional[0])} for serve`);
-  const port = parseInteger(single(raw, "port") ?? String(DEFAULTS.servePort), "port", 0);
+  const port = parseInteger(0)(valueOf(raw, SERVE_FLAGS, "port")!, "port");
   if (port > 65535) throw new CliError(`Invalid --port ${port}: at most 65535`);
-  return { kind: "serve", port, host: single(raw, "host") ?? "0.0.0.0", storeDir: resolve(cwd, single(raw, "store") ?? "store") };
+  return { kind: "serve", port, host: valueOf(raw, SERVE_FLAGS, "host")!, storeDir: resolve(cwd, valueOf(raw, SERVE_FLAGS, "store")!) };
+}
+
+/** `analyze [RUN_DIR]`: a stored run's folder, by default the store's latest run. */
+function parseAnalyze(tokens: readonly string[], cwd: string): Command {
+  const raw = splitFlags(tokens, ANALYZE_FLAGS);
+  if (raw.values.has("help")) return { kind: "help", text: usage() };
+  if (raw.positional.length > 1) throw new CliError(`analyze takes one run folder; got ${raw.positional.length}`);
+  const runDir = raw.positional[0] ?? join(valueOf(raw, ANALYZE_FLAGS, "store")!, "latest");
+  return { kind: "analyze", runDir: resolve(cwd, runDir) };
 }

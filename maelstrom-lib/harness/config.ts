@@ -1,58 +1,16 @@
 /**
- * Maelstrom's defaults in one place, each with the reason it has the value it has.
- * Sources: maelstrom-spec.md §4 (CLI), §1.5–1.6 (timeouts), §3.2 (nemesis), §4.1 (generator).
+ * The runner's settings. `TEST_FLAGS` is the one table of `maelstrom test` flags: each entry's
+ * argument, default (written as it would be typed), help line and parser. The command-line
+ * parser, the defaults and `--help` (cli.ts) are generated from it, so no default is written
+ * twice. The flags and their defaults are Maelstrom's (src/maelstrom/core.clj `test-opt-spec`
+ * and `opt-spec`) and Jepsen's (jepsen/cli.clj `test-opt-spec`); `TIMING` and `RUNNER_LIMITS`
+ * hold the values that are not flags.
  */
-export const DEFAULTS = {
-  /** `-w`: Maelstrom's default workload. */
-  workload: "lin-kv",
-  /** Jepsen's default node list, used when neither --node-count nor --nodes is given. */
-  nodes: ["n1", "n2", "n3", "n4", "n5"],
-  /** `--time-limit`: seconds of the main phase. */
-  timeLimitSec: 60,
-  /** `--rate`: requests per second over all clients. */
-  rate: 5,
-  /** `--concurrency`: "1n" = one worker per node. */
-  concurrency: "1n",
-  /** `--latency`: mean node↔node / node↔service latency in ms. */
-  latencyMs: 0,
-  latencyDist: "constant" as LatencyDist,
-  /** `--nemesis-interval`: mean seconds between nemesis ops. */
-  nemesisIntervalSec: 10,
-  consistencyModels: ["strict-serializable"],
-  topology: "grid",
-  /** Elle's default active key pool. */
-  keyCount: 10,
-  maxTxnLength: 4,
-  maxWritesPerKey: 16,
-  testCount: 1,
-  /** `serve` port, as Maelstrom's `-p`. */
-  servePort: 8080,
-} as const;
+import { KNOWN_MODELS } from "./checkers/elle/consistency-models.ts";
+import { TOPOLOGY_NAMES } from "./workloads/topology.ts";
 
-/** Timeouts and phases that are not flags in Maelstrom. */
-export const TIMING = {
-  /** A node must answer init within this (db.clj). */
-  initTimeoutMs: 10_000,
-  /** Workload setup RPCs (broadcast topology) must answer within this. */
-  setupTimeoutMs: 5_000,
-  /** Default client RPC timeout (client.clj). */
-  clientTimeoutMs: 5_000,
-  /** Sleep between healing the network and the final ops (core.clj). */
-  recoverySec: 10,
-  /** How many trailing stdout/stderr lines a crash report shows (process.clj keeps 32). */
-  crashTailLines: 32,
-  /**
-   * Node processes run at this niceness, so the runner, which plays the network and the
-   * clients, gets the CPU first and delivers on time even when the nodes saturate the machine
-   * (the scheduler weighs nice 19 at 15 against 1024 at nice 0: 100 busy nodes together
-   * weigh about as much as the runner).
-   */
-  nodeNiceness: 19,
-  /** A delivery later than this at p99 means the machine could not keep up. */
-  overloadLatenessP99Ms: 10,
-  /** Achieved rate under this fraction of --rate means the machine could not keep up. */
-  overloadRateFraction: 0.9,
-} as const;
+/** A bad command line: exit 254 with this message. */
+export class CliError extends Error {}
 
 export type LatencyDist = "constant" | "uniform" | "exponential";
 export type Availability = "total" | number;
@@ -83,9 +41,273 @@ export interface TestOptions {
   logNetSend: boolean;
   logNetRecv: boolean;
   testCount: number;
+  /** Findings beyond Maelstrom's checks decide the verdict (ours; Maelstrom has no such flag). */
+  strict: boolean;
   seed: number;
   /** Root folder of run outputs (store/). */
   storeDir: string;
   /** Print the live progress line (off in tests). */
   progress: boolean;
 }
+
+/** Timeouts and phases that are not flags in Maelstrom. */
+export const TIMING = {
+  /** A node must answer init within this (db.clj). */
+  initTimeoutMs: 10_000,
+  /** Workload setup RPCs (broadcast topology) must answer within this. */
+  setupTimeoutMs: 5_000,
+  /** Default client RPC timeout (client.clj). */
+  clientTimeoutMs: 5_000,
+  /** Sleep between healing the network and the final ops (core.clj). */
+  recoverySec: 10,
+} as const;
+
+/** Limits of the runner itself that are not flags: what it shows, and when it calls itself overloaded. */
+export const RUNNER_LIMITS = {
+  /** How many trailing stdout/stderr lines a crash report shows (process.clj keeps 32). */
+  crashTailLines: 32,
+  /**
+   * Node processes run at this niceness, so the runner, which plays the network and the
+   * clients, gets the CPU first and delivers on time even when the nodes saturate the machine
+   * (the scheduler weighs nice 19 at 15 against 1024 at nice 0: 100 busy nodes together
+   * weigh about as much as the runner).
+   */
+  nodeNiceness: 19,
+  /** A delivery later than this at p99 means the machine could not keep up. */
+  overloadLatenessP99Ms: 10,
+  /** Achieved rate under this fraction of --rate means the machine could not keep up. */
+  overloadRateFraction: 0.9,
+} as const;
+
+/** Where a flag comes from, which is also the part of `--help` it is listed in. */
+export type FlagOrigin = "maelstrom" | "cluster" | "ours";
+
+interface FlagBase {
+  /** One-letter alias, as `-w` for `--workload`. */
+  short?: string;
+  help: string;
+  origin: FlagOrigin;
+}
+
+/** A flag without a value (tools.cli's boolean toggle: present means true). */
+export interface SwitchFlag extends FlagBase {
+  arg?: undefined;
+}
+
+/** A flag with a value: `--name VALUE` or `--name=VALUE`. */
+export interface ValueFlag extends FlagBase {
+  /** The value's name in `--help` (as tools.cli's `"--rate RATE"`). */
+  arg: string;
+  /** The default, as it would be typed; a list for a repeatable flag. */
+  default?: string | readonly string[];
+  /** Every occurrence counts (Jepsen's `repeated-opt`); otherwise the last one wins. */
+  repeatable?: boolean;
+  /** The allowed values, listed in `--help`. */
+  choices?: readonly string[];
+}
+
+/** Fields of TestOptions that one flag sets on its own; the rest combine several flags (cli.ts). */
+export type FlagField = Exclude<keyof TestOptions, "bin" | "binArgs" | "nodeIds" | "concurrency" | "seed" | "storeDir" | "progress">;
+type SwitchField = { [K in FlagField]: TestOptions[K] extends boolean ? K : never }[FlagField];
+type ValueField = Exclude<FlagField, SwitchField>;
+
+/** A value flag that sets `field`; it needs a default unless the field may be undefined. */
+type FieldValueFlag = {
+  [K in ValueField]: ValueFlag & { field: K; parse: (text: string, flag: string) => TestOptions[K] } & (undefined extends TestOptions[K]
+      ? { default?: string }
+      : { default: string });
+}[ValueField];
+type FieldSwitchFlag = { [K in SwitchField]: SwitchFlag & { field: K } }[SwitchField];
+
+/** One row of a flag table. */
+export type Flag = FieldValueFlag | FieldSwitchFlag | ((ValueFlag | SwitchFlag) & { field?: undefined });
+
+/** A table of flags by long name (without the dashes). */
+export type FlagTable = Readonly<Record<string, Flag>>;
+
+/** A parser of integers of at least `min`, for a flag's text. */
+export function parseInteger(min: number): (text: string, flag: string) => number {
+  return (text, flag) => {
+    if (!/^-?\d+$/.test(text.trim())) throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}: must be an integer`);
+    const value = Number.parseInt(text, 10);
+    if (value < min) throw new CliError(`Invalid --${flag} ${value}: must be at least ${min}`);
+    return value;
+  };
+}
+
+function parseNumber(min: number): (text: string, flag: string) => number {
+  return (text, flag) => {
+    const value = Number(text);
+    if (text.trim() === "" || !Number.isFinite(value)) throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}: must be a number`);
+    if (value < min) throw new CliError(`Invalid --${flag} ${value}: must be at least ${min}`);
+    return value;
+  };
+}
+
+function parseOneOf<T extends string>(choices: readonly T[]): (text: string, flag: string) => T {
+  return (text, flag) => {
+    if (!(choices as readonly string[]).includes(text)) throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}; one of ${choices.join(", ")}`);
+    return text as T;
+  };
+}
+
+/** Maelstrom splits `--nemesis` on commas and knows one fault, partition. */
+function parseNemesis(text: string): "partition"[] {
+  const faults = text.split(",").map((f) => f.trim()).filter(Boolean);
+  for (const fault of faults) {
+    if (fault !== "partition") throw new CliError(`Invalid --nemesis ${JSON.stringify(fault)}; the only fault is partition`);
+  }
+  return faults.length > 0 ? ["partition"] : [];
+}
+
+function parseAvailability(text: string): Availability {
+  if (text === "total") return "total";
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new CliError(`Invalid --availability ${JSON.stringify(text)}: total, or a number from 0 to 1`);
+  }
+  return value;
+}
+
+/**
+ * Maelstrom splits the list only on " , " (spaces around the comma), as core.clj's `#"\s+,\s+"`,
+ * and validates the names before the run; so does this runner, against the models its checker
+ * knows (Maelstrom accepts every model name Elle has, most of which no Gossip Glomers test uses).
+ */
+function parseConsistencyModels(text: string, flag: string): string[] {
+  const models = text.split(/\s+,\s+/);
+  const unknown = models.find((model) => !KNOWN_MODELS.includes(model));
+  if (unknown === undefined) return models;
+  const hint = unknown.includes(",") ? '; Maelstrom splits the list only on " , " (spaces around the comma)' : "";
+  throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}: unknown model ${JSON.stringify(unknown)}${hint}; one of ${KNOWN_MODELS.join(", ")}`);
+}
+
+const LATENCY_DISTS: readonly LatencyDist[] = ["constant", "uniform", "exponential"];
+
+/** Every flag of `maelstrom test`, in `--help` order. */
+export const TEST_FLAGS = {
+  workload: { short: "w", arg: "NAME", default: "lin-kv", field: "workload", parse: (text) => text, help: "What workload to run.", origin: "maelstrom" },
+  bin: { arg: "FILE", help: "Path to the node executable (a .ts/.js file needs a #! line).", origin: "maelstrom" },
+  "node-count": { arg: "NUM", help: "How many nodes to run, named n0 … n(NUM-1). Overrides --nodes.", origin: "maelstrom" },
+  node: {
+    short: "n",
+    arg: "HOSTNAME",
+    default: ["n1", "n2", "n3", "n4", "n5"],
+    repeatable: true,
+    help: "A node to run; repeat the flag for more nodes.",
+    origin: "maelstrom",
+  },
+  nodes: { arg: "NODE_LIST", help: "Comma-separated list of node names.", origin: "maelstrom" },
+  "nodes-file": { arg: "FILENAME", help: "File of node names, one per line.", origin: "maelstrom" },
+  "time-limit": {
+    arg: "SECONDS",
+    default: "60",
+    field: "timeLimitSec",
+    parse: parseInteger(1),
+    help: "How long the main phase runs, in seconds.",
+    origin: "maelstrom",
+  },
+  rate: { arg: "RATE", default: "5", field: "rate", parse: parseNumber(0), help: "Approximate number of requests per second, over all clients.", origin: "maelstrom" },
+  concurrency: {
+    arg: "NUMBER",
+    default: "1n",
+    help: "How many workers: an integer, optionally followed by n (e.g. 3n) to multiply by the node count.",
+    origin: "maelstrom",
+  },
+  latency: { arg: "MILLIS", default: "0", field: "latencyMs", parse: parseInteger(0), help: "Mean network latency under normal operation, in ms.", origin: "maelstrom" },
+  "latency-dist": {
+    arg: "TYPE",
+    default: "constant",
+    field: "latencyDist",
+    parse: parseOneOf(LATENCY_DISTS),
+    choices: LATENCY_DISTS,
+    help: "Kind of latency distribution.",
+    origin: "maelstrom",
+  },
+  nemesis: { arg: "FAULTS", default: "", field: "nemesis", parse: parseNemesis, choices: ["partition"], help: "Comma-separated list of faults to inject.", origin: "maelstrom" },
+  "nemesis-interval": {
+    arg: "SECONDS",
+    default: "10",
+    field: "nemesisIntervalSec",
+    parse: parseNumber(0),
+    help: "Mean seconds between nemesis operations.",
+    origin: "maelstrom",
+  },
+  availability: {
+    arg: "AVAILABILITY",
+    field: "availability",
+    parse: parseAvailability,
+    help: "Required fraction of ok requests: total, or a number from 0 to 1.",
+    origin: "maelstrom",
+  },
+  "consistency-models": {
+    arg: "MODELS",
+    default: "strict-serializable",
+    field: "consistencyModels",
+    parse: parseConsistencyModels,
+    choices: KNOWN_MODELS,
+    help: 'Consistency models to check, separated by " , "; checked before the run.',
+    origin: "maelstrom",
+  },
+  topology: {
+    arg: "SPEC",
+    default: "grid",
+    field: "topology",
+    parse: parseOneOf(TOPOLOGY_NAMES),
+    choices: TOPOLOGY_NAMES,
+    help: "Network topology offered to nodes (broadcast).",
+    origin: "maelstrom",
+  },
+  "key-count": { arg: "INT", default: "10", field: "keyCount", parse: parseInteger(1), help: "How many keys to test at once (txn workloads).", origin: "maelstrom" },
+  "max-txn-length": {
+    arg: "INT",
+    default: "4",
+    field: "maxTxnLength",
+    parse: parseInteger(1),
+    help: "Most operations per transaction.",
+    origin: "maelstrom",
+  },
+  "max-writes-per-key": {
+    arg: "INT",
+    default: "16",
+    field: "maxWritesPerKey",
+    parse: parseInteger(1),
+    help: "Most writes to any single key.",
+    origin: "maelstrom",
+  },
+  "log-stderr": { field: "logStderr", help: "Show the nodes' stderr on the console.", origin: "maelstrom" },
+  "log-net-send": { field: "logNetSend", help: "Log messages as they are sent.", origin: "maelstrom" },
+  "log-net-recv": { field: "logNetRecv", help: "Log messages as they are received.", origin: "maelstrom" },
+  "test-count": { arg: "NUMBER", default: "1", field: "testCount", parse: parseInteger(1), help: "How many times to repeat the test.", origin: "maelstrom" },
+  help: { short: "h", help: "Print this message and exit.", origin: "maelstrom" },
+  "no-ssh": { help: "Do not connect to nodes over SSH.", origin: "cluster" },
+  username: { arg: "USER", default: "root", help: "Username for logins.", origin: "cluster" },
+  password: { arg: "PASS", default: "root", help: "Password for sudo access.", origin: "cluster" },
+  "ssh-private-key": { arg: "FILE", help: "Path to an SSH identity file.", origin: "cluster" },
+  "strict-host-key-checking": { help: "Whether to check host keys.", origin: "cluster" },
+  "leave-db-running": { help: "Leave the database running at the end of the test.", origin: "cluster" },
+  "logging-json": { help: "Use JSON structured output in the Jepsen log.", origin: "cluster" },
+  seed: { arg: "N", help: "Replay a run's random choices (printed at the start of each run; default: random).", origin: "ours" },
+  strict: { field: "strict", help: "Findings beyond Maelstrom's checks decide the verdict (Maelstrom has no such flag).", origin: "ours" },
+  store: { arg: "DIR", default: "store", help: "Where runs are written.", origin: "ours" },
+  "no-progress": { help: "No live progress line.", origin: "ours" },
+} as const satisfies FlagTable;
+
+/** The flags of `maelstrom serve` (Jepsen's `serve-cmd`, plus --store). */
+export const SERVE_FLAGS = {
+  host: { short: "b", arg: "HOST", default: "0.0.0.0", help: "Hostname to bind to.", origin: "maelstrom" },
+  port: { short: "p", arg: "NUMBER", default: "8080", help: "Port number to bind to.", origin: "maelstrom" },
+  store: TEST_FLAGS.store,
+  help: TEST_FLAGS.help,
+} as const satisfies FlagTable;
+
+/** The flags of `maelstrom analyze` (the run folder itself is an argument). */
+export const ANALYZE_FLAGS = {
+  store: { ...TEST_FLAGS.store, help: "The store whose latest run is analyzed when no folder is given." },
+  help: TEST_FLAGS.help,
+} as const satisfies FlagTable;
+
+/** Compile-time check that every FlagField has its row in TEST_FLAGS. */
+type CoveredField = Extract<(typeof TEST_FLAGS)[keyof typeof TEST_FLAGS], { field: string }>["field"];
+const everyFieldHasAFlag: [Exclude<FlagField, CoveredField>] extends [never] ? true : never = true;
+void everyFieldHasAFlag;

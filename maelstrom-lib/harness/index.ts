@@ -2,16 +2,26 @@
  * The runner's programmatic entry: `runMaelstrom(argv)` does what `bun run maelstrom ...`
  * does and returns the exit code and results instead of exiting. Tests and benches use it.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { assembleResults, checkHistory } from "./analysis.ts";
 import { beyondMaelstromLines } from "./checkers/beyond-maelstrom.ts";
-import { CliError, parseCommand, workloadPath } from "./cli.ts";
+import { CliError, parseCommand, type Command } from "./cli.ts";
 import type { TestOptions } from "./config.ts";
+import { parseJsonExact } from "./json-exact.ts";
+import { writeRunReport } from "./report/index.ts";
+import { forEachLine, RUN_FILES } from "./report/run-files.ts";
 import { runTest } from "./run.ts";
 import type { RunResults } from "./results.ts";
-import type { Workload } from "./types.ts";
+import type { CheckResult, Op, Workload } from "./types.ts";
+import { WORKLOADS } from "./workloads/index.ts";
 
 export type { RunResults } from "./results.ts";
 export type { CheckResult, Op, Workload } from "./types.ts";
 export { CliError } from "./cli.ts";
+
+/** A parsed `maelstrom test` command. */
+export type TestCommand = Extract<Command, { kind: "test" }>;
 
 /** The outcome of `runMaelstrom`. */
 export interface MaelstromRun {
@@ -36,28 +46,34 @@ export interface RunMaelstromOptions {
 
 /** Runs `maelstrom test ...` in-process; never exits the process. */
 export async function runMaelstrom(argv: readonly string[], options: RunMaelstromOptions = {}): Promise<MaelstromRun> {
+  let command: Command;
+  try {
+    command = parseCommand(argv, options.cwd);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    options.log?.(error.message);
+    return { exitCode: 254, results: undefined, runDir: undefined, runs: [], output: [error.message] };
+  }
+  if (command.kind !== "test") throw new Error(`runMaelstrom runs tests; got ${command.kind}`);
+  return runTestCommand(command, options);
+}
+
+/** Runs an already parsed `test` command (--test-count times, the seed counting up). */
+export async function runTestCommand(command: TestCommand, options: Pick<RunMaelstromOptions, "log"> = {}): Promise<MaelstromRun> {
   const output: string[] = [];
   const log = (line: string) => {
     output.push(line);
     options.log?.(line);
   };
-  let command;
-  try {
-    command = parseCommand(argv, options.cwd);
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    log(error.message);
-    return { exitCode: 254, results: undefined, runDir: undefined, runs: [], output };
-  }
-  if (command.kind !== "test") throw new Error(`runMaelstrom runs tests; got ${command.kind}`);
   const opts: TestOptions = { ...command.opts, progress: command.opts.progress && options.log !== undefined };
+  for (const note of command.notes) log(note);
   for (const warning of command.warnings) log(`WARN ${warning}`);
-  const workload = await loadWorkload(opts.workload);
+  const workload = loadWorkload(opts.workload);
   const runs: MaelstromRun["runs"] = [];
   for (let i = 0; i < opts.testCount; i++) {
     const runOpts = i === 0 ? opts : { ...opts, seed: opts.seed + i };
     const outcome = await runTest(runOpts, workload, log);
-    await writeReportIfAvailable(outcome.runDir, log);
+    await writeReport(outcome.runDir, log);
     printSummary(outcome.results, outcome.exitCode, log);
     runs.push(outcome);
   }
@@ -66,21 +82,70 @@ export async function runMaelstrom(argv: readonly string[], options: RunMaelstro
   return { exitCode: worst, results: last.results, runDir: last.runDir, runs, output };
 }
 
-/** Loads workloads/<name>.ts and returns its default export. */
-export async function loadWorkload(name: string): Promise<Workload> {
-  const module = (await import(workloadPath(name))) as { default: Workload };
-  return module.default;
+/**
+ * `maelstrom analyze RUN_DIR` (Jepsen's `analyze` command): runs the checks that read the history
+ * again on a stored run, with the options it ran with (test.json), and rewrites its
+ * results.json and report. `net` and `runner` measured the run itself, so they are kept.
+ * Returns the exit code a test with these results would have had.
+ */
+export async function analyzeRun(runDir: string, log: (line: string) => void): Promise<number> {
+  let stored: StoredRun;
+  try {
+    stored = await readStoredRun(runDir);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    log(error.message);
+    return 254;
+  }
+  const { opts, history, previous } = stored;
+  if (previous.net === undefined) {
+    log(`${runDir} is a run that was aborted (${String(previous.aborted ?? "no results")}); there is no complete history to check`);
+    return 255;
+  }
+  log(`Analyzing ${runDir}: ${history.length} ops of ${opts.workload}`);
+  const results = assembleResults(checkHistory({ opts, workload: stored.workload, history, runDir }), previous.net as CheckResult, {
+    runner: previous.runner,
+    ...(previous.errors ? { errors: previous.errors } : {}),
+  });
+  await Bun.write(join(runDir, RUN_FILES.results), `${JSON.stringify(results, null, 2)}\n`);
+  await writeReport(runDir, log);
+  const exitCode = results["valid?"] === true ? 0 : results["valid?"] === false ? 1 : 2;
+  printSummary(results, exitCode, log);
+  return exitCode;
 }
 
-async function writeReportIfAvailable(runDir: string, log: (line: string) => void): Promise<void> {
-  let report: { writeRunReport?: (dir: string) => Promise<void> };
-  try {
-    report = await import("./report/index.ts");
-  } catch {
-    return; // no report module in this checkout
+interface StoredRun {
+  opts: TestOptions;
+  workload: Workload;
+  history: Op[];
+  previous: CheckResult;
+}
+
+/** A run folder's options, history and old results; a folder that is not a complete run is a CliError. */
+async function readStoredRun(runDir: string): Promise<StoredRun> {
+  for (const file of [RUN_FILES.testOptions, RUN_FILES.history, RUN_FILES.results]) {
+    if (!existsSync(join(runDir, file))) throw new CliError(`${runDir} is not a run folder: it has no ${file}`);
   }
+  // Runs stored before a flag existed lack its field: such a run ran with the flag's default.
+  const storedOpts = JSON.parse(readFileSync(join(runDir, RUN_FILES.testOptions), "utf8")) as Partial<TestOptions>;
+  const opts = { strict: false, ...storedOpts } as TestOptions;
+  const history: Op[] = [];
+  await forEachLine(join(runDir, RUN_FILES.history), (line) => history.push(parseJsonExact(line) as Op));
+  const previous = JSON.parse(readFileSync(join(runDir, RUN_FILES.results), "utf8")) as CheckResult;
+  return { opts, workload: loadWorkload(opts.workload), history, previous };
+}
+
+/** The registered workload of this `-w` name (workloads/index.ts). */
+export function loadWorkload(name: string): Workload {
+  const workload = WORKLOADS.get(name);
+  if (!workload) throw new CliError(`Unknown workload ${JSON.stringify(name)}; this runner has: ${[...WORKLOADS.keys()].join(", ")}`);
+  return workload;
+}
+
+/** The HTML report is extra: a failure to draw it is a warning, and never changes the verdict. */
+async function writeReport(runDir: string, log: (line: string) => void): Promise<void> {
   try {
-    await report.writeRunReport?.(runDir);
+    await writeRunReport(runDir);
   } catch (error) {
     log(`WARN could not write the HTML report: ${error instanceof Error ? error.message : String(error)}`);
   }

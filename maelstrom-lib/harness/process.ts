@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { TIMING } from "./config.ts";
+import { RUNNER_LIMITS } from "./config.ts";
 import type { Network, WireMessage } from "./net.ts";
 import { isJsonInteger, parseJsonExact } from "./json-exact.ts";
 import { readLines } from "./lines.ts";
@@ -63,8 +63,8 @@ class Tail {
 export class NodeProcess {
   readonly id: string;
   private readonly proc: Subprocess<"pipe", "pipe", "pipe">;
-  private readonly stdoutTail = new Tail(TIMING.crashTailLines);
-  private readonly stderrTail = new Tail(TIMING.crashTailLines);
+  private readonly stdoutTail = new Tail(RUNNER_LIMITS.crashTailLines);
+  private readonly stderrTail = new Tail(RUNNER_LIMITS.crashTailLines);
   private readonly log: ReturnType<ReturnType<typeof Bun.file>["writer"]>;
   /** Set after the first protocol violation: later output is not delivered. */
   private silenced = false;
@@ -212,10 +212,10 @@ export class NodeProcess {
   }
 }
 
-/** Runs the node below the runner's priority (TIMING.nodeNiceness); best effort. */
+/** Runs the node below the runner's priority (RUNNER_LIMITS.nodeNiceness); best effort. */
 function lowerPriority(pid: number): void {
   try {
-    setPriority(pid, TIMING.nodeNiceness);
+    setPriority(pid, RUNNER_LIMITS.nodeNiceness);
   } catch {
     // not permitted here: the runner just competes as an equal
   }

@@ -1,7 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import type { TestOptions } from "../config.ts";
 import type { CheckResult } from "../types.ts";
-import { beyondMaelstromLines, isStrict, separateBeyondMaelstrom } from "./beyond-maelstrom.ts";
+import { beyondMaelstromLines, separateBeyondMaelstrom } from "./beyond-maelstrom.ts";
 
 const finding = { check: "demo", description: "a demo anomaly Maelstrom does not look for" };
 
@@ -27,8 +26,4 @@ describe("beyond-Maelstrom findings", () => {
     expect(maelstrom).toEqual({ "valid?": false, lost: [1] });
   });
 
-  test("strictness comes from the options' strict flag", () => {
-    expect(isStrict({ strict: true } as unknown as TestOptions)).toBe(true);
-    expect(isStrict({} as TestOptions)).toBe(false);
-  });
 });

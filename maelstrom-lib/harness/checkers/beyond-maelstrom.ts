@@ -5,7 +5,6 @@
  * unless the run is strict (--strict), and the console says "beyond Maelstrom" for each. So a
  * solution that passes under Maelstrom passes here too unless the user asks for more.
  */
-import type { TestOptions } from "../config.ts";
 import type { BeyondMaelstromFinding, CheckResult } from "../types.ts";
 
 /** results.json's `beyond-maelstrom` entry. */
@@ -15,12 +14,6 @@ export type BeyondMaelstromResult = {
   strict: boolean;
   findings: BeyondMaelstromFinding[];
 };
-
-/** Whether beyond-Maelstrom findings decide the verdict (--strict). */
-export function isStrict(opts: TestOptions): boolean {
-  // Until TestOptions has `strict` in every tree this is built from.
-  return (opts as { strict?: boolean }).strict === true;
-}
 
 /**
  * Splits a checker's result into its Maelstrom entry (findings removed, so its keys stay

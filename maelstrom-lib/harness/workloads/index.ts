@@ -1,0 +1,36 @@
+/**
+ * The workloads this runner implements, listed by hand so that every one is a real import
+ * (as in Maelstrom's core.clj `workloads` map). Adding a workload is one line in `WORKLOAD_LIST`
+ * (and its import).
+ */
+import type { Workload } from "../types.ts";
+import broadcast from "./broadcast.ts";
+import echo from "./echo.ts";
+import gCounter from "./g-counter.ts";
+import kafka from "./kafka.ts";
+import txnRwRegister from "./txn-rw-register.ts";
+import uniqueIds from "./unique-ids.ts";
+
+const WORKLOAD_LIST: readonly Workload[] = [echo, uniqueIds, broadcast, gCounter, kafka, txnRwRegister];
+
+/** Every registered workload by its `-w` name. */
+export const WORKLOADS: ReadonlyMap<string, Workload> = new Map(WORKLOAD_LIST.map((workload) => [workload.name, workload]));
+
+/** Every workload name Maelstrom (with the Gossip Glomers additions) accepts for `-w`. */
+export const MAELSTROM_WORKLOAD_NAMES: readonly string[] = [
+  "broadcast",
+  "echo",
+  "g-set",
+  "g-counter",
+  "pn-counter",
+  "lin-kv",
+  "txn-list-append",
+  "unique-ids",
+  "kafka",
+  "txn-rw-register",
+];
+
+/** The `-w` names this runner accepts, in registration order. */
+export function workloadNames(): string[] {
+  return [...WORKLOADS.keys()];
+}
