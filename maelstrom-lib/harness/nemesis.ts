@@ -64,14 +64,24 @@ export class Nemesis {
     for (const fault of this.faults) fault.clear();
   }
 
+  /**
+   * Jepsen's stagger + time-limit on a flip-flop: an op is scheduled at the previous op's time
+   * plus a gap (or now, if that has passed: lateness carries over, as in generator.clj Stagger),
+   * and an op scheduled at or after the deadline is dropped, never issued (TimeLimit). Timers may
+   * fire early, so the wait is on the clock, not on one timer.
+   */
   private async flipFlop(fault: Fault, deadlineMs: number, aborted: () => boolean): Promise<void> {
     const { clock, rng, intervalMs } = this.env;
     let active = false;
-    while (!aborted() && clock.nowMs() < deadlineMs) {
+    let nextAtMs = clock.nowMs();
+    for (;;) {
+      const atMs = Math.max(nextAtMs, clock.nowMs());
+      if (atMs >= deadlineMs) return;
+      await sleepUntil(clock, atMs);
+      if (aborted()) return;
       await this.perform(active ? fault.stop() : fault.start());
       active = !active;
-      const gapMs = rng.float() * 2 * intervalMs;
-      await sleep(clock, Math.min(gapMs, deadlineMs - clock.nowMs()));
+      nextAtMs = atMs + rng.float() * 2 * intervalMs;
     }
   }
 
@@ -81,6 +91,11 @@ export class Nemesis {
     const result = await op.apply();
     history.record({ type: "info", process: "nemesis", f: op.f, value: result });
   }
+}
+
+/** Resolves once `clock` reads at least `atMs` (a timer that fires early is slept again). */
+async function sleepUntil(clock: Clock, atMs: number): Promise<void> {
+  while (clock.nowMs() < atMs) await sleep(clock, atMs - clock.nowMs());
 }
 
 /** The partition fault: start cuts the network by a random grudge, stop heals it. */
