@@ -5,7 +5,7 @@
  * everything one run shares; each phase is one method.
  */
 import { join } from "node:path";
-import { Client, ClientIds, RpcErrorReply, RpcTimeout } from "./client.ts";
+import { Client, ClientIds, MalformedReply, RpcErrorReply, RpcTimeout } from "./client.ts";
 import { RealClock, sleep, type Clock } from "./clock.ts";
 import { TIMING, type TestOptions } from "./config.ts";
 import { History, Stagger, Worker, runWorkerLoop } from "./generator.ts";
@@ -34,15 +34,27 @@ export interface MainPhaseSpan {
   invocations: number;
 }
 
-/** Why a run stopped early (exit 255). */
-class RunAborted extends Error {}
+/**
+ * Why a run stopped early (exit 255), under Maelstrom's name for it where it has one:
+ * `init-failed` (db.clj), `node-crashed` (process.clj), the setup RPC's own error
+ * (`malformed-rpc-response`, `timeout`, `rpc-error`), and our `node-start-failed` (Maelstrom
+ * throws the JVM's IOException there) and `interrupted` (SIGINT/SIGTERM).
+ */
+class RunAborted extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * The one place a run's abort lives: the first reason wins, and every phase is raced against
  * it, so a crash or init failure ends whatever phase is running.
  */
 class AbortSignal {
-  reason: string | undefined;
+  reason: RunAborted | undefined;
   private reject: (error: RunAborted) => void = () => {};
   private readonly signal = new Promise<never>((_, reject) => {
     this.reject = reject;
@@ -56,9 +68,9 @@ class AbortSignal {
     return this.reason !== undefined;
   }
 
-  trigger(reason: string): void {
+  trigger(reason: RunAborted): void {
     this.reason ??= reason;
-    this.reject(new RunAborted(reason));
+    this.reject(reason);
   }
 
   /** Waits for `work`, or throws RunAborted as soon as the run aborts. */
@@ -90,6 +102,8 @@ export class Run {
   private readonly abort = new AbortSignal();
   private readonly violations: ProtocolViolation[] = [];
   private readonly crashes: CrashReport[] = [];
+  /** Nodes whose init_ok has arrived. */
+  private readonly initialized = new Set<string>();
   private readonly progress: Progress;
   private readonly cpuAtStart = process.cpuUsage();
   private mainPhase: MainPhaseSpan = { startMs: 0, endMs: 0, invocations: 0 };
@@ -126,7 +140,7 @@ export class Run {
       await this.final();
     } catch (error) {
       if (!(error instanceof RunAborted)) throw error;
-      this.abort.trigger(error.message);
+      this.abort.trigger(error);
     } finally {
       await this.teardown();
     }
@@ -146,7 +160,7 @@ export class Run {
       try {
         this.nodes.set(id, this.startNode(id));
       } catch (error) {
-        this.abort.trigger(`Node ${id} could not be started: ${errorMessage(error)}`);
+        this.abort.trigger(new RunAborted("node-start-failed", `Node ${id} could not be started: ${errorMessage(error)}`));
       }
     }
     await this.abort.race(Promise.all(opts.nodeIds.map((id) => this.initNode(id))));
@@ -163,7 +177,7 @@ export class Run {
           try {
             await setup(client, this.ctx);
           } catch (error) {
-            throw new RunAborted(`Setup of node ${client.node} failed: ${errorMessage(error)}`);
+            throw new RunAborted(rpcErrorType(error), `Setup of node ${client.node} failed: ${errorMessage(error)}`);
           }
         }),
       ),
@@ -227,9 +241,14 @@ export class Run {
   /** Checks the history (unless the run aborted) and writes the run folder. */
   async analyse(): Promise<RunOutcome> {
     const { crashes, violations } = this;
-    const aborting = this.abort.reason ?? (crashes.length > 0 ? `Node ${crashes[0]!.node} crashed` : undefined);
+    const aborting = this.abort.reason ?? (crashes[0] && new RunAborted("node-crashed", crashMessage(crashes[0])));
     const results = aborting
-      ? { "valid?": "unknown" as const, aborted: aborting, errors: { crashes, "protocol-violations": violations } }
+      ? {
+          "valid?": "unknown" as const,
+          aborted: `${aborting.type}: ${aborting.message}`,
+          "abort-type": aborting.type,
+          errors: { crashes: crashes.map((crash) => ({ type: "node-crashed", ...crash })), "protocol-violations": violations },
+        }
       : analyze({
           opts: this.opts,
           workload: this.workload,
@@ -242,8 +261,9 @@ export class Run {
           nodesResidentMb: this.nodesResidentMb,
         });
     await writeRunFiles(this.runDir, this.opts, this.history.ops, this.network.journal, results);
+    this.logMalformedReplies();
     if (aborting) {
-      this.log(`ERROR: ${aborting}`);
+      this.log(`ERROR: ${aborting.type}: ${aborting.message}`);
       for (const crash of crashes) logCrash(crash, this.log);
     }
     return { exitCode: aborting ? 255 : exitCodeFor(results["valid?"]), results, runDir: this.runDir };
@@ -279,15 +299,10 @@ export class Run {
       logDir: join(this.runDir, "node-logs"),
       network: this.network,
       logStderr: this.opts.logStderr,
-      onViolation: (violation) => {
-        this.violations.push(violation);
-        this.log(`WARN protocol violation by ${violation.node}: ${violation.reason}`);
-        this.log(`     line: ${violation.line}`);
-        this.log(`     Maelstrom stops delivering a node's output after its first bad line; so do we.`);
-      },
+      onViolation: (violation) => this.onViolation(violation),
       onExit: (report) => {
         this.crashes.push(report);
-        this.abort.trigger(`Node ${report.node} crashed with exit status ${report.exitCode ?? report.signal}`);
+        this.abort.trigger(new RunAborted("node-crashed", crashMessage(report)));
       },
     });
   }
@@ -297,17 +312,50 @@ export class Run {
     const client = new Client(this.clientIds.allocate(), id, this.network, this.clock);
     try {
       await client.call({ type: "init", node_id: id, node_ids: this.opts.nodeIds }, INIT_OK, TIMING.initTimeoutMs);
+      this.initialized.add(id);
     } catch (error) {
+      // db.clj's words: "Expected node n0 to respond to an init message, but node did not
+      // respond." / "Expected an init_ok message, but node responded with ..."
       const why =
         error instanceof RpcTimeout
-          ? `no init_ok within ${TIMING.initTimeoutMs / 1000} s`
+          ? `Expected node ${id} to respond to an init message, but node did not respond (no init_ok within ${TIMING.initTimeoutMs / 1000} s).`
           : error instanceof RpcErrorReply
-            ? `init answered with error ${error.code}: ${error.text ?? ""}`
-            : errorMessage(error);
-      throw new RunAborted(`Node ${id} failed to initialize: ${why}\n${formatTails(this.nodes.get(id)!.crashReport())}`);
+            ? `Expected an init_ok message, but node ${id} responded with error ${error.code} (${error.codeName}): ${error.text ?? ""}`
+            : error instanceof MalformedReply
+              ? `Expected an init_ok message, but node ${id} responded with ${JSON.stringify(error.body)}`
+              : errorMessage(error);
+      throw new RunAborted("init-failed", `${why}\n${formatTails(this.nodes.get(id)!.crashReport())}`);
     } finally {
       client.close(); // a second init_ok now hits an unregistered client, as in Maelstrom
     }
+  }
+
+  /**
+   * A bad stdout line silences the node for the rest of the run, as in Maelstrom. Before its
+   * init_ok that means the init can never succeed: say so at once (init-failed, with the
+   * line) instead of waiting out the 10 s init timeout. The check waits a tick, so an
+   * init_ok on an earlier line of the same chunk is counted first.
+   */
+  private onViolation(violation: ProtocolViolation): void {
+    this.violations.push(violation);
+    this.log(`WARN protocol violation by ${violation.node} (${violation.type}): ${violation.reason}`);
+    this.log(`     line: ${violation.line}`);
+    this.log(`     Maelstrom stops delivering a node's output after its first bad line; so do we.`);
+    setTimeout(() => {
+      if (this.initialized.has(violation.node)) return;
+      const message =
+        `Node ${violation.node} broke the protocol before answering init, so its init_ok can never be delivered: ` +
+        `${violation.reason}\n  line: ${violation.line}`;
+      this.abort.trigger(new RunAborted("init-failed", message));
+    }, 0);
+  }
+
+  /** Jepsen logs each crashed op's exception; one full explanation and a count say the same here. */
+  private logMalformedReplies(): void {
+    const malformed = this.history.ops.filter((op) => op.error === MalformedReply.type);
+    if (malformed.length === 0) return;
+    this.log(`WARN ${MalformedReply.type}: ${malformed.length} repl${malformed.length === 1 ? "y" : "ies"} broke the reply schema (all in history.jsonl); the first:`);
+    for (const line of (malformed[0]!.exception ?? "").split("\n")) this.log(`     ${line}`);
   }
 
   private logNetEvent(event: JournalEvent): void {
@@ -331,6 +379,20 @@ function sumResidentMb(nodes: Iterable<NodeProcess>): number | undefined {
 
 function exitCodeFor(validity: CheckResult["valid?"]): number {
   return validity === true ? 0 : validity === false ? 1 : 2;
+}
+
+/** Maelstrom's name for an RPC failure: the :type its client throws. */
+function rpcErrorType(error: unknown): string {
+  if (error instanceof MalformedReply) return MalformedReply.type;
+  if (error instanceof RpcTimeout) return "timeout";
+  if (error instanceof RpcErrorReply) return "rpc-error";
+  return "exception";
+}
+
+/** process.clj's words for a dead node. */
+function crashMessage(report: CrashReport): string {
+  const status = report.exitCode ?? `signal ${report.signal}`;
+  return `Node ${report.node} crashed with exit status ${status}`;
 }
 
 function errorMessage(error: unknown): string {
