@@ -57,6 +57,7 @@ export async function runMaelstrom(argv: readonly string[], options: RunMaelstro
     await writeReportIfAvailable(outcome.runDir, log);
     printSummary(outcome.results, outcome.exitCode, log);
     runs.push(outcome);
+    if (outcome.interrupted) break; // Ctrl-C ends --test-count too
   }
   const worst = runs.reduce((code, run) => Math.max(code, run.exitCode), 0);
   const last = runs[runs.length - 1]!;
@@ -93,6 +94,10 @@ const VERDICTS: Record<string, string> = {
 function printSummary(results: CheckResult, exitCode: number, log: (line: string) => void): void {
   if (exitCode === 255) {
     log("The run was aborted: a node crashed, broke the protocol during setup, or failed to initialize (exit 255).");
+    return;
+  }
+  if (results["abort-type"] === "interrupted") {
+    log(`The run was interrupted (exit ${exitCode}); every node was killed. Its folder holds what it recorded.`);
     return;
   }
   const net = results.net as { servers?: { "msgs-per-op"?: number }; all?: { "msgs-per-op"?: number } } | undefined;

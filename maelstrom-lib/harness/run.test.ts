@@ -3,7 +3,8 @@
  * silent nodes, protocol violations, and latency as the journal sees it.
  */
 import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runMaelstrom } from "./index.ts";
 import type { JournalEvent } from "./net.ts";
@@ -155,4 +156,46 @@ describe("runner health", () => {
     expect((outcome.results!.runner as { warnings: string[] }).warnings).toEqual([]);
     expect(outcome.output.join("\n")).not.toContain("WARN runner");
   });
+});
+
+/** True while a process with this id exists (kill with signal 0 only checks). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("interruptions (a real runner process)", () => {
+  test("SIGINT stops the run, kills every node, and store/latest moves only once results exist", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "interrupt-"));
+    const pidFile = join(dir, "pids");
+    const storeDir = join(dir, "store");
+    const runner = Bun.spawn(
+      ["bun", "maelstrom-lib/harness/main.ts", "test", "-w", "echo", "--bin", `${testdata}/pid-echo.ts`, "--node-count", "3",
+        "--time-limit", "60", "--rate", "5", "--store", storeDir, "--no-progress", pidFile],
+      { cwd: repo, stdout: "pipe", stderr: "pipe" },
+    );
+    const pids = () => (existsSync(pidFile) ? readFileSync(pidFile, "utf8").trim().split("\n").filter(Boolean).map(Number) : []);
+    const deadline = performance.now() + 15_000;
+    while (pids().length < 3 && performance.now() < deadline) await Bun.sleep(50);
+    expect(pids().length).toBe(3);
+    await Bun.sleep(500); // into the main phase
+    expect(existsSync(join(storeDir, "current"))).toBe(true);
+    expect(existsSync(join(storeDir, "latest"))).toBe(false); // no results yet
+    runner.kill("SIGINT");
+    const exitCode = await runner.exited;
+    const stdout = await new Response(runner.stdout).text();
+    expect(exitCode).toBe(130);
+    expect(stdout).toContain("SIGINT: interrupted; stopping the run and killing every node");
+    expect(stdout).toContain("ERROR: interrupted: Interrupted by SIGINT");
+    for (let i = 0; i < 40 && pids().some(isAlive); i++) await Bun.sleep(50);
+    expect(pids().filter(isAlive)).toEqual([]);
+    const runDir = join(storeDir, "echo", readlinkSync(join(storeDir, "echo", "latest")));
+    const results = JSON.parse(readFileSync(join(runDir, "results.json"), "utf8"));
+    expect(results["abort-type"]).toBe("interrupted");
+    expect(readlinkSync(join(storeDir, "latest"))).toBe(readlinkSync(join(storeDir, "current")));
+  }, 40_000);
 });

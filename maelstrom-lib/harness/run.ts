@@ -16,15 +16,17 @@ import { NodeProcess, type CrashReport, type ProtocolViolation } from "./process
 import { Progress } from "./progress.ts";
 import { Rng } from "./rng.ts";
 import { attachServices } from "./services.ts";
-import { createRunDir, writeRunFiles } from "./store.ts";
+import { createRunDir, pointLatestAt, writeRunFiles } from "./store.ts";
 import type { CheckResult, Workload, WorkloadContext } from "./types.ts";
 
 /** What a run ends with. */
 export interface RunOutcome {
-  /** 0 valid, 1 invalid, 2 unknown, 255 crash or init failure. */
+  /** 0 valid, 1 invalid, 2 unknown, 255 crash or init failure, 130/143 interrupted. */
   exitCode: number;
   results: CheckResult;
   runDir: string;
+  /** Stopped by SIGINT/SIGTERM: later runs of --test-count should not start. */
+  interrupted?: boolean;
 }
 
 /** The main phase's span and how many ops it invoked (for the achieved rate). */
@@ -44,6 +46,8 @@ class RunAborted extends Error {
   constructor(
     readonly type: string,
     message: string,
+    /** 255, or the shell's code for death by the signal that interrupted the run. */
+    readonly exitCode: number = 255,
   ) {
     super(message);
   }
@@ -78,6 +82,9 @@ class AbortSignal {
     return Promise.race([work, this.signal]);
   }
 }
+
+/** The shell's exit codes for death by these signals (128 + signal number). */
+const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /** Maelstrom looks only at the type of the init reply (db.clj); extra keys are fine. */
 const INIT_OK = { type: "init_ok", required: {}, open: true };
@@ -131,8 +138,9 @@ export class Run {
     this.progress = new Progress(this.history, this.clock, opts.progress);
   }
 
-  /** All phases in order; an abort skips to teardown, which always runs. */
+  /** All phases in order; an abort (or Ctrl-C) skips to teardown, which always runs. */
   async execute(): Promise<RunOutcome> {
+    const stopWatching = this.watchSignals();
     try {
       await this.init();
       await this.setup();
@@ -143,8 +151,34 @@ export class Run {
       this.abort.trigger(error);
     } finally {
       await this.teardown();
+      stopWatching();
     }
     return this.analyse();
+  }
+
+  /**
+   * SIGINT/SIGTERM abort the run: teardown still kills every node and the results say
+   * "interrupted". A second signal kills the nodes and exits at once. Without this the
+   * runner would die and leave its nodes running (they are not in the terminal's
+   * process group's way when the runner is signalled alone, as by `kill` or a CI timeout).
+   */
+  private watchSignals(): () => void {
+    const handlers = Object.entries(INTERRUPT_EXIT_CODES).map(([signal, exitCode]) => {
+      const handler = () => {
+        if (this.abort.reason?.type === "interrupted") {
+          for (const node of this.nodes.values()) node.kill();
+          process.exit(exitCode);
+        }
+        this.log(`${signal}: interrupted; stopping the run and killing every node (again to quit at once)`);
+        const at = `${(this.clock.nowMs() / 1000).toFixed(1)} s`;
+        this.abort.trigger(new RunAborted("interrupted", `Interrupted by ${signal} at ${at}`, exitCode));
+      };
+      process.on(signal, handler);
+      return () => process.off(signal, handler);
+    });
+    return () => {
+      for (const remove of handlers) remove();
+    };
   }
 
   /** Starts every node and sends each its init; each must answer init_ok within 10 s. */
@@ -261,12 +295,14 @@ export class Run {
           nodesResidentMb: this.nodesResidentMb,
         });
     await writeRunFiles(this.runDir, this.opts, this.history.ops, this.network.journal, results);
+    pointLatestAt(this.opts.storeDir, this.opts.workload, this.runDir);
     this.logMalformedReplies();
     if (aborting) {
       this.log(`ERROR: ${aborting.type}: ${aborting.message}`);
       for (const crash of crashes) logCrash(crash, this.log);
     }
-    return { exitCode: aborting ? 255 : exitCodeFor(results["valid?"]), results, runDir: this.runDir };
+    const exitCode = aborting ? aborting.exitCode : exitCodeFor(results["valid?"]);
+    return { exitCode, results, runDir: this.runDir, interrupted: aborting?.type === "interrupted" };
   }
 
   private createWorkers(): Worker[] {
