@@ -130,7 +130,6 @@ export class Run {
       latencyDist: opts.latencyDist,
       onEvent: opts.logNetSend || opts.logNetRecv ? (event) => this.logNetEvent(event) : undefined,
     });
-    attachServices(this.network, this.rng);
     this.history = new History(this.clock);
     this.ctx = { opts, rng: this.rng };
     this.workers = this.createWorkers();
@@ -181,23 +180,18 @@ export class Run {
     };
   }
 
-  /** Starts every node and sends each its init; each must answer init_ok within 10 s. */
+  /**
+   * Sets every node up at once, as Jepsen's db/cycle! does (control/on-nodes: one thread per
+   * node, no barrier). Each node's setup is Maelstrom's db.clj setup!: on the primary (the
+   * first node) start the services; register the node, spawn its process, and send it init at
+   * once, waiting up to 10 s for init_ok. So a node's init goes out right after its own spawn,
+   * not after every node has been spawned.
+   */
   async init(): Promise<void> {
     const { opts } = this;
     this.log(`Running ${opts.workload} with ${opts.nodeIds.length} node(s) of ${opts.bin} (seed ${opts.seed})`);
     this.log(`Run folder: ${this.runDir}`);
-    for (const id of opts.nodeIds) {
-      this.network.register(id, (message) => this.nodes.get(id)?.deliver(message));
-    }
-    for (const id of opts.nodeIds) {
-      if (this.abort.aborted) break;
-      try {
-        this.nodes.set(id, this.startNode(id));
-      } catch (error) {
-        this.abort.trigger(new RunAborted("node-start-failed", `Node ${id} could not be started: ${errorMessage(error)}`));
-      }
-    }
-    await this.abort.race(Promise.all(opts.nodeIds.map((id) => this.initNode(id))));
+    await this.abort.race(Promise.all(opts.nodeIds.map((id, index) => this.setUpNode(id, index === 0))));
   }
 
   /** The workload's per-node setup (broadcast's topology), one setup client per node. */
@@ -325,6 +319,17 @@ export class Run {
     // "partition" is the only fault kind the flag accepts so far; kill and pause join it here.
     const faults = [...new Set(opts.nemesis)].map(() => new PartitionFault(this.network, opts.nodeIds, this.rng));
     return new Nemesis(faults, { history: this.history, clock: this.clock, rng: this.rng, intervalMs: opts.nemesisIntervalSec * 1000 });
+  }
+
+  private async setUpNode(id: string, primary: boolean): Promise<void> {
+    if (primary) attachServices(this.network, this.rng);
+    this.network.register(id, (message) => this.nodes.get(id)?.deliver(message));
+    try {
+      this.nodes.set(id, this.startNode(id));
+    } catch (error) {
+      throw new RunAborted("node-start-failed", `Node ${id} could not be started: ${errorMessage(error)}`);
+    }
+    await this.initNode(id);
   }
 
   private startNode(id: string): NodeProcess {
