@@ -15,10 +15,14 @@ import { Rng } from "./rng.ts";
 class CountingFault implements Fault {
   active = false;
   start(): FaultOp {
-    return { f: "start-thing", value: null, apply: () => ((this.active = true), "started") };
+    return { f: "start-thing", value: null, apply: () => this.set(true) };
   }
   stop(): FaultOp {
-    return { f: "stop-thing", value: null, apply: () => ((this.active = false), "stopped") };
+    return { f: "stop-thing", value: null, apply: () => this.set(false) };
+  }
+  private set(active: boolean): string {
+    this.active = active;
+    return active ? "started" : "stopped";
   }
   clear(): void {
     this.active = false;

@@ -57,7 +57,7 @@ class RunAborted extends Error {
  * The one place a run's abort lives: the first reason wins, and every phase is raced against
  * it, so a crash or init failure ends whatever phase is running.
  */
-class AbortSignal {
+class RunAbort {
   reason: RunAborted | undefined;
   private reject: (error: RunAborted) => void = () => {};
   private readonly signal = new Promise<never>((_, reject) => {
@@ -106,7 +106,7 @@ export class Run {
   readonly workers: Worker[];
   readonly nemesis: Nemesis | undefined;
   readonly runDir: string;
-  private readonly abort = new AbortSignal();
+  private readonly abort = new RunAbort();
   private readonly violations: ProtocolViolation[] = [];
   private readonly crashes: CrashReport[] = [];
   /** Nodes whose init_ok has arrived. */
@@ -157,9 +157,9 @@ export class Run {
 
   /**
    * SIGINT/SIGTERM abort the run: teardown still kills every node and the results say
-   * "interrupted". A second signal kills the nodes and exits at once. Without this the
-   * runner would die and leave its nodes running (they are not in the terminal's
-   * process group's way when the runner is signalled alone, as by `kill` or a CI timeout).
+   * "interrupted". A second signal kills the nodes and exits at once. Without this, a runner
+   * signalled alone (`kill`, a CI timeout) would die and leave its nodes running. Nodes that
+   * die of the same Ctrl-C (they share the terminal's process group) are not crashes.
    */
   private watchSignals(): () => void {
     const handlers = Object.entries(INTERRUPT_EXIT_CODES).map(([signal, exitCode]) => {
@@ -261,6 +261,7 @@ export class Run {
     for (const node of this.nodes.values()) if (!node.exited) node.kill();
     // A crash noticed only now (teardown) still aborts the run, as in Maelstrom.
     for (const node of this.nodes.values()) {
+      if (this.abort.reason?.type === "interrupted") break;
       if (node.exited && !this.crashes.some((c) => c.node === node.id)) this.crashes.push(node.crashReport());
     }
     await Promise.all([...this.nodes.values()].map((node) => Promise.race([node.drained, Bun.sleep(1000)])));
@@ -342,6 +343,7 @@ export class Run {
       logStderr: this.opts.logStderr,
       onViolation: (violation) => this.onViolation(violation),
       onExit: (report) => {
+        if (this.abort.reason?.type === "interrupted") return;
         this.crashes.push(report);
         this.abort.trigger(new RunAborted("node-crashed", crashMessage(report)));
       },
