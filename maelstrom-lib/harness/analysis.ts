@@ -85,6 +85,19 @@ export function rateFellShort(rate: number, timeLimitSec: number, invocations: n
   return invocations < RUNNER_LIMITS.overloadRateFraction * expectedOps - noiseOps;
 }
 
+/**
+ * Why fewer ops went out than asked. A node that broke the protocol is not heard any more, so
+ * its clients sit out every timeout: that, not the machine, is then the reason.
+ */
+function rateWarning(achievedRate: number, input: AnalysisInput): string {
+  const achieved = `achieved ${achievedRate.toFixed(1)} ops/s of the requested ${input.opts.rate}`;
+  const silenced = [...new Set(input.violations.map((violation) => violation.node))];
+  if (silenced.length > 0) {
+    return `${achieved}: ${silenced.join(", ")} broke the protocol (see errors), so nothing it printed afterwards was delivered and its clients waited out their timeouts`;
+  }
+  return `${achieved}: the machine or the nodes could not keep up (or --concurrency limits it); rates may be distorted`;
+}
+
 function runnerHealth(input: AnalysisInput): RunnerHealth {
   const lateness = [...input.network.latenessMs].sort((a, b) => a - b);
   const latenessP99Ms = quantile(lateness, 0.99) ?? 0;
@@ -96,9 +109,7 @@ function runnerHealth(input: AnalysisInput): RunnerHealth {
     warnings.push(`deliveries ran late (p99 ${latenessP99Ms.toFixed(1)} ms): the machine was overloaded; latencies may be distorted`);
   }
   if (rateFellShort(input.opts.rate, input.opts.timeLimitSec, input.mainPhase.invocations)) {
-    warnings.push(
-      `achieved ${achievedRate.toFixed(1)} ops/s of the requested ${input.opts.rate}: the machine or the nodes could not keep up (or --concurrency limits it); rates may be distorted`,
-    );
+    warnings.push(rateWarning(achievedRate, input));
   }
   return {
     seed: input.opts.seed,

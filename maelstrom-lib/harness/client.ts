@@ -3,12 +3,12 @@
  * outstanding request. It sends, then waits for the message whose `in_reply_to` equals the
  * request's `msg_id` (strict integer equality), skipping anything else; errors become
  * `RpcErrorReply`, silence becomes `RpcTimeout`, replies that break the closed schema become
- * `MalformedReply`.
+ * `MalformedReply` (Maelstrom's malformed-rpc-response).
  */
 import type { Clock } from "./clock.ts";
 import { TIMING } from "./config.ts";
 import type { Network, WireMessage } from "./net.ts";
-import { schemaViolation } from "./schema.ts";
+import { isAny, isInt, isString, schemaViolation } from "./schema.ts";
 import type { ClientConnection, ReplySchema } from "./types.ts";
 import { errorName, isDefinite } from "../node/errors.ts";
 
@@ -45,15 +45,48 @@ export class RpcTimeout extends Error {
   }
 }
 
-/** A reply that breaks the workload's closed schema. */
+/**
+ * A reply that breaks the workload's closed schema: Maelstrom's `malformed-rpc-response`,
+ * explained as its client.clj `check-body` does (the request sent, the reply form expected,
+ * what came back, and why it does not fit).
+ */
 export class MalformedReply extends Error {
+  /** Maelstrom's name for this error (the :type it throws). */
+  static readonly type = "malformed-rpc-response";
+
   constructor(
     readonly reason: string,
     readonly body: Record<string, unknown>,
+    readonly request: { node: string; body: Record<string, unknown>; schema: ReplySchema },
   ) {
-    super(`Malformed RPC response: ${reason}: ${JSON.stringify(body)}`);
+    super(
+      `Malformed RPC response. Maelstrom sent node ${request.node} the following request:\n\n` +
+        `${JSON.stringify(request.body)}\n\nAnd expected a response of the form:\n\n${describeSchema(request.schema)}\n\n` +
+        `... but instead received\n\n${JSON.stringify(body)}\n\nThis is malformed because:\n\n${reason}`,
+    );
     this.name = "MalformedReply";
   }
+}
+
+/** The names Maelstrom's schemas print for the common field checks. */
+const CHECK_NAMES = new Map<unknown, string>([
+  [isAny, "Any"],
+  [isInt, "Int"],
+  [isString, "Str"],
+]);
+
+/** A reply schema as Prismatic prints a closed map, with the keys every reply has. */
+export function describeSchema(schema: ReplySchema): string {
+  const name = (check: unknown) => CHECK_NAMES.get(check) ?? "(see the workload's schema)";
+  const fields = [
+    `"type": (eq ${JSON.stringify(schema.type)})`,
+    ...Object.entries(schema.required).map(([key, check]) => `${JSON.stringify(key)}: ${name(check)}`),
+    ...Object.entries(schema.optional ?? {}).map(([key, check]) => `(optional-key ${JSON.stringify(key)}): ${name(check)}`),
+    `"in_reply_to": Int`,
+    `(optional-key "msg_id"): Int`,
+    ...(schema.open ? ["any other key: Any"] : []),
+  ];
+  return `{${fields.join(",\n ")}}`;
 }
 
 /** Hands out client ids c0, c1, … from one counter, as Maelstrom does. */
@@ -109,7 +142,7 @@ export class Client implements ClientConnection {
       throw new RpcErrorReply(code, typeof reply.text === "string" ? reply.text : undefined, reply);
     }
     const violation = schemaViolation(reply, schema);
-    if (violation) throw new MalformedReply(violation, reply);
+    if (violation) throw new MalformedReply(violation, reply, { node: this.node, body: { ...body, msg_id: msgId }, schema });
     return reply;
   }
 

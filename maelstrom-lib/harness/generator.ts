@@ -84,7 +84,7 @@ export function classifyError(error: unknown, f: string, workload: Workload): Co
     return { type, value: undefined, error: [error.codeName, error.text ?? null] };
   }
   const message = error instanceof Error ? error.message : String(error);
-  const kind = error instanceof MalformedReply ? "malformed-response" : "exception";
+  const kind = error instanceof MalformedReply ? MalformedReply.type : "exception";
   return { type: "info", value: undefined, error: kind, exception: message };
 }
 

@@ -76,6 +76,7 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
     await writeReport(outcome.runDir, log);
     printSummary(outcome.results, outcome.exitCode, log);
     runs.push(outcome);
+    if (outcome.interrupted) break; // Ctrl-C ends --test-count too
   }
   const worst = runs.reduce((code, run) => Math.max(code, run.exitCode), 0);
   const last = runs[runs.length - 1]!;
@@ -161,6 +162,10 @@ const VERDICTS: Record<string, string> = {
 function printSummary(results: RunResults, exitCode: number, log: (line: string) => void): void {
   if (exitCode === 255) {
     log("The run was aborted: a node crashed, broke the protocol during setup, or failed to initialize (exit 255).");
+    return;
+  }
+  if (results["abort-type"] === "interrupted") {
+    log(`The run was interrupted (exit ${exitCode}); every node was killed. Its folder holds what it recorded.`);
     return;
   }
   const { net, availability, stats } = results;

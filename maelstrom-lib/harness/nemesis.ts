@@ -1,9 +1,139 @@
 /**
- * The partition nemesis (Jepsen's nemesis/combined.clj partition package, as Maelstrom uses
- * it): each start picks one of four partition kinds at random and turns it into a grudge,
- * dest → sources it drops; stop heals everything. Only nodes are ever partitioned.
+ * The nemesis (Jepsen's nemesis/combined.clj packages, as Maelstrom uses them). A `Fault` is one
+ * kind of fault with a start and a stop op; the `Nemesis` runs each fault on its own schedule
+ * through the main phase (Jepsen composes packages with `gen/any`), stops every fault before
+ * the final phase (the packages' final generators) and undoes them quietly at teardown. Every
+ * op is recorded as Jepsen records nemesis ops: an :info invocation and an :info completion by
+ * process "nemesis".
+ *
+ * Only the partition fault exists today: each start picks one of four partition kinds at
+ * random and turns it into a grudge, dest → sources it drops; stop heals everything. Only
+ * nodes are ever partitioned. Kill and pause slot in as further `Fault`s.
  */
+import { sleep, type Clock } from "./clock.ts";
+import type { History } from "./generator.ts";
+import type { Network } from "./net.ts";
 import type { Rng } from "./rng.ts";
+
+/** One nemesis op as it is about to happen: its :f and invocation :value, and the act itself. */
+export interface FaultOp {
+  f: string;
+  /** The invocation's :value (the partition kind; null for a stop). */
+  value: unknown;
+  /** Does it; returns the completion's :value (["isolated", grudge], "network-healed"). */
+  apply(): unknown | Promise<unknown>;
+}
+
+/** One kind of fault the nemesis injects and undoes. */
+export interface Fault {
+  /** The op that injects the fault (rng draws happen here, before the invocation is recorded). */
+  start(): FaultOp;
+  /** The op that undoes it. */
+  stop(): FaultOp;
+  /** Undoes it without recording anything (teardown). */
+  clear(): void;
+}
+
+/** What the nemesis needs from the run. */
+export interface NemesisEnv {
+  history: History;
+  clock: Clock;
+  rng: Rng;
+  /** --nemesis-interval in ms: gaps between ops are uniform in [0, 2·interval). */
+  intervalMs: number;
+}
+
+export class Nemesis {
+  constructor(
+    private readonly faults: readonly Fault[],
+    private readonly env: NemesisEnv,
+  ) {}
+
+  /** The main phase: each fault alternates start / stop, the first start at once, until the deadline. */
+  async run(deadlineMs: number, aborted: () => boolean): Promise<void> {
+    await Promise.all(this.faults.map((fault) => this.flipFlop(fault, deadlineMs, aborted)));
+  }
+
+  /** Before the final phase: one stop per fault, whatever its state (Jepsen's final generators). */
+  async stopAll(): Promise<void> {
+    for (const fault of this.faults) await this.perform(fault.stop());
+  }
+
+  /** Teardown: every fault undone, nothing recorded. */
+  clear(): void {
+    for (const fault of this.faults) fault.clear();
+  }
+
+  /**
+   * Jepsen's stagger + time-limit on a flip-flop: an op is scheduled at the previous op's time
+   * plus a gap (or now, if that has passed: lateness carries over, as in generator.clj Stagger),
+   * and an op scheduled at or after the deadline is dropped, never issued (TimeLimit). Timers may
+   * fire early, so the wait is on the clock, not on one timer.
+   */
+  private async flipFlop(fault: Fault, deadlineMs: number, aborted: () => boolean): Promise<void> {
+    const { clock, rng, intervalMs } = this.env;
+    let active = false;
+    let nextAtMs = clock.nowMs();
+    for (;;) {
+      const atMs = Math.max(nextAtMs, clock.nowMs());
+      if (atMs >= deadlineMs) return;
+      await sleepUntil(clock, atMs);
+      if (aborted()) return;
+      await this.perform(active ? fault.stop() : fault.start());
+      active = !active;
+      nextAtMs = atMs + rng.float() * 2 * intervalMs;
+    }
+  }
+
+  private async perform(op: FaultOp): Promise<void> {
+    const { history } = this.env;
+    history.record({ type: "info", process: "nemesis", f: op.f, value: op.value });
+    const result = await op.apply();
+    history.record({ type: "info", process: "nemesis", f: op.f, value: result });
+  }
+}
+
+/** Resolves once `clock` reads at least `atMs` (a timer that fires early is slept again). */
+async function sleepUntil(clock: Clock, atMs: number): Promise<void> {
+  while (clock.nowMs() < atMs) await sleep(clock, atMs - clock.nowMs());
+}
+
+/** The partition fault: start cuts the network by a random grudge, stop heals it. */
+export class PartitionFault implements Fault {
+  constructor(
+    private readonly network: Network,
+    private readonly nodeIds: readonly string[],
+    private readonly rng: Rng,
+  ) {}
+
+  start(): FaultOp {
+    const kind = this.rng.pick(PARTITION_KINDS);
+    const grudge = grudgeFor(kind, this.nodeIds, this.rng);
+    return {
+      f: "start-partition",
+      value: kind,
+      apply: () => {
+        this.network.partition(grudge);
+        return ["isolated", grudgeToJson(grudge)];
+      },
+    };
+  }
+
+  stop(): FaultOp {
+    return {
+      f: "stop-partition",
+      value: null,
+      apply: () => {
+        this.network.heal();
+        return "network-healed";
+      },
+    };
+  }
+
+  clear(): void {
+    this.network.heal();
+  }
+}
 
 /** The partition kinds Maelstrom's nemesis chooses from. */
 export type PartitionKind = "one" | "minority-third" | "majority" | "majorities-ring";

@@ -15,9 +15,16 @@ import { isJsonInteger, parseJsonExact } from "./json-exact.ts";
 import { readLines } from "./lines.ts";
 import { isPlainObject } from "./schema.ts";
 
+/**
+ * Maelstrom's names for a bad stdout line: process.clj's `line-not-valid-json` and
+ * `malformed-message`, and net.clj's invalid src or dest (an assertion there).
+ */
+export type ViolationType = "line-not-valid-json" | "malformed-message" | "invalid-src" | "invalid-dest";
+
 /** What a node did wrong, for the console and results.json. */
 export interface ProtocolViolation {
   node: string;
+  type: ViolationType;
   reason: string;
   line: string;
 }
@@ -180,36 +187,49 @@ export class NodeProcess {
     const problem = this.route(line);
     if (problem) {
       this.silenced = true;
-      this.options.onViolation({ node: this.id, reason: problem, line: line.slice(0, LOG_LINE_PREVIEW_CHARS) });
+      this.options.onViolation({ node: this.id, ...problem, line: line.slice(0, LOG_LINE_PREVIEW_CHARS) });
     }
   }
 
   /** Validates one output line against the closed envelope and sends it; returns what was wrong. */
-  private route(line: string): string | undefined {
+  private route(line: string): { type: ViolationType; reason: string } | undefined {
     let parsed: unknown;
     try {
       parsed = parseJsonExact(line);
     } catch {
-      return "invalid JSON on stdout";
+      return { type: "line-not-valid-json", reason: notJsonReason(line) };
     }
-    if (!isPlainObject(parsed)) return "stdout line is not a JSON object";
+    const malformed = (reason: string) => ({ type: "malformed-message" as const, reason });
+    if (!isPlainObject(parsed)) return malformed("stdout line is not a JSON object");
     for (const key of Object.keys(parsed)) {
-      if (!ENVELOPE_KEYS.has(key)) return `extra top-level key ${JSON.stringify(key)} (only src, dest, body allowed)`;
+      if (!ENVELOPE_KEYS.has(key)) return malformed(`extra top-level key ${JSON.stringify(key)} (only src, dest, body allowed)`);
     }
     const { src, dest } = parsed;
-    if (typeof src !== "string") return "src must be a string";
-    if (typeof dest !== "string") return "dest must be a string";
-    if ("id" in parsed && !isJsonInteger(parsed.id)) return "id must be an integer";
+    if (typeof src !== "string") return malformed("src must be a string");
+    if (typeof dest !== "string") return malformed("dest must be a string");
+    if ("id" in parsed && !isJsonInteger(parsed.id)) return malformed("id must be an integer");
     const body = parsed.body ?? {};
-    if (!isPlainObject(body)) return "body must be a JSON object";
+    if (!isPlainObject(body)) return malformed("body must be a JSON object");
     const network = this.options.network;
-    if (!network.isRegistered(src)) return `unknown src ${JSON.stringify(src)}`;
+    if (!network.isRegistered(src)) return { type: "invalid-src", reason: `unknown src ${JSON.stringify(src)}` };
     if (!network.isRegistered(dest)) {
-      return `unknown dest ${JSON.stringify(dest)} (a client that has gone away, or no such node)`;
+      return { type: "invalid-dest", reason: `unknown dest ${JSON.stringify(dest)} (a client that has gone away, or no such node)` };
     }
     network.send(src, dest, body);
     return undefined;
   }
+}
+
+/**
+ * The beginner's mistake, said plainly (Maelstrom's process.clj asks "was this line intended
+ * for STDERR?"): text that does not even look like JSON is almost always a log line.
+ */
+function notJsonReason(line: string): string {
+  if (/^\s*[[{]/.test(line)) return "invalid JSON on stdout (a truncated or unescaped message?)";
+  return (
+    "non-protocol text on stdout. Stdout carries only JSON messages, one per line; " +
+    "log to stderr instead (node.log(...) in maelstrom-lib, console.error(...) in TypeScript, os.Stderr in Go)"
+  );
 }
 
 /** Runs the node below the runner's priority (RUNNER_LIMITS.nodeNiceness); best effort. */

@@ -30,7 +30,10 @@ export type RunnerHealth = {
 };
 
 /** What went wrong outside the checkers: nodes that crashed or broke the protocol. */
-export type RunErrors = { crashes?: readonly CrashReport[]; "protocol-violations"?: readonly ProtocolViolation[] };
+export type RunErrors = {
+  crashes?: readonly (CrashReport & { type?: "node-crashed" })[];
+  "protocol-violations"?: readonly ProtocolViolation[];
+};
 
 /** results.json, key for key. */
 export type RunResults = {
@@ -47,6 +50,8 @@ export type RunResults = {
   runner?: RunnerHealth;
   /** Why the run stopped early (then only `errors` and `valid?` "unknown" are present). */
   aborted?: string;
+  /** Maelstrom's name for why: init-failed, node-crashed, interrupted, … */
+  "abort-type"?: string;
   errors?: RunErrors;
   "valid?": Validity;
 };

@@ -1,5 +1,5 @@
 /**
- * Fidelity regressions found by reviewing the runner core against maelstrom-spec.md and the
+ * Fidelity regressions found by reviewing the runner core against the
  * Maelstrom / Jepsen sources: each test asserts what real Maelstrom does where the runner once
  * differed (number semantics, direct exec of --bin, client churn, long lines), plus guards on
  * odd node output that already matched.

@@ -1,168 +1,413 @@
 /**
- * One `maelstrom test` run, start to finish (maelstrom-spec.md §0.1): network and services,
- * node processes and init, workload setup, the main phase with its nemesis, heal + recovery +
- * final ops, teardown, analysis, and the run folder.
+ * One `maelstrom test` run, start to finish (Maelstrom's core.clj and Jepsen's core.clj `run!`):
+ * the network and services, node processes and init, workload setup, the main phase with its
+ * nemesis, heal + recovery + final ops, teardown, analysis, and the run folder. A `Run` owns
+ * everything one run shares; each phase is one method.
  */
 import { join } from "node:path";
-import { Client, ClientIds, RpcErrorReply, RpcTimeout } from "./client.ts";
+import { Client, ClientIds, MalformedReply, RpcErrorReply, RpcTimeout } from "./client.ts";
 import { RealClock, sleep, type Clock } from "./clock.ts";
 import { TIMING, type TestOptions } from "./config.ts";
 import { History, Stagger, Worker, runWorkerLoop } from "./generator.ts";
 import { analyze } from "./analysis.ts";
-import { grudgeFor, grudgeToJson, PARTITION_KINDS } from "./nemesis.ts";
+import { Nemesis, PartitionFault } from "./nemesis.ts";
 import { Network, type JournalEvent } from "./net.ts";
 import { NodeProcess, type CrashReport, type ProtocolViolation } from "./process.ts";
 import { Progress } from "./progress.ts";
 import { Rng } from "./rng.ts";
-import { createServices } from "./services.ts";
-import { createRunDir, writeRunFiles } from "./store.ts";
+import { attachServices } from "./services.ts";
+import { createRunDir, pointLatestAt, writeRunFiles } from "./store.ts";
 import type { RunResults } from "./results.ts";
 import type { Validity, Workload, WorkloadContext } from "./types.ts";
 
 /** What a run ends with. */
 export interface RunOutcome {
-  /** 0 valid, 1 invalid, 2 unknown, 255 crash or init failure. */
+  /** 0 valid, 1 invalid, 2 unknown, 255 crash or init failure, 130/143 interrupted. */
   exitCode: number;
   results: RunResults;
   runDir: string;
+  /** Stopped by SIGINT/SIGTERM: later runs of --test-count should not start. */
+  interrupted?: boolean;
 }
 
-/** Why a run stopped early (exit 255). */
-class RunAborted extends Error {}
+/** The main phase's span and how many ops it invoked (for the achieved rate). */
+export interface MainPhaseSpan {
+  startMs: number;
+  endMs: number;
+  invocations: number;
+}
+
+/**
+ * Why a run stopped early (exit 255), under Maelstrom's name for it where it has one:
+ * `init-failed` (db.clj), `node-crashed` (process.clj), the setup RPC's own error
+ * (`malformed-rpc-response`, `timeout`, `rpc-error`), and our `node-start-failed` (Maelstrom
+ * throws the JVM's IOException there) and `interrupted` (SIGINT/SIGTERM).
+ */
+class RunAborted extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    /** 255, or the shell's code for death by the signal that interrupted the run. */
+    readonly exitCode: number = 255,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The one place a run's abort lives: the first reason wins, and every phase is raced against
+ * it, so a crash or init failure ends whatever phase is running.
+ */
+class RunAbort {
+  reason: RunAborted | undefined;
+  private reject: (error: RunAborted) => void = () => {};
+  private readonly signal = new Promise<never>((_, reject) => {
+    this.reject = reject;
+  });
+
+  constructor() {
+    this.signal.catch(() => {});
+  }
+
+  get aborted(): boolean {
+    return this.reason !== undefined;
+  }
+
+  trigger(reason: RunAborted): void {
+    this.reason ??= reason;
+    this.reject(reason);
+  }
+
+  /** Waits for `work`, or throws RunAborted as soon as the run aborts. */
+  race<T>(work: Promise<T>): Promise<T> {
+    return Promise.race([work, this.signal]);
+  }
+}
+
+/** The shell's exit codes for death by these signals (128 + signal number). */
+const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /** Maelstrom looks only at the type of the init reply (db.clj); extra keys are fine. */
 const INIT_OK = { type: "init_ok", required: {}, open: true };
 
 /** Runs one test with already-validated options. */
 export async function runTest(opts: TestOptions, workload: Workload, log: (line: string) => void): Promise<RunOutcome> {
-  const cpuAtStart = process.cpuUsage();
-  const clock: Clock = new RealClock();
-  const rng = new Rng(opts.seed);
-  const runDir = createRunDir(opts.storeDir, opts.workload);
-  const violations: ProtocolViolation[] = [];
-  const crashes: CrashReport[] = [];
-  let abortReason: string | undefined;
-  let signalAbort: (reason: string) => void = () => {};
-  const abortSignal = new Promise<never>((_, reject) => {
-    signalAbort = (reason) => {
-      abortReason ??= reason;
-      reject(new RunAborted(reason));
-    };
-  });
-  abortSignal.catch(() => {});
-  const aborted = () => abortReason !== undefined;
+  return new Run(opts, workload, log).execute();
+}
 
-  const network = new Network({
-    clock,
-    rng,
-    latencyMs: opts.latencyMs,
-    latencyDist: opts.latencyDist,
-    onEvent: opts.logNetSend || opts.logNetRecv ? (event) => logNetEvent(event, opts, log) : undefined,
-  });
-  for (const service of createServices(rng)) {
-    network.register(service.id, (message) => {
-      const reply = service.handle(message.src, message.body);
-      if (reply && network.isRegistered(message.src)) {
-        network.send(service.id, message.src, { ...reply, in_reply_to: message.body.msg_id ?? null });
-      }
+/** One run: the clock, rng, network, nodes, history and workers it shares, and its phases. */
+export class Run {
+  readonly clock: Clock = new RealClock();
+  readonly rng: Rng;
+  readonly network: Network;
+  readonly history: History;
+  readonly nodes = new Map<string, NodeProcess>();
+  readonly clientIds = new ClientIds();
+  readonly ctx: WorkloadContext;
+  readonly workers: Worker[];
+  readonly nemesis: Nemesis | undefined;
+  readonly runDir: string;
+  private readonly abort = new RunAbort();
+  private readonly violations: ProtocolViolation[] = [];
+  private readonly crashes: CrashReport[] = [];
+  /** Nodes whose init_ok has arrived. */
+  private readonly initialized = new Set<string>();
+  private readonly progress: Progress;
+  private readonly cpuAtStart = process.cpuUsage();
+  private mainPhase: MainPhaseSpan = { startMs: 0, endMs: 0, invocations: 0 };
+  private nodesResidentMb: number | undefined;
+
+  constructor(
+    readonly opts: TestOptions,
+    readonly workload: Workload,
+    private readonly log: (line: string) => void,
+  ) {
+    this.rng = new Rng(opts.seed);
+    this.runDir = createRunDir(opts.storeDir, opts.workload);
+    this.network = new Network({
+      clock: this.clock,
+      rng: this.rng,
+      latencyMs: opts.latencyMs,
+      latencyDist: opts.latencyDist,
+      onEvent: opts.logNetSend || opts.logNetRecv ? (event) => this.logNetEvent(event) : undefined,
+    });
+    this.history = new History(this.clock);
+    this.ctx = { opts, rng: this.rng };
+    this.workers = this.createWorkers();
+    this.nemesis = this.createNemesis();
+    this.progress = new Progress(this.history, this.clock, opts.progress);
+  }
+
+  /** All phases in order; an abort (or Ctrl-C) skips to teardown, which always runs. */
+  async execute(): Promise<RunOutcome> {
+    const stopWatching = this.watchSignals();
+    try {
+      await this.init();
+      await this.setup();
+      await this.main();
+      await this.final();
+    } catch (error) {
+      if (!(error instanceof RunAborted)) throw error;
+      this.abort.trigger(error);
+    } finally {
+      await this.teardown();
+      stopWatching();
+    }
+    return this.analyse();
+  }
+
+  /**
+   * SIGINT/SIGTERM abort the run: teardown still kills every node and the results say
+   * "interrupted". A second signal kills the nodes and exits at once. Without this, a runner
+   * signalled alone (`kill`, a CI timeout) would die and leave its nodes running. Nodes that
+   * die of the same Ctrl-C (they share the terminal's process group) are not crashes.
+   */
+  private watchSignals(): () => void {
+    const handlers = Object.entries(INTERRUPT_EXIT_CODES).map(([signal, exitCode]) => {
+      const handler = () => {
+        if (this.abort.reason?.type === "interrupted") {
+          for (const node of this.nodes.values()) node.kill();
+          process.exit(exitCode);
+        }
+        this.log(`${signal}: interrupted; stopping the run and killing every node (again to quit at once)`);
+        const at = `${(this.clock.nowMs() / 1000).toFixed(1)} s`;
+        this.abort.trigger(new RunAborted("interrupted", `Interrupted by ${signal} at ${at}`, exitCode));
+      };
+      process.on(signal, handler);
+      return () => process.off(signal, handler);
+    });
+    return () => {
+      for (const remove of handlers) remove();
+    };
+  }
+
+  /**
+   * Sets every node up at once, as Jepsen's db/cycle! does (control/on-nodes: one thread per
+   * node, no barrier). Each node's setup is Maelstrom's db.clj setup!: on the primary (the
+   * first node) start the services; register the node, spawn its process, and send it init at
+   * once, waiting up to 10 s for init_ok. So a node's init goes out right after its own spawn,
+   * not after every node has been spawned.
+   */
+  async init(): Promise<void> {
+    const { opts } = this;
+    this.log(`Running ${opts.workload} with ${opts.nodeIds.length} node(s) of ${opts.bin} (seed ${opts.seed})`);
+    this.log(`Run folder: ${this.runDir}`);
+    await this.abort.race(Promise.all(opts.nodeIds.map((id, index) => this.setUpNode(id, index === 0))));
+  }
+
+  /** The workload's per-node setup (broadcast's topology), one setup client per node. */
+  async setup(): Promise<void> {
+    const setupClients = this.opts.nodeIds.map((id) => new Client(this.clientIds.allocate(), id, this.network, this.clock));
+    const setup = this.workload.setup;
+    if (!setup) return;
+    await this.abort.race(
+      Promise.all(
+        setupClients.map(async (client) => {
+          try {
+            await setup(client, this.ctx);
+          } catch (error) {
+            throw new RunAborted(rpcErrorType(error), `Setup of node ${client.node} failed: ${errorMessage(error)}`);
+          }
+        }),
+      ),
+    );
+  }
+
+  /** The main phase: workers under the stagger, plus the nemesis, for --time-limit seconds. */
+  async main(): Promise<void> {
+    const { opts, clock, history } = this;
+    this.progress.start();
+    const startMs = clock.nowMs();
+    const deadlineMs = startMs + opts.timeLimitSec * 1000;
+    const invocationsBefore = history.counts.invoke;
+    const aborted = () => this.abort.aborted;
+    const nemesis = this.nemesis?.run(deadlineMs, aborted);
+    if (opts.rate > 0) {
+      const source = this.workload.generator(this.ctx);
+      const stagger = new Stagger(clock, this.rng, opts.rate, deadlineMs);
+      const loops = this.workers.map((worker) =>
+        runWorkerLoop(worker, source, { phaseStartMs: startMs, deadlineMs, clock, stagger, aborted }),
+      );
+      await this.abort.race(Promise.all(loops));
+    } else {
+      await this.abort.race(sleep(clock, opts.timeLimitSec * 1000));
+    }
+    await this.abort.race(Promise.resolve(nemesis));
+    this.mainPhase = { startMs, endMs: clock.nowMs(), invocations: history.counts.invoke - invocationsBefore };
+  }
+
+  /** Heal, wait for recovery, then each worker runs its own copy of the final generator. */
+  async final(): Promise<void> {
+    const { workload, clock } = this;
+    const finalGenerator = workload.finalGenerator;
+    if (!finalGenerator) return;
+    await this.nemesis?.stopAll();
+    this.log("Waiting for recovery...");
+    await this.abort.race(sleep(clock, TIMING.recoverySec * 1000));
+    const startMs = clock.nowMs();
+    const deadlineMs = workload.finalTimeLimitMs === undefined ? Infinity : startMs + workload.finalTimeLimitMs;
+    const aborted = () => this.abort.aborted;
+    const loops = this.workers.map((worker) =>
+      runWorkerLoop(worker, finalGenerator(this.ctx), { phaseStartMs: startMs, deadlineMs, clock, aborted }),
+    );
+    await this.abort.race(Promise.all(loops));
+  }
+
+  /** Stops everything: SIGKILL to every node, as Maelstrom's db teardown does. */
+  async teardown(): Promise<void> {
+    this.nodesResidentMb = sumResidentMb(this.nodes.values());
+    this.progress.stop();
+    this.nemesis?.clear();
+    for (const worker of this.workers) worker.close();
+    for (const node of this.nodes.values()) if (!node.exited) node.kill();
+    // A crash noticed only now (teardown) still aborts the run, as in Maelstrom.
+    for (const node of this.nodes.values()) {
+      if (this.abort.reason?.type === "interrupted") break;
+      if (node.exited && !this.crashes.some((c) => c.node === node.id)) this.crashes.push(node.crashReport());
+    }
+    await Promise.all([...this.nodes.values()].map((node) => Promise.race([node.drained, Bun.sleep(1000)])));
+  }
+
+  /** Checks the history (unless the run aborted) and writes the run folder. */
+  async analyse(): Promise<RunOutcome> {
+    const { crashes, violations } = this;
+    const aborting = this.abort.reason ?? (crashes[0] && new RunAborted("node-crashed", crashMessage(crashes[0])));
+    const results = aborting
+      ? {
+          "valid?": "unknown" as const,
+          aborted: `${aborting.type}: ${aborting.message}`,
+          "abort-type": aborting.type,
+          errors: { crashes: crashes.map((crash) => ({ type: "node-crashed" as const, ...crash })), "protocol-violations": violations },
+        }
+      : analyze({
+          opts: this.opts,
+          workload: this.workload,
+          history: this.history.ops,
+          network: this.network,
+          violations,
+          mainPhase: this.mainPhase,
+          runDir: this.runDir,
+          cpuAtStart: this.cpuAtStart,
+          nodesResidentMb: this.nodesResidentMb,
+        });
+    await writeRunFiles(this.runDir, this.opts, this.history.ops, this.network.journal, results);
+    pointLatestAt(this.opts.storeDir, this.opts.workload, this.runDir);
+    this.logMalformedReplies();
+    if (aborting) {
+      this.log(`ERROR: ${aborting.type}: ${aborting.message}`);
+      for (const crash of crashes) logCrash(crash, this.log);
+    }
+    const exitCode = aborting ? aborting.exitCode : exitCodeFor(results["valid?"]);
+    return { exitCode, results, runDir: this.runDir, interrupted: aborting?.type === "interrupted" };
+  }
+
+  private createWorkers(): Worker[] {
+    const { opts } = this;
+    const env = {
+      history: this.history,
+      workload: this.workload,
+      network: this.network,
+      clock: this.clock,
+      clientIds: this.clientIds,
+      ctx: this.ctx,
+      concurrency: opts.concurrency,
+    };
+    return Array.from({ length: opts.concurrency }, (_, thread) => new Worker(thread, opts.nodeIds[thread % opts.nodeIds.length]!, env));
+  }
+
+  private createNemesis(): Nemesis | undefined {
+    const { opts } = this;
+    if (opts.nemesis.length === 0) return undefined;
+    // "partition" is the only fault kind the flag accepts so far; kill and pause join it here.
+    const faults = [...new Set(opts.nemesis)].map(() => new PartitionFault(this.network, opts.nodeIds, this.rng));
+    return new Nemesis(faults, { history: this.history, clock: this.clock, rng: this.rng, intervalMs: opts.nemesisIntervalSec * 1000 });
+  }
+
+  private async setUpNode(id: string, primary: boolean): Promise<void> {
+    if (primary) attachServices(this.network, this.rng);
+    this.network.register(id, (message) => this.nodes.get(id)?.deliver(message));
+    try {
+      this.nodes.set(id, this.startNode(id));
+    } catch (error) {
+      throw new RunAborted("node-start-failed", `Node ${id} could not be started: ${errorMessage(error)}`);
+    }
+    await this.initNode(id);
+  }
+
+  private startNode(id: string): NodeProcess {
+    return new NodeProcess({
+      id,
+      bin: this.opts.bin,
+      args: this.opts.binArgs,
+      logDir: join(this.runDir, "node-logs"),
+      network: this.network,
+      logStderr: this.opts.logStderr,
+      onViolation: (violation) => this.onViolation(violation),
+      onExit: (report) => {
+        if (this.abort.reason?.type === "interrupted") return;
+        this.crashes.push(report);
+        this.abort.trigger(new RunAborted("node-crashed", crashMessage(report)));
+      },
     });
   }
 
-  log(`Running ${opts.workload} with ${opts.nodeIds.length} node(s) of ${opts.bin} (seed ${opts.seed})`);
-  log(`Run folder: ${runDir}`);
-  const nodes = new Map<string, NodeProcess>();
-  for (const id of opts.nodeIds) {
-    network.register(id, (message) => nodes.get(id)?.deliver(message));
-  }
-  for (const id of opts.nodeIds) {
-    if (aborted()) break;
+  /** One node's init RPC through a fresh client, closed afterwards (db.clj). */
+  private async initNode(id: string): Promise<void> {
+    const client = new Client(this.clientIds.allocate(), id, this.network, this.clock);
     try {
-      nodes.set(id, startNode(id));
+      await client.call({ type: "init", node_id: id, node_ids: this.opts.nodeIds }, INIT_OK, TIMING.initTimeoutMs);
+      this.initialized.add(id);
     } catch (error) {
-      signalAbort(`Node ${id} could not be started: ${error instanceof Error ? error.message : String(error)}`);
+      // db.clj's words: "Expected node n0 to respond to an init message, but node did not
+      // respond." / "Expected an init_ok message, but node responded with ..."
+      const why =
+        error instanceof RpcTimeout
+          ? `Expected node ${id} to respond to an init message, but node did not respond (no init_ok within ${TIMING.initTimeoutMs / 1000} s).`
+          : error instanceof RpcErrorReply
+            ? `Expected an init_ok message, but node ${id} responded with error ${error.code} (${error.codeName}): ${error.text ?? ""}`
+            : error instanceof MalformedReply
+              ? `Expected an init_ok message, but node ${id} responded with ${JSON.stringify(error.body)}`
+              : errorMessage(error);
+      throw new RunAborted("init-failed", `${why}\n${formatTails(this.nodes.get(id)!.crashReport())}`);
+    } finally {
+      client.close(); // a second init_ok now hits an unregistered client, as in Maelstrom
     }
-  }
-  function startNode(id: string): NodeProcess {
-    return new NodeProcess({
-        id,
-        bin: opts.bin,
-        args: opts.binArgs,
-        logDir: join(runDir, "node-logs"),
-        network,
-        logStderr: opts.logStderr,
-        onViolation: (violation) => {
-          violations.push(violation);
-          log(`WARN protocol violation by ${violation.node}: ${violation.reason}`);
-          log(`     line: ${violation.line}`);
-          log(`     Maelstrom stops delivering a node's output after its first bad line; so do we.`);
-        },
-        onExit: (report) => {
-          crashes.push(report);
-          signalAbort(`Node ${report.node} crashed with exit status ${report.exitCode ?? report.signal}`);
-        },
-      });
   }
 
-  const history = new History(clock);
-  const clientIds = new ClientIds();
-  const ctx: WorkloadContext = { opts, rng };
-  const workers = Array.from(
-    { length: opts.concurrency },
-    (_, thread) =>
-      new Worker(thread, opts.nodeIds[thread % opts.nodeIds.length]!, {
-        history,
-        workload,
-        network,
-        clock,
-        clientIds,
-        ctx,
-        concurrency: opts.concurrency,
-      }),
-  );
-  const progress = new Progress(history, clock, opts.progress);
-  let mainPhase = { startMs: 0, endMs: 0, invocations: 0 };
-  let nodesResidentMb: number | undefined;
+  /**
+   * A bad stdout line silences the node for the rest of the run, as in Maelstrom. Before its
+   * init_ok that means the init can never succeed: say so at once (init-failed, with the
+   * line) instead of waiting out the 10 s init timeout. The check waits a tick, so an
+   * init_ok on an earlier line of the same chunk is counted first.
+   */
+  private onViolation(violation: ProtocolViolation): void {
+    this.violations.push(violation);
+    this.log(`WARN protocol violation by ${violation.node} (${violation.type}): ${violation.reason}`);
+    this.log(`     line: ${violation.line}`);
+    this.log(`     Maelstrom stops delivering a node's output after its first bad line; so do we.`);
+    setTimeout(() => {
+      if (this.initialized.has(violation.node)) return;
+      const message =
+        `Node ${violation.node} broke the protocol before answering init, so its init_ok can never be delivered: ` +
+        `${violation.reason}\n  line: ${violation.line}`;
+      this.abort.trigger(new RunAborted("init-failed", message));
+    }, 0);
+  }
 
-  try {
-    await Promise.race([initNodes(opts, nodes, network, clock, clientIds), abortSignal]);
-    const setupClients = opts.nodeIds.map((id) => new Client(clientIds.allocate(), id, network, clock));
-    if (workload.setup) {
-      await Promise.race([Promise.all(setupClients.map((client) => setupNode(workload, client, ctx))), abortSignal]);
-    }
-    progress.start();
-    mainPhase = await Promise.race([runMainPhase(opts, workload, ctx, workers, history, network, clock, rng, aborted), abortSignal]);
-    if (workload.finalGenerator) {
-      if (opts.nemesis.length > 0) recordNemesis(history, "stop-partition", () => network.heal(), "network-healed");
-      log("Waiting for recovery...");
-      await Promise.race([sleep(clock, TIMING.recoverySec * 1000), abortSignal]);
-      await Promise.race([runFinalPhase(workload, ctx, workers, clock, aborted), abortSignal]);
-    }
-  } catch (error) {
-    if (!(error instanceof RunAborted)) throw error;
-    abortReason ??= error.message;
-  } finally {
-    nodesResidentMb = sumResidentMb(nodes.values());
-    progress.stop();
-    network.heal();
-    for (const worker of workers) worker.close();
-    for (const node of nodes.values()) if (!node.exited) node.kill();
-    // A crash noticed only now (teardown) still aborts the run, as in Maelstrom.
-    for (const node of nodes.values()) if (node.exited && !crashes.some((c) => c.node === node.id)) {
-      crashes.push(node.crashReport());
+  /** Jepsen logs each crashed op's exception; one full explanation and a count say the same here. */
+  private logMalformedReplies(): void {
+    const malformed = this.history.ops.filter((op) => op.error === MalformedReply.type);
+    if (malformed.length === 0) return;
+    this.log(`WARN ${MalformedReply.type}: ${malformed.length} repl${malformed.length === 1 ? "y" : "ies"} broke the reply schema (all in history.jsonl); the first:`);
+    for (const line of (malformed[0]!.exception ?? "").split("\n")) this.log(`     ${line}`);
+  }
+
+  private logNetEvent(event: JournalEvent): void {
+    const { opts } = this;
+    if ((event.type === "send" && opts.logNetSend) || (event.type === "recv" && opts.logNetRecv)) {
+      this.log(`:${event.type} ${JSON.stringify({ id: event.id, src: event.src, dest: event.dest, body: event.body })}`);
     }
   }
-  await Promise.all([...nodes.values()].map((node) => Promise.race([node.drained, Bun.sleep(1000)])));
-
-  const aborting = abortReason ?? (crashes.length > 0 ? `Node ${crashes[0]!.node} crashed` : undefined);
-  const results = aborting
-    ? abortedResults(aborting, crashes, violations)
-    : analyze({ opts, workload, history: history.ops, network, violations, mainPhase, runDir, cpuAtStart, nodesResidentMb });
-  await writeRunFiles(runDir, opts, history.ops, network.journal, results);
-  if (aborting) {
-    log(`ERROR: ${aborting}`);
-    for (const crash of crashes) logCrash(crash, log);
-  }
-  return { exitCode: aborting ? 255 : exitCodeFor(results["valid?"]), results, runDir };
 }
 
 /** Total resident memory of the still-running nodes, sampled just before teardown. */
@@ -180,124 +425,22 @@ function exitCodeFor(validity: Validity): number {
   return validity === true ? 0 : validity === false ? 1 : 2;
 }
 
-/** Starts every node's init in parallel; each must answer init_ok within 10 s. */
-async function initNodes(
-  opts: TestOptions,
-  nodes: Map<string, NodeProcess>,
-  network: Network,
-  clock: Clock,
-  clientIds: ClientIds,
-): Promise<void> {
-  await Promise.all(
-    opts.nodeIds.map(async (id) => {
-      const client = new Client(clientIds.allocate(), id, network, clock);
-      try {
-        await client.call({ type: "init", node_id: id, node_ids: opts.nodeIds }, INIT_OK, TIMING.initTimeoutMs);
-      } catch (error) {
-        const report = nodes.get(id)!.crashReport();
-        const why =
-          error instanceof RpcTimeout
-            ? `no init_ok within ${TIMING.initTimeoutMs / 1000} s`
-            : error instanceof RpcErrorReply
-              ? `init answered with error ${error.code}: ${error.text ?? ""}`
-              : String(error instanceof Error ? error.message : error);
-        throw new RunAborted(`Node ${id} failed to initialize: ${why}\n${formatTails(report)}`);
-      } finally {
-        client.close(); // a second init_ok now hits an unregistered client, as in Maelstrom
-      }
-    }),
-  );
+/** Maelstrom's name for an RPC failure: the :type its client throws. */
+function rpcErrorType(error: unknown): string {
+  if (error instanceof MalformedReply) return MalformedReply.type;
+  if (error instanceof RpcTimeout) return "timeout";
+  if (error instanceof RpcErrorReply) return "rpc-error";
+  return "exception";
 }
 
-async function setupNode(workload: Workload, client: Client, ctx: WorkloadContext): Promise<void> {
-  try {
-    await workload.setup!(client, ctx);
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw new RunAborted(`Setup of node ${client.node} failed: ${why}`);
-  }
+/** process.clj's words for a dead node. */
+function crashMessage(report: CrashReport): string {
+  const status = report.exitCode ?? `signal ${report.signal}`;
+  return `Node ${report.node} crashed with exit status ${status}`;
 }
 
-/** The main phase: workers under the stagger, plus the nemesis, for --time-limit seconds. */
-async function runMainPhase(
-  opts: TestOptions,
-  workload: Workload,
-  ctx: WorkloadContext,
-  workers: Worker[],
-  history: History,
-  network: Network,
-  clock: Clock,
-  rng: Rng,
-  aborted: () => boolean,
-): Promise<{ startMs: number; endMs: number; invocations: number }> {
-  const startMs = clock.nowMs();
-  const deadlineMs = startMs + opts.timeLimitSec * 1000;
-  const invocationsBefore = history.counts.invoke;
-  const nemesis = opts.nemesis.length > 0 ? runNemesis(opts, history, network, clock, rng, deadlineMs, aborted) : undefined;
-  if (opts.rate > 0) {
-    const source = workload.generator(ctx);
-    const stagger = new Stagger(clock, rng, opts.rate, deadlineMs);
-    await Promise.all(
-      workers.map((worker) => runWorkerLoop(worker, source, { phaseStartMs: startMs, deadlineMs, clock, stagger, aborted })),
-    );
-  } else {
-    await sleep(clock, opts.timeLimitSec * 1000);
-  }
-  await nemesis;
-  return { startMs, endMs: clock.nowMs(), invocations: history.counts.invoke - invocationsBefore };
-}
-
-/** Each worker runs its own copy of the final generator, within the workload's cap. */
-async function runFinalPhase(
-  workload: Workload,
-  ctx: WorkloadContext,
-  workers: Worker[],
-  clock: Clock,
-  aborted: () => boolean,
-): Promise<void> {
-  const startMs = clock.nowMs();
-  const deadlineMs = workload.finalTimeLimitMs === undefined ? Infinity : startMs + workload.finalTimeLimitMs;
-  await Promise.all(
-    workers.map((worker) =>
-      runWorkerLoop(worker, workload.finalGenerator!(ctx), { phaseStartMs: startMs, deadlineMs, clock, aborted }),
-    ),
-  );
-}
-
-/** Alternates start-partition / stop-partition, the first at once, then every [0, 2·interval) s. */
-async function runNemesis(
-  opts: TestOptions,
-  history: History,
-  network: Network,
-  clock: Clock,
-  rng: Rng,
-  deadlineMs: number,
-  aborted: () => boolean,
-): Promise<void> {
-  let partitioned = false;
-  while (!aborted() && clock.nowMs() < deadlineMs) {
-    if (partitioned) {
-      recordNemesis(history, "stop-partition", () => network.heal(), "network-healed");
-    } else {
-      const kind = rng.pick(PARTITION_KINDS);
-      const grudge = grudgeFor(kind, opts.nodeIds, rng);
-      recordNemesis(history, "start-partition", () => network.partition(grudge), ["isolated", grudgeToJson(grudge)], kind);
-    }
-    partitioned = !partitioned;
-    const gapMs = rng.float() * 2 * opts.nemesisIntervalSec * 1000;
-    await sleep(clock, Math.min(gapMs, deadlineMs - clock.nowMs()));
-  }
-}
-
-/** Records a nemesis op as Jepsen does: an :info invocation and an :info completion. */
-function recordNemesis(history: History, f: string, apply: () => void, completionValue: unknown, kind?: string): void {
-  history.record({ type: "info", process: "nemesis", f, value: kind ?? null });
-  apply();
-  history.record({ type: "info", process: "nemesis", f, value: completionValue });
-}
-
-function abortedResults(reason: string, crashes: CrashReport[], violations: ProtocolViolation[]): RunResults {
-  return { "valid?": "unknown", aborted: reason, errors: { crashes, "protocol-violations": violations } };
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function formatTails(report: CrashReport): string {
@@ -309,10 +452,4 @@ function formatTails(report: CrashReport): string {
 function logCrash(report: CrashReport, log: (line: string) => void): void {
   log(`Node ${report.node} exited with status ${report.exitCode ?? `signal ${report.signal}`}`);
   log(formatTails(report));
-}
-
-function logNetEvent(event: JournalEvent, opts: TestOptions, log: (line: string) => void): void {
-  if ((event.type === "send" && opts.logNetSend) || (event.type === "recv" && opts.logNetRecv)) {
-    log(`:${event.type} ${JSON.stringify({ id: event.id, src: event.src, dest: event.dest, body: event.body })}`);
-  }
 }

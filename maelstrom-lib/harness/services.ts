@@ -4,6 +4,8 @@
  * (requests are handled one at a time, in delivery order). A request type a service does not
  * know, or a bad request, gets no reply at all, as in Maelstrom.
  */
+import { ErrorCode } from "../node/errors.ts";
+import type { Network } from "./net.ts";
 import type { Rng } from "./rng.ts";
 
 type Body = Record<string, unknown>;
@@ -40,7 +42,7 @@ function isClojureTruthy(value: unknown): boolean {
   return value !== undefined && value !== null && value !== false;
 }
 
-const KEY_DOES_NOT_EXIST: Body = { type: "error", code: 20, text: "key does not exist" };
+const KEY_DOES_NOT_EXIST: Body = { type: "error", code: ErrorCode.KeyDoesNotExist, text: "key does not exist" };
 
 /** The outcome of one KV operation against one state. */
 interface KvOutcome {
@@ -50,7 +52,7 @@ interface KvOutcome {
 }
 
 /**
- * Evaluates a KV request against `lookup` (a view of one state). `createIfMissing` is false for
+ * Evaluates a KV request against `lookup` (a view of one state). `honourCreate` is false for
  * lww-kv, which ignores `create_if_not_exists`.
  */
 function evaluateKv(body: Body, lookup: (key: string) => { found: boolean; value?: unknown }, honourCreate: boolean): KvOutcome | undefined {
@@ -72,7 +74,7 @@ function evaluateKv(body: Body, lookup: (key: string) => { found: boolean; value
         return {
           reply: {
             type: "error",
-            code: 22,
+            code: ErrorCode.PreconditionFailed,
             text: `current value ${JSON.stringify(current.value)} is not ${JSON.stringify(body.from)}`,
           },
         };
@@ -207,4 +209,19 @@ export class LinTso implements Service {
 /** All four services, as Maelstrom starts them for every run. */
 export function createServices(rng: Rng): Service[] {
   return [new LinKv(), new SeqKv(rng), new LwwKv(rng), new LinTso()];
+}
+
+/**
+ * Puts every service on the network at its own address. A reply goes back with `in_reply_to`
+ * set to the request's `msg_id`, unless the requester has left the network meanwhile.
+ */
+export function attachServices(network: Network, rng: Rng): void {
+  for (const service of createServices(rng)) {
+    network.register(service.id, (message) => {
+      const reply = service.handle(message.src, message.body);
+      if (reply && network.isRegistered(message.src)) {
+        network.send(service.id, message.src, { ...reply, in_reply_to: message.body.msg_id ?? null });
+      }
+    });
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * The run folder, as Maelstrom's store: `store/<workload>/<timestamp>/` holding results.json,
- * history.jsonl, net-journal.jsonl, test.json and node-logs/, with `store/latest`,
- * `store/current` and `store/<workload>/latest` pointing at the newest run.
+ * history.jsonl, net-journal.jsonl, test.json and node-logs/, with `store/current` pointing at
+ * the run under way, and `store/latest` and `store/<workload>/latest` at the newest run that
+ * has results.
  */
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -15,17 +16,26 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, "");
 }
 
-/** Creates a fresh run folder and points the `latest` links at it. */
+/** Creates a fresh run folder and points `store/current` at it (Jepsen's update-current-symlink!). */
 export function createRunDir(storeDir: string, workload: string): string {
   mkdirSync(resolve(storeDir, workload), { recursive: true });
   const base = resolve(storeDir, workload, timestamp());
   let runDir = base;
   for (let n = 1; !tryMkdir(runDir); n++) runDir = `${base}-${n}`; // two runs in the same millisecond
   mkdirSync(join(runDir, "node-logs"), { recursive: true });
+  pointLink(join(storeDir, "current"), runDir);
+  return runDir;
+}
+
+/**
+ * Points `latest`, `current` and `<workload>/latest` at a run that has its results (Jepsen's
+ * store.clj update-symlinks!, called once the results are saved), so `latest` never names a
+ * run that was interrupted before it had any.
+ */
+export function pointLatestAt(storeDir: string, workload: string, runDir: string): void {
   for (const link of [join(storeDir, "latest"), join(storeDir, "current"), join(storeDir, workload, "latest")]) {
     pointLink(link, runDir);
   }
-  return runDir;
 }
 
 function tryMkdir(path: string): boolean {
