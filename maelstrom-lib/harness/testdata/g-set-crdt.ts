@@ -1,0 +1,21 @@
+#!/usr/bin/env bun
+// A correct grow-only set CRDT: each node keeps its own set and gossips the whole set to every
+// peer ten times a second; a merge is a union, so lost or reordered gossip does no harm.
+import { Node } from "maelstrom-lib";
+
+const node = new Node();
+const elements = new Set<unknown>();
+
+node.on("add", (request) => {
+  elements.add(request.body.element);
+  return { type: "add_ok" };
+});
+node.on("read", () => ({ type: "read_ok", value: [...elements] }));
+node.on("merge", (request) => {
+  for (const element of request.body.elements as unknown[]) elements.add(element);
+});
+node.every(100, () => {
+  for (const peer of node.nodeIds) if (peer !== node.id) node.send(peer, { type: "merge", elements: [...elements] });
+});
+
+await node.run();
