@@ -4,13 +4,15 @@
 import { Node } from "maelstrom-lib";
 
 const node = new Node();
+// The runtime types add/read as g-counter's; as plain strings they get generic bodies.
+const [ADD, READ]: string[] = ["add", "read"];
 const elements = new Set<unknown>();
 
-node.on("add", (request) => {
+node.on(ADD, (request) => {
   elements.add(request.body.element);
   return { type: "add_ok" };
 });
-node.on("read", () => ({ type: "read_ok", value: [...elements] }));
+node.on(READ, () => ({ type: "read_ok", value: [...elements] }));
 node.on("merge", (request) => {
   for (const element of request.body.elements as unknown[]) elements.add(element);
 });
