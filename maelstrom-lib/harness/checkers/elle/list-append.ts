@@ -1,0 +1,128 @@
+/**
+ * Elle's list-append checker (elle/list_append.clj `check`, as Maelstrom's txn-list-append
+ * runs it through jepsen.tests.cycle.append): the anomalies visible in single txns and in
+ * the version order, then ww/wr/rw dependencies (plus realtime or process order when the
+ * models need them) searched for cycles, judged against `--consistency-models` with Elle's
+ * model tables. Result: Elle's `valid?`, `anomaly-types`, `anomalies`, `not`, `also-not`.
+ */
+import { join } from "node:path";
+import type { CheckResult, Op } from "../../types.ts";
+import { ELLE_MODELS, elleBoundary, elleImpliedAnomalies, elleProhibitedAnomalies } from "./consistency-models.ts";
+import { elleCycleSpecs, findElleCycles, graphSize, linkProcess, linkRealtime } from "./cycles.ts";
+import { DependencyGraph } from "./graph.ts";
+import { cycleCase, type ExplainContext, writeCycleFiles } from "./list-append-explain.ts";
+import { historyError, invokeIndices } from "./list-append-history.ts";
+import { abortedReads, futureReads, intermediateReads, internalInconsistencies, lostUpdates } from "./list-append-txn-anomalies.ts";
+import {
+  dirtyUpdates,
+  duplicateElements,
+  garbageReadError,
+  incompatibleOrders,
+  type ListAppendCases,
+  linkDependencies,
+  readIndex,
+  sortedValues,
+  versionOrder,
+  writeIndex,
+} from "./list-append-versions.ts";
+import { collectTxns, type Txn } from "./txns.ts";
+
+/** Anomalies that make a result unknown rather than invalid (elle/txn.clj unknown-anomaly-types). */
+const UNKNOWN_TYPES = new Set(["empty-transaction-graph", "cycle-search-timeout"]);
+/** At most this many cases of one type are kept in the result (all are counted). */
+const MAX_CASES_SHOWN = 32;
+
+export interface ListAppendOptions {
+  consistencyModels: readonly string[];
+  /** Where to write Elle's files (the run's `elle/` folder); none in unit tests. */
+  directory?: string;
+}
+
+/** Checks a txn-list-append history. Pure apart from the files written to `directory`. */
+export function checkListAppend(history: readonly Op[], options: ListAppendOptions): CheckResult {
+  const models = options.consistencyModels;
+  const unknownModel = models.find((model) => !ELLE_MODELS.has(model));
+  if (unknownModel !== undefined) return { "valid?": "unknown", error: `unknown consistency model ${JSON.stringify(unknownModel)}` };
+  const malformed = historyError(history);
+  if (malformed) return { "valid?": "unknown", error: malformed };
+  const txns = collectTxns(history);
+  const possible = txns.filter((txn) => txn.status !== "fail");
+  const allWriters = writeIndex(txns);
+  const garbage = garbageReadError(txns, allWriters);
+  if (garbage) return { "valid?": "unknown", error: garbage };
+
+  const cases: ListAppendCases = new Map();
+  const prohibited = elleProhibitedAnomalies(models);
+  const reportable = new Set([...prohibited, ...UNKNOWN_TYPES]);
+  findTxnAnomalies(txns, possible, allWriters, cases);
+  findCycleAnomalies(history, txns, possible, reportable, cases, options.directory);
+  return resultMap(prohibited, reportable, cases);
+}
+
+function findTxnAnomalies(txns: readonly Txn[], possible: readonly Txn[], allWriters: ReturnType<typeof writeIndex>, cases: ListAppendCases): void {
+  abortedReads(txns, cases);
+  intermediateReads(txns, cases);
+  internalInconsistencies(txns, cases);
+  futureReads(txns, cases);
+  // Elle computes dirty updates over every txn's reads, without the single-append shortcut.
+  dirtyUpdates(versionOrder(sortedValues(txns, false)), allWriters, cases);
+  duplicateElements(possible, cases);
+  incompatibleOrders(sortedValues(possible, true), cases);
+  lostUpdates(possible, cases);
+}
+
+/** Builds the dependency graph (realtime if a reportable anomaly needs it, else process if one does) and explains its cycles. */
+function findCycleAnomalies(history: readonly Op[], txns: readonly Txn[], possible: readonly Txn[], reportable: Set<string>, cases: ListAppendCases, directory: string | undefined): void {
+  const realtime = [...reportable].some((type) => type.endsWith("-realtime"));
+  const process = !realtime && [...reportable].some((type) => type.endsWith("-process"));
+  const ctx: ExplainContext = {
+    order: versionOrder(sortedValues(possible, true)),
+    writers: writeIndex(possible),
+    readers: readIndex(possible),
+    invokeIndex: invokeIndices(history, txns),
+  };
+  const graph = new DependencyGraph(graphSize(txns, realtime));
+  linkDependencies(graph, possible, ctx);
+  if (process) linkProcess(graph, txns);
+  if (realtime) linkRealtime(graph, txns);
+  if (graph.edges === 0 || (realtime && !hasRealtimePair(txns) && dataEdgesAbsent(graph, txns))) cases.set("empty-transaction-graph", [{ explanation: "no txn depends on any other, so there is nothing to check" }]);
+  const cycleCases = new Map<string, ReturnType<typeof cycleCase>[]>();
+  for (const cycle of findElleCycles(graph, txns, elleCycleSpecs(process, realtime), (type) => elleImpliedAnomalies([type]))) {
+    const found = cycleCase(cycle, ctx);
+    cycleCases.set(cycle.type, [...(cycleCases.get(cycle.type) ?? []), found]);
+  }
+  for (const [type, list] of cycleCases) cases.set(type, list);
+  if (directory) writeCycleFiles(directory, new Map([...cycleCases].filter(([type]) => reportable.has(type))));
+}
+
+/** Does some ok txn complete before another txn is invoked? (The barrier vertices alone always add edges.) */
+function hasRealtimePair(txns: readonly Txn[]): boolean {
+  const firstCompletion = Math.min(...txns.filter((t) => t.status === "ok").map((t) => t.completeTimeNs));
+  return txns.some((t) => t.status !== "fail" && t.invokeTimeNs > firstCompletion);
+}
+
+function dataEdgesAbsent(graph: DependencyGraph, txns: readonly Txn[]): boolean {
+  let any = false;
+  for (const txn of txns) graph.forEachOut(txn.id, ~0, (to) => (any ||= to < txns.length));
+  return !any;
+}
+
+/** Elle's result-map: prohibited anomalies make it invalid, unknown-type ones unknown; `not`/`also-not` over everything found. */
+function resultMap(prohibited: Set<string>, reportable: Set<string>, cases: ListAppendCases): CheckResult {
+  const found = [...cases.keys()].sort();
+  const shown = found.filter((type) => reportable.has(type));
+  if (shown.length === 0) return { "valid?": true };
+  const bad = shown.some((type) => prohibited.has(type));
+  const { not, alsoNot } = elleBoundary(found);
+  return {
+    "valid?": bad ? false : "unknown",
+    "anomaly-types": shown,
+    anomalies: Object.fromEntries(shown.map((type) => [type, cases.get(type)!.slice(0, MAX_CASES_SHOWN)])),
+    "anomaly-counts": Object.fromEntries(shown.map((type) => [type, cases.get(type)!.length])),
+    not,
+    "also-not": alsoNot,
+  };
+}
+
+/** The run's Elle folder. */
+export const elleDirectory = (runDir: string): string => join(runDir, "elle");
