@@ -5,7 +5,6 @@
  * models need them) searched for cycles, judged against `--consistency-models` with Elle's
  * model tables. Result: Elle's `valid?`, `anomaly-types`, `anomalies`, `not`, `also-not`.
  */
-import { join } from "node:path";
 import type { CheckResult, Op } from "../../types.ts";
 import { ELLE_MODELS, elleBoundary, elleImpliedAnomalies, elleProhibitedAnomalies } from "./consistency-models.ts";
 import { elleCycleSpecs, findElleCycles, graphSize, linkProcess, linkRealtime } from "./cycles.ts";
@@ -123,6 +122,3 @@ function resultMap(prohibited: Set<string>, reportable: Set<string>, cases: List
     "also-not": alsoNot,
   };
 }
-
-/** The run's Elle folder. */
-export const elleDirectory = (runDir: string): string => join(runDir, "elle");
