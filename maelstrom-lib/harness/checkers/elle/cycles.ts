@@ -223,83 +223,92 @@ export interface FoundCycle {
 const MAX_STARTS = 64;
 const MAX_STATES = 400_000;
 
+/** A search state: rw edges taken (capped at 2), last edge rw?, two rw adjacent?, needed relationships seen (bits). */
+interface PathState {
+  rwCount: number;
+  lastRw: number;
+  adjacent: number;
+  seen: number;
+}
+
+/** Packs path states into small integers for one spec. */
+function stateCodec(spec: ElleCycleSpec) {
+  const needBits = [Rel.wr, Rel.rw, Rel.process, Rel.realtime].filter((rel) => (spec.needs & rel) !== 0);
+  const seenStates = 1 << needBits.length;
+  return {
+    count: 3 * 2 * 2 * seenStates,
+    allSeen: seenStates - 1,
+    seenBit: (rel: number) => needBits.reduce((mask, bit, i) => (bit === rel ? mask | (1 << i) : mask), 0),
+    encode: ({ rwCount, lastRw, adjacent, seen }: PathState) => ((rwCount * 2 + lastRw) * 2 + adjacent) * seenStates + seen,
+    decode: (state: number): PathState => ({
+      seen: state % seenStates,
+      adjacent: Math.floor(state / seenStates) % 2,
+      lastRw: Math.floor(state / seenStates / 2) % 2,
+      rwCount: Math.floor(state / seenStates / 4),
+    }),
+  };
+}
+
+/** The state after taking an edge named `rel`, or undefined when the spec forbids it there. */
+function advance(spec: ElleCycleSpec, at: PathState, rel: number, isFirst: boolean, seenBit: number): PathState | undefined {
+  if ((rel & (isFirst ? spec.first : spec.rest)) === 0) return undefined;
+  const isRw = rel === Rel.rw ? 1 : 0;
+  if (isRw && (spec.rw === "none" || (spec.rw === "single" && at.rwCount >= 1) || (spec.rw === "nonadjacent" && (at.lastRw || isFirst)))) return undefined;
+  return { rwCount: Math.min(2, at.rwCount + isRw), lastRw: isRw, adjacent: at.adjacent | (isRw & at.lastRw), seen: at.seen | seenBit };
+}
+
+/** Does a path in `state` that is back at its start close a cycle of the spec's shape? */
+function closes(spec: ElleCycleSpec, { rwCount, lastRw, adjacent, seen }: PathState, allSeen: number): boolean {
+  if (seen !== allSeen) return false;
+  if (spec.rw === "none") return rwCount === 0;
+  if (spec.rw === "single") return rwCount === 1;
+  if (spec.rw === "nonadjacent") return rwCount === 2 && adjacent === 0;
+  return rwCount === 2 && (adjacent === 1 || (lastRw === 1 && spec.first === Rel.rw));
+}
+
 /**
- * Product-state breadth-first search for a cycle of `spec`'s shape through `start`: the state
- * tracks rw edges taken (0, 1, 2+), whether the last edge was rw, whether two rw were adjacent,
- * and which needed relationships were seen. Returns the vertices (start … start) or undefined.
+ * Breadth-first search over (vertex, path state) for a shortest cycle of `spec`'s shape
+ * through `start`, inside `inComponent`. Returns the vertices (start … start) or undefined.
  */
 function searchFrom(graph: DependencyGraph, start: number, spec: ElleCycleSpec, inComponent: (v: number) => boolean, budget: { states: number }): number[] | undefined {
-  const needBits = [Rel.wr, Rel.rw, Rel.process, Rel.realtime].filter((rel) => (spec.needs & rel) !== 0);
-  const seenMaskOf = (rel: number) => needBits.reduce((mask, bit, i) => (bit === rel ? mask | (1 << i) : mask), 0);
-  const fullSeen = (1 << needBits.length) - 1;
-  // state = ((rwCount * 2 + lastRw) * 2 + adjacent) * 2^needs + seen
-  const encode = (rwCount: number, lastRw: number, adjacent: number, seen: number) => ((rwCount * 2 + lastRw) * 2 + adjacent) * (fullSeen + 1) + seen;
-  const statesPer = 3 * 2 * 2 * (fullSeen + 1);
+  const codec = stateCodec(spec);
+  const key = (vertex: number, state: number) => vertex * codec.count + state;
   const previous = new Map<number, number>();
-  const key = (vertex: number, state: number) => vertex * statesPer + state;
-  let frontier: [number, number][] = [];
-  const firstRw = spec.first === Rel.rw;
-  const accept = (rwCount: number, lastRw: number, adjacent: number, seen: number) => {
-    if (seen !== fullSeen) return false;
-    if (spec.rw === "none") return rwCount === 0;
-    if (spec.rw === "single") return rwCount === 1;
-    if (spec.rw === "nonadjacent") return rwCount === 2 && adjacent === 0;
-    return rwCount === 2 && (adjacent === 1 || (lastRw === 1 && firstRw));
-  };
-  const step = (vertex: number, state: number, isFirst: boolean, visit: (to: number, next: number) => boolean): boolean => {
-    const seen = state % (fullSeen + 1);
-    const adjacent = Math.floor(state / (fullSeen + 1)) % 2;
-    const lastRw = Math.floor(state / (fullSeen + 1) / 2) % 2;
-    const rwCount = Math.floor(state / (fullSeen + 1) / 4);
-    let done = false;
-    graph.forEachOut(vertex, isFirst ? spec.first : spec.rest, (to, rels) => {
-      if (done || !inComponent(to)) return;
-      const rel = namedRel(rels);
-      if ((rel & (isFirst ? spec.first : spec.rest)) === 0) return;
-      const isRw = rel === Rel.rw ? 1 : 0;
-      if (isRw && spec.rw === "none") return;
-      if (isRw && spec.rw === "single" && rwCount >= 1) return;
-      if (isRw && spec.rw === "nonadjacent" && (lastRw || isFirst)) return;
-      const next = encode(Math.min(2, rwCount + isRw), isRw, adjacent | (isRw & lastRw), seen | seenMaskOf(rel));
-      done = visit(to, next);
-    });
-    return done;
-  };
-  let found: number | undefined;
-  const tryVisit = (from: number, to: number, next: number) => {
-    if (to === start) {
-      const seen = next % (fullSeen + 1);
-      const adjacent = Math.floor(next / (fullSeen + 1)) % 2;
-      const lastRw = Math.floor(next / (fullSeen + 1) / 2) % 2;
-      const rwCount = Math.floor(next / (fullSeen + 1) / 4);
-      if (accept(rwCount, lastRw, adjacent, seen)) {
-        found = from;
-        return true;
-      }
-      return false;
-    }
-    const k = key(to, next);
-    if (previous.has(k)) return false;
-    previous.set(k, from);
-    frontier.push([to, next]);
-    return --budget.states <= 0;
-  };
-  const startKey = key(start, encode(0, 0, 0, 0));
-  previous.set(startKey, -1);
-  if (!step(start, encode(0, 0, 0, 0), true, (to, next) => tryVisit(startKey, to, next))) {
-    while (frontier.length > 0 && found === undefined && budget.states > 0) {
-      const current = frontier;
-      frontier = [];
-      for (const [vertex, state] of current) {
-        const here = key(vertex, state);
-        if (step(vertex, state, false, (to, next) => tryVisit(here, to, next))) break;
+  const initial = codec.encode({ rwCount: 0, lastRw: 0, adjacent: 0, seen: 0 });
+  previous.set(key(start, initial), -1);
+  let frontier: number[] = [key(start, initial)];
+  let isFirst = true;
+  while (frontier.length > 0 && budget.states > 0) {
+    const next: number[] = [];
+    for (const here of frontier) {
+      const vertex = Math.floor(here / codec.count);
+      const at = codec.decode(here % codec.count);
+      let closedAt: number | undefined;
+      graph.forEachOut(vertex, isFirst ? spec.first : spec.rest, (to, rels) => {
+        if (closedAt !== undefined || !inComponent(to)) return;
+        const rel = namedRel(rels);
+        const after = advance(spec, at, rel, isFirst, codec.seenBit(rel));
+        if (!after) return;
+        if (to === start) {
+          if (closes(spec, after, codec.allSeen)) closedAt = here;
+          return;
+        }
+        const k = key(to, codec.encode(after));
+        if (previous.has(k)) return;
+        previous.set(k, here);
+        next.push(k);
+        budget.states--;
+      });
+      if (closedAt !== undefined) {
+        const path = [start];
+        for (let k = closedAt; k !== -1; k = previous.get(k)!) path.push(Math.floor(k / codec.count));
+        return path.reverse();
       }
     }
+    frontier = next;
+    isFirst = false;
   }
-  if (found === undefined) return undefined;
-  const path = [start];
-  for (let k = found; k !== -1; k = previous.get(k)!) path.push(Math.floor(k / statesPer));
-  return path.reverse();
+  return undefined;
 }
 
 /** Turns a vertex cycle into txn steps, folding barrier runs into one realtime step. */
@@ -319,18 +328,26 @@ function cycleSteps(graph: DependencyGraph, txns: readonly Txn[], vertices: read
  */
 export function findElleCycles(graph: DependencyGraph, txns: readonly Txn[], specs: readonly ElleCycleSpec[], implied: (type: string) => Set<string>): FoundCycle[] {
   const all = specs.reduce((mask, spec) => mask | spec.first | spec.rest, 0);
-  const { componentOf, nontrivial } = graph.components(all);
+  const { nontrivial } = graph.components(all);
+  // A cycle of a spec lies inside one component of the graph cut down to the spec's relationships
+  // (Elle's cycle-exists pruning): a spec whose subgraph has no such component there is skipped.
+  const byMask = new Map<number, Int32Array>();
+  const subComponents = (mask: number) => {
+    let sub = byMask.get(mask);
+    if (!sub) byMask.set(mask, (sub = cyclicComponents(graph, mask)));
+    return sub;
+  };
   const found: FoundCycle[] = [];
   for (const members of nontrivial) {
-    const component = componentOf[members[0]!]!;
-    const inComponent = (v: number) => componentOf[v] === component;
     const redundant = new Set<string>();
     for (const spec of specs) {
       if (redundant.has(spec.type)) continue;
+      const sub = subComponents(spec.first | spec.rest);
       const budget = { states: MAX_STATES };
       let starts = 0;
       for (const start of members) {
-        if (start >= txns.length || starts >= MAX_STARTS || budget.states <= 0) continue;
+        if (start >= txns.length || sub[start]! < 0 || starts >= MAX_STARTS || budget.states <= 0) continue;
+        const inComponent = (v: number) => sub[v] === sub[start];
         let hasFirst = false;
         graph.forEachOut(start, spec.first, (to, rels) => (hasFirst ||= inComponent(to) && (namedRel(rels) & spec.first) !== 0));
         if (!hasFirst) continue;
@@ -346,4 +363,12 @@ export function findElleCycles(graph: DependencyGraph, txns: readonly Txn[], spe
     }
   }
   return found;
+}
+
+/** Component ids of the subgraph over `mask`, -1 for vertices on no cycle of it. */
+function cyclicComponents(graph: DependencyGraph, mask: number): Int32Array {
+  const { componentOf, nontrivial } = graph.components(mask);
+  const out = new Int32Array(graph.size).fill(-1);
+  for (const members of nontrivial) for (const v of members) out[v] = componentOf[v]!;
+  return out;
 }
