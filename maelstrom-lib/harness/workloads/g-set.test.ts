@@ -14,9 +14,9 @@ const worker: WorkerInfo = { thread: 0, process: 0, node: "n0", phaseElapsedMs: 
 const repo = new URL("../../..", import.meta.url).pathname;
 const RUN_TIMEOUT_MS = 60_000;
 
-function runGSet(bin: string) {
+function runGSet(...binArgs: string[]) {
   const flags = ["--node-count", "3", "--time-limit", "3", "--rate", "30", "--no-progress"];
-  return runMaelstrom(["test", "-w", "g-set", "--bin", `maelstrom-lib/harness/testdata/${bin}`, ...flags], { cwd: repo });
+  return runMaelstrom(["test", "-w", "g-set", "--bin", "maelstrom-lib/harness/testdata/g-set-crdt.ts", ...flags, ...binArgs], { cwd: repo });
 }
 
 describe("g-set workload", () => {
@@ -56,7 +56,7 @@ describe("g-set workload", () => {
   });
 
   test("a gossiping CRDT passes: every add stable, none lost", async () => {
-    const run = await runGSet("g-set-crdt.ts");
+    const run = await runGSet();
     const workload = run.results!.workload as { "valid?": boolean; "lost-count": number; "stable-count": number; "attempt-count": number };
     expect(workload["valid?"]).toBe(true);
     expect(workload["lost-count"]).toBe(0);
@@ -65,7 +65,7 @@ describe("g-set workload", () => {
   }, RUN_TIMEOUT_MS);
 
   test("a node that drops its peers' gossip fails with the lost adds named", async () => {
-    const run = await runGSet("g-set-forgets-peers.ts");
+    const run = await runGSet("forget-peers");
     const workload = run.results!.workload as { "valid?": boolean; "lost-count": number; lost: unknown[] };
     expect(workload["valid?"]).toBe(false);
     expect(workload["lost-count"]).toBeGreaterThan(0);
