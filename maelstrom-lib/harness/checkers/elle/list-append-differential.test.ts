@@ -1,7 +1,8 @@
 /**
  * The list-append checker against brute force: on small random histories, "serializable" by
  * the checker (no anomaly the serializable model prohibits) must match "some serial order of
- * the committed txns reproduces every read" found by trying all orders.
+ * the committed txns reproduces every read" found by trying all orders; and "strict
+ * serializable" must match the same search restricted to orders that respect real time.
  */
 import { describe, expect, test } from "bun:test";
 import { Rng } from "../../rng.ts";
@@ -43,10 +44,14 @@ function* permutations(items: number[]): Generator<number[]> {
   for (let i = 0; i < items.length; i++) for (const rest of permutations([...items.slice(0, i), ...items.slice(i + 1)])) yield [items[i]!, ...rest];
 }
 
-/** Does some serial order of the committed txns make every read see exactly the state at that point? */
-function bruteForceSerializable(txns: Plain[][], failed: Set<number>): boolean {
+/**
+ * Does some serial order of the committed txns make every read see exactly the state at that
+ * point? With `before`, the order must also put a before b whenever before(a, b).
+ */
+function bruteForceSerializable(txns: Plain[][], failed: Set<number>, before?: (a: number, b: number) => boolean): boolean {
   const committed = txns.map((_, i) => i).filter((i) => !failed.has(i));
   for (const order of permutations(committed)) {
+    if (before && order.some((b, j) => order.slice(j + 1).some((a) => before(a, b)))) continue;
     const state = new Map<number, number[]>(KEYS.map((k) => [k, []]));
     const consistent = order.every((i) =>
       txns[i]!.every((mop) => {
@@ -76,5 +81,27 @@ describe("list-append checker vs brute-force serializability", () => {
     }
     expect(verdicts.serializable).toBeGreaterThan(300);
     expect(verdicts.not).toBeGreaterThan(300);
+  });
+
+  test("agrees with brute-force strict serializability (real-time order respected) on 2000 histories", () => {
+    const rng = new Rng(1818);
+    const verdicts = { strict: 0, not: 0 };
+    for (let round = 0; round < 2000; round++) {
+      const { txns, failed } = randomTxns(rng);
+      // Invocations at even times, completions at odd ones: no ties between the two.
+      const times = txns.map((_, i) => {
+        const invokeNs = i === txns.length - 1 ? 200 : 2 * rng.int(0, 40);
+        return { invokeNs, completeNs: invokeNs + 2 * rng.int(0, 20) + 1 };
+      });
+      const history = txnHistory(
+        txns.map((mops, i): TestTxn => ({ mops: mops as unknown as Mop[], type: failed.has(i) ? "fail" : "ok", ...times[i]! })),
+      );
+      const result = checkListAppend(history, { consistencyModels: ["strict-serializable"] });
+      const expected = bruteForceSerializable(txns, failed, (a, b) => times[a]!.completeNs < times[b]!.invokeNs);
+      if ((result["valid?"] !== false) !== expected) throw new Error(`disagreement (brute force: ${expected}): ${JSON.stringify({ txns, times, failed: [...failed], result })}`);
+      verdicts[expected ? "strict" : "not"]++;
+    }
+    expect(verdicts.strict).toBeGreaterThan(200);
+    expect(verdicts.not).toBeGreaterThan(200);
   });
 });
