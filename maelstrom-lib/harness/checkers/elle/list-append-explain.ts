@@ -2,10 +2,12 @@
  * Elle's words for list-append cycles: each step of a cycle as its explainers put it
  * (elle/list_append.clj's WW/WR/RW explainers, elle/core.clj's process and realtime ones),
  * the whole cycle as elle/core.clj renders it ("Let: T1 = … Then: - T1 < T2, because …"),
- * and the `elle/<anomaly>.txt` files Elle writes for every reportable cycle type.
+ * and the files Elle writes: `elle/<anomaly>.txt` for every reportable cycle type, and
+ * `elle/incompatible-order/<key>.html` for each key read in incompatible orders.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { escapeXml } from "../../report/svg-text.ts";
 import type { FoundCycle } from "./cycles.ts";
 import { Rel } from "./graph.ts";
 import { type AppendMop, lastOf, mopsOf } from "./list-append-history.ts";
@@ -104,5 +106,31 @@ export function writeCycleFiles(dir: string, cycleCases: ReadonlyMap<string, rea
   mkdirSync(dir, { recursive: true });
   for (const [type, cases] of cycleCases) {
     writeFileSync(join(dir, `${type}.txt`), cases.map((c, i) => `${type} #${i}\n${c.explanation}`).join("\n\n\n"));
+  }
+}
+
+/**
+ * Elle's incompatible-order pages: `<dir>/incompatible-order/<key>.html`, every ok read of the
+ * key with the elements that disagree with the longest read highlighted.
+ */
+export function writeIncompatibleOrderFiles(dir: string, cases: readonly ListAppendCase[], txns: readonly Txn[], longest: ReadonlyMap<unknown, readonly unknown[]>): void {
+  if (cases.length === 0) return;
+  const folder = join(dir, "incompatible-order");
+  mkdirSync(folder, { recursive: true });
+  for (const { key } of cases) {
+    const reference = longest.get(key) ?? [];
+    const rows: string[] = [];
+    for (const txn of txns) {
+      if (txn.status !== "ok") continue;
+      for (const [f, k, value] of mopsOf(txn)) {
+        if (f !== "r" || k !== key) continue;
+        const cells = (value ?? []).map((e, i) => `<td${e === reference[i] ? "" : ' style="background: #f6c"'}>${escapeXml(show(e))}</td>`);
+        rows.push(`<tr><td>${txn.index}</td><td>${(txn.completeTimeNs / 1e9).toFixed(2)}</td><td>${escapeXml(String(txn.process))}</td><td>txn</td>${cells.join("")}</tr>`);
+      }
+    }
+    const title = `All Reads of ${escapeXml(show(key))}`;
+    const head = "<tr><th>Index</th><th>Time (s)</th><th>Process</th><th>Fun</th><th colspan=\"32\">Value</th></tr>";
+    const html = `<html><head><style>th { text-align: left; }</style></head><body><h1>${title}</h1><table><thead>${head}</thead><tbody>${rows.join("")}</tbody></table></body></html>`;
+    writeFileSync(join(folder, `${show(key)}.html`), html);
   }
 }

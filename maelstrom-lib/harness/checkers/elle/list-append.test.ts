@@ -155,6 +155,19 @@ describe("list-append results", () => {
     expect(garbage.error).toContain("no txn ever appended 7");
   });
 
+  test("elle/incompatible-order/<key>.html shows every read of the key, disagreeing elements marked", () => {
+    const dir = mkdtempSync(join(tmpdir(), "elle-"));
+    try {
+      check([t([a(1, 1)]), t([a(1, 2)]), t([r(1, [1, 2])]), t([r(1, [2, 1])])], "read-committed", dir);
+      const html = readFileSync(join(dir, "incompatible-order", "1.html"), "utf8");
+      expect(html).toContain("<h1>All Reads of 1</h1>");
+      expect(html.match(/<tr><td>/g)).toHaveLength(2);
+      expect(html.match(/background/g)).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
   test("elle/ gets one file per reportable cycle type, in Elle's format", () => {
     const dir = mkdtempSync(join(tmpdir(), "elle-"));
     try {

@@ -9,7 +9,7 @@ import type { CheckResult, Op } from "../../types.ts";
 import { ELLE_MODELS, elleBoundary, elleImpliedAnomalies, elleProhibitedAnomalies } from "./consistency-models.ts";
 import { elleCycleSpecs, findElleCycles, graphSize, linkProcess, linkRealtime } from "./cycles.ts";
 import { DependencyGraph } from "./graph.ts";
-import { cycleCase, type ExplainContext, writeCycleFiles } from "./list-append-explain.ts";
+import { cycleCase, type ExplainContext, writeCycleFiles, writeIncompatibleOrderFiles } from "./list-append-explain.ts";
 import { historyError, invokeIndices } from "./list-append-history.ts";
 import { abortedReads, futureReads, intermediateReads, internalInconsistencies, lostUpdates } from "./list-append-txn-anomalies.ts";
 import {
@@ -18,6 +18,7 @@ import {
   garbageReadError,
   incompatibleOrders,
   type ListAppendCases,
+  type VersionOrder,
   linkDependencies,
   readIndex,
   sortedValues,
@@ -53,12 +54,18 @@ export function checkListAppend(history: readonly Op[], options: ListAppendOptio
   const cases: ListAppendCases = new Map();
   const prohibited = elleProhibitedAnomalies(models);
   const reportable = new Set([...prohibited, ...UNKNOWN_TYPES]);
-  findTxnAnomalies(txns, possible, allWriters, cases);
-  findCycleAnomalies(history, txns, possible, reportable, cases, options.directory);
+  // What the committed and indeterminate txns read of each key, shortest first.
+  const sorted = sortedValues(possible, true);
+  findTxnAnomalies(txns, possible, sorted, allWriters, cases);
+  findCycleAnomalies(history, txns, possible, versionOrder(sorted), reportable, cases, options.directory);
+  if (options.directory && reportable.has("incompatible-order")) {
+    const longest = new Map([...sorted].map(([key, lists]) => [key, lists[lists.length - 1]!]));
+    writeIncompatibleOrderFiles(options.directory, cases.get("incompatible-order") ?? [], possible, longest);
+  }
   return resultMap(prohibited, reportable, cases);
 }
 
-function findTxnAnomalies(txns: readonly Txn[], possible: readonly Txn[], allWriters: ReturnType<typeof writeIndex>, cases: ListAppendCases): void {
+function findTxnAnomalies(txns: readonly Txn[], possible: readonly Txn[], sorted: Map<unknown, unknown[][]>, allWriters: ReturnType<typeof writeIndex>, cases: ListAppendCases): void {
   abortedReads(txns, cases);
   intermediateReads(txns, cases);
   internalInconsistencies(txns, cases);
@@ -66,16 +73,24 @@ function findTxnAnomalies(txns: readonly Txn[], possible: readonly Txn[], allWri
   // Elle computes dirty updates over every txn's reads, without the single-append shortcut.
   dirtyUpdates(versionOrder(sortedValues(txns, false)), allWriters, cases);
   duplicateElements(possible, cases);
-  incompatibleOrders(sortedValues(possible, true), cases);
+  incompatibleOrders(sorted, cases);
   lostUpdates(possible, cases);
 }
 
 /** Builds the dependency graph (realtime if a reportable anomaly needs it, else process if one does) and explains its cycles. */
-function findCycleAnomalies(history: readonly Op[], txns: readonly Txn[], possible: readonly Txn[], reportable: Set<string>, cases: ListAppendCases, directory: string | undefined): void {
+function findCycleAnomalies(
+  history: readonly Op[],
+  txns: readonly Txn[],
+  possible: readonly Txn[],
+  order: VersionOrder,
+  reportable: Set<string>,
+  cases: ListAppendCases,
+  directory: string | undefined,
+): void {
   const realtime = [...reportable].some((type) => type.endsWith("-realtime"));
   const process = !realtime && [...reportable].some((type) => type.endsWith("-process"));
   const ctx: ExplainContext = {
-    order: versionOrder(sortedValues(possible, true)),
+    order,
     writers: writeIndex(possible),
     readers: readIndex(possible),
     invokeIndex: invokeIndices(history, txns),
