@@ -97,7 +97,9 @@ function renderCycle(cycle: FoundCycle, steps: Step[]): string {
 /** A found cycle as a result case: the txns, Elle's step data, and the rendered explanation. */
 export function cycleCase(cycle: FoundCycle, ctx: ExplainContext): ListAppendCase {
   const steps = cycle.steps.map((step, i) => explainStep(step.txn, cycle.steps[(i + 1) % cycle.steps.length]!.txn, step.rel, ctx));
-  return { type: cycle.type, cycle: cycle.steps.map(({ txn }) => txnSummary(txn)), steps: steps.map((s) => s.data), explanation: renderCycle(cycle, steps) };
+  // Elle's :cycle ends where it starts.
+  const txns = [...cycle.steps.map(({ txn }) => txnSummary(txn)), txnSummary(cycle.steps[0]!.txn)];
+  return { type: cycle.type, cycle: txns, steps: steps.map((s) => s.data), explanation: renderCycle(cycle, steps) };
 }
 
 /** Writes `<dir>/<type>.txt` for each cycle type, as Elle's write-cycles! ("G-single #0", the explanation, blank lines between). */

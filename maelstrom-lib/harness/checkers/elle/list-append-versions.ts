@@ -6,7 +6,7 @@
  * read twice (duplicate-elements), and committed appends on top of aborted ones (dirty-update).
  */
 import { DependencyGraph, Rel } from "./graph.ts";
-import { type AppendMop, lastOf, mopsOf } from "./list-append-history.ts";
+import { lastOf, mopsOf } from "./list-append-history.ts";
 import { type Txn, txnName, txnSummary } from "./txns.ts";
 
 /** One anomaly instance: Elle's fields plus a sentence. */
@@ -216,5 +216,3 @@ export function garbageReadError(txns: readonly Txn[], writers: PerKey<Txn>): st
   }
   return undefined;
 }
-
-export type { AppendMop };
