@@ -130,7 +130,9 @@ export function readIndex(txns: readonly Txn[]): PerKey<Txn[]> {
       if (f !== "r" || (txn.status === "info" && value === null)) continue;
       const last = value && value.length > 0 ? lastOf(value) : INIT;
       const readers = perKey(index, key);
-      readers.set(last, [...(readers.get(last) ?? []), txn]);
+      const list = readers.get(last);
+      if (list) list.push(txn);
+      else readers.set(last, [txn]);
     }
   }
   return index;
