@@ -2,7 +2,8 @@
  * The list-append checker against brute force: on small random histories, "serializable" by
  * the checker (no anomaly the serializable model prohibits) must match "some serial order of
  * the committed txns reproduces every read" found by trying all orders; and "strict
- * serializable" must match the same search restricted to orders that respect real time.
+ * serializable" and "strong-session serializable" must match the same search restricted to
+ * orders that respect real time, or each process's own order.
  */
 import { describe, expect, test } from "bun:test";
 import { Rng } from "../../rng.ts";
@@ -48,14 +49,25 @@ function* permutations(items: number[]): Generator<number[]> {
  * Does some serial order of the committed txns make every read see exactly the state at that
  * point? With `before`, the order must also put a before b whenever before(a, b).
  */
-function bruteForceSerializable(txns: Plain[][], failed: Set<number>, before?: (a: number, b: number) => boolean): boolean {
-  const committed = txns.map((_, i) => i).filter((i) => !failed.has(i));
-  for (const order of permutations(committed)) {
+function bruteForceSerializable(txns: Plain[][], failed: Set<number>, before?: (a: number, b: number) => boolean, indeterminate = new Set<number>()): boolean {
+  const committed = txns.map((_, i) => i).filter((i) => !failed.has(i) && !indeterminate.has(i));
+  const maybe = [...indeterminate];
+  // Each indeterminate txn may have happened or not; its reads are unknown.
+  for (let mask = 0; mask < 1 << maybe.length; mask++) {
+    const included = [...committed, ...maybe.filter((_, i) => mask & (1 << i))];
+    if (someSerialOrder(txns, included, indeterminate, before)) return true;
+  }
+  return false;
+}
+
+function someSerialOrder(txns: Plain[][], included: number[], unknownReads: Set<number>, before?: (a: number, b: number) => boolean): boolean {
+  for (const order of permutations(included)) {
     if (before && order.some((b, j) => order.slice(j + 1).some((a) => before(a, b)))) continue;
     const state = new Map<number, number[]>(KEYS.map((k) => [k, []]));
     const consistent = order.every((i) =>
       txns[i]!.every((mop) => {
         if (mop[0] === "append") return state.get(mop[1])!.push(mop[2]) > 0;
+        if (unknownReads.has(i)) return true;
         const now = state.get(mop[1])!;
         return now.length === mop[2].length && now.every((e, j) => e === mop[2][j]);
       }),
@@ -66,17 +78,19 @@ function bruteForceSerializable(txns: Plain[][], failed: Set<number>, before?: (
 }
 
 describe("list-append checker vs brute-force serializability", () => {
-  test("agrees on 3000 small random histories, both verdicts common", () => {
+  test("agrees on 3000 small random histories with aborted and indeterminate txns, both verdicts common", () => {
     const rng = new Rng(18);
     const verdicts = { serializable: 0, not: 0 };
     for (let round = 0; round < 3000; round++) {
       const { txns, failed } = randomTxns(rng);
-      const history = txnHistory(
-        txns.map((mops, i): TestTxn => ({ mops: mops as unknown as Mop[], type: failed.has(i) ? "fail" : "ok", invokeNs: 0, completeNs: 100 + i })),
-      );
+      const indeterminate = new Set(txns.map((_, i) => i).filter((i) => i < txns.length - 1 && !failed.has(i) && rng.chance(0.15)));
+      const typeOf = (i: number) => (failed.has(i) ? "fail" : indeterminate.has(i) ? "info" : "ok");
+      const history = txnHistory(txns.map((mops, i): TestTxn => ({ mops: mops as unknown as Mop[], type: typeOf(i), invokeNs: 0, completeNs: 100 + i })));
       const result = checkListAppend(history, { consistencyModels: ["serializable"] });
-      const expected = bruteForceSerializable(txns, failed);
-      if ((result["valid?"] !== false) !== expected) throw new Error(`disagreement (brute force: ${expected}): ${JSON.stringify({ txns, failed: [...failed], result })}`);
+      const expected = bruteForceSerializable(txns, failed, undefined, indeterminate);
+      if ((result["valid?"] !== false) !== expected) {
+        throw new Error(`disagreement (brute force: ${expected}): ${JSON.stringify({ txns, failed: [...failed], indeterminate: [...indeterminate], result })}`);
+      }
       verdicts[expected ? "serializable" : "not"]++;
     }
     expect(verdicts.serializable).toBeGreaterThan(300);
@@ -102,6 +116,31 @@ describe("list-append checker vs brute-force serializability", () => {
       verdicts[expected ? "strict" : "not"]++;
     }
     expect(verdicts.strict).toBeGreaterThan(200);
+    expect(verdicts.not).toBeGreaterThan(200);
+  });
+
+  test("agrees with brute-force strong-session serializability (each process's order respected) on 2000 histories", () => {
+    const rng = new Rng(1819);
+    const verdicts = { session: 0, not: 0 };
+    for (let round = 0; round < 2000; round++) {
+      const { txns, failed } = randomTxns(rng);
+      // Three sequential processes (the final reader gets its own), overlapping one another.
+      const cursor = [0, 0, 0, 0];
+      const timed = txns.map((_, i) => {
+        const process = i === txns.length - 1 ? 3 : rng.int(0, 3);
+        const invokeNs = cursor[process]! + 2 * rng.int(0, 5);
+        const completeNs = invokeNs + 2 * rng.int(0, 5) + 1;
+        cursor[process] = completeNs + 1;
+        return { process, invokeNs, completeNs };
+      });
+      const history = txnHistory(txns.map((mops, i): TestTxn => ({ mops: mops as unknown as Mop[], type: failed.has(i) ? "fail" : "ok", ...timed[i]! })));
+      const result = checkListAppend(history, { consistencyModels: ["strong-session-serializable"] });
+      const sameProcessBefore = (a: number, b: number) => timed[a]!.process === timed[b]!.process && timed[a]!.completeNs < timed[b]!.invokeNs;
+      const expected = bruteForceSerializable(txns, failed, sameProcessBefore);
+      if ((result["valid?"] !== false) !== expected) throw new Error(`disagreement (brute force: ${expected}): ${JSON.stringify({ txns, timed, failed: [...failed], result })}`);
+      verdicts[expected ? "session" : "not"]++;
+    }
+    expect(verdicts.session).toBeGreaterThan(200);
     expect(verdicts.not).toBeGreaterThan(200);
   });
 });
