@@ -23,12 +23,13 @@ const BROADCAST_PROBABILITY = 0.5;
 
 /**
  * The main phase: broadcasts and reads at random; broadcast values count up from 0 in the
- * order the ops are handed out, so they are unique and increase in invocation order.
+ * order the ops are handed out, so they are unique and increase in invocation order. g-set
+ * uses the same stream with `add` as the adding op.
  */
-export function broadcastOps(chooseBroadcast: () => boolean): OpSource {
+export function broadcastOps(chooseBroadcast: () => boolean, addF = "broadcast"): OpSource {
   let nextValue = 0;
   return {
-    next: () => (chooseBroadcast() ? { f: "broadcast", value: nextValue++ } : { f: "read", value: null }),
+    next: () => (chooseBroadcast() ? { f: addF, value: nextValue++ } : { f: "read", value: null }),
   };
 }
 

@@ -15,6 +15,8 @@ export type TxnMop = ["r", number, null] | ["w", number, number];
 /** Generator settings (the CLI's --key-count, --max-txn-length, --max-writes-per-key). */
 export interface TxnGeneratorOptions {
   keyCount: number;
+  /** Elle's :min-txn-length (default 1; Maelstrom's CLI does not set it). */
+  minTxnLength?: number;
   maxTxnLength: number;
   maxWritesPerKey: number;
 }
@@ -22,6 +24,7 @@ export interface TxnGeneratorOptions {
 /** Read/write-register transactions over a rotating, skewed pool of keys. */
 export class TxnOps implements OpSource {
   private readonly activeKeys: number[];
+  private readonly minLength: number;
   private readonly lastWrite = new Map<number, number>();
   private nextKey: number;
 
@@ -32,13 +35,17 @@ export class TxnOps implements OpSource {
     if (options.keyCount < 1 || options.maxTxnLength < 1 || options.maxWritesPerKey < 1) {
       throw new RangeError(`txn generator needs key-count, max-txn-length and max-writes-per-key ≥ 1, got ${JSON.stringify(options)}`);
     }
+    this.minLength = options.minTxnLength ?? 1;
+    if (this.minLength < 1 || this.minLength > options.maxTxnLength) {
+      throw new RangeError(`txn generator needs 1 ≤ min-txn-length ≤ max-txn-length, got ${JSON.stringify(options)}`);
+    }
     this.activeKeys = Array.from({ length: options.keyCount }, (_, i) => i);
     this.nextKey = options.keyCount;
   }
 
   /** The next transaction; the source never runs dry. */
   next(): NextOp {
-    const length = this.rng.int(1, this.options.maxTxnLength + 1);
+    const length = this.rng.int(this.minLength, this.options.maxTxnLength + 1);
     const txn: TxnMop[] = [];
     for (let i = 0; i < length; i++) txn.push(this.mop());
     return { f: "txn", value: txn };

@@ -6,8 +6,8 @@
  * not hit the call-stack limit.
  */
 
-/** Relationship bits, combinable into masks. */
-export const Rel = { ww: 1, wr: 2, rw: 4, realtime: 8 } as const;
+/** Relationship bits, combinable into masks (process: Elle's process order, list-append only so far). */
+export const Rel = { ww: 1, wr: 2, rw: 4, realtime: 8, process: 16 } as const;
 export type RelName = keyof typeof Rel;
 
 /** The relationship names set in a mask, in a fixed order. */

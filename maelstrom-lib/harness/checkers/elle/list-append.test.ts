@@ -1,0 +1,183 @@
+/**
+ * Elle's list-append analysis both ways for every anomaly it reports (hand-made histories,
+ * each also shown passing when the flaw is removed or the model allows it), the result shape
+ * and the elle/ files, and a differential test against brute-force serializability.
+ */
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Rng } from "../../rng.ts";
+import type { CheckResult } from "../../types.ts";
+import { checkListAppend } from "./list-append.ts";
+import { type TestTxn, txnHistory } from "./test-history.ts";
+import type { Mop } from "./txns.ts";
+
+const r = (key: number, list: number[] | null) => ["r", key, list] as unknown as Mop;
+const a = (key: number, element: number) => ["append", key, element] as unknown as Mop;
+const t = (mops: Mop[], rest: Partial<TestTxn> = {}): TestTxn => ({ mops, ...rest });
+/** Txns invoked together (all overlapping in time), so no realtime order relates them. */
+const concurrent = (txns: TestTxn[]): TestTxn[] => txns.map((txn, i) => ({ invokeNs: 0, completeNs: 1000 + i, ...txn }));
+
+function check(txns: TestTxn[], model: string, directory?: string): CheckResult & { anomalies?: Record<string, Record<string, unknown>[]> } {
+  return checkListAppend(txnHistory(txns), { consistencyModels: [model], directory }) as never;
+}
+
+/** The relationship of each step of a found cycle. */
+const stepTypes = (cycle: Record<string, unknown>) => (cycle.steps as { type: string }[]).map((step) => step.type);
+
+function expectAnomaly(txns: TestTxn[], model: string, type: string) {
+  const result = check(txns, model);
+  expect(result["valid?"]).toBe(false);
+  expect(result["anomaly-types"]).toContain(type);
+  return result.anomalies![type]!;
+}
+
+describe("list-append anomalies, each both ways", () => {
+  test("G0: two txns' appends interleave in opposite orders on two keys", () => {
+    const writes = [t([a(1, 1), a(2, 1)]), t([a(1, 2), a(2, 2)])];
+    const [cycle] = expectAnomaly(concurrent([...writes, t([r(1, [1, 2])]), t([r(2, [2, 1])])]), "read-uncommitted", "G0");
+    const byKey = (cycle!.steps as { key: number }[]).toSorted((x, y) => x.key - y.key) as unknown[];
+    expect(byKey).toEqual([
+      { type: "ww", key: 1, value: 1, "value'": 2 },
+      { type: "ww", key: 2, value: 2, "value'": 1 },
+    ]);
+    expect(cycle!.explanation).toMatch(/because T\d appended 2 after T\d appended 1 to 1/);
+    expect(cycle!.explanation).toMatch(/  - However, T2 < T1, because T1 appended \d after T2 appended \d to \d: a contradiction!$/);
+    expect(check(concurrent([...writes, t([r(1, [1, 2])]), t([r(2, [1, 2])])]), "read-uncommitted")["valid?"]).toBe(true);
+  });
+
+  test("G1a: a committed read of an aborted append", () => {
+    const [found] = expectAnomaly([t([a(1, 1)], { type: "fail" }), t([r(1, [1])])], "read-committed", "G1a");
+    expect(found!.element).toBe(1);
+    expect(check([t([a(1, 1)]), t([r(1, [1])])], "read-committed")["valid?"]).toBe(true);
+  });
+
+  test("G1b: a read of a state another txn appended past", () => {
+    expectAnomaly([t([a(1, 1), a(1, 2)]), t([r(1, [1])])], "read-committed", "G1b");
+    expect(check([t([a(1, 1), a(1, 2)]), t([r(1, [1, 2])])], "read-committed")["valid?"]).toBe(true);
+  });
+
+  test("G1c: each txn reads the other's append", () => {
+    const [cycle] = expectAnomaly(concurrent([t([a(1, 1), r(2, [1])]), t([a(2, 1), r(1, [1])])]), "read-committed", "G1c");
+    expect(stepTypes(cycle!)).toEqual(["wr", "wr"]);
+    expect(check(concurrent([t([a(1, 1), r(2, [1])]), t([a(2, 1), r(1, [])])]), "read-committed")["valid?"]).toBe(true);
+  });
+
+  test("G-single: read skew fails serializable, passes read-committed", () => {
+    const skew = concurrent([t([a(1, 1), a(2, 1)]), t([r(1, []), r(2, [1])])]);
+    const [cycle] = expectAnomaly(skew, "serializable", "G-single");
+    expect(cycle!.explanation).toContain("observed the initial (nil) state of 1, which");
+    expect(check(skew, "read-committed")["valid?"]).toBe(true);
+  });
+
+  test("G2-item: write skew fails repeatable-read, passes snapshot-isolation", () => {
+    const skew = concurrent([t([r(1, []), r(2, []), a(1, 1)]), t([r(1, []), r(2, []), a(2, 1)])]);
+    const [cycle] = expectAnomaly(skew, "repeatable-read", "G2-item");
+    expect(stepTypes(cycle!)).toEqual(["rw", "rw"]);
+    expect(check(skew, "snapshot-isolation")["valid?"]).toBe(true);
+  });
+
+  test("G-nonadjacent: two rw edges apart fail snapshot-isolation, pass repeatable-read", () => {
+    const history = concurrent([t([r(1, []), r(4, [1])]), t([a(1, 1), a(3, 1)]), t([r(3, [1]), r(2, [])]), t([a(2, 1), a(4, 1)])]);
+    const [cycle] = expectAnomaly(history, "snapshot-isolation", "G-nonadjacent");
+    expect(stepTypes(cycle!).sort()).toEqual(["rw", "rw", "wr", "wr"]);
+    expect(check(history, "repeatable-read")["valid?"]).toBe(true);
+  });
+
+  test("lost-update: two txns read the same state and both append", () => {
+    const [found] = expectAnomaly(concurrent([t([r(1, []), a(1, 1)]), t([r(1, []), a(1, 2)])]), "repeatable-read", "lost-update");
+    expect(found!.value).toEqual([]);
+    expect(check(concurrent([t([r(1, []), a(1, 1)]), t([r(1, [1]), a(1, 2)])]), "repeatable-read")["valid?"]).toBe(true);
+  });
+
+  test("internal: a read that misses the txn's own append", () => {
+    const [found] = expectAnomaly([t([a(1, 1), r(1, [])])], "serializable", "internal");
+    expect(found!.expected).toEqual(["...", 1]);
+    expect(check([t([a(1, 1), r(1, [1])]), t([r(1, [1])])], "serializable")["valid?"]).toBe(true);
+    expect(check([t([a(1, 1), r(1, [])]), t([r(1, [1])])], "read-committed")["valid?"]).toBe(true);
+  });
+
+  test("duplicate-elements: an element read twice", () => {
+    const [found] = expectAnomaly([t([a(1, 1)]), t([r(1, [1, 1])])], "read-uncommitted", "duplicate-elements");
+    expect(found!.duplicates).toEqual({ "1": 2 });
+  });
+
+  test("incompatible-order: reads that are not prefixes of one another", () => {
+    const [found] = expectAnomaly([t([a(1, 1)]), t([a(1, 2)]), t([r(1, [1, 2])]), t([r(1, [2, 1])])], "read-committed", "incompatible-order");
+    expect(found!.key).toBe(1);
+    expect(check([t([a(1, 1)]), t([a(1, 2)]), t([r(1, [1])]), t([r(1, [1, 2])])], "read-committed")["valid?"]).toBe(true);
+  });
+
+  test("dirty-update: a committed append on top of an aborted one", () => {
+    const [found] = expectAnomaly([t([a(1, 1)], { type: "fail" }), t([a(1, 2)]), t([r(1, [1, 2])])], "read-committed", "dirty-update");
+    expect(found!.values).toEqual([1, 2]);
+  });
+
+  test("future-read: reading an element the txn appends later", () => {
+    expectAnomaly([t([r(1, [1]), a(1, 1)])], "read-committed", "future-read");
+  });
+
+  test("G-single-realtime: a read after an append completed misses it (strict-serializable only)", () => {
+    const stale = [t([a(1, 1)], { process: 0, invokeNs: 0, completeNs: 10 }), t([r(1, [])], { process: 1, invokeNs: 20, completeNs: 30 })];
+    const [cycle] = expectAnomaly(stale, "strict-serializable", "G-single-realtime");
+    expect(cycle!.explanation).toMatch(/completed at index 1, 0\.000 seconds before the invocation of T\d, at index 2/);
+    expect(check(stale, "serializable")["valid?"]).toBe(true);
+  });
+
+  test("G-single-process: one process fails to read its own earlier append (strong-session-serializable)", () => {
+    const ownStale = [t([a(1, 1)], { process: 0 }), t([r(1, [])], { process: 0 })];
+    const [cycle] = expectAnomaly(ownStale, "strong-session-serializable", "G-single-process");
+    expect(cycle!.explanation).toContain("process 0 executed");
+    expect(check(ownStale, "serializable")["valid?"]).toBe(true);
+  });
+});
+
+describe("list-append results", () => {
+  test("a valid history is just valid? true; a single txn is an empty graph, unknown", () => {
+    const serial = [t([a(1, 1), a(2, 1)]), t([r(1, [1]), a(1, 2)]), t([r(1, [1, 2]), r(2, [1])])];
+    expect(check(serial, "strict-serializable")).toEqual({ "valid?": true });
+    const lone = check([t([a(1, 1)])], "serializable");
+    expect(lone["valid?"]).toBe("unknown");
+    expect(lone["anomaly-types"]).toEqual(["empty-transaction-graph"]);
+  });
+
+  test("not and also-not name the weakest models ruled out and the stronger ones", () => {
+    const result = check(concurrent([t([r(1, []), r(2, []), a(1, 1)]), t([r(1, []), r(2, []), a(2, 1)])]), "serializable");
+    expect(result.not).toEqual(["repeatable-read"]);
+    expect(result["also-not"]).toEqual(["serializable", "strict-serializable", "strong-session-serializable"]);
+  });
+
+  test("unknown models and malformed or garbage histories are unknown, with a reason", () => {
+    expect(check([t([a(1, 1)])], "eventual")["valid?"]).toBe("unknown");
+    const garbage = check([t([a(1, 1)]), t([r(1, [1, 7])])], "serializable");
+    expect(garbage["valid?"]).toBe("unknown");
+    expect(garbage.error).toContain("no txn ever appended 7");
+  });
+
+  test("elle/incompatible-order/<key>.html shows every read of the key, disagreeing elements marked", () => {
+    const dir = mkdtempSync(join(tmpdir(), "elle-"));
+    try {
+      check([t([a(1, 1)]), t([a(1, 2)]), t([r(1, [1, 2])]), t([r(1, [2, 1])])], "read-committed", dir);
+      const html = readFileSync(join(dir, "incompatible-order", "1.html"), "utf8");
+      expect(html).toContain("<h1>All Reads of 1</h1>");
+      expect(html.match(/<tr><td>/g)).toHaveLength(2);
+      expect(html.match(/background/g)).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+
+  test("elle/ gets one file per reportable cycle type, in Elle's format", () => {
+    const dir = mkdtempSync(join(tmpdir(), "elle-"));
+    try {
+      check(concurrent([t([a(1, 1), a(2, 1)]), t([r(1, []), r(2, [1])])]), "serializable", dir);
+      expect(readdirSync(dir)).toEqual(["G-single.txt"]);
+      const text = readFileSync(join(dir, "G-single.txt"), "utf8");
+      expect(text).toStartWith("G-single #0\nLet:\n  T1 = ");
+      expect(text).toContain("\n\nThen:\n  - T1 < T2, because ");
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+});

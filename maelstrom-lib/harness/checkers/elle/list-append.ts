@@ -1,0 +1,142 @@
+/**
+ * Elle's list-append checker (elle/list_append.clj `check`, as Maelstrom's txn-list-append
+ * runs it through jepsen.tests.cycle.append): the anomalies visible in single txns and in
+ * the version order, then ww/wr/rw dependencies (plus realtime or process order when the
+ * models need them) searched for cycles, judged against `--consistency-models` with Elle's
+ * model tables. Result: Elle's `valid?`, `anomaly-types`, `anomalies`, `not`, `also-not`.
+ */
+import type { CheckResult, Op } from "../../types.ts";
+import { ELLE_MODELS, elleBoundary, elleImpliedAnomalies, elleProhibitedAnomalies } from "./consistency-models.ts";
+import { elleCycleSpecs, findElleCycles, graphSize, linkProcess, linkRealtime } from "./cycles.ts";
+import { DependencyGraph } from "./graph.ts";
+import { cycleCase, type ExplainContext, writeCycleFiles, writeIncompatibleOrderFiles } from "./list-append-explain.ts";
+import { historyError, invokeIndices } from "./list-append-history.ts";
+import { abortedReads, futureReads, intermediateReads, internalInconsistencies, lostUpdates } from "./list-append-txn-anomalies.ts";
+import {
+  dirtyUpdates,
+  duplicateElements,
+  garbageReadError,
+  incompatibleOrders,
+  type ListAppendCases,
+  type VersionOrder,
+  linkDependencies,
+  readIndex,
+  sortedValues,
+  versionOrder,
+  writeIndex,
+} from "./list-append-versions.ts";
+import { collectTxns, type Txn } from "./txns.ts";
+
+/** Anomalies that make a result unknown rather than invalid (elle/txn.clj unknown-anomaly-types). */
+const UNKNOWN_TYPES = new Set(["empty-transaction-graph", "cycle-search-timeout"]);
+/** At most this many cases of one type are kept in the result (all are counted). */
+const MAX_CASES_SHOWN = 32;
+
+export interface ListAppendOptions {
+  consistencyModels: readonly string[];
+  /** Where to write Elle's files (the run's `elle/` folder); none in unit tests. */
+  directory?: string;
+}
+
+/** Checks a txn-list-append history. Pure apart from the files written to `directory`. */
+export function checkListAppend(history: readonly Op[], options: ListAppendOptions): CheckResult {
+  const models = options.consistencyModels;
+  const unknownModel = models.find((model) => !ELLE_MODELS.has(model));
+  if (unknownModel !== undefined) return { "valid?": "unknown", error: `unknown consistency model ${JSON.stringify(unknownModel)}` };
+  const malformed = historyError(history);
+  if (malformed) return { "valid?": "unknown", error: malformed };
+  const txns = collectTxns(history);
+  const possible = txns.filter((txn) => txn.status !== "fail");
+  const allWriters = writeIndex(txns);
+  const garbage = garbageReadError(txns, allWriters);
+  if (garbage) return { "valid?": "unknown", error: garbage };
+
+  const cases: ListAppendCases = new Map();
+  const prohibited = elleProhibitedAnomalies(models);
+  const reportable = new Set([...prohibited, ...UNKNOWN_TYPES]);
+  // What the committed and indeterminate txns read of each key, shortest first.
+  const sorted = sortedValues(possible, true);
+  findTxnAnomalies(txns, possible, sorted, allWriters, cases);
+  findCycleAnomalies(history, txns, possible, versionOrder(sorted), reportable, cases, options.directory);
+  if (options.directory && reportable.has("incompatible-order")) {
+    const longest = new Map([...sorted].map(([key, lists]) => [key, lists[lists.length - 1]!]));
+    writeIncompatibleOrderFiles(options.directory, cases.get("incompatible-order") ?? [], possible, longest);
+  }
+  return resultMap(prohibited, reportable, cases);
+}
+
+function findTxnAnomalies(txns: readonly Txn[], possible: readonly Txn[], sorted: Map<unknown, unknown[][]>, allWriters: ReturnType<typeof writeIndex>, cases: ListAppendCases): void {
+  abortedReads(txns, cases);
+  intermediateReads(txns, cases);
+  internalInconsistencies(txns, cases);
+  futureReads(txns, cases);
+  // Elle computes dirty updates over every txn's reads, without the single-append shortcut.
+  dirtyUpdates(versionOrder(sortedValues(txns, false)), allWriters, cases);
+  duplicateElements(possible, cases);
+  incompatibleOrders(sorted, cases);
+  lostUpdates(possible, cases);
+}
+
+/** Builds the dependency graph (realtime if a reportable anomaly needs it, else process if one does) and explains its cycles. */
+function findCycleAnomalies(
+  history: readonly Op[],
+  txns: readonly Txn[],
+  possible: readonly Txn[],
+  order: VersionOrder,
+  reportable: Set<string>,
+  cases: ListAppendCases,
+  directory: string | undefined,
+): void {
+  const realtime = [...reportable].some((type) => type.endsWith("-realtime"));
+  const process = !realtime && [...reportable].some((type) => type.endsWith("-process"));
+  const ctx: ExplainContext = {
+    order,
+    writers: writeIndex(possible),
+    readers: readIndex(possible),
+    invokeIndex: invokeIndices(history, txns),
+  };
+  const graph = new DependencyGraph(graphSize(txns, realtime));
+  linkDependencies(graph, possible, ctx);
+  if (process) linkProcess(graph, txns);
+  if (realtime) linkRealtime(graph, txns);
+  // Barrier vertices give a realtime graph edges even for one txn; Elle's would have none.
+  const empty = realtime ? !hasRealtimePair(txns) && !hasTxnEdges(graph, txns) : graph.edges === 0;
+  if (empty) cases.set("empty-transaction-graph", [{ explanation: "no txn depends on any other, so there is nothing to check" }]);
+  const cycleCases = new Map<string, ReturnType<typeof cycleCase>[]>();
+  for (const cycle of findElleCycles(graph, txns, elleCycleSpecs(process, realtime), (type) => elleImpliedAnomalies([type]))) {
+    const found = cycleCase(cycle, ctx);
+    cycleCases.set(cycle.type, [...(cycleCases.get(cycle.type) ?? []), found]);
+  }
+  for (const [type, list] of cycleCases) cases.set(type, list);
+  if (directory) writeCycleFiles(directory, new Map([...cycleCases].filter(([type]) => reportable.has(type))));
+}
+
+/** Does some ok txn complete before another txn is invoked? */
+function hasRealtimePair(txns: readonly Txn[]): boolean {
+  const firstCompletion = txns.reduce((min, t) => (t.status === "ok" ? Math.min(min, t.completeTimeNs) : min), Infinity);
+  return txns.some((t) => t.status !== "fail" && t.invokeTimeNs > firstCompletion);
+}
+
+/** Any edge between two txns (not through a realtime barrier)? */
+function hasTxnEdges(graph: DependencyGraph, txns: readonly Txn[]): boolean {
+  let any = false;
+  for (const txn of txns) graph.forEachOut(txn.id, ~0, (to) => (any ||= to < txns.length));
+  return any;
+}
+
+/** Elle's result-map: prohibited anomalies make it invalid, unknown-type ones unknown; `not`/`also-not` over everything found. */
+function resultMap(prohibited: Set<string>, reportable: Set<string>, cases: ListAppendCases): CheckResult {
+  const found = [...cases.keys()].sort();
+  const shown = found.filter((type) => reportable.has(type));
+  if (shown.length === 0) return { "valid?": true };
+  const bad = shown.some((type) => prohibited.has(type));
+  const { not, alsoNot } = elleBoundary(found);
+  return {
+    "valid?": bad ? false : "unknown",
+    "anomaly-types": shown,
+    anomalies: Object.fromEntries(shown.map((type) => [type, cases.get(type)!.slice(0, MAX_CASES_SHOWN)])),
+    "anomaly-counts": Object.fromEntries(shown.map((type) => [type, cases.get(type)!.length])),
+    not,
+    "also-not": alsoNot,
+  };
+}

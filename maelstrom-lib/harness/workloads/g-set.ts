@@ -1,0 +1,47 @@
+/**
+ * The g-set workload (Maelstrom's `workload/g_set.clj`): clients add the elements 0, 1, 2, …
+ * to a grow-only set and read it, half and half; after heal and recovery every worker reads
+ * once more. The checker is Jepsen's set-full: every acknowledged add must show up in the
+ * reads that follow it and never disappear again.
+ */
+import { checkSetFull } from "../checkers/set-full.ts";
+import { finalReads } from "../generator.ts";
+import { isAny, isArrayOf } from "../schema.ts";
+import type { ReplySchema, Workload } from "../types.ts";
+import { broadcastOps } from "./broadcast.ts";
+
+/** `add_ok` carries nothing but its type (closed schema). */
+export const ADD_OK: ReplySchema = { type: "add_ok", required: {} };
+/** `read_ok` carries the set under `value` (g_set.clj's docstring says `elements`; its schema says `value`). */
+export const READ_OK: ReplySchema = { type: "read_ok", required: { value: isArrayOf(isAny) } };
+
+/** Maelstrom's `gen/mix` of adds and reads picks each with equal chance. */
+const ADD_PROBABILITY = 0.5;
+
+const gSet: Workload = {
+  name: "g-set",
+  reusableClient: false,
+  idempotent: new Set(),
+  // g_set.clj's client has no with-errors: every error or timeout is :info.
+  classifyErrors: false,
+  newClient: (connection) => ({
+    async invoke(op) {
+      if (op.f === "add") {
+        await connection.call({ type: "add", element: op.value }, ADD_OK);
+        return { type: "ok", value: op.value };
+      }
+      if (op.f === "read") {
+        const reply = await connection.call({ type: "read" }, READ_OK);
+        return { type: "ok", value: reply.value };
+      }
+      throw new Error(`g-set: unknown op ${op.f}`);
+    },
+  }),
+  // The same stream as broadcast's: values count up from 0, so every add is unique.
+  generator: ({ rng }) => broadcastOps(() => rng.chance(ADD_PROBABILITY), "add"),
+  // Maelstrom's each-thread read (it carries no :final? flag there; set-full does not look at it).
+  finalGenerator: finalReads,
+  check: (history) => checkSetFull(history, { addF: "add" }),
+};
+
+export default gSet;

@@ -1,0 +1,54 @@
+/**
+ * The txn-list-append workload (Maelstrom's `workload/txn_list_append.clj`, with Jepsen's
+ * jepsen.tests.cycle.append and Elle's list-append): clients send transactions of reads
+ * `["r", k, null]` and appends `["append", k, element]`; the node answers `txn_ok` with the
+ * executed transaction, each read filled in with the key's whole list (null for a key never
+ * appended to). Elle's list-append analysis judges the replies against
+ * `--consistency-models` (default strict-serializable). Clients are reusable; no op is
+ * idempotent, so a timeout is :info and a definite error (txn-conflict, 30) an abort.
+ */
+import { join } from "node:path";
+import { checkListAppend } from "../checkers/elle/list-append.ts";
+import type { FieldCheck } from "../schema.ts";
+import type { OpSource, ReplySchema, Workload, WorkloadContext } from "../types.ts";
+import { TxnOps } from "./txn-generator.ts";
+
+/** A reply mop: `["r", k, list-or-null]` or `["append", k, element]` (Maelstrom's ReadRes / Append). */
+const isMop = (mop: unknown): boolean =>
+  Array.isArray(mop) && mop.length === 3 && (mop[0] === "append" || (mop[0] === "r" && (mop[2] === null || Array.isArray(mop[2]))));
+
+/** `txn_ok` carries exactly the executed transaction (closed schema). */
+export const TXN_OK: ReplySchema = { type: "txn_ok", required: { txn: ((value) => Array.isArray(value) && value.every(isMop)) as FieldCheck } };
+
+/**
+ * Elle's append-txns: its read/write generator with every write turned into an append, so
+ * elements are 1, 2, … per key (unique) and a key retires after --max-writes-per-key appends.
+ * Maelstrom's CLI has no --min-txn-length; a `minTxnLength` option, when present, is honoured.
+ */
+export function appendTxns({ rng, opts }: WorkloadContext): OpSource {
+  const minTxnLength = (opts as Partial<{ minTxnLength: number }>).minTxnLength;
+  const txns = new TxnOps(rng, { keyCount: opts.keyCount, maxTxnLength: opts.maxTxnLength, maxWritesPerKey: opts.maxWritesPerKey, minTxnLength });
+  return {
+    next: () => {
+      const op = txns.next() as { f: string; value: unknown[][] };
+      return { f: op.f, value: op.value.map(([f, key, value]) => [f === "w" ? "append" : f, key, value]) };
+    },
+  };
+}
+
+const txnListAppend: Workload = {
+  name: "txn-list-append",
+  reusableClient: true,
+  idempotent: new Set(),
+  newClient: (connection) => ({
+    async invoke(op) {
+      const reply = await connection.call({ type: "txn", txn: op.value }, TXN_OK);
+      return { type: "ok", value: reply.txn };
+    },
+  }),
+  generator: appendTxns,
+  check: (history, { opts, runDir }) =>
+    checkListAppend(history, { consistencyModels: opts.consistencyModels, directory: runDir ? join(runDir, "elle") : undefined }),
+};
+
+export default txnListAppend;
