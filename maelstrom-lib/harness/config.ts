@@ -35,6 +35,7 @@ export interface TestOptions {
   consistencyModels: string[];
   topology: string;
   keyCount: number;
+  minTxnLength: number;
   maxTxnLength: number;
   maxWritesPerKey: number;
   logStderr: boolean;
@@ -259,6 +260,14 @@ export const TEST_FLAGS = {
     origin: "maelstrom",
   },
   "key-count": { arg: "INT", default: "10", field: "keyCount", parse: parseInteger(1), help: "How many keys to test at once (txn workloads).", origin: "maelstrom" },
+  "min-txn-length": {
+    arg: "INT",
+    default: "1",
+    field: "minTxnLength",
+    parse: parseInteger(1),
+    help: "Fewest operations per transaction (txn-list-append; Maelstrom's workload reads it, its CLI has no flag).",
+    origin: "ours",
+  },
   "max-txn-length": {
     arg: "INT",
     default: "4",

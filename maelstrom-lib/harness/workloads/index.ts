@@ -7,11 +7,24 @@ import type { Workload } from "../types.ts";
 import broadcast from "./broadcast.ts";
 import echo from "./echo.ts";
 import gCounter from "./g-counter.ts";
+import gSet from "./g-set.ts";
 import kafka from "./kafka.ts";
+import pnCounter from "./pn-counter.ts";
+import txnListAppend from "./txn-list-append.ts";
 import txnRwRegister from "./txn-rw-register.ts";
 import uniqueIds from "./unique-ids.ts";
 
-const WORKLOAD_LIST: readonly Workload[] = [echo, uniqueIds, broadcast, gCounter, kafka, txnRwRegister];
+const WORKLOAD_LIST: readonly Workload[] = [
+  echo,
+  uniqueIds,
+  broadcast,
+  gSet,
+  gCounter,
+  pnCounter,
+  kafka,
+  txnRwRegister,
+  txnListAppend,
+];
 
 /** Every registered workload by its `-w` name. */
 export const WORKLOADS: ReadonlyMap<string, Workload> = new Map(WORKLOAD_LIST.map((workload) => [workload.name, workload]));

@@ -7,7 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULTS, type TestOptions } from "../config.ts";
+import { TEST_FLAGS, type TestOptions } from "../config.ts";
 import { runMaelstrom } from "../index.ts";
 import { Rng } from "../rng.ts";
 import { schemaViolation } from "../schema.ts";
@@ -26,7 +26,7 @@ function runListAppend(extra: string[], ...binArgs: string[]) {
 
 describe("txn-list-append workload", () => {
   test("txns of reads and appends; elements 1, 2, … per key, unique; lengths within the bounds", () => {
-    const opts = { keyCount: 3, maxTxnLength: 4, maxWritesPerKey: 5, minTxnLength: 2 } as TestOptions & { minTxnLength: number };
+    const opts = { keyCount: 3, maxTxnLength: 4, maxWritesPerKey: 5, minTxnLength: 2 } as TestOptions;
     const source = appendTxns({ rng: new Rng(5), opts });
     const txns = Array.from({ length: 500 }, () => (source.next(worker) as OpRequest).value as [string, number, unknown][]);
     expect(txns.every((txn) => txn.length >= 2 && txn.length <= 4)).toBe(true);
@@ -35,7 +35,7 @@ describe("txn-list-append workload", () => {
     expect(new Set(appended.map(([, k, v]) => `${k}:${v}`)).size).toBe(appended.length);
     expect(Math.max(...appended.map(([, , v]) => v as number))).toBe(5);
     expect(txnListAppend.reusableClient).toBe(true);
-    expect(DEFAULTS.consistencyModels).toEqual(["strict-serializable"]);
+    expect(TEST_FLAGS["consistency-models"].default).toBe("strict-serializable");
   });
 
   test("txn_ok needs 3-element r/append mops; reads are lists or null", () => {

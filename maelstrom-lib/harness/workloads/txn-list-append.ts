@@ -23,11 +23,10 @@ export const TXN_OK: ReplySchema = { type: "txn_ok", required: { txn: ((value) =
 /**
  * Elle's append-txns: its read/write generator with every write turned into an append, so
  * elements are 1, 2, … per key (unique) and a key retires after --max-writes-per-key appends.
- * Maelstrom's CLI has no --min-txn-length; a `minTxnLength` option, when present, is honoured.
+ * `--min-txn-length` (ours: Maelstrom's workload reads the option but its CLI has no flag) sets the shortest txn.
  */
 export function appendTxns({ rng, opts }: WorkloadContext): OpSource {
-  const minTxnLength = (opts as Partial<{ minTxnLength: number }>).minTxnLength;
-  const txns = new TxnOps(rng, { keyCount: opts.keyCount, maxTxnLength: opts.maxTxnLength, maxWritesPerKey: opts.maxWritesPerKey, minTxnLength });
+  const txns = new TxnOps(rng, { keyCount: opts.keyCount, maxTxnLength: opts.maxTxnLength, maxWritesPerKey: opts.maxWritesPerKey, minTxnLength: opts.minTxnLength });
   return {
     next: () => {
       const op = txns.next() as { f: string; value: unknown[][] };

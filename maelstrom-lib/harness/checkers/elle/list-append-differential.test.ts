@@ -8,7 +8,7 @@
 import { describe, expect, test } from "bun:test";
 import { Rng } from "../../rng.ts";
 import { checkListAppend } from "./list-append.ts";
-import { type TestTxn, txnHistory } from "./test-history.ts";
+import { type TestTxn, txnHistory } from "../testdata/txn-histories.ts";
 import type { Mop } from "./txns.ts";
 
 type Plain = ["r", number, number[]] | ["append", number, number];

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Rng } from "../../rng.ts";
 import type { CheckResult } from "../../types.ts";
 import { checkListAppend } from "./list-append.ts";
-import { type TestTxn, txnHistory } from "./test-history.ts";
+import { type TestTxn, txnHistory } from "../testdata/txn-histories.ts";
 import type { Mop } from "./txns.ts";
 
 const r = (key: number, list: number[] | null) => ["r", key, list] as unknown as Mop;
