@@ -28,6 +28,7 @@ export interface InvalidKeyReport {
   "final-paths": PathStep[][];
   /** The register values the furthest configurations ended in. */
   "last-states": unknown[];
+  /** The plain-words account of the failure. */
   explanation: string;
 }
 
@@ -135,20 +136,47 @@ function list(values: string[]): string {
   return `${values.slice(0, -1).join(", ")} and ${values[values.length - 1]}`;
 }
 
-/** The plain-words account of why the failed op cannot be placed. */
+/** The value an op leaves in the register, if it writes one. */
+function written(op: KeyOp): unknown {
+  return op.kind === OpKind.Write ? op.a : op.b;
+}
+
+/** "cas 2→4 by process 4 at 0.286–0.286 s" */
+function whoWhen(op: KeyOp): string {
+  return `${describeOp(op)} by process ${String(op.invoke.process)} at ${seconds(op.invoke)}–${seconds(op.ok ? op.completion : undefined)} s`;
+}
+
+/**
+ * The plain-words account of why the failed op cannot be placed: no write of the value it
+ * needs could precede it; or every such write was followed, strictly in real time, by an
+ * acknowledged write of something else before the failed op began; or, failing a story that
+ * simple, the states the search could reach.
+ */
 function explain(history: KeyHistory, failedOp: KeyOp, lastStates: unknown[]): string {
-  const needed = failedOp.a;
+  const needed = show(failedOp.a);
   const end = failedOp.completion!.index;
   const writers = history.ops.filter((op) => op.kind !== OpKind.Read && op.invoke.index < end);
-  const written = [...new Set(writers.map((op) => show(op.kind === OpKind.Write ? op.a : op.b)))];
+  const values = [...new Set(writers.map((op) => show(written(op))))];
   const states = lastStates.map(show);
-  const head = `key ${show(history.key)}: ${describeOp(failedOp)} by process ${String(failedOp.invoke.process)} at ${seconds(failedOp.invoke)}–${seconds(failedOp.completion)} s cannot be linearized`;
+  const head = `key ${show(history.key)}: ${whoWhen(failedOp)} cannot be linearized`;
   const stateWords = states.length === 1 ? `the last linearized state was ${states[0]}` : `the last linearized states were ${list(states)}`;
-  const neededWord = show(needed);
-  const what = failedOp.kind === OpKind.Read ? `read ${neededWord}` : `cas from ${neededWord}`;
-  if (!written.includes(neededWord) && neededWord !== "nil") {
-    const others = written.length === 0 ? "no write or cas had begun by then" : `the only writes that could precede it wrote ${list(written)}`;
-    return `${head}: it needs the register to hold ${neededWord}, but ${others}; ${stateWords}.`;
+  if (needed !== "nil" && !values.includes(needed)) {
+    const others = values.length === 0 ? "no write or cas had begun by then" : `the only writes that could precede it wrote ${list(values)}`;
+    return `${head}: it needs the register to hold ${needed}, but ${others}; ${stateWords}.`;
   }
-  return `${head}: every write of ${neededWord} that could precede it was already overwritten or came too late for the ${what}; ${stateWords}.`;
+  // A definite story only: every write of the needed value finished before another value was
+  // written, and that write finished before the failed op began.
+  const ofNeeded = writers.filter((op) => show(written(op)) === needed);
+  const lastOfNeeded = ofNeeded.every((op) => op.ok)
+    ? ofNeeded.reduce<KeyOp | undefined>((last, op) => (!last || op.completion!.index > last.completion!.index ? op : last), undefined)
+    : undefined;
+  const overwrite =
+    lastOfNeeded &&
+    writers.find(
+      (op) => op.ok && show(written(op)) !== needed && op.invoke.index > lastOfNeeded.completion!.index && op.completion!.index < failedOp.invoke.index,
+    );
+  if (lastOfNeeded && overwrite) {
+    return `${head}: it needs ${needed}, but the last write of ${needed} (${whoWhen(lastOfNeeded)}) was overwritten by ${whoWhen(overwrite)} before it began; ${stateWords}.`;
+  }
+  return `${head}: no order of the ops before it leaves ${needed} in the register when it takes effect; ${stateWords}.`;
 }

@@ -200,6 +200,7 @@ describe("linearizability checker: the classics", () => {
     expect((key["previous-ok"] as Op).f).toBe("write");
     expect(key["last-states"]).toEqual([2]);
     expect(key.explanation).toContain("key 0: read 1 by process 1");
+    expect(key.explanation).toContain("the last write of 1 (write 1 by process 0 at 0.000–0.100 s) was overwritten by write 2 by process 0");
     expect(key.explanation).toContain("the last linearized state was 2");
   });
 

@@ -1,0 +1,17 @@
+#!/usr/bin/env bun
+// Test node for lin-kv: forwards every read, write and cas to a Maelstrom KV service
+// (lin-kv by default; argv[2] picks seq-kv or lww-kv) and relays its answer or error.
+// Correct with lin-kv; with the others it is only as consistent as they are.
+import { KV, Node } from "maelstrom-lib";
+const node = new Node();
+const kv = new KV(node, process.argv[2] ?? "lin-kv", { timeoutMs: 900 });
+node.on("read", async (request) => ({ type: "read_ok", value: await kv.read(request.body.key) }));
+node.on("write", async (request) => {
+  await kv.write(request.body.key, request.body.value);
+  return { type: "write_ok" };
+});
+node.on("cas", async (request) => {
+  await kv.cas(request.body.key, request.body.from, request.body.to);
+  return { type: "cas_ok" };
+});
+await node.run();
