@@ -11,8 +11,8 @@ import { canonical, OpKind, type KeyHistory, type KeyOp } from "./history.ts";
 import { inconsistencyMessage, INCONSISTENT, renderState, step, type CompiledModel } from "./model.ts";
 import type { Configuration } from "./search.ts";
 
-/** Knossos enumerates every subset and order of the concurrent ops; we stop at this many paths. */
-const MAX_FINAL_PATHS = 16;
+/** Knossos enumerates every subset and order of the concurrent ops; Jepsen keeps 10 of the paths. */
+const MAX_FINAL_PATHS = 10;
 /** And consider at most this many concurrent ops per configuration. */
 const MAX_CONCURRENT_IN_PATHS = 5;
 

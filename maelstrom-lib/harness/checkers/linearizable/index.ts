@@ -5,8 +5,9 @@
  * a history is linearizable iff each key's is); the overall verdict merges them, false beating
  * "unknown" beating true. A key whose search runs out of time or memory is "unknown".
  *
- * For a bad key, when the run has a folder, `independent/<key>/linear.svg` shows its ops
- * around the failure (where Jepsen writes its `linear.svg`).
+ * When the run has a folder, each key gets `independent/<key>/` with its `results.json` and
+ * `history.jsonl`, as Jepsen's independent checker writes them, and a bad key also
+ * `linear.svg`, its ops around the failure (where Jepsen's linearizable checker draws one).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,7 +22,7 @@ export interface LinearizableOptions {
   timeLimitMs?: number;
   /** Most configurations one key's search may remember before it is "unknown" (memory bound). */
   maxConfigs?: number;
-  /** Run folder: bad keys get `independent/<key>/linear.svg`. */
+  /** Run folder: each key gets `independent/<key>/`. */
   runDir?: string;
 }
 
@@ -50,15 +51,24 @@ function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfig
   const prepared = prepareKey(key, ops);
   const outcome = searchKey(prepared, bounds);
   const counts = { "op-count": prepared.ops.length, "configs-explored": outcome.configs };
-  if (outcome.valid === true) return { "valid?": true, ...counts };
-  if (outcome.valid === "unknown") return { "valid?": "unknown", cause: outcome.cause, ...counts };
-  const report = invalidAnalysis(prepared, outcome.model, outcome.failedOp, outcome.furthest);
-  if (runDir) {
-    const dir = join(runDir, "independent", keyName(key).replace(/[^\w.-]/g, "_"));
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, "linear.svg"), timelineSvg(prepared, outcome.failedOp, report.explanation));
+  let result: CheckResult;
+  let svg: string | undefined;
+  if (outcome.valid === true) result = { "valid?": true, ...counts };
+  else if (outcome.valid === "unknown") result = { "valid?": "unknown", cause: outcome.cause, ...counts };
+  else {
+    const report = invalidAnalysis(prepared, outcome.model, outcome.failedOp, outcome.furthest);
+    result = { "valid?": false, analyzer: "wgl", ...report, ...counts };
+    if (runDir) svg = timelineSvg(prepared, outcome.failedOp, report.explanation);
   }
-  return { "valid?": false, ...report, ...counts };
+  if (runDir) writeKeyFiles(join(runDir, "independent", keyName(key).replace(/[^\w.-]/g, "_")), ops, result, svg);
+  return result;
+}
+
+function writeKeyFiles(dir: string, ops: readonly Op[], result: CheckResult, svg: string | undefined): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "results.json"), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(dir, "history.jsonl"), ops.map((op) => `${JSON.stringify(op)}\n`).join(""));
+  if (svg) writeFileSync(join(dir, "linear.svg"), svg);
 }
 
 /** Jepsen's merge-valid: false beats "unknown" beats true. */

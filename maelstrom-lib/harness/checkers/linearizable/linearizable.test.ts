@@ -282,7 +282,7 @@ describe("linearizability checker: the classics", () => {
     h.invoke(100, "read", [0, null]).complete(100, "ok", [0, 99]);
     const byMemory = checkLinearizable(h.ops, { maxConfigs: 50_000 });
     expect(byMemory["valid?"]).toBe("unknown");
-    expect((byMemory.results as Record<string, Record<string, unknown>>)["0"]!.cause).toBe("memory");
+    expect((byMemory.results as Record<string, Record<string, unknown>>)["0"]!.cause).toBe("out-of-memory");
     const started = performance.now();
     const byTime = checkLinearizable(h.ops, { timeLimitMs: 300, maxConfigs: Infinity });
     expect(performance.now() - started).toBeLessThan(10_000);
@@ -302,6 +302,8 @@ describe("linearizability checker: the classics", () => {
       expect(svg).toContain("read 4");
       expect(svg).toContain("#ff4d4d"); // the unlinearizable op, highlighted
       expect(svg).toContain("process 1");
+      expect(JSON.parse(readFileSync(join(dir, "independent", "5", "results.json"), "utf8"))["valid?"]).toBe(false);
+      expect(readFileSync(join(dir, "independent", "5", "history.jsonl"), "utf8").trim().split("\n")).toHaveLength(4);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -22,7 +22,7 @@ import { compile, INCONSISTENT, NIL_STATE, step, type CompiledModel } from "./mo
 export interface SearchBounds {
   /** performance.now() after which the search gives up (cause "timeout"). */
   deadline: number;
-  /** Most configurations to remember (cause "memory"). */
+  /** Most configurations to remember (cause "out-of-memory", as Knossos aborts on low memory). */
   maxConfigs: number;
 }
 
@@ -36,7 +36,7 @@ export interface Configuration {
 
 export type SearchOutcome =
   | { valid: true; configs: number }
-  | { valid: "unknown"; cause: "timeout" | "memory"; configs: number }
+  | { valid: "unknown"; cause: "timeout" | "out-of-memory"; configs: number }
   | { valid: false; configs: number; failedOp: number; furthest: Configuration[] };
 
 /** How many of the configurations that got furthest are kept for the failure report. */
@@ -135,7 +135,7 @@ class Search {
             stackHigh.push(high);
             state = after;
             this.lift(event);
-            if (this.cacheSize > bounds.maxConfigs) return { valid: "unknown", cause: "memory", configs: this.cacheSize };
+            if (this.cacheSize > bounds.maxConfigs) return { valid: "unknown", cause: "out-of-memory", configs: this.cacheSize };
             entry = this.next[0]!;
             continue;
           }
