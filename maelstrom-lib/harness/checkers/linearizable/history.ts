@@ -83,25 +83,28 @@ export function prepareKey(key: unknown, subhistory: readonly Op[]): KeyHistory 
   const open = new Map<unknown, KeyOp>();
   const pairs: KeyOp[] = [];
   const failed = new Set<KeyOp>();
-  for (const op of subhistory) {
+  const positions = new Map<KeyOp, [number, number]>();
+  subhistory.forEach((op, position) => {
     if (op.type === "invoke") {
       const keyOp: KeyOp = { invoke: op, completion: undefined, kind: OpKind.Read, a: undefined, b: undefined, ok: false };
       open.set(op.process, keyOp);
       pairs.push(keyOp);
-      continue;
+      positions.set(keyOp, [position, -1]);
+      return;
     }
     const keyOp = open.get(op.process);
-    if (!keyOp) continue;
+    if (!keyOp) return;
     open.delete(op.process);
     keyOp.completion = op;
     keyOp.ok = op.type === "ok";
+    positions.get(keyOp)![1] = position;
     if (op.type === "fail") failed.add(keyOp);
-  }
+  });
   const kept = pairs.filter((keyOp) => !failed.has(keyOp) && describeValue(keyOp));
   const ok = kept.filter((keyOp) => keyOp.ok);
   const crashed = kept.filter((keyOp) => !keyOp.ok);
   const ops = [...ok, ...crashed];
-  return { key, ops, okCount: ok.length, events: eventOrder(ops, subhistory) };
+  return { key, ops, okCount: ok.length, events: eventOrder(ops, positions, subhistory.length) };
 }
 
 /** Fills kind, a and b from the op's f and values; false for an op the model cannot read. */
@@ -129,19 +132,15 @@ function describeValue(keyOp: KeyOp): boolean {
 }
 
 /** Calls and ok returns in history order; crashed ops have a call only (their return is "never"). */
-function eventOrder(ops: readonly KeyOp[], subhistory: readonly Op[]): number[] {
-  const idOfInvoke = new Map<Op, number>();
-  const idOfReturn = new Map<Op, number>();
+function eventOrder(ops: readonly KeyOp[], positions: Map<KeyOp, [number, number]>, length: number): number[] {
+  // Each subhistory position holds at most one event: a call as id + 1, a return as ~id (< 0), 0 for none.
+  const slots = new Int32Array(length);
   ops.forEach((keyOp, id) => {
-    idOfInvoke.set(keyOp.invoke, id);
-    if (keyOp.ok) idOfReturn.set(keyOp.completion!, id);
+    const [call, ret] = positions.get(keyOp)!;
+    slots[call] = id + 1;
+    if (keyOp.ok) slots[ret] = ~id;
   });
   const events: number[] = [];
-  for (const op of subhistory) {
-    const call = idOfInvoke.get(op);
-    if (call !== undefined) events.push(call);
-    const ret = idOfReturn.get(op);
-    if (ret !== undefined) events.push(~ret);
-  }
+  for (const slot of slots) if (slot !== 0) events.push(slot > 0 ? slot - 1 : slot);
   return events;
 }

@@ -171,16 +171,21 @@ describe("linearizability checker: differential test against the brute-force ref
     const rng = new Rng(20261201);
     const verdicts = { true: 0, false: 0 };
     for (let round = 0; round < 3000; round++) {
-      const processes = rng.int(2, 5);
-      const base = simulate(rng, { processes, ops: rng.int(3, 8), keys: rng.chance(0.2) ? 2 : 1 });
-      const history = round % 2 === 0 ? base : mutate(rng, base);
-      const expected = bruteForceLinearizable(history);
+      const processes = rng.int(2, 6);
+      const base = simulate(rng, { processes, ops: rng.int(3, 11), keys: rng.chance(0.2) ? 2 : 1 });
+      // Odd rounds: mutate until the reference calls it invalid (a few tries), so both verdicts are common.
+      let history = base;
+      let expected = bruteForceLinearizable(history);
+      for (let tries = 0; round % 2 === 1 && tries < 4 && (tries === 0 || expected); tries++) {
+        history = mutate(rng, base);
+        expected = bruteForceLinearizable(history);
+      }
       const actual = checkLinearizable(history)["valid?"];
       if (actual !== expected) throw new Error(`disagreement on round ${round}: checker ${actual}, reference ${expected}\n${JSON.stringify(history)}`);
       if (round % 2 === 0) expect(expected).toBe(true); // from a real register: always linearizable
       verdicts[String(expected) as "true" | "false"]++;
     }
-    expect(verdicts.false).toBeGreaterThan(200);
+    expect(verdicts.false).toBeGreaterThan(600);
     expect(verdicts.true).toBeGreaterThan(1500);
   });
 });

@@ -47,6 +47,11 @@ export function compile(ops: readonly KeyOp[]): CompiledModel {
   return { kind, a, b, values };
 }
 
+/** True for op `i` if it never changes the state, wherever it is placed: a read, or a cas from x to x. */
+export function isReadOnly(model: CompiledModel, i: number): boolean {
+  return model.kind[i] === OpKind.Read || (model.kind[i] === OpKind.Cas && model.a[i] === model.b[i]);
+}
+
 /** The state after op `i` from `state`, or INCONSISTENT. */
 export function step(model: CompiledModel, state: number, i: number): number {
   switch (model.kind[i]) {

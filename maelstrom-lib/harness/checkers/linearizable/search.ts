@@ -16,7 +16,7 @@
  * (Zobrist: one random word per op, XORed in and out).
  */
 import type { KeyHistory } from "./history.ts";
-import { compile, INCONSISTENT, NIL_STATE, step, type CompiledModel } from "./model.ts";
+import { compile, INCONSISTENT, isReadOnly, NIL_STATE, step, type CompiledModel } from "./model.ts";
 
 /** How long and how big a search may get before it answers "unknown". */
 export interface SearchBounds {
@@ -71,6 +71,9 @@ class Search {
   private furthestLow = 0;
   private furthest: Configuration[] = [];
   private readonly tail: number;
+  private state = NIL_STATE;
+  /** The choices made so far, to undo on backtracking. */
+  private readonly stack: { op: number; state: number; low: number; high: number; forced: boolean }[] = [];
 
   constructor(
     history: KeyHistory,
@@ -110,11 +113,6 @@ class Search {
   }
 
   run(bounds: SearchBounds): SearchOutcome {
-    const stackOp: number[] = [];
-    const stackState: number[] = [];
-    const stackLow: number[] = [];
-    const stackHigh: number[] = [];
-    let state = NIL_STATE;
     let entry = this.next[0]!;
     for (let iteration = 1; ; iteration++) {
       if (iteration % CLOCK_EVERY === 0 && performance.now() > bounds.deadline) {
@@ -122,41 +120,55 @@ class Search {
       }
       if (entry === this.tail) return { valid: true, configs: this.cacheSize };
       const event = this.event[entry]!;
-      if (event >= 0) {
-        const after = step(this.model, state, event);
-        if (after !== INCONSISTENT) {
-          const low = this.low;
-          const high = this.high;
-          this.mark(event, true);
-          if (this.remember(after, event)) {
-            stackOp.push(event);
-            stackState.push(state);
-            stackLow.push(low);
-            stackHigh.push(high);
-            state = after;
-            this.lift(event);
-            if (this.cacheSize > bounds.maxConfigs) return { valid: "unknown", cause: "out-of-memory", configs: this.cacheSize };
-            entry = this.next[0]!;
-            continue;
-          }
-          this.mark(event, false);
-          this.low = low;
-          this.high = high;
-        }
+      if (event < 0) {
+        // A return: its op could not be placed in this branch; undo the last choice.
+        entry = this.backtrack();
+        if (entry < 0) return { valid: false, configs: this.cacheSize, failedOp: this.furthestLow, furthest: this.furthest };
+        continue;
+      }
+      const after = step(this.model, this.state, event);
+      if (after === INCONSISTENT) {
         entry = this.next[entry]!;
         continue;
       }
-      // A return: its op could not be placed in this branch; undo the last choice.
-      if (stackOp.length === 0) {
-        return { valid: false, configs: this.cacheSize, failedOp: this.furthestLow, furthest: this.furthest };
+      // An op that never changes the state (a read, a cas from x to x) and is allowed now can
+      // always move to now, the earliest point it may take effect: if no linearization starts
+      // with it here, none from here exists at all, so it is not a choice to come back to.
+      // (A write of the value already there is no such op: later, it may change the state.)
+      const forced = isReadOnly(this.model, event);
+      const low = this.low;
+      const high = this.high;
+      this.mark(event, true);
+      if (!this.remember(after, event)) {
+        this.mark(event, false);
+        this.low = low;
+        this.high = high;
+        entry = forced ? this.backtrack() : this.next[entry]!;
+        if (entry < 0) return { valid: false, configs: this.cacheSize, failedOp: this.furthestLow, furthest: this.furthest };
+        continue;
       }
-      const op = stackOp.pop()!;
-      state = stackState.pop()!;
-      this.mark(op, false);
-      this.low = stackLow.pop()!;
-      this.high = stackHigh.pop()!;
-      this.unlift(op);
-      entry = this.next[this.callNode[op]!]!;
+      this.stack.push({ op: event, state: this.state, low, high, forced });
+      this.state = after;
+      this.lift(event);
+      if (this.cacheSize > bounds.maxConfigs) return { valid: "unknown", cause: "out-of-memory", configs: this.cacheSize };
+      entry = this.next[0]!;
+    }
+  }
+
+  /**
+   * Undoes choices back to the last one with an alternative (not forced), and returns the list
+   * node to try next in its place; -1 when there is nothing left to undo.
+   */
+  private backtrack(): number {
+    for (;;) {
+      const choice = this.stack.pop();
+      if (!choice) return -1;
+      this.state = choice.state;
+      this.mark(choice.op, false);
+      this.low = choice.low;
+      this.high = choice.high;
+      this.unlift(choice.op);
+      if (!choice.forced) return this.next[this.callNode[choice.op]!]!;
     }
   }
 
