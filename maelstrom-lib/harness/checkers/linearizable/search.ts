@@ -8,7 +8,9 @@
  * longer be placed, so the search backtracks to the last choice. A configuration (the set of
  * linearized ops plus the model state) seen before is not explored twice. Crashed ops have no
  * return: they may be linearized at any point after their call, or never. Reaching the end of
- * the list means every ok op has been linearized.
+ * the list means every ok op has been linearized. One pruning beyond Knossos and Porcupine: an
+ * op that never changes the state (a read, a cas from x to x) and is allowed now is placed now
+ * without a choice point, since it could always be moved to now (see `run`).
  *
  * Configurations are kept compactly (why this is fast and small): ok ops are numbered in call
  * order, so a linearized set is "every ok op below `low`", a short window of words up to the
