@@ -41,7 +41,8 @@ export function checkLinearizable(history: readonly Op[], options: LinearizableO
   for (const { key, ops } of [...splitByKey(history).values()].sort(compareKeys)) {
     const result = checkKey(key, ops, { deadline, maxConfigs }, options.runDir);
     results[keyName(key)] = result;
-    if (result["valid?"] !== true) failures.push(key);
+    // Jepsen lists a key as a failure only when it is false (:unknown is truthy in Clojure).
+    if (result["valid?"] === false) failures.push(key);
     valid = merge(valid, result["valid?"]);
   }
   return { "valid?": valid, results, failures };

@@ -287,6 +287,7 @@ describe("linearizability checker: the classics", () => {
     h.invoke(100, "read", [0, null]).complete(100, "ok", [0, 99]);
     const byMemory = checkLinearizable(h.ops, { maxConfigs: 50_000 });
     expect(byMemory["valid?"]).toBe("unknown");
+    expect(byMemory.failures).toEqual([]);
     expect((byMemory.results as Record<string, Record<string, unknown>>)["0"]!.cause).toBe("out-of-memory");
     const started = performance.now();
     const byTime = checkLinearizable(h.ops, { timeLimitMs: 300, maxConfigs: Infinity });
