@@ -266,6 +266,14 @@ describe("linearizability checker: the classics", () => {
     expect(key.explanation).toContain("the only writes that could precede it wrote 1");
   });
 
+  test("values compare as Clojure compares parsed JSON: a read of 1.0 is not the 1 that was written", () => {
+    const read = (value: unknown) =>
+      new HistoryBuilder().invoke(0, "write", [0, 1]).complete(0, "ok").invoke(1, "read", [0, null]).complete(1, "ok", [0, value]);
+    expect(checkLinearizable(read(1).ops)["valid?"]).toBe(true);
+    expect(checkLinearizable(read(JSON.rawJSON("1.0")).ops)["valid?"]).toBe(false); // how the runner keeps a reply's 1.0
+    expect(checkLinearizable(read("1").ops)["valid?"]).toBe(false);
+  });
+
   test("keys are independent: a bad key does not spoil a good one, and results are per key", () => {
     const h = new HistoryBuilder()
       .invoke(0, "write", [1, 1]).complete(0, "ok")
