@@ -1,0 +1,325 @@
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Rng } from "../../rng.ts";
+import type { Op, OpType } from "../../types.ts";
+import { checkLinearizable } from "./index.ts";
+
+// ---------------------------------------------------------------------------------------------
+// A history builder: ops are written in real-time order, one line per event.
+
+class HistoryBuilder {
+  readonly ops: Op[] = [];
+  private readonly open = new Map<number, Op>();
+  invoke(process: number, f: string, value: unknown): this {
+    const op: Op = { index: this.ops.length, time: this.ops.length * 1e8, type: "invoke", process, f, value };
+    this.ops.push(op);
+    this.open.set(process, op);
+    return this;
+  }
+  complete(process: number, type: Exclude<OpType, "invoke">, value?: unknown): this {
+    const invoke = this.open.get(process)!;
+    this.open.delete(process);
+    this.ops.push({ index: this.ops.length, time: this.ops.length * 1e8, type, process, f: invoke.f, value: value ?? invoke.value });
+    return this;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reference: every order of the ops that respects real time, with any subset of the
+// crashed ops, against a map of registers (so it needs no per-key split either).
+
+interface RefOp {
+  f: string;
+  key: string;
+  value: unknown;
+  ok: boolean;
+  call: number;
+  ret: number;
+}
+
+function referencePairs(history: readonly Op[]): RefOp[] {
+  const open = new Map<unknown, Op>();
+  const ops: RefOp[] = [];
+  for (const op of history) {
+    if (op.type === "invoke") {
+      open.set(op.process, op);
+      continue;
+    }
+    const invoke = open.get(op.process)!;
+    open.delete(op.process);
+    if (op.type === "fail") continue;
+    const [key, value] = (op.type === "ok" ? op.value : invoke.value) as [unknown, unknown];
+    if (op.type === "info" && invoke.f === "read") continue;
+    ops.push({ f: invoke.f, key: JSON.stringify(key), value, ok: op.type === "ok", call: invoke.index, ret: op.type === "ok" ? op.index : Infinity });
+  }
+  for (const invoke of open.values()) {
+    if (invoke.f === "read") continue;
+    const [key, value] = invoke.value as [unknown, unknown];
+    ops.push({ f: invoke.f, key: JSON.stringify(key), value, ok: false, call: invoke.index, ret: Infinity });
+  }
+  return ops;
+}
+
+function referenceStep(state: Map<string, string>, op: RefOp): boolean {
+  const current = state.get(op.key) ?? "null";
+  if (op.f === "read") return op.value === null || JSON.stringify(op.value) === current;
+  if (op.f === "write") {
+    state.set(op.key, JSON.stringify(op.value));
+    return true;
+  }
+  const [from, to] = op.value as [unknown, unknown];
+  if (JSON.stringify(from) !== current) return false;
+  state.set(op.key, JSON.stringify(to));
+  return true;
+}
+
+function bruteForceLinearizable(history: readonly Op[]): boolean {
+  const ops = referencePairs(history);
+  const placed = new Array<boolean>(ops.length).fill(false);
+  const okTotal = ops.filter((op) => op.ok).length;
+  const search = (state: Map<string, string>, okPlaced: number): boolean => {
+    if (okPlaced === okTotal) return true;
+    for (let i = 0; i < ops.length; i++) {
+      if (placed[i]) continue;
+      // Real time: every ok op that returned before this one was called must already be placed.
+      if (ops.some((other, j) => !placed[j] && other.ret < ops[i]!.call)) continue;
+      const next = new Map(state);
+      if (!referenceStep(next, ops[i]!)) continue;
+      placed[i] = true;
+      const found = search(next, okPlaced + (ops[i]!.ok ? 1 : 0));
+      placed[i] = false;
+      if (found) return true;
+    }
+    return false;
+  };
+  return search(new Map(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Random histories from a real register with concurrent clients, and mutations of them.
+
+function simulate(rng: Rng, options: { processes: number; ops: number; keys: number }): Op[] {
+  const builder = new HistoryBuilder();
+  const register = new Map<string, unknown>();
+  const inFlight = new Map<number, { f: string; key: number; value: unknown; applied: boolean; result?: unknown; failed?: boolean }>();
+  let started = 0;
+  while (started < options.ops || inFlight.size > 0) {
+    const process = rng.int(0, options.processes);
+    const current = inFlight.get(process);
+    if (!current) {
+      if (started >= options.ops) continue;
+      started++;
+      const key = rng.int(0, options.keys);
+      const roll = rng.float();
+      const f = roll < 0.4 ? "read" : roll < 0.7 ? "write" : "cas";
+      const value = f === "read" ? null : f === "write" ? rng.int(0, 3) : [rng.int(0, 3), rng.int(0, 3)];
+      builder.invoke(process, f, [key, value]);
+      inFlight.set(process, { f, key, value, applied: false });
+    } else if (!current.applied) {
+      // The linearization point: the op takes effect atomically now.
+      current.applied = true;
+      const k = String(current.key);
+      if (current.f === "read") {
+        if (register.has(k)) current.result = register.get(k);
+        else current.failed = true;
+      } else if (current.f === "write") register.set(k, current.value);
+      else {
+        const [from, to] = current.value as [number, number];
+        if (register.has(k) && register.get(k) === from) register.set(k, to);
+        else current.failed = true;
+      }
+    } else {
+      inFlight.delete(process);
+      const crashed = rng.chance(0.1);
+      if (crashed) builder.complete(process, "info");
+      else if (current.failed) builder.complete(process, "fail");
+      else builder.complete(process, "ok", current.f === "read" ? [current.key, current.result] : undefined);
+      if (crashed && rng.chance(0.5)) started = options.ops; // a crash near the end sometimes leaves it last
+    }
+  }
+  return builder.ops;
+}
+
+/** One random change that often breaks linearizability: a read value, an outcome, or an order. */
+function mutate(rng: Rng, history: Op[]): Op[] {
+  const ops = history.map((op) => ({ ...op }));
+  const completions = ops.filter((op) => op.type !== "invoke");
+  if (completions.length === 0) return ops;
+  const target = rng.pick(completions);
+  const choice = rng.int(0, 3);
+  if (choice === 0 && target.f === "read" && target.type === "ok") {
+    target.value = [(target.value as unknown[])[0], rng.int(0, 3)];
+  } else if (choice === 1 && target.type === "fail") {
+    target.type = "ok"; // a cas or a read that failed now claims success
+    if (target.f === "read") target.value = [(target.value as unknown[])[0], rng.int(0, 3)];
+  } else {
+    // Move a completion earlier, before other ops began: it now must precede them.
+    const at = ops.indexOf(target);
+    const invokeAt = ops.findLastIndex((op, i) => i < at && op.process === target.process && op.type === "invoke");
+    ops.splice(at, 1);
+    ops.splice(invokeAt + 1, 0, target);
+  }
+  return ops.map((op, index) => ({ ...op, index, time: index * 1e8 }));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe("linearizability checker: differential test against the brute-force reference", () => {
+  test("agrees on thousands of small random histories, valid and mutated", () => {
+    const rng = new Rng(20261201);
+    const verdicts = { true: 0, false: 0 };
+    for (let round = 0; round < 3000; round++) {
+      const processes = rng.int(2, 6);
+      const base = simulate(rng, { processes, ops: rng.int(3, 11), keys: rng.chance(0.2) ? 2 : 1 });
+      // Odd rounds: mutate until the reference calls it invalid (a few tries), so both verdicts are common.
+      let history = base;
+      let expected = bruteForceLinearizable(history);
+      for (let tries = 0; round % 2 === 1 && tries < 4 && (tries === 0 || expected); tries++) {
+        history = mutate(rng, base);
+        expected = bruteForceLinearizable(history);
+      }
+      const actual = checkLinearizable(history)["valid?"];
+      if (actual !== expected) throw new Error(`disagreement on round ${round}: checker ${actual}, reference ${expected}\n${JSON.stringify(history)}`);
+      if (round % 2 === 0) expect(expected).toBe(true); // from a real register: always linearizable
+      verdicts[String(expected) as "true" | "false"]++;
+    }
+    expect(verdicts.false).toBeGreaterThan(600);
+    expect(verdicts.true).toBeGreaterThan(1500);
+  });
+});
+
+describe("linearizability checker: the classics", () => {
+  test("a stale read: a read begun after a write of 2 completed returns the older 1", () => {
+    const h = new HistoryBuilder()
+      .invoke(0, "write", [0, 1]).complete(0, "ok")
+      .invoke(0, "write", [0, 2]).complete(0, "ok")
+      .invoke(1, "read", [0, null]).complete(1, "ok", [0, 1]);
+    const result = checkLinearizable(h.ops);
+    expect(result["valid?"]).toBe(false);
+    expect(result.failures).toEqual([0]);
+    const key = (result.results as Record<string, Record<string, unknown>>)["0"]!;
+    expect((key.op as Op).value).toEqual([0, 1]);
+    expect((key.op as Op).f).toBe("read");
+    expect((key["previous-ok"] as Op).f).toBe("write");
+    expect(key["last-states"]).toEqual([2]);
+    expect(key.explanation).toContain("key 0: read 1 by process 1");
+    expect(key.explanation).toContain("the last write of 1 (write 1 by process 0 at 0.000–0.100 s) was overwritten by write 2 by process 0");
+    expect(key.explanation).toContain("the last linearized state was 2");
+  });
+
+  test("a lost write: two writes acknowledged, later reads see the first one's value", () => {
+    const h = new HistoryBuilder()
+      .invoke(0, "write", [0, 1]).complete(0, "ok")
+      .invoke(1, "write", [0, 2]).complete(1, "ok")
+      .invoke(0, "read", [0, null]).complete(0, "ok", [0, 1]);
+    expect(checkLinearizable(h.ops)["valid?"]).toBe(false);
+  });
+
+  test("concurrent writes may take effect in either order", () => {
+    const h = new HistoryBuilder()
+      .invoke(0, "write", [0, 1])
+      .invoke(1, "write", [0, 2])
+      .complete(0, "ok").complete(1, "ok")
+      .invoke(0, "read", [0, null]).complete(0, "ok", [0, 1]);
+    expect(checkLinearizable(h.ops)["valid?"]).toBe(true);
+  });
+
+  test("a cas that succeeds twice from the same value", () => {
+    const h = new HistoryBuilder()
+      .invoke(0, "write", [0, 0]).complete(0, "ok")
+      .invoke(1, "cas", [0, [0, 1]]).complete(1, "ok")
+      .invoke(2, "cas", [0, [0, 2]]).complete(2, "ok");
+    const result = checkLinearizable(h.ops);
+    expect(result["valid?"]).toBe(false);
+    const key = (result.results as Record<string, Record<string, unknown>>)["0"]!;
+    expect((key.op as Op).value).toEqual([0, [0, 2]]);
+    expect(JSON.stringify(key["final-paths"])).toContain("can't CAS 1 from 0 to 2");
+  });
+
+  test("an :info write may or may not have happened: both later reads are allowed", () => {
+    for (const seen of [1, 2]) {
+      const h = new HistoryBuilder()
+        .invoke(0, "write", [0, 1]).complete(0, "ok")
+        .invoke(1, "write", [0, 2]).complete(1, "info")
+        .invoke(0, "read", [0, null]).complete(0, "ok", [0, seen]);
+      expect(checkLinearizable(h.ops)["valid?"]).toBe(true);
+    }
+    // ... but it cannot un-happen once seen.
+    const h = new HistoryBuilder()
+      .invoke(0, "write", [0, 1]).complete(0, "ok")
+      .invoke(1, "write", [0, 2]).complete(1, "info")
+      .invoke(0, "read", [0, null]).complete(0, "ok", [0, 2])
+      .invoke(0, "read", [0, null]).complete(0, "ok", [0, 1]);
+    expect(checkLinearizable(h.ops)["valid?"]).toBe(false);
+  });
+
+  test("failed ops did not happen; a read of a value nobody wrote is named as such", () => {
+    const h = new HistoryBuilder()
+      .invoke(0, "write", [3, 4]).complete(0, "fail")
+      .invoke(0, "write", [3, 1]).complete(0, "ok")
+      .invoke(1, "read", [3, null]).complete(1, "ok", [3, 4]);
+    const result = checkLinearizable(h.ops);
+    expect(result.failures).toEqual([3]);
+    const key = (result.results as Record<string, Record<string, unknown>>)["3"]!;
+    expect(key.explanation).toContain("the only writes that could precede it wrote 1");
+  });
+
+  test("values compare as Clojure compares parsed JSON: a read of 1.0 is not the 1 that was written", () => {
+    const read = (value: unknown) =>
+      new HistoryBuilder().invoke(0, "write", [0, 1]).complete(0, "ok").invoke(1, "read", [0, null]).complete(1, "ok", [0, value]);
+    expect(checkLinearizable(read(1).ops)["valid?"]).toBe(true);
+    expect(checkLinearizable(read(JSON.rawJSON("1.0")).ops)["valid?"]).toBe(false); // how the runner keeps a reply's 1.0
+    expect(checkLinearizable(read("1").ops)["valid?"]).toBe(false);
+  });
+
+  test("keys are independent: a bad key does not spoil a good one, and results are per key", () => {
+    const h = new HistoryBuilder()
+      .invoke(0, "write", [1, 1]).complete(0, "ok")
+      .invoke(1, "write", [2, 1]).complete(1, "ok")
+      .invoke(0, "read", [1, null]).complete(0, "ok", [1, 1])
+      .invoke(1, "read", [2, null]).complete(1, "ok", [2, 3]);
+    const result = checkLinearizable(h.ops);
+    expect(result.failures).toEqual([2]);
+    const results = result.results as Record<string, Record<string, unknown>>;
+    expect(results["1"]!["valid?"]).toBe(true);
+    expect(results["2"]!["valid?"]).toBe(false);
+  });
+
+  test("a search over too many crashed ops stops at its bound with unknown, never hangs", () => {
+    // 40 concurrent crashed writes could each have happened or not: 2^40 configurations.
+    const h = new HistoryBuilder();
+    for (let p = 0; p < 40; p++) h.invoke(p, "write", [0, p]);
+    for (let p = 0; p < 40; p++) h.complete(p, "info");
+    h.invoke(100, "read", [0, null]).complete(100, "ok", [0, 99]);
+    const byMemory = checkLinearizable(h.ops, { maxConfigs: 50_000 });
+    expect(byMemory["valid?"]).toBe("unknown");
+    expect(byMemory.failures).toEqual([]);
+    expect((byMemory.results as Record<string, Record<string, unknown>>)["0"]!.cause).toBe("out-of-memory");
+    const started = performance.now();
+    const byTime = checkLinearizable(h.ops, { timeLimitMs: 300, maxConfigs: Infinity });
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(byTime["valid?"]).toBe("unknown");
+    expect((byTime.results as Record<string, Record<string, unknown>>)["0"]!.cause).toBe("timeout");
+  });
+
+  test("a bad key gets a timeline picture in the run folder", () => {
+    const dir = mkdtempSync(join(tmpdir(), "linear-"));
+    try {
+      const h = new HistoryBuilder()
+        .invoke(0, "write", [5, 2]).complete(0, "ok")
+        .invoke(1, "read", [5, null]).complete(1, "ok", [5, 4]);
+      checkLinearizable(h.ops, { runDir: dir });
+      const svg = readFileSync(join(dir, "independent", "5", "linear.svg"), "utf8");
+      expect(svg).toStartWith("<svg");
+      expect(svg).toContain("read 4");
+      expect(svg).toContain("#ff4d4d"); // the unlinearizable op, highlighted
+      expect(svg).toContain("process 1");
+      expect(JSON.parse(readFileSync(join(dir, "independent", "5", "results.json"), "utf8"))["valid?"]).toBe(false);
+      expect(readFileSync(join(dir, "independent", "5", "history.jsonl"), "utf8").trim().split("\n")).toHaveLength(4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
