@@ -9,6 +9,7 @@ import echo from "./echo.ts";
 import gCounter from "./g-counter.ts";
 import gSet from "./g-set.ts";
 import kafka from "./kafka.ts";
+import linKv from "./lin-kv.ts";
 import pnCounter from "./pn-counter.ts";
 import txnListAppend from "./txn-list-append.ts";
 import txnRwRegister from "./txn-rw-register.ts";
@@ -21,6 +22,7 @@ const WORKLOAD_LIST: readonly Workload[] = [
   gSet,
   gCounter,
   pnCounter,
+  linKv,
   kafka,
   txnRwRegister,
   txnListAppend,
@@ -28,20 +30,6 @@ const WORKLOAD_LIST: readonly Workload[] = [
 
 /** Every registered workload by its `-w` name. */
 export const WORKLOADS: ReadonlyMap<string, Workload> = new Map(WORKLOAD_LIST.map((workload) => [workload.name, workload]));
-
-/** Every workload name Maelstrom (with the Gossip Glomers additions) accepts for `-w`. */
-export const MAELSTROM_WORKLOAD_NAMES: readonly string[] = [
-  "broadcast",
-  "echo",
-  "g-set",
-  "g-counter",
-  "pn-counter",
-  "lin-kv",
-  "txn-list-append",
-  "unique-ids",
-  "kafka",
-  "txn-rw-register",
-];
 
 /** The `-w` names this runner accepts, in registration order. */
 export function workloadNames(): string[] {
