@@ -13,7 +13,7 @@
  * just before the hub's beat, so a value waits for one beat instead of two.
  */
 import type { Node } from "maelstrom-lib";
-import { type GossipBody, type LinkTiming, PeerLink } from "./peer-link.ts";
+import { type GossipBody, type LinkTiming, PeerLink } from "../links/peer-link.ts";
 
 /** When each side of the star sends. */
 export interface StarSchedule {
