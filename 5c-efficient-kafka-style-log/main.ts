@@ -27,6 +27,14 @@ const REPLICATE_EVERY_MS = 50;
 /** A message stored here, a promise about future offsets, or a committed offset. */
 type Event = ["msg", key: string, offset: number, msg: number] | ["frontier", key: string, frontier: number] | ["commit", key: string, offset: number];
 
+/** The node-to-node message: one batch of this node's event stream to a peer, never replied to. */
+type ReplicateLog = { type: "replicate_log" } & Batch<Event>;
+declare module "maelstrom-lib" {
+  interface RequestRegistry {
+    replicate_log: { request: ReplicateLog; reply: never };
+  }
+}
+
 const node = new Node();
 let logs: ReplicatedLogs;
 let stream: ReplicationStream<Event>;
@@ -45,7 +53,7 @@ node.onInit(() => {
     movedCommits.clear();
     for (const peer of peers) {
       const batch = stream.batchFor(peer);
-      if (batch) node.send(peer, { type: "replicate", ...batch });
+      if (batch) node.send(peer, { type: "replicate_log", ...batch } satisfies ReplicateLog);
     }
   });
 });
@@ -65,8 +73,8 @@ node.on("commit_offsets", ({ body }) => {
 
 node.on("list_committed_offsets", ({ body }) => ({ type: "list_committed_offsets_ok", offsets: logs.committed(body.keys) }));
 
-node.on("replicate", ({ src, body }) => {
-  for (const event of stream.receive(src, body as unknown as Batch<Event>)) {
+node.on("replicate_log", ({ src, body }) => {
+  for (const event of stream.receive(src, body)) {
     const [kind, key] = event;
     if (kind === "msg") {
       // A higher offset from a peer raises our own frontier: tell everyone at the next tick.

@@ -13,7 +13,7 @@
  * just before the hub's beat, so a value waits for one beat instead of two.
  */
 import type { Node } from "maelstrom-lib";
-import { type GossipBody, type LinkTiming, PeerLink } from "../links/peer-link.ts";
+import { type LinkTiming, PeerLink } from "../links/peer-link.ts";
 
 /** When each side of the star sends. */
 export interface StarSchedule {
@@ -81,11 +81,11 @@ export function serveStarBroadcast(node: Node, schedule: StarSchedule): Promise<
 
   node.on("read", () => ({ type: "read_ok", messages: [...messages] }));
 
-  node.on("gossip", (request) => {
+  node.on("gossip_batch", (request) => {
     const link = links.get(request.src);
     if (!link) return node.log(`gossip from ${request.src}, which is not a star neighbour; ignored`);
     const nowMs = Date.now();
-    const body = request.body as unknown as GossipBody;
+    const body = request.body;
     link.receive(body, nowMs);
     for (const value of body.values) learn(value, request.src);
     if (!isHub && body.values.length > 0) {

@@ -224,7 +224,10 @@ export type KVBody =
  * Request type → its body and the reply a handler returns. `node.on(type, …)` looks the
  * type up here; types not listed get `GenericBody` both ways. Add your own node-to-node types
  * with declaration merging: `declare module "maelstrom-lib" { interface RequestRegistry {
- * gossip: { request: GossipBody; reply: never } } }`.
+ * gossip: { request: GossipBody; reply: never } } }`. Merge into the package entry
+ * ("maelstrom-lib", or "../node/index.ts" inside this package), never into this file: tsc drops
+ * the entry's merges once one targets this file directly. The registry is one namespace for the
+ * whole project, so a type name means one body everywhere (merges of one name must be identical).
  */
 export interface RequestRegistry {
   echo: { request: EchoRequest; reply: EchoOk };

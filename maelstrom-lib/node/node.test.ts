@@ -267,10 +267,28 @@ describe("typed handlers", () => {
       return text === "" ? undefined : { type: "broadcast_ok" };
     });
     node.on("read", async () => ({ type: "read_ok", value: 3 }));
-    node.on("gossip", (request) => {
+    node.on("unregistered_note", (request) => {
       const anything: unknown = request.body.whatever;
-      return anything === undefined ? undefined : { type: "gossip_ok", any: "fields" };
+      return anything === undefined ? undefined : { type: "unregistered_note_ok", any: "fields" };
     });
-    expect(() => node.on("gossip", () => undefined)).toThrow("duplicate handler: gossip");
+    expect(() => node.on("unregistered_note", () => undefined)).toThrow("duplicate handler: unregistered_note");
+  });
+
+  test("a type added to the registry by declaration merging is typed both ways", () => {
+    const node = new Node({ input: new MemoryInput(), output: () => {}, log: () => {} });
+    node.on("registry_probe", (request) => {
+      // @ts-expect-error count is a number
+      const text: string = request.body.count;
+      return text === "" ? undefined : { type: "registry_probe_ok", count: request.body.count + 1 };
+    });
+    // @ts-expect-error the reply must carry the count
+    expect(() => node.on("registry_probe", () => ({ type: "registry_probe_ok" }))).toThrow("duplicate handler: registry_probe");
   });
 });
+
+// A node-to-node type of this test only, added the way a solution adds its own (see messages.ts).
+declare module "./index.ts" {
+  interface RequestRegistry {
+    registry_probe: { request: { type: "registry_probe"; count: number }; reply: { type: "registry_probe_ok"; count: number } };
+  }
+}
