@@ -100,7 +100,7 @@ describe("output batching", () => {
     await settle();
     expect(lines()[1]).toBe('{"src":"n1","dest":"c1","body":{"type":"slow_ok","in_reply_to":2}}');
     node.every(100, () => node.send("n0", { type: "tick" }));
-    clock.advanceMs(100);
+    clock.advance(100);
     await settle();
     expect(lines()[2]).toBe('{"src":"n1","dest":"n0","body":{"type":"tick"}}');
     input.end();
@@ -148,10 +148,10 @@ describe("rpc on a fake clock", () => {
       (value) => (outcome = value),
       (error) => (outcome = error),
     );
-    clock.advanceMs(499);
+    clock.advance(499);
     await settle();
     expect(outcome).toBe("pending");
-    clock.advanceMs(1);
+    clock.advance(1);
     await settle();
     expect(outcome).toBeInstanceOf(RPCError);
     expect((outcome as RPCError).code).toBe(ErrorCode.Timeout);
@@ -172,7 +172,7 @@ describe("rpc on a fake clock", () => {
     input.pushMessages({ src: "c7", dest: "n1", body: { type: "pong", in_reply_to: 1 } });
     await settle();
     expect(settled).toBe(false);
-    clock.advanceMs(500);
+    clock.advance(500);
     await settle();
     expect(settled).toBe(true);
     input.end();
@@ -213,21 +213,21 @@ describe("every()", () => {
     let otherRuns = 0;
     const stopOther = node.every(50, () => void otherRuns++);
     const ran = node.run();
-    clock.advanceMs(1000);
+    clock.advance(1000);
     expect(runs).toBe(0); // not before init
     input.pushMessages(INIT);
     await settle();
-    clock.advanceMs(100);
+    clock.advance(100);
     expect(runs).toBe(1);
-    clock.advanceMs(100);
+    clock.advance(100);
     expect(runs).toBe(1); // the first run has not finished
     release();
     await settle();
-    clock.advanceMs(100);
+    clock.advance(100);
     expect(runs).toBe(2);
     stopOther();
     const otherBefore = otherRuns;
-    clock.advanceMs(500);
+    clock.advance(500);
     expect(otherRuns).toBe(otherBefore);
     input.end();
     await ran;
@@ -244,7 +244,7 @@ describe("every()", () => {
     const ran = node.run();
     input.pushMessages(INIT);
     await settle();
-    clock.advanceMs(30);
+    clock.advance(30);
     expect(runs).toBe(3);
     expect(logs.filter((line) => line.includes("tick failed")).length).toBe(3);
     input.end();

@@ -33,26 +33,26 @@ test("a batch is resent until acknowledged, then never again", async () => {
   const { input, clock, store, replicator, ran, sent } = await replicatingNode();
   replicator.push(store.commit([[1, 10], [2, 20]]));
   replicator.push(store.commit([[1, 11]]));
-  clock.advanceMs(INTERVAL_MS);
+  clock.advance(INTERVAL_MS);
   await settle();
   // Compacted: key 1's older value was never sent, since only the newest can win.
   expect(sent()).toEqual([
     { type: "replicate", msg_id: 1, writes: [{ key: 1, value: 11, counter: 2, node: "n0" }, { key: 2, value: 20, counter: 1, node: "n0" }] },
   ]);
   // No ack (a partition): nothing more while the batch is in flight, then the same writes again.
-  clock.advanceMs(ACK_TIMEOUT_MS - 1);
+  clock.advance(ACK_TIMEOUT_MS - 1);
   await settle();
   expect(sent()).toHaveLength(1);
-  clock.advanceMs(1); // the rpc times out
+  clock.advance(1); // the rpc times out
   await settle();
-  clock.advanceMs(INTERVAL_MS);
+  clock.advance(INTERVAL_MS);
   await settle();
   expect(sent()).toHaveLength(2);
   expect(sent()[1].writes).toEqual(sent()[0].writes);
   // Acknowledged: the outbox is empty and the ticks stay silent.
   input.pushMessages({ src: "n1", dest: "n0", body: { type: "replicate_ok", in_reply_to: sent()[1].msg_id } });
   await settle();
-  clock.advanceMs(10 * INTERVAL_MS);
+  clock.advance(10 * INTERVAL_MS);
   await settle();
   expect(sent()).toHaveLength(2);
   input.end();
