@@ -3,30 +3,15 @@
  * output lines, batching per chunk, rpc timeouts and timers without real sleeps.
  */
 import { describe, expect, test } from "bun:test";
-import { FakeClock } from "./clock.ts";
 import { ErrorCode, KeyDoesNotExist, PreconditionFailed, RPCError } from "./errors.ts";
 import { MemoryInput } from "./io.ts";
 import { LinKV } from "./kv.ts";
 import { Node } from "./node.ts";
 import { LineSplitter } from "./wire.ts";
+import { memoryNode, settle } from "./testdata/memory-node.ts";
 
 const INIT = { src: "c0", dest: "n1", body: { type: "init", node_id: "n1", node_ids: ["n0", "n1"], msg_id: 1 } };
 const INIT_OK = '{"src":"n1","dest":"c0","body":{"type":"init_ok","in_reply_to":1}}';
-
-/** A node on memory I/O: `writes` holds each sink call, `lines()` every line written. */
-function memoryNode() {
-  const input = new MemoryInput();
-  const clock = new FakeClock();
-  const writes: string[] = [];
-  const logs: string[] = [];
-  const node = new Node({ input, clock, output: (text) => writes.push(text), log: (line) => logs.push(line) });
-  const lines = () => writes.join("").split("\n").filter((line) => line.length > 0);
-  const bodies = () => lines().map((line) => JSON.parse(line).body);
-  return { node, input, clock, writes, logs, lines, bodies };
-}
-
-/** Lets the node's read loop and any microtasks run. */
-const settle = () => Bun.sleep(1);
 
 describe("init and handlers", () => {
   test("answers init once, then a handler's return value is the reply", async () => {

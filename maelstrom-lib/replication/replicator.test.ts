@@ -4,28 +4,20 @@
  * are not, and incoming batches are merged.
  */
 import { expect, test } from "bun:test";
-import { FakeClock } from "../node/clock.ts";
-import { MemoryInput } from "../node/io.ts";
-import { Node } from "../node/node.ts";
+import { memoryNode, settle } from "../node/testdata/memory-node.ts";
 import { LwwStore } from "./lww-store.ts";
 import { Replicator } from "./replicator.ts";
 
 const INTERVAL_MS = 100;
 const ACK_TIMEOUT_MS = 500;
-const settle = () => Bun.sleep(1);
-
 async function replicatingNode() {
-  const input = new MemoryInput();
-  const clock = new FakeClock();
-  const writes: string[] = [];
-  const node = new Node({ input, clock, output: (text) => writes.push(text), log: () => {} });
+  const { node, input, clock, sentTo } = memoryNode();
   const store = new LwwStore(node);
   const replicator = new Replicator(node, store, { intervalMs: INTERVAL_MS, ackTimeoutMs: ACK_TIMEOUT_MS });
   const ran = node.run();
   input.pushMessages({ src: "c0", dest: "n0", body: { type: "init", node_id: "n0", node_ids: ["n0", "n1"], msg_id: 1 } });
   await settle();
-  const sent = () =>
-    writes.join("").split("\n").filter(Boolean).map((line) => JSON.parse(line)).filter((message) => message.dest === "n1").map((message) => message.body);
+  const sent = () => sentTo("n1");
   return { input, clock, store, replicator, ran, sent };
 }
 
