@@ -12,7 +12,7 @@ import type { Subprocess } from "bun";
 import { TIMING } from "./config.ts";
 import type { Network, WireMessage } from "./net.ts";
 import { isJsonInteger, parseJsonExact } from "./json-exact.ts";
-import { readLines } from "./lines.ts";
+import { LOG_LINE_PREVIEW_CHARS, readLines } from "./lines.ts";
 import { isPlainObject } from "./schema.ts";
 
 /** What a node did wrong, for the console and results.json. */
@@ -43,7 +43,6 @@ export interface NodeProcessOptions {
 }
 
 const ENVELOPE_KEYS = new Set(["src", "dest", "body", "id"]);
-const LOG_LINE_PREVIEW_CHARS = 500;
 
 /** Keeps the last `limit` items. */
 class Tail {

@@ -98,10 +98,11 @@ describe("output batching", () => {
     const bytes = new TextEncoder().encode('{"a":"é🎉"}\n{"b":1}\n');
     for (let index = 0; index < bytes.length; index++) splitter.push(bytes.subarray(index, index + 1));
     splitter.push("x".repeat(25));
-    splitter.push("still the long line\nok\n");
-    splitter.push("last without newline");
-    splitter.end();
-    expect(seen).toEqual(['{"a":"é🎉"}', '{"b":1}', "oversize", "ok", "last without newline"]);
+    splitter.push("still the long line\nok\n\n");
+    splitter.push("last without ");
+    splitter.push("newline");
+    expect(splitter.end()).toBe("last without newline");
+    expect(seen).toEqual(['{"a":"é🎉"}', '{"b":1}', "oversize", "ok", ""]);
   });
 });
 

@@ -201,7 +201,9 @@ export class Node implements LineHandler {
       this.splitter.push(chunk);
       this.flush();
     }
-    this.splitter.end();
+    // A last line without `\n` still counts (Maelstrom never sends one).
+    const tail = this.splitter.end();
+    if (tail.trim().length > 0) this.line(tail);
     this.close();
   }
 
@@ -209,6 +211,7 @@ export class Node implements LineHandler {
 
   /** @internal One input line (LineSplitter callback). Never throws: bad input is logged. */
   line(text: string): void {
+    if (text.length === 0) return;
     let message: unknown;
     try {
       message = JSON.parse(text);
