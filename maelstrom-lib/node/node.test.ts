@@ -1,5 +1,5 @@
 /**
- * The runtime in memory: input lines, output lines and a fake clock (STYLE.md 5). Exact
+ * The runtime in memory: input lines, output lines and a fake clock. Exact
  * output lines, batching per chunk, rpc timeouts and timers without real sleeps.
  */
 import { describe, expect, test } from "bun:test";
