@@ -9,6 +9,14 @@
  */
 import { Node } from "maelstrom-lib";
 
+// The node-to-node message, typed for node.on and node.rpc. Declared alike in 3b and 3c: the
+// registry is one namespace for the whole project, so one type name means one body everywhere.
+declare module "maelstrom-lib" {
+  interface RequestRegistry {
+    gossip: { request: { type: "gossip"; message: number; msg_id?: number }; reply: { type: "gossip_ok" } };
+  }
+}
+
 const node = new Node();
 const messages = new Set<number>();
 let neighbours: string[] = [];
@@ -33,7 +41,7 @@ node.on("broadcast", (request) => {
 });
 
 // Node-to-node: fire and forget, so no reply.
-node.on("gossip", (request) => learn(request.body.message as number, request.src));
+node.on("gossip", (request) => learn(request.body.message, request.src));
 
 node.on("read", () => ({ type: "read_ok", messages: [...messages] }));
 

@@ -6,7 +6,7 @@
  */
 import { expect, test } from "bun:test";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import { quietBeforeFinalReadsMs } from "./testdata/quiet-time.ts";
+import { quietBeforeFinalReadsMs } from "../maelstrom-lib/broadcast/testdata/quiet-time.ts";
 
 /** A run takes its time limit plus the 10 s recovery plus start-up. */
 const RUN_TIMEOUT_MS = 60_000;

@@ -4,14 +4,14 @@
  * per op, median stable latency ≲ 300 ms, max ≲ 450 ms).
  *
  * Flooding a grid costs a message per edge per value and many hops of latency. Instead the
- * nodes form a star around the first node (see star.ts): a leaf hands each new value to the
+ * nodes form a star around the first node (maelstrom-lib/broadcast): a leaf hands each new value to the
  * hub at once, and the hub sends everything new to every leaf in one message per leaf every
  * HUB_BEAT_MS. A value is everywhere after two hops plus at most one beat, and the hub's
  * message count no longer depends on how many values there are. Acknowledgements ride on
  * gossip that is sent anyway, so partitions cost retries only while something is missing.
  */
 import { Node } from "maelstrom-lib";
-import { serveStarBroadcast } from "./star.ts";
+import { serveStarBroadcast } from "maelstrom-lib/broadcast";
 
 /** The hub's beat: ~24 messages per beat against ≤ HUB_BEAT_MS extra latency. */
 const HUB_BEAT_MS = 100;

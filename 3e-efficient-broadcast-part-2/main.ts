@@ -10,7 +10,7 @@
  * and each beat costs at most one message from and one message to every leaf.
  */
 import { Node } from "maelstrom-lib";
-import { serveStarBroadcast } from "../3d-efficient-broadcast-part-1/star.ts";
+import { serveStarBroadcast } from "maelstrom-lib/broadcast";
 
 /** One beat: ≈ 2 × 24 messages per beat against ≤ BEAT_MS extra latency. */
 const BEAT_MS = 700;

@@ -9,7 +9,7 @@
  * no messages between nodes.
  */
 import { Node } from "maelstrom-lib";
-import { LocalLogs } from "./logs.ts";
+import { LocalLogs } from "maelstrom-lib/logs";
 
 const node = new Node();
 const logs = new LocalLogs();

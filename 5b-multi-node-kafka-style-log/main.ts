@@ -60,8 +60,8 @@ async function storeAt(key: string, offset: number, msg: number): Promise<boolea
 }
 
 node.on("send", async ({ body }) => {
-  const deadlineMs = Date.now() + SEND_DEADLINE_MS;
-  while (Date.now() < deadlineMs) {
+  const deadlineMs = node.clock.nowMs() + SEND_DEADLINE_MS;
+  while (node.clock.nowMs() < deadlineMs) {
     const offset = await claimOffset(body.key);
     if (await storeAt(body.key, offset, body.msg)) return { type: "send_ok", offset };
   }

@@ -6,26 +6,34 @@
  * for the key: node i of n only hands out offsets ≡ i (mod n), each above every offset it
  * knows of, so offsets are unique and a client's sends land in order, without asking anyone.
  * Every node replicates its messages to every other node in the background, one batched
- * message per peer per tick, resent until acknowledged (stream.ts).
+ * message per peer per tick, resent until acknowledged (maelstrom-lib/links).
  *
  * A poll must never skip a message that exists, even one another node has just accepted. So
  * with its messages each node also streams a promise per key, its frontier: "my future
  * offsets will be at least this" (one above the highest offset it knows). A node returns
  * offset o only when every peer has promised to stay above o; because a peer's messages
  * travel in order ahead of its promise, everything below that bound is already here
- * (logs.ts). Polls are therefore contiguous runs of all that exists: a new message shows up
+ * (maelstrom-lib/logs). Polls are therefore contiguous runs of all that exists: a new message shows up
  * after one round of replication, and a partition delays visibility but never fails a
  * request. Committed offsets ride the same stream; they are only a resume hint.
  */
 import { Node } from "maelstrom-lib";
-import { ReplicatedLogs } from "./logs.ts";
-import { type Batch, ReplicationStream } from "./stream.ts";
+import { ReplicatedLogs } from "maelstrom-lib/logs";
+import { type Batch, ReplicationStream } from "maelstrom-lib/links";
 
 /** How often each node sends its batch to each peer. */
 const REPLICATE_EVERY_MS = 50;
 
 /** A message stored here, a promise about future offsets, or a committed offset. */
 type Event = ["msg", key: string, offset: number, msg: number] | ["frontier", key: string, frontier: number] | ["commit", key: string, offset: number];
+
+/** The node-to-node message: one batch of this node's event stream to a peer, never replied to. */
+type ReplicateLog = { type: "replicate_log" } & Batch<Event>;
+declare module "maelstrom-lib" {
+  interface RequestRegistry {
+    replicate_log: { request: ReplicateLog; reply: never };
+  }
+}
 
 const node = new Node();
 let logs: ReplicatedLogs;
@@ -45,7 +53,7 @@ node.onInit(() => {
     movedCommits.clear();
     for (const peer of peers) {
       const batch = stream.batchFor(peer);
-      if (batch) node.send(peer, { type: "replicate", ...batch });
+      if (batch) node.send(peer, { type: "replicate_log", ...batch } satisfies ReplicateLog);
     }
   });
 });
@@ -65,8 +73,8 @@ node.on("commit_offsets", ({ body }) => {
 
 node.on("list_committed_offsets", ({ body }) => ({ type: "list_committed_offsets_ok", offsets: logs.committed(body.keys) }));
 
-node.on("replicate", ({ src, body }) => {
-  for (const event of stream.receive(src, body as unknown as Batch<Event>)) {
+node.on("replicate_log", ({ src, body }) => {
+  for (const event of stream.receive(src, body)) {
     const [kind, key] = event;
     if (kind === "msg") {
       // A higher offset from a peer raises our own frontier: tell everyone at the next tick.

@@ -10,7 +10,7 @@ const node = new Node();
 let localCount = 0;
 
 node.on("add", (request) => {
-  localCount += request.body.delta as number;
+  localCount += request.body.delta;
   return { type: "add_ok" };
 });
 

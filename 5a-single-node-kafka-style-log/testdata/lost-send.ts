@@ -4,7 +4,7 @@
  * offset stays a hole that polls pass over), so no poll can ever return it. The checker must
  * report it lost (later offsets were read) and unseen.
  */
-import { LocalLogs } from "../logs.ts";
+import { LocalLogs } from "maelstrom-lib/logs";
 import { serveLogs } from "./serve.ts";
 
 /** What a dropped message leaves at its offset. */

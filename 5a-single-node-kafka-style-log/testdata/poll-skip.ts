@@ -4,7 +4,7 @@
  * at the requested offset. The client's next poll then starts one message too late: the
  * checker must report a poll skip.
  */
-import { LocalLogs } from "../logs.ts";
+import { LocalLogs } from "maelstrom-lib/logs";
 import { serveLogs } from "./serve.ts";
 
 class SkippingLogs extends LocalLogs {

@@ -3,7 +3,7 @@
  * Broken on purpose: every 5th send to a non-empty key overwrites the key's last message and
  * acknowledges the same offset again. The checker must report inconsistent offsets.
  */
-import { LocalLogs } from "../logs.ts";
+import { LocalLogs } from "maelstrom-lib/logs";
 import { serveLogs } from "./serve.ts";
 
 class OverwritingLogs extends LocalLogs {

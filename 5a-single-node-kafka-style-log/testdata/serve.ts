@@ -3,7 +3,7 @@
  * the broken logs in this folder, which must fail the checker with the anomaly they plant.
  */
 import { Node } from "maelstrom-lib";
-import type { LocalLogs } from "../logs.ts";
+import type { LocalLogs } from "maelstrom-lib/logs";
 
 /** Registers send/poll/commit/list handlers over `logs` and runs the node until EOF. */
 export async function serveLogs(logs: LocalLogs): Promise<void> {

@@ -3,7 +3,7 @@
 // micro-ops, so concurrent transactions interleave and overwrite each other's uncommitted
 // writes — a write cycle (G0), which even read uncommitted forbids. Maelstrom's checker does
 // not see it; ours orders every read and write inside a txn and does.
-import { Node, type TxnOp } from "maelstrom-lib";
+import { Node, sleep, type TxnOp } from "maelstrom-lib";
 
 const node = new Node();
 const registers = new Map<number, number>();
@@ -12,7 +12,7 @@ node.on("txn", async ({ body }) => {
   const txn: TxnOp[] = [];
   for (const [op, key, value] of body.txn) {
     // A real store would be waiting on a disk or a lock here; other txns run meanwhile.
-    await Bun.sleep(1);
+    await sleep(node.clock, 1);
     if (op === "r") txn.push([op, key, registers.get(key) ?? null]);
     else {
       registers.set(key, value);

@@ -12,7 +12,7 @@ import type { Subprocess } from "bun";
 import { RUNNER_LIMITS } from "./config.ts";
 import type { Network, WireMessage } from "./net.ts";
 import { isJsonInteger, parseJsonExact } from "./json-exact.ts";
-import { readLines } from "./lines.ts";
+import { LOG_LINE_PREVIEW_CHARS, readLines } from "./lines.ts";
 import { isPlainObject } from "./schema.ts";
 
 /**
@@ -50,7 +50,6 @@ export interface NodeProcessOptions {
 }
 
 const ENVELOPE_KEYS = new Set(["src", "dest", "body", "id"]);
-const LOG_LINE_PREVIEW_CHARS = 500;
 
 /** Keeps the last `limit` items. */
 class Tail {

@@ -1,40 +1,74 @@
 /**
- * The node's source of time and timers. Injected so unit tests drive rpc timeouts and
- * `every()` ticks with a fake clock instead of real sleeps (STYLE.md 5).
+ * Time and timers, for the node runtime and the runner alike (harness/clock.ts re-exports this
+ * file). Injected so tests drive rpc timeouts, `every()` ticks, a solution's deadlines and the
+ * runner's network on a fake clock instead of real sleeps.
  */
 
-/** An opaque timer handle, only good for the clock that made it. */
-export type TimerHandle = unknown;
+/** Cancels a timer; calling it again, or after the timer fired, does nothing. */
+export type Cancel = () => void;
 
-/** Timers and the current time, as the node uses them. */
+/** The current time and one-shot timers: all the runtime and the runner need. */
 export interface Clock {
-  /** Milliseconds since some fixed point. */
+  /** Milliseconds (fractional) since the clock's origin. */
   nowMs(): number;
-  /** Runs `fn` once after `delayMs`. */
-  setTimeout(fn: () => void, delayMs: number): TimerHandle;
-  /** Runs `fn` every `periodMs` until cleared. */
-  setInterval(fn: () => void, periodMs: number): TimerHandle;
-  /** Cancels a timeout or interval; unknown or finished handles are ignored. */
-  clear(handle: TimerHandle): void;
+  /** Calls `fn` once after `delayMs` (a negative delay counts as 0). */
+  after(delayMs: number, fn: () => void): Cancel;
 }
 
-/** The real clock: Bun's timers and `performance.now()`. */
-export const realClock: Clock = {
-  nowMs: () => performance.now(),
-  setTimeout: (fn, delayMs) => setTimeout(fn, delayMs),
-  setInterval: (fn, periodMs) => setInterval(fn, periodMs),
-  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
+/** Milliseconds since the Unix epoch, fractional and monotonic within this process. */
+function epochMs(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** The real clock: Bun's timers, and time read as 0 at `originEpochMs` (default: when made). */
+export class RealClock implements Clock {
+  constructor(private readonly originEpochMs: number = epochMs()) {}
+
+  nowMs(): number {
+    return epochMs() - this.originEpochMs;
+  }
+
+  after(delayMs: number, fn: () => void): Cancel {
+    const handle = setTimeout(fn, Math.max(0, delayMs));
+    return () => clearTimeout(handle);
+  }
+}
+
+/**
+ * A node's default clock: milliseconds since the Unix epoch, so every node process on the
+ * machine reads the same time (the star broadcast's beats rely on that).
+ */
+export const realClock: Clock = new RealClock(0);
+
+/** Resolves after `delayMs` on `clock`. */
+export function sleep(clock: Clock, delayMs: number): Promise<void> {
+  return new Promise((resolve) => clock.after(delayMs, resolve));
+}
+
+/**
+ * Calls `fn` every `periodMs` on `clock`, first at now + periodMs, until cancelled. Each tick
+ * sets the next one before calling `fn`, as setInterval does, so a slow `fn` does not push
+ * the schedule back.
+ */
+export function every(clock: Clock, periodMs: number, fn: () => void): Cancel {
+  if (!(periodMs > 0) || !Number.isFinite(periodMs)) throw new RangeError(`every() needs periodMs > 0, got ${periodMs}`);
+  let cancelNext: Cancel;
+  const tick = () => {
+    cancelNext = clock.after(periodMs, tick);
+    fn();
+  };
+  cancelNext = clock.after(periodMs, tick);
+  return () => cancelNext();
+}
 
 interface FakeTimer {
   dueMs: number;
   /** Creation order: breaks ties between timers due at the same time. */
   sequence: number;
-  periodMs: number | undefined;
   fn: () => void;
 }
 
-/** A clock that only moves when a test calls `advanceMs`; timers fire in due order. */
+/** A clock that moves only when a test calls `advance`; timers fire in due order. */
 export class FakeClock implements Clock {
   private currentMs = 0;
   private sequence = 0;
@@ -46,19 +80,10 @@ export class FakeClock implements Clock {
   }
 
   /** Schedules `fn` at now + delayMs. */
-  setTimeout(fn: () => void, delayMs: number): TimerHandle {
-    return this.add(fn, delayMs, undefined);
-  }
-
-  /** Schedules `fn` every periodMs, first at now + periodMs. */
-  setInterval(fn: () => void, periodMs: number): TimerHandle {
-    if (!(periodMs > 0)) throw new RangeError(`fake interval needs periodMs > 0, got ${periodMs}`);
-    return this.add(fn, periodMs, periodMs);
-  }
-
-  /** Cancels a timer made by this clock. */
-  clear(handle: TimerHandle): void {
-    this.timers.delete(handle as FakeTimer);
+  after(delayMs: number, fn: () => void): Cancel {
+    const timer = { dueMs: this.currentMs + Math.max(0, delayMs), sequence: this.sequence++, fn };
+    this.timers.add(timer);
+    return () => this.timers.delete(timer);
   }
 
   /** How many timers are scheduled (a stopped node should have none). */
@@ -66,24 +91,17 @@ export class FakeClock implements Clock {
     return this.timers.size;
   }
 
-  /** Moves time forward by `ms`, running every timer that falls due, in order. */
-  advanceMs(ms: number): void {
-    const targetMs = this.currentMs + ms;
+  /** Moves time forward by `deltaMs`, running every timer that falls due in order (timers they set too, if due). */
+  advance(deltaMs: number): void {
+    const targetMs = this.currentMs + deltaMs;
     for (;;) {
       const next = this.earliest();
       if (next === undefined || next.dueMs > targetMs) break;
-      this.currentMs = next.dueMs;
-      if (next.periodMs === undefined) this.timers.delete(next);
-      else next.dueMs += next.periodMs;
+      this.timers.delete(next);
+      this.currentMs = Math.max(this.currentMs, next.dueMs);
       next.fn();
     }
     this.currentMs = targetMs;
-  }
-
-  private add(fn: () => void, delayMs: number, periodMs: number | undefined): FakeTimer {
-    const timer = { dueMs: this.currentMs + Math.max(0, delayMs), sequence: this.sequence++, periodMs, fn };
-    this.timers.add(timer);
-    return timer;
   }
 
   private earliest(): FakeTimer | undefined {

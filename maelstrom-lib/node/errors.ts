@@ -1,7 +1,8 @@
 /**
- * Maelstrom's error codes (maelstrom-spec.md §1.7). Codes 0–999 are Maelstrom's; custom codes
- * (≥ 1000) are always indefinite. Definiteness is a whitelist: a definite error promises the
- * operation did not happen, so never return one when it might have.
+ * Maelstrom's error codes (Maelstrom's doc/protocol.md, "Errors", and src/maelstrom/client.clj).
+ * Codes 0–999 are Maelstrom's; custom codes (≥ 1000) are always indefinite. Definiteness is a
+ * whitelist: a definite error promises the operation did not happen, so never return one when
+ * it might have.
  */
 export const ErrorCode = {
   Timeout: 0,

@@ -14,6 +14,6 @@ export {
   rpcErrorFromBody,
 } from "./errors.ts";
 export { KV, LinKV, SeqKV, LWWKV, type KVOptions, type CasOptions } from "./kv.ts";
-export { type Clock, type TimerHandle, FakeClock, realClock } from "./clock.ts";
+export { type Clock, type Cancel, RealClock, FakeClock, realClock, sleep, every } from "./clock.ts";
 export { type InputSource, type OutputSink, type LogSink, MemoryInput } from "./io.ts";
 export * from "./messages.ts";

@@ -1,7 +1,7 @@
 /**
  * The node's byte streams: stdin as an async iterable of chunks, stdout as a synchronous
  * "write these complete lines" function, stderr for logs. Injected so tests can run a node
- * on in-memory lines (STYLE.md 5).
+ * on in-memory lines.
  */
 import { writeSync } from "node:fs";
 

@@ -1,5 +1,5 @@
 /**
- * Clients for Maelstrom's key-value services (maelstrom-spec.md §2): lin-kv (linearizable),
+ * Clients for Maelstrom's key-value services (Maelstrom's doc/services.md): lin-kv (linearizable),
  * seq-kv (sequential: reads may be stale) and lww-kv (last write wins, never converges).
  */
 import { KeyDoesNotExist } from "./errors.ts";

@@ -1,13 +1,13 @@
 /**
  * Wire types: the message envelope and the typed bodies of every Gossip Glomers workload
- * (maelstrom-spec.md §1 and §5), one discriminated union on `type` per workload. Types only,
- * apart from `assertNever`, which closes a `switch` over a union.
+ * (Maelstrom's doc/protocol.md and doc/workloads.md), one discriminated union on `type` per
+ * workload. Types only.
  */
 
 /** Any JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** The fields every body may carry (maelstrom-spec.md §1.3). */
+/** The fields every body may carry (Maelstrom's doc/protocol.md, "Message Bodies"). */
 export interface BaseBody {
   type: string;
   msg_id?: number;
@@ -70,7 +70,7 @@ export type EchoBody = EchoRequest | EchoOk;
 export interface GenerateRequest extends BaseBody {
   type: "generate";
 }
-/** Reply to generate; ids must be all strings or all integers (spec §9.16). */
+/** Reply to generate; ids must be all strings or all integers: Jepsen's unique-ids checker compares them for its range. */
 export interface GenerateOk extends BaseBody {
   type: "generate_ok";
   id: string | number;
@@ -209,7 +209,7 @@ export type TxnBody = TxnRequest | TxnOk;
 
 // --- KV services (lin-kv, seq-kv, lww-kv) ------------------------------------------------
 
-/** The KV service protocol (maelstrom-spec.md §2.1), as the KV clients speak it. */
+/** The KV service protocol (Maelstrom's doc/services.md), as the KV clients speak it. */
 export type KVBody =
   | { type: "read"; key: Json; msg_id?: number }
   | { type: "read_ok"; value: Json; in_reply_to?: number }
@@ -224,7 +224,10 @@ export type KVBody =
  * Request type → its body and the reply a handler returns. `node.on(type, …)` looks the
  * type up here; types not listed get `GenericBody` both ways. Add your own node-to-node types
  * with declaration merging: `declare module "maelstrom-lib" { interface RequestRegistry {
- * gossip: { request: GossipBody; reply: never } } }`.
+ * gossip: { request: GossipBody; reply: never } } }`. Merge into the package entry
+ * ("maelstrom-lib", or "../node/index.ts" inside this package), never into this file: tsc drops
+ * the entry's merges once one targets this file directly. The registry is one namespace for the
+ * whole project, so a type name means one body everywhere (merges of one name must be identical).
  */
 export interface RequestRegistry {
   echo: { request: EchoRequest; reply: EchoOk };
@@ -257,8 +260,3 @@ export type HandlerResult<R> = R | void | Promise<R | void>;
 export type Handler<T extends string> = (
   message: Message<RequestBody<T>>,
 ) => HandlerResult<ReplyBody<T>>;
-
-/** Closes an exhaustive `switch` over a union: a forgotten case is a compile error here. */
-export function assertNever(value: never, what = "value"): never {
-  throw new Error(`unexpected ${what}: ${JSON.stringify(value)}`);
-}

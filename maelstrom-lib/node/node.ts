@@ -2,7 +2,7 @@
  * The Maelstrom node: reads messages from stdin, dispatches them to handlers, writes replies,
  * sends and rpcs to peers and services, and runs periodic work. See README "The runtime".
  */
-import { type Clock, realClock, type TimerHandle } from "./clock.ts";
+import { type Cancel, type Clock, every, realClock } from "./clock.ts";
 import { ErrorCode, RPCError, rpcErrorFromBody } from "./errors.ts";
 import { type InputSource, type LogSink, type OutputSink, stderrLog, stdinSource, stdoutSink } from "./io.ts";
 import type { BaseBody, GenericBody, Handler, Message, ReplyBody } from "./messages.ts";
@@ -25,7 +25,7 @@ export interface NodeOptions {
   output?: OutputSink;
   /** Log lines (default: stderr). */
   log?: LogSink;
-  /** Timers (default: the real clock). */
+  /** Time and timers (default: the real clock, in milliseconds since the Unix epoch). */
   clock?: Clock;
 }
 
@@ -39,13 +39,13 @@ interface PendingRpc {
   dest: string;
   resolve: (body: GenericBody) => void;
   reject: (error: RPCError) => void;
-  timer: TimerHandle | undefined;
+  cancelTimeout: Cancel;
 }
 
 interface PeriodicTask {
   periodMs: number;
   fn: () => unknown;
-  timer: TimerHandle | undefined;
+  cancel: Cancel | undefined;
   /** An async tick is still running: the next one is skipped rather than piled up. */
   running: boolean;
 }
@@ -65,7 +65,11 @@ export class Node implements LineHandler {
   private readonly input: InputSource;
   private readonly output: OutputSink;
   private readonly logSink: LogSink;
-  private readonly clock: Clock;
+  /**
+   * The node's time and timers: solutions read the time and wait with it (`sleep(node.clock, ms)`)
+   * instead of Date.now() and Bun.sleep, so a test can run them on a FakeClock.
+   */
+  readonly clock: Clock;
   private readonly splitter = new LineSplitter(this);
   private readonly unrepliedTypes = new Set<string>();
 
@@ -147,22 +151,21 @@ export class Node implements LineHandler {
     if (this.lifecycle === "closed") return NEVER_SETTLES;
     const msgId = this.nextMsgId++;
     const request = withField(body, "msg_id", msgId);
-    const entry: PendingRpc = { dest, resolve: noop, reject: noop, timer: undefined };
+    const entry: PendingRpc = { dest, resolve: noop, reject: noop, cancelTimeout: noop };
     try {
       const reply = new Promise<GenericBody>((resolve, reject) => {
         entry.resolve = resolve;
         entry.reject = reject;
       });
-      entry.timer = this.clock.setTimeout(
-        () => entry.reject(new RPCError(ErrorCode.Timeout, `rpc ${body.type} to ${dest} timed out after ${timeoutMs} ms`)),
-        timeoutMs,
+      entry.cancelTimeout = this.clock.after(timeoutMs, () =>
+        entry.reject(new RPCError(ErrorCode.Timeout, `rpc ${body.type} to ${dest} timed out after ${timeoutMs} ms`)),
       );
       this.pending.set(msgId, entry);
       this.writeMessage(this.nodeId!, dest, request);
       return (await reply) as unknown as ReplyBody<B["type"]>;
     } finally {
       this.pending.delete(msgId);
-      this.clock.clear(entry.timer);
+      entry.cancelTimeout();
     }
   }
 
@@ -173,7 +176,7 @@ export class Node implements LineHandler {
    */
   every(periodMs: number, fn: () => unknown): () => void {
     if (!(periodMs > 0) || !Number.isFinite(periodMs)) throw new RangeError(`every() needs periodMs > 0, got ${periodMs}`);
-    const task: PeriodicTask = { periodMs, fn, timer: undefined, running: false };
+    const task: PeriodicTask = { periodMs, fn, cancel: undefined, running: false };
     if (this.lifecycle === "closed") return () => {};
     this.periodicTasks.add(task);
     if (this.lifecycle === "running") this.startTask(task);
@@ -198,7 +201,9 @@ export class Node implements LineHandler {
       this.splitter.push(chunk);
       this.flush();
     }
-    this.splitter.end();
+    // A last line without `\n` still counts (Maelstrom never sends one).
+    const tail = this.splitter.end();
+    if (tail.trim().length > 0) this.line(tail);
     this.close();
   }
 
@@ -206,6 +211,7 @@ export class Node implements LineHandler {
 
   /** @internal One input line (LineSplitter callback). Never throws: bad input is logged. */
   line(text: string): void {
+    if (text.length === 0) return;
     let message: unknown;
     try {
       message = JSON.parse(text);
@@ -410,12 +416,12 @@ export class Node implements LineHandler {
   // --- timers and shutdown --------------------------------------------------------------
 
   private startTask(task: PeriodicTask): void {
-    task.timer = this.clock.setInterval(() => this.tick(task), task.periodMs);
+    task.cancel = every(this.clock, task.periodMs, () => this.tick(task));
   }
 
   private stopTask(task: PeriodicTask): void {
-    this.clock.clear(task.timer);
-    task.timer = undefined;
+    task.cancel?.();
+    task.cancel = undefined;
     this.periodicTasks.delete(task);
   }
 
@@ -464,7 +470,7 @@ export class Node implements LineHandler {
     this.lifecycle = "closed";
     for (const task of [...this.periodicTasks]) this.stopTask(task);
     // Pending rpcs never settle now; their timers must not keep the process alive.
-    for (const entry of this.pending.values()) this.clock.clear(entry.timer);
+    for (const entry of this.pending.values()) entry.cancelTimeout();
     this.pending.clear();
     this.flush();
   }

@@ -3,4 +3,4 @@
  * a Lamport-stamped store and a batching, retrying replicator.
  */
 export { LwwStore, isNewer, type StampedWrite } from "./lww-store.ts";
-export { Replicator, type ReplicateRequest, type ReplicatorOptions } from "./replicator.ts";
+export { Replicator, type ReplicateRequest, type ReplicateOk, type ReplicatorOptions } from "./replicator.ts";

@@ -4,28 +4,20 @@
  * are not, and incoming batches are merged.
  */
 import { expect, test } from "bun:test";
-import { FakeClock } from "../node/clock.ts";
-import { MemoryInput } from "../node/io.ts";
-import { Node } from "../node/node.ts";
+import { memoryNode, settle } from "../node/testdata/memory-node.ts";
 import { LwwStore } from "./lww-store.ts";
 import { Replicator } from "./replicator.ts";
 
 const INTERVAL_MS = 100;
 const ACK_TIMEOUT_MS = 500;
-const settle = () => Bun.sleep(1);
-
 async function replicatingNode() {
-  const input = new MemoryInput();
-  const clock = new FakeClock();
-  const writes: string[] = [];
-  const node = new Node({ input, clock, output: (text) => writes.push(text), log: () => {} });
+  const { node, input, clock, sentTo } = memoryNode();
   const store = new LwwStore(node);
   const replicator = new Replicator(node, store, { intervalMs: INTERVAL_MS, ackTimeoutMs: ACK_TIMEOUT_MS });
   const ran = node.run();
   input.pushMessages({ src: "c0", dest: "n0", body: { type: "init", node_id: "n0", node_ids: ["n0", "n1"], msg_id: 1 } });
   await settle();
-  const sent = () =>
-    writes.join("").split("\n").filter(Boolean).map((line) => JSON.parse(line)).filter((message) => message.dest === "n1").map((message) => message.body);
+  const sent = () => sentTo("n1");
   return { input, clock, store, replicator, ran, sent };
 }
 
@@ -33,26 +25,26 @@ test("a batch is resent until acknowledged, then never again", async () => {
   const { input, clock, store, replicator, ran, sent } = await replicatingNode();
   replicator.push(store.commit([[1, 10], [2, 20]]));
   replicator.push(store.commit([[1, 11]]));
-  clock.advanceMs(INTERVAL_MS);
+  clock.advance(INTERVAL_MS);
   await settle();
   // Compacted: key 1's older value was never sent, since only the newest can win.
   expect(sent()).toEqual([
     { type: "replicate", msg_id: 1, writes: [{ key: 1, value: 11, counter: 2, node: "n0" }, { key: 2, value: 20, counter: 1, node: "n0" }] },
   ]);
   // No ack (a partition): nothing more while the batch is in flight, then the same writes again.
-  clock.advanceMs(ACK_TIMEOUT_MS - 1);
+  clock.advance(ACK_TIMEOUT_MS - 1);
   await settle();
   expect(sent()).toHaveLength(1);
-  clock.advanceMs(1); // the rpc times out
+  clock.advance(1); // the rpc times out
   await settle();
-  clock.advanceMs(INTERVAL_MS);
+  clock.advance(INTERVAL_MS);
   await settle();
   expect(sent()).toHaveLength(2);
   expect(sent()[1].writes).toEqual(sent()[0].writes);
   // Acknowledged: the outbox is empty and the ticks stay silent.
   input.pushMessages({ src: "n1", dest: "n0", body: { type: "replicate_ok", in_reply_to: sent()[1].msg_id } });
   await settle();
-  clock.advanceMs(10 * INTERVAL_MS);
+  clock.advance(10 * INTERVAL_MS);
   await settle();
   expect(sent()).toHaveLength(2);
   input.end();

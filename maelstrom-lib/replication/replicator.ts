@@ -5,13 +5,25 @@
  * one, since only the newest can win at the receiver anyway. A batch is applied whole by its
  * receiver, so the writes of one commit become visible there together.
  */
-import type { Node } from "../node/index.ts";
+import type { BaseBody, Node } from "../node/index.ts";
 import { isNewer, type LwwStore, type StampedWrite } from "./lww-store.ts";
 
 /** The node-to-node message: a batch of writes; answered by `replicate_ok`. */
-export interface ReplicateRequest {
+export interface ReplicateRequest extends BaseBody {
   type: "replicate";
   writes: StampedWrite[];
+}
+
+/** The acknowledgement: the whole batch is merged. */
+export interface ReplicateOk extends BaseBody {
+  type: "replicate_ok";
+}
+
+// Typed for `node.on("replicate", …)` and the reply of `node.rpc`.
+declare module "../node/index.ts" {
+  interface RequestRegistry {
+    replicate: { request: ReplicateRequest; reply: ReplicateOk };
+  }
 }
 
 /** How often and how patiently to replicate. */
@@ -33,7 +45,7 @@ export class Replicator {
     private readonly options: ReplicatorOptions,
   ) {
     node.on("replicate", (message) => {
-      store.merge((message.body as unknown as ReplicateRequest).writes);
+      store.merge(message.body.writes);
       return { type: "replicate_ok" };
     });
     node.every(options.intervalMs, () => this.flush());

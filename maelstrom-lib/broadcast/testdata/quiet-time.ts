@@ -1,12 +1,12 @@
 /**
- * Test helper for 3d and 3e: how long the nodes stayed silent before the final reads, read
+ * Test helper for the star broadcast (3d, 3e): how long the nodes stayed silent before the final reads, read
  * from a run's journal and history. Efficient broadcast must not keep talking when there is
  * nothing new: once the last values and acks are through, node-to-node traffic stops.
  */
 import { join } from "node:path";
-import { isClient, type JournalEvent } from "../../maelstrom-lib/harness/net.ts";
-import { forEachJsonLine } from "../../maelstrom-lib/harness/report/run-files.ts";
-import type { Op } from "../../maelstrom-lib/harness/types.ts";
+import { isClient, type JournalEvent } from "../../harness/net.ts";
+import { forEachJsonLine } from "../../harness/report/run-files.ts";
+import type { Op } from "../../harness/types.ts";
 
 const NANOS_PER_MS = 1_000_000;
 

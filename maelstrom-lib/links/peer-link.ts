@@ -2,9 +2,9 @@
  * A reliable, batched link to one peer, with acknowledgements that ride along for free.
  *
  * Values for the peer wait in `unsent` until the owner flushes; a flush sends them all in one
- * `gossip` message and keeps them `inFlight` until the peer acknowledges them. The peer's
+ * `gossip_batch` message and keeps them `inFlight` until the peer acknowledges them. The peer's
  * acknowledgement is just the list of values it received, carried in the `ack` field of the
- * next gossip it sends our way anyway. Only when no such message comes along for
+ * next batch it sends our way anyway. Only when no such message comes along for
  * `ackDelayMs` does an acknowledgement travel on its own. When values stay unacknowledged for
  * `retryMs`, the peer is probably cut off: everything in flight is sent again, and until the
  * peer is heard from, the link sends at most once per `retryMs` (new values wait for that
@@ -13,11 +13,20 @@
  * acknowledged the link is silent.
  */
 
+import type { BaseBody } from "../node/messages.ts";
+
 /** The one node-to-node message: new values, and the values from the recipient it acknowledges. */
-export interface GossipBody {
-  type: "gossip";
+export interface GossipBatch extends BaseBody {
+  type: "gossip_batch";
   values: number[];
   ack: number[];
+}
+
+// Typed for `node.on("gossip_batch", …)`: fire and forget, never replied to.
+declare module "../node/index.ts" {
+  interface RequestRegistry {
+    gossip_batch: { request: GossipBatch; reply: never };
+  }
 }
 
 /** How patient a link is. */
@@ -50,7 +59,7 @@ export class PeerLink {
   }
 
   /** Takes in a gossip from the peer: its acks settle our values, its values are owed an ack. */
-  receive(body: GossipBody, nowMs: number): void {
+  receive(body: GossipBatch, nowMs: number): void {
     this.peerSilent = false;
     // Whatever the peer acknowledges or sends us, it has: no need to send it there.
     for (const value of body.ack) this.forget(value);
@@ -65,7 +74,7 @@ export class PeerLink {
    * everything in flight once the oldest has waited `retryMs` for its ack, and the owed acks
    * (alone only once `ackDelayMs` old). A silent peer gets at most one message per `retryMs`.
    */
-  takeBatch(nowMs: number): GossipBody | undefined {
+  takeBatch(nowMs: number): GossipBatch | undefined {
     if (this.peerSilent && nowMs - this.lastSentMs < this.timing.retryMs) return undefined;
     const values = [...this.unsent];
     const oldestSentMs = this.inFlight.values().next().value;
@@ -82,7 +91,7 @@ export class PeerLink {
     }
     if (retryDue) this.peerSilent = true;
     this.lastSentMs = nowMs;
-    const batch: GossipBody = { type: "gossip", values, ack: this.owedAcks };
+    const batch: GossipBatch = { type: "gossip_batch", values, ack: this.owedAcks };
     this.owedAcks = [];
     return batch;
   }

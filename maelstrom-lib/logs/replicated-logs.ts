@@ -1,5 +1,6 @@
 /**
- * 5c's per-key logs, replicated to every node, with offsets no two nodes can both hand out.
+ * Per-key Kafka-style logs replicated to every node (challenge 5c), with offsets no two nodes
+ * can both hand out.
  *
  * Node i of n only allocates offsets ≡ i (mod n), each one above every offset it knows of for
  * that key: offsets are unique without asking anyone, and each node's are increasing. What a
@@ -11,7 +12,8 @@
  * runs of everything that exists, and never need a message.
  */
 
-import { CommittedOffsets, MAX_POLL_MESSAGES_PER_KEY } from "../5a-single-node-kafka-style-log/logs.ts";
+import { CommittedOffsets } from "./committed-offsets.ts";
+import { MAX_POLL_MESSAGES_PER_KEY } from "./local-logs.ts";
 
 /** One key's known messages, in offset order, and what each peer has promised. */
 class KeyLog {

@@ -3,8 +3,9 @@
  * leaf that talks to the hub only. Maelstrom's suggested topology is acknowledged and ignored.
  *
  * A leaf sends the values its clients broadcast to the hub; the hub batches whatever it
- * learned and, on a fixed wall-clock beat, sends each leaf one message with everything that
- * leaf does not have yet. Every value crosses two hops (≈ 2 × latency), and the message count
+ * learned and, on a fixed beat of the node's clock (wall-clock time by default, the same in
+ * every node process), sends each leaf one message with everything that leaf does not have
+ * yet. Every value crosses two hops (≈ 2 × latency), and the message count
  * is set by how often the hub beats (24 leaves ⇒ 24 messages a beat), not by how many values
  * there are. Links are `PeerLink`s: reliable under partitions, free when healthy, silent when
  * there is nothing new.
@@ -12,12 +13,12 @@
  * When `alignLeavesToHub` is set, a leaf also batches, and times its sends to reach the hub
  * just before the hub's beat, so a value waits for one beat instead of two.
  */
-import type { Node } from "maelstrom-lib";
-import { type GossipBody, type LinkTiming, PeerLink } from "./peer-link.ts";
+import type { Node } from "../node/index.ts";
+import { type LinkTiming, PeerLink } from "../links/peer-link.ts";
 
 /** When each side of the star sends. */
 export interface StarSchedule {
-  /** The hub sends its batch to the leaves at each multiple of this many ms of wall-clock time. */
+  /** The hub sends its batch to the leaves at each multiple of this many ms of `node.clock` time. */
   hubBeatMs: number;
   /** A leaf sends its new values at each multiple of this many ms; 0 sends them at the next tick. */
   leafBeatMs: number;
@@ -81,11 +82,11 @@ export function serveStarBroadcast(node: Node, schedule: StarSchedule): Promise<
 
   node.on("read", () => ({ type: "read_ok", messages: [...messages] }));
 
-  node.on("gossip", (request) => {
+  node.on("gossip_batch", (request) => {
     const link = links.get(request.src);
     if (!link) return node.log(`gossip from ${request.src}, which is not a star neighbour; ignored`);
-    const nowMs = Date.now();
-    const body = request.body as unknown as GossipBody;
+    const nowMs = node.clock.nowMs();
+    const body = request.body;
     link.receive(body, nowMs);
     for (const value of body.values) learn(value, request.src);
     if (!isHub && body.values.length > 0) {
@@ -95,7 +96,7 @@ export function serveStarBroadcast(node: Node, schedule: StarSchedule): Promise<
   });
 
   node.every(TICK_MS, () => {
-    const nowMs = Date.now();
+    const nowMs = node.clock.nowMs();
     const beat = currentBeat(nowMs);
     if (beat === lastBeat) return;
     lastBeat = beat;

@@ -1,32 +1,11 @@
 /**
  * In-memory append-only logs, one per key, with dense offsets (offset = index), plus the
- * committed offset per key. 5a's whole state; 5c reuses the committed offsets.
+ * committed offset per key: a single-node Kafka-style log's whole state (challenge 5a).
  */
+import { CommittedOffsets } from "./committed-offsets.ts";
 
 /** At most this many messages per key in one poll reply: plenty for a drain, bounded for a hot key. */
 export const MAX_POLL_MESSAGES_PER_KEY = 1000;
-
-/** Committed offsets per key, each only ever moving forward. */
-export class CommittedOffsets {
-  private readonly commits = new Map<string, number>();
-
-  /** Moves a key's committed offset forward (never back); true if it moved. */
-  commit(key: string, offset: number): boolean {
-    if (offset <= (this.commits.get(key) ?? -1)) return false;
-    this.commits.set(key, offset);
-    return true;
-  }
-
-  /** The committed offsets of those of `keys` that have one. */
-  committed(keys: readonly string[]): Record<string, number> {
-    const offsets: Record<string, number> = {};
-    for (const key of keys) {
-      const offset = this.commits.get(key);
-      if (offset !== undefined) offsets[key] = offset;
-    }
-    return offsets;
-  }
-}
 
 /** Per-key logs and committed offsets, all in this process. */
 export class LocalLogs extends CommittedOffsets {
