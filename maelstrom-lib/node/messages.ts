@@ -98,9 +98,11 @@ export interface BroadcastRequest extends BaseBody {
 export interface BroadcastOk extends BaseBody {
   type: "broadcast_ok";
 }
-/** read (broadcast and g-counter): what does this node know? */
+/** read: what does this node know? (broadcast, g-counter, g-set; lin-kv names a key) */
 export interface ReadRequest extends BaseBody {
   type: "read";
+  /** lin-kv only: the key to read. */
+  key?: Json;
 }
 /** Broadcast's reply to read: every value seen. */
 export interface BroadcastReadOk extends BaseBody {
@@ -134,6 +136,37 @@ export interface CounterReadOk extends BaseBody {
 }
 /** The g-counter workload. */
 export type GCounterBody = AddRequest | AddOk | ReadRequest | CounterReadOk;
+
+// --- lin-kv (Maelstrom's default workload) -----------------------------------------------
+
+/** lin-kv's reply to read: the key's value (error 20 when the key does not exist). */
+export interface KeyReadOk extends BaseBody {
+  type: "read_ok";
+  value: Json;
+}
+/** write: set key to value. */
+export interface WriteRequest extends BaseBody {
+  type: "write";
+  key: Json;
+  value: Json;
+}
+/** Reply to write. */
+export interface WriteOk extends BaseBody {
+  type: "write_ok";
+}
+/** cas: set key to `to` if it holds `from` (error 22 if not, 20 if the key does not exist). */
+export interface CasRequest extends BaseBody {
+  type: "cas";
+  key: Json;
+  from: Json;
+  to: Json;
+}
+/** Reply to cas. */
+export interface CasOk extends BaseBody {
+  type: "cas_ok";
+}
+/** The lin-kv workload. */
+export type LinKvBody = ReadRequest | KeyReadOk | WriteRequest | WriteOk | CasRequest | CasOk;
 
 // --- kafka (challenge 5) ----------------------------------------------------------------
 
@@ -234,7 +267,9 @@ export interface RequestRegistry {
   generate: { request: GenerateRequest; reply: GenerateOk };
   topology: { request: TopologyRequest; reply: TopologyOk };
   broadcast: { request: BroadcastRequest; reply: BroadcastOk };
-  read: { request: ReadRequest; reply: BroadcastReadOk | CounterReadOk };
+  read: { request: ReadRequest; reply: BroadcastReadOk | CounterReadOk | KeyReadOk };
+  write: { request: WriteRequest; reply: WriteOk };
+  cas: { request: CasRequest; reply: CasOk };
   add: { request: AddRequest; reply: AddOk };
   send: { request: SendRequest; reply: SendOk };
   poll: { request: PollRequest; reply: PollOk };
