@@ -1,7 +1,7 @@
 #!/usr/bin/env bun
 /**
  * `bun run challenge <folder>`: runs a Gossip Glomers challenge's solution with the command
- * its fly.io page publishes (maelstrom-spec.md §7), and `bun run challenge all` runs every
+ * its fly.io page publishes, and `bun run challenge all` runs every
  * challenge whose folder exists and prints one table: verdict, msgs-per-op, latency and
  * availability. Flags after the folder (`--time-limit 5`, `--seed 7`) replace or extend the
  * published ones, for quick runs.
@@ -32,7 +32,7 @@ const KAFKA_MULTI = ["-w", "kafka", "--node-count", "2", "--concurrency", "2n", 
 const TXN = ["-w", "txn-rw-register", "--concurrency", "2n", "--time-limit", "20", "--rate", "1000"];
 
 /**
- * The published commands (maelstrom-spec.md §7). 3d/3e "must still pass with --nemesis
+ * The published commands, as the fly.io pages print them. 3d/3e "must still pass with --nemesis
  * partition", so that variant is a row too; 6c's page has an en-dash typo that real
  * Maelstrom ignores, and we run the partition it meant.
  */

@@ -1,5 +1,5 @@
 /**
- * The broadcast workload (maelstrom-spec.md §5.3, Maelstrom's `workload/broadcast.clj`):
+ * The broadcast workload (Maelstrom's `workload/broadcast.clj`):
  * each node first gets a `topology`, then clients broadcast the values 0, 1, 2, … and read
  * what a node has, half and half; after heal and recovery every worker does one final read.
  * The checker is Jepsen's set-full with broadcast as the add.

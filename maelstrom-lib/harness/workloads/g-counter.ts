@@ -1,5 +1,5 @@
 /**
- * The g-counter workload (maelstrom-spec.md §5.5, Maelstrom's `workload/g_counter.clj`):
+ * The g-counter workload (Maelstrom's `workload/g_counter.clj`):
  * clients add non-negative deltas and read the counter; after heal and recovery every worker
  * does one final read, which must account for every add that happened.
  */

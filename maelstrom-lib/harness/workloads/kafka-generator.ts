@@ -1,5 +1,5 @@
 /**
- * The kafka workload's op sources (maelstrom-spec.md §5.6; Jepsen's `tests/kafka.clj` over
+ * The kafka workload's op sources (Jepsen's `tests/kafka.clj` over
  * Elle's list-append generator, as Maelstrom configures them).
  *
  * Main phase: half polls, half sends over a pool of `keyCount` active keys chosen with

@@ -1,5 +1,5 @@
 /**
- * The kafka workload (maelstrom-spec.md §5.6, Maelstrom's `workload/kafka.clj`): append-only
+ * The kafka workload (Maelstrom's `workload/kafka.clj`): append-only
  * logs named by string keys. Clients send messages, poll from per-client offsets (committing
  * what they polled), assign themselves keys, and crash now and then; a final drain per worker
  * reads every key from the start. The checker is Jepsen's kafka checker (checkers/kafka.ts).
