@@ -1,7 +1,7 @@
 /**
  * The txn-rw-register op source (Elle's `wr-txns` in elle/txn.clj, as Maelstrom's
- * workload/txn_rw_register.clj configures it): each txn has 1..maxTxnLength micro-ops, each a read or a write
- * with equal chance, over a pool of `keyCount` integer keys chosen with exponential skew.
+ * workload/txn_rw_register.clj configures it): each txn has 1..maxTxnLength micro-ops, each a
+ * read or a write with equal chance, over a pool of `keyCount` integer keys chosen with exponential skew.
  * Writes to a key take the values 1, 2, … maxWritesPerKey, so every write is unique; after
  * its last value a key retires and a fresh key takes its slot.
  */
