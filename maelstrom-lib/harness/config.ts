@@ -172,8 +172,8 @@ function parseAvailability(text: string): Availability {
 
 /**
  * Maelstrom splits the list only on " , " (spaces around the comma), as core.clj's `#"\s+,\s+"`,
- * and validates the names before the run; so does this runner, against the models its checker
- * knows (Maelstrom accepts every model name Elle has, most of which no Gossip Glomers test uses).
+ * and accepts any name: a bad one fails only in the checker, after the whole run, as `unknown`.
+ * This runner checks the names before the run, on purpose, so a typo costs no run.
  */
 function parseConsistencyModels(text: string, flag: string): string[] {
   const models = text.split(/\s+,\s+/);
