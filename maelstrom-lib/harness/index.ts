@@ -4,6 +4,7 @@
  */
 import { CliError, parseCommand, workloadPath } from "./cli.ts";
 import type { TestOptions } from "./config.ts";
+import { printExplanation } from "./explain.ts";
 import { runTest } from "./run.ts";
 import type { CheckResult, Workload } from "./types.ts";
 
@@ -56,6 +57,7 @@ export async function runMaelstrom(argv: readonly string[], options: RunMaelstro
     const outcome = await runTest(runOpts, workload, log);
     await writeReportIfAvailable(outcome.runDir, log);
     printSummary(outcome.results, outcome.exitCode, log);
+    await printExplanation(outcome.results, outcome.runDir, log);
     runs.push(outcome);
   }
   const worst = runs.reduce((code, run) => Math.max(code, run.exitCode), 0);

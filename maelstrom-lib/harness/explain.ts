@@ -1,0 +1,167 @@
+/**
+ * Why a run got its verdict, in words, for the console and the report page alike: the
+ * outcome (valid, invalid, unknown, aborted), each non-valid checker's findings
+ * (explain-checkers.ts), for an aborted run its reason and the node's last output lines, and
+ * where the run folder and its page are. Maelstrom prints the results map and leaves the
+ * digging to the reader; this does the first dig.
+ */
+import { existsSync } from "node:fs";
+import { basename, dirname, join, relative } from "node:path";
+import { DEFAULTS } from "./config.ts";
+import { type CheckerExplanation, explainChecker, type HistoryIndex, type ResultMap } from "./explain-checkers.ts";
+import { RUN_FILES, forEachJsonLine } from "./report/run-files.ts";
+import type { Op } from "./types.ts";
+
+export type { CheckerExplanation, Finding } from "./explain-checkers.ts";
+
+/** A run's outcome: Jepsen's three verdicts, plus a run stopped before analysis. */
+export type Outcome = "valid" | "invalid" | "unknown" | "aborted" | "missing";
+
+/** A stopped run: why, and what the node last printed. */
+export interface AbortExplanation {
+  /** Maelstrom's name for what happened: init-failed, node-crashed, protocol-violation, or aborted. */
+  kind: string;
+  /** The runner's reason, first line ("Node n0 failed to initialize: …"). */
+  reason: string;
+  /** The node it names, when it names one. */
+  node?: string;
+  stdoutTail: string[];
+  stderrTail: string[];
+}
+
+/** Everything the console and the page say about why. */
+export interface RunExplanation {
+  outcome: Outcome;
+  /** One sentence: the verdict and its reason. */
+  headline: string;
+  abort?: AbortExplanation;
+  /** The non-valid checkers, workload first. */
+  checkers: CheckerExplanation[];
+}
+
+/** Checkers that carry no verdict of their own (always valid, or the runner's self-check). */
+const NOT_CHECKERS = new Set(["errors", "runner", "valid?"]);
+
+/** Explains a results.json map; the run folder supplies history.jsonl where findings need times. */
+export async function explainRun(results: ResultMap | undefined, runDir: string | undefined): Promise<RunExplanation> {
+  if (!results) return { outcome: "missing", headline: "No results.json: the run was interrupted before its analysis.", checkers: [] };
+  if (results.aborted !== undefined) return abortExplanation(results);
+  const names = Object.keys(results)
+    .filter((name) => !NOT_CHECKERS.has(name) && isCheckResult(results[name]) && (results[name] as ResultMap)["valid?"] !== true)
+    .sort((a, b) => Number(b === "workload") - Number(a === "workload"));
+  const history = names.length && runDir ? await loadHistory(runDir) : [];
+  const checkers = names.flatMap((name) => explainChecker(name, results[name] as ResultMap, history) ?? []);
+  const outcome: Outcome = results["valid?"] === true ? "valid" : results["valid?"] === false ? "invalid" : "unknown";
+  return { outcome, headline: headlineOf(outcome, checkers), checkers };
+}
+
+function isCheckResult(value: unknown): boolean {
+  return typeof value === "object" && value !== null && "valid?" in value;
+}
+
+function headlineOf(outcome: Outcome, checkers: CheckerExplanation[]): string {
+  const judged = (valid: unknown) => checkers.filter((checker) => checker.valid === valid).map((c) => `${c.checker}: ${c.summary}`);
+  switch (outcome) {
+    case "valid":
+      return "Valid: every checker passed.";
+    case "invalid":
+      return `Invalid. ${judged(false).join(". ")}.`;
+    default:
+      return `Unknown: no checker found a problem, but ${judged("unknown").join("; ") || "one could not decide"}.`;
+  }
+}
+
+/** An aborted run's results (run.ts): `aborted` is the reason, `errors.crashes` the nodes that died. */
+function abortExplanation(results: ResultMap): RunExplanation {
+  const text = abortText(results.aborted);
+  const [reason = text, ...rest] = text.split("\n");
+  const errors = (results.errors as ResultMap | undefined) ?? {};
+  const crash = ((errors.crashes as ResultMap[] | undefined) ?? [])[0];
+  const violation = ((errors["protocol-violations"] as ResultMap[] | undefined) ?? [])[0];
+  const node = typeof crash?.node === "string" ? crash.node : /\bnode (\S+?):? /i.exec(reason)?.[1];
+  const tails = crash ? { stdoutTail: lines(crash.stdoutTail), stderrTail: lines(crash.stderrTail) } : tailsIn(rest);
+  if (violation && tails.stdoutTail.length === 0) tails.stdoutTail.push(String(violation.line));
+  const kind = crash ? "node-crashed" : /initiali[sz]e|init_ok|\binit\b/i.test(reason) ? "init-failed" : violation ? "protocol-violation" : "aborted";
+  const abort: AbortExplanation = { kind, reason, ...(node ? { node } : {}), ...tails };
+  return { outcome: "aborted", headline: `Aborted: ${reason}`, abort, checkers: [] };
+}
+
+/** The abort reason as text, whether run.ts wrote a string or a map with a reason in it. */
+function abortText(aborted: unknown): string {
+  if (typeof aborted === "string") return aborted;
+  const record = (aborted ?? {}) as ResultMap;
+  return String(record.reason ?? record.message ?? record.text ?? JSON.stringify(aborted));
+}
+
+const lines = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+
+/** The "last stdout lines: / last stderr lines:" blocks run.ts appends to an init failure. */
+function tailsIn(rest: string[]): { stdoutTail: string[]; stderrTail: string[] } {
+  const stdoutTail: string[] = [];
+  const stderrTail: string[] = [];
+  let into: string[] | undefined;
+  for (const line of rest) {
+    if (/last stdout lines:/.test(line)) into = stdoutTail;
+    else if (/last stderr lines:/.test(line)) into = stderrTail;
+    else if (into && line.trim() !== "(nothing)") into.push(line.trim());
+  }
+  return { stdoutTail, stderrTail };
+}
+
+/** history.jsonl by op index. */
+async function loadHistory(runDir: string): Promise<HistoryIndex> {
+  const ops: Op[] = [];
+  await forEachJsonLine<Op>(join(runDir, RUN_FILES.history), (op) => {
+    ops[op.index] = op;
+  });
+  return ops;
+}
+
+/** How many lines of an aborted node's output the console repeats. */
+const CONSOLE_TAIL_LINES = 5;
+
+/** The console's lines: per non-valid checker its summary and findings, then where to look. */
+export function explanationLines(explanation: RunExplanation, runDir: string | undefined, cwd = process.cwd()): string[] {
+  const out: string[] = [];
+  if (explanation.abort) {
+    const { reason, node, stderrTail } = explanation.abort;
+    out.push(`Why (${explanation.abort.kind}): ${reason}`);
+    if (stderrTail.length) out.push(`  ${node ?? "the node"}'s last stderr lines:`, ...stderrTail.slice(-CONSOLE_TAIL_LINES).map((line) => `    ${line}`));
+  }
+  for (const checker of explanation.checkers) {
+    out.push(`${checker.checker} ${checker.valid === false ? "invalid" : String(checker.valid)}: ${checker.summary}`);
+    for (const finding of checker.findings) out.push(`  - ${finding.text}`);
+  }
+  if (runDir) out.push(...whereToLook(runDir, cwd, explanation));
+  return out;
+}
+
+function whereToLook(runDir: string, cwd: string, explanation: RunExplanation): string[] {
+  const shorten = (path: string) => (relative(cwd, path).startsWith("..") ? path : relative(cwd, path) || ".");
+  const folder = shorten(runDir);
+  const out = [`Run folder: ${folder} (results.json, history.jsonl, node-logs/)`];
+  if (explanation.abort?.node && existsSync(join(runDir, RUN_FILES.nodeLogs, `${explanation.abort.node}.log`))) {
+    out.push(`Node log: ${join(folder, RUN_FILES.nodeLogs, `${explanation.abort.node}.log`)}`);
+  }
+  out.push(`Report: ${join(folder, RUN_FILES.report)}, or ${serveHint(runDir, shorten)}`);
+  return out;
+}
+
+/** `bun run maelstrom serve` and the run's address under it (serve lists store/<workload>/<run>/). */
+function serveHint(runDir: string, shorten: (path: string) => string): string {
+  const storeDir = dirname(dirname(runDir));
+  const storeFlag = shorten(storeDir) === "store" ? "" : ` --store ${shorten(storeDir)}`;
+  const runPath = `${basename(dirname(runDir))}/${basename(runDir)}`;
+  return `run \`bun run maelstrom serve${storeFlag}\` and open http://localhost:${DEFAULTS.servePort}/${runPath}/`;
+}
+
+/** Prints the explanation of one finished run (the runner calls this after the verdict line). */
+export async function printExplanation(results: ResultMap | undefined, runDir: string | undefined, log: (line: string) => void): Promise<void> {
+  const explanation = await explainRun(results, runDir);
+  if (explanation.outcome === "valid") {
+    if (runDir) log(whereToLook(runDir, process.cwd(), explanation).at(-1)!);
+    return;
+  }
+  log("");
+  for (const line of explanationLines(explanation, runDir)) log(line);
+}
