@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeRunReport } from "./index.ts";
 import { listRuns, serveStore } from "./serve.ts";
-import { writeSyntheticRun } from "./synthetic-run.ts";
+import { writeSyntheticRun } from "./testdata/synthetic-run.ts";
 
 describe("serveStore", async () => {
   const invalidRun = await writeSyntheticRun();
