@@ -84,6 +84,7 @@ function lostValueFinding(value: unknown, history: HistoryIndex): Finding {
   const key = show(value);
   const invocations = new Map<unknown, Op>();
   let ack: Op | undefined;
+  let firstSeen: Op | undefined;
   let lastSeen: Op | undefined;
   const missedBy: Op[] = [];
   for (const op of history) {
@@ -96,12 +97,16 @@ function lostValueFinding(value: unknown, history: HistoryIndex): Finding {
     if (op.f !== "read" && show(op.value) === key) ack ??= op;
     else if (op.f === "read" && Array.isArray(op.value)) {
       if (op.value.some((element) => show(element) === key)) {
+        firstSeen ??= op;
         lastSeen = op;
         missedBy.length = 0;
       } else if (ack && (invocations.get(op.process)?.time ?? op.time) > ack.time) missedBy.push(op);
     }
   }
-  if (!ack) return { text: `${key}: lost (its acknowledgement is not in history.jsonl)`, ops: [] };
+  if (!ack) {
+    const seenText = firstSeen ? `first returned by a read${where(firstSeen)} at ${secondsOf(firstSeen.time)}` : "neither its acknowledgement nor a read of it is in history.jsonl";
+    return { text: `${key}: never acknowledged; ${seenText}`, ops: firstSeen ? [firstSeen.index] : [] };
+  }
   const seen = lastSeen ? `; last returned by a read${where(lastSeen)} at ${secondsOf(lastSeen.time)}` : "; no read ever returned it";
   const last = missedBy.at(-1);
   const missed = last ? `; ${plural(missedBy.length, "read")} after that missed it, the last${where(last)} at ${secondsOf(last.time)}${last.final ? " (a final read)" : ""}` : "";

@@ -52,7 +52,8 @@ describe("explaining an invalid workload", () => {
     expect(result.lost).toEqual([1, 2]);
     const { explanation, lines } = await explainWorkload(history, result);
     expect(explanation.outcome).toBe("invalid");
-    expect(explanation.headline).toStartWith("Invalid. workload: lost 2 values, e.g. 1, 2");
+    expect(explanation.headline).toBe("Invalid: workload found a problem.");
+    expect(explanation.checkers[0]!.summary).toStartWith("lost 2 values, e.g. 1, 2");
     const [lostOne, lostTwo] = explanation.checkers[0]!.findings;
     expect(lostOne!.text).toBe("1: acknowledged at 0.25 s on n0; last returned by a read on n0 at 0.35 s; 2 reads after that missed it, the last on n0 at 0.65 s (a final read)");
     expect(lostOne!.ops).toEqual([3, 5, 11]);

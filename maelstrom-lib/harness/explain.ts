@@ -45,7 +45,8 @@ const NOT_CHECKERS = new Set(["errors", "runner", "valid?"]);
 /** Explains a results.json map; the run folder supplies history.jsonl where findings need times. */
 export async function explainRun(results: ResultMap | undefined, runDir: string | undefined): Promise<RunExplanation> {
   if (!results) return { outcome: "missing", headline: "No results.json: the run was interrupted before its analysis.", checkers: [] };
-  if (results.aborted !== undefined) return abortExplanation(results);
+  const crashes = (results.errors as ResultMap | undefined)?.crashes;
+  if (results.aborted !== undefined || (Array.isArray(crashes) && crashes.length > 0)) return abortExplanation(results);
   const names = Object.keys(results)
     .filter((name) => !NOT_CHECKERS.has(name) && isCheckResult(results[name]) && (results[name] as ResultMap)["valid?"] !== true)
     .sort((a, b) => Number(b === "workload") - Number(a === "workload"));
@@ -60,20 +61,22 @@ function isCheckResult(value: unknown): boolean {
 }
 
 function headlineOf(outcome: Outcome, checkers: CheckerExplanation[]): string {
-  const judged = (valid: unknown) => checkers.filter((checker) => checker.valid === valid).map((c) => `${c.checker}: ${c.summary}`);
+  const names = (valid: unknown) => checkers.filter((checker) => checker.valid === valid).map((checker) => checker.checker);
   switch (outcome) {
     case "valid":
       return "Valid: every checker passed.";
-    case "invalid":
-      return `Invalid. ${judged(false).join(". ")}.`;
+    case "invalid": {
+      const invalid = names(false);
+      return `Invalid: ${invalid.join(", ")} found ${invalid.length === 1 ? "a problem" : "problems"}.`;
+    }
     default:
-      return `Unknown: no checker found a problem, but ${judged("unknown").join("; ") || "one could not decide"}.`;
+      return `Unknown: no checker found a problem, but ${names("unknown").join(", ") || "one"} could not decide.`;
   }
 }
 
 /** An aborted run's results (run.ts): `aborted` is the reason, `errors.crashes` the nodes that died. */
 function abortExplanation(results: ResultMap): RunExplanation {
-  const text = abortText(results.aborted);
+  const text = results.aborted === undefined ? "a node crashed" : abortText(results.aborted);
   const [reason = text, ...rest] = text.split("\n");
   const errors = (results.errors as ResultMap | undefined) ?? {};
   const crash = ((errors.crashes as ResultMap[] | undefined) ?? [])[0];
@@ -83,7 +86,7 @@ function abortExplanation(results: ResultMap): RunExplanation {
   if (violation && tails.stdoutTail.length === 0) tails.stdoutTail.push(String(violation.line));
   const kind = crash ? "node-crashed" : /initiali[sz]e|init_ok|\binit\b/i.test(reason) ? "init-failed" : violation ? "protocol-violation" : "aborted";
   const abort: AbortExplanation = { kind, reason, ...(node ? { node } : {}), ...tails };
-  return { outcome: "aborted", headline: `Aborted: ${reason}`, abort, checkers: [] };
+  return { outcome: "aborted", headline: `Aborted (${kind}): ${reason}`, abort, checkers: [] };
 }
 
 /** The abort reason as text, whether run.ts wrote a string or a map with a reason in it. */

@@ -70,8 +70,15 @@ export class LamportCollector {
   private readonly undelivered = new Set<number>();
   private hiddenEventCount = 0;
 
-  /** `eventLimit`: how many diagram events to draw (Maelstrom: 10,000). */
-  constructor(private readonly eventLimit: number = LAMPORT.eventLimit) {}
+  /**
+   * `eventLimit`: how many diagram events to draw (Maelstrom: 10,000). `laneOrder`: Maelstrom's
+   * (clients first, as its sort-clients puts "c" before "n"), or nodes first and clients after,
+   * which the page's small preview uses so the servers' traffic is in view.
+   */
+  constructor(
+    private readonly eventLimit: number = LAMPORT.eventLimit,
+    private readonly laneOrder: "maelstrom" | "nodes-first" = "maelstrom",
+  ) {}
 
   /** Feeds the next journal event, in journal order. */
   add(event: JournalEvent): void {
@@ -89,7 +96,8 @@ export class LamportCollector {
 
   /** Renders the SVG of everything fed so far. */
   render(): LamportDiagram {
-    const participants = sortParticipants(this.participants);
+    const sorted = sortParticipants(this.participants);
+    const participants = this.laneOrder === "maelstrom" ? sorted : [...sorted.filter((id) => !isClient(id)), ...sorted.filter(isClient)];
     const layout = new Layout(participants, this.shown.length);
     const sendStep = new Map<number, number>();
     const messageParts: string[] = [];

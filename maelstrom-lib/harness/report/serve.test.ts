@@ -16,17 +16,25 @@ describe("serveStore", async () => {
   const results = await Bun.file(join(validRunDir, "results.json")).json();
   await Bun.write(join(validRunDir, "results.json"), JSON.stringify({ ...results, "valid?": true }));
   symlinkSync(validRunDir, join(storeDir, "latest"));
+  // An aborted run (a node crashed), which the list must tell apart from unknown.
+  const abortedRunDir = join(storeDir, "echo", "20260103T000000.000Z");
+  cpSync(invalidRun.runDir, abortedRunDir, { recursive: true });
+  await Bun.write(join(abortedRunDir, "results.json"), JSON.stringify({ "valid?": "unknown", aborted: "Node n1 crashed with exit status 3", errors: { crashes: [{ node: "n1" }] } }));
   const server = serveStore(storeDir, 0, "127.0.0.1", () => {});
   afterAll(() => server.stop(true));
   const base = `http://127.0.0.1:${server.port}`;
 
   test("lists each run once, coloured by its verdict", async () => {
-    expect(listRuns(storeDir).map((run) => run.path).sort()).toEqual(["broadcast/20260101T000000.000Z", "echo/20260102T000000.000Z"]);
+    expect(listRuns(storeDir).map((run) => run.path).sort()).toEqual(["broadcast/20260101T000000.000Z", "echo/20260102T000000.000Z", "echo/20260103T000000.000Z"]);
     const page = await (await fetch(`${base}/`)).text();
     expect(page).toContain('<tr class="run verdict-invalid" data-path="broadcast/20260101T000000.000Z">');
     expect(page).toContain('<tr class="run verdict-valid" data-path="echo/20260102T000000.000Z">');
     expect(page).toContain('background:#FF1E90">invalid');
     expect(page).toContain('href="/broadcast/20260101T000000.000Z/index.html"');
+    expect(page).toContain('<tr class="run verdict-aborted" data-path="echo/20260103T000000.000Z">');
+    expect(page).toContain('background:#B39DDB">aborted');
+    // Each row shows the bin, the node count and the nemesis from test.json.
+    expect(page).toContain('<td class="bin" title="/x/3c/main.ts"><code>3c/main.ts</code></td><td class="num">3</td><td>partition</td>');
   });
 
   test("serves a run's report, its files and logs, and nothing outside the store", async () => {
