@@ -120,6 +120,8 @@ async function loadHistory(runDir: string): Promise<HistoryIndex> {
   return ops;
 }
 
+/** How many findings per checker the console prints (the page shows them all). */
+const CONSOLE_FINDINGS = 4;
 /** How many lines of an aborted node's output the console repeats. */
 const CONSOLE_TAIL_LINES = 5;
 
@@ -133,7 +135,9 @@ export function explanationLines(explanation: RunExplanation, runDir: string | u
   }
   for (const checker of explanation.checkers) {
     out.push(`${checker.checker} ${checker.valid === false ? "invalid" : String(checker.valid)}: ${checker.summary}`);
-    for (const finding of checker.findings) out.push(`  - ${finding.text}`);
+    for (const finding of checker.findings.slice(0, CONSOLE_FINDINGS)) out.push(`  - ${finding.text}`);
+    const more = checker.findings.length - CONSOLE_FINDINGS;
+    if (more > 0) out.push(`  … and ${more} more on the report page`);
   }
   if (runDir) out.push(...whereToLook(runDir, cwd, explanation));
   return out;

@@ -38,7 +38,7 @@ describe("fault bands from the nemesis's history ops", () => {
   test("a partition that cut nothing says so (minority-third on 2 nodes has an empty grudge)", () => {
     const bands = bandsOf([...partitionOps("minority-third", ["n0", "n1"], 0.5, 2), ...partitionOps("one", ["n0", "n1"], 3, 4)], ["n0", "n1"]);
     expect(bands).toHaveLength(2);
-    expect(bands[0]).toMatchObject({ label: "minority-third: nothing was cut", effective: false, nodes: [], start: 0.5, end: 2 });
+    expect(bands[0]).toMatchObject({ label: "nothing was cut (minority-third)", effective: false, nodes: [], start: 0.5, end: 2 });
     expect(bands[1]!.label).toMatch(/^one: (n0 \| n1|n1 \| n0)$/);
     expect(bands[1]!.effective).toBe(true);
   });

@@ -94,7 +94,7 @@ function describePartition(invokeValue: unknown, completionValue: unknown, nodeI
   const grudge = grudgeIn(completionValue);
   const prefix = typeof invokeValue === "string" ? `${invokeValue}: ` : "";
   const cut = Object.entries(grudge).filter(([, sources]) => sources.length > 0);
-  if (cut.length === 0) return { label: `${prefix}nothing was cut`, nodes: [], effective: false };
+  if (cut.length === 0) return { label: `nothing was cut${typeof invokeValue === "string" ? ` (${invokeValue})` : ""}`, nodes: [], effective: false };
   const nodes = [...new Set([...nodeIds, ...cut.flatMap(([dest, sources]) => [dest, ...sources])])].sort(compareIds);
   return { label: prefix + partitionLabel(nodes, new Map(cut.map(([dest, sources]) => [dest, new Set(sources)]))), nodes: nodes.filter((node) => isCut(node, grudge)), effective: true };
 }
