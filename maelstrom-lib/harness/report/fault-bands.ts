@@ -1,7 +1,7 @@
 /**
  * The faults a run's nemesis injected, as bands the plots and the timeline draw: one band
  * per fault window, with its kind, the nodes it hit and a label saying what it did
- * ("majority: n0 n1 | n2 n3 n4", or "nothing was cut" when the grudge was empty, as
+ * ("n0 n1 | n2 n3 n4 (majority)", or "nothing was cut" when the grudge was empty, as
  * minority-third's is on fewer than 4 nodes). Fed the history's nemesis ops, which Jepsen
  * records as :info invocation / :info completion pairs; a fault holds from the completion of
  * its start op to the completion of its stop op.
@@ -92,11 +92,13 @@ function grudgeIn(value: unknown): Record<string, string[]> {
 
 function describePartition(invokeValue: unknown, completionValue: unknown, nodeIds: readonly string[]): Pick<FaultBand, "label" | "nodes" | "effective"> {
   const grudge = grudgeIn(completionValue);
-  const prefix = typeof invokeValue === "string" ? `${invokeValue}: ` : "";
+  // What was cut comes first, so a narrow band's cut-short label still says it; the kind follows.
+  const partitionKind = typeof invokeValue === "string" ? ` (${invokeValue})` : "";
   const cut = Object.entries(grudge).filter(([, sources]) => sources.length > 0);
-  if (cut.length === 0) return { label: `nothing was cut${typeof invokeValue === "string" ? ` (${invokeValue})` : ""}`, nodes: [], effective: false };
+  if (cut.length === 0) return { label: `nothing was cut${partitionKind}`, nodes: [], effective: false };
   const nodes = [...new Set([...nodeIds, ...cut.flatMap(([dest, sources]) => [dest, ...sources])])].sort(compareIds);
-  return { label: prefix + partitionLabel(nodes, new Map(cut.map(([dest, sources]) => [dest, new Set(sources)]))), nodes: nodes.filter((node) => isCut(node, grudge)), effective: true };
+  const groups = partitionLabel(nodes, new Map(cut.map(([dest, sources]) => [dest, new Set(sources)])));
+  return { label: groups + partitionKind, nodes: nodes.filter((node) => isCut(node, grudge)), effective: true };
 }
 
 function isCut(node: string, grudge: Record<string, string[]>): boolean {
