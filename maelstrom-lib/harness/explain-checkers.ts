@@ -54,6 +54,7 @@ export function explainChecker(checker: string, result: ResultMap, history: Hist
     : "bad-error-types" in result ? explainKafka
     : "anomaly-types" in result || "consistency-models" in result ? explainTxn
     : "attempted-count" in result && "duplicated" in result ? explainUniqueIds
+    : isEchoErrors(result.errors) ? explainEcho
     : "by-f" in result ? explainStats
     : "ok-fraction" in result ? explainAvailability
     : explainGeneric;
@@ -222,6 +223,26 @@ const explainUniqueIds: Explainer = (result) => {
   const summary = `${plural(Number(result["duplicated-count"] ?? duplicated.length), "id")} handed out more than once, of ${result["acknowledged-count"]} acknowledged`;
   const findings = duplicated.slice(0, EXAMPLES_SHOWN).map(([id, count]) => ({ text: `id ${id} was returned ${count} times`, ops: [] }));
   return { summary, findings };
+};
+
+function isEchoErrors(errors: unknown): boolean {
+  return Array.isArray(errors) && errors.length > 0 && typeof errors[0] === "object" && errors[0] !== null && "expected" in errors[0];
+}
+
+/** The echo checker: each echo that did not come back as sent. */
+const explainEcho: Explainer = (result) => {
+  const errors = result.errors as { expected: unknown; received: Op | null }[];
+  const findings = errors.slice(0, EXAMPLES_SHOWN).map(({ expected, received }) => {
+    const got = !received
+      ? "no completion"
+      : received.type === "ok"
+        ? `echo_ok with ${show((received.value as { echo?: unknown } | null)?.echo)}`
+        : `${received.type}${received.error === undefined ? "" : ` ${show(received.error)}`}`;
+    const at = received ? ` at ${secondsOf(received.time)}${where(received)}` : "";
+    return { text: `sent ${show(expected)}, got ${got}${at}`, ops: received ? [received.index] : [] };
+  });
+  const echoes = errors.length === 1 ? "1 echo" : `${errors.length} echoes`;
+  return { summary: `${echoes} did not come back as sent`, findings };
 };
 
 /** Jepsen's stats checker: an operation that never once succeeded. */

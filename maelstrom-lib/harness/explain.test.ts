@@ -11,6 +11,7 @@ import { checkCounter } from "./checkers/counter.ts";
 import { checkRwRegister } from "./checkers/elle-rw-register.ts";
 import { checkKafka } from "./checkers/kafka.ts";
 import { checkSetFull } from "./checkers/set-full.ts";
+import { checkEcho } from "./workloads/echo.ts";
 import { explainRun, explanationLines } from "./explain.ts";
 import { runMaelstrom } from "./index.ts";
 import type { CheckResult, Op } from "./types.ts";
@@ -108,6 +109,33 @@ describe("explaining an invalid workload", () => {
     const workload = explanation.checkers[0]!;
     expect(workload.summary).toBe("1 of 1 final read returned an impossible total (possible: 3 or 7)");
     expect(workload.findings[0]!.text).toBe("final read on n0 at 0.35 s returned 5, but the adds sum to 3 or 7");
+  });
+});
+
+describe("explaining the rest", () => {
+  test("echo: what was sent and what came back instead", async () => {
+    const history = historyOf([[0, "echo", "Please echo 7", { echo: "Please echo 7" }], [1, "echo", "Please echo 8", { echo: "Please echo 9" }]]);
+    const { explanation } = await explainWorkload(history, checkEcho(history));
+    expect(explanation.checkers[0]!.summary).toBe("1 echo did not come back as sent");
+    expect(explanation.checkers[0]!.findings[0]!.text).toBe('sent "Please echo 8", got echo_ok with "Please echo 9" at 0.25 s on n0');
+  });
+
+  test("a protocol violation comes first: the node, the reason and the line", async () => {
+    const results = { "valid?": true, errors: { "protocol-violations": [{ node: "n0", reason: "invalid JSON on stdout", line: "got an echo" }] } };
+    const explanation = await explainRun(results, undefined);
+    expect(explanation.violations).toEqual([{ node: "n0", reason: "invalid JSON on stdout", line: "got an echo" }]);
+    expect(explanationLines(explanation, undefined)).toEqual([
+      "Protocol: n0 broke the protocol (invalid JSON on stdout); Maelstrom ignores a node's output from its first bad line on. The line:",
+      "    got an echo",
+    ]);
+  });
+
+  test("an aborted setup is named as Maelstrom names it, and the node log stands in for missing tails", async () => {
+    const runDir = mkdtempSync(join(tmpdir(), "explain-setup-"));
+    await Bun.write(join(runDir, "node-logs", "n0.log"), "starting\ntopology looks odd\n");
+    const reason = 'Setup of node n0 failed: Malformed RPC response: disallowed key "extra": {"type":"topology_ok","extra":1,"in_reply_to":1}';
+    const explanation = await explainRun({ "valid?": "unknown", aborted: reason, errors: { crashes: [], "protocol-violations": [] } }, runDir);
+    expect(explanation.abort).toEqual({ kind: "malformed-rpc-response", reason, node: "n0", stdoutTail: [], stderrTail: ["starting", "topology looks odd"] });
   });
 });
 

@@ -5,7 +5,7 @@
  * where the run folder and its page are. Maelstrom prints the results map and leaves the
  * digging to the reader; this does the first dig.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { DEFAULTS } from "./config.ts";
 import { type CheckerExplanation, explainChecker, type HistoryIndex, type ResultMap } from "./explain-checkers.ts";
@@ -29,12 +29,21 @@ export interface AbortExplanation {
   stderrTail: string[];
 }
 
+/** A node's first bad stdout line (results.json `errors.protocol-violations`). */
+export interface ViolationExplanation {
+  node: string;
+  reason: string;
+  line: string;
+}
+
 /** Everything the console and the page say about why. */
 export interface RunExplanation {
   outcome: Outcome;
   /** One sentence: the verdict and its reason. */
   headline: string;
   abort?: AbortExplanation;
+  /** Nodes that broke the protocol; their later output was dropped, which often explains the rest. */
+  violations: ViolationExplanation[];
   /** The non-valid checkers, workload first. */
   checkers: CheckerExplanation[];
 }
@@ -44,16 +53,16 @@ const NOT_CHECKERS = new Set(["errors", "runner", "valid?"]);
 
 /** Explains a results.json map; the run folder supplies history.jsonl where findings need times. */
 export async function explainRun(results: ResultMap | undefined, runDir: string | undefined): Promise<RunExplanation> {
-  if (!results) return { outcome: "missing", headline: "No results.json: the run was interrupted before its analysis.", checkers: [] };
+  if (!results) return { outcome: "missing", headline: "No results.json: the run was interrupted before its analysis.", violations: [], checkers: [] };
   const crashes = (results.errors as ResultMap | undefined)?.crashes;
-  if (results.aborted !== undefined || (Array.isArray(crashes) && crashes.length > 0)) return abortExplanation(results);
+  if (results.aborted !== undefined || (Array.isArray(crashes) && crashes.length > 0)) return abortExplanation(results, runDir);
   const names = Object.keys(results)
     .filter((name) => !NOT_CHECKERS.has(name) && isCheckResult(results[name]) && (results[name] as ResultMap)["valid?"] !== true)
     .sort((a, b) => Number(b === "workload") - Number(a === "workload"));
   const history = names.length && runDir ? await loadHistory(runDir) : [];
   const checkers = names.flatMap((name) => explainChecker(name, results[name] as ResultMap, history) ?? []);
   const outcome: Outcome = results["valid?"] === true ? "valid" : results["valid?"] === false ? "invalid" : "unknown";
-  return { outcome, headline: headlineOf(outcome, checkers), checkers };
+  return { outcome, headline: headlineOf(outcome, checkers), violations: violationsOf(results), checkers };
 }
 
 function isCheckResult(value: unknown): boolean {
@@ -74,8 +83,25 @@ function headlineOf(outcome: Outcome, checkers: CheckerExplanation[]): string {
   }
 }
 
+function violationsOf(results: ResultMap): ViolationExplanation[] {
+  const errors = results.errors as ResultMap | undefined;
+  const list = Array.isArray(errors?.["protocol-violations"]) ? (errors["protocol-violations"] as ResultMap[]) : [];
+  return list.map((violation) => ({ node: String(violation.node), reason: String(violation.reason), line: String(violation.line) }));
+}
+
+/** Maelstrom's names for why a run stopped (db.clj, client.clj, process.clj), as the reason may spell them. */
+const ABORT_KINDS: [RegExp, string][] = [
+  [/malformed[- ]rpc[- ]response/i, "malformed-rpc-response"],
+  [/malformed[- ]rpc[- ]request/i, "malformed-rpc-request"],
+  [/init-failed|failed to initiali[sz]e|init_ok/i, "init-failed"],
+  [/node-crashed|crashed|exited with/i, "node-crashed"],
+];
+
+/** How many lines of a node's log stand in for its stderr tail when the results carry none. */
+const LOG_TAIL_LINES = 10;
+
 /** An aborted run's results (run.ts): `aborted` is the reason, `errors.crashes` the nodes that died. */
-function abortExplanation(results: ResultMap): RunExplanation {
+function abortExplanation(results: ResultMap, runDir: string | undefined): RunExplanation {
   const text = results.aborted === undefined ? "a node crashed" : abortText(results.aborted);
   const [reason = text, ...rest] = text.split("\n");
   const errors = (results.errors as ResultMap | undefined) ?? {};
@@ -84,9 +110,11 @@ function abortExplanation(results: ResultMap): RunExplanation {
   const node = typeof crash?.node === "string" ? crash.node : /\bnode (\S+?):? /i.exec(reason)?.[1];
   const tails = crash ? { stdoutTail: lines(crash.stdoutTail), stderrTail: lines(crash.stderrTail) } : tailsIn(rest);
   if (violation && tails.stdoutTail.length === 0) tails.stdoutTail.push(String(violation.line));
-  const kind = crash ? "node-crashed" : /initiali[sz]e|init_ok|\binit\b/i.test(reason) ? "init-failed" : violation ? "protocol-violation" : "aborted";
+  if (tails.stderrTail.length === 0 && node && runDir) tails.stderrTail.push(...logTail(join(runDir, RUN_FILES.nodeLogs, `${node}.log`)));
+  const named = ABORT_KINDS.find(([pattern]) => pattern.test(reason))?.[1];
+  const kind = crash ? "node-crashed" : (named ?? (violation ? "protocol-violation" : "aborted"));
   const abort: AbortExplanation = { kind, reason, ...(node ? { node } : {}), ...tails };
-  return { outcome: "aborted", headline: `Aborted (${kind}): ${reason}`, abort, checkers: [] };
+  return { outcome: "aborted", headline: `Aborted (${kind}): ${reason}`, abort, violations: violationsOf(results), checkers: [] };
 }
 
 /** The abort reason as text, whether run.ts wrote a string or a map with a reason in it. */
@@ -94,6 +122,14 @@ function abortText(aborted: unknown): string {
   if (typeof aborted === "string") return aborted;
   const record = (aborted ?? {}) as ResultMap;
   return String(record.reason ?? record.message ?? record.text ?? JSON.stringify(aborted));
+}
+
+/** The last lines of a node's log file (only its end is read: logs can be large). */
+function logTail(path: string): string[] {
+  if (!existsSync(path)) return [];
+  const bytes = readFileSync(path);
+  const text = bytes.subarray(Math.max(0, bytes.length - 16_384)).toString("utf8");
+  return text.split("\n").filter((line) => line.trim() !== "").slice(-LOG_TAIL_LINES);
 }
 
 const lines = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
@@ -132,6 +168,9 @@ export function explanationLines(explanation: RunExplanation, runDir: string | u
     const { reason, node, stderrTail } = explanation.abort;
     out.push(`Why (${explanation.abort.kind}): ${reason}`);
     if (stderrTail.length) out.push(`  ${node ?? "the node"}'s last stderr lines:`, ...stderrTail.slice(-CONSOLE_TAIL_LINES).map((line) => `    ${line}`));
+  }
+  for (const { node, reason, line } of explanation.violations) {
+    out.push(`Protocol: ${node} broke the protocol (${reason}); Maelstrom ignores a node's output from its first bad line on. The line:`, `    ${line}`);
   }
   for (const checker of explanation.checkers) {
     out.push(`${checker.checker} ${checker.valid === false ? "invalid" : String(checker.valid)}: ${checker.summary}`);

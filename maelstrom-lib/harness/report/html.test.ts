@@ -91,6 +91,21 @@ describe("index.html of a synthetic run", () => {
   });
 });
 
+describe("index.html of a run with a protocol violation", () => {
+  test("says at the top which node broke the protocol, why, and quotes the line", async () => {
+    const run = await writeSyntheticRun();
+    const violation = { node: "n2", reason: "invalid JSON on stdout", line: "hello <world>" };
+    await Bun.write(join(run.runDir, "results.json"), JSON.stringify({ ...run.results, errors: { "protocol-violations": [violation] } }));
+    await writeRunReport(run.runDir);
+    const html = await Bun.file(join(run.runDir, "index.html")).text();
+    const top = html.slice(html.indexOf('<section id="why"'), html.indexOf("</section>"));
+    expect(top).toContain("<b>protocol</b>: n2 broke the protocol (invalid JSON on stdout)");
+    expect(top).toContain("log to stderr. The line:</p><pre>hello &lt;world&gt;</pre>");
+    expect(top.indexOf("<b>protocol</b>")).toBeLessThan(top.indexOf("<b>workload</b>"));
+    expect(wellFormednessProblems(html, "html")).toEqual([]);
+  });
+});
+
 describe("index.html of a crashed run", () => {
   test("names the crashed node and shows its last output lines", async () => {
     const run = await writeSyntheticRun();

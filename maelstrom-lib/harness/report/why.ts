@@ -31,7 +31,9 @@ export function outcomeOf(results: Record<string, unknown> | undefined): Verdict
 
 /** The verdict section: badge, headline, then the abort box or the findings. */
 export function renderWhy(explanation: RunExplanation, nodeLogs: readonly string[]): string {
-  const body = explanation.abort ? renderAbort(explanation, nodeLogs) : explanation.checkers.map(renderCheckerFindings).join("\n");
+  const body = explanation.abort
+    ? renderAbort(explanation, nodeLogs)
+    : [...explanation.violations.map(renderViolation), ...explanation.checkers.map(renderCheckerFindings)].join("\n");
   return `<section id="why" class="why why-${explanation.outcome}">
 <p>${verdictBadge(explanation.outcome, "verdict")} <span class="headline">${escapeXml(explanation.headline)}</span></p>
 ${body}
@@ -47,6 +49,11 @@ function renderAbort(explanation: RunExplanation, nodeLogs: readonly string[]): 
   return `<p class="abort">No checker ran: Maelstrom analyses only runs that finish.${log}</p>
 ${tail("stderr", abort.stderrTail)}
 ${tail("stdout", abort.stdoutTail)}`;
+}
+
+/** A node's first bad stdout line: after it the runner, like Maelstrom, dropped the node's output. */
+function renderViolation(violation: RunExplanation["violations"][number]): string {
+  return `<div class="violation"><p><b>protocol</b>: ${escapeXml(violation.node)} broke the protocol (${escapeXml(violation.reason)}); Maelstrom ignores a node's output from its first bad line on, so its later replies never arrived. Stdout is for protocol messages only: log to stderr. The line:</p><pre>${escapeXml(violation.line)}</pre></div>`;
 }
 
 /** One checker's findings as a list; each op links to the timeline. */
