@@ -103,6 +103,22 @@ describe("a failing run's page shows its reason at the top", () => {
     }, BROWSER_TIMEOUT_MS);
   }
 
+  browserTest("a finding's message link lands on the arrow of that op's request in messages.svg", async () => {
+    const run = runs.get("lost-broadcast")!;
+    const html = await Bun.file(join(run.runDir!, RUN_FILES.report)).text();
+    // The first finding is about value 1; its first op is the broadcast's acknowledgement.
+    const link = /<li>1: [^<]*<span class="ops">\(<a class="op-link" href="timeline\.html#op-\d+">op \d+<\/a> <a class="msg-link" href="messages\.svg#(m\d+)"/.exec(html)![1]!;
+    const page = await inspectPage(`file://${join(run.runDir!, RUN_FILES.messagesSvg)}#${link}`, {
+      probe: `(() => { const arrow = document.getElementById(${JSON.stringify(link)}); const box = arrow.getBoundingClientRect();
+        return { inView: box.top >= 0 && box.top <= innerHeight, title: arrow.querySelector("title").textContent }; })()`,
+      viewportHeightPx: 700,
+    });
+    expect(page.scriptErrors).toEqual([]);
+    const probe = page.probeValue as { inView: boolean; title: string };
+    expect(probe.inView).toBe(true);
+    expect(probe.title).toMatch(/^c\d+ → n0 \{"type":"broadcast","message":1,"msg_id":\d+\}$/);
+  }, BROWSER_TIMEOUT_MS);
+
   browserTest("a finding's op link lands on that op's bar on the timeline", async () => {
     const run = runs.get("g1b-txn")!;
     const html = await Bun.file(join(run.runDir!, RUN_FILES.report)).text();

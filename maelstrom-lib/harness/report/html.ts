@@ -47,6 +47,8 @@ export interface ReportData {
   explanation: RunExplanation;
   /** The nemesis's faults. */
   bands: FaultBand[];
+  /** Op index → the journal id of its request message, for the ops the findings name. */
+  requestOf: ReadonlyMap<number, number>;
 }
 
 /** How much of a checker's JSON the page shows before cutting it. */
@@ -78,7 +80,7 @@ export function renderReportHtml(data: ReportData): string {
 <script>${ERROR_TRAP_JS}</script>
 </head><body>
 <h1>${escapeXml(data.workload)} <span class="muted">${escapeXml(data.runName)}</span></h1>
-${renderWhy(data.explanation, data.nodeLogs)}
+${renderWhy(data.explanation, data.nodeLogs, data.requestOf)}
 <p class="note">Every op on a timeline, one lane per process: <a href="${TIMELINE_FILE}">${TIMELINE_FILE}</a>. ${escapeXml(opCountSentence(data.digest))}</p>
 ${renderOptions(data.testOptions)}
 ${renderCheckers(data)}

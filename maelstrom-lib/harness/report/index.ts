@@ -11,6 +11,7 @@ import { HistoryCollector, type HistoryDigest } from "./history-digest.ts";
 import { renderReportHtml } from "./html.ts";
 import { LamportCollector, type LamportDiagram } from "./lamport-svg.ts";
 import { MessageMixCollector, type MessageMix } from "./message-mix.ts";
+import { OpMessageLocator } from "./op-messages.ts";
 import { RUN_FILES, forEachJsonLine, readJsonFile, runFile, type JournalEvent } from "./run-files.ts";
 import { renderTimelineHtml, TimelineCollector, type TimelineOp } from "./timeline.ts";
 import { TIMELINE_FILE } from "./why.ts";
@@ -27,21 +28,28 @@ export interface JournalDigest {
   preview: LamportDiagram;
   mix: MessageMix;
   eventCount: number;
+  /** Op index → the journal id of its request message, for the ops asked about. */
+  requestOf: Map<number, number>;
 }
 
-/** Reads net-journal.jsonl once, feeding the diagram, its preview and the message mix (`nodeIds` from test.json). */
-export async function digestJournal(journalPath: string, nodeIds?: readonly string[]): Promise<JournalDigest> {
+/**
+ * Reads net-journal.jsonl once, feeding the diagram, its preview and the message mix (`nodeIds`
+ * from test.json), and finding the request messages of `linkedOps` (the ops findings name).
+ */
+export async function digestJournal(journalPath: string, nodeIds?: readonly string[], linkedOps: readonly TimelineOp[] = []): Promise<JournalDigest> {
   const diagram = new LamportCollector();
   const preview = new LamportCollector(PREVIEW_EVENT_LIMIT, "nodes-first");
   const mix = new MessageMixCollector(nodeIds);
+  const requests = new OpMessageLocator(linkedOps);
   let eventCount = 0;
   await forEachJsonLine<JournalEvent>(journalPath, (event) => {
     eventCount++;
     diagram.add(event);
     preview.add(event);
     mix.add(event);
+    requests.add(event);
   });
-  return { diagram: diagram.render(), preview: preview.render(), mix: mix.result(), eventCount };
+  return { diagram: diagram.render(), preview: preview.render(), mix: mix.result(), eventCount, requestOf: requests.result() };
 }
 
 /** What a history pass yields: the plots' digest, the fault bands and the timeline's ops. */
@@ -84,13 +92,13 @@ export async function writeRunReport(runDir: string): Promise<void> {
   const results = await readJsonFile<Record<string, unknown>>(runFile(runDir, RUN_FILES.results));
   const testOptions = await readJsonFile<Record<string, unknown>>(runFile(runDir, RUN_FILES.testOptions));
   const nodeIds = Array.isArray(testOptions?.nodeIds) ? (testOptions.nodeIds as string[]) : undefined;
-  const journal = await digestJournal(runFile(runDir, RUN_FILES.journal), nodeIds);
   const { digest, bands, timeline } = await readHistory(runFile(runDir, RUN_FILES.history), nodeIds);
   const explanation = await explainRun(results, runDir);
+  const linkedOps = new Set(explanation.checkers.flatMap((checker) => checker.findings.flatMap((finding) => finding.ops)));
+  const journal = await digestJournal(runFile(runDir, RUN_FILES.journal), nodeIds, timeline.ops.filter((op) => linkedOps.has(op.index)));
   await Bun.write(runFile(runDir, RUN_FILES.messagesSvg), journal.diagram.svg);
   const { svg: _fullSvg, ...diagramCounts } = journal.diagram;
   const workload = String((testOptions?.workload as string | undefined) ?? basename(dirname(runDir)));
-  const linkedOps = new Set(explanation.checkers.flatMap((checker) => checker.findings.flatMap((finding) => finding.ops)));
   const timelineTitle = `${workload} ${basename(runDir)}: timeline`;
   await Bun.write(runFile(runDir, TIMELINE_FILE), renderTimelineHtml({ title: timelineTitle, ...timeline, bands, mustDraw: linkedOps }));
   const html = renderReportHtml({
@@ -106,6 +114,7 @@ export async function writeRunReport(runDir: string): Promise<void> {
     files: listFiles(runDir).filter((name) => name !== RUN_FILES.nodeLogs && name !== RUN_FILES.report),
     explanation,
     bands,
+    requestOf: journal.requestOf,
   });
   await Bun.write(runFile(runDir, RUN_FILES.report), html);
 }

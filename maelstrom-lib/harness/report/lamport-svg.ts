@@ -142,7 +142,8 @@ const DIAGRAM_CSS = `
 svg.lamport { font-family: Helvetica, Arial, sans-serif; font-size: 11px; }
 .lamport rect { stroke-linecap: butt; stroke-width: 3; stroke: #fff; }
 .lamport text.label { paint-order: stroke; stroke: #fff; stroke-width: 3px; }
-.lamport g.msg:hover rect { stroke: #ffd54a; }`;
+.lamport g.msg:hover rect, .lamport g.msg:target rect { stroke: #ffd54a; }
+.lamport g.msg:target rect { stroke-width: 6; }`;
 
 /** Positions of participants and steps (viz.clj's layout, x and y). */
 class Layout {
@@ -197,7 +198,7 @@ function renderArrow(layout: Layout, event: ShownEvent, fromStep: number, toStep
   const flip = pointsLeft ? ` transform="rotate(180 ${middle} 0)"` : "";
   const color = messageColor(event);
   return (
-    `<g class="msg" data-id="${event.id}" transform="translate(${px(x0)} ${px(y0)}) rotate(${px(angleDeg)})">` +
+    `<g class="msg" id="m${event.id}" data-id="${event.id}" transform="translate(${px(x0)} ${px(y0)}) rotate(${px(angleDeg)})">` +
     `<title>${escapeXml(messageTitle(event))}</title>` +
     `<rect x="0" y="-2.5" height="5" width="${px(Math.max(0, lengthPx - 4))}" fill="${color}"/>` +
     `<use href="#ahead" x="${px(lengthPx)}" y="0" fill="${color}"/>` +

@@ -30,10 +30,10 @@ export function outcomeOf(results: Record<string, unknown> | undefined): Verdict
 }
 
 /** The verdict section: badge, headline, then the abort box or the findings. */
-export function renderWhy(explanation: RunExplanation, nodeLogs: readonly string[]): string {
+export function renderWhy(explanation: RunExplanation, nodeLogs: readonly string[], requestOf: ReadonlyMap<number, number> = new Map()): string {
   const body = explanation.abort
     ? renderAbort(explanation, nodeLogs)
-    : [...explanation.violations.map(renderViolation), ...explanation.checkers.map(renderCheckerFindings)].join("\n");
+    : [...explanation.violations.map(renderViolation), ...explanation.checkers.map((checker) => renderCheckerFindings(checker, requestOf))].join("\n");
   return `<section id="why" class="why why-${explanation.outcome}">
 <p>${verdictBadge(explanation.outcome, "verdict")} <span class="headline">${escapeXml(explanation.headline)}</span></p>
 ${body}
@@ -56,10 +56,16 @@ function renderViolation(violation: RunExplanation["violations"][number]): strin
   return `<div class="violation"><p><b>protocol</b>: ${escapeXml(violation.node)} broke the protocol (${escapeXml(violation.reason)}); Maelstrom ignores a node's output from its first bad line on, so its later replies never arrived. Stdout is for protocol messages only: log to stderr. The line:</p><pre>${escapeXml(violation.line)}</pre></div>`;
 }
 
-/** One checker's findings as a list; each op links to the timeline. */
-export function renderCheckerFindings(checker: CheckerExplanation): string {
+/** One checker's findings as a list; each op links to the timeline, and to its request's arrow in messages.svg when found. */
+function renderCheckerFindings(checker: CheckerExplanation, requestOf: ReadonlyMap<number, number>): string {
   const items = checker.findings.map((finding) => {
-    const links = finding.ops.map((index) => `<a class="op-link" href="${TIMELINE_FILE}#op-${index}">op ${index}</a>`).join(" ");
+    const links = finding.ops
+      .map((index) => {
+        const message = requestOf.get(index);
+        const arrow = message === undefined ? "" : ` <a class="msg-link" href="${RUN_FILES.messagesSvg}#m${message}" title="its request in the message diagram">↯</a>`;
+        return `<a class="op-link" href="${TIMELINE_FILE}#op-${index}">op ${index}</a>${arrow}`;
+      })
+      .join(" ");
     return `<li>${escapeXml(finding.text)}${links ? ` <span class="ops">(${links})</span>` : ""}</li>`;
   });
   return `<div class="findings" data-checker="${escapeXml(checker.checker)}"><p><b>${escapeXml(checker.checker)}</b>: ${escapeXml(checker.summary)}</p>${items.length ? `<ul>${items.join("")}</ul>` : ""}</div>`;
