@@ -65,7 +65,7 @@ const THROUGHPUT_BIN_COUNT_MAX = 100;
 const CHECKER_ORDER = ["workload", "stats", "availability", "net", "exceptions"];
 /** Maelstrom's plot-only checkers: always valid, they check nothing; their pictures are on this page. */
 const PLOT_ONLY_CHECKERS = new Set(["perf", "timeline"]);
-/** Ops the latency plots leave out, and why (their latency means nothing). */
+/** Ops the latency plots and table leave out, and why (their latency means nothing). */
 const NOT_PLOTTED_FS: Record<string, string> = {
   crash: "kafka's crash ops, where a client drops its session on purpose (always :info, no latency to speak of)",
 };
@@ -277,13 +277,13 @@ function renderLatency(data: ReportData): string {
     series.push(...quantileLines.filter((line) => line.points.length > 1));
     return renderPlot({ title: `${f} latency`, xLabel: "time (s)", yLabel: "latency (ms)", yScale: "log", series, bands, xMax: digest.durationSec });
   });
-  const summaryRows = summarizeLatencies(digest).map(
+  const summaryRows = summarizeLatencies(digest).filter((summary) => NOT_PLOTTED_FS[summary.f] === undefined).map(
     (summary) =>
       `<tr><th>${escapeXml(summary.f)}</th>${[summary.count, summary.okCount, summary.infoCount, summary.failCount, summary.medianMs, summary.p95Ms, summary.p99Ms, summary.maxMs]
         .map((value) => `<td class="num">${fmt(value)}</td>`)
         .join("")}</tr>`,
   );
-  const leftOut = digest.fs.filter((f) => NOT_PLOTTED_FS[f] !== undefined).map((f) => `<p class="note">Not plotted: ${escapeXml(NOT_PLOTTED_FS[f]!)}.</p>`);
+  const leftOut = digest.fs.filter((f) => NOT_PLOTTED_FS[f] !== undefined).map((f) => `<p class="note">Left out of the plots and the table: ${escapeXml(NOT_PLOTTED_FS[f]!)}.</p>`);
   return `<h2>Latency</h2>
 <p class="note">Each point is one operation: when it was invoked and how long it took to complete. Blue ok, orange info (indeterminate), pink fail. The lines are the median and p99 of ok latencies per second.</p>
 ${faultNote(data.bands)}
