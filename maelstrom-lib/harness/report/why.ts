@@ -62,7 +62,7 @@ function renderCheckerFindings(checker: CheckerExplanation, requestOf: ReadonlyM
     const links = finding.ops
       .map((index) => {
         const message = requestOf.get(index);
-        const arrow = message === undefined ? "" : ` <a class="msg-link" href="${RUN_FILES.messagesSvg}#m${message}" title="its request in the message diagram">↯</a>`;
+        const arrow = message === undefined ? "" : ` <a class="msg-link" href="${RUN_FILES.messagesSvg}#m${message}" title="its request in the message diagram">msg</a>`;
         return `<a class="op-link" href="${TIMELINE_FILE}#op-${index}">op ${index}</a>${arrow}`;
       })
       .join(" ");
