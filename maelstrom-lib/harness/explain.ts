@@ -158,17 +158,12 @@ async function loadHistory(runDir: string): Promise<HistoryIndex> {
 
 /** How many findings per checker the console prints (the page shows them all). */
 const CONSOLE_FINDINGS = 4;
-/** How many lines of an aborted node's output the console repeats. */
-const CONSOLE_TAIL_LINES = 5;
 
 /** The console's lines: per non-valid checker its summary and findings, then where to look. */
 export function explanationLines(explanation: RunExplanation, runDir: string | undefined, cwd = process.cwd()): string[] {
   const out: string[] = [];
-  if (explanation.abort) {
-    const { reason, node, stderrTail } = explanation.abort;
-    out.push(`Why (${explanation.abort.kind}): ${reason}`);
-    if (stderrTail.length) out.push(`  ${node ?? "the node"}'s last stderr lines:`, ...stderrTail.slice(-CONSOLE_TAIL_LINES).map((line) => `    ${line}`));
-  }
+  // The runner has just printed an aborted node's last output lines; the console does not repeat them.
+  if (explanation.abort) out.push(`Why (${explanation.abort.kind}): ${explanation.abort.reason}`);
   for (const { node, reason, line } of explanation.violations) {
     out.push(`Protocol: ${node} broke the protocol (${reason}); Maelstrom ignores a node's output from its first bad line on. The line:`, `    ${line}`);
   }
