@@ -33,6 +33,8 @@ export interface ReportData {
   workload: string;
   results: Record<string, unknown> | undefined;
   testOptions: Record<string, unknown> | undefined;
+  /** The --bin as a reader knows it (run-files.ts binShown). */
+  binShown: string;
   digest: HistoryDigest;
   mix: MessageMix;
   /** The full diagram's counts (messages.svg). */
@@ -82,7 +84,7 @@ export function renderReportHtml(data: ReportData): string {
 <h1>${escapeXml(data.workload)} <span class="muted">${escapeXml(data.runName)}</span></h1>
 ${renderWhy(data.explanation, data.nodeLogs, data.requestOf)}
 <p class="note">Every op on a timeline, one lane per process: <a href="${TIMELINE_FILE}">${TIMELINE_FILE}</a>. ${escapeXml(opCountSentence(data.digest))}</p>
-${renderOptions(data.testOptions)}
+${renderOptions(data.testOptions, data.binShown)}
 ${renderCheckers(data)}
 ${renderErrors(data.results)}
 ${data.digest.samples.length ? renderLatency(data) + renderThroughput(data) : `<h2>Latency</h2><p class="note">No operation completed, so there is nothing to plot.</p>`}
@@ -95,11 +97,11 @@ ${renderFiles(data)}
 `;
 }
 
-function renderOptions(options: Record<string, unknown> | undefined): string {
+function renderOptions(options: Record<string, unknown> | undefined, bin: string): string {
   if (!options) return `<p class="note">No test.json in this run.</p>`;
   const nodeIds = Array.isArray(options.nodeIds) ? (options.nodeIds as string[]) : [];
   const rows: [string, unknown][] = [
-    ["binary", options.bin],
+    ["binary", bin],
     ["nodes", `${nodeIds.length} (${nodeIds.join(" ")})`],
     ["time limit", `${options.timeLimitSec} s`],
     ["rate", `${options.rate} ops/s`],

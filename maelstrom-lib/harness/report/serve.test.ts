@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { cpSync, mkdirSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeRunReport } from "./index.ts";
+import { binShown } from "./run-files.ts";
 import { listRuns, serveStore } from "./serve.ts";
 import { writeSyntheticRun } from "./testdata/synthetic-run.ts";
 
@@ -34,7 +35,7 @@ describe("serveStore", async () => {
     expect(page).toContain('<tr class="run verdict-aborted" data-path="echo/20260103T000000.000Z">');
     expect(page).toContain('background:#B39DDB">aborted');
     // Each row shows the bin, the node count and the nemesis from test.json.
-    expect(page).toContain('<td class="bin" title="/x/3c/main.ts"><code>3c/main.ts</code></td><td class="num">3</td><td>partition</td>');
+    expect(page).toContain('<td class="bin" title="/x/3c/main.ts"><code>/x/3c/main.ts</code></td><td class="num">3</td><td>partition</td>');
   });
 
   test("serves a run's report, its files and logs, and nothing outside the store", async () => {
@@ -59,5 +60,13 @@ describe("serveStore", async () => {
     const report = await (await fetch(`${base}/echo/20260102T000000.000Z/index.html`)).text();
     expect(report).toContain('class="verdict verdict-valid"');
     expect(existsSync(join(validRunDir, "messages.svg"))).toBe(true);
+  });
+});
+
+describe("binShown", () => {
+  test("a bin inside the store's folder (the repo root) is shown relative to it, any other as recorded", () => {
+    expect(binShown("/repo/3c-fault-tolerant-broadcast/main.ts", "/repo/store")).toBe("3c-fault-tolerant-broadcast/main.ts");
+    expect(binShown("/elsewhere/main.ts", "/repo/store")).toBe("/elsewhere/main.ts");
+    expect(binShown(undefined, "/repo/store")).toBe("—");
   });
 });

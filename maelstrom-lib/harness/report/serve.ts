@@ -10,7 +10,7 @@ import { escapeXml } from "./svg-text.ts";
 import { PAGE_CSS } from "./page-assets.ts";
 import { outcomeOf, verdictBadge } from "./why.ts";
 import { writeRunReport } from "./index.ts";
-import { RUN_FILES, readJsonFile } from "./run-files.ts";
+import { binShown, RUN_FILES, readJsonFile } from "./run-files.ts";
 
 /** One run folder found in the store. */
 export interface StoredRun {
@@ -68,7 +68,7 @@ export async function renderRunList(storeDir: string): Promise<string> {
     const href = `/${run.path.split("/").map(encodeURIComponent).join("/")}/`;
     rows.push(
       `<tr class="run verdict-${verdict}" data-path="${escapeXml(run.path)}"><td>${verdictBadge(verdict)}</td>` +
-        `<td>${escapeXml(run.workload)}</td><td><a href="${href}">${escapeXml(run.name)}</a></td>${runSetup(options)}` +
+        `<td>${escapeXml(run.workload)}</td><td><a href="${href}">${escapeXml(run.name)}</a></td>${runSetup(options, storeDir)}` +
         `<td class="num">${escapeXml(String(stats?.count ?? "—"))}</td><td class="num">${mpo}</td>` +
         `<td><a href="${href}${RUN_FILES.report}">report</a> · <a href="${href}${RUN_FILES.messagesSvg}">messages.svg</a> · <a href="${href}?files">files</a></td></tr>`,
     );
@@ -79,9 +79,9 @@ export async function renderRunList(storeDir: string): Promise<string> {
   return page("Maelstrom runs", `<h1>Runs</h1>${table}`);
 }
 
-/** The bin (as given, shortened to its last two path parts), node count and nemesis, from test.json. */
-function runSetup(options: Record<string, unknown> | undefined): string {
-  const bin = typeof options?.bin === "string" ? options.bin.split("/").slice(-2).join("/") : "—";
+/** The bin (relative to the store's folder), node count and nemesis, from test.json. */
+function runSetup(options: Record<string, unknown> | undefined, storeDir: string): string {
+  const bin = binShown(options?.bin, storeDir);
   const nodes = Array.isArray(options?.nodeIds) ? options.nodeIds.length : "—";
   const nemesis = Array.isArray(options?.nemesis) && options.nemesis.length ? options.nemesis.join(", ") : "none";
   return `<td class="bin" title="${escapeXml(String(options?.bin ?? ""))}"><code>${escapeXml(bin)}</code></td><td class="num">${nodes}</td><td>${escapeXml(nemesis)}</td>`;
