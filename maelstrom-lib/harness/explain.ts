@@ -44,6 +44,8 @@ export interface RunExplanation {
   abort?: AbortExplanation;
   /** Nodes that broke the protocol; their later output was dropped, which often explains the rest. */
   violations: ViolationExplanation[];
+  /** The runner's own warnings (results.json `runner.warnings`): when they say the machine could not keep up, timings are suspect. */
+  runnerWarnings: string[];
   /** The non-valid checkers, workload first. */
   checkers: CheckerExplanation[];
 }
@@ -53,7 +55,7 @@ const NOT_CHECKERS = new Set(["errors", "runner", "valid?"]);
 
 /** Explains a results.json map; the run folder supplies history.jsonl where findings need times. */
 export async function explainRun(results: ResultMap | undefined, runDir: string | undefined): Promise<RunExplanation> {
-  if (!results) return { outcome: "missing", headline: "No results.json: the run was interrupted before its analysis.", violations: [], checkers: [] };
+  if (!results) return { outcome: "missing", headline: "No results.json: the run was interrupted before its analysis.", violations: [], runnerWarnings: [], checkers: [] };
   const crashes = (results.errors as ResultMap | undefined)?.crashes;
   if (results.aborted !== undefined || (Array.isArray(crashes) && crashes.length > 0)) return abortExplanation(results, runDir);
   const names = Object.keys(results)
@@ -62,7 +64,7 @@ export async function explainRun(results: ResultMap | undefined, runDir: string 
   const history = names.length && runDir ? await loadHistory(runDir) : [];
   const checkers = names.flatMap((name) => explainChecker(name, results[name] as ResultMap, history) ?? []);
   const outcome: Outcome = results["valid?"] === true ? "valid" : results["valid?"] === false ? "invalid" : "unknown";
-  return { outcome, headline: headlineOf(outcome, checkers), violations: violationsOf(results), checkers };
+  return { outcome, headline: headlineOf(outcome, checkers), violations: violationsOf(results), runnerWarnings: runnerWarningsOf(results), checkers };
 }
 
 function isCheckResult(value: unknown): boolean {
@@ -81,6 +83,11 @@ function headlineOf(outcome: Outcome, checkers: CheckerExplanation[]): string {
     default:
       return `Unknown: no checker found a problem, but ${names("unknown").join(", ") || "one"} could not decide.`;
   }
+}
+
+function runnerWarningsOf(results: ResultMap): string[] {
+  const warnings = (results.runner as ResultMap | undefined)?.warnings;
+  return Array.isArray(warnings) ? warnings.map(String) : [];
 }
 
 function violationsOf(results: ResultMap): ViolationExplanation[] {
@@ -114,7 +121,7 @@ function abortExplanation(results: ResultMap, runDir: string | undefined): RunEx
   const named = ABORT_KINDS.find(([pattern]) => pattern.test(reason))?.[1];
   const kind = crash ? "node-crashed" : (named ?? (violation ? "protocol-violation" : "aborted"));
   const abort: AbortExplanation = { kind, reason, ...(node ? { node } : {}), ...tails };
-  return { outcome: "aborted", headline: `Aborted (${kind}): ${reason}`, abort, violations: violationsOf(results), checkers: [] };
+  return { outcome: "aborted", headline: `Aborted (${kind}): ${reason}`, abort, violations: violationsOf(results), runnerWarnings: [], checkers: [] };
 }
 
 /** The abort reason as text, whether run.ts wrote a string or a map with a reason in it. */

@@ -106,6 +106,18 @@ describe("index.html of a run with a protocol violation", () => {
   });
 });
 
+describe("index.html of a run the machine could not keep up with", () => {
+  test("says so in the verdict box", async () => {
+    const run = await writeSyntheticRun();
+    const warning = "deliveries ran late (p99 12.0 ms): the machine was overloaded; latencies may be distorted";
+    await Bun.write(join(run.runDir, "results.json"), JSON.stringify({ ...run.results, runner: { seed: 42, warnings: [warning] } }));
+    await writeRunReport(run.runDir);
+    const html = await Bun.file(join(run.runDir, "index.html")).text();
+    const top = html.slice(html.indexOf('<section id="why"'), html.indexOf("</section>"));
+    expect(top).toContain(`<p class="note runner-warning">Runner: ${warning}.</p>`);
+  });
+});
+
 describe("index.html of a crashed run", () => {
   test("names the crashed node and shows its last output lines", async () => {
     const run = await writeSyntheticRun();

@@ -37,6 +37,7 @@ export function renderWhy(explanation: RunExplanation, nodeLogs: readonly string
   return `<section id="why" class="why why-${explanation.outcome}">
 <p>${verdictBadge(explanation.outcome, "verdict")} <span class="headline">${escapeXml(explanation.headline)}</span></p>
 ${body}
+${explanation.runnerWarnings.map((warning) => `<p class="note runner-warning">Runner: ${escapeXml(warning)}.</p>`).join("\n")}
 </section>`;
 }
 
