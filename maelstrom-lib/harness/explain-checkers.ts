@@ -1,8 +1,9 @@
 /**
  * Why one checker is not valid, in words: each workload checker's result keys (as the
  * checkers in checkers/ write them, Maelstrom's results.edn keys) turned into a one-line
- * summary and a few findings, each naming the history ops it involves. The history is
- * consulted only to put times and nodes on what results.json leaves out.
+ * summary and a few findings, each naming the history ops it involves. An explainer that
+ * needs the history (to put times and nodes on what results.json leaves out) gets it streamed
+ * op by op, never whole: a broadcast history at 1000 ops/s holds gigabytes of reads.
  */
 import { opSends } from "./checkers/kafka-history.ts";
 import type { Op } from "./types.ts";
@@ -27,8 +28,17 @@ export interface CheckerExplanation {
 /** A checker result as results.json holds it. */
 export type ResultMap = Record<string, unknown>;
 
-/** History ops by index (empty when the run folder has no history). */
-export type HistoryIndex = readonly (Op | undefined)[];
+/**
+ * A checker's explanation before the history is read: the summary at once; `visit`, when an
+ * explainer needs the history, is fed every op in order; `findings` is called after that.
+ */
+export interface CheckerDraft {
+  checker: string;
+  valid: unknown;
+  summary: string;
+  visit?: (op: Op) => void;
+  findings: () => Finding[];
+}
 
 /** How many examples each finding list shows. */
 export const EXAMPLES_SHOWN = 3;
@@ -45,8 +55,8 @@ const plural = (count: number, word: string): string => `${count} ${word}${count
 const listOf = (values: readonly unknown[]): string => values.slice(0, EXAMPLES_SHOWN).map(show).join(", ") + (values.length > EXAMPLES_SHOWN ? ", …" : "");
 const where = (op: Op | undefined): string => (op?.node ? ` on ${op.node}` : "");
 
-/** Explains one checker's result; undefined when it is valid or says nothing explainable. */
-export function explainChecker(checker: string, result: ResultMap, history: HistoryIndex): CheckerExplanation | undefined {
+/** Starts explaining one checker's result; undefined when it is valid. */
+export function draftChecker(checker: string, result: ResultMap): CheckerDraft | undefined {
   if (result["valid?"] === true) return undefined;
   const explain =
     "lost" in result && "attempt-count" in result ? explainSetFull
@@ -58,14 +68,17 @@ export function explainChecker(checker: string, result: ResultMap, history: Hist
     : "by-f" in result ? explainStats
     : "ok-fraction" in result ? explainAvailability
     : explainGeneric;
-  const { summary, findings } = explain(result, history);
-  return { checker, valid: result["valid?"], summary, findings };
+  return { checker, valid: result["valid?"], ...explain(result) };
 }
 
-type Explainer = (result: ResultMap, history: HistoryIndex) => { summary: string; findings: Finding[] };
+type Draft = Pick<CheckerDraft, "summary" | "visit" | "findings">;
+type Explainer = (result: ResultMap) => Draft;
+
+/** A draft whose findings need no history. */
+const ready = (summary: string, findings: Finding[] = []): Draft => ({ summary, findings: () => findings });
 
 /** set-full (broadcast, g-set): lost values, and "unknown" when nothing ever became stable. */
-const explainSetFull: Explainer = (result, history) => {
+const explainSetFull: Explainer = (result) => {
   const lost = (result.lost as unknown[] | undefined) ?? [];
   const neverRead = (result["never-read"] as unknown[] | undefined) ?? [];
   if (lost.length === 0) {
@@ -73,48 +86,71 @@ const explainSetFull: Explainer = (result, history) => {
       result["stable-count"] === 0
         ? `no value became stable: ${plural(Number(result["attempt-count"] ?? 0), "value")} added, no read after them returned them${neverRead.length ? ` (never read: ${listOf(neverRead)})` : ""}`
         : `${plural(Number(result["stale-count"] ?? 0), "stale value")} (linearizable check): ${listOf((result.stale as unknown[]) ?? [])}`;
-    return { summary, findings: [] };
+    return ready(summary);
   }
   const summary = `lost ${plural(Number(result["lost-count"] ?? lost.length), "value")}, e.g. ${listOf(lost)}: acknowledged, then missing from every read after some point`;
-  const findings = lost.slice(0, EXAMPLES_SHOWN).map((value) => lostValueFinding(value, history));
-  return { summary, findings };
+  const trackers = lost.slice(0, EXAMPLES_SHOWN).map((value) => new LostValueTracker(value));
+  return {
+    summary,
+    visit: (op) => {
+      for (const tracker of trackers) tracker.visit(op);
+    },
+    findings: () => trackers.map((tracker) => tracker.finding()),
+  };
 };
 
 /** What happened to one lost value: when it was acknowledged, seen, and how many reads missed it afterwards. */
-function lostValueFinding(value: unknown, history: HistoryIndex): Finding {
-  const key = show(value);
-  const invocations = new Map<unknown, Op>();
-  let ack: Op | undefined;
-  let firstSeen: Op | undefined;
-  let lastSeen: Op | undefined;
-  const missedBy: Op[] = [];
-  for (const op of history) {
-    if (!op || op.process === "nemesis") continue;
+class LostValueTracker {
+  private readonly key: string;
+  /** Membership in a read: native `includes` for numbers and strings (reads can hold 10⁴ values), JSON for the rest. */
+  private readonly isIn: (values: readonly unknown[]) => boolean;
+  private readonly invocations = new Map<unknown, Op>();
+  private ack: Op | undefined;
+  private firstSeen: Op | undefined;
+  private lastSeen: Op | undefined;
+  private missedCount = 0;
+  private lastMissed: Op | undefined;
+
+  constructor(private readonly value: unknown) {
+    this.key = show(value);
+    this.isIn = typeof value === "object" && value !== null ? (values) => values.some((element) => show(element) === this.key) : (values) => values.includes(value);
+  }
+
+  visit(op: Op): void {
+    if (op.process === "nemesis") return;
     if (op.type === "invoke") {
-      invocations.set(op.process, op);
-      continue;
+      this.invocations.set(op.process, op);
+      return;
     }
-    if (op.type !== "ok") continue;
-    if (op.f !== "read" && show(op.value) === key) ack ??= op;
-    else if (op.f === "read" && Array.isArray(op.value)) {
-      if (op.value.some((element) => show(element) === key)) {
-        firstSeen ??= op;
-        lastSeen = op;
-        missedBy.length = 0;
-      } else if (ack && (invocations.get(op.process)?.time ?? op.time) > ack.time) missedBy.push(op);
+    if (op.type !== "ok") return;
+    if (op.f !== "read") {
+      if (!this.ack && (op.value === this.value || show(op.value) === this.key)) this.ack = op;
+    } else if (Array.isArray(op.value)) {
+      if (this.isIn(op.value)) {
+        this.firstSeen ??= op;
+        this.lastSeen = op;
+        this.missedCount = 0;
+        this.lastMissed = undefined;
+      } else if (this.ack && (this.invocations.get(op.process)?.time ?? op.time) > this.ack.time) {
+        this.missedCount++;
+        this.lastMissed = op;
+      }
     }
   }
-  if (!ack) {
-    const seenText = firstSeen ? `first returned by a read${where(firstSeen)} at ${secondsOf(firstSeen.time)}` : "neither its acknowledgement nor a read of it is in history.jsonl";
-    return { text: `${key}: never acknowledged; ${seenText}`, ops: firstSeen ? [firstSeen.index] : [] };
+
+  finding(): Finding {
+    const { key, ack, firstSeen, lastSeen, lastMissed: last } = this;
+    if (!ack) {
+      const seenText = firstSeen ? `first returned by a read${where(firstSeen)} at ${secondsOf(firstSeen.time)}` : "neither its acknowledgement nor a read of it is in history.jsonl";
+      return { text: `${key}: never acknowledged; ${seenText}`, ops: firstSeen ? [firstSeen.index] : [] };
+    }
+    const seen = lastSeen ? `; last returned by a read${where(lastSeen)} at ${secondsOf(lastSeen.time)}` : "; no read ever returned it";
+    const missed = last ? `; ${plural(this.missedCount, "read")} after that missed it, the last${where(last)} at ${secondsOf(last.time)}${last.final ? " (a final read)" : ""}` : "";
+    return {
+      text: `${key}: acknowledged at ${secondsOf(ack.time)}${where(ack)}${seen}${missed}`,
+      ops: [ack.index, ...(lastSeen ? [lastSeen.index] : []), ...(last ? [last.index] : [])],
+    };
   }
-  const seen = lastSeen ? `; last returned by a read${where(lastSeen)} at ${secondsOf(lastSeen.time)}` : "; no read ever returned it";
-  const last = missedBy.at(-1);
-  const missed = last ? `; ${plural(missedBy.length, "read")} after that missed it, the last${where(last)} at ${secondsOf(last.time)}${last.final ? " (a final read)" : ""}` : "";
-  return {
-    text: `${key}: acknowledged at ${secondsOf(ack.time)}${where(ack)}${seen}${missed}`,
-    ops: [ack.index, ...(lastSeen ? [lastSeen.index] : []), ...(last ? [last.index] : [])],
-  };
 }
 
 /** The counter checker (g-counter, pn-counter): final reads outside every possible total. */
@@ -128,18 +164,29 @@ const explainCounter: Explainer = (result) => {
     text: `final read${where(op)} at ${secondsOf(op.time)} returned ${show(op.value)}, but the adds sum to ${ranges}`,
     ops: [op.index],
   }));
-  return { summary, findings };
+  return ready(summary, findings);
 };
 
 /** Kafka's error types: counts per type and the first example of each, in words. */
-const explainKafka: Explainer = (result, history) => {
+const explainKafka: Explainer = (result) => {
   const bad = (result["bad-error-types"] as string[] | undefined) ?? [];
   const counts = bad.map((type) => `${type} ${kafkaErrorCount(result[type])}`);
-  const findings = bad.flatMap((type) => {
-    const finding = kafkaFinding(type, result[type] as ResultMap | undefined, history);
-    return finding ? [finding] : [];
-  });
-  return { summary: `error types ${counts.join(", ")}`, findings };
+  // The lost write's offset is in its writer's completion, which results.json refers to by index.
+  const lostWriter = ((result["lost-write"] as ResultMap | undefined)?.errs as ResultMap[] | undefined)?.[0]?.writer as OpRef | undefined;
+  const writers = new Map<number, Op>();
+  return {
+    summary: `error types ${counts.join(", ")}`,
+    visit: lostWriter
+      ? (op) => {
+          if (op.index === lostWriter.index) writers.set(op.index, op);
+        }
+      : undefined,
+    findings: () =>
+      bad.flatMap((type) => {
+        const finding = kafkaFinding(type, result[type] as ResultMap | undefined, writers);
+        return finding ? [finding] : [];
+      }),
+  };
 };
 
 function kafkaErrorCount(entry: unknown): number {
@@ -151,7 +198,7 @@ function kafkaErrorCount(entry: unknown): number {
 /** A kafka op reference (`opRef`): index, time, process, f. */
 type OpRef = { index: number; time: number; process: unknown; f: string };
 
-function kafkaFinding(type: string, entry: ResultMap | undefined, history: HistoryIndex): Finding | undefined {
+function kafkaFinding(type: string, entry: ResultMap | undefined, history: ReadonlyMap<number, Op>): Finding | undefined {
   if (!entry) return undefined;
   if (type === "unseen") {
     const messages = (entry.messages as Record<string, unknown[]> | undefined) ?? {};
@@ -166,13 +213,13 @@ function kafkaFinding(type: string, entry: ResultMap | undefined, history: Histo
 }
 
 /** One kafka error example in words (keys as checkers/kafka.ts writes them). */
-function kafkaText(type: string, e: ResultMap, history: HistoryIndex): string {
+function kafkaText(type: string, e: ResultMap, history: ReadonlyMap<number, Op>): string {
   const key = `key ${show(e.key)}`;
   const at = (ref: unknown) => (ref ? ` at ${secondsOf((ref as OpRef).time)}` : "");
   const values = e.values as unknown[] | undefined;
   switch (type) {
     case "lost-write": {
-      const writer = history[(e.writer as OpRef).index];
+      const writer = history.get((e.writer as OpRef).index);
       const offset = writer ? opSends(writer).find((send) => send.key === e.key && show(send.value) === show(e.value))?.offset : undefined;
       return `${key}${offset === undefined ? "" : ` offset ${offset}`}: message ${show(e.value)} was sent ok${at(e.writer)}, but no poll returned it, though a poll${at(e["max-read"])} read past it (up to index ${show(e["max-read-index"])} of the key's log)`;
     }
@@ -199,7 +246,7 @@ function kafkaText(type: string, e: ResultMap, history: HistoryIndex): string {
 
 /** The Elle-style txn checker: anomaly types with counts, each one's first case in Elle's words. */
 const explainTxn: Explainer = (result) => {
-  if (typeof result.error === "string") return { summary: `could not check: ${result.error}`, findings: [] };
+  if (typeof result.error === "string") return ready(`could not check: ${result.error}`);
   const types = (result["anomaly-types"] as string[] | undefined) ?? [];
   const counts = (result["anomaly-counts"] as Record<string, number> | undefined) ?? {};
   const anomalies = (result.anomalies as Record<string, ResultMap[]> | undefined) ?? {};
@@ -213,16 +260,16 @@ const explainTxn: Explainer = (result) => {
       .map((op) => op.index);
     return [{ text: `${type}: ${String(first.explanation ?? show(first))}`, ops }];
   });
-  return { summary, findings };
+  return ready(summary, findings);
 };
 
 /** Jepsen's unique-ids checker: ids handed out more than once. */
 const explainUniqueIds: Explainer = (result) => {
-  if (typeof result.error === "string") return { summary: `could not check: ${result.error}`, findings: [] };
+  if (typeof result.error === "string") return ready(`could not check: ${result.error}`);
   const duplicated = Object.entries((result.duplicated as Record<string, number> | undefined) ?? {});
   const summary = `${plural(Number(result["duplicated-count"] ?? duplicated.length), "id")} handed out more than once, of ${result["acknowledged-count"]} acknowledged`;
   const findings = duplicated.slice(0, EXAMPLES_SHOWN).map(([id, count]) => ({ text: `id ${id} was returned ${count} times`, ops: [] }));
-  return { summary, findings };
+  return ready(summary, findings);
 };
 
 function isEchoErrors(errors: unknown): boolean {
@@ -242,7 +289,7 @@ const explainEcho: Explainer = (result) => {
     return { text: `sent ${show(expected)}, got ${got}${at}`, ops: received ? [received.index] : [] };
   });
   const echoes = errors.length === 1 ? "1 echo" : `${errors.length} echoes`;
-  return { summary: `${echoes} did not come back as sent`, findings };
+  return ready(`${echoes} did not come back as sent`, findings);
 };
 
 /** Jepsen's stats checker: an operation that never once succeeded. */
@@ -256,21 +303,19 @@ const explainStats: Explainer = (result) => {
     text: `${f}: ${counts.count} completed, 0 ok (${counts["fail-count"]} fail, ${counts["info-count"]} info)`,
     ops: [],
   }));
-  return { summary, findings };
+  return ready(summary, findings);
 };
 
 /** Maelstrom's availability checker: too few ok completions for --availability. */
-const explainAvailability: Explainer = (result) => ({
-  summary: `only ${(Number(result["ok-fraction"]) * 100).toFixed(1)}% of operations succeeded, below what --availability asks`,
-  findings: [],
-});
+const explainAvailability: Explainer = (result) =>
+  ready(`only ${(Number(result["ok-fraction"]) * 100).toFixed(1)}% of operations succeeded, below what --availability asks`);
 
 /** Any other checker (echo, a new workload): its `error` or `errors`, shown as they are. */
 const explainGeneric: Explainer = (result) => {
-  if (typeof result.error === "string") return { summary: `could not check: ${result.error.split("\n")[0]}`, findings: [] };
+  if (typeof result.error === "string") return ready(`could not check: ${result.error.split("\n")[0]}`);
   const errors = Array.isArray(result.errors) ? result.errors : [];
   const findings = errors.slice(0, EXAMPLES_SHOWN).map((error) => ({ text: show(error).slice(0, 300), ops: opIndicesIn(error) }));
-  return { summary: errors.length ? plural(errors.length, "error") : "not valid (see results.json)", findings };
+  return ready(errors.length ? plural(errors.length, "error") : "not valid (see results.json)", findings);
 };
 
 function opIndicesIn(value: unknown): number[] {

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { DEFAULTS } from "./config.ts";
-import { type CheckerExplanation, explainChecker, type HistoryIndex, type ResultMap } from "./explain-checkers.ts";
+import { type CheckerDraft, type CheckerExplanation, draftChecker, type ResultMap } from "./explain-checkers.ts";
 import { RUN_FILES, forEachJsonLine } from "./report/run-files.ts";
 import type { Op } from "./types.ts";
 
@@ -61,8 +61,9 @@ export async function explainRun(results: ResultMap | undefined, runDir: string 
   const names = Object.keys(results)
     .filter((name) => !NOT_CHECKERS.has(name) && isCheckResult(results[name]) && (results[name] as ResultMap)["valid?"] !== true)
     .sort((a, b) => Number(b === "workload") - Number(a === "workload"));
-  const history = names.length && runDir ? await loadHistory(runDir) : [];
-  const checkers = names.flatMap((name) => explainChecker(name, results[name] as ResultMap, history) ?? []);
+  const drafts = names.flatMap((name) => draftChecker(name, results[name] as ResultMap) ?? []);
+  if (runDir) await feedHistory(runDir, drafts);
+  const checkers = drafts.map(({ checker, valid, summary, findings }) => ({ checker, valid, summary, findings: findings() }));
   const outcome: Outcome = results["valid?"] === true ? "valid" : results["valid?"] === false ? "invalid" : "unknown";
   return { outcome, headline: headlineOf(outcome, checkers), violations: violationsOf(results), runnerWarnings: runnerWarningsOf(results), checkers };
 }
@@ -154,13 +155,13 @@ function tailsIn(rest: string[]): { stdoutTail: string[]; stderrTail: string[] }
   return { stdoutTail, stderrTail };
 }
 
-/** history.jsonl by op index. */
-async function loadHistory(runDir: string): Promise<HistoryIndex> {
-  const ops: Op[] = [];
+/** Streams history.jsonl once through the drafts that asked for it. */
+async function feedHistory(runDir: string, drafts: readonly CheckerDraft[]): Promise<void> {
+  const visitors = drafts.flatMap((draft) => (draft.visit ? [draft.visit] : []));
+  if (visitors.length === 0) return;
   await forEachJsonLine<Op>(join(runDir, RUN_FILES.history), (op) => {
-    ops[op.index] = op;
+    for (const visit of visitors) visit(op);
   });
-  return ops;
 }
 
 /** How many findings per checker the console prints (the page shows them all). */
