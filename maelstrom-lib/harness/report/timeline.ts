@@ -45,7 +45,15 @@ export interface TimelineOp {
 }
 
 const NS_PER_SEC = 1e9;
-const shortJson = (value: unknown) => truncate(JSON.stringify(value) ?? "null", TIMELINE.valueMaxChars);
+/** How many elements of a long array the hover text shows (a broadcast read can return 10⁴). */
+const ARRAY_HEAD = 8;
+/** A value's JSON, cut short; long arrays are not serialized whole. */
+function shortJson(value: unknown): string {
+  const text = Array.isArray(value) && value.length > ARRAY_HEAD
+    ? `[${value.slice(0, ARRAY_HEAD).map((item) => JSON.stringify(item)).join(",")},… ${value.length} items]`
+    : (JSON.stringify(value) ?? "null");
+  return truncate(text, TIMELINE.valueMaxChars);
+}
 
 /** Pairs invocations with completions by process, fed the history in order. */
 export class TimelineCollector {
