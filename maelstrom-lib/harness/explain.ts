@@ -5,7 +5,7 @@
  * where the run folder and its page are. Maelstrom prints the results map and leaves the
  * digging to the reader; this does the first dig.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { DEFAULTS } from "./config.ts";
 import { type CheckerDraft, type CheckerExplanation, draftChecker, type ResultMap } from "./explain-checkers.ts";
@@ -107,6 +107,8 @@ const ABORT_KINDS: [RegExp, string][] = [
 
 /** How many lines of a node's log stand in for its stderr tail when the results carry none. */
 const LOG_TAIL_LINES = 10;
+/** How much of the log's end is read for them. */
+const LOG_TAIL_BYTES = 16_384;
 
 /** An aborted run's results (run.ts): `aborted` is the reason, `errors.crashes` the nodes that died. */
 function abortExplanation(results: ResultMap, runDir: string | undefined): RunExplanation {
@@ -135,9 +137,18 @@ function abortText(aborted: unknown): string {
 /** The last lines of a node's log file (only its end is read: logs can be large). */
 function logTail(path: string): string[] {
   if (!existsSync(path)) return [];
-  const bytes = readFileSync(path);
-  const text = bytes.subarray(Math.max(0, bytes.length - 16_384)).toString("utf8");
-  return text.split("\n").filter((line) => line.trim() !== "").slice(-LOG_TAIL_LINES);
+  const size = statSync(path).size;
+  const length = Math.min(size, LOG_TAIL_BYTES);
+  const buffer = Buffer.alloc(length);
+  const fd = openSync(path, "r");
+  try {
+    readSync(fd, buffer, 0, length, size - length);
+  } finally {
+    closeSync(fd);
+  }
+  const logLines = buffer.toString("utf8").split("\n");
+  if (length < size) logLines.shift(); // cut mid-line
+  return logLines.filter((line) => line.trim() !== "").slice(-LOG_TAIL_LINES);
 }
 
 const lines = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
