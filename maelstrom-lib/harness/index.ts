@@ -11,6 +11,7 @@ import type { TestOptions } from "./config.ts";
 import { parseJsonExact } from "./json-exact.ts";
 import { writeRunReport } from "./report/index.ts";
 import { forEachLine, RUN_FILES } from "./report/run-files.ts";
+import { printExplanation } from "./explain.ts";
 import { runTest } from "./run.ts";
 import type { RunResults } from "./results.ts";
 import type { CheckResult, Op, Workload } from "./types.ts";
@@ -75,6 +76,7 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
     const outcome = await runTest(runOpts, workload, log);
     await writeReport(outcome.runDir, log);
     printSummary(outcome.results, outcome.exitCode, log);
+    await printExplanation(outcome.results, outcome.runDir, log);
     runs.push(outcome);
     if (outcome.interrupted) break; // Ctrl-C ends --test-count too
   }
@@ -161,7 +163,7 @@ const VERDICTS: Record<string, string> = {
 /** The closing lines: the headline figures, any runner warnings, and the verdict in words. */
 function printSummary(results: RunResults, exitCode: number, log: (line: string) => void): void {
   if (exitCode === 255) {
-    log("The run was aborted: a node crashed, broke the protocol during setup, or failed to initialize (exit 255).");
+    log("The run was aborted (exit 255); why, below.");
     return;
   }
   if (results["abort-type"] === "interrupted") {

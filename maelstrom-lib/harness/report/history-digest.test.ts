@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { quantile } from "../quantile.ts";
 import { HistoryCollector, latencyQuantileOverTime, summarizeLatencies, throughput } from "./history-digest.ts";
-import { writeSyntheticRun } from "./synthetic-run.ts";
+import { writeSyntheticRun } from "./testdata/synthetic-run.ts";
 
 describe("history digest", () => {
   test("pairs invocations with completions by process and finds the partition window", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { writeRunReport } from "./index.ts";
-import { writeSyntheticRun } from "./synthetic-run.ts";
+import { writeSyntheticRun } from "./testdata/synthetic-run.ts";
 import { wellFormednessProblems } from "./xml-check.ts";
 
 const countMatches = (text: string, pattern: RegExp): number => [...text.matchAll(pattern)].length;
@@ -38,10 +38,45 @@ describe("index.html of a synthetic run", () => {
     expect(html).not.toContain('data-type="broadcast"'); // client traffic is not server traffic
     expect(html).not.toContain("results.json counts"); // the totals agree with results.net
 
+    // The verdict's reason first: the lost value, with the op it is about linked to the timeline.
+    const top = html.slice(html.indexOf("<body>"), html.indexOf("<h2>Test</h2>"));
+    expect(top).toContain('<section id="why" class="why why-invalid">');
+    expect(top).toContain("Invalid: workload found a problem.");
+    expect(top).toContain("<b>workload</b>: lost 1 value, e.g. 1");
+    expect(top).toContain('<li>1: never acknowledged; first returned by a read at 7.00 s <span class="ops">(<a class="op-link" href="timeline.html#op-13">op 13</a>)</span></li>');
+
+    // Each band is labelled with what it cut; no checker row for the plot-only checkers.
+    expect(html).toContain('<text class="band-label" x="66.2" y="55">n2 hears nothing from n0 n1</text>');
+    expect(html).not.toContain('data-checker="perf"');
+    expect(html).not.toContain('data-checker="timeline"');
+    expect(html).toContain("perf and timeline in results.json are Maelstrom's plot checkers: they check nothing");
+
+    // One op count: the client invocations, everywhere the page counts ops.
+    expect(html).toContain("5 client operations (ok 3, fail 1, info 1)");
+    expect(html).toContain("over 5 operations");
+
     // Diagram preview and links.
     expect(countMatches(html, /<g class="msg"/g)).toBe(8);
     expect(html).toContain('<a href="messages.svg">');
     expect(html).toContain('<a href="node-logs/n1.log">');
+    expect(html).toContain('<a href="timeline.html">timeline.html</a>');
+    // The preview puts node lanes first, clients after.
+    const lanes = [...html.matchAll(/<text class="participant"[^>]*>([^<]+)<\/text>/g)].map((match) => match[1]);
+    expect(lanes).toEqual(["n0", "n1", "n2", "lin-kv", "c3", "c4"]);
+  });
+
+  test("the timeline page: one lane per process, one bar per op coloured by outcome, the fault band", async () => {
+    const run = await writeSyntheticRun();
+    await writeRunReport(run.runDir);
+    const html = await Bun.file(join(run.runDir, "timeline.html")).text();
+    expect(wellFormednessProblems(html, "html")).toEqual([]);
+    expect(html).toContain('data-lanes="4" data-bars="5"');
+    expect(countMatches(html, /<rect id="op-\d+" class="op ok"/g)).toBe(3);
+    expect(html).toMatch(/<rect id="op-7" class="op fail"[^>]*><title>#7 read null → fail null &quot;net-timeout&quot; \(p2, 0.140 s, 1000 ms\)/);
+    expect(html).toMatch(/<rect id="op-11" class="op info"/);
+    expect(html).toContain('<g class="fault" data-kind="partition" data-nodes="n0 n1 n2">');
+    expect(html).toContain("n2 hears nothing from n0 n1");
+    expect(html).toContain('<a href="index.html">');
   });
 
   test("a run without results (a crash) still gets a page saying so", async () => {
@@ -56,17 +91,46 @@ describe("index.html of a synthetic run", () => {
   });
 });
 
+describe("index.html of a run with a protocol violation", () => {
+  test("says at the top which node broke the protocol, why, and quotes the line", async () => {
+    const run = await writeSyntheticRun();
+    const violation = { node: "n2", reason: "invalid JSON on stdout", line: "hello <world>" };
+    await Bun.write(join(run.runDir, "results.json"), JSON.stringify({ ...run.results, errors: { "protocol-violations": [violation] } }));
+    await writeRunReport(run.runDir);
+    const html = await Bun.file(join(run.runDir, "index.html")).text();
+    const top = html.slice(html.indexOf('<section id="why"'), html.indexOf("</section>"));
+    expect(top).toContain("<b>protocol</b>: n2 broke the protocol (invalid JSON on stdout)");
+    expect(top).toContain("log to stderr. The line:</p><pre>hello &lt;world&gt;</pre>");
+    expect(top.indexOf("<b>protocol</b>")).toBeLessThan(top.indexOf("<b>workload</b>"));
+    expect(wellFormednessProblems(html, "html")).toEqual([]);
+  });
+});
+
+describe("index.html of a run the machine could not keep up with", () => {
+  test("says so in the verdict box", async () => {
+    const run = await writeSyntheticRun();
+    const warning = "deliveries ran late (p99 12.0 ms): the machine was overloaded; latencies may be distorted";
+    await Bun.write(join(run.runDir, "results.json"), JSON.stringify({ ...run.results, runner: { seed: 42, warnings: [warning] } }));
+    await writeRunReport(run.runDir);
+    const html = await Bun.file(join(run.runDir, "index.html")).text();
+    const top = html.slice(html.indexOf('<section id="why"'), html.indexOf("</section>"));
+    expect(top).toContain(`<p class="note runner-warning">Runner: ${warning}.</p>`);
+  });
+});
+
 describe("index.html of a crashed run", () => {
   test("names the crashed node and shows its last output lines", async () => {
     const run = await writeSyntheticRun();
     const crash = { node: "n1", exitCode: 3, signal: null, stdoutTail: ['{"src":"n1"}'], stderrTail: ["TypeError: <boom> & co"] };
-    await Bun.write(join(run.runDir, "results.json"), JSON.stringify({ ...run.results, "valid?": "unknown", errors: { crashes: [crash], "protocol-violations": [] } }));
+    const results = { "valid?": "unknown", aborted: "Node n1 crashed with exit status 3", errors: { crashes: [crash], "protocol-violations": [] } };
+    await Bun.write(join(run.runDir, "results.json"), JSON.stringify(results));
     await writeRunReport(run.runDir);
     const html = await Bun.file(join(run.runDir, "index.html")).text();
-    expect(html).toContain('class="verdict verdict-unknown"');
-    expect(html).toContain("The run was aborted: Node n1 exited with status 3.");
-    expect(html).toContain("<h2>Errors</h2>");
-    expect(html).toContain("TypeError: &lt;boom&gt; &amp; co");
+    expect(html).toContain('class="verdict verdict-aborted"');
+    expect(html).toContain("Aborted (node-crashed): Node n1 crashed with exit status 3</span>");
+    expect(html).toContain('<pre class="tail tail-stderr">TypeError: &lt;boom&gt; &amp; co</pre>');
+    expect(html).toContain('<a href="node-logs/n1.log">node-logs/n1.log</a>');
+    expect(html).not.toContain("<h2>Errors</h2>"); // the only crash is already at the top
     expect(wellFormednessProblems(html, "html")).toEqual([]);
   });
 });

@@ -1,19 +1,22 @@
 /**
- * The run report page (`index.html`): verdict, each checker's result, latency and throughput
- * over time with partition windows shaded, broadcast's stable-latency quantiles, messages per
- * op split by message type, a preview of the Lamport diagram, and links to the run's files.
- * One self-contained file: inline SVG, CSS and script, no network fetches.
+ * The run report page (`index.html`): the outcome and why (why.ts), each checker's result,
+ * latency and throughput over time with the nemesis's faults as labelled bands, broadcast's
+ * stable-latency quantiles, messages per op split by message type, a preview of the Lamport
+ * diagram, and links to the timeline and the run's files. One self-contained file: inline SVG,
+ * CSS and script, no network fetches.
  */
+import type { RunExplanation } from "../explain.ts";
+import type { FaultBand } from "./fault-bands.ts";
 import type { HistoryDigest } from "./history-digest.ts";
 import { latencyQuantileOverTime, summarizeLatencies, throughput } from "./history-digest.ts";
 import type { LamportDiagram } from "./lamport-svg.ts";
 import type { MessageMix } from "./message-mix.ts";
-import { ERROR_TRAP_JS, PAGE_CSS, PAGE_JS, VERDICT_COLORS } from "./page-assets.ts";
+import { ERROR_TRAP_JS, PAGE_CSS, PAGE_JS } from "./page-assets.ts";
 import { COMPLETION_COLORS, SERIES_PALETTE, formatNumber, renderPlot, type PlotBand, type PlotSeries } from "./plots.ts";
 import { escapeXml } from "./svg-text.ts";
+import { renderWhy, TIMELINE_FILE, verdictBadge, type Verdict } from "./why.ts";
 
-/** A run's verdict in words. */
-export type Verdict = keyof typeof VERDICT_COLORS;
+export { verdictBadge, type Verdict } from "./why.ts";
 
 /** Maps Jepsen's `valid?` (true / false / "unknown") to a verdict; anything else means no result. */
 export function verdictOf(valid: unknown): Verdict {
@@ -23,11 +26,6 @@ export function verdictOf(valid: unknown): Verdict {
   return "missing";
 }
 
-/** A coloured verdict badge. */
-export function verdictBadge(verdict: Verdict, className = "badge"): string {
-  return `<span class="${className} verdict-${verdict}" style="background:${VERDICT_COLORS[verdict]}">${verdict}</span>`;
-}
-
 /** Everything the page shows, gathered by report/index.ts. */
 export interface ReportData {
   /** Run folder name (the start time) and workload, for the title. */
@@ -35,6 +33,8 @@ export interface ReportData {
   workload: string;
   results: Record<string, unknown> | undefined;
   testOptions: Record<string, unknown> | undefined;
+  /** The --bin as a reader knows it (run-files.ts binShown). */
+  binShown: string;
   digest: HistoryDigest;
   mix: MessageMix;
   /** The full diagram's counts (messages.svg). */
@@ -45,6 +45,12 @@ export interface ReportData {
   nodeLogs: string[];
   /** Other files present in the run folder, linked at the bottom. */
   files: string[];
+  /** The outcome and its reasons (explain.ts). */
+  explanation: RunExplanation;
+  /** The nemesis's faults. */
+  bands: FaultBand[];
+  /** Op index → the journal id of its request message, for the ops the findings name. */
+  requestOf: ReadonlyMap<number, number>;
 }
 
 /** How much of a checker's JSON the page shows before cutting it. */
@@ -58,12 +64,17 @@ const QUANTILE_LINE_COLOR = "#333";
 /** Throughput bins are 1 s wide, wider when a long run would need more bins than this. */
 const THROUGHPUT_BIN_COUNT_MAX = 100;
 /** Checker keys of results.json, in Maelstrom's order; others follow. */
-const CHECKER_ORDER = ["workload", "stats", "availability", "net", "exceptions", "perf", "timeline"];
+const CHECKER_ORDER = ["workload", "stats", "availability", "net", "exceptions"];
+/** Maelstrom's plot-only checkers: always valid, they check nothing; their pictures are on this page. */
+const PLOT_ONLY_CHECKERS = new Set(["perf", "timeline"]);
+/** Ops the latency plots and table leave out, and why (their latency means nothing). */
+const NOT_PLOTTED_FS: Record<string, string> = {
+  crash: "kafka's crash ops, where a client drops its session on purpose (always :info, no latency to speak of)",
+};
 
 /** Renders the whole page. */
 export function renderReportHtml(data: ReportData): string {
-  const verdict = verdictOf(data.results?.["valid?"]);
-  const title = `${data.workload} ${data.runName}: ${verdict}`;
+  const title = `${data.workload} ${data.runName}: ${data.explanation.outcome}`;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>${escapeXml(title)}</title>
@@ -71,12 +82,12 @@ export function renderReportHtml(data: ReportData): string {
 <script>${ERROR_TRAP_JS}</script>
 </head><body>
 <h1>${escapeXml(data.workload)} <span class="muted">${escapeXml(data.runName)}</span></h1>
-<p>${verdictBadge(verdict, "verdict")} <span class="note">${escapeXml(verdictSentence(verdict, crashesOf(data.results)))}</span></p>
-${renderOptions(data.testOptions)}
-${renderCheckers(data.results)}
+${renderWhy(data.explanation, data.nodeLogs, data.requestOf)}
+<p class="note">Every op on a timeline, one lane per process: <a href="${TIMELINE_FILE}">${TIMELINE_FILE}</a>. ${escapeXml(opCountSentence(data.digest))}</p>
+${renderOptions(data.testOptions, data.binShown)}
+${renderCheckers(data)}
 ${renderErrors(data.results)}
-${renderLatency(data)}
-${renderThroughput(data)}
+${data.digest.samples.length ? renderLatency(data) + renderThroughput(data) : `<h2>Latency</h2><p class="note">No operation completed, so there is nothing to plot.</p>`}
 ${renderQuantileMaps(data.results)}
 ${renderMessageMix(data)}
 ${renderDiagram(data)}
@@ -86,25 +97,11 @@ ${renderFiles(data)}
 `;
 }
 
-function verdictSentence(verdict: Verdict, crashes: CrashRecord[]): string {
-  if (crashes.length) return `The run was aborted: ${crashes.map(crashSummary).join("; ")}. See Errors below.`;
-  switch (verdict) {
-    case "valid":
-      return "Every checker passed.";
-    case "invalid":
-      return "At least one checker found a problem: see the pink rows below.";
-    case "unknown":
-      return "No checker failed, but at least one could not decide (for example nothing was read back).";
-    case "missing":
-      return "No results: the run crashed or was cut short before analysis.";
-  }
-}
-
-function renderOptions(options: Record<string, unknown> | undefined): string {
+function renderOptions(options: Record<string, unknown> | undefined, bin: string): string {
   if (!options) return `<p class="note">No test.json in this run.</p>`;
   const nodeIds = Array.isArray(options.nodeIds) ? (options.nodeIds as string[]) : [];
   const rows: [string, unknown][] = [
-    ["binary", options.bin],
+    ["binary", bin],
     ["nodes", `${nodeIds.length} (${nodeIds.join(" ")})`],
     ["time limit", `${options.timeLimitSec} s`],
     ["rate", `${options.rate} ops/s`],
@@ -121,7 +118,7 @@ function renderOptions(options: Record<string, unknown> | undefined): string {
   return `<h2>Test</h2><table class="options">${lines.join("")}</table>`;
 }
 
-function checkerHighlights(name: string, result: Record<string, unknown>): string {
+function checkerHighlights(name: string, result: Record<string, unknown>, digest: HistoryDigest): string {
   const interesting = Object.entries(result).filter(
     ([key, value]) => key !== "valid?" && (typeof value === "number" || typeof value === "string" || typeof value === "boolean"),
   );
@@ -130,10 +127,11 @@ function checkerHighlights(name: string, result: Record<string, unknown>): strin
     const all = result.all as Record<string, unknown> | undefined;
     return `servers msgs-per-op ${fmt(servers?.["msgs-per-op"])}, all msgs-per-op ${fmt(all?.["msgs-per-op"])}`;
   }
-  return interesting
+  const highlights = interesting
     .slice(0, 8)
     .map(([key, value]) => `${key} ${typeof value === "number" ? fmt(value) : String(value)}`)
     .join(", ");
+  return name === "stats" ? highlights + statsCountNote(result, digest) : highlights;
 }
 
 function fmt(value: unknown): string {
@@ -147,19 +145,44 @@ function prettyJson(value: unknown): string {
     : text;
 }
 
-function renderCheckers(results: Record<string, unknown> | undefined): string {
+function renderCheckers(data: ReportData): string {
+  const { results } = data;
   if (!results) return `<h2>Checkers</h2><p class="note">No results.json in this run.</p>`;
+  if (results.aborted !== undefined) return `<h2>Checkers</h2><p class="note">None ran: the run was aborted (see the top of the page).</p>`;
   const checkerNames = Object.keys(results)
-    .filter((key) => typeof results[key] === "object" && results[key] !== null && "valid?" in (results[key] as object))
+    .filter((key) => !PLOT_ONLY_CHECKERS.has(key) && typeof results[key] === "object" && results[key] !== null && "valid?" in (results[key] as object))
     .sort((a, b) => rank(a) - rank(b));
   const rows = checkerNames.map((name) => {
     const result = results[name] as Record<string, unknown>;
+    const explained = data.explanation.checkers.find((checker) => checker.checker === name);
+    const summary = explained ? `${escapeXml(explained.summary)} <a href="#why">(the findings are at the top)</a>` : escapeXml(checkerHighlights(name, result, data.digest));
     return (
       `<tr class="checker" data-checker="${escapeXml(name)}"><td>${verdictBadge(verdictOf(result["valid?"]))}</td><th>${escapeXml(name)}</th>` +
-      `<td>${escapeXml(checkerHighlights(name, result))}<details><summary class="muted">details</summary><pre>${escapeXml(prettyJson(result))}</pre></details></td></tr>`
+      `<td>${summary}<details><summary class="muted">results.json</summary><pre>${escapeXml(prettyJson(result))}</pre></details></td></tr>`
     );
   });
-  return `<h2>Checkers</h2><table class="checkers">${rows.join("")}</table>`;
+  const plotOnly = [...PLOT_ONLY_CHECKERS].filter((name) => name in results);
+  const plotNote = plotOnly.length
+    ? `<p class="note">${plotOnly.join(" and ")} in results.json are Maelstrom's plot checkers: they check nothing (always valid) and draw the latency and rate plots and the timeline, which are on this page and in ${TIMELINE_FILE}.</p>`
+    : "";
+  return `<h2>Checkers</h2><table class="checkers">${rows.join("")}</table>${plotNote}`;
+}
+
+/** The one op count of the page: client invocations, as net's msgs-per-op divides by. */
+function opCountSentence(digest: HistoryDigest): string {
+  const count = (type: string) => digest.samples.filter((sample) => sample.type === type).length;
+  const pending = digest.pendingCount ? `, ${digest.pendingCount} never completed` : "";
+  return `${digest.invokeCount} client operations (ok ${count("ok")}, fail ${count("fail")}, info ${count("info")}${pending}); every op count on this page counts these.`;
+}
+
+/** Why the stats checker's count differs from the page's, when it does (it leaves some ops out). */
+function statsCountNote(result: Record<string, unknown>, digest: HistoryDigest): string {
+  const completed = digest.samples.length;
+  if (typeof result.count !== "number" || result.count === completed) return "";
+  const counted = new Set(Object.keys((result["by-f"] as object | undefined) ?? {}));
+  const left = digest.fs.filter((f) => !counted.has(f));
+  const leftCount = digest.samples.filter((sample) => left.includes(sample.f)).length;
+  return ` (of the ${completed} completed ops: stats leaves out ${leftCount} ${left.join(", ")} op${leftCount === 1 ? "" : "s"}, as Maelstrom's workload does)`;
 }
 
 function rank(checkerName: string): number {
@@ -189,7 +212,9 @@ function crashSummary(crash: CrashRecord): string {
 function renderErrors(results: Record<string, unknown> | undefined): string {
   const errors = results?.errors;
   const parts: string[] = [];
-  for (const crash of crashesOf(results)) {
+  // An aborted run's first crash is already at the top of the page.
+  const shownCrashes = crashesOf(results).slice(results?.aborted !== undefined ? 1 : 0);
+  for (const crash of shownCrashes) {
     const tail = (lines: string[] | undefined): string => (lines?.length ? lines.join("\n") : "(nothing)");
     parts.push(
       `<div class="crash"><p><b>${escapeXml(crashSummary(crash))}</b></p>` +
@@ -206,22 +231,33 @@ function renderErrors(results: Record<string, unknown> | undefined): string {
   if (runner && typeof runner === "object" && !("valid?" in runner)) {
     parts.push(`<details><summary>Runner self-check (seed, lateness, CPU)</summary><pre>${escapeXml(prettyJson(runner))}</pre></details>`);
   }
-  const heading = parts.length > 0 && (crashesOf(results).length || violations.length) ? `<h2>Errors</h2><p class="note">Node crashes and protocol violations: see also the node logs below.</p>` : "";
+  const heading = parts.length > 0 && (shownCrashes.length || violations.length) ? `<h2>Errors</h2><p class="note">Node crashes and protocol violations: see also the node logs below.</p>` : "";
   return heading + parts.join("\n");
 }
 
-function partitionBands(digest: HistoryDigest): PlotBand[] {
-  return digest.partitions.map((window) => ({
-    startX: window.startSec,
-    endX: window.endSec ?? digest.durationSec,
-    label: `partition ${window.startSec.toFixed(1)}–${(window.endSec ?? digest.durationSec).toFixed(1)} s: ${window.detail}`,
+/** The fault bands as the plots shade them. */
+function plotBands(data: ReportData): PlotBand[] {
+  return data.bands.map((band) => ({
+    startX: band.start,
+    endX: band.end ?? data.digest.durationSec,
+    label: `${band.kind} ${band.start.toFixed(1)}–${(band.end ?? data.digest.durationSec).toFixed(1)} s: ${band.label}`,
+    shortLabel: band.label,
+    outlineOnly: !band.effective,
   }));
+}
+
+function faultNote(bands: readonly FaultBand[]): string {
+  if (bands.length === 0) return "";
+  const idle = bands.filter((band) => !band.effective).length;
+  const idleNote = idle ? ` ${idle} of them cut nothing (dashed outline): with these nodes that partition kind has nobody to split off.` : "";
+  return `<p class="note">Shaded bands: the nemesis's faults (${bands.length}), each labelled with what it did; "a b | c" means a and b could not talk to c.${idleNote}</p>`;
 }
 
 function renderLatency(data: ReportData): string {
   const { digest } = data;
-  const bands = partitionBands(digest);
-  const plots = digest.fs.map((f) => {
+  const bands = plotBands(data);
+  const plotted = digest.fs.filter((f) => NOT_PLOTTED_FS[f] === undefined);
+  const plots = plotted.map((f) => {
     const samples = digest.samples.filter((sample) => sample.f === f);
     const series: PlotSeries[] = (["ok", "info", "fail"] as const)
       .map((type) => ({
@@ -243,19 +279,18 @@ function renderLatency(data: ReportData): string {
     series.push(...quantileLines.filter((line) => line.points.length > 1));
     return renderPlot({ title: `${f} latency`, xLabel: "time (s)", yLabel: "latency (ms)", yScale: "log", series, bands, xMax: digest.durationSec });
   });
-  const summaryRows = summarizeLatencies(digest).map(
+  const summaryRows = summarizeLatencies(digest).filter((summary) => NOT_PLOTTED_FS[summary.f] === undefined).map(
     (summary) =>
       `<tr><th>${escapeXml(summary.f)}</th>${[summary.count, summary.okCount, summary.infoCount, summary.failCount, summary.medianMs, summary.p95Ms, summary.p99Ms, summary.maxMs]
         .map((value) => `<td class="num">${fmt(value)}</td>`)
         .join("")}</tr>`,
   );
-  const partitionNote = digest.partitions.length
-    ? `<p class="note">Grey bands: the network was partitioned (${digest.partitions.length} window${digest.partitions.length > 1 ? "s" : ""}).</p>`
-    : "";
+  const leftOut = digest.fs.filter((f) => NOT_PLOTTED_FS[f] !== undefined).map((f) => `<p class="note">Left out of the plots and the table: ${escapeXml(NOT_PLOTTED_FS[f]!)}.</p>`);
   return `<h2>Latency</h2>
 <p class="note">Each point is one operation: when it was invoked and how long it took to complete. Blue ok, orange info (indeterminate), pink fail. The lines are the median and p99 of ok latencies per second.</p>
-${partitionNote}
+${faultNote(data.bands)}
 ${plots.join("\n")}
+${leftOut.join("")}
 <table class="latency-summary"><tr><th>op</th><th class="num">count</th><th class="num">ok</th><th class="num">info</th><th class="num">fail</th><th class="num">median ms</th><th class="num">p95 ms</th><th class="num">p99 ms</th><th class="num">max ms</th></tr>${summaryRows.join("")}</table>`;
 }
 
@@ -273,7 +308,7 @@ function renderThroughput(data: ReportData): string {
     style: "line" as const,
     points: entry.points,
   }));
-  const plot = renderPlot({ title: "Throughput", xLabel: "time (s)", yLabel: "completions / s", yScale: "linear", series, bands: partitionBands(digest), xMax: digest.durationSec });
+  const plot = renderPlot({ title: "Throughput", xLabel: "time (s)", yLabel: "completions / s", yScale: "linear", series, bands: plotBands(data), xMax: digest.durationSec });
   return `<h2>Throughput</h2><p class="note">Completed operations per second, in ${binSec} s bins, per operation and outcome.</p>${plot}`;
 }
 

@@ -1,17 +1,23 @@
 /**
  * The per-run report: reads a run folder once (the journal and the history streamed line by
- * line) and writes `messages.svg` and `index.html` beside the run's other files.
+ * line) and writes `messages.svg`, `timeline.html` and `index.html` beside the run's other files.
  */
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname } from "node:path";
+import { explainRun } from "../explain.ts";
 import type { Op } from "../types.ts";
+import { FaultCollector, type FaultBand } from "./fault-bands.ts";
 import { HistoryCollector, type HistoryDigest } from "./history-digest.ts";
 import { renderReportHtml } from "./html.ts";
 import { LamportCollector, type LamportDiagram } from "./lamport-svg.ts";
 import { MessageMixCollector, type MessageMix } from "./message-mix.ts";
-import { RUN_FILES, forEachJsonLine, readJsonFile, runFile, type JournalEvent } from "./run-files.ts";
+import { OpMessageLocator } from "./op-messages.ts";
+import { binShown, RUN_FILES, forEachJsonLine, readJsonFile, runFile, type JournalEvent } from "./run-files.ts";
+import { renderTimelineHtml, TimelineCollector, type TimelineOp } from "./timeline.ts";
+import { TIMELINE_FILE } from "./why.ts";
 
 export { verdictOf, type Verdict } from "./html.ts";
+export { outcomeOf } from "./why.ts";
 
 /** How many events the page's inline diagram preview draws (the full one is messages.svg). */
 export const PREVIEW_EVENT_LIMIT = 300;
@@ -22,21 +28,35 @@ export interface JournalDigest {
   preview: LamportDiagram;
   mix: MessageMix;
   eventCount: number;
+  /** Op index → the journal id of its request message, for the ops asked about. */
+  requestOf: Map<number, number>;
 }
 
-/** Reads net-journal.jsonl once, feeding the diagram, its preview and the message mix (`nodeIds` from test.json). */
-export async function digestJournal(journalPath: string, nodeIds?: readonly string[]): Promise<JournalDigest> {
+/**
+ * Reads net-journal.jsonl once, feeding the diagram, its preview and the message mix (`nodeIds`
+ * from test.json), and finding the request messages of `linkedOps` (the ops findings name).
+ */
+export async function digestJournal(journalPath: string, nodeIds?: readonly string[], linkedOps: readonly TimelineOp[] = []): Promise<JournalDigest> {
   const diagram = new LamportCollector();
-  const preview = new LamportCollector(PREVIEW_EVENT_LIMIT);
+  const preview = new LamportCollector(PREVIEW_EVENT_LIMIT, "nodes-first");
   const mix = new MessageMixCollector(nodeIds);
+  const requests = new OpMessageLocator(linkedOps);
   let eventCount = 0;
   await forEachJsonLine<JournalEvent>(journalPath, (event) => {
     eventCount++;
     diagram.add(event);
     preview.add(event);
     mix.add(event);
+    requests.add(event);
   });
-  return { diagram: diagram.render(), preview: preview.render(), mix: mix.result(), eventCount };
+  return { diagram: diagram.render(), preview: preview.render(), mix: mix.result(), eventCount, requestOf: requests.result() };
+}
+
+/** What a history pass yields: the plots' digest, the fault bands and the timeline's ops. */
+export interface HistoryPass {
+  digest: HistoryDigest;
+  bands: FaultBand[];
+  timeline: { ops: TimelineOp[]; durationSec: number };
 }
 
 /** Reads history.jsonl once into the digest the plots need. */
@@ -46,12 +66,25 @@ export async function digestHistory(historyPath: string): Promise<HistoryDigest>
   return collector.result();
 }
 
+/** Reads history.jsonl once for the whole report (`nodeIds` from test.json, for fault labels). */
+export async function readHistory(historyPath: string, nodeIds?: readonly string[]): Promise<HistoryPass> {
+  const collector = new HistoryCollector();
+  const faults = new FaultCollector(nodeIds);
+  const timeline = new TimelineCollector();
+  await forEachJsonLine<Op>(historyPath, (op) => {
+    collector.add(op);
+    faults.add(op);
+    timeline.add(op);
+  });
+  return { digest: collector.result(), bands: faults.result(), timeline: timeline.result() };
+}
+
 function listFiles(directory: string): string[] {
   return existsSync(directory) ? readdirSync(directory).sort() : [];
 }
 
 /**
- * Writes `messages.svg` and `index.html` into `runDir` from its results.json, history.jsonl,
+ * Writes `messages.svg`, `timeline.html` and `index.html` into `runDir` from its results.json, history.jsonl,
  * net-journal.jsonl and test.json (any of which may be missing after a crash). Call it after
  * results.json is written.
  */
@@ -59,22 +92,30 @@ export async function writeRunReport(runDir: string): Promise<void> {
   const results = await readJsonFile<Record<string, unknown>>(runFile(runDir, RUN_FILES.results));
   const testOptions = await readJsonFile<Record<string, unknown>>(runFile(runDir, RUN_FILES.testOptions));
   const nodeIds = Array.isArray(testOptions?.nodeIds) ? (testOptions.nodeIds as string[]) : undefined;
-  const journal = await digestJournal(runFile(runDir, RUN_FILES.journal), nodeIds);
-  const digest = await digestHistory(runFile(runDir, RUN_FILES.history));
+  const { digest, bands, timeline } = await readHistory(runFile(runDir, RUN_FILES.history), nodeIds);
+  const explanation = await explainRun(results, runDir);
+  const linkedOps = new Set(explanation.checkers.flatMap((checker) => checker.findings.flatMap((finding) => finding.ops)));
+  const journal = await digestJournal(runFile(runDir, RUN_FILES.journal), nodeIds, timeline.ops.filter((op) => linkedOps.has(op.index)));
   await Bun.write(runFile(runDir, RUN_FILES.messagesSvg), journal.diagram.svg);
   const { svg: _fullSvg, ...diagramCounts } = journal.diagram;
   const workload = String((testOptions?.workload as string | undefined) ?? basename(dirname(runDir)));
+  const timelineTitle = `${workload} ${basename(runDir)}: timeline`;
+  await Bun.write(runFile(runDir, TIMELINE_FILE), renderTimelineHtml({ title: timelineTitle, ...timeline, bands, mustDraw: linkedOps }));
   const html = renderReportHtml({
     runName: basename(runDir),
     workload,
     results,
     testOptions,
+    binShown: binShown(testOptions?.bin, dirname(dirname(runDir))),
     digest,
     mix: journal.mix,
     diagram: diagramCounts,
     preview: journal.preview,
     nodeLogs: listFiles(runFile(runDir, RUN_FILES.nodeLogs)),
     files: listFiles(runDir).filter((name) => name !== RUN_FILES.nodeLogs && name !== RUN_FILES.report),
+    explanation,
+    bands,
+    requestOf: journal.requestOf,
   });
   await Bun.write(runFile(runDir, RUN_FILES.report), html);
 }

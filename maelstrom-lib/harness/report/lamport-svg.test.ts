@@ -6,7 +6,7 @@ import { LamportCollector, isDiagramEvent, messageLabel } from "./lamport-svg.ts
 import { digestJournal } from "./index.ts";
 import type { JournalEvent } from "./run-files.ts";
 import { sortParticipants } from "./svg-text.ts";
-import { writeSyntheticRun } from "./synthetic-run.ts";
+import { writeSyntheticRun } from "./testdata/synthetic-run.ts";
 import { wellFormednessProblems } from "./xml-check.ts";
 
 const countMatches = (text: string, pattern: RegExp): number => [...text.matchAll(pattern)].length;

@@ -70,8 +70,15 @@ export class LamportCollector {
   private readonly undelivered = new Set<number>();
   private hiddenEventCount = 0;
 
-  /** `eventLimit`: how many diagram events to draw (Maelstrom: 10,000). */
-  constructor(private readonly eventLimit: number = LAMPORT.eventLimit) {}
+  /**
+   * `eventLimit`: how many diagram events to draw (Maelstrom: 10,000). `laneOrder`: Maelstrom's
+   * (clients first, as its sort-clients puts "c" before "n"), or nodes first and clients after,
+   * which the page's small preview uses so the servers' traffic is in view.
+   */
+  constructor(
+    private readonly eventLimit: number = LAMPORT.eventLimit,
+    private readonly laneOrder: "maelstrom" | "nodes-first" = "maelstrom",
+  ) {}
 
   /** Feeds the next journal event, in journal order. */
   add(event: JournalEvent): void {
@@ -89,7 +96,8 @@ export class LamportCollector {
 
   /** Renders the SVG of everything fed so far. */
   render(): LamportDiagram {
-    const participants = sortParticipants(this.participants);
+    const sorted = sortParticipants(this.participants);
+    const participants = this.laneOrder === "maelstrom" ? sorted : [...sorted.filter((id) => !isClient(id)), ...sorted.filter(isClient)];
     const layout = new Layout(participants, this.shown.length);
     const sendStep = new Map<number, number>();
     const messageParts: string[] = [];
@@ -134,7 +142,8 @@ const DIAGRAM_CSS = `
 svg.lamport { font-family: Helvetica, Arial, sans-serif; font-size: 11px; }
 .lamport rect { stroke-linecap: butt; stroke-width: 3; stroke: #fff; }
 .lamport text.label { paint-order: stroke; stroke: #fff; stroke-width: 3px; }
-.lamport g.msg:hover rect { stroke: #ffd54a; }`;
+.lamport g.msg:hover rect, .lamport g.msg:target rect { stroke: #ffd54a; }
+.lamport g.msg:target rect { stroke-width: 6; }`;
 
 /** Positions of participants and steps (viz.clj's layout, x and y). */
 class Layout {
@@ -189,7 +198,7 @@ function renderArrow(layout: Layout, event: ShownEvent, fromStep: number, toStep
   const flip = pointsLeft ? ` transform="rotate(180 ${middle} 0)"` : "";
   const color = messageColor(event);
   return (
-    `<g class="msg" data-id="${event.id}" transform="translate(${px(x0)} ${px(y0)}) rotate(${px(angleDeg)})">` +
+    `<g class="msg" id="m${event.id}" data-id="${event.id}" transform="translate(${px(x0)} ${px(y0)}) rotate(${px(angleDeg)})">` +
     `<title>${escapeXml(messageTitle(event))}</title>` +
     `<rect x="0" y="-2.5" height="5" width="${px(Math.max(0, lengthPx - 4))}" fill="${color}"/>` +
     `<use href="#ahead" x="${px(lengthPx)}" y="0" fill="${color}"/>` +

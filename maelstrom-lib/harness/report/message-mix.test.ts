@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { MessageMixCollector } from "./message-mix.ts";
-import { writeSyntheticRun } from "./synthetic-run.ts";
+import { writeSyntheticRun } from "./testdata/synthetic-run.ts";
 
 describe("message mix", () => {
   test("counts server messages by type and link; client traffic only as a total", async () => {

@@ -3,8 +3,8 @@
  * everything it needs is in these strings.
  */
 
-/** Verdict colours, as `maelstrom serve` colours runs: blue valid, orange unknown, pink invalid. */
-export const VERDICT_COLORS = { valid: "#6DB6FE", unknown: "#FFAA26", invalid: "#FF1E90", missing: "#bbb" } as const;
+/** Verdict colours, as `maelstrom serve` colours runs: blue valid, orange unknown, pink invalid, lavender aborted. */
+export const VERDICT_COLORS = { valid: "#6DB6FE", unknown: "#FFAA26", invalid: "#FF1E90", aborted: "#B39DDB", missing: "#bbb" } as const;
 
 /** The page's stylesheet. */
 export const PAGE_CSS = `
@@ -25,6 +25,12 @@ svg.plot .plot-title { font-size: 13px; font-weight: bold; }
 svg.plot .legend-item { cursor: pointer; } svg.plot .legend-item.off { opacity: 0.3; }
 .diagram { max-height: 560px; overflow: auto; border: 1px solid #ddd; }
 details summary { cursor: pointer; }
+svg.plot .band-label { font-size: 10px; fill: #444; }
+.why { border-left: 6px solid #ddd; padding: 4px 12px; margin: 8px 0 16px; background: #fafafa; }
+.why-invalid { border-color: #FF1E90; } .why-unknown { border-color: #FFAA26; } .why-aborted { border-color: #B39DDB; } .why-valid { border-color: #6DB6FE; }
+.why .headline { font-weight: bold; } .why pre.tail { max-height: 200px; margin: 2px 0 8px; }
+.findings ul { margin: 4px 0; padding-left: 20px; } .findings li { margin: 2px 0; } .ops { font-size: 12px; }
+table.checkers .findings p { margin: 0; }
 `;
 
 /** Runs first: records script errors where a test (or a curious person) can see them. */

@@ -4,7 +4,7 @@
  * points cost one <path> per series (each point is a zero-length round-capped segment).
  * The page's script reads the data-* attributes for the hover read-out and legend toggles.
  */
-import { escapeXml, px } from "./svg-text.ts";
+import { escapeXml, px, truncate } from "./svg-text.ts";
 
 /** One series of a plot. */
 export interface PlotSeries {
@@ -19,11 +19,16 @@ export interface PlotSeries {
   gapX?: number;
 }
 
-/** A shaded span of x (a partition window). */
+/** A shaded span of x (a fault window), labelled in the plot with what it did. */
 export interface PlotBand {
   startX: number;
   endX: number;
+  /** The hover text. */
   label: string;
+  /** The text drawn at the top of the band, cut to fit. */
+  shortLabel?: string;
+  /** Draw only a dashed outline: the fault changed nothing. */
+  outlineOnly?: boolean;
 }
 
 /** Everything one plot shows. */
@@ -52,6 +57,8 @@ export const PLOT = {
   maxPointsPerSeries: 20_000,
   bandColor: "#888",
   bandOpacity: 0.16,
+  /** Roughly how wide one character of a band label is, to cut labels to their band. */
+  bandLabelCharPx: 6,
   pointSizePx: 4,
 } as const;
 
@@ -153,19 +160,24 @@ export function renderPlot(spec: PlotSpec): string {
       ` data-y-min="${yScale.ticks[0]}" data-y-max="${yScale.ticks.at(-1)}">`,
   );
   parts.push(`<text class="plot-title" x="${left}" y="16">${escapeXml(spec.title)}</text>`);
-  for (const band of spec.bands ?? []) {
-    const x0 = xScale.toPx(Math.max(0, band.startX));
-    const x1 = xScale.toPx(Math.min(xMax, band.endX));
-    parts.push(
-      `<rect class="band" x="${px(x0)}" y="${top}" width="${px(Math.max(1, x1 - x0))}" height="${bottom - top}" fill="${PLOT.bandColor}" fill-opacity="${PLOT.bandOpacity}"><title>${escapeXml(band.label)}</title></rect>`,
-    );
-  }
+  for (const band of spec.bands ?? []) parts.push(renderBand(band, xScale, xMax, top, bottom));
   parts.push(renderAxes(spec, xScale, yScale, { left, right, top, bottom }));
   spec.series.forEach((series, index) => parts.push(renderSeries(series, index, xScale, yScale)));
   parts.push(renderLegend(spec.series, left, right));
   parts.push(`<g class="readout" visibility="hidden"><line y1="${top}" y2="${bottom}" stroke="#999" stroke-dasharray="3 3"/><text y="${top + 12}"></text></g>`);
   parts.push(`</svg>`);
   return parts.join("\n");
+}
+
+function renderBand(band: PlotBand, xScale: Scale, xMax: number, top: number, bottom: number): string {
+  const x0 = xScale.toPx(Math.max(0, band.startX));
+  const width = Math.max(1, xScale.toPx(Math.min(xMax, band.endX)) - x0);
+  const paint = band.outlineOnly
+    ? `fill="none" stroke="${PLOT.bandColor}" stroke-dasharray="4 3"`
+    : `fill="${PLOT.bandColor}" fill-opacity="${PLOT.bandOpacity}"`;
+  const text = band.shortLabel ? truncate(band.shortLabel, Math.floor(width / PLOT.bandLabelCharPx)) : "";
+  const label = text.length > 1 ? `<text class="band-label" x="${px(x0 + 2)}" y="${top + 11}">${escapeXml(text)}</text>` : "";
+  return `<g class="band"><title>${escapeXml(band.label)}</title><rect class="band" x="${px(x0)}" y="${top}" width="${px(width)}" height="${bottom - top}" ${paint}/>${label}</g>`;
 }
 
 function renderAxes(spec: PlotSpec, xScale: Scale, yScale: Scale, box: { left: number; right: number; top: number; bottom: number }): string {

@@ -3,7 +3,7 @@
  * streaming line reader so that a journal of millions of events never sits in memory at once.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, isAbsolute, join, relative } from "node:path";
 import { readLines } from "../lines.ts";
 
 /** The files of one run folder, as the runner writes them (helper brief, "The runner"). */
@@ -62,6 +62,16 @@ export async function readJsonFile<T>(path: string): Promise<T | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A run's --bin as a reader knows it: relative to the folder holding the store (the repo root,
+ * where runs are started from) when it lies inside it, else as recorded.
+ */
+export function binShown(bin: unknown, storeDir: string): string {
+  if (typeof bin !== "string") return "—";
+  const shown = isAbsolute(bin) ? relative(dirname(storeDir), bin) : bin;
+  return shown.startsWith("..") || isAbsolute(shown) ? bin : shown;
 }
 
 /** The absolute path of one of a run's files. */

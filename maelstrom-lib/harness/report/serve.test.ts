@@ -2,8 +2,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { cpSync, mkdirSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeRunReport } from "./index.ts";
+import { binShown } from "./run-files.ts";
 import { listRuns, serveStore } from "./serve.ts";
-import { writeSyntheticRun } from "./synthetic-run.ts";
+import { writeSyntheticRun } from "./testdata/synthetic-run.ts";
 
 describe("serveStore", async () => {
   const invalidRun = await writeSyntheticRun();
@@ -16,17 +17,25 @@ describe("serveStore", async () => {
   const results = await Bun.file(join(validRunDir, "results.json")).json();
   await Bun.write(join(validRunDir, "results.json"), JSON.stringify({ ...results, "valid?": true }));
   symlinkSync(validRunDir, join(storeDir, "latest"));
+  // An aborted run (a node crashed), which the list must tell apart from unknown.
+  const abortedRunDir = join(storeDir, "echo", "20260103T000000.000Z");
+  cpSync(invalidRun.runDir, abortedRunDir, { recursive: true });
+  await Bun.write(join(abortedRunDir, "results.json"), JSON.stringify({ "valid?": "unknown", aborted: "Node n1 crashed with exit status 3", errors: { crashes: [{ node: "n1" }] } }));
   const server = serveStore(storeDir, 0, "127.0.0.1", () => {});
   afterAll(() => server.stop(true));
   const base = `http://127.0.0.1:${server.port}`;
 
   test("lists each run once, coloured by its verdict", async () => {
-    expect(listRuns(storeDir).map((run) => run.path).sort()).toEqual(["broadcast/20260101T000000.000Z", "echo/20260102T000000.000Z"]);
+    expect(listRuns(storeDir).map((run) => run.path).sort()).toEqual(["broadcast/20260101T000000.000Z", "echo/20260102T000000.000Z", "echo/20260103T000000.000Z"]);
     const page = await (await fetch(`${base}/`)).text();
     expect(page).toContain('<tr class="run verdict-invalid" data-path="broadcast/20260101T000000.000Z">');
     expect(page).toContain('<tr class="run verdict-valid" data-path="echo/20260102T000000.000Z">');
     expect(page).toContain('background:#FF1E90">invalid');
     expect(page).toContain('href="/broadcast/20260101T000000.000Z/index.html"');
+    expect(page).toContain('<tr class="run verdict-aborted" data-path="echo/20260103T000000.000Z">');
+    expect(page).toContain('background:#B39DDB">aborted');
+    // Each row shows the bin, the node count and the nemesis from test.json.
+    expect(page).toContain('<td class="bin" title="/x/3c/main.ts"><code>/x/3c/main.ts</code></td><td class="num">3</td><td>partition</td>');
   });
 
   test("serves a run's report, its files and logs, and nothing outside the store", async () => {
@@ -51,5 +60,13 @@ describe("serveStore", async () => {
     const report = await (await fetch(`${base}/echo/20260102T000000.000Z/index.html`)).text();
     expect(report).toContain('class="verdict verdict-valid"');
     expect(existsSync(join(validRunDir, "messages.svg"))).toBe(true);
+  });
+});
+
+describe("binShown", () => {
+  test("a bin inside the store's folder (the repo root) is shown relative to it, any other as recorded", () => {
+    expect(binShown("/repo/3c-fault-tolerant-broadcast/main.ts", "/repo/store")).toBe("3c-fault-tolerant-broadcast/main.ts");
+    expect(binShown("/elsewhere/main.ts", "/repo/store")).toBe("/elsewhere/main.ts");
+    expect(binShown(undefined, "/repo/store")).toBe("—");
   });
 });

@@ -1,15 +1,16 @@
 /**
  * `maelstrom serve`: a small web server over store/. The front page lists every run, newest
- * first, coloured by verdict (blue valid, orange unknown, pink invalid) and links its report
+ * first, coloured by outcome (blue valid, orange unknown, pink invalid, lavender aborted), with
+ * each run's bin, node count and nemesis, and links its report
  * and files; every other path serves a file or a folder listing from store/ and nothing outside it.
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { escapeXml } from "./svg-text.ts";
 import { PAGE_CSS } from "./page-assets.ts";
-import { verdictBadge, verdictOf } from "./html.ts";
+import { outcomeOf, verdictBadge } from "./why.ts";
 import { writeRunReport } from "./index.ts";
-import { RUN_FILES, readJsonFile } from "./run-files.ts";
+import { binShown, RUN_FILES, readJsonFile } from "./run-files.ts";
 
 /** One run folder found in the store. */
 export interface StoredRun {
@@ -59,22 +60,31 @@ export async function renderRunList(storeDir: string): Promise<string> {
   const rows: string[] = [];
   for (const run of listRuns(storeDir)) {
     const results = await readJsonFile<Record<string, unknown>>(join(storeDir, run.path, RUN_FILES.results));
-    const verdict = verdictOf(results?.["valid?"]);
+    const options = await readJsonFile<Record<string, unknown>>(join(storeDir, run.path, RUN_FILES.testOptions));
+    const verdict = outcomeOf(results);
     const stats = results?.stats as Record<string, unknown> | undefined;
     const servers = (results?.net as Record<string, Record<string, unknown>> | undefined)?.servers;
     const mpo = typeof servers?.["msgs-per-op"] === "number" ? (servers["msgs-per-op"] as number).toFixed(2) : "—";
     const href = `/${run.path.split("/").map(encodeURIComponent).join("/")}/`;
     rows.push(
       `<tr class="run verdict-${verdict}" data-path="${escapeXml(run.path)}"><td>${verdictBadge(verdict)}</td>` +
-        `<td>${escapeXml(run.workload)}</td><td><a href="${href}">${escapeXml(run.name)}</a></td>` +
+        `<td>${escapeXml(run.workload)}</td><td><a href="${href}">${escapeXml(run.name)}</a></td>${runSetup(options, storeDir)}` +
         `<td class="num">${escapeXml(String(stats?.count ?? "—"))}</td><td class="num">${mpo}</td>` +
         `<td><a href="${href}${RUN_FILES.report}">report</a> · <a href="${href}${RUN_FILES.messagesSvg}">messages.svg</a> · <a href="${href}?files">files</a></td></tr>`,
     );
   }
   const table = rows.length
-    ? `<table><tr><th>verdict</th><th>workload</th><th>time</th><th class="num">ops</th><th class="num">servers msgs/op</th><th></th></tr>${rows.join("")}</table>`
+    ? `<table><tr><th>verdict</th><th>workload</th><th>time</th><th>bin</th><th class="num">nodes</th><th>nemesis</th><th class="num">ops</th><th class="num">servers msgs/op</th><th></th></tr>${rows.join("")}</table>`
     : `<p class="note">No runs in ${escapeXml(storeDir)} yet: try <code>bun run maelstrom test -w echo --bin 01-echo/main.ts --node-count 1 --time-limit 5</code>.</p>`;
   return page("Maelstrom runs", `<h1>Runs</h1>${table}`);
+}
+
+/** The bin (relative to the store's folder), node count and nemesis, from test.json. */
+function runSetup(options: Record<string, unknown> | undefined, storeDir: string): string {
+  const bin = binShown(options?.bin, storeDir);
+  const nodes = Array.isArray(options?.nodeIds) ? options.nodeIds.length : "—";
+  const nemesis = Array.isArray(options?.nemesis) && options.nemesis.length ? options.nemesis.join(", ") : "none";
+  return `<td class="bin" title="${escapeXml(String(options?.bin ?? ""))}"><code>${escapeXml(bin)}</code></td><td class="num">${nodes}</td><td>${escapeXml(nemesis)}</td>`;
 }
 
 function page(title: string, body: string): string {

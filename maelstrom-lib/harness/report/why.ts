@@ -1,0 +1,73 @@
+/**
+ * The top of the run page: the outcome and its reason, for every outcome. An aborted run
+ * shows Maelstrom's name for what happened, the runner's reason and the node's last output
+ * lines; an invalid or unknown one lists each checker's findings, each op linked to its bar
+ * on the timeline page. The words come from explain.ts, which the console prints too.
+ */
+import type { CheckerExplanation, RunExplanation } from "../explain.ts";
+import { escapeXml } from "./svg-text.ts";
+import { RUN_FILES } from "./run-files.ts";
+import { VERDICT_COLORS } from "./page-assets.ts";
+
+/** The page of the timeline, which the findings link into. */
+export const TIMELINE_FILE = "timeline.html";
+
+/** A run's outcome in words (Jepsen's three verdicts, aborted, or no results). */
+export type Verdict = keyof typeof VERDICT_COLORS;
+
+/** A coloured verdict badge (the colours `maelstrom serve` uses). */
+export function verdictBadge(verdict: Verdict, className = "badge"): string {
+  return `<span class="${className} verdict-${verdict}" style="background:${VERDICT_COLORS[verdict]}">${verdict}</span>`;
+}
+
+/** A results.json map's outcome, without reading the history (the runs list needs no more). */
+export function outcomeOf(results: Record<string, unknown> | undefined): Verdict {
+  if (!results) return "missing";
+  const crashes = (results.errors as Record<string, unknown> | undefined)?.crashes;
+  if (results.aborted !== undefined || (Array.isArray(crashes) && crashes.length > 0)) return "aborted";
+  const valid = results["valid?"];
+  return valid === true ? "valid" : valid === false ? "invalid" : valid === "unknown" ? "unknown" : "missing";
+}
+
+/** The verdict section: badge, headline, then the abort box or the findings. */
+export function renderWhy(explanation: RunExplanation, nodeLogs: readonly string[], requestOf: ReadonlyMap<number, number> = new Map()): string {
+  const body = explanation.abort
+    ? renderAbort(explanation, nodeLogs)
+    : [...explanation.violations.map(renderViolation), ...explanation.checkers.map((checker) => renderCheckerFindings(checker, requestOf))].join("\n");
+  return `<section id="why" class="why why-${explanation.outcome}">
+<p>${verdictBadge(explanation.outcome, "verdict")} <span class="headline">${escapeXml(explanation.headline)}</span></p>
+${body}
+${explanation.runnerWarnings.map((warning) => `<p class="note runner-warning">Runner: ${escapeXml(warning)}.</p>`).join("\n")}
+</section>`;
+}
+
+function renderAbort(explanation: RunExplanation, nodeLogs: readonly string[]): string {
+  const abort = explanation.abort!;
+  const logName = abort.node ? `${abort.node}.log` : undefined;
+  const log = logName && nodeLogs.includes(logName) ? ` The node's whole log: <a href="${RUN_FILES.nodeLogs}/${encodeURIComponent(logName)}">${RUN_FILES.nodeLogs}/${escapeXml(logName)}</a>.` : "";
+  const tail = (name: string, lines: string[]) =>
+    `<p class="tail-name">${escapeXml(abort.node ?? "the node")}'s last ${name} lines:</p><pre class="tail tail-${name}">${lines.length ? escapeXml(lines.join("\n")) : "(nothing)"}</pre>`;
+  return `<p class="abort">No checker ran: Maelstrom analyses only runs that finish.${log}</p>
+${tail("stderr", abort.stderrTail)}
+${tail("stdout", abort.stdoutTail)}`;
+}
+
+/** A node's first bad stdout line: after it the runner, like Maelstrom, dropped the node's output. */
+function renderViolation(violation: RunExplanation["violations"][number]): string {
+  return `<div class="violation"><p><b>protocol</b>: ${escapeXml(violation.node)} broke the protocol (${escapeXml(violation.reason)}); Maelstrom ignores a node's output from its first bad line on, so its later replies never arrived. Stdout is for protocol messages only: log to stderr. The line:</p><pre>${escapeXml(violation.line)}</pre></div>`;
+}
+
+/** One checker's findings as a list; each op links to the timeline, and to its request's arrow in messages.svg when found. */
+function renderCheckerFindings(checker: CheckerExplanation, requestOf: ReadonlyMap<number, number>): string {
+  const items = checker.findings.map((finding) => {
+    const links = finding.ops
+      .map((index) => {
+        const message = requestOf.get(index);
+        const arrow = message === undefined ? "" : ` <a class="msg-link" href="${RUN_FILES.messagesSvg}#m${message}" title="its request in the message diagram">msg</a>`;
+        return `<a class="op-link" href="${TIMELINE_FILE}#op-${index}">op ${index}</a>${arrow}`;
+      })
+      .join(" ");
+    return `<li>${escapeXml(finding.text)}${links ? ` <span class="ops">(${links})</span>` : ""}</li>`;
+  });
+  return `<div class="findings" data-checker="${escapeXml(checker.checker)}"><p><b>${escapeXml(checker.checker)}</b>: ${escapeXml(checker.summary)}</p>${items.length ? `<ul>${items.join("")}</ul>` : ""}</div>`;
+}
