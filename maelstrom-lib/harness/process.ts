@@ -12,6 +12,7 @@ import type { Subprocess } from "bun";
 import { TIMING } from "./config.ts";
 import type { Network, WireMessage } from "./net.ts";
 import { isJsonInteger, parseJsonExact } from "./json-exact.ts";
+import { nodeEnvironment } from "./node-env.ts";
 import { readLines } from "./lines.ts";
 import { isPlainObject } from "./schema.ts";
 
@@ -81,6 +82,7 @@ export class NodeProcess {
     // Executed directly, as Maelstrom does: a .ts solution runs under Bun through its shebang.
     this.proc = Bun.spawn([options.bin, ...options.args], {
       cwd: tmpdir(),
+      env: nodeEnvironment(),
       stdin: "pipe",
       stdout: "pipe",
       stderr: "pipe",
