@@ -12,9 +12,9 @@ import type { Subprocess } from "bun";
 import { TIMING } from "./config.ts";
 import type { Network, WireMessage } from "./net.ts";
 import { isJsonInteger, parseJsonExact } from "./json-exact.ts";
-import { nodeEnvironment } from "./node-env.ts";
 import { readLines } from "./lines.ts";
 import { isPlainObject } from "./schema.ts";
+import { nodeEnvironment } from "./node-env.ts";
 
 /** What a node did wrong, for the console and results.json. */
 export interface ProtocolViolation {
