@@ -69,7 +69,7 @@ beforeAll(async () => {
   const add = await run(["bun", "add", `./${tarball}`], project);
   expect(add.exitCode, add.output).toBe(0);
   cpSync(join(LIB_DIR, "testdata", "outside"), join(project, "nodes"), { recursive: true });
-});
+}, 30_000);
 
 afterAll(() => {
   registry?.stop(true);
@@ -104,12 +104,13 @@ describe("the installed maelstrom command, from a folder outside the repository"
     { language: "Python", bin: "nodes/echo_broadcast.py" },
     { language: "TypeScript", bin: "nodes/echo-broadcast.ts" },
   ];
+  // broadcast's final reads wait 10 s for recovery after the time limit, as in Maelstrom.
   const workloads = [
-    { workload: "echo", flags: ["--node-count", "1"] },
-    { workload: "broadcast", flags: ["--node-count", "3", "--rate", "20"] },
+    { workload: "echo", flags: ["--node-count", "1"], timeoutMs: 20_000 },
+    { workload: "broadcast", flags: ["--node-count", "3", "--rate", "20"], timeoutMs: 40_000 },
   ];
   for (const { language, bin } of cases) {
-    for (const { workload, flags } of workloads) {
+    for (const { workload, flags, timeoutMs } of workloads) {
       test(`${language} node, ${workload}: valid, exit 0, the run stored in the caller's folder`, async () => {
         const before = runFolders(join(project, "store"));
         const result = await run(["node_modules/.bin/maelstrom", "test", "-w", workload, "--bin", bin, "--time-limit", "3", ...flags], project);
@@ -118,7 +119,7 @@ describe("the installed maelstrom command, from a folder outside the repository"
         const results = JSON.parse(readFileSync(join(project, "store", "latest", "results.json"), "utf8")) as Record<string, unknown>;
         expect(results["valid?"]).toBe(true);
         expect(runFolders(join(project, "store")).length).toBe(before.length + 1);
-      });
+      }, timeoutMs);
     }
   }
 
@@ -148,7 +149,7 @@ describe("the installed maelstrom command, from a folder outside the repository"
     } finally {
       rmSync(bare, { recursive: true, force: true });
     }
-  });
+  }, 20_000);
 });
 
 describe("inside the repository", () => {
@@ -160,7 +161,7 @@ describe("inside the repository", () => {
     );
     expect(result.exitCode, result.output).toBe(0);
     expect(runFolders(store).length).toBe(1);
-  });
+  }, 20_000);
 
   test("nothing was stored in the repository's store/, and the registry was never asked", () => {
     expect(runFolders(join(REPO_DIR, "store"))).toEqual(repoStoreBefore);
