@@ -14,6 +14,7 @@ import type { Network, WireMessage } from "./net.ts";
 import { isJsonInteger, parseJsonExact } from "./json-exact.ts";
 import { LOG_LINE_PREVIEW_CHARS, readLines } from "./lines.ts";
 import { isPlainObject } from "./schema.ts";
+import { nodeEnvironment } from "./node-env.ts";
 
 /**
  * Maelstrom's names for a bad stdout line: process.clj's `line-not-valid-json` and
@@ -87,6 +88,7 @@ export class NodeProcess {
     // Executed directly, as Maelstrom does: a .ts solution runs under Bun through its shebang.
     this.proc = Bun.spawn([options.bin, ...options.args], {
       cwd: tmpdir(),
+      env: nodeEnvironment(),
       stdin: "pipe",
       stdout: "pipe",
       stderr: "pipe",

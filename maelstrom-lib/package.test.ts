@@ -1,0 +1,170 @@
+/**
+ * The package as a user outside this repository gets it: `bun pm pack`, `bun add <tarball>` in
+ * a fresh folder under the system's temp folder, then the installed `maelstrom` command runs a
+ * Python node and a TypeScript node (on the installed runtime) given by relative `--bin` paths.
+ * Every Bun started here points at a local "registry" that records what it is asked and
+ * answers 404, so the test also shows that nothing needs (or tries) the network.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const LIB_DIR = import.meta.dir;
+const REPO_DIR = join(LIB_DIR, "..");
+const PACKAGE = JSON.parse(readFileSync(join(LIB_DIR, "package.json"), "utf8")) as {
+  name: string;
+  bin: Record<string, string>;
+  exports: Record<string, string>;
+};
+
+/** A registry that knows no package and writes down every path it was asked for. */
+const registryRequests: string[] = [];
+/** The requests the test provoked on purpose, from a Bun run outside the runner. */
+const provokedRequests: string[] = [];
+let registry: ReturnType<typeof Bun.serve>;
+let env: Record<string, string | undefined>;
+let project: string;
+let tarball: string;
+let repoStoreBefore: string[];
+
+interface Finished {
+  exitCode: number;
+  output: string;
+}
+
+async function run(argv: string[], cwd: string): Promise<Finished> {
+  const proc = Bun.spawn(argv, { cwd, env, stdout: "pipe", stderr: "pipe" });
+  const [exitCode, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+  return { exitCode, output: `${stdout}${stderr}` };
+}
+
+/** Every run folder in a store, as `<workload>/<timestamp>`. */
+function runFolders(store: string): string[] {
+  if (!existsSync(store)) return [];
+  return readdirSync(store, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((workload) => readdirSync(join(store, workload.name)).filter((name) => name !== "latest").map((name) => `${workload.name}/${name}`))
+    .sort();
+}
+
+beforeAll(async () => {
+  registry = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch(request) {
+      registryRequests.push(new URL(request.url).pathname);
+      return new Response("not found", { status: 404 });
+    },
+  });
+  const registryUrl = `http://127.0.0.1:${registry.port}/`;
+  env = { ...process.env, BUN_CONFIG_REGISTRY: registryUrl, NPM_CONFIG_REGISTRY: registryUrl };
+  repoStoreBefore = runFolders(join(REPO_DIR, "store"));
+  project = mkdtempSync(join(tmpdir(), "maelstrom-package-"));
+
+  const pack = await run(["bun", "pm", "pack", "--destination", project], LIB_DIR);
+  expect(pack.exitCode, pack.output).toBe(0);
+  tarball = readdirSync(project).find((name) => name.endsWith(".tgz"))!;
+  writeFileSync(join(project, "package.json"), `${JSON.stringify({ name: "my-solution", private: true }, null, 2)}\n`);
+  const add = await run(["bun", "add", `./${tarball}`], project);
+  expect(add.exitCode, add.output).toBe(0);
+  cpSync(join(LIB_DIR, "testdata", "outside"), join(project, "nodes"), { recursive: true });
+}, 30_000);
+
+afterAll(() => {
+  registry?.stop(true);
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+describe("the packed tarball", () => {
+  test("holds the runtime, the runner and the README, and no tests, testdata or store", async () => {
+    const listing = await run(["tar", "tzf", tarball], project);
+    const files = listing.output.trim().split("\n").map((line) => line.replace(/^package\//, ""));
+    expect(files).toContain("README.md");
+    expect(files).toContain("package.json");
+    for (const target of [...Object.values(PACKAGE.exports), ...Object.values(PACKAGE.bin)]) {
+      expect(files).toContain(target.replace(/^\.\//, ""));
+    }
+    expect(files.filter((file) => /\.test\.ts$|(^|\/)(testdata|store|bench)\//.test(file))).toEqual([]);
+  });
+
+  test("every module it exports or runs resolves inside the installed copy", async () => {
+    // The bundler follows every static and dynamic import: one that reaches a file the package
+    // does not ship (a test helper, a testdata fixture) fails here, not at a user's run.
+    const installed = join(project, "node_modules", PACKAGE.name);
+    const entrypoints = [...Object.values(PACKAGE.exports), ...Object.values(PACKAGE.bin)].map((target) => join(installed, target));
+    const build = await Bun.build({ entrypoints, target: "bun" });
+    expect(build.logs.map(String)).toEqual([]);
+    expect(build.success).toBe(true);
+  });
+});
+
+describe("the installed maelstrom command, from a folder outside the repository", () => {
+  const cases = [
+    { language: "Python", bin: "nodes/echo_broadcast.py" },
+    { language: "TypeScript", bin: "nodes/echo-broadcast.ts" },
+  ];
+  // broadcast's final reads wait 10 s for recovery after the time limit, as in Maelstrom.
+  const workloads = [
+    { workload: "echo", flags: ["--node-count", "1"], timeoutMs: 20_000 },
+    { workload: "broadcast", flags: ["--node-count", "3", "--rate", "20"], timeoutMs: 40_000 },
+  ];
+  for (const { language, bin } of cases) {
+    for (const { workload, flags, timeoutMs } of workloads) {
+      test(`${language} node, ${workload}: valid, exit 0, the run stored in the caller's folder`, async () => {
+        const before = runFolders(join(project, "store"));
+        const result = await run(["node_modules/.bin/maelstrom", "test", "-w", workload, "--bin", bin, "--time-limit", "3", ...flags], project);
+        expect(result.exitCode, result.output).toBe(0);
+        expect(result.output).toContain("Everything looks good!");
+        const results = JSON.parse(readFileSync(join(project, "store", "latest", "results.json"), "utf8")) as Record<string, unknown>;
+        expect(results["valid?"]).toBe(true);
+        expect(runFolders(join(project, "store")).length).toBe(before.length + 1);
+      }, timeoutMs);
+    }
+  }
+
+  test("the TypeScript node imported the runtime from the installed package", () => {
+    // Installed as a copy, not linked back into this repository.
+    const installedIndex = join(project, "node_modules", PACKAGE.name, "node", "index.ts");
+    expect(readFileSync(installedIndex, "utf8")).toBe(readFileSync(join(LIB_DIR, "node", "index.ts"), "utf8"));
+    expect(Bun.resolveSync(PACKAGE.name, join(project, "nodes"))).toBe(installedIndex);
+  });
+
+  test("a node whose import is not installed fails naming it; the runner never has Bun fetch it", async () => {
+    const bare = mkdtempSync(join(tmpdir(), "maelstrom-no-modules-"));
+    try {
+      const node = join(bare, "main.ts");
+      writeFileSync(node, '#!/usr/bin/env bun\nimport { Node } from "maelstrom-lib";\nawait new Node().run();\n', { mode: 0o755 });
+      // Bun alone, with no node_modules above the file, asks the registry for the name ...
+      const asked = registryRequests.length;
+      await run(["bun", node], bare);
+      provokedRequests.push(...registryRequests.slice(asked));
+      expect(provokedRequests).toContain("/maelstrom-lib");
+      // ... the runner starts nodes with auto-install off, so it is a crash that says why.
+      const started = registryRequests.length;
+      const result = await run([join(project, "node_modules", ".bin", "maelstrom"), "test", "-w", "echo", "--bin", "main.ts", "--node-count", "1", "--time-limit", "3"], bare);
+      expect(result.exitCode, result.output).toBe(255);
+      expect(result.output).toContain("Cannot find package 'maelstrom-lib'");
+      expect(registryRequests.slice(started)).toEqual([]);
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
+  }, 20_000);
+});
+
+describe("inside the repository", () => {
+  test("a challenge node the runner starts resolves its packages locally, without the registry", async () => {
+    const store = join(project, "repo-run-store");
+    const result = await run(
+      ["bun", "maelstrom-lib/harness/main.ts", "test", "-w", "unique-ids", "--bin", "02-unique-id-generation/main.ts", "--node-count", "1", "--time-limit", "2", "--store", store],
+      REPO_DIR,
+    );
+    expect(result.exitCode, result.output).toBe(0);
+    expect(runFolders(store).length).toBe(1);
+  }, 20_000);
+
+  test("nothing was stored in the repository's store/, and the registry was never asked", () => {
+    expect(runFolders(join(REPO_DIR, "store"))).toEqual(repoStoreBefore);
+    expect(registryRequests).toEqual(provokedRequests);
+  });
+});
