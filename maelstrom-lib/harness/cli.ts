@@ -65,7 +65,21 @@ serve options:
 ${flagHelpLines(SERVE_FLAGS).join("\n")}
 
 analyze options (as test's; they replace the run's own, or tell a history.edn's):
-  ${Object.keys(ANALYZE_FLAGS).map((long) => `--${long}`).join(", ")}`;
+${wrap(Object.keys(ANALYZE_FLAGS).map((long) => `--${long}`), 96).join("\n")}`;
+}
+
+/** Words joined by ", " into indented lines of at most `width` characters. */
+function wrap(words: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of words) {
+    if (line && line.length + word.length + 2 > width) {
+      lines.push(`  ${line},`);
+      line = "";
+    }
+    line = line ? `${line}, ${word}` : word;
+  }
+  return [...lines, `  ${line}`];
 }
 
 /** One line per flag, in tools.cli's summary columns: switch and argument, default, description. */
