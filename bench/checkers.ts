@@ -32,6 +32,10 @@ const recordings: Recording[] = [
     bin: "6a-single-node-totally-available-transactions/main.ts",
     args: ["--node-count", "1", "--concurrency", "2n", "--consistency-models", "read-committed"],
   },
+  { workload: "lin-kv", bin: "maelstrom-lib/harness/workloads/testdata/lin-kv-proxy.ts", args: ["--node-count", "3", "--concurrency", "2n"] },
+  { workload: "g-set", bin: "maelstrom-lib/harness/testdata/g-set-crdt.ts", args: ["--node-count", "3"] },
+  { workload: "pn-counter", bin: "maelstrom-lib/harness/testdata/pn-counter-crdt.ts", args: ["--node-count", "3"] },
+  { workload: "txn-list-append", bin: "maelstrom-lib/harness/testdata/list-append-single.ts", args: ["--node-count", "1", "--concurrency", "10"] },
 ];
 
 const rows: string[] = [];

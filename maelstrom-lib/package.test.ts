@@ -123,6 +123,15 @@ describe("the installed maelstrom command, from a folder outside the repository"
     }
   }
 
+  test("the installed command prints its version, and analyze re-checks the caller's latest run", async () => {
+    const version = await run(["node_modules/.bin/maelstrom", "--version"], project);
+    expect(version.exitCode, version.output).toBe(0);
+    expect(version.output).toContain(PACKAGE.version);
+    const analyze = await run(["node_modules/.bin/maelstrom", "analyze"], project);
+    expect(analyze.exitCode, analyze.output).toBe(0);
+    expect(analyze.output).toContain("Everything looks good!");
+  }, 30_000);
+
   test("the TypeScript node imported the runtime from the installed package", () => {
     // Installed as a copy, not linked back into this repository.
     const installedIndex = join(project, "node_modules", PACKAGE.name, "node", "index.ts");

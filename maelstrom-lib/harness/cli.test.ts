@@ -203,10 +203,36 @@ describe("maelstrom test flags", () => {
   });
 
   test("analyze takes a run folder relative to the caller, by default the store's latest run", () => {
-    expect(parseCommand(["analyze"], "/work/x")).toEqual({ kind: "analyze", runDir: "/work/x/store/latest" });
-    expect(parseCommand(["analyze", "store/echo/latest"], "/work/x")).toEqual({ kind: "analyze", runDir: "/work/x/store/echo/latest" });
-    expect(parseCommand(["analyze", "--store", "/s"], "/work/x")).toEqual({ kind: "analyze", runDir: "/s/latest" });
+    const none = { given: {}, names: [] };
+    expect(parseCommand(["analyze"], "/work/x")).toEqual({ kind: "analyze", runDir: "/work/x/store/latest", flags: none });
+    expect(parseCommand(["analyze", "store/echo/latest"], "/work/x")).toEqual({ kind: "analyze", runDir: "/work/x/store/echo/latest", flags: none });
+    expect(parseCommand(["analyze", "--store", "/s"], "/work/x")).toEqual({ kind: "analyze", runDir: "/s/latest", flags: none });
     expect(() => parseCommand(["analyze", "a", "b"], "/work/x")).toThrow("one run folder");
+  });
+
+  test("analyze takes test's options for the checks: only those typed, with Kn concurrency left to the run's node count", () => {
+    const command = parseCommand(
+      ["analyze", "run", "-w", "broadcast", "--node-count", "25", "--availability", "total", "--consistency-models", "read-committed", "--concurrency", "2n", "--strict"],
+      "/work/x",
+    );
+    expect(command).toEqual({
+      kind: "analyze",
+      runDir: "/work/x/run",
+      flags: {
+        given: {
+          workload: "broadcast",
+          availability: "total",
+          consistencyModels: ["read-committed"],
+          strict: true,
+          nodeIds: Array.from({ length: 25 }, (_, i) => `n${i}`),
+        },
+        concurrency: "2n",
+        names: ["--workload", "--node-count", "--availability", "--consistency-models", "--concurrency", "--strict"],
+      },
+    });
+    expect(() => parseCommand(["analyze", "-w", "nope"], "/work/x")).toThrow('Unknown workload "nope"');
+    expect(() => parseCommand(["analyze", "--concurrency", "x"], "/work/x")).toThrow("Invalid --concurrency");
+    expect(() => parseCommand(["analyze", "--bin", "a.ts"], "/work/x")).toThrow("Unknown option: --bin");
   });
 
   test("the caller's folder comes from the package manager only when it started the maelstrom script", () => {

@@ -5,7 +5,19 @@
  */
 import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ANALYZE_FLAGS, CliError, parseInteger, SERVE_FLAGS, TEST_FLAGS, type Flag, type FlagField, type FlagOrigin, type FlagTable, type TestOptions } from "./config.ts";
+import {
+  ANALYZE_FLAGS,
+  CliError,
+  parseInteger,
+  SERVE_FLAGS,
+  TEST_FLAGS,
+  type AnalyzeFlags,
+  type Flag,
+  type FlagField,
+  type FlagOrigin,
+  type FlagTable,
+  type TestOptions,
+} from "./config.ts";
 import { randomSeed } from "./rng.ts";
 import { workloadNames } from "./workloads/index.ts";
 
@@ -14,7 +26,7 @@ export { CliError } from "./config.ts";
 export type Command =
   | { kind: "test"; opts: TestOptions; warnings: string[]; notes: string[] }
   | { kind: "serve"; port: number; host: string; storeDir: string }
-  | { kind: "analyze"; runDir: string }
+  | { kind: "analyze"; runDir: string; flags: AnalyzeFlags }
   | { kind: "help"; text: string }
   | { kind: "version" };
 
@@ -36,7 +48,8 @@ export function usage(): string {
 
 Commands:
   test                 run a workload against a node binary
-  analyze [RUN_DIR]    check a stored run again (default: store/latest)
+  analyze [RUN_DIR]    check a stored run again (default: store/latest), or a folder
+                       holding a history.edn written by real Maelstrom
   serve                browse the results in store/
   --version            print the runner's version
 
@@ -49,7 +62,24 @@ Arguments that are not options, and everything after --, are passed to the node 
 Short options clump as in tools.cli: -wecho is -w echo.
 
 serve options:
-${flagHelpLines(SERVE_FLAGS).join("\n")}`;
+${flagHelpLines(SERVE_FLAGS).join("\n")}
+
+analyze options (as test's; they replace the run's own, or tell a history.edn's):
+${wrap(Object.keys(ANALYZE_FLAGS).map((long) => `--${long}`), 96).join("\n")}`;
+}
+
+/** Words joined by ", " into indented lines of at most `width` characters. */
+function wrap(words: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of words) {
+    if (line && line.length + word.length + 2 > width) {
+      lines.push(`  ${line},`);
+      line = "";
+    }
+    line = line ? `${line}, ${word}` : word;
+  }
+  return [...lines, `  ${line}`];
 }
 
 /** One line per flag, in tools.cli's summary columns: switch and argument, default, description. */
@@ -190,17 +220,27 @@ function valueOf(raw: RawFlags, table: FlagTable, long: string): string | undefi
 
 /** Every TestOptions field that one flag sets on its own, from its value or its default. */
 function fieldOptions(raw: RawFlags): Pick<TestOptions, FlagField> {
+  return flagFields(raw, TEST_FLAGS, false) as Pick<TestOptions, FlagField>;
+}
+
+/** The TestOptions fields of a table's flags: every one (defaults included), or only those typed. */
+function flagFields(raw: RawFlags, table: FlagTable, typedOnly: boolean): Partial<TestOptions> {
   const fields: Record<string, unknown> = {};
-  for (const [long, flag] of Object.entries(TEST_FLAGS) as [string, Flag][]) {
-    if (flag.field === undefined) continue;
+  for (const [long, flag] of Object.entries(table) as [string, Flag][]) {
+    if (flag.field === undefined || (typedOnly && !raw.values.has(long))) continue;
     if (!flag.arg) {
       fields[flag.field] = raw.values.has(long);
       continue;
     }
-    const text = valueOf(raw, TEST_FLAGS, long);
+    const text = valueOf(raw, table, long);
     fields[flag.field] = text === undefined ? undefined : flag.parse(text, long);
   }
-  return fields as Pick<TestOptions, FlagField>;
+  return fields as Partial<TestOptions>;
+}
+
+/** The options of a run that typed no flag: Maelstrom's defaults. */
+export function defaultFieldOptions(): Pick<TestOptions, FlagField> {
+  return fieldOptions({ values: new Map(), positional: [], warnings: [] });
 }
 
 function parseTest(tokens: readonly string[], cwd: string): Command {
@@ -306,11 +346,17 @@ function parseServe(tokens: readonly string[], cwd: string): Command {
   return { kind: "serve", port, host: valueOf(raw, SERVE_FLAGS, "host")!, storeDir: resolve(cwd, valueOf(raw, SERVE_FLAGS, "store")!) };
 }
 
-/** `analyze [RUN_DIR]`: a stored run's folder, by default the store's latest run. */
+/** `analyze [RUN_DIR] [options]`: a stored run's folder (by default the store's latest run), and the options typed. */
 function parseAnalyze(tokens: readonly string[], cwd: string): Command {
   const raw = splitFlags(tokens, ANALYZE_FLAGS);
   if (raw.values.has("help")) return { kind: "help", text: usage() };
   if (raw.positional.length > 1) throw new CliError(`analyze takes one run folder; got ${raw.positional.length}`);
   const runDir = raw.positional[0] ?? join(valueOf(raw, ANALYZE_FLAGS, "store")!, "latest");
-  return { kind: "analyze", runDir: resolve(cwd, runDir) };
+  const given = flagFields(raw, ANALYZE_FLAGS, true);
+  if (given.workload !== undefined) checkWorkload(given.workload);
+  if (raw.values.has("node-count") || raw.values.has("nodes")) given.nodeIds = parseNodes(raw, cwd);
+  const concurrency = raw.values.get("concurrency")?.at(-1);
+  if (concurrency !== undefined) parseConcurrency(concurrency, 1); // a bad value is a bad command line, whatever the node count
+  const names = [...raw.values.keys()].filter((long) => long !== "store").map((long) => `--${long}`);
+  return { kind: "analyze", runDir: resolve(cwd, runDir), flags: { given, ...(concurrency !== undefined ? { concurrency } : {}), names } };
 }

@@ -310,11 +310,42 @@ export const SERVE_FLAGS = {
   help: TEST_FLAGS.help,
 } as const satisfies FlagTable;
 
-/** The flags of `maelstrom analyze` (the run folder itself is an argument). */
+/**
+ * The flags of `maelstrom analyze` (the run folder itself is an argument): the test options the
+ * checks read, which replace the stored ones (test.json) or, for a history.edn written by real
+ * Maelstrom, tell the run's options that its folder does not.
+ */
 export const ANALYZE_FLAGS = {
+  workload: TEST_FLAGS.workload,
+  "node-count": TEST_FLAGS["node-count"],
+  nodes: TEST_FLAGS.nodes,
+  concurrency: TEST_FLAGS.concurrency,
+  rate: TEST_FLAGS.rate,
+  "time-limit": TEST_FLAGS["time-limit"],
+  availability: TEST_FLAGS.availability,
+  "consistency-models": TEST_FLAGS["consistency-models"],
+  "key-count": TEST_FLAGS["key-count"],
+  "min-txn-length": TEST_FLAGS["min-txn-length"],
+  "max-txn-length": TEST_FLAGS["max-txn-length"],
+  "max-writes-per-key": TEST_FLAGS["max-writes-per-key"],
+  latency: TEST_FLAGS.latency,
+  nemesis: TEST_FLAGS.nemesis,
+  "nemesis-interval": TEST_FLAGS["nemesis-interval"],
+  topology: TEST_FLAGS.topology,
+  strict: TEST_FLAGS.strict,
   store: { ...TEST_FLAGS.store, help: "The store whose latest run is analyzed when no folder is given." },
   help: TEST_FLAGS.help,
 } as const satisfies FlagTable;
+
+/** What `analyze` was told on its command line. */
+export interface AnalyzeFlags {
+  /** The options given, by field (nothing for a flag not typed: its default is not a choice). */
+  given: Partial<TestOptions>;
+  /** --concurrency as typed: a Kn multiplies the run's node count, which may come from elsewhere. */
+  concurrency?: string;
+  /** The flags typed, as `--name`, to say where each option came from. */
+  names: string[];
+}
 
 /** Compile-time check that every FlagField has its row in TEST_FLAGS. */
 type CoveredField = Extract<(typeof TEST_FLAGS)[keyof typeof TEST_FLAGS], { field: string }>["field"];

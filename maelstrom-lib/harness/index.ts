@@ -2,24 +2,21 @@
  * The runner's programmatic entry: `runMaelstrom(argv)` does what `bun run maelstrom ...`
  * does and returns the exit code and results instead of exiting. Tests and benches use it.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { assembleResults, checkHistory } from "./analysis.ts";
+import { loadWorkload, NO_ANALYZE_FLAGS, reanalyze, type Reanalysis } from "./analyze.ts";
 import { beyondMaelstromLines } from "./checkers/beyond-maelstrom.ts";
 import { CliError, parseCommand, type Command } from "./cli.ts";
-import type { TestOptions } from "./config.ts";
-import { parseJsonExact } from "./json-exact.ts";
+import type { AnalyzeFlags, TestOptions } from "./config.ts";
 import { writeRunReport } from "./report/index.ts";
-import { forEachLine, RUN_FILES } from "./report/run-files.ts";
+import { RUN_FILES } from "./report/run-files.ts";
 import { printExplanation } from "./explain.ts";
 import { runTest } from "./run.ts";
 import type { RunResults } from "./results.ts";
-import type { CheckResult, Op, Workload } from "./types.ts";
-import { WORKLOADS } from "./workloads/index.ts";
 
 export type { RunResults } from "./results.ts";
 export type { CheckResult, Op, Workload } from "./types.ts";
 export { CliError } from "./cli.ts";
+export { loadWorkload } from "./analyze.ts";
 
 /** A parsed `maelstrom test` command. */
 export type TestCommand = Extract<Command, { kind: "test" }>;
@@ -86,63 +83,33 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
 }
 
 /**
- * `maelstrom analyze RUN_DIR` (Jepsen's `analyze` command): runs the checks that read the history
- * again on a stored run, with the options it ran with (test.json), and rewrites its
- * results.json and report. `net` and `runner` measured the run itself, so they are kept.
- * Returns the exit code a test with these results would have had.
+ * `maelstrom analyze RUN_DIR` (Jepsen's `analyze` command; analyze.ts): runs the checks that
+ * read the history again, on one of our runs or on a folder real Maelstrom wrote, and writes
+ * that folder's results.json (and, for our runs, the report). Returns the exit code a test
+ * with these results would have had; 254 for a folder or options that cannot be analyzed.
  */
-export async function analyzeRun(runDir: string, log: (line: string) => void): Promise<number> {
-  let stored: StoredRun;
+export async function analyzeRun(runDir: string, log: (line: string) => void, flags: AnalyzeFlags = NO_ANALYZE_FLAGS): Promise<number> {
+  let analysis: Reanalysis;
   try {
-    stored = await readStoredRun(runDir);
+    analysis = await reanalyze(runDir, flags, log);
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
     log(error.message);
     return 254;
   }
-  const { opts, history, previous } = stored;
-  if (previous.net === undefined) {
-    log(`${runDir} is a run that was aborted (${String(previous.aborted ?? "no results")}); there is no complete history to check`);
+  if (analysis.kind === "aborted") {
+    log(analysis.reason);
     return 255;
   }
-  log(`Analyzing ${runDir}: ${history.length} ops of ${opts.workload}`);
-  const results = assembleResults(checkHistory({ opts, workload: stored.workload, history, runDir }), previous.net as CheckResult, {
-    runner: previous.runner,
-    ...(previous.errors ? { errors: previous.errors } : {}),
-  });
+  const { results } = analysis;
   await Bun.write(join(runDir, RUN_FILES.results), `${JSON.stringify(results, null, 2)}\n`);
-  await writeReport(runDir, log);
+  // Hook: once the EDN printer (edn.ts) is on main, write results.edn here too, as Maelstrom's analyze does.
+  // A Maelstrom folder keeps its own messages.svg and has no history.jsonl or journal of ours to draw a report from.
+  if (analysis.ownRun) await writeReport(runDir, log);
   const exitCode = results["valid?"] === true ? 0 : results["valid?"] === false ? 1 : 2;
   printSummary(results, exitCode, log);
+  await printExplanation(results, analysis.ownRun ? runDir : undefined, log);
   return exitCode;
-}
-
-interface StoredRun {
-  opts: TestOptions;
-  workload: Workload;
-  history: Op[];
-  previous: CheckResult;
-}
-
-/** A run folder's options, history and old results; a folder that is not a complete run is a CliError. */
-async function readStoredRun(runDir: string): Promise<StoredRun> {
-  for (const file of [RUN_FILES.testOptions, RUN_FILES.history, RUN_FILES.results]) {
-    if (!existsSync(join(runDir, file))) throw new CliError(`${runDir} is not a run folder: it has no ${file}`);
-  }
-  // Runs stored before a flag existed lack its field: such a run ran with the flag's default.
-  const storedOpts = JSON.parse(readFileSync(join(runDir, RUN_FILES.testOptions), "utf8")) as Partial<TestOptions>;
-  const opts = { strict: false, ...storedOpts } as TestOptions;
-  const history: Op[] = [];
-  await forEachLine(join(runDir, RUN_FILES.history), (line) => history.push(parseJsonExact(line) as Op));
-  const previous = JSON.parse(readFileSync(join(runDir, RUN_FILES.results), "utf8")) as CheckResult;
-  return { opts, workload: loadWorkload(opts.workload), history, previous };
-}
-
-/** The registered workload of this `-w` name (workloads/index.ts). */
-export function loadWorkload(name: string): Workload {
-  const workload = WORKLOADS.get(name);
-  if (!workload) throw new CliError(`Unknown workload ${JSON.stringify(name)}; this runner has: ${[...WORKLOADS.keys()].join(", ")}`);
-  return workload;
 }
 
 /** The HTML report is extra: a failure to draw it is a warning, and never changes the verdict. */

@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
       return await new Promise<number>(() => {}); // serves until interrupted
     }
     case "analyze":
-      return await analyzeRun(command.runDir, log);
+      return await analyzeRun(command.runDir, log, command.flags);
     case "test":
       return (await runTestCommand(command, { log })).exitCode;
   }
