@@ -3,18 +3,17 @@
  * Challenges 3d and 3e: runs the published command (25 nodes, 20 s, rate 100, latency 100)
  * for each solution, without and with `--nemesis partition`, and prints servers msgs-per-op
  * and the median and max stable latency beside the targets of issue 5 and the best published
- * figures. Writes bench/results-broadcast.md.
+ * figures. Writes results-broadcast.md (bench/ with --write, else bench/tmp/).
  *
  *   bun run bench broadcast [--time-limit S] [--only 3d|3e] [--no-partition]
  */
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import { writeBenchResults } from "./results-file.ts";
 
 /** The published flags of 3d and 3e (maelstrom-spec.md §7), time limit apart. */
 const PUBLISHED_FLAGS = ["--node-count", "25", "--rate", "100", "--latency", "100"];
 const PUBLISHED_TIME_LIMIT_SEC = 20;
-const RESULTS_FILE = join(import.meta.dir, "results-broadcast.md");
 
 /** A challenge's bar: at most these msgs-per-op and stable latencies (ms). */
 interface Target {
@@ -137,5 +136,5 @@ function writeResults(report: string, flags: string): void {
     `\`bun run bench broadcast\`: \`-w broadcast ${flags}\`, without and with \`--nemesis partition\`; ` +
     `msgs-per-op is \`net.servers["msgs-per-op"]\`, latencies are \`workload["stable-latencies"]\` at 0.5 and 1. ` +
     `Measured ${new Date().toISOString()} on ${navigator.hardwareConcurrency} cores.\n\n${report}\n`;
-  writeFileSync(RESULTS_FILE, text);
+  writeBenchResults("broadcast", text);
 }

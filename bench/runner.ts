@@ -6,9 +6,10 @@
  * requested rate, and the memory of the runner and of all nodes.
  *   --quick   shorter runs (5 s instead of 20 s)
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import { writeBenchResults } from "./results-file.ts";
 
 const repo = join(import.meta.dir, "..");
 const quick = process.argv.includes("--quick");
@@ -95,4 +96,4 @@ const table = [
   ...rows,
 ].join("\n");
 console.log(`\n${table}`);
-writeFileSync(join(import.meta.dir, "results-runner.md"), `${table}\n`);
+writeBenchResults("runner", table);
