@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
 import { FakeClock, RealClock, sleep } from "./clock.ts";
+import { heldBackByWorkers } from "./analysis.ts";
 import { Stagger } from "./generator.ts";
 import { Rng } from "./rng.ts";
 
@@ -102,6 +103,12 @@ test("the stagger follows Jepsen's recurrence: the next op is due a gap after th
   }
   const gapsMs = floats.map((f) => Math.trunc(f * 20e6) / 1e6);
   expect(issuedAtMs).toEqual(jepsenIssueTimes(0, gapsMs, 1, busyMs));
+  // Each op's lateness is put down to its cause: the 1 ms late timer, or the worker still busy.
+  const dueLate = gapsMs.map((gapMs, k) => issuedAtMs[k + 1]! - (issuedAtMs[k]! + gapMs));
+  const waitedForWorker = gapsMs.map((gapMs) => Math.max(0, busyMs - gapMs)).reduce((a, b) => a + b, 0);
+  expect(stagger.lateMs.waitingForWorker).toBeCloseTo(waitedForWorker, 9);
+  expect(stagger.lateMs.wakeUp).toBeCloseTo(dueLate.reduce((a, b) => a + b, 0) - waitedForWorker, 9);
+  expect(stagger.lateMs.wakeUp).toBe(gapsMs.filter((gapMs) => gapMs > busyMs).length);
   // Made-up lateness (scheduling from the due time instead) would have issued the last op earlier.
   const lastDue = gapsMs.reduce((a, b) => a + Math.max(b, busyMs), 0);
   expect(issuedAtMs[issuedAtMs.length - 1]!).toBeGreaterThan(lastDue);
@@ -133,4 +140,27 @@ test("on the real clock the stagger never makes up a late wake-up: every gap is 
   // What the run falls short of --rate by is exactly this accumulated wake-up lateness; real
   // timers are never exactly on time, so it is positive.
   expect(latenessMs).toBeGreaterThan(0);
+});
+
+test("ops held back by busy workers are told apart from late wake-ups, and only they make the rate warning", async () => {
+  const clock = new FakeClock();
+  const stagger = new Stagger(clock, new Rng(5), 100, 2_000);
+  let issued = 0;
+  void (async () => {
+    // One worker whose every op takes 50 ms, against a mean gap of 10 ms.
+    while (await stagger.turn()) {
+      issued++;
+      await sleep(clock, 50);
+    }
+  })();
+  for (let t = 0; t < 2_100; t++) {
+    clock.advance(1);
+    await flushMicrotasks();
+  }
+  expect(issued).toBeLessThan(45);
+  expect(stagger.lateMs.wakeUp).toBe(0); // the fake clock's timers are exactly on time
+  expect(stagger.lateMs.waitingForWorker).toBeGreaterThan(1_000);
+  const phase = { startMs: 0, endMs: 2_000, invocations: issued };
+  expect(heldBackByWorkers({ ...phase, lateMs: stagger.lateMs })).toBe(true);
+  expect(heldBackByWorkers({ ...phase, lateMs: { wakeUp: 900, waitingForWorker: 100 } })).toBe(false);
 });

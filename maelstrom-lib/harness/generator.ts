@@ -39,6 +39,11 @@ export class Stagger {
   private readonly spanNs: number;
   private readonly waiting: ((granted: boolean) => void)[] = [];
   private timerArmed = false;
+  /**
+   * How late ops went, in all: waking late (timers, a busy event loop; Maelstrom's interpreter
+   * has its own) or waiting for a worker to come free (slow nodes, --concurrency).
+   */
+  readonly lateMs = { wakeUp: 0, waitingForWorker: 0 };
 
   constructor(
     private readonly clock: Clock,
@@ -54,15 +59,16 @@ export class Stagger {
   turn(): Promise<boolean> {
     return new Promise((grant) => {
       this.waiting.push(grant);
-      this.schedule();
+      this.schedule("waitingForWorker");
     });
   }
 
-  private schedule(): void {
+  /** Issues the next op if it is due, else arms the timer; `cause` is what made it late if it is. */
+  private schedule(cause: keyof Stagger["lateMs"]): void {
     if (this.timerArmed || this.waiting.length === 0) return;
     const waitMs = Math.min(this.nextAtMs, this.deadlineMs) - this.clock.nowMs();
     if (waitMs <= 0) {
-      this.dispatch();
+      this.dispatch(cause);
       return;
     }
     // On waking, ask again, as Jepsen's interpreter does: a timer that fires early waits out
@@ -70,22 +76,23 @@ export class Stagger {
     this.timerArmed = true;
     this.clock.after(waitMs, () => {
       this.timerArmed = false;
-      this.schedule();
+      this.schedule("wakeUp");
     });
   }
 
-  private dispatch(): void {
+  private dispatch(cause: keyof Stagger["lateMs"]): void {
     const issuedAtMs = this.clock.nowMs();
     if (issuedAtMs >= this.deadlineMs) {
       for (const grant of this.waiting.splice(0)) grant(false);
       return;
     }
+    this.lateMs[cause] += Math.max(0, issuedAtMs - this.nextAtMs);
     // Jepsen: `(<= next-time (:time op))` issues the op at its own time, the interpreter's
     // clock when it asked, and the next is due `(+ (:time op) (long (rand dt)))`.
     this.nextAtMs = issuedAtMs + Math.trunc(this.rng.float() * this.spanNs) / 1e6;
     const [grant] = this.waiting.splice(this.rng.int(0, this.waiting.length), 1);
     grant!(true);
-    this.schedule();
+    this.schedule("wakeUp");
   }
 }
 

@@ -8,7 +8,7 @@ import { Client, ClientIds, RpcErrorReply, RpcTimeout } from "./client.ts";
 import { RealClock, sleep, type Clock } from "./clock.ts";
 import { TIMING, type TestOptions } from "./config.ts";
 import { History, Stagger, Worker, runWorkerLoop } from "./generator.ts";
-import { analyze } from "./analysis.ts";
+import { analyze, type MainPhase } from "./analysis.ts";
 import { grudgeFor, grudgeToJson, PARTITION_KINDS } from "./nemesis.ts";
 import { Network, type JournalEvent } from "./net.ts";
 import { NodeProcess, type CrashReport, type ProtocolViolation } from "./process.ts";
@@ -119,7 +119,7 @@ export async function runTest(opts: TestOptions, workload: Workload, log: (line:
       }),
   );
   const progress = new Progress(history, clock, opts.progress);
-  let mainPhase = { startMs: 0, endMs: 0, invocations: 0 };
+  let mainPhase: MainPhase = { startMs: 0, endMs: 0, invocations: 0 };
   let nodesResidentMb: number | undefined;
 
   try {
@@ -228,14 +228,15 @@ async function runMainPhase(
   clock: Clock,
   rng: Rng,
   aborted: () => boolean,
-): Promise<{ startMs: number; endMs: number; invocations: number }> {
+): Promise<MainPhase> {
   const startMs = clock.nowMs();
   const deadlineMs = startMs + opts.timeLimitSec * 1000;
   const invocationsBefore = history.counts.invoke;
   const nemesis = opts.nemesis.length > 0 ? runNemesis(opts, history, network, clock, rng, deadlineMs, aborted) : undefined;
+  let stagger: Stagger | undefined;
   if (opts.rate > 0) {
     const source = workload.generator(ctx);
-    const stagger = new Stagger(clock, rng, opts.rate, deadlineMs);
+    stagger = new Stagger(clock, rng, opts.rate, deadlineMs);
     await Promise.all(
       workers.map((worker) => runWorkerLoop(worker, source, { phaseStartMs: startMs, deadlineMs, clock, stagger, aborted })),
     );
@@ -243,7 +244,7 @@ async function runMainPhase(
     await sleep(clock, opts.timeLimitSec * 1000);
   }
   await nemesis;
-  return { startMs, endMs: clock.nowMs(), invocations: history.counts.invoke - invocationsBefore };
+  return { startMs, endMs: clock.nowMs(), invocations: history.counts.invoke - invocationsBefore, lateMs: stagger?.lateMs };
 }
 
 /** Each worker runs its own copy of the final generator, within the workload's cap. */
