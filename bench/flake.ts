@@ -13,7 +13,7 @@ import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
 import { writeBenchResults } from "./results-file.ts";
 
-/** The challenge's published flags (maelstrom-spec.md §7). */
+/** The challenge's published flags (fly.io's challenge page). */
 const PUBLISHED_FLAGS = ["--node-count", "3", "--rate", "100", "--time-limit", "20", "--nemesis", "partition"];
 const SOLUTION_BIN = "4-grow-only-counter/main.ts";
 const BASELINE_BIN = "4-grow-only-counter/testdata/identity-cas-read.ts";

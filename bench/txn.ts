@@ -1,6 +1,6 @@
 #!/usr/bin/env bun
 /**
- * Challenges 6a–6c: runs each published command (maelstrom-spec.md §7; 6c with the real
+ * Challenges 6a–6c: runs each published command (fly.io's challenge pages; 6c with the real
  * `--nemesis partition`) and prints servers msgs-per-op, availability, achieved rate and txn
  * latency quantiles beside the issue's target (≤ 0.5 servers msgs-per-op with availability
  * 1.0). Writes results-txn.md (bench/ with --write, else bench/tmp/).
