@@ -34,12 +34,21 @@ for (const name of names.length > 0 ? names : available) {
 }
 
 if (!writeTracked) process.exit(failed ? 1 : 0);
+function loadAverage(): string {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "unknown";
+  }
+}
+
 const sections = available
   .map((name) => join(benchDir, `results-${name}.md`))
   .filter((path) => existsSync(path))
   .map((path) => readFileSync(path, "utf8").trim());
 writeFileSync(
   join(benchDir, "results.md"),
-  `# Benchmark results\n\nWritten by \`bun run bench\`; each section by its own bench, on this machine (${navigator.hardwareConcurrency} cores).\n\n${sections.join("\n\n")}\n`,
+  `# Benchmark results\n\nWritten by \`bun run bench --write\`; each section by its own bench, on this machine (${navigator.hardwareConcurrency} cores, ` +
+    `load average ${loadAverage()} when collected: a shared machine, so latencies and rates are noisy).\n\n${sections.join("\n\n")}\n`,
 );
 process.exit(failed ? 1 : 0);
