@@ -24,7 +24,7 @@ const sampleHistory: Op[] = [
   { index: 4, time: 4_000_000, type: "invoke", process: 2, f: "echo", value: 'quote " and\nnewline ü', node: "n0" },
   { index: 5, time: 9_000_000, type: "info", process: 2, f: "echo", value: 'quote " and\nnewline ü', error: "net-timeout", node: "n0" },
   { index: 6, time: 9_100_000, type: "fail", process: 1, f: "send", value: [["send", "3", 9]], error: ["key-does-not-exist", "no such key"], node: "n1" },
-  { index: 7, time: 9_200_000, type: "info", process: "nemesis", f: "start-partition", value: { n0: ["n1"], n1: ["n0"] } },
+  { index: 7, time: 9_200_000, type: "info", process: "nemesis", f: "start-partition", value: ["isolated", { n0: ["n1"], n1: ["n0", "n2"] }] },
   { index: 8, time: 9_300_000, type: "invoke", process: 3, f: "generate", value: null, final: true, node: "n0" },
   { index: 9, time: 9_400_000, type: "ok", process: 3, f: "generate", value: JSON.rawJSON("18446744073709551615"), final: true, node: "n0" },
 ];
@@ -72,7 +72,7 @@ describe("what the EDN holds", () => {
     expect(lines[3]).toContain(":value [[:poll {3 [[7 5] [8 6]], 12 []}]]");
     expect(lines[5]).toContain(':value "quote \\" and\\nnewline ü", :error :net-timeout');
     expect(lines[6]).toContain(':error [:key-does-not-exist "no such key"]');
-    expect(lines[7]).toBe('{:index 7, :time 9200000, :type :info, :process :nemesis, :f :start-partition, :value {"n0" ["n1"], "n1" ["n0"]}}');
+    expect(lines[7]).toBe('{:index 7, :time 9200000, :type :info, :process :nemesis, :f :start-partition, :value [:isolated {"n0" #{"n1"}, "n1" #{"n0" "n2"}}]}');
     expect(lines[9]).toContain(":value 18446744073709551615, :final? true");
     for (const line of lines) expect(line).not.toContain("\n");
   });

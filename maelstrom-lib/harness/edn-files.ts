@@ -62,8 +62,23 @@ function opField(key: string, value: unknown, op: Op): Edn {
   if (key === "type" || key === "f") return typeof value === "string" ? kw(value) : scalar(value);
   if (key === "process") return value === "nemesis" ? kw("nemesis") : scalar(value);
   if (key === "error") return errorToEdn(value);
-  if (key === "value") return op.process === "nemesis" ? payload(value, false) : opValue(value);
+  if (key === "value") return op.process === "nemesis" ? nemesisValue(value) : opValue(value);
   return payload(value, true);
+}
+
+/**
+ * Jepsen's partition nemesis: `:majority`, `[:isolated {"n0" #{"n1"}}]` (a grudge maps each node
+ * to the set of nodes it stops hearing), `:network-healed`.
+ */
+function nemesisValue(value: unknown): Edn {
+  if (typeof value === "string") return KEYWORD_NAME.test(value) ? kw(value) : value;
+  if (Array.isArray(value) && typeof value[0] === "string") return vector([kw(value[0]), ...value.slice(1).map(grudge)]);
+  return payload(value, false);
+}
+
+function grudge(value: unknown): Edn {
+  if (!isObject(value)) return payload(value, false);
+  return map(Object.entries(value).map(([node, cut]) => [node, Array.isArray(cut) ? set(cut.map((n) => payload(n, false))) : payload(cut, false)]));
 }
 
 /** `[[:r 1 nil]]` for micro-ops; otherwise a message payload. */
