@@ -37,6 +37,7 @@ const sampleResults: CheckResult = {
     "stable-latencies": { "0": 0, "0.5": 182, "0.95": 190, "0.99": 200, "1": 204 },
     lost: [3, 7],
     "anomaly-types": ["G1b"],
+    "allowed-anomaly-types": ["G2-item"],
     anomalies: { G1b: [{ op: { index: 1, process: 0, type: "ok", value: [["r", 0, 3]] }, mop: ["r", 0, 3], explanation: "T1 read 3" }] },
     not: ["read-committed"],
     "also-not": ["serializable", "repeatable-read"],
@@ -54,6 +55,7 @@ describe("what the EDN holds", () => {
     expect(flat).toContain(":stable-latencies {0 0, 0.5 182, 0.95 190, 0.99 200, 1 204}");
     expect(flat).toContain(":lost (3 7)");
     expect(flat).toContain(":anomaly-types [:G1b]");
+    expect(flat).toContain(":allowed-anomaly-types [:G2-item]");
     expect(flat).toContain(":not #{:read-committed}");
     expect(flat).toContain(":also-not #{:serializable :repeatable-read}");
     expect(flat).toContain(":mop [:r 0 3]");

@@ -14,8 +14,9 @@ import type { TestOptions } from "./config.ts";
 import { Float32, Keyword, kw, list, map, pprintEdn, printEdn, set, vector, type Edn } from "./edn.ts";
 import type { CheckResult, Op } from "./types.ts";
 
-/** Result keys whose string values are keywords in Maelstrom's results. */
-const KEYWORD_VALUED = new Set(["valid?", "type", "f", "anomaly-types", "not", "also-not", "error-types", "bad-error-types", "consistency-models"]);
+/** Result keys whose string values are keywords in Maelstrom's results (and any `…-types` list). */
+const KEYWORD_VALUED = new Set(["valid?", "type", "f", "not", "also-not", "consistency-models"]);
+const isKeywordValued = (key: string | undefined) => key !== undefined && (KEYWORD_VALUED.has(key) || key.endsWith("-types"));
 /** Result keys Maelstrom holds as sets (Elle's model names). */
 const SET_VALUED = new Set(["not", "also-not"]);
 /** Result keys Maelstrom prints as seqs: set-full's sorted element lists. */
@@ -35,7 +36,7 @@ const NUMBER_KEY = /^-?\d+(\.\d+)?$/;
 /** The results map as Maelstrom's results.edn holds it. */
 export function resultsToEdn(value: unknown, key?: string): Edn {
   if (Array.isArray(value)) {
-    const items = value.map((item) => (key !== undefined && KEYWORD_VALUED.has(key) && typeof item === "string" ? kw(item) : resultsToEdn(item)));
+    const items = value.map((item) => (isKeywordValued(key) && typeof item === "string" ? kw(item) : resultsToEdn(item)));
     if (key !== undefined && SET_VALUED.has(key)) return set(items);
     return key !== undefined && LIST_VALUED.has(key) ? list(items) : vector(items);
   }
@@ -44,7 +45,7 @@ export function resultsToEdn(value: unknown, key?: string): Edn {
     const numericKeys = hasNumericKeys(value);
     return map(entries(value, numericKeys).map(([k, v]) => [mapKey(k, numericKeys), k === "mop" && isMicroOp(v) ? microOp(v) : resultsToEdn(v, k)]));
   }
-  if (typeof value === "string" && key !== undefined && KEYWORD_VALUED.has(key)) return kw(value);
+  if (typeof value === "string" && isKeywordValued(key)) return kw(value);
   if (typeof value === "number" && key !== undefined && FLOAT_VALUED.has(key)) return new Float32(value);
   return scalar(value);
 }
