@@ -52,18 +52,21 @@ describe("what the EDN holds", () => {
   test("results: keyword names, numeric quantile keys in order, seqs, sets and Floats as Maelstrom prints them", () => {
     const text = pprintEdn(resultsToEdn(sampleResults));
     const flat = text.replace(/\n +/g, " ");
-    expect(flat).toContain(":stable-latencies {0 0, 0.5 182, 0.95 190, 0.99 200, 1 204}");
-    expect(flat).toContain(":lost (3 7)");
-    expect(flat).toContain(":anomaly-types [:G1b]");
-    expect(flat).toContain(":allowed-anomaly-types [:G2-item]");
-    expect(flat).toContain(":not #{:read-committed}");
-    expect(flat).toContain(":also-not #{:serializable :repeatable-read}");
-    expect(flat).toContain(":mop [:r 0 3]");
-    expect(flat).toContain("{:index 1, :type :ok, :process 0, :value [[:r 0 3]]}");
-    expect(flat).toContain(":msgs-per-op 3.0731707");
-    expect(flat).toContain(":ok-fraction 0.9");
-    expect(flat).toContain(":valid? :unknown");
-    expect(flat).toContain(":key \"2\"");
+    const expected = [
+      ":stable-latencies {0 0, 0.5 182, 0.95 190, 0.99 200, 1 204}",
+      ":lost (3 7)",
+      ":anomaly-types [:G1b]",
+      ":allowed-anomaly-types [:G2-item]",
+      ":not #{:read-committed}",
+      ":also-not #{:serializable :repeatable-read}",
+      ":mop [:r 0 3]",
+      "{:index 1, :type :ok, :process 0, :value [[:r 0 3]]}",
+      ":msgs-per-op 3.0731707",
+      ":ok-fraction 0.9",
+      ":valid? :unknown",
+      ":key \"2\"",
+    ];
+    for (const fragment of expected) expect(flat).toContain(fragment);
     expect(text.startsWith("{:availability {:valid? true, :ok-fraction 0.9},\n :net ")).toBe(true);
     expect(text.endsWith("\n :valid? false}\n")).toBe(true);
   });
