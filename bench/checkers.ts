@@ -4,11 +4,12 @@
  * rate 1000 (target: at most 3 s of CPU each). The histories are recorded by this bench into
  * bench/tmp/ (ignored by git) and reused while they exist; `--record` records them again.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadWorkload, runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import type { TestOptions } from "../maelstrom-lib/harness/config.ts";
 import type { Op } from "../maelstrom-lib/harness/types.ts";
+import { writeBenchResults } from "./results-file.ts";
 
 const repo = join(import.meta.dir, "..");
 const storeDir = join(import.meta.dir, "tmp", "checker-histories");
@@ -85,4 +86,4 @@ const table = [
   ...rows,
 ].join("\n");
 console.log(`\n${table}`);
-writeFileSync(join(import.meta.dir, "results-checkers.md"), `${table}\n`);
+writeBenchResults("checkers", table);

@@ -2,7 +2,7 @@
 /**
  * Challenge 4's flake bench: runs the published g-counter command again and again and counts
  * the valid runs, for our solution and for the write-up's identity-CAS read. Reports servers
- * msgs-per-op and op latencies, and writes bench/results-flake.md.
+ * msgs-per-op and op latencies, and writes results-flake.md (bench/ with --write, else bench/tmp/).
  *
  *   bun run bench flake [--runs=N] [--baseline-runs=M]
  */
@@ -13,14 +13,14 @@ import { workloadResult } from "../maelstrom-lib/harness/results.ts";
 import { quantile } from "../maelstrom-lib/harness/quantile.ts";
 import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
+import { writeBenchResults } from "./results-file.ts";
 
-/** The challenge's published flags (maelstrom-spec.md §7). */
+/** The challenge's published flags (fly.io's challenge page). */
 const PUBLISHED_FLAGS = ["--node-count", "3", "--rate", "100", "--time-limit", "20", "--nemesis", "partition"];
 const SOLUTION_BIN = "4-grow-only-counter/main.ts";
 const BASELINE_BIN = "4-grow-only-counter/testdata/identity-cas-read.ts";
 const DEFAULT_RUNS = 20;
 const DEFAULT_BASELINE_RUNS = 10;
-const RESULTS_FILE = join(import.meta.dir, "results-flake.md");
 
 /** What one run showed. */
 interface RunFigures {
@@ -148,8 +148,7 @@ async function main(argv: readonly string[]): Promise<void> {
     baselineRuns > 0 ? seriesMarkdown("The write-up's read (identity CAS)", BASELINE_BIN, baseline) : "",
     "",
   ].join("\n");
-  await Bun.write(RESULTS_FILE, markdown);
-  console.log(`wrote ${RESULTS_FILE}`);
+  writeBenchResults("flake", markdown);
 }
 
 if (import.meta.main) await main(Bun.argv.slice(2));

@@ -1,15 +1,17 @@
 #!/usr/bin/env bun
 /**
  * `bun run bench [name ...] [--flags]`: runs bench/<name>.ts for each name (all of them when
- * none is given) one after another, passing the flags through, and collects each bench's
- * bench/results-<name>.md into bench/results.md.
+ * none is given) one after another, passing the flags through. With `--write` each bench rewrites
+ * its tracked bench/results-<name>.md and this collects them into bench/results.md; without it,
+ * results go to bench/tmp/ and no tracked file changes.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeTracked } from "./results-file.ts";
 
 const benchDir = import.meta.dir;
 const available = readdirSync(benchDir)
-  .filter((file) => file.endsWith(".ts") && file !== "index.ts" && !file.startsWith("baseline") && !file.endsWith(".test.ts"))
+  .filter((file) => file.endsWith(".ts") && file !== "index.ts" && !file.startsWith("baseline") && !file.startsWith("results-") && !file.endsWith(".test.ts"))
   .map((file) => file.replace(/\.ts$/, ""))
   .sort();
 
@@ -31,12 +33,22 @@ for (const name of names.length > 0 ? names : available) {
   if ((await proc.exited) !== 0) failed = true;
 }
 
+if (!writeTracked) process.exit(failed ? 1 : 0);
+function loadAverage(): string {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "unknown";
+  }
+}
+
 const sections = available
   .map((name) => join(benchDir, `results-${name}.md`))
   .filter((path) => existsSync(path))
   .map((path) => readFileSync(path, "utf8").trim());
 writeFileSync(
   join(benchDir, "results.md"),
-  `# Benchmark results\n\nWritten by \`bun run bench\`; each section by its own bench, on this machine (${navigator.hardwareConcurrency} cores).\n\n${sections.join("\n\n")}\n`,
+  `# Benchmark results\n\nWritten by \`bun run bench --write\`; each section by its own bench, on this machine (${navigator.hardwareConcurrency} cores, ` +
+    `load average ${loadAverage()} when collected: a shared machine, so latencies and rates are noisy).\n\n${sections.join("\n\n")}\n`,
 );
 process.exit(failed ? 1 : 0);

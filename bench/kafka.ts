@@ -4,11 +4,11 @@
  * --rate 1000`, 1 node for 5a, 2 for 5b/5c), without and with `--nemesis partition`, and
  * prints servers msgs-per-op, op latencies and availability beside issue 7's targets; then
  * times the kafka checker on large generated histories and on the runs' own histories.
- * Writes bench/results-kafka.md.
+ * Writes results-kafka.md (bench/ with --write, else bench/tmp/).
  *
  *   bun run bench kafka [--time-limit=S] [--only=5a|5b|5c] [--no-partition]
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkKafka } from "../maelstrom-lib/harness/checkers/kafka.ts";
 import { largeKafkaHistory } from "../maelstrom-lib/harness/checkers/testdata/kafka-histories.ts";
@@ -17,10 +17,10 @@ import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import { workloadResult } from "../maelstrom-lib/harness/results.ts";
 import { quantile } from "../maelstrom-lib/harness/quantile.ts";
 import type { Op } from "../maelstrom-lib/harness/types.ts";
+import { writeBenchResults } from "./results-file.ts";
 
 const PUBLISHED_FLAGS = ["--concurrency", "2n", "--rate", "1000"];
 const PUBLISHED_TIME_LIMIT_SEC = 20;
-const RESULTS_FILE = join(import.meta.dir, "results-kafka.md");
 /** Issue 7's bar for 5c, and the best 5c figure we found published. */
 const TARGET_5C_MSGS_PER_OP = 1.2;
 const BEST_PUBLISHED_5C_MSGS_PER_OP = 1.37;
@@ -201,6 +201,6 @@ const report = [
   checkers,
   "",
 ].join("\n");
-writeFileSync(RESULTS_FILE, report);
 console.log(`\n${report}`);
+writeBenchResults("kafka", report);
 process.exit(rows.every((row) => row.exitCode === 0) ? 0 : 1);

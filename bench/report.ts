@@ -2,12 +2,13 @@
 /**
  * `bun run bench report`: how long writeRunReport takes and how much memory it holds on a big
  * run folder (synthetic, in the runner's formats): 1,000,000 journal events and 100,000 ops.
- * Writes bench/results-report.md.
+ * Writes results-report.md (bench/ with --write, else bench/tmp/).
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeRunReport } from "../maelstrom-lib/harness/report/index.ts";
+import { writeBenchResults } from "./results-file.ts";
 
 const JOURNAL_MESSAGES = 500_000; // a send and a recv each
 const OPS = 50_000; // an invoke and a completion each
@@ -58,5 +59,5 @@ const table = `## report
 | index.html | ${sizeMb("index.html")} MB |
 `;
 console.log(table);
-await Bun.write(join(import.meta.dir, "results-report.md"), table);
+writeBenchResults("report", table);
 rmSync(join(runDir, "..", ".."), { recursive: true, force: true });

@@ -3,11 +3,12 @@
  * Runtime benchmark: drives one echo node over pipes with ECHO_REQUESTS requests, IN_FLIGHT
  * outstanding at a time, and prints round trips per second for the full runtime
  * (01-echo/main.ts) and for the bare-Bun baseline (bench/baseline-echo.ts), in the same run.
- * Figures also go to bench/results-runtime.md. Run: `bun run bench runtime`.
+ * Figures also go to results-runtime.md (bench/ with --write, else bench/tmp/). Run: `bun run bench runtime`.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
+import { writeBenchResults } from "./results-file.ts";
 
 const REPO_ROOT = join(import.meta.dir, "..");
 const ECHO_REQUESTS = Number(process.env.ECHO_REQUESTS ?? 200_000);
@@ -156,4 +157,4 @@ const report = [
   "",
 ].join("\n");
 console.log(`\n${report}`);
-writeFileSync(join(import.meta.dir, "results-runtime.md"), report);
+writeBenchResults("runtime", report);

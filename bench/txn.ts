@@ -1,13 +1,12 @@
 #!/usr/bin/env bun
 /**
- * Challenges 6a–6c: runs each published command (maelstrom-spec.md §7; 6c with the real
+ * Challenges 6a–6c: runs each published command (fly.io's challenge pages; 6c with the real
  * `--nemesis partition`) and prints servers msgs-per-op, availability, achieved rate and txn
  * latency quantiles beside the issue's target (≤ 0.5 servers msgs-per-op with availability
- * 1.0). Writes bench/results-txn.md.
+ * 1.0). Writes results-txn.md (bench/ with --write, else bench/tmp/).
  *
  *   bun run bench txn [--time-limit S]
  */
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkRwRegister } from "../maelstrom-lib/harness/checkers/elle-rw-register.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
@@ -15,9 +14,9 @@ import { workloadResult } from "../maelstrom-lib/harness/results.ts";
 import { quantile } from "../maelstrom-lib/harness/quantile.ts";
 import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
+import { writeBenchResults } from "./results-file.ts";
 
 const PUBLISHED_TIME_LIMIT_SEC = 20;
-const RESULTS_FILE = join(import.meta.dir, "results-txn.md");
 /** Issue 8's efficiency bar for 6b and 6c with partitions. */
 const TARGET_MSGS_PER_OP = 0.5;
 
@@ -115,8 +114,8 @@ const rows: Row[] = [];
 for (const benchCase of CASES) rows.push(await measure(benchCase, timeLimitSec));
 const report = table(rows);
 console.log(`\n${report}`);
-writeFileSync(
-  RESULTS_FILE,
+writeBenchResults(
+  "txn",
   `## Transactions (6a, 6b, 6c)\n\n` +
     `\`bun run bench txn\`: the published commands with \`--time-limit ${timeLimitSec}\` (6c with the real \`--nemesis partition\`, ` +
     `not the en-dash that disables it). Target for 6b/6c with partitions: ≤ ${TARGET_MSGS_PER_OP} servers msgs-per-op at availability 1.0. ` +

@@ -14,6 +14,7 @@ const LIB_DIR = import.meta.dir;
 const REPO_DIR = join(LIB_DIR, "..");
 const PACKAGE = JSON.parse(readFileSync(join(LIB_DIR, "package.json"), "utf8")) as {
   name: string;
+  version: string;
   bin: Record<string, string>;
   exports: Record<string, string>;
 };

@@ -3,8 +3,10 @@
  * `bun run build [folder ...]`: compiles each challenge folder's main.ts (folders at the repo
  * root whose name starts with a digit) into a native binary `dist/<folder>` with
  * `bun build --compile`. With folder names, builds only those. Exits 1 if any build fails.
+ * Each binary carries the whole Bun runtime (about 100 MB), so it says what it writes: each
+ * file's size as it goes and the total at the end.
  */
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const REPO_ROOT = join(import.meta.dir, "..");
@@ -31,6 +33,10 @@ export async function buildFolder(folder: string): Promise<number> {
   return exitCode;
 }
 
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(0)} MB`;
+}
+
 if (import.meta.main) {
   const requested = process.argv.slice(2).map((folder) => folder.replace(/\/+$/, ""));
   const all = challengeFolders();
@@ -39,12 +45,22 @@ if (import.meta.main) {
     console.error(`not a challenge folder with main.ts: ${unknown.join(", ")}\nchoose from: ${all.join(", ")}`);
     process.exit(1);
   }
+  const folders = requested.length > 0 ? requested : all;
+  console.log(`compiling ${folders.length} folder(s) into dist/: each binary holds Bun's runtime, about 100 MB`);
   let failures = 0;
-  for (const folder of requested.length > 0 ? requested : all) {
+  let totalBytes = 0;
+  for (const folder of folders) {
     const startedMs = performance.now();
     const exitCode = await buildFolder(folder);
-    if (exitCode !== 0) failures++;
-    else console.log(`dist/${folder}  (${Math.round(performance.now() - startedMs)} ms)`);
+    if (exitCode !== 0) {
+      failures++;
+      continue;
+    }
+    const bytes = statSync(join(DIST_DIR, folder)).size;
+    totalBytes += bytes;
+    console.log(`dist/${folder}  ${megabytes(bytes)}  (${Math.round(performance.now() - startedMs)} ms)`);
   }
+  const built = folders.length - failures;
+  console.log(`wrote ${built} ${built === 1 ? "binary" : "binaries"}, ${megabytes(totalBytes)} in all, to ${DIST_DIR} (rm -r dist to free it)`);
   process.exit(failures === 0 ? 0 : 1);
 }

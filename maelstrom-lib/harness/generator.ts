@@ -14,61 +14,84 @@ import type { Completion, OpRequest, OpSource, Workload, WorkloadClient, Workloa
 export { History } from "./history.ts";
 
 /**
- * Jepsen's stagger: one schedule shared by all workers. The first op goes at once; each next op
- * no earlier than the previous one's issue time plus a uniform gap in [0, 2/rate). Each op goes
- * to a random worker among those waiting for one (Jepsen's `some-free-process`).
+ * Jepsen's Stagger (jepsen/generator.clj), one schedule shared by all workers. The first op goes
+ * at once. Each next op is due a uniform gap in [0, 2/rate) after the previous op was actually
+ * issued: when the interpreter wakes (its timer, late by however much it is late) or when a
+ * worker comes free, whichever is later. Lateness is never made up, so the achieved rate falls
+ * below --rate as it does under Maelstrom. Each op goes to a random worker among those waiting
+ * for one (Jepsen's `some-free-process`).
  */
 export class Stagger {
   private nextAtMs: number;
-  /** Workers waiting for an op, with when each started waiting. */
-  private readonly waiting: { sinceMs: number; grant: (granted: boolean) => void }[] = [];
+  /** Twice the mean gap, in whole nanoseconds, as Jepsen's `(long (secs->nanos (* 2 dt)))`. */
+  private readonly spanNs: number;
+  private readonly waiting: ((granted: boolean) => void)[] = [];
   private timerArmed = false;
+  /**
+   * How late ops went, in all: waking late (timers, a busy event loop; Maelstrom's interpreter
+   * has its own) or waiting for a worker to come free (slow nodes, --concurrency).
+   */
+  readonly lateMs = { wakeUp: 0, waitingForWorker: 0 };
 
   constructor(
     private readonly clock: Clock,
     private readonly rng: Rng,
-    private readonly rate: number,
+    rate: number,
     private readonly deadlineMs: number,
   ) {
     this.nextAtMs = clock.nowMs();
+    this.spanNs = Math.trunc((2 / rate) * 1e9);
   }
 
   /** Waits until this worker is handed the next op: true, or false once the deadline has passed. */
   turn(): Promise<boolean> {
     return new Promise((grant) => {
-      this.waiting.push({ sinceMs: this.clock.nowMs(), grant });
-      this.schedule();
+      this.waiting.push(grant);
+      this.schedule("waitingForWorker");
     });
   }
 
-  private schedule(): void {
+  /**
+   * Ends the phase's account: an op that fell due before the cut-off but never went out, since
+   * no worker came free in time, waited for one until the cut-off (a stuck worker would
+   * otherwise hide the wait).
+   */
+  finish(): void {
+    const endMs = Math.min(this.clock.nowMs(), this.deadlineMs);
+    if (this.nextAtMs < endMs) this.lateMs.waitingForWorker += endMs - this.nextAtMs;
+    this.nextAtMs = Infinity;
+  }
+
+  /** Issues the next op if it is due, else arms the timer; `cause` is what made it late if it is. */
+  private schedule(cause: keyof Stagger["lateMs"]): void {
     if (this.timerArmed || this.waiting.length === 0) return;
     const waitMs = Math.min(this.nextAtMs, this.deadlineMs) - this.clock.nowMs();
     if (waitMs <= 0) {
-      this.dispatch();
+      this.dispatch(cause);
       return;
     }
+    // On waking, ask again, as Jepsen's interpreter does: a timer that fires early waits out
+    // the rest instead of issuing before the op is due.
     this.timerArmed = true;
     this.clock.after(waitMs, () => {
       this.timerArmed = false;
-      this.dispatch();
+      this.schedule("wakeUp");
     });
   }
 
-  private dispatch(): void {
-    if (this.clock.nowMs() >= this.deadlineMs) {
-      for (const waiter of this.waiting.splice(0)) waiter.grant(false);
+  private dispatch(cause: keyof Stagger["lateMs"]): void {
+    const issuedAtMs = this.clock.nowMs();
+    if (issuedAtMs >= this.deadlineMs) {
+      for (const grant of this.waiting.splice(0)) grant(false);
       return;
     }
-    // Jepsen issues an op at max(its scheduled time, when a worker became free) and schedules
-    // the next from there. Our timers wake late by up to a millisecond or so; measuring from
-    // the wake-up instead would lose that much of every gap and fall short of --rate.
-    const freeSinceMs = Math.min(...this.waiting.map((waiter) => waiter.sinceMs));
-    const issuedAtMs = Math.max(this.nextAtMs, freeSinceMs);
-    this.nextAtMs = issuedAtMs + this.rng.float() * (2000 / this.rate);
-    const [chosen] = this.waiting.splice(this.rng.int(0, this.waiting.length), 1);
-    chosen!.grant(true);
-    this.schedule();
+    this.lateMs[cause] += Math.max(0, issuedAtMs - this.nextAtMs);
+    // Jepsen: `(<= next-time (:time op))` issues the op at its own time, the interpreter's
+    // clock when it asked, and the next is due `(+ (:time op) (long (rand dt)))`.
+    this.nextAtMs = issuedAtMs + Math.trunc(this.rng.float() * this.spanNs) / 1e6;
+    const [grant] = this.waiting.splice(this.rng.int(0, this.waiting.length), 1);
+    grant!(true);
+    this.schedule("wakeUp");
   }
 }
 

@@ -23,6 +23,8 @@ export type RunnerHealth = {
   "cpu-seconds": number;
   "requested-rate": number;
   "achieved-rate": number;
+  /** Why ops went out late, in ms summed over the run (generator.ts Stagger). */
+  "late-ms"?: { "wake-up": number; "waiting-for-worker": number };
   "peak-rss-mb": number;
   "nodes-rss-mb"?: number;
   warnings: string[];

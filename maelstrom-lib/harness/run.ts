@@ -9,7 +9,7 @@ import { Client, ClientIds, MalformedReply, RpcErrorReply, RpcTimeout } from "./
 import { RealClock, sleep, type Clock } from "./clock.ts";
 import { TIMING, type TestOptions } from "./config.ts";
 import { History, Stagger, Worker, runWorkerLoop } from "./generator.ts";
-import { analyze } from "./analysis.ts";
+import { analyze, type MainPhase } from "./analysis.ts";
 import { Nemesis, PartitionFault } from "./nemesis.ts";
 import { Network, type JournalEvent } from "./net.ts";
 import { NodeProcess, type CrashReport, type ProtocolViolation } from "./process.ts";
@@ -30,12 +30,6 @@ export interface RunOutcome {
   interrupted?: boolean;
 }
 
-/** The main phase's span and how many ops it invoked (for the achieved rate). */
-export interface MainPhaseSpan {
-  startMs: number;
-  endMs: number;
-  invocations: number;
-}
 
 /**
  * Why a run stopped early (exit 255), under Maelstrom's name for it where it has one:
@@ -114,7 +108,7 @@ export class Run {
   private readonly initialized = new Set<string>();
   private readonly progress: Progress;
   private readonly cpuAtStart = process.cpuUsage();
-  private mainPhase: MainPhaseSpan = { startMs: 0, endMs: 0, invocations: 0 };
+  private mainPhase: MainPhase = { startMs: 0, endMs: 0, invocations: 0 };
   private nodesResidentMb: number | undefined;
 
   constructor(
@@ -222,18 +216,20 @@ export class Run {
     const invocationsBefore = history.counts.invoke;
     const aborted = () => this.abort.aborted;
     const nemesis = this.nemesis?.run(deadlineMs, aborted);
+    let stagger: Stagger | undefined;
     if (opts.rate > 0) {
       const source = this.workload.generator(this.ctx);
-      const stagger = new Stagger(clock, this.rng, opts.rate, deadlineMs);
+      stagger = new Stagger(clock, this.rng, opts.rate, deadlineMs);
       const loops = this.workers.map((worker) =>
         runWorkerLoop(worker, source, { phaseStartMs: startMs, deadlineMs, clock, stagger, aborted }),
       );
       await this.abort.race(Promise.all(loops));
+      stagger.finish();
     } else {
       await this.abort.race(sleep(clock, opts.timeLimitSec * 1000));
     }
     await this.abort.race(Promise.resolve(nemesis));
-    this.mainPhase = { startMs, endMs: clock.nowMs(), invocations: history.counts.invoke - invocationsBefore };
+    this.mainPhase = { startMs, endMs: clock.nowMs(), invocations: history.counts.invoke - invocationsBefore, lateMs: stagger?.lateMs };
   }
 
   /** Heal, wait for recovery, then each worker runs its own copy of the final generator. */

@@ -7,6 +7,7 @@
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { TestOptions } from "./config.ts";
+import { writeEdnRunFiles } from "./edn-files.ts";
 import type { JournalEvent } from "./net.ts";
 import type { RunResults } from "./results.ts";
 import type { Op } from "./types.ts";
@@ -63,11 +64,13 @@ export async function writeRunFiles(
   history: readonly Op[],
   journal: readonly JournalEvent[],
   results: RunResults,
+  logLines?: readonly string[],
 ): Promise<void> {
   await Bun.write(join(runDir, "test.json"), `${JSON.stringify(opts, null, 2)}\n`);
   await Bun.write(join(runDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   await writeLines(join(runDir, "history.jsonl"), history);
   await writeLines(join(runDir, "net-journal.jsonl"), journal);
+  await writeEdnRunFiles(runDir, opts, history, results, logLines);
 }
 
 async function writeLines(path: string, items: readonly unknown[]): Promise<void> {
