@@ -110,12 +110,19 @@ export class Run {
   private readonly cpuAtStart = process.cpuUsage();
   private mainPhase: MainPhase = { startMs: 0, endMs: 0, invocations: 0 };
   private nodesResidentMb: number | undefined;
+  /** Every console line of the run, for its jepsen.log. */
+  private readonly logLines: string[] = [];
+  private readonly log: (line: string) => void;
 
   constructor(
     readonly opts: TestOptions,
     readonly workload: Workload,
-    private readonly log: (line: string) => void,
+    log: (line: string) => void,
   ) {
+    this.log = (line) => {
+      this.logLines.push(line);
+      log(line);
+    };
     this.rng = new Rng(opts.seed);
     this.runDir = createRunDir(opts.storeDir, opts.workload);
     this.network = new Network({
@@ -286,7 +293,7 @@ export class Run {
           cpuAtStart: this.cpuAtStart,
           nodesResidentMb: this.nodesResidentMb,
         });
-    await writeRunFiles(this.runDir, this.opts, this.history.ops, this.network.journal, results);
+    await writeRunFiles(this.runDir, this.opts, this.history.ops, this.network.journal, results, this.logLines);
     pointLatestAt(this.opts.storeDir, this.opts.workload, this.runDir);
     this.logMalformedReplies();
     if (aborting) {
