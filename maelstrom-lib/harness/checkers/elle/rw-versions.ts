@@ -10,7 +10,6 @@
  * writes of Maelstrom issue #56, where two transactions overwrite each other's uncommitted
  * values (G0) without Elle noticing.
  */
-import type { AnomalyType } from "./consistency-models.ts";
 import { DependencyGraph, Rel } from "./graph.ts";
 import { type Txn, type WriteRef, txnName, txnSummary } from "./txns.ts";
 
@@ -18,14 +17,14 @@ import { type Txn, type WriteRef, txnName, txnSummary } from "./txns.ts";
 export type AnomalyCase = Record<string, unknown> & { explanation: string };
 
 /** Anomaly cases by type, in the order found. */
-export type CaseMap = Map<AnomalyType, AnomalyCase[]>;
+export type CaseMap = Map<string, AnomalyCase[]>;
 
 /** Per key: each version → the versions known to directly follow it (nil excluded). */
 type VersionOrder = Map<unknown, Map<unknown, Set<unknown>>>;
 /** Per key: each value (nil included) → the committed txns that read it. */
 type ReadIndex = Map<unknown, Map<unknown, Set<Txn>>>;
 
-function push(cases: CaseMap, type: AnomalyType, anomaly: AnomalyCase): void {
+function push(cases: CaseMap, type: string, anomaly: AnomalyCase): void {
   const list = cases.get(type);
   if (list) list.push(anomaly);
   else cases.set(type, [anomaly]);
