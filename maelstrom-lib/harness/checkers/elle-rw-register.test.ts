@@ -119,7 +119,8 @@ describe("G1a (aborted reads) and dirty updates", () => {
 });
 
 describe("G1b (intermediate reads)", () => {
-  const txns: TestTxn[] = [{ mops: [w("x", 1), w("x", 2)] }, { mops: [r("x", 1)] }];
+  // The read of z gives the graph an edge; Elle links none from an intermediate write.
+  const txns: TestTxn[] = [{ mops: [w("z", 1)] }, { mops: [w("x", 1), w("x", 2)] }, { mops: [r("z", 1), r("x", 1)] }];
   test("reading a value its txn overwrote is G1b under read-committed", () => {
     const result = check(txns, "read-committed");
     expect(result["anomaly-types"]).toEqual(["G1b"]);
@@ -129,7 +130,12 @@ describe("G1b (intermediate reads)", () => {
     expect(check(txns, "read-uncommitted")["valid?"]).toBe(true);
   });
   test("reading the final value is fine", () => {
-    expect(check([txns[0]!, { mops: [r("x", 2)] }], "read-committed")["valid?"]).toBe(true);
+    expect(check([txns[1]!, { mops: [r("x", 2)] }], "read-committed")["valid?"]).toBe(true);
+  });
+  test("as in Elle, only committed final writes link the graph: an intermediate read alone leaves it empty", () => {
+    const result = check(txns.slice(1, 2).concat({ mops: [r("x", 1)] }), "read-uncommitted");
+    expect(result["anomaly-types"]).toEqual(["empty-transaction-graph"]);
+    expect(result["valid?"]).toBe(false);
   });
 });
 

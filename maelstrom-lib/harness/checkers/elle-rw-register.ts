@@ -85,9 +85,9 @@ const MAELSTROM: Reading = { inference: "external", naming: WR_FIRST };
 const FULLER: Reading = { inference: "every-version", naming: WW_FIRST };
 
 /**
- * What only the fuller reading reports. Elle's rw-register looks for neither (elle/rw_register.clj
- * `check`): a read of a value nobody wrote just has no writer, and an overwrite of an aborted
- * value shows only as the G1a of the read before it.
+ * What only the fuller reading reports (elle/rw-versions.ts). Elle's rw-register looks for
+ * neither (elle/rw_register.clj `check`): a read of a value nobody wrote just has no writer,
+ * and an overwrite of an aborted value shows only as the G1a of the read before it.
  */
 const NOT_IN_ELLE = ["garbage-read", "dirty-update"];
 
@@ -105,7 +105,6 @@ export function checkRwRegister(history: readonly Op[], options: RwRegisterCheck
   const prohibited = elleProhibitedAnomalies(models);
   const graphs = additionalGraphs(new Set([...prohibited, ...ELLE_UNKNOWN_ANOMALY_TYPES]));
   const maelstrom = findAnomalies(txns, writes, graphs, MAELSTROM);
-  for (const type of NOT_IN_ELLE) maelstrom.delete(type);
   const fuller = findAnomalies(txns, writes, graphs, FULLER);
   const result = resultMap(models, prohibited, maelstrom, txns.length);
   const beyond = beyondMaelstromFindings(models, prohibited, maelstrom, fuller);
@@ -118,8 +117,8 @@ function findAnomalies(txns: readonly Txn[], writes: Map<unknown, Map<unknown, W
   const graph = new DependencyGraph(graphSize(txns, graphs.realtime));
   const { order, reads } = inferVersions(txns, cases, reading.inference);
   findCyclicVersions(order, cases);
-  linkWriteReads(graph, reads, writes, cases);
-  linkVersionOrder(graph, order, reads, writes, cases);
+  linkWriteReads(graph, reads, writes, cases, reading.inference);
+  linkVersionOrder(graph, order, reads, writes, cases, reading.inference);
   if (graph.edges === 0) {
     cases.set("empty-transaction-graph", [{ explanation: "no committed txn observed another txn's writes, so there is nothing to check" }]);
   }

@@ -9,6 +9,10 @@
  * value it read, or its own previous write — ("every-version") also orders the interleaved
  * writes of Maelstrom issue #56, where two transactions overwrite each other's uncommitted
  * values (G0) without Elle noticing.
+ *
+ * The external reading is Elle's in the graph too: only committed txns' final writes take part
+ * (its ext-index holds ok ops' external writes), and it reports neither garbage reads nor
+ * dirty updates, which Elle's rw-register does not look for.
  */
 import { DependencyGraph, Rel } from "./graph.ts";
 import { type Txn, type WriteRef, txnName, txnSummary } from "./txns.ts";
@@ -110,11 +114,23 @@ function linkExternalReadToFinalWrite(order: VersionOrder, externalRead: Readonl
   }
 }
 
+/** Which writes take part in the dependency graph under `inference` (see the module comment). */
+function graphWriter(inference: VersionInference): (ref: WriteRef) => boolean {
+  return inference === "external" ? (ref) => ref.txn.status === "ok" && ref.final : (ref) => ref.txn.status !== "fail";
+}
+
 /**
  * Links wr edges (writer → reader of each value) and reports reads of aborted (G1a),
- * intermediate (G1b) and never-written (garbage) values.
+ * intermediate (G1b) and, reading every version, never-written (garbage) values.
  */
-export function linkWriteReads(graph: DependencyGraph, reads: ReadIndex, writes: Map<unknown, Map<unknown, WriteRef>>, cases: CaseMap): void {
+export function linkWriteReads(
+  graph: DependencyGraph,
+  reads: ReadIndex,
+  writes: Map<unknown, Map<unknown, WriteRef>>,
+  cases: CaseMap,
+  inference: VersionInference,
+): void {
+  const linkable = graphWriter(inference);
   for (const [key, byValue] of reads) {
     for (const [value, readers] of byValue) {
       if (value === null) continue;
@@ -123,7 +139,7 @@ export function linkWriteReads(graph: DependencyGraph, reads: ReadIndex, writes:
         if (writer?.txn === reader) continue;
         const mop = ["r", key, value];
         if (!writer) {
-          push(cases, "garbage-read", { op: txnSummary(reader), mop, explanation: `${txnName(reader)} read key ${show(key)} = ${show(value)}, which no txn ever wrote` });
+          if (inference === "every-version") push(cases, "garbage-read", { op: txnSummary(reader), mop, explanation: `${txnName(reader)} read key ${show(key)} = ${show(value)}, which no txn ever wrote` });
         } else if (writer.txn.status === "fail") {
           push(cases, "G1a", {
             op: txnSummary(reader),
@@ -140,7 +156,7 @@ export function linkWriteReads(graph: DependencyGraph, reads: ReadIndex, writes:
               explanation: `${txnName(reader)} read key ${show(key)} = ${show(value)}, an intermediate value that ${txnName(writer.txn)} overwrote within the same txn`,
             });
           }
-          graph.link(writer.txn.id, reader.id, Rel.wr);
+          if (linkable(writer)) graph.link(writer.txn.id, reader.id, Rel.wr);
         }
       }
     }
@@ -149,11 +165,20 @@ export function linkWriteReads(graph: DependencyGraph, reads: ReadIndex, writes:
 
 /**
  * Links ww edges (writer of a version → writer of the next) and rw edges (reader of a
- * version → writer of the next), and reports committed overwrites of aborted values.
- * nil precedes every written value, so its readers anti-depend on every writer of the key.
+ * version → writer of the next), and, reading every version, reports committed overwrites of
+ * aborted values. nil precedes every written value, so its readers anti-depend on every writer
+ * of the key.
  */
-export function linkVersionOrder(graph: DependencyGraph, order: VersionOrder, reads: ReadIndex, writes: Map<unknown, Map<unknown, WriteRef>>, cases: CaseMap): void {
-  const live = (ref: WriteRef | undefined): ref is WriteRef => ref !== undefined && ref.txn.status !== "fail";
+export function linkVersionOrder(
+  graph: DependencyGraph,
+  order: VersionOrder,
+  reads: ReadIndex,
+  writes: Map<unknown, Map<unknown, WriteRef>>,
+  cases: CaseMap,
+  inference: VersionInference,
+): void {
+  const linkable = graphWriter(inference);
+  const live = (ref: WriteRef | undefined): ref is WriteRef => ref !== undefined && linkable(ref);
   for (const [key, byValue] of writes) {
     const nilReaders = reads.get(key)?.get(null);
     if (!nilReaders) continue;
@@ -169,8 +194,8 @@ export function linkVersionOrder(graph: DependencyGraph, order: VersionOrder, re
         if (before !== null) for (const reader of reads.get(key)?.get(before) ?? []) graph.link(reader.id, afterRef.txn.id, Rel.rw);
         if (!beforeRef) continue;
         if (beforeRef.txn.status !== "fail") {
-          graph.link(beforeRef.txn.id, afterRef.txn.id, Rel.ww);
-        } else {
+          if (linkable(beforeRef)) graph.link(beforeRef.txn.id, afterRef.txn.id, Rel.ww);
+        } else if (inference === "every-version") {
           push(cases, "dirty-update", {
             key,
             values: [before, after],
