@@ -17,6 +17,13 @@ const serial: TestTxn[] = [
   { mops: [r(2, 2), r(1, 2)] },
 ];
 
+/** Read skew: T3 sees x before T2 and y after it (one rw edge). */
+const readSkew: TestTxn[] = [
+  { mops: [w("x", 1), w("y", 1)] },
+  { mops: [r("x", 1), w("x", 2), r("y", 1), w("y", 2)] },
+  { mops: [r("x", 1), r("y", 2)] },
+];
+
 describe("valid histories", () => {
   for (const model of ["read-uncommitted", "read-committed", "serializable", "strict-serializable"]) {
     test(`a serial history is ${model}`, () => {
@@ -197,12 +204,6 @@ describe("lost update", () => {
 });
 
 describe("G-single and real-time cycles", () => {
-  // Read skew: T3 sees x before T2 and y after it.
-  const readSkew: TestTxn[] = [
-    { mops: [w("x", 1), w("y", 1)] },
-    { mops: [r("x", 1), w("x", 2), r("y", 1), w("y", 2)] },
-    { mops: [r("x", 1), r("y", 2)] },
-  ];
   test("read skew is G-single under serializable, fine under read-committed", () => {
     expect(check(readSkew, "serializable")["anomaly-types"]).toEqual(["G-single"]);
     expect(check(readSkew, "read-committed")["valid?"]).toBe(true);
@@ -292,12 +293,6 @@ describe("cycles named as Elle names them", () => {
     expect(check(writeSkew, "snapshot-isolation")["valid?"]).toBe(true);
   });
 
-  // Read skew: T3 sees x before T2 and y after it (one rw edge).
-  const readSkew: TestTxn[] = [
-    { mops: [w("x", 1), w("y", 1)] },
-    { mops: [r("x", 1), w("x", 2), r("y", 1), w("y", 2)] },
-    { mops: [r("x", 1), r("y", 2)] },
-  ];
   test("Elle's repeatable read allows G-single; snapshot isolation does not", () => {
     const repeatable = check(readSkew, "repeatable-read");
     expect(repeatable["valid?"]).toBe(true);

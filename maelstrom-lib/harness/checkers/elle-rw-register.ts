@@ -14,7 +14,13 @@
  * (checkers/beyond-maelstrom.ts).
  */
 import type { BeyondMaelstromFinding, Op } from "../types.ts";
-import { ELLE_MODELS, ELLE_UNKNOWN_ANOMALY_TYPES, elleBoundary, elleImpliedAnomalies, elleProhibitedAnomalies } from "./elle/consistency-models.ts";
+import {
+  ELLE_UNKNOWN_ANOMALY_TYPES,
+  elleBoundary,
+  elleImpliedAnomalies,
+  elleProhibitedAnomalies,
+  unknownModelError,
+} from "./elle/consistency-models.ts";
 import {
   additionalGraphs,
   elleCycleSpecs,
@@ -94,8 +100,8 @@ const NOT_IN_ELLE = ["garbage-read", "dirty-update"];
 /** Checks a txn-rw-register history; pure, and linear apart from the cycle searches. */
 export function checkRwRegister(history: readonly Op[], options: RwRegisterCheckOptions): RwRegisterResult {
   const models = options.consistencyModels;
-  const unknownModel = models.find((model) => !ELLE_MODELS.has(model));
-  if (unknownModel !== undefined) return { "valid?": "unknown", error: `unknown consistency model ${JSON.stringify(unknownModel)}` };
+  const modelError = unknownModelError(models);
+  if (modelError) return { "valid?": "unknown", error: modelError };
   const sanity = typeSanityError(history);
   if (sanity) return { "valid?": "unknown", error: sanity };
   const txns = collectTxns(history);
@@ -117,8 +123,9 @@ function findAnomalies(txns: readonly Txn[], writes: Map<unknown, Map<unknown, W
   const graph = new DependencyGraph(graphSize(txns, graphs.realtime));
   const { order, reads } = inferVersions(txns, cases, reading.inference);
   findCyclicVersions(order, cases);
-  linkWriteReads(graph, reads, writes, cases, reading.inference);
-  linkVersionOrder(graph, order, reads, writes, cases, reading.inference);
+  const facts = { order, reads, writes, cases, inference: reading.inference };
+  linkWriteReads(graph, facts);
+  linkVersionOrder(graph, facts);
   if (graph.edges === 0) {
     cases.set("empty-transaction-graph", [{ explanation: "no committed txn observed another txn's writes, so there is nothing to check" }]);
   }

@@ -193,6 +193,12 @@ export const ELLE_MODELS: ReadonlySet<string> = new Set([
   ...Object.values(ELLE_CANONICAL),
 ]);
 
+/** Why a list of model names cannot be judged (a name Elle does not know), or undefined. */
+export function unknownModelError(models: readonly string[]): string | undefined {
+  const unknown = models.find((model) => !ELLE_MODELS.has(model));
+  return unknown === undefined ? undefined : `unknown consistency model ${JSON.stringify(unknown)}`;
+}
+
 /** The anomalies `anomalies` imply, themselves included (Elle's all-implied-anomalies). */
 export function elleImpliedAnomalies(anomalies: Iterable<string>): Set<string> {
   return reachable(IMPLIED.out, anomalies);

@@ -6,7 +6,7 @@
  * model tables. Result: Elle's `valid?`, `anomaly-types`, `anomalies`, `not`, `also-not`.
  */
 import type { CheckResult, Op } from "../../types.ts";
-import { ELLE_MODELS, ELLE_UNKNOWN_ANOMALY_TYPES, elleBoundary, elleImpliedAnomalies, elleProhibitedAnomalies } from "./consistency-models.ts";
+import { ELLE_UNKNOWN_ANOMALY_TYPES, elleBoundary, elleImpliedAnomalies, elleProhibitedAnomalies, unknownModelError } from "./consistency-models.ts";
 import { additionalGraphs, elleCycleSpecs, findElleCycles, graphSize, linkProcess, linkRealtime, WW_FIRST } from "./cycles.ts";
 import { DependencyGraph } from "./graph.ts";
 import { cycleCase, type ExplainContext, writeCycleFiles, writeIncompatibleOrderFiles } from "./list-append-explain.ts";
@@ -39,8 +39,8 @@ export interface ListAppendOptions {
 /** Checks a txn-list-append history. Pure apart from the files written to `directory`. */
 export function checkListAppend(history: readonly Op[], options: ListAppendOptions): CheckResult {
   const models = options.consistencyModels;
-  const unknownModel = models.find((model) => !ELLE_MODELS.has(model));
-  if (unknownModel !== undefined) return { "valid?": "unknown", error: `unknown consistency model ${JSON.stringify(unknownModel)}` };
+  const modelError = unknownModelError(models);
+  if (modelError) return { "valid?": "unknown", error: modelError };
   const malformed = historyError(history);
   if (malformed) return { "valid?": "unknown", error: malformed };
   const txns = collectTxns(history);

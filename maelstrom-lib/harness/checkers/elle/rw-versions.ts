@@ -114,6 +114,15 @@ function linkExternalReadToFinalWrite(order: VersionOrder, externalRead: Readonl
   }
 }
 
+/** What the dependency edges are made from, and where the anomalies seen on the way go. */
+export interface VersionFacts {
+  order: VersionOrder;
+  reads: ReadIndex;
+  writes: Map<unknown, Map<unknown, WriteRef>>;
+  cases: CaseMap;
+  inference: VersionInference;
+}
+
 /** Which writes take part in the dependency graph under `inference` (see the module comment). */
 function graphWriter(inference: VersionInference): (ref: WriteRef) => boolean {
   return inference === "external" ? (ref) => ref.txn.status === "ok" && ref.final : (ref) => ref.txn.status !== "fail";
@@ -123,13 +132,7 @@ function graphWriter(inference: VersionInference): (ref: WriteRef) => boolean {
  * Links wr edges (writer → reader of each value) and reports reads of aborted (G1a),
  * intermediate (G1b) and, reading every version, never-written (garbage) values.
  */
-export function linkWriteReads(
-  graph: DependencyGraph,
-  reads: ReadIndex,
-  writes: Map<unknown, Map<unknown, WriteRef>>,
-  cases: CaseMap,
-  inference: VersionInference,
-): void {
+export function linkWriteReads(graph: DependencyGraph, { reads, writes, cases, inference }: VersionFacts): void {
   const linkable = graphWriter(inference);
   for (const [key, byValue] of reads) {
     for (const [value, readers] of byValue) {
@@ -169,14 +172,7 @@ export function linkWriteReads(
  * aborted values. nil precedes every written value, so its readers anti-depend on every writer
  * of the key.
  */
-export function linkVersionOrder(
-  graph: DependencyGraph,
-  order: VersionOrder,
-  reads: ReadIndex,
-  writes: Map<unknown, Map<unknown, WriteRef>>,
-  cases: CaseMap,
-  inference: VersionInference,
-): void {
+export function linkVersionOrder(graph: DependencyGraph, { order, reads, writes, cases, inference }: VersionFacts): void {
   const linkable = graphWriter(inference);
   const live = (ref: WriteRef | undefined): ref is WriteRef => ref !== undefined && linkable(ref);
   for (const [key, byValue] of writes) {
