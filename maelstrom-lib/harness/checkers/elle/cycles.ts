@@ -56,7 +56,8 @@ export function linkProcess(graph: DependencyGraph, txns: readonly Txn[]): void 
  * The order in which a checker's explainers are asked why one txn precedes another. Elle's
  * list-append explains ww before wr; its rw-register combines the wr analyzer before the
  * ww+rw one (elle/rw_register.clj `graph`), so an edge that is both wr and ww, as every
- * writes-follow-reads ww edge is, is named wr there. Process and realtime come last.
+ * writes-follow-reads ww edge is, is named wr there. Process and realtime come last. Adya
+ * calls a cycle of ww dependencies G0 whatever else links its txns, which WW_FIRST gives too.
  */
 export type ExplainerOrder = readonly number[];
 export const WW_FIRST: ExplainerOrder = [Rel.ww, Rel.wr, Rel.rw, Rel.process, Rel.realtime];
