@@ -17,6 +17,9 @@ const serial: TestTxn[] = [
   { mops: [r(2, 2), r(1, 2)] },
 ];
 
+/** The rest of a run: one committed txn reads another's write, so the dependency graph is not empty. */
+const elsewhere = (key: unknown): TestTxn[] => [{ mops: [w(key, 1)] }, { mops: [r(key, 1)] }];
+
 /** Read skew: T3 sees x before T2 and y after it (one rw edge). */
 const readSkew: TestTxn[] = [
   { mops: [w("x", 1), w("y", 1)] },
@@ -37,15 +40,17 @@ describe("valid histories", () => {
 
 describe("G0 (write cycles)", () => {
   // Maelstrom issue #56: two txns overwrite each other's uncommitted values of key 0.
+  // With the rest of a run beside it: alone, Elle would see no dependency at all (empty graph).
   const issue56: TestTxn[] = [
     { mops: [w(0, 1), r(0, 1), r(0, 10), w(0, 2), w(0, 3), r(0, 3)], invokeNs: 0, completeNs: 100 },
     { mops: [r(0, 1), w(0, 10), r(0, 3), w(0, 11)], invokeNs: 10, completeNs: 90 },
+    ...elsewhere(9),
   ];
   test("the interleaved writes of issue #56 pass as Maelstrom judges them, with the G0 reported beyond Maelstrom", () => {
     const result = check(issue56, "read-uncommitted");
     expect(result["valid?"]).toBe(true);
     expect(result["anomaly-types"]).toEqual([]);
-    expect(result.not).toEqual(["read-committed"]); // its G1b and G1c, which Elle sees too
+    expect(result.not).toEqual(["read-committed"]); // its G1b reads, which Elle sees too
     const [finding, ...others] = result["beyond-maelstrom"]!;
     expect(others).toEqual([]);
     expect(finding!.check).toStartWith("rw-register G0");
@@ -166,8 +171,26 @@ describe("G1c (circular information flow)", () => {
   });
 });
 
+describe("only external reads link the graph, as in Elle", () => {
+  // T2's second read of x, after T3 wrote it, closes a G1c that Elle's external reads do not show.
+  const txns: TestTxn[] = [
+    { mops: [w("x", 1)] },
+    { mops: [r("x", 1), w("y", 1), r("x", 2)], invokeNs: 20, completeNs: 40 },
+    { mops: [r("y", 1), w("x", 2)], invokeNs: 21, completeNs: 30 },
+  ];
+  test("a G1c through a txn's second read of a key passes read-committed as Maelstrom judges it", () => {
+    const result = check(txns, "read-committed");
+    expect(result["valid?"]).toBe(true);
+    expect(result["beyond-maelstrom"]!.map((finding) => finding.check)).toEqual(["rw-register G1c, intermediate versions ordered"]);
+  });
+  test("the same cycle through the first read is G1c as Maelstrom judges it too", () => {
+    const first: TestTxn[] = [txns[0]!, { ...txns[1]!, mops: [r("x", 2), w("y", 1)] }, txns[2]!];
+    expect(check(first, "read-committed")["anomaly-types"]).toEqual(["G1c"]);
+  });
+});
+
 describe("internal inconsistency", () => {
-  const txns: TestTxn[] = [{ mops: [w("x", 2)] }, { mops: [w("x", 1), r("x", 2)] }];
+  const txns: TestTxn[] = [{ mops: [w("x", 2)] }, { mops: [w("x", 1), r("x", 2)] }, ...elsewhere("z")];
   test("reading something other than one's own write is internal under serializable", () => {
     const result = check(txns, "serializable");
     expect(result["anomaly-types"]).toContain("internal");

@@ -121,9 +121,9 @@ export function checkRwRegister(history: readonly Op[], options: RwRegisterCheck
 function findAnomalies(txns: readonly Txn[], writes: Map<unknown, Map<unknown, WriteRef>>, graphs: ReturnType<typeof additionalGraphs>, reading: Reading): CaseMap {
   const cases: CaseMap = new Map();
   const graph = new DependencyGraph(graphSize(txns, graphs.realtime));
-  const { order, reads } = inferVersions(txns, cases, reading.inference);
-  findCyclicVersions(order, cases);
-  const facts = { order, reads, writes, cases, inference: reading.inference };
+  const versions = inferVersions(txns, cases, reading.inference);
+  findCyclicVersions(versions.order, cases);
+  const facts = { ...versions, writes, cases, inference: reading.inference };
   linkWriteReads(graph, facts);
   linkVersionOrder(graph, facts);
   if (graph.edges === 0) {
@@ -131,7 +131,7 @@ function findAnomalies(txns: readonly Txn[], writes: Map<unknown, Map<unknown, W
   }
   if (graphs.process) linkProcess(graph, txns);
   if (graphs.realtime) linkRealtime(graph, txns);
-  const explain = edgeExplainer(writes, order);
+  const explain = edgeExplainer(writes, versions.order);
   const specs = elleCycleSpecs(graphs.process, graphs.realtime);
   for (const cycle of findElleCycles(graph, txns, specs, (type) => elleImpliedAnomalies([type]), reading.naming)) {
     cases.set(cycle.type, [...(cases.get(cycle.type) ?? []), describe(cycle, explain)]);

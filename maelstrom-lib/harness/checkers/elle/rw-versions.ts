@@ -10,9 +10,10 @@
  * writes of Maelstrom issue #56, where two transactions overwrite each other's uncommitted
  * values (G0) without Elle noticing.
  *
- * The external reading is Elle's in the graph too: only committed txns' final writes take part
- * (its ext-index holds ok ops' external writes), and it reports neither garbage reads nor
- * dirty updates, which Elle's rw-register does not look for.
+ * The external reading is Elle's in the graph too: only committed txns' final writes and
+ * external reads (a txn's first read of a key it has not written) take part, as in its
+ * ext-index, and it reports neither garbage reads nor dirty updates, which Elle's rw-register
+ * does not look for.
  */
 import { DependencyGraph, Rel } from "./graph.ts";
 import { type Txn, type WriteRef, txnName, txnSummary } from "./txns.ts";
@@ -57,9 +58,10 @@ export function inferVersions(
   txns: readonly Txn[],
   cases: CaseMap,
   inference: VersionInference = "every-version",
-): { order: VersionOrder; reads: ReadIndex } {
+): { order: VersionOrder; reads: ReadIndex; externalReads: ReadIndex } {
   const order: VersionOrder = new Map();
   const reads: ReadIndex = new Map();
+  const externalReads: ReadIndex = new Map();
   // key → value read before any write → txns that then wrote the key (lost-update candidates).
   const readThenWrote = new Map<unknown, Map<unknown, Set<Txn>>>();
   for (const txn of txns) {
@@ -80,7 +82,10 @@ export function inferVersions(
             explanation: `${txnName(txn)} ${previous.f === "w" ? "wrote" : "read"} key ${show(key)} = ${show(previous.value)}, then read ${show(value)} within the same txn`,
           });
         }
-        if (!previous) externalRead.set(key, value);
+        if (!previous) {
+          externalRead.set(key, value);
+          nestedSet(externalReads, key, value).add(txn);
+        }
       } else {
         const follows = inference === "every-version" && previous !== undefined && previous.value !== value && value !== null;
         if (follows) nestedSet(order, key, previous.value).add(value);
@@ -103,7 +108,7 @@ export function inferVersions(
       });
     }
   }
-  return { order, reads };
+  return { order, reads, externalReads };
 }
 
 /** Elle's writes-follow-reads: a txn's external read of a key precedes its final write of it. */
@@ -118,9 +123,15 @@ function linkExternalReadToFinalWrite(order: VersionOrder, externalRead: Readonl
 export interface VersionFacts {
   order: VersionOrder;
   reads: ReadIndex;
+  externalReads: ReadIndex;
   writes: Map<unknown, Map<unknown, WriteRef>>;
   cases: CaseMap;
   inference: VersionInference;
+}
+
+/** Which reads take part in the dependency graph (see the module comment). */
+function edgeReads({ reads, externalReads, inference }: VersionFacts): ReadIndex {
+  return inference === "external" ? externalReads : reads;
 }
 
 /** Which writes take part in the dependency graph under `inference` (see the module comment). */
@@ -132,8 +143,10 @@ function graphWriter(inference: VersionInference): (ref: WriteRef) => boolean {
  * Links wr edges (writer → reader of each value) and reports reads of aborted (G1a),
  * intermediate (G1b) and, reading every version, never-written (garbage) values.
  */
-export function linkWriteReads(graph: DependencyGraph, { reads, writes, cases, inference }: VersionFacts): void {
+export function linkWriteReads(graph: DependencyGraph, facts: VersionFacts): void {
+  const { reads, writes, cases, inference } = facts;
   const linkable = graphWriter(inference);
+  const linking = edgeReads(facts);
   for (const [key, byValue] of reads) {
     for (const [value, readers] of byValue) {
       if (value === null) continue;
@@ -159,7 +172,7 @@ export function linkWriteReads(graph: DependencyGraph, { reads, writes, cases, i
               explanation: `${txnName(reader)} read key ${show(key)} = ${show(value)}, an intermediate value that ${txnName(writer.txn)} overwrote within the same txn`,
             });
           }
-          if (linkable(writer)) graph.link(writer.txn.id, reader.id, Rel.wr);
+          if (linkable(writer) && linking.get(key)?.get(value)?.has(reader)) graph.link(writer.txn.id, reader.id, Rel.wr);
         }
       }
     }
@@ -172,7 +185,9 @@ export function linkWriteReads(graph: DependencyGraph, { reads, writes, cases, i
  * aborted values. nil precedes every written value, so its readers anti-depend on every writer
  * of the key.
  */
-export function linkVersionOrder(graph: DependencyGraph, { order, reads, writes, cases, inference }: VersionFacts): void {
+export function linkVersionOrder(graph: DependencyGraph, facts: VersionFacts): void {
+  const { order, writes, cases, inference } = facts;
+  const reads = edgeReads(facts);
   const linkable = graphWriter(inference);
   const live = (ref: WriteRef | undefined): ref is WriteRef => ref !== undefined && linkable(ref);
   for (const [key, byValue] of writes) {
