@@ -88,6 +88,11 @@ describe("maelstrom test flags", () => {
       "serializable",
     ]);
     expect(() => parseTest("-w", "echo", ...echoBin, "--consistency-models", "bogus")).toThrow('unknown model "bogus"');
+    // The list is Elle's (elle/consistency_model.clj), friendly and canonical names alike.
+    const models = ["strong-session-snapshot-isolation", "PL-2", "cursor-stability", "update-serializable"];
+    expect(parseTest("-w", "txn-list-append", ...echoBin, "--consistency-models", models.join(" , ")).opts.consistencyModels).toEqual(models);
+    expect(TEST_FLAGS["consistency-models"].choices).toContain("monotonic-atomic-view");
+    expect(TEST_FLAGS["consistency-models"].choices).not.toContain("bogus");
     expect(() => parseTest("-w", "echo", ...echoBin, "--consistency-models", "read-committed,serializable")).toThrow('only on " , "');
   });
 

@@ -6,7 +6,7 @@
  * and `opt-spec`) and Jepsen's (jepsen/cli.clj `test-opt-spec`); `TIMING` and `RUNNER_LIMITS`
  * hold the values that are not flags.
  */
-import { KNOWN_MODELS } from "./checkers/elle/consistency-models.ts";
+import { ELLE_MODELS } from "./checkers/elle/consistency-models.ts";
 import { TOPOLOGY_NAMES } from "./workloads/topology.ts";
 
 /** A bad command line: exit 254 with this message. */
@@ -170,17 +170,21 @@ function parseAvailability(text: string): Availability {
   return value;
 }
 
+/** Every model name Elle knows, friendly and canonical (elle/consistency_model.clj), sorted. */
+const CONSISTENCY_MODELS: readonly string[] = [...ELLE_MODELS].sort();
+
 /**
  * Maelstrom splits the list only on " , " (spaces around the comma), as core.clj's `#"\s+,\s+"`,
  * and accepts any name: a bad one fails only in the checker, after the whole run, as `unknown`.
- * This runner checks the names before the run, on purpose, so a typo costs no run.
+ * This runner checks the names against Elle's model list before the run, on purpose, so a typo
+ * costs no run; both txn checkers judge every name on that list.
  */
 function parseConsistencyModels(text: string, flag: string): string[] {
   const models = text.split(/\s+,\s+/);
-  const unknown = models.find((model) => !KNOWN_MODELS.includes(model));
+  const unknown = models.find((model) => !ELLE_MODELS.has(model));
   if (unknown === undefined) return models;
   const hint = unknown.includes(",") ? '; Maelstrom splits the list only on " , " (spaces around the comma)' : "";
-  throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}: unknown model ${JSON.stringify(unknown)}${hint}; one of ${KNOWN_MODELS.join(", ")}`);
+  throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}: unknown model ${JSON.stringify(unknown)}${hint}; one of ${CONSISTENCY_MODELS.join(", ")}`);
 }
 
 const LATENCY_DISTS: readonly LatencyDist[] = ["constant", "uniform", "exponential"];
@@ -246,7 +250,7 @@ export const TEST_FLAGS = {
     default: "strict-serializable",
     field: "consistencyModels",
     parse: parseConsistencyModels,
-    choices: KNOWN_MODELS,
+    choices: CONSISTENCY_MODELS,
     help: 'Consistency models to check, separated by " , "; checked before the run.',
     origin: "maelstrom",
   },

@@ -1,50 +1,19 @@
 /**
- * Cycle anomalies in the transaction dependency graph, classified as Adya and Elle do:
- * G0 (write cycle: ww only), G1c (ww + wr, at least one wr), G-single (exactly one rw),
- * G2-item (two or more rw), and their -realtime variants when real-time edges take part.
+ * Elle's cycle search as elle/txn.clj specifies it, shared by the rw-register and list-append
+ * checkers: every cycle type of cycle-anomaly-specs (G0, G1c, G-single, G-nonadjacent,
+ * G2-item and their -process and -realtime variants), searched per strongly connected
+ * component in order of severity, skipping types an earlier find already implies. Each edge
+ * counts as the relationship the checker's explainers name it by (Elle asks its explainers in
+ * the order the analyzers were combined and takes the first answer), so a cycle's class is
+ * what its explanation says.
  *
  * Real-time order (T1 completed before T2 was invoked) would need a quadratic number of edges;
  * instead each completion gets a barrier vertex, barriers are chained in completion order, and
  * a txn hangs off the last barrier before its invocation. A path through barriers is one
  * realtime step.
  */
-import type { AnomalyType } from "./consistency-models.ts";
 import { DependencyGraph, Rel } from "./graph.ts";
-import type { AnomalyCase, CaseMap } from "./rw-versions.ts";
-import { type Txn, txnName, txnSummary } from "./txns.ts";
-
-/** Says why one edge of a cycle exists: relationship, key, values. */
-export type EdgeExplainer = (from: Txn, to: Txn, rel: number) => { step: Record<string, unknown>; text: string };
-
-interface CycleSearch {
-  type: AnomalyType;
-  /** The relationships the first edge of the cycle may use. */
-  first: number;
-  /** The relationships the rest of the cycle may use. */
-  rest: number;
-}
-
-const DATA_SEARCHES: readonly CycleSearch[] = [
-  { type: "G0", first: Rel.ww, rest: Rel.ww },
-  { type: "G1c", first: Rel.wr, rest: Rel.ww | Rel.wr },
-  { type: "G-single", first: Rel.rw, rest: Rel.ww | Rel.wr },
-  { type: "G2-item", first: Rel.rw, rest: Rel.ww | Rel.wr | Rel.rw },
-];
-
-const REALTIME_SEARCHES: readonly CycleSearch[] = [
-  { type: "G0-realtime", first: Rel.realtime, rest: Rel.ww | Rel.realtime },
-  { type: "G1c-realtime", first: Rel.wr, rest: Rel.ww | Rel.wr | Rel.realtime },
-  { type: "G-single-realtime", first: Rel.rw, rest: Rel.ww | Rel.wr | Rel.realtime },
-  { type: "G2-item-realtime", first: Rel.rw, rest: Rel.ww | Rel.wr | Rel.rw | Rel.realtime },
-];
-
-/** Cycle searches are bounded: this many candidate first edges per component and search type. */
-const MAX_ATTEMPTS_PER_COMPONENT = 64;
-/** At most this many cycles reported per anomaly type (each component yields one). */
-const MAX_CYCLES_PER_TYPE = 16;
-
-/** Which relationship a step is shown as when an edge holds several: the least damning first. */
-const STEP_PREFERENCE = [Rel.ww, Rel.wr, Rel.realtime, Rel.rw];
+import type { Txn } from "./txns.ts";
 
 /** Vertices needed for `txns` plus their real-time barriers. */
 export function graphSize(txns: readonly Txn[], realtime: boolean): number {
@@ -73,80 +42,6 @@ export function linkRealtime(graph: DependencyGraph, txns: readonly Txn[]): void
   }
 }
 
-function stepRel(rels: number, allowed: number): number {
-  return STEP_PREFERENCE.find((rel) => (rels & allowed & rel) !== 0)!;
-}
-
-/** Collapses barrier runs into realtime steps: the cycle as [txn, rel to next txn] pairs. */
-function collapse(graph: DependencyGraph, txns: readonly Txn[], vertices: number[], first: number, rest: number): { txn: Txn; rel: number }[] {
-  const steps: { txn: Txn; rel: number }[] = [];
-  for (let i = 0; i + 1 < vertices.length; i++) {
-    const from = vertices[i]!;
-    const rel = stepRel(graph.relsBetween(from, vertices[i + 1]!), i === 0 ? first : rest);
-    if (from < txns.length) steps.push({ txn: txns[from]!, rel });
-  }
-  return steps;
-}
-
-function classify(steps: { rel: number }[]): AnomalyType {
-  const count = (rel: number) => steps.filter((step) => step.rel === rel).length;
-  const rw = count(Rel.rw);
-  const base = rw === 0 ? (count(Rel.wr) === 0 ? "G0" : "G1c") : rw === 1 ? "G-single" : "G2-item";
-  return (count(Rel.realtime) > 0 ? `${base}-realtime` : base) as AnomalyType;
-}
-
-function describe(type: AnomalyType, steps: { txn: Txn; rel: number }[], explain: EdgeExplainer): AnomalyCase {
-  const explained = steps.map((step, i) => explain(step.txn, steps[(i + 1) % steps.length]!.txn, step.rel));
-  const names = [...steps.map((step) => txnName(step.txn)), txnName(steps[0]!.txn)].join(" → ");
-  return {
-    cycle: steps.map((step) => txnSummary(step.txn)),
-    steps: explained.map((e) => e.step),
-    explanation: `${type} cycle ${names}: ${explained.map((e) => e.text).join("; ")}`,
-  };
-}
-
-/** Finds one cycle of `search`'s type in each strongly connected component where one exists. */
-function runSearch(graph: DependencyGraph, txns: readonly Txn[], search: CycleSearch, explain: EdgeExplainer, cases: CaseMap): void {
-  const { componentOf, nontrivial } = graph.components(search.first | search.rest);
-  let reported = 0;
-  for (const members of nontrivial) {
-    if (reported >= MAX_CYCLES_PER_TYPE) return;
-    const component = componentOf[members[0]!]!;
-    let attempts = 0;
-    let found: AnomalyCase | undefined;
-    for (const start of members) {
-      if (found || attempts >= MAX_ATTEMPTS_PER_COMPONENT) break;
-      if (start >= txns.length) continue;
-      graph.forEachOut(start, search.first, (next) => {
-        if (found || attempts >= MAX_ATTEMPTS_PER_COMPONENT || componentOf[next] !== component) return;
-        attempts++;
-        const back = graph.shortestPath(next, start, search.rest, componentOf, component);
-        if (!back) return;
-        const steps = collapse(graph, txns, [start, ...back], search.first, search.rest);
-        if (classify(steps) === search.type) found = describe(search.type, steps, explain);
-      });
-    }
-    if (found) {
-      const list = cases.get(search.type) ?? [];
-      list.push(found);
-      cases.set(search.type, list);
-      reported++;
-    }
-  }
-}
-
-/** Searches every cycle type (the realtime ones only when asked), adding cases to `cases`. */
-export function findCycles(graph: DependencyGraph, txns: readonly Txn[], realtime: boolean, explain: EdgeExplainer, cases: CaseMap): void {
-  for (const search of realtime ? [...DATA_SEARCHES, ...REALTIME_SEARCHES] : DATA_SEARCHES) runSearch(graph, txns, search, explain, cases);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Elle's cycle search as elle/txn.clj specifies it (used by the list-append checker): every
-// cycle type of cycle-anomaly-specs, including G-nonadjacent and the -process variants,
-// searched per strongly connected component in order of severity, skipping types an earlier
-// find already implies. Each edge counts as the relationship Elle's explainers would name it
-// by (ww, then wr, rw, process, realtime), so a cycle's class is what its explanation says.
-
 /** Links each process's successive ok txns (Elle's process-graph: ok ops only). */
 export function linkProcess(graph: DependencyGraph, txns: readonly Txn[]): void {
   const lastOf = new Map<Txn["process"], Txn>();
@@ -157,10 +52,30 @@ export function linkProcess(graph: DependencyGraph, txns: readonly Txn[]): void 
   }
 }
 
-/** The relationship an edge's explanation names, Elle's explainer order. */
-export function namedRel(rels: number): number {
-  for (const rel of [Rel.ww, Rel.wr, Rel.rw, Rel.process, Rel.realtime]) if ((rels & rel) !== 0) return rel;
+/**
+ * The order in which a checker's explainers are asked why one txn precedes another. Elle's
+ * list-append explains ww before wr; its rw-register combines the wr analyzer before the
+ * ww+rw one (elle/rw_register.clj `graph`), so an edge that is both wr and ww, as every
+ * writes-follow-reads ww edge is, is named wr there. Process and realtime come last. Adya
+ * calls a cycle of ww dependencies G0 whatever else links its txns, which WW_FIRST gives too.
+ */
+export type ExplainerOrder = readonly number[];
+export const WW_FIRST: ExplainerOrder = [Rel.ww, Rel.wr, Rel.rw, Rel.process, Rel.realtime];
+export const WR_FIRST: ExplainerOrder = [Rel.wr, Rel.ww, Rel.rw, Rel.process, Rel.realtime];
+
+/** The relationship an edge's explanation names: the first in `order` the edge has. */
+export function namedRel(rels: number, order: ExplainerOrder): number {
+  for (const rel of order) if ((rels & rel) !== 0) return rel;
   return 0;
+}
+
+/**
+ * Elle's additional-graphs: the realtime order when a reportable anomaly needs it (it also
+ * catches the process ones), else the process order when one needs that.
+ */
+export function additionalGraphs(reportable: ReadonlySet<string>): { realtime: boolean; process: boolean } {
+  const realtime = [...reportable].some((type) => type.endsWith("-realtime"));
+  return { realtime, process: !realtime && [...reportable].some((type) => type.endsWith("-process")) };
 }
 
 /** Elle's classification of an explained cycle (elle/txn.clj cycle-explainer), from its step relationships. */
@@ -270,7 +185,14 @@ function closes(spec: ElleCycleSpec, { rwCount, lastRw, adjacent, seen }: PathSt
  * Breadth-first search over (vertex, path state) for a shortest cycle of `spec`'s shape
  * through `start`, inside `inComponent`. Returns the vertices (start … start) or undefined.
  */
-function searchFrom(graph: DependencyGraph, start: number, spec: ElleCycleSpec, inComponent: (v: number) => boolean, budget: { states: number }): number[] | undefined {
+function searchFrom(
+  graph: DependencyGraph,
+  start: number,
+  spec: ElleCycleSpec,
+  order: ExplainerOrder,
+  inComponent: (v: number) => boolean,
+  budget: { states: number },
+): number[] | undefined {
   const codec = stateCodec(spec);
   const key = (vertex: number, state: number) => vertex * codec.count + state;
   const previous = new Map<number, number>();
@@ -286,7 +208,7 @@ function searchFrom(graph: DependencyGraph, start: number, spec: ElleCycleSpec, 
       let closedAt: number | undefined;
       graph.forEachOut(vertex, isFirst ? spec.first : spec.rest, (to, rels) => {
         if (closedAt !== undefined || !inComponent(to)) return;
-        const rel = namedRel(rels);
+        const rel = namedRel(rels, order);
         const after = advance(spec, at, rel, isFirst, codec.seenBit(rel));
         if (!after) return;
         if (to === start) {
@@ -312,11 +234,11 @@ function searchFrom(graph: DependencyGraph, start: number, spec: ElleCycleSpec, 
 }
 
 /** Turns a vertex cycle into txn steps, folding barrier runs into one realtime step. */
-function cycleSteps(graph: DependencyGraph, txns: readonly Txn[], vertices: readonly number[]): { txn: Txn; rel: number }[] {
+function cycleSteps(graph: DependencyGraph, txns: readonly Txn[], vertices: readonly number[], order: ExplainerOrder): { txn: Txn; rel: number }[] {
   const steps: { txn: Txn; rel: number }[] = [];
   for (let i = 0; i + 1 < vertices.length; i++) {
     const from = vertices[i]!;
-    if (from < txns.length) steps.push({ txn: txns[from]!, rel: namedRel(graph.relsBetween(from, vertices[i + 1]!)) });
+    if (from < txns.length) steps.push({ txn: txns[from]!, rel: namedRel(graph.relsBetween(from, vertices[i + 1]!), order) });
   }
   return steps;
 }
@@ -324,9 +246,16 @@ function cycleSteps(graph: DependencyGraph, txns: readonly Txn[], vertices: read
 /**
  * Finds, in each strongly connected component, one cycle of every Elle type (most severe
  * first; a type implied by one already found there is skipped, as Elle does). `implied`
- * gives the anomalies a found type implies. Searches are bounded per component and type.
+ * gives the anomalies a found type implies; `order` names each edge. Searches are bounded per
+ * component and type.
  */
-export function findElleCycles(graph: DependencyGraph, txns: readonly Txn[], specs: readonly ElleCycleSpec[], implied: (type: string) => Set<string>): FoundCycle[] {
+export function findElleCycles(
+  graph: DependencyGraph,
+  txns: readonly Txn[],
+  specs: readonly ElleCycleSpec[],
+  implied: (type: string) => Set<string>,
+  order: ExplainerOrder,
+): FoundCycle[] {
   const all = specs.reduce((mask, spec) => mask | spec.first | spec.rest, 0);
   const { nontrivial } = graph.components(all);
   // A cycle of a spec lies inside one component of the graph cut down to the spec's relationships
@@ -349,12 +278,12 @@ export function findElleCycles(graph: DependencyGraph, txns: readonly Txn[], spe
         if (start >= txns.length || sub[start]! < 0 || starts >= MAX_STARTS || budget.states <= 0) continue;
         const inComponent = (v: number) => sub[v] === sub[start];
         let hasFirst = false;
-        graph.forEachOut(start, spec.first, (to, rels) => (hasFirst ||= inComponent(to) && (namedRel(rels) & spec.first) !== 0));
+        graph.forEachOut(start, spec.first, (to, rels) => (hasFirst ||= inComponent(to) && (namedRel(rels, order) & spec.first) !== 0));
         if (!hasFirst) continue;
         starts++;
-        const vertices = searchFrom(graph, start, spec, inComponent, budget);
+        const vertices = searchFrom(graph, start, spec, order, inComponent, budget);
         if (!vertices) continue;
-        const steps = cycleSteps(graph, txns, vertices);
+        const steps = cycleSteps(graph, txns, vertices, order);
         if (elleCycleType(steps.map((s) => s.rel)) !== spec.type) continue;
         found.push({ type: spec.type, steps });
         for (const type of implied(spec.type)) redundant.add(type);

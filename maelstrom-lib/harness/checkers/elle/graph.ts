@@ -6,7 +6,7 @@
  * not hit the call-stack limit.
  */
 
-/** Relationship bits, combinable into masks (process: Elle's process order, list-append only so far). */
+/** Relationship bits, combinable into masks (process: Elle's process order). */
 export const Rel = { ww: 1, wr: 2, rw: 4, realtime: 8, process: 16 } as const;
 export type RelName = keyof typeof Rel;
 

@@ -6,8 +6,8 @@
  * model tables. Result: Elle's `valid?`, `anomaly-types`, `anomalies`, `not`, `also-not`.
  */
 import type { CheckResult, Op } from "../../types.ts";
-import { ELLE_MODELS, elleBoundary, elleImpliedAnomalies, elleProhibitedAnomalies } from "./consistency-models.ts";
-import { elleCycleSpecs, findElleCycles, graphSize, linkProcess, linkRealtime } from "./cycles.ts";
+import { ELLE_UNKNOWN_ANOMALY_TYPES, elleBoundary, elleImpliedAnomalies, elleProhibitedAnomalies, unknownModelError } from "./consistency-models.ts";
+import { additionalGraphs, elleCycleSpecs, findElleCycles, graphSize, linkProcess, linkRealtime, WW_FIRST } from "./cycles.ts";
 import { DependencyGraph } from "./graph.ts";
 import { cycleCase, type ExplainContext, writeCycleFiles, writeIncompatibleOrderFiles } from "./list-append-explain.ts";
 import { historyError, invokeIndices } from "./list-append-history.ts";
@@ -27,8 +27,6 @@ import {
 } from "./list-append-versions.ts";
 import { collectTxns, type Txn } from "./txns.ts";
 
-/** Anomalies that make a result unknown rather than invalid (elle/txn.clj unknown-anomaly-types). */
-const UNKNOWN_TYPES = new Set(["empty-transaction-graph", "cycle-search-timeout"]);
 /** At most this many cases of one type are kept in the result (all are counted). */
 const MAX_CASES_SHOWN = 32;
 
@@ -41,8 +39,8 @@ export interface ListAppendOptions {
 /** Checks a txn-list-append history. Pure apart from the files written to `directory`. */
 export function checkListAppend(history: readonly Op[], options: ListAppendOptions): CheckResult {
   const models = options.consistencyModels;
-  const unknownModel = models.find((model) => !ELLE_MODELS.has(model));
-  if (unknownModel !== undefined) return { "valid?": "unknown", error: `unknown consistency model ${JSON.stringify(unknownModel)}` };
+  const modelError = unknownModelError(models);
+  if (modelError) return { "valid?": "unknown", error: modelError };
   const malformed = historyError(history);
   if (malformed) return { "valid?": "unknown", error: malformed };
   const txns = collectTxns(history);
@@ -53,7 +51,7 @@ export function checkListAppend(history: readonly Op[], options: ListAppendOptio
 
   const cases: ListAppendCases = new Map();
   const prohibited = elleProhibitedAnomalies(models);
-  const reportable = new Set([...prohibited, ...UNKNOWN_TYPES]);
+  const reportable = new Set([...prohibited, ...ELLE_UNKNOWN_ANOMALY_TYPES]);
   // What the committed and indeterminate txns read of each key, shortest first.
   const sorted = sortedValues(possible, true);
   findTxnAnomalies(txns, possible, sorted, allWriters, cases);
@@ -87,8 +85,7 @@ function findCycleAnomalies(
   cases: ListAppendCases,
   directory: string | undefined,
 ): void {
-  const realtime = [...reportable].some((type) => type.endsWith("-realtime"));
-  const process = !realtime && [...reportable].some((type) => type.endsWith("-process"));
+  const { realtime, process } = additionalGraphs(reportable);
   const ctx: ExplainContext = {
     order,
     writers: writeIndex(possible),
@@ -103,7 +100,7 @@ function findCycleAnomalies(
   const empty = realtime ? !hasRealtimePair(txns) && !hasTxnEdges(graph, txns) : graph.edges === 0;
   if (empty) cases.set("empty-transaction-graph", [{ explanation: "no txn depends on any other, so there is nothing to check" }]);
   const cycleCases = new Map<string, ReturnType<typeof cycleCase>[]>();
-  for (const cycle of findElleCycles(graph, txns, elleCycleSpecs(process, realtime), (type) => elleImpliedAnomalies([type]))) {
+  for (const cycle of findElleCycles(graph, txns, elleCycleSpecs(process, realtime), (type) => elleImpliedAnomalies([type]), WW_FIRST)) {
     const found = cycleCase(cycle, ctx);
     cycleCases.set(cycle.type, [...(cycleCases.get(cycle.type) ?? []), found]);
   }

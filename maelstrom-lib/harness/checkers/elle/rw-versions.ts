@@ -9,8 +9,12 @@
  * value it read, or its own previous write — ("every-version") also orders the interleaved
  * writes of Maelstrom issue #56, where two transactions overwrite each other's uncommitted
  * values (G0) without Elle noticing.
+ *
+ * The external reading is Elle's in the graph too: only committed txns' final writes and
+ * external reads (a txn's first read of a key it has not written) take part, as in its
+ * ext-index, and it reports neither garbage reads nor dirty updates, which Elle's rw-register
+ * does not look for.
  */
-import type { AnomalyType } from "./consistency-models.ts";
 import { DependencyGraph, Rel } from "./graph.ts";
 import { type Txn, type WriteRef, txnName, txnSummary } from "./txns.ts";
 
@@ -18,14 +22,14 @@ import { type Txn, type WriteRef, txnName, txnSummary } from "./txns.ts";
 export type AnomalyCase = Record<string, unknown> & { explanation: string };
 
 /** Anomaly cases by type, in the order found. */
-export type CaseMap = Map<AnomalyType, AnomalyCase[]>;
+export type CaseMap = Map<string, AnomalyCase[]>;
 
 /** Per key: each version → the versions known to directly follow it (nil excluded). */
 type VersionOrder = Map<unknown, Map<unknown, Set<unknown>>>;
 /** Per key: each value (nil included) → the committed txns that read it. */
 type ReadIndex = Map<unknown, Map<unknown, Set<Txn>>>;
 
-function push(cases: CaseMap, type: AnomalyType, anomaly: AnomalyCase): void {
+function push(cases: CaseMap, type: string, anomaly: AnomalyCase): void {
   const list = cases.get(type);
   if (list) list.push(anomaly);
   else cases.set(type, [anomaly]);
@@ -54,9 +58,10 @@ export function inferVersions(
   txns: readonly Txn[],
   cases: CaseMap,
   inference: VersionInference = "every-version",
-): { order: VersionOrder; reads: ReadIndex } {
+): { order: VersionOrder; reads: ReadIndex; externalReads: ReadIndex } {
   const order: VersionOrder = new Map();
   const reads: ReadIndex = new Map();
+  const externalReads: ReadIndex = new Map();
   // key → value read before any write → txns that then wrote the key (lost-update candidates).
   const readThenWrote = new Map<unknown, Map<unknown, Set<Txn>>>();
   for (const txn of txns) {
@@ -77,7 +82,10 @@ export function inferVersions(
             explanation: `${txnName(txn)} ${previous.f === "w" ? "wrote" : "read"} key ${show(key)} = ${show(previous.value)}, then read ${show(value)} within the same txn`,
           });
         }
-        if (!previous) externalRead.set(key, value);
+        if (!previous) {
+          externalRead.set(key, value);
+          nestedSet(externalReads, key, value).add(txn);
+        }
       } else {
         const follows = inference === "every-version" && previous !== undefined && previous.value !== value && value !== null;
         if (follows) nestedSet(order, key, previous.value).add(value);
@@ -100,7 +108,7 @@ export function inferVersions(
       });
     }
   }
-  return { order, reads };
+  return { order, reads, externalReads };
 }
 
 /** Elle's writes-follow-reads: a txn's external read of a key precedes its final write of it. */
@@ -111,11 +119,34 @@ function linkExternalReadToFinalWrite(order: VersionOrder, externalRead: Readonl
   }
 }
 
+/** What the dependency edges are made from, and where the anomalies seen on the way go. */
+export interface VersionFacts {
+  order: VersionOrder;
+  reads: ReadIndex;
+  externalReads: ReadIndex;
+  writes: Map<unknown, Map<unknown, WriteRef>>;
+  cases: CaseMap;
+  inference: VersionInference;
+}
+
+/** Which reads take part in the dependency graph (see the module comment). */
+function edgeReads({ reads, externalReads, inference }: VersionFacts): ReadIndex {
+  return inference === "external" ? externalReads : reads;
+}
+
+/** Which writes take part in the dependency graph under `inference` (see the module comment). */
+function graphWriter(inference: VersionInference): (ref: WriteRef) => boolean {
+  return inference === "external" ? (ref) => ref.txn.status === "ok" && ref.final : (ref) => ref.txn.status !== "fail";
+}
+
 /**
  * Links wr edges (writer → reader of each value) and reports reads of aborted (G1a),
- * intermediate (G1b) and never-written (garbage) values.
+ * intermediate (G1b) and, reading every version, never-written (garbage) values.
  */
-export function linkWriteReads(graph: DependencyGraph, reads: ReadIndex, writes: Map<unknown, Map<unknown, WriteRef>>, cases: CaseMap): void {
+export function linkWriteReads(graph: DependencyGraph, facts: VersionFacts): void {
+  const { reads, writes, cases, inference } = facts;
+  const linkable = graphWriter(inference);
+  const linking = edgeReads(facts);
   for (const [key, byValue] of reads) {
     for (const [value, readers] of byValue) {
       if (value === null) continue;
@@ -124,7 +155,7 @@ export function linkWriteReads(graph: DependencyGraph, reads: ReadIndex, writes:
         if (writer?.txn === reader) continue;
         const mop = ["r", key, value];
         if (!writer) {
-          push(cases, "garbage-read", { op: txnSummary(reader), mop, explanation: `${txnName(reader)} read key ${show(key)} = ${show(value)}, which no txn ever wrote` });
+          if (inference === "every-version") push(cases, "garbage-read", { op: txnSummary(reader), mop, explanation: `${txnName(reader)} read key ${show(key)} = ${show(value)}, which no txn ever wrote` });
         } else if (writer.txn.status === "fail") {
           push(cases, "G1a", {
             op: txnSummary(reader),
@@ -141,7 +172,7 @@ export function linkWriteReads(graph: DependencyGraph, reads: ReadIndex, writes:
               explanation: `${txnName(reader)} read key ${show(key)} = ${show(value)}, an intermediate value that ${txnName(writer.txn)} overwrote within the same txn`,
             });
           }
-          graph.link(writer.txn.id, reader.id, Rel.wr);
+          if (linkable(writer) && linking.get(key)?.get(value)?.has(reader)) graph.link(writer.txn.id, reader.id, Rel.wr);
         }
       }
     }
@@ -150,11 +181,15 @@ export function linkWriteReads(graph: DependencyGraph, reads: ReadIndex, writes:
 
 /**
  * Links ww edges (writer of a version → writer of the next) and rw edges (reader of a
- * version → writer of the next), and reports committed overwrites of aborted values.
- * nil precedes every written value, so its readers anti-depend on every writer of the key.
+ * version → writer of the next), and, reading every version, reports committed overwrites of
+ * aborted values. nil precedes every written value, so its readers anti-depend on every writer
+ * of the key.
  */
-export function linkVersionOrder(graph: DependencyGraph, order: VersionOrder, reads: ReadIndex, writes: Map<unknown, Map<unknown, WriteRef>>, cases: CaseMap): void {
-  const live = (ref: WriteRef | undefined): ref is WriteRef => ref !== undefined && ref.txn.status !== "fail";
+export function linkVersionOrder(graph: DependencyGraph, facts: VersionFacts): void {
+  const { order, writes, cases, inference } = facts;
+  const reads = edgeReads(facts);
+  const linkable = graphWriter(inference);
+  const live = (ref: WriteRef | undefined): ref is WriteRef => ref !== undefined && linkable(ref);
   for (const [key, byValue] of writes) {
     const nilReaders = reads.get(key)?.get(null);
     if (!nilReaders) continue;
@@ -170,8 +205,8 @@ export function linkVersionOrder(graph: DependencyGraph, order: VersionOrder, re
         if (before !== null) for (const reader of reads.get(key)?.get(before) ?? []) graph.link(reader.id, afterRef.txn.id, Rel.rw);
         if (!beforeRef) continue;
         if (beforeRef.txn.status !== "fail") {
-          graph.link(beforeRef.txn.id, afterRef.txn.id, Rel.ww);
-        } else {
+          if (linkable(beforeRef)) graph.link(beforeRef.txn.id, afterRef.txn.id, Rel.ww);
+        } else if (inference === "every-version") {
           push(cases, "dirty-update", {
             key,
             values: [before, after],
