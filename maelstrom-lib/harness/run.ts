@@ -5,7 +5,8 @@
  * everything one run shares; each phase is one method.
  */
 import { join } from "node:path";
-import { Client, ClientIds, MalformedReply, RpcErrorReply, RpcTimeout } from "./client.ts";
+import { defineRpc, isArrayOf, isString } from "./schema.ts";
+import { Client, ClientIds, MALFORMED_RPC_KINDS, MalformedReply, MalformedRpc, RpcErrorReply, RpcTimeout } from "./client.ts";
 import { RealClock, sleep, type Clock } from "./clock.ts";
 import { TIMING, type TestOptions } from "./config.ts";
 import { History, Stagger, Worker, runWorkerLoop } from "./generator.ts";
@@ -40,7 +41,7 @@ export interface MainPhaseSpan {
 /**
  * Why a run stopped early (exit 255), under Maelstrom's name for it where it has one:
  * `init-failed` (db.clj), `node-crashed` (process.clj), the setup RPC's own error
- * (`malformed-rpc-response`, `timeout`, `rpc-error`), and our `node-start-failed` (Maelstrom
+ * (`malformed-rpc-request`, `malformed-rpc-response`, `timeout`, `rpc-error`), and our `node-start-failed` (Maelstrom
  * throws the JVM's IOException there) and `interrupted` (SIGINT/SIGTERM).
  */
 class RunAborted extends Error {
@@ -87,8 +88,14 @@ class RunAbort {
 /** The shell's exit codes for death by these signals (128 + signal number). */
 const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
-/** Maelstrom looks only at the type of the init reply (db.clj); extra keys are fine. */
-const INIT_OK = { type: "init_ok", required: {}, open: true };
+/**
+ * The init RPC. Maelstrom looks only at the type of the init reply (db.clj), so extra keys are
+ * fine; it sends init without a request schema, and this one only states what the runner sends.
+ */
+const INIT = defineRpc({
+  request: { type: "init", required: { node_id: isString, node_ids: isArrayOf(isString) } },
+  reply: { type: "init_ok", required: {}, open: true },
+});
 
 /** Runs one test with already-validated options. */
 export async function runTest(opts: TestOptions, workload: Workload, log: (line: string) => void): Promise<RunOutcome> {
@@ -292,7 +299,7 @@ export class Run {
         });
     await writeRunFiles(this.runDir, this.opts, this.history.ops, this.network.journal, results);
     pointLatestAt(this.opts.storeDir, this.opts.workload, this.runDir);
-    this.logMalformedReplies();
+    this.logMalformedRpcs();
     if (aborting) {
       this.log(`ERROR: ${aborting.type}: ${aborting.message}`);
       for (const crash of crashes) logCrash(crash, this.log);
@@ -355,7 +362,7 @@ export class Run {
   private async initNode(id: string): Promise<void> {
     const client = new Client(this.clientIds.allocate(), id, this.network, this.clock);
     try {
-      await client.call({ type: "init", node_id: id, node_ids: this.opts.nodeIds }, INIT_OK, TIMING.initTimeoutMs);
+      await client.call(INIT, { node_id: id, node_ids: this.opts.nodeIds }, TIMING.initTimeoutMs);
       this.initialized.add(id);
     } catch (error) {
       // db.clj's words: "Expected node n0 to respond to an init message, but node did not
@@ -394,12 +401,14 @@ export class Run {
     }, 0);
   }
 
-  /** Jepsen logs each crashed op's exception; one full explanation and a count say the same here. */
-  private logMalformedReplies(): void {
-    const malformed = this.history.ops.filter((op) => op.error === MalformedReply.type);
-    if (malformed.length === 0) return;
-    this.log(`WARN ${MalformedReply.type}: ${malformed.length} repl${malformed.length === 1 ? "y" : "ies"} broke the reply schema (all in history.jsonl); the first:`);
-    for (const line of (malformed[0]!.exception ?? "").split("\n")) this.log(`     ${line}`);
+  /** Jepsen logs each crashed op's exception; one full explanation and a count per kind say the same here. */
+  private logMalformedRpcs(): void {
+    for (const { type, one, many } of MALFORMED_RPC_KINDS) {
+      const malformed = this.history.ops.filter((op) => op.error === type);
+      if (malformed.length === 0) continue;
+      this.log(`WARN ${type}: ${malformed.length} ${malformed.length === 1 ? one : many} broke the ${one} schema (all in history.jsonl); the first:`);
+      for (const line of (malformed[0]!.exception ?? "").split("\n")) this.log(`     ${line}`);
+    }
   }
 
   private logNetEvent(event: JournalEvent): void {
@@ -427,7 +436,7 @@ function exitCodeFor(validity: Validity): number {
 
 /** Maelstrom's name for an RPC failure: the :type its client throws. */
 function rpcErrorType(error: unknown): string {
-  if (error instanceof MalformedReply) return MalformedReply.type;
+  if (error instanceof MalformedRpc) return error.type;
   if (error instanceof RpcTimeout) return "timeout";
   if (error instanceof RpcErrorReply) return "rpc-error";
   return "exception";
