@@ -5,7 +5,6 @@
  * everything one run shares; each phase is one method.
  */
 import { join } from "node:path";
-import { defineRpc, isArrayOf, isString } from "./schema.ts";
 import { Client, ClientIds, MALFORMED_RPC_KINDS, MalformedReply, MalformedRpc, RpcErrorReply, RpcTimeout } from "./client.ts";
 import { RealClock, sleep, type Clock } from "./clock.ts";
 import { TIMING, type TestOptions } from "./config.ts";
@@ -16,6 +15,7 @@ import { Network, type JournalEvent } from "./net.ts";
 import { NodeProcess, type CrashReport, type ProtocolViolation } from "./process.ts";
 import { Progress } from "./progress.ts";
 import { Rng } from "./rng.ts";
+import { defineRpc, isArrayOf, isString } from "./schema.ts";
 import { attachServices } from "./services.ts";
 import { createRunDir, pointLatestAt, writeRunFiles } from "./store.ts";
 import type { RunResults } from "./results.ts";
@@ -41,8 +41,9 @@ export interface MainPhaseSpan {
 /**
  * Why a run stopped early (exit 255), under Maelstrom's name for it where it has one:
  * `init-failed` (db.clj), `node-crashed` (process.clj), the setup RPC's own error
- * (`malformed-rpc-request`, `malformed-rpc-response`, `timeout`, `rpc-error`), and our `node-start-failed` (Maelstrom
- * throws the JVM's IOException there) and `interrupted` (SIGINT/SIGTERM).
+ * (`malformed-rpc-request`, `malformed-rpc-response`, `timeout`, `rpc-error`), and our
+ * `node-start-failed` (Maelstrom throws the JVM's IOException there) and `interrupted`
+ * (SIGINT/SIGTERM).
  */
 class RunAborted extends Error {
   constructor(
