@@ -1,15 +1,17 @@
 /**
  * Maelstrom's clients (client.clj): each is an address `cN` on the network with at most one
  * outstanding request. It sends, then waits for the message whose `in_reply_to` equals the
- * request's `msg_id` (strict integer equality), skipping anything else; errors become
- * `RpcErrorReply`, silence becomes `RpcTimeout`, replies that break the closed schema become
- * `MalformedReply` (Maelstrom's malformed-rpc-response).
+ * request's `msg_id` (strict integer equality), skipping anything else. Each call is one RPC
+ * as defrpc defines it: a request that breaks its schema is `MalformedRequest` and is never
+ * sent (Maelstrom's malformed-rpc-request); errors become `RpcErrorReply`, silence becomes
+ * `RpcTimeout`, and replies that break their schema become `MalformedReply`
+ * (malformed-rpc-response).
  */
 import type { Clock } from "./clock.ts";
 import { TIMING } from "./config.ts";
 import type { Network, WireMessage } from "./net.ts";
-import { isAny, isInt, isString, schemaViolation } from "./schema.ts";
-import type { ClientConnection, ReplySchema } from "./types.ts";
+import { describeSchema, schemaViolation } from "./schema.ts";
+import type { BodySchema, ClientConnection, Rpc } from "./types.ts";
 import { errorName, isDefinite } from "../node/errors.ts";
 
 /** Stands for a missing or malformed error code: named "unknown", indefinite. */
@@ -45,21 +47,60 @@ export class RpcTimeout extends Error {
   }
 }
 
+/** Maelstrom's names for the two schema errors (the :type check-body throws). */
+export type MalformedRpcType = "malformed-rpc-request" | "malformed-rpc-response";
+
+/** A body that breaks its RPC's schema: what client.clj's `check-body` throws. */
+export abstract class MalformedRpc extends Error {
+  constructor(
+    /** Maelstrom's name for this error. */
+    readonly type: MalformedRpcType,
+    /** Why the body does not fit. */
+    readonly reason: string,
+    /** The body that broke the schema. */
+    readonly body: Record<string, unknown>,
+    explanation: string,
+  ) {
+    super(explanation);
+  }
+}
+
 /**
- * A reply that breaks the workload's closed schema: Maelstrom's `malformed-rpc-response`,
- * explained as its client.clj `check-body` does (the request sent, the reply form expected,
- * what came back, and why it does not fit).
+ * A request that breaks its RPC's request schema: Maelstrom's `malformed-rpc-request`, thrown
+ * before anything is sent and explained in check-body's words.
  */
-export class MalformedReply extends Error {
-  /** Maelstrom's name for this error (the :type it throws). */
+export class MalformedRequest extends MalformedRpc {
+  static readonly type = "malformed-rpc-request";
+
+  constructor(reason: string, body: Record<string, unknown>, schema: BodySchema) {
+    super(
+      MalformedRequest.type,
+      reason,
+      body,
+      `Malformed RPC request. Maelstrom should have constructed a message body like:\n\n${describeSchema(schema)}\n\n` +
+        `... but instead sent\n\n${JSON.stringify(body)}\n\nThis is malformed because:\n\n${reason}`,
+    );
+    this.name = "MalformedRequest";
+  }
+}
+
+/**
+ * A reply that breaks its RPC's reply schema: Maelstrom's `malformed-rpc-response`, explained
+ * as check-body does (the request sent, the reply form expected, what came back, and why it
+ * does not fit).
+ */
+export class MalformedReply extends MalformedRpc {
   static readonly type = "malformed-rpc-response";
 
   constructor(
-    readonly reason: string,
-    readonly body: Record<string, unknown>,
-    readonly request: { node: string; body: Record<string, unknown>; schema: ReplySchema },
+    reason: string,
+    body: Record<string, unknown>,
+    readonly request: { node: string; body: Record<string, unknown>; schema: BodySchema },
   ) {
     super(
+      MalformedReply.type,
+      reason,
+      body,
       `Malformed RPC response. Maelstrom sent node ${request.node} the following request:\n\n` +
         `${JSON.stringify(request.body)}\n\nAnd expected a response of the form:\n\n${describeSchema(request.schema)}\n\n` +
         `... but instead received\n\n${JSON.stringify(body)}\n\nThis is malformed because:\n\n${reason}`,
@@ -68,26 +109,11 @@ export class MalformedReply extends Error {
   }
 }
 
-/** The names Maelstrom's schemas print for the common field checks. */
-const CHECK_NAMES = new Map<unknown, string>([
-  [isAny, "Any"],
-  [isInt, "Int"],
-  [isString, "Str"],
-]);
-
-/** A reply schema as Prismatic prints a closed map, with the keys every reply has. */
-export function describeSchema(schema: ReplySchema): string {
-  const name = (check: unknown) => CHECK_NAMES.get(check) ?? "(see the workload's schema)";
-  const fields = [
-    `"type": (eq ${JSON.stringify(schema.type)})`,
-    ...Object.entries(schema.required).map(([key, check]) => `${JSON.stringify(key)}: ${name(check)}`),
-    ...Object.entries(schema.optional ?? {}).map(([key, check]) => `(optional-key ${JSON.stringify(key)}): ${name(check)}`),
-    `"in_reply_to": Int`,
-    `(optional-key "msg_id"): Int`,
-    ...(schema.open ? ["any other key: Any"] : []),
-  ];
-  return `{${fields.join(",\n ")}}`;
-}
+/** Each schema error with the words the run's console uses for what broke it. */
+export const MALFORMED_RPC_KINDS: readonly { type: MalformedRpcType; one: string; many: string }[] = [
+  { type: MalformedRequest.type, one: "request", many: "requests" },
+  { type: MalformedReply.type, one: "reply", many: "replies" },
+];
 
 /** Hands out client ids c0, c1, … from one counter, as Maelstrom does. */
 export class ClientIds {
@@ -118,22 +144,24 @@ export class Client implements ClientConnection {
     network.register(clientId, (message) => this.receive(message));
   }
 
-  /** Sends one request and waits for its reply; only one call may be outstanding. */
-  async call(
-    body: Record<string, unknown>,
-    schema: ReplySchema,
-    timeoutMs: number = TIMING.clientTimeoutMs,
-  ): Promise<Record<string, unknown>> {
+  /**
+   * Sends one request of `rpc` and waits for its reply; only one call may be outstanding. As
+   * defrpc does, the body gets the request's type and a fresh msg_id, and is checked before it
+   * is sent: a malformed request throws and never reaches the node.
+   */
+  async call(rpc: Rpc, body: Record<string, unknown>, timeoutMs: number = TIMING.clientTimeoutMs): Promise<Record<string, unknown>> {
     if (this.closed) throw new Error(`client ${this.clientId} is closed`);
     if (this.pending) throw new Error(`client ${this.clientId} already has a request outstanding`);
-    const msgId = this.nextMsgId++;
+    const request = { type: rpc.request.type, ...body, msg_id: this.nextMsgId++ };
+    const malformed = schemaViolation(request, rpc.request);
+    if (malformed) throw new MalformedRequest(malformed, request, rpc.request);
     const reply = await new Promise<Record<string, unknown> | undefined>((resolve) => {
       const cancelTimer = this.clock.after(timeoutMs, () => {
         this.pending = undefined;
         resolve(undefined);
       });
-      this.pending = { msgId, resolve, cancelTimer };
-      this.network.send(this.clientId, this.node, { ...body, msg_id: msgId });
+      this.pending = { msgId: request.msg_id, resolve, cancelTimer };
+      this.network.send(this.clientId, this.node, request);
     });
     if (!reply) throw new RpcTimeout(timeoutMs);
     if (reply.type === "error") {
@@ -141,8 +169,8 @@ export class Client implements ClientConnection {
       const code = typeof reply.code === "number" && Number.isInteger(reply.code) ? reply.code : UNKNOWN_ERROR_CODE;
       throw new RpcErrorReply(code, typeof reply.text === "string" ? reply.text : undefined, reply);
     }
-    const violation = schemaViolation(reply, schema);
-    if (violation) throw new MalformedReply(violation, reply, { node: this.node, body: { ...body, msg_id: msgId }, schema });
+    const violation = schemaViolation(reply, rpc.reply);
+    if (violation) throw new MalformedReply(violation, reply, { node: this.node, body: request, schema: rpc.reply });
     return reply;
   }
 

@@ -3,7 +3,7 @@
  * --rate, synchronous workers bound to nodes, outcome classification, process churn after
  * :info, a time-limited main phase, and per-worker final phases.
  */
-import { Client, ClientIds, MalformedReply, RpcErrorReply, RpcTimeout } from "./client.ts";
+import { Client, ClientIds, MalformedRpc, RpcErrorReply, RpcTimeout } from "./client.ts";
 import { sleep, type Clock } from "./clock.ts";
 import type { Network } from "./net.ts";
 import type { Rng } from "./rng.ts";
@@ -107,7 +107,7 @@ export function classifyError(error: unknown, f: string, workload: Workload): Co
     return { type, value: undefined, error: [error.codeName, error.text ?? null] };
   }
   const message = error instanceof Error ? error.message : String(error);
-  const kind = error instanceof MalformedReply ? MalformedReply.type : "exception";
+  const kind = error instanceof MalformedRpc ? error.type : "exception";
   return { type: "info", value: undefined, error: kind, exception: message };
 }
 

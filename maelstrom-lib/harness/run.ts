@@ -5,7 +5,7 @@
  * everything one run shares; each phase is one method.
  */
 import { join } from "node:path";
-import { Client, ClientIds, MalformedReply, RpcErrorReply, RpcTimeout } from "./client.ts";
+import { Client, ClientIds, MALFORMED_RPC_KINDS, MalformedReply, MalformedRpc, RpcErrorReply, RpcTimeout } from "./client.ts";
 import { RealClock, sleep, type Clock } from "./clock.ts";
 import { TIMING, type TestOptions } from "./config.ts";
 import { History, Stagger, Worker, runWorkerLoop } from "./generator.ts";
@@ -15,6 +15,7 @@ import { Network, type JournalEvent } from "./net.ts";
 import { NodeProcess, type CrashReport, type ProtocolViolation } from "./process.ts";
 import { Progress } from "./progress.ts";
 import { Rng } from "./rng.ts";
+import { defineRpc, isArrayOf, isString } from "./schema.ts";
 import { attachServices } from "./services.ts";
 import { createRunDir, pointLatestAt, writeRunFiles } from "./store.ts";
 import type { RunResults } from "./results.ts";
@@ -34,8 +35,9 @@ export interface RunOutcome {
 /**
  * Why a run stopped early (exit 255), under Maelstrom's name for it where it has one:
  * `init-failed` (db.clj), `node-crashed` (process.clj), the setup RPC's own error
- * (`malformed-rpc-response`, `timeout`, `rpc-error`), and our `node-start-failed` (Maelstrom
- * throws the JVM's IOException there) and `interrupted` (SIGINT/SIGTERM).
+ * (`malformed-rpc-request`, `malformed-rpc-response`, `timeout`, `rpc-error`), and our
+ * `node-start-failed` (Maelstrom throws the JVM's IOException there) and `interrupted`
+ * (SIGINT/SIGTERM).
  */
 class RunAborted extends Error {
   constructor(
@@ -81,8 +83,14 @@ class RunAbort {
 /** The shell's exit codes for death by these signals (128 + signal number). */
 const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
-/** Maelstrom looks only at the type of the init reply (db.clj); extra keys are fine. */
-const INIT_OK = { type: "init_ok", required: {}, open: true };
+/**
+ * The init RPC. Maelstrom looks only at the type of the init reply (db.clj), so extra keys are
+ * fine; it sends init without a request schema, and this one only states what the runner sends.
+ */
+const INIT = defineRpc({
+  request: { type: "init", required: { node_id: isString, node_ids: isArrayOf(isString) } },
+  reply: { type: "init_ok", required: {}, open: true },
+});
 
 /** Runs one test with already-validated options. */
 export async function runTest(opts: TestOptions, workload: Workload, log: (line: string) => void): Promise<RunOutcome> {
@@ -295,7 +303,7 @@ export class Run {
         });
     await writeRunFiles(this.runDir, this.opts, this.history.ops, this.network.journal, results, this.logLines);
     pointLatestAt(this.opts.storeDir, this.opts.workload, this.runDir);
-    this.logMalformedReplies();
+    this.logMalformedRpcs();
     if (aborting) {
       this.log(`ERROR: ${aborting.type}: ${aborting.message}`);
       for (const crash of crashes) logCrash(crash, this.log);
@@ -358,7 +366,7 @@ export class Run {
   private async initNode(id: string): Promise<void> {
     const client = new Client(this.clientIds.allocate(), id, this.network, this.clock);
     try {
-      await client.call({ type: "init", node_id: id, node_ids: this.opts.nodeIds }, INIT_OK, TIMING.initTimeoutMs);
+      await client.call(INIT, { node_id: id, node_ids: this.opts.nodeIds }, TIMING.initTimeoutMs);
       this.initialized.add(id);
     } catch (error) {
       // db.clj's words: "Expected node n0 to respond to an init message, but node did not
@@ -397,12 +405,14 @@ export class Run {
     }, 0);
   }
 
-  /** Jepsen logs each crashed op's exception; one full explanation and a count say the same here. */
-  private logMalformedReplies(): void {
-    const malformed = this.history.ops.filter((op) => op.error === MalformedReply.type);
-    if (malformed.length === 0) return;
-    this.log(`WARN ${MalformedReply.type}: ${malformed.length} repl${malformed.length === 1 ? "y" : "ies"} broke the reply schema (all in history.jsonl); the first:`);
-    for (const line of (malformed[0]!.exception ?? "").split("\n")) this.log(`     ${line}`);
+  /** Jepsen logs each crashed op's exception; one full explanation and a count per kind say the same here. */
+  private logMalformedRpcs(): void {
+    for (const { type, one, many } of MALFORMED_RPC_KINDS) {
+      const malformed = this.history.ops.filter((op) => op.error === type);
+      if (malformed.length === 0) continue;
+      this.log(`WARN ${type}: ${malformed.length} ${malformed.length === 1 ? one : many} broke the ${one} schema (all in history.jsonl); the first:`);
+      for (const line of (malformed[0]!.exception ?? "").split("\n")) this.log(`     ${line}`);
+    }
   }
 
   private logNetEvent(event: JournalEvent): void {
@@ -430,7 +440,7 @@ function exitCodeFor(validity: Validity): number {
 
 /** Maelstrom's name for an RPC failure: the :type its client throws. */
 function rpcErrorType(error: unknown): string {
-  if (error instanceof MalformedReply) return MalformedReply.type;
+  if (error instanceof MalformedRpc) return error.type;
   if (error instanceof RpcTimeout) return "timeout";
   if (error instanceof RpcErrorReply) return "rpc-error";
   return "exception";

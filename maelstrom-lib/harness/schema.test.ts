@@ -1,26 +1,57 @@
 import { expect, test } from "bun:test";
-import { isArrayOf, isInt, isString, schemaViolation } from "./schema.ts";
+import { defineRpc, describeSchema, isAny, isArrayOf, isEither, isEq, isInt, isString, isTuple, schemaViolation } from "./schema.ts";
 
-const READ_OK = { type: "read_ok", required: { messages: isArrayOf(isInt) } };
+const READ = defineRpc({
+  request: { type: "read", required: { key: isString } },
+  reply: { type: "read_ok", required: { messages: isArrayOf(isInt) } },
+});
 
 test("a reply with exactly its keys, in_reply_to and an integer msg_id fits", () => {
-  expect(schemaViolation({ type: "read_ok", messages: [1, 2], in_reply_to: 3, msg_id: 9 }, READ_OK)).toBeUndefined();
+  expect(schemaViolation({ type: "read_ok", messages: [1, 2], in_reply_to: 3, msg_id: 9 }, READ.reply)).toBeUndefined();
+  expect(schemaViolation({ type: "read_ok", messages: [], in_reply_to: 3 }, READ.reply)).toBeUndefined();
 });
 
 test.each([
   [{ type: "read_ok", messages: [1], in_reply_to: 3, extra: true }, 'disallowed key "extra"'],
   [{ type: "read_ok", in_reply_to: 3 }, 'missing required key "messages"'],
-  [{ type: "read_ok", messages: [1.5], in_reply_to: 3 }, 'bad value for "messages"'],
-  [{ type: "read_ok", messages: [], in_reply_to: "3" }, "in_reply_to must be an integer"],
-  [{ type: "read_ok", messages: [], in_reply_to: 3, msg_id: null }, "msg_id must be an integer"],
+  [{ type: "read_ok", messages: [1.5], in_reply_to: 3 }, 'bad value for "messages": [1.5] is not [Int]'],
+  [{ type: "read_ok", messages: [] }, 'missing required key "in_reply_to"'],
+  [{ type: "read_ok", messages: [], in_reply_to: "3" }, 'bad value for "in_reply_to": "3" is not Int'],
+  [{ type: "read_ok", messages: [], in_reply_to: 3, msg_id: null }, 'bad value for "msg_id": null is not Int'],
   [{ type: "broadcast_ok", in_reply_to: 3 }, 'expected type "read_ok"'],
-])("closed schema rejects %p", (body, reason) => {
-  expect(schemaViolation(body, READ_OK)).toContain(reason);
+  [{ type: "read_ok", messages: [], in_reply_to: 3, constructor: 1 }, 'disallowed key "constructor"'],
+])("closed reply schema rejects %p", (body, reason) => {
+  expect(schemaViolation(body, READ.reply)).toContain(reason);
 });
 
-test("an open schema (init_ok) accepts extra keys but still checks type and in_reply_to", () => {
-  const INIT_OK = { type: "init_ok", required: {}, open: true };
-  expect(schemaViolation({ type: "init_ok", in_reply_to: 1, node: "n0" }, INIT_OK)).toBeUndefined();
-  expect(schemaViolation({ type: "init_okay", in_reply_to: 1 }, INIT_OK)).toContain("expected type");
-  expect(isString("x") && !isString(1)).toBe(true);
+test("a request needs its integer msg_id and no in_reply_to (client.clj's send-schema)", () => {
+  expect(schemaViolation({ type: "read", key: "a", msg_id: 1 }, READ.request)).toBeUndefined();
+  expect(schemaViolation({ type: "read", key: "a" }, READ.request)).toBe('missing required key "msg_id"');
+  expect(schemaViolation({ type: "read", key: "a", msg_id: 1, in_reply_to: 1 }, READ.request)).toBe('disallowed key "in_reply_to"');
+  expect(schemaViolation({ type: "read", key: 1, msg_id: 1 }, READ.request)).toBe('bad value for "key": 1 is not Str');
+});
+
+test("an open schema (init_ok) accepts extra keys but still checks type, in_reply_to and msg_id", () => {
+  const INIT = defineRpc({ request: { type: "init", required: {} }, reply: { type: "init_ok", required: {}, open: true } });
+  expect(schemaViolation({ type: "init_ok", in_reply_to: 1, node: "n0" }, INIT.reply)).toBeUndefined();
+  expect(schemaViolation({ type: "init_okay", in_reply_to: 1 }, INIT.reply)).toContain("expected type");
+  expect(schemaViolation({ type: "init_ok", in_reply_to: 1, msg_id: "x" }, INIT.reply)).toContain('"msg_id"');
+});
+
+test("micro-op tuples: exact length, fixed first element, either form", () => {
+  const mop = isEither(isTuple(isEq("r"), isAny, isEq(null)), isTuple(isEq("w"), isAny, isAny));
+  expect([["r", 1, null], ["w", 1, 2]].every(mop)).toBe(true);
+  expect(mop(["r", 1, 2])).toBe(false);
+  expect(mop(["w", 1])).toBe(false);
+  expect(mop(["w", 1, 2, 3])).toBe(false);
+  expect(mop(["append", 1, 2])).toBe(false);
+});
+
+test("schemas print as Prismatic prints closed maps, envelope keys included", () => {
+  const TXN = defineRpc({
+    request: { type: "txn", required: { txn: isArrayOf(isEither(isTuple(isEq("r"), isAny, isEq(null)), isTuple(isEq("w"), isAny, isAny))) } },
+    reply: { type: "txn_ok", required: {} },
+  });
+  expect(describeSchema(TXN.request)).toBe('{"type": (eq "txn"),\n "txn": [(either [(eq "r") Any (eq nil)] [(eq "w") Any Any])],\n "msg_id": Int}');
+  expect(describeSchema(READ.reply)).toBe('{"type": (eq "read_ok"),\n "messages": [Int],\n "in_reply_to": Int,\n (optional-key "msg_id"): Int}');
 });

@@ -1,28 +1,50 @@
 /**
- * Field checks for closed reply schemas (Maelstrom's `defrpc`, Prismatic closed maps):
- * a reply may hold exactly its schema's keys plus `in_reply_to` (required integer) and
- * `msg_id` (optional integer). Anything else makes the reply malformed.
+ * Closed message schemas as Maelstrom's `defrpc` has them (client.clj, Prismatic closed maps):
+ * each RPC's request and reply schemas, the envelope keys the client adds to each (a request's
+ * `msg_id`; a reply's `in_reply_to` and optional `msg_id`), the field checks, and why a body does
+ * not fit. Checks carry the names Prismatic prints for them, so an explanation shows the schema.
  */
 import { isJsonInteger } from "./json-exact.ts";
-import type { ReplySchema } from "./types.ts";
+import type { BodySchema, FieldCheck, Rpc } from "./types.ts";
 
-export type FieldCheck = (value: unknown) => boolean;
+/** A check with the name the schema printer shows for it. */
+export function named(schemaName: string, check: (value: unknown) => boolean): FieldCheck {
+  return Object.assign((value: unknown) => check(value), { schemaName });
+}
 
 /** Any JSON value, including null. */
-export const isAny: FieldCheck = () => true;
+export const isAny = named("Any", () => true);
 /** A JSON integer (Maelstrom's schemas reject 5.0 where an Int is expected; big integers are fine). */
-export const isInt: FieldCheck = isJsonInteger;
+export const isInt = named("Int", isJsonInteger);
 /** A JSON string. */
-export const isString: FieldCheck = (value) => typeof value === "string";
+export const isString = named("Str", (value) => typeof value === "string");
+
+/** Exactly `expected` (Prismatic's `s/eq`): a string or null here. */
+export function isEq(expected: string | null): FieldCheck {
+  return named(`(eq ${expected === null ? "nil" : JSON.stringify(expected)})`, (value) => value === expected);
+}
 
 /** A JSON array whose every element passes `element`. */
 export function isArrayOf(element: FieldCheck): FieldCheck {
-  return (value) => Array.isArray(value) && value.every(element);
+  return named(`[${nameOf(element)}]`, (value) => Array.isArray(value) && value.every(element));
 }
 
 /** A JSON object whose every value passes `element` (keys are strings on the wire). */
 export function isObjectOf(element: FieldCheck): FieldCheck {
-  return (value) => isPlainObject(value) && Object.values(value).every(element);
+  return named(`{Str ${nameOf(element)}}`, (value) => isPlainObject(value) && Object.values(value).every(element));
+}
+
+/** An array of exactly these elements, in order (Prismatic's `[(s/one …) …]`). */
+export function isTuple(...elements: FieldCheck[]): FieldCheck {
+  return named(
+    `[${elements.map(nameOf).join(" ")}]`,
+    (value) => Array.isArray(value) && value.length === elements.length && elements.every((check, i) => check(value[i])),
+  );
+}
+
+/** A value that passes any one of `alternatives` (Prismatic's `s/either`). */
+export function isEither(...alternatives: FieldCheck[]): FieldCheck {
+  return named(`(either ${alternatives.map(nameOf).join(" ")})`, (value) => alternatives.some((check) => check(value)));
 }
 
 /** True for a JSON object (not null, not an array). */
@@ -31,25 +53,54 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /**
- * Why `body` breaks `schema`, or undefined when it fits. Error bodies are not checked here:
- * the caller handles `type: "error"` first, as Maelstrom does.
+ * One RPC from its request and reply body schemas, with the envelope keys added as client.clj's
+ * `send-schema` and `recv-schema` do: a request carries an integer `msg_id`; a reply an integer
+ * `in_reply_to` and, optionally, an integer `msg_id`.
  */
-export function schemaViolation(body: Record<string, unknown>, schema: ReplySchema): string | undefined {
+export function defineRpc(spec: Rpc): Rpc {
+  const { request, reply } = spec;
+  return {
+    request: { ...request, required: { ...request.required, msg_id: isInt } },
+    reply: { ...reply, required: { ...reply.required, in_reply_to: isInt }, optional: { ...reply.optional, msg_id: isInt } },
+  };
+}
+
+/**
+ * Why `body` breaks `schema`, or undefined when it fits. Error replies are not checked here:
+ * the client handles `type: "error"` first, as Maelstrom does.
+ */
+export function schemaViolation(body: Record<string, unknown>, schema: BodySchema): string | undefined {
   if (body.type !== schema.type) return `expected type ${JSON.stringify(schema.type)}, got ${JSON.stringify(body.type)}`;
-  if (!isInt(body.in_reply_to)) return "in_reply_to must be an integer";
-  if ("msg_id" in body && !isInt(body.msg_id)) return "msg_id must be an integer when present";
   for (const [key, check] of Object.entries(schema.required)) {
-    if (!(key in body)) return `missing required key ${JSON.stringify(key)}`;
-    if (!check(body[key])) return `bad value for ${JSON.stringify(key)}: ${preview(body[key])}`;
+    if (!Object.hasOwn(body, key)) return `missing required key ${JSON.stringify(key)}`;
+    if (!check(body[key])) return badValue(key, check, body[key]);
   }
-  if (schema.open) return undefined;
   for (const [key, value] of Object.entries(body)) {
-    if (key === "type" || key === "in_reply_to" || key === "msg_id" || key in schema.required) continue;
-    const check = schema.optional?.[key];
-    if (!check) return `disallowed key ${JSON.stringify(key)}`;
-    if (!check(value)) return `bad value for ${JSON.stringify(key)}: ${preview(value)}`;
+    if (key === "type" || Object.hasOwn(schema.required, key)) continue;
+    const check = schema.optional && Object.hasOwn(schema.optional, key) ? schema.optional[key]! : undefined;
+    if (check && !check(value)) return badValue(key, check, value);
+    if (!check && !schema.open) return `disallowed key ${JSON.stringify(key)}`;
   }
   return undefined;
+}
+
+/** A body schema as Prismatic prints a closed map, one key per line. */
+export function describeSchema(schema: BodySchema): string {
+  const fields = [
+    `"type": (eq ${JSON.stringify(schema.type)})`,
+    ...Object.entries(schema.required).map(([key, check]) => `${JSON.stringify(key)}: ${nameOf(check)}`),
+    ...Object.entries(schema.optional ?? {}).map(([key, check]) => `(optional-key ${JSON.stringify(key)}): ${nameOf(check)}`),
+    ...(schema.open ? ["any other key: Any"] : []),
+  ];
+  return `{${fields.join(",\n ")}}`;
+}
+
+function nameOf(check: FieldCheck): string {
+  return check.schemaName ?? "(see the workload's schema)";
+}
+
+function badValue(key: string, check: FieldCheck, value: unknown): string {
+  return `bad value for ${JSON.stringify(key)}: ${preview(value)} is not ${nameOf(check)}`;
 }
 
 function preview(value: unknown): string {

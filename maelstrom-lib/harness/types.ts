@@ -70,28 +70,46 @@ export interface Completion {
   error?: unknown;
 }
 
-/** A reply schema: the reply type and its keys (closed map, as Maelstrom's defrpc). */
-export interface ReplySchema {
+/** Checks one field's value; `schemaName` is how Maelstrom's schema printer would show it. */
+export type FieldCheck = ((value: unknown) => boolean) & { readonly schemaName?: string };
+
+/**
+ * A message body's schema: its type and its keys, a closed map as in Maelstrom's defrpc (Prismatic
+ * schema). The client adds the envelope keys itself: `msg_id` to a request, `in_reply_to` and an
+ * optional `msg_id` to a reply (client.clj's send-schema and recv-schema).
+ */
+export interface BodySchema {
   type: string;
   /** Required keys and their checks. */
-  required: Record<string, (value: unknown) => boolean>;
+  required: Record<string, FieldCheck>;
   /** Optional keys and their checks. */
-  optional?: Record<string, (value: unknown) => boolean>;
+  optional?: Record<string, FieldCheck>;
   /** Allow any other keys too (Maelstrom checks nothing but the type of init_ok). */
   open?: boolean;
 }
 
 /**
+ * One RPC as Maelstrom's defrpc defines it: the request the client sends (checked before it is
+ * sent) and the reply it expects (checked when it comes back). The request's `type` is filled in
+ * from the schema, as defrpc does.
+ */
+export interface Rpc {
+  request: BodySchema;
+  reply: BodySchema;
+}
+
+/**
  * One synchronous Maelstrom client talking to one node: at most one outstanding request.
- * `call` resolves with the reply body, or throws:
+ * `call` sends `{type: rpc.request.type, ...body}` and resolves with the reply body, or throws:
+ *  - `MalformedRequest` when the request breaks its schema (then nothing is sent),
  *  - `RpcErrorReply` for a `type: "error"` reply,
  *  - `RpcTimeout` when no matching reply came within the timeout,
- *  - `MalformedReply` when the reply breaks the schema.
+ *  - `MalformedReply` when the reply breaks its schema.
  */
 export interface ClientConnection {
   readonly clientId: string;
   readonly node: string;
-  call(body: Record<string, unknown>, schema: ReplySchema, timeoutMs?: number): Promise<Record<string, unknown>>;
+  call(rpc: Rpc, body: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>>;
 }
 
 /** Per-client state and the RPCs of one workload (a new one per Maelstrom client). */

@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { Rng } from "../rng.ts";
 import { schemaViolation } from "../schema.ts";
 import type { OpRequest, WorkerInfo } from "../types.ts";
-import broadcast, { BROADCAST_OK, READ_OK, TOPOLOGY_OK } from "./broadcast.ts";
+import broadcast, { BROADCAST, READ, TOPOLOGY } from "./broadcast.ts";
 
 const worker = (thread: number): WorkerInfo => ({ thread, process: thread, node: `n${thread}`, phaseElapsedMs: 0 });
 
@@ -29,10 +29,10 @@ test("reads are idempotent, broadcasts are not", () => {
 });
 
 test("reply schemas are closed: no extra keys, read_ok needs a messages array", () => {
-  expect(schemaViolation({ type: "broadcast_ok", in_reply_to: 1 }, BROADCAST_OK)).toBeUndefined();
-  expect(schemaViolation({ type: "broadcast_ok", in_reply_to: 1, message: 3 }, BROADCAST_OK)).toMatch(/disallowed key "message"/);
-  expect(schemaViolation({ type: "topology_ok", in_reply_to: 1, topology: {} }, TOPOLOGY_OK)).toMatch(/disallowed key/);
-  expect(schemaViolation({ type: "read_ok", in_reply_to: 1, messages: [1, 2] }, READ_OK)).toBeUndefined();
-  expect(schemaViolation({ type: "read_ok", in_reply_to: 1, messages: 3 }, READ_OK)).toMatch(/bad value for "messages"/);
-  expect(schemaViolation({ type: "read_ok", in_reply_to: 1 }, READ_OK)).toMatch(/missing required key "messages"/);
+  expect(schemaViolation({ type: "broadcast_ok", in_reply_to: 1 }, BROADCAST.reply)).toBeUndefined();
+  expect(schemaViolation({ type: "broadcast_ok", in_reply_to: 1, message: 3 }, BROADCAST.reply)).toMatch(/disallowed key "message"/);
+  expect(schemaViolation({ type: "topology_ok", in_reply_to: 1, topology: {} }, TOPOLOGY.reply)).toMatch(/disallowed key/);
+  expect(schemaViolation({ type: "read_ok", in_reply_to: 1, messages: [1, 2] }, READ.reply)).toBeUndefined();
+  expect(schemaViolation({ type: "read_ok", in_reply_to: 1, messages: 3 }, READ.reply)).toMatch(/bad value for "messages"/);
+  expect(schemaViolation({ type: "read_ok", in_reply_to: 1 }, READ.reply)).toMatch(/missing required key "messages"/);
 });

@@ -7,16 +7,25 @@
 import { checkSetFull } from "../checkers/set-full.ts";
 import { TIMING } from "../config.ts";
 import { finalReads } from "../generator.ts";
-import { isAny, isArrayOf } from "../schema.ts";
-import type { OpSource, ReplySchema, Workload } from "../types.ts";
+import { defineRpc, isAny, isArrayOf, isObjectOf, isString } from "../schema.ts";
+import type { OpSource, Workload } from "../types.ts";
 import { buildTopology } from "./topology.ts";
 
-/** `topology_ok` carries nothing but its type (closed schema). */
-export const TOPOLOGY_OK: ReplySchema = { type: "topology_ok", required: {} };
-/** `broadcast_ok` carries nothing but its type (closed schema). */
-export const BROADCAST_OK: ReplySchema = { type: "broadcast_ok", required: {} };
-/** `read_ok` carries the node's messages as an array (of anything: foreign values are ignored). */
-export const READ_OK: ReplySchema = { type: "read_ok", required: { messages: isArrayOf(isAny) } };
+/** broadcast.clj's `topology!`: a map of node ids to their neighbours' ids; `topology_ok` carries nothing else. */
+export const TOPOLOGY = defineRpc({
+  request: { type: "topology", required: { topology: isObjectOf(isArrayOf(isString)) } },
+  reply: { type: "topology_ok", required: {} },
+});
+/** broadcast.clj's `broadcast!`: one message of any kind; `broadcast_ok` carries nothing else. */
+export const BROADCAST = defineRpc({
+  request: { type: "broadcast", required: { message: isAny } },
+  reply: { type: "broadcast_ok", required: {} },
+});
+/** broadcast.clj's `read`: the node's messages as an array (of anything: foreign values are ignored). */
+export const READ = defineRpc({
+  request: { type: "read", required: {} },
+  reply: { type: "read_ok", required: { messages: isArrayOf(isAny) } },
+});
 
 /** Maelstrom's `gen/mix` of broadcasts and reads picks each with equal chance. */
 const BROADCAST_PROBABILITY = 0.5;
@@ -41,16 +50,16 @@ const broadcast: Workload = {
   async setup(client, { opts }) {
     // The whole map goes to every node, as Maelstrom does. Any failure throws: the run aborts.
     const topology = buildTopology(opts.topology, opts.nodeIds);
-    await client.call({ type: "topology", topology }, TOPOLOGY_OK, TIMING.setupTimeoutMs);
+    await client.call(TOPOLOGY, { topology }, TIMING.setupTimeoutMs);
   },
   newClient: (connection) => ({
     async invoke(op) {
       if (op.f === "broadcast") {
-        await connection.call({ type: "broadcast", message: op.value }, BROADCAST_OK);
+        await connection.call(BROADCAST, { message: op.value });
         return { type: "ok", value: op.value };
       }
       if (op.f === "read") {
-        const reply = await connection.call({ type: "read" }, READ_OK);
+        const reply = await connection.call(READ, {});
         return { type: "ok", value: reply.messages };
       }
       throw new Error(`broadcast: unknown op ${op.f}`);

@@ -4,10 +4,14 @@
  * an error, timeouts included.
  */
 import { isClientOp, pairOps } from "../history.ts";
-import { isAny } from "../schema.ts";
+import { defineRpc, isAny } from "../schema.ts";
 import type { Op, Workload } from "../types.ts";
 
-const ECHO_OK = { type: "echo_ok", required: { echo: isAny } };
+/** echo.clj's `echo!`: any payload out, the same key back. */
+export const ECHO = defineRpc({
+  request: { type: "echo", required: { echo: isAny } },
+  reply: { type: "echo_ok", required: { echo: isAny } },
+});
 const MAX_ECHO_NUMBER = 128;
 
 /** One echo that did not come back as sent: the string sent and the completion (null if none). */
@@ -35,7 +39,7 @@ const echo: Workload = {
   idempotent: new Set(),
   newClient: (connection) => ({
     async invoke(op) {
-      const reply = await connection.call({ type: "echo", echo: op.value }, ECHO_OK);
+      const reply = await connection.call(ECHO, { echo: op.value });
       return { type: "ok", value: reply };
     },
   }),

@@ -3,7 +3,8 @@ import { Rng } from "../rng.ts";
 import { schemaViolation } from "../schema.ts";
 import type { OpRequest, WorkerInfo, WorkloadContext } from "../types.ts";
 import { finalReads } from "../generator.ts";
-import gCounter, { ADD_OK, READ_OK, counterOps } from "./g-counter.ts";
+import gCounter, { ADD, READ, counterOps } from "./g-counter.ts";
+import { ScriptedConnection } from "./testdata/scripted-connection.ts";
 
 const ctx = { opts: {} as WorkloadContext["opts"], rng: new Rng(42) } satisfies WorkloadContext;
 const worker = (thread: number): WorkerInfo => ({ thread, process: thread, node: `n${thread}`, phaseElapsedMs: 0 });
@@ -36,27 +37,19 @@ describe("g-counter workload", () => {
   });
 
   test("reply schemas are closed and read_ok needs an integer value", () => {
-    expect(schemaViolation({ type: "add_ok", in_reply_to: 1 }, ADD_OK)).toBeUndefined();
-    expect(schemaViolation({ type: "add_ok", in_reply_to: 1, delta: 3 }, ADD_OK)).toContain("delta");
-    expect(schemaViolation({ type: "read_ok", in_reply_to: 1, value: 7 }, READ_OK)).toBeUndefined();
-    expect(schemaViolation({ type: "read_ok", in_reply_to: 1, value: 7.5 }, READ_OK)).toContain("value");
-    expect(schemaViolation({ type: "read_ok", in_reply_to: 1, value: "7" }, READ_OK)).toContain("value");
-    expect(schemaViolation({ type: "read_ok", in_reply_to: 1 }, READ_OK)).toContain("value");
+    expect(schemaViolation({ type: "add_ok", in_reply_to: 1 }, ADD.reply)).toBeUndefined();
+    expect(schemaViolation({ type: "add_ok", in_reply_to: 1, delta: 3 }, ADD.reply)).toContain("delta");
+    expect(schemaViolation({ type: "read_ok", in_reply_to: 1, value: 7 }, READ.reply)).toBeUndefined();
+    expect(schemaViolation({ type: "read_ok", in_reply_to: 1, value: 7.5 }, READ.reply)).toContain("value");
+    expect(schemaViolation({ type: "read_ok", in_reply_to: 1, value: "7" }, READ.reply)).toContain("value");
+    expect(schemaViolation({ type: "read_ok", in_reply_to: 1 }, READ.reply)).toContain("value");
   });
 
   test("the client sends add with delta and read, and reports the read value", async () => {
-    const sent: Record<string, unknown>[] = [];
-    const connection = {
-      clientId: "c1",
-      node: "n0",
-      async call(body: Record<string, unknown>) {
-        sent.push(body);
-        return body.type === "add" ? { type: "add_ok" } : { type: "read_ok", value: 9 };
-      },
-    };
+    const connection = new ScriptedConnection((request) => (request.type === "add" ? { type: "add_ok" } : { type: "read_ok", value: 9 }));
     const client = gCounter.newClient(connection, ctx);
     expect(await client.invoke({ f: "add", value: 3 }, worker(0))).toEqual({ type: "ok", value: 3 });
     expect(await client.invoke({ f: "read", value: null, final: true }, worker(0))).toEqual({ type: "ok", value: 9 });
-    expect(sent).toEqual([{ type: "add", delta: 3 }, { type: "read" }]);
+    expect(connection.requests).toEqual([{ type: "add", delta: 3 }, { type: "read" }]);
   });
 });

@@ -5,13 +5,19 @@
  */
 import { checkCounter } from "../checkers/counter.ts";
 import { finalReads } from "../generator.ts";
-import { isInt } from "../schema.ts";
-import type { OpSource, ReplySchema, Workload, WorkloadContext } from "../types.ts";
+import { defineRpc, isInt } from "../schema.ts";
+import type { OpSource, Workload, WorkloadContext } from "../types.ts";
 
-/** `add_ok` carries nothing but its type (closed schema). */
-export const ADD_OK: ReplySchema = { type: "add_ok", required: {} };
-/** `read_ok` carries the counter as a JSON integer. */
-export const READ_OK: ReplySchema = { type: "read_ok", required: { value: isInt } };
+/** g_counter.clj's and pn_counter.clj's `add!`: an integer delta; `add_ok` carries nothing else. */
+export const ADD = defineRpc({
+  request: { type: "add", required: { delta: isInt } },
+  reply: { type: "add_ok", required: {} },
+});
+/** Their `read`: the counter as a JSON integer. */
+export const READ = defineRpc({
+  request: { type: "read", required: {} },
+  reply: { type: "read_ok", required: { value: isInt } },
+});
 
 /**
  * Maelstrom mixes adds with deltas −5…4 and reads 50/50, then drops the negative adds:
@@ -37,11 +43,11 @@ const gCounter: Workload = {
   newClient: (connection) => ({
     async invoke(op) {
       if (op.f === "add") {
-        await connection.call({ type: "add", delta: op.value }, ADD_OK);
+        await connection.call(ADD, { delta: op.value });
         return { type: "ok", value: op.value };
       }
       if (op.f === "read") {
-        const reply = await connection.call({ type: "read" }, READ_OK);
+        const reply = await connection.call(READ, {});
         return { type: "ok", value: reply.value };
       }
       throw new Error(`g-counter: unknown op ${op.f}`);

@@ -7,7 +7,8 @@ import { runMaelstrom } from "../index.ts";
 import { Rng } from "../rng.ts";
 import { schemaViolation } from "../schema.ts";
 import type { OpRequest, WorkerInfo, WorkloadContext } from "../types.ts";
-import gSet, { ADD_OK, READ_OK } from "./g-set.ts";
+import gSet, { ADD, READ } from "./g-set.ts";
+import { ScriptedConnection } from "./testdata/scripted-connection.ts";
 
 const ctx = { opts: {} as WorkloadContext["opts"], rng: new Rng(7) } satisfies WorkloadContext;
 const worker: WorkerInfo = { thread: 0, process: 0, node: "n0", phaseElapsedMs: 0 };
@@ -31,26 +32,18 @@ describe("g-set workload", () => {
   });
 
   test("replies are closed maps; read_ok's set is under value", () => {
-    expect(schemaViolation({ type: "add_ok", in_reply_to: 1 }, ADD_OK)).toBeUndefined();
-    expect(schemaViolation({ type: "add_ok", in_reply_to: 1, element: 3 }, ADD_OK)).toContain("element");
-    expect(schemaViolation({ type: "read_ok", in_reply_to: 1, value: [1, "a"] }, READ_OK)).toBeUndefined();
-    expect(schemaViolation({ type: "read_ok", in_reply_to: 1, elements: [1] }, READ_OK)).toBeDefined();
+    expect(schemaViolation({ type: "add_ok", in_reply_to: 1 }, ADD.reply)).toBeUndefined();
+    expect(schemaViolation({ type: "add_ok", in_reply_to: 1, element: 3 }, ADD.reply)).toContain("element");
+    expect(schemaViolation({ type: "read_ok", in_reply_to: 1, value: [1, "a"] }, READ.reply)).toBeUndefined();
+    expect(schemaViolation({ type: "read_ok", in_reply_to: 1, elements: [1] }, READ.reply)).toBeDefined();
   });
 
   test("the client sends add with element and read, errors are never classified", async () => {
-    const sent: Record<string, unknown>[] = [];
-    const connection = {
-      clientId: "c1",
-      node: "n0",
-      async call(body: Record<string, unknown>) {
-        sent.push(body);
-        return body.type === "add" ? { type: "add_ok" } : { type: "read_ok", value: [4] };
-      },
-    };
+    const connection = new ScriptedConnection((request) => (request.type === "add" ? { type: "add_ok" } : { type: "read_ok", value: [4] }));
     const client = gSet.newClient(connection, ctx);
     expect(await client.invoke({ f: "add", value: 4 }, worker)).toEqual({ type: "ok", value: 4 });
     expect(await client.invoke({ f: "read", value: null }, worker)).toEqual({ type: "ok", value: [4] });
-    expect(sent).toEqual([{ type: "add", element: 4 }, { type: "read" }]);
+    expect(connection.requests).toEqual([{ type: "add", element: 4 }, { type: "read" }]);
     expect(gSet.classifyErrors).toBe(false);
     expect(gSet.reusableClient).toBe(false);
   });

@@ -6,14 +6,20 @@
  */
 import { checkSetFull } from "../checkers/set-full.ts";
 import { finalReads } from "../generator.ts";
-import { isAny, isArrayOf } from "../schema.ts";
-import type { ReplySchema, Workload } from "../types.ts";
+import { defineRpc, isAny, isArrayOf } from "../schema.ts";
+import type { Workload } from "../types.ts";
 import { broadcastOps } from "./broadcast.ts";
 
-/** `add_ok` carries nothing but its type (closed schema). */
-export const ADD_OK: ReplySchema = { type: "add_ok", required: {} };
-/** `read_ok` carries the set under `value` (g_set.clj's docstring says `elements`; its schema says `value`). */
-export const READ_OK: ReplySchema = { type: "read_ok", required: { value: isArrayOf(isAny) } };
+/** g_set.clj's `add!`: one element of any kind; `add_ok` carries nothing else. */
+export const ADD = defineRpc({
+  request: { type: "add", required: { element: isAny } },
+  reply: { type: "add_ok", required: {} },
+});
+/** g_set.clj's `read`: the set under `value` (its docstring says `elements`; its schema says `value`). */
+export const READ = defineRpc({
+  request: { type: "read", required: {} },
+  reply: { type: "read_ok", required: { value: isArrayOf(isAny) } },
+});
 
 /** Maelstrom's `gen/mix` of adds and reads picks each with equal chance. */
 const ADD_PROBABILITY = 0.5;
@@ -27,11 +33,11 @@ const gSet: Workload = {
   newClient: (connection) => ({
     async invoke(op) {
       if (op.f === "add") {
-        await connection.call({ type: "add", element: op.value }, ADD_OK);
+        await connection.call(ADD, { element: op.value });
         return { type: "ok", value: op.value };
       }
       if (op.f === "read") {
-        const reply = await connection.call({ type: "read" }, READ_OK);
+        const reply = await connection.call(READ, {});
         return { type: "ok", value: reply.value };
       }
       throw new Error(`g-set: unknown op ${op.f}`);

@@ -4,35 +4,19 @@
  */
 import { describe, expect, test } from "bun:test";
 import { schemaViolation } from "../schema.ts";
-import type { ClientConnection, ReplySchema } from "../types.ts";
-import { KafkaClient, LIST_COMMITTED_OFFSETS_OK, POLL_OK, SEND_OK } from "./kafka.ts";
-
-/** Replies in order to whatever is asked, keeping the requests. */
-class ScriptedConnection implements ClientConnection {
-  readonly clientId = "c1";
-  readonly node = "n0";
-  readonly requests: Record<string, unknown>[] = [];
-
-  constructor(private readonly replies: Record<string, unknown>[]) {}
-
-  async call(body: Record<string, unknown>, schema: ReplySchema): Promise<Record<string, unknown>> {
-    this.requests.push(body);
-    const reply = this.replies.shift();
-    if (!reply || reply.type !== schema.type) throw new Error(`unexpected request ${JSON.stringify(body)}`);
-    return reply;
-  }
-}
+import { COMMIT_OFFSETS, KafkaClient, LIST_COMMITTED_OFFSETS, POLL, SEND } from "./kafka.ts";
+import { inOrder, ScriptedConnection } from "./testdata/scripted-connection.ts";
 
 const poll = { f: "poll", value: [["poll"]] };
 
 describe("KafkaClient", () => {
   test("polls nothing before an assign, then resumes from the committed offset as-is", async () => {
-    const connection = new ScriptedConnection([
+    const connection = new ScriptedConnection(inOrder([
       { type: "poll_ok", msgs: {} },
       { type: "list_committed_offsets_ok", offsets: { a: 4 } },
       { type: "poll_ok", msgs: { a: [[4, 40], [5, 50]] } },
       { type: "commit_offsets_ok" },
-    ]);
+    ]));
     const client = new KafkaClient(connection);
     expect(await client.invoke(poll)).toEqual({ type: "ok", value: [["poll", {}]] });
     expect(await client.invoke({ f: "assign", value: ["a", "b"] })).toEqual({ type: "ok", value: ["a", "b"] });
@@ -47,14 +31,14 @@ describe("KafkaClient", () => {
   });
 
   test("an assign keeps tracked keys where they are; the final assign seeks to the beginning", async () => {
-    const connection = new ScriptedConnection([
+    const connection = new ScriptedConnection(inOrder([
       { type: "list_committed_offsets_ok", offsets: {} },
       { type: "poll_ok", msgs: { a: [[0, 1]] } },
       { type: "commit_offsets_ok" },
       { type: "list_committed_offsets_ok", offsets: { a: 0, c: 7 } },
       { type: "poll_ok", msgs: {} },
       { type: "poll_ok", msgs: {} },
-    ]);
+    ]));
     const client = new KafkaClient(connection);
     await client.invoke({ f: "assign", value: ["a"] });
     await client.invoke(poll);
@@ -72,7 +56,7 @@ describe("KafkaClient", () => {
   });
 
   test("sends record [offset, msg]; crash completes :info", async () => {
-    const connection = new ScriptedConnection([{ type: "send_ok", offset: 3 }]);
+    const connection = new ScriptedConnection(inOrder([{ type: "send_ok", offset: 3 }]));
     const client = new KafkaClient(connection);
     expect(await client.invoke({ f: "send", value: [["send", "a", 9]] })).toEqual({ type: "ok", value: [["send", "a", [3, 9]]] });
     expect(connection.requests).toEqual([{ type: "send", key: "a", msg: 9 }]);
@@ -82,12 +66,22 @@ describe("KafkaClient", () => {
 
 describe("kafka reply schemas", () => {
   test("are closed: exactly the documented keys", () => {
-    expect(schemaViolation({ type: "send_ok", offset: 1, in_reply_to: 1 }, SEND_OK)).toBeUndefined();
-    expect(schemaViolation({ type: "send_ok", offset: 1, key: "a", in_reply_to: 1 }, SEND_OK)).toContain("disallowed key");
-    expect(schemaViolation({ type: "send_ok", offset: 1.5, in_reply_to: 1 }, SEND_OK)).toContain("offset");
-    expect(schemaViolation({ type: "poll_ok", msgs: { a: [[0, 5]] }, in_reply_to: 1 }, POLL_OK)).toBeUndefined();
-    expect(schemaViolation({ type: "poll_ok", in_reply_to: 1 }, POLL_OK)).toContain("missing required key");
-    expect(schemaViolation({ type: "poll_ok", msgs: { a: [[0]] }, in_reply_to: 1 }, POLL_OK)).toContain("msgs");
-    expect(schemaViolation({ type: "list_committed_offsets_ok", in_reply_to: 1 }, LIST_COMMITTED_OFFSETS_OK)).toContain("offsets");
+    expect(schemaViolation({ type: "send_ok", offset: 1, in_reply_to: 1 }, SEND.reply)).toBeUndefined();
+    expect(schemaViolation({ type: "send_ok", offset: 1, key: "a", in_reply_to: 1 }, SEND.reply)).toContain("disallowed key");
+    expect(schemaViolation({ type: "send_ok", offset: 1.5, in_reply_to: 1 }, SEND.reply)).toContain("offset");
+    expect(schemaViolation({ type: "poll_ok", msgs: { a: [[0, 5]] }, in_reply_to: 1 }, POLL.reply)).toBeUndefined();
+    expect(schemaViolation({ type: "poll_ok", in_reply_to: 1 }, POLL.reply)).toContain("missing required key");
+    expect(schemaViolation({ type: "poll_ok", msgs: { a: [[0]] }, in_reply_to: 1 }, POLL.reply)).toContain("msgs");
+    expect(schemaViolation({ type: "list_committed_offsets_ok", in_reply_to: 1 }, LIST_COMMITTED_OFFSETS.reply)).toContain("offsets");
+  });
+});
+
+describe("kafka request schemas", () => {
+  test("keys are strings and offsets integers, as kafka.clj's, and every request carries its msg_id", () => {
+    expect(schemaViolation({ type: "send", key: "a", msg: [1], msg_id: 1 }, SEND.request)).toBeUndefined();
+    expect(schemaViolation({ type: "send", key: 1, msg: 1, msg_id: 1 }, SEND.request)).toBe('bad value for "key": 1 is not Str');
+    expect(schemaViolation({ type: "commit_offsets", offsets: { a: 1.5 }, msg_id: 1 }, COMMIT_OFFSETS.request)).toContain("is not {Str Int}");
+    expect(schemaViolation({ type: "poll", offsets: { a: 0 } }, POLL.request)).toBe('missing required key "msg_id"');
+    expect(schemaViolation({ type: "list_committed_offsets", keys: ["a", 2], msg_id: 1 }, LIST_COMMITTED_OFFSETS.request)).toContain('"keys"');
   });
 });

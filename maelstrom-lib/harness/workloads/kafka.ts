@@ -5,24 +5,33 @@
  * reads every key from the start. The checker is Jepsen's kafka checker (checkers/kafka.ts).
  */
 import { checkKafka } from "../checkers/kafka.ts";
-import { isAny, isArrayOf, isInt, isObjectOf } from "../schema.ts";
-import type { ClientConnection, Completion, OpRequest, ReplySchema, Workload, WorkloadClient } from "../types.ts";
+import { defineRpc, isAny, isArrayOf, isInt, isObjectOf, isString, isTuple } from "../schema.ts";
+import type { ClientConnection, Completion, OpRequest, Workload, WorkloadClient } from "../types.ts";
 import { FinalPolls, KafkaOps, keyOffsetsOf } from "./kafka-generator.ts";
 
-/** `send_ok` carries the message's integer offset. */
-export const SEND_OK: ReplySchema = { type: "send_ok", required: { offset: isInt } };
-/** `poll_ok` carries `msgs`: per key a list of `[offset, msg]` (required even when empty). */
-export const POLL_OK: ReplySchema = {
-  type: "poll_ok",
-  required: { msgs: isObjectOf(isArrayOf((pair) => Array.isArray(pair) && pair.length === 2 && isInt(pair[0]) && isAny(pair[1]))) },
-};
-/** `commit_offsets_ok` carries nothing. */
-export const COMMIT_OFFSETS_OK: ReplySchema = { type: "commit_offsets_ok", required: {} };
-/** `list_committed_offsets_ok` carries `offsets` (required even when empty). */
-export const LIST_COMMITTED_OFFSETS_OK: ReplySchema = {
-  type: "list_committed_offsets_ok",
-  required: { offsets: isObjectOf(isInt) },
-};
+/** kafka.clj's maps of keys (strings) to offsets (integers). */
+const isOffsets = isObjectOf(isInt);
+
+/** kafka.clj's `send!`: a string key and a message of any kind; `send_ok` carries its integer offset. */
+export const SEND = defineRpc({
+  request: { type: "send", required: { key: isString, msg: isAny } },
+  reply: { type: "send_ok", required: { offset: isInt } },
+});
+/** kafka.clj's `poll`: offsets per key; `poll_ok` carries `msgs`, per key a list of `[offset, msg]` (required even when empty). */
+export const POLL = defineRpc({
+  request: { type: "poll", required: { offsets: isOffsets } },
+  reply: { type: "poll_ok", required: { msgs: isObjectOf(isArrayOf(isTuple(isInt, isAny))) } },
+});
+/** kafka.clj's `commit_offsets!`: offsets per key; `commit_offsets_ok` carries nothing else. */
+export const COMMIT_OFFSETS = defineRpc({
+  request: { type: "commit_offsets", required: { offsets: isOffsets } },
+  reply: { type: "commit_offsets_ok", required: {} },
+});
+/** kafka.clj's `list_committed_offsets`: a list of string keys; the reply carries `offsets` (required even when empty). */
+export const LIST_COMMITTED_OFFSETS = defineRpc({
+  request: { type: "list_committed_offsets", required: { keys: isArrayOf(isString) } },
+  reply: { type: "list_committed_offsets_ok", required: { offsets: isOffsets } },
+});
 
 type PolledMsgs = Record<string, [number, unknown][]>;
 
@@ -46,7 +55,7 @@ export class KafkaClient implements WorkloadClient {
         return { type: "ok", value: [["poll", await this.poll()]] };
       case "send": {
         const [[, key, msg]] = op.value as [["send", string, unknown]];
-        const reply = await this.connection.call({ type: "send", key, msg }, SEND_OK);
+        const reply = await this.connection.call(SEND, { key, msg });
         return { type: "ok", value: [["send", key, [reply.offset, msg]]] };
       }
       default:
@@ -64,7 +73,7 @@ export class KafkaClient implements WorkloadClient {
       this.offsets = new Map(keys.map((key) => [key, 0]));
       return keys;
     }
-    const reply = await this.connection.call({ type: "list_committed_offsets", keys }, LIST_COMMITTED_OFFSETS_OK);
+    const reply = await this.connection.call(LIST_COMMITTED_OFFSETS, { keys });
     const committed = reply.offsets as Record<string, number>;
     this.offsets = new Map(keys.map((key) => [key, this.offsets.get(key) ?? committed[key] ?? 0]));
     return keys;
@@ -76,7 +85,7 @@ export class KafkaClient implements WorkloadClient {
    * is Maelstrom's behaviour, and why commit_offsets must never return a definite error.
    */
   private async poll(): Promise<PolledMsgs> {
-    const reply = await this.connection.call({ type: "poll", offsets: Object.fromEntries(this.offsets) }, POLL_OK);
+    const reply = await this.connection.call(POLL, { offsets: Object.fromEntries(this.offsets) });
     const msgs = reply.msgs as PolledMsgs;
     const highest: Record<string, number> = {};
     for (const [key, pairs] of Object.entries(msgs)) {
@@ -86,7 +95,7 @@ export class KafkaClient implements WorkloadClient {
       if (pairs.length > 0) highest[key] = max;
     }
     if (Object.keys(highest).length > 0) {
-      await this.connection.call({ type: "commit_offsets", offsets: highest }, COMMIT_OFFSETS_OK);
+      await this.connection.call(COMMIT_OFFSETS, { offsets: highest });
     }
     return msgs;
   }

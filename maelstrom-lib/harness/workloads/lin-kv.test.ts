@@ -5,7 +5,8 @@ import { runMaelstrom } from "../index.ts";
 import { Rng } from "../rng.ts";
 import { schemaViolation } from "../schema.ts";
 import type { Op, OpRequest, WorkerInfo, WorkloadContext } from "../types.ts";
-import linKv, { CAS_OK, IndependentRegisterOps, PROCESS_LIMIT, READ_OK, WRITE_OK } from "./lin-kv.ts";
+import linKv, { CAS, IndependentRegisterOps, PROCESS_LIMIT, READ, WRITE } from "./lin-kv.ts";
+import { ScriptedConnection } from "./testdata/scripted-connection.ts";
 
 const worker = (thread: number, process = thread): WorkerInfo => ({ thread, process, node: `n${thread % 3}`, phaseElapsedMs: 0 });
 const info = (process: number): Op => ({ index: 0, time: 0, type: "info", process, f: "write", value: null });
@@ -61,37 +62,32 @@ describe("lin-kv generator (Jepsen's independent concurrent generator)", () => {
 
 describe("lin-kv client", () => {
   test("sends Maelstrom's read, write and cas bodies, with the lin-kv timeout, and reports tuples", async () => {
-    const calls: { body: Record<string, unknown>; timeoutMs?: number }[] = [];
-    const connection = {
-      clientId: "c1",
-      node: "n0",
-      async call(body: Record<string, unknown>, _schema: unknown, timeoutMs?: number) {
-        calls.push({ body, timeoutMs });
-        return body.type === "read" ? { type: "read_ok", value: 3 } : { type: `${String(body.type)}_ok` };
-      },
-    };
+    const connection = new ScriptedConnection((request) =>
+      request.type === "read" ? { type: "read_ok", value: 3 } : { type: `${String(request.type)}_ok` },
+    );
     const ctx = { opts: { latencyMs: 250 } as WorkloadContext["opts"], rng: new Rng(1) };
     const client = linKv.newClient(connection, ctx);
     expect(await client.invoke({ f: "read", value: [4, null] }, worker(0))).toEqual({ type: "ok", value: [4, 3] });
     expect(await client.invoke({ f: "write", value: [4, 1] }, worker(0))).toEqual({ type: "ok", value: [4, 1] });
     expect(await client.invoke({ f: "cas", value: [4, [1, 2]] }, worker(0))).toEqual({ type: "ok", value: [4, [1, 2]] });
-    expect(calls).toEqual([
-      { body: { type: "read", key: 4 }, timeoutMs: 2500 },
-      { body: { type: "write", key: 4, value: 1 }, timeoutMs: 2500 },
-      { body: { type: "cas", key: 4, from: 1, to: 2 }, timeoutMs: 2500 },
+    expect(connection.requests).toEqual([
+      { type: "read", key: 4 },
+      { type: "write", key: 4, value: 1 },
+      { type: "cas", key: 4, from: 1, to: 2 },
     ]);
+    expect(connection.timeouts).toEqual([2500, 2500, 2500]);
     const fast = linKv.newClient(connection, { ...ctx, opts: { latencyMs: 0 } as WorkloadContext["opts"] });
     await fast.invoke({ f: "read", value: [4, null] }, worker(0));
-    expect(calls[calls.length - 1]!.timeoutMs).toBe(1000);
+    expect(connection.timeouts.at(-1)).toBe(1000);
   });
 
   test("reads are idempotent (a timeout is :fail), clients are reusable, replies are closed maps", () => {
     expect([...linKv.idempotent]).toEqual(["read"]);
     expect(linKv.reusableClient).toBe(true);
-    expect(schemaViolation({ type: "read_ok", in_reply_to: 1, value: [1, 2] }, READ_OK)).toBeUndefined();
-    expect(schemaViolation({ type: "read_ok", in_reply_to: 1 }, READ_OK)).toContain("value");
-    expect(schemaViolation({ type: "write_ok", in_reply_to: 1, key: 3 }, WRITE_OK)).toContain("key");
-    expect(schemaViolation({ type: "cas_ok", in_reply_to: 1 }, CAS_OK)).toBeUndefined();
+    expect(schemaViolation({ type: "read_ok", in_reply_to: 1, value: [1, 2] }, READ.reply)).toBeUndefined();
+    expect(schemaViolation({ type: "read_ok", in_reply_to: 1 }, READ.reply)).toContain("value");
+    expect(schemaViolation({ type: "write_ok", in_reply_to: 1, key: 3 }, WRITE.reply)).toContain("key");
+    expect(schemaViolation({ type: "cas_ok", in_reply_to: 1 }, CAS.reply)).toBeUndefined();
   });
 });
 

@@ -12,15 +12,25 @@
  * keeps its first key for the whole run.
  */
 import { checkLinearizable } from "../checkers/linearizable/index.ts";
-import { isAny } from "../schema.ts";
-import type { Op, OpRequest, OpSource, ReplySchema, WorkerInfo, Workload } from "../types.ts";
+import { defineRpc, isAny } from "../schema.ts";
+import type { Op, OpRequest, OpSource, WorkerInfo, Workload } from "../types.ts";
 import type { Rng } from "../rng.ts";
 
-/** `read_ok` carries the value, whatever it is (closed schema). */
-export const READ_OK: ReplySchema = { type: "read_ok", required: { value: isAny } };
-/** `write_ok` and `cas_ok` carry nothing but their type. */
-export const WRITE_OK: ReplySchema = { type: "write_ok", required: {} };
-export const CAS_OK: ReplySchema = { type: "cas_ok", required: {} };
+/** lin_kv.clj's `read`: a key of any kind; `read_ok` carries its value, whatever it is. */
+export const READ = defineRpc({
+  request: { type: "read", required: { key: isAny } },
+  reply: { type: "read_ok", required: { value: isAny } },
+});
+/** lin_kv.clj's `write!`: a key and a value; `write_ok` carries nothing else. */
+export const WRITE = defineRpc({
+  request: { type: "write", required: { key: isAny, value: isAny } },
+  reply: { type: "write_ok", required: {} },
+});
+/** lin_kv.clj's `cas!`: a key, `from` and `to`; `cas_ok` carries nothing else. */
+export const CAS = defineRpc({
+  request: { type: "cas", required: { key: isAny, from: isAny, to: isAny } },
+  reply: { type: "cas_ok", required: {} },
+});
 
 /** linearizable_register.clj: `(gen/process-limit (:process-limit opts 20))`. */
 export const PROCESS_LIMIT = 20;
@@ -106,15 +116,15 @@ const linKv: Workload = {
         const [key, value] = op.value as [unknown, unknown];
         switch (op.f) {
           case "read": {
-            const reply = await connection.call({ type: "read", key }, READ_OK, timeoutMs);
+            const reply = await connection.call(READ, { key }, timeoutMs);
             return { type: "ok", value: [key, reply.value] };
           }
           case "write":
-            await connection.call({ type: "write", key, value }, WRITE_OK, timeoutMs);
+            await connection.call(WRITE, { key, value }, timeoutMs);
             return { type: "ok", value: op.value };
           case "cas": {
             const [from, to] = value as [unknown, unknown];
-            await connection.call({ type: "cas", key, from, to }, CAS_OK, timeoutMs);
+            await connection.call(CAS, { key, from, to }, timeoutMs);
             return { type: "ok", value: op.value };
           }
           default:

@@ -12,7 +12,7 @@ import { runMaelstrom } from "../index.ts";
 import { Rng } from "../rng.ts";
 import { schemaViolation } from "../schema.ts";
 import type { OpRequest, WorkerInfo } from "../types.ts";
-import txnListAppend, { appendTxns, TXN_OK } from "./txn-list-append.ts";
+import txnListAppend, { appendTxns, TXN } from "./txn-list-append.ts";
 
 const repo = new URL("../../..", import.meta.url).pathname;
 const worker: WorkerInfo = { thread: 0, process: 0, node: "n0", phaseElapsedMs: 0 };
@@ -39,9 +39,9 @@ describe("txn-list-append workload", () => {
   });
 
   test("txn_ok needs 3-element r/append mops; reads are lists or null", () => {
-    expect(schemaViolation({ type: "txn_ok", in_reply_to: 1, txn: [["r", 1, [1, 2]], ["append", 1, 3], ["r", 2, null]] }, TXN_OK)).toBeUndefined();
-    expect(schemaViolation({ type: "txn_ok", in_reply_to: 1, txn: [["r", 1, 3]] }, TXN_OK)).toBeDefined();
-    expect(schemaViolation({ type: "txn_ok", in_reply_to: 1, txn: [["w", 1, 3]] }, TXN_OK)).toBeDefined();
+    expect(schemaViolation({ type: "txn_ok", in_reply_to: 1, txn: [["r", 1, [1, 2]], ["append", 1, 3], ["r", 2, null]] }, TXN.reply)).toBeUndefined();
+    expect(schemaViolation({ type: "txn_ok", in_reply_to: 1, txn: [["r", 1, 3]] }, TXN.reply)).toBeDefined();
+    expect(schemaViolation({ type: "txn_ok", in_reply_to: 1, txn: [["w", 1, 3]] }, TXN.reply)).toBeDefined();
   });
 
   test("a single-node store passes strict-serializable", async () => {

@@ -9,16 +9,22 @@
  */
 import { join } from "node:path";
 import { checkListAppend } from "../checkers/elle/list-append.ts";
-import type { FieldCheck } from "../schema.ts";
-import type { OpSource, ReplySchema, Workload, WorkloadContext } from "../types.ts";
+import { defineRpc, isAny, isArrayOf, isEither, isEq, isTuple, named } from "../schema.ts";
+import type { OpSource, Workload, WorkloadContext } from "../types.ts";
 import { TxnOps } from "./txn-generator.ts";
 
-/** A reply mop: `["r", k, list-or-null]` or `["append", k, element]` (Maelstrom's ReadRes / Append). */
-const isMop = (mop: unknown): boolean =>
-  Array.isArray(mop) && mop.length === 3 && (mop[0] === "append" || (mop[0] === "r" && (mop[2] === null || Array.isArray(mop[2]))));
+/** A read's list; null too (a key never appended to), since Prismatic's sequence schemas accept nil. */
+const isList = named("[Any]", (value) => value === null || isArrayOf(isAny)(value));
+/** txn_list_append.clj's micro-ops: ReadReq `["r", k, null]`, ReadRes `["r", k, list]`, Append `["append", k, element]`. */
+const READ_REQ = isTuple(isEq("r"), isAny, isEq(null));
+const READ_RES = isTuple(isEq("r"), isAny, isList);
+const APPEND = isTuple(isEq("append"), isAny, isAny);
 
-/** `txn_ok` carries exactly the executed transaction (closed schema). */
-export const TXN_OK: ReplySchema = { type: "txn_ok", required: { txn: ((value) => Array.isArray(value) && value.every(isMop)) as FieldCheck } };
+/** txn_list_append.clj's `txn!`: one transaction out, exactly the executed transaction back. */
+export const TXN = defineRpc({
+  request: { type: "txn", required: { txn: isArrayOf(isEither(READ_REQ, APPEND)) } },
+  reply: { type: "txn_ok", required: { txn: isArrayOf(isEither(READ_RES, APPEND)) } },
+});
 
 /**
  * Elle's append-txns: its read/write generator with every write turned into an append, so
@@ -41,7 +47,7 @@ const txnListAppend: Workload = {
   idempotent: new Set(),
   newClient: (connection) => ({
     async invoke(op) {
-      const reply = await connection.call({ type: "txn", txn: op.value }, TXN_OK);
+      const reply = await connection.call(TXN, { txn: op.value });
       return { type: "ok", value: reply.txn };
     },
   }),

@@ -8,16 +8,20 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkRwRegister, type RwRegisterResult } from "../checkers/elle-rw-register.ts";
-import type { FieldCheck } from "../schema.ts";
-import type { ReplySchema, Workload } from "../types.ts";
+import { defineRpc, isAny, isArrayOf, isEither, isEq, isTuple } from "../schema.ts";
+import type { Workload } from "../types.ts";
 import { TxnOps } from "./txn-generator.ts";
 
-/** A reply's txn: a list of 3-element ["r" | "w", key, value] micro-ops (types are the checker's business). */
-const isTxn: FieldCheck = (value) =>
-  Array.isArray(value) && value.every((mop) => Array.isArray(mop) && mop.length === 3 && (mop[0] === "r" || mop[0] === "w"));
+/** txn_rw_register.clj's micro-ops: a read sent with a null value, filled in on the way back; a write. */
+const READ_REQ = isTuple(isEq("r"), isAny, isEq(null));
+const READ_RES = isTuple(isEq("r"), isAny, isAny);
+const WRITE = isTuple(isEq("w"), isAny, isAny);
 
-/** `txn_ok` carries exactly the executed transaction (closed schema). */
-export const TXN_OK: ReplySchema = { type: "txn_ok", required: { txn: isTxn } };
+/** txn_rw_register.clj's `txn!`: one transaction out, exactly the executed transaction back (types are the checker's business). */
+export const TXN = defineRpc({
+  request: { type: "txn", required: { txn: isArrayOf(isEither(READ_REQ, WRITE)) } },
+  reply: { type: "txn_ok", required: { txn: isArrayOf(isEither(READ_RES, WRITE)) } },
+});
 
 /**
  * Writes `elle/<anomaly>.txt` into the run folder, one explanation per line followed by the
@@ -41,7 +45,7 @@ const txnRwRegister: Workload = {
   idempotent: new Set(),
   newClient: (connection) => ({
     async invoke(op) {
-      const reply = await connection.call({ type: "txn", txn: op.value }, TXN_OK);
+      const reply = await connection.call(TXN, { txn: op.value });
       return { type: "ok", value: reply.txn };
     },
   }),

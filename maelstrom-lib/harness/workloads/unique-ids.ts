@@ -3,10 +3,14 @@
  * across the whole cluster (Jepsen's unique-ids checker).
  */
 import { exactInteger } from "../json-exact.ts";
-import { isAny } from "../schema.ts";
+import { defineRpc, isAny } from "../schema.ts";
 import type { Op, Validity, Workload } from "../types.ts";
 
-const GENERATE_OK = { type: "generate_ok", required: { id: isAny } };
+/** unique_ids.clj's `generate!`: an empty request, an id of any type back. */
+export const GENERATE = defineRpc({
+  request: { type: "generate", required: {} },
+  reply: { type: "generate_ok", required: { id: isAny } },
+});
 /** Jepsen shows at most this many duplicated ids. */
 const MAX_DUPLICATES_SHOWN = 48;
 
@@ -71,7 +75,7 @@ const uniqueIds: Workload = {
   idempotent: new Set(),
   newClient: (connection) => ({
     async invoke() {
-      const reply = await connection.call({ type: "generate" }, GENERATE_OK);
+      const reply = await connection.call(GENERATE, {});
       return { type: "ok", value: reply.id };
     },
   }),
