@@ -1,0 +1,133 @@
+#!/usr/bin/env bun
+/**
+ * `bun run bench faults`: every challenge's published command under each fault kind in turn
+ * (`--nemesis partition`, `kill`, `pause` replacing the published nemesis, if any), a few runs
+ * each, and a table of valid runs out of runs, with the first failure's reason in words. Runs go
+ * to bench/tmp/faults/; the table to results-faults.md (bench/ with --write, else bench/tmp/).
+ *
+ *   bun run bench faults [--runs=5] [--time-limit=10] [--jobs=2] [--faults=partition,kill,pause] [--only=3c,3d]
+ */
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { CHALLENGES, REPO_ROOT, overrideFlags } from "../maelstrom-lib/harness/challenge.ts";
+import { explainRun } from "../maelstrom-lib/harness/explain.ts";
+import type { RunResults } from "../maelstrom-lib/harness/results.ts";
+import { writeBenchResults } from "./results-file.ts";
+
+const FAULTS = ["partition", "kill", "pause"] as const;
+
+/** Reads `--name=value` from argv, or the default. */
+function flag(name: string, fallback: string): string {
+  const given = process.argv.find((arg) => arg.startsWith(`--${name}=`));
+  return given === undefined ? fallback : given.slice(name.length + 3);
+}
+
+const runs = Number(flag("runs", "5"));
+const timeLimit = flag("time-limit", "10");
+const jobs = Number(flag("jobs", "2"));
+const faults = flag("faults", FAULTS.join(",")).split(",");
+const only = flag("only", "").split(",").filter(Boolean);
+const storeRoot = join(import.meta.dir, "tmp", "faults");
+
+/** One run of one challenge under one fault. */
+interface Job {
+  label: string;
+  fault: string;
+  index: number;
+  flags: string[];
+  bin: string;
+}
+
+/** What a run ended with: its exit code and, when not valid, why in one line. */
+interface Outcome {
+  job: Job;
+  exitCode: number;
+  valid: boolean;
+  why?: string;
+}
+
+const challengeJobs: Job[] = CHALLENGES.filter((challenge) => only.length === 0 || only.includes(challenge.commands[0]!.label)).flatMap(
+  (challenge) => {
+    const { label, flags } = challenge.commands[0]!;
+    return faults.flatMap((fault) =>
+      Array.from({ length: runs }, (_, index) => ({
+        label,
+        fault,
+        index,
+        bin: join(challenge.folder, "main.ts"),
+        flags: overrideFlags(flags, ["--nemesis", fault, "--time-limit", timeLimit]),
+      })),
+    );
+  },
+);
+
+/** Runs one job as its own runner process, in a store of its own. */
+async function runJob(job: Job): Promise<Outcome> {
+  const store = join(storeRoot, `${job.label}-${job.fault}-${job.index}`);
+  rmSync(store, { recursive: true, force: true });
+  mkdirSync(store, { recursive: true });
+  const argv = [process.execPath, "maelstrom-lib/harness/main.ts", "test", "--bin", job.bin, ...job.flags, "--no-progress", "--store", store];
+  const proc = Bun.spawn(argv, { cwd: REPO_ROOT, stdout: "ignore", stderr: "ignore" });
+  const exitCode = await proc.exited;
+  let results: RunResults | undefined;
+  try {
+    results = JSON.parse(readFileSync(join(store, "latest", "results.json"), "utf8")) as RunResults;
+  } catch {
+    results = undefined;
+  }
+  if (exitCode === 0) return { job, exitCode, valid: true };
+  const explanation = await explainRun(results, results ? join(store, "latest") : undefined);
+  const first = explanation.checkers[0];
+  const why = first ? `${first.checker}: ${first.summary}` : explanation.headline;
+  return { job, exitCode, valid: false, why: why.split("\n")[0]!.slice(0, 160) };
+}
+
+/** Runs the jobs `jobs` at a time, printing each outcome as it comes. */
+async function runAll(all: Job[]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < all.length) {
+      const job = all[next++]!;
+      const outcome = await runJob(job);
+      outcomes.push(outcome);
+      console.log(`${job.label} ${job.fault} #${job.index + 1}: exit ${outcome.exitCode}${outcome.why ? ` (${outcome.why})` : ""}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, jobs) }, lane));
+  return outcomes;
+}
+
+function table(outcomes: Outcome[]): string {
+  const labels = [...new Set(challengeJobs.map((job) => job.label))];
+  const notes: string[] = [];
+  const rows = labels.map((label) => {
+    const cells = faults.map((fault) => {
+      const mine = outcomes.filter((outcome) => outcome.job.label === label && outcome.job.fault === fault);
+      const valid = mine.filter((outcome) => outcome.valid).length;
+      const failed = mine.find((outcome) => !outcome.valid);
+      if (failed) notes.push(`- ${label} under ${fault}: ${failed.why ?? `exit ${failed.exitCode}`}`);
+      return `${valid}/${mine.length}`;
+    });
+    return `| ${label} | ${cells.join(" | ")} |`;
+  });
+  return [
+    "## Faults: valid runs per challenge and fault kind",
+    "",
+    `Each challenge's published command with \`--nemesis <fault>\` in place of its own nemesis and \`--time-limit ${timeLimit}\`, ` +
+      `${runs} runs per cell, ${jobs} at a time (\`bun run bench faults --runs=${runs} --time-limit=${timeLimit} --jobs=${jobs}\`), ` +
+      `on ${new Date().toISOString().slice(0, 10)}, on a shared 2-core machine.`,
+    "",
+    `| challenge | ${faults.join(" | ")} |`,
+    `|---|${faults.map(() => "---").join("|")}|`,
+    ...rows,
+    "",
+    notes.length > 0 ? "The first failure of each cell that had one:" : "No run failed.",
+    "",
+    ...notes,
+  ].join("\n");
+}
+
+const started = performance.now();
+const outcomes = await runAll(challengeJobs);
+writeBenchResults("faults", `${table(outcomes)}\n\n(${((performance.now() - started) / 60_000).toFixed(1)} minutes in all.)\n`);
