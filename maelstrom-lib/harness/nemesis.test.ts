@@ -32,7 +32,7 @@ class CountingFault implements Fault {
 function nemesisOn(clock: Clock, seed: number, intervalMs: number) {
   const history = new History(clock);
   const fault = new CountingFault();
-  const nemesis = new Nemesis([fault], { history, clock, rng: new Rng(seed), intervalMs });
+  const nemesis = new Nemesis([{ faults: [fault], rng: new Rng(seed) }], { history, clock, intervalMs });
   const invocationsMs = () => history.ops.filter((_, i) => i % 2 === 0).map((op) => op.time / 1e6);
   return { history, fault, nemesis, invocationsMs };
 }
@@ -101,10 +101,9 @@ describe("nemesis schedule", () => {
     const history = new History(clock);
     const network = new Network({ clock, rng: new Rng(1), latencyMs: 0, latencyDist: "constant" });
     for (const id of ["n0", "n1", "n2"]) network.register(id, () => {});
-    const nemesis = new Nemesis([new PartitionFault(network, ["n0", "n1", "n2"], new Rng(3))], {
+    const nemesis = new Nemesis([{ faults: [new PartitionFault(network, ["n0", "n1", "n2"], new Rng(3))], rng: new Rng(4) }], {
       history,
       clock,
-      rng: new Rng(4),
       intervalMs: 1e9,
     });
     const done = nemesis.run(1, () => false);

@@ -31,6 +31,12 @@ export interface JournalEvent {
   body: Record<string, unknown>;
 }
 
+/** A client that has left the network. */
+export interface GoneClient {
+  lastSendMs: number;
+  closedAtMs: number;
+}
+
 /** Whoever sits at an address: a node process, a client or a service. */
 export type Deliver = (message: WireMessage) => void;
 
@@ -127,6 +133,15 @@ export class Network {
   private readonly endpoints = new Map<string, Endpoint>();
   /** dest → sources whose messages it currently drops (Jepsen's grudge). */
   private grudge = new Map<string, Set<string>>();
+  /**
+   * node → the first message id it may receive: Infinity while the nemesis has it killed, the
+   * id of its restart's first message after that (so a fresh process never sees a message
+   * meant for the one that died, and its init comes first).
+   */
+  private readonly acceptFrom = new Map<string, number>();
+  /** client → when it last sent, kept after it closes (to tell a reply a pause made late). */
+  private readonly clientLastSendMs = new Map<string, number>();
+  private readonly goneClients = new Map<string, GoneClient>();
   private nextMessageId = 0;
   private sequence = 0;
   /** Every send and recv, in order. */
@@ -145,6 +160,23 @@ export class Network {
   /** Removes `id`; messages still queued for it are dropped, later sends to it are invalid. */
   unregister(id: string): void {
     this.endpoints.delete(id);
+    const lastSendMs = this.clientLastSendMs.get(id);
+    if (lastSendMs !== undefined) this.goneClients.set(id, { lastSendMs, closedAtMs: this.options.clock.nowMs() });
+  }
+
+  /** A client that has closed: when it last sent and when it went; undefined for any other id. */
+  goneClient(id: string): GoneClient | undefined {
+    return this.goneClients.get(id);
+  }
+
+  /** A killed node: every message to it is dropped (no recv event) until `bringUp`. */
+  takeDown(id: string): void {
+    this.acceptFrom.set(id, Infinity);
+  }
+
+  /** A restarted node: it receives the messages sent from now on; older ones are dropped. */
+  bringUp(id: string): void {
+    this.acceptFrom.set(id, this.nextMessageId);
   }
 
   /** True while `id` can send and receive. */
@@ -159,6 +191,7 @@ export class Network {
     const message: WireMessage = { id: this.nextMessageId++, src, dest, body };
     this.record("send", message);
     const nowMs = this.options.clock.nowMs();
+    if (isClient(src)) this.clientLastSendMs.set(src, nowMs);
     endpoint.queue.push({ message, deadlineMs: nowMs + this.latencyFor(src, dest), sequence: this.sequence++ });
     if (endpoint.state === "idle") this.pump(dest, endpoint);
     return message;
@@ -254,8 +287,10 @@ export class Network {
     });
   }
 
+  /** Delivers unless `dest` is gone or was killed since the message was sent (then dropped, no recv event). */
   private deliver(endpoint: Endpoint, message: WireMessage, intendedMs: number): void {
     if (this.endpoints.get(message.dest) !== endpoint) return;
+    if (message.id < (this.acceptFrom.get(message.dest) ?? 0)) return;
     endpoint.lastIntendedMs = intendedMs;
     this.latenessMs.push(Math.max(0, this.options.clock.nowMs() - intendedMs));
     this.record("recv", message);
