@@ -115,6 +115,7 @@ export class NodeFault implements Fault {
   }
 }
 
-function byNodeNumber(a: string, b: string): number {
+/** Node ids in number order: n2 before n10. */
+export function byNodeNumber(a: string, b: string): number {
   return a.localeCompare(b, undefined, { numeric: true });
 }

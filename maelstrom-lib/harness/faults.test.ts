@@ -10,6 +10,7 @@ import { runMaelstrom } from "./index.ts";
 import { workloadResult } from "./results.ts";
 import { checkSetFull } from "./checkers/set-full.ts";
 import { checkEcho } from "./workloads/echo.ts";
+import { faultBands } from "./fault-bands.ts";
 import type { JournalEvent } from "./net.ts";
 import type { Op } from "./types.ts";
 
@@ -42,6 +43,10 @@ describe("the kill nemesis", () => {
       const history = readJsonl<Op>(join(outcome.runDir!, "history.jsonl"));
       const kills = nemesisCompletions(history, "kill");
       expect(kills.some((op) => (op.value as Record<string, string>).n0 === "killed")).toBe(true);
+      // The report's bands say what each kill hit; every one is closed by a start.
+      const bands = faultBands(history);
+      expect(bands.length).toBe(kills.length);
+      expect(bands.some((band) => band.label === "killed n0" && band.endNs !== undefined)).toBe(true);
       // The final phase starts every killed node again before its reads.
       const starts = nemesisCompletions(history, "start");
       expect(starts.at(-1)!.value).toEqual({ n0: expect.stringMatching(/^(started|already-running)$/) });
