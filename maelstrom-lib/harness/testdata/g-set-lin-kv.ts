@@ -3,7 +3,7 @@
 // element to the list under one key by compare-and-set, a read reads that list. A node that is
 // killed and restarted loses nothing, since it holds nothing. With the argument `slow-start` it
 // waits 600 ms before it reads its stdin, so its init (at every start) takes that long.
-import { LinKV, Node, PreconditionFailed } from "maelstrom-lib";
+import { LinKV, Node, PreconditionFailed, type Json } from "maelstrom-lib";
 
 if (process.argv.includes("slow-start")) await Bun.sleep(600);
 
@@ -15,15 +15,15 @@ const [ADD, READ]: string[] = ["add", "read"];
 
 node.on(ADD, async (request) => {
   for (;;) {
-    const elements = await kv.readOr<unknown[]>(KEY, []);
+    const elements = await kv.readOr<Json[]>(KEY, []);
     try {
-      await kv.cas(KEY, elements, [...elements, request.body.element], { create: elements.length === 0 });
+      await kv.cas(KEY, elements, [...elements, request.body.element as Json], { create: elements.length === 0 });
       return { type: "add_ok" };
     } catch (error) {
       if (!(error instanceof PreconditionFailed)) throw error; // someone else's add came first: again
     }
   }
 });
-node.on(READ, async () => ({ type: "read_ok", value: await kv.readOr<unknown[]>(KEY, []) }));
+node.on(READ, async () => ({ type: "read_ok", value: await kv.readOr<Json[]>(KEY, []) }));
 
 await node.run();
