@@ -43,7 +43,7 @@ export interface NodeControl {
   /** SIGKILL; messages to the node are dropped until it is started again. */
   kill(id: string): "killed" | "not-running";
   /** A fresh process and a new init, for a killed node; the others are left alone. */
-  start(id: string): "started" | "already-running";
+  start(id: string): "started" | "already-running" | "start-failed";
   /** SIGSTOP, for a node that is up (a killed one, or one still in its init, is left alone). */
   pause(id: string): "paused" | "not-running";
   /** SIGCONT, for a paused node. */
@@ -112,6 +112,28 @@ export class NodeFault implements Fault {
     const results: Record<string, string> = {};
     for (const id of [...nodes].sort(byNodeNumber)) results[id] = act(this.control, id);
     return results;
+  }
+}
+
+/**
+ * Each node's nemesis pauses, [from, to] in ms (to is Infinity while one lasts): enough to tell
+ * whether a reply to a client that has gone was made late by a pause.
+ */
+export class PauseLog {
+  private readonly windows = new Map<string, { fromMs: number; toMs: number }[]>();
+
+  paused(id: string, atMs: number): void {
+    this.windows.set(id, [...(this.windows.get(id) ?? []), { fromMs: atMs, toMs: Infinity }]);
+  }
+
+  resumed(id: string, atMs: number): void {
+    const last = this.windows.get(id)?.at(-1);
+    if (last && last.toMs === Infinity) last.toMs = atMs;
+  }
+
+  /** True when `id` was paused at some moment from `fromMs` to `toMs`. */
+  pausedDuring(id: string, fromMs: number, toMs: number): boolean {
+    return (this.windows.get(id) ?? []).some((w) => w.fromMs <= toMs && w.toMs >= fromMs);
   }
 }
 

@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runMaelstrom } from "./index.ts";
+import { readJsonl, runTestCommand, testdata } from "./test-runs.ts";
 import { workloadResult } from "./results.ts";
 import { checkSetFull } from "./checkers/set-full.ts";
 import { checkEcho } from "./workloads/echo.ts";
@@ -14,16 +14,7 @@ import { faultBands } from "./fault-bands.ts";
 import type { JournalEvent } from "./net.ts";
 import type { Op } from "./types.ts";
 
-const repo = new URL("../..", import.meta.url).pathname;
-const testdata = "maelstrom-lib/harness/testdata";
-
-function run(...args: string[]) {
-  return runMaelstrom(["test", ...args, "--no-progress"], { cwd: repo });
-}
-
-function readJsonl<T>(path: string): T[] {
-  return readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line) as T);
-}
+const run = runTestCommand;
 
 /** The completions of the nemesis's `f` ops: one op at a time, so each invocation is followed by its completion. */
 function nemesisCompletions(history: Op[], f: string): Op[] {

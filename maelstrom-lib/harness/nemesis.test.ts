@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { FakeClock, RealClock, sleep, type Clock } from "./clock.ts";
-import { dbNodes, NODE_SPECS, NodeFault, type NodeControl, type NodeSpec } from "./db-faults.ts";
+import { dbNodes, NODE_SPECS, NodeFault, PauseLog, type NodeControl, type NodeSpec } from "./db-faults.ts";
 import { History } from "./generator.ts";
 import { Nemesis, PartitionFault, type Fault, type FaultOp } from "./nemesis.ts";
 import { Network } from "./net.ts";
@@ -255,5 +255,20 @@ describe("Jepsen's db package: node specs and the kill and pause faults", () => 
     calls.length = 0;
     kill.clear(); // a killed one stays dead: teardown kills every node anyway
     expect(calls).toEqual([]);
+  });
+});
+
+describe("the pause log", () => {
+  test("tells whether a node was paused at some moment of a span, open pauses included", () => {
+    const log = new PauseLog();
+    log.paused("n0", 100);
+    log.resumed("n0", 200);
+    log.paused("n0", 500);
+    expect(log.pausedDuring("n0", 0, 99)).toBe(false);
+    expect(log.pausedDuring("n0", 0, 100)).toBe(true);
+    expect(log.pausedDuring("n0", 150, 160)).toBe(true);
+    expect(log.pausedDuring("n0", 201, 499)).toBe(false);
+    expect(log.pausedDuring("n0", 900, 1000)).toBe(true); // still paused
+    expect(log.pausedDuring("n1", 0, 1000)).toBe(false);
   });
 });

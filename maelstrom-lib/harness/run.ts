@@ -10,7 +10,7 @@ import { RealClock, sleep, type Clock } from "./clock.ts";
 import { TIMING, type TestOptions } from "./config.ts";
 import { History, Stagger, Worker, runWorkerLoop } from "./generator.ts";
 import { analyze } from "./analysis.ts";
-import { NodeFault, type NodeControl } from "./db-faults.ts";
+import { NodeFault, PauseLog, type NodeControl } from "./db-faults.ts";
 import { Nemesis, PartitionFault, type NemesisPackage } from "./nemesis.ts";
 import { Network, type JournalEvent } from "./net.ts";
 import { NodeProcess, type CrashReport, type ProtocolViolation } from "./process.ts";
@@ -115,8 +115,7 @@ export class Run {
   private readonly initialized = new Set<string>();
   /** When the nemesis last killed each node (for the restart's log line). */
   private readonly killedAtMs = new Map<string, number>();
-  /** Each node's nemesis pauses, [from, to] in ms; `to` is Infinity while it lasts. */
-  private readonly pauses = new Map<string, { fromMs: number; toMs: number }[]>();
+  private readonly pauses = new PauseLog();
   /** Restarted nodes' inits still under way. */
   private readonly restartInits = new Set<Promise<void>>();
   /** Replies a pause made late, to clients that had gone: dropped, not protocol violations. */
@@ -382,7 +381,7 @@ export class Run {
    * then abandoned, and the next start sends a new one). An init that fails otherwise aborts
    * the run as it does at the start.
    */
-  private restartNode(id: string): "started" | "already-running" {
+  private restartNode(id: string): "started" | "already-running" | "start-failed" {
     if (!this.nodes.get(id)!.killed) return "already-running";
     const marker = `--- restarted by the nemesis at ${seconds(this.clock.nowMs())} (killed at ${seconds(this.killedAtMs.get(id)!)}) ---`;
     let node: NodeProcess;
@@ -390,7 +389,7 @@ export class Run {
       node = this.startNode(id, marker);
     } catch (error) {
       this.abort.trigger(new RunAborted("node-start-failed", `Node ${id} could not be restarted: ${errorMessage(error)}`));
-      return "started";
+      return "start-failed";
     }
     this.nodes.set(id, node);
     this.network.bringUp(id);
@@ -412,9 +411,7 @@ export class Run {
     if (node.killed || !this.initialized.has(id)) return "not-running";
     if (!node.paused) {
       node.pause();
-      const windows = this.pauses.get(id) ?? [];
-      windows.push({ fromMs: this.clock.nowMs(), toMs: Infinity });
-      this.pauses.set(id, windows);
+      this.pauses.paused(id, this.clock.nowMs());
     }
     return "paused";
   }
@@ -423,8 +420,7 @@ export class Run {
     const node = this.nodes.get(id)!;
     if (!node.paused) return "not-paused";
     node.resume();
-    const windows = this.pauses.get(id)!;
-    windows[windows.length - 1]!.toMs = this.clock.nowMs();
+    this.pauses.resumed(id, this.clock.nowMs());
     return "resumed";
   }
 
@@ -436,7 +432,7 @@ export class Run {
    */
   private isReplyMadeLateByPause(id: string, dest: string): boolean {
     const gone = this.network.goneClient(dest);
-    const late = gone !== undefined && (this.pauses.get(id) ?? []).some((w) => w.fromMs <= gone.closedAtMs && w.toMs >= gone.lastSendMs);
+    const late = gone !== undefined && this.pauses.pausedDuring(id, gone.lastSendMs, gone.closedAtMs);
     if (late) this.lateRepliesDropped++;
     return late;
   }
