@@ -156,6 +156,7 @@ describe("maelstrom test flags", () => {
     [["--latency-dist", "pareto"], "Invalid --latency-dist"],
     [["--nemesis", "crash"], "Invalid --nemesis"],
     [["--nemesis", ",kill"], "Invalid --nemesis"],
+    [["--nemesis-interval", "0"], "Invalid --nemesis-interval 0: must be positive"],
     [["--availability", "2"], "Invalid --availability"],
     [["--topology", "ring"], "Invalid --topology"],
     [["--rate"], "Missing value for --rate"],

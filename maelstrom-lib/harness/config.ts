@@ -146,6 +146,16 @@ function parseNumber(min: number): (text: string, flag: string) => number {
   };
 }
 
+/**
+ * A number above zero, as core.clj's `:validate [pos? "Must be positive"]` for
+ * --nemesis-interval: a zero interval would have the nemesis act without pause.
+ */
+function parsePositive(text: string, flag: string): number {
+  const value = parseNumber(0)(text, flag);
+  if (value <= 0) throw new CliError(`Invalid --${flag} ${value}: must be positive`);
+  return value;
+}
+
 function parseOneOf<T extends string>(choices: readonly T[]): (text: string, flag: string) => T {
   return (text, flag) => {
     if (!(choices as readonly string[]).includes(text)) throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}; one of ${choices.join(", ")}`);
@@ -256,7 +266,7 @@ export const TEST_FLAGS = {
     arg: "SECONDS",
     default: "10",
     field: "nemesisIntervalSec",
-    parse: parseNumber(0),
+    parse: parsePositive,
     help: "Mean seconds between nemesis operations.",
     origin: "maelstrom",
   },
