@@ -178,8 +178,7 @@ export class Run {
           process.exit(exitCode);
         }
         this.log(`${signal}: interrupted; stopping the run and killing every node (again to quit at once)`);
-        const at = `${(this.clock.nowMs() / 1000).toFixed(1)} s`;
-        this.abort.trigger(new RunAborted("interrupted", `Interrupted by ${signal} at ${at}`, exitCode));
+        this.abort.trigger(new RunAborted("interrupted", `Interrupted by ${signal} at ${seconds(this.clock.nowMs())}`, exitCode));
       };
       process.on(signal, handler);
       return () => process.off(signal, handler);
@@ -366,7 +365,7 @@ export class Run {
   /** SIGKILL by the nemesis: not a crash; its messages are dropped until it is started again. */
   private killNode(id: string): "killed" | "not-running" {
     const node = this.nodes.get(id)!;
-    if (node.killed) return "not-running";
+    if (node.killed || node.exited) return "not-running"; // one that died by itself is reported as a crash
     this.network.takeDown(id);
     this.initialized.delete(id);
     this.resumeNode(id); // a paused process dies too; its pause ends here
