@@ -59,6 +59,21 @@ describe("fault bands", () => {
     ]);
   });
 
+  test("a kill of every node a pause holds ends that pause; a kill of some of them does not", () => {
+    const history = [
+      ...pair(0, "pause", "minority", { n1: "paused", n2: "paused" }),
+      ...pair(10, "kill", "one", { n1: "killed" }),
+      ...pair(20, "start", "all", { n1: "started" }),
+      ...pair(30, "kill", "one", { n2: "killed" }),
+      ...pair(40, "resume", "all", { n1: "not-paused", n2: "not-paused" }),
+    ];
+    expect(faultBands(history).map((band) => [band.kind, band.label, band.endNs])).toEqual([
+      ["pause", "paused n1 n2", 31e6],
+      ["kill", "killed n1", 21e6],
+      ["kill", "killed n2", undefined],
+    ]);
+  });
+
   test("a nemesis run with all three faults gives one closed band per injecting op, after stopAll", async () => {
     const clock = new FakeClock();
     const history = new History(clock);

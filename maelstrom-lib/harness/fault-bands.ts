@@ -33,10 +33,15 @@ const OPS: Record<string, { kind: FaultKind; injects: boolean }> = {
   resume: { kind: "pause", injects: false },
 };
 
-/** The bands of a history, in the order the faults were injected. */
+/**
+ * The bands of a history, in the order the faults were injected. A kill of every node a pause
+ * still holds ends that pause too (a killed process is not paused; its restart runs on).
+ */
 export function faultBands(history: readonly Op[]): FaultBand[] {
   const bands: FaultBand[] = [];
   const invocations = new Map<string, Op>();
+  /** Open pause bands → their nodes not killed since. */
+  const stillPaused = new Map<FaultBand, Set<string>>();
   for (const op of history) {
     if (op.process !== "nemesis" || !(op.f in OPS)) continue;
     const invocation = invocations.get(op.f);
@@ -46,10 +51,29 @@ export function faultBands(history: readonly Op[]): FaultBand[] {
     }
     invocations.delete(op.f);
     const { kind, injects } = OPS[op.f]!;
-    if (injects) bands.push({ kind, startNs: invocation.time, endNs: undefined, ...hit(kind, op.value) });
-    else for (const band of bands) if (band.kind === kind && band.endNs === undefined) band.endNs = op.time;
+    if (injects) {
+      const band: FaultBand = { kind, startNs: invocation.time, endNs: undefined, ...hit(kind, op.value) };
+      bands.push(band);
+      if (kind === "pause" && band.nodes.length > 0) stillPaused.set(band, new Set(band.nodes));
+      if (kind === "kill") endPausesOf(band.nodes, op.time, stillPaused);
+    } else {
+      for (const band of bands) {
+        if (band.kind !== kind || band.endNs !== undefined) continue;
+        band.endNs = op.time;
+        stillPaused.delete(band);
+      }
+    }
   }
   return bands;
+}
+
+function endPausesOf(killed: readonly string[], atNs: number, stillPaused: Map<FaultBand, Set<string>>): void {
+  for (const [band, nodes] of stillPaused) {
+    for (const node of killed) nodes.delete(node);
+    if (nodes.size > 0) continue;
+    band.endNs = atNs;
+    stillPaused.delete(band);
+  }
 }
 
 /** The label and nodes of one injecting op's completion value. */
