@@ -81,6 +81,16 @@ describe("the kill nemesis", () => {
     expect(killsInInit.length).toBeGreaterThan(0);
     // Started again after it: a later init was answered.
     expect(initOks.some((t) => t > killsInInit[0]!.time)).toBe(true);
+    // Every process's stderr is in the one log: the first's, then each restart's after its marker
+    // (a process killed within milliseconds of its start may not have written anything).
+    const log = readFileSync(join(outcome.runDir!, "node-logs", "n0.log"), "utf8").trim().split("\n");
+    const starts = nemesisCompletions(history, "start").filter((op) => (op.value as Record<string, string>).n0 === "started");
+    expect(log.filter((line) => line.startsWith("--- restarted by the nemesis")).length).toBe(starts.length);
+    expect(log[0]).toMatch(/^g-set-lin-kv starting/);
+    const lastMarker = log.findLastIndex((line) => line.startsWith("--- restarted"));
+    expect(log[lastMarker + 1]).toMatch(/^g-set-lin-kv starting/); // the final start is never killed
+    const pids = new Set(log.filter((line) => line.startsWith("g-set-lin-kv starting")));
+    expect(pids.size).toBeGreaterThanOrEqual(3); // the first process, and two or more restarts
   }, 60_000);
 
   test("a node that exits by itself still ends the run with 255, while the one the nemesis killed is no crash", async () => {

@@ -2,9 +2,11 @@
 // A grow-only set kept in Maelstrom's lin-kv service, not in the node: an add appends its
 // element to the list under one key by compare-and-set, a read reads that list. A node that is
 // killed and restarted loses nothing, since it holds nothing. With the argument `slow-start` it
-// waits 600 ms before it reads its stdin, so its init (at every start) takes that long.
+// waits 600 ms before it reads its stdin, so its init (at every start) takes that long. It logs
+// one line to stderr as it starts.
 import { LinKV, Node, PreconditionFailed, type Json } from "maelstrom-lib";
 
+console.error(`g-set-lin-kv starting (pid ${process.pid})`);
 if (process.argv.includes("slow-start")) await Bun.sleep(600);
 
 const node = new Node();
