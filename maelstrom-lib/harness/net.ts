@@ -1,7 +1,9 @@
 /**
  * The simulated network (Maelstrom's net.clj): one deadline-ordered queue per destination,
  * latency on every link that does not touch a client, partitions checked when a message is
- * dequeued, and a journal of every send and delivery for the `net` statistics.
+ * dequeued, and a journal of every send and delivery for the `net` statistics. A node the
+ * nemesis killed gets nothing until it is restarted, and then only what was sent after the
+ * restart (checked at delivery; such drops have no recv event, as partitioned messages).
  *
  * Delivery per destination is serial, as in Maelstrom: the loop takes the earliest-deadline
  * message queued *now*, sleeps until its deadline, delivers it, and repeats. A message that

@@ -3,7 +3,9 @@
  * JSON lines, read its stdout line by line into the network, log its stderr to
  * `node-logs/<id>.log`. The first line that breaks the protocol (invalid JSON, an extra
  * top-level key, an unknown src or dest) stops delivery of that node's later output, as in
- * Maelstrom; unlike Maelstrom we say so plainly and record it.
+ * Maelstrom; unlike Maelstrom we say so plainly and record it. The nemesis kills (SIGKILL),
+ * pauses (SIGSTOP) and resumes (SIGCONT) a process here; a restarted node's process appends
+ * to the same log.
  */
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { setPriority, tmpdir } from "node:os";
