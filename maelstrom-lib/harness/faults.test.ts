@@ -1,7 +1,8 @@
 /**
  * The kill and pause nemesis on real node processes. The nemesis draws from its own stream of
  * the seed, so each seed below fixes its schedule and targets (named at each test); the
- * timing of everything else still varies, and the assertions allow for that.
+ * timing of everything else still varies, and the assertions allow for that. The runs are
+ * independent (each its own store folder and processes), so they run at once.
  */
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
@@ -25,7 +26,7 @@ function nemesisCompletions(history: Op[], f: string): Op[] {
 const G_SET_UNDER_KILL = ["-w", "g-set", "--node-count", "1", "--time-limit", "4", "--rate", "20", "--concurrency", "5", "--nemesis", "kill", "--nemesis-interval", "0.5", "--seed", "3"];
 
 describe("the kill nemesis", () => {
-  test("a set kept only in node memory loses the adds acknowledged before a kill (listed); the same set in lin-kv loses none", async () => {
+  test.concurrent("a set kept only in node memory loses the adds acknowledged before a kill (listed); the same set in lin-kv loses none", async () => {
     const [memory, linKv] = await Promise.all([
       run(...G_SET_UNDER_KILL, "--bin", `${testdata}/g-set-crdt.ts`),
       run(...G_SET_UNDER_KILL, "--bin", `${testdata}/g-set-lin-kv.ts`),
@@ -60,7 +61,7 @@ describe("the kill nemesis", () => {
     expect(workloadResult(linKv.results, checkSetFull)["lost-count"]).toBe(0);
   }, 90_000);
 
-  test("a kill that lands while a restarted node is still in its init is handled: started again, run not aborted", async () => {
+  test.concurrent("a kill that lands while a restarted node is still in its init is handled: started again, run not aborted", async () => {
     // Seed 4: nothing killed at 0 s, kill n0 at 1.78 s, start it at 2.04 s, kill it at 2.11 s (within the
     // 600 ms its init takes), start at 2.77 s, kill at 2.83 s (in init again), start at 2.88 s.
     const outcome = await run(
@@ -93,7 +94,7 @@ describe("the kill nemesis", () => {
     expect(pids.size).toBeGreaterThanOrEqual(3); // the first process, and two or more restarts
   }, 60_000);
 
-  test("a node that exits by itself still ends the run with 255, while the one the nemesis killed is no crash", async () => {
+  test.concurrent("a node that exits by itself still ends the run with 255, while the one the nemesis killed is no crash", async () => {
     // Seed 11: the one kill, at 0 s, hits n1 only; the next op would come after the time limit.
     const outcome = await run(
       "-w", "echo", "--bin", `${testdata}/exits-early.ts`, "--node-count", "2", "--time-limit", "10", "--rate", "20",
@@ -109,7 +110,7 @@ describe("the kill nemesis", () => {
 });
 
 describe("the pause nemesis", () => {
-  test("ops time out while the node is paused and succeed again once it resumes; its late replies break nothing", async () => {
+  test.concurrent("ops time out while the node is paused and succeed again once it resumes; its late replies break nothing", async () => {
     // Maelstrom's echo checker counts every echo that did not come back as an error, so the run
     // is invalid, for the timed-out echoes and nothing else.
     // Seed 8: pause n0 at 0 s, resume it at 6.28 s, nothing more before the 8 s limit.
