@@ -146,13 +146,22 @@ describe("maelstrom test flags", () => {
     expect(() => parseTest("-w", "echo", ...echoBin, "--nodes-file", join(dir, "missing"))).toThrow("--nodes-file");
   });
 
+  test("--nemesis splits on commas with optional spaces, as Maelstrom's parse-fn, into a set", () => {
+    const nemesis = (text: string) => parseTest("-w", "echo", ...echoBin, "--nemesis", text).opts.nemesis;
+    expect(nemesis("pause , partition,kill,")).toEqual(["partition", "kill", "pause"]);
+    expect(nemesis("kill,kill")).toEqual(["kill"]);
+    expect(() => nemesis("kill,,pause")).toThrow('Invalid --nemesis ""');
+  });
+
   test.each([
     [["--frobnicate"], "Unknown option: --frobnicate"],
     [["--rate", "fast"], "Invalid --rate"],
     [["--time-limit", "1.5"], "Invalid --time-limit"],
     [["--concurrency", "xn"], "Invalid --concurrency"],
     [["--latency-dist", "pareto"], "Invalid --latency-dist"],
-    [["--nemesis", "kill"], "Invalid --nemesis"],
+    [["--nemesis", "crash"], "Invalid --nemesis"],
+    [["--nemesis", ",kill"], "Invalid --nemesis"],
+    [["--nemesis-interval", "0"], "Invalid --nemesis-interval 0: must be positive"],
     [["--availability", "2"], "Invalid --availability"],
     [["--topology", "ring"], "Invalid --topology"],
     [["--rate"], "Missing value for --rate"],

@@ -29,7 +29,8 @@ export interface TestOptions {
   concurrency: number;
   latencyMs: number;
   latencyDist: LatencyDist;
-  nemesis: "partition"[];
+  /** The faults to inject, each once, in NEMESIS_FAULTS order. */
+  nemesis: NemesisFault[];
   nemesisIntervalSec: number;
   availability: Availability | undefined;
   consistencyModels: string[];
@@ -145,6 +146,16 @@ function parseNumber(min: number): (text: string, flag: string) => number {
   };
 }
 
+/**
+ * A number above zero, as core.clj's `:validate [pos? "Must be positive"]` for
+ * --nemesis-interval: a zero interval would have the nemesis act without pause.
+ */
+function parsePositive(text: string, flag: string): number {
+  const value = parseNumber(0)(text, flag);
+  if (value <= 0) throw new CliError(`Invalid --${flag} ${value}: must be positive`);
+  return value;
+}
+
 function parseOneOf<T extends string>(choices: readonly T[]): (text: string, flag: string) => T {
   return (text, flag) => {
     if (!(choices as readonly string[]).includes(text)) throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}; one of ${choices.join(", ")}`);
@@ -152,13 +163,30 @@ function parseOneOf<T extends string>(choices: readonly T[]): (text: string, fla
   };
 }
 
-/** Maelstrom splits `--nemesis` on commas and knows one fault, partition. */
-function parseNemesis(text: string): "partition"[] {
-  const faults = text.split(",").map((f) => f.trim()).filter(Boolean);
-  for (const fault of faults) {
-    if (fault !== "partition") throw new CliError(`Invalid --nemesis ${JSON.stringify(fault)}; the only fault is partition`);
+/**
+ * The faults `--nemesis` takes. Maelstrom 0.2.3 accepts only partition (core.clj `nemeses`);
+ * kill and pause are Jepsen's db-package faults, which Maelstrom's later pull request (#102,
+ * after issue #93) admits on its command line.
+ */
+export const NEMESIS_FAULTS = ["partition", "kill", "pause"] as const;
+export type NemesisFault = (typeof NEMESIS_FAULTS)[number];
+
+/**
+ * Split as Maelstrom's parse-fn splits it: `(str/split s #"\s*,\s*")` into a set, so spaces
+ * around a comma are fine, a trailing comma is dropped (Java's split drops trailing empty
+ * strings) and a repeated fault counts once; an empty name elsewhere is invalid, as it is there.
+ * The empty string is our default (no nemesis).
+ */
+function parseNemesis(text: string, flag: string): NemesisFault[] {
+  if (text === "") return [];
+  const names = text.split(/\s*,\s*/);
+  while (names.length > 0 && names[names.length - 1] === "") names.pop();
+  for (const name of names) {
+    if (!(NEMESIS_FAULTS as readonly string[]).includes(name)) {
+      throw new CliError(`Invalid --${flag} ${JSON.stringify(name)}; one of ${NEMESIS_FAULTS.join(", ")} (comma-separated)`);
+    }
   }
-  return faults.length > 0 ? ["partition"] : [];
+  return NEMESIS_FAULTS.filter((fault) => names.includes(fault));
 }
 
 function parseAvailability(text: string): Availability {
@@ -229,12 +257,20 @@ export const TEST_FLAGS = {
     help: "Kind of latency distribution.",
     origin: "maelstrom",
   },
-  nemesis: { arg: "FAULTS", default: "", field: "nemesis", parse: parseNemesis, choices: ["partition"], help: "Comma-separated list of faults to inject.", origin: "maelstrom" },
+  nemesis: {
+    arg: "FAULTS",
+    default: "",
+    field: "nemesis",
+    parse: parseNemesis,
+    choices: NEMESIS_FAULTS,
+    help: "Comma-separated list of faults to inject: partition, kill (SIGKILL, restart with a fresh init), pause (SIGSTOP/SIGCONT).",
+    origin: "maelstrom",
+  },
   "nemesis-interval": {
     arg: "SECONDS",
     default: "10",
     field: "nemesisIntervalSec",
-    parse: parseNumber(0),
+    parse: parsePositive,
     help: "Mean seconds between nemesis operations.",
     origin: "maelstrom",
   },

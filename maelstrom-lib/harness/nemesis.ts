@@ -1,14 +1,17 @@
 /**
- * The nemesis (Jepsen's nemesis/combined.clj packages, as Maelstrom uses them). A `Fault` is one
- * kind of fault with a start and a stop op; the `Nemesis` runs each fault on its own schedule
- * through the main phase (Jepsen composes packages with `gen/any`), stops every fault before
- * the final phase (the packages' final generators) and undoes them quietly at teardown. Every
- * op is recorded as Jepsen records nemesis ops: an :info invocation and an :info completion by
- * process "nemesis".
+ * The nemesis (Jepsen's nemesis/combined.clj packages, as Maelstrom's nemesis.clj composes
+ * them). A `Fault` is one kind of fault with a start and a stop op. A `NemesisPackage` is
+ * Jepsen's package: its faults' flip-flops mixed (`gen/mix`: each op goes to one of them at
+ * random) on one stagger. Maelstrom composes two packages, partition and db (kill and pause),
+ * and Jepsen runs them side by side (`gen/any`) on its one nemesis thread, so their ops never
+ * overlap: one op at a time here too. Every fault is stopped before the final phase (the
+ * packages' final generators, in order) and undone quietly at teardown. Every op is recorded
+ * as Jepsen records nemesis ops: an :info invocation and an :info completion by process
+ * "nemesis".
  *
- * Only the partition fault exists today: each start picks one of four partition kinds at
- * random and turns it into a grudge, dest → sources it drops; stop heals everything. Only
- * nodes are ever partitioned. Kill and pause slot in as further `Fault`s.
+ * The partition fault picks one of four partition kinds at random and turns it into a grudge,
+ * dest → sources it drops; stop heals everything. Only nodes are ever partitioned. The kill
+ * and pause faults are in db-faults.ts.
  */
 import { sleep, type Clock } from "./clock.ts";
 import type { History } from "./generator.ts";
@@ -18,9 +21,9 @@ import type { Rng } from "./rng.ts";
 /** One nemesis op as it is about to happen: its :f and invocation :value, and the act itself. */
 export interface FaultOp {
   f: string;
-  /** The invocation's :value (the partition kind; null for a stop). */
+  /** The invocation's :value (the partition kind, the node spec; null for a stop). */
   value: unknown;
-  /** Does it; returns the completion's :value (["isolated", grudge], "network-healed"). */
+  /** Does it; returns the completion's :value (["isolated", grudge], "network-healed", node → result). */
   apply(): unknown | Promise<unknown>;
 }
 
@@ -34,62 +37,90 @@ export interface Fault {
   clear(): void;
 }
 
+/** Jepsen's package: faults whose flip-flops are mixed on one schedule, drawing from one rng. */
+export interface NemesisPackage {
+  faults: readonly Fault[];
+  /** The package's gaps and mix choices (and, passed to its faults, their targets). */
+  rng: Rng;
+}
+
 /** What the nemesis needs from the run. */
 export interface NemesisEnv {
   history: History;
   clock: Clock;
-  rng: Rng;
-  /** --nemesis-interval in ms: gaps between ops are uniform in [0, 2·interval). */
+  /** --nemesis-interval in ms: gaps between one package's ops are uniform in [0, 2·interval). */
   intervalMs: number;
 }
 
 export class Nemesis {
+  /** The one nemesis thread: each op waits for the one before it. */
+  private thread: Promise<unknown> = Promise.resolve();
+  /** Ops on the thread or waiting for it. */
+  private queued = 0;
+
   constructor(
-    private readonly faults: readonly Fault[],
+    private readonly packages: readonly NemesisPackage[],
     private readonly env: NemesisEnv,
   ) {}
 
-  /** The main phase: each fault alternates start / stop, the first start at once, until the deadline. */
+  /** The main phase: each package on its own schedule, the first op at once, until the deadline. */
   async run(deadlineMs: number, aborted: () => boolean): Promise<void> {
-    await Promise.all(this.faults.map((fault) => this.flipFlop(fault, deadlineMs, aborted)));
+    await Promise.all(this.packages.map((pkg) => this.runPackage(pkg, deadlineMs, aborted)));
   }
 
-  /** Before the final phase: one stop per fault, whatever its state (Jepsen's final generators). */
+  /** Before the final phase: one stop per fault, whatever its state (Jepsen's final generators, in order). */
   async stopAll(): Promise<void> {
-    for (const fault of this.faults) await this.perform(fault.stop());
+    for (const pkg of this.packages) for (const fault of pkg.faults) await this.perform(fault.stop(), Infinity);
   }
 
   /** Teardown: every fault undone, nothing recorded. */
   clear(): void {
-    for (const fault of this.faults) fault.clear();
+    for (const pkg of this.packages) for (const fault of pkg.faults) fault.clear();
   }
 
   /**
-   * Jepsen's stagger + time-limit on a flip-flop: an op is scheduled at the previous op's time
-   * plus a gap (or now, if that has passed: lateness carries over, as in generator.clj Stagger),
-   * and an op scheduled at or after the deadline is dropped, never issued (TimeLimit). Timers may
-   * fire early, so the wait is on the clock, not on one timer.
+   * Jepsen's stagger + time-limit over a mix of flip-flops: an op is scheduled at the previous
+   * op's time plus a gap (or now, if that has passed: lateness carries over, as in generator.clj
+   * Stagger), goes to one of the package's faults at random (gen/mix; no draw for one fault),
+   * which starts or stops by its own flip-flop; an op scheduled at or after the deadline is
+   * dropped, never issued (TimeLimit), and so is one whose turn on the nemesis thread comes
+   * only after it. Timers may fire early, so the wait is on the clock, not on one timer.
    */
-  private async flipFlop(fault: Fault, deadlineMs: number, aborted: () => boolean): Promise<void> {
-    const { clock, rng, intervalMs } = this.env;
-    let active = false;
+  private async runPackage(pkg: NemesisPackage, deadlineMs: number, aborted: () => boolean): Promise<void> {
+    const { clock, intervalMs } = this.env;
+    const active = new Set<Fault>();
     let nextAtMs = clock.nowMs();
     for (;;) {
       const atMs = Math.max(nextAtMs, clock.nowMs());
       if (atMs >= deadlineMs) return;
       await sleepUntil(clock, atMs);
       if (aborted()) return;
-      await this.perform(active ? fault.stop() : fault.start());
-      active = !active;
-      nextAtMs = atMs + rng.float() * 2 * intervalMs;
+      const fault = pkg.faults.length === 1 ? pkg.faults[0]! : pkg.rng.pick(pkg.faults);
+      const issued = await this.perform(active.has(fault) ? fault.stop() : fault.start(), deadlineMs);
+      if (!issued) return;
+      if (active.has(fault)) active.delete(fault);
+      else active.add(fault);
+      nextAtMs = atMs + pkg.rng.float() * 2 * intervalMs;
     }
   }
 
-  private async perform(op: FaultOp): Promise<void> {
-    const { history } = this.env;
-    history.record({ type: "info", process: "nemesis", f: op.f, value: op.value });
-    const result = await op.apply();
-    history.record({ type: "info", process: "nemesis", f: op.f, value: result });
+  /**
+   * Runs `op` on the nemesis thread; one that had to wait for another op and whose turn comes
+   * at or after `deadlineMs` is dropped. True if it ran.
+   */
+  private perform(op: FaultOp, deadlineMs: number): Promise<boolean> {
+    const { history, clock } = this.env;
+    const waited = this.queued > 0;
+    this.queued++;
+    const turn = this.thread.then(async () => {
+      if (waited && clock.nowMs() >= deadlineMs) return false;
+      history.record({ type: "info", process: "nemesis", f: op.f, value: op.value });
+      const result = await op.apply();
+      history.record({ type: "info", process: "nemesis", f: op.f, value: result });
+      return true;
+    });
+    this.thread = turn.catch(() => {}).finally(() => this.queued--);
+    return turn;
   }
 }
 
@@ -153,9 +184,14 @@ export function completeGrudge(components: readonly (readonly string[])[]): Grud
   return grudge;
 }
 
-/** The smallest number of nodes that is a majority of n. */
-function majority(n: number): number {
+/** The smallest number of nodes that is a majority of n (jepsen.util/majority). */
+export function majority(n: number): number {
   return Math.floor(n / 2) + 1;
+}
+
+/** The largest number strictly under a third of n (jepsen.util/minority-third). */
+export function minorityThird(n: number): number {
+  return Math.floor((n - 1) / 3);
 }
 
 /**
@@ -184,7 +220,7 @@ export function grudgeFor(kind: PartitionKind, nodes: readonly string[], rng: Rn
     case "one":
       return nodes.length < 2 ? new Map() : completeGrudge([shuffled.slice(0, 1), shuffled.slice(1)]);
     case "minority-third": {
-      const size = Math.floor((nodes.length - 1) / 3);
+      const size = minorityThird(nodes.length);
       return size === 0 ? new Map() : completeGrudge([shuffled.slice(0, size), shuffled.slice(size)]);
     }
     case "majority": {

@@ -131,3 +131,33 @@ describe("nemesis grudges", () => {
     expect(new Set(heard).size).toBe(5);
   });
 });
+
+describe("network: killed and restarted nodes", () => {
+  test("a killed node gets nothing (no recv event); restarted, it gets only what is sent after, its init first", () => {
+    const clock = new FakeClock();
+    const { network, received } = setup(100, clock);
+    network.send("n1", "n0", { type: "sent-before-kill" }); // due at 100: it will be slept on
+    clock.advance(50);
+    network.takeDown("n0");
+    network.send("c0", "n0", { type: "while-down" });
+    clock.advance(10);
+    network.bringUp("n0");
+    network.send("c0", "n0", { type: "init" });
+    network.send("n2", "n0", { type: "gossip" });
+    clock.advance(200);
+    expect(received.filter((r) => r.message.dest === "n0").map((r) => r.message.body.type)).toEqual(["init", "gossip"]);
+    const recvs = network.journal.filter((e) => e.type === "recv" && e.dest === "n0").map((e) => e.body.type);
+    expect(recvs).toEqual(["init", "gossip"]);
+  });
+
+  test("a client that has gone is remembered with its last send and when it went", () => {
+    const clock = new FakeClock();
+    const { network } = setup(0, clock);
+    clock.advance(5);
+    network.send("c0", "n0", { type: "echo" });
+    clock.advance(20);
+    network.unregister("c0");
+    expect(network.goneClient("c0")).toEqual({ lastSendMs: 5, closedAtMs: 25 });
+    expect(network.goneClient("n1")).toBeUndefined();
+  });
+});

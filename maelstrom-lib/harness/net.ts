@@ -1,7 +1,9 @@
 /**
  * The simulated network (Maelstrom's net.clj): one deadline-ordered queue per destination,
  * latency on every link that does not touch a client, partitions checked when a message is
- * dequeued, and a journal of every send and delivery for the `net` statistics.
+ * dequeued, and a journal of every send and delivery for the `net` statistics. A node the
+ * nemesis killed gets nothing until it is restarted, and then only what was sent after the
+ * restart (checked at delivery; such drops have no recv event, as partitioned messages).
  *
  * Delivery per destination is serial, as in Maelstrom: the loop takes the earliest-deadline
  * message queued *now*, sleeps until its deadline, delivers it, and repeats. A message that
@@ -29,6 +31,12 @@ export interface JournalEvent {
   src: string;
   dest: string;
   body: Record<string, unknown>;
+}
+
+/** A client that has left the network. */
+export interface GoneClient {
+  lastSendMs: number;
+  closedAtMs: number;
 }
 
 /** Whoever sits at an address: a node process, a client or a service. */
@@ -127,6 +135,15 @@ export class Network {
   private readonly endpoints = new Map<string, Endpoint>();
   /** dest → sources whose messages it currently drops (Jepsen's grudge). */
   private grudge = new Map<string, Set<string>>();
+  /**
+   * node → the first message id it may receive: Infinity while the nemesis has it killed, the
+   * id of its restart's first message after that (so a fresh process never sees a message
+   * meant for the one that died, and its init comes first).
+   */
+  private readonly acceptFrom = new Map<string, number>();
+  /** client → when it last sent, kept after it closes (to tell a reply a pause made late). */
+  private readonly clientLastSendMs = new Map<string, number>();
+  private readonly goneClients = new Map<string, GoneClient>();
   private nextMessageId = 0;
   private sequence = 0;
   /** Every send and recv, in order. */
@@ -145,6 +162,23 @@ export class Network {
   /** Removes `id`; messages still queued for it are dropped, later sends to it are invalid. */
   unregister(id: string): void {
     this.endpoints.delete(id);
+    const lastSendMs = this.clientLastSendMs.get(id);
+    if (lastSendMs !== undefined) this.goneClients.set(id, { lastSendMs, closedAtMs: this.options.clock.nowMs() });
+  }
+
+  /** A client that has closed: when it last sent and when it went; undefined for any other id. */
+  goneClient(id: string): GoneClient | undefined {
+    return this.goneClients.get(id);
+  }
+
+  /** A killed node: every message to it is dropped (no recv event) until `bringUp`. */
+  takeDown(id: string): void {
+    this.acceptFrom.set(id, Infinity);
+  }
+
+  /** A restarted node: it receives the messages sent from now on; older ones are dropped. */
+  bringUp(id: string): void {
+    this.acceptFrom.set(id, this.nextMessageId);
   }
 
   /** True while `id` can send and receive. */
@@ -159,6 +193,7 @@ export class Network {
     const message: WireMessage = { id: this.nextMessageId++, src, dest, body };
     this.record("send", message);
     const nowMs = this.options.clock.nowMs();
+    if (isClient(src)) this.clientLastSendMs.set(src, nowMs);
     endpoint.queue.push({ message, deadlineMs: nowMs + this.latencyFor(src, dest), sequence: this.sequence++ });
     if (endpoint.state === "idle") this.pump(dest, endpoint);
     return message;
@@ -254,8 +289,10 @@ export class Network {
     });
   }
 
+  /** Delivers unless `dest` is gone or was killed since the message was sent (then dropped, no recv event). */
   private deliver(endpoint: Endpoint, message: WireMessage, intendedMs: number): void {
     if (this.endpoints.get(message.dest) !== endpoint) return;
+    if (message.id < (this.acceptFrom.get(message.dest) ?? 0)) return;
     endpoint.lastIntendedMs = intendedMs;
     this.latenessMs.push(Math.max(0, this.options.clock.nowMs() - intendedMs));
     this.record("recv", message);

@@ -3,9 +3,11 @@
  * JSON lines, read its stdout line by line into the network, log its stderr to
  * `node-logs/<id>.log`. The first line that breaks the protocol (invalid JSON, an extra
  * top-level key, an unknown src or dest) stops delivery of that node's later output, as in
- * Maelstrom; unlike Maelstrom we say so plainly and record it.
+ * Maelstrom; unlike Maelstrom we say so plainly and record it. The nemesis kills (SIGKILL),
+ * pauses (SIGSTOP) and resumes (SIGCONT) a process here; a restarted node's process appends
+ * to the same log.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
@@ -48,6 +50,16 @@ export interface NodeProcessOptions {
   logStderr: boolean;
   onViolation: (violation: ProtocolViolation) => void;
   onExit: (report: CrashReport) => void;
+  /**
+   * For a process the nemesis restarts: the line that goes into the node's log before its own
+   * stderr (which is appended to the log of the processes before it).
+   */
+  logMarker?: string;
+  /**
+   * A line addressed to a client that has gone: true when that is a reply a nemesis pause made
+   * late, which is dropped instead of breaking the protocol.
+   */
+  isReplyMadeLateByPause?: (dest: string) => boolean;
 }
 
 const ENVELOPE_KEYS = new Set(["src", "dest", "body", "id"]);
@@ -73,9 +85,11 @@ export class NodeProcess {
   private readonly stdoutTail = new Tail(RUNNER_LIMITS.crashTailLines);
   private readonly stderrTail = new Tail(RUNNER_LIMITS.crashTailLines);
   private readonly log: ReturnType<ReturnType<typeof Bun.file>["writer"]>;
+  private readonly logFd: number;
   /** Set after the first protocol violation: later output is not delivered. */
   private silenced = false;
-  private killed = false;
+  private killedByRunner = false;
+  private stopped = false;
   private pendingWrite = "";
   private flushScheduled = false;
   /** Resolves when both output streams have been read to the end. */
@@ -84,7 +98,10 @@ export class NodeProcess {
   constructor(private readonly options: NodeProcessOptions) {
     this.id = options.id;
     mkdirSync(options.logDir, { recursive: true });
-    this.log = Bun.file(join(options.logDir, `${options.id}.log`)).writer();
+    // Appended, so a restarted node's stderr goes on in the same log as its predecessors'.
+    this.logFd = openSync(join(options.logDir, `${options.id}.log`), "a");
+    this.log = Bun.file(this.logFd).writer();
+    if (options.logMarker) this.log.write(`${options.logMarker}\n`);
     // Executed directly, as Maelstrom does: a .ts solution runs under Bun through its shebang.
     this.proc = Bun.spawn([options.bin, ...options.args], {
       cwd: tmpdir(),
@@ -96,7 +113,7 @@ export class NodeProcess {
     lowerPriority(this.proc.pid);
     this.drained = Promise.all([this.readStdout(), this.readStderr()]).then(() => undefined);
     void this.proc.exited.then(async (exitCode) => {
-      if (this.killed) return;
+      if (this.killedByRunner) return;
       await Promise.race([this.drained, Bun.sleep(200)]);
       this.options.onExit(this.crashReport(exitCode));
     });
@@ -104,7 +121,7 @@ export class NodeProcess {
 
   /** Writes one delivered message to the node's stdin (batched per tick). */
   deliver(message: WireMessage): void {
-    if (this.killed) return;
+    if (this.killedByRunner) return;
     this.pendingWrite += `${JSON.stringify(message)}\n`;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -112,14 +129,37 @@ export class NodeProcess {
     }
   }
 
-  /** SIGKILL, as Maelstrom's teardown does. */
+  /** SIGKILL, as Maelstrom's teardown and the nemesis's kill do; its exit is then no crash. */
   kill(): void {
-    this.killed = true;
-    try {
-      this.proc.kill("SIGKILL");
-    } catch {
-      // already gone
-    }
+    this.killedByRunner = true;
+    this.signal("SIGKILL");
+  }
+
+  /** True once the runner (teardown or the nemesis) has killed it. */
+  get killed(): boolean {
+    return this.killedByRunner;
+  }
+
+  /** SIGSTOP: the process stops where it is; what it is sent waits in its stdin pipe. */
+  pause(): void {
+    this.stopped = true;
+    this.signal("SIGSTOP");
+  }
+
+  /** SIGCONT: it goes on, and reads what arrived meanwhile. */
+  resume(): void {
+    this.stopped = false;
+    this.signal("SIGCONT");
+  }
+
+  /** True between pause() and resume(). */
+  get paused(): boolean {
+    return this.stopped;
+  }
+
+  /** Resolves when the process has exited, however. */
+  get exitedPromise(): Promise<unknown> {
+    return this.proc.exited;
   }
 
   /** Whether the process has exited. */
@@ -154,11 +194,19 @@ export class NodeProcess {
     };
   }
 
+  private signal(name: "SIGKILL" | "SIGSTOP" | "SIGCONT"): void {
+    try {
+      this.proc.kill(name);
+    } catch {
+      // already gone
+    }
+  }
+
   private flush(): void {
     this.flushScheduled = false;
     const text = this.pendingWrite;
     this.pendingWrite = "";
-    if (this.killed || text === "") return;
+    if (this.killedByRunner || text === "") return;
     // A node that died makes these fail (EPIPE), synchronously or as a rejected promise; its
     // exit is reported on its own, so the write error itself is of no interest.
     try {
@@ -180,11 +228,16 @@ export class NodeProcess {
       if (this.options.logStderr) console.error(`[${this.id}] ${line}`);
     });
     await this.log.end();
+    try {
+      closeSync(this.logFd);
+    } catch {
+      // closed with the writer
+    }
   }
 
   private handleLine(line: string): void {
     this.stdoutTail.push(line);
-    if (this.silenced || this.killed) return;
+    if (this.silenced || this.killedByRunner) return;
     const problem = this.route(line);
     if (problem) {
       this.silenced = true;
@@ -214,6 +267,7 @@ export class NodeProcess {
     const network = this.options.network;
     if (!network.isRegistered(src)) return { type: "invalid-src", reason: `unknown src ${JSON.stringify(src)}` };
     if (!network.isRegistered(dest)) {
+      if (this.options.isReplyMadeLateByPause?.(dest)) return undefined; // dropped, as a real network would
       return { type: "invalid-dest", reason: `unknown dest ${JSON.stringify(dest)} (a client that has gone away, or no such node)` };
     }
     network.send(src, dest, body);

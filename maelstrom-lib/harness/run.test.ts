@@ -6,21 +6,12 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, readlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runMaelstrom } from "./index.ts";
+import { readJsonl, repo, runTestCommand, testdata } from "./test-runs.ts";
 import { workloadResult } from "./results.ts";
 import { checkUniqueIds } from "./workloads/unique-ids.ts";
 import type { JournalEvent } from "./net.ts";
 
-const repo = new URL("../..", import.meta.url).pathname;
-const testdata = "maelstrom-lib/harness/testdata";
-
-function run(...args: string[]) {
-  return runMaelstrom(["test", ...args, "--no-progress"], { cwd: repo });
-}
-
-function readJsonl<T>(path: string): T[] {
-  return readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line) as T);
-}
+const run = runTestCommand;
 
 describe("runner verdicts on real nodes", () => {
   test("an echo reply with an extra key is malformed, so the run is invalid (exit 1)", async () => {

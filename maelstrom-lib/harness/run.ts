@@ -10,7 +10,8 @@ import { RealClock, sleep, type Clock } from "./clock.ts";
 import { TIMING, type TestOptions } from "./config.ts";
 import { History, Stagger, Worker, runWorkerLoop } from "./generator.ts";
 import { analyze, type MainPhase } from "./analysis.ts";
-import { Nemesis, PartitionFault } from "./nemesis.ts";
+import { NodeFault, PauseLog, type NodeControl } from "./db-faults.ts";
+import { Nemesis, PartitionFault, type NemesisPackage } from "./nemesis.ts";
 import { Network, type JournalEvent } from "./net.ts";
 import { NodeProcess, type CrashReport, type ProtocolViolation } from "./process.ts";
 import { Progress } from "./progress.ts";
@@ -112,8 +113,15 @@ export class Run {
   private readonly abort = new RunAbort();
   private readonly violations: ProtocolViolation[] = [];
   private readonly crashes: CrashReport[] = [];
-  /** Nodes whose init_ok has arrived. */
+  /** Nodes whose current process has answered init. */
   private readonly initialized = new Set<string>();
+  /** When the nemesis last killed each node (for the restart's log line). */
+  private readonly killedAtMs = new Map<string, number>();
+  private readonly pauses = new PauseLog();
+  /** Restarted nodes' inits still under way. */
+  private readonly restartInits = new Set<Promise<void>>();
+  /** Replies a pause made late, to clients that had gone: dropped, not protocol violations. */
+  private lateRepliesDropped = 0;
   private readonly progress: Progress;
   private readonly cpuAtStart = process.cpuUsage();
   private mainPhase: MainPhase = { startMs: 0, endMs: 0, invocations: 0 };
@@ -179,8 +187,7 @@ export class Run {
           process.exit(exitCode);
         }
         this.log(`${signal}: interrupted; stopping the run and killing every node (again to quit at once)`);
-        const at = `${(this.clock.nowMs() / 1000).toFixed(1)} s`;
-        this.abort.trigger(new RunAborted("interrupted", `Interrupted by ${signal} at ${at}`, exitCode));
+        this.abort.trigger(new RunAborted("interrupted", `Interrupted by ${signal} at ${seconds(this.clock.nowMs())}`, exitCode));
       };
       process.on(signal, handler);
       return () => process.off(signal, handler);
@@ -252,7 +259,8 @@ export class Run {
     const { workload, clock } = this;
     const finalGenerator = workload.finalGenerator;
     if (!finalGenerator) return;
-    await this.nemesis?.stopAll();
+    await this.abort.race(this.nemesis?.stopAll() ?? Promise.resolve());
+    await this.abort.race(Promise.all(this.restartInits)); // every restarted node answers init first
     this.log("Waiting for recovery...");
     await this.abort.race(sleep(clock, TIMING.recoverySec * 1000));
     const startMs = clock.nowMs();
@@ -272,9 +280,10 @@ export class Run {
     for (const worker of this.workers) worker.close();
     for (const node of this.nodes.values()) if (!node.exited) node.kill();
     // A crash noticed only now (teardown) still aborts the run, as in Maelstrom.
+    // One the nemesis killed (and did not restart) is no crash.
     for (const node of this.nodes.values()) {
       if (this.abort.reason?.type === "interrupted") break;
-      if (node.exited && !this.crashes.some((c) => c.node === node.id)) this.crashes.push(node.crashReport());
+      if (node.exited && !node.killed && !this.crashes.some((c) => c.node === node.id)) this.crashes.push(node.crashReport());
     }
     await Promise.all([...this.nodes.values()].map((node) => Promise.race([node.drained, Bun.sleep(1000)])));
   }
@@ -304,6 +313,9 @@ export class Run {
     await writeRunFiles(this.runDir, this.opts, this.history.ops, this.network.journal, results, this.logLines);
     pointLatestAt(this.opts.storeDir, this.opts.workload, this.runDir);
     this.logMalformedRpcs();
+    if (this.lateRepliesDropped > 0) {
+      this.log(`INFO ${this.lateRepliesDropped} late repl${this.lateRepliesDropped === 1 ? "y" : "ies"} to clients that had timed out while their node was paused: dropped`);
+    }
     if (aborting) {
       this.log(`ERROR: ${aborting.type}: ${aborting.message}`);
       for (const crash of crashes) logCrash(crash, this.log);
@@ -326,12 +338,113 @@ export class Run {
     return Array.from({ length: opts.concurrency }, (_, thread) => new Worker(thread, opts.nodeIds[thread % opts.nodeIds.length]!, env));
   }
 
+  /**
+   * Maelstrom's two packages (nemesis.clj): partition, then db with pause and kill mixed (the
+   * order of combined.clj's `db-generators`). Each draws from its own stream of the seed, so a
+   * --seed replays the same fault schedule and targets whatever the timing of the rest.
+   */
   private createNemesis(): Nemesis | undefined {
     const { opts } = this;
-    if (opts.nemesis.length === 0) return undefined;
-    // "partition" is the only fault kind the flag accepts so far; kill and pause join it here.
-    const faults = [...new Set(opts.nemesis)].map(() => new PartitionFault(this.network, opts.nodeIds, this.rng));
-    return new Nemesis(faults, { history: this.history, clock: this.clock, rng: this.rng, intervalMs: opts.nemesisIntervalSec * 1000 });
+    const faults = new Set(opts.nemesis);
+    const packages: NemesisPackage[] = [];
+    if (faults.has("partition")) {
+      const rng = new Rng((opts.seed + NEMESIS_STREAMS.partition) >>> 0);
+      packages.push({ faults: [new PartitionFault(this.network, opts.nodeIds, rng)], rng });
+    }
+    if (faults.has("kill") || faults.has("pause")) {
+      const rng = new Rng((opts.seed + NEMESIS_STREAMS.db) >>> 0);
+      const dbFaults = [
+        ...(faults.has("pause") ? [NodeFault.pause(this.nodeControl, opts.nodeIds, rng)] : []),
+        ...(faults.has("kill") ? [NodeFault.kill(this.nodeControl, opts.nodeIds, rng)] : []),
+      ];
+      packages.push({ faults: dbFaults, rng });
+    }
+    if (packages.length === 0) return undefined;
+    return new Nemesis(packages, { history: this.history, clock: this.clock, intervalMs: opts.nemesisIntervalSec * 1000 });
+  }
+
+  /** The nemesis's hands on the node processes (Jepsen's db Kill and Pause protocols). */
+  private get nodeControl(): NodeControl {
+    return {
+      kill: (id) => this.killNode(id),
+      start: (id) => this.restartNode(id),
+      pause: (id) => this.pauseNode(id),
+      resume: (id) => this.resumeNode(id),
+    };
+  }
+
+  /** SIGKILL by the nemesis: not a crash; its messages are dropped until it is started again. */
+  private killNode(id: string): "killed" | "not-running" {
+    const node = this.nodes.get(id)!;
+    if (node.killed || node.exited) return "not-running"; // one that died by itself is reported as a crash
+    this.network.takeDown(id);
+    this.initialized.delete(id);
+    this.resumeNode(id); // a paused process dies too; its pause ends here
+    node.kill();
+    this.killedAtMs.set(id, this.clock.nowMs());
+    return "killed";
+  }
+
+  /**
+   * A fresh process for a killed node, through the same start and init as at the beginning;
+   * the op does not wait for init_ok, so a later kill may land during this init (that init is
+   * then abandoned, and the next start sends a new one). An init that fails otherwise aborts
+   * the run as it does at the start.
+   */
+  private restartNode(id: string): "started" | "already-running" | "start-failed" {
+    if (!this.nodes.get(id)!.killed) return "already-running";
+    const marker = `--- restarted by the nemesis at ${seconds(this.clock.nowMs())} (killed at ${seconds(this.killedAtMs.get(id)!)}) ---`;
+    let node: NodeProcess;
+    try {
+      node = this.startNode(id, marker);
+    } catch (error) {
+      this.abort.trigger(new RunAborted("node-start-failed", `Node ${id} could not be restarted: ${errorMessage(error)}`));
+      return "start-failed";
+    }
+    this.nodes.set(id, node);
+    this.network.bringUp(id);
+    const init = this.initNode(id);
+    const settled = Promise.race([init, node.exitedPromise]).then(
+      () => {},
+      (error) => {
+        if (!node.killed && error instanceof RunAborted) this.abort.trigger(error);
+      },
+    );
+    init.catch(() => {}); // abandoned when the process dies first
+    this.restartInits.add(settled);
+    void settled.finally(() => this.restartInits.delete(settled));
+    return "started";
+  }
+
+  private pauseNode(id: string): "paused" | "not-running" {
+    const node = this.nodes.get(id)!;
+    if (node.killed || !this.initialized.has(id)) return "not-running";
+    if (!node.paused) {
+      node.pause();
+      this.pauses.paused(id, this.clock.nowMs());
+    }
+    return "paused";
+  }
+
+  private resumeNode(id: string): "resumed" | "not-paused" {
+    const node = this.nodes.get(id)!;
+    if (!node.paused) return "not-paused";
+    node.resume();
+    this.pauses.resumed(id, this.clock.nowMs());
+    return "resumed";
+  }
+
+  /**
+   * A line from `id` to a client that has gone is a reply a pause made late when `id` was
+   * paused at some moment between that client's last request and its close: the client timed
+   * out because of the pause, not because the node broke the protocol. A real network would
+   * just lose such a reply; Maelstrom would stop reading the node, so this is ours.
+   */
+  private isReplyMadeLateByPause(id: string, dest: string): boolean {
+    const gone = this.network.goneClient(dest);
+    const late = gone !== undefined && this.pauses.pausedDuring(id, gone.lastSendMs, gone.closedAtMs);
+    if (late) this.lateRepliesDropped++;
+    return late;
   }
 
   private async setUpNode(id: string, primary: boolean): Promise<void> {
@@ -345,7 +458,7 @@ export class Run {
     await this.initNode(id);
   }
 
-  private startNode(id: string): NodeProcess {
+  private startNode(id: string, logMarker?: string): NodeProcess {
     return new NodeProcess({
       id,
       bin: this.opts.bin,
@@ -353,6 +466,8 @@ export class Run {
       logDir: join(this.runDir, "node-logs"),
       network: this.network,
       logStderr: this.opts.logStderr,
+      logMarker,
+      isReplyMadeLateByPause: (dest) => this.isReplyMadeLateByPause(id, dest),
       onViolation: (violation) => this.onViolation(violation),
       onExit: (report) => {
         if (this.abort.reason?.type === "interrupted") return;
@@ -423,10 +538,19 @@ export class Run {
   }
 }
 
+/** Separate rng streams of the seed for the nemesis packages (any fixed, distinct offsets). */
+const NEMESIS_STREAMS = { partition: 0x6e656d31, db: 0x6e656d32 } as const;
+
+/** A run time for log lines: "12.3 s". */
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
 /** Total resident memory of the still-running nodes, sampled just before teardown. */
 function sumResidentMb(nodes: Iterable<NodeProcess>): number | undefined {
   let totalMb = 0;
   for (const node of nodes) {
+    if (node.killed) continue; // the nemesis's, not restarted
     const mb = node.exited ? undefined : node.residentMb();
     if (mb === undefined) return undefined;
     totalMb += mb;
