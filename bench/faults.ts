@@ -2,10 +2,11 @@
 /**
  * `bun run bench faults`: every challenge's published command under each fault kind in turn
  * (`--nemesis partition`, `kill`, `pause` replacing the published nemesis, if any), a few runs
- * each, and a table of valid runs out of runs, with the first failure's reason in words. Runs go
+ * each (a shorter --time-limit and --nemesis-interval than published, so that several faults fit in a
+ * short run), and a table of valid runs out of runs, with the first failure's reason in words. Runs go
  * to bench/tmp/faults/; the table to results-faults.md (bench/ with --write, else bench/tmp/).
  *
- *   bun run bench faults [--runs=5] [--time-limit=10] [--jobs=2] [--faults=partition,kill,pause] [--only=3c,3d]
+ *   bun run bench faults [--runs=5] [--time-limit=10] [--interval=4] [--jobs=2] [--faults=partition,kill,pause] [--only=3c,3d]
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -24,6 +25,7 @@ function flag(name: string, fallback: string): string {
 
 const runs = Number(flag("runs", "5"));
 const timeLimit = flag("time-limit", "10");
+const interval = flag("interval", "4");
 const jobs = Number(flag("jobs", "2"));
 const faults = flag("faults", FAULTS.join(",")).split(",");
 const only = flag("only", "").split(",").filter(Boolean);
@@ -55,7 +57,7 @@ const challengeJobs: Job[] = CHALLENGES.filter((challenge) => only.length === 0 
         fault,
         index,
         bin: join(challenge.folder, "main.ts"),
-        flags: overrideFlags(flags, ["--nemesis", fault, "--time-limit", timeLimit]),
+        flags: overrideFlags(flags, ["--nemesis", fault, "--time-limit", timeLimit, "--nemesis-interval", interval]),
       })),
     );
   },
@@ -114,8 +116,9 @@ function table(outcomes: Outcome[]): string {
   return [
     "## Faults: valid runs per challenge and fault kind",
     "",
-    `Each challenge's published command with \`--nemesis <fault>\` in place of its own nemesis and \`--time-limit ${timeLimit}\`, ` +
-      `${runs} runs per cell, ${jobs} at a time (\`bun run bench faults --runs=${runs} --time-limit=${timeLimit} --jobs=${jobs}\`), ` +
+    `Each challenge's published command with \`--nemesis <fault>\` in place of its own nemesis, \`--time-limit ${timeLimit}\` and ` +
+      `\`--nemesis-interval ${interval}\`, ${runs} runs per cell, ${jobs} at a time ` +
+      `(\`bun run bench faults --runs=${runs} --time-limit=${timeLimit} --interval=${interval} --jobs=${jobs}\`), ` +
       `on ${new Date().toISOString().slice(0, 10)}, on a shared 2-core machine.`,
     "",
     `| challenge | ${faults.join(" | ")} |`,
