@@ -9,11 +9,12 @@ import { checkListAppend } from "../checkers/elle/list-append.ts";
 import { r, txnHistory, w } from "../checkers/testdata/txn-histories.ts";
 import type { Mop } from "../checkers/elle/txns.ts";
 import { schemaViolation } from "../schema.ts";
-import type { Op, Workload } from "../types.ts";
+import type { Op, WorkerInfo, Workload } from "../types.ts";
 import { inOrder, ScriptedConnection } from "./testdata/scripted-connection.ts";
 import txnListAppend, { TXN as APPEND_TXN } from "./txn-list-append.ts";
 import txnRwRegister, { TXN as RW_TXN } from "./txn-rw-register.ts";
 
+const worker: WorkerInfo = { thread: 0, process: 0, node: "n0", phaseElapsedMs: 0 };
 const append = (key: number, element: number) => ["append", key, element] as unknown as Mop;
 
 /** The history of `txns`, with the completion of txn `emptied` recorded as the client records a null txn. */
@@ -24,15 +25,15 @@ function withEmptiedCompletion(history: Op[], emptied: number): Op[] {
 }
 
 describe.each([
-  ["txn-list-append", txnListAppend, APPEND_TXN, [["r", 1, null]]],
-  ["txn-rw-register", txnRwRegister, RW_TXN, [["r", 1, null]]],
-] as [string, Workload, typeof RW_TXN, unknown[][]][])("%s: a null txn in txn_ok", (_name, workload, TXN, request) => {
+  ["txn-list-append", txnListAppend, APPEND_TXN],
+  ["txn-rw-register", txnRwRegister, RW_TXN],
+] as [string, Workload, typeof RW_TXN][])("%s: a null txn in txn_ok", (_name, workload, TXN) => {
   test("passes the reply schema (a null micro-op does not) and completes :ok with no micro-ops", async () => {
     expect(schemaViolation({ type: "txn_ok", txn: null, in_reply_to: 1 }, TXN.reply)).toBeUndefined();
     expect(schemaViolation({ type: "txn_ok", txn: [null], in_reply_to: 1 }, TXN.reply)).toContain('"txn"');
     const connection = new ScriptedConnection(inOrder([{ type: "txn_ok", txn: null }]));
     const client = workload.newClient(connection, {} as never);
-    expect(await client.invoke({ f: "txn", value: request })).toEqual({ type: "ok", value: [] });
+    expect(await client.invoke({ f: "txn", value: [["r", 1, null]] }, worker)).toEqual({ type: "ok", value: [] });
   });
 });
 

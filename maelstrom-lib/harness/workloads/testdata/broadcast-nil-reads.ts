@@ -10,7 +10,7 @@ import { Node } from "maelstrom-lib";
 
 const node = new Node();
 // As plain strings the runtime gives these generic bodies rather than the broadcast types.
-const [BROADCAST, READ, TOPOLOGY]: string[] = ["broadcast", "read", "topology"];
+const [BROADCAST, READ, TOPOLOGY, GOSSIP]: string[] = ["broadcast", "read", "topology", "gossip"];
 const alwaysNull = process.argv.includes("always-null");
 const messages = new Set<unknown>();
 
@@ -20,11 +20,11 @@ node.on(BROADCAST, (request) => {
   return { type: "broadcast_ok" };
 });
 node.on(READ, () => ({ type: "read_ok", messages: alwaysNull || messages.size === 0 ? null : [...messages] }));
-node.on("gossip", (request) => {
+node.on(GOSSIP, (request) => {
   for (const message of request.body.messages as unknown[]) messages.add(message);
 });
 node.every(100, () => {
-  for (const peer of node.nodeIds) if (peer !== node.id) node.send(peer, { type: "gossip", messages: [...messages] });
+  for (const peer of node.nodeIds) if (peer !== node.id) node.send(peer, { type: GOSSIP, messages: [...messages] });
 });
 
 await node.run();
