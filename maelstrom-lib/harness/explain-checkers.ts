@@ -125,8 +125,9 @@ class LostValueTracker {
     if (op.type !== "ok") return;
     if (op.f !== "read") {
       if (!this.ack && (op.value === this.value || show(op.value) === this.key)) this.ack = op;
-    } else if (Array.isArray(op.value)) {
-      if (this.isIn(op.value)) {
+    } else if (Array.isArray(op.value) || op.value === null) {
+      // A null read is the empty set, as set-full's (set nil) is.
+      if (this.isIn(op.value ?? [])) {
         this.firstSeen ??= op;
         this.lastSeen = op;
         this.missedCount = 0;

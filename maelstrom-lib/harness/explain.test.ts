@@ -79,6 +79,19 @@ describe("explaining an invalid workload", () => {
     expect(lines).toContain(`  - ${g1b.text}`);
   });
 
+  test("lost broadcast with null reads: a null read (a Go nil slice) counts as a read that missed the value", async () => {
+    const history = historyOf([
+      [0, "broadcast", 0, 0],
+      [0, "read", null, [0]],
+      [0, "read", null, null],
+      [1, "read", null, null, "ok", true],
+    ]);
+    const result = checkSetFull(history, { addF: "broadcast", readF: "read" });
+    expect(result.lost).toEqual([0]);
+    const { explanation } = await explainWorkload(history, result);
+    expect(explanation.checkers[0]!.findings[0]!.text).toContain("2 reads after that missed it, the last on n0 at 0.45 s (a final read)");
+  });
+
   test("kafka lost write: the key, the offset, the message and the poll that read past it", async () => {
     const send = (msg: number, offset: number): Step => [0, "send", [["send", "k", msg]], [["send", "k", [offset, msg]]]];
     const history = historyOf([

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { defineRpc, describeSchema, isAny, isArrayOf, isEither, isEq, isInt, isString, isTuple, schemaViolation } from "./schema.ts";
+import { defineRpc, describeSchema, isAny, isArrayOf, isEither, isEq, isInt, isObjectOf, isString, isTuple, schemaViolation } from "./schema.ts";
 
 const READ = defineRpc({
   request: { type: "read", required: { key: isString } },
@@ -54,4 +54,17 @@ test("schemas print as Prismatic prints closed maps, envelope keys included", ()
   });
   expect(describeSchema(TXN.request)).toBe('{"type": (eq "txn"),\n "txn": [(either [(eq "r") Any (eq nil)] [(eq "w") Any Any])],\n "msg_id": Int}');
   expect(describeSchema(READ.reply)).toBe('{"type": (eq "read_ok"),\n "messages": [Int],\n "in_reply_to": Int,\n (optional-key "msg_id"): Int}');
+});
+
+test("null is a valid list at any depth and never a valid map or tuple (Prismatic's nil rules)", () => {
+  // schema.core's sequence precondition is (or (nil? x) (sequential? x)); a map's is map?.
+  expect(schemaViolation({ type: "read_ok", messages: null, in_reply_to: 3 }, READ.reply)).toBeUndefined();
+  const nested = isObjectOf(isArrayOf(isTuple(isInt, isAny)));
+  expect(nested({ a: null, b: [[0, "x"]] })).toBe(true);
+  expect(nested(null)).toBe(false);
+  expect(nested({ a: [null] })).toBe(false); // a required (s/one …) element is missing from nil
+  expect(nested({ a: [[0]] })).toBe(false);
+  const POLL = defineRpc({ request: { type: "poll", required: {} }, reply: { type: "poll_ok", required: { msgs: nested } } });
+  expect(schemaViolation({ type: "poll_ok", msgs: null, in_reply_to: 1 }, POLL.reply)).toBe('bad value for "msgs": null is not {Str [[Int Any]]}');
+  expect(schemaViolation({ type: "poll_ok", msgs: { a: null }, in_reply_to: 1 }, POLL.reply)).toBeUndefined();
 });

@@ -24,17 +24,27 @@ export function isEq(expected: string | null): FieldCheck {
   return named(`(eq ${expected === null ? "nil" : JSON.stringify(expected)})`, (value) => value === expected);
 }
 
-/** A JSON array whose every element passes `element`. */
+/*
+ * Null, as Prismatic treats nil (plumatic/schema's src/cljc/schema/core.cljc): a sequence
+ * schema's precondition is `(or (nil? x) (sequential? x))`, so nil passes `[Any]` as an empty
+ * sequence, and only a required `(s/one …)` element then fails on it ("present?"). A map
+ * schema's precondition is `map?`, so nil fails `{Str Any}`. Hence: null is a valid list
+ * (`isArrayOf`, at any depth: kafka's `{key: null}`, a `txn: null`), a tuple of required
+ * elements (`isTuple`) rejects it, and an object (`isObjectOf`) rejects it. Jepsen's checkers
+ * then read that nil as Clojure does, as an empty collection.
+ */
+
+/** A JSON array whose every element passes `element`, or null (Prismatic's `[schema]`; see above). */
 export function isArrayOf(element: FieldCheck): FieldCheck {
-  return named(`[${nameOf(element)}]`, (value) => Array.isArray(value) && value.every(element));
+  return named(`[${nameOf(element)}]`, (value) => value === null || (Array.isArray(value) && value.every(element)));
 }
 
-/** A JSON object whose every value passes `element` (keys are strings on the wire). */
+/** A JSON object whose every value passes `element` (keys are strings on the wire); never null. */
 export function isObjectOf(element: FieldCheck): FieldCheck {
   return named(`{Str ${nameOf(element)}}`, (value) => isPlainObject(value) && Object.values(value).every(element));
 }
 
-/** An array of exactly these elements, in order (Prismatic's `[(s/one …) …]`). */
+/** An array of exactly these elements, in order (Prismatic's `[(s/one …) …]`): null lacks them, so it fails. */
 export function isTuple(...elements: FieldCheck[]): FieldCheck {
   return named(
     `[${elements.map(nameOf).join(" ")}]`,

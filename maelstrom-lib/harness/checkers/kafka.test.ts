@@ -41,6 +41,17 @@ describe("kafka checker", () => {
     expect(errorTypes(new KafkaHistoryBuilder().send(0, "a", 7, 0).poll(1, { a: [[0, 7]] }))).toEqual([]);
   });
 
+  test("a null list in a poll reads as an empty one, as jepsen.tests.kafka's op-reads makes nil []", () => {
+    const withList = (list: [number, unknown][] | null) => (h: KafkaHistoryBuilder) =>
+      h.poll(1, { a: list as [number, unknown][], b: list as [number, unknown][] });
+    const valid = (list: [number, unknown][] | null) => withList(list)(threeSends().assign(1, ["a", "b"]).poll(1, { a: [[0, 1], [1, 2], [2, 3]] }));
+    const lost = (list: [number, unknown][] | null) => withList(list)(threeSends().poll(1, { a: [[0, 1]] })).poll(2, { a: [[2, 3]] });
+    expect(checkKafka(valid(null).ops)).toEqual(checkKafka(valid([]).ops));
+    expect(checkKafka(valid(null).ops)["valid?"]).toBe(true);
+    expect(checkKafka(lost(null).ops)).toEqual(checkKafka(lost([]).ops));
+    expect(checkKafka(lost(null).ops)["bad-error-types"]).toContain("lost-write");
+  });
+
   test("lost-write: a poll reached past an acked message nobody ever read", () => {
     const h = threeSends().poll(1, { a: [[0, 1]] }).poll(2, { a: [[2, 3]] });
     const result = checkKafka(h.ops);

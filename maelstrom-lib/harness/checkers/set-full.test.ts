@@ -15,7 +15,7 @@ function historyBuilder() {
       push(process, "invoke", "broadcast", value, invokeMs);
       push(process, type, "broadcast", value, okMs);
     },
-    read(process: number, seen: number[], invokeMs: number, okMs: number, final = false) {
+    read(process: number, seen: number[] | null, invokeMs: number, okMs: number, final = false) {
       push(process, "invoke", "read", null, invokeMs, final);
       push(process, "ok", "read", seen, okMs, final);
     },
@@ -40,6 +40,20 @@ describe("set-full", () => {
     expect(result["stable-latencies"]).toEqual({ "0": 0, "0.5": 0, "0.95": 0, "0.99": 0, "1": 0 });
     expect(result["lost-latencies"]).toBeUndefined();
     expect(result["duplicated-count"]).toBe(0);
+  });
+
+  test("a read of null is the empty set, as Jepsen's (set nil) is #{}: stale, or lost when final", () => {
+    const run = (empty: number[] | null, finalEmpty: boolean) => {
+      const h = historyBuilder();
+      h.broadcast(0, 7, 0, 10);
+      h.read(1, empty, 250, 260);
+      h.read(2, finalEmpty ? empty : [7], 300, 310, true);
+      return checkSetFull(h.history, BROADCAST);
+    };
+    expect(run(null, false)).toEqual(run([], false));
+    expect(run(null, false)["stale"]).toEqual([7]);
+    expect(run(null, true)).toEqual(run([], true));
+    expect(run(null, true)["lost"]).toEqual([7]);
   });
 
   test("an element missed by a read after it was known is stale, latency up to that read's invocation", () => {

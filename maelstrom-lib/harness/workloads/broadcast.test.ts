@@ -1,7 +1,10 @@
 import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { runMaelstrom } from "../index.ts";
 import { Rng } from "../rng.ts";
 import { schemaViolation } from "../schema.ts";
-import type { OpRequest, WorkerInfo } from "../types.ts";
+import type { Op, OpRequest, WorkerInfo } from "../types.ts";
 import broadcast, { BROADCAST, READ, TOPOLOGY } from "./broadcast.ts";
 
 const worker = (thread: number): WorkerInfo => ({ thread, process: thread, node: `n${thread}`, phaseElapsedMs: 0 });
@@ -35,4 +38,39 @@ test("reply schemas are closed: no extra keys, read_ok needs a messages array", 
   expect(schemaViolation({ type: "read_ok", in_reply_to: 1, messages: [1, 2] }, READ.reply)).toBeUndefined();
   expect(schemaViolation({ type: "read_ok", in_reply_to: 1, messages: 3 }, READ.reply)).toMatch(/bad value for "messages"/);
   expect(schemaViolation({ type: "read_ok", in_reply_to: 1 }, READ.reply)).toMatch(/missing required key "messages"/);
+  // Prismatic's [s/Any] accepts nil: a Go node's nil slice is a valid (empty) read.
+  expect(schemaViolation({ type: "read_ok", in_reply_to: 1, messages: null }, READ.reply)).toBeUndefined();
 });
+
+const repo = new URL("../../..", import.meta.url).pathname;
+const RUN_TIMEOUT_MS = 60_000;
+type SetFull = { "valid?": boolean | "unknown"; "lost-count": number; "stable-count": number; "attempt-count": number };
+
+/** Seed 1's first op is a read, invoked before any broadcast: its node has nothing, so it answers null. */
+function runNilReads(...binArgs: string[]) {
+  const flags = ["--node-count", "3", "--time-limit", "2", "--rate", "30", "--seed", "1", "--no-progress"];
+  return runMaelstrom(["test", "-w", "broadcast", "--bin", "maelstrom-lib/harness/workloads/testdata/broadcast-nil-reads.ts", ...flags, ...binArgs], { cwd: repo });
+}
+
+function okNullReads(runDir: string): number {
+  const history = readFileSync(join(runDir, "history.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as Op);
+  return history.filter((op) => op.f === "read" && op.type === "ok" && op.value === null).length;
+}
+
+test("a node answering empty reads with messages: null (a Go nil slice) is valid, as under Maelstrom", async () => {
+  const run = await runNilReads();
+  expect(okNullReads(run.runDir!)).toBeGreaterThan(0);
+  const workload = run.results!.workload as SetFull;
+  expect(workload["valid?"]).toBe(true);
+  expect(workload["stable-count"]).toBe(workload["attempt-count"]);
+  expect(run.exitCode).toBe(0);
+}, RUN_TIMEOUT_MS);
+
+test("null reads as the empty set, not as no read: a node whose every read is null loses every broadcast", async () => {
+  const run = await runNilReads("always-null");
+  const workload = run.results!.workload as SetFull;
+  expect(workload["valid?"]).toBe(false);
+  expect(workload["lost-count"]).toBe(workload["attempt-count"]);
+  expect(workload["lost-count"]).toBeGreaterThan(0);
+  expect(run.exitCode).toBe(1);
+}, RUN_TIMEOUT_MS);

@@ -55,6 +55,25 @@ describe("KafkaClient", () => {
     expect(connection.requests.filter((body) => body.type === "list_committed_offsets")).toHaveLength(2);
   });
 
+  test("a null list in a poll reads as empty, as kafka.clj's nil: the key is tracked, nothing committed", async () => {
+    const connection = new ScriptedConnection(inOrder([
+      { type: "list_committed_offsets_ok", offsets: { a: 2 } },
+      { type: "poll_ok", msgs: { a: null, b: null, c: [[0, 7]] } },
+      { type: "commit_offsets_ok" },
+      { type: "poll_ok", msgs: {} },
+    ]));
+    const client = new KafkaClient(connection);
+    await client.invoke({ f: "assign", value: ["a"] });
+    // The history keeps the nil, as Jepsen's does; the checker reads it as an empty list.
+    expect(await client.invoke(poll)).toEqual({ type: "ok", value: [["poll", { a: null, b: null, c: [[0, 7]] }]] });
+    await client.invoke(poll);
+    expect(connection.requests.slice(2)).toEqual([
+      { type: "commit_offsets", offsets: { c: 0 } },
+      // a stays at its offset; b, unseen before, is tracked from 0 (merge-with max of an empty poll's 0).
+      { type: "poll", offsets: { a: 2, b: 0, c: 1 } },
+    ]);
+  });
+
   test("sends record [offset, msg]; crash completes :info", async () => {
     const connection = new ScriptedConnection(inOrder([{ type: "send_ok", offset: 3 }]));
     const client = new KafkaClient(connection);
@@ -72,6 +91,11 @@ describe("kafka reply schemas", () => {
     expect(schemaViolation({ type: "poll_ok", msgs: { a: [[0, 5]] }, in_reply_to: 1 }, POLL.reply)).toBeUndefined();
     expect(schemaViolation({ type: "poll_ok", in_reply_to: 1 }, POLL.reply)).toContain("missing required key");
     expect(schemaViolation({ type: "poll_ok", msgs: { a: [[0]] }, in_reply_to: 1 }, POLL.reply)).toContain("msgs");
+    // Prismatic's nil: a null list passes, a null map or a null [offset, msg] pair does not.
+    expect(schemaViolation({ type: "poll_ok", msgs: { a: null }, in_reply_to: 1 }, POLL.reply)).toBeUndefined();
+    expect(schemaViolation({ type: "poll_ok", msgs: { a: [null] }, in_reply_to: 1 }, POLL.reply)).toContain("msgs");
+    expect(schemaViolation({ type: "poll_ok", msgs: null, in_reply_to: 1 }, POLL.reply)).toContain("msgs");
+    expect(schemaViolation({ type: "list_committed_offsets_ok", offsets: null, in_reply_to: 1 }, LIST_COMMITTED_OFFSETS.reply)).toContain("offsets");
     expect(schemaViolation({ type: "list_committed_offsets_ok", in_reply_to: 1 }, LIST_COMMITTED_OFFSETS.reply)).toContain("offsets");
   });
 });

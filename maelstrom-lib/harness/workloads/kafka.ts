@@ -33,7 +33,8 @@ export const LIST_COMMITTED_OFFSETS = defineRpc({
   reply: { type: "list_committed_offsets_ok", required: { offsets: isOffsets } },
 });
 
-type PolledMsgs = Record<string, [number, unknown][]>;
+/** A poll's `msgs`: a key's list may be null (Prismatic lets nil through), which reads as empty. */
+type PolledMsgs = Record<string, [number, unknown][] | null>;
 
 /**
  * One Maelstrom kafka client: its offsets map says, per assigned key, the next offset to poll.
@@ -88,7 +89,10 @@ export class KafkaClient implements WorkloadClient {
     const reply = await this.connection.call(POLL, { offsets: Object.fromEntries(this.offsets) });
     const msgs = reply.msgs as PolledMsgs;
     const highest: Record<string, number> = {};
-    for (const [key, pairs] of Object.entries(msgs)) {
+    // kafka.clj's apply-mop! and txn-offsets: a null list is Clojure's nil, an empty seq, so the
+    // key is still tracked (from offset 0 if new) but nothing is committed for it.
+    for (const [key, list] of Object.entries(msgs)) {
+      const pairs = list ?? [];
       let max = -1;
       for (const [offset] of pairs) max = Math.max(max, offset);
       this.offsets.set(key, Math.max(this.offsets.get(key) ?? 0, max + 1));
