@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadWorkload, runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import type { TestOptions } from "../maelstrom-lib/harness/config.ts";
+import type { TestOptions } from "../maelstrom-lib/harness/options.ts";
 import type { Op } from "../maelstrom-lib/harness/types.ts";
 import { writeBenchResults } from "./results-file.ts";
 

@@ -3,7 +3,7 @@
  * verdict, and the runner's own health (how late deliveries were, CPU, achieved rate, memory),
  * which real Maelstrom never reports.
  */
-import { RUNNER_LIMITS, type TestOptions } from "./config.ts";
+import { RUNNER_LIMITS, type TestOptions } from "./options.ts";
 import { separateBeyondMaelstrom } from "./checkers/beyond-maelstrom.ts";
 import { checkAvailability, checkExceptions, checkNet, checkStats, mergeValidity, plotOnlyResults } from "./checkers/core.ts";
 import type { Network } from "./net.ts";

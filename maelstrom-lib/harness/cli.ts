@@ -7,7 +7,6 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from "node:
 import { join, resolve } from "node:path";
 import {
   ANALYZE_FLAGS,
-  CliError,
   parseInteger,
   SERVE_FLAGS,
   TEST_FLAGS,
@@ -16,12 +15,12 @@ import {
   type FlagField,
   type FlagOrigin,
   type FlagTable,
-  type TestOptions,
 } from "./config.ts";
+import { CliError, type TestOptions } from "./options.ts";
 import { randomSeed } from "./rng.ts";
 import { workloadNames } from "./workloads/index.ts";
 
-export { CliError } from "./config.ts";
+export { CliError } from "./options.ts";
 
 export type Command =
   | { kind: "test"; opts: TestOptions; warnings: string[]; notes: string[] }

@@ -8,7 +8,7 @@
  * (malformed-rpc-response).
  */
 import type { Clock } from "./clock.ts";
-import { TIMING } from "./config.ts";
+import { TIMING } from "./options.ts";
 import type { Network, WireMessage } from "./net.ts";
 import { describeSchema, schemaViolation } from "./schema.ts";
 import type { BodySchema, ClientConnection, Rpc } from "./types.ts";

@@ -3,83 +3,19 @@
  * argument, default (written as it would be typed), help line and parser. The command-line
  * parser, the defaults and `--help` (cli.ts) are generated from it, so no default is written
  * twice. The flags and their defaults are Maelstrom's (src/maelstrom/core.clj `test-opt-spec`
- * and `opt-spec`) and Jepsen's (jepsen/cli.clj `test-opt-spec`); `TIMING` and `RUNNER_LIMITS`
- * hold the values that are not flags.
+ * and `opt-spec`) and Jepsen's (jepsen/cli.clj `test-opt-spec`). The options they fill, and the
+ * values that are not flags (`TIMING`, `RUNNER_LIMITS`), are in options.ts.
  */
 import { ELLE_MODELS } from "./checkers/elle/consistency-models.ts";
+import {
+  CliError,
+  NEMESIS_FAULTS,
+  type Availability,
+  type LatencyDist,
+  type NemesisFault,
+  type TestOptions,
+} from "./options.ts";
 import { TOPOLOGY_NAMES } from "./workloads/topology.ts";
-
-/** A bad command line: exit 254 with this message. */
-export class CliError extends Error {}
-
-export type LatencyDist = "constant" | "uniform" | "exponential";
-export type Availability = "total" | number;
-
-/** Everything a run needs, parsed and validated from the CLI. */
-export interface TestOptions {
-  workload: string;
-  /** Absolute path of the node executable. */
-  bin: string;
-  /** Positional CLI tokens, handed to each node as argv. */
-  binArgs: string[];
-  nodeIds: string[];
-  timeLimitSec: number;
-  rate: number;
-  /** Number of worker threads (Kn already multiplied out). */
-  concurrency: number;
-  latencyMs: number;
-  latencyDist: LatencyDist;
-  /** The faults to inject, each once, in NEMESIS_FAULTS order. */
-  nemesis: NemesisFault[];
-  nemesisIntervalSec: number;
-  availability: Availability | undefined;
-  consistencyModels: string[];
-  topology: string;
-  keyCount: number;
-  minTxnLength: number;
-  maxTxnLength: number;
-  maxWritesPerKey: number;
-  logStderr: boolean;
-  logNetSend: boolean;
-  logNetRecv: boolean;
-  testCount: number;
-  /** Findings beyond Maelstrom's checks decide the verdict (ours; Maelstrom has no such flag). */
-  strict: boolean;
-  seed: number;
-  /** Root folder of run outputs (store/). */
-  storeDir: string;
-  /** Print the live progress line (off in tests). */
-  progress: boolean;
-}
-
-/** Timeouts and phases that are not flags in Maelstrom. */
-export const TIMING = {
-  /** A node must answer init within this (db.clj). */
-  initTimeoutMs: 10_000,
-  /** Workload setup RPCs (broadcast topology) must answer within this. */
-  setupTimeoutMs: 5_000,
-  /** Default client RPC timeout (client.clj). */
-  clientTimeoutMs: 5_000,
-  /** Sleep between healing the network and the final ops (core.clj). */
-  recoverySec: 10,
-} as const;
-
-/** Limits of the runner itself that are not flags: what it shows, and when it calls itself overloaded. */
-export const RUNNER_LIMITS = {
-  /** How many trailing stdout/stderr lines a crash report shows (process.clj keeps 32). */
-  crashTailLines: 32,
-  /**
-   * Node processes run at this niceness, so the runner, which plays the network and the
-   * clients, gets the CPU first and delivers on time even when the nodes saturate the machine
-   * (the scheduler weighs nice 19 at 15 against 1024 at nice 0: 100 busy nodes together
-   * weigh about as much as the runner).
-   */
-  nodeNiceness: 19,
-  /** A delivery later than this at p99 means the machine could not keep up. */
-  overloadLatenessP99Ms: 10,
-  /** Achieved rate under this fraction of --rate means the machine could not keep up. */
-  overloadRateFraction: 0.9,
-} as const;
 
 /** Where a flag comes from, which is also the part of `--help` it is listed in. */
 export type FlagOrigin = "maelstrom" | "cluster" | "ours";
@@ -163,13 +99,6 @@ function parseOneOf<T extends string>(choices: readonly T[]): (text: string, fla
   };
 }
 
-/**
- * The faults `--nemesis` takes. Maelstrom 0.2.3 accepts only partition (core.clj `nemeses`);
- * kill and pause are Jepsen's db-package faults, which Maelstrom's later pull request (#102,
- * after issue #93) admits on its command line.
- */
-export const NEMESIS_FAULTS = ["partition", "kill", "pause"] as const;
-export type NemesisFault = (typeof NEMESIS_FAULTS)[number];
 
 /**
  * Split as Maelstrom's parse-fn splits it: `(str/split s #"\s*,\s*")` into a set, so spaces

@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { TestOptions } from "./config.ts";
+import type { TestOptions } from "./options.ts";
 import { opToEdn, resultsToEdn, writeEdnRunFiles } from "./edn-files.ts";
 import { pprintEdn, printEdn } from "./edn.ts";
 import { runMaelstrom } from "./index.ts";

@@ -10,7 +10,7 @@
  * prints seqs; Floats for msgs-per-op and ok-fraction.
  */
 import { basename, join } from "node:path";
-import type { TestOptions } from "./config.ts";
+import type { TestOptions } from "./options.ts";
 import { Float32, Keyword, kw, list, map, pprintEdn, printEdn, set, vector, type Edn } from "./edn.ts";
 import type { CheckResult, Op, Validity } from "./types.ts";
 

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { TestOptions } from "./config.ts";
+import type { TestOptions } from "./options.ts";
 import {
   EdnChar,
   EdnDecimal,

@@ -12,7 +12,7 @@
  */
 import type { Clock } from "./clock.ts";
 import { msToNanos } from "./history.ts";
-import type { LatencyDist } from "./config.ts";
+import type { LatencyDist } from "./options.ts";
 import type { Rng } from "./rng.ts";
 
 /** A message as it travels: Maelstrom's envelope plus its network id. */

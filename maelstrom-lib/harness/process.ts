@@ -11,7 +11,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { RUNNER_LIMITS } from "./config.ts";
+import { RUNNER_LIMITS } from "./options.ts";
 import type { Network, WireMessage } from "./net.ts";
 import { isJsonInteger, parseJsonExact } from "./json-exact.ts";
 import { LOG_LINE_PREVIEW_CHARS, readLines } from "./lines.ts";

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { ClientIds } from "./client.ts";
 import { FakeClock } from "./clock.ts";
 import { checkAvailability } from "./checkers/core.ts";
-import type { TestOptions } from "./config.ts";
+import type { TestOptions } from "./options.ts";
 import { Worker } from "./generator.ts";
 import { History } from "./history.ts";
 import { runMaelstrom } from "./index.ts";

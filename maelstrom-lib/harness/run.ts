@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { Client, ClientIds, MALFORMED_RPC_KINDS, MalformedReply, MalformedRpc, RpcErrorReply, RpcTimeout } from "./client.ts";
 import { RealClock, sleep, type Clock } from "./clock.ts";
-import { TIMING, type TestOptions } from "./config.ts";
+import { TIMING, type TestOptions } from "./options.ts";
 import { History, Stagger, Worker, runWorkerLoop } from "./generator.ts";
 import { analyze, type MainPhase } from "./analysis.ts";
 import { NodeFault, PauseLog, type NodeControl } from "./db-faults.ts";

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import type { TestOptions } from "./config.ts";
+import type { TestOptions } from "./options.ts";
 import { writeEdnRunFiles } from "./edn-files.ts";
 import type { JournalEvent } from "./net.ts";
 import type { RunResults } from "./results.ts";

@@ -3,7 +3,7 @@
  * op maps), the op sources (generators), the workload clients and the checkers.
  * Types only; no behaviour lives here.
  */
-import type { TestOptions } from "./config.ts";
+import type { TestOptions } from "./options.ts";
 import type { Rng } from "./rng.ts";
 
 /** Jepsen op types: an invocation and its completion. */

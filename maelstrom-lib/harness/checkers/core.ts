@@ -3,7 +3,7 @@
  * availability, net and exceptions, plus the plot-only perf and timeline entries, and Jepsen's
  * rule for merging validities (false beats "unknown" beats true). All pure.
  */
-import type { Availability } from "../config.ts";
+import type { Availability } from "../options.ts";
 import type { TrafficCounts } from "../net.ts";
 import type { Op, Validity } from "../types.ts";
 

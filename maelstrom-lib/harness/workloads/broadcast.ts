@@ -5,7 +5,7 @@
  * The checker is Jepsen's set-full with broadcast as the add.
  */
 import { checkSetFull } from "../checkers/set-full.ts";
-import { TIMING } from "../config.ts";
+import { TIMING } from "../options.ts";
 import { finalReads } from "../generator.ts";
 import { defineRpc, isAny, isArrayOf, isObjectOf, isString } from "../schema.ts";
 import type { OpSource, Workload } from "../types.ts";

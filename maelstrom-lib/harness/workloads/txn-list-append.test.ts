@@ -7,7 +7,8 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { TEST_FLAGS, type TestOptions } from "../config.ts";
+import { TEST_FLAGS } from "../config.ts";
+import { type TestOptions } from "../options.ts";
 import { runMaelstrom } from "../index.ts";
 import { Rng } from "../rng.ts";
 import { schemaViolation } from "../schema.ts";
