@@ -192,7 +192,7 @@ export const TEST_FLAGS = {
     field: "nemesis",
     parse: parseNemesis,
     choices: NEMESIS_FAULTS,
-    help: "Comma-separated list of faults to inject: partition, kill (SIGKILL, restart with a fresh init), pause (SIGSTOP/SIGCONT).",
+    help: "Comma-separated list of faults to inject: partition (Maelstrom 0.2.3's only one), and ours, from Jepsen's db package: kill (SIGKILL, restart with a fresh init), pause (SIGSTOP/SIGCONT).",
     origin: "maelstrom",
   },
   "nemesis-interval": {
