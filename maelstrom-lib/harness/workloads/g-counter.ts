@@ -6,6 +6,7 @@
 import { checkCounter } from "../checkers/counter.ts";
 import { finalReads } from "../generator.ts";
 import { defineRpc, isInt } from "../schema.ts";
+import { addReadClient } from "./clients.ts";
 import type { OpSource, Workload, WorkloadContext } from "../types.ts";
 
 /** g_counter.clj's and pn_counter.clj's `add!`: an integer delta; `add_ok` carries nothing else. */
@@ -40,19 +41,7 @@ const gCounter: Workload = {
   idempotent: new Set(),
   // Any error on an add, even a definite one, leaves it "maybe happened" (:info).
   classifyErrors: false,
-  newClient: (connection) => ({
-    async invoke(op) {
-      if (op.f === "add") {
-        await connection.call(ADD, { delta: op.value });
-        return { type: "ok", value: op.value };
-      }
-      if (op.f === "read") {
-        const reply = await connection.call(READ, {});
-        return { type: "ok", value: reply.value };
-      }
-      throw new Error(`g-counter: unknown op ${op.f}`);
-    },
-  }),
+  newClient: addReadClient("g-counter", "delta", ADD, READ),
   generator: counterOps,
   finalGenerator: finalReads,
   check: (history) => checkCounter(history),

@@ -7,6 +7,7 @@
 import { checkSetFull } from "../checkers/set-full.ts";
 import { finalReads } from "../generator.ts";
 import { defineRpc, isAny, isArrayOf } from "../schema.ts";
+import { addReadClient } from "./clients.ts";
 import type { Workload } from "../types.ts";
 import { broadcastOps } from "./broadcast.ts";
 
@@ -30,19 +31,7 @@ const gSet: Workload = {
   idempotent: new Set(),
   // g_set.clj's client has no with-errors: every error or timeout is :info.
   classifyErrors: false,
-  newClient: (connection) => ({
-    async invoke(op) {
-      if (op.f === "add") {
-        await connection.call(ADD, { element: op.value });
-        return { type: "ok", value: op.value };
-      }
-      if (op.f === "read") {
-        const reply = await connection.call(READ, {});
-        return { type: "ok", value: reply.value };
-      }
-      throw new Error(`g-set: unknown op ${op.f}`);
-    },
-  }),
+  newClient: addReadClient("g-set", "element", ADD, READ),
   // The same stream as broadcast's: values count up from 0, so every add is unique.
   generator: ({ rng }) => broadcastOps(() => rng.chance(ADD_PROBABILITY), "add"),
   // Maelstrom's each-thread read (it carries no :final? flag there; set-full does not look at it).

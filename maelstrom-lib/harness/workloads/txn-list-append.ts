@@ -10,6 +10,7 @@
 import { join } from "node:path";
 import { checkListAppend } from "../checkers/elle/list-append.ts";
 import { defineRpc, isAny, isArrayOf, isEither, isEq, isTuple } from "../schema.ts";
+import { txnClient } from "./clients.ts";
 import type { OpSource, Workload, WorkloadContext } from "../types.ts";
 import { TxnOps } from "./txn-generator.ts";
 
@@ -43,13 +44,7 @@ const txnListAppend: Workload = {
   name: "txn-list-append",
   reusableClient: true,
   idempotent: new Set(),
-  newClient: (connection) => ({
-    async invoke(op) {
-      const reply = await connection.call(TXN, { txn: op.value });
-      // A null txn passes the schema; the client's str->kw (mapv) turns it into [], no micro-ops.
-      return { type: "ok", value: reply.txn ?? [] };
-    },
-  }),
+  newClient: txnClient(TXN),
   generator: appendTxns,
   check: (history, { opts, runDir }) =>
     checkListAppend(history, { consistencyModels: opts.consistencyModels, directory: runDir ? join(runDir, "elle") : undefined }),

@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkRwRegister, type RwRegisterResult } from "../checkers/elle-rw-register.ts";
 import { defineRpc, isAny, isArrayOf, isEither, isEq, isTuple } from "../schema.ts";
+import { txnClient } from "./clients.ts";
 import type { Workload } from "../types.ts";
 import { TxnOps } from "./txn-generator.ts";
 
@@ -43,13 +44,7 @@ const txnRwRegister: Workload = {
   name: "txn-rw-register",
   reusableClient: true,
   idempotent: new Set(),
-  newClient: (connection) => ({
-    async invoke(op) {
-      const reply = await connection.call(TXN, { txn: op.value });
-      // A null txn passes the schema; the client's str->kw (mapv) turns it into [], no micro-ops.
-      return { type: "ok", value: reply.txn ?? [] };
-    },
-  }),
+  newClient: txnClient(TXN),
   generator: ({ rng, opts }) => new TxnOps(rng, opts),
   check: (history, { opts, runDir }) => {
     const result = checkRwRegister(history, { consistencyModels: opts.consistencyModels });
