@@ -46,9 +46,31 @@ const FAULT_OPS: Record<string, { kind: FaultKind; injects: boolean }> = {
   resume: { kind: "pause", injects: false },
 };
 
-/** Every fault kind in the order the report draws their lanes, with Jepsen's perf-plot colours (combined.clj). */
+/** Every fault kind in the order the report draws their lanes. */
 export const FAULT_KINDS: readonly FaultKind[] = ["partition", "kill", "pause"];
-export const FAULT_COLORS: Record<FaultKind, string> = { partition: "#E9DCA0", kill: "#E9A4A0", pause: "#A0B1E9" };
+
+/** Each kind's fill (Jepsen's perf-plot colours, combined.clj's :perf) and a darker ink for its text and outlines. */
+export const FAULT_STYLE: Record<FaultKind, { fill: string; ink: string }> = {
+  partition: { fill: "#E9DCA0", ink: "#7a6a1e" },
+  kill: { fill: "#E9A4A0", ink: "#a3322b" },
+  pause: { fill: "#A0B1E9", ink: "#2f4fa8" },
+};
+
+/** An HTML key for the fault kinds: a swatch of each kind's colour before its name. */
+export function faultKey(kinds: readonly FaultKind[]): string {
+  const style = (kind: FaultKind) => `background:${FAULT_STYLE[kind].fill};border-color:${FAULT_STYLE[kind].ink}`;
+  return kinds.map((kind) => `<span class="fault-key" style="${style(kind)}"></span> ${kind}`).join(", ");
+}
+
+/** Where the next band of the same kind starts: a narrow band's label may run on until there, in its lane. */
+export function nextStartOfKind(bands: readonly FaultBand[], band: FaultBand): number | undefined {
+  return bands.find((other) => other.kind === band.kind && other.start > band.start)?.start;
+}
+
+/** The kinds present in `bands`, one lane each (Jepsen's perf plots give each nemesis its own strip). */
+export function faultLanes(bands: readonly FaultBand[]): FaultKind[] {
+  return FAULT_KINDS.filter((kind) => bands.some((band) => band.kind === kind));
+}
 
 const NS_PER_SEC = 1e9;
 
