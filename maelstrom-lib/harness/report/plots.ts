@@ -1,7 +1,8 @@
 /**
  * Static SVG plots for the report page, with no plotting library: a scatter/line plot with
- * axes, a legend, shaded bands (partition windows) and a linear or log y axis. Thousands of
- * points cost one <path> per series (each point is a zero-length round-capped segment).
+ * axes, a legend, shaded bands (fault windows, each kind in its colour with a label strip of
+ * its own) and a linear or log y axis. Thousands of points cost one <path> per series (each
+ * point is a zero-length round-capped segment).
  * The page's script reads the data-* attributes for the hover read-out and legend toggles.
  */
 import { escapeXml, px, truncate } from "./svg-text.ts";
