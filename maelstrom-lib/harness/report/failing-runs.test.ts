@@ -3,13 +3,17 @@
  * reason at the top of its page in real headless Chromium: lost broadcast values, G1b,
  * a kafka lost write, init-failed and node-crashed. The runs go in parallel with 2 s time
  * limits; the screenshots land in bench/tmp/failing-runs/ (not committed) for a person to look at.
+ * A run under kill, pause and partition, alongside them, checks the fault bands as drawn.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runMaelstrom, type MaelstromRun } from "../index.ts";
+import { readJsonl } from "../test-runs.ts";
+import type { Op } from "../types.ts";
 import { CHROMIUM_PATH, chromiumAvailable, inspectPage } from "./chromium.ts";
+import { faultBands, FAULT_KINDS, FAULT_STYLE } from "./fault-bands.ts";
 import { RUN_FILES } from "./run-files.ts";
 import { TIMELINE_FILE } from "./why.ts";
 
@@ -51,12 +55,20 @@ type Kind = keyof typeof KINDS;
 const BROWSER_TIMEOUT_MS = 60_000;
 const runs = new Map<Kind, MaelstromRun>();
 
+/**
+ * Seed 1 fixes the nemesis's first ops, all within 0.6 s: partition n2 off, kill all three
+ * nodes, start them, kill nobody (minority-third of 3), pause n1.
+ */
+const FAULTS_ARGV = ["-w", "g-set", "--bin", join(import.meta.dir, "..", "testdata", "g-set-crdt.ts"), "--node-count", "3", "--time-limit", "2", "--rate", "20", "--nemesis", "kill,pause,partition", "--nemesis-interval", "0.3", "--seed", "1"];
+let faultsRun: MaelstromRun;
+
 beforeAll(async () => {
   const storeDir = join(mkdtempSync(join(tmpdir(), "failing-runs-")), "store");
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await Promise.all(
-    (Object.keys(KINDS) as Kind[]).map(async (kind) => runs.set(kind, await runMaelstrom(["test", ...KINDS[kind].argv, "--store", storeDir]))),
-  );
+  await Promise.all([
+    ...(Object.keys(KINDS) as Kind[]).map(async (kind) => runs.set(kind, await runMaelstrom(["test", ...KINDS[kind].argv, "--store", storeDir]))),
+    runMaelstrom(["test", ...FAULTS_ARGV, "--store", storeDir]).then((run) => (faultsRun = run)),
+  ]);
 }, 120_000);
 
 /** What a reader sees first: the why-box's text, where it sits, and the page's verdict. */
@@ -134,5 +146,67 @@ describe("a failing run's page shows its reason at the top", () => {
     expect(probe.target).toBe(true);
     expect(probe.inView).toBe(true);
     expect(probe.title).toStartWith(`#${link.slice(3)} txn `);
+  }, BROWSER_TIMEOUT_MS);
+});
+
+/** Every fault band as drawn: its kind, nodes, strip (colour, row) and the label text shown. */
+const FAULT_PROBE = `(() => {
+  const strip = (g, selector) => { const rect = g.querySelector(selector); return { fill: rect.getAttribute("fill"), y: rect.getAttribute("y") }; };
+  const timeline = [...document.querySelectorAll("g.fault")].map((g) => ({
+    kind: g.dataset.kind, nodes: g.dataset.nodes, title: g.querySelector("title").textContent,
+    shown: g.querySelector("text").textContent, shownWidthPx: g.querySelector("text").getBBox().width, ...strip(g, "rect.fault-strip") }));
+  const plot = [...(document.querySelector("svg.plot")?.querySelectorAll("g.band") ?? [])].map((g) => ({
+    title: g.querySelector("title").textContent, shown: g.querySelector("text")?.textContent ?? "", ...strip(g, "rect.band-strip") }));
+  return { ready: document.documentElement.dataset.reportReady, timeline, plot };
+})()`;
+
+interface DrawnBand {
+  kind?: string;
+  nodes?: string;
+  title: string;
+  shown: string;
+  shownWidthPx?: number;
+  fill: string;
+  y: string;
+}
+
+describe("a run under kill, pause and partition", () => {
+  browserTest("draws each fault kind's bands in its own colour and row, labelled with the nodes they hit", async () => {
+    expect(faultsRun.results?.["abort-type"]).toBeUndefined();
+    const expected = faultBands(readJsonl<Op>(join(faultsRun.runDir!, RUN_FILES.history)), ["n0", "n1", "n2"]);
+    // The seed's schedule: kills and a pause that hit nodes, and a kill that hit nobody.
+    expect(expected.some((band) => band.kind === "kill" && band.label === "killed n0 n1 n2 (all)")).toBe(true);
+    expect(expected.some((band) => band.kind === "kill" && !band.effective)).toBe(true);
+    expect(expected.some((band) => band.kind === "pause" && band.label === "paused n1 (random subset)")).toBe(true);
+    expect(expected.some((band) => band.kind === "partition" && band.effective)).toBe(true);
+    const [timeline, index] = await Promise.all([
+      inspectPage(`file://${join(faultsRun.runDir!, TIMELINE_FILE)}`, { probe: FAULT_PROBE, screenshotPath: join(SCREENSHOT_DIR, "faults-timeline.png"), viewportHeightPx: 400 }),
+      inspectPage(`file://${join(faultsRun.runDir!, RUN_FILES.report)}`, { probe: FAULT_PROBE, screenshotPath: join(SCREENSHOT_DIR, "faults-latency.png"), screenshotFrom: "svg.plot", viewportHeightPx: 700 }),
+    ]);
+    expect([...timeline.scriptErrors, ...index.scriptErrors]).toEqual([]);
+    const drawn = (timeline.probeValue as { timeline: DrawnBand[] }).timeline;
+    const plotted = (index.probeValue as { plot: DrawnBand[] }).plot;
+    expect(drawn.length).toBe(expected.length);
+    expect(plotted.length).toBe(expected.length);
+    expected.forEach((band, i) => {
+      const [onTimeline, onPlot] = [drawn[i]!, plotted[i]!];
+      expect(onTimeline).toMatchObject({ kind: band.kind, nodes: band.nodes.join(" ") });
+      for (const shape of [onTimeline, onPlot]) {
+        expect(shape.title).toEndWith(`: ${band.label}`);
+        expect(band.label.startsWith(shape.shown.replace(/…$/, ""))).toBe(true);
+        expect(shape.fill).toBe(band.effective ? FAULT_STYLE[band.kind].fill : "none");
+      }
+      expect(onTimeline.shownWidthPx).toBeGreaterThan(0);
+    });
+    // A label is cut only where the next band of its kind begins: on the timeline, a kill and a pause name their nodes in full.
+    const named = (verb: string) => drawn.some((shape, i) => shape.shown.startsWith(`${verb} ${expected[i]!.nodes.join(" ")} (`));
+    expect(named("killed")).toBe(true);
+    expect(named("paused")).toBe(true);
+    // Each kind keeps to its own row, in both views.
+    for (const shapes of [drawn, plotted]) {
+      const rows = FAULT_KINDS.map((kind) => new Set(shapes.filter((_, i) => expected[i]!.kind === kind).map((shape) => shape.y)));
+      for (const row of rows) expect(row.size).toBe(1);
+      expect(new Set(rows.map((row) => [...row][0])).size).toBe(FAULT_KINDS.length);
+    }
   }, BROWSER_TIMEOUT_MS);
 });

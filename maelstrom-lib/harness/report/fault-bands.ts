@@ -1,87 +1,160 @@
 /**
- * The faults a run's nemesis injected, as bands the plots and the timeline draw: one band
- * per fault window, with its kind, the nodes it hit and a label saying what it did
- * ("n0 n1 | n2 n3 n4 (majority)", or "nothing was cut" when the grudge was empty, as
- * minority-third's is on fewer than 4 nodes). Fed the history's nemesis ops, which Jepsen
- * records as :info invocation / :info completion pairs; a fault holds from the completion of
- * its start op to the completion of its stop op.
+ * The faults a run's nemesis injected, as bands the plots and the timeline draw: one band per
+ * injected fault, with its kind, the nodes it really hit and a label saying what it did.
+ *
+ * Jepsen records each nemesis op as an :info invocation followed by an :info completion, and
+ * its perf plots pair them by the :perf sets of nemesis/combined.clj (start-partition →
+ * stop-partition, kill → start, pause → resume). util.clj's nemesis-intervals shades two
+ * intervals per fault, invocation to invocation and completion to completion, and a stop ends
+ * every start of its kind still open; a band here is their union, from the injecting op's
+ * invocation to the undoing op's completion. One rule Jepsen's plots lack: a kill of every node
+ * a pause still holds ends that pause (a killed process is not paused; its restart runs free).
+ *
+ * Labels: a partition names its groups from its grudge ("n0 | n1 n2 (majority)"), or whom each
+ * cut node stops hearing ("n0 hears nothing from n1 n2; …") when it is no clean split, or
+ * "nothing was cut (minority-third)" for an empty grudge. A kill or pause names the nodes its
+ * completion's node → result map (db-faults.ts, Jepsen's c/on-nodes) says it killed or paused,
+ * "killed n1 n3 (minority)", and the nodes it skipped ("; n2 not running").
  */
+import { byNodeNumber } from "../db-faults.ts";
 import type { Op } from "../types.ts";
+
+export type FaultKind = "partition" | "kill" | "pause";
 
 /** One fault window. */
 export interface FaultBand {
-  /** "partition", and later fault kinds ("kill", "pause") under their own names. */
-  kind: string;
+  kind: FaultKind;
   /** What the fault did, in words. */
   label: string;
-  /** Seconds since the start of the run. */
+  /** Invocation of the op that injected it, seconds since the start of the run. */
   start: number;
-  /** Undefined when the run ended with the fault still in place. */
+  /** Completion of the op that undid it; undefined when the run ended with the fault in place. */
   end: number | undefined;
-  /** The nodes the fault affected (a partition: every node that lost a link). */
+  /** The nodes it hit, in node order (a partition: every node that lost a link). */
   nodes: string[];
-  /** False when the fault changed nothing (an empty grudge). */
+  /** False when the fault changed nothing (an empty grudge; nobody killed or paused). */
   effective: boolean;
 }
 
-/** Start op → its kind and the op that ends it (Jepsen's partition, kill and pause packages). */
-const FAULT_OPS: Record<string, { kind: string; stop: string }> = {
-  "start-partition": { kind: "partition", stop: "stop-partition" },
-  kill: { kind: "kill", stop: "start" },
-  pause: { kind: "pause", stop: "resume" },
+/** Each :f that injects or undoes a fault (combined.clj's :perf sets). */
+const FAULT_OPS: Record<string, { kind: FaultKind; injects: boolean }> = {
+  "start-partition": { kind: "partition", injects: true },
+  "stop-partition": { kind: "partition", injects: false },
+  kill: { kind: "kill", injects: true },
+  start: { kind: "kill", injects: false },
+  pause: { kind: "pause", injects: true },
+  resume: { kind: "pause", injects: false },
 };
+
+/** Every fault kind in the order the report draws their lanes. */
+export const FAULT_KINDS: readonly FaultKind[] = ["partition", "kill", "pause"];
+
+/** Each kind's fill (Jepsen's perf-plot colours, combined.clj's :perf) and a darker ink for its text and outlines. */
+export const FAULT_STYLE: Record<FaultKind, { fill: string; ink: string }> = {
+  partition: { fill: "#E9DCA0", ink: "#7a6a1e" },
+  kill: { fill: "#E9A4A0", ink: "#a3322b" },
+  pause: { fill: "#A0B1E9", ink: "#2f4fa8" },
+};
+
+/** An HTML key for the fault kinds: a swatch of each kind's colour before its name. */
+export function faultKey(kinds: readonly FaultKind[]): string {
+  const style = (kind: FaultKind) => `background:${FAULT_STYLE[kind].fill};border-color:${FAULT_STYLE[kind].ink}`;
+  return kinds.map((kind) => `<span class="fault-key" style="${style(kind)}"></span> ${kind}`).join(", ");
+}
+
+/** Where the next band of the same kind starts: a narrow band's label may run on until there, in its lane. */
+export function nextStartOfKind(bands: readonly FaultBand[], band: FaultBand): number | undefined {
+  return bands.find((other) => other.kind === band.kind && other.start > band.start)?.start;
+}
+
+/** The kinds present in `bands`, one lane each (Jepsen's perf plots give each nemesis its own strip). */
+export function faultLanes(bands: readonly FaultBand[]): FaultKind[] {
+  return FAULT_KINDS.filter((kind) => bands.some((band) => band.kind === kind));
+}
 
 const NS_PER_SEC = 1e9;
 
 /** Collects fault bands from history ops fed in order (client ops are ignored). */
 export class FaultCollector {
   private readonly bands: FaultBand[] = [];
-  /** Faults in place, by the op that ends them. */
-  private readonly openByStop = new Map<string, FaultBand>();
   private pendingInvoke: Op | undefined;
+  /** Open pause bands → their nodes not killed since. */
+  private readonly stillPaused = new Map<FaultBand, Set<string>>();
 
   /** `nodeIds` (from test.json) lets a partition label name nodes no grudge mentions. */
   constructor(private readonly nodeIds: readonly string[] = []) {}
 
   add(op: Op): void {
-    if (op.process !== "nemesis") return;
-    if (this.pendingInvoke === undefined || this.pendingInvoke.f !== op.f) {
-      this.pendingInvoke = op; // Jepsen's nemesis invocation; the completion comes next
-      return;
-    }
+    if (op.process !== "nemesis" || !(op.f in FAULT_OPS)) return;
     const invoke = this.pendingInvoke;
-    this.pendingInvoke = undefined;
-    const timeSec = op.time / NS_PER_SEC;
-    const start = FAULT_OPS[op.f];
-    if (start) {
-      if (this.openByStop.has(start.stop)) return; // already in place: Jepsen adds to the grudge
-      const band = { kind: start.kind, start: timeSec, end: undefined, ...describe(start.kind, invoke.value, op.value, this.nodeIds) };
-      this.bands.push(band);
-      this.openByStop.set(start.stop, band);
+    if (invoke === undefined || invoke.f !== op.f) {
+      this.pendingInvoke = op; // the invocation; its completion comes next
       return;
     }
-    const ended = this.openByStop.get(op.f);
-    if (ended) ended.end = timeSec;
-    this.openByStop.delete(op.f);
+    this.pendingInvoke = undefined;
+    const { kind, injects } = FAULT_OPS[op.f]!;
+    const timeSec = op.time / NS_PER_SEC;
+    if (!injects) return this.endAll(kind, timeSec);
+    const band: FaultBand = { kind, start: invoke.time / NS_PER_SEC, end: undefined, ...describe(kind, invoke.value, op.value, this.nodeIds) };
+    this.bands.push(band);
+    if (kind === "pause" && band.effective) this.stillPaused.set(band, new Set(band.nodes));
+    if (kind === "kill") this.endPausesOf(band.nodes, timeSec);
   }
 
   result(): FaultBand[] {
     return this.bands.map((band) => ({ ...band, nodes: [...band.nodes] }));
   }
+
+  /** A stop ends every open band of its kind (Jepsen's nemesis-intervals). */
+  private endAll(kind: FaultKind, atSec: number): void {
+    for (const band of this.bands) {
+      if (band.kind !== kind || band.end !== undefined) continue;
+      band.end = atSec;
+      this.stillPaused.delete(band);
+    }
+  }
+
+  private endPausesOf(killed: readonly string[], atSec: number): void {
+    for (const [band, nodes] of this.stillPaused) {
+      for (const node of killed) nodes.delete(node);
+      if (nodes.size > 0) continue;
+      band.end = atSec;
+      this.stillPaused.delete(band);
+    }
+  }
 }
 
-function describe(kind: string, invokeValue: unknown, completionValue: unknown, nodeIds: readonly string[]): Pick<FaultBand, "label" | "nodes" | "effective"> {
-  if (kind === "partition") return describePartition(invokeValue, completionValue, nodeIds);
-  const nodes = nodesIn(completionValue).length ? nodesIn(completionValue) : nodesIn(invokeValue);
-  const verb = kind === "kill" ? "killed" : kind === "pause" ? "paused" : kind;
-  return { label: nodes.length ? `${verb} ${nodes.join(" ")}` : `${verb} nothing`, nodes, effective: nodes.length > 0 };
+/** The bands of a whole history (for tests and one-off callers; the report streams). */
+export function faultBands(history: Iterable<Op>, nodeIds: readonly string[] = []): FaultBand[] {
+  const collector = new FaultCollector(nodeIds);
+  for (const op of history) collector.add(op);
+  return collector.result();
 }
 
-/** Node ids named by a nemesis value: a list of ids, or a map keyed by id. */
-function nodesIn(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === "string").sort();
-  if (typeof value === "object" && value !== null) return Object.keys(value).sort();
-  return [];
+type Description = Pick<FaultBand, "label" | "nodes" | "effective">;
+
+function describe(kind: FaultKind, invokeValue: unknown, completionValue: unknown, nodeIds: readonly string[]): Description {
+  // What it did comes first, so a narrow band's cut-short label still says it; how it was chosen follows.
+  const spec = kind === "partition" ? invokeValue : (invokeValue ?? "random subset");
+  const how = typeof spec === "string" ? spec : "";
+  if (kind === "partition") return describePartition(completionValue, nodeIds, how);
+  return describeNodeFault(kind === "kill" ? "killed" : "paused", completionValue, how);
+}
+
+/** A kill's or pause's node → result map: the nodes whose result is `done` were hit. */
+function describeNodeFault(done: "killed" | "paused", completionValue: unknown, how: string): Description {
+  const results = typeof completionValue === "object" && completionValue !== null ? (completionValue as Record<string, unknown>) : {};
+  const ids = Object.keys(results).sort(byNodeNumber);
+  const nodes = ids.filter((id) => results[id] === done);
+  const skippedBy = new Map<string, string[]>();
+  for (const id of ids.filter((id) => results[id] !== done)) {
+    const why = String(results[id]).replaceAll("-", " ");
+    skippedBy.set(why, [...(skippedBy.get(why) ?? []), id]);
+  }
+  const skipped = [...skippedBy].map(([why, skippedIds]) => `${skippedIds.join(" ")} ${why}`);
+  const note = [how, ...skipped].filter(Boolean).join("; ");
+  const what = nodes.length ? `${done} ${nodes.join(" ")}` : `nobody was ${done}`;
+  return { label: note ? `${what} (${note})` : what, nodes, effective: nodes.length > 0 };
 }
 
 /** The partition's grudge (dest → sources it drops), from a completion like ["isolated", {...}]. */
@@ -90,19 +163,14 @@ function grudgeIn(value: unknown): Record<string, string[]> {
   return typeof grudge === "object" && grudge !== null && !Array.isArray(grudge) ? (grudge as Record<string, string[]>) : {};
 }
 
-function describePartition(invokeValue: unknown, completionValue: unknown, nodeIds: readonly string[]): Pick<FaultBand, "label" | "nodes" | "effective"> {
-  const grudge = grudgeIn(completionValue);
-  // What was cut comes first, so a narrow band's cut-short label still says it; the kind follows.
-  const partitionKind = typeof invokeValue === "string" ? ` (${invokeValue})` : "";
-  const cut = Object.entries(grudge).filter(([, sources]) => sources.length > 0);
-  if (cut.length === 0) return { label: `nothing was cut${partitionKind}`, nodes: [], effective: false };
-  const nodes = [...new Set([...nodeIds, ...cut.flatMap(([dest, sources]) => [dest, ...sources])])].sort(compareIds);
+function describePartition(completionValue: unknown, nodeIds: readonly string[], how: string): Description {
+  const suffix = how ? ` (${how})` : "";
+  const cut = Object.entries(grudgeIn(completionValue)).filter(([, sources]) => sources.length > 0);
+  if (cut.length === 0) return { label: `nothing was cut${suffix}`, nodes: [], effective: false };
+  const hit = new Set(cut.flatMap(([dest, sources]) => [dest, ...sources]));
+  const nodes = [...new Set([...nodeIds, ...hit])].sort(byNodeNumber);
   const groups = partitionLabel(nodes, new Map(cut.map(([dest, sources]) => [dest, new Set(sources)])));
-  return { label: groups + partitionKind, nodes: nodes.filter((node) => isCut(node, grudge)), effective: true };
-}
-
-function isCut(node: string, grudge: Record<string, string[]>): boolean {
-  return (grudge[node]?.length ?? 0) > 0 || Object.values(grudge).some((sources) => sources.includes(node));
+  return { label: groups + suffix, nodes: nodes.filter((node) => hit.has(node)), effective: true };
 }
 
 /**
@@ -118,11 +186,6 @@ export function partitionLabel(nodes: readonly string[], grudge: ReadonlyMap<str
   if (isSplit) return [...groups.values()].map((group) => group.join(" ")).join(" | ");
   return nodes
     .filter((node) => grudge.get(node)?.size)
-    .map((node) => `${node} hears nothing from ${[...grudge.get(node)!].sort(compareIds).join(" ")}`)
+    .map((node) => `${node} hears nothing from ${[...grudge.get(node)!].sort(byNodeNumber).join(" ")}`)
     .join("; ");
-}
-
-/** n2 before n10. */
-function compareIds(a: string, b: string): number {
-  return a.localeCompare(b, "en", { numeric: true });
 }

@@ -46,7 +46,7 @@ describe("index.html of a synthetic run", () => {
     expect(top).toContain('<li>1: never acknowledged; first returned by a read at 7.00 s <span class="ops">(<a class="op-link" href="timeline.html#op-13">op 13</a>)</span></li>');
 
     // Each band is labelled with what it cut; no checker row for the plot-only checkers.
-    expect(html).toContain('<text class="band-label" x="66.2" y="55">n2 hears nothing from n0 n1</text>');
+    expect(html).toContain('<text class="band-label" x="66.1" y="55" fill="#7a6a1e">n2 hears nothing from n0 n1</text>');
     expect(html).not.toContain('data-checker="perf"');
     expect(html).not.toContain('data-checker="timeline"');
     expect(html).toContain("perf and timeline in results.json are Maelstrom's plot checkers: they check nothing");

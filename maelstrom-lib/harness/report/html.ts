@@ -6,7 +6,7 @@
  * CSS and script, no network fetches.
  */
 import type { RunExplanation } from "../explain.ts";
-import type { FaultBand } from "./fault-bands.ts";
+import { FAULT_STYLE, faultKey, faultLanes, nextStartOfKind, type FaultBand } from "./fault-bands.ts";
 import type { HistoryDigest } from "./history-digest.ts";
 import { latencyQuantileOverTime, summarizeLatencies, throughput } from "./history-digest.ts";
 import type { LamportDiagram } from "./lamport-svg.ts";
@@ -235,22 +235,26 @@ function renderErrors(results: Record<string, unknown> | undefined): string {
   return heading + parts.join("\n");
 }
 
-/** The fault bands as the plots shade them. */
+/** The fault bands as the plots shade them: each kind its colour and its label strip. */
 function plotBands(data: ReportData): PlotBand[] {
+  const lanes = faultLanes(data.bands);
   return data.bands.map((band) => ({
     startX: band.start,
     endX: band.end ?? data.digest.durationSec,
     label: `${band.kind} ${band.start.toFixed(1)}–${(band.end ?? data.digest.durationSec).toFixed(1)} s: ${band.label}`,
     shortLabel: band.label,
     outlineOnly: !band.effective,
+    ...FAULT_STYLE[band.kind],
+    lane: lanes.indexOf(band.kind),
+    labelUntilX: nextStartOfKind(data.bands, band) ?? data.digest.durationSec,
   }));
 }
 
 function faultNote(bands: readonly FaultBand[]): string {
   if (bands.length === 0) return "";
   const idle = bands.filter((band) => !band.effective).length;
-  const idleNote = idle ? ` ${idle} of them cut nothing (dashed outline): with these nodes that partition kind has nobody to split off.` : "";
-  return `<p class="note">Shaded bands: the nemesis's faults (${bands.length}), each labelled with what it did; "a b | c" means a and b could not talk to c.${idleNote}</p>`;
+  const idleNote = idle ? ` ${idle} of them changed nothing (dashed outline): a partition with nobody to split off, or a kill or pause whose nodes were not running.` : "";
+  return `<p class="note">Shaded bands: the nemesis's faults (${bands.length}), ${faultKey(faultLanes(bands))}, each in its own strip at the top and labelled with the nodes it hit; "a b | c" means a and b could not talk to c.${idleNote}</p>`;
 }
 
 function renderLatency(data: ReportData): string {

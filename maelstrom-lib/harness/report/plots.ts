@@ -1,7 +1,8 @@
 /**
  * Static SVG plots for the report page, with no plotting library: a scatter/line plot with
- * axes, a legend, shaded bands (partition windows) and a linear or log y axis. Thousands of
- * points cost one <path> per series (each point is a zero-length round-capped segment).
+ * axes, a legend, shaded bands (fault windows, each kind in its colour with a label strip of
+ * its own) and a linear or log y axis. Thousands of points cost one <path> per series (each
+ * point is a zero-length round-capped segment).
  * The page's script reads the data-* attributes for the hover read-out and legend toggles.
  */
 import { escapeXml, px, truncate } from "./svg-text.ts";
@@ -29,6 +30,13 @@ export interface PlotBand {
   shortLabel?: string;
   /** Draw only a dashed outline: the fault changed nothing. */
   outlineOnly?: boolean;
+  /** The fault kind's fill and ink (text, outline); grey when unset. */
+  fill?: string;
+  ink?: string;
+  /** Which label strip at the top of the plot (one per fault kind), 0 first. */
+  lane?: number;
+  /** How far right the label may run (the next band in its strip); the band's own end when unset. */
+  labelUntilX?: number;
 }
 
 /** Everything one plot shows. */
@@ -56,7 +64,9 @@ export const PLOT = {
   /** More points than this per series are thinned evenly, so a plot stays light. */
   maxPointsPerSeries: 20_000,
   bandColor: "#888",
-  bandOpacity: 0.16,
+  bandOpacity: 0.22,
+  /** Height of one fault kind's label strip at the top of the plot. */
+  bandStripPx: 14,
   /** Roughly how wide one character of a band label is, to cut labels to their band. */
   bandLabelCharPx: 6,
   pointSizePx: 4,
@@ -172,12 +182,19 @@ export function renderPlot(spec: PlotSpec): string {
 function renderBand(band: PlotBand, xScale: Scale, xMax: number, top: number, bottom: number): string {
   const x0 = xScale.toPx(Math.max(0, band.startX));
   const width = Math.max(1, xScale.toPx(Math.min(xMax, band.endX)) - x0);
-  const paint = band.outlineOnly
-    ? `fill="none" stroke="${PLOT.bandColor}" stroke-dasharray="4 3"`
-    : `fill="${PLOT.bandColor}" fill-opacity="${PLOT.bandOpacity}"`;
-  const text = band.shortLabel ? truncate(band.shortLabel, Math.floor(width / PLOT.bandLabelCharPx)) : "";
-  const label = text.length > 1 ? `<text class="band-label" x="${px(x0 + 2)}" y="${top + 11}">${escapeXml(text)}</text>` : "";
-  return `<g class="band"><title>${escapeXml(band.label)}</title><rect class="band" x="${px(x0)}" y="${top}" width="${px(width)}" height="${bottom - top}" ${paint}/>${label}</g>`;
+  const fill = band.fill ?? PLOT.bandColor;
+  const ink = band.ink ?? PLOT.bandColor;
+  const stripTop = top + (band.lane ?? 0) * PLOT.bandStripPx;
+  const [shade, strip] = band.outlineOnly
+    ? [`fill="none" stroke="${ink}" stroke-dasharray="4 3"`, `fill="none" stroke="${ink}" stroke-dasharray="4 3"`]
+    : [`fill="${fill}" fill-opacity="${PLOT.bandOpacity}"`, `fill="${fill}"`];
+  const room = Math.max(width, xScale.toPx(Math.min(xMax, band.labelUntilX ?? band.endX)) - x0);
+  const text = band.shortLabel ? truncate(band.shortLabel, Math.floor(room / PLOT.bandLabelCharPx)) : "";
+  const label = text.length > 1 ? `<text class="band-label" x="${px(x0 + 2)}" y="${stripTop + 11}" fill="${ink}">${escapeXml(text)}</text>` : "";
+  return (
+    `<g class="band"><title>${escapeXml(band.label)}</title><rect class="band" x="${px(x0)}" y="${top}" width="${px(width)}" height="${bottom - top}" ${shade}/>` +
+    `<rect class="band-strip" x="${px(x0)}" y="${stripTop}" width="${px(width)}" height="${PLOT.bandStripPx - 1}" ${strip}/>${label}</g>`
+  );
 }
 
 function renderAxes(spec: PlotSpec, xScale: Scale, yScale: Scale, box: { left: number; right: number; top: number; bottom: number }): string {

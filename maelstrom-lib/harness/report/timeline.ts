@@ -7,7 +7,7 @@
  * first ones (and every op a finding names) and says how many it left out.
  */
 import type { Op, OpType } from "../types.ts";
-import type { FaultBand } from "./fault-bands.ts";
+import { FAULT_STYLE, faultKey, faultLanes, nextStartOfKind, type FaultBand, type FaultKind } from "./fault-bands.ts";
 import { PAGE_CSS } from "./page-assets.ts";
 import { COMPLETION_COLORS, formatNumber } from "./plots.ts";
 import { escapeXml, px, truncate } from "./svg-text.ts";
@@ -17,7 +17,8 @@ export const TIMELINE = {
   laneHeightPx: 14,
   laneLabelWidthPx: 90,
   axisHeightPx: 24,
-  faultRowHeightPx: 18,
+  /** One row per fault kind present, for its bands' labels. */
+  faultRowHeightPx: 16,
   /** Horizontal scale: as many px per second as fit this width, within the bounds below. */
   targetWidthPx: 4000,
   minPxPerSec: 40,
@@ -26,7 +27,6 @@ export const TIMELINE = {
   maxBars: 20_000,
   valueMaxChars: 80,
   pendingColor: "#bbb",
-  faultColors: { partition: "#888", kill: "#d62728", pause: "#9467bd" } as Record<string, string>,
 } as const;
 
 /** One op as the timeline draws it. */
@@ -134,7 +134,7 @@ export function renderTimelineHtml(data: TimelineData): string {
 <p><a href="index.html">← run report</a></p>
 <h1>${escapeXml(data.title)}</h1>
 <p class="note">One lane per process (a client's session; a process that ended in :info is replaced by a new one). Each bar runs from an op's invocation to its completion:
-${legend()}. Bands across the lanes are the nemesis's faults. Hover a bar for the op.</p>
+${legend()}.${data.bands.length ? ` Bands across the lanes are the nemesis's faults, ${faultKey(faultLanes(data.bands))}, each kind labelled in its own row with the nodes it hit (dashed: it changed nothing).` : ""} Hover a bar for the op.</p>
 ${note}
 <div class="timeline">${renderTimelineSvg(lanes, drawn, data.bands, data.durationSec, pxPerSec)}</div>
 <script>${TIMELINE_JS}</script>
@@ -149,14 +149,15 @@ function legend(): string {
 
 function renderTimelineSvg(lanes: { process: string; node: string | undefined }[], ops: TimelineOp[], bands: FaultBand[], durationSec: number, pxPerSec: number): string {
   const left = TIMELINE.laneLabelWidthPx;
-  const top = TIMELINE.axisHeightPx + TIMELINE.faultRowHeightPx;
+  const faultRows = faultLanes(bands);
+  const top = TIMELINE.axisHeightPx + faultRows.length * TIMELINE.faultRowHeightPx;
   const widthPx = Math.ceil(left + durationSec * pxPerSec + 20);
   const heightPx = top + lanes.length * TIMELINE.laneHeightPx + 4;
   const x = (sec: number) => px(left + sec * pxPerSec);
   const laneOf = new Map(lanes.map((lane, i) => [lane.process, i]));
   const parts = [`<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="${widthPx}" height="${heightPx}" data-lanes="${lanes.length}" data-bars="${ops.length}">`];
   parts.push(renderAxis(durationSec, pxPerSec, left, heightPx));
-  for (const band of bands) parts.push(renderFaultBand(band, durationSec, x, heightPx));
+  for (const band of bands) parts.push(renderFaultBand(band, { rows: faultRows, labelUntilSec: nextStartOfKind(bands, band) ?? durationSec }, durationSec, x, heightPx));
   lanes.forEach((lane, i) => {
     const y = top + i * TIMELINE.laneHeightPx;
     parts.push(`<text class="lane" x="4" y="${y + TIMELINE.laneHeightPx - 3}">p${escapeXml(lane.process)}${lane.node ? ` ${escapeXml(lane.node)}` : ""}</text>`);
@@ -185,18 +186,23 @@ function renderAxis(durationSec: number, pxPerSec: number, left: number, heightP
   return `<g class="axis">${ticks.join("")}</g>`;
 }
 
-function renderFaultBand(band: FaultBand, durationSec: number, x: (sec: number) => string, heightPx: number): string {
+function renderFaultBand(band: FaultBand, lane: { rows: readonly FaultKind[]; labelUntilSec: number }, durationSec: number, x: (sec: number) => string, heightPx: number): string {
   const end = band.end ?? durationSec;
-  const color = TIMELINE.faultColors[band.kind] ?? "#888";
+  const { fill, ink } = FAULT_STYLE[band.kind];
   const x0 = Number(x(band.start));
   const width = Math.max(1, Number(x(end)) - x0);
+  const rowTop = TIMELINE.axisHeightPx + lane.rows.indexOf(band.kind) * TIMELINE.faultRowHeightPx;
+  const room = Math.max(width, Number(x(lane.labelUntilSec)) - x0);
   const label = `${band.kind} ${band.start.toFixed(2)}–${end.toFixed(2)} s: ${band.label}`;
-  const shown = truncate(band.label, Math.max(4, Math.floor(width / 6.5)));
-  const fill = band.effective ? ` fill="${color}" fill-opacity="0.15"` : ` fill="none" stroke="${color}" stroke-dasharray="4 3"`;
+  const shown = truncate(band.label, Math.max(4, Math.floor(room / 6.5)));
+  const [shade, strip] = band.effective
+    ? [` fill="${fill}" fill-opacity="0.25"`, ` fill="${fill}"`]
+    : [` fill="none" stroke="${ink}" stroke-dasharray="4 3"`, ` fill="none" stroke="${ink}" stroke-dasharray="4 3"`];
   return (
     `<g class="fault" data-kind="${escapeXml(band.kind)}" data-nodes="${escapeXml(band.nodes.join(" "))}"><title>${escapeXml(label)}</title>` +
-    `<rect x="${px(x0)}" y="${TIMELINE.axisHeightPx}" width="${px(width)}" height="${heightPx - TIMELINE.axisHeightPx}"${fill}/>` +
-    `<text class="fault-label" x="${px(x0 + 3)}" y="${TIMELINE.axisHeightPx + 13}">${escapeXml(shown)}</text></g>`
+    `<rect x="${px(x0)}" y="${TIMELINE.axisHeightPx}" width="${px(width)}" height="${heightPx - TIMELINE.axisHeightPx}"${shade}/>` +
+    `<rect class="fault-strip" x="${px(x0)}" y="${rowTop}" width="${px(width)}" height="${TIMELINE.faultRowHeightPx - 2}"${strip}/>` +
+    `<text class="fault-label" x="${px(x0 + 3)}" y="${rowTop + 11}" fill="${ink}">${escapeXml(shown)}</text></g>`
   );
 }
 
@@ -204,7 +210,7 @@ const TIMELINE_CSS = `
 body { max-width: none; }
 .timeline { overflow: auto; border: 1px solid #ddd; max-height: 80vh; }
 svg.timeline { font-size: 10px; font-family: inherit; display: block; }
-svg.timeline .lane { fill: #555; } svg.timeline .fault-label { fill: #333; font-weight: bold; }
+svg.timeline .lane { fill: #555; } svg.timeline .fault-label { font-weight: bold; }
 svg.timeline rect.op.target { stroke: #000; stroke-width: 2; }
 .swatch { display: inline-block; width: 10px; height: 10px; vertical-align: middle; }
 `;
