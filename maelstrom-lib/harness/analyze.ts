@@ -13,7 +13,7 @@ import { TEST_FLAGS, type AnalyzeFlags } from "./config.ts";
 import { CliError, type TestOptions } from "./options.ts";
 import { JEPSEN_FILES, JepsenStoreError, readEdnHistory, readLoggedOptions, readResultsEdn, type LoggedOptions } from "./jepsen-store.ts";
 import { parseJsonExact } from "./json-exact.ts";
-import { forEachLine, RUN_FILES } from "./report/run-files.ts";
+import { forEachLine, RUN_FILES } from "./run-files.ts";
 import type { RunResults } from "./results.ts";
 import type { CheckResult, Op, Workload } from "./types.ts";
 import { WORKLOADS } from "./workloads/index.ts";

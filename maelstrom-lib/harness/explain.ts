@@ -9,7 +9,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { SERVE_FLAGS } from "./config.ts";
 import { type CheckerDraft, type CheckerExplanation, draftChecker, type ResultMap } from "./explain-checkers.ts";
-import { RUN_FILES, forEachJsonLine } from "./report/run-files.ts";
+import { RUN_FILES, forEachJsonLine } from "./run-files.ts";
 import type { Op } from "./types.ts";
 
 export type { CheckerExplanation, Finding } from "./explain-checkers.ts";

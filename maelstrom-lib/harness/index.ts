@@ -9,7 +9,7 @@ import { CliError, parseCommand, type Command } from "./cli.ts";
 import type { AnalyzeFlags } from "./config.ts";
 import type { TestOptions } from "./options.ts";
 import { writeRunReport } from "./report/index.ts";
-import { RUN_FILES } from "./report/run-files.ts";
+import { RUN_FILES } from "./run-files.ts";
 import { printExplanation } from "./explain.ts";
 import { runTest } from "./run.ts";
 import type { RunResults } from "./results.ts";

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { isClient, type JournalEvent } from "../../harness/net.ts";
-import { forEachJsonLine } from "../../harness/report/run-files.ts";
+import { forEachJsonLine } from "../../harness/run-files.ts";
 import type { Op } from "../../harness/types.ts";
 
 const NANOS_PER_MS = 1_000_000;

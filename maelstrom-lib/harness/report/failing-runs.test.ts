@@ -14,7 +14,7 @@ import { readJsonl } from "../test-runs.ts";
 import type { Op } from "../types.ts";
 import { CHROMIUM_PATH, chromiumAvailable, inspectPage } from "./chromium.ts";
 import { faultBands, FAULT_KINDS, FAULT_STYLE } from "./fault-bands.ts";
-import { RUN_FILES } from "./run-files.ts";
+import { RUN_FILES } from "../run-files.ts";
 import { TIMELINE_FILE } from "./why.ts";
 
 const TESTDATA = join(import.meta.dir, "testdata");

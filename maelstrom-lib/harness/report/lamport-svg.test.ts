@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LamportCollector, isDiagramEvent, messageLabel } from "./lamport-svg.ts";
 import { digestJournal } from "./index.ts";
-import type { JournalEvent } from "./run-files.ts";
-import { sortParticipants } from "./svg-text.ts";
+import type { JournalEvent } from "../run-files.ts";
+import { sortParticipants } from "../svg-text.ts";
 import { writeSyntheticRun } from "./testdata/synthetic-run.ts";
 import { wellFormednessProblems } from "./xml-check.ts";
 

@@ -7,7 +7,7 @@
  */
 import { isClient } from "../net.ts";
 import { isDiagramEvent, LAMPORT } from "./lamport-svg.ts";
-import type { JournalEvent } from "./run-files.ts";
+import type { JournalEvent } from "../run-files.ts";
 import type { TimelineOp } from "./timeline.ts";
 
 /** How long after its invocation an op's request may be sent (the worker sends it at once). */

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { runMaelstrom, type MaelstromRun } from "../index.ts";
 import { CHROMIUM_PATH, chromiumAvailable, inspectPage } from "./chromium.ts";
 import { isDiagramEvent, LAMPORT } from "./lamport-svg.ts";
-import { RUN_FILES, type JournalEvent } from "./run-files.ts";
+import { RUN_FILES, type JournalEvent } from "../run-files.ts";
 import { wellFormednessProblems } from "./xml-check.ts";
 import { verdictOf } from "./html.ts";
 

@@ -10,7 +10,7 @@ import type { Op, OpType } from "../types.ts";
 import { FAULT_STYLE, faultKey, faultLanes, nextStartOfKind, type FaultBand, type FaultKind } from "./fault-bands.ts";
 import { PAGE_CSS } from "./page-assets.ts";
 import { COMPLETION_COLORS, formatNumber } from "./plots.ts";
-import { escapeXml, px, truncate } from "./svg-text.ts";
+import { escapeXml, px, truncate } from "../svg-text.ts";
 
 /** Sizes and caps. */
 export const TIMELINE = {

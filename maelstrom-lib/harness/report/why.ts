@@ -5,8 +5,8 @@
  * on the timeline page. The words come from explain.ts, which the console prints too.
  */
 import type { CheckerExplanation, RunExplanation } from "../explain.ts";
-import { escapeXml } from "./svg-text.ts";
-import { RUN_FILES } from "./run-files.ts";
+import { escapeXml } from "../svg-text.ts";
+import { RUN_FILES } from "../run-files.ts";
 import { VERDICT_COLORS } from "./page-assets.ts";
 
 /** The page of the timeline, which the findings link into. */

@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { escapeXml } from "../../report/svg-text.ts";
+import { escapeXml } from "../../svg-text.ts";
 import type { FoundCycle } from "./cycles.ts";
 import { Rel } from "./graph.ts";
 import { type AppendMop, lastOf, mopsOf } from "./list-append-history.ts";

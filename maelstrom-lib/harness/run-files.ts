@@ -4,9 +4,9 @@
  */
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
-import { readLines } from "../lines.ts";
+import { readLines } from "./lines.ts";
 
-/** The files of one run folder, as the runner writes them (helper brief, "The runner"). */
+/** The files of one run folder, as the runner (store.ts, edn-files.ts) writes them. */
 export const RUN_FILES = {
   results: "results.json",
   history: "history.jsonl",
@@ -19,7 +19,7 @@ export const RUN_FILES = {
 } as const;
 
 /** One line of net-journal.jsonl is one network journal event, as the runner's net.ts writes it. */
-export type { JournalEvent } from "../net.ts";
+export type { JournalEvent } from "./net.ts";
 
 /**
  * Calls `onLine` for every non-empty line of a text file, reading it in chunks (a last line
