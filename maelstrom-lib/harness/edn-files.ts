@@ -176,6 +176,13 @@ function opLogLine(op: Op, concurrency: number, startMs: number): string {
   return `INFO [${logTime(startMs + op.time / 1e6)}] ${thread} - jepsen.util ${fields.join("\t")}`;
 }
 
+/** Writes results.edn (as `maelstrom analyze` rewrites it too) and returns its text. */
+export async function writeResultsEdn(runDir: string, results: { readonly "valid?": Validity }): Promise<string> {
+  const text = pprintEdn(resultsToEdn(results));
+  await Bun.write(join(runDir, "results.edn"), text);
+  return text;
+}
+
 /** Writes results.edn, history.edn and jepsen.log into the run folder. */
 export async function writeEdnRunFiles(
   runDir: string,
@@ -184,8 +191,7 @@ export async function writeEdnRunFiles(
   results: { readonly "valid?": Validity },
   logLines: readonly string[] = [],
 ): Promise<void> {
-  const resultsText = pprintEdn(resultsToEdn(results));
-  await Bun.write(join(runDir, "results.edn"), resultsText);
+  const resultsText = await writeResultsEdn(runDir, results);
   const historyFile = Bun.file(join(runDir, "history.edn")).writer();
   for (const op of history) historyFile.write(`${printEdn(opToEdn(op))}\n`);
   await historyFile.end();

@@ -10,6 +10,7 @@ import type { AnalyzeFlags } from "./config.ts";
 import type { TestOptions } from "./options.ts";
 import { writeRunReport } from "./report/index.ts";
 import { RUN_FILES } from "./run-files.ts";
+import { writeResultsEdn } from "./edn-files.ts";
 import { printExplanation } from "./explain.ts";
 import { runTest } from "./run.ts";
 import type { RunResults } from "./results.ts";
@@ -104,7 +105,7 @@ export async function analyzeRun(runDir: string, log: (line: string) => void, fl
   }
   const { results } = analysis;
   await Bun.write(join(runDir, RUN_FILES.results), `${JSON.stringify(results, null, 2)}\n`);
-  // Hook: once the EDN printer (edn.ts) is on main, write results.edn here too, as Maelstrom's analyze does.
+  await writeResultsEdn(runDir, results); // as Maelstrom's analyze rewrites results.edn
   // A Maelstrom folder keeps its own messages.svg and has no history.jsonl or journal of ours to draw a report from.
   if (analysis.ownRun) await writeReport(runDir, log);
   const exitCode = results["valid?"] === true ? 0 : results["valid?"] === false ? 1 : 2;
