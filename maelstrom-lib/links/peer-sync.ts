@@ -94,8 +94,10 @@ export class PeerSync<S> {
 
   private receive(peer: string, state: S, isRequest: boolean): void {
     if (!this.peers.has(peer)) return this.node.log(`sync from ${peer}, which is not a peer; ignored`);
-    const wasAwaiting = this.awaiting.delete(peer);
+    // Merged before the node counts as ready, so `merge` still sees it recovering.
+    const wasAwaiting = this.awaiting.has(peer);
     this.options.merge(peer, state);
+    this.awaiting.delete(peer);
     // A sync that crossed ours already has our state (ours is on its way); anyone else is owed the answer.
     if (isRequest && !wasAwaiting) this.node.send(peer, { type: "sync_ok", state: this.options.snapshot(peer) } satisfies SyncMessage);
     if (wasAwaiting) this.checkReady();
