@@ -12,9 +12,18 @@
  *
  * When `alignLeavesToHub` is set, a leaf also batches, and times its sends to reach the hub
  * just before the hub's beat, so a value waits for one beat instead of two.
+ *
+ * A killed node loses its set and its links. At every start a node pulls its star peers' sets
+ * (PeerSync: a leaf the hub's, the hub every leaf's) and refuses reads until they are in; the
+ * hub passes on what one leaf had and another lacks. A broadcast is acknowledged only once a
+ * star peer holds the value too (its ack rides on the batches anyway; a client that gives up
+ * first gets no answer), so no acknowledged value lives on one node alone. While the hub is
+ * down nothing spreads.
  */
 import type { Node } from "../node/index.ts";
 import { type LinkTiming, PeerLink } from "../links/peer-link.ts";
+import { PeerSync } from "../links/peer-sync.ts";
+import { replyWhenDone } from "../links/client-patience.ts";
 
 /** When each side of the star sends. */
 export interface StarSchedule {
@@ -57,12 +66,26 @@ export function serveStarBroadcast(node: Node, schedule: StarSchedule): Promise<
     const peers = isHub ? node.nodeIds.filter((id) => id !== hub) : [hub];
     for (const peer of peers) links.set(peer, new PeerLink(peer, schedule.link));
   });
+  const sync = new PeerSync<number[]>(node, {
+    peers: () => [...links.keys()],
+    snapshot: () => [...messages],
+    merge(peer, values) {
+      for (const value of values) learn(value, peer);
+      links.get(peer)!.peerHolds(values);
+    },
+    retryMs: schedule.link.retryMs,
+  });
 
   /** Stores a value the first time it is seen and queues it for every peer but `from`. */
   function learn(value: number, from?: string): void {
     if (messages.has(value)) return;
     messages.add(value);
     for (const [peer, link] of links) if (peer !== from) link.enqueue(value);
+  }
+
+  /** Resolves once some star peer holds `value` as well as this node. */
+  function heldByAPeer(value: number): Promise<unknown> {
+    return links.size === 0 ? Promise.resolve() : Promise.any([...links.values()].map((link) => link.whenDelivered(value)));
   }
 
   /** The number of the current beat; a new number means it is time to flush. */
@@ -77,10 +100,13 @@ export function serveStarBroadcast(node: Node, schedule: StarSchedule): Promise<
 
   node.on("broadcast", (request) => {
     learn(request.body.message);
-    return { type: "broadcast_ok" };
+    return replyWhenDone(node.clock, heldByAPeer(request.body.message), { type: "broadcast_ok" });
   });
 
-  node.on("read", () => ({ type: "read_ok", messages: [...messages] }));
+  node.on("read", () => {
+    sync.assertReady();
+    return { type: "read_ok", messages: [...messages] };
+  });
 
   node.on("gossip_batch", (request) => {
     const link = links.get(request.src);

@@ -2,3 +2,4 @@
 export { PeerLink, type LinkTiming, type GossipBatch } from "./peer-link.ts";
 export { ReplicationStream, MAX_EVENTS_PER_BATCH, type Batch } from "./replication-stream.ts";
 export { PeerSync, type PeerSyncOptions, type SyncMessage } from "./peer-sync.ts";
+export { replyWhenDone, CLIENT_PATIENCE_MS } from "./client-patience.ts";

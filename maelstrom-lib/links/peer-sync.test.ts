@@ -45,8 +45,20 @@ function setNode(recover: boolean) {
 
 const syncs = (deliveries: { body: { type: string } }[]) => deliveries.filter((d) => d.body.type === "sync" || d.body.type === "sync_ok");
 
-test("a fresh cluster: the syncs cross, one per ordered pair, and nobody needs an answer", async () => {
+/** A fresh cluster, past its first request: Maelstrom's setup is over and the syncs crossed. */
+async function startedCluster() {
   const cluster = await memoryCluster(IDS, setNode(true));
+  for (const id of IDS) await cluster.request(id, { type: "read_set" }, 0);
+  await cluster.run(3 * RETRY_MS);
+  return cluster;
+}
+
+test("a fresh cluster: nothing before the first request, then the syncs cross, one per ordered pair, and nobody needs an answer", async () => {
+  const cluster = await memoryCluster(IDS, setNode(true));
+  await cluster.run(3 * RETRY_MS);
+  // Right after init a peer may not be registered yet: no sync goes out.
+  expect(syncs(cluster.deliveries)).toEqual([]);
+  for (const id of IDS) expect(await cluster.request(id, { type: "read_set" }, 0)).toMatchObject({ type: "error", code: 11 });
   await cluster.run(3 * RETRY_MS);
   expect(syncs(cluster.deliveries).map((d) => `${d.body.type} ${d.src}>${d.dest}`).sort()).toEqual(
     ["n0>n1", "n0>n2", "n1>n0", "n1>n2", "n2>n0", "n2>n1"].map((pair) => `sync ${pair}`),
@@ -56,15 +68,14 @@ test("a fresh cluster: the syncs cross, one per ordered pair, and nobody needs a
 });
 
 test("a restarted node refuses reads with error 11 until every peer's state is in, then has it all", async () => {
-  const cluster = await memoryCluster(IDS, setNode(true));
-  await cluster.run(3 * RETRY_MS);
+  const cluster = await startedCluster();
   for (const value of [1, 2, 3]) {
     for (const dest of IDS) await cluster.request(dest, { type: "add", value });
   }
   cluster.kill("n1");
   const before = cluster.deliveries.length;
   await cluster.start("n1");
-  // Right after init the syncs are still on their way.
+  // Its first request starts the sync.
   expect(await cluster.request("n1", { type: "read_set" }, 0)).toMatchObject({ type: "error", code: 11 });
   await cluster.run(3 * RETRY_MS);
   expect(await cluster.request("n1", { type: "read_set" })).toMatchObject({ values: [1, 2, 3] });
@@ -79,13 +90,13 @@ test("a restarted node refuses reads with error 11 until every peer's state is i
 });
 
 test("a lost sync is resent until the peer's state arrives", async () => {
-  const cluster = await memoryCluster(IDS, setNode(true));
-  await cluster.run(3 * RETRY_MS);
+  const cluster = await startedCluster();
   for (const dest of IDS) await cluster.request(dest, { type: "add", value: 7 });
   cluster.kill("n2");
   // n0 is cut off from n2 for a while: n2 must wait for it, not answer from n1's state alone.
   cluster.dropWhen((src, dest) => (src === "n0" && dest === "n2") || (src === "n2" && dest === "n0"));
   await cluster.start("n2");
+  expect(await cluster.request("n2", { type: "read_set" }, 0)).toMatchObject({ type: "error", code: 11 });
   await cluster.run(5 * RETRY_MS);
   expect(await cluster.request("n2", { type: "read_set" }, 0)).toMatchObject({ type: "error", code: 11 });
   cluster.dropWhen(() => false);

@@ -2,8 +2,8 @@
  * Recovery of a node's memory from its peers after a restart (a kill loses everything a node
  * holds; the restarted process gets `init` again and nothing else).
  *
- * A node cannot tell a first start from a restart, so at every init it asks each peer for its
- * state: it sends a `sync` carrying its own state and resends it every `retryMs` until that
+ * A node cannot tell a first start from a restart, so at every start it asks each peer for its
+ * state, from its first request after init on (peers may not be reachable before): it sends a `sync` carrying its own state and resends it every `retryMs` until that
  * peer's state has come back, as a `sync_ok` or as the peer's own `sync`. A node answers a
  * `sync` with a `sync_ok` unless it is still waiting for that peer itself: then both nodes are
  * starting, their two `sync`s cross, and each counts the other's as the answer. So a fresh
@@ -47,22 +47,22 @@ export interface PeerSyncOptions<S> {
 export class PeerSync<S> {
   private peers = new Set<string>();
   private readonly awaiting = new Set<string>();
-  private initialised = false;
+  private started = false;
   private readonly readyWaiters: (() => void)[] = [];
 
-  /** Registers the `sync` handlers and the init hook on `node`; call before `node.run()`. */
+  /** Registers the `sync` handlers and the start hook on `node`; call before `node.run()`. */
   constructor(
     private readonly node: Node,
     private readonly options: PeerSyncOptions<S>,
   ) {
-    node.onInit(() => this.start());
+    node.onFirstRequest(() => this.start());
     node.on("sync", ({ src, body }) => this.receive(src, body.state as S, true));
     node.on("sync_ok", ({ src, body }) => this.receive(src, body.state as S, false));
   }
 
-  /** True once every peer's state has been merged since this process started. */
+  /** True once every peer's state has been merged since this process started (false before its first request). */
   get ready(): boolean {
-    return this.initialised && this.awaiting.size === 0;
+    return this.started && this.awaiting.size === 0;
   }
 
   /** Resolves once `ready`. */
@@ -79,7 +79,7 @@ export class PeerSync<S> {
   private start(): void {
     this.peers = new Set(this.options.peers());
     for (const peer of this.peers) this.awaiting.add(peer);
-    this.initialised = true;
+    this.started = true;
     this.requestMissing();
     if (this.checkReady()) return;
     const stop = this.node.every(this.options.retryMs, () => {
