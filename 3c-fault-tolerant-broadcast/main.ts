@@ -18,7 +18,7 @@
  * (under a partition that may take longer than the client waits: then it is not answered).
  */
 import { ErrorCode, Node, RPCError, sleep } from "maelstrom-lib";
-import { PeerSync, replyWhenDone } from "maelstrom-lib/links";
+import { PeerSync, withinClientPatience } from "maelstrom-lib/links";
 
 // The node-to-node message, typed for node.on and node.rpc. Declared alike in 3b and 3c: the
 // registry is one namespace for the whole project, so one type name means one body everywhere.
@@ -83,7 +83,7 @@ export function serveFaultTolerantBroadcast(node: Node): Promise<void> {
   });
 
   // Not answered at all if no neighbour acknowledges before the client gives up.
-  node.on("broadcast", (request) => replyWhenDone(node.clock, learn(request.body.message), { type: "broadcast_ok" }));
+  node.on("broadcast", (request) => withinClientPatience(node.clock, learn(request.body.message).then(() => ({ type: "broadcast_ok" as const }))));
 
   node.on("gossip", (request) => {
     void learn(request.body.message, request.src);

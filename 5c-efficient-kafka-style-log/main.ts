@@ -16,10 +16,17 @@
  * (maelstrom-lib/logs). Polls are therefore contiguous runs of all that exists: a new message shows up
  * after one round of replication, and a partition delays visibility but never fails a
  * request. Committed offsets ride the same stream; they are only a resume hint.
+ *
+ * A kill loses a node's logs and its stream. So a send is acknowledged only once a peer has
+ * acked it in the stream, and polls show this node's own messages only from then on: what
+ * the dead node alone had was never promised to anyone. At every start a node takes in every
+ * peer's snapshot (PeerSync) before it answers: its offsets go back above everything handed
+ * out, and the streams resume from the snapshot. Under a partition a send now waits for the
+ * heal (or goes unanswered), the price of not losing it.
  */
 import { Node } from "maelstrom-lib";
-import { ReplicatedLogs } from "maelstrom-lib/logs";
-import { type Batch, ReplicationStream } from "maelstrom-lib/links";
+import { type LogsSnapshot, ReplicatedLogs } from "maelstrom-lib/logs";
+import { type Batch, PeerSync, ReplicationStream, type StreamPosition, withinClientPatience } from "maelstrom-lib/links";
 
 /** How often each node sends its batch to each peer. */
 const REPLICATE_EVERY_MS = 50;
@@ -33,6 +40,12 @@ declare module "maelstrom-lib" {
   interface RequestRegistry {
     replicate_log: { request: ReplicateLog; reply: never };
   }
+}
+
+/** What a node sends a peer at start: everything it knows, and where its stream goes on. */
+interface SyncState {
+  logs: LogsSnapshot;
+  stream: StreamPosition;
 }
 
 const node = new Node();
@@ -58,20 +71,40 @@ node.onInit(() => {
   });
 });
 
-node.on("send", ({ body }) => {
-  const offset = logs.append(body.key, body.msg);
-  stream.push(["msg", body.key, offset, body.msg]);
-  return { type: "send_ok", offset };
+const sync = new PeerSync<SyncState>(node, {
+  peers: () => node.nodeIds.filter((id) => id !== node.id),
+  snapshot: (peer) => ({ logs: logs.snapshot(), stream: stream.syncState(peer) }),
+  merge(peer, state) {
+    for (const key of logs.merge(peer, state.logs)) raisedFrontiers.add(key);
+    stream.adopt(peer, state.stream);
+  },
+  retryMs: 500,
 });
 
-node.on("poll", ({ body }) => ({ type: "poll_ok", msgs: logs.poll(body.offsets) }));
+/** Answers once every peer's snapshot is in (at once, but right after a start); not at all if the client gives up first. */
+const whenRecovered = <R>(answer: () => R | Promise<R>) => withinClientPatience(node.clock, sync.whenReady().then(answer));
 
-node.on("commit_offsets", ({ body }) => {
-  for (const [key, offset] of Object.entries(body.offsets)) if (logs.commit(key, offset)) movedCommits.set(key, offset);
-  return { type: "commit_offsets_ok" };
-});
+node.on("send", ({ body }) =>
+  whenRecovered(async () => {
+    const offset = logs.append(body.key, body.msg);
+    await stream.whenAcked(stream.push(["msg", body.key, offset, body.msg]));
+    logs.replicated(body.key, offset);
+    return { type: "send_ok" as const, offset };
+  }),
+);
 
-node.on("list_committed_offsets", ({ body }) => ({ type: "list_committed_offsets_ok", offsets: logs.committed(body.keys) }));
+node.on("poll", ({ body }) => whenRecovered(() => ({ type: "poll_ok" as const, msgs: logs.poll(body.offsets) })));
+
+node.on("commit_offsets", ({ body }) =>
+  whenRecovered(() => {
+    for (const [key, offset] of Object.entries(body.offsets)) if (logs.commit(key, offset)) movedCommits.set(key, offset);
+    return { type: "commit_offsets_ok" as const };
+  }),
+);
+
+node.on("list_committed_offsets", ({ body }) =>
+  whenRecovered(() => ({ type: "list_committed_offsets_ok" as const, offsets: logs.committed(body.keys) })),
+);
 
 node.on("replicate_log", ({ src, body }) => {
   for (const event of stream.receive(src, body)) {

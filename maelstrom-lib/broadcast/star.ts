@@ -23,7 +23,7 @@
 import type { Node } from "../node/index.ts";
 import { type LinkTiming, PeerLink } from "../links/peer-link.ts";
 import { PeerSync } from "../links/peer-sync.ts";
-import { replyWhenDone } from "../links/client-patience.ts";
+import { withinClientPatience } from "../links/client-patience.ts";
 
 /** When each side of the star sends. */
 export interface StarSchedule {
@@ -107,7 +107,7 @@ export function serveStarBroadcast(node: Node, schedule: StarSchedule): Promise<
   node.on("broadcast", (request) => {
     learn(request.body.message);
     if (!schedule.ackOnceCopied) return { type: "broadcast_ok" };
-    return replyWhenDone(node.clock, heldByAPeer(request.body.message), { type: "broadcast_ok" });
+    return withinClientPatience(node.clock, heldByAPeer(request.body.message).then(() => ({ type: "broadcast_ok" as const })));
   });
 
   node.on("read", () => {

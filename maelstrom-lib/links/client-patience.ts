@@ -13,16 +13,19 @@ import type { Clock } from "../node/clock.ts";
 /** Maelstrom's 5 s client timeout, less a margin for a busy machine. */
 export const CLIENT_PATIENCE_MS = 4_000;
 
-/** `reply` once `work` is done, or undefined (no reply) if that takes longer than CLIENT_PATIENCE_MS. */
-export function replyWhenDone<R>(clock: Clock, work: Promise<unknown>, reply: R): Promise<R | undefined> {
-  return new Promise((resolve) => {
+/** `reply`'s value once it settles, or undefined (no reply) if that takes longer than CLIENT_PATIENCE_MS. */
+export function withinClientPatience<R>(clock: Clock, reply: Promise<R>): Promise<R | undefined> {
+  return new Promise((resolve, reject) => {
     const cancel = clock.after(CLIENT_PATIENCE_MS, () => resolve(undefined));
-    work.then(
-      () => {
+    reply.then(
+      (value) => {
         cancel();
-        resolve(reply);
+        resolve(value);
       },
-      () => resolve(undefined),
+      (error) => {
+        cancel();
+        reject(error);
+      },
     );
   });
 }

@@ -6,11 +6,11 @@
 import { expect, test } from "bun:test";
 import type { Node } from "../node/node.ts";
 import { PeerSync } from "./peer-sync.ts";
-import { memoryCluster } from "./testdata/memory-cluster.ts";
+import { type Delivery, memoryCluster } from "./testdata/memory-cluster.ts";
 
 declare module "../node/index.ts" {
   interface RequestRegistry {
-    add: { request: { type: "add"; value: number; msg_id?: number }; reply: { type: "add_ok" } };
+    remember: { request: { type: "remember"; value: number; msg_id?: number }; reply: { type: "remember_ok" } };
     read_set: { request: { type: "read_set"; msg_id?: number }; reply: { type: "read_set_ok"; values: number[] } };
   }
 }
@@ -30,10 +30,10 @@ function setNode(recover: boolean) {
           retryMs: RETRY_MS,
         })
       : undefined;
-    node.on("add", ({ body }) => {
+    node.on("remember", ({ body }) => {
       // Stands in for a solution's own replication: every node gets the value from the test.
       values.add(body.value);
-      return { type: "add_ok" };
+      return { type: "remember_ok" };
     });
     node.on("read_set", () => {
       sync?.assertReady();
@@ -43,7 +43,7 @@ function setNode(recover: boolean) {
   };
 }
 
-const syncs = (deliveries: { body: { type: string } }[]) => deliveries.filter((d) => d.body.type === "sync" || d.body.type === "sync_ok");
+const syncs = (deliveries: Delivery[]) => deliveries.filter((d) => d.body.type === "sync" || d.body.type === "sync_ok");
 
 /** A fresh cluster, past its first request: Maelstrom's setup is over and the syncs crossed. */
 async function startedCluster() {
@@ -70,7 +70,7 @@ test("a fresh cluster: nothing before the first request, then the syncs cross, o
 test("a restarted node refuses reads with error 11 until every peer's state is in, then has it all", async () => {
   const cluster = await startedCluster();
   for (const value of [1, 2, 3]) {
-    for (const dest of IDS) await cluster.request(dest, { type: "add", value });
+    for (const dest of IDS) await cluster.request(dest, { type: "remember", value });
   }
   cluster.kill("n1");
   const before = cluster.deliveries.length;
@@ -91,7 +91,7 @@ test("a restarted node refuses reads with error 11 until every peer's state is i
 
 test("a lost sync is resent until the peer's state arrives", async () => {
   const cluster = await startedCluster();
-  for (const dest of IDS) await cluster.request(dest, { type: "add", value: 7 });
+  for (const dest of IDS) await cluster.request(dest, { type: "remember", value: 7 });
   cluster.kill("n2");
   // n0 is cut off from n2 for a while: n2 must wait for it, not answer from n1's state alone.
   cluster.dropWhen((src, dest) => (src === "n0" && dest === "n2") || (src === "n2" && dest === "n0"));
@@ -109,7 +109,7 @@ test("a lost sync is resent until the peer's state arrives", async () => {
 
 test("control: a node that keeps its set only in memory comes back empty", async () => {
   const cluster = await memoryCluster(IDS, setNode(false));
-  for (const dest of IDS) await cluster.request(dest, { type: "add", value: 5 });
+  for (const dest of IDS) await cluster.request(dest, { type: "remember", value: 5 });
   cluster.kill("n0");
   await cluster.start("n0");
   expect(await cluster.request("n0", { type: "read_set" })).toMatchObject({ values: [] });
