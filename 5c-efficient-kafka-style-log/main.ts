@@ -48,76 +48,80 @@ interface SyncState {
   stream: StreamPosition;
 }
 
-const node = new Node();
-let logs: ReplicatedLogs;
-let stream: ReplicationStream<Event>;
-/** Keys whose frontier or commit moved since the last tick (announced once per tick). */
-const raisedFrontiers = new Set<string>();
-const movedCommits = new Map<string, number>();
+/** Serves 5c on `node` until its input closes (main.ts runs it on stdin; tests on a fake clock). */
+export function serveEfficientKafkaLog(node: Node): Promise<void> {
+  let logs: ReplicatedLogs;
+  let stream: ReplicationStream<Event>;
+  /** Keys whose frontier or commit moved since the last tick (announced once per tick). */
+  const raisedFrontiers = new Set<string>();
+  const movedCommits = new Map<string, number>();
 
-node.onInit(() => {
-  const peers = node.nodeIds.filter((id) => id !== node.id);
-  logs = new ReplicatedLogs(node.nodeIds.indexOf(node.id), node.nodeIds.length, peers);
-  stream = new ReplicationStream<Event>(peers);
-  node.every(REPLICATE_EVERY_MS, () => {
-    for (const key of raisedFrontiers) stream.push(["frontier", key, logs.frontier(key)]);
-    for (const [key, offset] of movedCommits) stream.push(["commit", key, offset]);
-    raisedFrontiers.clear();
-    movedCommits.clear();
-    for (const peer of peers) {
-      const batch = stream.batchFor(peer);
-      if (batch) node.send(peer, { type: "replicate_log", ...batch } satisfies ReplicateLog);
+  node.onInit(() => {
+    const peers = node.nodeIds.filter((id) => id !== node.id);
+    logs = new ReplicatedLogs(node.nodeIds.indexOf(node.id), node.nodeIds.length, peers);
+    stream = new ReplicationStream<Event>(peers);
+    node.every(REPLICATE_EVERY_MS, () => {
+      for (const key of raisedFrontiers) stream.push(["frontier", key, logs.frontier(key)]);
+      for (const [key, offset] of movedCommits) stream.push(["commit", key, offset]);
+      raisedFrontiers.clear();
+      movedCommits.clear();
+      for (const peer of peers) {
+        const batch = stream.batchFor(peer);
+        if (batch) node.send(peer, { type: "replicate_log", ...batch } satisfies ReplicateLog);
+      }
+    });
+  });
+
+  const sync = new PeerSync<SyncState>(node, {
+    peers: () => node.nodeIds.filter((id) => id !== node.id),
+    snapshot: (peer) => ({ logs: logs.snapshot(), stream: stream.syncState(peer) }),
+    merge(peer, state) {
+      for (const key of logs.merge(peer, state.logs)) raisedFrontiers.add(key);
+      stream.adopt(peer, state.stream);
+    },
+    retryMs: 500,
+  });
+
+  /** Answers once every peer's snapshot is in (at once, but right after a start); not at all if the client gives up first. */
+  const whenRecovered = <R>(answer: () => R | Promise<R>) => withinClientPatience(node.clock, sync.whenReady().then(answer));
+
+  node.on("send", ({ body }) =>
+    whenRecovered(async () => {
+      const offset = logs.append(body.key, body.msg);
+      await stream.whenAcked(stream.push(["msg", body.key, offset, body.msg]));
+      logs.replicated(body.key, offset);
+      return { type: "send_ok" as const, offset };
+    }),
+  );
+
+  node.on("poll", ({ body }) => whenRecovered(() => ({ type: "poll_ok" as const, msgs: logs.poll(body.offsets) })));
+
+  node.on("commit_offsets", ({ body }) =>
+    whenRecovered(() => {
+      for (const [key, offset] of Object.entries(body.offsets)) if (logs.commit(key, offset)) movedCommits.set(key, offset);
+      return { type: "commit_offsets_ok" as const };
+    }),
+  );
+
+  node.on("list_committed_offsets", ({ body }) =>
+    whenRecovered(() => ({ type: "list_committed_offsets_ok" as const, offsets: logs.committed(body.keys) })),
+  );
+
+  node.on("replicate_log", ({ src, body }) => {
+    for (const event of stream.receive(src, body)) {
+      const [kind, key] = event;
+      if (kind === "msg") {
+        // A higher offset from a peer raises our own frontier: tell everyone at the next tick.
+        if (logs.learnEntry(src, key, event[2], event[3])) raisedFrontiers.add(key);
+      } else if (kind === "frontier") {
+        logs.learnFrontier(src, key, event[2]);
+      } else {
+        logs.commit(key, event[2]);
+      }
     }
   });
-});
 
-const sync = new PeerSync<SyncState>(node, {
-  peers: () => node.nodeIds.filter((id) => id !== node.id),
-  snapshot: (peer) => ({ logs: logs.snapshot(), stream: stream.syncState(peer) }),
-  merge(peer, state) {
-    for (const key of logs.merge(peer, state.logs)) raisedFrontiers.add(key);
-    stream.adopt(peer, state.stream);
-  },
-  retryMs: 500,
-});
+  return node.run();
+}
 
-/** Answers once every peer's snapshot is in (at once, but right after a start); not at all if the client gives up first. */
-const whenRecovered = <R>(answer: () => R | Promise<R>) => withinClientPatience(node.clock, sync.whenReady().then(answer));
-
-node.on("send", ({ body }) =>
-  whenRecovered(async () => {
-    const offset = logs.append(body.key, body.msg);
-    await stream.whenAcked(stream.push(["msg", body.key, offset, body.msg]));
-    logs.replicated(body.key, offset);
-    return { type: "send_ok" as const, offset };
-  }),
-);
-
-node.on("poll", ({ body }) => whenRecovered(() => ({ type: "poll_ok" as const, msgs: logs.poll(body.offsets) })));
-
-node.on("commit_offsets", ({ body }) =>
-  whenRecovered(() => {
-    for (const [key, offset] of Object.entries(body.offsets)) if (logs.commit(key, offset)) movedCommits.set(key, offset);
-    return { type: "commit_offsets_ok" as const };
-  }),
-);
-
-node.on("list_committed_offsets", ({ body }) =>
-  whenRecovered(() => ({ type: "list_committed_offsets_ok" as const, offsets: logs.committed(body.keys) })),
-);
-
-node.on("replicate_log", ({ src, body }) => {
-  for (const event of stream.receive(src, body)) {
-    const [kind, key] = event;
-    if (kind === "msg") {
-      // A higher offset from a peer raises our own frontier: tell everyone at the next tick.
-      if (logs.learnEntry(src, key, event[2], event[3])) raisedFrontiers.add(key);
-    } else if (kind === "frontier") {
-      logs.learnFrontier(src, key, event[2]);
-    } else {
-      logs.commit(key, event[2]);
-    }
-  }
-});
-
-await node.run();
+if (import.meta.main) await serveEfficientKafkaLog(new Node());
