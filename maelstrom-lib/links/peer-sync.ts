@@ -43,7 +43,7 @@ export interface PeerSyncOptions<S> {
   retryMs: number;
 }
 
-/** Pulls every peer's state at init, and answers the peers that pull ours. */
+/** Pulls every peer's state at start (the first request after init), and answers the peers that pull ours. */
 export class PeerSync<S> {
   private peers = new Set<string>();
   private readonly awaiting = new Set<string>();
