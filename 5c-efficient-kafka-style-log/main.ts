@@ -20,9 +20,9 @@
  * A kill loses a node's logs and its stream. So a send is acknowledged only once a peer has
  * acked it in the stream, and polls show this node's own messages only from then on: what
  * the dead node alone had was never promised to anyone. At every start a node takes in every
- * peer's snapshot (PeerSync) before it answers: its offsets go back above everything handed
- * out, and the streams resume from the snapshot. Under a partition a send now waits for the
- * heal (or goes unanswered), the price of not losing it.
+ * peer's snapshot (PeerSync) before it accepts a send: its offsets go back above everything
+ * handed out, and the streams resume from the snapshot. Under a partition a send now waits
+ * for the heal (or goes unanswered), the price of not losing it; polls never wait.
  */
 import { Node } from "maelstrom-lib";
 import { type LogsSnapshot, ReplicatedLogs } from "maelstrom-lib/logs";
@@ -82,30 +82,35 @@ export function serveEfficientKafkaLog(node: Node): Promise<void> {
     retryMs: 500,
   });
 
-  /** Answers once every peer's snapshot is in (at once, but right after a start); not at all if the client gives up first. */
-  const whenRecovered = <R>(answer: () => R | Promise<R>) => withinClientPatience(node.clock, sync.whenReady().then(answer));
+  /**
+   * A send waits until every peer's snapshot is in (its offset must be above all handed out)
+   * and a peer holds it; it is not answered at all if the client gives up first.
+   */
+  async function append(key: string, msg: number): Promise<number> {
+    await sync.whenReady();
+    const offset = logs.append(key, msg);
+    await stream.whenAcked(stream.push(["msg", key, offset, msg]));
+    logs.replicated(key, offset);
+    return offset;
+  }
 
   node.on("send", ({ body }) =>
-    whenRecovered(async () => {
-      const offset = logs.append(body.key, body.msg);
-      await stream.whenAcked(stream.push(["msg", body.key, offset, body.msg]));
-      logs.replicated(body.key, offset);
-      return { type: "send_ok" as const, offset };
-    }),
+    withinClientPatience(
+      node.clock,
+      append(body.key, body.msg).then((offset) => ({ type: "send_ok" as const, offset })),
+    ),
   );
 
-  node.on("poll", ({ body }) => whenRecovered(() => ({ type: "poll_ok" as const, msgs: logs.poll(body.offsets) })));
+  // Safe before the snapshots are in: a peer not heard from has promised nothing, so polls show
+  // nothing past it, and commits are only a resume hint.
+  node.on("poll", ({ body }) => ({ type: "poll_ok", msgs: logs.poll(body.offsets) }));
 
-  node.on("commit_offsets", ({ body }) =>
-    whenRecovered(() => {
-      for (const [key, offset] of Object.entries(body.offsets)) if (logs.commit(key, offset)) movedCommits.set(key, offset);
-      return { type: "commit_offsets_ok" as const };
-    }),
-  );
+  node.on("commit_offsets", ({ body }) => {
+    for (const [key, offset] of Object.entries(body.offsets)) if (logs.commit(key, offset)) movedCommits.set(key, offset);
+    return { type: "commit_offsets_ok" };
+  });
 
-  node.on("list_committed_offsets", ({ body }) =>
-    whenRecovered(() => ({ type: "list_committed_offsets_ok" as const, offsets: logs.committed(body.keys) })),
-  );
+  node.on("list_committed_offsets", ({ body }) => ({ type: "list_committed_offsets_ok", offsets: logs.committed(body.keys) }));
 
   node.on("replicate_log", ({ src, body }) => {
     for (const event of stream.receive(src, body)) {
