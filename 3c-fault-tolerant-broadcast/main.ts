@@ -11,7 +11,7 @@
  *
  * A killed node loses its set, its neighbours and its pending hand-overs, and its restarted
  * process gets `init` but no topology. So at every start a node pulls every peer's set
- * (maelstrom-lib/links PeerSync) and refuses reads until all are in; once they are, it hands
+ * (maelstrom-lib/links PeerSync) and holds reads until all are in; once they are, it hands
  * each peer the values that peer lacked, the hand-overs the dead process never made. Until a
  * topology arrives every other node is a neighbour. And a broadcast is acknowledged only once
  * a neighbour has the value too, so an acknowledged value is never held by one node alone
@@ -90,10 +90,7 @@ export function serveFaultTolerantBroadcast(node: Node): Promise<void> {
     return { type: "gossip_ok" };
   });
 
-  node.on("read", () => {
-    sync.assertReady();
-    return { type: "read_ok", messages: [...messages] };
-  });
+  node.on("read", () => withinClientPatience(node.clock, sync.whenReady().then(() => ({ type: "read_ok" as const, messages: [...messages] }))));
 
   return node.run();
 }

@@ -14,7 +14,7 @@
  * just before the hub's beat, so a value waits for one beat instead of two.
  *
  * A killed node loses its set and its links. At every start a node pulls its star peers' sets
- * (PeerSync: a leaf the hub's, the hub every leaf's) and refuses reads until they are in; the
+ * (PeerSync: a leaf the hub's, the hub every leaf's) and holds reads until they are in; the
  * hub passes on what one leaf had and another lacks. With `ackOnceCopied` a broadcast is
  * acknowledged only once a star peer holds the value too (its ack rides on the batches anyway;
  * a client that gives up first gets no answer), so no acknowledged value lives on one node
@@ -110,10 +110,7 @@ export function serveStarBroadcast(node: Node, schedule: StarSchedule): Promise<
     return withinClientPatience(node.clock, heldByAPeer(request.body.message).then(() => ({ type: "broadcast_ok" as const })));
   });
 
-  node.on("read", () => {
-    sync.assertReady();
-    return { type: "read_ok", messages: [...messages] };
-  });
+  node.on("read", () => withinClientPatience(node.clock, sync.whenReady().then(() => ({ type: "read_ok" as const, messages: [...messages] }))));
 
   node.on("gossip_batch", (request) => {
     const link = links.get(request.src);

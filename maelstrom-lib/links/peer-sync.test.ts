@@ -1,11 +1,11 @@
 /**
  * PeerSync on a fake clock: a fresh cluster syncs with one crossing `sync` per ordered pair and
- * no answers; a restarted node pulls every peer's state (refusing reads with error 11 until
+ * no answers; a restarted node pulls every peer's state (holding reads until
  * then); a lost `sync` is resent; a node that never recovers (the control) comes back empty.
  */
 import { expect, test } from "bun:test";
 import type { Node } from "../node/node.ts";
-import { PeerSync } from "./peer-sync.ts";
+import { PeerSync, START_AFTER_INIT_MS } from "./peer-sync.ts";
 import { type Delivery, memoryCluster } from "./testdata/memory-cluster.ts";
 
 declare module "../node/index.ts" {
@@ -35,8 +35,8 @@ function setNode(recover: boolean) {
       values.add(body.value);
       return { type: "remember_ok" };
     });
-    node.on("read_set", () => {
-      sync?.assertReady();
+    node.on("read_set", async () => {
+      await sync?.whenReady();
       return { type: "read_set_ok", values: [...values].sort((a, b) => a - b) };
     });
     return node.run();
@@ -58,7 +58,7 @@ test("a fresh cluster: nothing before the first request, then the syncs cross, o
   await cluster.run(3 * RETRY_MS);
   // Right after init a peer may not be registered yet: no sync goes out.
   expect(syncs(cluster.deliveries)).toEqual([]);
-  for (const id of IDS) expect(await cluster.request(id, { type: "read_set" }, 0)).toMatchObject({ type: "error", code: 11 });
+  for (const id of IDS) expect(await cluster.request(id, { type: "read_set" }, 0)).toBeUndefined();
   await cluster.run(3 * RETRY_MS);
   expect(syncs(cluster.deliveries).map((d) => `${d.body.type} ${d.src}>${d.dest}`).sort()).toEqual(
     ["n0>n1", "n0>n2", "n1>n0", "n1>n2", "n2>n0", "n2>n1"].map((pair) => `sync ${pair}`),
@@ -67,7 +67,7 @@ test("a fresh cluster: nothing before the first request, then the syncs cross, o
   cluster.stop();
 });
 
-test("a restarted node refuses reads with error 11 until every peer's state is in, then has it all", async () => {
+test("a restarted node holds reads until every peer's state is in, then has it all", async () => {
   const cluster = await startedCluster();
   for (const value of [1, 2, 3]) {
     for (const dest of IDS) await cluster.request(dest, { type: "remember", value });
@@ -76,7 +76,7 @@ test("a restarted node refuses reads with error 11 until every peer's state is i
   const before = cluster.deliveries.length;
   await cluster.start("n1");
   // Its first request starts the sync.
-  expect(await cluster.request("n1", { type: "read_set" }, 0)).toMatchObject({ type: "error", code: 11 });
+  expect(await cluster.request("n1", { type: "read_set" }, 0)).toBeUndefined();
   await cluster.run(3 * RETRY_MS);
   expect(await cluster.request("n1", { type: "read_set" })).toMatchObject({ values: [1, 2, 3] });
   // Two messages per peer: n1's sync and the peer's answer.
@@ -96,14 +96,29 @@ test("a lost sync is resent until the peer's state arrives", async () => {
   // n0 is cut off from n2 for a while: n2 must wait for it, not answer from n1's state alone.
   cluster.dropWhen((src, dest) => (src === "n0" && dest === "n2") || (src === "n2" && dest === "n0"));
   await cluster.start("n2");
-  expect(await cluster.request("n2", { type: "read_set" }, 0)).toMatchObject({ type: "error", code: 11 });
+  expect(await cluster.request("n2", { type: "read_set" }, 0)).toBeUndefined();
   await cluster.run(5 * RETRY_MS);
-  expect(await cluster.request("n2", { type: "read_set" }, 0)).toMatchObject({ type: "error", code: 11 });
+  expect(await cluster.request("n2", { type: "read_set" }, 0)).toBeUndefined();
   cluster.dropWhen(() => false);
   await cluster.run(2 * RETRY_MS);
   expect(await cluster.request("n2", { type: "read_set" })).toMatchObject({ values: [7] });
   const resent = cluster.deliveries.filter((d) => d.body.type === "sync" && d.src === "n2" && d.dest === "n0");
   expect(resent.length).toBeGreaterThan(1);
+  cluster.stop();
+});
+
+test("a node restarted into a quiet cluster syncs START_AFTER_INIT_MS after init, without any request", async () => {
+  const cluster = await startedCluster();
+  for (const dest of IDS) await cluster.request(dest, { type: "remember", value: 3 });
+  cluster.kill("n0");
+  await cluster.start("n0");
+  const before = cluster.deliveries.length;
+  await cluster.run(START_AFTER_INIT_MS - RETRY_MS);
+  expect(syncs(cluster.deliveries.slice(before))).toEqual([]);
+  await cluster.run(2 * RETRY_MS);
+  expect(syncs(cluster.deliveries.slice(before)).length).toBe(4);
+  // Ready before any client asked: the first read is answered at once.
+  expect(await cluster.request("n0", { type: "read_set" }, 0)).toMatchObject({ values: [3] });
   cluster.stop();
 });
 

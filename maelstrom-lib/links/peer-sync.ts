@@ -3,7 +3,9 @@
  * holds; the restarted process gets `init` again and nothing else).
  *
  * A node cannot tell a first start from a restart, so at every start it asks each peer for its
- * state, from its first request after init on (peers may not be reachable before): it sends a `sync` carrying its own state and resends it every `retryMs` until that
+ * state, from its first request after init on (peers may not be reachable before), or
+ * START_AFTER_INIT_MS after init if no request came (a node restarted into a quiet cluster,
+ * say just before the final reads): it sends a `sync` carrying its own state and resends it every `retryMs` until that
  * peer's state has come back, as a `sync_ok` or as the peer's own `sync`. A node answers a
  * `sync` with a `sync_ok` unless it is still waiting for that peer itself: then both nodes are
  * starting, their two `sync`s cross, and each counts the other's as the answer. So a fresh
@@ -14,8 +16,13 @@
  * The state is the owner's business: `snapshot` builds what goes to a peer, `merge` takes in
  * what a peer sent. Both `sync` and `sync_ok` are fire and forget; a lost one is resent.
  */
-import { ErrorCode, RPCError } from "../node/errors.ts";
 import type { BaseBody, Node } from "../node/index.ts";
+
+/**
+ * Sync anyway this long after init if no request came first. Maelstrom's setup (every node's
+ * init, then the clients') takes far less, so every peer is reachable by then.
+ */
+export const START_AFTER_INIT_MS = 2_000;
 
 /** A node's state on its way to a peer: as a request (`sync`) or as the answer (`sync_ok`). */
 export interface SyncMessage extends BaseBody {
@@ -43,7 +50,7 @@ export interface PeerSyncOptions<S> {
   retryMs: number;
 }
 
-/** Pulls every peer's state at start (the first request after init), and answers the peers that pull ours. */
+/** Pulls every peer's state at start (the first request after init, at the latest START_AFTER_INIT_MS), and answers the peers that pull ours. */
 export class PeerSync<S> {
   private peers = new Set<string>();
   private readonly awaiting = new Set<string>();
@@ -56,11 +63,17 @@ export class PeerSync<S> {
     private readonly options: PeerSyncOptions<S>,
   ) {
     node.onFirstRequest(() => this.start());
+    node.onInit(() => {
+      const stop = node.every(START_AFTER_INIT_MS, () => {
+        stop();
+        this.start();
+      });
+    });
     node.on("sync", ({ src, body }) => this.receive(src, body.state as S, true));
     node.on("sync_ok", ({ src, body }) => this.receive(src, body.state as S, false));
   }
 
-  /** True once every peer's state has been merged since this process started (false before its first request). */
+  /** True once every peer's state has been merged since this process started (false before it starts syncing). */
   get ready(): boolean {
     return this.started && this.awaiting.size === 0;
   }
@@ -71,12 +84,8 @@ export class PeerSync<S> {
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
-  /** Throws error 11 (temporarily unavailable, so the op surely did not happen) until `ready`. */
-  assertReady(): void {
-    if (!this.ready) throw new RPCError(ErrorCode.TemporarilyUnavailable, "recovering state from peers; try again");
-  }
-
   private start(): void {
+    if (this.started) return;
     this.peers = new Set(this.options.peers());
     for (const peer of this.peers) this.awaiting.add(peer);
     this.started = true;
