@@ -8,8 +8,17 @@
  * its acknowledgement was lost) changes nothing. Once a partition heals, every pending
  * hand-over goes through, and by induction along the topology every node ends up with every
  * value. Reads answer from the local set only.
+ *
+ * A killed node loses its set, its neighbours and its pending hand-overs, and its restarted
+ * process gets `init` but no topology. So at every start a node pulls every peer's set
+ * (maelstrom-lib/links PeerSync) and holds reads until all are in; once they are, it hands
+ * each peer the values that peer lacked, the hand-overs the dead process never made. Until a
+ * topology arrives every other node is a neighbour. And a broadcast is acknowledged only once
+ * a neighbour has the value too, so an acknowledged value is never held by one node alone
+ * (under a partition that may take longer than the client waits: then it is not answered).
  */
 import { ErrorCode, Node, RPCError, sleep } from "maelstrom-lib";
+import { PeerSync, withinClientPatience } from "maelstrom-lib/links";
 
 // The node-to-node message, typed for node.on and node.rpc. Declared alike in 3b and 3c: the
 // registry is one namespace for the whole project, so one type name means one body everywhere.
@@ -26,6 +35,22 @@ const RETRY_AFTER_MS = 1000;
 export function serveFaultTolerantBroadcast(node: Node): Promise<void> {
   const messages = new Set<number>();
   let neighbours: string[] = [];
+  node.onInit(() => (neighbours = node.nodeIds.filter((id) => id !== node.id)));
+  /** While recovering: each peer's set as it sent it, to hand it what it lacks once all are in. */
+  const peerSets = new Map<string, Set<number>>();
+  const sync = new PeerSync<number[]>(node, {
+    peers: () => node.nodeIds.filter((id) => id !== node.id),
+    snapshot: () => [...messages],
+    merge(peer, values) {
+      for (const value of values) messages.add(value);
+      if (!sync.ready) peerSets.set(peer, new Set(values));
+    },
+    retryMs: RETRY_AFTER_MS,
+  });
+  void sync.whenReady().then(() => {
+    for (const [peer, has] of peerSets) for (const value of messages) if (!has.has(value)) void deliver(peer, value);
+    peerSets.clear();
+  });
 
   /** Hands `value` to `neighbour`, again and again until it acknowledges. */
   async function deliver(neighbour: string, value: number): Promise<void> {
@@ -40,13 +65,16 @@ export function serveFaultTolerantBroadcast(node: Node): Promise<void> {
     }
   }
 
-  /** Stores a value the first time it is seen and passes it on; `from` already has it. */
-  function learn(value: number, from?: string): void {
-    if (messages.has(value)) return;
+  /**
+   * Stores a value the first time it is seen and passes it on; `from` already has it. Resolves
+   * once some node besides this one has it: the first neighbour's acknowledgement.
+   */
+  function learn(value: number, from?: string): Promise<unknown> {
+    if (messages.has(value)) return Promise.resolve();
     messages.add(value);
-    for (const neighbour of neighbours) {
-      if (neighbour !== from) void deliver(neighbour, value);
-    }
+    const deliveries = neighbours.filter((neighbour) => neighbour !== from).map((neighbour) => deliver(neighbour, value));
+    // A gossip's sender has the value already; a client's value waits for one neighbour.
+    return from === undefined && deliveries.length > 0 ? Promise.any(deliveries) : Promise.resolve();
   }
 
   node.on("topology", (request) => {
@@ -54,17 +82,15 @@ export function serveFaultTolerantBroadcast(node: Node): Promise<void> {
     return { type: "topology_ok" };
   });
 
-  node.on("broadcast", (request) => {
-    learn(request.body.message);
-    return { type: "broadcast_ok" };
-  });
+  // Not answered at all if no neighbour acknowledges before the client gives up.
+  node.on("broadcast", (request) => withinClientPatience(node.clock, learn(request.body.message).then(() => ({ type: "broadcast_ok" as const }))));
 
   node.on("gossip", (request) => {
-    learn(request.body.message, request.src);
+    void learn(request.body.message, request.src);
     return { type: "gossip_ok" };
   });
 
-  node.on("read", () => ({ type: "read_ok", messages: [...messages] }));
+  node.on("read", () => withinClientPatience(node.clock, sync.whenReady().then(() => ({ type: "read_ok" as const, messages: [...messages] }))));
 
   return node.run();
 }

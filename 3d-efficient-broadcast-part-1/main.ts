@@ -9,6 +9,9 @@
  * HUB_BEAT_MS. A value is everywhere after two hops plus at most one beat, and the hub's
  * message count no longer depends on how many values there are. Acknowledgements ride on
  * gossip that is sent anyway, so partitions cost retries only while something is missing.
+ *
+ * To survive a kill, a restarted node pulls its star peers' sets before it answers reads,
+ * and a broadcast is acknowledged once the hub (or, at the hub, a leaf) holds the value too.
  */
 import { Node } from "maelstrom-lib";
 import { serveStarBroadcast } from "maelstrom-lib/broadcast";
@@ -21,4 +24,5 @@ await serveStarBroadcast(new Node(), {
   leafBeatMs: 0,
   alignLeavesToHub: false,
   link: { retryMs: 2_000, ackDelayMs: 1_000 },
+  ackOnceCopied: true,
 });

@@ -16,10 +16,17 @@
  * (maelstrom-lib/logs). Polls are therefore contiguous runs of all that exists: a new message shows up
  * after one round of replication, and a partition delays visibility but never fails a
  * request. Committed offsets ride the same stream; they are only a resume hint.
+ *
+ * A kill loses a node's logs and its stream. So a send is acknowledged only once a peer has
+ * acked it in the stream, and polls show this node's own messages only from then on: what
+ * the dead node alone had was never promised to anyone. At every start a node takes in every
+ * peer's snapshot (PeerSync) before it accepts a send: its offsets go back above everything
+ * handed out, and the streams resume from the snapshot. Under a partition a send now waits
+ * for the heal (or goes unanswered), the price of not losing it; polls never wait.
  */
 import { Node } from "maelstrom-lib";
-import { ReplicatedLogs } from "maelstrom-lib/logs";
-import { type Batch, ReplicationStream } from "maelstrom-lib/links";
+import { type LogsSnapshot, ReplicatedLogs } from "maelstrom-lib/logs";
+import { type Batch, PeerSync, ReplicationStream, type StreamPosition, withinClientPatience } from "maelstrom-lib/links";
 
 /** How often each node sends its batch to each peer. */
 const REPLICATE_EVERY_MS = 50;
@@ -35,56 +42,91 @@ declare module "maelstrom-lib" {
   }
 }
 
-const node = new Node();
-let logs: ReplicatedLogs;
-let stream: ReplicationStream<Event>;
-/** Keys whose frontier or commit moved since the last tick (announced once per tick). */
-const raisedFrontiers = new Set<string>();
-const movedCommits = new Map<string, number>();
+/** What a node sends a peer at start: everything it knows, and where its stream goes on. */
+interface SyncState {
+  logs: LogsSnapshot;
+  stream: StreamPosition;
+}
 
-node.onInit(() => {
-  const peers = node.nodeIds.filter((id) => id !== node.id);
-  logs = new ReplicatedLogs(node.nodeIds.indexOf(node.id), node.nodeIds.length, peers);
-  stream = new ReplicationStream<Event>(peers);
-  node.every(REPLICATE_EVERY_MS, () => {
-    for (const key of raisedFrontiers) stream.push(["frontier", key, logs.frontier(key)]);
-    for (const [key, offset] of movedCommits) stream.push(["commit", key, offset]);
-    raisedFrontiers.clear();
-    movedCommits.clear();
-    for (const peer of peers) {
-      const batch = stream.batchFor(peer);
-      if (batch) node.send(peer, { type: "replicate_log", ...batch } satisfies ReplicateLog);
+/** Serves 5c on `node` until its input closes (main.ts runs it on stdin; tests on a fake clock). */
+export function serveEfficientKafkaLog(node: Node): Promise<void> {
+  let logs: ReplicatedLogs;
+  let stream: ReplicationStream<Event>;
+  /** Keys whose frontier or commit moved since the last tick (announced once per tick). */
+  const raisedFrontiers = new Set<string>();
+  const movedCommits = new Map<string, number>();
+
+  node.onInit(() => {
+    const peers = node.nodeIds.filter((id) => id !== node.id);
+    logs = new ReplicatedLogs(node.nodeIds.indexOf(node.id), node.nodeIds.length, peers);
+    stream = new ReplicationStream<Event>(peers);
+    node.every(REPLICATE_EVERY_MS, () => {
+      for (const key of raisedFrontiers) stream.push(["frontier", key, logs.frontier(key)]);
+      for (const [key, offset] of movedCommits) stream.push(["commit", key, offset]);
+      raisedFrontiers.clear();
+      movedCommits.clear();
+      for (const peer of peers) {
+        const batch = stream.batchFor(peer);
+        if (batch) node.send(peer, { type: "replicate_log", ...batch } satisfies ReplicateLog);
+      }
+    });
+  });
+
+  const sync = new PeerSync<SyncState>(node, {
+    peers: () => node.nodeIds.filter((id) => id !== node.id),
+    snapshot: (peer) => ({ logs: logs.snapshot(), stream: stream.syncState(peer) }),
+    merge(peer, state) {
+      for (const key of logs.merge(peer, state.logs)) raisedFrontiers.add(key);
+      stream.adopt(peer, state.stream);
+    },
+    retryMs: 500,
+  });
+
+  /**
+   * A send waits until every peer's snapshot is in (its offset must be above all handed out)
+   * and a peer holds it; it is not answered at all if the client gives up first.
+   */
+  async function append(key: string, msg: number): Promise<number> {
+    await sync.whenReady();
+    const offset = logs.append(key, msg);
+    await stream.whenAcked(stream.push(["msg", key, offset, msg]));
+    logs.replicated(key, offset);
+    return offset;
+  }
+
+  node.on("send", ({ body }) =>
+    withinClientPatience(
+      node.clock,
+      append(body.key, body.msg).then((offset) => ({ type: "send_ok" as const, offset })),
+    ),
+  );
+
+  // Safe before the snapshots are in: a peer not heard from has promised nothing, so polls show
+  // nothing past it, and commits are only a resume hint.
+  node.on("poll", ({ body }) => ({ type: "poll_ok", msgs: logs.poll(body.offsets) }));
+
+  node.on("commit_offsets", ({ body }) => {
+    for (const [key, offset] of Object.entries(body.offsets)) if (logs.commit(key, offset)) movedCommits.set(key, offset);
+    return { type: "commit_offsets_ok" };
+  });
+
+  node.on("list_committed_offsets", ({ body }) => ({ type: "list_committed_offsets_ok", offsets: logs.committed(body.keys) }));
+
+  node.on("replicate_log", ({ src, body }) => {
+    for (const event of stream.receive(src, body)) {
+      const [kind, key] = event;
+      if (kind === "msg") {
+        // A higher offset from a peer raises our own frontier: tell everyone at the next tick.
+        if (logs.learnEntry(src, key, event[2], event[3])) raisedFrontiers.add(key);
+      } else if (kind === "frontier") {
+        logs.learnFrontier(src, key, event[2]);
+      } else {
+        logs.commit(key, event[2]);
+      }
     }
   });
-});
 
-node.on("send", ({ body }) => {
-  const offset = logs.append(body.key, body.msg);
-  stream.push(["msg", body.key, offset, body.msg]);
-  return { type: "send_ok", offset };
-});
+  return node.run();
+}
 
-node.on("poll", ({ body }) => ({ type: "poll_ok", msgs: logs.poll(body.offsets) }));
-
-node.on("commit_offsets", ({ body }) => {
-  for (const [key, offset] of Object.entries(body.offsets)) if (logs.commit(key, offset)) movedCommits.set(key, offset);
-  return { type: "commit_offsets_ok" };
-});
-
-node.on("list_committed_offsets", ({ body }) => ({ type: "list_committed_offsets_ok", offsets: logs.committed(body.keys) }));
-
-node.on("replicate_log", ({ src, body }) => {
-  for (const event of stream.receive(src, body)) {
-    const [kind, key] = event;
-    if (kind === "msg") {
-      // A higher offset from a peer raises our own frontier: tell everyone at the next tick.
-      if (logs.learnEntry(src, key, event[2], event[3])) raisedFrontiers.add(key);
-    } else if (kind === "frontier") {
-      logs.learnFrontier(src, key, event[2]);
-    } else {
-      logs.commit(key, event[2]);
-    }
-  }
-});
-
-await node.run();
+if (import.meta.main) await serveEfficientKafkaLog(new Node());

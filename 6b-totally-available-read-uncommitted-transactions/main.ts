@@ -5,7 +5,8 @@
 // batches, retried until acknowledged; replicas keep the highest stamp per key, so they
 // converge whatever order batches arrive in. Read uncommitted forbids only write cycles (G0):
 // stamps are one total order of all writes, and a write is always stamped above the versions
-// its node has seen, so no cycle can form.
+// its node has seen, so no cycle can form. A restarted node pulls its peers' registers back while
+// serving (maelstrom-lib/replication); a write it acknowledged but had not yet replicated dies with it.
 import { Node, type TxnOp } from "maelstrom-lib";
 import { LwwStore, Replicator } from "maelstrom-lib/replication";
 

@@ -5,7 +5,8 @@
 // of each key is installed, under one stamp, and replicated as one unit. So nobody ever reads
 // an aborted or intermediate value (G1a, G1b), and since every dependency — reading a version
 // or overwriting it — points to a higher stamp, information cannot flow in a circle (G1c).
-// Nothing is ever refused, so availability stays total through partitions.
+// Nothing is ever refused, so availability stays total through partitions. A restarted node pulls
+// its peers' registers back while serving; a commit it had not yet replicated dies with it.
 import { Node, type TxnOp } from "maelstrom-lib";
 import { LwwStore, Replicator } from "maelstrom-lib/replication";
 

@@ -12,9 +12,18 @@
  *
  * When `alignLeavesToHub` is set, a leaf also batches, and times its sends to reach the hub
  * just before the hub's beat, so a value waits for one beat instead of two.
+ *
+ * A killed node loses its set and its links. At every start a node pulls its star peers' sets
+ * (PeerSync: a leaf the hub's, the hub every leaf's) and holds reads until they are in; the
+ * hub passes on what one leaf had and another lacks. With `ackOnceCopied` a broadcast is
+ * acknowledged only once a star peer holds the value too (its ack rides on the batches anyway;
+ * a client that gives up first gets no answer), so no acknowledged value lives on one node
+ * alone. While the hub is down nothing spreads.
  */
 import type { Node } from "../node/index.ts";
 import { type LinkTiming, PeerLink } from "../links/peer-link.ts";
+import { PeerSync } from "../links/peer-sync.ts";
+import { withinClientPatience } from "../links/client-patience.ts";
 
 /** When each side of the star sends. */
 export interface StarSchedule {
@@ -30,6 +39,12 @@ export interface StarSchedule {
   alignLeavesToHub: boolean;
   /** Retry and acknowledgement timing of every link. */
   link: LinkTiming;
+  /**
+   * Acknowledge a broadcast only once a star peer holds the value too, so a kill cannot lose
+   * it. Costs op latency (up to a beat and a round trip) and hence, with Maelstrom's
+   * synchronous clients, throughput: fewer ops share the same beats.
+   */
+  ackOnceCopied: boolean;
 }
 
 /** How often a node looks at the clock to see whether its beat has come. */
@@ -57,12 +72,26 @@ export function serveStarBroadcast(node: Node, schedule: StarSchedule): Promise<
     const peers = isHub ? node.nodeIds.filter((id) => id !== hub) : [hub];
     for (const peer of peers) links.set(peer, new PeerLink(peer, schedule.link));
   });
+  const sync = new PeerSync<number[]>(node, {
+    peers: () => [...links.keys()],
+    snapshot: () => [...messages],
+    merge(peer, values) {
+      for (const value of values) learn(value, peer);
+      links.get(peer)!.peerHolds(values);
+    },
+    retryMs: schedule.link.retryMs,
+  });
 
   /** Stores a value the first time it is seen and queues it for every peer but `from`. */
   function learn(value: number, from?: string): void {
     if (messages.has(value)) return;
     messages.add(value);
     for (const [peer, link] of links) if (peer !== from) link.enqueue(value);
+  }
+
+  /** Resolves once some star peer holds `value` as well as this node. */
+  function heldByAPeer(value: number): Promise<unknown> {
+    return links.size === 0 ? Promise.resolve() : Promise.any([...links.values()].map((link) => link.whenDelivered(value)));
   }
 
   /** The number of the current beat; a new number means it is time to flush. */
@@ -77,10 +106,11 @@ export function serveStarBroadcast(node: Node, schedule: StarSchedule): Promise<
 
   node.on("broadcast", (request) => {
     learn(request.body.message);
-    return { type: "broadcast_ok" };
+    if (!schedule.ackOnceCopied) return { type: "broadcast_ok" };
+    return withinClientPatience(node.clock, heldByAPeer(request.body.message).then(() => ({ type: "broadcast_ok" as const })));
   });
 
-  node.on("read", () => ({ type: "read_ok", messages: [...messages] }));
+  node.on("read", () => withinClientPatience(node.clock, sync.whenReady().then(() => ({ type: "read_ok" as const, messages: [...messages] }))));
 
   node.on("gossip_batch", (request) => {
     const link = links.get(request.src);

@@ -10,7 +10,8 @@
  * peer is heard from, the link sends at most once per `retryMs` (new values wait for that
  * message). So a healthy network carries no extra messages for reliability, a partitioned one
  * costs one message per `retryMs` per link until it heals, and once everything is
- * acknowledged the link is silent.
+ * acknowledged the link is silent. `whenDelivered` tells when the peer surely holds a value
+ * (it acknowledged it or sent it itself), so a node can wait for a second copy to exist.
  */
 
 import type { BaseBody } from "../node/messages.ts";
@@ -47,6 +48,8 @@ export class PeerLink {
   /** A retry was needed and the peer has not been heard from since: send only every retryMs. */
   private peerSilent = false;
   private lastSentMs = Number.NEGATIVE_INFINITY;
+  /** Value → callers waiting for the peer to hold it. */
+  private readonly deliveryWaiters = new Map<number, (() => void)[]>();
 
   constructor(
     readonly peer: string,
@@ -60,13 +63,27 @@ export class PeerLink {
 
   /** Takes in a gossip from the peer: its acks settle our values, its values are owed an ack. */
   receive(body: GossipBatch, nowMs: number): void {
-    this.peerSilent = false;
-    // Whatever the peer acknowledges or sends us, it has: no need to send it there.
-    for (const value of body.ack) this.forget(value);
-    for (const value of body.values) this.forget(value);
+    this.peerHolds(body.ack);
+    this.peerHolds(body.values);
     if (body.values.length === 0) return;
     if (this.owedAcks.length === 0) this.owedSinceMs = nowMs;
     this.owedAcks.push(...body.values);
+  }
+
+  /** The peer was heard from and holds `values` (e.g. in a state it sent): no need to send them there. */
+  peerHolds(values: Iterable<number>): void {
+    this.peerSilent = false;
+    for (const value of values) this.forget(value);
+  }
+
+  /** Resolves once the peer holds `value`: at once unless it waits to be sent or acknowledged. */
+  whenDelivered(value: number): Promise<void> {
+    if (!this.unsent.has(value) && !this.inFlight.has(value)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiters = this.deliveryWaiters.get(value);
+      if (waiters) waiters.push(resolve);
+      else this.deliveryWaiters.set(value, [resolve]);
+    });
   }
 
   /**
@@ -104,5 +121,9 @@ export class PeerLink {
   private forget(value: number): void {
     this.unsent.delete(value);
     this.inFlight.delete(value);
+    const waiters = this.deliveryWaiters.get(value);
+    if (!waiters) return;
+    this.deliveryWaiters.delete(value);
+    for (const resolve of waiters) resolve();
   }
 }

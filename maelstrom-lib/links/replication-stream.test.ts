@@ -1,31 +1,64 @@
-/** The replication stream on its own: resend until acked, acks, and in-order delivery. */
+/** The replication stream on its own: resend until acked, acks, in-order delivery, and restarts. */
 import { describe, expect, test } from "bun:test";
 import { ReplicationStream } from "./replication-stream.ts";
 
+/** Two streams that have exchanged sync states, as PeerSync does at start. */
+function pair() {
+  const a = new ReplicationStream<string>(["b"], "a1");
+  const b = new ReplicationStream<string>(["a"], "b1");
+  b.adopt("a", a.syncState("b"));
+  a.adopt("b", b.syncState("a"));
+  return { a, b };
+}
+
 describe("ReplicationStream", () => {
-  test("resends until acked, then sends nothing", () => {
-    const a = new ReplicationStream<string>(["b"]);
-    const b = new ReplicationStream<string>(["a"]);
+  test("resends until acked, then sends nothing", async () => {
+    const { a, b } = pair();
     a.push("x");
-    a.push("y");
+    const acked = a.whenAcked(a.push("y"));
     const lost = a.batchFor("b")!;
-    expect(lost).toEqual({ from: 0, events: ["x", "y"], ack: 0 });
+    expect(lost).toEqual({ incarnation: "a1", from: 0, events: ["x", "y"], ack: 0, ackIncarnation: "b1" });
     // The first batch was dropped: the next tick sends the same again.
     const resent = a.batchFor("b")!;
     expect(b.receive("a", resent)).toEqual(["x", "y"]);
     // b owes an ack even with nothing of its own to send.
     const ack = b.batchFor("a")!;
-    expect(ack).toEqual({ from: 0, events: [], ack: 2 });
+    expect(ack).toEqual({ incarnation: "b1", from: 0, events: [], ack: 2, ackIncarnation: "a1" });
     expect(a.receive("b", ack)).toEqual([]);
+    await acked;
     expect(a.batchFor("b")).toBeUndefined();
     expect(b.batchFor("a")).toBeUndefined();
   });
 
   test("duplicates are applied once and a batch past a hole waits for the resend", () => {
-    const b = new ReplicationStream<string>(["a"]);
-    expect(b.receive("a", { from: 0, events: ["x"], ack: 0 })).toEqual(["x"]);
-    expect(b.receive("a", { from: 0, events: ["x", "y"], ack: 0 })).toEqual(["y"]);
-    expect(b.receive("a", { from: 5, events: ["z"], ack: 0 })).toEqual([]);
-    expect(b.batchFor("a")).toEqual({ from: 0, events: [], ack: 2 });
+    const { b } = pair();
+    const batch = (from: number, events: string[]) => ({ incarnation: "a1", from, events, ack: 0, ackIncarnation: "b1" });
+    expect(b.receive("a", batch(0, ["x"]))).toEqual(["x"]);
+    expect(b.receive("a", batch(0, ["x", "y"]))).toEqual(["y"]);
+    expect(b.receive("a", batch(5, ["z"]))).toEqual([]);
+    expect(b.batchFor("a")).toMatchObject({ events: [], ack: 2 });
+  });
+
+  test("a restarted node's stream starts over: the dead incarnation's acks are ignored, and its new one waits for adoption", async () => {
+    const { a, b } = pair();
+    a.push("x");
+    b.receive("a", a.batchFor("b")!);
+    const staleAck = b.batchFor("a")!;
+    // a dies; its new process numbers from 0 again.
+    const a2 = new ReplicationStream<string>(["b"], "a2");
+    let acked = false;
+    void a2.whenAcked(a2.push("z")).then(() => (acked = true));
+    a2.receive("b", staleAck); // "ack 1" was a1's
+    expect(b.receive("a", a2.batchFor("b")!)).toEqual([]); // b has not adopted a2
+    await Promise.resolve();
+    expect(acked).toBe(false);
+    // The sync: "z" travels in a2's snapshot, the stream goes on after it.
+    b.adopt("a", a2.syncState("b"));
+    a2.adopt("b", b.syncState("a"));
+    a2.push("w");
+    expect(b.receive("a", a2.batchFor("b")!)).toEqual(["w"]);
+    a2.receive("b", b.batchFor("a")!);
+    await Promise.resolve();
+    expect(acked).toBe(true);
   });
 });

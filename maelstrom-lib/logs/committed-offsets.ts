@@ -14,6 +14,11 @@ export class CommittedOffsets {
     return true;
   }
 
+  /** Every key's committed offset. */
+  allCommitted(): Record<string, number> {
+    return Object.fromEntries(this.commits);
+  }
+
   /** The committed offsets of those of `keys` that have one. */
   committed(keys: readonly string[]): Record<string, number> {
     const offsets: Record<string, number> = {};

@@ -20,6 +20,8 @@ describe("ReplicatedLogs", () => {
     const n0 = new ReplicatedLogs(0, 2, ["n1"]);
     n0.append("k", 10);
     n0.append("k", 11);
+    n0.replicated("k", 0);
+    n0.replicated("k", 2);
     // n1 might still take offset 1: nothing is safe yet.
     expect(n0.poll({ k: 0 })).toEqual({});
     // n1 took offset 1 and says so: offsets 0 and 1 are complete, 2 is not yet.
@@ -42,5 +44,37 @@ describe("ReplicatedLogs", () => {
     expect(n0.learnEntry("n1", "k", 7, 1)).toBe(true);
     expect(n0.frontier("k")).toBe(8);
     expect(n0.learnEntry("n1", "k", 5, 2)).toBe(false);
+  });
+
+  test("this node's own entry is shown only once a peer holds it", () => {
+    const n0 = new ReplicatedLogs(0, 2, ["n1"]);
+    n0.learnFrontier("n1", "k", 10);
+    n0.append("k", 10);
+    n0.append("k", 11);
+    expect(n0.poll({ k: 0 })).toEqual({});
+    // Acks come in stream order, but a later one alone still hides nothing above the gap.
+    n0.replicated("k", 2);
+    expect(n0.poll({ k: 0 })).toEqual({});
+    n0.replicated("k", 0);
+    expect(n0.poll({ k: 0 })).toEqual({ k: [[0, 10], [2, 11]] });
+  });
+
+  test("a restarted node takes in a peer's snapshot: allocation above everything held, promises and commits back", () => {
+    const n0 = new ReplicatedLogs(0, 2, ["n1"]);
+    const n1 = new ReplicatedLogs(1, 2, ["n0"]);
+    for (const msg of [1, 2, 3]) {
+      const offset = n0.append("k", msg);
+      n1.learnEntry("n0", "k", offset, msg);
+      n0.replicated("k", offset);
+    }
+    n1.append("k", 9);
+    n1.commit("k", 2);
+    // n0 dies; its new process knows nothing until n1's snapshot is in.
+    const restarted = new ReplicatedLogs(0, 2, ["n1"]);
+    expect([...restarted.merge("n1", n1.snapshot())]).toEqual(["k"]);
+    expect(restarted.append("k", 4)).toBeGreaterThan(5);
+    expect(restarted.committed(["k"])).toEqual({ k: 2 });
+    // n1 promised its frontier 6: offsets up to 5 are complete (the new, unreplicated one hidden).
+    expect(restarted.poll({ k: 0 })).toEqual({ k: [[0, 1], [2, 2], [4, 3], [5, 9]] });
   });
 });

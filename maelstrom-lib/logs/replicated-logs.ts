@@ -10,6 +10,12 @@
  * every peer's frontier it has heard of is above o; since a peer's entries travel in order ahead
  * of its frontier, every offset below that bound is already here. Polls are then contiguous
  * runs of everything that exists, and never need a message.
+ *
+ * To survive a kill, a node's own entries are shown by polls only once a peer holds them
+ * (`replicated`): an entry only the dead node had may be handed out again by its restarted
+ * process, which must never contradict a poll. A restarted node takes in every peer's
+ * `snapshot`: the entries put its allocation back above every offset handed out before, and
+ * its promises back where they were.
  */
 
 import { CommittedOffsets } from "./committed-offsets.ts";
@@ -24,6 +30,8 @@ class KeyLog {
   maxKnown = -1;
   /** Per peer: every future offset of that peer is at least this. */
   readonly peerFrontier = new Map<string, number>();
+  /** This node's own offsets no peer is known to hold yet, ascending: polls stop below them. */
+  readonly unreplicated: number[] = [];
 
   insert(offset: number, msg: number): boolean {
     if (this.msgs.has(offset)) return false;
@@ -36,6 +44,14 @@ class KeyLog {
     if (raised) this.maxKnown = offset;
     return raised;
   }
+}
+
+/** Everything one node knows, as it goes to a peer that is recovering. */
+export interface LogsSnapshot {
+  entries: [key: string, offset: number, msg: number][];
+  /** The sender's own frontier per key (its promise, valid for what it holds). */
+  frontiers: [key: string, frontier: number][];
+  commits: Record<string, number>;
 }
 
 /** All keys' logs at one node, and its committed offsets. */
@@ -63,7 +79,36 @@ export class ReplicatedLogs extends CommittedOffsets {
     const above = log.maxKnown + 1;
     const offset = above + ((((this.self - above) % this.nodeCount) + this.nodeCount) % this.nodeCount);
     log.insert(offset, msg);
+    if (this.peers.length > 0) log.unreplicated.push(offset);
     return offset;
+  }
+
+  /** A peer holds this node's entry at `offset`: polls may show it. */
+  replicated(key: string, offset: number): void {
+    const pending = this.log(key).unreplicated;
+    const at = pending.indexOf(offset);
+    if (at >= 0) pending.splice(at, 1);
+  }
+
+  /** Everything this node knows, for a peer that is recovering. */
+  snapshot(): LogsSnapshot {
+    const entries: LogsSnapshot["entries"] = [];
+    const frontiers: LogsSnapshot["frontiers"] = [];
+    for (const [key, log] of this.logs) {
+      for (const offset of log.offsets) entries.push([key, offset, log.msgs.get(offset)!]);
+      frontiers.push([key, log.maxKnown + 1]);
+    }
+    return { entries, frontiers, commits: this.allCommitted() };
+  }
+
+  /** Takes in `peer`'s snapshot; returns the keys whose own frontier rose (to announce). */
+  merge(peer: string, snapshot: LogsSnapshot): Set<string> {
+    const raised = new Set<string>();
+    // The peer holds each entry, so its own future offsets are above it: a valid promise.
+    for (const [key, offset, msg] of snapshot.entries) if (this.learnEntry(peer, key, offset, msg)) raised.add(key);
+    for (const [key, frontier] of snapshot.frontiers) this.learnFrontier(peer, key, frontier);
+    for (const [key, offset] of Object.entries(snapshot.commits)) this.commit(key, offset);
+    return raised;
   }
 
   /**
@@ -87,9 +132,12 @@ export class ReplicatedLogs extends CommittedOffsets {
     return this.log(key).maxKnown + 1;
   }
 
-  /** Offsets below this are complete here: every peer has promised to stay above them. */
+  /**
+   * Offsets below this are complete here and will stay as they are: every peer has promised
+   * to stay above them, and a peer holds each of this node's own.
+   */
   private safeBound(log: KeyLog): number {
-    let bound = Infinity;
+    let bound = log.unreplicated[0] ?? Infinity;
     for (const peer of this.peers) bound = Math.min(bound, log.peerFrontier.get(peer) ?? 0);
     return bound;
   }

@@ -45,6 +45,25 @@ describe("init and handlers", () => {
     expect(lines()).toEqual([INIT_OK, '{"src":"n1","dest":"n0","body":{"type":"hello","from":"n1"}}']);
   });
 
+  test("onFirstRequest runs once, before the first request after init is handled, not at init", async () => {
+    const { node, input, lines } = memoryNode();
+    const seen: string[] = [];
+    node.onFirstRequest(() => seen.push(`first, ${node.id}`));
+    node.on("echo", (request) => {
+      seen.push(`echo ${request.body.echo}`);
+      return { type: "echo_ok", echo: request.body.echo };
+    });
+    const ran = node.run();
+    input.pushMessages(INIT);
+    await settle();
+    expect(seen).toEqual([]);
+    input.pushMessages({ src: "c2", dest: "n1", body: { type: "echo", echo: 1, msg_id: 2 } }, { src: "c2", dest: "n1", body: { type: "echo", echo: 2, msg_id: 3 } });
+    input.end();
+    await ran;
+    expect(seen).toEqual(["first, n1", "echo 1", "echo 2"]);
+    expect(lines()).toHaveLength(3);
+  });
+
   test("a returned body is copied, not mutated, and a stray in_reply_to is replaced", async () => {
     const { node, input, bodies } = memoryNode();
     const shared = Object.freeze({ type: "ok_shared", in_reply_to: 12345 });

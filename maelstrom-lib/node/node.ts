@@ -60,6 +60,8 @@ const noop = () => {};
 export class Node implements LineHandler {
   private readonly handlers = new Map<string, AnyHandler>();
   private readonly initCallbacks: (() => unknown)[] = [];
+  /** Run once, just before the first request after init is handled; then emptied. */
+  private firstRequestCallbacks: (() => unknown)[] = [];
   private readonly pending = new Map<number, PendingRpc>();
   private readonly periodicTasks = new Set<PeriodicTask>();
   private readonly input: InputSource;
@@ -128,6 +130,17 @@ export class Node implements LineHandler {
   onInit(fn: () => unknown): this {
     if (this.initialised) throw new Error("node.onInit called after init: call it before node.run()");
     this.initCallbacks.push(fn);
+    return this;
+  }
+
+  /**
+   * Runs `fn` once, just before the first request after init is handled. Maelstrom sets its
+   * nodes up concurrently, so right after init a peer may not be registered yet and a message
+   * to it is an invalid destination; by the first request from a client or a peer, setup is
+   * over (Maelstrom's core.clj runs db setup on every node before any client starts).
+   */
+  onFirstRequest(fn: () => unknown): this {
+    this.firstRequestCallbacks.push(fn);
     return this;
   }
 
@@ -273,6 +286,9 @@ export class Node implements LineHandler {
       this.logSink(`message before init: ${preview(text)}`);
       this.replyError(message, new RPCError(ErrorCode.TemporarilyUnavailable, "node not initialised yet"));
       return;
+    }
+    if (this.firstRequestCallbacks.length > 0) {
+      for (const callback of this.firstRequestCallbacks.splice(0)) this.runInBackground("onFirstRequest", callback);
     }
     this.dispatch(handler, message);
   }

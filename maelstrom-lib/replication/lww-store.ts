@@ -5,7 +5,13 @@
  * Merging a remote write advances the local clock past it, so a local write always gets a
  * stamp above every version this node has seen — in particular above the versions its own
  * transaction read, which is the order a transaction checker infers.
+ *
+ * A killed node's counter is lost with its memory, and a restarted one serves at once (total
+ * availability), before its peers' versions are back. So a counter is never below the wall
+ * clock in milliseconds: the restarted node's writes still stamp above what it wrote before
+ * its death (and above what others wrote longer ago than the node was down).
  */
+import type { Clock } from "../node/clock.ts";
 
 /** One register version as it travels between nodes. */
 export interface StampedWrite {
@@ -28,7 +34,7 @@ export class LwwStore {
   private readonly registers = new Map<number, StampedWrite>();
 
   /** `owner.id` is read at commit time, so the store may be built before init. */
-  constructor(private readonly owner: { readonly id: string }) {}
+  constructor(private readonly owner: { readonly id: string; readonly clock: Clock }) {}
 
   /** The current value of `key`, or null if nothing was ever written to it. */
   read(key: number): number | null {
@@ -40,7 +46,7 @@ export class LwwStore {
    * partial commit) and returns them stamped, ready to replicate.
    */
   commit(writes: Iterable<readonly [key: number, value: number]>): StampedWrite[] {
-    const counter = ++this.clock;
+    const counter = (this.clock = Math.max(this.clock + 1, Math.floor(this.owner.clock.nowMs())));
     const stamped: StampedWrite[] = [];
     for (const [key, value] of writes) {
       const write = { key, value, counter, node: this.owner.id };
@@ -48,6 +54,11 @@ export class LwwStore {
       stamped.push(write);
     }
     return stamped;
+  }
+
+  /** Every register's current version: the whole state, for a restarted peer. */
+  versions(): StampedWrite[] {
+    return [...this.registers.values()];
   }
 
   /** Applies remote writes that win over what this node holds; older ones are ignored. */

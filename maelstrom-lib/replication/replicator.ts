@@ -4,7 +4,13 @@
  * by register and at most one batch in flight; a newer write of a key replaces an unsent older
  * one, since only the newest can win at the receiver anyway. A batch is applied whole by its
  * receiver, so the writes of one commit become visible there together.
+ *
+ * A killed node loses its registers and its outboxes. At every start it pulls every peer's
+ * registers (PeerSync) while serving at once, as total availability demands; the peers' own
+ * unacknowledged batches to it are resent anyway. What it had committed but not yet
+ * replicated is lost: waiting for a replica before acknowledging would block under partition.
  */
+import { PeerSync } from "../links/peer-sync.ts";
 import type { BaseBody, Node } from "../node/index.ts";
 import { isNewer, type LwwStore, type StampedWrite } from "./lww-store.ts";
 
@@ -49,6 +55,12 @@ export class Replicator {
       return { type: "replicate_ok" };
     });
     node.every(options.intervalMs, () => this.flush());
+    new PeerSync<StampedWrite[]>(node, {
+      peers: () => node.nodeIds.filter((id) => id !== node.id),
+      snapshot: () => store.versions(),
+      merge: (_peer, writes) => store.merge(writes),
+      retryMs: options.ackTimeoutMs,
+    });
   }
 
   /** Queues freshly committed writes for every other node. Only after init. */
