@@ -3,13 +3,18 @@
  * Challenges 3d and 3e: runs the published command (25 nodes, 20 s, rate 100, latency 100)
  * for each solution, without and with `--nemesis partition`, and prints servers msgs-per-op
  * and the median and max stable latency beside fly.io's targets, ours, and the best published
- * figures (✓/✗ against ours, the stricter). Writes results-broadcast.md (bench/ with --write, else bench/tmp/).
+ * figures (✓/✗ against ours, the stricter), and how long broadcasts took to be acknowledged
+ * (set-full measures stable latency from the ack, so a solution that acks late shows it here).
+ * Writes results-broadcast.md (bench/ with --write, else bench/tmp/).
  *
  *   bun run bench broadcast [--time-limit S] [--only 3d|3e] [--no-partition]
  */
 import { join } from "node:path";
 import { checkSetFull } from "../maelstrom-lib/harness/checkers/set-full.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import { quantile } from "../maelstrom-lib/harness/quantile.ts";
+import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
+import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
 import { workloadResult } from "../maelstrom-lib/harness/results.ts";
 import { writeBenchResults } from "./results-file.ts";
 
@@ -61,6 +66,9 @@ interface Row {
   msgsPerOp: number | undefined;
   medianMs: number | undefined;
   maxMs: number | undefined;
+  /** How long a broadcast took to be acknowledged (invoke to ok), median and max. */
+  ackMedianMs: number | undefined;
+  ackMaxMs: number | undefined;
   lostCount: unknown;
   runDir: string | undefined;
 }
@@ -84,6 +92,7 @@ async function measure(challenge: Challenge, partition: boolean, timeLimitSec: n
   const results = run.results;
   const workload = results?.workload && workloadResult(results, checkSetFull);
   const stable = workload?.["stable-latencies"];
+  const acks = run.runDir ? okLatenciesMs(await digestHistory(join(run.runDir, "history.jsonl")), new Set(["broadcast"])) : [];
   return {
     challenge,
     partition,
@@ -92,6 +101,8 @@ async function measure(challenge: Challenge, partition: boolean, timeLimitSec: n
     msgsPerOp: results?.net?.servers["msgs-per-op"],
     medianMs: stable?.["0.5"],
     maxMs: stable?.["1"],
+    ackMedianMs: quantile(acks, 0.5),
+    ackMaxMs: quantile(acks, 1),
     lostCount: workload?.["lost-count"],
     runDir: run.runDir,
   };
@@ -106,8 +117,8 @@ function judged(value: number | undefined, limit: number | undefined, digits = 0
 
 function table(rows: Row[]): string {
   const lines = [
-    "| challenge | nemesis | msgs-per-op (servers) | median stable latency ms | max stable latency ms | valid? | lost | fly.io target (msgs / median / max) | our target | best published |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| challenge | nemesis | msgs-per-op (servers) | median stable latency ms | max stable latency ms | broadcast ack median / max ms | valid? | lost | fly.io target (msgs / median / max) | our target | best published |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const row of rows) {
     const { flyTarget, target, bestPublished } = row.challenge;
@@ -115,7 +126,8 @@ function table(rows: Row[]): string {
     const latencyTarget = row.partition ? undefined : target;
     lines.push(
       `| ${row.challenge.name} | ${row.partition ? "partition" : "none"} | ${judged(row.msgsPerOp, target.msgsPerOp, 2)} | ` +
-        `${judged(row.medianMs, latencyTarget?.medianMs)} | ${judged(row.maxMs, latencyTarget?.maxMs)} | ${String(row.valid)} | ${String(row.lostCount ?? "–")} | ` +
+        `${judged(row.medianMs, latencyTarget?.medianMs)} | ${judged(row.maxMs, latencyTarget?.maxMs)} | ` +
+        `${judged(row.ackMedianMs, undefined)} / ${judged(row.ackMaxMs, undefined)} | ${String(row.valid)} | ${String(row.lostCount ?? "–")} | ` +
         `< ${flyTarget.msgsPerOp} / < ${flyTarget.medianMs} / < ${flyTarget.maxMs} | ≤ ${target.msgsPerOp} / ≤ ${target.medianMs} / ≤ ${target.maxMs} | ${bestPublished.msgsPerOp} / ${bestPublished.medianMs} / ${bestPublished.maxMs} |`,
     );
   }
