@@ -7,12 +7,14 @@
  * to bench/tmp/faults/; the table to results-faults.md (bench/ with --write, else bench/tmp/).
  *
  *   bun run bench faults [--runs=5] [--time-limit=10] [--interval=4] [--jobs=2] [--faults=partition,kill,pause] [--only=3c,3d]
+ *                        [--from-store]   (the table again from the runs in bench/tmp/faults/, without running)
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { CHALLENGES, REPO_ROOT, overrideFlags } from "../maelstrom-lib/harness/challenge.ts";
 import { explainRun } from "../maelstrom-lib/harness/explain.ts";
 import type { RunResults } from "../maelstrom-lib/harness/results.ts";
+import type { Op } from "../maelstrom-lib/harness/types.ts";
 import { writeBenchResults } from "./results-file.ts";
 
 const FAULTS = ["partition", "kill", "pause"] as const;
@@ -63,25 +65,52 @@ const challengeJobs: Job[] = CHALLENGES.filter((challenge) => only.length === 0 
   },
 );
 
+/** The store one job's run goes to. */
+function storeOf(job: Job): string {
+  return join(storeRoot, `${job.label}-${job.fault}-${job.index}`);
+}
+
 /** Runs one job as its own runner process, in a store of its own. */
 async function runJob(job: Job): Promise<Outcome> {
-  const store = join(storeRoot, `${job.label}-${job.fault}-${job.index}`);
+  const store = storeOf(job);
   rmSync(store, { recursive: true, force: true });
   mkdirSync(store, { recursive: true });
   const argv = [process.execPath, "maelstrom-lib/harness/main.ts", "test", "--bin", job.bin, ...job.flags, "--no-progress", "--store", store];
   const proc = Bun.spawn(argv, { cwd: REPO_ROOT, stdout: "ignore", stderr: "ignore" });
-  const exitCode = await proc.exited;
+  return outcomeOf(job, await proc.exited);
+}
+
+/** What a stored run ended with; without an exit code (--from-store), the one its verdict gives. */
+async function outcomeOf(job: Job, exitCode?: number): Promise<Outcome> {
+  const runDir = join(storeOf(job), "latest");
   let results: RunResults | undefined;
   try {
-    results = JSON.parse(readFileSync(join(store, "latest", "results.json"), "utf8")) as RunResults;
+    results = JSON.parse(readFileSync(join(runDir, "results.json"), "utf8")) as RunResults;
   } catch {
     results = undefined;
   }
-  if (exitCode === 0) return { job, exitCode, valid: true };
-  const explanation = await explainRun(results, results ? join(store, "latest") : undefined);
+  const code = exitCode ?? (results?.aborted ? 255 : results?.["valid?"] === true ? 0 : results?.["valid?"] === false ? 1 : 2);
+  if (code === 0) return { job, exitCode: code, valid: true };
+  const explanation = await explainRun(results, results ? runDir : undefined);
   const first = explanation.checkers[0];
-  const why = first ? `${first.checker}: ${first.summary}` : explanation.headline;
-  return { job, exitCode, valid: false, why: why.split("\n")[0]!.slice(0, 160) };
+  const why = (first ? `${first.checker}: ${first.summary}` : explanation.headline).split("\n")[0]!.slice(0, 160);
+  return { job, exitCode: code, valid: false, why: killedEveryNode(runDir) ? `${why}${EVERY_NODE}` : why };
+}
+
+const EVERY_NODE = " (a kill hit every node)";
+
+/** Whether some kill in the run's history killed every node at once (nothing left to recover from). */
+function killedEveryNode(runDir: string): boolean {
+  try {
+    const nodeCount = (JSON.parse(readFileSync(join(runDir, "test.json"), "utf8")) as { nodeIds: string[] }).nodeIds.length;
+    return readFileSync(join(runDir, "history.jsonl"), "utf8")
+      .split("\n")
+      .filter((line) => line.includes('"process":"nemesis"') && line.includes('"f":"kill"'))
+      .map((line) => JSON.parse(line) as Op)
+      .some((op) => typeof op.value === "object" && op.value !== null && Object.values(op.value).filter((r) => r === "killed").length === nodeCount);
+  } catch {
+    return false;
+  }
 }
 
 /** Runs the jobs `jobs` at a time, printing each outcome as it comes. */
@@ -107,8 +136,12 @@ function table(outcomes: Outcome[]): string {
     const cells = faults.map((fault) => {
       const mine = outcomes.filter((outcome) => outcome.job.label === label && outcome.job.fault === fault);
       const valid = mine.filter((outcome) => outcome.valid).length;
-      const failed = mine.find((outcome) => !outcome.valid);
-      if (failed) notes.push(`- ${label} under ${fault}: ${failed.why ?? `exit ${failed.exitCode}`}`);
+      const failures = mine.filter((outcome) => !outcome.valid);
+      if (failures.length > 0) {
+        const everyNode = failures.filter((outcome) => outcome.why?.endsWith(EVERY_NODE)).length;
+        const after = fault === "kill" ? `; ${everyNode} of ${failures.length} after a kill of every node` : "";
+        notes.push(`- ${label} under ${fault}${after}. First: ${failures[0]!.why ?? `exit ${failures[0]!.exitCode}`}`);
+      }
       return `${valid}/${mine.length}`;
     });
     return `| ${label} | ${cells.join(" | ")} |`;
@@ -125,12 +158,16 @@ function table(outcomes: Outcome[]): string {
     `|---|${faults.map(() => "---").join("|")}|`,
     ...rows,
     "",
-    notes.length > 0 ? "The first failure of each cell that had one:" : "No run failed.",
+    notes.length > 0 ? "Each cell with failures, and its first failure's reason:" : "No run failed.",
     "",
     ...notes,
   ].join("\n");
 }
 
 const started = performance.now();
-const outcomes = await runAll(challengeJobs);
-writeBenchResults("faults", `${table(outcomes)}\n\n(${((performance.now() - started) / 60_000).toFixed(1)} minutes in all.)\n`);
+// --from-store: no runs, the table of the runs already in bench/tmp/faults/.
+const outcomes = process.argv.includes("--from-store")
+  ? await Promise.all(challengeJobs.map((job) => outcomeOf(job)))
+  : await runAll(challengeJobs);
+const took = process.argv.includes("--from-store") ? "" : `\n\n(${((performance.now() - started) / 60_000).toFixed(1)} minutes in all.)`;
+writeBenchResults("faults", `${table(outcomes)}${took}\n`);
