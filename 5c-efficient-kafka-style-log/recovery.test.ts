@@ -1,12 +1,13 @@
 /**
  * 5c under kill, on a fake clock: a restarted node gets back everything its peer held and
  * hands out offsets above it; a send is acknowledged at once, so one the peer never got dies
- * with the node (5c's stated trade, see main.ts). The real-process tests in main.test.ts run
+ * with the node (5c's stated trade, see main.ts); and a partition from the start holds sends
+ * only for SNAPSHOT_PATIENCE_MS, not until it heals. The real-process tests in main.test.ts run
  * the published command.
  */
 import { expect, test } from "bun:test";
 import { memoryCluster } from "../maelstrom-lib/links/testdata/memory-cluster.ts";
-import { serveEfficientKafkaLog } from "./main.ts";
+import { SNAPSHOT_PATIENCE_MS, serveEfficientKafkaLog } from "./main.ts";
 
 const IDS = ["n0", "n1"];
 
@@ -45,5 +46,21 @@ test("a send is acknowledged at once, even while the peer gets nothing; killed b
   expect(await cluster.request("n0", { type: "send", key: "k", msg: 2 })).toMatchObject({ type: "send_ok", offset: 0 });
   await cluster.run(200);
   expect(await cluster.request("n1", { type: "poll", offsets: { k: 0 } })).toMatchObject({ msgs: { k: [[0, 2]] } });
+  cluster.stop();
+});
+
+test("cut off from its peer from the start, a node waits SNAPSHOT_PATIENCE_MS for its snapshot, once, then answers every send at once", async () => {
+  const cluster = await memoryCluster(IDS, serveEfficientKafkaLog);
+  cluster.dropWhen(() => true);
+  const startMs = cluster.clock.nowMs();
+  expect(await cluster.request("n0", { type: "send", key: "k", msg: 1 })).toMatchObject({ type: "send_ok", offset: 0 });
+  const waitedMs = cluster.clock.nowMs() - startMs;
+  expect(waitedMs).toBeGreaterThanOrEqual(SNAPSHOT_PATIENCE_MS);
+  expect(waitedMs).toBeLessThan(SNAPSHOT_PATIENCE_MS + 50);
+  expect(await cluster.request("n0", { type: "send", key: "k", msg: 2 }, 0)).toMatchObject({ type: "send_ok", offset: 2 });
+  // The heal: the stream and the late snapshots bring n1 everything.
+  cluster.dropWhen(() => false);
+  await cluster.run(1_000);
+  expect(await cluster.request("n1", { type: "poll", offsets: { k: 0 } })).toMatchObject({ msgs: { k: [[0, 1], [2, 2]] } });
   cluster.stop();
 });
