@@ -18,16 +18,19 @@
  * request. Committed offsets ride the same stream; they are only a resume hint.
  *
  * A kill loses a node's logs and its stream. At every start a node takes in every peer's
- * snapshot (PeerSync) before it accepts a send: it gets back everything its peers hold (its
- * own messages they had received, theirs, promises and commits), its offsets go back above
- * all of those, and the streams resume from the snapshot; each process's stream has its own
- * incarnation, so a dead one's batches and acks are ignored. This costs a fault-free run one
- * sync each way per pair of nodes at start. What 5c leaves: a send is acknowledged at once,
- * before any peer has it, so the sends a node acknowledged in its last tick (up to ~50 ms, or
- * all of them since a partition began) die with it, and their offsets may be handed out
- * again. Waiting for a peer's ack before `send_ok` kept them, but took the median send+poll
- * latency from 0.24 ms to ~30 ms (5b's is ~0.35 ms) and made every send wait out a
- * partition, which breaks 5c's own target, "better latency" than 5b; so we leave it.
+ * snapshot (PeerSync) before its first send (waiting SNAPSHOT_PATIENCE_MS at most): it gets
+ * back everything its peers hold (its own messages they had received, theirs, promises and
+ * commits), its offsets go back above all of those, and the streams resume from the
+ * snapshot; each process's stream has its own incarnation, so a dead one's batches and acks
+ * are ignored. A fault-free run pays one sync each way per pair of nodes, once.
+ *
+ * What 5c leaves: a send is acknowledged at once, before any peer has it. So the sends a node
+ * acknowledged but had not yet streamed when it is killed (its last tick, ~50 ms; under a
+ * partition, all since it began) are lost, and their offsets may be handed out again.
+ * Waiting for a peer's ack before `send_ok` kept them, but took the median send+poll latency
+ * from ~0.2 ms to ~35 ms (5b's is ~0.35 ms), raised msgs-per-op from 0.064 to 0.31 (fewer
+ * ops done) and made every send wait out a partition: it breaks 5c's own target, "better
+ * latency" than 5b, so we leave it.
  */
 import { Node, sleep } from "maelstrom-lib";
 import { type LogsSnapshot, ReplicatedLogs } from "maelstrom-lib/logs";
