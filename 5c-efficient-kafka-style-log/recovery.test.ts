@@ -1,15 +1,17 @@
 /**
- * 5c under kill, on a fake clock: a send is acknowledged only once the peer holds it, and a
- * restarted node gets every acknowledged message back and never hands out an offset again.
- * (The real-process tests in main.test.ts run the published command.)
+ * 5c under kill, on a fake clock: a restarted node gets back everything its peer held and
+ * hands out offsets above it; a send is acknowledged at once, so one the peer never got dies
+ * with the node (5c's stated trade, see main.ts); and a partition from the start holds sends
+ * only for SNAPSHOT_PATIENCE_MS, not until it heals. The real-process tests in main.test.ts run
+ * the published command.
  */
 import { expect, test } from "bun:test";
 import { memoryCluster } from "../maelstrom-lib/links/testdata/memory-cluster.ts";
-import { serveEfficientKafkaLog } from "./main.ts";
+import { SNAPSHOT_PATIENCE_MS, serveEfficientKafkaLog } from "./main.ts";
 
 const IDS = ["n0", "n1"];
 
-test("a restarted node has every acknowledged send back, and its new offsets are above them", async () => {
+test("a restarted node has every send its peer received back, and its new offsets are above them", async () => {
   const cluster = await memoryCluster(IDS, serveEfficientKafkaLog);
   const offsets: number[] = [];
   for (const msg of [10, 11, 12]) {
@@ -17,6 +19,8 @@ test("a restarted node has every acknowledged send back, and its new offsets are
     expect(reply).toMatchObject({ type: "send_ok" });
     offsets.push(reply!.offset as number);
   }
+  // One round of replication: n1 holds them.
+  await cluster.run(200);
   cluster.kill("n0");
   await cluster.start("n0");
   const reply = await cluster.request("n0", { type: "send", key: "k", msg: 13 });
@@ -29,15 +33,34 @@ test("a restarted node has every acknowledged send back, and its new offsets are
   cluster.stop();
 });
 
-test("a send is not acknowledged, nor shown by a poll, until the peer holds it", async () => {
+test("a send is acknowledged at once, even while the peer gets nothing; killed before it streams, it is lost and its offset reused", async () => {
   const cluster = await memoryCluster(IDS, serveEfficientKafkaLog);
   await cluster.request("n0", { type: "poll", offsets: {} });
   await cluster.run(100);
   cluster.dropWhen((src, _dest, body) => src === "n0" && body.type === "replicate_log");
-  expect(await cluster.request("n0", { type: "send", key: "k", msg: 1 }, 1_000)).toBeUndefined();
-  expect(await cluster.request("n0", { type: "poll", offsets: { k: 0 } })).toMatchObject({ msgs: {} });
+  // Answered before the fake clock moves at all: no wait for the peer.
+  expect(await cluster.request("n0", { type: "send", key: "k", msg: 1 }, 0)).toEqual({ type: "send_ok", offset: 0, in_reply_to: expect.any(Number) });
+  cluster.kill("n0");
   cluster.dropWhen(() => false);
+  await cluster.start("n0");
+  expect(await cluster.request("n0", { type: "send", key: "k", msg: 2 })).toMatchObject({ type: "send_ok", offset: 0 });
   await cluster.run(200);
-  expect(await cluster.request("n0", { type: "poll", offsets: { k: 0 } })).toMatchObject({ msgs: { k: [[0, 1]] } });
+  expect(await cluster.request("n1", { type: "poll", offsets: { k: 0 } })).toMatchObject({ msgs: { k: [[0, 2]] } });
+  cluster.stop();
+});
+
+test("cut off from its peer from the start, a node waits SNAPSHOT_PATIENCE_MS for its snapshot, once, then answers every send at once", async () => {
+  const cluster = await memoryCluster(IDS, serveEfficientKafkaLog);
+  cluster.dropWhen(() => true);
+  const startMs = cluster.clock.nowMs();
+  expect(await cluster.request("n0", { type: "send", key: "k", msg: 1 })).toMatchObject({ type: "send_ok", offset: 0 });
+  const waitedMs = cluster.clock.nowMs() - startMs;
+  expect(waitedMs).toBeGreaterThanOrEqual(SNAPSHOT_PATIENCE_MS);
+  expect(waitedMs).toBeLessThan(SNAPSHOT_PATIENCE_MS + 50);
+  expect(await cluster.request("n0", { type: "send", key: "k", msg: 2 }, 0)).toMatchObject({ type: "send_ok", offset: 2 });
+  // The heal: the stream and the late snapshots bring n1 everything.
+  cluster.dropWhen(() => false);
+  await cluster.run(1_000);
+  expect(await cluster.request("n1", { type: "poll", offsets: { k: 0 } })).toMatchObject({ msgs: { k: [[0, 1], [2, 2]] } });
   cluster.stop();
 });

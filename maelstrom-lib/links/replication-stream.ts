@@ -49,8 +49,6 @@ export class ReplicationStream<E> {
   private readonly incarnationOf = new Map<string, string>();
   private readonly expectedFrom = new Map<string, number>();
   private readonly ackOwedTo = new Set<string>();
-  /** Callers waiting for some peer to ack a sequence number, lowest first. */
-  private ackWaiters: { seq: number; resolve: () => void }[] = [];
 
   constructor(
     private readonly peers: readonly string[],
@@ -63,16 +61,9 @@ export class ReplicationStream<E> {
     }
   }
 
-  /** Queues an event for every peer; returns its sequence number. */
-  push(event: E): number {
+  /** Queues an event for every peer. */
+  push(event: E): void {
     this.events.push(event);
-    return this.firstSeq + this.events.length - 1;
-  }
-
-  /** Resolves once some peer has acked event `seq` (at once when there are no peers). */
-  whenAcked(seq: number): Promise<void> {
-    if (this.peers.length === 0 || this.peers.some((peer) => this.ackedBy.get(peer)! > seq)) return Promise.resolve();
-    return new Promise((resolve) => this.ackWaiters.push({ seq, resolve }));
   }
 
   /** Our position for `peer`'s sync: the snapshot sent with it covers every event before it. */
@@ -123,9 +114,6 @@ export class ReplicationStream<E> {
   private noteAck(peer: string, ack: number): void {
     if (ack <= this.ackedBy.get(peer)!) return;
     this.ackedBy.set(peer, ack);
-    const waiting = this.ackWaiters.filter((waiter) => waiter.seq >= ack);
-    for (const waiter of this.ackWaiters) if (waiter.seq < ack) waiter.resolve();
-    this.ackWaiters = waiting;
     // Drop what no peer needs sent any more.
     const everyoneHas = Math.min(...this.peers.map((p) => this.sendFrom(p)));
     if (everyoneHas > this.firstSeq) {

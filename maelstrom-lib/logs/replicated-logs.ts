@@ -11,11 +11,10 @@
  * of its frontier, every offset below that bound is already here. Polls are then contiguous
  * runs of everything that exists, and never need a message.
  *
- * To survive a kill, a node's own entries are shown by polls only once a peer holds them
- * (`replicated`): an entry only the dead node had may be handed out again by its restarted
- * process, which must never contradict a poll. A restarted node takes in every peer's
- * `snapshot`: the entries put its allocation back above every offset handed out before, and
- * its promises back where they were.
+ * A kill loses a node's logs. A restarted node takes in every peer's `snapshot`: the entries
+ * put its allocation back above every offset its peers hold, and their promises back where they
+ * were. An entry only the dead node had (acknowledged, not yet streamed) is gone, and its
+ * offset may be handed out again; 5c's main.ts says why it accepts that.
  */
 
 import { CommittedOffsets } from "./committed-offsets.ts";
@@ -30,8 +29,6 @@ class KeyLog {
   maxKnown = -1;
   /** Per peer: every future offset of that peer is at least this. */
   readonly peerFrontier = new Map<string, number>();
-  /** This node's own offsets no peer is known to hold yet, ascending: polls stop below them. */
-  readonly unreplicated: number[] = [];
 
   insert(offset: number, msg: number): boolean {
     if (this.msgs.has(offset)) return false;
@@ -79,15 +76,7 @@ export class ReplicatedLogs extends CommittedOffsets {
     const above = log.maxKnown + 1;
     const offset = above + ((((this.self - above) % this.nodeCount) + this.nodeCount) % this.nodeCount);
     log.insert(offset, msg);
-    if (this.peers.length > 0) log.unreplicated.push(offset);
     return offset;
-  }
-
-  /** A peer holds this node's entry at `offset`: polls may show it. */
-  replicated(key: string, offset: number): void {
-    const pending = this.log(key).unreplicated;
-    const at = pending.indexOf(offset);
-    if (at >= 0) pending.splice(at, 1);
   }
 
   /** Everything this node knows, for a peer that is recovering. */
@@ -132,12 +121,9 @@ export class ReplicatedLogs extends CommittedOffsets {
     return this.log(key).maxKnown + 1;
   }
 
-  /**
-   * Offsets below this are complete here and will stay as they are: every peer has promised
-   * to stay above them, and a peer holds each of this node's own.
-   */
+  /** Offsets below this are complete here: every peer has promised to stay above them. */
   private safeBound(log: KeyLog): number {
-    let bound = log.unreplicated[0] ?? Infinity;
+    let bound = Infinity;
     for (const peer of this.peers) bound = Math.min(bound, log.peerFrontier.get(peer) ?? 0);
     return bound;
   }
