@@ -124,20 +124,27 @@ export function serveEfficientKafkaLog(node: Node): Promise<void> {
   node.on("list_committed_offsets", ({ body }) => ({ type: "list_committed_offsets_ok", offsets: logs.committed(body.keys) }));
 
   node.on("replicate_log", ({ src, body }) => {
-    for (const event of stream.receive(src, body)) {
-      const [kind, key] = event;
-      if (kind === "msg") {
-        // A higher offset from a peer raises our own frontier: tell everyone at the next tick.
-        if (logs.learnEntry(src, key, event[2], event[3])) raisedFrontiers.add(key);
-      } else if (kind === "frontier") {
-        logs.learnFrontier(src, key, event[2]);
-      } else {
-        logs.commit(key, event[2]);
-      }
-    }
+    for (const key of applyPeerEvents(logs, src, stream.receive(src, body))) raisedFrontiers.add(key);
   });
 
   return node.run();
+}
+
+/** Applies a peer's streamed events to the logs; returns the keys whose own frontier they raised. */
+function applyPeerEvents(logs: ReplicatedLogs, src: string, events: Iterable<Event>): string[] {
+  const raised: string[] = [];
+  for (const event of events) {
+    const [kind, key] = event;
+    if (kind === "msg") {
+      // A higher offset from a peer raises our own frontier: tell everyone at the next tick.
+      if (logs.learnEntry(src, key, event[2], event[3])) raised.push(key);
+    } else if (kind === "frontier") {
+      logs.learnFrontier(src, key, event[2]);
+    } else {
+      logs.commit(key, event[2]);
+    }
+  }
+  return raised;
 }
 
 if (import.meta.main) await serveEfficientKafkaLog(new Node());

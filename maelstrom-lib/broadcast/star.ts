@@ -59,82 +59,101 @@ const ARRIVAL_SMOOTHING = 0.2;
 
 /** Registers the broadcast handlers on `node` and runs it as a star member until stdin closes. */
 export function serveStarBroadcast(node: Node, schedule: StarSchedule): Promise<void> {
-  const messages = new Set<number>();
-  const links = new Map<string, PeerLink>();
-  let isHub = false;
-  /** How long after the hub's beat its batches arrive here (a leaf's estimate of one hop). */
-  let hubArrivalOffsetMs = 0;
-  let lastBeat = -1;
+  new StarMember(node, schedule);
+  return node.run();
+}
 
-  node.onInit(() => {
-    const hub = node.nodeIds[0]!;
-    isHub = node.id === hub;
-    const peers = isHub ? node.nodeIds.filter((id) => id !== hub) : [hub];
-    for (const peer of peers) links.set(peer, new PeerLink(peer, schedule.link));
-  });
-  const sync = new PeerSync<number[]>(node, {
-    peers: () => [...links.keys()],
-    snapshot: () => [...messages],
-    merge(peer, values) {
-      for (const value of values) learn(value, peer);
-      links.get(peer)!.peerHolds(values);
-    },
-    retryMs: schedule.link.retryMs,
-  });
+/** One node of the star: its values, its links (to the hub, or the hub's to every leaf) and its beat. */
+class StarMember {
+  private readonly messages = new Set<number>();
+  private readonly links = new Map<string, PeerLink>();
+  private readonly sync: PeerSync<number[]>;
+  private isHub = false;
+  /** How long after the hub's beat its batches arrive here (a leaf's estimate of one hop). */
+  private hubArrivalOffsetMs = 0;
+  private lastBeat = -1;
+
+  constructor(
+    private readonly node: Node,
+    private readonly schedule: StarSchedule,
+  ) {
+    node.onInit(() => this.joinStar());
+    this.sync = new PeerSync<number[]>(node, {
+      peers: () => [...this.links.keys()],
+      snapshot: () => [...this.messages],
+      merge: (peer, values) => {
+        for (const value of values) this.learn(value, peer);
+        this.links.get(peer)!.peerHolds(values);
+      },
+      retryMs: schedule.link.retryMs,
+    });
+    this.handleRequests();
+    node.every(TICK_MS, () => this.tick());
+  }
+
+  /** The first node is the hub; a leaf links to it, the hub to every leaf. */
+  private joinStar(): void {
+    const hub = this.node.nodeIds[0]!;
+    this.isHub = this.node.id === hub;
+    const peers = this.isHub ? this.node.nodeIds.filter((id) => id !== hub) : [hub];
+    for (const peer of peers) this.links.set(peer, new PeerLink(peer, this.schedule.link));
+  }
+
+  private handleRequests(): void {
+    const { node, schedule } = this;
+    node.on("topology", () => ({ type: "topology_ok" }));
+    node.on("broadcast", (request) => {
+      this.learn(request.body.message);
+      if (!schedule.ackOnceCopied) return { type: "broadcast_ok" };
+      return withinClientPatience(node.clock, this.heldByAPeer(request.body.message).then(() => ({ type: "broadcast_ok" as const })));
+    });
+    node.on("read", () =>
+      withinClientPatience(node.clock, this.sync.whenReady().then(() => ({ type: "read_ok" as const, messages: [...this.messages] }))),
+    );
+    node.on("gossip_batch", (request) => {
+      const link = this.links.get(request.src);
+      if (!link) return node.log(`gossip from ${request.src}, which is not a star neighbour; ignored`);
+      const nowMs = node.clock.nowMs();
+      link.receive(request.body, nowMs);
+      for (const value of request.body.values) this.learn(value, request.src);
+      if (!this.isHub && request.body.values.length > 0) {
+        const offsetMs = nowMs % schedule.hubBeatMs;
+        this.hubArrivalOffsetMs += ARRIVAL_SMOOTHING * (offsetMs - this.hubArrivalOffsetMs);
+      }
+    });
+  }
 
   /** Stores a value the first time it is seen and queues it for every peer but `from`. */
-  function learn(value: number, from?: string): void {
-    if (messages.has(value)) return;
-    messages.add(value);
-    for (const [peer, link] of links) if (peer !== from) link.enqueue(value);
+  private learn(value: number, from?: string): void {
+    if (this.messages.has(value)) return;
+    this.messages.add(value);
+    for (const [peer, link] of this.links) if (peer !== from) link.enqueue(value);
   }
 
   /** Resolves once some star peer holds `value` as well as this node. */
-  function heldByAPeer(value: number): Promise<unknown> {
-    return links.size === 0 ? Promise.resolve() : Promise.any([...links.values()].map((link) => link.whenDelivered(value)));
+  private heldByAPeer(value: number): Promise<unknown> {
+    const links = [...this.links.values()];
+    return links.length === 0 ? Promise.resolve() : Promise.any(links.map((link) => link.whenDelivered(value)));
   }
 
   /** The number of the current beat; a new number means it is time to flush. */
-  function currentBeat(nowMs: number): number {
-    if (isHub) return Math.floor(nowMs / schedule.hubBeatMs);
+  private currentBeat(nowMs: number): number {
+    const { schedule } = this;
+    if (this.isHub) return Math.floor(nowMs / schedule.hubBeatMs);
     if (schedule.leafBeatMs === 0) return nowMs;
-    const leadMs = schedule.alignLeavesToHub ? hubArrivalOffsetMs + ALIGN_MARGIN_MS : 0;
+    const leadMs = schedule.alignLeavesToHub ? this.hubArrivalOffsetMs + ALIGN_MARGIN_MS : 0;
     return Math.floor((nowMs + leadMs) / schedule.leafBeatMs);
   }
 
-  node.on("topology", () => ({ type: "topology_ok" }));
-
-  node.on("broadcast", (request) => {
-    learn(request.body.message);
-    if (!schedule.ackOnceCopied) return { type: "broadcast_ok" };
-    return withinClientPatience(node.clock, heldByAPeer(request.body.message).then(() => ({ type: "broadcast_ok" as const })));
-  });
-
-  node.on("read", () => withinClientPatience(node.clock, sync.whenReady().then(() => ({ type: "read_ok" as const, messages: [...messages] }))));
-
-  node.on("gossip_batch", (request) => {
-    const link = links.get(request.src);
-    if (!link) return node.log(`gossip from ${request.src}, which is not a star neighbour; ignored`);
-    const nowMs = node.clock.nowMs();
-    const body = request.body;
-    link.receive(body, nowMs);
-    for (const value of body.values) learn(value, request.src);
-    if (!isHub && body.values.length > 0) {
-      const offsetMs = nowMs % schedule.hubBeatMs;
-      hubArrivalOffsetMs += ARRIVAL_SMOOTHING * (offsetMs - hubArrivalOffsetMs);
-    }
-  });
-
-  node.every(TICK_MS, () => {
-    const nowMs = node.clock.nowMs();
-    const beat = currentBeat(nowMs);
-    if (beat === lastBeat) return;
-    lastBeat = beat;
-    for (const [peer, link] of links) {
+  /** On a new beat, each link sends what it has batched (nothing when there is nothing new). */
+  private tick(): void {
+    const nowMs = this.node.clock.nowMs();
+    const beat = this.currentBeat(nowMs);
+    if (beat === this.lastBeat) return;
+    this.lastBeat = beat;
+    for (const [peer, link] of this.links) {
       const batch = link.takeBatch(nowMs);
-      if (batch) node.send(peer, batch);
+      if (batch) this.node.send(peer, batch);
     }
-  });
-
-  return node.run();
+  }
 }
