@@ -18,8 +18,11 @@ export function callerDir(env: NodeJS.ProcessEnv = process.env, cwd: string = pr
 }
 
 function parse(argv: string[]): Command | undefined {
+  // From here on the runner works in the caller's folder, so that every path it prints (run
+  // folder, report, `serve --store`) reads from where the user typed the command.
+  process.chdir(callerDir());
   try {
-    return parseCommand(argv, callerDir());
+    return parseCommand(argv, process.cwd());
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
     console.error(error.message);
