@@ -13,6 +13,7 @@ import { basename, join } from "node:path";
 import type { TestOptions } from "./options.ts";
 import { Float32, Keyword, kw, list, map, pprintEdn, printEdn, set, vector, type Edn } from "./edn.ts";
 import type { CheckResult, Op, Validity } from "./types.ts";
+import { nanosToMs } from "./history.ts";
 
 /** Result keys whose string values are keywords in Maelstrom's results (and any `…-types` list). */
 const KEYWORD_VALUED = new Set(["valid?", "type", "f", "not", "also-not", "consistency-models"]);
@@ -173,7 +174,7 @@ function opLogLine(op: Op, concurrency: number, startMs: number): string {
   const fields = [field("process"), field("type"), field("f"), field("value") ?? null].map((v) => printEdn(v ?? null));
   const error = field("error");
   if (error !== undefined) fields.push(typeof error === "string" ? error : printEdn(error));
-  return `INFO [${logTime(startMs + op.time / 1e6)}] ${thread} - jepsen.util ${fields.join("\t")}`;
+  return `INFO [${logTime(startMs + nanosToMs(op.time))}] ${thread} - jepsen.util ${fields.join("\t")}`;
 }
 
 /** Writes results.edn (as `maelstrom analyze` rewrites it too) and returns its text. */
@@ -199,7 +200,7 @@ export async function writeEdnRunFiles(
   const log = Bun.file(join(runDir, "jepsen.log")).writer();
   for (const line of logLines) log.write(`${line}\n`);
   for (const op of history) log.write(`${opLogLine(op, Math.max(1, opts.concurrency), startMs)}\n`);
-  const lastMs = startMs + (history.at(-1)?.time ?? 0) / 1e6;
+  const lastMs = startMs + nanosToMs(history.at(-1)?.time ?? 0);
   log.write(`INFO [${logTime(lastMs)}] jepsen test runner - jepsen.core ${resultsText}`);
   await log.end();
 }

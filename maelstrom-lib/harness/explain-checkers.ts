@@ -7,6 +7,7 @@
  */
 import { opSends } from "./checkers/kafka-history.ts";
 import type { Op } from "./types.ts";
+import { nanosToSeconds } from "./history.ts";
 
 /** One thing a checker found, with the history indices of the ops it is about. */
 export interface Finding {
@@ -43,11 +44,10 @@ export interface CheckerDraft {
 /** How many examples each finding list shows. */
 export const EXAMPLES_SHOWN = 3;
 
-const NS_PER_SEC = 1e9;
 
 /** Seconds since the start of the run, as the console and page print them. */
 export function secondsOf(timeNs: number): string {
-  return `${(timeNs / NS_PER_SEC).toFixed(2)} s`;
+  return `${nanosToSeconds(timeNs).toFixed(2)} s`;
 }
 
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value);

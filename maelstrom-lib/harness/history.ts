@@ -25,6 +25,11 @@ export function nanosToMs(nanos: number): number {
   return nanos / NANOS_PER_MS;
 }
 
+/** Seconds (the report's time axis) to whole nanoseconds. */
+export function secondsToNanos(seconds: number): number {
+  return Math.round(seconds * NANOS_PER_SECOND);
+}
+
 /** History nanoseconds to (fractional) seconds. */
 export function nanosToSeconds(nanos: number): number {
   return nanos / NANOS_PER_SECOND;

@@ -18,6 +18,7 @@
  */
 import { byNodeNumber } from "../db-faults.ts";
 import type { Op } from "../types.ts";
+import { nanosToSeconds } from "../history.ts";
 
 export type FaultKind = "partition" | "kill" | "pause";
 
@@ -72,7 +73,6 @@ export function faultLanes(bands: readonly FaultBand[]): FaultKind[] {
   return FAULT_KINDS.filter((kind) => bands.some((band) => band.kind === kind));
 }
 
-const NS_PER_SEC = 1e9;
 
 /** Collects fault bands from history ops fed in order (client ops are ignored). */
 export class FaultCollector {
@@ -93,9 +93,9 @@ export class FaultCollector {
     }
     this.pendingInvoke = undefined;
     const { kind, injects } = FAULT_OPS[op.f]!;
-    const timeSec = op.time / NS_PER_SEC;
+    const timeSec = nanosToSeconds(op.time);
     if (!injects) return this.endAll(kind, timeSec);
-    const band: FaultBand = { kind, start: invoke.time / NS_PER_SEC, end: undefined, ...describe(kind, invoke.value, op.value, this.nodeIds) };
+    const band: FaultBand = { kind, start: nanosToSeconds(invoke.time), end: undefined, ...describe(kind, invoke.value, op.value, this.nodeIds) };
     this.bands.push(band);
     if (kind === "pause" && band.effective) this.stillPaused.set(band, new Set(band.nodes));
     if (kind === "kill") this.endPausesOf(band.nodes, timeSec);

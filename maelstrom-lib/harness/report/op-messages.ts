@@ -9,10 +9,10 @@ import { isClient } from "../net.ts";
 import { isDiagramEvent, LAMPORT } from "./lamport-svg.ts";
 import type { JournalEvent } from "../run-files.ts";
 import type { TimelineOp } from "./timeline.ts";
+import { secondsToNanos } from "../history.ts";
 
 /** How long after its invocation an op's request may be sent (the worker sends it at once). */
 const REQUEST_WINDOW_NS = 5_000_000;
-const NS_PER_SEC = 1e9;
 /** Seconds-to-nanoseconds round trips are off by a little; the two clocks are one. */
 const CLOCK_ROUNDING_NS = 10_000;
 
@@ -32,7 +32,7 @@ export class OpMessageLocator {
     this.diagramEvents++;
     if (this.waiting.length === 0 || event.type !== "send" || !isClient(event.src) || this.diagramEvents > LAMPORT.eventLimit) return;
     const at = this.waiting.findIndex((op) => {
-      const sinceInvokeNs = event.time - op.startSec * NS_PER_SEC;
+      const sinceInvokeNs = event.time - secondsToNanos(op.startSec);
       return op.node === event.dest && event.body?.type === op.f && sinceInvokeNs >= -CLOCK_ROUNDING_NS && sinceInvokeNs <= REQUEST_WINDOW_NS;
     });
     if (at < 0) return;

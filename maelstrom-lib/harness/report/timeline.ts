@@ -11,6 +11,7 @@ import { FAULT_STYLE, faultKey, faultLanes, nextStartOfKind, type FaultBand, typ
 import { PAGE_CSS } from "./page-assets.ts";
 import { COMPLETION_COLORS, formatNumber } from "./plots.ts";
 import { escapeXml, px, truncate } from "../svg-text.ts";
+import { nanosToSeconds } from "../history.ts";
 
 /** Sizes and caps. */
 export const TIMELINE = {
@@ -44,7 +45,6 @@ export interface TimelineOp {
   detail: string;
 }
 
-const NS_PER_SEC = 1e9;
 /** How many elements of a long array the hover text shows (a broadcast read can return 10⁴). */
 const ARRAY_HEAD = 8;
 /** A value's JSON, cut short; long arrays are not serialized whole. */
@@ -76,13 +76,13 @@ export class TimelineCollector {
     this.ops.push({
       ...this.base(invoke, op.index),
       type: op.type,
-      endSec: op.time / NS_PER_SEC,
+      endSec: nanosToSeconds(op.time),
       detail: `${invoke.f} ${shortJson(invoke.value)} → ${op.type} ${shortJson(op.value)}${error}`,
     });
   }
 
   private base(invoke: Op, index: number): Omit<TimelineOp, "type" | "endSec" | "detail"> {
-    return { index, process: String(invoke.process), node: invoke.node, f: invoke.f, startSec: invoke.time / NS_PER_SEC };
+    return { index, process: String(invoke.process), node: invoke.node, f: invoke.f, startSec: nanosToSeconds(invoke.time) };
   }
 
   /** The ops, never-completed ones included, and the run's duration in seconds. */
@@ -93,7 +93,7 @@ export class TimelineCollector {
       endSec: undefined,
       detail: `${invoke.f} ${shortJson(invoke.value)} → never completed`,
     }));
-    return { ops: [...this.ops, ...unfinished], durationSec: this.lastTimeNs / NS_PER_SEC };
+    return { ops: [...this.ops, ...unfinished], durationSec: nanosToSeconds(this.lastTimeNs) };
   }
 }
 

@@ -13,6 +13,7 @@ import { Rel } from "./graph.ts";
 import { type AppendMop, lastOf, mopsOf } from "./list-append-history.ts";
 import { INIT, type Indexes, type ListAppendCase, previousElement, show } from "./list-append-versions.ts";
 import { type Txn, txnSummary } from "./txns.ts";
+import { nanosToSeconds } from "../../history.ts";
 
 /** One explained step: Elle's data, and how to say it given the two txns' names. */
 interface Step {
@@ -63,7 +64,7 @@ function explainRw(a: Txn, b: Txn, ctx: ExplainContext): Step | undefined {
 function explainRealtime(a: Txn, b: Txn, ctx: ExplainContext): Step {
   const invoked = ctx.invokeIndex.get(b.id)!;
   const gapNs = b.invokeTimeNs - a.completeTimeNs;
-  const gap = gapNs > 0 ? ` ${(gapNs / 1e9).toFixed(3)} seconds` : " just";
+  const gap = gapNs > 0 ? ` ${nanosToSeconds(gapNs).toFixed(3)} seconds` : " just";
   return {
     data: { type: "realtime", "a'": a.index, b: invoked },
     render: (an, bn) => `${an} completed at index ${a.index},${gap} before the invocation of ${bn}, at index ${invoked}`,
@@ -127,7 +128,7 @@ export function writeIncompatibleOrderFiles(dir: string, cases: readonly ListApp
       for (const [f, k, value] of mopsOf(txn)) {
         if (f !== "r" || k !== key) continue;
         const cells = (value ?? []).map((e, i) => `<td${e === reference[i] ? "" : ' style="background: #f6c"'}>${escapeXml(show(e))}</td>`);
-        rows.push(`<tr><td>${txn.index}</td><td>${(txn.completeTimeNs / 1e9).toFixed(2)}</td><td>${escapeXml(String(txn.process))}</td><td>txn</td>${cells.join("")}</tr>`);
+        rows.push(`<tr><td>${txn.index}</td><td>${nanosToSeconds(txn.completeTimeNs).toFixed(2)}</td><td>${escapeXml(String(txn.process))}</td><td>txn</td>${cells.join("")}</tr>`);
       }
     }
     const title = `All Reads of ${escapeXml(show(key))}`;

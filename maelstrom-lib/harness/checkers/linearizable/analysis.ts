@@ -10,6 +10,7 @@ import type { Op } from "../../types.ts";
 import { canonical, OpKind, type KeyHistory, type KeyOp } from "./history.ts";
 import { inconsistencyMessage, INCONSISTENT, renderState, step, type CompiledModel } from "./model.ts";
 import type { Configuration } from "./search.ts";
+import { nanosToSeconds } from "../../history.ts";
 
 /** Knossos enumerates every subset and order of the concurrent ops; Jepsen keeps 10 of the paths. */
 const MAX_FINAL_PATHS = 10;
@@ -128,7 +129,7 @@ function show(value: unknown): string {
 }
 
 function seconds(op: Op | undefined): string {
-  return op ? (op.time / 1e9).toFixed(3) : "never";
+  return op ? nanosToSeconds(op.time).toFixed(3) : "never";
 }
 
 function list(values: string[]): string {

@@ -8,6 +8,7 @@
  */
 import type { KeyHistory, KeyOp } from "./history.ts";
 import { describeOp } from "./analysis.ts";
+import { nanosToSeconds } from "../../history.ts";
 
 /** Ops drawn around the failed op, in invocation order, and the most drawn at all. */
 const NEIGHBOURS_BEFORE = 16;
@@ -51,7 +52,7 @@ export function timelineSvg(history: KeyHistory, failed: number, title: string):
     const width = Math.max(2, right - left - 2);
     const colour = op === target ? COLOURS.failed : op.ok ? COLOURS.ok : COLOURS.crashed;
     const stroke = op === target ? ` stroke="#900" stroke-width="2"` : op.ok ? "" : ` stroke="#c80" stroke-dasharray="4 2"`;
-    const tip = `${describeOp(op)} (${op.ok ? "ok" : (op.completion?.type ?? "no completion")}) ${(op.invoke.time / 1e9).toFixed(3)}–${op.ok ? (op.completion!.time / 1e9).toFixed(3) : "∞"} s`;
+    const tip = `${describeOp(op)} (${op.ok ? "ok" : (op.completion?.type ?? "no completion")}) ${nanosToSeconds(op.invoke.time).toFixed(3)}–${op.ok ? nanosToSeconds(op.completion!.time).toFixed(3) : "∞"} s`;
     parts.push(
       `<g><title>${escapeXml(tip)}</title><rect x="${left.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${LANE_HEIGHT - 8}" fill="${colour}"${stroke}/>`,
       `<text x="${(left + 3).toFixed(1)}" y="${y + 14}">${escapeXml(describeOp(op))}</text></g>`,
@@ -59,7 +60,7 @@ export function timelineSvg(history: KeyHistory, failed: number, title: string):
   }
   const axisY = height - 10;
   const timeOf = new Map(drawn.flatMap((op) => [op.invoke, ...(op.completion ? [op.completion] : [])]).map((op) => [op.index, op.time]));
-  const seconds = (index: number) => (timeOf.get(index)! / 1e9).toFixed(3);
+  const seconds = (index: number) => nanosToSeconds(timeOf.get(index)!).toFixed(3);
   parts.push(`<text x="${LEFT_MARGIN}" y="${axisY}">${seconds(columns[0]!)} s</text>`);
   parts.push(`<text x="${WIDTH - 80}" y="${axisY}">${seconds(columns[columns.length - 1]!)} s</text>`);
   parts.push("</svg>\n");
