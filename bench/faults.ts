@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { CHALLENGES, REPO_ROOT, overrideFlags } from "../maelstrom-lib/harness/challenge.ts";
 import { explainRun } from "../maelstrom-lib/harness/explain.ts";
-import type { RunResults } from "../maelstrom-lib/harness/results.ts";
+import { exitCodeOf, type RunResults } from "../maelstrom-lib/harness/results.ts";
 import type { Op } from "../maelstrom-lib/harness/types.ts";
 import { writeBenchResults } from "./results-file.ts";
 
@@ -89,7 +89,7 @@ async function outcomeOf(job: Job, exitCode?: number): Promise<Outcome> {
   } catch {
     results = undefined;
   }
-  const code = exitCode ?? (results?.aborted ? 255 : results?.["valid?"] === true ? 0 : results?.["valid?"] === false ? 1 : 2);
+  const code = exitCode ?? (results?.aborted ? 255 : exitCodeOf(results?.["valid?"] ?? "unknown"));
   if (code === 0) return { job, exitCode: code, valid: true };
   const explanation = await explainRun(results, results ? runDir : undefined);
   const first = explanation.checkers[0];

@@ -13,7 +13,7 @@ import { RUN_FILES } from "./run-files.ts";
 import { writeResultsEdn } from "./edn-files.ts";
 import { printExplanation } from "./explain.ts";
 import { runTest } from "./run.ts";
-import type { RunResults } from "./results.ts";
+import { exitCodeOf, type RunResults } from "./results.ts";
 
 export type { RunResults } from "./results.ts";
 export type { CheckResult, Op, Workload } from "./types.ts";
@@ -108,7 +108,7 @@ export async function analyzeRun(runDir: string, log: (line: string) => void, fl
   await writeResultsEdn(runDir, results); // as Maelstrom's analyze rewrites results.edn
   // A Maelstrom folder keeps its own messages.svg and has no history.jsonl or journal of ours to draw a report from.
   if (analysis.ownRun) await writeReport(runDir, log);
-  const exitCode = results["valid?"] === true ? 0 : results["valid?"] === false ? 1 : 2;
+  const exitCode = exitCodeOf(results["valid?"]);
   printSummary(results, exitCode, log);
   await printExplanation(results, analysis.ownRun ? runDir : undefined, log);
   return exitCode;

@@ -58,6 +58,11 @@ export type RunResults = {
   "valid?": Validity;
 };
 
+/** The exit code of a verdict, as Jepsen's cli.clj gives it: 0 valid, 1 invalid, 2 unknown. */
+export function exitCodeOf(validity: Validity): number {
+  return validity === true ? 0 : validity === false ? 1 : 2;
+}
+
 /**
  * A run's workload entry typed as `check` (the checker of the workload that ran) returns it.
  * The one place the loose `Workload.check` result meets a checker's own type; throws when the

@@ -19,8 +19,8 @@ import { Rng } from "./rng.ts";
 import { defineRpc, isArrayOf, isString } from "./schema.ts";
 import { attachServices } from "./services.ts";
 import { createRunDir, pointLatestAt, writeRunFiles } from "./store.ts";
-import type { RunResults } from "./results.ts";
-import type { Validity, Workload, WorkloadContext } from "./types.ts";
+import { exitCodeOf, type RunResults } from "./results.ts";
+import type { Workload, WorkloadContext } from "./types.ts";
 
 /** What a run ends with. */
 export interface RunOutcome {
@@ -320,7 +320,7 @@ export class Run {
       this.log(`ERROR: ${aborting.type}: ${aborting.message}`);
       for (const crash of crashes) logCrash(crash, this.log);
     }
-    const exitCode = aborting ? aborting.exitCode : exitCodeFor(results["valid?"]);
+    const exitCode = aborting ? aborting.exitCode : exitCodeOf(results["valid?"]);
     return { exitCode, results, runDir: this.runDir, interrupted: aborting?.type === "interrupted" };
   }
 
@@ -556,10 +556,6 @@ function sumResidentMb(nodes: Iterable<NodeProcess>): number | undefined {
     totalMb += mb;
   }
   return totalMb;
-}
-
-function exitCodeFor(validity: Validity): number {
-  return validity === true ? 0 : validity === false ? 1 : 2;
 }
 
 /** Maelstrom's name for an RPC failure: the :type its client throws. */
