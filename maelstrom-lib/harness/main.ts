@@ -18,9 +18,6 @@ export function callerDir(env: NodeJS.ProcessEnv = process.env, cwd: string = pr
 }
 
 function parse(argv: string[]): Command | undefined {
-  // From here on the runner works in the caller's folder, so that every path it prints (run
-  // folder, report, `serve --store`) reads from where the user typed the command.
-  process.chdir(callerDir());
   try {
     return parseCommand(argv, process.cwd());
   } catch (error) {
@@ -31,6 +28,9 @@ function parse(argv: string[]): Command | undefined {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // The runner works in the caller's folder, so that every path it prints (run folder, report,
+  // `serve --store`) reads from where the user typed the command.
+  process.chdir(callerDir());
   const command = parse(argv);
   if (command === undefined) return 254;
   const log = (line: string) => console.log(line);
