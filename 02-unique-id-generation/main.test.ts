@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import { workloadResult } from "../maelstrom-lib/harness/results.ts";
+import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 import { checkUniqueIds } from "../maelstrom-lib/harness/workloads/unique-ids.ts";
 import { LineProcess } from "../maelstrom-lib/node/testdata/line-process.ts";
 

@@ -6,7 +6,7 @@
 import { expect, test } from "bun:test";
 import { checkSetFull } from "../maelstrom-lib/harness/checkers/set-full.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import { workloadResult } from "../maelstrom-lib/harness/results.ts";
+import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 
 /** A run takes its time limit plus the 10 s recovery plus start-up. */
 const RUN_TIMEOUT_MS = 60_000;

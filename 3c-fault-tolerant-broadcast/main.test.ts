@@ -6,7 +6,7 @@
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import type { Op } from "../maelstrom-lib/harness/types.ts";
+import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 
 /** A run takes its time limit plus the 10 s recovery plus start-up. */
 const RUN_TIMEOUT_MS = 60_000;

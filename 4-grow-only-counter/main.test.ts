@@ -6,8 +6,8 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { checkCounter } from "../maelstrom-lib/harness/checkers/counter.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import { workloadResult } from "../maelstrom-lib/harness/results.ts";
-import type { Op } from "../maelstrom-lib/harness/types.ts";
+import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
+import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 
 /** A run takes its time limit plus the 10 s recovery plus start-up; bunfig's timeout is not applied. */
 const RUN_TIMEOUT_MS = 60_000;

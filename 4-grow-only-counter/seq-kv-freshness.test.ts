@@ -5,8 +5,8 @@
  * Each scenario runs over many seeds, so the counts below are exact and repeatable.
  */
 import { describe, expect, test } from "bun:test";
-import { Rng } from "../maelstrom-lib/harness/rng.ts";
-import { SeqKv } from "../maelstrom-lib/harness/services.ts";
+import { Rng } from "../maelstrom-lib/harness/primitives/rng.ts";
+import { SeqKv } from "../maelstrom-lib/harness/world/services.ts";
 
 const SEEDS = Array.from({ length: 100 }, (_, i) => i + 1);
 const LATEST_VALUE = 20;

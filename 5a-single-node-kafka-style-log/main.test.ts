@@ -4,9 +4,9 @@
  * independent and mostly wait (recovery sleep), so they run concurrently.
  */
 import { describe, expect, test } from "bun:test";
-import { checkKafka } from "../maelstrom-lib/harness/checkers/kafka.ts";
+import { checkKafka } from "../maelstrom-lib/harness/checkers/kafka/index.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import { workloadResult } from "../maelstrom-lib/harness/results.ts";
+import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 
 /** A run is time limit + 10 s recovery + up to 10 s of final drain, with slack for a busy machine. */
 const RUN_TIMEOUT_MS = 60_000;

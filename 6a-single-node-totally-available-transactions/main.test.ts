@@ -1,8 +1,8 @@
 /** Challenge 6a under the runner: the published command (shorter time limit) is valid and totally available. */
 import { expect, test } from "bun:test";
-import { analysisOf, checkRwRegister } from "../maelstrom-lib/harness/checkers/elle-rw-register.ts";
+import { analysisOf, checkRwRegister } from "../maelstrom-lib/harness/checkers/elle/rw-register.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import { workloadResult } from "../maelstrom-lib/harness/results.ts";
+import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 
 /** A run takes its time limit plus start-up and analysis; bunfig's timeout is not applied. */
 const RUN_TIMEOUT_MS = 30_000;

@@ -4,10 +4,10 @@
  */
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { analysisOf, checkRwRegister } from "../maelstrom-lib/harness/checkers/elle-rw-register.ts";
+import { analysisOf, checkRwRegister } from "../maelstrom-lib/harness/checkers/elle/rw-register.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import { workloadResult } from "../maelstrom-lib/harness/results.ts";
-import type { Op } from "../maelstrom-lib/harness/types.ts";
+import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
+import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 
 /** A run takes its time limit plus start-up and analysis; bunfig's timeout is not applied. */
 const RUN_TIMEOUT_MS = 30_000;

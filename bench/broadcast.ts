@@ -12,10 +12,10 @@
 import { join } from "node:path";
 import { checkSetFull } from "../maelstrom-lib/harness/checkers/set-full.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import { quantile } from "../maelstrom-lib/harness/quantile.ts";
+import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
 import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
-import { workloadResult } from "../maelstrom-lib/harness/results.ts";
+import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 import { writeBenchResults } from "./results-file.ts";
 
 /** The published flags of 3d and 3e (fly.io's challenge pages), time limit apart. */

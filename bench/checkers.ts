@@ -7,8 +7,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadWorkload, runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import type { TestOptions } from "../maelstrom-lib/harness/options.ts";
-import type { Op } from "../maelstrom-lib/harness/types.ts";
+import type { TestOptions } from "../maelstrom-lib/harness/contracts/options.ts";
+import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 import { writeBenchResults } from "./results-file.ts";
 
 const repo = join(import.meta.dir, "..");

@@ -11,10 +11,10 @@
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { CHALLENGES, REPO_ROOT, overrideFlags } from "../maelstrom-lib/harness/challenge.ts";
-import { explainRun } from "../maelstrom-lib/harness/explain.ts";
-import { exitCodeOf, type RunResults } from "../maelstrom-lib/harness/results.ts";
-import type { Op } from "../maelstrom-lib/harness/types.ts";
+import { CHALLENGES, REPO_ROOT, overrideFlags } from "../tools/challenge.ts";
+import { explainRun } from "../maelstrom-lib/harness/report/explain.ts";
+import { exitCodeOf, type RunResults } from "../maelstrom-lib/harness/contracts/results.ts";
+import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 import { writeBenchResults } from "./results-file.ts";
 
 const FAULTS = ["partition", "kill", "pause"] as const;
@@ -75,7 +75,7 @@ async function runJob(job: Job): Promise<Outcome> {
   const store = storeOf(job);
   rmSync(store, { recursive: true, force: true });
   mkdirSync(store, { recursive: true });
-  const argv = [process.execPath, "maelstrom-lib/harness/main.ts", "test", "--bin", job.bin, ...job.flags, "--no-progress", "--store", store];
+  const argv = [process.execPath, "maelstrom-lib/harness/cli/main.ts", "test", "--bin", job.bin, ...job.flags, "--no-progress", "--store", store];
   const proc = Bun.spawn(argv, { cwd: REPO_ROOT, stdout: "ignore", stderr: "ignore" });
   return outcomeOf(job, await proc.exited);
 }

@@ -9,8 +9,8 @@
 import { join } from "node:path";
 import { checkCounter } from "../maelstrom-lib/harness/checkers/counter.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import { workloadResult } from "../maelstrom-lib/harness/results.ts";
-import { quantile } from "../maelstrom-lib/harness/quantile.ts";
+import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
+import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
 import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
 import { writeBenchResults } from "./results-file.ts";

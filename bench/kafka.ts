@@ -10,13 +10,13 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkKafka } from "../maelstrom-lib/harness/checkers/kafka.ts";
+import { checkKafka } from "../maelstrom-lib/harness/checkers/kafka/index.ts";
 import { largeKafkaHistory } from "../maelstrom-lib/harness/checkers/testdata/kafka-histories.ts";
-import { isClientOp, nanosToMs, OpPairing } from "../maelstrom-lib/harness/history.ts";
+import { isClientOp, nanosToMs, OpPairing } from "../maelstrom-lib/harness/contracts/history.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import { workloadResult } from "../maelstrom-lib/harness/results.ts";
-import { quantile } from "../maelstrom-lib/harness/quantile.ts";
-import type { Op } from "../maelstrom-lib/harness/types.ts";
+import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
+import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
+import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 import { writeBenchResults } from "./results-file.ts";
 
 const PUBLISHED_FLAGS = ["--concurrency", "2n", "--rate", "1000"];

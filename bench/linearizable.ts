@@ -11,7 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkLinearizable } from "../maelstrom-lib/harness/checkers/linearizable/index.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import type { Op } from "../maelstrom-lib/harness/types.ts";
+import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 
 const repo = join(import.meta.dir, "..");
 const storeDir = join(import.meta.dir, "tmp", "linearizable-histories");

@@ -10,7 +10,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import type { RunnerHealth } from "../maelstrom-lib/harness/results.ts";
+import type { RunnerHealth } from "../maelstrom-lib/harness/contracts/results.ts";
 import { writeBenchResults } from "./results-file.ts";
 
 const repo = join(import.meta.dir, "..");

@@ -8,10 +8,10 @@
  *   bun run bench txn [--time-limit S]
  */
 import { join } from "node:path";
-import { checkRwRegister } from "../maelstrom-lib/harness/checkers/elle-rw-register.ts";
+import { checkRwRegister } from "../maelstrom-lib/harness/checkers/elle/rw-register.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
-import { workloadResult } from "../maelstrom-lib/harness/results.ts";
-import { quantile } from "../maelstrom-lib/harness/quantile.ts";
+import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
+import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
 import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
 import { writeBenchResults } from "./results-file.ts";

@@ -86,7 +86,7 @@ describe("the packed tarball", () => {
     for (const target of [...Object.values(PACKAGE.exports), ...Object.values(PACKAGE.bin)]) {
       expect(files).toContain(target.replace(/^\.\//, ""));
     }
-    expect(files.filter((file) => /\.test\.ts$|(^|\/)(testdata|store|bench)\//.test(file))).toEqual([]);
+    expect(files.filter((file) => /\.test\.ts$|(^|\/)testdata\/|^(store|bench)\//.test(file))).toEqual([]);
   });
 
   test("every module it exports or runs resolves inside the installed copy", async () => {
@@ -166,7 +166,7 @@ describe("inside the repository", () => {
   test("a challenge node the runner starts resolves its packages locally, without the registry", async () => {
     const store = join(project, "repo-run-store");
     const result = await run(
-      ["bun", "maelstrom-lib/harness/main.ts", "test", "-w", "unique-ids", "--bin", "02-unique-id-generation/main.ts", "--node-count", "1", "--time-limit", "2", "--store", store],
+      ["bun", "maelstrom-lib/harness/cli/main.ts", "test", "-w", "unique-ids", "--bin", "02-unique-id-generation/main.ts", "--node-count", "1", "--time-limit", "2", "--store", store],
       REPO_DIR,
     );
     expect(result.exitCode, result.output).toBe(0);

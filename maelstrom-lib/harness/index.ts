@@ -3,22 +3,22 @@
  * does and returns the exit code and results instead of exiting. Tests and benches use it.
  */
 import { join } from "node:path";
-import { loadWorkload, NO_ANALYZE_FLAGS, reanalyze, type Reanalysis } from "./analyze.ts";
+import { loadWorkload, NO_ANALYZE_FLAGS, reanalyze, type Reanalysis } from "./cli/analyze.ts";
 import { beyondMaelstromLines } from "./checkers/beyond-maelstrom.ts";
-import { CliError, parseCommand, type Command } from "./cli.ts";
-import type { AnalyzeFlags } from "./config.ts";
-import type { TestOptions } from "./options.ts";
+import { CliError, parseCommand, type Command } from "./cli/cli.ts";
+import type { AnalyzeFlags } from "./cli/config.ts";
+import type { TestOptions } from "./contracts/options.ts";
 import { writeRunReport } from "./report/index.ts";
-import { RUN_FILES } from "./run-files.ts";
-import { writeResultsEdn } from "./edn-files.ts";
-import { printExplanation } from "./explain.ts";
-import { runTest } from "./run.ts";
-import { exitCodeOf, type RunResults } from "./results.ts";
+import { RUN_FILES } from "./store/run-files.ts";
+import { writeResultsEdn } from "./store/edn-files.ts";
+import { printExplanation } from "./report/explain.ts";
+import { runTest } from "./run/run.ts";
+import { exitCodeOf, type RunResults } from "./contracts/results.ts";
 
-export type { RunResults } from "./results.ts";
-export type { CheckResult, Op, Workload } from "./types.ts";
-export { CliError } from "./cli.ts";
-export { loadWorkload } from "./analyze.ts";
+export type { RunResults } from "./contracts/results.ts";
+export type { CheckResult, Op, Workload } from "./contracts/types.ts";
+export { CliError } from "./cli/cli.ts";
+export { loadWorkload } from "./cli/analyze.ts";
 
 /** A parsed `maelstrom test` command. */
 export type TestCommand = Extract<Command, { kind: "test" }>;

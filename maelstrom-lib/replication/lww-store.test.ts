@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { Rng } from "../harness/rng.ts";
+import { Rng } from "../harness/primitives/rng.ts";
 import { FakeClock } from "../node/clock.ts";
 import { LwwStore, type StampedWrite } from "./lww-store.ts";
 

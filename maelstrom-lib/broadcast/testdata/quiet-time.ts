@@ -4,9 +4,10 @@
  * nothing new: once the last values and acks are through, node-to-node traffic stops.
  */
 import { join } from "node:path";
-import { isClient, type JournalEvent } from "../../harness/net.ts";
-import { forEachJsonLine } from "../../harness/run-files.ts";
-import type { Op } from "../../harness/types.ts";
+import { isClient } from "../../harness/world/net.ts";
+import type { JournalEvent } from "../../harness/contracts/journal.ts";
+import { forEachJsonLine } from "../../harness/store/run-files.ts";
+import type { Op } from "../../harness/contracts/types.ts";
 
 const NANOS_PER_MS = 1_000_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { CheckResult } from "../types.ts";
+import type { CheckResult } from "../contracts/types.ts";
 import { beyondMaelstromLines, separateBeyondMaelstrom } from "./beyond-maelstrom.ts";
 
 const finding = { check: "demo", description: "a demo anomaly Maelstrom does not look for" };

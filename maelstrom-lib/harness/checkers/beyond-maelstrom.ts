@@ -5,15 +5,8 @@
  * unless the run is strict (--strict), and the console says "beyond Maelstrom" for each. So a
  * solution that passes under Maelstrom passes here too unless the user asks for more.
  */
-import type { BeyondMaelstromFinding, CheckResult } from "../types.ts";
-
-/** results.json's `beyond-maelstrom` entry. */
-export type BeyondMaelstromResult = {
-  /** false only when the run is strict and something was found. */
-  "valid?": boolean;
-  strict: boolean;
-  findings: BeyondMaelstromFinding[];
-};
+import type { CheckResult } from "../contracts/types.ts";
+import type { BeyondMaelstromResult } from "../contracts/results.ts";
 
 /**
  * Splits a checker's result into its Maelstrom entry (findings removed, so its keys stay

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { Op, OpType, ProcessId } from "../types.ts";
+import type { Op, OpType, ProcessId } from "../contracts/types.ts";
 import { checkStats } from "./core.ts";
 
 const KAFKA_IGNORED = new Set(["crash", "debug-topic-partitions"]);

@@ -3,9 +3,10 @@
  * availability, net and exceptions, plus the plot-only perf and timeline entries, and Jepsen's
  * rule for merging validities (false beats "unknown" beats true). All pure.
  */
-import type { Availability } from "../options.ts";
-import type { TrafficCounts } from "../net.ts";
-import type { Op, Validity } from "../types.ts";
+import type { Availability } from "../contracts/options.ts";
+import type { TrafficCounts } from "../world/net.ts";
+import type { Op, Validity } from "../contracts/types.ts";
+import type { StatsCounts, StatsResult, AvailabilityResult, TrafficResult, NetResult, ExceptionCase, ExceptionsResult, PerfResult, TimelineResult } from "../contracts/results.ts";
 
 /** Jepsen's merge: any false → false; else any unknown → unknown; else true. */
 export function mergeValidity(validities: readonly Validity[]): Validity {
@@ -17,36 +18,6 @@ export function mergeValidity(validities: readonly Validity[]): Validity {
 function isClientOp(op: Op): boolean {
   return op.process !== "nemesis";
 }
-
-/** Completion counts, as Jepsen's stats checker prints them. */
-export type StatsCounts = {
-  count: number;
-  "ok-count": number;
-  "fail-count": number;
-  "info-count": number;
-};
-
-/** Jepsen's stats result: overall counts, and counts per `f` each with its own `valid?`. */
-export type StatsResult = StatsCounts & { "valid?": boolean; "by-f": Record<string, StatsCounts & { "valid?": boolean }> };
-
-/** Maelstrom's availability result. */
-export type AvailabilityResult = { "valid?": boolean; "ok-fraction": number };
-
-/** One traffic group of the net checker; msgs-per-op only for `all` and `servers`, and only with ops. */
-export type TrafficResult = { "send-count": number; "recv-count": number; "msg-count": number; "msgs-per-op"?: number };
-
-/** Maelstrom's net checker result (net/journal.clj), always valid. */
-export type NetResult = { all: TrafficResult; clients: TrafficResult; servers: TrafficResult; "valid?": true };
-
-/** One op that ended in :info because of an exception. */
-export type ExceptionCase = { f: string; process: Op["process"]; exception: string | undefined };
-
-/** Jepsen's unhandled-exceptions result: count and examples only when there are any. */
-export type ExceptionsResult = { "valid?": true; count?: number; exceptions?: ExceptionCase[] };
-
-/** The plot-only checkers' results. */
-export type PerfResult = { "latency-graph": { "valid?": true }; "rate-graph": { "valid?": true }; "valid?": true };
-export type TimelineResult = { "valid?": true };
 
 function countCompletions(ops: readonly Op[]): StatsCounts {
   const counts: StatsCounts = { count: 0, "ok-count": 0, "fail-count": 0, "info-count": 0 };

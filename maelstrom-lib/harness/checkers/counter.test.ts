@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { Op, OpType } from "../types.ts";
+import type { Op, OpType } from "../contracts/types.ts";
 import { acceptableRanges, checkCounter, mergeRanges } from "./counter.ts";
 
 /** Builds a history from short op descriptions, numbering indexes and times. */

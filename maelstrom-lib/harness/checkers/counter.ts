@@ -4,8 +4,8 @@
  * that surely happened (ok) plus the deltas of any subset of the adds that may have happened
  * (info). Non-final reads are never checked; failed final reads are simply skipped.
  */
-import { OpPairing } from "../history.ts";
-import type { Op } from "../types.ts";
+import { OpPairing } from "../contracts/history.ts";
+import type { Op } from "../contracts/types.ts";
 
 /** A closed integer range `[lo, hi]`, as Maelstrom prints `:acceptable`. */
 export type ClosedRange = [lo: number, hi: number];

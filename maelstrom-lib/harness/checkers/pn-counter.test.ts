@@ -3,8 +3,8 @@
  * subset of the indeterminate adds on small random histories.
  */
 import { describe, expect, test } from "bun:test";
-import { Rng } from "../rng.ts";
-import type { Op, OpType } from "../types.ts";
+import { Rng } from "../primitives/rng.ts";
+import type { Op, OpType } from "../contracts/types.ts";
 import { checkPnCounter } from "./pn-counter.ts";
 
 type Step = { type: OpType; f: string; value: unknown; process: number; final?: boolean; node?: string };

@@ -4,7 +4,7 @@
  * no outcome of the adds allows. As in Maelstrom, only ok reads marked final are judged:
  * reads during the main phase may be stale by design of an eventually consistent counter.
  */
-import type { Op } from "../types.ts";
+import type { Op } from "../contracts/types.ts";
 import { type ClosedRange, type CounterResult, checkCounter, sumAdds } from "./counter.ts";
 
 /** The counter result with an explanation for each bad final read. */

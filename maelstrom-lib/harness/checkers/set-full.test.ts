@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import type { Op, OpType } from "../types.ts";
-import { Rng } from "../rng.ts";
+import type { Op, OpType } from "../contracts/types.ts";
+import { Rng } from "../primitives/rng.ts";
 import { checkSetFull, quantiles } from "./set-full.ts";
 
 /** Builds a history in order: each call appends one op at the given time in milliseconds. */

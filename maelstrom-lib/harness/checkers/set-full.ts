@@ -12,9 +12,9 @@
  *    `duplicated` is always empty; values that were never added are ignored.
  *  - A read only updates elements whose add was invoked before the read *completed*.
  */
-import { isClientOp, nanosToMs, OpPairing } from "../history.ts";
-import { quantile } from "../quantile.ts";
-import type { Op, Validity } from "../types.ts";
+import { isClientOp, nanosToMs, OpPairing } from "../contracts/history.ts";
+import { quantile } from "../primitives/quantile.ts";
+import type { Op, Validity } from "../contracts/types.ts";
 
 /** Which ops add and read, and whether stale reads are errors. */
 export interface SetFullOptions {

@@ -10,11 +10,11 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runMaelstrom, type MaelstromRun } from "../index.ts";
-import { readJsonl } from "../test-runs.ts";
-import type { Op } from "../types.ts";
-import { CHROMIUM_PATH, chromiumAvailable, inspectPage } from "./chromium.ts";
+import { readJsonl } from "../cli/test-runs.ts";
+import type { Op } from "../contracts/types.ts";
+import { CHROMIUM_PATH, chromiumAvailable, inspectPage } from "../../../tools/chromium.ts";
 import { faultBands, FAULT_KINDS, FAULT_STYLE } from "./fault-bands.ts";
-import { RUN_FILES } from "../run-files.ts";
+import { RUN_FILES } from "../store/run-files.ts";
 import { TIMELINE_FILE } from "./why.ts";
 
 const TESTDATA = join(import.meta.dir, "testdata");

@@ -3,13 +3,13 @@
  * injecting op's invocation to the undoing op's completion, labelled with what it hit.
  */
 import { describe, expect, test } from "bun:test";
-import { FakeClock } from "../clock.ts";
-import { NodeFault, type NodeControl } from "../db-faults.ts";
-import { History } from "../history.ts";
-import { completeGrudge, grudgeFor, grudgeToJson, majoritiesRing, Nemesis, PartitionFault, type PartitionKind } from "../nemesis.ts";
-import { Network } from "../net.ts";
-import { Rng } from "../rng.ts";
-import type { Op } from "../types.ts";
+import { FakeClock } from "../primitives/clock.ts";
+import { NodeFault, type NodeControl } from "../nemesis/db-faults.ts";
+import { History } from "../contracts/history.ts";
+import { completeGrudge, grudgeFor, grudgeToJson, majoritiesRing, Nemesis, PartitionFault, type PartitionKind } from "../nemesis/nemesis.ts";
+import { Network } from "../world/net.ts";
+import { Rng } from "../primitives/rng.ts";
+import type { Op } from "../contracts/types.ts";
 import { FaultCollector, faultBands, partitionLabel } from "./fault-bands.ts";
 
 const NS = 1e9;

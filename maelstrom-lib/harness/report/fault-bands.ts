@@ -16,9 +16,9 @@
  * completion's node → result map (db-faults.ts, Jepsen's c/on-nodes) says it killed or paused,
  * "killed n1 n3 (minority)", and the nodes it skipped ("; n2 not running").
  */
-import { byNodeNumber } from "../db-faults.ts";
-import type { Op } from "../types.ts";
-import { nanosToSeconds } from "../history.ts";
+import { byNodeNumber } from "../nemesis/db-faults.ts";
+import type { Op } from "../contracts/types.ts";
+import { nanosToSeconds } from "../contracts/history.ts";
 
 export type FaultKind = "partition" | "kill" | "pause";
 

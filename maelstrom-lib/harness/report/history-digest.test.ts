@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { quantile } from "../quantile.ts";
+import { quantile } from "../primitives/quantile.ts";
 import { HistoryCollector, latencyQuantileOverTime, summarizeLatencies, throughput } from "./history-digest.ts";
 import { writeSyntheticRun } from "./testdata/synthetic-run.ts";
 

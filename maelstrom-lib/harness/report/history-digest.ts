@@ -4,9 +4,9 @@
  * completions over time, and per-operation latency quantiles. Fed one op at a time; it keeps
  * one small record per completed op and one pending invocation per process.
  */
-import { isClientOp, nanosToMs, nanosToSeconds, OpPairing } from "../history.ts";
-import { quantile } from "../quantile.ts";
-import type { Op, OpType } from "../types.ts";
+import { isClientOp, nanosToMs, nanosToSeconds, OpPairing } from "../contracts/history.ts";
+import { quantile } from "../primitives/quantile.ts";
+import type { Op, OpType } from "../contracts/types.ts";
 
 /** One completed client operation. */
 export interface OpSample {

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { writeRunReport } from "./index.ts";
 import { writeSyntheticRun } from "./testdata/synthetic-run.ts";
-import { wellFormednessProblems } from "./xml-check.ts";
+import { wellFormednessProblems } from "../../../tools/xml-check.ts";
 
 const countMatches = (text: string, pattern: RegExp): number => [...text.matchAll(pattern)].length;
 

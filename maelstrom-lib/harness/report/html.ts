@@ -5,7 +5,7 @@
  * diagram, and links to the timeline and the run's files. One self-contained file: inline SVG,
  * CSS and script, no network fetches.
  */
-import type { RunExplanation } from "../explain.ts";
+import type { RunExplanation } from "./explain.ts";
 import { FAULT_STYLE, faultKey, faultLanes, nextStartOfKind, type FaultBand } from "./fault-bands.ts";
 import type { HistoryDigest } from "./history-digest.ts";
 import { latencyQuantileOverTime, summarizeLatencies, throughput } from "./history-digest.ts";
@@ -13,7 +13,7 @@ import type { LamportDiagram } from "./lamport-svg.ts";
 import type { MessageMix } from "./message-mix.ts";
 import { ERROR_TRAP_JS, PAGE_CSS, PAGE_JS } from "./page-assets.ts";
 import { COMPLETION_COLORS, SERIES_PALETTE, formatNumber, renderPlot, type PlotBand, type PlotSeries } from "./plots.ts";
-import { escapeXml } from "../svg-text.ts";
+import { escapeXml } from "../primitives/svg-text.ts";
 import { renderWhy, TIMELINE_FILE, verdictBadge, type Verdict } from "./why.ts";
 
 export { verdictBadge, type Verdict } from "./why.ts";

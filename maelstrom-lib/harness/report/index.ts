@@ -4,15 +4,15 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { explainRun } from "../explain.ts";
-import type { Op } from "../types.ts";
+import { explainRun } from "./explain.ts";
+import type { Op } from "../contracts/types.ts";
 import { FaultCollector, type FaultBand } from "./fault-bands.ts";
 import { HistoryCollector, type HistoryDigest } from "./history-digest.ts";
 import { renderReportHtml } from "./html.ts";
 import { LamportCollector, type LamportDiagram } from "./lamport-svg.ts";
 import { MessageMixCollector, type MessageMix } from "./message-mix.ts";
 import { OpMessageLocator } from "./op-messages.ts";
-import { binShown, RUN_FILES, forEachJsonLine, readJsonFile, runFile, type JournalEvent } from "../run-files.ts";
+import { binShown, RUN_FILES, forEachJsonLine, readJsonFile, runFile, type JournalEvent } from "../store/run-files.ts";
 import { renderTimelineHtml, TimelineCollector, type TimelineOp } from "./timeline.ts";
 import { TIMELINE_FILE } from "./why.ts";
 

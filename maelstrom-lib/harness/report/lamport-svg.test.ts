@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LamportCollector, isDiagramEvent, messageLabel } from "./lamport-svg.ts";
 import { digestJournal } from "./index.ts";
-import type { JournalEvent } from "../run-files.ts";
-import { sortParticipants } from "../svg-text.ts";
+import type { JournalEvent } from "../store/run-files.ts";
+import { sortParticipants } from "../primitives/svg-text.ts";
 import { writeSyntheticRun } from "./testdata/synthetic-run.ts";
-import { wellFormednessProblems } from "./xml-check.ts";
+import { wellFormednessProblems } from "../../../tools/xml-check.ts";
 
 const countMatches = (text: string, pattern: RegExp): number => [...text.matchAll(pattern)].length;
 

@@ -9,9 +9,9 @@
  * The collector is fed the journal one event at a time and keeps only the events it will
  * draw (bounded by `eventLimit`), so any journal size is fine.
  */
-import { escapeXml, px, sortParticipants, truncate } from "../svg-text.ts";
-import { isClient } from "../net.ts";
-import type { JournalEvent } from "../run-files.ts";
+import { escapeXml, px, sortParticipants, truncate } from "../primitives/svg-text.ts";
+import { isClient } from "../world/net.ts";
+import type { JournalEvent } from "../store/run-files.ts";
 
 /** Drawing constants (Maelstrom's viz.clj values where it has one). */
 export const LAMPORT = {

@@ -4,8 +4,8 @@
  * were sent, and over which kind of link. Replies count under their own type (`read_ok`).
  * Fed one journal event at a time, like the Lamport collector.
  */
-import { isClient } from "../net.ts";
-import type { JournalEvent } from "../run-files.ts";
+import { isClient } from "../world/net.ts";
+import type { JournalEvent } from "../store/run-files.ts";
 
 /** Which kind of link a server message crossed. */
 export type LinkKind = "node→node" | "node→service" | "service→node";

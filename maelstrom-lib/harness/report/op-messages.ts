@@ -5,11 +5,11 @@
  * op's name as the message type. The first unclaimed such send in a short window after the
  * invocation is the op's. Only messages the diagram draws are linked.
  */
-import { isClient } from "../net.ts";
+import { isClient } from "../world/net.ts";
 import { isDiagramEvent, LAMPORT } from "./lamport-svg.ts";
-import type { JournalEvent } from "../run-files.ts";
+import type { JournalEvent } from "../store/run-files.ts";
 import type { TimelineOp } from "./timeline.ts";
-import { secondsToNanos } from "../history.ts";
+import { secondsToNanos } from "../contracts/history.ts";
 
 /** How long after its invocation an op's request may be sent (the worker sends it at once). */
 const REQUEST_WINDOW_NS = 5_000_000;

@@ -5,7 +5,7 @@
  * point is a zero-length round-capped segment).
  * The page's script reads the data-* attributes for the hover read-out and legend toggles.
  */
-import { escapeXml, px, truncate } from "../svg-text.ts";
+import { escapeXml, px, truncate } from "../primitives/svg-text.ts";
 
 /** One series of a plot. */
 export interface PlotSeries {

@@ -6,10 +6,10 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { runMaelstrom, type MaelstromRun } from "../index.ts";
-import { CHROMIUM_PATH, chromiumAvailable, inspectPage } from "./chromium.ts";
+import { CHROMIUM_PATH, chromiumAvailable, inspectPage } from "../../../tools/chromium.ts";
 import { isDiagramEvent, LAMPORT } from "./lamport-svg.ts";
-import { RUN_FILES, type JournalEvent } from "../run-files.ts";
-import { wellFormednessProblems } from "./xml-check.ts";
+import { RUN_FILES, type JournalEvent } from "../store/run-files.ts";
+import { wellFormednessProblems } from "../../../tools/xml-check.ts";
 import { verdictOf } from "./html.ts";
 
 const countMatches = (text: string, pattern: RegExp): number => [...text.matchAll(pattern)].length;

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { cpSync, mkdirSync, symlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeRunReport } from "./index.ts";
-import { binShown } from "../run-files.ts";
+import { binShown } from "../store/run-files.ts";
 import { listRuns, serveStore } from "./serve.ts";
 import { writeSyntheticRun } from "./testdata/synthetic-run.ts";
 

@@ -6,11 +6,11 @@
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { escapeXml } from "../svg-text.ts";
+import { escapeXml } from "../primitives/svg-text.ts";
 import { PAGE_CSS } from "./page-assets.ts";
 import { outcomeOf, verdictBadge } from "./why.ts";
 import { writeRunReport } from "./index.ts";
-import { binShown, RUN_FILES, readJsonFile } from "../run-files.ts";
+import { binShown, RUN_FILES, readJsonFile } from "../store/run-files.ts";
 
 /** One run folder found in the store. */
 export interface StoredRun {

@@ -6,12 +6,12 @@
  * link to the ops they are about. One static SVG; past `TIMELINE.maxBars` bars it draws the
  * first ones (and every op a finding names) and says how many it left out.
  */
-import type { Op, OpType } from "../types.ts";
+import type { Op, OpType } from "../contracts/types.ts";
 import { FAULT_STYLE, faultKey, faultLanes, nextStartOfKind, type FaultBand, type FaultKind } from "./fault-bands.ts";
 import { PAGE_CSS } from "./page-assets.ts";
 import { COMPLETION_COLORS, formatNumber } from "./plots.ts";
-import { escapeXml, px, truncate } from "../svg-text.ts";
-import { nanosToSeconds } from "../history.ts";
+import { escapeXml, px, truncate } from "../primitives/svg-text.ts";
+import { nanosToSeconds } from "../contracts/history.ts";
 
 /** Sizes and caps. */
 export const TIMELINE = {

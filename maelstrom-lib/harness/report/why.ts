@@ -4,9 +4,9 @@
  * lines; an invalid or unknown one lists each checker's findings, each op linked to its bar
  * on the timeline page. The words come from explain.ts, which the console prints too.
  */
-import type { CheckerExplanation, RunExplanation } from "../explain.ts";
-import { escapeXml } from "../svg-text.ts";
-import { RUN_FILES } from "../run-files.ts";
+import type { CheckerExplanation, RunExplanation } from "./explain.ts";
+import { escapeXml } from "../primitives/svg-text.ts";
+import { RUN_FILES } from "../store/run-files.ts";
 import { VERDICT_COLORS } from "./page-assets.ts";
 
 /** The page of the timeline, which the findings link into. */

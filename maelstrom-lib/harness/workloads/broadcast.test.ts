@@ -2,9 +2,9 @@ import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runMaelstrom } from "../index.ts";
-import { Rng } from "../rng.ts";
-import { schemaViolation } from "../schema.ts";
-import type { Op, OpRequest, WorkerInfo } from "../types.ts";
+import { Rng } from "../primitives/rng.ts";
+import { schemaViolation } from "../contracts/schema.ts";
+import type { Op, OpRequest, WorkerInfo } from "../contracts/types.ts";
 import broadcast, { BROADCAST, READ, TOPOLOGY } from "./broadcast.ts";
 
 const worker = (thread: number): WorkerInfo => ({ thread, process: thread, node: `n${thread}`, phaseElapsedMs: 0 });

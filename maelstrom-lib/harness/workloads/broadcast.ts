@@ -5,10 +5,10 @@
  * The checker is Jepsen's set-full with broadcast as the add.
  */
 import { checkSetFull } from "../checkers/set-full.ts";
-import { TIMING } from "../options.ts";
-import { finalReads } from "../generator.ts";
-import { defineRpc, isAny, isArrayOf, isObjectOf, isString } from "../schema.ts";
-import type { OpSource, Workload } from "../types.ts";
+import { TIMING } from "../contracts/options.ts";
+import { finalReads } from "./final-reads.ts";
+import { defineRpc, isAny, isArrayOf, isObjectOf, isString } from "../contracts/schema.ts";
+import type { OpSource, Workload } from "../contracts/types.ts";
 import { buildTopology } from "./topology.ts";
 
 /** broadcast.clj's `topology!`: a map of node ids to their neighbours' ids; `topology_ok` carries nothing else. */

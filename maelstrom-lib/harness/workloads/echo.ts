@@ -3,9 +3,9 @@
  * the same value back in an `echo_ok`. Every completion that is not an ok with the same echo is
  * an error, timeouts included.
  */
-import { isClientOp, pairOps } from "../history.ts";
-import { defineRpc, isAny } from "../schema.ts";
-import type { Op, Workload } from "../types.ts";
+import { isClientOp, pairOps } from "../contracts/history.ts";
+import { defineRpc, isAny } from "../contracts/schema.ts";
+import type { Op, Workload } from "../contracts/types.ts";
 
 /** echo.clj's `echo!`: any payload out, the same key back. */
 export const ECHO = defineRpc({

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { Rng } from "../rng.ts";
-import { schemaViolation } from "../schema.ts";
-import type { OpRequest, WorkerInfo, WorkloadContext } from "../types.ts";
-import { finalReads } from "../generator.ts";
+import { Rng } from "../primitives/rng.ts";
+import { schemaViolation } from "../contracts/schema.ts";
+import type { OpRequest, WorkerInfo, WorkloadContext } from "../contracts/types.ts";
+import { finalReads } from "./final-reads.ts";
 import gCounter, { ADD, READ, counterOps } from "./g-counter.ts";
 import { ScriptedConnection } from "./testdata/scripted-connection.ts";
 

@@ -4,10 +4,10 @@
  * does one final read, which must account for every add that happened.
  */
 import { checkCounter } from "../checkers/counter.ts";
-import { finalReads } from "../generator.ts";
-import { defineRpc, isInt } from "../schema.ts";
+import { finalReads } from "./final-reads.ts";
+import { defineRpc, isInt } from "../contracts/schema.ts";
 import { addReadClient } from "./clients.ts";
-import type { OpSource, Workload, WorkloadContext } from "../types.ts";
+import type { OpSource, Workload, WorkloadContext } from "../contracts/types.ts";
 
 /** g_counter.clj's and pn_counter.clj's `add!`: an integer delta; `add_ok` carries nothing else. */
 export const ADD = defineRpc({

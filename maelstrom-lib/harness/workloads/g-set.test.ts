@@ -4,9 +4,9 @@
  */
 import { describe, expect, test } from "bun:test";
 import { runMaelstrom } from "../index.ts";
-import { Rng } from "../rng.ts";
-import { schemaViolation } from "../schema.ts";
-import type { OpRequest, WorkerInfo, WorkloadContext } from "../types.ts";
+import { Rng } from "../primitives/rng.ts";
+import { schemaViolation } from "../contracts/schema.ts";
+import type { OpRequest, WorkerInfo, WorkloadContext } from "../contracts/types.ts";
 import gSet, { ADD, READ } from "./g-set.ts";
 import { ScriptedConnection } from "./testdata/scripted-connection.ts";
 

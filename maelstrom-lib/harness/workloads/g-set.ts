@@ -5,10 +5,10 @@
  * reads that follow it and never disappear again.
  */
 import { checkSetFull } from "../checkers/set-full.ts";
-import { finalReads } from "../generator.ts";
-import { defineRpc, isAny, isArrayOf } from "../schema.ts";
+import { finalReads } from "./final-reads.ts";
+import { defineRpc, isAny, isArrayOf } from "../contracts/schema.ts";
 import { addReadClient } from "./clients.ts";
-import type { Workload } from "../types.ts";
+import type { Workload } from "../contracts/types.ts";
 import { broadcastOps } from "./broadcast.ts";
 
 /** g_set.clj's `add!`: one element of any kind; `add_ok` carries nothing else. */

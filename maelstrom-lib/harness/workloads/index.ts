@@ -3,7 +3,7 @@
  * (as in Maelstrom's core.clj `workloads` map). Adding a workload is one line in `WORKLOAD_LIST`
  * (and its import).
  */
-import type { Workload } from "../types.ts";
+import type { Workload } from "../contracts/types.ts";
 import broadcast from "./broadcast.ts";
 import echo from "./echo.ts";
 import gCounter from "./g-counter.ts";

@@ -3,8 +3,8 @@
  * of unpolled keys, and each worker's final drain.
  */
 import { describe, expect, test } from "bun:test";
-import { Rng } from "../rng.ts";
-import type { Op, OpRequest, WorkerInfo } from "../types.ts";
+import { Rng } from "../primitives/rng.ts";
+import type { Op, OpRequest, WorkerInfo } from "../contracts/types.ts";
 import { exponentialSlot, FinalPolls, KafkaOps, KeyOffsets } from "./kafka-generator.ts";
 
 const worker = (phaseElapsedMs: number): WorkerInfo => ({ thread: 0, process: 0, node: "n0", phaseElapsedMs });

@@ -10,9 +10,9 @@
  * seek-to-beginning, then poll every 0–0.4 s until this worker has polled up to the highest
  * offset the main phase saw for each key.
  */
-import type { Rng } from "../rng.ts";
-import type { NextOp, Op, OpSource, WorkerInfo, WorkloadContext } from "../types.ts";
-import { viewOf } from "../checkers/kafka-history.ts";
+import type { Rng } from "../primitives/rng.ts";
+import type { NextOp, Op, OpSource, WorkerInfo, WorkloadContext } from "../contracts/types.ts";
+import { viewOf } from "../checkers/kafka/history.ts";
 
 /** Jepsen's `sub-p`: the chance an op is replaced by an assign. */
 const ASSIGN_PROBABILITY = 1 / 64;

@@ -3,7 +3,7 @@
  * hands back canned replies (the node side is exercised for real by the 5a–5c runs).
  */
 import { describe, expect, test } from "bun:test";
-import { schemaViolation } from "../schema.ts";
+import { schemaViolation } from "../contracts/schema.ts";
 import { COMMIT_OFFSETS, KafkaClient, LIST_COMMITTED_OFFSETS, POLL, SEND } from "./kafka.ts";
 import { inOrder, ScriptedConnection } from "./testdata/scripted-connection.ts";
 

@@ -2,11 +2,11 @@
  * The kafka workload (Maelstrom's `workload/kafka.clj`): append-only
  * logs named by string keys. Clients send messages, poll from per-client offsets (committing
  * what they polled), assign themselves keys, and crash now and then; a final drain per worker
- * reads every key from the start. The checker is Jepsen's kafka checker (checkers/kafka.ts).
+ * reads every key from the start. The checker is Jepsen's kafka checker (checkers/kafka/index.ts).
  */
-import { checkKafka } from "../checkers/kafka.ts";
-import { defineRpc, isAny, isArrayOf, isInt, isObjectOf, isString, isTuple } from "../schema.ts";
-import type { ClientConnection, Completion, OpRequest, Workload, WorkloadClient } from "../types.ts";
+import { checkKafka } from "../checkers/kafka/index.ts";
+import { defineRpc, isAny, isArrayOf, isInt, isObjectOf, isString, isTuple } from "../contracts/schema.ts";
+import type { ClientConnection, Completion, OpRequest, Workload, WorkloadClient } from "../contracts/types.ts";
 import { FinalPolls, KafkaOps, keyOffsetsOf } from "./kafka-generator.ts";
 
 /** kafka.clj's maps of keys (strings) to offsets (integers). */

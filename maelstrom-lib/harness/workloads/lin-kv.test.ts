@@ -2,9 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { runMaelstrom } from "../index.ts";
-import { Rng } from "../rng.ts";
-import { schemaViolation } from "../schema.ts";
-import type { Op, OpRequest, WorkerInfo, WorkloadContext } from "../types.ts";
+import { Rng } from "../primitives/rng.ts";
+import { schemaViolation } from "../contracts/schema.ts";
+import type { Op, OpRequest, WorkerInfo, WorkloadContext } from "../contracts/types.ts";
 import linKv, { CAS, IndependentRegisterOps, PROCESS_LIMIT, READ, WRITE } from "./lin-kv.ts";
 import { ScriptedConnection } from "./testdata/scripted-connection.ts";
 

@@ -12,9 +12,9 @@
  * keeps its first key for the whole run.
  */
 import { checkLinearizable } from "../checkers/linearizable/index.ts";
-import { defineRpc, isAny } from "../schema.ts";
-import type { Op, OpRequest, OpSource, WorkerInfo, Workload } from "../types.ts";
-import type { Rng } from "../rng.ts";
+import { defineRpc, isAny } from "../contracts/schema.ts";
+import type { Op, OpRequest, OpSource, WorkerInfo, Workload } from "../contracts/types.ts";
+import type { Rng } from "../primitives/rng.ts";
 
 /** lin_kv.clj's `read`: a key of any kind; `read_ok` carries its value, whatever it is. */
 export const READ = defineRpc({

@@ -4,8 +4,8 @@
  */
 import { describe, expect, test } from "bun:test";
 import { runMaelstrom } from "../index.ts";
-import { Rng } from "../rng.ts";
-import type { OpRequest, WorkerInfo, WorkloadContext } from "../types.ts";
+import { Rng } from "../primitives/rng.ts";
+import type { OpRequest, WorkerInfo, WorkloadContext } from "../contracts/types.ts";
 import pnCounter, { pnCounterOps } from "./pn-counter.ts";
 
 const ctx = { opts: {} as WorkloadContext["opts"], rng: new Rng(11) } satisfies WorkloadContext;

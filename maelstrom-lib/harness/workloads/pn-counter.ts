@@ -6,7 +6,7 @@
  * g_counter.clj is this workload with the negative adds filtered out.
  */
 import { checkPnCounter } from "../checkers/pn-counter.ts";
-import type { OpSource, Workload, WorkloadContext } from "../types.ts";
+import type { OpSource, Workload, WorkloadContext } from "../contracts/types.ts";
 import gCounter from "./g-counter.ts";
 
 /** `gen/mix` of adds and reads: each with equal chance. */

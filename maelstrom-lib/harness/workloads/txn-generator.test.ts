@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { Rng } from "../rng.ts";
-import type { OpRequest } from "../types.ts";
+import { Rng } from "../primitives/rng.ts";
+import type { OpRequest } from "../contracts/types.ts";
 import { type TxnMop, TxnOps } from "./txn-generator.ts";
 
 function generate(count: number, options = { keyCount: 10, maxTxnLength: 4, maxWritesPerKey: 16 }): TxnMop[][] {

@@ -5,8 +5,8 @@
  * Writes to a key take the values 1, 2, … maxWritesPerKey, so every write is unique; after
  * its last value a key retires and a fresh key takes its slot.
  */
-import type { Rng } from "../rng.ts";
-import type { NextOp, OpSource } from "../types.ts";
+import type { Rng } from "../primitives/rng.ts";
+import type { NextOp, OpSource } from "../contracts/types.ts";
 import { exponentialSlot } from "./kafka-generator.ts";
 
 /** One micro-op as sent: ["r", key, null] or ["w", key, value]. */

@@ -7,12 +7,12 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { TEST_FLAGS } from "../config.ts";
-import { type TestOptions } from "../options.ts";
+import { TEST_FLAGS } from "../cli/config.ts";
+import { type TestOptions } from "../contracts/options.ts";
 import { runMaelstrom } from "../index.ts";
-import { Rng } from "../rng.ts";
-import { schemaViolation } from "../schema.ts";
-import type { OpRequest, WorkerInfo } from "../types.ts";
+import { Rng } from "../primitives/rng.ts";
+import { schemaViolation } from "../contracts/schema.ts";
+import type { OpRequest, WorkerInfo } from "../contracts/types.ts";
 import txnListAppend, { appendTxns, TXN } from "./txn-list-append.ts";
 
 const repo = new URL("../../..", import.meta.url).pathname;

@@ -9,9 +9,9 @@
  */
 import { join } from "node:path";
 import { checkListAppend } from "../checkers/elle/list-append.ts";
-import { defineRpc, isAny, isArrayOf, isEither, isEq, isTuple } from "../schema.ts";
+import { defineRpc, isAny, isArrayOf, isEither, isEq, isTuple } from "../contracts/schema.ts";
 import { txnClient } from "./clients.ts";
-import type { OpSource, Workload, WorkloadContext } from "../types.ts";
+import type { OpSource, Workload, WorkloadContext } from "../contracts/types.ts";
 import { TxnOps } from "./txn-generator.ts";
 
 /** txn_list_append.clj's micro-ops: ReadReq `["r", k, null]`, ReadRes `["r", k, list]`, Append `["append", k, element]`. */

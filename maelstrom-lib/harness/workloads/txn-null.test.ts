@@ -4,12 +4,12 @@
  * the op completes :ok as a txn of no micro-ops, which Elle judges like any other.
  */
 import { describe, expect, test } from "bun:test";
-import { checkRwRegister } from "../checkers/elle-rw-register.ts";
+import { checkRwRegister } from "../checkers/elle/rw-register.ts";
 import { checkListAppend } from "../checkers/elle/list-append.ts";
 import { r, txnHistory, w } from "../checkers/testdata/txn-histories.ts";
 import type { Mop } from "../checkers/elle/txns.ts";
-import { schemaViolation } from "../schema.ts";
-import type { Op, WorkerInfo, Workload } from "../types.ts";
+import { schemaViolation } from "../contracts/schema.ts";
+import type { Op, WorkerInfo, Workload } from "../contracts/types.ts";
 import { inOrder, ScriptedConnection } from "./testdata/scripted-connection.ts";
 import txnListAppend, { TXN as APPEND_TXN } from "./txn-list-append.ts";
 import txnRwRegister, { TXN as RW_TXN } from "./txn-rw-register.ts";

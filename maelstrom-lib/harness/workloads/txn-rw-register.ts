@@ -7,10 +7,10 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkRwRegister, type RwRegisterResult } from "../checkers/elle-rw-register.ts";
-import { defineRpc, isAny, isArrayOf, isEither, isEq, isTuple } from "../schema.ts";
+import { checkRwRegister, type RwRegisterResult } from "../checkers/elle/rw-register.ts";
+import { defineRpc, isAny, isArrayOf, isEither, isEq, isTuple } from "../contracts/schema.ts";
 import { txnClient } from "./clients.ts";
-import type { Workload } from "../types.ts";
+import type { Workload } from "../contracts/types.ts";
 import { TxnOps } from "./txn-generator.ts";
 
 /** txn_rw_register.clj's micro-ops: a read sent with a null value, filled in on the way back; a write. */

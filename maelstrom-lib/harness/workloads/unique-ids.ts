@@ -2,9 +2,9 @@
  * The unique-ids workload: clients ask for `generate` and every acknowledged id must be unique
  * across the whole cluster (Jepsen's unique-ids checker).
  */
-import { exactInteger } from "../json-exact.ts";
-import { defineRpc, isAny } from "../schema.ts";
-import type { Op, Validity, Workload } from "../types.ts";
+import { exactInteger } from "../primitives/json-exact.ts";
+import { defineRpc, isAny } from "../contracts/schema.ts";
+import type { Op, Validity, Workload } from "../contracts/types.ts";
 
 /** unique_ids.clj's `generate!`: an empty request, an id of any type back. */
 export const GENERATE = defineRpc({

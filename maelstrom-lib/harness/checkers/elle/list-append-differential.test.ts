@@ -6,7 +6,7 @@
  * orders that respect real time, or each process's own order.
  */
 import { describe, expect, test } from "bun:test";
-import { Rng } from "../../rng.ts";
+import { Rng } from "../../primitives/rng.ts";
 import { checkListAppend } from "./list-append.ts";
 import { type TestTxn, txnHistory } from "../testdata/txn-histories.ts";
 import type { Mop } from "./txns.ts";

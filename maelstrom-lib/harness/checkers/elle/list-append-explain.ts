@@ -7,13 +7,13 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { escapeXml } from "../../svg-text.ts";
+import { escapeXml } from "../../primitives/svg-text.ts";
 import type { FoundCycle } from "./cycles.ts";
 import { Rel } from "./graph.ts";
 import { type AppendMop, lastOf, mopsOf } from "./list-append-history.ts";
 import { INIT, type Indexes, type ListAppendCase, previousElement, show } from "./list-append-versions.ts";
 import { type Txn, txnSummary } from "./txns.ts";
-import { nanosToSeconds } from "../../history.ts";
+import { nanosToSeconds } from "../../contracts/history.ts";
 
 /** One explained step: Elle's data, and how to say it given the two txns' names. */
 interface Step {

@@ -5,7 +5,7 @@
  * analysis (verify-mop-types, verify-unique-appends, type sanity): a history that fails them
  * cannot be analysed, and the result is unknown.
  */
-import type { Op } from "../../types.ts";
+import type { Op } from "../../contracts/types.ts";
 import type { Txn } from "./txns.ts";
 
 /** A list-append micro-op as executed. */

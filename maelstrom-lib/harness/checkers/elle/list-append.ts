@@ -5,7 +5,7 @@
  * models need them) searched for cycles, judged against `--consistency-models` with Elle's
  * model tables. Result: Elle's `valid?`, `anomaly-types`, `anomalies`, `not`, `also-not`.
  */
-import type { CheckResult, Op } from "../../types.ts";
+import type { CheckResult, Op } from "../../contracts/types.ts";
 import { ELLE_UNKNOWN_ANOMALY_TYPES, elleBoundary, elleImpliedAnomalies, elleProhibitedAnomalies, unknownModelError } from "./consistency-models.ts";
 import { additionalGraphs, elleCycleSpecs, findElleCycles, graphSize, linkProcess, linkRealtime, WW_FIRST } from "./cycles.ts";
 import { DependencyGraph } from "./graph.ts";

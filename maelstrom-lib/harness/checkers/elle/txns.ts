@@ -3,8 +3,8 @@
  * process) and checks Elle's type sanity: keys of one type, values of one type, every write
  * unique. The checker reads the executed transaction from the completion (the node's reply).
  */
-import { isClientOp, OpPairing } from "../../history.ts";
-import type { Op } from "../../types.ts";
+import { isClientOp, OpPairing } from "../../contracts/history.ts";
+import type { Op } from "../../contracts/types.ts";
 
 /** A micro-operation: ["r", key, value read] or ["w", key, value written]. */
 export type Mop = readonly ["r" | "w", unknown, unknown];

@@ -6,11 +6,11 @@
  * followed by that op, each path stopping where the model refuses). Plus what Knossos does
  * not give: a sentence that says what went wrong.
  */
-import type { Op } from "../../types.ts";
+import type { Op } from "../../contracts/types.ts";
 import { canonical, OpKind, type KeyHistory, type KeyOp } from "./history.ts";
 import { inconsistencyMessage, INCONSISTENT, renderState, step, type CompiledModel } from "./model.ts";
 import type { Configuration } from "./search.ts";
-import { nanosToSeconds } from "../../history.ts";
+import { nanosToSeconds } from "../../contracts/history.ts";
 
 /** Knossos enumerates every subset and order of the concurrent ops; Jepsen keeps 10 of the paths. */
 const MAX_FINAL_PATHS = 10;

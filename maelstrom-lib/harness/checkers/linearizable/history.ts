@@ -8,7 +8,7 @@
  * none at all is a crashed op that may take effect at any time after it began, and ops are
  * numbered so that ok ops come first in invocation order and crashed ones after them.
  */
-import type { Op } from "../../types.ts";
+import type { Op } from "../../contracts/types.ts";
 
 /** A cas-register operation kind (Knossos' model.clj `cas-register`). */
 export const enum OpKind {

@@ -11,7 +11,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CheckResult, Op, Validity } from "../../types.ts";
+import type { CheckResult, Op, Validity } from "../../contracts/types.ts";
 import { invalidAnalysis } from "./analysis.ts";
 import { canonical, prepareKey, splitByKey } from "./history.ts";
 import { searchKey } from "./search.ts";

@@ -2,8 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Rng } from "../../rng.ts";
-import type { Op, OpType } from "../../types.ts";
+import { Rng } from "../../primitives/rng.ts";
+import type { Op, OpType } from "../../contracts/types.ts";
 import { checkLinearizable } from "./index.ts";
 
 // ---------------------------------------------------------------------------------------------

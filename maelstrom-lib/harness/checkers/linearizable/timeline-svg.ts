@@ -8,7 +8,7 @@
  */
 import type { KeyHistory, KeyOp } from "./history.ts";
 import { describeOp } from "./analysis.ts";
-import { nanosToSeconds } from "../../history.ts";
+import { nanosToSeconds } from "../../contracts/history.ts";
 
 /** Ops drawn around the failed op, in invocation order, and the most drawn at all. */
 const NEIGHBOURS_BEFORE = 16;

@@ -2,7 +2,7 @@
  * Builds kafka histories by hand (for checker tests) or at scale (for the checker benchmark),
  * in exactly the shapes the kafka workload client records.
  */
-import type { Op, OpType } from "../../types.ts";
+import type { Op, OpType } from "../../contracts/types.ts";
 
 /** `[offset, msg]` pairs per key, as a poll_ok carries them. */
 export type PolledMsgs = Record<string, [number, unknown][]>;

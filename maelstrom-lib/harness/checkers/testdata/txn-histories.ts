@@ -2,7 +2,7 @@
  * Builds hand-made txn-rw-register histories for checker tests: one invocation and one
  * completion per txn, in list order unless times are given.
  */
-import type { Op } from "../../types.ts";
+import type { Op } from "../../contracts/types.ts";
 import type { Mop } from "../elle/txns.ts";
 
 /** One txn of a hand-made history. Times default to a strictly sequential schedule. */

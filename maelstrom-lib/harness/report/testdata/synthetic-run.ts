@@ -6,8 +6,8 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Op } from "../../types.ts";
-import type { JournalEvent } from "../../run-files.ts";
+import type { Op } from "../../contracts/types.ts";
+import type { JournalEvent } from "../../store/run-files.ts";
 
 const NS_PER_MS = 1_000_000;
 

@@ -3,8 +3,8 @@
  * RPC's type, then the body), holds it and the canned reply to the RPC's schemas, and keeps
  * every request and timeout. A request or reply that breaks its schema fails the test.
  */
-import { schemaViolation } from "../../schema.ts";
-import type { ClientConnection, Rpc } from "../../types.ts";
+import { schemaViolation } from "../../contracts/schema.ts";
+import type { ClientConnection, Rpc } from "../../contracts/types.ts";
 
 export class ScriptedConnection implements ClientConnection {
   readonly clientId = "c1";

@@ -1,0 +1,141 @@
+/**
+ * Analysis after a run: the workload checker composed with the core checkers, the merged
+ * verdict, and the runner's own health (how late deliveries were, CPU, achieved rate, memory),
+ * which real Maelstrom never reports.
+ */
+import { RUNNER_LIMITS, type TestOptions } from "../contracts/options.ts";
+import { separateBeyondMaelstrom } from "../checkers/beyond-maelstrom.ts";
+import { checkAvailability, checkExceptions, checkNet, checkStats, mergeValidity, plotOnlyResults } from "../checkers/core.ts";
+import type { Network } from "../world/net.ts";
+import type { ProtocolViolation } from "../contracts/node-reports.ts";
+import { quantile } from "../primitives/quantile.ts";
+import type { RunnerHealth, RunResults } from "../contracts/results.ts";
+import type { CheckResult, Op, Workload } from "../contracts/types.ts";
+
+export interface AnalysisInput {
+  opts: TestOptions;
+  workload: Workload;
+  history: readonly Op[];
+  network: Network;
+  violations: readonly ProtocolViolation[];
+  mainPhase: MainPhase;
+  runDir: string;
+  /** process.cpuUsage() when the run started, so CPU seconds are this run's alone. */
+  cpuAtStart: NodeJS.CpuUsage;
+  /** Resident memory of all nodes together just before teardown, when readable. */
+  nodesResidentMb?: number;
+}
+
+/** What the main phase did; `lateMs` is the stagger's account of why ops went late (generator.ts). */
+export interface MainPhase {
+  startMs: number;
+  endMs: number;
+  invocations: number;
+  lateMs?: { wakeUp: number; waitingForWorker: number };
+}
+
+/** results.json: Maelstrom's results.edn map plus `runner` and `errors`. */
+export function analyze(input: AnalysisInput): RunResults {
+  const errors = input.violations.length > 0 ? { errors: { "protocol-violations": input.violations } } : {};
+  return assembleResults(checkHistory(input), checkNet(input.history, input.network.stats()), {
+    runner: runnerHealth(input),
+    ...errors,
+  });
+}
+
+/** results.json's key order: the history checks, net, the workload, findings beyond Maelstrom, then the extras. */
+export function assembleResults(
+  historyChecks: ReturnType<typeof checkHistory>,
+  net: CheckResult,
+  extras: Record<string, unknown>,
+): RunResults {
+  const { workload, "beyond-maelstrom": beyond, ...rest } = historyChecks;
+  const checks = { ...rest, net, workload, ...(beyond ? { "beyond-maelstrom": beyond } : {}) };
+  return composeResults(checks, extras) as RunResults;
+}
+
+/** The checks that read only the history and the options; `maelstrom analyze` runs these again on a stored run. */
+export function checkHistory(input: Pick<AnalysisInput, "opts" | "workload" | "history" | "runDir">) {
+  const { opts, workload, history } = input;
+  const { maelstrom: workloadResult, beyond } = separateBeyondMaelstrom(runWorkloadChecker(input), opts.strict);
+  return {
+    ...plotOnlyResults(),
+    exceptions: checkExceptions(history),
+    stats: checkStats(history, workload.statsIgnoredFs),
+    availability: checkAvailability(history, opts.availability),
+    workload: workloadResult,
+    ...(beyond ? { "beyond-maelstrom": beyond } : {}),
+  };
+}
+
+/** The checks, then sections that do not vote (runner, errors), then the merged verdict. */
+export function composeResults(checks: Record<string, CheckResult>, extras: Record<string, unknown>): CheckResult {
+  return { ...checks, ...extras, "valid?": mergeValidity(Object.values(checks).map((check) => check["valid?"])) };
+}
+
+/** A checker that throws gives an unknown verdict, as in Jepsen. */
+function runWorkloadChecker(input: Pick<AnalysisInput, "opts" | "workload" | "history" | "runDir">): CheckResult {
+  try {
+    return input.workload.check(input.history, { opts: input.opts, runDir: input.runDir });
+  } catch (error) {
+    return { "valid?": "unknown", error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+}
+
+/**
+ * True when ops went late for want of a free worker (slow nodes, or --concurrency) for more than
+ * a tenth of the phase. Going late because wake-ups are late is what Jepsen's stagger does too
+ * (Maelstrom falls short of --rate the same way), so it alone is no warning.
+ */
+export function heldBackByWorkers(phase: MainPhase): boolean {
+  const waitedMs = phase.lateMs?.waitingForWorker ?? 0;
+  return waitedMs > (1 - RUNNER_LIMITS.overloadRateFraction) * (phase.endMs - phase.startMs);
+}
+
+/**
+ * Why fewer ops went out than asked. A node that broke the protocol is not heard any more, so
+ * its clients sit out every timeout: that, not the machine, is then the reason.
+ */
+function rateWarning(achievedRate: number, input: AnalysisInput): string {
+  const achieved = `achieved ${achievedRate.toFixed(1)} ops/s of the requested ${input.opts.rate}`;
+  const silenced = [...new Set(input.violations.map((violation) => violation.node))];
+  if (silenced.length > 0) {
+    return `${achieved}: ${silenced.join(", ")} broke the protocol (see errors), so nothing it printed afterwards was delivered and its clients waited out their timeouts`;
+  }
+  const waitedSec = ((input.mainPhase.lateMs?.waitingForWorker ?? 0) / 1000).toFixed(1);
+  return `${achieved}: ops waited ${waitedSec} s in all for a free worker (the nodes answered slowly, or --concurrency limits it); rates may be distorted`;
+}
+
+function runnerHealth(input: AnalysisInput): RunnerHealth {
+  const lateness = [...input.network.latenessMs].sort((a, b) => a - b);
+  const latenessP99Ms = quantile(lateness, 0.99) ?? 0;
+  const mainSec = Math.max(1e-9, (input.mainPhase.endMs - input.mainPhase.startMs) / 1000);
+  const achievedRate = input.mainPhase.invocations / Math.min(mainSec, input.opts.timeLimitSec);
+  const cpu = process.cpuUsage(input.cpuAtStart);
+  const warnings: string[] = [];
+  if (latenessP99Ms > RUNNER_LIMITS.overloadLatenessP99Ms) {
+    warnings.push(`deliveries ran late (p99 ${latenessP99Ms.toFixed(1)} ms): the machine was overloaded; latencies may be distorted`);
+  }
+  if (heldBackByWorkers(input.mainPhase)) {
+    warnings.push(rateWarning(achievedRate, input));
+  }
+  return {
+    seed: input.opts.seed,
+    "lateness-ms": {
+      p50: quantile(lateness, 0.5) ?? 0,
+      p99: latenessP99Ms,
+      max: lateness.length ? lateness[lateness.length - 1]! : 0,
+      deliveries: lateness.length,
+    },
+    "cpu-seconds": (cpu.user + cpu.system) / 1e6,
+    "requested-rate": input.opts.rate,
+    "achieved-rate": achievedRate,
+    ...(input.mainPhase.lateMs
+      ? { "late-ms": { "wake-up": input.mainPhase.lateMs.wakeUp, "waiting-for-worker": input.mainPhase.lateMs.waitingForWorker } }
+      : {}),
+    "peak-rss-mb": process.resourceUsage().maxRSS / 1024,
+    ...(input.nodesResidentMb !== undefined ? { "nodes-rss-mb": input.nodesResidentMb } : {}),
+    warnings,
+    "valid?": true,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Reading a run folder: the file names the runner writes, their line formats, and a
+ * streaming line reader so that a journal of millions of events never sits in memory at once.
+ */
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, join, relative } from "node:path";
+import { readLines } from "../primitives/lines.ts";
+
+/** The files of one run folder, as the runner (store.ts, edn-files.ts) writes them. */
+export const RUN_FILES = {
+  results: "results.json",
+  history: "history.jsonl",
+  journal: "net-journal.jsonl",
+  testOptions: "test.json",
+  nodeLogs: "node-logs",
+  messagesSvg: "messages.svg",
+  report: "index.html",
+  screenshot: "report.png",
+} as const;
+
+/** One line of net-journal.jsonl is one network journal event, as the runner's net.ts writes it. */
+export type { JournalEvent } from "../contracts/journal.ts";
+
+/**
+ * Calls `onLine` for every non-empty line of a text file, reading it in chunks (a last line
+ * without a newline included). Resolves with the number of lines seen; a missing file counts
+ * as empty.
+ */
+export async function forEachLine(path: string, onLine: (line: string) => void): Promise<number> {
+  if (!existsSync(path)) return 0;
+  let lineCount = 0;
+  const emit = (line: string): void => {
+    if (line.trim() === "") return;
+    lineCount++;
+    onLine(line);
+  };
+  emit(await readLines(Bun.file(path).stream(), emit));
+  return lineCount;
+}
+
+/** Calls `onValue` with each line of a JSON-lines file parsed; unparseable lines are counted, not fatal. */
+export async function forEachJsonLine<T>(path: string, onValue: (value: T) => void): Promise<{ badLineCount: number }> {
+  let badLineCount = 0;
+  await forEachLine(path, (line) => {
+    let value: T;
+    try {
+      value = JSON.parse(line) as T;
+    } catch {
+      badLineCount++;
+      return;
+    }
+    onValue(value);
+  });
+  return { badLineCount };
+}
+
+/** Parses a JSON file of the run folder, or undefined when it is missing or broken. */
+export async function readJsonFile<T>(path: string): Promise<T | undefined> {
+  if (!existsSync(path)) return undefined;
+  try {
+    return (await Bun.file(path).json()) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A run's --bin as a reader knows it: relative to the folder holding the store (the repo root,
+ * where runs are started from) when it lies inside it, else as recorded.
+ */
+export function binShown(bin: unknown, storeDir: string): string {
+  if (typeof bin !== "string") return "—";
+  const shown = isAbsolute(bin) ? relative(dirname(storeDir), bin) : bin;
+  return shown.startsWith("..") || isAbsolute(shown) ? bin : shown;
+}
+
+/** The absolute path of one of a run's files. */
+export function runFile(runDir: string, name: string): string {
+  return join(runDir, name);
+}

@@ -1,0 +1,119 @@
+/**
+ * The client as defrpc makes it (Maelstrom's client.clj): the request checked before it is
+ * sent, the reply after it comes back, each failure under Maelstrom's name and in its words.
+ * Unit tests on the real network with a fake clock, then a real node run by the real runner.
+ */
+import { describe, expect, test } from "bun:test";
+import { Client, MalformedReply, MalformedRequest, MalformedRpc } from "./client.ts";
+import { parseCommand } from "../cli/cli.ts";
+import { FakeClock } from "../primitives/clock.ts";
+import { classifyError } from "../run/generator.ts";
+import { Network } from "./net.ts";
+import type { WireMessage } from "../contracts/journal.ts";
+import { Rng } from "../primitives/rng.ts";
+import { runTest } from "../run/run.ts";
+import { defineRpc, isInt } from "../contracts/schema.ts";
+import type { Workload } from "../contracts/types.ts";
+import pnCounter from "../workloads/pn-counter.ts";
+
+const ADD = defineRpc({
+  request: { type: "add", required: { delta: isInt } },
+  reply: { type: "add_ok", required: {} },
+});
+
+/** A client c0 bound to a node n0 that answers every request with `reply` (and keeps what it got). */
+function setup(reply: (request: Record<string, unknown>) => Record<string, unknown>) {
+  const clock = new FakeClock();
+  const network = new Network({ clock, rng: new Rng(1), latencyMs: 0, latencyDist: "constant" });
+  const received: WireMessage[] = [];
+  network.register("n0", (message) => {
+    received.push(message);
+    queueMicrotask(() => network.send("n0", message.src, { ...reply(message.body), in_reply_to: message.body.msg_id }));
+  });
+  return { client: new Client("c0", "n0", network, clock), received };
+}
+
+describe("client requests (defrpc's send schema)", () => {
+  test("a request that fits goes out with its RPC's type and a fresh msg_id, and its reply comes back", async () => {
+    const { client, received } = setup(() => ({ type: "add_ok" }));
+    expect(await client.call(ADD, { delta: 3 })).toEqual({ type: "add_ok", in_reply_to: 1 });
+    expect(await client.call(ADD, { delta: -2 })).toEqual({ type: "add_ok", in_reply_to: 2 });
+    expect(received.map((message) => message.body)).toEqual([
+      { type: "add", delta: 3, msg_id: 1 },
+      { type: "add", delta: -2, msg_id: 2 },
+    ]);
+  });
+
+  test.each([
+    [{ delta: 0.5 }, 'bad value for "delta": 0.5 is not Int'],
+    [{}, 'missing required key "delta"'],
+    [{ delta: 1, note: "x" }, 'disallowed key "note"'],
+    [{ type: "sub", delta: 1 }, 'expected type "add", got "sub"'],
+  ])("a request %p is malformed-rpc-request, explained, and never reaches the node", async (body, reason) => {
+    const { client, received } = setup(() => ({ type: "add_ok" }));
+    const error = await client.call(ADD, body).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(MalformedRequest);
+    const malformed = error as MalformedRequest;
+    expect(malformed.type).toBe("malformed-rpc-request");
+    expect(malformed.reason).toBe(reason);
+    // check-body's words: the schema the body should have had, what was sent instead, and why.
+    expect(malformed.message).toBe(
+      "Malformed RPC request. Maelstrom should have constructed a message body like:\n\n" +
+        '{"type": (eq "add"),\n "delta": Int,\n "msg_id": Int}\n\n' +
+        `... but instead sent\n\n${JSON.stringify(malformed.body)}\n\nThis is malformed because:\n\n${reason}`,
+    );
+    expect(malformed.body.msg_id).toBe(1);
+    expect(received).toEqual([]);
+    // The client is free again, and the next request gets the next msg_id, as in Maelstrom.
+    await client.call(ADD, { delta: 1 });
+    expect(received.map((message) => message.body.msg_id)).toEqual([2]);
+  });
+
+  test("a reply that breaks its schema is malformed-rpc-response, with the request that was sent", async () => {
+    const { client } = setup(() => ({ type: "add_ok", value: 3 }));
+    const error = (await client.call(ADD, { delta: 3 }).catch((thrown: unknown) => thrown)) as MalformedReply;
+    expect(error).toBeInstanceOf(MalformedReply);
+    expect(error.type).toBe("malformed-rpc-response");
+    expect(error.message).toContain('Maelstrom sent node n0 the following request:\n\n{"type":"add","delta":3,"msg_id":1}');
+    expect(error.message).toContain('(optional-key "msg_id"): Int}\n\n... but instead received\n\n{"type":"add_ok","value":3,"in_reply_to":1}');
+    expect(error.message).toEndWith('This is malformed because:\n\ndisallowed key "value"');
+  });
+
+  test("both kinds complete the op as :info with Maelstrom's name and the explanation", () => {
+    const request = new MalformedRequest("why", { type: "add" }, ADD.request);
+    const reply = new MalformedReply("why", { type: "add_ok" }, { node: "n0", body: { type: "add" }, schema: ADD.reply });
+    for (const error of [request, reply] as MalformedRpc[]) {
+      expect(classifyError(error, "add", pnCounter)).toEqual({ type: "info", value: undefined, error: error.type, exception: error.message });
+    }
+  });
+});
+
+describe("a workload whose generator emits malformed requests, on a real node", () => {
+  test("every such op is :info malformed-rpc-request, the node gets none of them, and the console says so", async () => {
+    const repo = new URL("../../..", import.meta.url).pathname;
+    const command = parseCommand(
+      ["test", "-w", "pn-counter", "--bin", "maelstrom-lib/harness/testdata/pn-counter-crdt.ts", "--node-count", "1", "--time-limit", "1", "--rate", "20", "--no-progress"],
+      repo,
+    );
+    if (command.kind !== "test") throw new Error("expected a test command");
+    // pn-counter, but every add carries half a delta: pn_counter.clj's add! wants an Int.
+    const halfDeltas: Workload = { ...pnCounter, generator: () => ({ next: () => ({ f: "add", value: 0.5 }) }) };
+    const lines: string[] = [];
+    const outcome = await runTest(command.opts, halfDeltas, (line) => lines.push(line));
+    const history = (await Bun.file(`${outcome.runDir}/history.jsonl`).text()).trim().split("\n").map((line) => JSON.parse(line));
+    const adds = history.filter((op) => op.f === "add" && op.type !== "invoke");
+    expect(adds.length).toBeGreaterThan(3);
+    for (const op of adds) {
+      expect(op.type).toBe("info");
+      expect(op.error).toBe("malformed-rpc-request");
+      expect(op.exception).toContain('bad value for "delta": 0.5 is not Int');
+    }
+    // The final reads still went out and came back: only the malformed requests were held back.
+    expect(history.some((op) => op.f === "read" && op.type === "ok")).toBe(true);
+    const journal = (await Bun.file(`${outcome.runDir}/net-journal.jsonl`).text()).trim().split("\n").map((line) => JSON.parse(line));
+    expect(journal.some((event) => event.body.type === "add")).toBe(false);
+    expect(journal.some((event) => event.body.type === "read")).toBe(true);
+    expect(lines).toContain(`WARN malformed-rpc-request: ${adds.length} requests broke the request schema (all in history.jsonl); the first:`);
+    expect(lines).toContain("     Malformed RPC request. Maelstrom should have constructed a message body like:");
+  }, 30_000);
+});
