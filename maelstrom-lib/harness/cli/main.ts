@@ -2,7 +2,7 @@
 /** `bun run maelstrom <command> ...`: Maelstrom's CLI, with its exit codes. */
 import packageJson from "../../package.json" with { type: "json" };
 import { CliError, parseCommand, type Command } from "./cli.ts";
-import { analyzeRun, runTestCommand } from "../index.ts";
+import { analyzeRun, runTestCommand } from "./commands.ts";
 
 /**
  * The folder the user typed the command in. `bun run maelstrom` (and `npm run`) run the script

@@ -7,7 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readJsonl, runTestCommand, testdata } from "../cli/test-runs.ts";
+import { readJsonl, runAtRepoRoot, testdata } from "../testdata/test-runs.ts";
 import { workloadResult } from "../contracts/results.ts";
 import { checkSetFull } from "../checkers/set-full.ts";
 import { checkEcho } from "../workloads/echo.ts";
@@ -15,7 +15,7 @@ import { faultBands } from "../report/fault-bands.ts";
 import type { JournalEvent } from "../contracts/journal.ts";
 import type { Op } from "../contracts/types.ts";
 
-const run = runTestCommand;
+const run = runAtRepoRoot;
 
 /** The completions of the nemesis's `f` ops: one op at a time, so each invocation is followed by its completion. */
 function nemesisCompletions(history: Op[], f: string): Op[] {

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runMaelstrom, type MaelstromRun } from "../index.ts";
-import { readJsonl } from "../cli/test-runs.ts";
+import { readJsonl } from "../testdata/test-runs.ts";
 import type { Op } from "../contracts/types.ts";
 import { CHROMIUM_PATH, chromiumAvailable, inspectPage } from "../../../tools/chromium.ts";
 import { faultBands, FAULT_KINDS, FAULT_STYLE } from "./fault-bands.ts";

@@ -6,12 +6,12 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, readlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readJsonl, repo, runTestCommand, testdata } from "../cli/test-runs.ts";
+import { readJsonl, repo, runAtRepoRoot, testdata } from "../testdata/test-runs.ts";
 import { workloadResult } from "../contracts/results.ts";
 import { checkUniqueIds } from "../workloads/unique-ids.ts";
 import type { JournalEvent } from "../contracts/journal.ts";
 
-const run = runTestCommand;
+const run = runAtRepoRoot;
 
 describe("runner verdicts on real nodes", () => {
   test("an echo reply with an extra key is malformed, so the run is invalid (exit 1)", async () => {

@@ -6,7 +6,7 @@ export const repo = new URL("../../..", import.meta.url).pathname;
 export const testdata = "maelstrom-lib/harness/testdata";
 
 /** `maelstrom test ARGS --no-progress`, as typed at the repository root. */
-export function runTestCommand(...args: string[]) {
+export function runAtRepoRoot(...args: string[]) {
   return runMaelstrom(["test", ...args, "--no-progress"], { cwd: repo });
 }
 

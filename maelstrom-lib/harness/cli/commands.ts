@@ -1,0 +1,160 @@
+/**
+ * The commands behind `maelstrom test` and `maelstrom analyze`, as functions: `runMaelstrom(argv)`
+ * does what `bun run maelstrom ...` does and returns the exit code and results instead of exiting.
+ */
+import { join } from "node:path";
+import { loadWorkload, NO_ANALYZE_FLAGS, reanalyze, type Reanalysis } from "./analyze.ts";
+import { beyondMaelstromLines } from "../checkers/beyond-maelstrom.ts";
+import { CliError, parseCommand, type Command } from "./cli.ts";
+import type { AnalyzeFlags } from "./config.ts";
+import type { TestOptions } from "../contracts/options.ts";
+import { writeRunReport } from "../report/index.ts";
+import { RUN_FILES } from "../store/run-files.ts";
+import { writeResultsEdn } from "../store/edn-files.ts";
+import { printExplanation } from "../report/explain.ts";
+import { runTest } from "../run/run.ts";
+import { exitCodeOf, type RunResults } from "../contracts/results.ts";
+
+/** A parsed `maelstrom test` command. */
+export type TestCommand = Extract<Command, { kind: "test" }>;
+
+/** The outcome of `runMaelstrom`. */
+export interface MaelstromRun {
+  /** 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 crash or init failure. */
+  exitCode: number;
+  /** The last run's results.json (undefined when the arguments were bad). */
+  results: RunResults | undefined;
+  /** The last run's folder. */
+  runDir: string | undefined;
+  /** Every run's outcome, when --test-count > 1. */
+  runs: { exitCode: number; results: RunResults; runDir: string }[];
+  /** Console lines the run printed. */
+  output: string[];
+}
+
+export interface RunMaelstromOptions {
+  /** Where console lines go (default: collected only). */
+  log?: (line: string) => void;
+  /** Working directory against which --bin and --store resolve (default: process.cwd()). */
+  cwd?: string;
+}
+
+/** Runs `maelstrom test ...` in-process; never exits the process. */
+export async function runMaelstrom(argv: readonly string[], options: RunMaelstromOptions = {}): Promise<MaelstromRun> {
+  let command: Command;
+  try {
+    command = parseCommand(argv, options.cwd);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    options.log?.(error.message);
+    return { exitCode: 254, results: undefined, runDir: undefined, runs: [], output: [error.message] };
+  }
+  if (command.kind !== "test") throw new Error(`runMaelstrom runs tests; got ${command.kind}`);
+  return runTestCommand(command, options);
+}
+
+/** Runs an already parsed `test` command (--test-count times, the seed counting up). */
+export async function runTestCommand(command: TestCommand, options: Pick<RunMaelstromOptions, "log"> = {}): Promise<MaelstromRun> {
+  const output: string[] = [];
+  const log = (line: string) => {
+    output.push(line);
+    options.log?.(line);
+  };
+  const opts: TestOptions = { ...command.opts, progress: command.opts.progress && options.log !== undefined };
+  for (const note of command.notes) log(note);
+  for (const warning of command.warnings) log(`WARN ${warning}`);
+  const workload = loadWorkload(opts.workload);
+  const runs: MaelstromRun["runs"] = [];
+  for (let i = 0; i < opts.testCount; i++) {
+    const runOpts = i === 0 ? opts : { ...opts, seed: opts.seed + i };
+    const outcome = await runTest(runOpts, workload, log);
+    await writeReport(outcome.runDir, log);
+    printSummary(outcome.results, outcome.exitCode, log);
+    await printExplanation(outcome.results, outcome.runDir, log);
+    runs.push(outcome);
+    if (outcome.interrupted) break; // Ctrl-C ends --test-count too
+  }
+  const worst = runs.reduce((code, run) => Math.max(code, run.exitCode), 0);
+  const last = runs[runs.length - 1]!;
+  return { exitCode: worst, results: last.results, runDir: last.runDir, runs, output };
+}
+
+/**
+ * `maelstrom analyze RUN_DIR` (Jepsen's `analyze` command; analyze.ts): runs the checks that
+ * read the history again, on one of our runs or on a folder real Maelstrom wrote, and writes
+ * that folder's results.json (and, for our runs, the report). Returns the exit code a test
+ * with these results would have had; 254 for a folder or options that cannot be analyzed.
+ */
+export async function analyzeRun(runDir: string, log: (line: string) => void, flags: AnalyzeFlags = NO_ANALYZE_FLAGS): Promise<number> {
+  let analysis: Reanalysis;
+  try {
+    analysis = await reanalyze(runDir, flags, log);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    log(error.message);
+    return 254;
+  }
+  if (analysis.kind === "aborted") {
+    log(analysis.reason);
+    return 255;
+  }
+  const { results } = analysis;
+  await Bun.write(join(runDir, RUN_FILES.results), `${JSON.stringify(results, null, 2)}\n`);
+  await writeResultsEdn(runDir, results); // as Maelstrom's analyze rewrites results.edn
+  // A Maelstrom folder keeps its own messages.svg and has no history.jsonl or journal of ours to draw a report from.
+  if (analysis.ownRun) await writeReport(runDir, log);
+  const exitCode = exitCodeOf(results["valid?"]);
+  printSummary(results, exitCode, log);
+  await printExplanation(results, analysis.ownRun ? runDir : undefined, log);
+  return exitCode;
+}
+
+/** The HTML report is extra: a failure to draw it is a warning, and never changes the verdict. */
+async function writeReport(runDir: string, log: (line: string) => void): Promise<void> {
+  try {
+    await writeRunReport(runDir);
+  } catch (error) {
+    log(`WARN could not write the HTML report: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+const VERDICTS: Record<string, string> = {
+  true: "Everything looks good! ヽ(‘ー`)ノ",
+  false: "Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻",
+  unknown: "Errors occurred during analysis, but no anomalies found. ಠ~ಠ",
+};
+
+/** The closing lines: the headline figures, any runner warnings, and the verdict in words. */
+function printSummary(results: RunResults, exitCode: number, log: (line: string) => void): void {
+  if (exitCode === 255) {
+    log("The run was aborted (exit 255); why, below.");
+    return;
+  }
+  if (results["abort-type"] === "interrupted") {
+    log(`The run was interrupted (exit ${exitCode}); every node was killed. Its folder holds what it recorded.`);
+    return;
+  }
+  const { net, availability, stats } = results;
+  log("");
+  log(`ops: ${stats?.count ?? 0} (ok ${stats?.["ok-count"] ?? 0}, fail ${stats?.["fail-count"] ?? 0}, info ${stats?.["info-count"] ?? 0})`);
+  log(`availability: ${formatNumber(availability?.["ok-fraction"])}`);
+  log(`msgs-per-op: all ${formatNumber(net?.all["msgs-per-op"])}, servers ${formatNumber(net?.servers["msgs-per-op"])}`);
+  for (const [name, check] of Object.entries(results)) {
+    if (isCheck(check) && check["valid?"] !== true) log(`${name}: valid? ${String(check["valid?"])}`);
+  }
+  if (results["beyond-maelstrom"]) for (const line of beyondMaelstromLines(results["beyond-maelstrom"])) log(line);
+  const violations = results.errors?.["protocol-violations"];
+  if (violations?.length) log(`WARN ${violations.length} node(s) broke the protocol; their later output was dropped (see results.json errors)`);
+  for (const warning of results.runner?.warnings ?? []) log(`WARN runner: ${warning}`);
+  log("");
+  log(VERDICTS[String(results["valid?"])] ?? `valid? ${String(results["valid?"])}`);
+}
+
+/** A checker's entry in the results map (errors, aborted and valid? are not). */
+function isCheck(entry: unknown): entry is { "valid?": unknown } {
+  return typeof entry === "object" && entry !== null && "valid?" in entry;
+}
+
+function formatNumber(value: number | undefined): string {
+  return value === undefined ? "-" : Number.isInteger(value) ? String(value) : value.toFixed(4);
+}
