@@ -231,6 +231,18 @@ describe("G-single and real-time cycles", () => {
     expect(check(readSkew, "serializable")["anomaly-types"]).toEqual(["G-single"]);
     expect(check(readSkew, "read-committed")["valid?"]).toBe(true);
   });
+  const starved = (model: string) =>
+    analysisOf(checkRwRegister(txnHistory(readSkew), { consistencyModels: [model], cycleSearchSteps: 1 }));
+  test("a cycle search out of budget makes the result unknown, not valid (Maelstrom's wrapper drops it)", () => {
+    const result = starved("read-committed");
+    expect(result["valid?"]).toBe("unknown");
+    expect(result["anomaly-types"]).toEqual(["cycle-search-timeout"]);
+    const [timeout] = result.anomalies["cycle-search-timeout"]!;
+    expect(timeout).toMatchObject({ "anomaly-spec-type": "G-single", "does-not-contain": ["G0", "G1c"] });
+    expect(timeout!["scc-size"]).toBe(2);
+    // With something the models prohibit found as well, the run is invalid whatever was left unsearched.
+    expect(starved("serializable")["valid?"]).toBe(false);
+  });
   // A stale read: T2 starts after T1 finished but does not see its write.
   const stale: TestTxn[] = [{ mops: [w("x", 1)] }, { mops: [r("x", null)] }, { mops: [r("x", 1)] }];
   test("a stale read is G-single-realtime under strict-serializable only", () => {

@@ -30,6 +30,7 @@ import {
   graphSize,
   linkProcess,
   linkRealtime,
+  timeoutCases,
   WR_FIRST,
   WW_FIRST,
 } from "./elle/cycles.ts";
@@ -51,6 +52,8 @@ const MAX_CASES_SHOWN = 16;
 /** Options of the check: the models the history must satisfy (Maelstrom's `--consistency-models`). */
 export interface RwRegisterCheckOptions {
   consistencyModels: readonly string[];
+  /** Edges the cycle search may examine per strongly connected component (DEFAULT_CYCLE_SEARCH_STEPS). */
+  cycleSearchSteps?: number;
 }
 
 /** Why a history could not be analysed (Elle's type sanity, duplicate writes, an unknown model). */
@@ -58,7 +61,7 @@ export type RwRegisterUnanalysable = { "valid?": "unknown"; error: string };
 
 /** Elle's result map as Maelstrom's txn-rw-register wrapper reports it. */
 export type RwRegisterAnalysis = {
-  "valid?": boolean;
+  "valid?": boolean | "unknown";
   "consistency-models": string[];
   "txn-count": number;
   "anomaly-types": string[];
@@ -110,15 +113,21 @@ export function checkRwRegister(history: readonly Op[], options: RwRegisterCheck
 
   const prohibited = elleProhibitedAnomalies(models);
   const graphs = additionalGraphs(new Set([...prohibited, ...ELLE_UNKNOWN_ANOMALY_TYPES]));
-  const maelstrom = findAnomalies(txns, writes, graphs, MAELSTROM);
-  const fuller = findAnomalies(txns, writes, graphs, FULLER);
+  const maelstrom = findAnomalies(txns, writes, graphs, MAELSTROM, options.cycleSearchSteps);
+  const fuller = findAnomalies(txns, writes, graphs, FULLER, options.cycleSearchSteps);
   const result = resultMap(models, prohibited, maelstrom, txns.length);
   const beyond = beyondMaelstromFindings(models, prohibited, maelstrom, fuller);
   return beyond.length > 0 ? { ...result, "beyond-maelstrom": beyond } : result;
 }
 
 /** Every anomaly case of the history as `reading` sees it, cycles from Elle's search over the graphs asked for. */
-function findAnomalies(txns: readonly Txn[], writes: Map<unknown, Map<unknown, WriteRef>>, graphs: ReturnType<typeof additionalGraphs>, reading: Reading): CaseMap {
+function findAnomalies(
+  txns: readonly Txn[],
+  writes: Map<unknown, Map<unknown, WriteRef>>,
+  graphs: ReturnType<typeof additionalGraphs>,
+  reading: Reading,
+  stepsPerComponent: number | undefined,
+): CaseMap {
   const cases: CaseMap = new Map();
   const graph = new DependencyGraph(graphSize(txns, graphs.realtime));
   const versions = inferVersions(txns, cases, reading.inference);
@@ -133,7 +142,10 @@ function findAnomalies(txns: readonly Txn[], writes: Map<unknown, Map<unknown, W
   if (graphs.realtime) linkRealtime(graph, txns);
   const explain = edgeExplainer(writes, versions.order);
   const specs = elleCycleSpecs(graphs.process, graphs.realtime);
-  for (const cycle of findElleCycles(graph, txns, specs, (type) => elleImpliedAnomalies([type]), reading.naming)) {
+  const implied = (type: string) => elleImpliedAnomalies([type]);
+  const search = findElleCycles(graph, { txns, specs, implied, order: reading.naming, stepsPerComponent });
+  if (search.timeouts.length > 0) cases.set("cycle-search-timeout", timeoutCases(search.timeouts));
+  for (const cycle of search.cycles) {
     cases.set(cycle.type, [...(cases.get(cycle.type) ?? []), describe(cycle, explain)]);
   }
   return cases;
@@ -181,8 +193,11 @@ function beyondMaelstromFindings(models: readonly string[], prohibited: Readonly
 }
 
 /**
- * Elle's result map with Maelstrom's reading of it: anomalies the models prohibit, plus the
- * "unknown" ones (an empty graph), make the run invalid. Anomalies found but allowed are
+ * Elle's result map with Maelstrom's reading of it: anomalies the models prohibit, plus an
+ * empty graph, make the run invalid. Maelstrom's wrapper (workload/txn_rw_register.clj
+ * `checker`) drops `cycle-search-timeout` and so says valid after a search that gave up;
+ * here it stays listed and makes the run unknown, unless something else already makes it
+ * invalid: a checker that stopped looking does not say valid. Anomalies found but allowed are
  * listed under `allowed-anomaly-types` so a reader still sees them. `anomaly-counts` counts
  * every case found; the cycle search finds at most one cycle per type and component.
  */
@@ -195,7 +210,7 @@ function resultMap(models: readonly string[], prohibited: ReadonlySet<string>, c
   const shown = (types: string[]) => Object.fromEntries(types.map((type) => [type, cases.get(type)!.slice(0, MAX_CASES_SHOWN)]));
   const counts = Object.fromEntries(found.map((type) => [type, cases.get(type)!.length]));
   return {
-    "valid?": reported.length === 0,
+    "valid?": validity(reported),
     "consistency-models": [...models],
     "txn-count": txnCount,
     "anomaly-types": reported,
@@ -205,6 +220,12 @@ function resultMap(models: readonly string[], prohibited: ReadonlySet<string>, c
     not,
     "also-not": alsoNot,
   };
+}
+
+/** Invalid when a reported anomaly is not the search's timeout; unknown when only the timeout is. */
+function validity(reported: readonly string[]): boolean | "unknown" {
+  if (reported.some((type) => type !== "cycle-search-timeout")) return false;
+  return reported.length === 0 ? true : "unknown";
 }
 
 /** Explains an edge of a cycle by finding the key and values that justify it. */

@@ -7,7 +7,16 @@
  */
 import type { CheckResult, Op } from "../../types.ts";
 import { ELLE_UNKNOWN_ANOMALY_TYPES, elleBoundary, elleImpliedAnomalies, elleProhibitedAnomalies, unknownModelError } from "./consistency-models.ts";
-import { additionalGraphs, elleCycleSpecs, findElleCycles, graphSize, linkProcess, linkRealtime, WW_FIRST } from "./cycles.ts";
+import {
+  additionalGraphs,
+  elleCycleSpecs,
+  findElleCycles,
+  graphSize,
+  linkProcess,
+  linkRealtime,
+  timeoutCases,
+  WW_FIRST,
+} from "./cycles.ts";
 import { DependencyGraph } from "./graph.ts";
 import { cycleCase, type ExplainContext, writeCycleFiles, writeIncompatibleOrderFiles } from "./list-append-explain.ts";
 import { historyError, invokeIndices } from "./list-append-history.ts";
@@ -34,6 +43,8 @@ export interface ListAppendOptions {
   consistencyModels: readonly string[];
   /** Where to write Elle's files (the run's `elle/` folder); none in unit tests. */
   directory?: string;
+  /** Edges the cycle search may examine per strongly connected component (DEFAULT_CYCLE_SEARCH_STEPS). */
+  cycleSearchSteps?: number;
 }
 
 /** Checks a txn-list-append history. Pure apart from the files written to `directory`. */
@@ -55,7 +66,7 @@ export function checkListAppend(history: readonly Op[], options: ListAppendOptio
   // What the committed and indeterminate txns read of each key, shortest first.
   const sorted = sortedValues(possible, true);
   findTxnAnomalies(txns, possible, sorted, allWriters, cases);
-  findCycleAnomalies(history, txns, possible, versionOrder(sorted), reportable, cases, options.directory);
+  findCycleAnomalies(history, txns, possible, versionOrder(sorted), reportable, cases, options);
   if (options.directory && reportable.has("incompatible-order")) {
     const longest = new Map([...sorted].map(([key, lists]) => [key, lists[lists.length - 1]!]));
     writeIncompatibleOrderFiles(options.directory, cases.get("incompatible-order") ?? [], possible, longest);
@@ -83,7 +94,7 @@ function findCycleAnomalies(
   order: VersionOrder,
   reportable: Set<string>,
   cases: ListAppendCases,
-  directory: string | undefined,
+  { directory, cycleSearchSteps: stepsPerComponent }: ListAppendOptions,
 ): void {
   const { realtime, process } = additionalGraphs(reportable);
   const ctx: ExplainContext = {
@@ -100,7 +111,11 @@ function findCycleAnomalies(
   const empty = realtime ? !hasRealtimePair(txns) && !hasTxnEdges(graph, txns) : graph.edges === 0;
   if (empty) cases.set("empty-transaction-graph", [{ explanation: "no txn depends on any other, so there is nothing to check" }]);
   const cycleCases = new Map<string, ReturnType<typeof cycleCase>[]>();
-  for (const cycle of findElleCycles(graph, txns, elleCycleSpecs(process, realtime), (type) => elleImpliedAnomalies([type]), WW_FIRST)) {
+  const specs = elleCycleSpecs(process, realtime);
+  const implied = (type: string) => elleImpliedAnomalies([type]);
+  const search = findElleCycles(graph, { txns, specs, implied, order: WW_FIRST, stepsPerComponent });
+  if (search.timeouts.length > 0) cases.set("cycle-search-timeout", timeoutCases(search.timeouts));
+  for (const cycle of search.cycles) {
     const found = cycleCase(cycle, ctx);
     cycleCases.set(cycle.type, [...(cycleCases.get(cycle.type) ?? []), found]);
   }
