@@ -269,6 +269,17 @@ describe("cyclic versions and garbage", () => {
     expect(result["anomaly-counts"]).not.toHaveProperty("garbage-read");
     expect(result["beyond-maelstrom"]!.map((finding) => finding.check)).toEqual(["rw-register garbage-read, intermediate versions ordered"]);
   });
+  test("a write-only history is valid under strict-serializable: its realtime order is not an empty graph", () => {
+    // Elle judges emptiness on the combined graph, after the realtime edges are added.
+    const result = check([{ mops: [w("x", 1)] }, { mops: [w("x", 2), w("y", 1)] }], "strict-serializable");
+    expect(result["valid?"]).toBe(true);
+    expect(result["anomaly-counts"]).toEqual({});
+    // With no realtime order between them, nothing relates the two txns: empty, invalid as in Maelstrom.
+    const together: TestTxn[] = [{ mops: [w("x", 1)], invokeNs: 0 }, { mops: [w("x", 2)], invokeNs: 1 }];
+    const overlapping = check(together, "strict-serializable");
+    expect(overlapping["anomaly-types"]).toEqual(["empty-transaction-graph"]);
+    expect(overlapping["valid?"]).toBe(false);
+  });
   test("a history where no txn sees another is an empty transaction graph (invalid, as Maelstrom)", () => {
     const result = check([{ mops: [w("x", 1)] }, { mops: [w("y", 1)] }], "read-uncommitted");
     expect(result["anomaly-types"]).toEqual(["empty-transaction-graph"]);

@@ -28,6 +28,7 @@ import {
   type FoundCycle,
   findElleCycles,
   graphSize,
+  isEmptyTransactionGraph,
   linkProcess,
   linkRealtime,
   timeoutCases,
@@ -135,11 +136,13 @@ function findAnomalies(
   const facts = { ...versions, writes, cases, inference: reading.inference };
   linkWriteReads(graph, facts);
   linkVersionOrder(graph, facts);
-  if (graph.edges === 0) {
-    cases.set("empty-transaction-graph", [{ explanation: "no committed txn observed another txn's writes, so there is nothing to check" }]);
-  }
   if (graphs.process) linkProcess(graph, txns);
   if (graphs.realtime) linkRealtime(graph, txns);
+  // As Elle, on the combined graph: realtime or process order alone is something to check.
+  if (isEmptyTransactionGraph(graph, txns, graphs.realtime)) {
+    const explanation = "no txn depends on another, by data, process or real time, so there is nothing to check";
+    cases.set("empty-transaction-graph", [{ explanation }]);
+  }
   const explain = edgeExplainer(writes, versions.order);
   const specs = elleCycleSpecs(graphs.process, graphs.realtime);
   const implied = (type: string) => elleImpliedAnomalies([type]);

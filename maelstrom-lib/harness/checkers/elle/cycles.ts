@@ -50,6 +50,30 @@ export function linkRealtime(graph: DependencyGraph, txns: readonly Txn[]): void
   }
 }
 
+/**
+ * Elle's empty-transaction-graph test (elle/core.clj `check-`), made on the combined graph:
+ * data dependencies plus whatever process and realtime edges were added. Barrier vertices give
+ * a realtime graph edges even for a lone txn, so there a realtime pair is looked for directly.
+ */
+export function isEmptyTransactionGraph(graph: DependencyGraph, txns: readonly Txn[], realtime: boolean): boolean {
+  if (!realtime) return graph.edges === 0;
+  return !hasRealtimePair(txns) && !hasTxnEdges(graph, txns);
+}
+
+/** Does some ok txn complete before another txn is invoked? */
+function hasRealtimePair(txns: readonly Txn[]): boolean {
+  let firstCompletion = Infinity;
+  for (const t of txns) if (t.status === "ok") firstCompletion = Math.min(firstCompletion, t.completeTimeNs);
+  return txns.some((t) => t.status !== "fail" && t.invokeTimeNs > firstCompletion);
+}
+
+/** Any edge between two txns (not through a realtime barrier)? */
+function hasTxnEdges(graph: DependencyGraph, txns: readonly Txn[]): boolean {
+  let any = false;
+  for (const txn of txns) graph.forEachOut(txn.id, ~0, (to) => (any ||= to < txns.length));
+  return any;
+}
+
 /** Links each process's successive ok txns (Elle's process-graph: ok ops only). */
 export function linkProcess(graph: DependencyGraph, txns: readonly Txn[]): void {
   const lastOf = new Map<Txn["process"], Txn>();

@@ -12,6 +12,7 @@ import {
   elleCycleSpecs,
   findElleCycles,
   graphSize,
+  isEmptyTransactionGraph,
   linkProcess,
   linkRealtime,
   timeoutCases,
@@ -107,9 +108,10 @@ function findCycleAnomalies(
   linkDependencies(graph, possible, ctx);
   if (process) linkProcess(graph, txns);
   if (realtime) linkRealtime(graph, txns);
-  // Barrier vertices give a realtime graph edges even for one txn; Elle's would have none.
-  const empty = realtime ? !hasRealtimePair(txns) && !hasTxnEdges(graph, txns) : graph.edges === 0;
-  if (empty) cases.set("empty-transaction-graph", [{ explanation: "no txn depends on any other, so there is nothing to check" }]);
+  if (isEmptyTransactionGraph(graph, txns, realtime)) {
+    const explanation = "no txn depends on any other, so there is nothing to check";
+    cases.set("empty-transaction-graph", [{ explanation }]);
+  }
   const cycleCases = new Map<string, ReturnType<typeof cycleCase>[]>();
   const specs = elleCycleSpecs(process, realtime);
   const implied = (type: string) => elleImpliedAnomalies([type]);
@@ -121,19 +123,6 @@ function findCycleAnomalies(
   }
   for (const [type, list] of cycleCases) cases.set(type, list);
   if (directory) writeCycleFiles(directory, new Map([...cycleCases].filter(([type]) => reportable.has(type))));
-}
-
-/** Does some ok txn complete before another txn is invoked? */
-function hasRealtimePair(txns: readonly Txn[]): boolean {
-  const firstCompletion = txns.reduce((min, t) => (t.status === "ok" ? Math.min(min, t.completeTimeNs) : min), Infinity);
-  return txns.some((t) => t.status !== "fail" && t.invokeTimeNs > firstCompletion);
-}
-
-/** Any edge between two txns (not through a realtime barrier)? */
-function hasTxnEdges(graph: DependencyGraph, txns: readonly Txn[]): boolean {
-  let any = false;
-  for (const txn of txns) graph.forEachOut(txn.id, ~0, (to) => (any ||= to < txns.length));
-  return any;
 }
 
 /** Elle's result-map: prohibited anomalies make it invalid, unknown-type ones unknown; `not`/`also-not` over everything found. */
