@@ -28,7 +28,11 @@ export function graphSize(txns: readonly Txn[], realtime: boolean): number {
   return txns.length + (realtime ? txns.filter((txn) => txn.status === "ok").length : 0);
 }
 
-/** Adds real-time edges through barrier vertices numbered from txns.length. */
+/**
+ * Adds real-time edges through barrier vertices numbered from txns.length. As Elle's
+ * realtime-graph (elle/core.clj), every txn invoked after a completion hangs off it, failed
+ * ones too; only ok txns complete into the order, so a failed txn never leads anywhere.
+ */
 export function linkRealtime(graph: DependencyGraph, txns: readonly Txn[]): void {
   const completed = txns.filter((txn) => txn.status === "ok").sort((a, b) => a.completeTimeNs - b.completeTimeNs);
   const barrierOf = (i: number) => txns.length + i;
@@ -37,7 +41,6 @@ export function linkRealtime(graph: DependencyGraph, txns: readonly Txn[]): void
     if (i > 0) graph.link(barrierOf(i - 1), barrierOf(i), Rel.realtime);
   });
   for (const txn of txns) {
-    if (txn.status === "fail") continue;
     // The last completion strictly before this invocation.
     let lo = 0;
     let hi = completed.length;
@@ -60,11 +63,11 @@ export function isEmptyTransactionGraph(graph: DependencyGraph, txns: readonly T
   return !hasRealtimePair(txns) && !hasTxnEdges(graph, txns);
 }
 
-/** Does some ok txn complete before another txn is invoked? */
+/** Does some ok txn complete before another txn, of any outcome, is invoked? */
 function hasRealtimePair(txns: readonly Txn[]): boolean {
   let firstCompletion = Infinity;
   for (const t of txns) if (t.status === "ok") firstCompletion = Math.min(firstCompletion, t.completeTimeNs);
-  return txns.some((t) => t.status !== "fail" && t.invokeTimeNs > firstCompletion);
+  return txns.some((t) => t.invokeTimeNs > firstCompletion);
 }
 
 /** Any edge between two txns (not through a realtime barrier)? */

@@ -142,6 +142,15 @@ describe("list-append results", () => {
     expect(lone["anomaly-types"]).toEqual(["empty-transaction-graph"]);
   });
 
+  test("a completed txn followed by a failed one is a realtime edge, as Elle links failed txns too: valid", () => {
+    // Elle's realtime-graph links every completion to each later invocation's completion, :fail included.
+    const thenFailed = [t([a(1, 1)], { invokeNs: 0, completeNs: 5 }), t([a(2, 1)], { type: "fail", invokeNs: 10 })];
+    expect(check(thenFailed, "strict-serializable")).toEqual({ "valid?": true });
+    // Overlapping, they are unrelated: the graph is empty and the result unknown, in Elle too.
+    const overlapping = [t([a(1, 1)], { invokeNs: 0, completeNs: 50 }), t([a(2, 1)], { type: "fail", invokeNs: 10 })];
+    expect(check(overlapping, "strict-serializable")["anomaly-types"]).toEqual(["empty-transaction-graph"]);
+  });
+
   test("not and also-not name the weakest models ruled out and the stronger ones", () => {
     const result = check(concurrent([t([r(1, []), r(2, []), a(1, 1)]), t([r(1, []), r(2, []), a(2, 1)])]), "serializable");
     expect(result.not).toEqual(["repeatable-read"]);
