@@ -8,19 +8,14 @@
  * Maelstrom's wrapper around Elle (`workload/txn_rw_register.clj`): `valid?`,
  * `anomaly-types`, `anomalies`, `not`, `also-not`.
  *
- * The verdict is Elle's rw-register as Maelstrom 0.2.3 runs it (`:wfr-keys?`, its explainer
- * order). A fuller reading (every version ordered, a cycle of ww dependencies named G0 as Adya
- * does, garbage reads and dirty updates reported) is listed under `beyond-maelstrom`
- * (checkers/beyond-maelstrom.ts).
+ * The verdict is Elle 0.1.6's rw-register as Maelstrom 0.2.3 runs it (`:wfr-keys?`, its
+ * explainer order, its model tables). Listed under `beyond-maelstrom`
+ * (checkers/beyond-maelstrom.ts): a fuller reading (every version ordered, a cycle of ww
+ * dependencies named G0 as Adya does, garbage reads and dirty updates reported), and what Elle
+ * 0.2.7 would add (elle/newer-elle.ts: -item cycles, nil-read internals).
  */
 import type { BeyondMaelstromFinding, Op } from "../types.ts";
-import {
-  ELLE_UNKNOWN_ANOMALY_TYPES,
-  elleBoundary,
-  elleImpliedAnomalies,
-  elleProhibitedAnomalies,
-  unknownModelError,
-} from "./elle/consistency-models.ts";
+import { ELLE_UNKNOWN_ANOMALY_TYPES, MAELSTROM_ELLE } from "./elle/consistency-models.ts";
 import {
   additionalGraphs,
   elleCycleSpecs,
@@ -36,11 +31,13 @@ import {
   WW_FIRST,
 } from "./elle/cycles.ts";
 import { DependencyGraph, Rel } from "./elle/graph.ts";
+import { newerElleFindings } from "./elle/newer-elle.ts";
 import {
   type AnomalyCase,
   type CaseMap,
   findCyclicVersions,
   inferVersions,
+  internalInconsistencies,
   linkVersionOrder,
   linkWriteReads,
   type VersionInference,
@@ -104,7 +101,7 @@ const NOT_IN_ELLE = ["garbage-read", "dirty-update"];
 /** Checks a txn-rw-register history; pure, and linear apart from the cycle searches. */
 export function checkRwRegister(history: readonly Op[], options: RwRegisterCheckOptions): RwRegisterResult {
   const models = options.consistencyModels;
-  const modelError = unknownModelError(models);
+  const modelError = MAELSTROM_ELLE.unknownModelError(models);
   if (modelError) return { "valid?": "unknown", error: modelError };
   const sanity = typeSanityError(history);
   if (sanity) return { "valid?": "unknown", error: sanity };
@@ -112,12 +109,18 @@ export function checkRwRegister(history: readonly Op[], options: RwRegisterCheck
   const { writes, error } = indexWrites(txns);
   if (error) return { "valid?": "unknown", error };
 
-  const prohibited = elleProhibitedAnomalies(models);
+  const prohibited = MAELSTROM_ELLE.prohibited(models);
   const graphs = additionalGraphs(new Set([...prohibited, ...ELLE_UNKNOWN_ANOMALY_TYPES]));
   const maelstrom = findAnomalies(txns, writes, graphs, MAELSTROM, options.cycleSearchSteps);
+  // What only a newer Elle looks for (elle/newer-elle.ts), kept apart from Maelstrom's verdict.
+  const newer: CaseMap = new Map();
+  internalInconsistencies(txns, maelstrom, newer);
   const fuller = findAnomalies(txns, writes, graphs, FULLER, options.cycleSearchSteps);
   const result = resultMap(models, prohibited, maelstrom, txns.length);
-  const beyond = beyondMaelstromFindings(models, prohibited, maelstrom, fuller);
+  const beyond = [
+    ...beyondMaelstromFindings(models, prohibited, maelstrom, fuller),
+    ...newerElleFindings("rw-register", models, maelstrom, newer, MAX_CASES_SHOWN),
+  ];
   return beyond.length > 0 ? { ...result, "beyond-maelstrom": beyond } : result;
 }
 
@@ -145,7 +148,7 @@ function findAnomalies(
   }
   const explain = edgeExplainer(writes, versions.order);
   const specs = elleCycleSpecs(graphs.process, graphs.realtime);
-  const implied = (type: string) => elleImpliedAnomalies([type]);
+  const implied = (type: string) => MAELSTROM_ELLE.implied([type]);
   const search = findElleCycles(graph, { txns, specs, implied, order: reading.naming, stepsPerComponent });
   if (search.timeouts.length > 0) cases.set("cycle-search-timeout", timeoutCases(search.timeouts));
   for (const cycle of search.cycles) {
@@ -209,7 +212,7 @@ function resultMap(models: readonly string[], prohibited: ReadonlySet<string>, c
   const found = [...cases.keys()].sort();
   const reported = found.filter((type) => reportable.has(type));
   const allowed = found.filter((type) => !reportable.has(type));
-  const { not, alsoNot } = elleBoundary(found);
+  const { not, alsoNot } = MAELSTROM_ELLE.boundary(found);
   const shown = (types: string[]) => Object.fromEntries(types.map((type) => [type, cases.get(type)!.slice(0, MAX_CASES_SHOWN)]));
   const counts = Object.fromEntries(found.map((type) => [type, cases.get(type)!.length]));
   return {

@@ -14,7 +14,7 @@ import {
   WR_FIRST,
   WW_FIRST,
 } from "./cycles.ts";
-import { elleImpliedAnomalies } from "./consistency-models.ts";
+import { MAELSTROM_ELLE } from "./consistency-models.ts";
 import { DependencyGraph, Rel } from "./graph.ts";
 import type { Txn } from "./txns.ts";
 
@@ -31,7 +31,7 @@ const txnsOf = (count: number): Txn[] =>
 
 function search(graph: DependencyGraph, txns: Txn[], order = WW_FIRST, stepsPerComponent?: number): CycleSearchResult {
   const specs = elleCycleSpecs(false, false);
-  const implied = (type: string) => elleImpliedAnomalies([type]);
+  const implied = (type: string) => MAELSTROM_ELLE.implied([type]);
   return findElleCycles(graph, { txns, specs, implied, order, stepsPerComponent });
 }
 
