@@ -88,12 +88,15 @@ describe("maelstrom test flags", () => {
       "serializable",
     ]);
     expect(() => parseTest("-w", "echo", ...echoBin, "--consistency-models", "bogus")).toThrow('unknown model "bogus"');
-    // The list is Elle's (elle/consistency_model.clj), friendly and canonical names alike.
+    // The list is Elle 0.1.6's (elle/consistency_model.clj), friendly and canonical names alike.
     const models = ["strong-session-snapshot-isolation", "PL-2", "cursor-stability", "update-serializable"];
     expect(parseTest("-w", "txn-list-append", ...echoBin, "--consistency-models", models.join(" , ")).opts.consistencyModels).toEqual(models);
     expect(TEST_FLAGS["consistency-models"].choices).toContain("monotonic-atomic-view");
     expect(TEST_FLAGS["consistency-models"].choices).not.toContain("bogus");
     expect(() => parseTest("-w", "echo", ...echoBin, "--consistency-models", "read-committed,serializable")).toThrow('only on " , "');
+    // Elle 0.1.6's list, which Maelstrom 0.2.3 runs: a name only Elle 0.2 knows is refused, with that reason.
+    const later = () => parseTest("-w", "echo", ...echoBin, "--consistency-models", "strong-read-committed");
+    expect(later).toThrow("only Elle 0.2 knows it; Maelstrom 0.2.3 runs Elle 0.1.6");
   });
 
   test("-- ends the options: what follows goes to the node, and -- itself does not", () => {

@@ -6,7 +6,7 @@
  * and `opt-spec`) and Jepsen's (jepsen/cli.clj `test-opt-spec`). The options they fill, and the
  * values that are not flags (`TIMING`, `RUNNER_LIMITS`), are in options.ts.
  */
-import { ELLE_MODELS } from "../checkers/elle/consistency-models.ts";
+import { MAELSTROM_ELLE, NEWER_ELLE } from "../checkers/elle/consistency-models.ts";
 import {
   CliError,
   NEMESIS_FAULTS,
@@ -128,20 +128,24 @@ function parseAvailability(text: string): Availability {
   return value;
 }
 
-/** Every model name Elle knows, friendly and canonical (elle/consistency_model.clj), sorted. */
-const CONSISTENCY_MODELS: readonly string[] = [...ELLE_MODELS].sort();
+/** Every model name Maelstrom's Elle (0.1.6) knows, friendly and canonical (elle/consistency_model.clj), sorted. */
+const CONSISTENCY_MODELS: readonly string[] = [...MAELSTROM_ELLE.models].sort();
 
 /**
  * Maelstrom splits the list only on " , " (spaces around the comma), as core.clj's `#"\s+,\s+"`,
  * and accepts any name: a bad one fails only in the checker, after the whole run, as `unknown`.
- * This runner checks the names against Elle's model list before the run, on purpose, so a typo
- * costs no run; both txn checkers judge every name on that list.
+ * This runner checks the names against the model list of the Elle Maelstrom 0.2.3 runs (0.1.6)
+ * before the run, on purpose, so a typo costs no run; both txn checkers judge every name on it.
+ * A name only a later Elle knows (strong-read-committed, …) would make 0.1.6 throw, so it is
+ * refused too, with that reason.
  */
 function parseConsistencyModels(text: string, flag: string): string[] {
   const models = text.split(/\s+,\s+/);
-  const unknown = models.find((model) => !ELLE_MODELS.has(model));
+  const unknown = models.find((model) => !MAELSTROM_ELLE.models.has(model));
   if (unknown === undefined) return models;
-  const hint = unknown.includes(",") ? '; Maelstrom splits the list only on " , " (spaces around the comma)' : "";
+  let hint = unknown.includes(",") ? '; Maelstrom splits the list only on " , " (spaces around the comma)' : "";
+  const version = MAELSTROM_ELLE.version;
+  if (NEWER_ELLE.models.has(unknown)) hint = `; only Elle 0.2 knows it; Maelstrom 0.2.3 runs Elle ${version}`;
   throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}: unknown model ${JSON.stringify(unknown)}${hint}; one of ${CONSISTENCY_MODELS.join(", ")}`);
 }
 

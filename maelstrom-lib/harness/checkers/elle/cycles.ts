@@ -7,6 +7,14 @@
  * the order the analyzers were combined and takes the first answer), so a cycle's class is
  * what its explanation says.
  *
+ * The search is complete: every txn that can start and end a cycle of a type is tried, until
+ * the component's budget of examined edges is spent. Then it reports Elle's
+ * `cycle-search-timeout` (the result is unknown, not valid) with Elle's fallback cycle, as
+ * elle/txn.clj `cycle-cases-in-scc` does when its timer fires. Elle gives each component
+ * 1000 ms, and 0.2 then proves such cycles exist by other means (cycle-exists); trying
+ * every start with a cheap end check finds the G-single of Elle's `unfindable-g-single` test
+ * (a 30 000-txn component) in well under a second.
+ *
  * Real-time order (T1 completed before T2 was invoked) would need a quadratic number of edges;
  * instead each completion gets a barrier vertex, barriers are chained in completion order, and
  * a txn hangs off the last barrier before its invocation. A path through barriers is one
@@ -20,7 +28,11 @@ export function graphSize(txns: readonly Txn[], realtime: boolean): number {
   return txns.length + (realtime ? txns.filter((txn) => txn.status === "ok").length : 0);
 }
 
-/** Adds real-time edges through barrier vertices numbered from txns.length. */
+/**
+ * Adds real-time edges through barrier vertices numbered from txns.length. As Elle's
+ * realtime-graph (elle/core.clj), every txn invoked after a completion hangs off it, failed
+ * ones too; only ok txns complete into the order, so a failed txn never leads anywhere.
+ */
 export function linkRealtime(graph: DependencyGraph, txns: readonly Txn[]): void {
   const completed = txns.filter((txn) => txn.status === "ok").sort((a, b) => a.completeTimeNs - b.completeTimeNs);
   const barrierOf = (i: number) => txns.length + i;
@@ -29,7 +41,6 @@ export function linkRealtime(graph: DependencyGraph, txns: readonly Txn[]): void
     if (i > 0) graph.link(barrierOf(i - 1), barrierOf(i), Rel.realtime);
   });
   for (const txn of txns) {
-    if (txn.status === "fail") continue;
     // The last completion strictly before this invocation.
     let lo = 0;
     let hi = completed.length;
@@ -40,6 +51,30 @@ export function linkRealtime(graph: DependencyGraph, txns: readonly Txn[]): void
     }
     if (lo > 0) graph.link(barrierOf(lo - 1), txn.id, Rel.realtime);
   }
+}
+
+/**
+ * Elle's empty-transaction-graph test (elle/core.clj `check-`), made on the combined graph:
+ * data dependencies plus whatever process and realtime edges were added. Barrier vertices give
+ * a realtime graph edges even for a lone txn, so there a realtime pair is looked for directly.
+ */
+export function isEmptyTransactionGraph(graph: DependencyGraph, txns: readonly Txn[], realtime: boolean): boolean {
+  if (!realtime) return graph.edges === 0;
+  return !hasRealtimePair(txns) && !hasTxnEdges(graph, txns);
+}
+
+/** Does some ok txn complete before another txn, of any outcome, is invoked? */
+function hasRealtimePair(txns: readonly Txn[]): boolean {
+  let firstCompletion = Infinity;
+  for (const t of txns) if (t.status === "ok") firstCompletion = Math.min(firstCompletion, t.completeTimeNs);
+  return txns.some((t) => t.invokeTimeNs > firstCompletion);
+}
+
+/** Any edge between two txns (not through a realtime barrier)? */
+function hasTxnEdges(graph: DependencyGraph, txns: readonly Txn[]): boolean {
+  let any = false;
+  for (const txn of txns) graph.forEachOut(txn.id, ~0, (to) => (any ||= to < txns.length));
+  return any;
 }
 
 /** Links each process's successive ok txns (Elle's process-graph: ok ops only). */
@@ -134,9 +169,12 @@ export interface FoundCycle {
   steps: { txn: Txn; rel: number }[];
 }
 
-/** Bounds per component and type: candidate starts, and product states visited in total. */
-const MAX_STARTS = 64;
-const MAX_STATES = 400_000;
+/**
+ * How much searching one strongly connected component may cost, in edges examined over all
+ * its cycle types: Elle gives each component a time budget instead (1000 ms, its
+ * `:cycle-search-timeout`), and gives up the same way when it is spent.
+ */
+export const DEFAULT_CYCLE_SEARCH_STEPS = 20_000_000;
 
 /** A search state: rw edges taken (capped at 2), last edge rw?, two rw adjacent?, needed relationships seen (bits). */
 interface PathState {
@@ -191,7 +229,7 @@ function searchFrom(
   spec: ElleCycleSpec,
   order: ExplainerOrder,
   inComponent: (v: number) => boolean,
-  budget: { states: number },
+  budget: { steps: number },
 ): number[] | undefined {
   const codec = stateCodec(spec);
   const key = (vertex: number, state: number) => vertex * codec.count + state;
@@ -200,13 +238,14 @@ function searchFrom(
   previous.set(key(start, initial), -1);
   let frontier: number[] = [key(start, initial)];
   let isFirst = true;
-  while (frontier.length > 0 && budget.states > 0) {
+  while (frontier.length > 0 && budget.steps > 0) {
     const next: number[] = [];
     for (const here of frontier) {
       const vertex = Math.floor(here / codec.count);
       const at = codec.decode(here % codec.count);
       let closedAt: number | undefined;
       graph.forEachOut(vertex, isFirst ? spec.first : spec.rest, (to, rels) => {
+        budget.steps--;
         if (closedAt !== undefined || !inComponent(to)) return;
         const rel = namedRel(rels, order);
         const after = advance(spec, at, rel, isFirst, codec.seenBit(rel));
@@ -219,7 +258,6 @@ function searchFrom(
         if (previous.has(k)) return;
         previous.set(k, here);
         next.push(k);
-        budget.states--;
       });
       if (closedAt !== undefined) {
         const path = [start];
@@ -243,21 +281,42 @@ function cycleSteps(graph: DependencyGraph, txns: readonly Txn[], vertices: read
   return steps;
 }
 
+/** Why a component's search stopped early: Elle's `cycle-search-timeout` case. */
+export type CycleSearchTimeout = {
+  /** The cycle type being searched when the budget ran out. */
+  "anomaly-spec-type": string;
+  /** Types searched to the end in that component without a find. */
+  "does-not-contain": string[];
+  /** Txns in the component. */
+  "scc-size": number;
+};
+
+/** Cycles found, and the components whose search ran out of budget. */
+export interface CycleSearchResult {
+  cycles: FoundCycle[];
+  timeouts: CycleSearchTimeout[];
+}
+
+/** What the search needs besides the graph: the txns, the types, how edges are named. */
+export interface CycleSearchInput {
+  txns: readonly Txn[];
+  specs: readonly ElleCycleSpec[];
+  /** The anomalies a found type implies (a type implied by a find is not searched for again there). */
+  implied: (type: string) => Set<string>;
+  order: ExplainerOrder;
+  /** Edges each component may examine (DEFAULT_CYCLE_SEARCH_STEPS). */
+  stepsPerComponent?: number;
+}
+
 /**
  * Finds, in each strongly connected component, one cycle of every Elle type (most severe
- * first; a type implied by one already found there is skipped, as Elle does). `implied`
- * gives the anomalies a found type implies; `order` names each edge. Searches are bounded per
- * component and type.
+ * first; a type implied by one already found there is skipped, as Elle 0.2 does). Every
+ * candidate start is tried, so the search finds a cycle whenever one exists, unless the
+ * component's budget runs out first: then, as Elle does on a timeout, it records why, adds a
+ * fallback cycle so the component still shows one, and stops searching that component.
  */
-export function findElleCycles(
-  graph: DependencyGraph,
-  txns: readonly Txn[],
-  specs: readonly ElleCycleSpec[],
-  implied: (type: string) => Set<string>,
-  order: ExplainerOrder,
-): FoundCycle[] {
-  const all = specs.reduce((mask, spec) => mask | spec.first | spec.rest, 0);
-  const { nontrivial } = graph.components(all);
+export function findElleCycles(graph: DependencyGraph, input: CycleSearchInput): CycleSearchResult {
+  const all = input.specs.reduce((mask, spec) => mask | spec.first | spec.rest, 0);
   // A cycle of a spec lies inside one component of the graph cut down to the spec's relationships
   // (Elle's cycle-exists pruning): a spec whose subgraph has no such component there is skipped.
   const byMask = new Map<number, Int32Array>();
@@ -266,32 +325,128 @@ export function findElleCycles(
     if (!sub) byMask.set(mask, (sub = cyclicComponents(graph, mask)));
     return sub;
   };
-  const found: FoundCycle[] = [];
-  for (const members of nontrivial) {
+  const closable = new Map<ElleCycleSpec, Uint8Array>();
+  const closableFor = (spec: ElleCycleSpec, sub: Int32Array) => {
+    let ends = closable.get(spec);
+    if (!ends) closable.set(spec, (ends = closingEnds(graph, spec, sub, input.order)));
+    return ends;
+  };
+  const result: CycleSearchResult = { cycles: [], timeouts: [] };
+  for (const members of graph.components(all).nontrivial) {
+    const budget = { steps: input.stepsPerComponent ?? DEFAULT_CYCLE_SEARCH_STEPS };
     const redundant = new Set<string>();
-    for (const spec of specs) {
+    const searched: string[] = [];
+    for (const spec of input.specs) {
       if (redundant.has(spec.type)) continue;
       const sub = subComponents(spec.first | spec.rest);
-      const budget = { states: MAX_STATES };
-      let starts = 0;
-      for (const start of members) {
-        if (start >= txns.length || sub[start]! < 0 || starts >= MAX_STARTS || budget.states <= 0) continue;
-        const inComponent = (v: number) => sub[v] === sub[start];
-        let hasFirst = false;
-        graph.forEachOut(start, spec.first, (to, rels) => (hasFirst ||= inComponent(to) && (namedRel(rels, order) & spec.first) !== 0));
-        if (!hasFirst) continue;
-        starts++;
-        const vertices = searchFrom(graph, start, spec, order, inComponent, budget);
-        if (!vertices) continue;
-        const steps = cycleSteps(graph, txns, vertices, order);
-        if (elleCycleType(steps.map((s) => s.rel)) !== spec.type) continue;
-        found.push({ type: spec.type, steps });
-        for (const type of implied(spec.type)) redundant.add(type);
+      const found = searchComponent(graph, input, spec, members, { sub, ends: closableFor(spec, sub) }, budget);
+      if (budget.steps <= 0 && !found) {
+        const sccSize = members.filter((v) => v < input.txns.length).length;
+        const timeout = { "anomaly-spec-type": spec.type, "does-not-contain": [...searched], "scc-size": sccSize };
+        result.timeouts.push(timeout);
+        const fallback = fallbackCycle(graph, input, members);
+        if (fallback) result.cycles.push(fallback);
         break;
       }
+      if (!found) {
+        searched.push(spec.type);
+        continue;
+      }
+      result.cycles.push(found);
+      for (const type of input.implied(spec.type)) redundant.add(type);
     }
   }
-  return found;
+  return result;
+}
+
+/** Tries every start in `members` that could begin and end a cycle of `spec`, shortest cycle first from each. */
+function searchComponent(
+  graph: DependencyGraph,
+  input: CycleSearchInput,
+  spec: ElleCycleSpec,
+  members: readonly number[],
+  { sub, ends }: { sub: Int32Array; ends: Uint8Array },
+  budget: { steps: number },
+): FoundCycle | undefined {
+  const { txns, order } = input;
+  for (const start of members) {
+    if (budget.steps <= 0) return undefined;
+    if (start >= txns.length || sub[start]! < 0 || ends[start] === 0) continue;
+    const inComponent = (v: number) => sub[v] === sub[start];
+    let hasFirst = false;
+    graph.forEachOut(start, spec.first, (to, rels) => {
+      hasFirst ||= inComponent(to) && (namedRel(rels, order) & spec.first) !== 0;
+    });
+    if (!hasFirst) continue;
+    const vertices = searchFrom(graph, start, spec, order, inComponent, budget);
+    if (!vertices) continue;
+    const steps = cycleSteps(graph, txns, vertices, order);
+    if (elleCycleType(steps.map((s) => s.rel)) === spec.type) return { type: spec.type, steps };
+  }
+  return undefined;
+}
+
+/**
+ * Vertices a cycle of `spec` can come back to: those with an in-edge named by one of the
+ * spec's later relationships, from inside their component of the spec's subgraph. A start
+ * without one cannot close a cycle, however far a search from it spreads.
+ */
+function closingEnds(graph: DependencyGraph, spec: ElleCycleSpec, sub: Int32Array, order: ExplainerOrder): Uint8Array {
+  const ends = new Uint8Array(graph.size);
+  for (let from = 0; from < graph.size; from++) {
+    if (sub[from]! < 0) continue;
+    graph.forEachOut(from, spec.rest, (to, rels) => {
+      if (sub[to] === sub[from] && (namedRel(rels, order) & spec.rest) !== 0) ends[to] = 1;
+    });
+  }
+  return ends;
+}
+
+/** Elle's `cycle-search-timeout` anomaly cases for a search's timeouts, each saying what was left unsearched. */
+export function timeoutCases(
+  timeouts: readonly CycleSearchTimeout[],
+): (CycleSearchTimeout & { explanation: string })[] {
+  return timeouts.map((timeout) => {
+    const ruledOut = timeout["does-not-contain"];
+    const before = ruledOut.length > 0 ? `; it had found no ${ruledOut.join(", ")} there` : "";
+    return {
+      ...timeout,
+      explanation:
+        `the cycle search gave up on a strongly connected component of ${timeout["scc-size"]} txns while looking for ` +
+        `${timeout["anomaly-spec-type"]}${before}, so whether the rest are there is unknown`,
+    };
+  });
+}
+
+/**
+ * Elle's cycle-cases-in-scc-fallback: some cycle of the component, from the first of these
+ * ever larger sets of relationships that has one there, named as its steps say.
+ */
+const FALLBACK_MASKS = [
+  Rel.ww,
+  Rel.ww | Rel.realtime | Rel.process,
+  Rel.ww | Rel.wr,
+  Rel.ww | Rel.wr | Rel.realtime | Rel.process,
+  Rel.ww | Rel.wr | Rel.rw,
+  Rel.ww | Rel.wr | Rel.rw | Rel.realtime | Rel.process,
+];
+
+function fallbackCycle(
+  graph: DependencyGraph,
+  { txns, order }: CycleSearchInput,
+  members: readonly number[],
+): FoundCycle | undefined {
+  for (const mask of FALLBACK_MASKS) {
+    const sub = cyclicComponents(graph, mask);
+    const start = members.find((v) => v < txns.length && sub[v]! >= 0);
+    if (start === undefined) continue;
+    let next: number | undefined;
+    graph.forEachOut(start, mask, (to) => (next ??= sub[to] === sub[start] ? to : undefined));
+    const path = graph.shortestPath(next!, start, mask, sub, sub[start]!)!;
+    const steps = cycleSteps(graph, txns, [start, ...path], order);
+    return { type: elleCycleType(steps.map((s) => s.rel)), steps };
+  }
+  return undefined;
 }
 
 /** Component ids of the subgraph over `mask`, -1 for vertices on no cycle of it. */

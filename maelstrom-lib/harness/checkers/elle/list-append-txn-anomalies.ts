@@ -2,8 +2,8 @@
  * List-append anomalies visible without the dependency graph (Elle's elle/list_append.clj and
  * elle/txn.clj): aborted reads (G1a), intermediate reads (G1b), reads inconsistent with the
  * txn's own earlier reads and appends (internal), reads of an element the txn appends later
- * (future-read), and committed txns that read the same state of a key and both appended to it
- * (lost-update).
+ * (future-read, which only Elle 0.2 looks for), and committed txns that read the same state of
+ * a key and both appended to it (lost-update).
  */
 import { lastOf, mopsOf } from "./list-append-history.ts";
 import { type ListAppendCases, pushCase, show } from "./list-append-versions.ts";
@@ -66,46 +66,66 @@ export function intermediateReads(txns: readonly Txn[], cases: ListAppendCases):
   }
 }
 
-/** Elle's op-int-case: what a read should show given the txn's earlier reads and appends of that key. */
-function internalCase(txn: Txn): Record<string, unknown> | undefined {
-  // Expected state per key: a full list, or a suffix after an unknown prefix.
-  const expected = new Map<unknown, { prefixKnown: boolean; list: unknown[] }>();
+/** What a txn knows of a key: a full list, a suffix after an unknown prefix, or a nil read. */
+type KeyState = { prefixKnown: boolean; list: unknown[] } | "nil";
+
+/**
+ * Elle's op-int-case: the first read that disagrees with what the txn's earlier reads and
+ * appends of that key say. After a nil read Elle 0.1.6 compares nothing (`(and s …)`), while
+ * Elle 0.2 compares the next read with nil (`comparesNil`); an append after it starts a list.
+ */
+function internalCase(txn: Txn, comparesNil: boolean): Record<string, unknown> | undefined {
+  const expected = new Map<unknown, KeyState>();
   for (const mop of mopsOf(txn)) {
     const [f, key, value] = mop;
     const state = expected.get(key);
     if (f === "append") {
-      expected.set(key, { prefixKnown: state?.prefixKnown ?? false, list: [...(state?.list ?? []), value] });
+      const before = state === "nil" ? { prefixKnown: true, list: [] } : state;
+      expected.set(key, { prefixKnown: before?.prefixKnown ?? false, list: [...(before?.list ?? []), value] });
       continue;
     }
-    const read = value ?? [];
-    if (state) {
-      const ok = state.prefixKnown
-        ? state.list.length === read.length && state.list.every((e, i) => e === read[i])
-        : read.length >= state.list.length && state.list.every((e, i) => e === read[read.length - state.list.length + i]);
-      if (!ok) return { op: txnSummary(txn), mop, expected: state.prefixKnown ? state.list : ["...", ...state.list] };
+    if (state !== undefined && disagrees(state, value, comparesNil)) {
+      return { op: txnSummary(txn), mop, expected: shownState(state) };
     }
-    // A nil read leaves nothing to expect (Elle keeps nil as the state, which it never compares).
-    if (value === null) expected.delete(key);
-    else expected.set(key, { prefixKnown: true, list: [...read] });
+    expected.set(key, value === null ? "nil" : { prefixKnown: true, list: [...value] });
   }
   return undefined;
 }
 
-/** internal: per ok txn, the first read inconsistent with its own earlier reads and appends. */
-export function internalInconsistencies(txns: readonly Txn[], cases: ListAppendCases): void {
+function shownState(state: KeyState): unknown {
+  if (state === "nil") return null;
+  return state.prefixKnown ? state.list : ["...", ...state.list];
+}
+
+function disagrees(state: KeyState, value: readonly unknown[] | null, comparesNil: boolean): boolean {
+  if (state === "nil") return comparesNil && value !== null;
+  const read = value ?? [];
+  const { prefixKnown, list } = state;
+  if (prefixKnown) return !(list.length === read.length && list.every((e, i) => e === read[i]));
+  return !(read.length >= list.length && list.every((e, i) => e === read[read.length - list.length + i]));
+}
+
+/**
+ * internal: per ok txn, the first read inconsistent with its own earlier reads and appends,
+ * as Elle 0.1.6 sees it; `newer` gets the txns only Elle 0.2, comparing nil reads, flags.
+ */
+export function internalInconsistencies(txns: readonly Txn[], cases: ListAppendCases, newer: ListAppendCases): void {
   for (const txn of txns) {
     if (txn.status !== "ok") continue;
-    const found = internalCase(txn);
+    const seenByOld = internalCase(txn, false);
+    const found = seenByOld ?? internalCase(txn, true);
     if (!found) continue;
     const [, key, value] = found.mop as [string, unknown, unknown];
-    pushCase(cases, "internal", {
+    pushCase(seenByOld ? cases : newer, "internal", {
       ...found,
-      explanation: `${txnName(txn)} read key ${show(key)} = ${show(value)}, but its own earlier reads and appends say it should be ${show(found.expected)}`,
+      explanation:
+        `${txnName(txn)} read key ${show(key)} = ${show(value)}, ` +
+        `but its own earlier reads and appends say it should be ${show(found.expected)}`,
     });
   }
 }
 
-/** future-read: an ok txn read an element it appends only later. */
+/** future-read (Elle 0.2's op-future-read-case): an ok txn read an element it appends only later. */
 export function futureReads(txns: readonly Txn[], cases: ListAppendCases): void {
   for (const txn of txns) {
     if (txn.status !== "ok") continue;

@@ -114,8 +114,19 @@ describe("list-append anomalies, each both ways", () => {
     expect(found!.values).toEqual([1, 2]);
   });
 
-  test("future-read: reading an element the txn appends later", () => {
-    expectAnomaly([t([r(1, [1]), a(1, 1)])], "read-committed", "future-read");
+  test("future-read: reading an element the txn appends later, which only Elle 0.2 looks for, beyond Maelstrom", () => {
+    // Beside a txn the rest of the history depends on, so the graph is not empty.
+    const txns = [t([r(1, [1]), a(1, 1)]), t([a(2, 1)]), t([r(2, [1])])];
+    const result = check(txns, "read-committed");
+    expect(result["valid?"]).toBe(true);
+    const [finding, ...others] = result["beyond-maelstrom"]!;
+    expect(others).toEqual([]);
+    expect(finding!.check).toBe("list-append future-read, Elle 0.2.7");
+    expect(finding!.description).toStartWith("future-read, which read-committed prohibits in Elle 0.2.7");
+    expect(finding!.description).toContain("Elle 0.1.6, which Maelstrom 0.2.3 runs, does not");
+    // Read-uncommitted allows it in Elle 0.2 too; and without the read, nothing is found.
+    expect(check(txns, "read-uncommitted")).toEqual({ "valid?": true });
+    expect(check([t([a(1, 1)]), ...txns.slice(1)], "read-committed")).toEqual({ "valid?": true });
   });
 
   test("G-single-realtime: a read after an append completed misses it (strict-serializable only)", () => {
@@ -140,6 +151,15 @@ describe("list-append results", () => {
     const lone = check([t([a(1, 1)])], "serializable");
     expect(lone["valid?"]).toBe("unknown");
     expect(lone["anomaly-types"]).toEqual(["empty-transaction-graph"]);
+  });
+
+  test("a completed txn followed by a failed one is a realtime edge, as Elle links failed txns too: valid", () => {
+    // Elle's realtime-graph links every completion to each later invocation's completion, :fail included.
+    const thenFailed = [t([a(1, 1)], { invokeNs: 0, completeNs: 5 }), t([a(2, 1)], { type: "fail", invokeNs: 10 })];
+    expect(check(thenFailed, "strict-serializable")).toEqual({ "valid?": true });
+    // Overlapping, they are unrelated: the graph is empty and the result unknown, in Elle too.
+    const overlapping = [t([a(1, 1)], { invokeNs: 0, completeNs: 50 }), t([a(2, 1)], { type: "fail", invokeNs: 10 })];
+    expect(check(overlapping, "strict-serializable")["anomaly-types"]).toEqual(["empty-transaction-graph"]);
   });
 
   test("not and also-not name the weakest models ruled out and the stronger ones", () => {

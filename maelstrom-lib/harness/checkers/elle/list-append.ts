@@ -2,15 +2,28 @@
  * Elle's list-append checker (elle/list_append.clj `check`, as Maelstrom's txn-list-append
  * runs it through jepsen.tests.cycle.append): the anomalies visible in single txns and in
  * the version order, then ww/wr/rw dependencies (plus realtime or process order when the
- * models need them) searched for cycles, judged against `--consistency-models` with Elle's
- * model tables. Result: Elle's `valid?`, `anomaly-types`, `anomalies`, `not`, `also-not`.
+ * models need them) searched for cycles, judged against `--consistency-models` with the model
+ * tables of Elle 0.1.6, the Elle Maelstrom 0.2.3 runs. Result: Elle's `valid?`,
+ * `anomaly-types`, `anomalies`, `not`, `also-not`, and under `beyond-maelstrom` what Elle 0.2.7
+ * would add (newer-elle.ts: future reads, -item cycles, nil-read internals).
  */
 import type { CheckResult, Op } from "../../contracts/types.ts";
-import { ELLE_UNKNOWN_ANOMALY_TYPES, elleBoundary, elleImpliedAnomalies, elleProhibitedAnomalies, unknownModelError } from "./consistency-models.ts";
-import { additionalGraphs, elleCycleSpecs, findElleCycles, graphSize, linkProcess, linkRealtime, WW_FIRST } from "./cycles.ts";
+import { ELLE_UNKNOWN_ANOMALY_TYPES, MAELSTROM_ELLE } from "./consistency-models.ts";
+import {
+  additionalGraphs,
+  elleCycleSpecs,
+  findElleCycles,
+  graphSize,
+  isEmptyTransactionGraph,
+  linkProcess,
+  linkRealtime,
+  timeoutCases,
+  WW_FIRST,
+} from "./cycles.ts";
 import { DependencyGraph } from "./graph.ts";
 import { cycleCase, type ExplainContext, writeCycleFiles, writeIncompatibleOrderFiles } from "./list-append-explain.ts";
 import { historyError, invokeIndices } from "./list-append-history.ts";
+import { newerElleFindings } from "./newer-elle.ts";
 import { abortedReads, futureReads, intermediateReads, internalInconsistencies, lostUpdates } from "./list-append-txn-anomalies.ts";
 import {
   dirtyUpdates,
@@ -34,12 +47,14 @@ export interface ListAppendOptions {
   consistencyModels: readonly string[];
   /** Where to write Elle's files (the run's `elle/` folder); none in unit tests. */
   directory?: string;
+  /** Edges the cycle search may examine per strongly connected component (DEFAULT_CYCLE_SEARCH_STEPS). */
+  cycleSearchSteps?: number;
 }
 
 /** Checks a txn-list-append history. Pure apart from the files written to `directory`. */
 export function checkListAppend(history: readonly Op[], options: ListAppendOptions): CheckResult {
   const models = options.consistencyModels;
-  const modelError = unknownModelError(models);
+  const modelError = MAELSTROM_ELLE.unknownModelError(models);
   if (modelError) return { "valid?": "unknown", error: modelError };
   const malformed = historyError(history);
   if (malformed) return { "valid?": "unknown", error: malformed };
@@ -50,24 +65,34 @@ export function checkListAppend(history: readonly Op[], options: ListAppendOptio
   if (garbage) return { "valid?": "unknown", error: garbage };
 
   const cases: ListAppendCases = new Map();
-  const prohibited = elleProhibitedAnomalies(models);
+  // What only a newer Elle looks for (newer-elle.ts): kept apart from Maelstrom's verdict.
+  const newer: ListAppendCases = new Map();
+  const prohibited = MAELSTROM_ELLE.prohibited(models);
   const reportable = new Set([...prohibited, ...ELLE_UNKNOWN_ANOMALY_TYPES]);
   // What the committed and indeterminate txns read of each key, shortest first.
   const sorted = sortedValues(possible, true);
-  findTxnAnomalies(txns, possible, sorted, allWriters, cases);
-  findCycleAnomalies(history, txns, possible, versionOrder(sorted), reportable, cases, options.directory);
+  findTxnAnomalies(txns, possible, sorted, allWriters, { cases, newer });
+  findCycleAnomalies(history, txns, possible, versionOrder(sorted), reportable, cases, options);
   if (options.directory && reportable.has("incompatible-order")) {
     const longest = new Map([...sorted].map(([key, lists]) => [key, lists[lists.length - 1]!]));
     writeIncompatibleOrderFiles(options.directory, cases.get("incompatible-order") ?? [], possible, longest);
   }
-  return resultMap(prohibited, reportable, cases);
+  const result = resultMap(prohibited, reportable, cases);
+  const beyond = newerElleFindings("list-append", models, cases, newer, MAX_CASES_SHOWN);
+  return beyond.length > 0 ? { ...result, "beyond-maelstrom": beyond } : result;
 }
 
-function findTxnAnomalies(txns: readonly Txn[], possible: readonly Txn[], sorted: Map<unknown, unknown[][]>, allWriters: ReturnType<typeof writeIndex>, cases: ListAppendCases): void {
+function findTxnAnomalies(
+  txns: readonly Txn[],
+  possible: readonly Txn[],
+  sorted: Map<unknown, unknown[][]>,
+  allWriters: ReturnType<typeof writeIndex>,
+  { cases, newer }: { cases: ListAppendCases; newer: ListAppendCases },
+): void {
   abortedReads(txns, cases);
   intermediateReads(txns, cases);
-  internalInconsistencies(txns, cases);
-  futureReads(txns, cases);
+  internalInconsistencies(txns, cases, newer);
+  futureReads(txns, newer);
   // Elle computes dirty updates over every txn's reads, without the single-append shortcut.
   dirtyUpdates(versionOrder(sortedValues(txns, false)), allWriters, cases);
   duplicateElements(possible, cases);
@@ -83,7 +108,7 @@ function findCycleAnomalies(
   order: VersionOrder,
   reportable: Set<string>,
   cases: ListAppendCases,
-  directory: string | undefined,
+  { directory, cycleSearchSteps: stepsPerComponent }: ListAppendOptions,
 ): void {
   const { realtime, process } = additionalGraphs(reportable);
   const ctx: ExplainContext = {
@@ -96,29 +121,21 @@ function findCycleAnomalies(
   linkDependencies(graph, possible, ctx);
   if (process) linkProcess(graph, txns);
   if (realtime) linkRealtime(graph, txns);
-  // Barrier vertices give a realtime graph edges even for one txn; Elle's would have none.
-  const empty = realtime ? !hasRealtimePair(txns) && !hasTxnEdges(graph, txns) : graph.edges === 0;
-  if (empty) cases.set("empty-transaction-graph", [{ explanation: "no txn depends on any other, so there is nothing to check" }]);
+  if (isEmptyTransactionGraph(graph, txns, realtime)) {
+    const explanation = "no txn depends on any other, so there is nothing to check";
+    cases.set("empty-transaction-graph", [{ explanation }]);
+  }
   const cycleCases = new Map<string, ReturnType<typeof cycleCase>[]>();
-  for (const cycle of findElleCycles(graph, txns, elleCycleSpecs(process, realtime), (type) => elleImpliedAnomalies([type]), WW_FIRST)) {
+  const specs = elleCycleSpecs(process, realtime);
+  const implied = (type: string) => MAELSTROM_ELLE.implied([type]);
+  const search = findElleCycles(graph, { txns, specs, implied, order: WW_FIRST, stepsPerComponent });
+  if (search.timeouts.length > 0) cases.set("cycle-search-timeout", timeoutCases(search.timeouts));
+  for (const cycle of search.cycles) {
     const found = cycleCase(cycle, ctx);
     cycleCases.set(cycle.type, [...(cycleCases.get(cycle.type) ?? []), found]);
   }
   for (const [type, list] of cycleCases) cases.set(type, list);
   if (directory) writeCycleFiles(directory, new Map([...cycleCases].filter(([type]) => reportable.has(type))));
-}
-
-/** Does some ok txn complete before another txn is invoked? */
-function hasRealtimePair(txns: readonly Txn[]): boolean {
-  const firstCompletion = txns.reduce((min, t) => (t.status === "ok" ? Math.min(min, t.completeTimeNs) : min), Infinity);
-  return txns.some((t) => t.status !== "fail" && t.invokeTimeNs > firstCompletion);
-}
-
-/** Any edge between two txns (not through a realtime barrier)? */
-function hasTxnEdges(graph: DependencyGraph, txns: readonly Txn[]): boolean {
-  let any = false;
-  for (const txn of txns) graph.forEachOut(txn.id, ~0, (to) => (any ||= to < txns.length));
-  return any;
 }
 
 /** Elle's result-map: prohibited anomalies make it invalid, unknown-type ones unknown; `not`/`also-not` over everything found. */
@@ -127,7 +144,7 @@ function resultMap(prohibited: Set<string>, reportable: Set<string>, cases: List
   const shown = found.filter((type) => reportable.has(type));
   if (shown.length === 0) return { "valid?": true };
   const bad = shown.some((type) => prohibited.has(type));
-  const { not, alsoNot } = elleBoundary(found);
+  const { not, alsoNot } = MAELSTROM_ELLE.boundary(found);
   return {
     "valid?": bad ? false : "unknown",
     "anomaly-types": shown,

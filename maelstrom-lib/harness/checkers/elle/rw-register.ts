@@ -8,19 +8,14 @@
  * Maelstrom's wrapper around Elle (`workload/txn_rw_register.clj`): `valid?`,
  * `anomaly-types`, `anomalies`, `not`, `also-not`.
  *
- * The verdict is Elle's rw-register as Maelstrom 0.2.3 runs it (`:wfr-keys?`, its explainer
- * order). A fuller reading (every version ordered, a cycle of ww dependencies named G0 as Adya
- * does, garbage reads and dirty updates reported) is listed under `beyond-maelstrom`
- * (checkers/beyond-maelstrom.ts).
+ * The verdict is Elle 0.1.6's rw-register as Maelstrom 0.2.3 runs it (`:wfr-keys?`, its
+ * explainer order, its model tables). Listed under `beyond-maelstrom`
+ * (checkers/beyond-maelstrom.ts): a fuller reading (every version ordered, a cycle of ww
+ * dependencies named G0 as Adya does, garbage reads and dirty updates reported), and what Elle
+ * 0.2.7 would add (elle/newer-elle.ts: -item cycles, nil-read internals).
  */
 import type { BeyondMaelstromFinding, Op } from "../../contracts/types.ts";
-import {
-  ELLE_UNKNOWN_ANOMALY_TYPES,
-  elleBoundary,
-  elleImpliedAnomalies,
-  elleProhibitedAnomalies,
-  unknownModelError,
-} from "./consistency-models.ts";
+import { ELLE_UNKNOWN_ANOMALY_TYPES, MAELSTROM_ELLE } from "./consistency-models.ts";
 import {
   additionalGraphs,
   elleCycleSpecs,
@@ -28,17 +23,21 @@ import {
   type FoundCycle,
   findElleCycles,
   graphSize,
+  isEmptyTransactionGraph,
   linkProcess,
   linkRealtime,
+  timeoutCases,
   WR_FIRST,
   WW_FIRST,
 } from "./cycles.ts";
 import { DependencyGraph, Rel } from "./graph.ts";
+import { newerElleFindings } from "./newer-elle.ts";
 import {
   type AnomalyCase,
   type CaseMap,
   findCyclicVersions,
   inferVersions,
+  internalInconsistencies,
   linkVersionOrder,
   linkWriteReads,
   type VersionInference,
@@ -51,6 +50,8 @@ const MAX_CASES_SHOWN = 16;
 /** Options of the check: the models the history must satisfy (Maelstrom's `--consistency-models`). */
 export interface RwRegisterCheckOptions {
   consistencyModels: readonly string[];
+  /** Edges the cycle search may examine per strongly connected component (DEFAULT_CYCLE_SEARCH_STEPS). */
+  cycleSearchSteps?: number;
 }
 
 /** Why a history could not be analysed (Elle's type sanity, duplicate writes, an unknown model). */
@@ -58,7 +59,7 @@ export type RwRegisterUnanalysable = { "valid?": "unknown"; error: string };
 
 /** Elle's result map as Maelstrom's txn-rw-register wrapper reports it. */
 export type RwRegisterAnalysis = {
-  "valid?": boolean;
+  "valid?": boolean | "unknown";
   "consistency-models": string[];
   "txn-count": number;
   "anomaly-types": string[];
@@ -100,7 +101,7 @@ const NOT_IN_ELLE = ["garbage-read", "dirty-update"];
 /** Checks a txn-rw-register history; pure, and linear apart from the cycle searches. */
 export function checkRwRegister(history: readonly Op[], options: RwRegisterCheckOptions): RwRegisterResult {
   const models = options.consistencyModels;
-  const modelError = unknownModelError(models);
+  const modelError = MAELSTROM_ELLE.unknownModelError(models);
   if (modelError) return { "valid?": "unknown", error: modelError };
   const sanity = typeSanityError(history);
   if (sanity) return { "valid?": "unknown", error: sanity };
@@ -108,17 +109,29 @@ export function checkRwRegister(history: readonly Op[], options: RwRegisterCheck
   const { writes, error } = indexWrites(txns);
   if (error) return { "valid?": "unknown", error };
 
-  const prohibited = elleProhibitedAnomalies(models);
+  const prohibited = MAELSTROM_ELLE.prohibited(models);
   const graphs = additionalGraphs(new Set([...prohibited, ...ELLE_UNKNOWN_ANOMALY_TYPES]));
-  const maelstrom = findAnomalies(txns, writes, graphs, MAELSTROM);
-  const fuller = findAnomalies(txns, writes, graphs, FULLER);
+  const maelstrom = findAnomalies(txns, writes, graphs, MAELSTROM, options.cycleSearchSteps);
+  // What only a newer Elle looks for (elle/newer-elle.ts), kept apart from Maelstrom's verdict.
+  const newer: CaseMap = new Map();
+  internalInconsistencies(txns, maelstrom, newer);
+  const fuller = findAnomalies(txns, writes, graphs, FULLER, options.cycleSearchSteps);
   const result = resultMap(models, prohibited, maelstrom, txns.length);
-  const beyond = beyondMaelstromFindings(models, prohibited, maelstrom, fuller);
+  const beyond = [
+    ...beyondMaelstromFindings(models, prohibited, maelstrom, fuller),
+    ...newerElleFindings("rw-register", models, maelstrom, newer, MAX_CASES_SHOWN),
+  ];
   return beyond.length > 0 ? { ...result, "beyond-maelstrom": beyond } : result;
 }
 
 /** Every anomaly case of the history as `reading` sees it, cycles from Elle's search over the graphs asked for. */
-function findAnomalies(txns: readonly Txn[], writes: Map<unknown, Map<unknown, WriteRef>>, graphs: ReturnType<typeof additionalGraphs>, reading: Reading): CaseMap {
+function findAnomalies(
+  txns: readonly Txn[],
+  writes: Map<unknown, Map<unknown, WriteRef>>,
+  graphs: ReturnType<typeof additionalGraphs>,
+  reading: Reading,
+  stepsPerComponent: number | undefined,
+): CaseMap {
   const cases: CaseMap = new Map();
   const graph = new DependencyGraph(graphSize(txns, graphs.realtime));
   const versions = inferVersions(txns, cases, reading.inference);
@@ -126,14 +139,19 @@ function findAnomalies(txns: readonly Txn[], writes: Map<unknown, Map<unknown, W
   const facts = { ...versions, writes, cases, inference: reading.inference };
   linkWriteReads(graph, facts);
   linkVersionOrder(graph, facts);
-  if (graph.edges === 0) {
-    cases.set("empty-transaction-graph", [{ explanation: "no committed txn observed another txn's writes, so there is nothing to check" }]);
-  }
   if (graphs.process) linkProcess(graph, txns);
   if (graphs.realtime) linkRealtime(graph, txns);
+  // As Elle, on the combined graph: realtime or process order alone is something to check.
+  if (isEmptyTransactionGraph(graph, txns, graphs.realtime)) {
+    const explanation = "no txn depends on another, by data, process or real time, so there is nothing to check";
+    cases.set("empty-transaction-graph", [{ explanation }]);
+  }
   const explain = edgeExplainer(writes, versions.order);
   const specs = elleCycleSpecs(graphs.process, graphs.realtime);
-  for (const cycle of findElleCycles(graph, txns, specs, (type) => elleImpliedAnomalies([type]), reading.naming)) {
+  const implied = (type: string) => MAELSTROM_ELLE.implied([type]);
+  const search = findElleCycles(graph, { txns, specs, implied, order: reading.naming, stepsPerComponent });
+  if (search.timeouts.length > 0) cases.set("cycle-search-timeout", timeoutCases(search.timeouts));
+  for (const cycle of search.cycles) {
     cases.set(cycle.type, [...(cases.get(cycle.type) ?? []), describe(cycle, explain)]);
   }
   return cases;
@@ -181,8 +199,11 @@ function beyondMaelstromFindings(models: readonly string[], prohibited: Readonly
 }
 
 /**
- * Elle's result map with Maelstrom's reading of it: anomalies the models prohibit, plus the
- * "unknown" ones (an empty graph), make the run invalid. Anomalies found but allowed are
+ * Elle's result map with Maelstrom's reading of it: anomalies the models prohibit, plus an
+ * empty graph, make the run invalid. Maelstrom's wrapper (workload/txn_rw_register.clj
+ * `checker`) drops `cycle-search-timeout` and so says valid after a search that gave up;
+ * here it stays listed and makes the run unknown, unless something else already makes it
+ * invalid: a checker that stopped looking does not say valid. Anomalies found but allowed are
  * listed under `allowed-anomaly-types` so a reader still sees them. `anomaly-counts` counts
  * every case found; the cycle search finds at most one cycle per type and component.
  */
@@ -191,11 +212,11 @@ function resultMap(models: readonly string[], prohibited: ReadonlySet<string>, c
   const found = [...cases.keys()].sort();
   const reported = found.filter((type) => reportable.has(type));
   const allowed = found.filter((type) => !reportable.has(type));
-  const { not, alsoNot } = elleBoundary(found);
+  const { not, alsoNot } = MAELSTROM_ELLE.boundary(found);
   const shown = (types: string[]) => Object.fromEntries(types.map((type) => [type, cases.get(type)!.slice(0, MAX_CASES_SHOWN)]));
   const counts = Object.fromEntries(found.map((type) => [type, cases.get(type)!.length]));
   return {
-    "valid?": reported.length === 0,
+    "valid?": validity(reported),
     "consistency-models": [...models],
     "txn-count": txnCount,
     "anomaly-types": reported,
@@ -205,6 +226,12 @@ function resultMap(models: readonly string[], prohibited: ReadonlySet<string>, c
     not,
     "also-not": alsoNot,
   };
+}
+
+/** Invalid when a reported anomaly is not the search's timeout; unknown when only the timeout is. */
+function validity(reported: readonly string[]): boolean | "unknown" {
+  if (reported.some((type) => type !== "cycle-search-timeout")) return false;
+  return reported.length === 0 ? true : "unknown";
 }
 
 /** Explains an edge of a cycle by finding the key and values that justify it. */

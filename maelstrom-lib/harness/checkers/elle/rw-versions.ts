@@ -52,7 +52,7 @@ export type VersionInference = "external" | "every-version";
 
 /**
  * Walks every committed txn once: infers version-order edges, indexes reads, and records
- * internal inconsistencies and lost updates.
+ * lost updates.
  */
 export function inferVersions(
   txns: readonly Txn[],
@@ -66,7 +66,7 @@ export function inferVersions(
   const readThenWrote = new Map<unknown, Map<unknown, Set<Txn>>>();
   for (const txn of txns) {
     if (txn.status !== "ok") continue;
-    const lastSeen = new Map<unknown, { value: unknown; f: "r" | "w" }>();
+    const lastSeen = new Map<unknown, { value: unknown }>();
     const externalRead = new Map<unknown, unknown>();
     const finalWrite = new Map<unknown, unknown>();
     for (const mop of txn.mops) {
@@ -74,14 +74,6 @@ export function inferVersions(
       const previous = lastSeen.get(key);
       if (f === "r") {
         nestedSet(reads, key, value).add(txn);
-        if (previous && previous.value !== value) {
-          push(cases, "internal", {
-            op: txnSummary(txn),
-            mop,
-            expected: previous.value,
-            explanation: `${txnName(txn)} ${previous.f === "w" ? "wrote" : "read"} key ${show(key)} = ${show(previous.value)}, then read ${show(value)} within the same txn`,
-          });
-        }
         if (!previous) {
           externalRead.set(key, value);
           nestedSet(externalReads, key, value).add(txn);
@@ -92,7 +84,7 @@ export function inferVersions(
         if (!finalWrite.has(key) && externalRead.has(key)) nestedSet(readThenWrote, key, externalRead.get(key)).add(txn);
         finalWrite.set(key, value);
       }
-      lastSeen.set(key, { value, f });
+      lastSeen.set(key, { value });
     }
     if (inference === "external") linkExternalReadToFinalWrite(order, externalRead, finalWrite);
   }
@@ -109,6 +101,36 @@ export function inferVersions(
     }
   }
   return { order, reads, externalReads };
+}
+
+/**
+ * internal (Elle's op-internal-case): per ok txn, the first read that differs from the value
+ * the txn last read or wrote of that key. Elle 0.1.6, which Maelstrom 0.2.3 runs, skips a nil
+ * state (`(and s …)`); Elle 0.2 compares it, so a txn only that flags goes to `newer`.
+ */
+export function internalInconsistencies(txns: readonly Txn[], cases: CaseMap, newer: CaseMap): void {
+  for (const txn of txns) {
+    if (txn.status !== "ok") continue;
+    const seenByOld = internalCase(txn, false);
+    const found = seenByOld ?? internalCase(txn, true);
+    if (found) push(seenByOld ? cases : newer, "internal", found);
+  }
+}
+
+function internalCase(txn: Txn, comparesNil: boolean): AnomalyCase | undefined {
+  const lastSeen = new Map<unknown, { value: unknown; f: "r" | "w" }>();
+  for (const mop of txn.mops) {
+    const [f, key, value] = mop;
+    const previous = lastSeen.get(key);
+    const compared = previous !== undefined && (comparesNil || previous.value !== null);
+    if (f === "r" && compared && previous.value !== value) {
+      const saw = `${previous.f === "w" ? "wrote" : "read"} key ${show(key)} = ${show(previous.value)}`;
+      const explanation = `${txnName(txn)} ${saw}, then read ${show(value)} within the same txn`;
+      return { op: txnSummary(txn), mop, expected: previous.value, explanation };
+    }
+    lastSeen.set(key, { value, f });
+  }
+  return undefined;
 }
 
 /** Elle's writes-follow-reads: a txn's external read of a key precedes its final write of it. */
