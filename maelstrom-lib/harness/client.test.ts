@@ -11,14 +11,9 @@ import { classifyError } from "./generator.ts";
 import { Network, type WireMessage } from "./net.ts";
 import { Rng } from "./rng.ts";
 import { runTest } from "./run.ts";
-import { defineRpc, isInt } from "./schema.ts";
 import type { Workload } from "./types.ts";
 import pnCounter from "./workloads/pn-counter.ts";
-
-const ADD = defineRpc({
-  request: { type: "add", required: { delta: isInt } },
-  reply: { type: "add_ok", required: {} },
-});
+import { ADD } from "../protocol/g-counter.ts";
 
 /** A client c0 bound to a node n0 that answers every request with `reply` (and keeps what it got). */
 function setup(reply: (request: Record<string, unknown>) => Record<string, unknown>) {

@@ -10,9 +10,10 @@
 import type { Clock } from "./clock.ts";
 import { TIMING } from "./options.ts";
 import type { Network, WireMessage } from "./net.ts";
-import { describeSchema, schemaViolation } from "./schema.ts";
-import type { BodySchema, ClientConnection, Rpc } from "./types.ts";
-import { errorName, isDefinite } from "../node/errors.ts";
+import { schemaViolation } from "./schema.ts";
+import type { ClientConnection } from "./types.ts";
+import { type BodySchema, describeSchema, type Rpc } from "../protocol/schema.ts";
+import { errorName, isDefinite } from "../protocol/errors.ts";
 
 /** Stands for a missing or malformed error code: named "unknown", indefinite. */
 const UNKNOWN_ERROR_CODE = -1;

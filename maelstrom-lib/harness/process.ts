@@ -13,9 +13,9 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { RUNNER_LIMITS } from "./options.ts";
 import type { Network, WireMessage } from "./net.ts";
-import { isJsonInteger, parseJsonExact } from "./json-exact.ts";
+import { parseJsonExact } from "./json-exact.ts";
 import { LOG_LINE_PREVIEW_CHARS, readLines } from "./lines.ts";
-import { isPlainObject } from "./schema.ts";
+import { isJsonInteger, isPlainObject } from "../protocol/schema.ts";
 import { nodeEnvironment } from "./node-env.ts";
 
 /**

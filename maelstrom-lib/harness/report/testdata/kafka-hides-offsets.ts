@@ -2,9 +2,9 @@
 // Broken on purpose: a single-node log that acknowledges every send but leaves every message
 // whose offset is 3 more than a multiple of 5 out of its polls, while returning the ones after
 // it: the kafka checker calls the hidden ones lost writes.
-import { Node } from "maelstrom-lib";
+import { type KafkaProtocol, Node } from "maelstrom-lib";
 
-const node = new Node();
+const node = new Node<KafkaProtocol>();
 const logs = new Map<string, number[]>();
 const committed = new Map<string, number>();
 node.on("send", ({ body }) => {
