@@ -24,4 +24,5 @@ export type {
   TxnRwRegisterProtocol,
   TxnOp,
   TxnListAppendProtocol,
+  ListAppendOp,
 } from "../protocol/index.ts";

@@ -28,7 +28,7 @@ export { gCounterRpcs, type GCounterProtocol } from "./g-counter.ts";
 export { linKvRpcs, type LinKvProtocol } from "./lin-kv.ts";
 export { kafkaRpcs, type KafkaProtocol } from "./kafka.ts";
 export { txnRwRegisterRpcs, type TxnRwRegisterProtocol, type TxnOp } from "./txn-rw-register.ts";
-export { txnListAppendRpcs, type TxnListAppendProtocol } from "./txn-list-append.ts";
+export { txnListAppendRpcs, type TxnListAppendProtocol, type ListAppendOp } from "./txn-list-append.ts";
 export { kvServiceRpcs, type KvServiceProtocol, tsServiceRpcs } from "./services.ts";
 
 /** One part of the protocol reference: who speaks it, and its RPCs. */

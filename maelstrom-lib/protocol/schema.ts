@@ -16,7 +16,7 @@ declare global {
 }
 
 /** A number kept as its JSON text (Bun's JSON.rawJSON): how the runner holds 1.0 and 64-bit integers. */
-export interface RawJson {
+interface RawJson {
   readonly rawJSON: string;
 }
 
