@@ -15,20 +15,20 @@ node.on("send", ({ body }) => {
 });
 node.on("poll", ({ body }) => {
   const msgs: Record<string, [number, number][]> = {};
-  for (const [key, from] of Object.entries(body.offsets as Record<string, number>)) {
+  for (const [key, from] of Object.entries(body.offsets)) {
     const log = logs.get(key) ?? [];
     msgs[key] = log.map((msg, offset): [number, number] => [offset, msg]).filter(([offset]) => offset >= from && offset % 5 !== 3);
   }
   return { type: "poll_ok", msgs };
 });
 node.on("commit_offsets", ({ body }) => {
-  for (const [key, offset] of Object.entries(body.offsets as Record<string, number>)) {
+  for (const [key, offset] of Object.entries(body.offsets)) {
     committed.set(key, Math.max(committed.get(key) ?? 0, offset));
   }
   return { type: "commit_offsets_ok" };
 });
 node.on("list_committed_offsets", ({ body }) => ({
   type: "list_committed_offsets_ok",
-  offsets: Object.fromEntries((body.keys as string[]).filter((key) => committed.has(key)).map((key) => [key, committed.get(key)!])),
+  offsets: Object.fromEntries(body.keys.filter((key) => committed.has(key)).map((key) => [key, committed.get(key)!])),
 }));
 await node.run();
