@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { ErrorCode, errorName, errorTable, isDefinite } from "./errors.ts";
 import { PROTOCOL_SECTIONS } from "./index.ts";
-import type { BroadcastProtocol, KafkaProtocol, TxnOp, TxnRwRegisterProtocol } from "./index.ts";
+import type { BroadcastProtocol, KafkaProtocol, KvServiceProtocol, TxnOp, TxnRwRegisterProtocol } from "./index.ts";
 import { isArrayOf, isEither, isEq, isInt, isString, isTuple, type CheckedType } from "./schema.ts";
 
 describe("the error table", () => {
@@ -65,10 +65,14 @@ describe("body types come from the schemas", () => {
     // @ts-expect-error the runner sends integer messages
     const wrong: BroadcastProtocol["broadcast"]["request"] = { type: "broadcast", message: "3" };
     const read: BroadcastProtocol["read"]["reply"] = { type: "read_ok", messages: [1, "any JSON"] };
+    // @ts-expect-error a body is a closed map: no key its schema does not list
+    const extra: BroadcastProtocol["broadcast"]["request"] = { type: "broadcast", message: 3, extra: true };
+    const cas: KvServiceProtocol["cas"]["request"] = { type: "cas", key: "k", from: 1, to: 2 };
     // @ts-expect-error poll_ok's msgs are [offset, msg] pairs per key
     const pairs: KafkaProtocol["poll"]["reply"] = { type: "poll_ok", msgs: { a: [[0]] } };
-    const types = [broadcast, wrong, read, pairs].map((body) => body.type);
-    expect(types).toEqual(["broadcast", "broadcast", "read_ok", "poll_ok"]);
+    const created: KvServiceProtocol["cas"]["request"] = { ...cas, create_if_not_exists: true };
+    const types = [broadcast, wrong, extra, created, read, pairs].map((body) => body.type);
+    expect(types).toEqual(["broadcast", "broadcast", "broadcast", "cas", "read_ok", "poll_ok"]);
   });
 
   test("micro-ops: the runner sends integer reads and writes; replies carry any value", () => {

@@ -58,12 +58,15 @@ export interface BodySchema<
   readonly open?: boolean;
 }
 
-/** The body a schema describes, without the envelope keys. */
-export type BodyOf<S> = S extends BodySchema<infer Type, infer Required, infer Optional>
-  ? Flat<{ type: Type } & { -readonly [K in keyof Required]: CheckedType<Required[K]> } & {
-      -readonly [K in keyof Optional]?: CheckedType<Optional[K]>;
-    }>
+/** The body a schema describes, without the envelope keys; a key the schema does not list is an error. */
+export type BodyOf<S> = S extends BodySchema<infer Type, infer Required>
+  ? Flat<{ type: Type } & { -readonly [K in keyof Required]: CheckedType<Required[K]> } & OptionalFieldsOf<S>>
   : never;
+
+/** A schema's optional keys (none if it lists none: not the index signature of the default `Fields`). */
+type OptionalFieldsOf<S> = S extends { readonly optional: infer Optional extends Fields }
+  ? { -readonly [K in keyof Optional]?: CheckedType<Optional[K]> }
+  : unknown;
 
 type Flat<T> = { [K in keyof T]: T[K] };
 
