@@ -4,6 +4,8 @@
  * lines are held to account by `tsc --noEmit`).
  */
 import { describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ErrorCode, errorName, errorTable, isDefinite } from "./errors.ts";
 import { PROTOCOL_SECTIONS } from "./index.ts";
 import type { BroadcastProtocol, KafkaProtocol, KvServiceProtocol, TxnOp, TxnRwRegisterProtocol } from "./index.ts";
@@ -91,4 +93,15 @@ describe("body types come from the schemas", () => {
     expect(check(value)).toBe(true);
     expect(check(wrong)).toBe(false);
   });
+});
+
+test("the protocol has no dependencies: its modules import only each other", () => {
+  const modules = readdirSync(import.meta.dir).filter((name) => name.endsWith(".ts") && !name.endsWith(".test.ts"));
+  expect(modules.length).toBeGreaterThan(10);
+  for (const name of modules) {
+    const source = readFileSync(join(import.meta.dir, name), "utf8");
+    const statements = source.matchAll(/^(?:import|export)\b[^;"]*?\bfrom "([^"]+)"|^import "([^"]+)"/gm);
+    const specifiers = [...statements].map((match) => match[1] ?? match[2]);
+    expect(specifiers.filter((specifier) => !/^\.\/[a-z-]+\.ts$/.test(specifier!)), name).toEqual([]);
+  }
 });
