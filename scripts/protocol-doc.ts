@@ -57,7 +57,8 @@ function renderSection({ title, about, rpcs }: ProtocolSection): string {
 type ErrorRow = ReturnType<typeof errorTable>[number];
 
 function renderErrors(): string {
-  const row = ({ code, name, definite, doc }: ErrorRow) => `| ${code} | ${name} | ${definite ? "yes" : "no"} | ${doc} |`;
+  const row = ({ code, name, definite, doc }: ErrorRow) =>
+    `| ${code} | ${name} | ${definite ? "yes" : "no"} | ${doc} |`;
   const rows = errorTable().map(row);
   return [
     "## Errors\n",

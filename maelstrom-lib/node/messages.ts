@@ -3,6 +3,7 @@
  * handlers and rpcs. The bodies themselves come from the protocol's schemas (protocol/), or from
  * the program for its own node-to-node messages. Types only.
  */
+
 /** The fields every body may carry (Maelstrom's doc/protocol.md, "Message Bodies"). */
 export interface BaseBody {
   type: string;
@@ -28,8 +29,9 @@ export interface Message<B extends BaseBody = GenericBody> {
  * (`never` for a message nobody answers). Each workload's protocol is one
  * (`BroadcastProtocol`); a program or a library module adds its own node-to-node messages, and
  * a node is typed by their intersection:
- * `new Node<BroadcastProtocol & { gossip: { request: { type: "gossip"; message: number }; reply: never } }>()`.
- * Declare them with `type`, not `interface` (an interface has no implicit index signature).
+ * `type Gossip = { gossip: { request: { type: "gossip"; message: number }; reply: never } };`
+ * `new Node<BroadcastProtocol & Gossip>()`. Declare them with `type`, not `interface` (an
+ * interface has no implicit index signature).
  */
 export type Protocol = { readonly [type: string]: { readonly request: BaseBody; readonly reply: BaseBody } };
 
@@ -40,7 +42,9 @@ export type Untyped = { [type: string]: { request: GenericBody; reply: GenericBo
 export type MessageType<P extends Protocol> = keyof P & string;
 
 /** The body of a request of type `T` (what a handler receives, and what `send` and `rpc` send). */
-export type RequestBody<P extends Protocol, T extends MessageType<P>> = P[T]["request"] & BaseBody & { type: T };
+export type RequestBody<P extends Protocol, T extends MessageType<P>> = P[T]["request"] & BaseBody & {
+  type: T;
+};
 
 /** The body of a reply to `T` (without `in_reply_to`: the runtime adds it). */
 export type ReplyBody<P extends Protocol, T extends MessageType<P>> = P[T]["reply"];
