@@ -6,9 +6,9 @@
  * so a repeated value is stored once) and a read returns everything stored. The topology
  * message carries no neighbours worth knowing and is just acknowledged.
  */
-import { Node } from "maelstrom-lib";
+import { type BroadcastProtocol, Node } from "maelstrom-lib";
 
-const node = new Node();
+const node = new Node<BroadcastProtocol>();
 const messages = new Set<number>();
 
 node.on("topology", () => ({ type: "topology_ok" }));

@@ -7,17 +7,12 @@
  * flood stops once everyone has it, and nothing is sent back to the node it came from. The
  * network never loses messages here, so one send per neighbour is enough; 3c adds retries.
  */
-import { Node } from "maelstrom-lib";
+import { type BroadcastProtocol, Node } from "maelstrom-lib";
 
-// The node-to-node message, typed for node.on and node.rpc. Declared alike in 3b and 3c: the
-// registry is one namespace for the whole project, so one type name means one body everywhere.
-declare module "maelstrom-lib" {
-  interface RequestRegistry {
-    gossip: { request: { type: "gossip"; message: number; msg_id?: number }; reply: { type: "gossip_ok" } };
-  }
-}
+/** The node-to-node message: a value passed on, fire and forget. */
+type Gossip = { gossip: { request: { type: "gossip"; message: number }; reply: never } };
 
-const node = new Node();
+const node = new Node<BroadcastProtocol & Gossip>();
 const messages = new Set<number>();
 let neighbours: string[] = [];
 

@@ -17,22 +17,17 @@
  * a neighbour has the value too, so an acknowledged value is never held by one node alone
  * (under a partition that may take longer than the client waits: then it is not answered).
  */
-import { ErrorCode, Node, RPCError, sleep } from "maelstrom-lib";
-import { PeerSync, withinClientPatience } from "maelstrom-lib/links";
+import { type BroadcastProtocol, ErrorCode, Node, RPCError, sleep } from "maelstrom-lib";
+import { PeerSync, type PeerSyncMessages, withinClientPatience } from "maelstrom-lib/links";
 
-// The node-to-node message, typed for node.on and node.rpc. Declared alike in 3b and 3c: the
-// registry is one namespace for the whole project, so one type name means one body everywhere.
-declare module "maelstrom-lib" {
-  interface RequestRegistry {
-    gossip: { request: { type: "gossip"; message: number; msg_id?: number }; reply: { type: "gossip_ok" } };
-  }
-}
+/** The node-to-node message: a value handed to a neighbour, acknowledged once it is stored. */
+type Gossip = { gossip: { request: { type: "gossip"; message: number }; reply: { type: "gossip_ok" } } };
 
 /** How long to wait for a neighbour's acknowledgement before sending again. */
 const RETRY_AFTER_MS = 1000;
 
 /** Serves 3c on `node` until its input closes (main.ts runs it on stdin; tests on a fake clock). */
-export function serveFaultTolerantBroadcast(node: Node): Promise<void> {
+export function serveFaultTolerantBroadcast(node: Node<BroadcastProtocol & Gossip & PeerSyncMessages>): Promise<void> {
   const messages = new Set<number>();
   let neighbours: string[] = [];
   node.onInit(() => (neighbours = node.nodeIds.filter((id) => id !== node.id)));

@@ -4,11 +4,12 @@
  * real-process test in main.test.ts runs the same loop under real partitions.)
  */
 import { expect, test } from "bun:test";
-import { memoryNode, settle } from "../maelstrom-lib/node/testdata/memory-node.ts";
+import { memoryNode, type ServedProtocol, settle } from "../maelstrom-lib/node/testdata/memory-node.ts";
 import { serveFaultTolerantBroadcast } from "./main.ts";
 
 test("a gossip is retried after a timeout or an error, until acknowledged, and only then", async () => {
-  const { node, input, clock, sentTo: sentAnyTo, init } = memoryNode();
+  type Messages = ServedProtocol<typeof serveFaultTolerantBroadcast>;
+  const { node, input, clock, sentTo: sentAnyTo, init } = memoryNode<Messages>();
   // The recovery syncs at init are not hand-overs.
   const sentTo = (dest: string) => sentAnyTo(dest).filter((body) => body.type === "gossip");
   const ran = serveFaultTolerantBroadcast(node);

@@ -5,7 +5,7 @@
  * real-process tests in main.test.ts run the counter against the runner's seq-kv.)
  */
 import { expect, test } from "bun:test";
-import type { GenericBody } from "maelstrom-lib";
+import type { GCounterProtocol, GenericBody } from "maelstrom-lib";
 import { memoryNode, settle } from "../maelstrom-lib/node/testdata/memory-node.ts";
 import { serveGrowOnlyCounter } from "./main.ts";
 
@@ -14,7 +14,7 @@ const ANSWER_MS = 100;
 
 /** A counter node after init, with an add of 3 from c1 in flight, and a seq-kv that answers with `answer`. */
 async function counterWithAdd(answer: (request: GenericBody) => object) {
-  const env = memoryNode();
+  const env = memoryNode<GCounterProtocol>();
   const ran = serveGrowOnlyCounter(env.node);
   await env.init("n0", ["n0"]);
   env.input.pushMessages({ src: "c1", dest: "n0", body: { type: "add", delta: 3, msg_id: 1 } });

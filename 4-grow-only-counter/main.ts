@@ -14,14 +14,14 @@
  * of sequential consistency: after a node's own state change, it sees at least that state. So
  * a read first writes a new value to a key that only this node writes, then reads the counter.
  */
-import { Node, PreconditionFailed, RPCError, ErrorCode, SeqKV } from "maelstrom-lib";
+import { type GCounterProtocol, Node, PreconditionFailed, RPCError, ErrorCode, SeqKV } from "maelstrom-lib";
 
 const COUNTER_KEY = "counter";
 /** An add that keeps losing CAS races gives up well before the client's 5 s timeout. */
 const ADD_DEADLINE_MS = 3_000;
 
 /** Serves the counter on `node` until its input closes (main.ts runs it on stdin; tests on a fake clock). */
-export function serveGrowOnlyCounter(node: Node): Promise<void> {
+export function serveGrowOnlyCounter(node: Node<GCounterProtocol>): Promise<void> {
   const kv = new SeqKV(node);
   let freshnessWrites = 0;
 

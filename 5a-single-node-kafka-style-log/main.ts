@@ -8,10 +8,10 @@
  * offsets are a second map that only moves forward. One process, one event loop: no locks,
  * no messages between nodes.
  */
-import { Node } from "maelstrom-lib";
+import { type KafkaProtocol, Node } from "maelstrom-lib";
 import { LocalLogs } from "maelstrom-lib/logs";
 
-const node = new Node();
+const node = new Node<KafkaProtocol>();
 const logs = new LocalLogs();
 
 node.on("send", ({ body }) => ({ type: "send_ok", offset: logs.append(body.key, body.msg) }));

@@ -15,6 +15,7 @@
  * a contiguous run, since a gap can only be a send still on its way.
  */
 import { ErrorCode, KeyDoesNotExist, LinKV, Node, PreconditionFailed, RPCError } from "maelstrom-lib";
+import type { KafkaProtocol } from "maelstrom-lib";
 
 /** A send gives up (indefinitely: it may have been stored) before the client's 5 s timeout. */
 const SEND_DEADLINE_MS = 4_000;
@@ -23,7 +24,7 @@ const MAX_POLL_MESSAGES_PER_KEY = 100;
 /** No message is ever this value, so a CAS from it only succeeds by creating the key. */
 const NO_MESSAGE = null;
 
-const node = new Node();
+const node = new Node<KafkaProtocol>();
 const kv = new LinKV(node);
 
 const nextKey = (key: string) => `next/${key}`;

@@ -32,9 +32,10 @@
  * ops done) and made every send wait out a partition: it breaks 5c's own target, "better
  * latency" than 5b, so we leave it.
  */
-import { Node, sleep } from "maelstrom-lib";
+import { type KafkaProtocol, Node, sleep } from "maelstrom-lib";
 import { type LogsSnapshot, ReplicatedLogs } from "maelstrom-lib/logs";
 import { type Batch, PeerSync, ReplicationStream, type StreamPosition } from "maelstrom-lib/links";
+import type { PeerSyncMessages } from "maelstrom-lib/links";
 
 /** How often each node sends its batch to each peer. */
 const REPLICATE_EVERY_MS = 50;
@@ -53,11 +54,7 @@ type Event = ["msg", key: string, offset: number, msg: number] | ["frontier", ke
 
 /** The node-to-node message: one batch of this node's event stream to a peer, never replied to. */
 type ReplicateLog = { type: "replicate_log" } & Batch<Event>;
-declare module "maelstrom-lib" {
-  interface RequestRegistry {
-    replicate_log: { request: ReplicateLog; reply: never };
-  }
-}
+type Replication = { replicate_log: { request: ReplicateLog; reply: never } };
 
 /** What a node sends a peer at start: everything it knows, and where its stream goes on. */
 interface SyncState {
@@ -66,7 +63,7 @@ interface SyncState {
 }
 
 /** Serves 5c on `node` until its input closes (main.ts runs it on stdin; tests on a fake clock). */
-export function serveEfficientKafkaLog(node: Node): Promise<void> {
+export function serveEfficientKafkaLog(node: Node<KafkaProtocol & Replication & PeerSyncMessages>): Promise<void> {
   let logs: ReplicatedLogs;
   let stream: ReplicationStream<Event>;
   /** Keys whose frontier or commit moved since the last tick (announced once per tick). */
@@ -84,7 +81,7 @@ export function serveEfficientKafkaLog(node: Node): Promise<void> {
       movedCommits.clear();
       for (const peer of peers) {
         const batch = stream.batchFor(peer);
-        if (batch) node.send(peer, { type: "replicate_log", ...batch } satisfies ReplicateLog);
+        if (batch) node.send(peer, { type: "replicate_log", ...batch });
       }
     });
   });

@@ -3,9 +3,9 @@
 // a map and runs each transaction's micro-ops in order. A handler runs to completion before the
 // next message is read, so transactions never interleave: the history is serializable, far
 // beyond the read-uncommitted the challenge asks for, and every request succeeds.
-import { Node, type TxnOp } from "maelstrom-lib";
+import { Node, type TxnOp, type TxnRwRegisterProtocol } from "maelstrom-lib";
 
-const node = new Node();
+const node = new Node<TxnRwRegisterProtocol>();
 const registers = new Map<number, number>();
 
 node.on("txn", ({ body }) => {

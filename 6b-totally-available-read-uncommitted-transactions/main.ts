@@ -7,10 +7,10 @@
 // stamps are one total order of all writes, and a write is always stamped above the versions
 // its node has seen, so no cycle can form. A restarted node pulls its peers' registers back while
 // serving (maelstrom-lib/replication); a write it acknowledged but had not yet replicated dies with it.
-import { Node, type TxnOp } from "maelstrom-lib";
-import { LwwStore, Replicator } from "maelstrom-lib/replication";
+import { Node, type TxnOp, type TxnRwRegisterProtocol } from "maelstrom-lib";
+import { LwwStore, Replicator, type ReplicatorMessages } from "maelstrom-lib/replication";
 
-const node = new Node();
+const node = new Node<TxnRwRegisterProtocol & ReplicatorMessages>();
 const store = new LwwStore(node);
 const replicator = new Replicator(node, store, { intervalMs: 100, ackTimeoutMs: 500 });
 

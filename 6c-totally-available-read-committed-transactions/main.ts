@@ -7,10 +7,10 @@
 // or overwriting it — points to a higher stamp, information cannot flow in a circle (G1c).
 // Nothing is ever refused, so availability stays total through partitions. A restarted node pulls
 // its peers' registers back while serving; a commit it had not yet replicated dies with it.
-import { Node, type TxnOp } from "maelstrom-lib";
-import { LwwStore, Replicator } from "maelstrom-lib/replication";
+import { Node, type TxnOp, type TxnRwRegisterProtocol } from "maelstrom-lib";
+import { LwwStore, Replicator, type ReplicatorMessages } from "maelstrom-lib/replication";
 
-const node = new Node();
+const node = new Node<TxnRwRegisterProtocol & ReplicatorMessages>();
 const store = new LwwStore(node);
 const replicator = new Replicator(node, store, { intervalMs: 100, ackTimeoutMs: 500 });
 

@@ -5,13 +5,13 @@
  * seq-kv answers that identity CAS from the same possibly old state it read from (Maelstrom
  * issue #39), so a final read can still miss the last adds.
  */
-import { Node, PreconditionFailed, SeqKV } from "maelstrom-lib";
+import { type GCounterProtocol, Node, PreconditionFailed, SeqKV } from "maelstrom-lib";
 
 const COUNTER_KEY = "counter";
 /** Bounds the retry loops; never reached in practice. */
 const MAX_ATTEMPTS = 1_000;
 
-const node = new Node();
+const node = new Node<GCounterProtocol>();
 const kv = new SeqKV(node);
 
 /** Succeeds when seq-kv agrees that the counter is `value` in the state it picks. */

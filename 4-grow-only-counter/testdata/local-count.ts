@@ -4,9 +4,9 @@
  * and never tells anyone. Every final read misses the other nodes' adds, so the g-counter
  * checker must reject it.
  */
-import { Node } from "maelstrom-lib";
+import { type GCounterProtocol, Node } from "maelstrom-lib";
 
-const node = new Node();
+const node = new Node<GCounterProtocol>();
 let localCount = 0;
 
 node.on("add", (request) => {

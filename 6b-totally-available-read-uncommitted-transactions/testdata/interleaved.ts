@@ -3,9 +3,9 @@
 // micro-ops, so concurrent transactions interleave and overwrite each other's uncommitted
 // writes — a write cycle (G0), which even read uncommitted forbids. Maelstrom's checker does
 // not see it; ours orders every read and write inside a txn and does.
-import { Node, sleep, type TxnOp } from "maelstrom-lib";
+import { Node, sleep, type TxnOp, type TxnRwRegisterProtocol } from "maelstrom-lib";
 
-const node = new Node();
+const node = new Node<TxnRwRegisterProtocol>();
 const registers = new Map<number, number>();
 
 node.on("txn", async ({ body }) => {

@@ -3,10 +3,10 @@
 // shipped to the other nodes at once, and the final values only with the next batch. Until
 // then other nodes read the intermediate value: G1b, which read committed forbids and read
 // uncommitted allows (the stamps still order all writes, so there is no write cycle).
-import { Node, type TxnOp } from "maelstrom-lib";
-import { LwwStore, Replicator } from "maelstrom-lib/replication";
+import { Node, type TxnOp, type TxnRwRegisterProtocol } from "maelstrom-lib";
+import { LwwStore, Replicator, type ReplicatorMessages } from "maelstrom-lib/replication";
 
-const node = new Node();
+const node = new Node<TxnRwRegisterProtocol & ReplicatorMessages>();
 const store = new LwwStore(node);
 const replicator = new Replicator(node, store, { intervalMs: 100, ackTimeoutMs: 500 });
 

@@ -2,12 +2,12 @@
 // Deliberately broken 6c: one writing txn in four is reported aborted (txn-conflict, a
 // definite error) although its writes were committed and replicated. Readers of those values
 // read from a txn the client was told never happened: G1a.
-import { ErrorCode, Node, RPCError, type TxnOp } from "maelstrom-lib";
-import { LwwStore, Replicator } from "maelstrom-lib/replication";
+import { ErrorCode, Node, RPCError, type TxnOp, type TxnRwRegisterProtocol } from "maelstrom-lib";
+import { LwwStore, Replicator, type ReplicatorMessages } from "maelstrom-lib/replication";
 
 const ABORT_EVERY = 4;
 
-const node = new Node();
+const node = new Node<TxnRwRegisterProtocol & ReplicatorMessages>();
 const store = new LwwStore(node);
 const replicator = new Replicator(node, store, { intervalMs: 100, ackTimeoutMs: 500 });
 let writingTxns = 0;

@@ -6,12 +6,12 @@
 import { expect, test } from "bun:test";
 import { memoryCluster } from "../links/testdata/memory-cluster.ts";
 import type { Node } from "../node/node.ts";
-import { serveStarBroadcast, type StarSchedule } from "./star.ts";
+import { type StarMessages, serveStarBroadcast, type StarSchedule } from "./star.ts";
 
 const IDS = ["n0", "n1", "n2", "n3"];
 /** 3d's schedule. */
 const SCHEDULE: StarSchedule = { hubBeatMs: 100, leafBeatMs: 0, alignLeavesToHub: false, link: { retryMs: 2_000, ackDelayMs: 1_000 }, ackOnceCopied: true };
-const serve = (node: Node) => serveStarBroadcast(node, SCHEDULE);
+const serve = (node: Node<StarMessages>) => serveStarBroadcast(node, SCHEDULE);
 
 async function startedStar() {
   const cluster = await memoryCluster(IDS, serve);
@@ -60,7 +60,9 @@ test("a broadcast waits for its star peer to hold the value", async () => {
 });
 
 test("without ackOnceCopied (3e) a broadcast is acknowledged at once, copied or not", async () => {
-  const cluster = await memoryCluster(IDS, (node) => serveStarBroadcast(node, { ...SCHEDULE, ackOnceCopied: false }));
+  const cluster = await memoryCluster(IDS, (node: Node<StarMessages>) =>
+    serveStarBroadcast(node, { ...SCHEDULE, ackOnceCopied: false }),
+  );
   cluster.dropWhen((src, _dest, body) => src === "n1" && body.type === "gossip_batch");
   expect(await cluster.request("n1", { type: "broadcast", message: 4 }, 0)).toMatchObject({ type: "broadcast_ok" });
   cluster.stop();

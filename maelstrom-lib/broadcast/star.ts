@@ -21,8 +21,9 @@
  * alone. While the hub is down nothing spreads.
  */
 import type { Node } from "../node/index.ts";
-import { type LinkTiming, PeerLink } from "../links/peer-link.ts";
-import { PeerSync } from "../links/peer-sync.ts";
+import type { BroadcastProtocol } from "../protocol/broadcast.ts";
+import { type LinkTiming, PeerLink, type PeerLinkMessages } from "../links/peer-link.ts";
+import { PeerSync, type PeerSyncMessages } from "../links/peer-sync.ts";
 import { withinClientPatience } from "../links/client-patience.ts";
 
 /** When each side of the star sends. */
@@ -57,8 +58,11 @@ const ALIGN_MARGIN_MS = 120;
 /** Weight of a new sample in the running estimate of when hub batches arrive. */
 const ARRIVAL_SMOOTHING = 0.2;
 
+/** What a star member handles and sends: the broadcast workload, its links' batches and its recovery. */
+export type StarMessages = BroadcastProtocol & PeerLinkMessages & PeerSyncMessages;
+
 /** Registers the broadcast handlers on `node` and runs it as a star member until stdin closes. */
-export function serveStarBroadcast(node: Node, schedule: StarSchedule): Promise<void> {
+export function serveStarBroadcast(node: Node<StarMessages>, schedule: StarSchedule): Promise<void> {
   new StarMember(node, schedule);
   return node.run();
 }
@@ -74,7 +78,7 @@ class StarMember {
   private lastBeat = -1;
 
   constructor(
-    private readonly node: Node,
+    private readonly node: Node<StarMessages>,
     private readonly schedule: StarSchedule,
   ) {
     node.onInit(() => this.joinStar());

@@ -23,12 +23,10 @@ export interface GossipBatch extends BaseBody {
   ack: number[];
 }
 
-// Typed for `node.on("gossip_batch", …)`: fire and forget, never replied to.
-declare module "../node/index.ts" {
-  interface RequestRegistry {
-    gossip_batch: { request: GossipBatch; reply: never };
-  }
-}
+/** The message a PeerLink sends, fire and forget: a program that uses links adds it to its node's protocol. */
+export type PeerLinkMessages = {
+  gossip_batch: { request: GossipBatch; reply: never };
+};
 
 /** How patient a link is. */
 export interface LinkTiming {

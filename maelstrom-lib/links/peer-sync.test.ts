@@ -5,22 +5,21 @@
  */
 import { expect, test } from "bun:test";
 import type { Node } from "../node/node.ts";
-import { PeerSync, START_AFTER_INIT_MS } from "./peer-sync.ts";
+import { PeerSync, type PeerSyncMessages, START_AFTER_INIT_MS } from "./peer-sync.ts";
 import { type Delivery, memoryCluster } from "./testdata/memory-cluster.ts";
 
-declare module "../node/index.ts" {
-  interface RequestRegistry {
-    remember: { request: { type: "remember"; value: number; msg_id?: number }; reply: { type: "remember_ok" } };
-    read_set: { request: { type: "read_set"; msg_id?: number }; reply: { type: "read_set_ok"; values: number[] } };
-  }
-}
+/** The test program's own messages, beside PeerSync's. */
+type SetMessages = PeerSyncMessages & {
+  remember: { request: { type: "remember"; value: number }; reply: { type: "remember_ok" } };
+  read_set: { request: { type: "read_set" }; reply: { type: "read_set_ok"; values: number[] } };
+};
 
 const IDS = ["n0", "n1", "n2"];
 const RETRY_MS = 100;
 
 /** A node holding a set in memory; with `recover`, it pulls the set from its peers at init. */
 function setNode(recover: boolean) {
-  return (node: Node) => {
+  return (node: Node<SetMessages>) => {
     const values = new Set<number>();
     const sync = recover
       ? new PeerSync<number[]>(node, {

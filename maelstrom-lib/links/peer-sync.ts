@@ -30,13 +30,14 @@ export interface SyncMessage extends BaseBody {
   state: unknown;
 }
 
-// Typed for `node.on("sync", …)`: fire and forget, never replied to with in_reply_to.
-declare module "../node/index.ts" {
-  interface RequestRegistry {
-    sync: { request: SyncMessage & { type: "sync" }; reply: never };
-    sync_ok: { request: SyncMessage & { type: "sync_ok" }; reply: never };
-  }
-}
+/**
+ * The messages PeerSync sends and handles, both fire and forget (never replied to with
+ * in_reply_to): a program that uses PeerSync adds them to its node's protocol.
+ */
+export type PeerSyncMessages = {
+  sync: { request: SyncMessage & { type: "sync" }; reply: never };
+  sync_ok: { request: SyncMessage & { type: "sync_ok" }; reply: never };
+};
 
 /** What to recover from whom, and how. */
 export interface PeerSyncOptions<S> {
@@ -59,7 +60,7 @@ export class PeerSync<S> {
 
   /** Registers the `sync` handlers and the start hook on `node`; call before `node.run()`. */
   constructor(
-    private readonly node: Node,
+    private readonly node: Node<PeerSyncMessages>,
     private readonly options: PeerSyncOptions<S>,
   ) {
     node.onFirstRequest(() => this.start());
@@ -98,7 +99,7 @@ export class PeerSync<S> {
   }
 
   private requestMissing(): void {
-    for (const peer of this.awaiting) this.node.send(peer, { type: "sync", state: this.options.snapshot(peer) } satisfies SyncMessage);
+    for (const peer of this.awaiting) this.node.send(peer, { type: "sync", state: this.options.snapshot(peer) });
   }
 
   private receive(peer: string, state: S, isRequest: boolean): void {
@@ -108,7 +109,7 @@ export class PeerSync<S> {
     this.options.merge(peer, state);
     this.awaiting.delete(peer);
     // A sync that crossed ours already has our state (ours is on its way); anyone else is owed the answer.
-    if (isRequest && !wasAwaiting) this.node.send(peer, { type: "sync_ok", state: this.options.snapshot(peer) } satisfies SyncMessage);
+    if (isRequest && !wasAwaiting) this.node.send(peer, { type: "sync_ok", state: this.options.snapshot(peer) });
     if (wasAwaiting) this.checkReady();
   }
 

@@ -1,50 +1,8 @@
 /**
- * Maelstrom's error codes (Maelstrom's doc/protocol.md, "Errors", and src/maelstrom/client.clj).
- * Codes 0–999 are Maelstrom's; custom codes (≥ 1000) are always indefinite. Definiteness is a
- * whitelist: a definite error promises the operation did not happen, so never return one when
- * it might have.
+ * The errors a node throws and receives: RPCError and its KV subclasses, over the one error
+ * table in protocol/errors.ts (codes, names, definiteness).
  */
-export const ErrorCode = {
-  Timeout: 0,
-  NodeNotFound: 1,
-  NotSupported: 10,
-  TemporarilyUnavailable: 11,
-  MalformedRequest: 12,
-  Crash: 13,
-  Abort: 14,
-  KeyDoesNotExist: 20,
-  KeyAlreadyExists: 21,
-  PreconditionFailed: 22,
-  TxnConflict: 30,
-} as const;
-
-export type ErrorCodeNumber = (typeof ErrorCode)[keyof typeof ErrorCode];
-
-const ERROR_NAMES: Record<number, string> = {
-  0: "timeout",
-  1: "node-not-found",
-  10: "not-supported",
-  11: "temporarily-unavailable",
-  12: "malformed-request",
-  13: "crash",
-  14: "abort",
-  20: "key-does-not-exist",
-  21: "key-already-exists",
-  22: "precondition-failed",
-  30: "txn-conflict",
-};
-
-const DEFINITE_CODES: ReadonlySet<number> = new Set([1, 10, 11, 12, 14, 20, 21, 22, 30]);
-
-/** True when an error with this code guarantees the operation did not take place. */
-export function isDefinite(code: number): boolean {
-  return DEFINITE_CODES.has(code);
-}
-
-/** Maelstrom's name for a code ("unknown" for custom and unlisted codes). */
-export function errorName(code: number): string {
-  return ERROR_NAMES[code] ?? "unknown";
-}
+import { ErrorCode, errorName, isDefinite } from "../protocol/errors.ts";
 
 /** An error a handler throws to send `{type: "error", code, text}`; also what a failed rpc rejects with. */
 export class RPCError extends Error {

@@ -3,8 +3,12 @@
  * seq-kv (sequential: reads may be stale) and lww-kv (last write wins, never converges).
  */
 import { KeyDoesNotExist } from "./errors.ts";
-import type { GenericBody, Json } from "./messages.ts";
+import type { Json } from "../protocol/schema.ts";
+import type { KvServiceProtocol } from "../protocol/services.ts";
 import { DEFAULT_RPC_TIMEOUT_MS, type Node } from "./node.ts";
+
+/** The body of a request to a KV service (protocol/services.ts). */
+type KvRequest<T extends keyof KvServiceProtocol> = KvServiceProtocol[T]["request"];
 
 /** Options of a KV client. */
 export interface KVOptions {
@@ -36,8 +40,9 @@ export class KV {
 
   /** The value at `key`; rejects with KeyDoesNotExist if there is none. */
   async read<V extends Json = Json>(key: Json): Promise<V> {
-    const reply = await this.node.rpc(this.service, { type: "read", key }, { timeoutMs: this.timeoutMs });
-    return (reply as GenericBody).value as V;
+    const request: KvRequest<"read"> = { type: "read", key };
+    const reply = await this.node.rpc(this.service, request, { timeoutMs: this.timeoutMs });
+    return reply.value as V;
   }
 
   /** The value at `key`, or `fallback` if the key does not exist. */
@@ -52,7 +57,8 @@ export class KV {
 
   /** Sets `key` to `value` unconditionally. */
   async write(key: Json, value: Json): Promise<void> {
-    await this.node.rpc(this.service, { type: "write", key, value }, { timeoutMs: this.timeoutMs });
+    const request: KvRequest<"write"> = { type: "write", key, value };
+    await this.node.rpc(this.service, request, { timeoutMs: this.timeoutMs });
   }
 
   /**
@@ -60,10 +66,10 @@ export class KV {
    * holds something else and with KeyDoesNotExist if it is missing (unless `create`).
    */
   async cas(key: Json, from: Json, to: Json, options: CasOptions = {}): Promise<void> {
-    const body = options.create
+    const request: KvRequest<"cas"> = options.create
       ? { type: "cas", key, from, to, create_if_not_exists: true }
       : { type: "cas", key, from, to };
-    await this.node.rpc(this.service, body, { timeoutMs: this.timeoutMs });
+    await this.node.rpc(this.service, request, { timeoutMs: this.timeoutMs });
   }
 }
 

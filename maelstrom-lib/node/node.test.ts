@@ -3,10 +3,15 @@
  * output lines, batching per chunk, rpc timeouts and timers without real sleeps.
  */
 import { describe, expect, test } from "bun:test";
-import { ErrorCode, KeyDoesNotExist, PreconditionFailed, RPCError } from "./errors.ts";
+import { ErrorCode } from "../protocol/errors.ts";
+import { KeyDoesNotExist, PreconditionFailed, RPCError } from "./errors.ts";
 import { MemoryInput } from "./io.ts";
 import { LinKV } from "./kv.ts";
 import { Node } from "./node.ts";
+import type { BroadcastProtocol } from "../protocol/broadcast.ts";
+import type { EchoProtocol } from "../protocol/echo.ts";
+import type { GCounterProtocol } from "../protocol/g-counter.ts";
+import type { UniqueIdsProtocol } from "../protocol/unique-ids.ts";
 import { LineSplitter } from "./wire.ts";
 import { memoryNode, settle } from "./testdata/memory-node.ts";
 
@@ -259,8 +264,10 @@ describe("every()", () => {
 
 describe("typed handlers", () => {
   // The @ts-expect-error lines are checked by `tsc --noEmit`: each must be a type error.
-  test("request and reply bodies follow the registry; unknown types are generic", () => {
-    const node = new Node({ input: new MemoryInput(), output: () => {}, log: () => {} });
+  const quiet = () => ({ input: new MemoryInput(), output: () => {}, log: () => {} });
+
+  test("a workload's protocol types request and reply bodies, and read replies as this workload's read_ok", () => {
+    const node = new Node<EchoProtocol & UniqueIdsProtocol & BroadcastProtocol>(quiet());
     node.on("echo", (request) => ({ type: "echo_ok", echo: request.body.echo }));
     // @ts-expect-error generate_ok needs an id
     node.on("generate", () => ({ type: "generate_ok" }));
@@ -271,29 +278,72 @@ describe("typed handlers", () => {
       const text: string = request.body.message;
       return text === "" ? undefined : { type: "broadcast_ok" };
     });
+    // @ts-expect-error broadcast's read_ok carries messages; a counter's value is another program's
     node.on("read", async () => ({ type: "read_ok", value: 3 }));
-    node.on("unregistered_note", (request) => {
-      const anything: unknown = request.body.whatever;
-      return anything === undefined ? undefined : { type: "unregistered_note_ok", any: "fields" };
-    });
-    expect(() => node.on("unregistered_note", () => undefined)).toThrow("duplicate handler: unregistered_note");
+    // @ts-expect-error a typed node handles only its protocol's types
+    node.on("unlisted_note", () => undefined);
+    expect(() => node.on("echo", () => undefined)).toThrow("duplicate handler: echo");
   });
 
-  test("a type added to the registry by declaration merging is typed both ways", () => {
-    const node = new Node({ input: new MemoryInput(), output: () => {}, log: () => {} });
-    node.on("registry_probe", (request) => {
+  test("another program's read is its own: a counter's read_ok carries a value", () => {
+    const node = new Node<GCounterProtocol>(quiet());
+    node.on("add", (request) => {
+      const delta: number = request.body.delta;
+      return delta >= 0 ? { type: "add_ok" } : undefined;
+    });
+    // @ts-expect-error a counter's read_ok carries its value, not messages
+    node.on("read", async () => ({ type: "read_ok", messages: [3] }));
+    expect(() => node.on("read", async () => ({ type: "read_ok", value: 3 }))).toThrow("duplicate handler: read");
+  });
+
+  test("an untyped node takes any type, with generic bodies", () => {
+    const node = new Node(quiet());
+    node.on("unlisted_note", (request) => {
+      const anything: unknown = request.body.whatever;
+      return anything === undefined ? undefined : { type: "unlisted_note_ok", any: "fields" };
+    });
+    expect(() => node.on("unlisted_note", () => undefined)).toThrow("duplicate handler: unlisted_note");
+  });
+
+  test("a program's own message is typed for on, send and rpc", async () => {
+    const { node, input, init, sentTo } = memoryNode<EchoProtocol & Probe>();
+    node.on("probe", (request) => {
       // @ts-expect-error count is a number
       const text: string = request.body.count;
-      return text === "" ? undefined : { type: "registry_probe_ok", count: request.body.count + 1 };
+      return text === "" ? undefined : { type: "probe_ok", count: request.body.count + 1 };
     });
     // @ts-expect-error the reply must carry the count
-    expect(() => node.on("registry_probe", () => ({ type: "registry_probe_ok" }))).toThrow("duplicate handler: registry_probe");
+    expect(() => node.on("probe", () => ({ type: "probe_ok" }))).toThrow("duplicate handler: probe");
+    const ran = node.run();
+    await init("n1", ["n0", "n1"]);
+    // @ts-expect-error count is a number
+    node.send("n0", { type: "probe", count: "one" });
+    // @ts-expect-error this program has no such message
+    node.send("n0", { type: "probe_typo", count: 1 });
+    const reply = node.rpc("n0", { type: "probe", count: 1 });
+    await settle();
+    input.pushMessages({ src: "n0", dest: "n1", body: { type: "probe_ok", count: 2, in_reply_to: 1 } });
+    const count: number = (await reply).count;
+    expect(count).toBe(2);
+    expect(sentTo("n0")).toEqual([
+      { type: "probe", count: "one" },
+      { type: "probe_typo", count: 1 },
+      { type: "probe", count: 1, msg_id: 1 },
+    ]);
+    input.end();
+    await ran;
+  });
+
+  test("a library module's node must declare the library's messages", () => {
+    const registerProbe = (node: Node<Probe>) =>
+      node.on("probe", (request) => ({ type: "probe_ok", count: request.body.count }));
+    registerProbe(new Node<EchoProtocol & Probe>(quiet()));
+    // @ts-expect-error this program's protocol lacks probe
+    expect(() => registerProbe(new Node<EchoProtocol>(quiet()))).not.toThrow();
   });
 });
 
-// A node-to-node type of this test only, added the way a solution adds its own (see messages.ts).
-declare module "./index.ts" {
-  interface RequestRegistry {
-    registry_probe: { request: { type: "registry_probe"; count: number }; reply: { type: "registry_probe_ok"; count: number } };
-  }
-}
+/** A node-to-node message of these tests only, declared the way a program declares its own. */
+type Probe = {
+  probe: { request: { type: "probe"; count: number }; reply: { type: "probe_ok"; count: number } };
+};

@@ -3,9 +3,20 @@
  * sends and rpcs to peers and services, and runs periodic work. See README "The runtime".
  */
 import { type Cancel, type Clock, every, realClock } from "./clock.ts";
-import { ErrorCode, RPCError, rpcErrorFromBody } from "./errors.ts";
+import { ErrorCode } from "../protocol/errors.ts";
+import { RPCError, rpcErrorFromBody } from "./errors.ts";
 import { type InputSource, type LogSink, type OutputSink, stderrLog, stdinSource, stdoutSink } from "./io.ts";
-import type { BaseBody, GenericBody, Handler, Message, ReplyBody } from "./messages.ts";
+import type {
+  BaseBody,
+  GenericBody,
+  Handler,
+  Message,
+  MessageType,
+  Protocol,
+  ReplyBody,
+  RequestBody,
+  Untyped,
+} from "./messages.ts";
 import { type LineHandler, LineSplitter, preview } from "./wire.ts";
 
 /** How long an rpc waits for its reply unless told otherwise. */
@@ -56,8 +67,12 @@ type Lifecycle = "waiting-for-init" | "running" | "closed";
 const NEVER_SETTLES = new Promise<never>(() => {});
 const noop = () => {};
 
-/** A Maelstrom node. Register handlers with `on`, then `await run()`. */
-export class Node implements LineHandler {
+/**
+ * A Maelstrom node. Register handlers with `on`, then `await run()`. `P` is the program's
+ * protocol: the messages it handles and sends, and their replies (`new Node<EchoProtocol>()`);
+ * without one, every body is a GenericBody.
+ */
+export class Node<P extends Protocol = Untyped> implements LineHandler {
   private readonly handlers = new Map<string, AnyHandler>();
   private readonly initCallbacks: (() => unknown)[] = [];
   /** Run once, just before the first request after init is handled; then emptied. */
@@ -118,8 +133,9 @@ export class Node implements LineHandler {
    * Handles requests of `type`. The handler's return value (or its promise's) is the reply,
    * sent with `in_reply_to`; returning nothing sends nothing. Throw RPCError for an error
    * reply; anything else thrown becomes error 13 (crash) and is logged. One handler per type.
+   * A typed node handles only the types its protocol lists.
    */
-  on<T extends string>(type: T, handler: Handler<T>): this {
+  on<T extends MessageType<P>>(type: T, handler: Handler<P, T>): this {
     if (type === "init") throw new Error('"init" is answered by the runtime: use node.onInit(fn) to run code after it');
     if (this.handlers.has(type)) throw new Error(`duplicate handler: ${type}`);
     this.handlers.set(type, handler as unknown as AnyHandler);
@@ -145,7 +161,7 @@ export class Node implements LineHandler {
   }
 
   /** Sends `body` to `dest` without waiting for anything. Only after init (throws before). */
-  send<B extends BaseBody>(dest: string, body: B): void {
+  send<T extends MessageType<P>>(dest: string, body: RequestBody<P, T>): void {
     this.assertCanSend("send", dest, body);
     this.writeMessage(this.nodeId!, dest, body);
   }
@@ -155,9 +171,13 @@ export class Node implements LineHandler {
    * for an error reply (KeyDoesNotExist / PreconditionFailed for codes 20 / 22) and with
    * RPCError(0) after `timeoutMs`; a reply arriving later is dropped. Only after init. After
    * stdin closes the promise never settles (the node is shutting down). The reply is typed by
-   * the request's type through RequestRegistry (GenericBody for types it does not list).
+   * the request's type through the node's protocol.
    */
-  async rpc<B extends BaseBody>(dest: string, body: B, options: RpcOptions = {}): Promise<ReplyBody<B["type"]>> {
+  async rpc<T extends MessageType<P>>(
+    dest: string,
+    body: RequestBody<P, T>,
+    options: RpcOptions = {},
+  ): Promise<ReplyBody<P, T> & BaseBody> {
     this.assertCanSend("rpc", dest, body);
     const timeoutMs = options.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
     if (!(timeoutMs > 0)) throw new RangeError(`rpc timeoutMs must be > 0, got ${timeoutMs}`);
@@ -175,7 +195,7 @@ export class Node implements LineHandler {
       );
       this.pending.set(msgId, entry);
       this.writeMessage(this.nodeId!, dest, request);
-      return (await reply) as unknown as ReplyBody<B["type"]>;
+      return (await reply) as ReplyBody<P, T> & BaseBody;
     } finally {
       this.pending.delete(msgId);
       entry.cancelTimeout();

@@ -3,4 +3,10 @@
  * a Lamport-stamped store and a batching, retrying replicator.
  */
 export { LwwStore, isNewer, type StampedWrite } from "./lww-store.ts";
-export { Replicator, type ReplicateRequest, type ReplicateOk, type ReplicatorOptions } from "./replicator.ts";
+export {
+  Replicator,
+  type ReplicateRequest,
+  type ReplicateOk,
+  type ReplicatorOptions,
+  type ReplicatorMessages,
+} from "./replicator.ts";

@@ -6,17 +6,19 @@ import { expect, test } from "bun:test";
 import { memoryCluster } from "../links/testdata/memory-cluster.ts";
 import type { Node } from "../node/node.ts";
 import { LwwStore } from "./lww-store.ts";
-import { Replicator } from "./replicator.ts";
+import { Replicator, type ReplicatorMessages } from "./replicator.ts";
 
-declare module "../node/index.ts" {
-  interface RequestRegistry {
-    put_register: { request: { type: "put_register"; key: number; value: number; msg_id?: number }; reply: { type: "put_register_ok" } };
-    get_register: { request: { type: "get_register"; key: number; msg_id?: number }; reply: { type: "get_register_ok"; value: number | null } };
-  }
-}
+/** The test program's own messages, beside the replicator's. */
+type RegisterMessages = ReplicatorMessages & {
+  put_register: { request: { type: "put_register"; key: number; value: number }; reply: { type: "put_register_ok" } };
+  get_register: {
+    request: { type: "get_register"; key: number };
+    reply: { type: "get_register_ok"; value: number | null };
+  };
+};
 
 /** A register node: put commits and replicates one write, get reads the local copy. */
-function registerNode(node: Node): Promise<void> {
+function registerNode(node: Node<RegisterMessages>): Promise<void> {
   const store = new LwwStore(node);
   const replicator = new Replicator(node, store, { intervalMs: 100, ackTimeoutMs: 500 });
   node.on("put_register", ({ body }) => {

@@ -6,12 +6,12 @@
 import { expect, test } from "bun:test";
 import { memoryNode, settle } from "../node/testdata/memory-node.ts";
 import { LwwStore } from "./lww-store.ts";
-import { Replicator } from "./replicator.ts";
+import { Replicator, type ReplicatorMessages } from "./replicator.ts";
 
 const INTERVAL_MS = 100;
 const ACK_TIMEOUT_MS = 500;
 async function replicatingNode() {
-  const { node, input, clock, sentTo } = memoryNode();
+  const { node, input, clock, sentTo } = memoryNode<ReplicatorMessages>();
   const store = new LwwStore(node);
   const replicator = new Replicator(node, store, { intervalMs: INTERVAL_MS, ackTimeoutMs: ACK_TIMEOUT_MS });
   const ran = node.run();

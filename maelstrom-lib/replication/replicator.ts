@@ -10,7 +10,7 @@
  * unacknowledged batches to it are resent anyway. What it had committed but not yet
  * replicated is lost: waiting for a replica before acknowledging would block under partition.
  */
-import { PeerSync } from "../links/peer-sync.ts";
+import { PeerSync, type PeerSyncMessages } from "../links/peer-sync.ts";
 import type { BaseBody, Node } from "../node/index.ts";
 import { isNewer, type LwwStore, type StampedWrite } from "./lww-store.ts";
 
@@ -25,12 +25,10 @@ export interface ReplicateOk extends BaseBody {
   type: "replicate_ok";
 }
 
-// Typed for `node.on("replicate", …)` and the reply of `node.rpc`.
-declare module "../node/index.ts" {
-  interface RequestRegistry {
-    replicate: { request: ReplicateRequest; reply: ReplicateOk };
-  }
-}
+/** The messages a Replicator sends and handles: a program that uses it adds them to its node's protocol. */
+export type ReplicatorMessages = PeerSyncMessages & {
+  replicate: { request: ReplicateRequest; reply: ReplicateOk };
+};
 
 /** How often and how patiently to replicate. */
 export interface ReplicatorOptions {
@@ -46,7 +44,7 @@ export class Replicator {
   private readonly inFlight = new Set<string>();
 
   constructor(
-    private readonly node: Node,
+    private readonly node: Node<ReplicatorMessages>,
     store: LwwStore,
     private readonly options: ReplicatorOptions,
   ) {
@@ -87,7 +85,7 @@ export class Replicator {
     const batch = [...outbox.values()];
     this.inFlight.add(peer);
     try {
-      await this.node.rpc(peer, { type: "replicate", writes: batch } satisfies ReplicateRequest, { timeoutMs: this.options.ackTimeoutMs });
+      await this.node.rpc(peer, { type: "replicate", writes: batch }, { timeoutMs: this.options.ackTimeoutMs });
       // Acknowledged: forget what was sent, unless a newer write of the key came in meanwhile.
       for (const write of batch) if (outbox.get(write.key) === write) outbox.delete(write.key);
     } catch {

@@ -1,7 +1,20 @@
 import { expect, test } from "bun:test";
-import { defineRpc, describeSchema, isAny, isArrayOf, isEither, isEq, isInt, isObjectOf, isString, isTuple, schemaViolation } from "./schema.ts";
+import { schemaViolation } from "./schema.ts";
+import {
+  defineRpc,
+  describeSchema,
+  isAny,
+  isArrayOf,
+  isEither,
+  isEq,
+  isInt,
+  isObjectOf,
+  isString,
+  isTuple,
+} from "../../protocol/schema.ts";
 
 const READ = defineRpc({
+  doc: "test",
   request: { type: "read", required: { key: isString } },
   reply: { type: "read_ok", required: { messages: isArrayOf(isInt) } },
 });
@@ -32,7 +45,11 @@ test("a request needs its integer msg_id and no in_reply_to (client.clj's send-s
 });
 
 test("an open schema (init_ok) accepts extra keys but still checks type, in_reply_to and msg_id", () => {
-  const INIT = defineRpc({ request: { type: "init", required: {} }, reply: { type: "init_ok", required: {}, open: true } });
+  const INIT = defineRpc({
+    doc: "test",
+    request: { type: "init", required: {} },
+    reply: { type: "init_ok", required: {}, open: true },
+  });
   expect(schemaViolation({ type: "init_ok", in_reply_to: 1, node: "n0" }, INIT.reply)).toBeUndefined();
   expect(schemaViolation({ type: "init_okay", in_reply_to: 1 }, INIT.reply)).toContain("expected type");
   expect(schemaViolation({ type: "init_ok", in_reply_to: 1, msg_id: "x" }, INIT.reply)).toContain('"msg_id"');
@@ -49,6 +66,7 @@ test("micro-op tuples: exact length, fixed first element, either form", () => {
 
 test("schemas print as Prismatic prints closed maps, envelope keys included", () => {
   const TXN = defineRpc({
+    doc: "test",
     request: { type: "txn", required: { txn: isArrayOf(isEither(isTuple(isEq("r"), isAny, isEq(null)), isTuple(isEq("w"), isAny, isAny))) } },
     reply: { type: "txn_ok", required: {} },
   });
@@ -64,7 +82,11 @@ test("null is a valid list at any depth and never a valid map or tuple (Prismati
   expect(nested(null)).toBe(false);
   expect(nested({ a: [null] })).toBe(false); // a required (s/one …) element is missing from nil
   expect(nested({ a: [[0]] })).toBe(false);
-  const POLL = defineRpc({ request: { type: "poll", required: {} }, reply: { type: "poll_ok", required: { msgs: nested } } });
+  const POLL = defineRpc({
+    doc: "test",
+    request: { type: "poll", required: {} },
+    reply: { type: "poll_ok", required: { msgs: nested } },
+  });
   expect(schemaViolation({ type: "poll_ok", msgs: null, in_reply_to: 1 }, POLL.reply)).toBe('bad value for "msgs": null is not {Str [[Int Any]]}');
   expect(schemaViolation({ type: "poll_ok", msgs: { a: null }, in_reply_to: 1 }, POLL.reply)).toBeUndefined();
 });

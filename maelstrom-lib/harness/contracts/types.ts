@@ -3,6 +3,7 @@
  * op maps), the op sources (generators), the workload clients and the checkers.
  * Types only; no behaviour lives here.
  */
+import type { Rpc } from "../../protocol/schema.ts";
 import type { TestOptions } from "./options.ts";
 import type { Rng } from "../primitives/rng.ts";
 
@@ -68,34 +69,6 @@ export interface Completion {
   type: "ok" | "fail" | "info";
   value: unknown;
   error?: unknown;
-}
-
-/** Checks one field's value; `schemaName` is how Maelstrom's schema printer would show it. */
-export type FieldCheck = ((value: unknown) => boolean) & { readonly schemaName?: string };
-
-/**
- * A message body's schema: its type and its keys, a closed map as in Maelstrom's defrpc (Prismatic
- * schema). The client adds the envelope keys itself: `msg_id` to a request, `in_reply_to` and an
- * optional `msg_id` to a reply (client.clj's send-schema and recv-schema).
- */
-export interface BodySchema {
-  type: string;
-  /** Required keys and their checks. */
-  required: Record<string, FieldCheck>;
-  /** Optional keys and their checks. */
-  optional?: Record<string, FieldCheck>;
-  /** Allow any other keys too (Maelstrom checks nothing but the type of init_ok). */
-  open?: boolean;
-}
-
-/**
- * One RPC as Maelstrom's defrpc defines it: the request the client sends (checked before it is
- * sent) and the reply it expects (checked when it comes back). The request's `type` is filled in
- * from the schema, as defrpc does.
- */
-export interface Rpc {
-  request: BodySchema;
-  reply: BodySchema;
 }
 
 /**

@@ -5,20 +5,11 @@
  * distinct 64-bit ids must stay distinct) such numbers are kept as JSON.rawJSON values, which
  * also serialise back to exactly the text the node wrote.
  */
+// Declares Bun's JSON.rawJSON and JSON.isRawJSON (types only).
+import type {} from "../../protocol/schema.ts";
 
 /** Cheap pre-check: only lines with a decimal point or exponent after a digit, or a long digit run, need the slow path. */
 const MAY_NEED_EXACT = /\d[.eE]|\d{16}/;
-
-interface RawJson {
-  readonly rawJSON: string;
-}
-
-declare global {
-  interface JSON {
-    rawJSON(text: string): RawJson;
-    isRawJSON(value: unknown): value is RawJson;
-  }
-}
 
 function exactNumbers(_key: string, value: unknown, context?: { source?: string }): unknown {
   if (typeof value !== "number" || !Number.isInteger(value) || context?.source === undefined) return value;
@@ -29,12 +20,6 @@ function exactNumbers(_key: string, value: unknown, context?: { source?: string 
 /** JSON.parse that keeps integral doubles (`1.0`, `1e3`) and unsafe integers as raw JSON. */
 export function parseJsonExact(text: string): unknown {
   return MAY_NEED_EXACT.test(text) ? JSON.parse(text, exactNumbers as (key: string, value: unknown) => unknown) : JSON.parse(text);
-}
-
-/** True for a JSON integer: a safe JS integer, or a raw integer too large for a double. */
-export function isJsonInteger(value: unknown): boolean {
-  if (typeof value === "number") return Number.isInteger(value);
-  return JSON.isRawJSON(value) && /^-?\d+$/.test(value.rawJSON);
 }
 
 /** An exact integer as a bigint (for ordering ids), or undefined for anything else. */

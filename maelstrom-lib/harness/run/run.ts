@@ -19,11 +19,11 @@ import { NodeProcess } from "../world/node-process.ts";
 import type { CrashReport, ProtocolViolation } from "../contracts/node-reports.ts";
 import { Progress } from "./progress.ts";
 import { Rng } from "../primitives/rng.ts";
-import { defineRpc, isArrayOf, isString } from "../contracts/schema.ts";
 import { attachServices } from "../world/services.ts";
 import { createRunDir, pointLatestAt, writeRunFiles } from "../store/store.ts";
 import { exitCodeOf, type RunResults } from "../contracts/results.ts";
 import type { Workload, WorkloadContext } from "../contracts/types.ts";
+import { INIT } from "../../protocol/init.ts";
 
 /** What a run ends with. */
 export interface RunOutcome {
@@ -86,15 +86,6 @@ class RunAbort {
 
 /** The shell's exit codes for death by these signals (128 + signal number). */
 const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
-
-/**
- * The init RPC. Maelstrom looks only at the type of the init reply (db.clj), so extra keys are
- * fine; it sends init without a request schema, and this one only states what the runner sends.
- */
-const INIT = defineRpc({
-  request: { type: "init", required: { node_id: isString, node_ids: isArrayOf(isString) } },
-  reply: { type: "init_ok", required: {}, open: true },
-});
 
 /** Runs one test with already-validated options. */
 export async function runTest(opts: TestOptions, workload: Workload, log: (line: string) => void): Promise<RunOutcome> {

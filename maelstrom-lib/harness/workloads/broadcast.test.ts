@@ -5,7 +5,8 @@ import { runMaelstrom } from "../index.ts";
 import { Rng } from "../primitives/rng.ts";
 import { schemaViolation } from "../contracts/schema.ts";
 import type { Op, OpRequest, WorkerInfo } from "../contracts/types.ts";
-import broadcast, { BROADCAST, READ, TOPOLOGY } from "./broadcast.ts";
+import { BROADCAST, READ, TOPOLOGY } from "../../protocol/broadcast.ts";
+import broadcast from "./broadcast.ts";
 
 const worker = (thread: number): WorkerInfo => ({ thread, process: thread, node: `n${thread}`, phaseElapsedMs: 0 });
 

@@ -7,25 +7,9 @@
 import { checkSetFull } from "../checkers/set-full.ts";
 import { TIMING } from "../contracts/options.ts";
 import { finalReads } from "./final-reads.ts";
-import { defineRpc, isAny, isArrayOf, isObjectOf, isString } from "../contracts/schema.ts";
+import { BROADCAST, READ, TOPOLOGY } from "../../protocol/broadcast.ts";
 import type { OpSource, Workload } from "../contracts/types.ts";
 import { buildTopology } from "./topology.ts";
-
-/** broadcast.clj's `topology!`: a map of node ids to their neighbours' ids; `topology_ok` carries nothing else. */
-export const TOPOLOGY = defineRpc({
-  request: { type: "topology", required: { topology: isObjectOf(isArrayOf(isString)) } },
-  reply: { type: "topology_ok", required: {} },
-});
-/** broadcast.clj's `broadcast!`: one message of any kind; `broadcast_ok` carries nothing else. */
-export const BROADCAST = defineRpc({
-  request: { type: "broadcast", required: { message: isAny } },
-  reply: { type: "broadcast_ok", required: {} },
-});
-/** broadcast.clj's `read`: the node's messages as an array (of anything: foreign values are ignored). */
-export const READ = defineRpc({
-  request: { type: "read", required: {} },
-  reply: { type: "read_ok", required: { messages: isArrayOf(isAny) } },
-});
 
 /** Maelstrom's `gen/mix` of broadcasts and reads picks each with equal chance. */
 const BROADCAST_PROBABILITY = 0.5;

@@ -3,7 +3,8 @@
  * add-and-read client of g-set, g-counter and pn-counter (each sends `add` with its own field),
  * and the one-RPC client of the two txn workloads.
  */
-import type { Rpc, Workload } from "../contracts/types.ts";
+import type { Rpc } from "../../protocol/schema.ts";
+import type { Workload } from "../contracts/types.ts";
 
 /** `add` carries the op's value under `addField`; `read` answers with the state under `value`. */
 export function addReadClient(workload: string, addField: string, add: Rpc, read: Rpc): Workload["newClient"] {

@@ -4,14 +4,9 @@
  * an error, timeouts included.
  */
 import { isClientOp, pairOps } from "../contracts/history.ts";
-import { defineRpc, isAny } from "../contracts/schema.ts";
+import { ECHO } from "../../protocol/echo.ts";
 import type { Op, Workload } from "../contracts/types.ts";
 
-/** echo.clj's `echo!`: any payload out, the same key back. */
-export const ECHO = defineRpc({
-  request: { type: "echo", required: { echo: isAny } },
-  reply: { type: "echo_ok", required: { echo: isAny } },
-});
 const MAX_ECHO_NUMBER = 128;
 
 /** One echo that did not come back as sent: the string sent and the completion (null if none). */

@@ -3,7 +3,8 @@ import { Rng } from "../primitives/rng.ts";
 import { schemaViolation } from "../contracts/schema.ts";
 import type { OpRequest, WorkerInfo, WorkloadContext } from "../contracts/types.ts";
 import { finalReads } from "./final-reads.ts";
-import gCounter, { ADD, READ, counterOps } from "./g-counter.ts";
+import { ADD, READ } from "../../protocol/g-counter.ts";
+import gCounter, { counterOps } from "./g-counter.ts";
 import { ScriptedConnection } from "./testdata/scripted-connection.ts";
 
 const ctx = { opts: {} as WorkloadContext["opts"], rng: new Rng(42) } satisfies WorkloadContext;

@@ -5,20 +5,9 @@
  */
 import { checkCounter } from "../checkers/counter.ts";
 import { finalReads } from "./final-reads.ts";
-import { defineRpc, isInt } from "../contracts/schema.ts";
+import { ADD, READ } from "../../protocol/g-counter.ts";
 import { addReadClient } from "./clients.ts";
 import type { OpSource, Workload, WorkloadContext } from "../contracts/types.ts";
-
-/** g_counter.clj's and pn_counter.clj's `add!`: an integer delta; `add_ok` carries nothing else. */
-export const ADD = defineRpc({
-  request: { type: "add", required: { delta: isInt } },
-  reply: { type: "add_ok", required: {} },
-});
-/** Their `read`: the counter as a JSON integer. */
-export const READ = defineRpc({
-  request: { type: "read", required: {} },
-  reply: { type: "read_ok", required: { value: isInt } },
-});
 
 /**
  * Maelstrom mixes adds with deltas −5…4 and reads 50/50, then drops the negative adds:

@@ -7,7 +7,8 @@ import { runMaelstrom } from "../index.ts";
 import { Rng } from "../primitives/rng.ts";
 import { schemaViolation } from "../contracts/schema.ts";
 import type { OpRequest, WorkerInfo, WorkloadContext } from "../contracts/types.ts";
-import gSet, { ADD, READ } from "./g-set.ts";
+import { ADD, READ } from "../../protocol/g-set.ts";
+import gSet from "./g-set.ts";
 import { ScriptedConnection } from "./testdata/scripted-connection.ts";
 
 const ctx = { opts: {} as WorkloadContext["opts"], rng: new Rng(7) } satisfies WorkloadContext;

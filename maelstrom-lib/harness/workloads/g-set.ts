@@ -6,21 +6,10 @@
  */
 import { checkSetFull } from "../checkers/set-full.ts";
 import { finalReads } from "./final-reads.ts";
-import { defineRpc, isAny, isArrayOf } from "../contracts/schema.ts";
+import { ADD, READ } from "../../protocol/g-set.ts";
 import { addReadClient } from "./clients.ts";
 import type { Workload } from "../contracts/types.ts";
 import { broadcastOps } from "./broadcast.ts";
-
-/** g_set.clj's `add!`: one element of any kind; `add_ok` carries nothing else. */
-export const ADD = defineRpc({
-  request: { type: "add", required: { element: isAny } },
-  reply: { type: "add_ok", required: {} },
-});
-/** g_set.clj's `read`: the set under `value` (its docstring says `elements`; its schema says `value`). */
-export const READ = defineRpc({
-  request: { type: "read", required: {} },
-  reply: { type: "read_ok", required: { value: isArrayOf(isAny) } },
-});
 
 /** Maelstrom's `gen/mix` of adds and reads picks each with equal chance. */
 const ADD_PROBABILITY = 0.5;

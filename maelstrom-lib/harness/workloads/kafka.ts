@@ -5,33 +5,9 @@
  * reads every key from the start. The checker is Jepsen's kafka checker (checkers/kafka/index.ts).
  */
 import { checkKafka } from "../checkers/kafka/index.ts";
-import { defineRpc, isAny, isArrayOf, isInt, isObjectOf, isString, isTuple } from "../contracts/schema.ts";
+import { COMMIT_OFFSETS, LIST_COMMITTED_OFFSETS, POLL, SEND } from "../../protocol/kafka.ts";
 import type { ClientConnection, Completion, OpRequest, Workload, WorkloadClient } from "../contracts/types.ts";
 import { FinalPolls, KafkaOps, keyOffsetsOf } from "./kafka-generator.ts";
-
-/** kafka.clj's maps of keys (strings) to offsets (integers). */
-const isOffsets = isObjectOf(isInt);
-
-/** kafka.clj's `send!`: a string key and a message of any kind; `send_ok` carries its integer offset. */
-export const SEND = defineRpc({
-  request: { type: "send", required: { key: isString, msg: isAny } },
-  reply: { type: "send_ok", required: { offset: isInt } },
-});
-/** kafka.clj's `poll`: offsets per key; `poll_ok` carries `msgs`, per key a list of `[offset, msg]` (required even when empty). */
-export const POLL = defineRpc({
-  request: { type: "poll", required: { offsets: isOffsets } },
-  reply: { type: "poll_ok", required: { msgs: isObjectOf(isArrayOf(isTuple(isInt, isAny))) } },
-});
-/** kafka.clj's `commit_offsets!`: offsets per key; `commit_offsets_ok` carries nothing else. */
-export const COMMIT_OFFSETS = defineRpc({
-  request: { type: "commit_offsets", required: { offsets: isOffsets } },
-  reply: { type: "commit_offsets_ok", required: {} },
-});
-/** kafka.clj's `list_committed_offsets`: a list of string keys; the reply carries `offsets` (required even when empty). */
-export const LIST_COMMITTED_OFFSETS = defineRpc({
-  request: { type: "list_committed_offsets", required: { keys: isArrayOf(isString) } },
-  reply: { type: "list_committed_offsets_ok", required: { offsets: isOffsets } },
-});
 
 /** A poll's `msgs`: a key's list may be null (Prismatic lets nil through), which reads as empty. */
 type PolledMsgs = Record<string, [number, unknown][] | null>;

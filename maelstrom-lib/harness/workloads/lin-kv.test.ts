@@ -5,7 +5,8 @@ import { runMaelstrom } from "../index.ts";
 import { Rng } from "../primitives/rng.ts";
 import { schemaViolation } from "../contracts/schema.ts";
 import type { Op, OpRequest, WorkerInfo, WorkloadContext } from "../contracts/types.ts";
-import linKv, { CAS, IndependentRegisterOps, PROCESS_LIMIT, READ, WRITE } from "./lin-kv.ts";
+import { CAS, READ, WRITE } from "../../protocol/lin-kv.ts";
+import linKv, { IndependentRegisterOps, PROCESS_LIMIT } from "./lin-kv.ts";
 import { ScriptedConnection } from "./testdata/scripted-connection.ts";
 
 const worker = (thread: number, process = thread): WorkerInfo => ({ thread, process, node: `n${thread % 3}`, phaseElapsedMs: 0 });

@@ -12,25 +12,9 @@
  * keeps its first key for the whole run.
  */
 import { checkLinearizable } from "../checkers/linearizable/index.ts";
-import { defineRpc, isAny } from "../contracts/schema.ts";
+import { CAS, READ, WRITE } from "../../protocol/lin-kv.ts";
 import type { Op, OpRequest, OpSource, WorkerInfo, Workload } from "../contracts/types.ts";
 import type { Rng } from "../primitives/rng.ts";
-
-/** lin_kv.clj's `read`: a key of any kind; `read_ok` carries its value, whatever it is. */
-export const READ = defineRpc({
-  request: { type: "read", required: { key: isAny } },
-  reply: { type: "read_ok", required: { value: isAny } },
-});
-/** lin_kv.clj's `write!`: a key and a value; `write_ok` carries nothing else. */
-export const WRITE = defineRpc({
-  request: { type: "write", required: { key: isAny, value: isAny } },
-  reply: { type: "write_ok", required: {} },
-});
-/** lin_kv.clj's `cas!`: a key, `from` and `to`; `cas_ok` carries nothing else. */
-export const CAS = defineRpc({
-  request: { type: "cas", required: { key: isAny, from: isAny, to: isAny } },
-  reply: { type: "cas_ok", required: {} },
-});
 
 /** linearizable_register.clj: `(gen/process-limit (:process-limit opts 20))`. */
 export const PROCESS_LIMIT = 20;

@@ -13,7 +13,8 @@ import { runMaelstrom } from "../index.ts";
 import { Rng } from "../primitives/rng.ts";
 import { schemaViolation } from "../contracts/schema.ts";
 import type { OpRequest, WorkerInfo } from "../contracts/types.ts";
-import txnListAppend, { appendTxns, TXN } from "./txn-list-append.ts";
+import { TXN } from "../../protocol/txn-list-append.ts";
+import txnListAppend, { appendTxns } from "./txn-list-append.ts";
 
 const repo = new URL("../../..", import.meta.url).pathname;
 const worker: WorkerInfo = { thread: 0, process: 0, node: "n0", phaseElapsedMs: 0 };

@@ -9,21 +9,10 @@
  */
 import { join } from "node:path";
 import { checkListAppend } from "../checkers/elle/list-append.ts";
-import { defineRpc, isAny, isArrayOf, isEither, isEq, isTuple } from "../contracts/schema.ts";
+import { TXN } from "../../protocol/txn-list-append.ts";
 import { txnClient } from "./clients.ts";
 import type { OpSource, Workload, WorkloadContext } from "../contracts/types.ts";
 import { TxnOps } from "./txn-generator.ts";
-
-/** txn_list_append.clj's micro-ops: ReadReq `["r", k, null]`, ReadRes `["r", k, list]`, Append `["append", k, element]`. */
-const READ_REQ = isTuple(isEq("r"), isAny, isEq(null));
-const READ_RES = isTuple(isEq("r"), isAny, isArrayOf(isAny)); // null too: a key never appended to
-const APPEND = isTuple(isEq("append"), isAny, isAny);
-
-/** txn_list_append.clj's `txn!`: one transaction out, exactly the executed transaction back. */
-export const TXN = defineRpc({
-  request: { type: "txn", required: { txn: isArrayOf(isEither(READ_REQ, APPEND)) } },
-  reply: { type: "txn_ok", required: { txn: isArrayOf(isEither(READ_RES, APPEND)) } },
-});
 
 /**
  * Elle's append-txns: its read/write generator with every write turned into an append, so

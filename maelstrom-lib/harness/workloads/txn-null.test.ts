@@ -11,8 +11,10 @@ import type { Mop } from "../checkers/elle/txns.ts";
 import { schemaViolation } from "../contracts/schema.ts";
 import type { Op, WorkerInfo, Workload } from "../contracts/types.ts";
 import { inOrder, ScriptedConnection } from "./testdata/scripted-connection.ts";
-import txnListAppend, { TXN as APPEND_TXN } from "./txn-list-append.ts";
-import txnRwRegister, { TXN as RW_TXN } from "./txn-rw-register.ts";
+import { TXN as APPEND_TXN } from "../../protocol/txn-list-append.ts";
+import { TXN as RW_TXN } from "../../protocol/txn-rw-register.ts";
+import txnListAppend from "./txn-list-append.ts";
+import txnRwRegister from "./txn-rw-register.ts";
 
 const worker: WorkerInfo = { thread: 0, process: 0, node: "n0", phaseElapsedMs: 0 };
 const append = (key: number, element: number) => ["append", key, element] as unknown as Mop;

@@ -8,21 +8,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkRwRegister, type RwRegisterResult } from "../checkers/elle/rw-register.ts";
-import { defineRpc, isAny, isArrayOf, isEither, isEq, isTuple } from "../contracts/schema.ts";
+import { TXN } from "../../protocol/txn-rw-register.ts";
 import { txnClient } from "./clients.ts";
 import type { Workload } from "../contracts/types.ts";
 import { TxnOps } from "./txn-generator.ts";
-
-/** txn_rw_register.clj's micro-ops: a read sent with a null value, filled in on the way back; a write. */
-const READ_REQ = isTuple(isEq("r"), isAny, isEq(null));
-const READ_RES = isTuple(isEq("r"), isAny, isAny);
-const WRITE = isTuple(isEq("w"), isAny, isAny);
-
-/** txn_rw_register.clj's `txn!`: one transaction out, exactly the executed transaction back (types are the checker's business). */
-export const TXN = defineRpc({
-  request: { type: "txn", required: { txn: isArrayOf(isEither(READ_REQ, WRITE)) } },
-  reply: { type: "txn_ok", required: { txn: isArrayOf(isEither(READ_RES, WRITE)) } },
-});
 
 /**
  * Writes `elle/<anomaly>.txt` into the run folder, one explanation per line followed by the

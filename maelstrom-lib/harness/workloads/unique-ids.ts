@@ -3,14 +3,9 @@
  * across the whole cluster (Jepsen's unique-ids checker).
  */
 import { exactInteger } from "../primitives/json-exact.ts";
-import { defineRpc, isAny } from "../contracts/schema.ts";
+import { GENERATE } from "../../protocol/unique-ids.ts";
 import type { Op, Validity, Workload } from "../contracts/types.ts";
 
-/** unique_ids.clj's `generate!`: an empty request, an id of any type back. */
-export const GENERATE = defineRpc({
-  request: { type: "generate", required: {} },
-  reply: { type: "generate_ok", required: { id: isAny } },
-});
 /** Jepsen shows at most this many duplicated ids. */
 const MAX_DUPLICATES_SHOWN = 48;
 

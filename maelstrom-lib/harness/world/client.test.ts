@@ -12,14 +12,9 @@ import { Network } from "./net.ts";
 import type { WireMessage } from "../contracts/journal.ts";
 import { Rng } from "../primitives/rng.ts";
 import { runTest } from "../run/run.ts";
-import { defineRpc, isInt } from "../contracts/schema.ts";
 import type { Workload } from "../contracts/types.ts";
 import pnCounter from "../workloads/pn-counter.ts";
-
-const ADD = defineRpc({
-  request: { type: "add", required: { delta: isInt } },
-  reply: { type: "add_ok", required: {} },
-});
+import { ADD } from "../../protocol/g-counter.ts";
 
 /** A client c0 bound to a node n0 that answers every request with `reply` (and keeps what it got). */
 function setup(reply: (request: Record<string, unknown>) => Record<string, unknown>) {

@@ -11,9 +11,10 @@ import type { Clock } from "../primitives/clock.ts";
 import { TIMING } from "../contracts/options.ts";
 import type { Network } from "./net.ts";
 import type { WireMessage } from "../contracts/journal.ts";
-import { describeSchema, schemaViolation } from "../contracts/schema.ts";
-import type { BodySchema, ClientConnection, Rpc } from "../contracts/types.ts";
-import { errorName, isDefinite } from "../../node/errors.ts";
+import { schemaViolation } from "../contracts/schema.ts";
+import type { ClientConnection } from "../contracts/types.ts";
+import { type BodySchema, describeSchema, type Rpc } from "../../protocol/schema.ts";
+import { errorName, isDefinite } from "../../protocol/errors.ts";
 
 /** Stands for a missing or malformed error code: named "unknown", indefinite. */
 const UNKNOWN_ERROR_CODE = -1;

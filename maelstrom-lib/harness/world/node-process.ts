@@ -11,13 +11,13 @@ import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import type { CrashReport, ProtocolViolation, ViolationType } from "../contracts/node-reports.ts";
 import { RUNNER_LIMITS } from "../contracts/options.ts";
 import type { Network } from "./net.ts";
 import type { WireMessage } from "../contracts/journal.ts";
-import { isJsonInteger, parseJsonExact } from "../primitives/json-exact.ts";
+import type { CrashReport, ProtocolViolation, ViolationType } from "../contracts/node-reports.ts";
+import { parseJsonExact } from "../primitives/json-exact.ts";
 import { LOG_LINE_PREVIEW_CHARS, readLines } from "../primitives/lines.ts";
-import { isPlainObject } from "../contracts/schema.ts";
+import { isJsonInteger, isPlainObject } from "../../protocol/schema.ts";
 import { nodeEnvironment } from "./node-env.ts";
 
 export interface NodeProcessOptions {

@@ -4,7 +4,7 @@
  * (requests are handled one at a time, in delivery order). A request type a service does not
  * know, or a bad request, gets no reply at all, as in Maelstrom.
  */
-import { ErrorCode } from "../../node/errors.ts";
+import { ErrorCode } from "../../protocol/errors.ts";
 import type { Network } from "./net.ts";
 import type { Rng } from "../primitives/rng.ts";
 

@@ -6,12 +6,12 @@
  */
 import { FakeClock } from "../../node/clock.ts";
 import { MemoryInput } from "../../node/io.ts";
-import type { GenericBody, Message } from "../../node/messages.ts";
+import type { GenericBody, Message, Protocol } from "../../node/messages.ts";
 import { Node } from "../../node/node.ts";
 import { settle } from "../../node/testdata/memory-node.ts";
 
-/** Builds one node process: registers its handlers on `node` and runs it. */
-export type Serve = (node: Node) => Promise<void>;
+/** Builds one node process of protocol `P`: registers its handlers on `node` and runs it. */
+export type Serve<P extends Protocol> = (node: Node<P>) => Promise<void>;
 
 /** One node-to-node message as the played network delivered (or dropped) it. */
 export interface Delivery {
@@ -25,7 +25,11 @@ export interface Delivery {
 /** How long one fake-clock step is when the test runs time on. */
 const STEP_MS = 5;
 
-export async function memoryCluster(nodeIds: readonly string[], serve: Serve, options: { latencyMs?: number } = {}) {
+export async function memoryCluster<P extends Protocol>(
+  nodeIds: readonly string[],
+  serve: Serve<P>,
+  options: { latencyMs?: number } = {},
+) {
   const latencyMs = options.latencyMs ?? 10;
   const clock = new FakeClock();
   const inputs = new Map<string, MemoryInput>();
@@ -58,7 +62,7 @@ export async function memoryCluster(nodeIds: readonly string[], serve: Serve, op
   const start = async (id: string) => {
     const input = new MemoryInput();
     inputs.set(id, input);
-    void serve(new Node({ input, clock, output: route, log: (line) => logs.push(`${id}: ${line}`) }));
+    void serve(new Node<P>({ input, clock, output: route, log: (line) => logs.push(`${id}: ${line}`) }));
     input.pushMessages({ src: "c0", dest: id, body: { type: "init", node_id: id, node_ids: nodeIds, msg_id: 0 } });
     await settle();
   };

@@ -5,18 +5,21 @@
  */
 import { FakeClock } from "../clock.ts";
 import { MemoryInput } from "../io.ts";
-import type { Message } from "../messages.ts";
+import type { Message, Protocol, Untyped } from "../messages.ts";
 import { Node } from "../node.ts";
+
+/** The protocol of the node a `serve(node)` function takes: `memoryNode<ServedProtocol<typeof serve>>()`. */
+export type ServedProtocol<F> = F extends (node: Node<infer P>) => unknown ? P : never;
 
 /** Lets the node's read loop and any pending microtasks and promise chains run. */
 export const settle = () => Bun.sleep(1);
 
 /** A node on memory I/O: `writes` holds each sink call, `lines()` every line written. */
-export function memoryNode(clock = new FakeClock()) {
+export function memoryNode<P extends Protocol = Untyped>(clock = new FakeClock()) {
   const input = new MemoryInput();
   const writes: string[] = [];
   const logs: string[] = [];
-  const node = new Node({ input, clock, output: (text) => writes.push(text), log: (line) => logs.push(line) });
+  const node = new Node<P>({ input, clock, output: (text) => writes.push(text), log: (line) => logs.push(line) });
   const lines = () => writes.join("").split("\n").filter((line) => line.length > 0);
   const messages = (): Message[] => lines().map((line) => JSON.parse(line));
   const bodies = () => messages().map((message) => message.body);

@@ -3,9 +3,11 @@
  * A TypeScript node in another project, on the runtime installed from the package: echo, and
  * broadcast where a value floods to every other node once (gossip needs no reply).
  */
-import { Node } from "@gossip-glomers-ts/maelstrom";
+import { type BroadcastProtocol, type EchoProtocol, Node } from "@gossip-glomers-ts/maelstrom";
 
-const node = new Node();
+type Gossip = { gossip: { request: { type: "gossip"; message: number }; reply: never } };
+
+const node = new Node<EchoProtocol & BroadcastProtocol & Gossip>();
 const messages = new Set<number>();
 
 node.on("echo", (request) => ({ type: "echo_ok", echo: request.body.echo }));
@@ -19,7 +21,7 @@ node.on("broadcast", (request) => {
   return { type: "broadcast_ok" };
 });
 node.on("gossip", (request) => {
-  messages.add(request.body.message as number);
+  messages.add(request.body.message);
 });
 node.on("read", () => ({ type: "read_ok", messages: [...messages] }));
 

@@ -2,9 +2,9 @@
 // Broken on purpose: applies a transaction's micro-ops one at a time to the shared store and
 // yields between them, so concurrent transactions read each other's intermediate writes (G1b)
 // and interleave in every other way too.
-import { Node, type TxnOp } from "maelstrom-lib";
+import { Node, type TxnOp, type TxnRwRegisterProtocol } from "maelstrom-lib";
 
-const node = new Node();
+const node = new Node<TxnRwRegisterProtocol>();
 const store = new Map<number, number>();
 node.on("txn", async ({ body }) => {
   const done: TxnOp[] = [];

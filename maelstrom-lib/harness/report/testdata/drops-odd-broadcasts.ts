@@ -1,9 +1,9 @@
 #!/usr/bin/env bun
 // Broken on purpose: acknowledges every broadcast but keeps only the even values, so the odd
 // ones are acknowledged and then never read: set-full calls them lost.
-import { Node } from "maelstrom-lib";
+import { type BroadcastProtocol, Node } from "maelstrom-lib";
 
-const node = new Node();
+const node = new Node<BroadcastProtocol>();
 const kept = new Set<number>();
 node.on("topology", () => ({ type: "topology_ok" }));
 node.on("broadcast", ({ body }) => {

@@ -4,7 +4,8 @@
  * every request and timeout. A request or reply that breaks its schema fails the test.
  */
 import { schemaViolation } from "../../contracts/schema.ts";
-import type { ClientConnection, Rpc } from "../../contracts/types.ts";
+import type { Rpc } from "../../../protocol/schema.ts";
+import type { ClientConnection } from "../../contracts/types.ts";
 
 export class ScriptedConnection implements ClientConnection {
   readonly clientId = "c1";
