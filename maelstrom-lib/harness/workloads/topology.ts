@@ -13,11 +13,6 @@ export const TOPOLOGY_NAMES = ["line", "grid", "tree", "tree2", "tree3", "tree4"
 /** One of the `--topology` names. */
 export type TopologyName = (typeof TOPOLOGY_NAMES)[number];
 
-/** True when `name` is a topology Maelstrom knows. */
-export function isTopologyName(name: string): name is TopologyName {
-  return (TOPOLOGY_NAMES as readonly string[]).includes(name);
-}
-
 /** Builds the named topology over `nodeIds`; throws on an unknown name, listing the valid ones. */
 export function buildTopology(name: string, nodeIds: readonly string[]): Topology {
   switch (name) {

@@ -10,11 +10,6 @@
 export const Rel = { ww: 1, wr: 2, rw: 4, realtime: 8, process: 16 } as const;
 export type RelName = keyof typeof Rel;
 
-/** The relationship names set in a mask, in a fixed order. */
-export function relNames(mask: number): RelName[] {
-  return (Object.keys(Rel) as RelName[]).filter((name) => (mask & Rel[name]) !== 0);
-}
-
 /** Directed graph over vertices 0 … size-1, one edge per ordered pair holding all its relationships. */
 export class DependencyGraph {
   private readonly targets: number[][];
