@@ -31,6 +31,46 @@ export function parseJsonExact(text: string): unknown {
   return MAY_NEED_EXACT.test(text) ? JSON.parse(text, exactNumbers as (key: string, value: unknown) => unknown) : JSON.parse(text);
 }
 
+/**
+ * Jackson's default limit on nesting (StreamReadConstraints.DEFAULT_MAX_DEPTH, checked in
+ * validateNestingDepth as depth > 1000): the parser under Maelstrom's Cheshire refuses a
+ * document nested deeper. Bounding it here also keeps every later recursive walk of a node's
+ * value (JSON.stringify on delivery, the checkers, the report) far from the stack's end.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * True when `text` nests arrays and objects more than `limit` deep (brackets inside strings do
+ * not count). The scan stops at the first level too deep; a line too short to open `limit + 1`
+ * levels is not scanned at all, which is nearly every protocol line.
+ */
+export function nestsDeeperThan(text: string, limit: number = MAX_JSON_DEPTH): boolean {
+  if (text.length <= limit) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === BACKSLASH) i++;
+      else if (code === QUOTE) inString = false;
+    } else if (code === QUOTE) {
+      inString = true;
+    } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
+      if (++depth > limit) return true;
+    } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+  return false;
+}
+
 /** True for a JSON integer: a safe JS integer, or a raw integer too large for a double. */
 export function isJsonInteger(value: unknown): boolean {
   if (typeof value === "number") return Number.isInteger(value);
