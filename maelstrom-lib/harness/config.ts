@@ -273,7 +273,13 @@ export const TEST_FLAGS = {
 
 /** The flags of `maelstrom serve` (Jepsen's `serve-cmd`, plus --store). */
 export const SERVE_FLAGS = {
-  host: { short: "b", arg: "HOST", default: "0.0.0.0", help: "Hostname to bind to.", origin: "maelstrom" },
+  host: {
+    short: "b",
+    arg: "HOST",
+    default: "127.0.0.1",
+    help: "Hostname to bind to: this machine only by default (Maelstrom's is 0.0.0.0); -b 0.0.0.0 serves the network.",
+    origin: "maelstrom",
+  },
   port: { short: "p", arg: "NUMBER", default: "8080", help: "Port number to bind to.", origin: "maelstrom" },
   store: TEST_FLAGS.store,
   help: TEST_FLAGS.help,
