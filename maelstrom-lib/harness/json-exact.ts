@@ -83,3 +83,37 @@ export function exactInteger(value: unknown): bigint | undefined {
   if (JSON.isRawJSON(value) && /^-?\d+$/.test(value.rawJSON)) return BigInt(value.rawJSON);
   return undefined;
 }
+
+/** How many levels of a document prettyJson indents; results.json's own structure is far shallower. */
+export const PRETTY_JSON_LEVELS = 16;
+
+/**
+ * JSON.stringify(value, null, 2) for the first `levels` levels, with anything nested deeper
+ * written compactly on one line. Indentation costs two characters per level on every line, so
+ * a fully indented value nested d deep grows with d²: a node's reply nested 998 deep (a 2 KB
+ * line) takes 2 MB of results.json, once for each place it is quoted. Indenting a bounded
+ * number of levels keeps the output within (2·levels + 2) times the compact size.
+ */
+export function prettyJson(value: unknown, levels: number = PRETTY_JSON_LEVELS): string {
+  const depthOf = new Map<object, number>();
+  const deep: string[] = [];
+  // A placeholder no string in the value can spell: a random nonce, then the index into `deep`.
+  const nonce = `\u0000${crypto.randomUUID()}:`;
+  const text = JSON.stringify(
+    value,
+    function (this: object, _key: string, member: unknown) {
+      if (member === null || typeof member !== "object" || JSON.isRawJSON(member)) return member;
+      const depth = (depthOf.get(this) ?? -1) + 1;
+      if (depth < levels) {
+        depthOf.set(member, depth);
+        return member;
+      }
+      deep.push(JSON.stringify(member));
+      return `${nonce}${deep.length - 1}`;
+    },
+    2,
+  );
+  if (deep.length === 0 || text === undefined) return text;
+  const placeholder = new RegExp(`"${JSON.stringify(nonce).slice(1, -1).replace(/\\/g, "\\\\")}(\\d+)"`, "g");
+  return text.replace(placeholder, (_match, index: string) => deep[Number(index)]!);
+}
