@@ -362,7 +362,9 @@ export class NodeProcess {
     if (this.killedByRunner) return true;
     if (this.silenced) return false;
     const limit = RUNNER_LIMITS.stdoutLineChars;
-    const reason = `a stdout line of more than ${lengthChars} characters; the runner reads lines of at most ${limit} (no node could be sent a longer one)`;
+    const reason =
+      `a stdout line of more than ${lengthChars.toLocaleString("en-US")} characters; the runner reads lines of at most ` +
+      `${limit.toLocaleString("en-US")} (no node could be sent a longer one)`;
     this.silence({ type: "line-too-long", reason, line: start });
     return false;
   }
