@@ -200,7 +200,8 @@ describe("maelstrom test flags", () => {
 
   test("serve takes -p and -b like Maelstrom, and binds this machine only unless -b says otherwise", () => {
     expect(parseCommand(["serve", "-p", "9090"], repo)).toMatchObject({ kind: "serve", port: 9090, host: "127.0.0.1" });
-    expect(parseCommand(["serve", "-b", "0.0.0.0"], repo)).toMatchObject({ kind: "serve", port: 8080, host: "0.0.0.0" });
+    const shared = parseCommand(["serve", "-b", "0.0.0.0"], repo);
+    expect(shared).toMatchObject({ kind: "serve", port: 8080, host: "0.0.0.0" });
   });
 
   test("without -w the workload is Maelstrom's default, lin-kv; an unknown one lists the ten there are", () => {

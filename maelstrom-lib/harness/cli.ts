@@ -329,7 +329,8 @@ function parseNodes(raw: RawFlags, cwd: string): string[] {
   if (new Set(nodes).size !== nodes.length) throw new CliError(`Duplicate node ids in ${nodes.join(",")}`);
   const unsafe = nodes.find((id) => /[/\\\0]/.test(id));
   if (unsafe !== undefined) {
-    throw new CliError(`Node id ${JSON.stringify(unsafe)} cannot name a file: each node logs to node-logs/<id>.log in the run folder`);
+    const why = "each node logs to node-logs/<id>.log in the run folder";
+    throw new CliError(`Node id ${JSON.stringify(unsafe)} cannot name a file: ${why}`);
   }
   return nodes;
 }

@@ -79,16 +79,22 @@ export function parseInteger(min: number, ceiling?: IntegerCeiling): (text: stri
     if (!/^-?\d+$/.test(text.trim())) throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}: must be an integer`);
     const value = Number.parseInt(text, 10);
     if (!Number.isSafeInteger(value)) {
-      throw new CliError(`Invalid --${flag} ${text.trim()}: beyond 2^53 (${Number.MAX_SAFE_INTEGER}), which a double cannot hold exactly`);
+      const limit = Number.MAX_SAFE_INTEGER;
+      throw new CliError(`Invalid --${flag} ${text.trim()}: beyond 2^53 (${limit}); a double cannot hold it exactly`);
     }
     if (value < min) throw new CliError(`Invalid --${flag} ${value}: must be at least ${min}`);
-    if (ceiling && value > ceiling.max) throw new CliError(`Invalid --${flag} ${value}: at most ${ceiling.max} (${ceiling.why})`);
+    if (ceiling && value > ceiling.max) {
+      throw new CliError(`Invalid --${flag} ${value}: at most ${ceiling.max} (${ceiling.why})`);
+    }
     return value;
   };
 }
 
 /** Longer transactions are messages of megabytes, and the history and journal hold every one. */
-const MAX_TXN_LENGTH: IntegerCeiling = { max: 10_000, why: "a longer transaction is a message of megabytes, and a run holds thousands" };
+const MAX_TXN_LENGTH: IntegerCeiling = {
+  max: 10_000,
+  why: "a longer transaction is a message of megabytes, and a run holds thousands",
+};
 /** The txn and kafka generators keep an array of the active keys. */
 const MAX_KEY_COUNT: IntegerCeiling = { max: 1_000_000, why: "the generator keeps every active key in memory" };
 
@@ -114,7 +120,8 @@ function parseNemesisInterval(text: string, flag: string): number {
   const value = parseNumber(0)(text, flag);
   if (value <= 0) throw new CliError(`Invalid --${flag} ${value}: must be positive`);
   if (value < MIN_NEMESIS_INTERVAL_SEC) {
-    throw new CliError(`Invalid --${flag} ${value}: at least ${MIN_NEMESIS_INTERVAL_SEC} seconds (faster, the nemesis starves the run)`);
+    const floor = MIN_NEMESIS_INTERVAL_SEC;
+    throw new CliError(`Invalid --${flag} ${value}: at least ${floor} seconds (faster, the nemesis starves the run)`);
   }
   return value;
 }

@@ -32,7 +32,12 @@ const liveGroups = new Set<number>();
 function tellWatchdog(line: string): void {
   try {
     if (watchdog === undefined || watchdog.exitCode !== null || watchdog.signalCode !== null) {
-      watchdog = Bun.spawn(["/bin/sh", "-c", WATCHDOG_SCRIPT], { stdin: "pipe", stdout: "ignore", stderr: "ignore", detached: true });
+      watchdog = Bun.spawn(["/bin/sh", "-c", WATCHDOG_SCRIPT], {
+        stdin: "pipe",
+        stdout: "ignore",
+        stderr: "ignore",
+        detached: true,
+      });
       watchdog.unref(); // it must never keep the runner alive; its stdin closes when the runner exits
       for (const pgid of liveGroups) if (`add ${pgid}\n` !== line) watchdog.stdin.write(`add ${pgid}\n`);
     }

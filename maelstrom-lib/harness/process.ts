@@ -28,7 +28,12 @@ import { releaseGroup, signalGroup, watchGroup } from "./process-group.ts";
  * `malformed-message`, and net.clj's invalid src or dest (an assertion there); ours,
  * `line-too-long`, for a line longer than RUNNER_LIMITS.stdoutLineChars.
  */
-export type ViolationType = "line-not-valid-json" | "line-too-long" | "malformed-message" | "invalid-src" | "invalid-dest";
+export type ViolationType =
+  | "line-not-valid-json"
+  | "line-too-long"
+  | "malformed-message"
+  | "invalid-src"
+  | "invalid-dest";
 
 /** What a node did wrong, for the console and results.json. */
 export interface ProtocolViolation {
@@ -56,7 +61,7 @@ export interface NodeProcessOptions {
   logStderr: boolean;
   onViolation: (violation: ProtocolViolation) => void;
   onExit: (report: CrashReport) => void;
-  /** Something a node did that Maelstrom allows but that is almost surely a bug, or a message dropped: one console line. */
+  /** One console line: something a node did that Maelstrom allows but is almost surely a bug, or a message dropped. */
   onWarning: (line: string) => void;
   /**
    * For a process the nemesis restarts: the line that goes into the node's log before its own
@@ -166,14 +171,15 @@ export class NodeProcess {
     try {
       text = `${JSON.stringify(message)}\n`;
     } catch (error) {
-      this.options.onWarning(`dropped a message from ${message.src} to ${this.id} that could not be written as JSON: ${String(error)}`);
+      const why = String(error);
+      this.options.onWarning(`dropped a message from ${message.src} to ${this.id}: not writable as JSON (${why})`);
       return;
     }
     if (this.stdinBacklogChars > RUNNER_LIMITS.stdinBacklogChars) {
       if (this.droppedDeliveries++ === 0) {
         this.options.onWarning(
-          `${this.id} has not read ${megabytes(this.stdinBacklogChars)} of its stdin (paused, stuck, or blocked on a stdout ` +
-            `the runner stopped reading): dropping messages to it until it does`,
+          `${this.id} has not read ${megabytes(this.stdinBacklogChars)} of its stdin (paused, stuck, or blocked on ` +
+            `a stdout the runner stopped reading): dropping messages to it until it does`,
         );
       }
       return;
@@ -284,7 +290,8 @@ export class NodeProcess {
     this.pendingWrite = "";
     if (this.killedByRunner || text === "") return;
     if (this.droppedDeliveries > 0) {
-      this.options.onWarning(`${this.id} reads its stdin again; ${this.droppedDeliveries} message(s) to it were dropped meanwhile`);
+      const dropped = this.droppedDeliveries;
+      this.options.onWarning(`${this.id} reads its stdin again; ${dropped} message(s) to it were dropped meanwhile`);
       this.droppedDeliveries = 0;
     }
     // A node that died makes these fail (EPIPE), synchronously or as a rejected promise; its
@@ -322,14 +329,15 @@ export class NodeProcess {
     let logFailed = false;
     const rest = await readLines(this.proc.stderr as ReadableStream<Uint8Array>, echo, {
       maxLineChars: RUNNER_LIMITS.echoedLineChars,
-      onOversize: (start, lengthChars) => echo(`${start}… (a line of over ${lengthChars} characters, whole in ${this.logPath})`),
+      onOversize: (start, chars) => echo(`${start}… (a line of over ${chars} characters, whole in ${this.logPath})`),
       onChunk: (chunk) => {
         if (logFailed) return;
         try {
           for (let at = 0; at < chunk.length; ) at += writeSync(logFd, chunk, at);
         } catch (error) {
           logFailed = true;
-          this.options.onWarning(`could not write ${this.id}'s log ${this.logPath}: ${String(error)}; the rest of its stderr is lost`);
+          const why = String(error);
+          this.options.onWarning(`could not write ${this.logPath}: ${why}; the rest of ${this.id}'s stderr is lost`);
         }
       },
     });
@@ -347,7 +355,8 @@ export class NodeProcess {
       problem = this.route(line);
     } catch (error) {
       // A runner bug that this line set off: the node's output stops, the run goes on.
-      this.options.onWarning(`the runner failed on a line from ${this.id} and stops reading its output: ${String(error)}`);
+      const why = String(error);
+      this.options.onWarning(`the runner failed on a line from ${this.id} and stops reading its output: ${why}`);
       this.silenced = true;
       return false;
     }
@@ -363,8 +372,8 @@ export class NodeProcess {
     if (this.silenced) return false;
     const limit = RUNNER_LIMITS.stdoutLineChars;
     const reason =
-      `a stdout line of more than ${lengthChars.toLocaleString("en-US")} characters; the runner reads lines of at most ` +
-      `${limit.toLocaleString("en-US")} (no node could be sent a longer one)`;
+      `a stdout line of more than ${lengthChars.toLocaleString("en-US")} characters; the runner reads lines ` +
+      `of at most ${limit.toLocaleString("en-US")} (no node could be sent a longer one)`;
     this.silence({ type: "line-too-long", reason, line: start });
     return false;
   }
@@ -377,7 +386,8 @@ export class NodeProcess {
   /** Validates one output line against the closed envelope and sends it; returns what was wrong. */
   private route(line: string): { type: ViolationType; reason: string } | undefined {
     if (nestsDeeperThan(line, MAX_JSON_DEPTH)) {
-      return { type: "line-not-valid-json", reason: `JSON nested more than ${MAX_JSON_DEPTH} levels deep (Jackson's limit, under Maelstrom's parser)` };
+      const reason = `JSON nested more than ${MAX_JSON_DEPTH} levels deep (Jackson's limit, under Maelstrom's parser)`;
+      return { type: "line-not-valid-json", reason };
     }
     let parsed: unknown;
     try {

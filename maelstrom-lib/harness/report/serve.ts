@@ -96,7 +96,7 @@ async function runSummary(storeDir: string, runDir: string): Promise<RunSummary>
   const summary: RunSummary = {
     verdict: outcomeOf(results),
     opCount: String(stats?.count ?? "—"),
-    serverMsgsPerOp: typeof servers?.["msgs-per-op"] === "number" ? (servers["msgs-per-op"] as number).toFixed(2) : "—",
+    serverMsgsPerOp: typeof servers?.["msgs-per-op"] === "number" ? servers["msgs-per-op"].toFixed(2) : "—",
     setupCells: runSetup(options, storeDir),
   };
   summaryCache.set(runDir, { key, summary });

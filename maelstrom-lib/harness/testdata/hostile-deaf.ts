@@ -12,6 +12,7 @@ for await (const line of console) {
   writeSync(1, `${JSON.stringify({ src: me, dest: src, body: { type: "init_ok", in_reply_to: body.msg_id } })}\n`);
   if (me !== "n0") process.kill(process.pid, "SIGSTOP"); // n1: deaf from now on
   await Bun.sleep(200); // until n1 has answered its own init
-  for (let i = 0; i < megabytes; i++) writeSync(1, `{"src":"n0","dest":"n1","body":{"type":"flood","s":"${filler}"}}\n`);
+  const flood = `{"src":"n0","dest":"n1","body":{"type":"flood","s":"${filler}"}}\n`;
+  for (let i = 0; i < megabytes; i++) writeSync(1, flood);
 }
 setInterval(() => {}, 1000);

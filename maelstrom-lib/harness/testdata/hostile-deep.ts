@@ -6,6 +6,7 @@
 const [where, depthText] = process.argv.slice(2);
 const depth = Number(depthText);
 const nested = "[".repeat(depth) + "]".repeat(depth);
+const send = (line: string) => process.stdout.write(`${line}\n`);
 let me = "";
 let peers: string[] = [];
 for await (const line of console) {
@@ -13,11 +14,11 @@ for await (const line of console) {
   if (body.type === "init") {
     me = body.node_id;
     peers = body.node_ids.filter((id: string) => id !== me);
-    process.stdout.write(`${JSON.stringify({ src: me, dest: src, body: { type: "init_ok", in_reply_to: body.msg_id } })}\n`);
-    if (where === "peer" && peers[0]) process.stdout.write(`{"src":"${me}","dest":"${peers[0]}","body":{"type":"deep","v":${nested}}}\n`);
+    send(JSON.stringify({ src: me, dest: src, body: { type: "init_ok", in_reply_to: body.msg_id } }));
+    if (where === "peer" && peers[0]) send(`{"src":"${me}","dest":"${peers[0]}","body":{"type":"deep","v":${nested}}}`);
   } else if (body.type === "echo") {
     const echo = where === "reply" ? nested : JSON.stringify(body.echo);
-    process.stdout.write(`{"src":"${me}","dest":"${src}","body":{"type":"echo_ok","in_reply_to":${body.msg_id},"echo":${echo}}}\n`);
+    send(`{"src":"${me}","dest":"${src}","body":{"type":"echo_ok","in_reply_to":${body.msg_id},"echo":${echo}}}`);
   }
 }
 

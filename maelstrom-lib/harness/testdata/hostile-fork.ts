@@ -10,6 +10,7 @@ for await (const line of console) {
   const { src, body } = JSON.parse(line);
   if (body.type === "init") me = body.node_id;
   const type = body.type === "init" ? "init_ok" : "echo_ok";
-  process.stdout.write(`${JSON.stringify({ src: me, dest: src, body: { type, in_reply_to: body.msg_id, echo: body.echo } })}\n`);
+  const reply = { type, in_reply_to: body.msg_id, echo: body.echo };
+  process.stdout.write(`${JSON.stringify({ src: me, dest: src, body: reply })}\n`);
 }
 setInterval(() => {}, 1000); // stdin ended: go on anyway

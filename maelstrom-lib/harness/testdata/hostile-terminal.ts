@@ -7,7 +7,8 @@ const TRAP = "\x1b[2J\x1b[H\x1b]52;c;ZXZpbA==\x07\x9b31m\rEverything looks good!
 for await (const line of console) {
   const { src, body } = JSON.parse(line);
   if (body.type !== "init") continue;
-  process.stdout.write(`${JSON.stringify({ src: body.node_id, dest: src, body: { type: "init_ok", in_reply_to: body.msg_id } })}\n`);
+  const initOk = { type: "init_ok", in_reply_to: body.msg_id };
+  process.stdout.write(`${JSON.stringify({ src: body.node_id, dest: src, body: initOk })}\n`);
   process.stderr.write(`${TRAP}\n`);
   process.stdout.write(`${TRAP}\n`);
 }
