@@ -201,9 +201,10 @@ describe("maelstrom test flags", () => {
     expect((await new Response(proc.stderr).text()).trim()).toBe("Unknown option: --bogus");
   });
 
-  test("serve takes -p like Maelstrom", () => {
-    const command = parseCommand(["serve", "-p", "9090"], repo);
-    expect(command).toMatchObject({ kind: "serve", port: 9090, host: "0.0.0.0" });
+  test("serve takes -p and -b like Maelstrom, and binds this machine only unless -b says otherwise", () => {
+    expect(parseCommand(["serve", "-p", "9090"], repo)).toMatchObject({ kind: "serve", port: 9090, host: "127.0.0.1" });
+    const shared = parseCommand(["serve", "-b", "0.0.0.0"], repo);
+    expect(shared).toMatchObject({ kind: "serve", port: 8080, host: "0.0.0.0" });
   });
 
   test("without -w the workload is Maelstrom's default, lin-kv; an unknown one lists the ten there are", () => {

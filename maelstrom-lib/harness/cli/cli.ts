@@ -248,6 +248,7 @@ function parseTest(tokens: readonly string[], cwd: string): Command {
   const fields = fieldOptions(raw);
 
   checkWorkload(fields.workload);
+  checkTxnLengths(fields.minTxnLength, fields.maxTxnLength);
   const binFlag = raw.values.get("bin")?.at(-1);
   if (!binFlag) throw new CliError("Missing required --bin FILE (the node executable)");
   const bin = resolve(cwd, binFlag);
@@ -275,6 +276,13 @@ function clusterFlagNotes(raw: RawFlags): string[] {
     .map(([long]) => `NOTE --${long} is a Jepsen cluster flag; nodes run locally here, as in Maelstrom, so it is ignored.`);
 }
 
+/** Refused before any node starts: the txn generator could not draw a length (it used to throw after init). */
+function checkTxnLengths(min: number | undefined, max: number | undefined): void {
+  if (min !== undefined && max !== undefined && min > max) {
+    throw new CliError(`Invalid --min-txn-length ${min}: above --max-txn-length ${max}`);
+  }
+}
+
 /** A registered workload, or one line listing the ones there are. */
 function checkWorkload(name: string): void {
   const known = workloadNames();
@@ -297,6 +305,9 @@ function checkExecutable(bin: string, binFlag: string): void {
   }
 }
 
+/** Far beyond what a machine can run, yet small enough that the list of names itself is no burden. */
+const MAX_NODE_COUNT = { max: 100_000, why: "each node is a process of its own" };
+
 /**
  * The node list as Maelstrom builds it: --node-count replaces --nodes with n0 … n(N-1)
  * (core.clj `parse-node-count`), then Jepsen's `parse-nodes` joins the --nodes-file lines,
@@ -306,7 +317,7 @@ function parseNodes(raw: RawFlags, cwd: string): string[] {
   const count = raw.values.get("node-count")?.at(-1);
   const listed =
     count !== undefined
-      ? Array.from({ length: parseInteger(1)(count, "node-count") }, (_, i) => `n${i}`)
+      ? Array.from({ length: parseInteger(1, MAX_NODE_COUNT)(count, "node-count") }, (_, i) => `n${i}`)
       : raw.values.get("nodes")?.at(-1)?.split(/,\s*/);
   const file = raw.values.get("nodes-file")?.at(-1);
   const fromFile = file === undefined ? [] : readNodesFile(resolve(cwd, file), file);
@@ -316,6 +327,11 @@ function parseNodes(raw: RawFlags, cwd: string): string[] {
   const clientLike = nodes.find((id) => id.startsWith("c"));
   if (clientLike) throw new CliError(`Node id ${JSON.stringify(clientLike)} starts with "c", which Maelstrom reserves for clients`);
   if (new Set(nodes).size !== nodes.length) throw new CliError(`Duplicate node ids in ${nodes.join(",")}`);
+  const unsafe = nodes.find((id) => /[/\\\0]/.test(id));
+  if (unsafe !== undefined) {
+    const why = "each node logs to node-logs/<id>.log in the run folder";
+    throw new CliError(`Node id ${JSON.stringify(unsafe)} cannot name a file: ${why}`);
+  }
   return nodes;
 }
 
@@ -332,6 +348,7 @@ export function parseConcurrency(text: string, nodeCount: number): number {
   const match = /^(\d+)(n?)$/.exec(text.trim());
   if (!match) throw new CliError(`Invalid --concurrency ${JSON.stringify(text)}: an integer or Kn (e.g. 2n)`);
   const value = Number.parseInt(match[1]!, 10) * (match[2] ? nodeCount : 1);
+  if (!Number.isSafeInteger(value)) throw new CliError(`Invalid --concurrency ${JSON.stringify(text)}: beyond 2^53`);
   if (value < 1) throw new CliError(`Invalid --concurrency ${JSON.stringify(text)}: must be at least 1 worker`);
   return value;
 }
@@ -353,6 +370,7 @@ function parseAnalyze(tokens: readonly string[], cwd: string): Command {
   const runDir = raw.positional[0] ?? join(valueOf(raw, ANALYZE_FLAGS, "store")!, "latest");
   const given = flagFields(raw, ANALYZE_FLAGS, true);
   if (given.workload !== undefined) checkWorkload(given.workload);
+  checkTxnLengths(given.minTxnLength, given.maxTxnLength);
   if (raw.values.has("node-count") || raw.values.has("nodes")) given.nodeIds = parseNodes(raw, cwd);
   const concurrency = raw.values.get("concurrency")?.at(-1);
   if (concurrency !== undefined) parseConcurrency(concurrency, 1); // a bad value is a bad command line, whatever the node count

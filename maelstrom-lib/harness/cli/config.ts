@@ -64,15 +64,40 @@ export type Flag = FieldValueFlag | FieldSwitchFlag | ((ValueFlag | SwitchFlag) 
 /** A table of flags by long name (without the dashes). */
 export type FlagTable = Readonly<Record<string, Flag>>;
 
-/** A parser of integers of at least `min`, for a flag's text. */
-export function parseInteger(min: number): (text: string, flag: string) => number {
+/** An upper bound on an integer flag, and why (for the message). */
+interface IntegerCeiling {
+  max: number;
+  why: string;
+}
+
+/**
+ * A parser of integers of at least `min` (and at most `ceiling.max`), for a flag's text. An
+ * integer beyond 2^53 is refused: a double cannot hold it, so it would be recorded rounded
+ * (a --seed of 10^20 as 1e20) and not replay.
+ */
+export function parseInteger(min: number, ceiling?: IntegerCeiling): (text: string, flag: string) => number {
   return (text, flag) => {
     if (!/^-?\d+$/.test(text.trim())) throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}: must be an integer`);
     const value = Number.parseInt(text, 10);
+    if (!Number.isSafeInteger(value)) {
+      const limit = Number.MAX_SAFE_INTEGER;
+      throw new CliError(`Invalid --${flag} ${text.trim()}: beyond 2^53 (${limit}); a double cannot hold it exactly`);
+    }
     if (value < min) throw new CliError(`Invalid --${flag} ${value}: must be at least ${min}`);
+    if (ceiling && value > ceiling.max) {
+      throw new CliError(`Invalid --${flag} ${value}: at most ${ceiling.max} (${ceiling.why})`);
+    }
     return value;
   };
 }
+
+/** Longer transactions are messages of megabytes, and the history and journal hold every one. */
+const MAX_TXN_LENGTH: IntegerCeiling = {
+  max: 10_000,
+  why: "a longer transaction is a message of megabytes, and a run holds thousands",
+};
+/** The txn and kafka generators keep an array of the active keys. */
+const MAX_KEY_COUNT: IntegerCeiling = { max: 1_000_000, why: "the generator keeps every active key in memory" };
 
 function parseNumber(min: number): (text: string, flag: string) => number {
   return (text, flag) => {
@@ -83,13 +108,22 @@ function parseNumber(min: number): (text: string, flag: string) => number {
   };
 }
 
+/** The shortest --nemesis-interval, in seconds. */
+export const MIN_NEMESIS_INTERVAL_SEC = 0.1;
+
 /**
  * A number above zero, as core.clj's `:validate [pos? "Must be positive"]` for
- * --nemesis-interval: a zero interval would have the nemesis act without pause.
+ * --nemesis-interval, and (ours) not below MIN_NEMESIS_INTERVAL_SEC: with gaps of microseconds
+ * the nemesis issues its ops back to back without yielding (35,000 partition ops in a 3 s run),
+ * starving the clients and filling the history, so that a long run never gets to its end.
  */
-function parsePositive(text: string, flag: string): number {
+function parseNemesisInterval(text: string, flag: string): number {
   const value = parseNumber(0)(text, flag);
   if (value <= 0) throw new CliError(`Invalid --${flag} ${value}: must be positive`);
+  if (value < MIN_NEMESIS_INTERVAL_SEC) {
+    const floor = MIN_NEMESIS_INTERVAL_SEC;
+    throw new CliError(`Invalid --${flag} ${value}: at least ${floor} seconds (faster, the nemesis starves the run)`);
+  }
   return value;
 }
 
@@ -204,7 +238,7 @@ export const TEST_FLAGS = {
     arg: "SECONDS",
     default: "10",
     field: "nemesisIntervalSec",
-    parse: parsePositive,
+    parse: parseNemesisInterval,
     help: "Mean seconds between nemesis operations.",
     origin: "maelstrom",
   },
@@ -233,12 +267,19 @@ export const TEST_FLAGS = {
     help: "Network topology offered to nodes (broadcast).",
     origin: "maelstrom",
   },
-  "key-count": { arg: "INT", default: "10", field: "keyCount", parse: parseInteger(1), help: "How many keys to test at once (txn workloads).", origin: "maelstrom" },
+  "key-count": {
+    arg: "INT",
+    default: "10",
+    field: "keyCount",
+    parse: parseInteger(1, MAX_KEY_COUNT),
+    help: "How many keys to test at once (txn workloads).",
+    origin: "maelstrom",
+  },
   "min-txn-length": {
     arg: "INT",
     default: "1",
     field: "minTxnLength",
-    parse: parseInteger(1),
+    parse: parseInteger(1, MAX_TXN_LENGTH),
     help: "Fewest operations per transaction (txn-list-append; Maelstrom's workload reads it, its CLI has no flag).",
     origin: "ours",
   },
@@ -246,7 +287,7 @@ export const TEST_FLAGS = {
     arg: "INT",
     default: "4",
     field: "maxTxnLength",
-    parse: parseInteger(1),
+    parse: parseInteger(1, MAX_TXN_LENGTH),
     help: "Most operations per transaction.",
     origin: "maelstrom",
   },
@@ -278,7 +319,13 @@ export const TEST_FLAGS = {
 
 /** The flags of `maelstrom serve` (Jepsen's `serve-cmd`, plus --store). */
 export const SERVE_FLAGS = {
-  host: { short: "b", arg: "HOST", default: "0.0.0.0", help: "Hostname to bind to.", origin: "maelstrom" },
+  host: {
+    short: "b",
+    arg: "HOST",
+    default: "127.0.0.1",
+    help: "Hostname to bind to: this machine only by default (Maelstrom's is 0.0.0.0); -b 0.0.0.0 serves the network.",
+    origin: "maelstrom",
+  },
   port: { short: "p", arg: "NUMBER", default: String(SERVE_DEFAULT_PORT), help: "Port number to bind to.", origin: "maelstrom" },
   store: TEST_FLAGS.store,
   help: TEST_FLAGS.help,

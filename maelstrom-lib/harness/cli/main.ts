@@ -3,6 +3,7 @@
 import packageJson from "../../package.json" with { type: "json" };
 import { CliError, parseCommand, type Command } from "./cli.ts";
 import { analyzeRun, runTestCommand } from "./commands.ts";
+import { escapeControlChars } from "../primitives/lines.ts";
 
 /**
  * The folder the user typed the command in. `bun run maelstrom` (and `npm run`) run the script
@@ -33,7 +34,8 @@ async function main(argv: string[]): Promise<number> {
   process.chdir(callerDir());
   const command = parse(argv);
   if (command === undefined) return 254;
-  const log = (line: string) => console.log(line);
+  // Node output reaches these lines (violations, crash tails, --log-net-*): a terminal must not act on it.
+  const log = (line: string) => console.log(escapeControlChars(line));
   switch (command.kind) {
     case "help":
       log(command.text);

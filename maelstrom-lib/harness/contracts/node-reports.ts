@@ -2,9 +2,15 @@
 
 /**
  * Maelstrom's names for a bad stdout line: process.clj's `line-not-valid-json` and
- * `malformed-message`, and net.clj's invalid src or dest (an assertion there).
+ * `malformed-message`, and net.clj's invalid src or dest (an assertion there); ours,
+ * `line-too-long`, for a line longer than RUNNER_LIMITS.stdoutLineChars.
  */
-export type ViolationType = "line-not-valid-json" | "malformed-message" | "invalid-src" | "invalid-dest";
+export type ViolationType =
+  | "line-not-valid-json"
+  | "line-too-long"
+  | "malformed-message"
+  | "invalid-src"
+  | "invalid-dest";
 
 /** What a node did wrong, for the console and results.json. */
 export interface ProtocolViolation {

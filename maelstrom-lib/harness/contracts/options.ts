@@ -74,6 +74,22 @@ export const SERVE_DEFAULT_PORT = 8080;
 export const RUNNER_LIMITS = {
   /** How many trailing stdout/stderr lines a crash report shows (process.clj keeps 32). */
   crashTailLines: 32,
+  /** How much of the end of a node's log a crash report reads for those stderr lines. */
+  crashTailBytes: 64 * 1024,
+  /**
+   * The longest stdout line read from a node: the node runtime's own input limit
+   * (node/wire.ts MAX_LINE_CHARS), so nothing longer could be delivered to a node anyway.
+   * A longer line is a protocol violation; until its end it costs the runner this much.
+   */
+  stdoutLineChars: 64 * 1024 * 1024,
+  /** With --log-stderr, a longer stderr line is shown on the console cut to its start (the log keeps it whole). */
+  echoedLineChars: 16 * 1024,
+  /**
+   * Text written to a node's stdin that it has not read yet (it is paused, stuck, or blocked
+   * writing to a stdout the runner stopped reading): past this, messages to it are dropped,
+   * with a warning, instead of piling up in the runner's memory.
+   */
+  stdinBacklogChars: 64 * 1024 * 1024,
   /**
    * Node processes run at this niceness, so the runner, which plays the network and the
    * clients, gets the CPU first and delivers on time even when the nodes saturate the machine

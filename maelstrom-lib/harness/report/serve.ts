@@ -3,9 +3,12 @@
  * first, coloured by outcome (blue valid, orange unknown, pink invalid, lavender aborted), with
  * each run's bin, node count and nemesis, and links its report
  * and files; every other path serves a file or a folder listing from store/ and nothing outside it.
+ * It binds 127.0.0.1 unless told otherwise (`-b 0.0.0.0`): a store holds histories, node logs and
+ * absolute paths. A path with a `..` in it (encoded or not), or one that leads outside the store
+ * through a symlink, is answered exactly as a missing file is, so nothing outside can be probed.
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { escapeXml } from "../primitives/svg-text.ts";
 import { PAGE_CSS } from "./page-assets.ts";
 import { outcomeOf, verdictBadge } from "./why.ts";
@@ -55,21 +58,61 @@ function isRealDirectory(path: string): boolean {
   }
 }
 
+/** What the runs list shows of one run, read from its results.json and test.json. */
+interface RunSummary {
+  verdict: ReturnType<typeof outcomeOf>;
+  opCount: string;
+  serverMsgsPerOp: string;
+  setupCells: string;
+}
+
+/** Run summaries by run folder, kept while results.json and test.json keep their size and mtime. */
+const summaryCache = new Map<string, { key: string; summary: RunSummary }>();
+
+/** A file's identity for the cache: its mtime and size, or "-" when it is missing. */
+function fileKey(path: string): string {
+  try {
+    const stat = statSync(path);
+    return `${stat.mtimeMs}:${stat.size}`;
+  } catch {
+    return "-";
+  }
+}
+
+/**
+ * One run's row data. A results.json can run to many megabytes, so each is parsed once and the
+ * summary kept until the file changes: a page load over hundreds of runs costs a stat per file.
+ */
+async function runSummary(storeDir: string, runDir: string): Promise<RunSummary> {
+  const resultsPath = join(runDir, RUN_FILES.results);
+  const optionsPath = join(runDir, RUN_FILES.testOptions);
+  const key = `${fileKey(resultsPath)}|${fileKey(optionsPath)}`;
+  const cached = summaryCache.get(runDir);
+  if (cached?.key === key) return cached.summary;
+  const results = await readJsonFile<Record<string, unknown>>(resultsPath);
+  const options = await readJsonFile<Record<string, unknown>>(optionsPath);
+  const stats = results?.stats as Record<string, unknown> | undefined;
+  const servers = (results?.net as Record<string, Record<string, unknown>> | undefined)?.servers;
+  const summary: RunSummary = {
+    verdict: outcomeOf(results),
+    opCount: String(stats?.count ?? "—"),
+    serverMsgsPerOp: typeof servers?.["msgs-per-op"] === "number" ? servers["msgs-per-op"].toFixed(2) : "—",
+    setupCells: runSetup(options, storeDir),
+  };
+  summaryCache.set(runDir, { key, summary });
+  return summary;
+}
+
 /** The front page: one row per run. */
 export async function renderRunList(storeDir: string): Promise<string> {
   const rows: string[] = [];
   for (const run of listRuns(storeDir)) {
-    const results = await readJsonFile<Record<string, unknown>>(join(storeDir, run.path, RUN_FILES.results));
-    const options = await readJsonFile<Record<string, unknown>>(join(storeDir, run.path, RUN_FILES.testOptions));
-    const verdict = outcomeOf(results);
-    const stats = results?.stats as Record<string, unknown> | undefined;
-    const servers = (results?.net as Record<string, Record<string, unknown>> | undefined)?.servers;
-    const mpo = typeof servers?.["msgs-per-op"] === "number" ? (servers["msgs-per-op"] as number).toFixed(2) : "—";
+    const { verdict, opCount, serverMsgsPerOp, setupCells } = await runSummary(storeDir, join(storeDir, run.path));
     const href = `/${run.path.split("/").map(encodeURIComponent).join("/")}/`;
     rows.push(
       `<tr class="run verdict-${verdict}" data-path="${escapeXml(run.path)}"><td>${verdictBadge(verdict)}</td>` +
-        `<td>${escapeXml(run.workload)}</td><td><a href="${href}">${escapeXml(run.name)}</a></td>${runSetup(options, storeDir)}` +
-        `<td class="num">${escapeXml(String(stats?.count ?? "—"))}</td><td class="num">${mpo}</td>` +
+        `<td>${escapeXml(run.workload)}</td><td><a href="${href}">${escapeXml(run.name)}</a></td>${setupCells}` +
+        `<td class="num">${escapeXml(opCount)}</td><td class="num">${serverMsgsPerOp}</td>` +
         `<td><a href="${href}${RUN_FILES.report}">report</a> · <a href="${href}${RUN_FILES.messagesSvg}">messages.svg</a> · <a href="${href}?files">files</a></td></tr>`,
     );
   }
@@ -94,7 +137,7 @@ function page(title: string, body: string): string {
 function renderFolder(storeDir: string, folder: string): string {
   const relativePath = relative(storeDir, folder).split(sep).join("/");
   const entries = safeReaddir(folder).map((name) => {
-    const isFolder = statSync(join(folder, name)).isDirectory();
+    const isFolder = isDirectory(join(folder, name)); // a broken symlink is listed as a file, not a crash
     const label = isFolder ? `${name}/` : name;
     return `<li><a href="${encodeURIComponent(name)}${isFolder ? "/" : ""}">${escapeXml(label)}</a></li>`;
   });
@@ -108,39 +151,95 @@ function html(text: string): Response {
   return new Response(text, { headers: { "content-type": "text/html; charset=utf-8" } });
 }
 
+/** The same answer for a missing path and for any path outside the store, so neither can be told apart. */
+function notFound(): Response {
+  return new Response("not found", { status: 404 });
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The real path of `path` when it exists and lies inside the store (itself included); else undefined. */
+function realPathInside(storeReal: string, path: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(path); // fails for a missing file and for a broken symlink alike
+  } catch {
+    return undefined;
+  }
+  return real === storeReal || real.startsWith(storeReal + sep) ? real : undefined;
+}
+
+/**
+ * A folder this runner wrote: `<workload>/<time>/` right under the store, a real folder, with
+ * the test.json and history.jsonl the report is drawn from. A folder real Maelstrom wrote has
+ * neither, and keeps its own messages.svg.
+ */
+function isOwnRunFolder(storeReal: string, folderReal: string): boolean {
+  const parts = relative(storeReal, folderReal).split(sep);
+  if (parts.length !== 2 || parts.some((part) => part === "" || part === "..")) return false;
+  if (!isRealDirectory(folderReal)) return false;
+  return existsSync(join(folderReal, RUN_FILES.testOptions)) && existsSync(join(folderReal, RUN_FILES.history));
+}
+
 /**
  * Runs from before the report existed (or whose report failed) get one on first view: a
- * request for a run folder, its index.html or messages.svg writes them when missing.
+ * request for a run folder, its index.html or messages.svg writes them when missing, and only
+ * in one of our own run folders inside the store.
  */
-async function writeMissingReport(target: string): Promise<void> {
-  const isReportFile = target.endsWith(sep + RUN_FILES.report) || target.endsWith(sep + RUN_FILES.messagesSvg);
-  const runDir = isReportFile ? dirname(target) : target;
-  if (existsSync(join(runDir, RUN_FILES.report)) || !existsSync(join(runDir, RUN_FILES.results))) return;
-  await writeRunReport(runDir);
+async function writeMissingReport(storeReal: string, target: string): Promise<void> {
+  const name = basename(target);
+  const folder = name === RUN_FILES.report || name === RUN_FILES.messagesSvg ? dirname(target) : target;
+  const folderReal = realPathInside(storeReal, folder);
+  if (folderReal === undefined || !isOwnRunFolder(storeReal, folderReal)) return;
+  if (existsSync(join(folderReal, RUN_FILES.report)) || !existsSync(join(folderReal, RUN_FILES.results))) return;
+  await writeRunReport(folderReal);
+}
+
+/** The path's segments once decoded, or undefined for one that could lead out (`..`) or is malformed. */
+function safeSegments(rawPathname: string): string[] | undefined {
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(rawPathname);
+  } catch {
+    return undefined;
+  }
+  const segments = pathname.split("/").filter((segment) => segment !== "" && segment !== ".");
+  return segments.some((segment) => segment === ".." || segment.includes("\0")) ? undefined : segments;
 }
 
 /** Answers one request against the store. */
 export async function handleStoreRequest(storeDir: string, request: Request): Promise<Response> {
   const url = new URL(request.url);
-  const pathname = decodeURIComponent(url.pathname);
-  if (pathname === "/") return html(await renderRunList(storeDir));
+  const segments = safeSegments(url.pathname);
+  if (segments === undefined) return notFound();
+  if (segments.length === 0) return html(await renderRunList(storeDir));
   const storeReal = realpathSync(storeDir);
-  const target = resolve(storeDir, "." + pathname);
-  await writeMissingReport(target);
-  if (!existsSync(target)) return new Response("not found", { status: 404 });
-  const targetReal = realpathSync(target);
-  if (targetReal !== storeReal && !targetReal.startsWith(storeReal + sep)) return new Response("forbidden", { status: 403 });
-  if (statSync(targetReal).isDirectory()) {
-    if (!pathname.endsWith("/")) return Response.redirect(url.pathname + "/" + url.search, 302);
+  const target = join(storeReal, ...segments);
+  await writeMissingReport(storeReal, target); // only after the path is known to stay inside
+  const targetReal = realPathInside(storeReal, target);
+  if (targetReal === undefined) return notFound();
+  if (isDirectory(targetReal)) {
+    // Built from the checked segments only, never from the raw path: "//host/..." must not become an off-site redirect.
+    if (!url.pathname.endsWith("/")) return redirect(`/${segments.map(encodeURIComponent).join("/")}/${url.search}`);
     const report = join(targetReal, RUN_FILES.report);
     if (existsSync(report) && !url.searchParams.has("files")) return new Response(Bun.file(report));
-    return html(renderFolder(storeDir, targetReal));
+    return html(renderFolder(storeReal, targetReal));
   }
   const file = Bun.file(targetReal);
   if (PLAIN_TEXT_EXTENSIONS.some((extension) => targetReal.endsWith(extension))) {
     return new Response(file, { headers: { "content-type": "text/plain; charset=utf-8" } });
   }
   return new Response(file);
+}
+
+function redirect(location: string): Response {
+  return new Response(null, { status: 302, headers: { location } });
 }
 
 /**
@@ -159,7 +258,11 @@ export function serveStore(
     port,
     hostname: host,
     fetch: (request) => handleStoreRequest(absoluteStore, request),
-    error: (error) => new Response(`error: ${error.message}`, { status: 500 }),
+    // The message may hold an absolute path: it goes to the server's console, not to the browser.
+    error: (error) => {
+      log(`serve: ${error.message}`);
+      return new Response("internal error", { status: 500 });
+    },
   });
   log(`Serving ${absoluteStore} on http://${host}:${server.port}/ (Ctrl-C to stop)`);
   return server;

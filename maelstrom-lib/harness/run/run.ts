@@ -463,6 +463,7 @@ export class Run {
       logMarker,
       isReplyMadeLateByPause: (dest) => this.isReplyMadeLateByPause(id, dest),
       onViolation: (violation) => this.onViolation(violation),
+      onWarning: (line) => this.log(`WARN ${line}`),
       onExit: (report) => {
         if (this.abort.reason?.type === "interrupted") return;
         this.crashes.push(report);

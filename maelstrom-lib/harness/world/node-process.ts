@@ -1,24 +1,29 @@
 /**
  * Node processes (Maelstrom's process.clj): spawn `--bin`, write deliveries to its stdin as
- * JSON lines, read its stdout line by line into the network, log its stderr to
- * `node-logs/<id>.log`. The first line that breaks the protocol (invalid JSON, an extra
- * top-level key, an unknown src or dest) stops delivery of that node's later output, as in
- * Maelstrom; unlike Maelstrom we say so plainly and record it. The nemesis kills (SIGKILL),
- * pauses (SIGSTOP) and resumes (SIGCONT) a process here; a restarted node's process appends
- * to the same log.
+ * JSON lines, read its stdout line by line into the network; its stderr goes straight to
+ * `node-logs/<id>.log` (through the runner only with --log-stderr, to be echoed). The first
+ * line that breaks the protocol (invalid JSON, JSON nested deeper than Jackson allows, a line
+ * too long, an extra top-level key, an unknown src or dest) silences the node: the rest of its
+ * stdout is left unread, as in Maelstrom, whose stdout thread stops there; unlike Maelstrom we
+ * say so plainly and record it. Each node leads a process group of its own (process-group.ts):
+ * the nemesis kills (SIGKILL), pauses (SIGSTOP) and resumes (SIGCONT) the whole group here; a
+ * restarted node's process appends to the same log. Nothing a node writes can throw into the
+ * runner or grow its memory without bound.
  */
-import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from "node:fs";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { RUNNER_LIMITS } from "../contracts/options.ts";
 import type { Network } from "./net.ts";
+import { isClient } from "./net.ts";
 import type { WireMessage } from "../contracts/journal.ts";
 import type { CrashReport, ProtocolViolation, ViolationType } from "../contracts/node-reports.ts";
-import { parseJsonExact } from "../primitives/json-exact.ts";
-import { LOG_LINE_PREVIEW_CHARS, readLines } from "../primitives/lines.ts";
+import { MAX_JSON_DEPTH, nestsDeeperThan, parseJsonExact } from "../primitives/json-exact.ts";
+import { escapeControlChars, LOG_LINE_PREVIEW_CHARS, readLines } from "../primitives/lines.ts";
 import { isJsonInteger, isPlainObject } from "../../protocol/schema.ts";
 import { nodeEnvironment } from "./node-env.ts";
+import { releaseGroup, signalGroup, watchGroup } from "./process-group.ts";
 
 export interface NodeProcessOptions {
   id: string;
@@ -29,6 +34,8 @@ export interface NodeProcessOptions {
   logStderr: boolean;
   onViolation: (violation: ProtocolViolation) => void;
   onExit: (report: CrashReport) => void;
+  /** One console line: something a node did that Maelstrom allows but is almost surely a bug, or a message dropped. */
+  onWarning: (line: string) => void;
   /**
    * For a process the nemesis restarts: the line that goes into the node's log before its own
    * stderr (which is appended to the log of the processes before it).
@@ -43,12 +50,17 @@ export interface NodeProcessOptions {
 
 const ENVELOPE_KEYS = new Set(["src", "dest", "body", "id"]);
 
-/** Keeps the last `limit` items. */
+/** A line cut to LOG_LINE_PREVIEW_CHARS, for tails and reports. */
+function cut(line: string): string {
+  return line.length > LOG_LINE_PREVIEW_CHARS ? `${line.slice(0, LOG_LINE_PREVIEW_CHARS)}…` : line;
+}
+
+/** Keeps the last `limit` items, each cut to a preview. */
 class Tail {
   private readonly items: string[] = [];
   constructor(private readonly limit: number) {}
   push(item: string): void {
-    this.items.push(item.length > LOG_LINE_PREVIEW_CHARS ? `${item.slice(0, LOG_LINE_PREVIEW_CHARS)}…` : item);
+    this.items.push(cut(item));
     if (this.items.length > this.limit) this.items.shift();
   }
   lines(): string[] {
@@ -56,58 +68,103 @@ class Tail {
   }
 }
 
-/** One running node. */
+/** One running node, in a process group of its own. */
 export class NodeProcess {
   readonly id: string;
-  private readonly proc: Subprocess<"pipe", "pipe", "pipe">;
+  private readonly proc: Subprocess<"pipe", "pipe", "pipe" | number>;
   private readonly stdoutTail = new Tail(RUNNER_LIMITS.crashTailLines);
-  private readonly stderrTail = new Tail(RUNNER_LIMITS.crashTailLines);
-  private readonly log: ReturnType<ReturnType<typeof Bun.file>["writer"]>;
-  private readonly logFd: number;
-  /** Set after the first protocol violation: later output is not delivered. */
+  private readonly logPath: string;
+  /** Where this process's stderr starts in the log (after its predecessors' and the marker). */
+  private readonly logStartBytes: number;
+  /** Open only while the runner copies stderr itself (--log-stderr); otherwise the node writes the log. */
+  private logFd: number | undefined;
+  /** Set after the first protocol violation: the rest of stdout is left unread. */
   private silenced = false;
   private killedByRunner = false;
   private stopped = false;
   private pendingWrite = "";
   private flushScheduled = false;
-  /** Resolves when both output streams have been read to the end. */
+  /** Text handed to stdin that the node has not read yet. */
+  private stdinBacklogChars = 0;
+  private droppedDeliveries = 0;
+  private readonly impersonationsWarned = new Set<string>();
+  /** Resolves when the output the runner reads has been read to the end (or no longer read). */
   readonly drained: Promise<void>;
 
   constructor(private readonly options: NodeProcessOptions) {
     this.id = options.id;
     mkdirSync(options.logDir, { recursive: true });
+    this.logPath = join(options.logDir, `${options.id}.log`);
     // Appended, so a restarted node's stderr goes on in the same log as its predecessors'.
-    this.logFd = openSync(join(options.logDir, `${options.id}.log`), "a");
-    this.log = Bun.file(this.logFd).writer();
-    if (options.logMarker) this.log.write(`${options.logMarker}\n`);
-    // Executed directly, as Maelstrom does: a .ts solution runs under Bun through its shebang.
-    this.proc = Bun.spawn([options.bin, ...options.args], {
-      cwd: tmpdir(),
-      env: nodeEnvironment(),
-      stdin: "pipe",
-      stdout: "pipe",
-      stderr: "pipe",
-    });
+    const logFd = openSync(this.logPath, "a");
+    try {
+      if (options.logMarker) writeSync(logFd, `${options.logMarker}\n`);
+      this.logStartBytes = fstatSync(logFd).size;
+      this.proc = this.spawn(logFd);
+    } catch (error) {
+      closeSync(logFd);
+      throw error;
+    }
+    if (options.logStderr) this.logFd = logFd;
+    else closeSync(logFd); // the node holds its own copy and writes its stderr straight to the log
+    watchGroup(this.proc.pid);
     lowerPriority(this.proc.pid);
     this.drained = Promise.all([this.readStdout(), this.readStderr()]).then(() => undefined);
     void this.proc.exited.then(async (exitCode) => {
+      releaseGroup(this.proc.pid); // what it forked dies with it
       if (this.killedByRunner) return;
       await Promise.race([this.drained, Bun.sleep(200)]);
       this.options.onExit(this.crashReport(exitCode));
     });
   }
 
-  /** Writes one delivered message to the node's stdin (batched per tick). */
+  /**
+   * Executed directly, as Maelstrom does: a .ts solution runs under Bun through its shebang.
+   * `detached` starts it in a new session, so it leads a process group of its own.
+   */
+  private spawn(logFd: number): Subprocess<"pipe", "pipe", "pipe" | number> {
+    return Bun.spawn([this.options.bin, ...this.options.args], {
+      cwd: tmpdir(),
+      env: nodeEnvironment(),
+      stdin: "pipe",
+      stdout: "pipe",
+      stderr: this.options.logStderr ? "pipe" : logFd,
+      detached: true,
+    });
+  }
+
+  /**
+   * Writes one delivered message to the node's stdin (batched per tick). A message that cannot
+   * be written as JSON, or that would pile onto a backlog the node is not reading, is dropped
+   * with a warning: nothing a node sent may throw into the runner or grow it without bound.
+   */
   deliver(message: WireMessage): void {
     if (this.killedByRunner) return;
-    this.pendingWrite += `${JSON.stringify(message)}\n`;
+    let text: string;
+    try {
+      text = `${JSON.stringify(message)}\n`;
+    } catch (error) {
+      const why = String(error);
+      this.options.onWarning(`dropped a message from ${message.src} to ${this.id}: not writable as JSON (${why})`);
+      return;
+    }
+    if (this.stdinBacklogChars > RUNNER_LIMITS.stdinBacklogChars) {
+      if (this.droppedDeliveries++ === 0) {
+        this.options.onWarning(
+          `${this.id} has not read ${megabytes(this.stdinBacklogChars)} of its stdin (paused, stuck, or blocked on ` +
+            `a stdout the runner stopped reading): dropping messages to it until it does`,
+        );
+      }
+      return;
+    }
+    this.pendingWrite += text;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(() => this.flush());
     }
   }
 
-  /** SIGKILL, as Maelstrom's teardown and the nemesis's kill do; its exit is then no crash. */
+  /** SIGKILL to its whole group, as Maelstrom's teardown and the nemesis's kill do; its exit is then no crash. */
   kill(): void {
     this.killedByRunner = true;
     this.signal("SIGKILL");
@@ -118,18 +175,17 @@ export class NodeProcess {
     return this.killedByRunner;
   }
 
-  /** SIGSTOP: the process stops where it is; what it is sent waits in its stdin pipe. */
+  /** SIGSTOP to its group: it stops where it is; what it is sent waits in its stdin pipe. */
   pause(): void {
     this.stopped = true;
     this.signal("SIGSTOP");
   }
 
-  /** SIGCONT: it goes on, and reads what arrived meanwhile. */
+  /** SIGCONT to its group: it goes on, and reads what arrived meanwhile. */
   resume(): void {
     this.stopped = false;
     this.signal("SIGCONT");
   }
-
   /** True between pause() and resume(). */
   get paused(): boolean {
     return this.stopped;
@@ -168,11 +224,32 @@ export class NodeProcess {
       exitCode,
       signal: this.proc.signalCode === null ? null : String(this.proc.signalCode),
       stdoutTail: this.stdoutTail.lines(),
-      stderrTail: this.stderrTail.lines(),
+      stderrTail: this.stderrTail(),
     };
   }
 
+  /** The last lines this process wrote to its log, read back from the log's end (never all of it). */
+  private stderrTail(): string[] {
+    let fd: number | undefined;
+    try {
+      fd = openSync(this.logPath, "r");
+      const sizeBytes = fstatSync(fd).size;
+      const fromBytes = Math.max(this.logStartBytes, sizeBytes - RUNNER_LIMITS.crashTailBytes);
+      const buffer = Buffer.alloc(Math.max(0, sizeBytes - fromBytes));
+      readSync(fd, buffer, 0, buffer.length, fromBytes);
+      const lines = buffer.toString("utf8").split("\n");
+      if (lines.at(-1) === "") lines.pop();
+      if (fromBytes > this.logStartBytes && lines.length > 1) lines.shift(); // begun mid-line
+      return lines.slice(-RUNNER_LIMITS.crashTailLines).map(cut);
+    } catch {
+      return [];
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+
   private signal(name: "SIGKILL" | "SIGSTOP" | "SIGCONT"): void {
+    if (signalGroup(this.proc.pid, name)) return;
     try {
       this.proc.kill(name);
     } catch {
@@ -185,10 +262,21 @@ export class NodeProcess {
     const text = this.pendingWrite;
     this.pendingWrite = "";
     if (this.killedByRunner || text === "") return;
+    if (this.droppedDeliveries > 0) {
+      const dropped = this.droppedDeliveries;
+      this.options.onWarning(`${this.id} reads its stdin again; ${dropped} message(s) to it were dropped meanwhile`);
+      this.droppedDeliveries = 0;
+    }
     // A node that died makes these fail (EPIPE), synchronously or as a rejected promise; its
-    // exit is reported on its own, so the write error itself is of no interest.
+    // exit is reported on its own, so the write error itself is of no interest. A promise means
+    // Bun buffered the text because the pipe was full: it resolves once the node has read it.
     try {
-      ignoreRejection(this.proc.stdin.write(text));
+      const written = this.proc.stdin.write(text);
+      if (written instanceof Promise) {
+        this.stdinBacklogChars += text.length;
+        const settle = () => void (this.stdinBacklogChars -= text.length);
+        written.then(settle, settle);
+      }
       ignoreRejection(this.proc.stdin.flush());
     } catch {
       // see above
@@ -196,35 +284,84 @@ export class NodeProcess {
   }
 
   private async readStdout(): Promise<void> {
-    await readLines(this.proc.stdout, (line) => this.handleLine(line));
-  }
-
-  private async readStderr(): Promise<void> {
-    await readLines(this.proc.stderr, (line) => {
-      this.stderrTail.push(line);
-      this.log.write(`${line}\n`);
-      if (this.options.logStderr) console.error(`[${this.id}] ${line}`);
+    await readLines(this.proc.stdout, (line) => this.handleLine(line), {
+      maxLineChars: RUNNER_LIMITS.stdoutLineChars,
+      onOversize: (start, lengthChars) => this.handleOversizeLine(start, lengthChars),
     });
-    await this.log.end();
-    try {
-      closeSync(this.logFd);
-    } catch {
-      // closed with the writer
-    }
   }
 
-  private handleLine(line: string): void {
+  /**
+   * With --log-stderr the runner reads stderr itself: every chunk goes to the log as it comes,
+   * and each line, escaped and cut to RUNNER_LIMITS.echoedLineChars, to the console. Nothing
+   * of it is kept in memory; crash reports read the log's end.
+   */
+  private async readStderr(): Promise<void> {
+    const logFd = this.logFd;
+    if (logFd === undefined) return;
+    const echo = (line: string) => console.error(`[${this.id}] ${escapeControlChars(line)}`);
+    let logFailed = false;
+    const rest = await readLines(this.proc.stderr as ReadableStream<Uint8Array>, echo, {
+      maxLineChars: RUNNER_LIMITS.echoedLineChars,
+      onOversize: (start, chars) => echo(`${start}… (a line of over ${chars} characters, whole in ${this.logPath})`),
+      onChunk: (chunk) => {
+        if (logFailed) return;
+        try {
+          for (let at = 0; at < chunk.length; ) at += writeSync(logFd, chunk, at);
+        } catch (error) {
+          logFailed = true;
+          const why = String(error);
+          this.options.onWarning(`could not write ${this.logPath}: ${why}; the rest of ${this.id}'s stderr is lost`);
+        }
+      },
+    });
+    if (rest !== "") echo(rest);
+    closeSync(logFd);
+  }
+
+  /** Returns false to stop reading stdout: a silenced node's output is left unread. */
+  private handleLine(line: string): boolean {
     this.stdoutTail.push(line);
-    if (this.silenced || this.killedByRunner) return;
-    const problem = this.route(line);
-    if (problem) {
+    if (this.killedByRunner) return true;
+    if (this.silenced) return false;
+    let problem: { type: ViolationType; reason: string } | undefined;
+    try {
+      problem = this.route(line);
+    } catch (error) {
+      // A runner bug that this line set off: the node's output stops, the run goes on.
+      const why = String(error);
+      this.options.onWarning(`the runner failed on a line from ${this.id} and stops reading its output: ${why}`);
       this.silenced = true;
-      this.options.onViolation({ node: this.id, ...problem, line: line.slice(0, LOG_LINE_PREVIEW_CHARS) });
+      return false;
     }
+    if (!problem) return true;
+    this.silence({ ...problem, line: line.slice(0, LOG_LINE_PREVIEW_CHARS) });
+    return false;
+  }
+
+  /** A stdout line over RUNNER_LIMITS.stdoutLineChars: a violation naming its size; the rest is not read. */
+  private handleOversizeLine(start: string, lengthChars: number): boolean {
+    this.stdoutTail.push(`${start}… (over ${lengthChars} characters)`);
+    if (this.killedByRunner) return true;
+    if (this.silenced) return false;
+    const limit = RUNNER_LIMITS.stdoutLineChars;
+    const reason =
+      `a stdout line of more than ${lengthChars.toLocaleString("en-US")} characters; the runner reads lines ` +
+      `of at most ${limit.toLocaleString("en-US")} (no node could be sent a longer one)`;
+    this.silence({ type: "line-too-long", reason, line: start });
+    return false;
+  }
+
+  private silence(violation: Omit<ProtocolViolation, "node">): void {
+    this.silenced = true;
+    this.options.onViolation({ node: this.id, ...violation });
   }
 
   /** Validates one output line against the closed envelope and sends it; returns what was wrong. */
   private route(line: string): { type: ViolationType; reason: string } | undefined {
+    if (nestsDeeperThan(line, MAX_JSON_DEPTH)) {
+      const reason = `JSON nested more than ${MAX_JSON_DEPTH} levels deep (Jackson's limit, under Maelstrom's parser)`;
+      return { type: "line-not-valid-json", reason };
+    }
     let parsed: unknown;
     try {
       parsed = parseJsonExact(line);
@@ -248,9 +385,30 @@ export class NodeProcess {
       if (this.options.isReplyMadeLateByPause?.(dest)) return undefined; // dropped, as a real network would
       return { type: "invalid-dest", reason: `unknown dest ${JSON.stringify(dest)} (a client that has gone away, or no such node)` };
     }
+    if (src !== this.id) this.warnImpersonation(src, line);
     network.send(src, dest, body);
     return undefined;
   }
+
+  /**
+   * Maelstrom's network checks only that src exists, so a node may send as another node or as
+   * a client, and the message is delivered as theirs: almost always a bug (a copied envelope,
+   * src and dest swapped). Said once per node and kind, naming the node.
+   */
+  private warnImpersonation(src: string, line: string): void {
+    const kind = isClient(src) ? "a live client" : "another node";
+    if (this.impersonationsWarned.has(kind)) return;
+    this.impersonationsWarned.add(kind);
+    this.options.onWarning(
+      `${this.id} sent a message as ${kind}, ${JSON.stringify(src)} (src should be its own id; delivered anyway, ` +
+        `as Maelstrom does; later ones not reported): ${cut(line)}`,
+    );
+  }
+}
+
+/** Text sizes for warnings: "64.0 MB". */
+function megabytes(chars: number): string {
+  return `${(chars / 1e6).toFixed(1)} MB`;
 }
 
 /**
