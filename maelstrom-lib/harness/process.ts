@@ -1,93 +1,28 @@
 /**
- * Node processes (Maelstrom's process.clj): spawn `--bin`, write deliveries to its stdin as
- * JSON lines, read its stdout line by line into the network, log its stderr to
- * `node-logs/<id>.log`. The first line that breaks the protocol (invalid JSON, an extra
- * top-level key, an unknown src or dest) stops delivery of that node's later output, as in
- * Maelstrom; unlike Maelstrom we say so plainly and record it. The nemesis kills (SIGKILL),
- * pauses (SIGSTOP) and resumes (SIGCONT) a process here; a restarted node's process appends
- * to the same log.
+ * Node processes, the real world's node hosts (Maelstrom's process.clj): spawn `--bin`, write
+ * deliveries to its stdin as JSON lines, read its stdout line by line into the network
+ * (checked and routed by world/node-output.ts, as a simulated node's), log its stderr to
+ * `node-logs/<id>.log`. The nemesis kills (SIGKILL), pauses (SIGSTOP) and resumes (SIGCONT) a
+ * process here; a restarted node's process appends to the same log.
  */
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import type { WireMessage } from "./net.ts";
+import { readLines } from "./lines.ts";
 import { RUNNER_LIMITS } from "./options.ts";
-import type { Network, WireMessage } from "./net.ts";
-import { isJsonInteger, parseJsonExact } from "./json-exact.ts";
-import { LOG_LINE_PREVIEW_CHARS, readLines } from "./lines.ts";
-import { isPlainObject } from "./schema.ts";
 import { nodeEnvironment } from "./node-env.ts";
-
-/**
- * Maelstrom's names for a bad stdout line: process.clj's `line-not-valid-json` and
- * `malformed-message`, and net.clj's invalid src or dest (an assertion there).
- */
-export type ViolationType = "line-not-valid-json" | "malformed-message" | "invalid-src" | "invalid-dest";
-
-/** What a node did wrong, for the console and results.json. */
-export interface ProtocolViolation {
-  node: string;
-  type: ViolationType;
-  reason: string;
-  line: string;
-}
-
-/** Why a node stopped running before teardown. */
-export interface CrashReport {
-  node: string;
-  exitCode: number | null;
-  signal: string | null;
-  stdoutTail: string[];
-  stderrTail: string[];
-}
-
-export interface NodeProcessOptions {
-  id: string;
-  bin: string;
-  args: string[];
-  logDir: string;
-  network: Network;
-  logStderr: boolean;
-  onViolation: (violation: ProtocolViolation) => void;
-  onExit: (report: CrashReport) => void;
-  /**
-   * For a process the nemesis restarts: the line that goes into the node's log before its own
-   * stderr (which is appended to the log of the processes before it).
-   */
-  logMarker?: string;
-  /**
-   * A line addressed to a client that has gone: true when that is a reply a nemesis pause made
-   * late, which is dropped instead of breaking the protocol.
-   */
-  isReplyMadeLateByPause?: (dest: string) => boolean;
-}
-
-const ENVELOPE_KEYS = new Set(["src", "dest", "body", "id"]);
-
-/** Keeps the last `limit` items. */
-class Tail {
-  private readonly items: string[] = [];
-  constructor(private readonly limit: number) {}
-  push(item: string): void {
-    this.items.push(item.length > LOG_LINE_PREVIEW_CHARS ? `${item.slice(0, LOG_LINE_PREVIEW_CHARS)}…` : item);
-    if (this.items.length > this.limit) this.items.shift();
-  }
-  lines(): string[] {
-    return [...this.items];
-  }
-}
-
+import { NodeOutput } from "./world/node-output.ts";
+import type { CrashReport, NodeHost, NodeHostOptions } from "./world/world.ts";
 
 /** One running node. */
-export class NodeProcess {
+export class NodeProcess implements NodeHost {
   readonly id: string;
   private readonly proc: Subprocess<"pipe", "pipe", "pipe">;
-  private readonly stdoutTail = new Tail(RUNNER_LIMITS.crashTailLines);
-  private readonly stderrTail = new Tail(RUNNER_LIMITS.crashTailLines);
+  private readonly output: NodeOutput;
   private readonly log: ReturnType<ReturnType<typeof Bun.file>["writer"]>;
   private readonly logFd: number;
-  /** Set after the first protocol violation: later output is not delivered. */
-  private silenced = false;
   private killedByRunner = false;
   private stopped = false;
   private pendingWrite = "";
@@ -95,8 +30,9 @@ export class NodeProcess {
   /** Resolves when both output streams have been read to the end. */
   readonly drained: Promise<void>;
 
-  constructor(private readonly options: NodeProcessOptions) {
+  constructor(private readonly options: NodeHostOptions) {
     this.id = options.id;
+    this.output = new NodeOutput(options);
     mkdirSync(options.logDir, { recursive: true });
     // Appended, so a restarted node's stderr goes on in the same log as its predecessors'.
     this.logFd = openSync(join(options.logDir, `${options.id}.log`), "a");
@@ -189,8 +125,8 @@ export class NodeProcess {
       node: this.id,
       exitCode,
       signal: this.proc.signalCode === null ? null : String(this.proc.signalCode),
-      stdoutTail: this.stdoutTail.lines(),
-      stderrTail: this.stderrTail.lines(),
+      stdoutTail: this.output.stdoutTail.lines(),
+      stderrTail: this.output.stderrTail.lines(),
     };
   }
 
@@ -218,12 +154,12 @@ export class NodeProcess {
   }
 
   private async readStdout(): Promise<void> {
-    await readLines(this.proc.stdout, (line) => this.handleLine(line));
+    await readLines(this.proc.stdout, (line) => this.output.stdoutLine(line, !this.killedByRunner));
   }
 
   private async readStderr(): Promise<void> {
     await readLines(this.proc.stderr, (line) => {
-      this.stderrTail.push(line);
+      this.output.stderrLine(line);
       this.log.write(`${line}\n`);
       if (this.options.logStderr) console.error(`[${this.id}] ${line}`);
     });
@@ -234,57 +170,6 @@ export class NodeProcess {
       // closed with the writer
     }
   }
-
-  private handleLine(line: string): void {
-    this.stdoutTail.push(line);
-    if (this.silenced || this.killedByRunner) return;
-    const problem = this.route(line);
-    if (problem) {
-      this.silenced = true;
-      this.options.onViolation({ node: this.id, ...problem, line: line.slice(0, LOG_LINE_PREVIEW_CHARS) });
-    }
-  }
-
-  /** Validates one output line against the closed envelope and sends it; returns what was wrong. */
-  private route(line: string): { type: ViolationType; reason: string } | undefined {
-    let parsed: unknown;
-    try {
-      parsed = parseJsonExact(line);
-    } catch {
-      return { type: "line-not-valid-json", reason: notJsonReason(line) };
-    }
-    const malformed = (reason: string) => ({ type: "malformed-message" as const, reason });
-    if (!isPlainObject(parsed)) return malformed("stdout line is not a JSON object");
-    for (const key of Object.keys(parsed)) {
-      if (!ENVELOPE_KEYS.has(key)) return malformed(`extra top-level key ${JSON.stringify(key)} (only src, dest, body allowed)`);
-    }
-    const { src, dest } = parsed;
-    if (typeof src !== "string") return malformed("src must be a string");
-    if (typeof dest !== "string") return malformed("dest must be a string");
-    if ("id" in parsed && !isJsonInteger(parsed.id)) return malformed("id must be an integer");
-    const body = parsed.body ?? {};
-    if (!isPlainObject(body)) return malformed("body must be a JSON object");
-    const network = this.options.network;
-    if (!network.isRegistered(src)) return { type: "invalid-src", reason: `unknown src ${JSON.stringify(src)}` };
-    if (!network.isRegistered(dest)) {
-      if (this.options.isReplyMadeLateByPause?.(dest)) return undefined; // dropped, as a real network would
-      return { type: "invalid-dest", reason: `unknown dest ${JSON.stringify(dest)} (a client that has gone away, or no such node)` };
-    }
-    network.send(src, dest, body);
-    return undefined;
-  }
-}
-
-/**
- * The beginner's mistake, said plainly (Maelstrom's process.clj asks "was this line intended
- * for STDERR?"): text that does not even look like JSON is almost always a log line.
- */
-function notJsonReason(line: string): string {
-  if (/^\s*[[{]/.test(line)) return "invalid JSON on stdout (a truncated or unescaped message?)";
-  return (
-    "non-protocol text on stdout. Stdout carries only JSON messages, one per line; " +
-    "log to stderr instead (node.log(...) in maelstrom-lib, console.error(...) in TypeScript, os.Stderr in Go)"
-  );
 }
 
 /** Runs the node below the runner's priority (RUNNER_LIMITS.nodeNiceness); best effort. */
