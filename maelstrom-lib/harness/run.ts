@@ -140,13 +140,15 @@ export class Run {
       process.exit(exitCode);
     }
     this.log(`${signal}: interrupted; stopping the run and killing every node (again to quit at once)`);
-    this.abort.trigger(new RunAborted("interrupted", `Interrupted by ${signal} at ${seconds(this.clock.nowMs())}`, exitCode));
+    const message = `Interrupted by ${signal} at ${seconds(this.clock.nowMs())}`;
+    this.abort.trigger(new RunAborted("interrupted", message, exitCode));
   }
 
   /** Sets the cluster up: services, every node started and initialised (world/cluster.ts). */
   async init(): Promise<void> {
     const { opts } = this;
-    this.log(`Running ${opts.workload} with ${opts.nodeIds.length} node(s) of ${opts.bin} (seed ${opts.seed})`);
+    const nodes = `${opts.nodeIds.length} node(s) of ${opts.bin}`;
+    this.log(`Running ${opts.workload} with ${nodes}, ${this.world.description} (seed ${opts.seed})`);
     this.log(`Run folder: ${this.runDir}`);
     await this.cluster.setUp();
   }

@@ -6,7 +6,7 @@
  * down at teardown.
  */
 import { join } from "node:path";
-import { Client, ClientIds, MalformedReply, RpcErrorReply, RpcTimeout } from "../client.ts";
+import { Client, type ClientIds, MalformedReply, RpcErrorReply, RpcTimeout } from "../client.ts";
 import { sleep } from "../clock.ts";
 import { PauseLog, type NodeControl } from "../db-faults.ts";
 import type { Network } from "../net.ts";
@@ -14,7 +14,7 @@ import { TIMING, type TestOptions } from "../options.ts";
 import type { Rng } from "../rng.ts";
 import { defineRpc, isArrayOf, isString } from "../schema.ts";
 import { attachServices } from "../services.ts";
-import { errorMessage, RunAbort, RunAborted, seconds } from "./run-abort.ts";
+import { errorMessage, type RunAbort, RunAborted, seconds } from "./run-abort.ts";
 import type { CrashReport, NodeHost, ProtocolViolation, World } from "./world.ts";
 
 /**
@@ -101,17 +101,23 @@ export class Cluster {
     // One the nemesis killed (and did not restart) is no crash.
     for (const node of this.nodes.values()) {
       if (this.parts.abort.reason?.type === "interrupted") break;
-      if (node.exited && !node.killed && !this.crashes.some((c) => c.node === node.id)) this.crashes.push(node.crashReport());
+      if (node.exited && !node.killed && !this.crashes.some((c) => c.node === node.id))
+        this.crashes.push(node.crashReport());
     }
     const clock = this.parts.world.clock;
-    await Promise.all([...this.nodes.values()].map((node) => Promise.race([node.drained, sleep(clock, DRAIN_PATIENCE_MS)])));
+    await Promise.all(
+      [...this.nodes.values()].map((node) => Promise.race([node.drained, sleep(clock, DRAIN_PATIENCE_MS)])),
+    );
   }
 
   /** The INFO line about replies a pause made late, if there were any. */
   logLateReplies(): void {
     const count = this.lateRepliesDropped;
     if (count > 0) {
-      this.parts.log(`INFO ${count} late repl${count === 1 ? "y" : "ies"} to clients that had timed out while their node was paused: dropped`);
+      this.parts.log(
+        `INFO ${count} late repl${count === 1 ? "y" : "ies"} to clients that had timed out ` +
+          "while their node was paused: dropped",
+      );
     }
   }
 
@@ -155,7 +161,10 @@ export class Cluster {
       await client.call(INIT, { node_id: id, node_ids: opts.nodeIds }, TIMING.initTimeoutMs);
       this.initialized.add(id);
     } catch (error) {
-      throw new RunAborted("init-failed", `${initFailure(id, error)}\n${formatTails(this.nodes.get(id)!.crashReport())}`);
+      throw new RunAborted(
+        "init-failed",
+        `${initFailure(id, error)}\n${formatTails(this.nodes.get(id)!.crashReport())}`,
+      );
     } finally {
       client.close(); // a second init_ok now hits an unregistered client, as in Maelstrom
     }
@@ -182,7 +191,8 @@ export class Cluster {
   private restartNode(id: string): "started" | "already-running" | "start-failed" {
     if (!this.nodes.get(id)!.killed) return "already-running";
     const { abort, network, world } = this.parts;
-    const marker = `--- restarted by the nemesis at ${seconds(world.clock.nowMs())} (killed at ${seconds(this.killedAtMs.get(id)!)}) ---`;
+    const killedAt = seconds(this.killedAtMs.get(id)!);
+    const marker = `--- restarted by the nemesis at ${seconds(world.clock.nowMs())} (killed at ${killedAt}) ---`;
     let node: NodeHost;
     try {
       node = this.startNode(id, marker);
@@ -264,12 +274,15 @@ export class Cluster {
  */
 function initFailure(id: string, error: unknown): string {
   if (error instanceof RpcTimeout) {
-    return `Expected node ${id} to respond to an init message, but node did not respond (no init_ok within ${TIMING.initTimeoutMs / 1000} s).`;
+    const within = `no init_ok within ${TIMING.initTimeoutMs / 1000} s`;
+    return `Expected node ${id} to respond to an init message, but node did not respond (${within}).`;
   }
   if (error instanceof RpcErrorReply) {
-    return `Expected an init_ok message, but node ${id} responded with error ${error.code} (${error.codeName}): ${error.text ?? ""}`;
+    const code = `${error.code} (${error.codeName})`;
+    return `Expected an init_ok message, but node ${id} responded with error ${code}: ${error.text ?? ""}`;
   }
-  if (error instanceof MalformedReply) return `Expected an init_ok message, but node ${id} responded with ${JSON.stringify(error.body)}`;
+  if (error instanceof MalformedReply)
+    return `Expected an init_ok message, but node ${id} responded with ${JSON.stringify(error.body)}`;
   return errorMessage(error);
 }
 

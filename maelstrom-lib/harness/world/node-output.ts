@@ -33,7 +33,9 @@ export class NodeOutput {
   /** Set after the first protocol violation: later output is not delivered. */
   private silenced = false;
 
-  constructor(private readonly options: Pick<NodeHostOptions, "id" | "network" | "onViolation" | "isReplyMadeLateByPause">) {}
+  constructor(
+    private readonly options: Pick<NodeHostOptions, "id" | "network" | "onViolation" | "isReplyMadeLateByPause">,
+  ) {}
 
   /** One stdout line (without its `\n`); `delivering` is false once the runner killed the node. */
   stdoutLine(line: string, delivering: boolean): void {
@@ -62,7 +64,8 @@ export class NodeOutput {
     const malformed = (reason: string) => ({ type: "malformed-message" as const, reason });
     if (!isPlainObject(parsed)) return malformed("stdout line is not a JSON object");
     for (const key of Object.keys(parsed)) {
-      if (!ENVELOPE_KEYS.has(key)) return malformed(`extra top-level key ${JSON.stringify(key)} (only src, dest, body allowed)`);
+      if (!ENVELOPE_KEYS.has(key))
+        return malformed(`extra top-level key ${JSON.stringify(key)} (only src, dest, body allowed)`);
     }
     const { src, dest } = parsed;
     if (typeof src !== "string") return malformed("src must be a string");
@@ -74,7 +77,10 @@ export class NodeOutput {
     if (!network.isRegistered(src)) return { type: "invalid-src", reason: `unknown src ${JSON.stringify(src)}` };
     if (!network.isRegistered(dest)) {
       if (this.options.isReplyMadeLateByPause?.(dest)) return undefined; // dropped, as a real network would
-      return { type: "invalid-dest", reason: `unknown dest ${JSON.stringify(dest)} (a client that has gone away, or no such node)` };
+      return {
+        type: "invalid-dest",
+        reason: `unknown dest ${JSON.stringify(dest)} (a client that has gone away, or no such node)`,
+      };
     }
     network.send(src, dest, body);
     return undefined;

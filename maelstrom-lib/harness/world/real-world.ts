@@ -10,6 +10,7 @@ import type { NodeHost, NodeHostOptions, World, WorldReport } from "./world.ts";
 /** OS processes on the wall clock. */
 export class RealWorld implements World {
   readonly clock: Clock = new RealClock();
+  readonly description = "as processes on the wall clock";
 
   startNode(options: NodeHostOptions): NodeHost {
     return new NodeProcess(options);

@@ -92,6 +92,8 @@ export interface WorldReport {
 /** The world of one run. */
 export interface World {
   readonly clock: Clock;
+  /** How the nodes run, for the run's first line ("as processes on the wall clock"). */
+  readonly description: string;
   /** Starts one node; throws when it cannot be started at all. */
   startNode(options: NodeHostOptions): NodeHost;
   /**
