@@ -13,6 +13,8 @@ import { RUN_FILES } from "./run-files.ts";
 import { writeResultsEdn } from "./edn-files.ts";
 import { printExplanation } from "./explain.ts";
 import { runTest } from "./run.ts";
+import { NodeProgram } from "./world/sim-program.ts";
+import { simulateTest } from "./world/simulate.ts";
 import { exitCodeOf, type RunResults } from "./results.ts";
 
 export type { RunResults } from "./results.ts";
@@ -69,10 +71,17 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
   for (const note of command.notes) log(note);
   for (const warning of command.warnings) log(`WARN ${warning}`);
   const workload = loadWorkload(opts.workload);
+  if (opts.sim) {
+    const refusal = await simulationRefusal(opts.bin);
+    if (refusal !== undefined) {
+      log(refusal);
+      return { exitCode: 254, results: undefined, runDir: undefined, runs: [], output };
+    }
+  }
   const runs: MaelstromRun["runs"] = [];
   for (let i = 0; i < opts.testCount; i++) {
     const runOpts = i === 0 ? opts : { ...opts, seed: opts.seed + i };
-    const outcome = await runTest(runOpts, workload, log);
+    const outcome = opts.sim ? await simulateTest(runOpts, { log }) : await runTest(runOpts, workload, log);
     await writeReport(outcome.runDir, log);
     printSummary(outcome.results, outcome.exitCode, log);
     await printExplanation(outcome.results, outcome.runDir, log);
@@ -82,6 +91,17 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
   const worst = runs.reduce((code, run) => Math.max(code, run.exitCode), 0);
   const last = runs[runs.length - 1]!;
   return { exitCode: worst, results: last.results, runDir: last.runDir, runs, output };
+}
+
+/** Why --sim cannot run this --bin (one line), or undefined when it can. */
+async function simulationRefusal(bin: string): Promise<string | undefined> {
+  try {
+    await NodeProgram.load(bin);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    return error.message;
+  }
 }
 
 /**
