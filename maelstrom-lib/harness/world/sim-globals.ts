@@ -287,7 +287,7 @@ function virtualPerformance(host: InstanceHost, startedMs: number): Performance 
 function virtualDate(host: InstanceHost): DateConstructor {
   const nowMs = () => SIM_EPOCH_MS + Math.floor(host.nowMs());
   return new Proxy(Date, {
-    construct: (target, args) => (args.length === 0 ? new target(nowMs()) : Reflect.construct(target, args)),
+    construct: (target, args, newTarget) => Reflect.construct(target, args.length === 0 ? [nowMs()] : args, newTarget),
     apply: () => new Date(nowMs()).toString(),
     get: (target, key) => (key === "now" ? nowMs : Reflect.get(target, key)),
   });

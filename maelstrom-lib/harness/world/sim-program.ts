@@ -119,7 +119,7 @@ async function build(bin: string): Promise<NodeProgram> {
     return NodeProgram.fromSource(bin, undefined, buildMessages(error));
   }
   if (!result.success || !result.outputs[0])
-    return NodeProgram.fromSource(bin, undefined, result.logs.map(String).join("\n"));
+    return NodeProgram.fromSource(bin, undefined, result.logs.map(describeBuildMessage).join("\n"));
   if (!usesRuntime(Object.keys(result.metafile?.inputs ?? {}))) {
     throw new CliError(
       `--sim runs only nodes built on ${RUNTIME_PACKAGE} (maelstrom-lib): ` +
@@ -132,8 +132,16 @@ async function build(bin: string): Promise<NodeProgram> {
 
 /** Bun.build throws an AggregateError of build messages. */
 function buildMessages(error: unknown): string {
-  if (error instanceof AggregateError) return error.errors.map(String).join("\n");
+  if (error instanceof AggregateError) return error.errors.map(describeBuildMessage).join("\n");
   return error instanceof Error ? error.message : String(error);
+}
+
+/** One of Bun's build messages as a compiler prints it: "file:line:column: error: message". */
+function describeBuildMessage(message: unknown): string {
+  const { position } = message as { position?: { file: string; line: number; column: number } | null };
+  const text =
+    message instanceof Error || typeof message === "object" ? String((message as Error).message) : String(message);
+  return position ? `${position.file}:${position.line}:${position.column}: error: ${text}` : `error: ${text}`;
 }
 
 /** True when one of the bundle's inputs is our runtime's node/node.ts, wherever the package lives. */

@@ -94,6 +94,7 @@ export class SimWorld implements World {
         await nextMacrotask();
         if (this.runnerFault !== undefined) throw this.runnerFault;
       }
+      if (this.runnerFault !== undefined) throw this.runnerFault;
     } finally {
       stopCatching();
       stopFormatting();

@@ -4,7 +4,7 @@
  * unhandled; what the node reads of time and randomness; and the binaries it refuses.
  */
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCommand } from "../cli.ts";
@@ -46,6 +46,15 @@ describe("maelstrom test --sim", () => {
     expect(crash.stderrTail[0]).toBe("Error: ECHO_PEERS_THAT_ARE_NEVER_SET is not set");
     // The program's own frames only, named by its file, not where the runner or the program lives.
     expect(crash.stderrTail[1]).toMatch(/^ {4}at .* \(sim-bundle\/throws-at-load\.ts:\d+:\d+\)$/);
+  });
+
+  test("a program that does not build crashes at its start as its process would, in the compiler's words", async () => {
+    const bin = join(mkdtempSync(join(tmpdir(), "sim-syntax-")), "main.ts");
+    writeFileSync(bin, "#!/usr/bin/env bun\nconst node = new Node(;\n");
+    const run = await runTestCommand(...ECHO, "--bin", bin, "--node-count", "1");
+    expect(run.exitCode).toBe(255);
+    expect(run.results!.aborted).toBe("node-crashed: Node n0 crashed with exit status 1");
+    expect(run.results!.errors!.crashes![0]!.stderrTail).toEqual([`${bin}:2:23: error: Unexpected ;`]);
   });
 
   test("a node that reads a file and imports node:os still runs; the results and console say it escaped", async () => {
