@@ -11,6 +11,7 @@ import { sleep } from "../clock.ts";
 import { Network } from "../net.ts";
 import { Rng } from "../rng.ts";
 import { defineRpc, isArrayOf, isString } from "../schema.ts";
+import { RUNTIME_HOST_KEY } from "./sim-globals.ts";
 import { NodeProgram } from "./sim-program.ts";
 import { SimWorld } from "./sim-world.ts";
 import { WorldStuck, type CrashReport, type NodeHost } from "./world.ts";
@@ -58,6 +59,11 @@ async function tickerWorld() {
 }
 
 describe("the simulated world", () => {
+  test("the runtime looks for its host under the key the simulation puts it (else it would fall back silently)", () => {
+    const runtime = readFileSync(join(import.meta.dir, "../../node/node.ts"), "utf8");
+    expect(runtime).toContain(`Symbol.for(${JSON.stringify(RUNTIME_HOST_KEY.description)})`);
+  });
+
   test("a node's timers fire on virtual time; a pause holds them until resume; a kill ends them", async () => {
     const { world, start, log, exits } = await tickerWorld();
     const wallStartMs = performance.now();
