@@ -14,8 +14,9 @@ const TYPE_MAX_BYTES = 48;
 /** The size of the shared memory a watch needs. */
 export const WATCH_BYTES = TYPE_OFFSET_BYTES + TYPE_MAX_BYTES;
 
-/** What the current event is doing: loading a node (-2), a node's timer (-1), or delivering a message. */
+/** The message id the watch shows while a node's program is loading (a delivery shows its message's id). */
 export const LOADING_MESSAGE_ID = -2;
+/** The message id the watch shows while a node's timer runs. */
 export const TIMER_MESSAGE_ID = -1;
 
 /** The simulation's side: one write per event. */
