@@ -41,6 +41,7 @@ export type RunnerHealth = {
 
 /** The runner's figures that measure the host (time, CPU, memory, lateness of the machine). */
 export const HOST_FIGURES = ["wall-seconds", "cpu-seconds", "peak-rss-mb", "nodes-rss-mb", "lateness-ms"] as const;
+/** One of the runner's host figures. */
 export type HostFigure = (typeof HOST_FIGURES)[number];
 
 /** Results without the runner's host figures: what two runs of one seed must agree on, byte for byte. */
