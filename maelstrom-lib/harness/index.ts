@@ -8,4 +8,4 @@ export type { MaelstromRun, RunMaelstromOptions, TestCommand } from "./cli/comma
 export type { RunResults } from "./contracts/results.ts";
 export type { CheckResult, Op, Workload } from "./contracts/types.ts";
 export { CliError } from "./cli/cli.ts";
-export { loadWorkload } from "./cli/analyze.ts";
+export { loadWorkload } from "./workloads/index.ts";

@@ -28,7 +28,14 @@ const DROPPED_REPLIES_LOG_EVERY = 1000;
 /** Output is written early once this much is buffered, so one huge input chunk cannot hoard memory. */
 const MAX_BUFFERED_OUTPUT_CHARS = 4 * 1024 * 1024;
 
-/** Where a node's I/O and time come from; every field defaults to the real process. */
+/**
+ * Where a simulated node's runtime finds its I/O and clock: the runner's deterministic
+ * simulation puts them on the globalThis each node instance sees; a real process has nothing
+ * there. Spelled as harness/world/sim-globals.ts spells it.
+ */
+const SIM_HOST_KEY = Symbol.for("@gossip-glomers-ts/maelstrom/sim-host");
+
+/** Where a node's I/O and time come from; every field defaults to the real process (or the simulation's host). */
 export interface NodeOptions {
   /** Input chunks (default: stdin). */
   input?: InputSource;
@@ -105,11 +112,12 @@ export class Node<P extends Protocol = Untyped> implements LineHandler {
   private readonly flushBound = () => this.flush();
 
   constructor(options: NodeOptions = {}) {
-    this.ownsProcess = options.input === undefined;
-    this.input = options.input ?? stdinSource();
-    this.output = options.output ?? stdoutSink();
-    this.logSink = options.log ?? stderrLog();
-    this.clock = options.clock ?? realClock;
+    const host = (globalThis as { [SIM_HOST_KEY]?: NodeOptions })[SIM_HOST_KEY];
+    this.ownsProcess = options.input === undefined && host === undefined;
+    this.input = options.input ?? host?.input ?? stdinSource();
+    this.output = options.output ?? host?.output ?? stdoutSink();
+    this.logSink = options.log ?? host?.log ?? stderrLog();
+    this.clock = options.clock ?? host?.clock ?? realClock;
   }
 
   /** This node's id (e.g. "n0"). Valid only after init: read it in a handler or in onInit. */

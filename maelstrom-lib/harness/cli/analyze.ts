@@ -16,7 +16,7 @@ import { parseJsonExact } from "../primitives/json-exact.ts";
 import { forEachLine, RUN_FILES } from "../store/run-files.ts";
 import type { RunResults } from "../contracts/results.ts";
 import type { CheckResult, Op, Workload } from "../contracts/types.ts";
-import { WORKLOADS } from "../workloads/index.ts";
+import { loadWorkload, WORKLOADS } from "../workloads/index.ts";
 
 /** `analyze` with no options typed. */
 export const NO_ANALYZE_FLAGS: AnalyzeFlags = { given: {}, names: [] };
@@ -144,9 +144,3 @@ function describeOptions(opts: TestOptions): string {
   return `workload ${opts.workload}, ${nodes}, concurrency ${opts.concurrency}, availability ${availability}, consistency models ${opts.consistencyModels.join(" , ")}`;
 }
 
-/** The registered workload of this `-w` name (workloads/index.ts). */
-export function loadWorkload(name: string): Workload {
-  const workload = WORKLOADS.get(name);
-  if (!workload) throw new CliError(`Unknown workload ${JSON.stringify(name)}; this runner has: ${[...WORKLOADS.keys()].join(", ")}`);
-  return workload;
-}

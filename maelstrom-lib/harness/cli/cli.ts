@@ -252,7 +252,9 @@ function parseTest(tokens: readonly string[], cwd: string): Command {
   const binFlag = raw.values.get("bin")?.at(-1);
   if (!binFlag) throw new CliError("Missing required --bin FILE (the node executable)");
   const bin = resolve(cwd, binFlag);
-  checkExecutable(bin, binFlag);
+  // The simulation loads the program instead of executing it (world/sim-program.ts checks it).
+  if (fields.sim) checkFile(bin, binFlag);
+  else checkExecutable(bin, binFlag);
 
   const nodeIds = parseNodes(raw, cwd);
   const seed = raw.values.get("seed")?.at(-1);
@@ -289,12 +291,16 @@ function checkWorkload(name: string): void {
   if (!known.includes(name)) throw new CliError(`Unknown workload ${JSON.stringify(name)}; this runner has: ${known.join(", ")}`);
 }
 
+function checkFile(bin: string, binFlag: string): void {
+  if (!existsSync(bin) || !statSync(bin).isFile()) throw new CliError(`--bin ${binFlag}: no such file`);
+}
+
 /**
  * Maelstrom executes --bin directly, so it must be an executable file, and a script needs a
  * `#!` line (for a solution: `#!/usr/bin/env bun`).
  */
 function checkExecutable(bin: string, binFlag: string): void {
-  if (!existsSync(bin) || !statSync(bin).isFile()) throw new CliError(`--bin ${binFlag}: no such file`);
+  checkFile(bin, binFlag);
   try {
     accessSync(bin, constants.X_OK);
   } catch {

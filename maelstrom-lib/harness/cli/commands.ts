@@ -3,7 +3,8 @@
  * does what `bun run maelstrom ...` does and returns the exit code and results instead of exiting.
  */
 import { join } from "node:path";
-import { loadWorkload, NO_ANALYZE_FLAGS, reanalyze, type Reanalysis } from "./analyze.ts";
+import { NO_ANALYZE_FLAGS, reanalyze, type Reanalysis } from "./analyze.ts";
+import { loadWorkload } from "../workloads/index.ts";
 import { beyondMaelstromLines } from "../checkers/beyond-maelstrom.ts";
 import { CliError, parseCommand, type Command } from "./cli.ts";
 import type { AnalyzeFlags } from "./config.ts";
@@ -13,6 +14,8 @@ import { RUN_FILES } from "../store/run-files.ts";
 import { writeResultsEdn } from "../store/edn-files.ts";
 import { printExplanation } from "../report/explain.ts";
 import { runTest } from "../run/run.ts";
+import { NodeProgram } from "../world/sim-program.ts";
+import { simulateTest } from "../run/simulate.ts";
 import { exitCodeOf, type RunResults } from "../contracts/results.ts";
 
 /** A parsed `maelstrom test` command. */
@@ -64,10 +67,17 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
   for (const note of command.notes) log(note);
   for (const warning of command.warnings) log(`WARN ${warning}`);
   const workload = loadWorkload(opts.workload);
+  if (opts.sim) {
+    const refusal = await simulationRefusal(opts.bin);
+    if (refusal !== undefined) {
+      log(refusal);
+      return { exitCode: 254, results: undefined, runDir: undefined, runs: [], output };
+    }
+  }
   const runs: MaelstromRun["runs"] = [];
   for (let i = 0; i < opts.testCount; i++) {
     const runOpts = i === 0 ? opts : { ...opts, seed: opts.seed + i };
-    const outcome = await runTest(runOpts, workload, log);
+    const outcome = opts.sim ? await simulateTest(runOpts, { log }) : await runTest(runOpts, workload, log);
     await writeReport(outcome.runDir, log);
     printSummary(outcome.results, outcome.exitCode, log);
     await printExplanation(outcome.results, outcome.runDir, log);
@@ -77,6 +87,17 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
   const worst = runs.reduce((code, run) => Math.max(code, run.exitCode), 0);
   const last = runs[runs.length - 1]!;
   return { exitCode: worst, results: last.results, runDir: last.runDir, runs, output };
+}
+
+/** Why --sim cannot run this --bin (one line), or undefined when it can. */
+async function simulationRefusal(bin: string): Promise<string | undefined> {
+  try {
+    await NodeProgram.load(bin);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    return error.message;
+  }
 }
 
 /**

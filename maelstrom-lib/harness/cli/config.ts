@@ -313,6 +313,13 @@ export const TEST_FLAGS = {
   "logging-json": { help: "Use JSON structured output in the Jepsen log.", origin: "cluster" },
   seed: { arg: "N", help: "Replay a run's random choices (printed at the start of each run; default: random).", origin: "ours" },
   strict: { field: "strict", help: "Findings beyond Maelstrom's checks decide the verdict (Maelstrom has no such flag).", origin: "ours" },
+  sim: {
+    field: "sim",
+    help:
+      "Deterministic simulation: the nodes (a TypeScript/JavaScript program on our runtime) run in-process " +
+      "on virtual time; one --seed replays the run byte for byte.",
+    origin: "ours",
+  },
   store: { arg: "DIR", default: "store", help: "Where runs are written.", origin: "ours" },
   "no-progress": { help: "No live progress line.", origin: "ours" },
 } as const satisfies FlagTable;

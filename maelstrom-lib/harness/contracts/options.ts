@@ -48,6 +48,8 @@ export interface TestOptions {
   testCount: number;
   /** Findings beyond Maelstrom's checks decide the verdict (ours; Maelstrom has no such flag). */
   strict: boolean;
+  /** Run the nodes in the deterministic simulation instead of as processes (ours). */
+  sim: boolean;
   seed: number;
   /** Root folder of run outputs (store/). */
   storeDir: string;

@@ -56,9 +56,30 @@ export type RunnerHealth = {
   "late-ms"?: { "wake-up": number; "waiting-for-worker": number };
   "peak-rss-mb": number;
   "nodes-rss-mb"?: number;
+  /** Set when the nodes ran in the deterministic simulation (--sim). */
+  simulated?: true;
+  /** Events the simulation ran. */
+  "sim-events"?: number;
+  /** Wall-clock seconds the simulation took to drive the run. */
+  "wall-seconds"?: number;
+  /** The keys above that measure the machine, not the run: they differ between replays of one seed. */
+  "host-figures": readonly HostFigure[];
   warnings: string[];
   "valid?": true;
 };
+
+/** The runner's figures that measure the host (time, CPU, memory, lateness of the machine). */
+export const HOST_FIGURES = ["wall-seconds", "cpu-seconds", "peak-rss-mb", "nodes-rss-mb", "lateness-ms"] as const;
+/** One of the runner's host figures. */
+export type HostFigure = (typeof HOST_FIGURES)[number];
+
+/** Results without the runner's host figures: what two runs of one seed must agree on, byte for byte. */
+export function withoutHostFigures(results: RunResults): RunResults {
+  if (results.runner === undefined) return results;
+  const runner: Record<string, unknown> = { ...results.runner };
+  for (const key of results.runner["host-figures"]) delete runner[key];
+  return { ...results, runner: runner as RunnerHealth };
+}
 
 /** What went wrong outside the checkers: nodes that crashed or broke the protocol. */
 export type RunErrors = {

@@ -12,7 +12,8 @@ import { renderReportHtml } from "./html.ts";
 import { LamportCollector, type LamportDiagram } from "./lamport-svg.ts";
 import { MessageMixCollector, type MessageMix } from "./message-mix.ts";
 import { OpMessageLocator } from "./op-messages.ts";
-import { binShown, RUN_FILES, forEachJsonLine, readJsonFile, runFile, type JournalEvent } from "../store/run-files.ts";
+import { binShown, RUN_FILES, forEachJsonLine, readJsonFile, runFile } from "../store/run-files.ts";
+import type { JournalEvent } from "../contracts/journal.ts";
 import { renderTimelineHtml, TimelineCollector, type TimelineOp } from "./timeline.ts";
 import { TIMELINE_FILE } from "./why.ts";
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LamportCollector, isDiagramEvent, messageLabel } from "./lamport-svg.ts";
 import { digestJournal } from "./index.ts";
-import type { JournalEvent } from "../store/run-files.ts";
+import type { JournalEvent } from "../contracts/journal.ts";
 import { sortParticipants } from "../primitives/svg-text.ts";
 import { writeSyntheticRun } from "./testdata/synthetic-run.ts";
 import { wellFormednessProblems } from "../../../tools/xml-check.ts";

@@ -11,7 +11,7 @@
  */
 import { escapeXml, px, sortParticipants, truncate } from "../primitives/svg-text.ts";
 import { isClient } from "../world/net.ts";
-import type { JournalEvent } from "../store/run-files.ts";
+import type { JournalEvent } from "../contracts/journal.ts";
 
 /** Drawing constants (Maelstrom's viz.clj values where it has one). */
 export const LAMPORT = {

@@ -5,7 +5,7 @@
  * Fed one journal event at a time, like the Lamport collector.
  */
 import { isClient } from "../world/net.ts";
-import type { JournalEvent } from "../store/run-files.ts";
+import type { JournalEvent } from "../contracts/journal.ts";
 
 /** Which kind of link a server message crossed. */
 export type LinkKind = "node→node" | "node→service" | "service→node";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { OpMessageLocator } from "./op-messages.ts";
-import type { JournalEvent } from "../store/run-files.ts";
+import type { JournalEvent } from "../contracts/journal.ts";
 import type { TimelineOp } from "./timeline.ts";
 
 const MS = 1_000_000;

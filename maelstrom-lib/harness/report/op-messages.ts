@@ -7,7 +7,7 @@
  */
 import { isClient } from "../world/net.ts";
 import { isDiagramEvent, LAMPORT } from "./lamport-svg.ts";
-import type { JournalEvent } from "../store/run-files.ts";
+import type { JournalEvent } from "../contracts/journal.ts";
 import type { TimelineOp } from "./timeline.ts";
 import { secondsToNanos } from "../contracts/history.ts";
 

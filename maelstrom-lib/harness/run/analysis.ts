@@ -8,8 +8,9 @@ import { separateBeyondMaelstrom } from "../checkers/beyond-maelstrom.ts";
 import { checkAvailability, checkExceptions, checkNet, checkStats, mergeValidity, plotOnlyResults } from "../checkers/core.ts";
 import type { Network } from "../world/net.ts";
 import type { ProtocolViolation } from "../contracts/node-reports.ts";
+import type { WorldReport } from "../world/world.ts";
 import { quantile } from "../primitives/quantile.ts";
-import type { RunnerHealth, RunResults } from "../contracts/results.ts";
+import { HOST_FIGURES, type RunnerHealth, type RunResults } from "../contracts/results.ts";
 import type { CheckResult, Op, Workload } from "../contracts/types.ts";
 
 export interface AnalysisInput {
@@ -24,6 +25,8 @@ export interface AnalysisInput {
   cpuAtStart: NodeJS.CpuUsage;
   /** Resident memory of all nodes together just before teardown, when readable. */
   nodesResidentMb?: number;
+  /** What the world the run happened in adds (the simulation's flag and figures, escapes). */
+  world?: WorldReport;
 }
 
 /** What the main phase did; `lateMs` is the stagger's account of why ops went late (generator.ts). */
@@ -112,7 +115,7 @@ function runnerHealth(input: AnalysisInput): RunnerHealth {
   const mainSec = Math.max(1e-9, (input.mainPhase.endMs - input.mainPhase.startMs) / 1000);
   const achievedRate = input.mainPhase.invocations / Math.min(mainSec, input.opts.timeLimitSec);
   const cpu = process.cpuUsage(input.cpuAtStart);
-  const warnings: string[] = [];
+  const warnings: string[] = [...(input.world?.warnings ?? [])];
   if (latenessP99Ms > RUNNER_LIMITS.overloadLatenessP99Ms) {
     warnings.push(`deliveries ran late (p99 ${latenessP99Ms.toFixed(1)} ms): the machine was overloaded; latencies may be distorted`);
   }
@@ -135,6 +138,8 @@ function runnerHealth(input: AnalysisInput): RunnerHealth {
       : {}),
     "peak-rss-mb": process.resourceUsage().maxRSS / 1024,
     ...(input.nodesResidentMb !== undefined ? { "nodes-rss-mb": input.nodesResidentMb } : {}),
+    ...input.world?.fields,
+    "host-figures": HOST_FIGURES,
     warnings,
     "valid?": true,
   };

@@ -3,6 +3,7 @@
  * (as in Maelstrom's core.clj `workloads` map). Adding a workload is one line in `WORKLOAD_LIST`
  * (and its import).
  */
+import { CliError } from "../contracts/options.ts";
 import type { Workload } from "../contracts/types.ts";
 import broadcast from "./broadcast.ts";
 import echo from "./echo.ts";
@@ -34,4 +35,11 @@ export const WORKLOADS: ReadonlyMap<string, Workload> = new Map(WORKLOAD_LIST.ma
 /** The `-w` names this runner accepts, in registration order. */
 export function workloadNames(): string[] {
   return [...WORKLOADS.keys()];
+}
+
+/** The registered workload of this `-w` name (workloads/index.ts). */
+export function loadWorkload(name: string): Workload {
+  const workload = WORKLOADS.get(name);
+  if (!workload) throw new CliError(`Unknown workload ${JSON.stringify(name)}; this runner has: ${[...WORKLOADS.keys()].join(", ")}`);
+  return workload;
 }

@@ -15,71 +15,24 @@ import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { RUNNER_LIMITS } from "../contracts/options.ts";
-import type { Network } from "./net.ts";
-import { isClient } from "./net.ts";
 import type { WireMessage } from "../contracts/journal.ts";
-import type { CrashReport, ProtocolViolation, ViolationType } from "../contracts/node-reports.ts";
-import { MAX_JSON_DEPTH, nestsDeeperThan, parseJsonExact } from "../primitives/json-exact.ts";
-import { escapeControlChars, LOG_LINE_PREVIEW_CHARS, readLines } from "../primitives/lines.ts";
-import { isJsonInteger, isPlainObject } from "../../protocol/schema.ts";
+import type { CrashReport } from "../contracts/node-reports.ts";
+import { escapeControlChars, readLines } from "../primitives/lines.ts";
 import { nodeEnvironment } from "./node-env.ts";
+import { cutLine, NodeOutput } from "./node-output.ts";
 import { releaseGroup, signalGroup, watchGroup } from "./process-group.ts";
-
-export interface NodeProcessOptions {
-  id: string;
-  bin: string;
-  args: string[];
-  logDir: string;
-  network: Network;
-  logStderr: boolean;
-  onViolation: (violation: ProtocolViolation) => void;
-  onExit: (report: CrashReport) => void;
-  /** One console line: something a node did that Maelstrom allows but is almost surely a bug, or a message dropped. */
-  onWarning: (line: string) => void;
-  /**
-   * For a process the nemesis restarts: the line that goes into the node's log before its own
-   * stderr (which is appended to the log of the processes before it).
-   */
-  logMarker?: string;
-  /**
-   * A line addressed to a client that has gone: true when that is a reply a nemesis pause made
-   * late, which is dropped instead of breaking the protocol.
-   */
-  isReplyMadeLateByPause?: (dest: string) => boolean;
-}
-
-const ENVELOPE_KEYS = new Set(["src", "dest", "body", "id"]);
-
-/** A line cut to LOG_LINE_PREVIEW_CHARS, for tails and reports. */
-function cut(line: string): string {
-  return line.length > LOG_LINE_PREVIEW_CHARS ? `${line.slice(0, LOG_LINE_PREVIEW_CHARS)}…` : line;
-}
-
-/** Keeps the last `limit` items, each cut to a preview. */
-class Tail {
-  private readonly items: string[] = [];
-  constructor(private readonly limit: number) {}
-  push(item: string): void {
-    this.items.push(cut(item));
-    if (this.items.length > this.limit) this.items.shift();
-  }
-  lines(): string[] {
-    return [...this.items];
-  }
-}
+import type { NodeHost, NodeHostOptions } from "./world.ts";
 
 /** One running node, in a process group of its own. */
-export class NodeProcess {
+export class NodeProcess implements NodeHost {
   readonly id: string;
   private readonly proc: Subprocess<"pipe", "pipe", "pipe" | number>;
-  private readonly stdoutTail = new Tail(RUNNER_LIMITS.crashTailLines);
+  private readonly output: NodeOutput;
   private readonly logPath: string;
   /** Where this process's stderr starts in the log (after its predecessors' and the marker). */
   private readonly logStartBytes: number;
   /** Open only while the runner copies stderr itself (--log-stderr); otherwise the node writes the log. */
   private logFd: number | undefined;
-  /** Set after the first protocol violation: the rest of stdout is left unread. */
-  private silenced = false;
   private killedByRunner = false;
   private stopped = false;
   private pendingWrite = "";
@@ -87,12 +40,12 @@ export class NodeProcess {
   /** Text handed to stdin that the node has not read yet. */
   private stdinBacklogChars = 0;
   private droppedDeliveries = 0;
-  private readonly impersonationsWarned = new Set<string>();
   /** Resolves when the output the runner reads has been read to the end (or no longer read). */
   readonly drained: Promise<void>;
 
-  constructor(private readonly options: NodeProcessOptions) {
+  constructor(private readonly options: NodeHostOptions) {
     this.id = options.id;
+    this.output = new NodeOutput(options);
     mkdirSync(options.logDir, { recursive: true });
     this.logPath = join(options.logDir, `${options.id}.log`);
     // Appended, so a restarted node's stderr goes on in the same log as its predecessors'.
@@ -223,7 +176,7 @@ export class NodeProcess {
       node: this.id,
       exitCode,
       signal: this.proc.signalCode === null ? null : String(this.proc.signalCode),
-      stdoutTail: this.stdoutTail.lines(),
+      stdoutTail: this.output.stdoutTail.lines(),
       stderrTail: this.stderrTail(),
     };
   }
@@ -240,7 +193,7 @@ export class NodeProcess {
       const lines = buffer.toString("utf8").split("\n");
       if (lines.at(-1) === "") lines.pop();
       if (fromBytes > this.logStartBytes && lines.length > 1) lines.shift(); // begun mid-line
-      return lines.slice(-RUNNER_LIMITS.crashTailLines).map(cut);
+      return lines.slice(-RUNNER_LIMITS.crashTailLines).map(cutLine);
     } catch {
       return [];
     } finally {
@@ -284,9 +237,9 @@ export class NodeProcess {
   }
 
   private async readStdout(): Promise<void> {
-    await readLines(this.proc.stdout, (line) => this.handleLine(line), {
+    await readLines(this.proc.stdout, (line) => this.output.stdoutLine(line, !this.killedByRunner), {
       maxLineChars: RUNNER_LIMITS.stdoutLineChars,
-      onOversize: (start, lengthChars) => this.handleOversizeLine(start, lengthChars),
+      onOversize: (start, lengthChars) => this.output.oversizeLine(start, lengthChars, !this.killedByRunner),
     });
   }
 
@@ -317,110 +270,11 @@ export class NodeProcess {
     if (rest !== "") echo(rest);
     closeSync(logFd);
   }
-
-  /** Returns false to stop reading stdout: a silenced node's output is left unread. */
-  private handleLine(line: string): boolean {
-    this.stdoutTail.push(line);
-    if (this.killedByRunner) return true;
-    if (this.silenced) return false;
-    let problem: { type: ViolationType; reason: string } | undefined;
-    try {
-      problem = this.route(line);
-    } catch (error) {
-      // A runner bug that this line set off: the node's output stops, the run goes on.
-      const why = String(error);
-      this.options.onWarning(`the runner failed on a line from ${this.id} and stops reading its output: ${why}`);
-      this.silenced = true;
-      return false;
-    }
-    if (!problem) return true;
-    this.silence({ ...problem, line: line.slice(0, LOG_LINE_PREVIEW_CHARS) });
-    return false;
-  }
-
-  /** A stdout line over RUNNER_LIMITS.stdoutLineChars: a violation naming its size; the rest is not read. */
-  private handleOversizeLine(start: string, lengthChars: number): boolean {
-    this.stdoutTail.push(`${start}… (over ${lengthChars} characters)`);
-    if (this.killedByRunner) return true;
-    if (this.silenced) return false;
-    const limit = RUNNER_LIMITS.stdoutLineChars;
-    const reason =
-      `a stdout line of more than ${lengthChars.toLocaleString("en-US")} characters; the runner reads lines ` +
-      `of at most ${limit.toLocaleString("en-US")} (no node could be sent a longer one)`;
-    this.silence({ type: "line-too-long", reason, line: start });
-    return false;
-  }
-
-  private silence(violation: Omit<ProtocolViolation, "node">): void {
-    this.silenced = true;
-    this.options.onViolation({ node: this.id, ...violation });
-  }
-
-  /** Validates one output line against the closed envelope and sends it; returns what was wrong. */
-  private route(line: string): { type: ViolationType; reason: string } | undefined {
-    if (nestsDeeperThan(line, MAX_JSON_DEPTH)) {
-      const reason = `JSON nested more than ${MAX_JSON_DEPTH} levels deep (Jackson's limit, under Maelstrom's parser)`;
-      return { type: "line-not-valid-json", reason };
-    }
-    let parsed: unknown;
-    try {
-      parsed = parseJsonExact(line);
-    } catch {
-      return { type: "line-not-valid-json", reason: notJsonReason(line) };
-    }
-    const malformed = (reason: string) => ({ type: "malformed-message" as const, reason });
-    if (!isPlainObject(parsed)) return malformed("stdout line is not a JSON object");
-    for (const key of Object.keys(parsed)) {
-      if (!ENVELOPE_KEYS.has(key)) return malformed(`extra top-level key ${JSON.stringify(key)} (only src, dest, body allowed)`);
-    }
-    const { src, dest } = parsed;
-    if (typeof src !== "string") return malformed("src must be a string");
-    if (typeof dest !== "string") return malformed("dest must be a string");
-    if ("id" in parsed && !isJsonInteger(parsed.id)) return malformed("id must be an integer");
-    const body = parsed.body ?? {};
-    if (!isPlainObject(body)) return malformed("body must be a JSON object");
-    const network = this.options.network;
-    if (!network.isRegistered(src)) return { type: "invalid-src", reason: `unknown src ${JSON.stringify(src)}` };
-    if (!network.isRegistered(dest)) {
-      if (this.options.isReplyMadeLateByPause?.(dest)) return undefined; // dropped, as a real network would
-      return { type: "invalid-dest", reason: `unknown dest ${JSON.stringify(dest)} (a client that has gone away, or no such node)` };
-    }
-    if (src !== this.id) this.warnImpersonation(src, line);
-    network.send(src, dest, body);
-    return undefined;
-  }
-
-  /**
-   * Maelstrom's network checks only that src exists, so a node may send as another node or as
-   * a client, and the message is delivered as theirs: almost always a bug (a copied envelope,
-   * src and dest swapped). Said once per node and kind, naming the node.
-   */
-  private warnImpersonation(src: string, line: string): void {
-    const kind = isClient(src) ? "a live client" : "another node";
-    if (this.impersonationsWarned.has(kind)) return;
-    this.impersonationsWarned.add(kind);
-    this.options.onWarning(
-      `${this.id} sent a message as ${kind}, ${JSON.stringify(src)} (src should be its own id; delivered anyway, ` +
-        `as Maelstrom does; later ones not reported): ${cut(line)}`,
-    );
-  }
 }
 
 /** Text sizes for warnings: "64.0 MB". */
 function megabytes(chars: number): string {
   return `${(chars / 1e6).toFixed(1)} MB`;
-}
-
-/**
- * The beginner's mistake, said plainly (Maelstrom's process.clj asks "was this line intended
- * for STDERR?"): text that does not even look like JSON is almost always a log line.
- */
-function notJsonReason(line: string): string {
-  if (/^\s*[[{]/.test(line)) return "invalid JSON on stdout (a truncated or unescaped message?)";
-  return (
-    "non-protocol text on stdout. Stdout carries only JSON messages, one per line; " +
-    "log to stderr instead (node.log(...) in maelstrom-lib, console.error(...) in TypeScript, os.Stderr in Go)"
-  );
 }
 
 /** Runs the node below the runner's priority (RUNNER_LIMITS.nodeNiceness); best effort. */

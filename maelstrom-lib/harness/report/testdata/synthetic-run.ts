@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Op } from "../../contracts/types.ts";
-import type { JournalEvent } from "../../store/run-files.ts";
+import type { JournalEvent } from "../../contracts/journal.ts";
 
 const NS_PER_MS = 1_000_000;
 
