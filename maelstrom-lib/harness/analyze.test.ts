@@ -151,7 +151,9 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     const lines: string[] = [];
     expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
     expect(lines[0]).toBe(`Analyzing ${runDir}: 22 ops of broadcast from real Maelstrom's history.edn`);
-    expect(lines[1]).toBe("Options: workload broadcast, 3 nodes, concurrency 3, availability not required, consistency models strict-serializable; from jepsen.log, Maelstrom's defaults");
+    expect(lines[1]).toBe(
+      "Options: workload broadcast (jepsen.log), 3 nodes (jepsen.log), concurrency 3 (jepsen.log), availability not required (default), consistency models strict-serializable (jepsen.log)",
+    );
     expect(lines).toContain("Maelstrom's results.edn said valid? true");
     expect(lines).toContain("Everything looks good! ヽ(‘ー`)ノ");
 
@@ -172,17 +174,33 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     const runDir = join(maelstromRuns(), "lost-broadcast");
     const lines: string[] = [];
     expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
-    expect(lines).toEqual([`${runDir}: no workload named (no jepsen.log, and the folder is not store/<workload>/<time>); say which with -w NAME`]);
+    expect(lines).toEqual([`${runDir}: no workload named (no test map in jepsen.log, and the folder is not store/<workload>/<time>); say which with -w NAME`]);
 
     const { code, stdout } = await cli(["analyze", runDir, "-w", "broadcast", "--node-count", "2"]);
     expect(code).toBe(1);
-    expect(stdout).toContain("Options: workload broadcast, 2 nodes, concurrency 2,");
-    expect(stdout).toContain("from the command line (--workload --node-count), Maelstrom's defaults");
+    expect(stdout).toContain("Options: workload broadcast (command line), 2 nodes (command line), concurrency 2 (default),");
     expect(stdout).toContain("Analysis invalid!");
     const workload = readJson(join(runDir, "results.json")).workload;
     expect(workload["valid?"]).toBe(false);
     expect(workload.lost).toEqual([1]);
     expect(workload["stable-count"]).toBe(1);
+  });
+
+  test("options from jepsen.log's test map: a read-uncommitted run allows its G1b, and --availability total fails on one info", async () => {
+    const runDir = join(maelstromRuns(), "txn-read-uncommitted");
+    const lines: string[] = [];
+    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(1);
+    expect(lines[1]).toBe(
+      "Options: workload txn-rw-register (jepsen.log), 1 node (jepsen.log), concurrency 2 (jepsen.log), availability total (jepsen.log), consistency models read-uncommitted (jepsen.log)",
+    );
+    const results = readJson(join(runDir, "results.json"));
+    // Under the defaults (strict-serializable, no availability asked) it would be the other way round.
+    expect(results.workload["valid?"]).toBe(true);
+    expect(results.availability).toEqual({ "valid?": false, "ok-fraction": 0.75 });
+
+    const { code, stdout } = await cli(["analyze", runDir, "--availability", "0.5"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("availability 0.5 (command line), consistency models read-uncommitted (jepsen.log)");
   });
 
   test("a txn G1b is invalid under read-committed and allowed under read-uncommitted", async () => {

@@ -56,12 +56,12 @@ async function reanalyzeOwnRun(runDir: string, flags: AnalyzeFlags, log: (line: 
 
 /**
  * A folder real Maelstrom wrote. Its options come from the command line, else jepsen.log's
- * test options, else Maelstrom's defaults; the workload also from the store path
+ * test map, else Maelstrom's defaults; the workload also from the store path
  * (store/<workload>/<time>/). Maelstrom's results.edn gives the net traffic, which only the
  * run could measure (its journal is Fressian, which we do not read).
  */
 async function analyzeMaelstromRun(runDir: string, flags: AnalyzeFlags, log: (line: string) => void): Promise<Reanalysis> {
-  const { opts, sources } = maelstromOptions(runDir, flags);
+  const { opts, origins } = maelstromOptions(runDir, flags);
   let history: Op[];
   let maelstromResults: Record<string, unknown> | undefined;
   try {
@@ -72,7 +72,7 @@ async function analyzeMaelstromRun(runDir: string, flags: AnalyzeFlags, log: (li
     throw error;
   }
   log(`Analyzing ${runDir}: ${history.length} ops of ${opts.workload} from real Maelstrom's ${JEPSEN_FILES.history}`);
-  log(`Options: ${describeOptions(opts)}; from ${sources.join(", ")}`);
+  log(`Options: ${describeOptions(opts, origins, flags)}`);
   if (maelstromResults?.["valid?"] !== undefined) log(`Maelstrom's ${JEPSEN_FILES.results} said valid? ${String(maelstromResults["valid?"])}`);
   const net = (maelstromResults?.net as CheckResult | undefined) ?? NET_NOT_MEASURED;
   const results = assembleResults(checkHistory({ opts, workload: loadWorkload(opts.workload), history, runDir }), net, {});
@@ -82,8 +82,17 @@ async function analyzeMaelstromRun(runDir: string, flags: AnalyzeFlags, log: (li
 /** Without results.edn nothing says what went over the network; the counts stay empty, not zero. */
 const NET_NOT_MEASURED: CheckResult = { all: {}, clients: {}, servers: {}, "valid?": true, note: `no ${JEPSEN_FILES.results}: the traffic is unknown` };
 
-/** A Maelstrom folder's options, and which sources gave them (the command line, jepsen.log, the store path, defaults). */
-function maelstromOptions(runDir: string, flags: AnalyzeFlags): { opts: TestOptions; sources: string[] } {
+/** Where an option of a Maelstrom folder came from. */
+type Origin = "command line" | "jepsen.log" | "store path" | "default";
+
+/** The options the checks read, each with where it came from, as the Options line prints them. */
+type Origins = Record<"workload" | "nodeIds" | "concurrency" | "availability" | "consistencyModels", Origin>;
+
+/**
+ * A Maelstrom folder's options: typed on the command line, else from jepsen.log's test map, else
+ * (the workload only) from the store path, else Maelstrom's defaults; and where each came from.
+ */
+function maelstromOptions(runDir: string, flags: AnalyzeFlags): { opts: TestOptions; origins: Origins } {
   let logged: LoggedOptions | undefined;
   try {
     logged = readLoggedOptions(runDir);
@@ -94,7 +103,7 @@ function maelstromOptions(runDir: string, flags: AnalyzeFlags): { opts: TestOpti
   const fromPath = workloadOfStorePath(runDir);
   const workload = flags.given.workload ?? logged?.workload ?? fromPath;
   if (workload === undefined) {
-    throw new CliError(`${runDir}: no workload named (no ${JEPSEN_FILES.log}, and the folder is not store/<workload>/<time>); say which with -w NAME`);
+    throw new CliError(`${runDir}: no workload named (no test map in ${JEPSEN_FILES.log}, and the folder is not store/<workload>/<time>); say which with -w NAME`);
   }
   // The default concurrency (1n) counts the nodes the run had, wherever they are told.
   const nodeIds = flags.given.nodeIds ?? logged?.nodeIds ?? [...TEST_FLAGS.node.default];
@@ -110,13 +119,16 @@ function maelstromOptions(runDir: string, flags: AnalyzeFlags): { opts: TestOpti
     ...logged,
     workload,
   };
-  const sources = [
-    ...(flags.names.length ? [`the command line (${flags.names.join(" ")})`] : []),
-    ...(logged ? [JEPSEN_FILES.log] : []),
-    ...(flags.given.workload === undefined && logged?.workload === undefined ? ["the store path (the workload)"] : []),
-    "Maelstrom's defaults",
-  ];
-  return { opts: withFlags(base, flags), sources };
+  const origin = (typed: boolean, field: keyof LoggedOptions): Origin =>
+    typed ? "command line" : logged?.[field] !== undefined ? "jepsen.log" : "default";
+  const origins: Origins = {
+    workload: flags.given.workload === undefined && logged?.workload === undefined ? "store path" : origin(flags.given.workload !== undefined, "workload"),
+    nodeIds: origin(flags.given.nodeIds !== undefined, "nodeIds"),
+    concurrency: origin(flags.concurrency !== undefined, "concurrency"),
+    availability: origin(flags.given.availability !== undefined, "availability"),
+    consistencyModels: origin(flags.given.consistencyModels !== undefined, "consistencyModels"),
+  };
+  return { opts: withFlags(base, flags), origins };
 }
 
 /** The workload of a folder at store/<workload>/<time>/ (through store/latest too), if that names one. */
@@ -138,10 +150,20 @@ function withFlags(opts: TestOptions, flags: AnalyzeFlags): TestOptions {
   return merged;
 }
 
-function describeOptions(opts: TestOptions): string {
+/** "workload kafka (jepsen.log), 1 node (jepsen.log), …": each option the checks read, and where it came from. */
+function describeOptions(opts: TestOptions, origins: Origins, flags: AnalyzeFlags): string {
   const availability = opts.availability === undefined ? "not required" : String(opts.availability);
   const nodes = opts.nodeIds.length === 1 ? "1 node" : `${opts.nodeIds.length} nodes`;
-  return `workload ${opts.workload}, ${nodes}, concurrency ${opts.concurrency}, availability ${availability}, consistency models ${opts.consistencyModels.join(" , ")}`;
+  const described = [
+    `workload ${opts.workload} (${origins.workload})`,
+    `${nodes} (${origins.nodeIds})`,
+    `concurrency ${opts.concurrency} (${origins.concurrency})`,
+    `availability ${availability} (${origins.availability})`,
+    `consistency models ${opts.consistencyModels.join(" , ")} (${origins.consistencyModels})`,
+  ];
+  const describedFlags = new Set(["--workload", "--node-count", "--nodes", "--concurrency", "--availability", "--consistency-models"]);
+  const others = flags.names.filter((name) => !describedFlags.has(name));
+  return described.join(", ") + (others.length ? `; also typed: ${others.join(" ")}` : "");
 }
 
 /** The registered workload of this `-w` name (workloads/index.ts). */

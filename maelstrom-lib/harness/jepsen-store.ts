@@ -1,8 +1,8 @@
 /**
  * A run folder written by real Maelstrom (Jepsen's store, jepsen/store.clj): history.edn (one op
- * map per line, printed with `prn`), results.edn (the result map) and jepsen.log (whose
- * "Test options:" line is followed by the options map). This module turns them into our shapes:
- * ops as types.ts `Op`, the options a run was given, and Maelstrom's own results.
+ * map per line, printed with `prn`), results.edn (the result map) and jepsen.log (where
+ * jepsen.core logs "Running test:" and then the whole test map). This module turns them into our
+ * shapes: ops as types.ts `Op`, the options a run was given, and Maelstrom's own results.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -121,7 +121,7 @@ export function readResultsEdn(runDir: string): Record<string, unknown> | undefi
   }
 }
 
-/** The options of a run as jepsen.log's "Test options:" map gives them (those the checks use, and the run's shape). */
+/** The options of a run as jepsen.log's test map gives them (those the checks use, and the run's shape). */
 export type LoggedOptions = Partial<
   Pick<
     TestOptions,
@@ -133,35 +133,44 @@ export type LoggedOptions = Partial<
     | "availability"
     | "consistencyModels"
     | "keyCount"
+    | "minTxnLength"
     | "maxTxnLength"
     | "maxWritesPerKey"
     | "nemesisIntervalSec"
     | "latencyMs"
+    | "latencyDist"
     | "topology"
   >
 >;
 
-const TEST_OPTIONS_MARK = "Test options:";
+/**
+ * jepsen.core's `run!` logs this, then the test map (options merged with the workload's
+ * generator, client and checker, printed as objects). jepsen.cli's "Test options:" line is logged
+ * before the store's jepsen.log is opened, so it is only ever on the console.
+ */
+const TEST_MAP_MARK = "Running test:";
 
 /**
- * The options jepsen.cli logs before a run ("Test options:" and the map on the next lines).
- * Undefined when the folder has no jepsen.log or the log has no such map.
+ * The options in the test map jepsen.log starts with. Undefined when the folder has no
+ * jepsen.log or the log has no test map (a run killed before it started).
  */
 export function readLoggedOptions(runDir: string): LoggedOptions | undefined {
   const path = join(runDir, JEPSEN_FILES.log);
   if (!existsSync(path)) return undefined;
   const text = readFileSync(path, "utf8");
-  const mark = text.indexOf(TEST_OPTIONS_MARK);
+  const mark = text.indexOf(TEST_MAP_MARK);
   if (mark === -1) return undefined;
   let map: EdnValue | undefined;
   try {
-    map = new EdnReader(text, mark + TEST_OPTIONS_MARK.length).next();
+    map = new EdnReader(text, mark + TEST_MAP_MARK.length).next();
   } catch (error) {
-    if (error instanceof EdnError) throw new JepsenStoreError(`${path}: the test options after "${TEST_OPTIONS_MARK}": ${error.message}`);
+    if (error instanceof EdnError) throw new JepsenStoreError(`${path}: the test map after "${TEST_MAP_MARK}": ${error.message}`);
     throw error;
   }
   return map instanceof EdnMap ? loggedOptionsOf(plainOf(map) as Record<string, unknown>) : undefined;
 }
+
+const LATENCY_DISTS: readonly string[] = ["constant", "uniform", "exponential"];
 
 function loggedOptionsOf(logged: Record<string, unknown>): LoggedOptions {
   const options: LoggedOptions = {};
@@ -178,11 +187,13 @@ function loggedOptionsOf(logged: Record<string, unknown>): LoggedOptions {
   set("availability", logged.availability === "total" ? "total" : number("availability"));
   set("consistencyModels", Array.isArray(logged["consistency-models"]) ? logged["consistency-models"].map(String) : undefined);
   set("keyCount", number("key-count"));
+  set("minTxnLength", number("min-txn-length"));
   set("maxTxnLength", number("max-txn-length"));
   set("maxWritesPerKey", number("max-writes-per-key"));
   set("nemesisIntervalSec", number("nemesis-interval"));
-  const latency = logged.latency as { mean?: unknown } | undefined;
+  const latency = logged.latency as { mean?: unknown; dist?: unknown } | undefined;
   set("latencyMs", typeof latency?.mean === "number" ? latency.mean : undefined);
+  set("latencyDist", LATENCY_DISTS.includes(latency?.dist as string) ? (latency!.dist as LoggedOptions["latencyDist"]) : undefined);
   set("topology", typeof logged.topology === "string" ? logged.topology : undefined);
   return options;
 }
