@@ -203,6 +203,29 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(stdout).toContain("availability 0.5 (command line), consistency models read-uncommitted (jepsen.log)");
   });
 
+  test("kafka's final polls: history.edn's stale [[:poll]] values are replaced by history.txt's, which Maelstrom's checker saw", async () => {
+    const runDir = join(maelstromRuns(), "kafka-final-polls");
+    const lines: string[] = [];
+    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
+    expect(lines[2]).toBe(
+      "Values from history.txt for 2 assign, 1 poll (Jepsen < 0.3.6 printed stale values into history.edn; history.txt has what Maelstrom's checker saw)",
+    );
+    expect(readJson(join(runDir, "results.json")).workload["valid?"]).toBe(true);
+
+    // history.edn alone: the final poll returned nothing, so message 2 of key "5" is unseen.
+    rmSync(join(runDir, "history.txt"));
+    expect(await analyzeRun(runDir, () => {})).toBe(1);
+    const alone = readJson(join(runDir, "results.json")).workload;
+    expect(alone["error-types"]).toEqual(["unseen"]);
+    expect(alone.unseen.messages).toEqual({ 5: [2] });
+
+    // A history.txt that is not this history's is said so, and history.edn's values stand.
+    writeFileSync(join(runDir, "history.txt"), "0\t:invoke\t:send\t[[:send \"5\" 1]]\n3\t:ok\t:send\t[[:send \"5\" [0 1]]]\n");
+    const warned: string[] = [];
+    expect(await analyzeRun(runDir, (line) => warned.push(line))).toBe(1);
+    expect(warned[2]).toBe("WARN history.txt does not match history.edn (op 1 is not where history.edn has it); op values are history.edn's");
+  });
+
   test("a txn G1b is invalid under read-committed and allowed under read-uncommitted", async () => {
     const runDir = join(maelstromRuns(), "txn-g1b");
     const flags = ["-w", "txn-rw-register", "--node-count", "1", "--concurrency", "2n"];

@@ -11,7 +11,16 @@ import { assembleResults, checkHistory } from "./analysis.ts";
 import { defaultFieldOptions, parseConcurrency } from "./cli.ts";
 import { TEST_FLAGS, type AnalyzeFlags } from "./config.ts";
 import { CliError, type TestOptions } from "./options.ts";
-import { JEPSEN_FILES, JepsenStoreError, readEdnHistory, readLoggedOptions, readResultsEdn, type LoggedOptions } from "./jepsen-store.ts";
+import {
+  applyHistoryText,
+  type HistoryTextOutcome,
+  JEPSEN_FILES,
+  JepsenStoreError,
+  readEdnHistory,
+  readLoggedOptions,
+  readResultsEdn,
+  type LoggedOptions,
+} from "./jepsen-store.ts";
 import { parseJsonExact } from "./json-exact.ts";
 import { forEachLine, RUN_FILES } from "./run-files.ts";
 import type { RunResults } from "./results.ts";
@@ -73,10 +82,21 @@ async function analyzeMaelstromRun(runDir: string, flags: AnalyzeFlags, log: (li
   }
   log(`Analyzing ${runDir}: ${history.length} ops of ${opts.workload} from real Maelstrom's ${JEPSEN_FILES.history}`);
   log(`Options: ${describeOptions(opts, origins, flags)}`);
+  const textLine = historyTextLine(applyHistoryText(runDir, history));
+  if (textLine) log(textLine);
   if (maelstromResults?.["valid?"] !== undefined) log(`Maelstrom's ${JEPSEN_FILES.results} said valid? ${String(maelstromResults["valid?"])}`);
   const net = (maelstromResults?.net as CheckResult | undefined) ?? NET_NOT_MEASURED;
   const results = assembleResults(checkHistory({ opts, workload: loadWorkload(opts.workload), history, runDir }), net, {});
   return { kind: "checked", results, ownRun: false };
+}
+
+/** What history.txt changed, in one line; nothing when it is absent or agrees. */
+function historyTextLine(outcome: HistoryTextOutcome): string | undefined {
+  const { historyText, history } = JEPSEN_FILES;
+  if (outcome.kind === "mismatch") return `WARN ${historyText} does not match ${history} (${outcome.reason}); op values are ${history}'s`;
+  if (outcome.kind === "absent" || outcome.replacedByF.size === 0) return undefined;
+  const counts = [...outcome.replacedByF].map(([f, count]) => `${count} ${f}`).join(", ");
+  return `Values from ${historyText} for ${counts} (Jepsen < 0.3.6 printed stale values into ${history}; ${historyText} has what Maelstrom's checker saw)`;
 }
 
 /** Without results.edn nothing says what went over the network; the counts stay empty, not zero. */

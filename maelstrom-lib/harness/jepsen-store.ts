@@ -24,7 +24,7 @@ import {
 import type { Op, OpType } from "./types.ts";
 
 /** The files of a Jepsen store folder that analyze reads. */
-export const JEPSEN_FILES = { history: "history.edn", results: "results.edn", log: "jepsen.log" } as const;
+export const JEPSEN_FILES = { history: "history.edn", historyText: "history.txt", results: "results.edn", log: "jepsen.log" } as const;
 
 /** A Jepsen store file that cannot be read as one: the message names the file and the place. */
 export class JepsenStoreError extends Error {}
@@ -107,6 +107,66 @@ export function readEdnHistory(path: string): Op[] {
     throw error;
   }
   return ops;
+}
+
+/** What reading history.txt beside history.edn did to the ops' values. */
+export type HistoryTextOutcome =
+  | { kind: "absent" }
+  | { kind: "read"; replacedByF: Map<string, number> }
+  | { kind: "mismatch"; reason: string };
+
+/**
+ * Puts into `ops` (read from history.edn) the values history.txt has for them, where they differ.
+ *
+ * Jepsen before 0.3.6 (Maelstrom 0.2.3 runs 0.3.1) had `gen/fill-in-op` keep the whole
+ * generator map as an op record's extension map whenever the map had keys beyond :time, :type,
+ * :process, :f and :value (kafka's final `{:f :poll, :value [[:poll]], :poll-ms 1000}`). The
+ * record then held :value twice: its field, which the client's completion set and the checkers
+ * read, and a stale copy in the extension map. history.edn prints `(into {} op)`, where the stale
+ * copy wins, so kafka's final polls show `[[:poll]]` and the final assign the keys before
+ * Maelstrom made them strings; history.txt prints `(:value op)`, the field: what Maelstrom's
+ * checker saw. Both files hold the same history in the same order (jepsen/store.clj
+ * `write-history!`), one op per line, except that an error is printed raw and may span lines.
+ */
+export function applyHistoryText(runDir: string, ops: Op[]): HistoryTextOutcome {
+  const path = join(runDir, JEPSEN_FILES.historyText);
+  if (!existsSync(path)) return { kind: "absent" };
+  const text = readFileSync(path, "utf8");
+  const reader = new EdnReader(text);
+  const replacedByF = new Map<string, number>();
+  try {
+    for (const [i, op] of ops.entries()) {
+      const prefix = textLinePrefix(op);
+      if (!text.startsWith(prefix, reader.offset)) return { kind: "mismatch", reason: `op ${i} is not where history.edn has it` };
+      for (let field = 0; field < 3; field++) reader.next(); // process, type, f
+      const value = plainOf(reader.next() ?? null);
+      if (JSON.stringify(value) !== JSON.stringify(op.value)) {
+        op.value = value;
+        replacedByF.set(op.f, (replacedByF.get(op.f) ?? 0) + 1);
+      }
+      reader.skipTo(nextLineStart(text, reader.offset, ops[i + 1]));
+    }
+  } catch (error) {
+    if (error instanceof EdnError) return { kind: "mismatch", reason: error.message };
+    throw error;
+  }
+  return { kind: "read", replacedByF };
+}
+
+/** How jepsen.util's `prn-op` starts an op's line: process, type and f, tab-separated. */
+function textLinePrefix(op: Op): string {
+  return `${op.process === "nemesis" ? ":nemesis" : op.process}\t:${op.type}\t`;
+}
+
+/** Where the op after `at` starts: the next line, or the first later line that starts like `next` (an error may span lines). */
+function nextLineStart(text: string, at: number, next: Op | undefined): number {
+  if (next === undefined) return text.length;
+  const newline = text.indexOf("\n", at);
+  if (newline === -1) return text.length;
+  if (text[at] !== "\t") return newline + 1;
+  const prefix = `\n${textLinePrefix(next)}`;
+  const found = text.indexOf(prefix, at);
+  return found === -1 ? text.length : found + 1;
 }
 
 /** results.edn as a plain object, or undefined when the folder has none. */
