@@ -164,9 +164,16 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(results.workload).toEqual(maelstrom.workload);
     expect(results.net).toEqual(maelstrom.net);
     expect(results.availability["ok-fraction"]).toBeCloseTo((maelstrom.availability as { "ok-fraction": number })["ok-fraction"], 6);
-    // The malformed read's datafied exception is kept as its cause.
-    expect(results.exceptions.count).toBe(1);
-    expect(results.exceptions.exceptions[0].exception).toStartWith("Malformed RPC response. Maelstrom sent node n1");
+    // Grouped by class as Jepsen groups them; the malformed read's datafied exception is kept as its cause and class.
+    const [group] = results.exceptions.exceptions;
+    const [maelstromGroup] = (maelstrom.exceptions as { exceptions: { count: number; class: string; example: Op }[] }).exceptions;
+    expect({ count: group.count, class: group.class, index: group.example.index }).toEqual({
+      count: maelstromGroup!.count,
+      class: maelstromGroup!.class,
+      index: maelstromGroup!.example.index,
+    });
+    expect(group.class).toBe("clojure.lang.ExceptionInfo");
+    expect(group.example.exception).toStartWith("Malformed RPC response. Maelstrom sent node n1");
     expect(existsSync(join(runDir, "index.html"))).toBe(false); // a Maelstrom folder gets no report of ours
   });
 
@@ -224,6 +231,25 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     const warned: string[] = [];
     expect(await analyzeRun(runDir, (line) => warned.push(line))).toBe(1);
     expect(warned[2]).toBe("WARN history.txt does not match history.edn (op 1 is not where history.edn has it); op values are history.edn's");
+  });
+
+  test("lin-kv: each key's result nested under linearizable and timeline, op values bare, as Maelstrom's results.edn has them", async () => {
+    const runDir = join(maelstromRuns(), "lin-kv-stale-read");
+    expect(await analyzeRun(runDir, () => {})).toBe(1);
+    type Keyed = { results: Record<string, { linearizable: { "valid?": unknown; op?: Op; "previous-ok"?: Op }; timeline: unknown; "valid?": unknown }>; failures: unknown[] };
+    const ours = readJson(join(runDir, "results.json")).workload as Keyed;
+    const maelstrom = (plainOf(readEdn(readFileSync(join(runDir, "results.edn"), "utf8"))) as { workload: Keyed }).workload;
+    expect(ours.failures).toEqual(maelstrom.failures);
+    for (const key of ["0", "1"]) {
+      expect(ours.results[key]!["valid?"]).toBe(maelstrom.results[key]!["valid?"]);
+      expect(ours.results[key]!.linearizable["valid?"]).toBe(maelstrom.results[key]!.linearizable["valid?"]);
+      expect(ours.results[key]!.timeline).toEqual(maelstrom.results[key]!.timeline);
+    }
+    for (const field of ["op", "previous-ok"] as const) {
+      const [a, b] = [ours.results["0"]!.linearizable[field]!, maelstrom.results["0"]!.linearizable[field]!];
+      expect([a.index, a.f, a.value]).toEqual([b.index, b.f, b.value]);
+    }
+    expect(ours.results["0"]!.linearizable.op!.value).toBe(4);
   });
 
   test("a txn G1b is invalid under read-committed and allowed under read-uncommitted", async () => {

@@ -93,10 +93,13 @@ async function analyzeMaelstromRun(runDir: string, flags: AnalyzeFlags, log: (li
 /** What history.txt changed, in one line; nothing when it is absent or agrees. */
 function historyTextLine(outcome: HistoryTextOutcome): string | undefined {
   const { historyText, history } = JEPSEN_FILES;
-  if (outcome.kind === "mismatch") return `WARN ${historyText} does not match ${history} (${outcome.reason}); op values are ${history}'s`;
+  if (outcome.kind === "mismatch") {
+    return `WARN ${historyText} does not match ${history} (${outcome.reason}); op values are ${history}'s`;
+  }
   if (outcome.kind === "absent" || outcome.replacedByF.size === 0) return undefined;
   const counts = [...outcome.replacedByF].map(([f, count]) => `${count} ${f}`).join(", ");
-  return `Values from ${historyText} for ${counts} (Jepsen < 0.3.6 printed stale values into ${history}; ${historyText} has what Maelstrom's checker saw)`;
+  const why = `Jepsen < 0.3.6 printed stale values into ${history}; ${historyText} has what Maelstrom's checker saw`;
+  return `Values from ${historyText} for ${counts} (${why})`;
 }
 
 /** Without results.edn nothing says what went over the network; the counts stay empty, not zero. */
@@ -123,7 +126,10 @@ function maelstromOptions(runDir: string, flags: AnalyzeFlags): { opts: TestOpti
   const fromPath = workloadOfStorePath(runDir);
   const workload = flags.given.workload ?? logged?.workload ?? fromPath;
   if (workload === undefined) {
-    throw new CliError(`${runDir}: no workload named (no test map in ${JEPSEN_FILES.log}, and the folder is not store/<workload>/<time>); say which with -w NAME`);
+    throw new CliError(
+      `${runDir}: no workload named (no test map in ${JEPSEN_FILES.log}, ` +
+        "and the folder is not store/<workload>/<time>); say which with -w NAME",
+    );
   }
   // The default concurrency (1n) counts the nodes the run had, wherever they are told.
   const nodeIds = flags.given.nodeIds ?? logged?.nodeIds ?? [...TEST_FLAGS.node.default];
@@ -141,8 +147,9 @@ function maelstromOptions(runDir: string, flags: AnalyzeFlags): { opts: TestOpti
   };
   const origin = (typed: boolean, field: keyof LoggedOptions): Origin =>
     typed ? "command line" : logged?.[field] !== undefined ? "jepsen.log" : "default";
+  const workloadTyped = flags.given.workload !== undefined;
   const origins: Origins = {
-    workload: flags.given.workload === undefined && logged?.workload === undefined ? "store path" : origin(flags.given.workload !== undefined, "workload"),
+    workload: !workloadTyped && logged?.workload === undefined ? "store path" : origin(workloadTyped, "workload"),
     nodeIds: origin(flags.given.nodeIds !== undefined, "nodeIds"),
     concurrency: origin(flags.concurrency !== undefined, "concurrency"),
     availability: origin(flags.given.availability !== undefined, "availability"),
@@ -170,6 +177,16 @@ function withFlags(opts: TestOptions, flags: AnalyzeFlags): TestOptions {
   return merged;
 }
 
+/** The flags whose options the Options line names with their origin. */
+const DESCRIBED_FLAGS = new Set([
+  "--workload",
+  "--node-count",
+  "--nodes",
+  "--concurrency",
+  "--availability",
+  "--consistency-models",
+]);
+
 /** "workload kafka (jepsen.log), 1 node (jepsen.log), …": each option the checks read, and where it came from. */
 function describeOptions(opts: TestOptions, origins: Origins, flags: AnalyzeFlags): string {
   const availability = opts.availability === undefined ? "not required" : String(opts.availability);
@@ -181,8 +198,7 @@ function describeOptions(opts: TestOptions, origins: Origins, flags: AnalyzeFlag
     `availability ${availability} (${origins.availability})`,
     `consistency models ${opts.consistencyModels.join(" , ")} (${origins.consistencyModels})`,
   ];
-  const describedFlags = new Set(["--workload", "--node-count", "--nodes", "--concurrency", "--availability", "--consistency-models"]);
-  const others = flags.names.filter((name) => !describedFlags.has(name));
+  const others = flags.names.filter((name) => !DESCRIBED_FLAGS.has(name));
   return described.join(", ") + (others.length ? `; also typed: ${others.join(" ")}` : "");
 }
 

@@ -10,6 +10,9 @@ import { join } from "node:path";
 import type { TestOptions } from "./options.ts";
 import { opToEdn, resultsToEdn, writeEdnRunFiles } from "./edn-files.ts";
 import { pprintEdn, printEdn } from "./edn.ts";
+import { readEdn } from "./edn-read.ts";
+import { plainOf } from "./jepsen-store.ts";
+import { resultsJsonText } from "./results.ts";
 import { runMaelstrom } from "./index.ts";
 import type { CheckResult, Op } from "./types.ts";
 
@@ -136,6 +139,28 @@ function readBack(runDir: string): { results: unknown; history: unknown[] } {
 function readJsonl(path: string): unknown[] {
   return readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line));
 }
+
+/** Every key path of a JSON-shaped value ("workload/errors/0/final?"), array positions as "#". */
+function keyPaths(value: unknown, prefix = ""): string[] {
+  if (Array.isArray(value)) return value.flatMap((item) => keyPaths(item, `${prefix}#/`));
+  if (typeof value !== "object" || value === null || JSON.isRawJSON(value)) return [];
+  return Object.entries(value).flatMap(([key, inner]) => [`${prefix}${key}`, ...keyPaths(inner, `${prefix}${key}/`)]);
+}
+
+describe("results.json and results.edn", () => {
+  test("name every key alike: an op inside the results says final?, as Jepsen's op does", () => {
+    const finalRead = { ...sampleHistory[9]!, f: "read", value: 7 };
+    const results = { ...sampleResults, workload: { "valid?": false, errors: [finalRead], "final-reads": [7] }, "valid?": false };
+    const json = JSON.parse(resultsJsonText(results));
+    expect(json.workload.errors[0]["final?"]).toBe(true);
+    expect(json.workload.errors[0].final).toBeUndefined();
+    expect(results.workload.errors[0]!.final).toBe(true); // the run's own op is left as it was
+    const edn = plainOf(readEdn(pprintEdn(resultsToEdn(results))));
+    expect(keyPaths(json).sort()).toEqual(keyPaths(edn).sort());
+    // A key named final that is not on an op keeps its name.
+    expect(JSON.parse(resultsJsonText({ final: true, "valid?": true }))).toEqual({ final: true, "valid?": true });
+  });
+});
 
 describe("the files, read back", () => {
   test.skipIf(!clojure)("Clojure's EDN reader reads every shape of op and result back to the same values", async () => {

@@ -64,6 +64,7 @@ export function draftChecker(checker: string, result: ResultMap): CheckerDraft |
     : "bad-error-types" in result ? explainKafka
     : "anomaly-types" in result || "consistency-models" in result ? explainTxn
     : "attempted-count" in result && "duplicated" in result ? explainUniqueIds
+    : "results" in result && "failures" in result ? explainIndependent
     : isEchoErrors(result.errors) ? explainEcho
     : "by-f" in result ? explainStats
     : "ok-fraction" in result ? explainAvailability
@@ -262,6 +263,29 @@ const explainTxn: Explainer = (result) => {
     return [{ text: `${type}: ${String(first.explanation ?? show(first))}`, ops }];
   });
   return ready(summary, findings);
+};
+
+/**
+ * lin-kv: Jepsen's independent checker, each key's result under `results`, the linearizability
+ * check nested under `linearizable` (the compose Maelstrom runs per key).
+ */
+const explainIndependent: Explainer = (result) => {
+  const keys = Object.entries((result.results as Record<string, ResultMap> | undefined) ?? {});
+  const checkOf = (key: ResultMap) => (key.linearizable as ResultMap | undefined) ?? {};
+  const bad = keys.filter(([, key]) => key["valid?"] === false);
+  const unknown = keys.filter(([, key]) => key["valid?"] !== true && key["valid?"] !== false);
+  const badNames = bad.map(([name]) => name).join(", ");
+  const unknownCauses = unknown.map(([name, key]) => `${name}: ${String(checkOf(key).cause ?? "?")}`).join(", ");
+  const parts = [
+    ...(bad.length ? [`${bad.length === 1 ? "key" : "keys"} ${badNames} not linearizable`] : []),
+    ...(unknown.length ? [`${plural(unknown.length, "key")} unknown (${unknownCauses})`] : []),
+  ];
+  const findings = bad.slice(0, EXAMPLES_SHOWN).map(([name, key]) => {
+    const check = checkOf(key);
+    const op = check.op as Op | undefined;
+    return { text: String(check.explanation ?? `key ${name}: not linearizable`), ops: op ? [op.index] : [] };
+  });
+  return ready(parts.join("; ") || "not valid (see results.json)", findings);
 };
 
 /** Jepsen's unique-ids checker: ids handed out more than once. */

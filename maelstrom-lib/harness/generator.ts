@@ -95,8 +95,20 @@ export class Stagger {
   }
 }
 
+/** A completion caused by an exception: its message and class. */
+type ExceptionCompletion = Completion & { exception?: string; "exception-class"?: string };
+
+/**
+ * The class Jepsen's exceptions checker would group this error under: Maelstrom's client throws
+ * its RPC errors with slingshot's `throw+`, which makes a clojure.lang.ExceptionInfo.
+ */
+function exceptionClass(error: unknown): string {
+  if (error instanceof MalformedRpc) return "clojure.lang.ExceptionInfo";
+  return error instanceof Error ? error.constructor.name : typeof error;
+}
+
 /** Turns a thrown client error into a completion, as Maelstrom's `with-errors` does. */
-export function classifyError(error: unknown, f: string, workload: Workload): Completion & { exception?: string } {
+export function classifyError(error: unknown, f: string, workload: Workload): ExceptionCompletion {
   const classify = workload.classifyErrors ?? true;
   const idempotent = workload.idempotent.has(f);
   if (error instanceof RpcTimeout) {
@@ -108,7 +120,7 @@ export function classifyError(error: unknown, f: string, workload: Workload): Co
   }
   const message = error instanceof Error ? error.message : String(error);
   const kind = error instanceof MalformedRpc ? error.type : "exception";
-  return { type: "info", value: undefined, error: kind, exception: message };
+  return { type: "info", value: undefined, error: kind, exception: message, "exception-class": exceptionClass(error) };
 }
 
 /** One worker thread: bound to one node, one op at a time, a new process after each :info. */
@@ -144,7 +156,7 @@ export class Worker {
       node: this.node,
       ...(op.final ? { final: true } : {}),
     });
-    let completion: Completion & { exception?: string };
+    let completion: ExceptionCompletion;
     try {
       completion = await this.client.invoke(op, this.info(phaseStartMs));
     } catch (error) {
@@ -157,7 +169,9 @@ export class Worker {
       value: completion.value === undefined ? op.value : completion.value,
       node: this.node,
       ...(completion.error !== undefined ? { error: completion.error } : {}),
-      ...(completion.exception !== undefined ? { exception: completion.exception } : {}),
+      ...(completion.exception !== undefined
+        ? { exception: completion.exception, "exception-class": completion["exception-class"] }
+        : {}),
       ...(op.final ? { final: true } : {}),
     });
     source.observe?.(invoke, done);

@@ -13,7 +13,7 @@ import { RUN_FILES } from "./run-files.ts";
 import { writeResultsEdn } from "./edn-files.ts";
 import { printExplanation } from "./explain.ts";
 import { runTest } from "./run.ts";
-import { exitCodeOf, type RunResults } from "./results.ts";
+import { exitCodeOf, resultsJsonText, type RunResults } from "./results.ts";
 
 export type { RunResults } from "./results.ts";
 export type { CheckResult, Op, Workload } from "./types.ts";
@@ -104,7 +104,7 @@ export async function analyzeRun(runDir: string, log: (line: string) => void, fl
     return 255;
   }
   const { results } = analysis;
-  await Bun.write(join(runDir, RUN_FILES.results), `${JSON.stringify(results, null, 2)}\n`);
+  await Bun.write(join(runDir, RUN_FILES.results), resultsJsonText(results));
   await writeResultsEdn(runDir, results); // as Maelstrom's analyze rewrites results.edn
   // A Maelstrom folder keeps its own messages.svg and has no history.jsonl or journal of ours to draw a report from.
   if (analysis.ownRun) await writeReport(runDir, log);

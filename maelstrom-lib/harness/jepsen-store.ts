@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { TestOptions } from "./options.ts";
+import type { LatencyDist, TestOptions } from "./options.ts";
 import {
   EdnChar,
   EdnDecimal,
@@ -24,7 +24,12 @@ import {
 import type { Op, OpType } from "./types.ts";
 
 /** The files of a Jepsen store folder that analyze reads. */
-export const JEPSEN_FILES = { history: "history.edn", historyText: "history.txt", results: "results.edn", log: "jepsen.log" } as const;
+export const JEPSEN_FILES = {
+  history: "history.edn",
+  historyText: "history.txt",
+  results: "results.edn",
+  log: "jepsen.log",
+} as const;
 
 /** A Jepsen store file that cannot be read as one: the message names the file and the place. */
 export class JepsenStoreError extends Error {}
@@ -85,11 +90,18 @@ export function opOf(form: EdnValue, position: number): Op {
   };
   if (error !== undefined) op.error = error;
   if (final === true) op.final = true;
-  if (exception !== undefined) op.exception = exceptionMessage(exception);
+  if (exception !== undefined) {
+    op.exception = exceptionMessage(exception);
+    const exceptionClass = (exception as { via?: { type?: unknown }[] } | null)?.via?.[0]?.type;
+    if (typeof exceptionClass === "string") op["exception-class"] = exceptionClass;
+  }
   return Object.assign(op, rest);
 }
 
-/** Jepsen datafies a Throwable as {:via [...] :trace [...] :cause "..."}: its cause says what happened. */
+/**
+ * Jepsen datafies a Throwable as {:via [{:type class :message ...}] :trace [...] :cause "..."}:
+ * its cause says what happened, and the first :via's type is the class its checker groups by.
+ */
 function exceptionMessage(exception: unknown): string {
   if (typeof exception === "string") return exception;
   const cause = (exception as { cause?: unknown } | null)?.cause;
@@ -137,7 +149,9 @@ export function applyHistoryText(runDir: string, ops: Op[]): HistoryTextOutcome 
   try {
     for (const [i, op] of ops.entries()) {
       const prefix = textLinePrefix(op);
-      if (!text.startsWith(prefix, reader.offset)) return { kind: "mismatch", reason: `op ${i} is not where history.edn has it` };
+      if (!text.startsWith(prefix, reader.offset)) {
+        return { kind: "mismatch", reason: `op ${i} is not where ${JEPSEN_FILES.history} has it` };
+      }
       for (let field = 0; field < 3; field++) reader.next(); // process, type, f
       const value = plainOf(reader.next() ?? null);
       if (JSON.stringify(value) !== JSON.stringify(op.value)) {
@@ -158,7 +172,10 @@ function textLinePrefix(op: Op): string {
   return `${op.process === "nemesis" ? ":nemesis" : op.process}\t:${op.type}\t`;
 }
 
-/** Where the op after `at` starts: the next line, or the first later line that starts like `next` (an error may span lines). */
+/**
+ * Where the op after `at` starts: the next line, or, when an error follows the value, the first
+ * later line that starts like `next` (an error is printed raw and may span lines).
+ */
 function nextLineStart(text: string, at: number, next: Op | undefined): number {
   if (next === undefined) return text.length;
   const newline = text.indexOf("\n", at);
@@ -224,13 +241,15 @@ export function readLoggedOptions(runDir: string): LoggedOptions | undefined {
   try {
     map = new EdnReader(text, mark + TEST_MAP_MARK.length).next();
   } catch (error) {
-    if (error instanceof EdnError) throw new JepsenStoreError(`${path}: the test map after "${TEST_MAP_MARK}": ${error.message}`);
+    if (error instanceof EdnError) {
+      throw new JepsenStoreError(`${path}: the test map after "${TEST_MAP_MARK}": ${error.message}`);
+    }
     throw error;
   }
   return map instanceof EdnMap ? loggedOptionsOf(plainOf(map) as Record<string, unknown>) : undefined;
 }
 
-const LATENCY_DISTS: readonly string[] = ["constant", "uniform", "exponential"];
+const LATENCY_DISTS: readonly LatencyDist[] = ["constant", "uniform", "exponential"];
 
 function loggedOptionsOf(logged: Record<string, unknown>): LoggedOptions {
   const options: LoggedOptions = {};
@@ -253,7 +272,8 @@ function loggedOptionsOf(logged: Record<string, unknown>): LoggedOptions {
   set("nemesisIntervalSec", number("nemesis-interval"));
   const latency = logged.latency as { mean?: unknown; dist?: unknown } | undefined;
   set("latencyMs", typeof latency?.mean === "number" ? latency.mean : undefined);
-  set("latencyDist", LATENCY_DISTS.includes(latency?.dist as string) ? (latency!.dist as LoggedOptions["latencyDist"]) : undefined);
+  const dist = LATENCY_DISTS.find((name) => name === latency?.dist);
+  set("latencyDist", dist);
   set("topology", typeof logged.topology === "string" ? logged.topology : undefined);
   return options;
 }

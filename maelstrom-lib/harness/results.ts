@@ -58,6 +58,23 @@ export type RunResults = {
   "valid?": Validity;
 };
 
+/**
+ * Results as results.json's text: an op inside them (an anomaly's example, a worst-stale read)
+ * names its final flag `final?`, as results.edn does (Jepsen's `:final?`); history.jsonl keeps
+ * the runner's `final`.
+ */
+export function resultsJsonText(results: unknown): string {
+  return `${JSON.stringify(results, withJepsenOpKeys, 2)}\n`;
+}
+
+function withJepsenOpKeys(_key: string, value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || !("final" in value)) return value;
+  const record = value as Record<string, unknown>;
+  const isOp = typeof record.index === "number" && typeof record.type === "string" && "process" in record;
+  if (!isOp || !("value" in record)) return value;
+  return Object.fromEntries(Object.entries(record).map(([key, entry]) => [key === "final" ? "final?" : key, entry]));
+}
+
 /** The exit code of a verdict, as Jepsen's cli.clj gives it: 0 valid, 1 invalid, 2 unknown. */
 export function exitCodeOf(validity: Validity): number {
   return validity === true ? 0 : validity === false ? 1 : 2;

@@ -9,7 +9,7 @@ import { join, relative, resolve } from "node:path";
 import type { TestOptions } from "./options.ts";
 import { writeEdnRunFiles } from "./edn-files.ts";
 import type { JournalEvent } from "./net.ts";
-import type { RunResults } from "./results.ts";
+import { resultsJsonText, type RunResults } from "./results.ts";
 import type { Op } from "./types.ts";
 
 /** A timestamp like Maelstrom's folder names: 20260425T101500.123Z (+ a suffix if taken). */
@@ -67,7 +67,7 @@ export async function writeRunFiles(
   logLines?: readonly string[],
 ): Promise<void> {
   await Bun.write(join(runDir, "test.json"), `${JSON.stringify(opts, null, 2)}\n`);
-  await Bun.write(join(runDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  await Bun.write(join(runDir, "results.json"), resultsJsonText(results));
   await writeLines(join(runDir, "history.jsonl"), history);
   await writeLines(join(runDir, "net-journal.jsonl"), journal);
   await writeEdnRunFiles(runDir, opts, history, results, logLines);

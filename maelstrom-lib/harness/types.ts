@@ -25,8 +25,10 @@ export interface Op {
   error?: unknown;
   /** Set on final-phase ops (Maelstrom's :final?). */
   final?: boolean;
-  /** Set on :info completions caused by an exception (e.g. a malformed reply). */
+  /** Set on :info completions caused by an exception (e.g. a malformed reply): its message. */
   exception?: string;
+  /** The exception's class as Jepsen names it (`clojure.lang.ExceptionInfo` for Maelstrom's client errors). */
+  "exception-class"?: string;
   /** The node the worker talks to (not in Jepsen's history, handy in reports). */
   node?: string;
 }

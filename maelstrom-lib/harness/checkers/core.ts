@@ -38,11 +38,11 @@ export type TrafficResult = { "send-count": number; "recv-count": number; "msg-c
 /** Maelstrom's net checker result (net/journal.clj), always valid. */
 export type NetResult = { all: TrafficResult; clients: TrafficResult; servers: TrafficResult; "valid?": true };
 
-/** One op that ended in :info because of an exception. */
-export type ExceptionCase = { f: string; process: Op["process"]; exception: string | undefined };
+/** The ops that ended in :info with one class of exception: how many, the class, and the first of them. */
+export type ExceptionGroup = { count: number; class: string; example: Op };
 
-/** Jepsen's unhandled-exceptions result: count and examples only when there are any. */
-export type ExceptionsResult = { "valid?": true; count?: number; exceptions?: ExceptionCase[] };
+/** Jepsen's unhandled-exceptions result: the groups, most frequent first, only when there are any. */
+export type ExceptionsResult = { "valid?": true; exceptions?: ExceptionGroup[] };
 
 /** The plot-only checkers' results. */
 export type PerfResult = { "latency-graph": { "valid?": true }; "rate-graph": { "valid?": true }; "valid?": true };
@@ -117,19 +117,26 @@ export function checkNet(
   };
 }
 
-/** Ops that ended in :info because of an exception (malformed replies and the like); always valid. */
+/**
+ * Jepsen's unhandled-exceptions (checker.clj): :info ops with an exception (malformed replies
+ * and the like), grouped by the exception's class, each group with its count and first op,
+ * the most frequent first (equal counts in the order their class first appeared); always valid.
+ */
 export function checkExceptions(history: readonly Op[]): ExceptionsResult {
-  const exceptions = history.filter((op) => op.exception !== undefined);
-  return {
-    "valid?": true,
-    ...(exceptions.length > 0
-      ? {
-          count: exceptions.length,
-          exceptions: exceptions.slice(0, 10).map((op) => ({ f: op.f, process: op.process, exception: op.exception })),
-        }
-      : {}),
-  };
+  const groups = new Map<string, ExceptionGroup>();
+  for (const op of history) {
+    if (op.type !== "info" || op.exception === undefined) continue;
+    const exceptionClass = op["exception-class"] ?? UNKNOWN_EXCEPTION_CLASS;
+    const group = groups.get(exceptionClass);
+    if (group) group.count++;
+    else groups.set(exceptionClass, { count: 1, class: exceptionClass, example: op });
+  }
+  const exceptions = [...groups.values()].sort((a, b) => b.count - a.count);
+  return { "valid?": true, ...(exceptions.length > 0 ? { exceptions } : {}) };
 }
+
+/** The class of an exception whose op does not say (a history from before classes were kept). */
+const UNKNOWN_EXCEPTION_CLASS = "unknown";
 
 /** The plot-only checkers (their pictures come from the report module). */
 export function plotOnlyResults(): { perf: PerfResult; timeline: TimelineResult } {
