@@ -46,6 +46,7 @@ const sampleResults: CheckResult = {
     "also-not": ["serializable", "repeatable-read"],
   },
   kafka: { "valid?": "unknown", "worst-realtime-lag": { time: 22.010139204, key: "2" } },
+  exceptions: { "valid?": true, exceptions: [{ count: 1, class: "clojure.lang.ExceptionInfo", example: sampleHistory[5]! }] },
   "valid?": false,
 };
 
@@ -68,6 +69,7 @@ describe("what the EDN holds", () => {
       ":ok-fraction 0.9",
       ":valid? :unknown",
       ":key \"2\"",
+      ':exceptions ({:count 1, :class "clojure.lang.ExceptionInfo", :example {:index 5,',
     ];
     for (const fragment of expected) expect(flat).toContain(fragment);
     expect(text.startsWith("{:availability {:valid? true, :ok-fraction 0.9},\n :net ")).toBe(true);
