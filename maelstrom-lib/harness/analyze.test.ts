@@ -145,6 +145,22 @@ describe("maelstrom analyze", () => {
   });
 });
 
+describe("maelstrom analyze of a run of ours cut short", () => {
+  test("a history.jsonl with fewer ops than results.json counted is refused with exit 254", async () => {
+    const run = await runMaelstrom(
+      ["test", "-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "1", "--rate", "20", "--store", store, "--no-progress"],
+      { cwd: repo },
+    );
+    expect(run.exitCode).toBe(0);
+    const historyPath = join(run.runDir!, "history.jsonl");
+    const ops = readFileSync(historyPath, "utf8").trim().split("\n");
+    writeFileSync(historyPath, `${ops.slice(0, -4).join("\n")}\n`);
+    const lines: string[] = [];
+    expect(await analyzeRun(run.runDir!, (line) => lines.push(line))).toBe(254);
+    expect(lines.at(-1)).toMatch(/^history\.jsonl has \d+ completed client ops, but the run's results\.json counted \d+: the history is incomplete/);
+  });
+});
+
 describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
   test("a valid broadcast run: options from jepsen.log, net from results.edn, the same stats and workload result as Maelstrom's", async () => {
     const runDir = join(maelstromRuns(), "broadcast", "20260301T101500.000+0000");
@@ -263,6 +279,41 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     const uncommitted = await cli(["analyze", runDir, ...flags, "--consistency-models", "read-uncommitted"]);
     expect(uncommitted.code).toBe(0);
     expect(readJson(join(runDir, "results.json")).workload["valid?"]).toBe(true);
+  });
+
+  test("a history that is not the workload's is refused with exit 254, naming the workloads it fits", async () => {
+    const runDir = join(maelstromRuns(), "broadcast", "20260301T101500.000+0000");
+    const { code, stdout } = await cli(["analyze", runDir, "-w", "lin-kv"]);
+    expect(code).toBe(254);
+    expect(stdout.trim().split("\n").at(-1)).toBe(
+      "history.edn is not a lin-kv history: it has ops lin-kv never issues (broadcast ×6); its ops fit broadcast. Say which workload with -w NAME",
+    );
+    expect(existsSync(join(runDir, "results.json"))).toBe(false); // nothing was overwritten
+    const txn = await cli(["analyze", join(maelstromRuns(), "txn-g1b"), "-w", "txn-list-append", "--node-count", "1"]);
+    expect(txn.code).toBe(254);
+    expect(txn.stdout).toContain("it has ops txn-list-append never issues (txn [w] ×2, txn [r w] ×2); its ops fit txn-rw-register.");
+  });
+
+  test("a history with fewer ops than the run's own results counted is refused, never passed", async () => {
+    const runDir = join(maelstromRuns(), "broadcast", "20260301T101500.000+0000");
+    const edn = readFileSync(join(runDir, "history.edn"), "utf8").trim().split("\n");
+    writeFileSync(join(runDir, "history.edn"), `${edn.slice(0, 10).join("\n")}\n`); // cut short, as a copy interrupted midway
+    const lines: string[] = [];
+    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
+    expect(lines.at(-1)).toBe(
+      "history.edn has 4 completed client ops, but the run's results.edn counted 9: the history is incomplete, and what is missing could hold the failure, so it is not checked",
+    );
+    expect(existsSync(join(runDir, "results.json"))).toBe(false);
+  });
+
+  test("the explanation of a real Maelstrom folder points at its history.edn, not a history.jsonl it does not have", async () => {
+    const runDir = join(maelstromRuns(), "lost-broadcast");
+    const { code, stdout } = await cli(["analyze", runDir, "-w", "broadcast", "--node-count", "2"]);
+    expect(code).toBe(1);
+    expect(stdout).toContain("  - 1: acknowledged at 0.15 s; last returned by a read at 0.31 s; 3 reads after that missed it, the last at 10.51 s (a final read)");
+    expect(stdout).toMatch(/\nRun folder: \S*lost-broadcast \(history\.edn, jepsen\.log; this analysis in results\.json and results\.edn\)\n/);
+    expect(stdout).not.toContain("history.jsonl");
+    expect(stdout).not.toContain("maelstrom serve");
   });
 
   test("malformed EDN or a form that is no op is one line naming the file and place, and exit 254", async () => {

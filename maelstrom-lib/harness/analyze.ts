@@ -24,14 +24,21 @@ import {
 import { parseJsonExact } from "./json-exact.ts";
 import { forEachLine, RUN_FILES } from "./run-files.ts";
 import type { RunResults } from "./results.ts";
+import type { ReadHistory } from "./explain.ts";
 import type { CheckResult, Op, Workload } from "./types.ts";
 import { WORKLOADS } from "./workloads/index.ts";
 
 /** `analyze` with no options typed. */
 export const NO_ANALYZE_FLAGS: AnalyzeFlags = { given: {}, names: [] };
 
-/** What analyzing a folder came to: new results (ours: draw the report too), or a run with nothing to check. */
-export type Reanalysis = { kind: "checked"; results: RunResults; ownRun: boolean } | { kind: "aborted"; reason: string };
+/**
+ * What analyzing a folder came to: new results (ours: draw the report too; a Maelstrom folder's:
+ * its history, for the explanation), or a run with nothing to check.
+ */
+export type Reanalysis =
+  | { kind: "checked"; results: RunResults; ownRun: true }
+  | { kind: "checked"; results: RunResults; ownRun: false; history: ReadHistory }
+  | { kind: "aborted"; reason: string };
 
 /** A run folder's checks, run again; a folder that cannot be analyzed is a CliError (exit 254). */
 export async function reanalyze(runDir: string, flags: AnalyzeFlags, log: (line: string) => void): Promise<Reanalysis> {
@@ -55,8 +62,11 @@ async function reanalyzeOwnRun(runDir: string, flags: AnalyzeFlags, log: (line: 
   const history: Op[] = [];
   await forEachLine(join(runDir, RUN_FILES.history), (line) => history.push(parseJsonExact(line) as Op));
   log(`Analyzing ${runDir}: ${history.length} ops of ${opts.workload}${flags.names.length ? ` (with ${flags.names.join(" ")})` : ""}`);
+  const workload = loadWorkload(opts.workload);
+  refuseForeignOps(history, workload, RUN_FILES.history);
+  refuseMissingOps(history, previous.stats, RUN_FILES.history, RUN_FILES.results);
   // `net` and `runner` measured the run itself, so they are kept.
-  const results = assembleResults(checkHistory({ opts, workload: loadWorkload(opts.workload), history, runDir }), previous.net as CheckResult, {
+  const results = assembleResults(checkHistory({ opts, workload, history, runDir }), previous.net as CheckResult, {
     runner: previous.runner,
     ...(previous.errors ? { errors: previous.errors } : {}),
   });
@@ -85,9 +95,12 @@ async function analyzeMaelstromRun(runDir: string, flags: AnalyzeFlags, log: (li
   const textLine = historyTextLine(applyHistoryText(runDir, history));
   if (textLine) log(textLine);
   if (maelstromResults?.["valid?"] !== undefined) log(`Maelstrom's ${JEPSEN_FILES.results} said valid? ${String(maelstromResults["valid?"])}`);
+  const workload = loadWorkload(opts.workload);
+  refuseForeignOps(history, workload, JEPSEN_FILES.history);
+  refuseMissingOps(history, maelstromResults?.stats, JEPSEN_FILES.history, JEPSEN_FILES.results);
   const net = (maelstromResults?.net as CheckResult | undefined) ?? NET_NOT_MEASURED;
-  const results = assembleResults(checkHistory({ opts, workload: loadWorkload(opts.workload), history, runDir }), net, {});
-  return { kind: "checked", results, ownRun: false };
+  const results = assembleResults(checkHistory({ opts, workload, history, runDir }), net, {});
+  return { kind: "checked", results, ownRun: false, history: { file: JEPSEN_FILES.history, ops: history } };
 }
 
 /** What history.txt changed, in one line; nothing when it is absent or agrees. */
@@ -100,6 +113,56 @@ function historyTextLine(outcome: HistoryTextOutcome): string | undefined {
   const counts = [...outcome.replacedByF].map(([f, count]) => `${count} ${f}`).join(", ");
   const why = `Jepsen < 0.3.6 printed stale values into ${history}; ${historyText} has what Maelstrom's checker saw`;
   return `Values from ${historyText} for ${counts} (${why})`;
+}
+
+/** The `f` of a client op, with its txn micro-op names when it has them: "txn [r append]". */
+function opShape(op: Op, workload: Workload): string {
+  if (!workload.microOps || !Array.isArray(op.value)) return op.f;
+  const names = new Set(op.value.flatMap((mop) => (Array.isArray(mop) && typeof mop[0] === "string" ? [mop[0]] : [])));
+  return [...names].some((name) => !workload.microOps!.has(name)) ? `${op.f} [${[...names].sort().join(" ")}]` : op.f;
+}
+
+/** Whether `workload` issues ops of this shape (its fs, and for txns its micro-ops). */
+function issues(workload: Workload, ops: readonly Op[]): boolean {
+  return ops.every((op) => workload.fs.has(op.f) && opShape(op, workload) === op.f);
+}
+
+/**
+ * Refuses a history with client ops its workload never issues (a broadcast history checked as
+ * lin-kv): its checker would judge ops it does not understand. Names the workloads it fits.
+ */
+function refuseForeignOps(history: readonly Op[], workload: Workload, file: string): void {
+  const clientOps = history.filter((op) => op.process !== "nemesis");
+  const foreign = new Map<string, number>();
+  for (const op of clientOps) {
+    const shape = workload.fs.has(op.f) ? opShape(op, workload) : `${op.f}`;
+    if (workload.fs.has(op.f) && shape === op.f) continue;
+    foreign.set(shape, (foreign.get(shape) ?? 0) + 1);
+  }
+  if (foreign.size === 0) return;
+  const counts = [...foreign].map(([shape, count]) => `${shape} ×${count}`).join(", ");
+  const others = [...WORKLOADS.values()].filter((other) => other !== workload);
+  const fits = others.filter((other) => issues(other, clientOps)).map((other) => other.name);
+  const fitText = fits.length ? `its ops fit ${fits.join(", ")}` : "no workload of this runner issues all of its ops";
+  throw new CliError(
+    `${file} is not a ${workload.name} history: it has ops ${workload.name} never issues (${counts}); ${fitText}. ` +
+      "Say which workload with -w NAME",
+  );
+}
+
+/**
+ * Refuses a history with fewer client completions than the run's own results counted (a
+ * history cut short): checking what is left could pass a run whose failure was in the rest.
+ */
+function refuseMissingOps(history: readonly Op[], storedStats: unknown, file: string, resultsFile: string): void {
+  const counted = (storedStats as { count?: unknown } | undefined)?.count;
+  if (typeof counted !== "number") return;
+  const completions = history.filter((op) => op.process !== "nemesis" && op.type !== "invoke").length;
+  if (completions >= counted) return;
+  throw new CliError(
+    `${file} has ${completions} completed client ops, but the run's ${resultsFile} counted ${counted}: ` +
+      "the history is incomplete, and what is missing could hold the failure, so it is not checked",
+  );
 }
 
 /** Without results.edn nothing says what went over the network; the counts stay empty, not zero. */

@@ -110,7 +110,7 @@ export async function analyzeRun(runDir: string, log: (line: string) => void, fl
   if (analysis.ownRun) await writeReport(runDir, log);
   const exitCode = exitCodeOf(results["valid?"]);
   printSummary(results, exitCode, log);
-  await printExplanation(results, analysis.ownRun ? runDir : undefined, log);
+  await printExplanation(results, runDir, log, analysis.ownRun ? undefined : analysis.history);
   return exitCode;
 }
 

@@ -163,6 +163,10 @@ export interface Workload {
   name: string;
   /** Reusable clients survive an :info (Maelstrom: unique-ids, lin-kv, txn-*). */
   reusableClient: boolean;
+  /** The `f` of every client op it issues; a history with any other is not this workload's. */
+  fs: ReadonlySet<string>;
+  /** Txn workloads: the micro-op names of their txn values (`r` and `w`, or `r` and `append`). */
+  microOps?: ReadonlySet<string>;
   /** Ops whose timeouts and indefinite errors count as :fail rather than :info. */
   idempotent: ReadonlySet<string>;
   /**

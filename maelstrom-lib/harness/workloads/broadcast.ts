@@ -45,6 +45,7 @@ export function broadcastOps(chooseBroadcast: () => boolean, addF = "broadcast")
 
 const broadcast: Workload = {
   name: "broadcast",
+  fs: new Set(["broadcast", "read"]),
   reusableClient: false,
   // A read that times out changed nothing (:fail); a broadcast that times out may have (:info).
   idempotent: new Set(["read"]),

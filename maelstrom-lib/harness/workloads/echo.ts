@@ -35,6 +35,7 @@ export function checkEcho(history: readonly Op[]): EchoResult {
 
 const echo: Workload = {
   name: "echo",
+  fs: new Set(["echo"]),
   reusableClient: false,
   idempotent: new Set(),
   newClient: (connection) => ({

@@ -71,6 +71,7 @@ function idRange(ids: unknown[]): [unknown, unknown] | undefined {
 
 const uniqueIds: Workload = {
   name: "unique-ids",
+  fs: new Set(["generate"]),
   reusableClient: true,
   idempotent: new Set(),
   newClient: (connection) => ({
