@@ -170,7 +170,7 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(lines[1]).toBe(
       "Options: workload broadcast (jepsen.log), 3 nodes (jepsen.log), concurrency 3 (jepsen.log), availability not required (default), consistency models strict-serializable (jepsen.log)",
     );
-    expect(lines).toContain("Maelstrom's results.edn said valid? true");
+    expect(lines).toContain("Maelstrom's results.edn said valid? true, as this analysis does");
     expect(lines).toContain("Everything looks good! ヽ(‘ー`)ノ");
 
     const results = readJson(join(runDir, "results.json"));
@@ -279,6 +279,32 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     const uncommitted = await cli(["analyze", runDir, ...flags, "--consistency-models", "read-uncommitted"]);
     expect(uncommitted.code).toBe(0);
     expect(readJson(join(runDir, "results.json")).workload["valid?"]).toBe(true);
+  });
+
+  test("where Maelstrom's checker crashed or gnuplot was missing, our verdict stands and one line names the difference", async () => {
+    const runDir = join(maelstromRuns(), "kafka-checker-crashed");
+    const before = readFileSync(join(runDir, "results.edn"), "utf8");
+    const lines: string[] = [];
+    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
+    expect(lines[2]).toBe(
+      "Maelstrom's results.edn said valid? unknown; this analysis says true, and keeps its own verdict: " +
+        "perf unknown there (java.lang.IllegalStateException: Error rendering plot, verify gnuplot is installed and reachable), true here; " +
+        "workload unknown there (java.util.concurrent.ExecutionException: java.lang.IndexOutOfBoundsException), true here",
+    );
+    expect(readJson(join(runDir, "results.json"))["valid?"]).toBe(true);
+    // Maelstrom's own results.edn is its record of what it said: analyze leaves it as it was.
+    expect(readFileSync(join(runDir, "results.edn"), "utf8")).toBe(before);
+    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
+    expect(lines.filter((line) => line.startsWith("Maelstrom's results.edn said valid? unknown;"))).toHaveLength(2);
+  });
+
+  test("an echo that timed out is no echo error, as in Maelstrom's results.edn", async () => {
+    const runDir = join(maelstromRuns(), "echo-timeout");
+    const lines: string[] = [];
+    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
+    expect(lines[2]).toBe("Maelstrom's results.edn said valid? true, as this analysis does");
+    const maelstrom = plainOf(readEdn(readFileSync(join(runDir, "results.edn"), "utf8"))) as Record<string, unknown>;
+    expect(readJson(join(runDir, "results.json")).workload).toEqual(maelstrom.workload);
   });
 
   test("a history that is not the workload's is refused with exit 254, naming the workloads it fits", async () => {

@@ -94,12 +94,12 @@ async function analyzeMaelstromRun(runDir: string, flags: AnalyzeFlags, log: (li
   log(`Options: ${describeOptions(opts, origins, flags)}`);
   const textLine = historyTextLine(applyHistoryText(runDir, history));
   if (textLine) log(textLine);
-  if (maelstromResults?.["valid?"] !== undefined) log(`Maelstrom's ${JEPSEN_FILES.results} said valid? ${String(maelstromResults["valid?"])}`);
   const workload = loadWorkload(opts.workload);
   refuseForeignOps(history, workload, JEPSEN_FILES.history);
   refuseMissingOps(history, maelstromResults?.stats, JEPSEN_FILES.history, JEPSEN_FILES.results);
   const net = (maelstromResults?.net as CheckResult | undefined) ?? NET_NOT_MEASURED;
   const results = assembleResults(checkHistory({ opts, workload, history, runDir }), net, {});
+  if (maelstromResults?.["valid?"] !== undefined) log(verdictComparison(maelstromResults, results));
   return { kind: "checked", results, ownRun: false, history: { file: JEPSEN_FILES.history, ops: history } };
 }
 
@@ -163,6 +163,36 @@ function refuseMissingOps(history: readonly Op[], storedStats: unknown, file: st
     `${file} has ${completions} completed client ops, but the run's ${resultsFile} counted ${counted}: ` +
       "the history is incomplete, and what is missing could hold the failure, so it is not checked",
   );
+}
+
+/**
+ * Maelstrom's verdict beside ours, in one line. Where they differ, the checkers that differ, each
+ * with the first line of the error Maelstrom's checker gave, if it gave one: a checker that
+ * crashed (Jepsen's kafka lost-write check on a key only ever polled empty) or a plot that gnuplot
+ * could not draw leaves Maelstrom's verdict unknown where the history itself decides it.
+ */
+function verdictComparison(theirs: Record<string, unknown>, ours: RunResults): string {
+  const said = `Maelstrom's ${JEPSEN_FILES.results} said valid? ${String(theirs["valid?"])}`;
+  if (theirs["valid?"] === ours["valid?"]) return `${said}, as this analysis does`;
+  const differences = Object.entries(ours).flatMap(([name, mine]) => {
+    const their = theirs[name] as Record<string, unknown> | undefined;
+    const myValid = (mine as { "valid?"?: unknown } | undefined)?.["valid?"];
+    if (their?.["valid?"] === undefined || myValid === undefined || their["valid?"] === myValid) return [];
+    const error = firstError(their);
+    return [`${name} ${String(their["valid?"])} there${error ? ` (${error})` : ""}, ${String(myValid)} here`];
+  });
+  return `${said}; this analysis says ${String(ours["valid?"])}, and keeps its own verdict: ${differences.join("; ") || "no single checker differs"}`;
+}
+
+/** The first line of a checker's `error`, or of the first nested checker's (perf's latency-graph). */
+function firstError(result: Record<string, unknown>): string | undefined {
+  if (typeof result.error === "string") return result.error.split("\n")[0];
+  for (const inner of Object.values(result)) {
+    if (typeof inner === "object" && inner !== null && typeof (inner as { error?: unknown }).error === "string") {
+      return firstError(inner as Record<string, unknown>);
+    }
+  }
+  return undefined;
 }
 
 /** Without results.edn nothing says what went over the network; the counts stay empty, not zero. */

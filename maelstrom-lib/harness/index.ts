@@ -87,8 +87,8 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
 /**
  * `maelstrom analyze RUN_DIR` (Jepsen's `analyze` command; analyze.ts): runs the checks that
  * read the history again, on one of our runs or on a folder real Maelstrom wrote, and writes
- * that folder's results.json (and, for our runs, the report). Returns the exit code a test
- * with these results would have had; 254 for a folder or options that cannot be analyzed.
+ * that folder's results.json (and, for our runs, results.edn and the report). Returns the exit
+ * code a test with these results would have had; 254 for a folder or options that cannot be analyzed.
  */
 export async function analyzeRun(runDir: string, log: (line: string) => void, flags: AnalyzeFlags = NO_ANALYZE_FLAGS): Promise<number> {
   let analysis: Reanalysis;
@@ -105,9 +105,13 @@ export async function analyzeRun(runDir: string, log: (line: string) => void, fl
   }
   const { results } = analysis;
   await Bun.write(join(runDir, RUN_FILES.results), resultsJsonText(results));
-  await writeResultsEdn(runDir, results); // as Maelstrom's analyze rewrites results.edn
-  // A Maelstrom folder keeps its own messages.svg and has no history.jsonl or journal of ours to draw a report from.
-  if (analysis.ownRun) await writeReport(runDir, log);
+  // Our runs' results.edn is rewritten, as Maelstrom's analyze rewrites its own. A Maelstrom
+  // folder keeps its results.edn, the record of Maelstrom's verdict that each analysis compares
+  // with, and its messages.svg: it has no history.jsonl or journal of ours to draw a report from.
+  if (analysis.ownRun) {
+    await writeResultsEdn(runDir, results);
+    await writeReport(runDir, log);
+  }
   const exitCode = exitCodeOf(results["valid?"]);
   printSummary(results, exitCode, log);
   await printExplanation(results, runDir, log, analysis.ownRun ? undefined : analysis.history);
