@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkLinearizable } from "../maelstrom-lib/harness/checkers/linearizable/index.ts";
+import { checkLinearizable, type KeyResult } from "../maelstrom-lib/harness/checkers/linearizable/index.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 
@@ -75,11 +75,12 @@ function measure(historyPath: string): Measurement {
   const result = checkLinearizable(history);
   const checkMs = performance.now() - started;
   const heapAfter = process.memoryUsage().heapUsed;
-  const results = Object.values(result.results as Record<string, { "op-count": number }>);
+  const keyResults = Object.values(result.results as Record<string, KeyResult>);
+  const keyOpCounts = keyResults.map((key) => key.linearizable["op-count"] as number);
   return {
     ops: history.filter((op) => op.type === "invoke").length,
-    keys: results.length,
-    maxKeyOps: Math.max(0, ...results.map((key) => key["op-count"])),
+    keys: keyOpCounts.length,
+    maxKeyOps: Math.max(0, ...keyOpCounts),
     valid: result["valid?"],
     checkMs,
     rssBeforeMb,

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Op, OpType, ProcessId } from "../contracts/types.ts";
 import { checkStats } from "./core.ts";
+import { checkExceptions } from "./core.ts";
 
 const KAFKA_IGNORED = new Set(["crash", "debug-topic-partitions"]);
 
@@ -47,5 +48,34 @@ describe("stats (Jepsen's stats checker)", () => {
 
   test("without the kafka rule, crash ops that never succeed make stats invalid", () => {
     expect(checkStats(historyOf(["send", "ok"], ["crash", "info"]))["valid?"]).toBe(false);
+  });
+});
+
+describe("exceptions (Jepsen's unhandled-exceptions checker)", () => {
+  const info = (index: number, exceptionClass: string | undefined, f = "read"): Op => ({
+    index,
+    time: index * 10,
+    type: "info",
+    process: index,
+    f,
+    value: null,
+    exception: `failure ${index}`,
+    ...(exceptionClass ? { "exception-class": exceptionClass } : {}),
+  });
+
+  test("groups :info ops with an exception by class, the most frequent first, each with its count and first op", () => {
+    const history = [info(0, "java.net.SocketException"), info(1, "clojure.lang.ExceptionInfo"), info(2, "clojure.lang.ExceptionInfo", "add")];
+    history.push({ ...info(3, "clojure.lang.ExceptionInfo"), type: "fail" }); // not an :info: not an unhandled exception
+    expect(checkExceptions(history)).toEqual({
+      "valid?": true,
+      exceptions: [
+        { count: 2, class: "clojure.lang.ExceptionInfo", example: history[1]! },
+        { count: 1, class: "java.net.SocketException", example: history[0]! },
+      ],
+    });
+  });
+
+  test("a history without exceptions has no exceptions key, as Jepsen's", () => {
+    expect(checkExceptions(historyOf(["read", "info"], ["read", "ok"]))).toEqual({ "valid?": true });
   });
 });

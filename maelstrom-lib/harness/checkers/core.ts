@@ -6,17 +6,14 @@
 import type { Availability } from "../contracts/options.ts";
 import type { TrafficCounts } from "../world/net.ts";
 import type { Op, Validity } from "../contracts/types.ts";
-import type { StatsCounts, StatsResult, AvailabilityResult, TrafficResult, NetResult, ExceptionCase, ExceptionsResult, PerfResult, TimelineResult } from "../contracts/results.ts";
+import { isClientOp } from "../contracts/history.ts";
+import type { StatsCounts, StatsResult, AvailabilityResult, TrafficResult, NetResult, ExceptionGroup, ExceptionsResult, PerfResult, TimelineResult } from "../contracts/results.ts";
 
 /** Jepsen's merge: any false → false; else any unknown → unknown; else true. */
 export function mergeValidity(validities: readonly Validity[]): Validity {
   if (validities.includes(false)) return false;
   if (validities.includes("unknown")) return "unknown";
   return true;
-}
-
-function isClientOp(op: Op): boolean {
-  return op.process !== "nemesis";
 }
 
 function countCompletions(ops: readonly Op[]): StatsCounts {
@@ -88,19 +85,26 @@ export function checkNet(
   };
 }
 
-/** Ops that ended in :info because of an exception (malformed replies and the like); always valid. */
+/**
+ * Jepsen's unhandled-exceptions (checker.clj): :info ops with an exception (malformed replies
+ * and the like), grouped by the exception's class, each group with its count and first op,
+ * the most frequent first (equal counts in the order their class first appeared); always valid.
+ */
 export function checkExceptions(history: readonly Op[]): ExceptionsResult {
-  const exceptions = history.filter((op) => op.exception !== undefined);
-  return {
-    "valid?": true,
-    ...(exceptions.length > 0
-      ? {
-          count: exceptions.length,
-          exceptions: exceptions.slice(0, 10).map((op) => ({ f: op.f, process: op.process, exception: op.exception })),
-        }
-      : {}),
-  };
+  const groups = new Map<string, ExceptionGroup>();
+  for (const op of history) {
+    if (op.type !== "info" || op.exception === undefined) continue;
+    const exceptionClass = op["exception-class"] ?? UNKNOWN_EXCEPTION_CLASS;
+    const group = groups.get(exceptionClass);
+    if (group) group.count++;
+    else groups.set(exceptionClass, { count: 1, class: exceptionClass, example: op });
+  }
+  const exceptions = [...groups.values()].sort((a, b) => b.count - a.count);
+  return { "valid?": true, ...(exceptions.length > 0 ? { exceptions } : {}) };
 }
+
+/** The class of an exception whose op does not say (a history from before classes were kept). */
+const UNKNOWN_EXCEPTION_CLASS = "unknown";
 
 /** The plot-only checkers (their pictures come from the report module). */
 export function plotOnlyResults(): { perf: PerfResult; timeline: TimelineResult } {

@@ -17,12 +17,20 @@ import { forEachLine, RUN_FILES } from "../store/run-files.ts";
 import type { RunResults } from "../contracts/results.ts";
 import type { CheckResult, Op, Workload } from "../contracts/types.ts";
 import { loadWorkload, WORKLOADS } from "../workloads/index.ts";
+import { applyHistoryText, type HistoryTextOutcome } from "../store/jepsen-store.ts";
+import type { ReadHistory } from "../report/explain.ts";
 
 /** `analyze` with no options typed. */
 export const NO_ANALYZE_FLAGS: AnalyzeFlags = { given: {}, names: [] };
 
-/** What analyzing a folder came to: new results (ours: draw the report too), or a run with nothing to check. */
-export type Reanalysis = { kind: "checked"; results: RunResults; ownRun: boolean } | { kind: "aborted"; reason: string };
+/**
+ * What analyzing a folder came to: new results (ours: draw the report too; a Maelstrom folder's:
+ * its history, for the explanation), or a run with nothing to check.
+ */
+export type Reanalysis =
+  | { kind: "checked"; results: RunResults; ownRun: true }
+  | { kind: "checked"; results: RunResults; ownRun: false; history: ReadHistory }
+  | { kind: "aborted"; reason: string };
 
 /** A run folder's checks, run again; a folder that cannot be analyzed is a CliError (exit 254). */
 export async function reanalyze(runDir: string, flags: AnalyzeFlags, log: (line: string) => void): Promise<Reanalysis> {
@@ -46,8 +54,11 @@ async function reanalyzeOwnRun(runDir: string, flags: AnalyzeFlags, log: (line: 
   const history: Op[] = [];
   await forEachLine(join(runDir, RUN_FILES.history), (line) => history.push(parseJsonExact(line) as Op));
   log(`Analyzing ${runDir}: ${history.length} ops of ${opts.workload}${flags.names.length ? ` (with ${flags.names.join(" ")})` : ""}`);
+  const workload = loadWorkload(opts.workload);
+  refuseForeignOps(history, workload, RUN_FILES.history);
+  refuseMissingOps(history, previous.stats, RUN_FILES.history, RUN_FILES.results);
   // `net` and `runner` measured the run itself, so they are kept.
-  const results = assembleResults(checkHistory({ opts, workload: loadWorkload(opts.workload), history, runDir }), previous.net as CheckResult, {
+  const results = assembleResults(checkHistory({ opts, workload, history, runDir }), previous.net as CheckResult, {
     runner: previous.runner,
     ...(previous.errors ? { errors: previous.errors } : {}),
   });
@@ -56,12 +67,12 @@ async function reanalyzeOwnRun(runDir: string, flags: AnalyzeFlags, log: (line: 
 
 /**
  * A folder real Maelstrom wrote. Its options come from the command line, else jepsen.log's
- * test options, else Maelstrom's defaults; the workload also from the store path
+ * test map, else Maelstrom's defaults; the workload also from the store path
  * (store/<workload>/<time>/). Maelstrom's results.edn gives the net traffic, which only the
  * run could measure (its journal is Fressian, which we do not read).
  */
 async function analyzeMaelstromRun(runDir: string, flags: AnalyzeFlags, log: (line: string) => void): Promise<Reanalysis> {
-  const { opts, sources } = maelstromOptions(runDir, flags);
+  const { opts, origins } = maelstromOptions(runDir, flags);
   let history: Op[];
   let maelstromResults: Record<string, unknown> | undefined;
   try {
@@ -72,18 +83,124 @@ async function analyzeMaelstromRun(runDir: string, flags: AnalyzeFlags, log: (li
     throw error;
   }
   log(`Analyzing ${runDir}: ${history.length} ops of ${opts.workload} from real Maelstrom's ${JEPSEN_FILES.history}`);
-  log(`Options: ${describeOptions(opts)}; from ${sources.join(", ")}`);
-  if (maelstromResults?.["valid?"] !== undefined) log(`Maelstrom's ${JEPSEN_FILES.results} said valid? ${String(maelstromResults["valid?"])}`);
+  log(`Options: ${describeOptions(opts, origins, flags)}`);
+  const textLine = historyTextLine(applyHistoryText(runDir, history));
+  if (textLine) log(textLine);
+  const workload = loadWorkload(opts.workload);
+  refuseForeignOps(history, workload, JEPSEN_FILES.history);
+  refuseMissingOps(history, maelstromResults?.stats, JEPSEN_FILES.history, JEPSEN_FILES.results);
   const net = (maelstromResults?.net as CheckResult | undefined) ?? NET_NOT_MEASURED;
-  const results = assembleResults(checkHistory({ opts, workload: loadWorkload(opts.workload), history, runDir }), net, {});
-  return { kind: "checked", results, ownRun: false };
+  const results = assembleResults(checkHistory({ opts, workload, history, runDir }), net, {});
+  if (maelstromResults?.["valid?"] !== undefined) log(verdictComparison(maelstromResults, results));
+  return { kind: "checked", results, ownRun: false, history: { file: JEPSEN_FILES.history, ops: history } };
+}
+
+/** What history.txt changed, in one line; nothing when it is absent or agrees. */
+function historyTextLine(outcome: HistoryTextOutcome): string | undefined {
+  const { historyText, history } = JEPSEN_FILES;
+  if (outcome.kind === "mismatch") {
+    return `WARN ${historyText} does not match ${history} (${outcome.reason}); op values are ${history}'s`;
+  }
+  if (outcome.kind === "absent" || outcome.replacedByF.size === 0) return undefined;
+  const counts = [...outcome.replacedByF].map(([f, count]) => `${count} ${f}`).join(", ");
+  const why = `Jepsen < 0.3.6 printed stale values into ${history}; ${historyText} has what Maelstrom's checker saw`;
+  return `Values from ${historyText} for ${counts} (${why})`;
+}
+
+/** The `f` of a client op, with its txn micro-op names when it has them: "txn [r append]". */
+function opShape(op: Op, workload: Workload): string {
+  if (!workload.microOps || !Array.isArray(op.value)) return op.f;
+  const names = new Set(op.value.flatMap((mop) => (Array.isArray(mop) && typeof mop[0] === "string" ? [mop[0]] : [])));
+  return [...names].some((name) => !workload.microOps!.has(name)) ? `${op.f} [${[...names].sort().join(" ")}]` : op.f;
+}
+
+/** Whether `workload` issues ops of this shape (its fs, and for txns its micro-ops). */
+function issues(workload: Workload, ops: readonly Op[]): boolean {
+  return ops.every((op) => workload.fs.has(op.f) && opShape(op, workload) === op.f);
+}
+
+/**
+ * Refuses a history with client ops its workload never issues (a broadcast history checked as
+ * lin-kv): its checker would judge ops it does not understand. Names the workloads it fits.
+ */
+function refuseForeignOps(history: readonly Op[], workload: Workload, file: string): void {
+  const clientOps = history.filter((op) => op.process !== "nemesis");
+  const foreign = new Map<string, number>();
+  for (const op of clientOps) {
+    const shape = workload.fs.has(op.f) ? opShape(op, workload) : `${op.f}`;
+    if (workload.fs.has(op.f) && shape === op.f) continue;
+    foreign.set(shape, (foreign.get(shape) ?? 0) + 1);
+  }
+  if (foreign.size === 0) return;
+  const counts = [...foreign].map(([shape, count]) => `${shape} ×${count}`).join(", ");
+  const others = [...WORKLOADS.values()].filter((other) => other !== workload);
+  const fits = others.filter((other) => issues(other, clientOps)).map((other) => other.name);
+  const fitText = fits.length ? `its ops fit ${fits.join(", ")}` : "no workload of this runner issues all of its ops";
+  throw new CliError(
+    `${file} is not a ${workload.name} history: it has ops ${workload.name} never issues (${counts}); ${fitText}. ` +
+      "Say which workload with -w NAME",
+  );
+}
+
+/**
+ * Refuses a history with fewer client completions than the run's own results counted (a
+ * history cut short): checking what is left could pass a run whose failure was in the rest.
+ */
+function refuseMissingOps(history: readonly Op[], storedStats: unknown, file: string, resultsFile: string): void {
+  const counted = (storedStats as { count?: unknown } | undefined)?.count;
+  if (typeof counted !== "number") return;
+  const completions = history.filter((op) => op.process !== "nemesis" && op.type !== "invoke").length;
+  if (completions >= counted) return;
+  throw new CliError(
+    `${file} has ${completions} completed client ops, but the run's ${resultsFile} counted ${counted}: ` +
+      "the history is incomplete, and what is missing could hold the failure, so it is not checked",
+  );
+}
+
+/**
+ * Maelstrom's verdict beside ours, in one line. Where they differ, the checkers that differ, each
+ * with the first line of the error Maelstrom's checker gave, if it gave one: a checker that
+ * crashed (Jepsen's kafka lost-write check on a key only ever polled empty) or a plot that gnuplot
+ * could not draw leaves Maelstrom's verdict unknown where the history itself decides it.
+ */
+function verdictComparison(theirs: Record<string, unknown>, ours: RunResults): string {
+  const said = `Maelstrom's ${JEPSEN_FILES.results} said valid? ${String(theirs["valid?"])}`;
+  if (theirs["valid?"] === ours["valid?"]) return `${said}, as this analysis does`;
+  const differences = Object.entries(ours).flatMap(([name, mine]) => {
+    const their = theirs[name] as Record<string, unknown> | undefined;
+    const myValid = (mine as { "valid?"?: unknown } | undefined)?.["valid?"];
+    if (their?.["valid?"] === undefined || myValid === undefined || their["valid?"] === myValid) return [];
+    const error = firstError(their);
+    return [`${name} ${String(their["valid?"])} there${error ? ` (${error})` : ""}, ${String(myValid)} here`];
+  });
+  return `${said}; this analysis says ${String(ours["valid?"])}, and keeps its own verdict: ${differences.join("; ") || "no single checker differs"}`;
+}
+
+/** The first line of a checker's `error`, or of the first nested checker's (perf's latency-graph). */
+function firstError(result: Record<string, unknown>): string | undefined {
+  if (typeof result.error === "string") return result.error.split("\n")[0];
+  for (const inner of Object.values(result)) {
+    if (typeof inner === "object" && inner !== null && typeof (inner as { error?: unknown }).error === "string") {
+      return firstError(inner as Record<string, unknown>);
+    }
+  }
+  return undefined;
 }
 
 /** Without results.edn nothing says what went over the network; the counts stay empty, not zero. */
 const NET_NOT_MEASURED: CheckResult = { all: {}, clients: {}, servers: {}, "valid?": true, note: `no ${JEPSEN_FILES.results}: the traffic is unknown` };
 
-/** A Maelstrom folder's options, and which sources gave them (the command line, jepsen.log, the store path, defaults). */
-function maelstromOptions(runDir: string, flags: AnalyzeFlags): { opts: TestOptions; sources: string[] } {
+/** Where an option of a Maelstrom folder came from. */
+type Origin = "command line" | "jepsen.log" | "store path" | "default";
+
+/** The options the checks read, each with where it came from, as the Options line prints them. */
+type Origins = Record<"workload" | "nodeIds" | "concurrency" | "availability" | "consistencyModels", Origin>;
+
+/**
+ * A Maelstrom folder's options: typed on the command line, else from jepsen.log's test map, else
+ * (the workload only) from the store path, else Maelstrom's defaults; and where each came from.
+ */
+function maelstromOptions(runDir: string, flags: AnalyzeFlags): { opts: TestOptions; origins: Origins } {
   let logged: LoggedOptions | undefined;
   try {
     logged = readLoggedOptions(runDir);
@@ -94,7 +211,10 @@ function maelstromOptions(runDir: string, flags: AnalyzeFlags): { opts: TestOpti
   const fromPath = workloadOfStorePath(runDir);
   const workload = flags.given.workload ?? logged?.workload ?? fromPath;
   if (workload === undefined) {
-    throw new CliError(`${runDir}: no workload named (no ${JEPSEN_FILES.log}, and the folder is not store/<workload>/<time>); say which with -w NAME`);
+    throw new CliError(
+      `${runDir}: no workload named (no test map in ${JEPSEN_FILES.log}, ` +
+        "and the folder is not store/<workload>/<time>); say which with -w NAME",
+    );
   }
   // The default concurrency (1n) counts the nodes the run had, wherever they are told.
   const nodeIds = flags.given.nodeIds ?? logged?.nodeIds ?? [...TEST_FLAGS.node.default];
@@ -110,13 +230,17 @@ function maelstromOptions(runDir: string, flags: AnalyzeFlags): { opts: TestOpti
     ...logged,
     workload,
   };
-  const sources = [
-    ...(flags.names.length ? [`the command line (${flags.names.join(" ")})`] : []),
-    ...(logged ? [JEPSEN_FILES.log] : []),
-    ...(flags.given.workload === undefined && logged?.workload === undefined ? ["the store path (the workload)"] : []),
-    "Maelstrom's defaults",
-  ];
-  return { opts: withFlags(base, flags), sources };
+  const origin = (typed: boolean, field: keyof LoggedOptions): Origin =>
+    typed ? "command line" : logged?.[field] !== undefined ? "jepsen.log" : "default";
+  const workloadTyped = flags.given.workload !== undefined;
+  const origins: Origins = {
+    workload: !workloadTyped && logged?.workload === undefined ? "store path" : origin(workloadTyped, "workload"),
+    nodeIds: origin(flags.given.nodeIds !== undefined, "nodeIds"),
+    concurrency: origin(flags.concurrency !== undefined, "concurrency"),
+    availability: origin(flags.given.availability !== undefined, "availability"),
+    consistencyModels: origin(flags.given.consistencyModels !== undefined, "consistencyModels"),
+  };
+  return { opts: withFlags(base, flags), origins };
 }
 
 /** The workload of a folder at store/<workload>/<time>/ (through store/latest too), if that names one. */
@@ -138,9 +262,28 @@ function withFlags(opts: TestOptions, flags: AnalyzeFlags): TestOptions {
   return merged;
 }
 
-function describeOptions(opts: TestOptions): string {
+/** The flags whose options the Options line names with their origin. */
+const DESCRIBED_FLAGS = new Set([
+  "--workload",
+  "--node-count",
+  "--nodes",
+  "--concurrency",
+  "--availability",
+  "--consistency-models",
+]);
+
+/** "workload kafka (jepsen.log), 1 node (jepsen.log), …": each option the checks read, and where it came from. */
+function describeOptions(opts: TestOptions, origins: Origins, flags: AnalyzeFlags): string {
   const availability = opts.availability === undefined ? "not required" : String(opts.availability);
   const nodes = opts.nodeIds.length === 1 ? "1 node" : `${opts.nodeIds.length} nodes`;
-  return `workload ${opts.workload}, ${nodes}, concurrency ${opts.concurrency}, availability ${availability}, consistency models ${opts.consistencyModels.join(" , ")}`;
+  const described = [
+    `workload ${opts.workload} (${origins.workload})`,
+    `${nodes} (${origins.nodeIds})`,
+    `concurrency ${opts.concurrency} (${origins.concurrency})`,
+    `availability ${availability} (${origins.availability})`,
+    `consistency models ${opts.consistencyModels.join(" , ")} (${origins.consistencyModels})`,
+  ];
+  const others = flags.names.filter((name) => !DESCRIBED_FLAGS.has(name));
+  return described.join(", ") + (others.length ? `; also typed: ${others.join(" ")}` : "");
 }
 

@@ -16,7 +16,7 @@ import { printExplanation } from "../report/explain.ts";
 import { runTest } from "../run/run.ts";
 import { NodeProgram } from "../world/sim-program.ts";
 import { simulateTest } from "../run/simulate.ts";
-import { exitCodeOf, type RunResults } from "../contracts/results.ts";
+import { exitCodeOf, resultsJsonText, type RunResults } from "../contracts/results.ts";
 
 /** A parsed `maelstrom test` command. */
 export type TestCommand = Extract<Command, { kind: "test" }>;
@@ -103,8 +103,8 @@ async function simulationRefusal(bin: string): Promise<string | undefined> {
 /**
  * `maelstrom analyze RUN_DIR` (Jepsen's `analyze` command; analyze.ts): runs the checks that
  * read the history again, on one of our runs or on a folder real Maelstrom wrote, and writes
- * that folder's results.json (and, for our runs, the report). Returns the exit code a test
- * with these results would have had; 254 for a folder or options that cannot be analyzed.
+ * that folder's results.json (and, for our runs, results.edn and the report). Returns the exit
+ * code a test with these results would have had; 254 for a folder or options that cannot be analyzed.
  */
 export async function analyzeRun(runDir: string, log: (line: string) => void, flags: AnalyzeFlags = NO_ANALYZE_FLAGS): Promise<number> {
   let analysis: Reanalysis;
@@ -120,13 +120,17 @@ export async function analyzeRun(runDir: string, log: (line: string) => void, fl
     return 255;
   }
   const { results } = analysis;
-  await Bun.write(join(runDir, RUN_FILES.results), `${JSON.stringify(results, null, 2)}\n`);
-  await writeResultsEdn(runDir, results); // as Maelstrom's analyze rewrites results.edn
-  // A Maelstrom folder keeps its own messages.svg and has no history.jsonl or journal of ours to draw a report from.
-  if (analysis.ownRun) await writeReport(runDir, log);
+  await Bun.write(join(runDir, RUN_FILES.results), resultsJsonText(results));
+  // Our runs' results.edn is rewritten, as Maelstrom's analyze rewrites its own. A Maelstrom
+  // folder keeps its results.edn, the record of Maelstrom's verdict that each analysis compares
+  // with, and its messages.svg: it has no history.jsonl or journal of ours to draw a report from.
+  if (analysis.ownRun) {
+    await writeResultsEdn(runDir, results);
+    await writeReport(runDir, log);
+  }
   const exitCode = exitCodeOf(results["valid?"]);
   printSummary(results, exitCode, log);
-  await printExplanation(results, analysis.ownRun ? runDir : undefined, log);
+  await printExplanation(results, runDir, log, analysis.ownRun ? undefined : analysis.history);
   return exitCode;
 }
 

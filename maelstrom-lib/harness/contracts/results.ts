@@ -3,6 +3,7 @@
  * composes, as Maelstrom's core.clj composes them) plus the runner's own `runner` and `errors`
  * entries. Types only. Every checker entry is absent when the run was aborted before analysis.
  */
+import { PRETTY_JSON_LEVELS, prettyJson } from "../primitives/json-exact.ts";
 import type { CrashReport, ProtocolViolation } from "./node-reports.ts";
 import type { BeyondMaelstromFinding, CheckResult, Op, Validity } from "./types.ts";
 
@@ -26,11 +27,11 @@ export type TrafficResult = { "send-count": number; "recv-count": number; "msg-c
 /** Maelstrom's net checker result (net/journal.clj), always valid. */
 export type NetResult = { all: TrafficResult; clients: TrafficResult; servers: TrafficResult; "valid?": true };
 
-/** One op that ended in :info because of an exception. */
-export type ExceptionCase = { f: string; process: Op["process"]; exception: string | undefined };
+/** The ops that ended in :info with one class of exception: how many, the class, and the first of them. */
+export type ExceptionGroup = { count: number; class: string; example: Op };
 
-/** Jepsen's unhandled-exceptions result: count and examples only when there are any. */
-export type ExceptionsResult = { "valid?": true; count?: number; exceptions?: ExceptionCase[] };
+/** Jepsen's unhandled-exceptions result: the groups, most frequent first, only when there are any. */
+export type ExceptionsResult = { "valid?": true; exceptions?: ExceptionGroup[] };
 
 /** The plot-only checkers' results. */
 export type PerfResult = { "latency-graph": { "valid?": true }; "rate-graph": { "valid?": true }; "valid?": true };
@@ -107,6 +108,24 @@ export type RunResults = {
   errors?: RunErrors;
   "valid?": Validity;
 };
+
+/**
+ * Results as results.json's text: indented as far as prettyJson indents (deeper values, which
+ * only a node's replies can make, stay compact), and an op inside them (an anomaly's example,
+ * a worst-stale read) names its final flag `final?`, as results.edn does (Jepsen's `:final?`);
+ * history.jsonl keeps the runner's `final`.
+ */
+export function resultsJsonText(results: unknown): string {
+  return `${prettyJson(results, PRETTY_JSON_LEVELS, withJepsenOpKeys)}\n`;
+}
+
+function withJepsenOpKeys(_key: string, value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || !("final" in value)) return value;
+  const record = value as Record<string, unknown>;
+  const isOp = typeof record.index === "number" && typeof record.type === "string" && "process" in record;
+  if (!isOp || !("value" in record)) return value;
+  return Object.fromEntries(Object.entries(record).map(([key, entry]) => [key === "final" ? "final?" : key, entry]));
+}
 
 /** The exit code of a verdict, as Jepsen's cli.clj gives it: 0 valid, 1 invalid, 2 unknown. */
 export function exitCodeOf(validity: Validity): number {

@@ -26,8 +26,10 @@ export interface Op {
   error?: unknown;
   /** Set on final-phase ops (Maelstrom's :final?). */
   final?: boolean;
-  /** Set on :info completions caused by an exception (e.g. a malformed reply). */
+  /** Set on :info completions caused by an exception (e.g. a malformed reply): its message. */
   exception?: string;
+  /** The exception's class as Jepsen names it (`clojure.lang.ExceptionInfo` for Maelstrom's client errors). */
+  "exception-class"?: string;
   /** The node the worker talks to (not in Jepsen's history, handy in reports). */
   node?: string;
 }
@@ -134,6 +136,10 @@ export interface Workload {
   name: string;
   /** Reusable clients survive an :info (Maelstrom: unique-ids, lin-kv, txn-*). */
   reusableClient: boolean;
+  /** The `f` of every client op it issues; a history with any other is not this workload's. */
+  fs: ReadonlySet<string>;
+  /** Txn workloads: the micro-op names of their txn values (`r` and `w`, or `r` and `append`). */
+  microOps?: ReadonlySet<string>;
   /** Ops whose timeouts and indefinite errors count as :fail rather than :info. */
   idempotent: ReadonlySet<string>;
   /**

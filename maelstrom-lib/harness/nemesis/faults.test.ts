@@ -111,18 +111,16 @@ describe("the kill nemesis", () => {
 
 describe("the pause nemesis", () => {
   test.concurrent("ops time out while the node is paused and succeed again once it resumes; its late replies break nothing", async () => {
-    // Maelstrom's echo checker counts every echo that did not come back as an error, so the run
-    // is invalid, for the timed-out echoes and nothing else.
+    // Maelstrom's echo checker passes over echoes that timed out (Knossos' pairs leave an :info
+    // unpaired), so the run is valid, timeouts and all.
     // Seed 8: pause n0 at 0 s, resume it at 6.28 s, nothing more before the 8 s limit.
     const outcome = await run(
       "-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "8", "--rate", "10",
       "--nemesis", "pause", "--nemesis-interval", "4", "--seed", "8",
     );
-    expect(outcome.exitCode).toBe(1);
+    expect(outcome.exitCode).toBe(0);
     expect(outcome.results!.errors?.["protocol-violations"] ?? []).toEqual([]);
-    const errors = workloadResult(outcome.results, checkEcho).errors;
-    expect(errors.length).toBeGreaterThan(0);
-    for (const error of errors) expect(error.received).toMatchObject({ type: "info", error: "net-timeout" });
+    expect(workloadResult(outcome.results, checkEcho).errors).toEqual([]);
     const history = readJsonl<Op>(join(outcome.runDir!, "history.jsonl"));
     const pause = nemesisCompletions(history, "pause")[0]!;
     const resume = nemesisCompletions(history, "resume")[0]!;

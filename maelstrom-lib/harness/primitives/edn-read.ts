@@ -116,6 +116,11 @@ export class EdnReader {
     return this.at;
   }
 
+  /** Moves to `offset`, from where the next form is read (a caller skipping text that is not EDN). */
+  skipTo(offset: number): void {
+    this.at = offset;
+  }
+
   /** Where the last form read began. */
   get lastFormStart(): number {
     return this.formStart;

@@ -79,14 +79,19 @@ export const PRETTY_JSON_LEVELS = 16;
  * line) takes 2 MB of results.json, once for each place it is quoted. Indenting a bounded
  * number of levels keeps the output within (2·levels + 2) times the compact size.
  */
-export function prettyJson(value: unknown, levels: number = PRETTY_JSON_LEVELS): string {
+export function prettyJson(
+  value: unknown,
+  levels: number = PRETTY_JSON_LEVELS,
+  rename: (key: string, member: unknown) => unknown = (_key, member) => member,
+): string {
   const depthOf = new Map<object, number>();
   const deep: string[] = [];
   // A placeholder no string in the value can spell: a random nonce, then the index into `deep`.
   const nonce = `\u0000${crypto.randomUUID()}:`;
   const text = JSON.stringify(
     value,
-    function (this: object, _key: string, member: unknown) {
+    function (this: object, key: string, original: unknown) {
+      const member = rename(key, original);
       if (member === null || typeof member !== "object" || JSON.isRawJSON(member)) return member;
       const depth = (depthOf.get(this) ?? -1) + 1;
       if (depth < levels) {

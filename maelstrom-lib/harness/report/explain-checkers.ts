@@ -8,6 +8,7 @@
 import { opSends } from "../checkers/kafka/history.ts";
 import type { Op } from "../contracts/types.ts";
 import { nanosToSeconds } from "../contracts/history.ts";
+import { RUN_FILES } from "../store/run-files.ts";
 
 /** One thing a checker found, with the history indices of the ops it is about. */
 export interface Finding {
@@ -55,8 +56,15 @@ const plural = (count: number, word: string): string => `${count} ${word}${count
 const listOf = (values: readonly unknown[]): string => values.slice(0, EXAMPLES_SHOWN).map(show).join(", ") + (values.length > EXAMPLES_SHOWN ? ", …" : "");
 const where = (op: Op | undefined): string => (op?.node ? ` on ${op.node}` : "");
 
-/** Starts explaining one checker's result; undefined when it is valid. */
-export function draftChecker(checker: string, result: ResultMap): CheckerDraft | undefined {
+/**
+ * Starts explaining one checker's result; undefined when it is valid. `historyFile` is the file
+ * the findings' ops come from, as they name it (history.jsonl, or a real Maelstrom folder's history.edn).
+ */
+export function draftChecker(
+  checker: string,
+  result: ResultMap,
+  historyFile: string = RUN_FILES.history,
+): CheckerDraft | undefined {
   if (result["valid?"] === true) return undefined;
   const explain =
     "lost" in result && "attempt-count" in result ? explainSetFull
@@ -64,21 +72,22 @@ export function draftChecker(checker: string, result: ResultMap): CheckerDraft |
     : "bad-error-types" in result ? explainKafka
     : "anomaly-types" in result || "consistency-models" in result ? explainTxn
     : "attempted-count" in result && "duplicated" in result ? explainUniqueIds
+    : "results" in result && "failures" in result ? explainIndependent
     : isEchoErrors(result.errors) ? explainEcho
     : "by-f" in result ? explainStats
     : "ok-fraction" in result ? explainAvailability
     : explainGeneric;
-  return { checker, valid: result["valid?"], ...explain(result) };
+  return { checker, valid: result["valid?"], ...explain(result, historyFile) };
 }
 
 type Draft = Pick<CheckerDraft, "summary" | "visit" | "findings">;
-type Explainer = (result: ResultMap) => Draft;
+type Explainer = (result: ResultMap, historyFile: string) => Draft;
 
 /** A draft whose findings need no history. */
 const ready = (summary: string, findings: Finding[] = []): Draft => ({ summary, findings: () => findings });
 
 /** set-full (broadcast, g-set): lost values, and "unknown" when nothing ever became stable. */
-const explainSetFull: Explainer = (result) => {
+const explainSetFull: Explainer = (result, historyFile) => {
   const lost = (result.lost as unknown[] | undefined) ?? [];
   const neverRead = (result["never-read"] as unknown[] | undefined) ?? [];
   if (lost.length === 0) {
@@ -89,7 +98,7 @@ const explainSetFull: Explainer = (result) => {
     return ready(summary);
   }
   const summary = `lost ${plural(Number(result["lost-count"] ?? lost.length), "value")}, e.g. ${listOf(lost)}: acknowledged, then missing from every read after some point`;
-  const trackers = lost.slice(0, EXAMPLES_SHOWN).map((value) => new LostValueTracker(value));
+  const trackers = lost.slice(0, EXAMPLES_SHOWN).map((value) => new LostValueTracker(value, historyFile));
   return {
     summary,
     visit: (op) => {
@@ -111,7 +120,10 @@ class LostValueTracker {
   private missedCount = 0;
   private lastMissed: Op | undefined;
 
-  constructor(private readonly value: unknown) {
+  constructor(
+    private readonly value: unknown,
+    private readonly historyFile: string,
+  ) {
     this.key = show(value);
     this.isIn = typeof value === "object" && value !== null ? (values) => values.some((element) => show(element) === this.key) : (values) => values.includes(value);
   }
@@ -142,7 +154,9 @@ class LostValueTracker {
   finding(): Finding {
     const { key, ack, firstSeen, lastSeen, lastMissed: last } = this;
     if (!ack) {
-      const seenText = firstSeen ? `first returned by a read${where(firstSeen)} at ${secondsOf(firstSeen.time)}` : "neither its acknowledgement nor a read of it is in history.jsonl";
+      const seenText = firstSeen
+        ? `first returned by a read${where(firstSeen)} at ${secondsOf(firstSeen.time)}`
+        : `neither its acknowledgement nor a read of it is in ${this.historyFile}`;
       return { text: `${key}: never acknowledged; ${seenText}`, ops: firstSeen ? [firstSeen.index] : [] };
     }
     const seen = lastSeen ? `; last returned by a read${where(lastSeen)} at ${secondsOf(lastSeen.time)}` : "; no read ever returned it";
@@ -262,6 +276,29 @@ const explainTxn: Explainer = (result) => {
     return [{ text: `${type}: ${String(first.explanation ?? show(first))}`, ops }];
   });
   return ready(summary, findings);
+};
+
+/**
+ * lin-kv: Jepsen's independent checker, each key's result under `results`, the linearizability
+ * check nested under `linearizable` (the compose Maelstrom runs per key).
+ */
+const explainIndependent: Explainer = (result) => {
+  const keys = Object.entries((result.results as Record<string, ResultMap> | undefined) ?? {});
+  const checkOf = (key: ResultMap) => (key.linearizable as ResultMap | undefined) ?? {};
+  const bad = keys.filter(([, key]) => key["valid?"] === false);
+  const unknown = keys.filter(([, key]) => key["valid?"] !== true && key["valid?"] !== false);
+  const badNames = bad.map(([name]) => name).join(", ");
+  const unknownCauses = unknown.map(([name, key]) => `${name}: ${String(checkOf(key).cause ?? "?")}`).join(", ");
+  const parts = [
+    ...(bad.length ? [`${bad.length === 1 ? "key" : "keys"} ${badNames} not linearizable`] : []),
+    ...(unknown.length ? [`${plural(unknown.length, "key")} unknown (${unknownCauses})`] : []),
+  ];
+  const findings = bad.slice(0, EXAMPLES_SHOWN).map(([name, key]) => {
+    const check = checkOf(key);
+    const op = check.op as Op | undefined;
+    return { text: String(check.explanation ?? `key ${name}: not linearizable`), ops: op ? [op.index] : [] };
+  });
+  return ready(parts.join("; ") || "not valid (see results.json)", findings);
 };
 
 /** Jepsen's unique-ids checker: ids handed out more than once. */

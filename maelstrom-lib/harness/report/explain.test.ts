@@ -12,6 +12,7 @@ import { analysisOf, checkRwRegister } from "../checkers/elle/rw-register.ts";
 import { checkKafka } from "../checkers/kafka/index.ts";
 import { checkSetFull } from "../checkers/set-full.ts";
 import { checkEcho } from "../workloads/echo.ts";
+import { checkLinearizable } from "../checkers/linearizable/index.ts";
 import { explainRun, explanationLines } from "./explain.ts";
 import { runMaelstrom } from "../index.ts";
 import type { CheckResult, Op } from "../contracts/types.ts";
@@ -108,6 +109,23 @@ describe("explaining an invalid workload", () => {
     const lost = workload.findings.find((finding) => finding.text.startsWith("lost-write: "))!;
     expect(lost.text).toBe('lost-write: key "k" offset 1: message 11 was sent ok at 0.25 s, but no poll returned it, though a poll at 0.45 s read past it (up to index 2 of the key\'s log)');
     expect(lost.ops).toEqual([3, 7]);
+  });
+
+  test("lin-kv: the keys not linearizable, each with its op explained, read under results/<key>/linearizable", async () => {
+    const history = historyOf([
+      [0, "write", [7, 1], [7, 1]],
+      [1, "write", [7, 2], [7, 2]],
+      [0, "read", [7, null], [7, 1]],
+      [1, "write", [8, 5], [8, 5]],
+      [1, "read", [8, null], [8, 5]],
+    ]);
+    const result = checkLinearizable(history);
+    const { explanation } = await explainWorkload(history, result);
+    const workload = explanation.checkers[0]!;
+    expect(workload.summary).toBe("key 7 not linearizable");
+    expect(workload.findings).toHaveLength(1);
+    expect(workload.findings[0]!.text).toStartWith("key 7: read 1 by process 0 at 0.300–0.350 s cannot be linearized");
+    expect(workload.findings[0]!.ops).toEqual([5]);
   });
 
   test("counter: the wrong final read and the totals that were possible", async () => {

@@ -53,16 +53,34 @@ export interface RunExplanation {
 /** Checkers that carry no verdict of their own (always valid, or the runner's self-check). */
 const NOT_CHECKERS = new Set(["errors", "runner", "valid?"]);
 
-/** Explains a results.json map; the run folder supplies history.jsonl where findings need times. */
-export async function explainRun(results: ResultMap | undefined, runDir: string | undefined): Promise<RunExplanation> {
+/**
+ * The history of a folder that is not one of our runs (a real Maelstrom folder's history.edn),
+ * already read, and the file it came from, which explanations name.
+ */
+export interface ReadHistory {
+  file: string;
+  ops: readonly Op[];
+}
+
+/**
+ * Explains a results.json map; where findings need times, the history comes from `history`
+ * when given, else from the run folder's history.jsonl.
+ */
+export async function explainRun(
+  results: ResultMap | undefined,
+  runDir: string | undefined,
+  history?: ReadHistory,
+): Promise<RunExplanation> {
   if (!results) return { outcome: "missing", headline: "No results.json: the run was interrupted before its analysis.", violations: [], runnerWarnings: [], checkers: [] };
   const crashes = (results.errors as ResultMap | undefined)?.crashes;
   if (results.aborted !== undefined || (Array.isArray(crashes) && crashes.length > 0)) return abortExplanation(results, runDir);
   const names = Object.keys(results)
     .filter((name) => !NOT_CHECKERS.has(name) && isCheckResult(results[name]) && (results[name] as ResultMap)["valid?"] !== true)
     .sort((a, b) => Number(b === "workload") - Number(a === "workload"));
-  const drafts = names.flatMap((name) => draftChecker(name, results[name] as ResultMap) ?? []);
-  if (runDir) await feedHistory(runDir, drafts);
+  const historyFile = history?.file ?? RUN_FILES.history;
+  const drafts = names.flatMap((name) => draftChecker(name, results[name] as ResultMap, historyFile) ?? []);
+  if (history) feedOps(history.ops, drafts);
+  else if (runDir) await feedHistory(runDir, drafts);
   const checkers = drafts.map(({ checker, valid, summary, findings }) => ({ checker, valid, summary, findings: findings() }));
   const outcome: Outcome = results["valid?"] === true ? "valid" : results["valid?"] === false ? "invalid" : "unknown";
   return { outcome, headline: headlineOf(outcome, checkers), violations: violationsOf(results), runnerWarnings: runnerWarningsOf(results), checkers };
@@ -161,6 +179,12 @@ function tailsIn(rest: string[]): { stdoutTail: string[]; stderrTail: string[] }
   return { stdoutTail, stderrTail };
 }
 
+/** Feeds ops already in memory through the drafts that asked for them. */
+function feedOps(ops: readonly Op[], drafts: readonly CheckerDraft[]): void {
+  const visitors = drafts.flatMap((draft) => (draft.visit ? [draft.visit] : []));
+  for (const op of ops) for (const visit of visitors) visit(op);
+}
+
 /** Streams history.jsonl once through the drafts that asked for it. */
 async function feedHistory(runDir: string, drafts: readonly CheckerDraft[]): Promise<void> {
   const visitors = drafts.flatMap((draft) => (draft.visit ? [draft.visit] : []));
@@ -173,8 +197,16 @@ async function feedHistory(runDir: string, drafts: readonly CheckerDraft[]): Pro
 /** How many findings per checker the console prints (the page shows them all). */
 const CONSOLE_FINDINGS = 4;
 
-/** The console's lines: per non-valid checker its summary and findings, then where to look. */
-export function explanationLines(explanation: RunExplanation, runDir: string | undefined, cwd = process.cwd()): string[] {
+/**
+ * The console's lines: per non-valid checker its summary and findings, then where to look (for
+ * a folder real Maelstrom wrote, given as `history`, its own files: it has no report of ours).
+ */
+export function explanationLines(
+  explanation: RunExplanation,
+  runDir: string | undefined,
+  cwd = process.cwd(),
+  history?: ReadHistory,
+): string[] {
   const out: string[] = [];
   // The runner has just printed an aborted node's last output lines; the console does not repeat them.
   if (explanation.abort) out.push(`Why (${explanation.abort.kind}): ${explanation.abort.reason}`);
@@ -185,10 +217,17 @@ export function explanationLines(explanation: RunExplanation, runDir: string | u
     out.push(`${checker.checker} ${checker.valid === false ? "invalid" : String(checker.valid)}: ${checker.summary}`);
     for (const finding of checker.findings.slice(0, CONSOLE_FINDINGS)) out.push(`  - ${finding.text}`);
     const more = checker.findings.length - CONSOLE_FINDINGS;
-    if (more > 0) out.push(`  … and ${more} more on the report page`);
+    if (more > 0) out.push(`  … and ${more} more ${history ? `in ${RUN_FILES.results}` : "on the report page"}`);
   }
-  if (runDir) out.push(...whereToLook(runDir, cwd, explanation));
+  if (runDir && history) out.push(...whereToLookInMaelstromFolder(runDir, cwd, history));
+  else if (runDir) out.push(...whereToLook(runDir, cwd, explanation));
   return out;
+}
+
+/** A real Maelstrom folder: its own files, and our results.json beside them. */
+function whereToLookInMaelstromFolder(runDir: string, cwd: string, history: ReadHistory): string[] {
+  const folder = relative(cwd, runDir).startsWith("..") ? runDir : relative(cwd, runDir) || ".";
+  return [`Run folder: ${folder} (${history.file}, jepsen.log; this analysis in ${RUN_FILES.results} and results.edn)`];
 }
 
 function whereToLook(runDir: string, cwd: string, explanation: RunExplanation): string[] {
@@ -210,13 +249,21 @@ function serveHint(runDir: string, shorten: (path: string) => string): string {
   return `run \`bun run maelstrom serve${storeFlag}\` and open http://localhost:${SERVE_DEFAULT_PORT}/${runPath}/`;
 }
 
-/** Prints the explanation of one finished run (the runner calls this after the verdict line). */
-export async function printExplanation(results: ResultMap | undefined, runDir: string | undefined, log: (line: string) => void): Promise<void> {
-  const explanation = await explainRun(results, runDir);
+/**
+ * Prints the explanation of one finished run (the runner calls this after the verdict line);
+ * `history` for a folder real Maelstrom wrote, whose history is not our history.jsonl.
+ */
+export async function printExplanation(
+  results: ResultMap | undefined,
+  runDir: string | undefined,
+  log: (line: string) => void,
+  history?: ReadHistory,
+): Promise<void> {
+  const explanation = await explainRun(results, runDir, history);
   if (explanation.outcome === "valid") {
-    if (runDir) log(whereToLook(runDir, process.cwd(), explanation).at(-1)!);
+    if (runDir && !history) log(whereToLook(runDir, process.cwd(), explanation).at(-1)!);
     return;
   }
   log("");
-  for (const line of explanationLines(explanation, runDir)) log(line);
+  for (const line of explanationLines(explanation, runDir, process.cwd(), history)) log(line);
 }

@@ -1,7 +1,8 @@
 /**
  * Jepsen's generator and interpreter, as much of them as Maelstrom uses: a global stagger at
- * --rate, synchronous workers bound to nodes, outcome classification, process churn after
- * :info, a time-limited main phase, and per-worker final phases.
+ * --rate that parks as precisely as Jepsen's interpreter does and hands ops round the threads,
+ * synchronous workers bound to nodes, outcome classification, process churn after :info, a
+ * time-limited main phase, and per-worker final phases.
  */
 import { Client, ClientIds, MalformedRpc, RpcErrorReply, RpcTimeout } from "../world/client.ts";
 import { sleep, type Clock } from "../primitives/clock.ts";
@@ -9,21 +10,80 @@ import type { Network } from "../world/net.ts";
 import type { Rng } from "../primitives/rng.ts";
 import type { History } from "../contracts/history.ts";
 import type { Completion, OpRequest, OpSource, Workload, WorkloadClient, WorkloadContext } from "../contracts/types.ts";
+import { RealClock } from "../primitives/clock.ts";
+
+/** A one-shot wake-up after a delay; `close` lets go of what it holds. */
+interface WakeUps {
+  after(delayMs: number, fn: () => void): void;
+  close(): void;
+}
 
 /**
- * Jepsen's Stagger (jepsen/generator.clj), one schedule shared by all workers. The first op goes
- * at once. Each next op is due a uniform gap in [0, 2/rate) after the previous op was actually
- * issued: when the interpreter wakes (its timer, late by however much it is late) or when a
- * worker comes free, whichever is later. Lateness is never made up, so the achieved rate falls
- * below --rate as it does under Maelstrom. Each op goes to a random worker among those waiting
- * for one (Jepsen's `some-free-process`).
+ * Wake-ups as precise as a JVM's on Linux (~0.1 ms late), where Jepsen's interpreter parks in
+ * `ArrayBlockingQueue.poll` for the exact microseconds until the next op is due. Bun's timers
+ * truncate a delay to whole milliseconds and fire ~0.1 ms after that, so a stagger on them
+ * woke on average 0.6 ms late (1.6 ms at --rate 1000, where gaps are under 2 ms). A worker
+ * thread sleeps the exact delay in `Atomics.wait` and posts back; one per stagger, since it
+ * sleeps one delay at a time.
+ */
+class PreciseWakeUps implements WakeUps {
+  private static readonly SOURCE = `
+const cell = new Int32Array(new SharedArrayBuffer(4));
+self.onmessage = (event) => {
+  if (event.data > 0) Atomics.wait(cell, 0, 0, event.data);
+  postMessage(0);
+};`;
+  private readonly thread: globalThis.Worker;
+  private pending: (() => void) | undefined;
+
+  constructor() {
+    const url = URL.createObjectURL(new Blob([PreciseWakeUps.SOURCE], { type: "application/javascript" }));
+    this.thread = new globalThis.Worker(url);
+    this.thread.unref();
+    this.thread.onmessage = () => {
+      const fn = this.pending;
+      this.pending = undefined;
+      fn?.();
+    };
+  }
+
+  after(delayMs: number, fn: () => void): void {
+    this.pending = fn;
+    this.thread.postMessage(delayMs);
+  }
+
+  close(): void {
+    this.thread.terminate();
+  }
+}
+
+/** Wake-ups on the run's own clock: the fake clock of tests. */
+function clockWakeUps(clock: Clock): WakeUps {
+  return { after: (delayMs, fn) => void clock.after(delayMs, fn), close: () => {} };
+}
+
+/**
+ * Jepsen's Stagger and its interpreter (jepsen/generator.clj, generator/interpreter.clj), one
+ * schedule shared by all workers. The first op goes at once. Each next op is due a uniform gap
+ * in [0, 2/rate) after the previous op was actually issued: when the interpreter wakes (its
+ * park, late by however little it is late) or when a worker comes free, whichever is later.
+ * Lateness is never made up, so the achieved rate falls a little below --rate, as it does under
+ * Maelstrom. The op goes to the first waiting worker at or after a rotating thread index, which
+ * moves on by one with every op (generator/context.clj `some-free-process` and `busy-thread`):
+ * ops go round the threads, so round the nodes, skipping busy ones. Jepsen's index also counts
+ * the nemesis thread (a last slot, which falls through to thread 0); the nemesis's own ops do
+ * not move it here, as they are not staggered.
  */
 export class Stagger {
   private nextAtMs: number;
   /** Twice the mean gap, in whole nanoseconds, as Jepsen's `(long (secs->nanos (* 2 dt)))`. */
   private readonly spanNs: number;
-  private readonly waiting: ((granted: boolean) => void)[] = [];
+  /** The waiting workers' grants, by thread. */
+  private readonly waiting = new Map<number, (granted: boolean) => void>();
+  /** Jepsen's next-thread-index: client threads 0 … threadCount-1, then the nemesis's slot. */
+  private nextThreadIndex = 0;
   private timerArmed = false;
+  private readonly wakeUps: WakeUps;
   /**
    * How late ops went, in all: waking late (timers, a busy event loop; Maelstrom's interpreter
    * has its own) or waiting for a worker to come free (slow nodes, --concurrency).
@@ -35,15 +95,17 @@ export class Stagger {
     private readonly rng: Rng,
     rate: number,
     private readonly deadlineMs: number,
+    private readonly threadCount: number,
   ) {
     this.nextAtMs = clock.nowMs();
     this.spanNs = Math.trunc((2 / rate) * 1e9);
+    this.wakeUps = clock instanceof RealClock ? new PreciseWakeUps() : clockWakeUps(clock);
   }
 
-  /** Waits until this worker is handed the next op: true, or false once the deadline has passed. */
-  turn(): Promise<boolean> {
+  /** Waits until worker `thread` is handed the next op: true, or false once the deadline has passed. */
+  turn(thread: number): Promise<boolean> {
     return new Promise((grant) => {
-      this.waiting.push(grant);
+      this.waiting.set(thread, grant);
       this.schedule("waitingForWorker");
     });
   }
@@ -57,20 +119,21 @@ export class Stagger {
     const endMs = Math.min(this.clock.nowMs(), this.deadlineMs);
     if (this.nextAtMs < endMs) this.lateMs.waitingForWorker += endMs - this.nextAtMs;
     this.nextAtMs = Infinity;
+    this.wakeUps.close();
   }
 
   /** Issues the next op if it is due, else arms the timer; `cause` is what made it late if it is. */
   private schedule(cause: keyof Stagger["lateMs"]): void {
-    if (this.timerArmed || this.waiting.length === 0) return;
+    if (this.timerArmed || this.waiting.size === 0) return;
     const waitMs = Math.min(this.nextAtMs, this.deadlineMs) - this.clock.nowMs();
     if (waitMs <= 0) {
       this.dispatch(cause);
       return;
     }
-    // On waking, ask again, as Jepsen's interpreter does: a timer that fires early waits out
+    // On waking, ask again, as Jepsen's interpreter does: a wake-up that comes early waits out
     // the rest instead of issuing before the op is due.
     this.timerArmed = true;
-    this.clock.after(waitMs, () => {
+    this.wakeUps.after(waitMs, () => {
       this.timerArmed = false;
       this.schedule("wakeUp");
     });
@@ -79,21 +142,46 @@ export class Stagger {
   private dispatch(cause: keyof Stagger["lateMs"]): void {
     const issuedAtMs = this.clock.nowMs();
     if (issuedAtMs >= this.deadlineMs) {
-      for (const grant of this.waiting.splice(0)) grant(false);
+      for (const grant of this.waiting.values()) grant(false);
+      this.waiting.clear();
       return;
     }
     this.lateMs[cause] += Math.max(0, issuedAtMs - this.nextAtMs);
     // Jepsen: `(<= next-time (:time op))` issues the op at its own time, the interpreter's
     // clock when it asked, and the next is due `(+ (:time op) (long (rand dt)))`.
     this.nextAtMs = issuedAtMs + Math.trunc(this.rng.float() * this.spanNs) / 1e6;
-    const [grant] = this.waiting.splice(this.rng.int(0, this.waiting.length), 1);
-    grant!(true);
+    const thread = this.nextWaitingThread();
+    this.nextThreadIndex = (this.nextThreadIndex + 1) % (this.threadCount + 1);
+    const grant = this.waiting.get(thread)!;
+    this.waiting.delete(thread);
+    grant(true);
     this.schedule("wakeUp");
+  }
+
+  /** The first waiting thread at or after the rotating index, else the first from 0 (`some-free-process`). */
+  private nextWaitingThread(): number {
+    for (let thread = this.nextThreadIndex; thread < this.threadCount; thread++) {
+      if (this.waiting.has(thread)) return thread;
+    }
+    for (let thread = 0; thread < this.threadCount; thread++) if (this.waiting.has(thread)) return thread;
+    throw new Error("the stagger dispatched with no worker waiting");
   }
 }
 
+/** A completion caused by an exception: its message and class. */
+type ExceptionCompletion = Completion & { exception?: string; "exception-class"?: string };
+
+/**
+ * The class Jepsen's exceptions checker would group this error under: Maelstrom's client throws
+ * its RPC errors with slingshot's `throw+`, which makes a clojure.lang.ExceptionInfo.
+ */
+function exceptionClass(error: unknown): string {
+  if (error instanceof MalformedRpc) return "clojure.lang.ExceptionInfo";
+  return error instanceof Error ? error.constructor.name : typeof error;
+}
+
 /** Turns a thrown client error into a completion, as Maelstrom's `with-errors` does. */
-export function classifyError(error: unknown, f: string, workload: Workload): Completion & { exception?: string } {
+export function classifyError(error: unknown, f: string, workload: Workload): ExceptionCompletion {
   const classify = workload.classifyErrors ?? true;
   const idempotent = workload.idempotent.has(f);
   if (error instanceof RpcTimeout) {
@@ -105,7 +193,7 @@ export function classifyError(error: unknown, f: string, workload: Workload): Co
   }
   const message = error instanceof Error ? error.message : String(error);
   const kind = error instanceof MalformedRpc ? error.type : "exception";
-  return { type: "info", value: undefined, error: kind, exception: message };
+  return { type: "info", value: undefined, error: kind, exception: message, "exception-class": exceptionClass(error) };
 }
 
 /** One worker thread: bound to one node, one op at a time, a new process after each :info. */
@@ -141,7 +229,7 @@ export class Worker {
       node: this.node,
       ...(op.final ? { final: true } : {}),
     });
-    let completion: Completion & { exception?: string };
+    let completion: ExceptionCompletion;
     try {
       completion = await this.client.invoke(op, this.info(phaseStartMs));
     } catch (error) {
@@ -154,7 +242,9 @@ export class Worker {
       value: completion.value === undefined ? op.value : completion.value,
       node: this.node,
       ...(completion.error !== undefined ? { error: completion.error } : {}),
-      ...(completion.exception !== undefined ? { exception: completion.exception } : {}),
+      ...(completion.exception !== undefined
+        ? { exception: completion.exception, "exception-class": completion["exception-class"] }
+        : {}),
       ...(op.final ? { final: true } : {}),
     });
     source.observe?.(invoke, done);
@@ -213,7 +303,7 @@ export async function runWorkerLoop(
 ): Promise<void> {
   const { clock, deadlineMs } = options;
   while (!options.aborted() && clock.nowMs() < deadlineMs) {
-    if (options.stagger && !(await options.stagger.turn())) return;
+    if (options.stagger && !(await options.stagger.turn(worker.thread))) return;
     if (options.aborted()) return;
     const next = source.next(worker.info(options.phaseStartMs));
     if (next === undefined) return;

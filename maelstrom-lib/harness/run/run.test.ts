@@ -20,6 +20,7 @@ describe("runner verdicts on real nodes", () => {
     const results = outcome.results!;
     expect(results.workload?.["valid?"]).toBe(false);
     expect(JSON.stringify(results.exceptions)).toContain('disallowed key \\"note\\"');
+    expect(results.exceptions?.exceptions?.map((group) => group.class)).toEqual(["clojure.lang.ExceptionInfo"]);
     // Maelstrom's name and its explanation: the request, the form expected, what came, and why.
     const history = readJsonl<{ type: string; error?: string; exception?: string }>(join(outcome.runDir!, "history.jsonl"));
     const malformed = history.find((op) => op.error === "malformed-rpc-response")!;

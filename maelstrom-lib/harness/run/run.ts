@@ -186,12 +186,15 @@ export class Run {
     let stagger: Stagger | undefined;
     if (opts.rate > 0) {
       const source = this.workload.generator(this.ctx);
-      stagger = new Stagger(clock, this.rng, opts.rate, deadlineMs);
+      stagger = new Stagger(clock, this.rng, opts.rate, deadlineMs, this.workers.length);
       const loops = this.workers.map((worker) =>
         runWorkerLoop(worker, source, { phaseStartMs: startMs, deadlineMs, clock, stagger, aborted }),
       );
-      await this.abort.race(Promise.all(loops));
-      stagger.finish();
+      try {
+        await this.abort.race(Promise.all(loops));
+      } finally {
+        stagger.finish();
+      }
     } else {
       await this.abort.race(sleep(clock, opts.timeLimitSec * 1000));
     }

@@ -12,6 +12,9 @@ import { opToEdn, resultsToEdn, writeEdnRunFiles } from "./edn-files.ts";
 import { pprintEdn, printEdn } from "../primitives/edn.ts";
 import { runMaelstrom } from "../index.ts";
 import type { CheckResult, Op } from "../contracts/types.ts";
+import { readEdn } from "../primitives/edn-read.ts";
+import { plainOf } from "./jepsen-store.ts";
+import { resultsJsonText } from "../contracts/results.ts";
 
 const repo = new URL("../../..", import.meta.url).pathname;
 
@@ -43,6 +46,7 @@ const sampleResults: CheckResult = {
     "also-not": ["serializable", "repeatable-read"],
   },
   kafka: { "valid?": "unknown", "worst-realtime-lag": { time: 22.010139204, key: "2" } },
+  exceptions: { "valid?": true, exceptions: [{ count: 1, class: "clojure.lang.ExceptionInfo", example: sampleHistory[5]! }] },
   "valid?": false,
 };
 
@@ -65,6 +69,7 @@ describe("what the EDN holds", () => {
       ":ok-fraction 0.9",
       ":valid? :unknown",
       ":key \"2\"",
+      ':exceptions ({:count 1, :class "clojure.lang.ExceptionInfo", :example {:index 5,',
     ];
     for (const fragment of expected) expect(flat).toContain(fragment);
     expect(text.startsWith("{:availability {:valid? true, :ok-fraction 0.9},\n :net ")).toBe(true);
@@ -136,6 +141,28 @@ function readBack(runDir: string): { results: unknown; history: unknown[] } {
 function readJsonl(path: string): unknown[] {
   return readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line));
 }
+
+/** Every key path of a JSON-shaped value ("workload/errors/0/final?"), array positions as "#". */
+function keyPaths(value: unknown, prefix = ""): string[] {
+  if (Array.isArray(value)) return value.flatMap((item) => keyPaths(item, `${prefix}#/`));
+  if (typeof value !== "object" || value === null || JSON.isRawJSON(value)) return [];
+  return Object.entries(value).flatMap(([key, inner]) => [`${prefix}${key}`, ...keyPaths(inner, `${prefix}${key}/`)]);
+}
+
+describe("results.json and results.edn", () => {
+  test("name every key alike: an op inside the results says final?, as Jepsen's op does", () => {
+    const finalRead = { ...sampleHistory[9]!, f: "read", value: 7 };
+    const results = { ...sampleResults, workload: { "valid?": false, errors: [finalRead], "final-reads": [7] }, "valid?": false };
+    const json = JSON.parse(resultsJsonText(results));
+    expect(json.workload.errors[0]["final?"]).toBe(true);
+    expect(json.workload.errors[0].final).toBeUndefined();
+    expect(results.workload.errors[0]!.final).toBe(true); // the run's own op is left as it was
+    const edn = plainOf(readEdn(pprintEdn(resultsToEdn(results))));
+    expect(keyPaths(json).sort()).toEqual(keyPaths(edn).sort());
+    // A key named final that is not on an op keeps its name.
+    expect(JSON.parse(resultsJsonText({ final: true, "valid?": true }))).toEqual({ final: true, "valid?": true });
+  });
+});
 
 describe("the files, read back", () => {
   test.skipIf(!clojure)("Clojure's EDN reader reads every shape of op and result back to the same values", async () => {

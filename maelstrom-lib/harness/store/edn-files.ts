@@ -20,8 +20,8 @@ const KEYWORD_VALUED = new Set(["valid?", "type", "f", "not", "also-not", "consi
 const isKeywordValued = (key: string | undefined) => key !== undefined && (KEYWORD_VALUED.has(key) || key.endsWith("-types"));
 /** Result keys Maelstrom holds as sets (Elle's model names). */
 const SET_VALUED = new Set(["not", "also-not"]);
-/** Result keys Maelstrom prints as seqs: set-full's sorted element lists. */
-const LIST_VALUED = new Set(["lost", "stale", "never-read"]);
+/** Result keys Maelstrom prints as seqs: set-full's sorted element lists, the exceptions checker's groups. */
+const LIST_VALUED = new Set(["lost", "stale", "never-read", "exceptions"]);
 /** Numbers Maelstrom computes as 32-bit Floats. */
 const FLOAT_VALUED = new Set(["msgs-per-op", "ok-fraction"]);
 /** Micro-op names at the head of txn and kafka op values: `[[:r 1 nil] [:w 2 3]]`, `[[:send "k" 5]]`. */

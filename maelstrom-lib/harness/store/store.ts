@@ -11,6 +11,7 @@ import { writeEdnRunFiles } from "./edn-files.ts";
 import type { JournalEvent } from "../contracts/journal.ts";
 import type { RunResults } from "../contracts/results.ts";
 import type { Op } from "../contracts/types.ts";
+import { resultsJsonText } from "../contracts/results.ts";
 
 /** A timestamp like Maelstrom's folder names: 20260425T101500.123Z (+ a suffix if taken). */
 function timestamp(): string {
@@ -67,7 +68,7 @@ export async function writeRunFiles(
   logLines?: readonly string[],
 ): Promise<void> {
   await Bun.write(join(runDir, "test.json"), `${JSON.stringify(opts, null, 2)}\n`);
-  await Bun.write(join(runDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  await Bun.write(join(runDir, "results.json"), resultsJsonText(results));
   await writeLines(join(runDir, "history.jsonl"), history);
   await writeLines(join(runDir, "net-journal.jsonl"), journal);
   await writeEdnRunFiles(runDir, opts, history, results, logLines);

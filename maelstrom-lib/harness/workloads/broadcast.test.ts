@@ -75,3 +75,21 @@ test("null reads as the empty set, not as no read: a node whose every read is nu
   expect(workload["lost-count"]).toBeGreaterThan(0);
   expect(run.exitCode).toBe(1);
 }, RUN_TIMEOUT_MS);
+
+test("the checker sees broadcasts as set-full's adds, as Maelstrom maps them: worst-stale shows :f add", () => {
+  const ms = 1_000_000;
+  const history: Op[] = [
+    { index: 0, time: 0, type: "invoke", process: 0, f: "broadcast", value: 7 },
+    { index: 1, time: 10 * ms, type: "ok", process: 0, f: "broadcast", value: 7 },
+    { index: 2, time: 250 * ms, type: "invoke", process: 1, f: "read", value: null },
+    { index: 3, time: 260 * ms, type: "ok", process: 1, f: "read", value: [] },
+    { index: 4, time: 300 * ms, type: "invoke", process: 2, f: "read", value: null },
+    { index: 5, time: 310 * ms, type: "ok", process: 2, f: "read", value: [7] },
+  ];
+  const result = broadcast.check(history, { opts: {} as never });
+  const [worst] = result["worst-stale"] as { element: unknown; known: Op }[];
+  expect(worst!.element).toBe(7);
+  expect(worst!.known).toEqual({ ...history[1]!, f: "add" });
+  expect(history[1]!.f).toBe("broadcast"); // the run's own history is not changed
+  expect(result["attempt-count"]).toBe(1);
+});

@@ -26,6 +26,7 @@ export function counterOps({ rng }: WorkloadContext): OpSource {
 
 const gCounter: Workload = {
   name: "g-counter",
+  fs: new Set(["add", "read"]),
   reusableClient: false,
   idempotent: new Set(),
   // Any error on an add, even a definite one, leaves it "maybe happened" (:info).

@@ -16,6 +16,7 @@ const ADD_PROBABILITY = 0.5;
 
 const gSet: Workload = {
   name: "g-set",
+  fs: new Set(["add", "read"]),
   reusableClient: false,
   idempotent: new Set(),
   // g_set.clj's client has no with-errors: every error or timeout is :info.

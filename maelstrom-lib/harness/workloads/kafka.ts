@@ -83,6 +83,7 @@ export class KafkaClient implements WorkloadClient {
 
 const kafka: Workload = {
   name: "kafka",
+  fs: new Set(["send", "poll", "assign", "crash"]),
   // Maelstrom tears kafka clients down after every :info (a crash op included).
   reusableClient: false,
   // Only assign is safe to call failed after a timeout: it changes nothing on the server.

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { KeyResult } from "../checkers/linearizable/index.ts";
 import { runMaelstrom } from "../index.ts";
 import { Rng } from "../primitives/rng.ts";
 import { schemaViolation } from "../contracts/schema.ts";
@@ -105,20 +106,20 @@ function run(bin: string, ...binArgs: string[]) {
 describe("lin-kv end to end (real node processes)", () => {
   test("a node that proxies to the lin-kv service is linearizable", async () => {
     const outcome = await run("lin-kv-proxy.ts");
-    const workload = outcome.results!.workload as { "valid?": unknown; results: Record<string, { "valid?": unknown; "op-count": number }> };
+    const workload = outcome.results!.workload as { "valid?": unknown; results: Record<string, KeyResult> };
     expect(workload["valid?"]).toBe(true);
     expect(Object.keys(workload.results)).toEqual(["0"]);
-    expect(workload.results["0"]!["op-count"]).toBeGreaterThan(50);
+    expect(workload.results["0"]!.linearizable["op-count"]).toBeGreaterThan(50);
     expect(outcome.exitCode).toBe(0);
   }, 30_000);
 
   test("a node that keeps its own map is not, and the bad key is named, explained and drawn", async () => {
     const outcome = await run("lin-kv-own-map.ts");
     expect(outcome.exitCode).toBe(1);
-    const workload = outcome.results!.workload as { "valid?": unknown; failures: unknown[]; results: Record<string, { explanation: string; op: Op }> };
+    const workload = outcome.results!.workload as { "valid?": unknown; failures: unknown[]; results: Record<string, KeyResult> };
     expect(workload["valid?"]).toBe(false);
     expect(workload.failures).toEqual([0]);
-    const bad = workload.results["0"]!;
+    const bad = workload.results["0"]!.linearizable as unknown as { explanation: string; op: Op };
     expect(bad.explanation).toStartWith("key 0: ");
     expect(bad.explanation).toContain("cannot be linearized");
     expect(["read", "cas"]).toContain(bad.op.f);

@@ -91,6 +91,7 @@ export class IndependentRegisterOps implements OpSource {
 
 const linKv: Workload = {
   name: "lin-kv",
+  fs: new Set(["read", "write", "cas"]),
   reusableClient: true,
   idempotent: new Set(["read"]),
   newClient: (connection, { opts }) => {

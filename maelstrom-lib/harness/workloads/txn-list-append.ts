@@ -31,6 +31,8 @@ export function appendTxns({ rng, opts }: WorkloadContext): OpSource {
 
 const txnListAppend: Workload = {
   name: "txn-list-append",
+  fs: new Set(["txn"]),
+  microOps: new Set(["r", "append"]),
   reusableClient: true,
   idempotent: new Set(),
   newClient: txnClient(TXN),

@@ -31,6 +31,8 @@ function writeExplanations(runDir: string, result: RwRegisterResult): void {
 
 const txnRwRegister: Workload = {
   name: "txn-rw-register",
+  fs: new Set(["txn"]),
+  microOps: new Set(["r", "w"]),
   reusableClient: true,
   idempotent: new Set(),
   newClient: txnClient(TXN),

@@ -66,6 +66,7 @@ function idRange(ids: unknown[]): [unknown, unknown] | undefined {
 
 const uniqueIds: Workload = {
   name: "unique-ids",
+  fs: new Set(["generate"]),
   reusableClient: true,
   idempotent: new Set(),
   newClient: (connection) => ({

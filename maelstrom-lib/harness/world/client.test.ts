@@ -74,12 +74,20 @@ describe("client requests (defrpc's send schema)", () => {
     expect(error.message).toEndWith('This is malformed because:\n\ndisallowed key "value"');
   });
 
-  test("both kinds complete the op as :info with Maelstrom's name and the explanation", () => {
+  test("both kinds complete the op as :info with Maelstrom's name, the explanation and the class Maelstrom's throw+ gives", () => {
     const request = new MalformedRequest("why", { type: "add" }, ADD.request);
     const reply = new MalformedReply("why", { type: "add_ok" }, { node: "n0", body: { type: "add" }, schema: ADD.reply });
     for (const error of [request, reply] as MalformedRpc[]) {
-      expect(classifyError(error, "add", pnCounter)).toEqual({ type: "info", value: undefined, error: error.type, exception: error.message });
+      expect(classifyError(error, "add", pnCounter)).toEqual({
+        type: "info",
+        value: undefined,
+        error: error.type,
+        exception: error.message,
+        "exception-class": "clojure.lang.ExceptionInfo",
+      });
     }
+    // Anything else the client throws is grouped under its own class.
+    expect(classifyError(new TypeError("x is undefined"), "add", pnCounter)["exception-class"]).toBe("TypeError");
   });
 });
 

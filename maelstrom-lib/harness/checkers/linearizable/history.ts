@@ -53,7 +53,10 @@ export function canonical(value: unknown): string {
   return value === undefined ? "null" : JSON.stringify(value);
 }
 
-/** Splits a history into subhistories by tuple key (client ops only), keeping history order. */
+/**
+ * Splits a history into subhistories by tuple key (client ops only), keeping history order; each
+ * op's `[key value]` tuple becomes its bare value, as Jepsen's `independent/subhistory` gives it.
+ */
 export function splitByKey(history: readonly Op[]): Map<string, { key: unknown; ops: Op[] }> {
   const byKey = new Map<string, { key: unknown; ops: Op[] }>();
   const openKey = new Map<unknown, string>();
@@ -73,7 +76,8 @@ export function splitByKey(history: readonly Op[]): Map<string, { key: unknown; 
       openKey.delete(op.process);
       name = open;
     }
-    byKey.get(name)!.ops.push(op);
+    const tuple = tupleOf(op);
+    byKey.get(name)!.ops.push(tuple ? { ...op, value: tuple[1] } : op);
   }
   return byKey;
 }
@@ -107,10 +111,10 @@ export function prepareKey(key: unknown, subhistory: readonly Op[]): KeyHistory 
   return { key, ops, okCount: ok.length, events: eventOrder(ops, positions, subhistory.length) };
 }
 
-/** Fills kind, a and b from the op's f and values; false for an op the model cannot read. */
+/** Fills kind, a and b from the op's f and (bare) values; false for an op the model cannot read. */
 function describeValue(keyOp: KeyOp): boolean {
   const source = keyOp.ok ? keyOp.completion! : keyOp.invoke;
-  const value = tupleOf(source)?.[1] ?? tupleOf(keyOp.invoke)?.[1];
+  const value = source.value ?? keyOp.invoke.value;
   switch (keyOp.invoke.f) {
     case "read":
       keyOp.kind = OpKind.Read;

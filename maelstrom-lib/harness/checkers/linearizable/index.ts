@@ -1,9 +1,12 @@
 /**
- * The lin-kv checker: Jepsen's `independent` checker around Knossos' linearizability check
- * (jepsen/independent.clj, jepsen/checker.clj `linearizable`, knossos/wgl.clj). Each key's
- * subhistory is checked on its own against the cas-register model (P-compositionality:
- * a history is linearizable iff each key's is); the overall verdict merges them, false beating
- * "unknown" beating true. A key whose search runs out of time or memory is "unknown".
+ * The lin-kv checker: Jepsen's `independent` checker around a compose of Knossos'
+ * linearizability check and the timeline (jepsen/tests/linearizable_register.clj,
+ * jepsen/independent.clj, jepsen/checker.clj `linearizable`, knossos/wgl.clj). Each key's
+ * subhistory, its `[key value]` tuples unwrapped to the bare value, is checked on its own against
+ * the cas-register model (P-compositionality: a history is linearizable iff each key's is); its
+ * result sits under `linearizable` beside `timeline`, as the compose nests them. The overall
+ * verdict merges the keys', false beating "unknown" beating true. A key whose search runs out of
+ * time or memory is "unknown".
  *
  * When the run has a folder, each key gets `independent/<key>/` with its `results.json` and
  * `history.jsonl`, as Jepsen's independent checker writes them, and a bad key also
@@ -12,6 +15,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CheckResult, Op, Validity } from "../../contracts/types.ts";
+import { resultsJsonText } from "../../contracts/results.ts";
 import { invalidAnalysis } from "./analysis.ts";
 import { canonical, prepareKey, splitByKey } from "./history.ts";
 import { searchKey } from "./search.ts";
@@ -31,11 +35,14 @@ export const DEFAULT_TIME_LIMIT_MS = 60_000;
 /** About 200 MB of configurations at the sizes lin-kv histories give. */
 export const DEFAULT_MAX_CONFIGS = 2_000_000;
 
+/** One key's result, as the compose nests it: the linearizability check, and the plot-only timeline. */
+export type KeyResult = { linearizable: CheckResult; timeline: { "valid?": true }; "valid?": Validity };
+
 /** Checks every key of a lin-kv history; results per key under `results`, bad keys in `failures`. */
 export function checkLinearizable(history: readonly Op[], options: LinearizableOptions = {}): CheckResult {
   const deadline = performance.now() + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
   const maxConfigs = options.maxConfigs ?? DEFAULT_MAX_CONFIGS;
-  const results: Record<string, CheckResult> = {};
+  const results: Record<string, KeyResult> = {};
   const failures: unknown[] = [];
   let valid: Validity = true;
   for (const { key, ops } of [...splitByKey(history).values()].sort(compareKeys)) {
@@ -48,7 +55,12 @@ export function checkLinearizable(history: readonly Op[], options: LinearizableO
   return { "valid?": valid, results, failures };
 }
 
-function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfigs: number }, runDir: string | undefined): CheckResult {
+function checkKey(
+  key: unknown,
+  ops: Op[],
+  bounds: { deadline: number; maxConfigs: number },
+  runDir: string | undefined,
+): KeyResult {
   const prepared = prepareKey(key, ops);
   const outcome = searchKey(prepared, bounds);
   const counts = { "op-count": prepared.ops.length, "configs-explored": outcome.configs };
@@ -61,13 +73,14 @@ function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfig
     result = { "valid?": false, analyzer: "wgl", ...report, ...counts };
     if (runDir) svg = timelineSvg(prepared, outcome.failedOp, report.explanation);
   }
-  if (runDir) writeKeyFiles(join(runDir, "independent", keyName(key).replace(/[^\w.-]/g, "_")), ops, result, svg);
-  return result;
+  const composed: KeyResult = { linearizable: result, timeline: { "valid?": true }, "valid?": result["valid?"] };
+  if (runDir) writeKeyFiles(join(runDir, "independent", keyName(key).replace(/[^\w.-]/g, "_")), ops, composed, svg);
+  return composed;
 }
 
-function writeKeyFiles(dir: string, ops: readonly Op[], result: CheckResult, svg: string | undefined): void {
+function writeKeyFiles(dir: string, ops: readonly Op[], result: KeyResult, svg: string | undefined): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "results.json"), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(dir, "results.json"), resultsJsonText(result));
   writeFileSync(join(dir, "history.jsonl"), ops.map((op) => `${JSON.stringify(op)}\n`).join(""));
   if (svg) writeFileSync(join(dir, "linear.svg"), svg);
 }
