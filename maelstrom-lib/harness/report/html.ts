@@ -6,7 +6,7 @@
  * CSS and script, no network fetches.
  */
 import type { RunExplanation } from "./explain.ts";
-import { FAULT_STYLE, faultKey, faultLanes, nextStartOfKind, type FaultBand } from "./fault-bands.ts";
+import { faultKey, faultLanes, faultStyle, nextStartOfKind, type FaultBand } from "./fault-bands.ts";
 import type { HistoryDigest } from "./history-digest.ts";
 import { latencyQuantileOverTime, summarizeLatencies, throughput } from "./history-digest.ts";
 import type { LamportDiagram } from "./lamport-svg.ts";
@@ -244,7 +244,7 @@ function plotBands(data: ReportData): PlotBand[] {
     label: `${band.kind} ${band.start.toFixed(1)}–${(band.end ?? data.digest.durationSec).toFixed(1)} s: ${band.label}`,
     shortLabel: band.label,
     outlineOnly: !band.effective,
-    ...FAULT_STYLE[band.kind],
+    ...faultStyle(band.kind),
     lane: lanes.indexOf(band.kind),
     labelUntilX: nextStartOfKind(data.bands, band) ?? data.digest.durationSec,
   }));
