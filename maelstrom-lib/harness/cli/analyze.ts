@@ -5,15 +5,15 @@
  * there). Options typed on the command line replace the run's own. This module reads the folder
  * and checks it; index.ts `analyzeRun` writes and prints the outcome.
  */
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { assembleResults, checkHistory } from "../run/analysis.ts";
 import { defaultFieldOptions, parseConcurrency } from "./cli.ts";
 import { TEST_FLAGS, type AnalyzeFlags } from "./config.ts";
 import { CliError, type TestOptions } from "../contracts/options.ts";
 import { JEPSEN_FILES, JepsenStoreError, readEdnHistory, readLoggedOptions, readResultsEdn, type LoggedOptions } from "../store/jepsen-store.ts";
-import { parseJsonExact } from "../primitives/json-exact.ts";
-import { forEachLine, RUN_FILES } from "../store/run-files.ts";
+import { RUN_FILES } from "../store/run-files.ts";
+import { readHistoryExact, readRunFolder, RunFolderError, type RunFolder } from "../store/run-folder.ts";
 import type { RunResults } from "../contracts/results.ts";
 import type { CheckResult, Op, Workload } from "../contracts/types.ts";
 import { WORKLOADS } from "../workloads/index.ts";
@@ -22,7 +22,9 @@ import { WORKLOADS } from "../workloads/index.ts";
 export const NO_ANALYZE_FLAGS: AnalyzeFlags = { given: {}, names: [] };
 
 /** What analyzing a folder came to: new results (ours: draw the report too), or a run with nothing to check. */
-export type Reanalysis = { kind: "checked"; results: RunResults; ownRun: boolean } | { kind: "aborted"; reason: string };
+export type Reanalysis =
+  | { kind: "checked"; results: RunResults; workload: Workload; ownRun: boolean }
+  | { kind: "aborted"; reason: string };
 
 /** A run folder's checks, run again; a folder that cannot be analyzed is a CliError (exit 254). */
 export async function reanalyze(runDir: string, flags: AnalyzeFlags, log: (line: string) => void): Promise<Reanalysis> {
@@ -33,25 +35,47 @@ export async function reanalyze(runDir: string, flags: AnalyzeFlags, log: (line:
 
 /** One of our runs: its test.json options (with the typed ones in their place) and history.jsonl. */
 async function reanalyzeOwnRun(runDir: string, flags: AnalyzeFlags, log: (line: string) => void): Promise<Reanalysis> {
-  for (const file of [RUN_FILES.history, RUN_FILES.results]) {
-    if (!existsSync(join(runDir, file))) throw new CliError(`${runDir} is not a run folder: it has no ${file}`);
+  if (!existsSync(join(runDir, RUN_FILES.history))) throw new CliError(`${runDir} is not a run folder: it has no ${RUN_FILES.history}`);
+  let folder: RunFolder;
+  try {
+    folder = readRunFolder(runDir);
+  } catch (error) {
+    throw asInputError(error);
+  }
+  const { options: stored, results: previous } = folder;
+  if (!stored || !previous) throw new CliError(`${runDir} is not a run folder: it has no ${RUN_FILES.results}`);
+  if (previous.net === undefined) {
+    const why = previous.aborted ?? "no results";
+    return { kind: "aborted", reason: `${runDir} is a run that was aborted (${why}); there is no complete history to check` };
   }
   // Runs stored before a flag existed lack its field: such a run ran with the flag's default.
-  const stored = JSON.parse(readFileSync(join(runDir, RUN_FILES.testOptions), "utf8")) as Partial<TestOptions>;
-  const opts = withFlags({ strict: false, ...stored } as TestOptions, flags);
-  const previous = JSON.parse(readFileSync(join(runDir, RUN_FILES.results), "utf8")) as CheckResult;
-  if (previous.net === undefined) {
-    return { kind: "aborted", reason: `${runDir} is a run that was aborted (${String(previous.aborted ?? "no results")}); there is no complete history to check` };
-  }
-  const history: Op[] = [];
-  await forEachLine(join(runDir, RUN_FILES.history), (line) => history.push(parseJsonExact(line) as Op));
+  const defaults: TestOptions = {
+    ...defaultFieldOptions(),
+    bin: stored.bin,
+    binArgs: [],
+    nodeIds: stored.nodeIds,
+    concurrency: parseConcurrency(TEST_FLAGS.concurrency.default, stored.nodeIds.length),
+    seed: 0,
+    storeDir: dirname(dirname(runDir)),
+    progress: false,
+  };
+  const opts = withFlags({ ...defaults, ...stored }, flags);
+  const history = await readHistoryExact(runDir).catch((error: unknown) => {
+    throw asInputError(error);
+  });
   log(`Analyzing ${runDir}: ${history.length} ops of ${opts.workload}${flags.names.length ? ` (with ${flags.names.join(" ")})` : ""}`);
   // `net` and `runner` measured the run itself, so they are kept.
-  const results = assembleResults(checkHistory({ opts, workload: loadWorkload(opts.workload), history, runDir }), previous.net as CheckResult, {
+  const workload = loadWorkload(opts.workload);
+  const results = assembleResults(checkHistory({ opts, workload, history, runDir }), previous.net, {
     runner: previous.runner,
     ...(previous.errors ? { errors: previous.errors } : {}),
   });
-  return { kind: "checked", results, ownRun: true };
+  return { kind: "checked", results, workload, ownRun: true };
+}
+
+/** A run folder whose files are not what the runner writes is bad input: exit 254 with the reason. */
+function asInputError(error: unknown): unknown {
+  return error instanceof RunFolderError ? new CliError(error.message) : error;
 }
 
 /**
@@ -75,8 +99,9 @@ async function analyzeMaelstromRun(runDir: string, flags: AnalyzeFlags, log: (li
   log(`Options: ${describeOptions(opts)}; from ${sources.join(", ")}`);
   if (maelstromResults?.["valid?"] !== undefined) log(`Maelstrom's ${JEPSEN_FILES.results} said valid? ${String(maelstromResults["valid?"])}`);
   const net = (maelstromResults?.net as CheckResult | undefined) ?? NET_NOT_MEASURED;
-  const results = assembleResults(checkHistory({ opts, workload: loadWorkload(opts.workload), history, runDir }), net, {});
-  return { kind: "checked", results, ownRun: false };
+  const workload = loadWorkload(opts.workload);
+  const results = assembleResults(checkHistory({ opts, workload, history, runDir }), net, {});
+  return { kind: "checked", results, workload, ownRun: false };
 }
 
 /** Without results.edn nothing says what went over the network; the counts stay empty, not zero. */

@@ -10,7 +10,8 @@ import { escapeXml } from "../primitives/svg-text.ts";
 import { PAGE_CSS } from "./page-assets.ts";
 import { outcomeOf, verdictBadge } from "./why.ts";
 import { writeRunReport } from "./index.ts";
-import { binShown, RUN_FILES, readJsonFile } from "../store/run-files.ts";
+import { binShown, RUN_FILES } from "../store/run-files.ts";
+import { readRunFolder, RunFolderError, type RunFolder, type StoredOptions } from "../store/run-folder.ts";
 
 /** One run folder found in the store. */
 export interface StoredRun {
@@ -59,17 +60,14 @@ function isRealDirectory(path: string): boolean {
 export async function renderRunList(storeDir: string): Promise<string> {
   const rows: string[] = [];
   for (const run of listRuns(storeDir)) {
-    const results = await readJsonFile<Record<string, unknown>>(join(storeDir, run.path, RUN_FILES.results));
-    const options = await readJsonFile<Record<string, unknown>>(join(storeDir, run.path, RUN_FILES.testOptions));
+    const { results, options } = readListedRun(join(storeDir, run.path));
     const verdict = outcomeOf(results);
-    const stats = results?.stats as Record<string, unknown> | undefined;
-    const servers = (results?.net as Record<string, Record<string, unknown>> | undefined)?.servers;
-    const mpo = typeof servers?.["msgs-per-op"] === "number" ? (servers["msgs-per-op"] as number).toFixed(2) : "—";
+    const mpo = results?.net?.servers["msgs-per-op"]?.toFixed(2) ?? "—";
     const href = `/${run.path.split("/").map(encodeURIComponent).join("/")}/`;
     rows.push(
       `<tr class="run verdict-${verdict}" data-path="${escapeXml(run.path)}"><td>${verdictBadge(verdict)}</td>` +
         `<td>${escapeXml(run.workload)}</td><td><a href="${href}">${escapeXml(run.name)}</a></td>${runSetup(options, storeDir)}` +
-        `<td class="num">${escapeXml(String(stats?.count ?? "—"))}</td><td class="num">${mpo}</td>` +
+        `<td class="num">${escapeXml(String(results?.stats?.count ?? "—"))}</td><td class="num">${mpo}</td>` +
         `<td><a href="${href}${RUN_FILES.report}">report</a> · <a href="${href}${RUN_FILES.messagesSvg}">messages.svg</a> · <a href="${href}?files">files</a></td></tr>`,
     );
   }
@@ -79,11 +77,21 @@ export async function renderRunList(storeDir: string): Promise<string> {
   return page("Maelstrom runs", `<h1>Runs</h1>${table}`);
 }
 
+/** A listed run's folder; one whose files are not the runner's is listed with no results, not left out. */
+function readListedRun(runDir: string): Pick<RunFolder, "results" | "options"> {
+  try {
+    return readRunFolder(runDir);
+  } catch (error) {
+    if (error instanceof RunFolderError) return { results: undefined, options: undefined };
+    throw error;
+  }
+}
+
 /** The bin (relative to the store's folder), node count and nemesis, from test.json. */
-function runSetup(options: Record<string, unknown> | undefined, storeDir: string): string {
+function runSetup(options: StoredOptions | undefined, storeDir: string): string {
   const bin = binShown(options?.bin, storeDir);
-  const nodes = Array.isArray(options?.nodeIds) ? options.nodeIds.length : "—";
-  const nemesis = Array.isArray(options?.nemesis) && options.nemesis.length ? options.nemesis.join(", ") : "none";
+  const nodes = options?.nodeIds.length ?? "—";
+  const nemesis = options?.nemesis?.length ? options.nemesis.join(", ") : "none";
   return `<td class="bin" title="${escapeXml(String(options?.bin ?? ""))}"><code>${escapeXml(bin)}</code></td><td class="num">${nodes}</td><td>${escapeXml(nemesis)}</td>`;
 }
 

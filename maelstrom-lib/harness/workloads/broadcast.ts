@@ -4,7 +4,7 @@
  * what a node has, half and half; after heal and recovery every worker does one final read.
  * The checker is Jepsen's set-full with broadcast as the add.
  */
-import { checkSetFull } from "../checkers/set-full.ts";
+import { checkSetFull, explainSetFull, type SetFullResult } from "../checkers/set-full.ts";
 import { TIMING } from "../contracts/options.ts";
 import { finalReads } from "./final-reads.ts";
 import { defineRpc, isAny, isArrayOf, isObjectOf, isString } from "../contracts/schema.ts";
@@ -42,7 +42,7 @@ export function broadcastOps(chooseBroadcast: () => boolean, addF = "broadcast")
   };
 }
 
-const broadcast: Workload = {
+const broadcast: Workload<SetFullResult> = {
   name: "broadcast",
   reusableClient: false,
   // A read that times out changed nothing (:fail); a broadcast that times out may have (:info).
@@ -68,6 +68,7 @@ const broadcast: Workload = {
   generator: ({ rng }) => broadcastOps(() => rng.chance(BROADCAST_PROBABILITY)),
   finalGenerator: finalReads,
   check: (history) => checkSetFull(history, { addF: "broadcast" }),
+  explain: explainSetFull,
 };
 
 export default broadcast;

@@ -3,7 +3,7 @@
  * clients add non-negative deltas and read the counter; after heal and recovery every worker
  * does one final read, which must account for every add that happened.
  */
-import { checkCounter } from "../checkers/counter.ts";
+import { checkCounter, explainCounter, type CounterResult } from "../checkers/counter.ts";
 import { finalReads } from "./final-reads.ts";
 import { defineRpc, isInt } from "../contracts/schema.ts";
 import { addReadClient } from "./clients.ts";
@@ -35,7 +35,7 @@ export function counterOps({ rng }: WorkloadContext): OpSource {
   };
 }
 
-const gCounter: Workload = {
+const gCounter: Workload<CounterResult> = {
   name: "g-counter",
   reusableClient: false,
   idempotent: new Set(),
@@ -45,6 +45,7 @@ const gCounter: Workload = {
   generator: counterOps,
   finalGenerator: finalReads,
   check: (history) => checkCounter(history),
+  explain: explainCounter,
 };
 
 export default gCounter;

@@ -11,7 +11,8 @@
  * to the next unused key. Maelstrom sets no per-key op limit, so without crashes each group
  * keeps its first key for the whole run.
  */
-import { checkLinearizable } from "../checkers/linearizable/index.ts";
+import { explainLinearizable } from "../checkers/linearizable/explain.ts";
+import { checkLinearizable, type LinearizableResult } from "../checkers/linearizable/index.ts";
 import { defineRpc, isAny } from "../contracts/schema.ts";
 import type { Op, OpRequest, OpSource, WorkerInfo, Workload } from "../contracts/types.ts";
 import type { Rng } from "../primitives/rng.ts";
@@ -105,7 +106,7 @@ export class IndependentRegisterOps implements OpSource {
   }
 }
 
-const linKv: Workload = {
+const linKv: Workload<LinearizableResult> = {
   name: "lin-kv",
   reusableClient: true,
   idempotent: new Set(["read"]),
@@ -135,6 +136,7 @@ const linKv: Workload = {
   },
   generator: ({ rng, opts }) => new IndependentRegisterOps(rng, opts.nodeIds.length, opts.concurrency),
   check: (history, { runDir }) => checkLinearizable(history, { runDir }),
+  explain: explainLinearizable,
 };
 
 export default linKv;

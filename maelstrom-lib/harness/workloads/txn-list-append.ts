@@ -8,6 +8,7 @@
  * idempotent, so a timeout is :info and a definite error (txn-conflict, 30) an abort.
  */
 import { join } from "node:path";
+import { explainElle, type ElleResult } from "../checkers/elle/explain.ts";
 import { checkListAppend } from "../checkers/elle/list-append.ts";
 import { defineRpc, isAny, isArrayOf, isEither, isEq, isTuple } from "../contracts/schema.ts";
 import { txnClient } from "./clients.ts";
@@ -40,7 +41,7 @@ export function appendTxns({ rng, opts }: WorkloadContext): OpSource {
   };
 }
 
-const txnListAppend: Workload = {
+const txnListAppend: Workload<ElleResult> = {
   name: "txn-list-append",
   reusableClient: true,
   idempotent: new Set(),
@@ -48,6 +49,7 @@ const txnListAppend: Workload = {
   generator: appendTxns,
   check: (history, { opts, runDir }) =>
     checkListAppend(history, { consistencyModels: opts.consistencyModels, directory: runDir ? join(runDir, "elle") : undefined }),
+  explain: explainElle,
 };
 
 export default txnListAppend;

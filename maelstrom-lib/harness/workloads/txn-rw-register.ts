@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { explainElle } from "../checkers/elle/explain.ts";
 import { checkRwRegister, type RwRegisterResult } from "../checkers/elle/rw-register.ts";
 import { defineRpc, isAny, isArrayOf, isEither, isEq, isTuple } from "../contracts/schema.ts";
 import { txnClient } from "./clients.ts";
@@ -40,7 +41,7 @@ function writeExplanations(runDir: string, result: RwRegisterResult): void {
   }
 }
 
-const txnRwRegister: Workload = {
+const txnRwRegister: Workload<RwRegisterResult> = {
   name: "txn-rw-register",
   reusableClient: true,
   idempotent: new Set(),
@@ -51,6 +52,7 @@ const txnRwRegister: Workload = {
     if (runDir) writeExplanations(runDir, result);
     return result;
   },
+  explain: explainElle,
 };
 
 export default txnRwRegister;

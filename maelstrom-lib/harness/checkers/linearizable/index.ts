@@ -11,8 +11,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CheckResult, Op, Validity } from "../../contracts/types.ts";
-import { invalidAnalysis } from "./analysis.ts";
+import type { Op, Validity } from "../../contracts/types.ts";
+import { invalidAnalysis, type InvalidKeyReport } from "./analysis.ts";
 import { canonical, prepareKey, splitByKey } from "./history.ts";
 import { searchKey } from "./search.ts";
 import { timelineSvg } from "./timeline-svg.ts";
@@ -26,16 +26,26 @@ export interface LinearizableOptions {
   runDir?: string;
 }
 
+/** One key's verdict, with its counts; an unknown one says why, a bad one carries Knossos' analysis. */
+export type KeyResult = { "valid?": Validity; "op-count": number; "configs-explored": number } & (
+  | { "valid?": true }
+  | { "valid?": "unknown"; cause: "timeout" | "out-of-memory" }
+  | ({ "valid?": false; analyzer: "wgl" } & InvalidKeyReport)
+);
+
+/** Jepsen's independent checker over the keys: each key's result, and the keys that are not linearizable. */
+export type LinearizableResult = { "valid?": Validity; results: Record<string, KeyResult>; failures: unknown[] };
+
 /** A minute of search, as a bound that a real lin-kv history never needs and a bad one never hangs on. */
 export const DEFAULT_TIME_LIMIT_MS = 60_000;
 /** About 200 MB of configurations at the sizes lin-kv histories give. */
 export const DEFAULT_MAX_CONFIGS = 2_000_000;
 
 /** Checks every key of a lin-kv history; results per key under `results`, bad keys in `failures`. */
-export function checkLinearizable(history: readonly Op[], options: LinearizableOptions = {}): CheckResult {
+export function checkLinearizable(history: readonly Op[], options: LinearizableOptions = {}): LinearizableResult {
   const deadline = performance.now() + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
   const maxConfigs = options.maxConfigs ?? DEFAULT_MAX_CONFIGS;
-  const results: Record<string, CheckResult> = {};
+  const results: Record<string, KeyResult> = {};
   const failures: unknown[] = [];
   let valid: Validity = true;
   for (const { key, ops } of [...splitByKey(history).values()].sort(compareKeys)) {
@@ -48,11 +58,11 @@ export function checkLinearizable(history: readonly Op[], options: LinearizableO
   return { "valid?": valid, results, failures };
 }
 
-function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfigs: number }, runDir: string | undefined): CheckResult {
+function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfigs: number }, runDir: string | undefined): KeyResult {
   const prepared = prepareKey(key, ops);
   const outcome = searchKey(prepared, bounds);
   const counts = { "op-count": prepared.ops.length, "configs-explored": outcome.configs };
-  let result: CheckResult;
+  let result: KeyResult;
   let svg: string | undefined;
   if (outcome.valid === true) result = { "valid?": true, ...counts };
   else if (outcome.valid === "unknown") result = { "valid?": "unknown", cause: outcome.cause, ...counts };
@@ -65,7 +75,7 @@ function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfig
   return result;
 }
 
-function writeKeyFiles(dir: string, ops: readonly Op[], result: CheckResult, svg: string | undefined): void {
+function writeKeyFiles(dir: string, ops: readonly Op[], result: KeyResult, svg: string | undefined): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "results.json"), `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(join(dir, "history.jsonl"), ops.map((op) => `${JSON.stringify(op)}\n`).join(""));
