@@ -162,11 +162,19 @@ export interface ExplanationDraft {
   findings(): Finding[];
 }
 
+/**
+ * Files a checker makes for the run folder (Jepsen's checkers write theirs into the store), by
+ * path relative to the folder: the checker adds them and stays pure; the store writes them.
+ */
+export type RunFiles = Map<string, string>;
+
 /** What any checker can look at besides the history. */
 export interface CheckContext {
   opts: TestOptions;
-  /** The run's folder, for checkers that write extra files; undefined in unit tests. */
+  /** The run's folder (list-append still writes its Elle files there itself); undefined in unit tests. */
   runDir?: string;
+  /** Where a checker puts the files it makes for the run folder; undefined when there is no folder (unit tests). */
+  files?: RunFiles;
 }
 
 /** Everything a workload needs to build its generators and clients. */

@@ -135,7 +135,7 @@ const linKv: Workload<LinearizableResult> = {
     };
   },
   generator: ({ rng, opts }) => new IndependentRegisterOps(rng, opts.nodeIds.length, opts.concurrency),
-  check: (history, { runDir }) => checkLinearizable(history, { runDir }),
+  check: (history, { files }) => checkLinearizable(history, { files }),
   explain: explainLinearizable,
 };
 

@@ -5,13 +5,12 @@
  * a history is linearizable iff each key's is); the overall verdict merges them, false beating
  * "unknown" beating true. A key whose search runs out of time or memory is "unknown".
  *
- * When the run has a folder, each key gets `independent/<key>/` with its `results.json` and
+ * Asked for files, each key gets `independent/<key>/` with its `results.json` and
  * `history.jsonl`, as Jepsen's independent checker writes them, and a bad key also
- * `linear.svg`, its ops around the failure (where Jepsen's linearizable checker draws one).
+ * `linear.svg`, its ops around the failure (where Jepsen's linearizable checker draws one); the
+ * store writes them into the run folder.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import type { Op, Validity } from "../../contracts/types.ts";
+import type { Op, RunFiles, Validity } from "../../contracts/types.ts";
 import { invalidAnalysis, type InvalidKeyReport } from "./analysis.ts";
 import { canonical, prepareKey, splitByKey } from "./history.ts";
 import { searchKey } from "./search.ts";
@@ -22,8 +21,8 @@ export interface LinearizableOptions {
   timeLimitMs?: number;
   /** Most configurations one key's search may remember before it is "unknown" (memory bound). */
   maxConfigs?: number;
-  /** Run folder: each key gets `independent/<key>/`. */
-  runDir?: string;
+  /** The run folder's files: each key adds `independent/<key>/`'s. */
+  files?: RunFiles;
 }
 
 /** One key's verdict, with its counts; an unknown one says why, a bad one carries Knossos' analysis. */
@@ -49,7 +48,7 @@ export function checkLinearizable(history: readonly Op[], options: LinearizableO
   const failures: unknown[] = [];
   let valid: Validity = true;
   for (const { key, ops } of [...splitByKey(history).values()].sort(compareKeys)) {
-    const result = checkKey(key, ops, { deadline, maxConfigs }, options.runDir);
+    const result = checkKey(key, ops, { deadline, maxConfigs }, options.files);
     results[keyName(key)] = result;
     // Jepsen lists a key as a failure only when it is false (:unknown is truthy in Clojure).
     if (result["valid?"] === false) failures.push(key);
@@ -58,7 +57,7 @@ export function checkLinearizable(history: readonly Op[], options: LinearizableO
   return { "valid?": valid, results, failures };
 }
 
-function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfigs: number }, runDir: string | undefined): KeyResult {
+function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfigs: number }, files: RunFiles | undefined): KeyResult {
   const prepared = prepareKey(key, ops);
   const outcome = searchKey(prepared, bounds);
   const counts = { "op-count": prepared.ops.length, "configs-explored": outcome.configs };
@@ -69,17 +68,16 @@ function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfig
   else {
     const report = invalidAnalysis(prepared, outcome.model, outcome.failedOp, outcome.furthest);
     result = { "valid?": false, analyzer: "wgl", ...report, ...counts };
-    if (runDir) svg = timelineSvg(prepared, outcome.failedOp, report.explanation);
+    if (files) svg = timelineSvg(prepared, outcome.failedOp, report.explanation);
   }
-  if (runDir) writeKeyFiles(join(runDir, "independent", keyName(key).replace(/[^\w.-]/g, "_")), ops, result, svg);
+  if (files) addKeyFiles(files, `independent/${keyName(key).replace(/[^\w.-]/g, "_")}`, ops, result, svg);
   return result;
 }
 
-function writeKeyFiles(dir: string, ops: readonly Op[], result: KeyResult, svg: string | undefined): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "results.json"), `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(join(dir, "history.jsonl"), ops.map((op) => `${JSON.stringify(op)}\n`).join(""));
-  if (svg) writeFileSync(join(dir, "linear.svg"), svg);
+function addKeyFiles(files: RunFiles, dir: string, ops: readonly Op[], result: KeyResult, svg: string | undefined): void {
+  files.set(`${dir}/results.json`, `${JSON.stringify(result, null, 2)}\n`);
+  files.set(`${dir}/history.jsonl`, ops.map((op) => `${JSON.stringify(op)}\n`).join(""));
+  if (svg) files.set(`${dir}/linear.svg`, svg);
 }
 
 /** Jepsen's merge-valid: false beats "unknown" beats true. */
