@@ -6,6 +6,7 @@
 import { DB_PACKAGE, describeNodeFault, KILL_OPS, NodeFault } from "../db-faults.ts";
 import type { FaultDescriptor } from "./descriptor.ts";
 
+/** The kill fault, as --nemesis, the run and the report know it. */
 const kill: FaultDescriptor = {
   name: "kill",
   help: "ours, from Jepsen's db package: SIGKILL, restart with a fresh init",

@@ -11,6 +11,7 @@ import type { FaultDescriptor } from "./descriptor.ts";
 /** Jepsen's partition package, on its own schedule. */
 const PARTITION_PACKAGE: PackageSpec = { name: "partition", rngStream: 0x6e656d31 };
 
+/** The partition fault, as --nemesis, the run and the report know it. */
 const partition: FaultDescriptor = {
   name: "partition",
   help: "cuts the network into groups, then heals it; Maelstrom 0.2.3's only fault",

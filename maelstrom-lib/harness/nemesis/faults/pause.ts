@@ -6,6 +6,7 @@
 import { DB_PACKAGE, describeNodeFault, NodeFault, PAUSE_OPS } from "../db-faults.ts";
 import type { FaultDescriptor } from "./descriptor.ts";
 
+/** The pause fault, as --nemesis, the run and the report know it. */
 const pause: FaultDescriptor = {
   name: "pause",
   help: "ours, from Jepsen's db package: SIGSTOP, then SIGCONT",
