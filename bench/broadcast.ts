@@ -92,7 +92,7 @@ async function measure(challenge: Challenge, partition: boolean, timeLimitSec: n
   const results = run.results;
   const workload = results?.workload && workloadResult(results, checkSetFull);
   const stable = workload?.["stable-latencies"];
-  const acks = run.runDir ? okLatenciesMs(await digestHistory(join(run.runDir, "history.jsonl")), new Set(["broadcast"])) : [];
+  const acks = run.runDir ? okLatenciesMs(await digestHistory(run.runDir), new Set(["broadcast"])) : [];
   return {
     challenge,
     partition,

@@ -13,6 +13,8 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { CHALLENGES, REPO_ROOT, overrideFlags } from "../tools/challenge.ts";
 import { explainRun } from "../maelstrom-lib/harness/report/explain.ts";
+import { readRunFolder, type StoredOptions } from "../maelstrom-lib/harness/store/run-folder.ts";
+import { WORKLOADS } from "../maelstrom-lib/harness/workloads/index.ts";
 import { exitCodeOf, type RunResults } from "../maelstrom-lib/harness/contracts/results.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 import { writeBenchResults } from "./results-file.ts";
@@ -84,14 +86,15 @@ async function runJob(job: Job): Promise<Outcome> {
 async function outcomeOf(job: Job, exitCode?: number): Promise<Outcome> {
   const runDir = join(storeOf(job), "latest");
   let results: RunResults | undefined;
+  let options: StoredOptions | undefined;
   try {
-    results = JSON.parse(readFileSync(join(runDir, "results.json"), "utf8")) as RunResults;
+    ({ results, options } = readRunFolder(runDir));
   } catch {
     results = undefined;
   }
   const code = exitCode ?? (results?.aborted ? 255 : exitCodeOf(results?.["valid?"] ?? "unknown"));
   if (code === 0) return { job, exitCode: code, valid: true };
-  const explanation = await explainRun(results, results ? runDir : undefined);
+  const explanation = await explainRun(results, options && WORKLOADS.get(options.workload), results ? runDir : undefined);
   const first = explanation.checkers[0];
   const why = (first ? `${first.checker}: ${first.summary}` : explanation.headline).split("\n")[0]!.slice(0, 160);
   return { job, exitCode: code, valid: false, why: killedEveryNode(runDir) ? `${why}${EVERY_NODE}` : why };

@@ -78,7 +78,7 @@ async function runOnce(bin: string): Promise<RunFigures> {
   const run = await runMaelstrom(["test", "-w", "g-counter", "--bin", bin, ...PUBLISHED_FLAGS]);
   const results = run.results;
   const counter = results?.workload && workloadResult(results, checkCounter);
-  const history = await digestHistory(join(run.runDir!, "history.jsonl")); // read once for both ops
+  const history = await digestHistory(run.runDir!); // read once for both ops
   return {
     exitCode: run.exitCode,
     valid: results?.["valid?"],

@@ -69,7 +69,7 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
 
 /** Invoke → ok latency quantiles of the run's txns. */
 async function latencies(runDir: string): Promise<Row["latencyMs"]> {
-  const samplesMs = okLatenciesMs(await digestHistory(join(runDir, "history.jsonl")), new Set(["txn"]));
+  const samplesMs = okLatenciesMs(await digestHistory(runDir), new Set(["txn"]));
   if (samplesMs.length === 0) return undefined;
   return { p50: quantile(samplesMs, 0.5)!, p99: quantile(samplesMs, 0.99)!, max: quantile(samplesMs, 1)! };
 }

@@ -153,7 +153,7 @@ async function latencyOf(results: Results | undefined, runDir: string | undefine
   const stable = results?.workload?.["stable-latencies"];
   if (stable && typeof stable === "object") return { latencyMedianMs: stable["0.5"], latencyMaxMs: stable["1"], latencyKind: "stable" };
   if (!runDir) return { latencyMedianMs: undefined, latencyMaxMs: undefined, latencyKind: undefined };
-  const digest = await digestHistory(join(runDir, "history.jsonl"));
+  const digest = await digestHistory(runDir);
   const okLatencies = okLatenciesMs(digest);
   return { latencyMedianMs: quantile(okLatencies, 0.5), latencyMaxMs: quantile(okLatencies, 1), latencyKind: "op" };
 }

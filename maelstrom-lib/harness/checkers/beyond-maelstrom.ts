@@ -5,8 +5,9 @@
  * unless the run is strict (--strict), and the console says "beyond Maelstrom" for each. So a
  * solution that passes under Maelstrom passes here too unless the user asks for more.
  */
-import type { CheckResult } from "../contracts/types.ts";
+import type { CheckResult, ExplanationDraft } from "../contracts/types.ts";
 import type { BeyondMaelstromResult } from "../contracts/results.ts";
+import { explained, plural } from "./explaining.ts";
 
 /**
  * Splits a checker's result into its Maelstrom entry (findings removed, so its keys stay
@@ -25,4 +26,10 @@ export function beyondMaelstromLines(beyond: BeyondMaelstromResult): string[] {
     ? "--strict: these count against the verdict"
     : "not counted in the verdict, which is Maelstrom's (--strict counts them)";
   return [...beyond.findings.map((finding) => `beyond Maelstrom: ${finding.description}`), `beyond Maelstrom: ${effect}`];
+}
+
+/** Why the entry is not valid (only under --strict): each finding, in its checker's words. */
+export function explainBeyondMaelstrom(beyond: BeyondMaelstromResult): ExplanationDraft {
+  const findings = beyond.findings.map((finding) => ({ text: `${finding.check}: ${finding.description}`, ops: [] }));
+  return explained(`${plural(findings.length, "finding")} beyond Maelstrom's checks, which --strict counts`, findings);
 }

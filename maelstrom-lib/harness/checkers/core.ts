@@ -1,12 +1,14 @@
 /**
  * The checkers every Maelstrom run composes besides the workload's own (core.clj): stats,
  * availability, net and exceptions, plus the plot-only perf and timeline entries, and Jepsen's
- * rule for merging validities (false beats "unknown" beats true). All pure.
+ * rule for merging validities (false beats "unknown" beats true), and the explanations of the
+ * two that can fail (stats and availability). All pure.
  */
 import type { Availability } from "../contracts/options.ts";
 import type { TrafficCounts } from "../world/net.ts";
-import type { Op, Validity } from "../contracts/types.ts";
+import type { ExplanationDraft, Op, Validity } from "../contracts/types.ts";
 import { isClientOp } from "../contracts/history.ts";
+import { explained } from "./explaining.ts";
 import type { StatsCounts, StatsResult, AvailabilityResult, TrafficResult, NetResult, ExceptionGroup, ExceptionsResult, PerfResult, TimelineResult } from "../contracts/results.ts";
 
 /** Jepsen's merge: any false → false; else any unknown → unknown; else true. */
@@ -112,4 +114,21 @@ export function plotOnlyResults(): { perf: PerfResult; timeline: TimelineResult 
     perf: { "latency-graph": { "valid?": true }, "rate-graph": { "valid?": true }, "valid?": true },
     timeline: { "valid?": true },
   };
+}
+
+/** Why the stats checker is not valid: the operations that never once succeeded. */
+export function explainStats(result: StatsResult): ExplanationDraft {
+  const never = Object.entries(result["by-f"]).filter(([, counts]) => counts["valid?"] !== true);
+  const summary = never.length ? `no ${never.map(([f]) => f).join(", no ")} ever succeeded` : "no operation completed";
+  const findings = never.map(([f, counts]) => ({
+    text: `${f}: ${counts.count} completed, 0 ok (${counts["fail-count"]} fail, ${counts["info-count"]} info)`,
+    ops: [],
+  }));
+  return explained(summary, findings);
+}
+
+/** Why the availability checker is not valid: too few ok completions for --availability. */
+export function explainAvailability(result: AvailabilityResult): ExplanationDraft {
+  const percent = (result["ok-fraction"] * 100).toFixed(1);
+  return explained(`only ${percent}% of operations succeeded, below what --availability asks`);
 }

@@ -5,7 +5,8 @@
  * (info). Non-final reads are never checked; failed final reads are simply skipped.
  */
 import { OpPairing } from "../contracts/history.ts";
-import type { Op } from "../contracts/types.ts";
+import type { ExplanationDraft, Op } from "../contracts/types.ts";
+import { EXAMPLES_SHOWN, explained, plural, secondsOf, show, where } from "./explaining.ts";
 
 /** A closed integer range `[lo, hi]`, as Maelstrom prints `:acceptable`. */
 export type ClosedRange = [lo: number, hi: number];
@@ -84,4 +85,18 @@ export function mergeRanges(ranges: readonly ClosedRange[]): ClosedRange[] {
 export function inRanges(ranges: readonly ClosedRange[], value: unknown): boolean {
   if (typeof value !== "number" || !Number.isInteger(value)) return false;
   return ranges.some(([lo, hi]) => lo <= value && value <= hi);
+}
+
+
+/** Why a counter result is not valid: the final reads outside every possible total, and those totals. */
+export function explainCounter(result: CounterResult): ExplanationDraft {
+  const errors = result.errors ?? [];
+  const ranges = result.acceptable.map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}…${hi}`)).join(" or ");
+  const finalReads = plural(result["final-reads"].length, "final read");
+  const summary = `${errors.length} of ${finalReads} returned an impossible total (possible: ${ranges || "none"})`;
+  const findings = errors.slice(0, EXAMPLES_SHOWN).map((op) => ({
+    text: `final read${where(op)} at ${secondsOf(op.time)} returned ${show(op.value)}, but the adds sum to ${ranges}`,
+    ops: [op.index],
+  }));
+  return explained(summary, findings);
 }

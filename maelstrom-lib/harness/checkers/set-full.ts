@@ -14,7 +14,8 @@
  */
 import { isClientOp, nanosToMs, OpPairing } from "../contracts/history.ts";
 import { quantile } from "../primitives/quantile.ts";
-import type { Op, Validity } from "../contracts/types.ts";
+import type { ExplanationDraft, Finding, Op, Validity } from "../contracts/types.ts";
+import { EXAMPLES_SHOWN, explained, listOf, plural, secondsOf, show, where } from "./explaining.ts";
 
 /** Which ops add and read, and whether stale reads are errors. */
 export interface SetFullOptions {
@@ -375,4 +376,95 @@ function compareElements(a: unknown, b: unknown): number {
   const textA = String(elementKey(a));
   const textB = String(elementKey(b));
   return textA < textB ? -1 : textA > textB ? 1 : 0;
+}
+
+/**
+ * Why a set-full result is not valid: the lost values, each with when it was acknowledged, when
+ * a read last returned it and how many reads missed it after that (from the history); with none
+ * lost, that nothing became stable, or the stale values of a linearizable check.
+ */
+export function explainSetFull(result: SetFullResult): ExplanationDraft {
+  const { lost, "never-read": neverRead } = result;
+  if (lost.length === 0) {
+    const never = neverRead.length ? ` (never read: ${listOf(neverRead)})` : "";
+    const added = plural(result["attempt-count"], "value");
+    return explained(
+      result["stable-count"] === 0
+        ? `no value became stable: ${added} added, no read after them returned them${never}`
+        : `${plural(result["stale-count"], "stale value")} (linearizable check): ${listOf(result.stale)}`,
+    );
+  }
+  const values = `${plural(result["lost-count"], "value")}, e.g. ${listOf(lost)}`;
+  const summary = `lost ${values}: acknowledged, then missing from every read after some point`;
+  const trackers = lost.slice(0, EXAMPLES_SHOWN).map((value) => new LostValueTracker(value));
+  return {
+    summary,
+    visit: (op) => {
+      for (const tracker of trackers) tracker.visit(op);
+    },
+    findings: () => trackers.map((tracker) => tracker.finding()),
+  };
+}
+
+/** What happened to one lost value: when it was acknowledged, seen, and how many reads missed it afterwards. */
+class LostValueTracker {
+  private readonly key: string;
+  /** Membership in a read: `includes` for numbers and strings (reads can hold 10⁴ values), JSON for the rest. */
+  private readonly isIn: (values: readonly unknown[]) => boolean;
+  private readonly invocations = new Map<unknown, Op>();
+  private ack: Op | undefined;
+  private firstSeen: Op | undefined;
+  private lastSeen: Op | undefined;
+  private missedCount = 0;
+  private lastMissed: Op | undefined;
+
+  constructor(private readonly value: unknown) {
+    this.key = show(value);
+    this.isIn =
+      typeof value === "object" && value !== null
+        ? (values) => values.some((element) => show(element) === this.key)
+        : (values) => values.includes(value);
+  }
+
+  visit(op: Op): void {
+    if (op.process === "nemesis") return;
+    if (op.type === "invoke") {
+      this.invocations.set(op.process, op);
+      return;
+    }
+    if (op.type !== "ok") return;
+    if (op.f !== "read") {
+      if (!this.ack && (op.value === this.value || show(op.value) === this.key)) this.ack = op;
+    } else if (Array.isArray(op.value) || op.value === null) {
+      // A null read is the empty set, as set-full's (set nil) is.
+      if (this.isIn(op.value ?? [])) {
+        this.firstSeen ??= op;
+        this.lastSeen = op;
+        this.missedCount = 0;
+        this.lastMissed = undefined;
+      } else if (this.ack && (this.invocations.get(op.process)?.time ?? op.time) > this.ack.time) {
+        this.missedCount++;
+        this.lastMissed = op;
+      }
+    }
+  }
+
+  finding(): Finding {
+    const { key, ack, firstSeen, lastSeen, lastMissed: last } = this;
+    if (!ack) {
+      const seenText = firstSeen
+        ? `first returned by a read${where(firstSeen)} at ${secondsOf(firstSeen.time)}`
+        : "neither its acknowledgement nor a read of it is in history.jsonl";
+      return { text: `${key}: never acknowledged; ${seenText}`, ops: firstSeen ? [firstSeen.index] : [] };
+    }
+    const seen = lastSeen
+      ? `; last returned by a read${where(lastSeen)} at ${secondsOf(lastSeen.time)}`
+      : "; no read ever returned it";
+    const lastMissed = last && `the last${where(last)} at ${secondsOf(last.time)}${last.final ? " (a final read)" : ""}`;
+    const missed = last ? `; ${plural(this.missedCount, "read")} after that missed it, ${lastMissed}` : "";
+    return {
+      text: `${key}: acknowledged at ${secondsOf(ack.time)}${where(ack)}${seen}${missed}`,
+      ops: [ack.index, ...(lastSeen ? [lastSeen.index] : []), ...(last ? [last.index] : [])],
+    };
+  }
 }

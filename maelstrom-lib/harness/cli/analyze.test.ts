@@ -132,6 +132,23 @@ describe("maelstrom analyze", () => {
     }
   });
 
+  test("a run folder whose results.json or history.jsonl the runner did not write so: one line and exit 254", async () => {
+    const runDir = join(store, "bad-shapes", "20260101T000000.000Z");
+    const options = { workload: "echo", bin: "/x", binArgs: [], nodeIds: ["n0"], concurrency: 1, seed: 1 };
+    writeFileSync(join(mkdirp(runDir), "test.json"), JSON.stringify(options));
+    writeFileSync(join(runDir, "history.jsonl"), '{"index":0,"time":0,"type":"invoke","process":0,"f":"echo","value":"x"}\n');
+    writeFileSync(join(runDir, "results.json"), JSON.stringify({ "valid?": "yes" }));
+    const lines: string[] = [];
+    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
+    expect(lines).toEqual([`${join(runDir, "results.json")}: valid? is "yes", not true, false or "unknown"`]);
+    const net = { all: {}, clients: {}, servers: {}, "valid?": true };
+    writeFileSync(join(runDir, "results.json"), JSON.stringify({ "valid?": true, net }));
+    writeFileSync(join(runDir, "history.jsonl"), '{"index":0,"time":0,"type":"invoke"}\n');
+    lines.length = 0;
+    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
+    expect(lines).toEqual([`${join(runDir, "history.jsonl")} line 1 is not a history op: {"index":0,"time":0,"type":"invoke"}`]);
+  });
+
   test("a folder that is not a run is one line and exit 254", async () => {
     const lines: string[] = [];
     expect(await analyzeRun(join(store, "nothing-here"), (line) => lines.push(line))).toBe(254);
@@ -356,3 +373,9 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(stdout.trim()).toBe(`${join(runDir, "history.edn")}: op 0 has :type "maybe", not one of invoke, ok, fail, info`);
   });
 });
+
+/** Makes a folder (and its parents) and returns it. */
+function mkdirp(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

@@ -5,15 +5,15 @@
  * there). Options typed on the command line replace the run's own. This module reads the folder
  * and checks it; index.ts `analyzeRun` writes and prints the outcome.
  */
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { assembleResults, checkHistory } from "../run/analysis.ts";
 import { defaultFieldOptions, parseConcurrency } from "./cli.ts";
 import { TEST_FLAGS, type AnalyzeFlags } from "./config.ts";
 import { CliError, type TestOptions } from "../contracts/options.ts";
 import { JEPSEN_FILES, JepsenStoreError, readEdnHistory, readLoggedOptions, readResultsEdn, type LoggedOptions } from "../store/jepsen-store.ts";
-import { parseJsonExact } from "../primitives/json-exact.ts";
-import { forEachLine, RUN_FILES } from "../store/run-files.ts";
+import { RUN_FILES } from "../store/run-files.ts";
+import { readHistoryExact, readRunFolder, RunFolderError, type RunFolder } from "../store/run-folder.ts";
 import type { RunResults } from "../contracts/results.ts";
 import type { CheckResult, Op, Workload } from "../contracts/types.ts";
 import { loadWorkload, WORKLOADS } from "../workloads/index.ts";
@@ -24,12 +24,13 @@ import type { ReadHistory } from "../report/explain.ts";
 export const NO_ANALYZE_FLAGS: AnalyzeFlags = { given: {}, names: [] };
 
 /**
- * What analyzing a folder came to: new results (ours: draw the report too; a Maelstrom folder's:
- * its history, for the explanation), or a run with nothing to check.
+ * What analyzing a folder came to: new results, with the workload that checked them (ours: draw
+ * the report too; a Maelstrom folder's: its history, for the explanation), or a run with nothing
+ * to check.
  */
 export type Reanalysis =
-  | { kind: "checked"; results: RunResults; ownRun: true }
-  | { kind: "checked"; results: RunResults; ownRun: false; history: ReadHistory }
+  | { kind: "checked"; results: RunResults; workload: Workload; ownRun: true }
+  | { kind: "checked"; results: RunResults; workload: Workload; ownRun: false; history: ReadHistory }
   | { kind: "aborted"; reason: string };
 
 /** A run folder's checks, run again; a folder that cannot be analyzed is a CliError (exit 254). */
@@ -41,18 +42,34 @@ export async function reanalyze(runDir: string, flags: AnalyzeFlags, log: (line:
 
 /** One of our runs: its test.json options (with the typed ones in their place) and history.jsonl. */
 async function reanalyzeOwnRun(runDir: string, flags: AnalyzeFlags, log: (line: string) => void): Promise<Reanalysis> {
-  for (const file of [RUN_FILES.history, RUN_FILES.results]) {
-    if (!existsSync(join(runDir, file))) throw new CliError(`${runDir} is not a run folder: it has no ${file}`);
+  if (!existsSync(join(runDir, RUN_FILES.history))) throw new CliError(`${runDir} is not a run folder: it has no ${RUN_FILES.history}`);
+  let folder: RunFolder;
+  try {
+    folder = readRunFolder(runDir);
+  } catch (error) {
+    throw asInputError(error);
+  }
+  const { options: stored, results: previous } = folder;
+  if (!stored || !previous) throw new CliError(`${runDir} is not a run folder: it has no ${RUN_FILES.results}`);
+  if (previous.net === undefined) {
+    const why = previous.aborted ?? "no results";
+    return { kind: "aborted", reason: `${runDir} is a run that was aborted (${why}); there is no complete history to check` };
   }
   // Runs stored before a flag existed lack its field: such a run ran with the flag's default.
-  const stored = JSON.parse(readFileSync(join(runDir, RUN_FILES.testOptions), "utf8")) as Partial<TestOptions>;
-  const opts = withFlags({ strict: false, ...stored } as TestOptions, flags);
-  const previous = JSON.parse(readFileSync(join(runDir, RUN_FILES.results), "utf8")) as CheckResult;
-  if (previous.net === undefined) {
-    return { kind: "aborted", reason: `${runDir} is a run that was aborted (${String(previous.aborted ?? "no results")}); there is no complete history to check` };
-  }
-  const history: Op[] = [];
-  await forEachLine(join(runDir, RUN_FILES.history), (line) => history.push(parseJsonExact(line) as Op));
+  const defaults: TestOptions = {
+    ...defaultFieldOptions(),
+    bin: stored.bin,
+    binArgs: [],
+    nodeIds: stored.nodeIds,
+    concurrency: parseConcurrency(TEST_FLAGS.concurrency.default, stored.nodeIds.length),
+    seed: 0,
+    storeDir: dirname(dirname(runDir)),
+    progress: false,
+  };
+  const opts = withFlags({ ...defaults, ...stored }, flags);
+  const history = await readHistoryExact(runDir).catch((error: unknown) => {
+    throw asInputError(error);
+  });
   log(`Analyzing ${runDir}: ${history.length} ops of ${opts.workload}${flags.names.length ? ` (with ${flags.names.join(" ")})` : ""}`);
   const workload = loadWorkload(opts.workload);
   refuseForeignOps(history, workload, RUN_FILES.history);
@@ -62,7 +79,12 @@ async function reanalyzeOwnRun(runDir: string, flags: AnalyzeFlags, log: (line: 
     runner: previous.runner,
     ...(previous.errors ? { errors: previous.errors } : {}),
   });
-  return { kind: "checked", results, ownRun: true };
+  return { kind: "checked", results, workload, ownRun: true };
+}
+
+/** A run folder whose files are not what the runner writes is bad input: exit 254 with the reason. */
+function asInputError(error: unknown): unknown {
+  return error instanceof RunFolderError ? new CliError(error.message) : error;
 }
 
 /**
@@ -92,7 +114,7 @@ async function analyzeMaelstromRun(runDir: string, flags: AnalyzeFlags, log: (li
   const net = (maelstromResults?.net as CheckResult | undefined) ?? NET_NOT_MEASURED;
   const results = assembleResults(checkHistory({ opts, workload, history, runDir }), net, {});
   if (maelstromResults?.["valid?"] !== undefined) log(verdictComparison(maelstromResults, results));
-  return { kind: "checked", results, ownRun: false, history: { file: JEPSEN_FILES.history, ops: history } };
+  return { kind: "checked", results, workload, ownRun: false, history: { file: JEPSEN_FILES.history, ops: history } };
 }
 
 /** What history.txt changed, in one line; nothing when it is absent or agrees. */

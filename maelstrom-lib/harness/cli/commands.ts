@@ -9,14 +9,15 @@ import { beyondMaelstromLines } from "../checkers/beyond-maelstrom.ts";
 import { CliError, parseCommand, type Command } from "./cli.ts";
 import type { AnalyzeFlags } from "./config.ts";
 import type { TestOptions } from "../contracts/options.ts";
-import { writeRunReport } from "../report/index.ts";
+import { writeReportFiles } from "../report/index.ts";
 import { RUN_FILES } from "../store/run-files.ts";
+import { readRunFolder, type RunFolder } from "../store/run-folder.ts";
 import { writeResultsEdn } from "../store/edn-files.ts";
-import { printExplanation } from "../report/explain.ts";
+import { explainRun, printExplanation, type RunExplanation } from "../report/explain.ts";
 import { runTest } from "../run/run.ts";
 import { NodeProgram } from "../world/sim-program.ts";
 import { simulateTest } from "../run/simulate.ts";
-import { exitCodeOf, resultsJsonText, type RunResults } from "../contracts/results.ts";
+import { checkerEntries, exitCodeOf, resultsJsonText, type RunResults } from "../contracts/results.ts";
 
 /** A parsed `maelstrom test` command. */
 export type TestCommand = Extract<Command, { kind: "test" }>;
@@ -78,9 +79,12 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
   for (let i = 0; i < opts.testCount; i++) {
     const runOpts = i === 0 ? opts : { ...opts, seed: opts.seed + i };
     const outcome = opts.sim ? await simulateTest(runOpts, { log }) : await runTest(runOpts, workload, log);
-    await writeReport(outcome.runDir, log);
+    // Explained once: the page and the console say the same.
+    const folder = readRunFolder(outcome.runDir);
+    const explanation = await explainRun(folder.results, workload, outcome.runDir);
+    await writeReport(folder, explanation, log);
     printSummary(outcome.results, outcome.exitCode, log);
-    await printExplanation(outcome.results, outcome.runDir, log);
+    printExplanation(explanation, outcome.runDir, log);
     runs.push(outcome);
     if (outcome.interrupted) break; // Ctrl-C ends --test-count too
   }
@@ -119,25 +123,27 @@ export async function analyzeRun(runDir: string, log: (line: string) => void, fl
     log(analysis.reason);
     return 255;
   }
-  const { results } = analysis;
+  const { results, workload, ownRun } = analysis;
   await Bun.write(join(runDir, RUN_FILES.results), resultsJsonText(results));
   // Our runs' results.edn is rewritten, as Maelstrom's analyze rewrites its own. A Maelstrom
   // folder keeps its results.edn, the record of Maelstrom's verdict that each analysis compares
   // with, and its messages.svg: it has no history.jsonl or journal of ours to draw a report from.
-  if (analysis.ownRun) {
+  const history = ownRun ? undefined : analysis.history;
+  const explanation = await explainRun(results, workload, runDir, history);
+  if (ownRun) {
     await writeResultsEdn(runDir, results);
-    await writeReport(runDir, log);
+    await writeReport(readRunFolder(runDir), explanation, log);
   }
   const exitCode = exitCodeOf(results["valid?"]);
   printSummary(results, exitCode, log);
-  await printExplanation(results, runDir, log, analysis.ownRun ? undefined : analysis.history);
+  printExplanation(explanation, runDir, log, history);
   return exitCode;
 }
 
 /** The HTML report is extra: a failure to draw it is a warning, and never changes the verdict. */
-async function writeReport(runDir: string, log: (line: string) => void): Promise<void> {
+async function writeReport(folder: RunFolder, explanation: RunExplanation, log: (line: string) => void): Promise<void> {
   try {
-    await writeRunReport(runDir);
+    await writeReportFiles(folder, explanation);
   } catch (error) {
     log(`WARN could not write the HTML report: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -164,8 +170,8 @@ function printSummary(results: RunResults, exitCode: number, log: (line: string)
   log(`ops: ${stats?.count ?? 0} (ok ${stats?.["ok-count"] ?? 0}, fail ${stats?.["fail-count"] ?? 0}, info ${stats?.["info-count"] ?? 0})`);
   log(`availability: ${formatNumber(availability?.["ok-fraction"])}`);
   log(`msgs-per-op: all ${formatNumber(net?.all["msgs-per-op"])}, servers ${formatNumber(net?.servers["msgs-per-op"])}`);
-  for (const [name, check] of Object.entries(results)) {
-    if (isCheck(check) && check["valid?"] !== true) log(`${name}: valid? ${String(check["valid?"])}`);
+  for (const [name, check] of checkerEntries(results)) {
+    if (check["valid?"] !== true) log(`${name}: valid? ${String(check["valid?"])}`);
   }
   if (results["beyond-maelstrom"]) for (const line of beyondMaelstromLines(results["beyond-maelstrom"])) log(line);
   const violations = results.errors?.["protocol-violations"];
@@ -173,11 +179,6 @@ function printSummary(results: RunResults, exitCode: number, log: (line: string)
   for (const warning of results.runner?.warnings ?? []) log(`WARN runner: ${warning}`);
   log("");
   log(VERDICTS[String(results["valid?"])] ?? `valid? ${String(results["valid?"])}`);
-}
-
-/** A checker's entry in the results map (errors, aborted and valid? are not). */
-function isCheck(entry: unknown): entry is { "valid?": unknown } {
-  return typeof entry === "object" && entry !== null && "valid?" in entry;
 }
 
 function formatNumber(value: number | undefined): string {

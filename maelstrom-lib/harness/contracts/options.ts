@@ -4,14 +4,6 @@
  * below it, so that the network, the processes and the checkers need not import the flags (nor,
  * through them, the workloads and checkers the flags validate against).
  */
-/**
- * The faults `--nemesis` takes. Maelstrom 0.2.3 accepts only partition (core.clj `nemeses`);
- * kill and pause are Jepsen's db-package faults, which Maelstrom's later pull request (#102,
- * after issue #93) admits on its command line.
- */
-export const NEMESIS_FAULTS = ["partition", "kill", "pause"] as const;
-export type NemesisFault = (typeof NEMESIS_FAULTS)[number];
-
 /** A bad command line: exit 254 with this message. */
 export class CliError extends Error {}
 
@@ -32,8 +24,8 @@ export interface TestOptions {
   concurrency: number;
   latencyMs: number;
   latencyDist: LatencyDist;
-  /** The faults to inject, each once, in NEMESIS_FAULTS order. */
-  nemesis: NemesisFault[];
+  /** The faults to inject, by the names nemesis/faults/ registers, each once, in registration order. */
+  nemesis: string[];
   nemesisIntervalSec: number;
   availability: Availability | undefined;
   consistencyModels: string[];

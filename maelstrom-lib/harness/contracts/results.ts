@@ -127,6 +127,17 @@ function withJepsenOpKeys(_key: string, value: unknown): unknown {
   return Object.fromEntries(Object.entries(record).map(([key, entry]) => [key === "final" ? "final?" : key, entry]));
 }
 
+/** The entries of results.json that carry a verdict of their own (checkers, and the runner's), in results order. */
+export function checkerEntries(results: RunResults): [name: string, result: CheckResult][] {
+  return Object.entries(results).flatMap(([name, entry]: [string, unknown]): [string, CheckResult][] =>
+    isCheckResult(entry) ? [[name, entry]] : [],
+  );
+}
+
+function isCheckResult(entry: unknown): entry is CheckResult {
+  return typeof entry === "object" && entry !== null && "valid?" in entry;
+}
+
 /** The exit code of a verdict, as Jepsen's cli.clj gives it: 0 valid, 1 invalid, 2 unknown. */
 export function exitCodeOf(validity: Validity): number {
   return validity === true ? 0 : validity === false ? 1 : 2;

@@ -1,7 +1,7 @@
 /**
  * The contracts between the runner's core and its workloads: history operations (Jepsen's
- * op maps), the op sources (generators), the workload clients and the checkers.
- * Types only; no behaviour lives here.
+ * op maps), the op sources (generators), the workload clients, the checkers and their
+ * explanations. Types only; no behaviour lives here.
  */
 import type { Rpc } from "../../protocol/schema.ts";
 import type { TestOptions } from "./options.ts";
@@ -118,11 +118,38 @@ export type BeyondMaelstromFinding = {
   details?: unknown;
 };
 
-/** What a checker can look at besides the history. */
+/** One thing a checker found, in words, with the history indices of the ops it is about. */
+export interface Finding {
+  text: string;
+  ops: number[];
+}
+
+/**
+ * A checker's not-valid result explained, before the history is read (Elle's analyzers return
+ * their explainer with their graph; Porcupine's model describes its own operations): the summary
+ * at once; `visit`, when the explanation needs the history (times and nodes results.json leaves
+ * out), is fed every op in order, streamed, never whole; `findings` is called after that.
+ */
+export interface ExplanationDraft {
+  /** One line: what went wrong, with counts. */
+  summary: string;
+  visit?: (op: Op) => void;
+  findings(): Finding[];
+}
+
+/**
+ * Files a checker makes for the run folder (Jepsen's checkers write theirs into the store), by
+ * path relative to the folder: the checker adds them and stays pure; the store writes them.
+ */
+export type RunFiles = Map<string, string>;
+
+/** What any checker can look at besides the history. */
 export interface CheckContext {
   opts: TestOptions;
-  /** The run's folder, for checkers that write extra files; undefined in unit tests. */
+  /** The run's folder (list-append still writes its Elle files there itself); undefined in unit tests. */
   runDir?: string;
+  /** Where a checker puts the files it makes for the run folder; undefined when there is no folder (unit tests). */
+  files?: RunFiles;
 }
 
 /** Everything a workload needs to build its generators and clients. */
@@ -131,8 +158,11 @@ export interface WorkloadContext {
   rng: Rng;
 }
 
-/** One Maelstrom workload: its clients, generators and checker (one file each in workloads/). */
-export interface Workload {
+/**
+ * One Maelstrom workload: its clients, generators, checker and the checker's explainer (one file
+ * each in workloads/). `R` is the checker's own result type, which its explainer reads.
+ */
+export interface Workload<R extends CheckResult = CheckResult> {
   name: string;
   /** Reusable clients survive an :info (Maelstrom: unique-ids, lin-kv, txn-*). */
   reusableClient: boolean;
@@ -162,5 +192,7 @@ export interface Workload {
   /** Wall-clock cap on the final phase in ms (kafka: 10 s); none if absent. */
   finalTimeLimitMs?: number;
   /** The workload checker: a pure function of the history. */
-  check(history: readonly Op[], ctx: CheckContext): CheckResult;
+  check(history: readonly Op[], ctx: CheckContext): R;
+  /** Its checker's explainer (exported by the checker's module): why a result that is not valid is not. */
+  explain(result: R): ExplanationDraft;
 }

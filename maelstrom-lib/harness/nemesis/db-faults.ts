@@ -6,11 +6,20 @@
  * (that gets `init` again, its memory lost) for each killed one. A pause SIGSTOPs its targets;
  * its stop is `resume` on every node (SIGCONT). Ops are recorded with Jepsen's :f names, the
  * node spec as the invocation's value and node → result as the completion's (db-nemesis's
- * `c/on-nodes` map).
+ * `c/on-nodes` map). Their descriptors are faults/kill.ts and faults/pause.ts.
  */
-import type { Fault, FaultOp } from "./nemesis.ts";
+import type { Fault, FaultDescription, FaultOp, PackageSpec } from "./nemesis.ts";
 import { majority, minorityThird } from "./nemesis.ts";
 import type { Rng } from "../primitives/rng.ts";
+
+/** Jepsen's db package (kill and pause mixed on one schedule). */
+export const DB_PACKAGE: PackageSpec = { name: "db", rngStream: 0x6e656d32 };
+
+/** The kill fault's history ops: a kill, undone by a start of every node. */
+export const KILL_OPS = { start: "kill", stop: "start" } as const;
+
+/** The pause fault's history ops: a pause, undone by a resume of every node. */
+export const PAUSE_OPS = { start: "pause", stop: "resume" } as const;
 
 /**
  * Jepsen's node specs (`node-specs`; our db has no primaries): null is "a random non-empty
@@ -52,8 +61,7 @@ export interface NodeControl {
 
 /** One of the db package's two faults: its :f names and what it does to a node. */
 interface NodeFaultKind {
-  startF: "kill" | "pause";
-  stopF: "start" | "resume";
+  ops: typeof KILL_OPS | typeof PAUSE_OPS;
   inject(control: NodeControl, id: string): string;
   undo(control: NodeControl, id: string): string;
   /** Undone at teardown too (a paused process is resumed; killed ones stay dead). */
@@ -61,16 +69,14 @@ interface NodeFaultKind {
 }
 
 const KILL: NodeFaultKind = {
-  startF: "kill",
-  stopF: "start",
+  ops: KILL_OPS,
   inject: (control, id) => control.kill(id),
   undo: (control, id) => control.start(id),
   clearAtTeardown: false,
 };
 
 const PAUSE: NodeFaultKind = {
-  startF: "pause",
-  stopF: "resume",
+  ops: PAUSE_OPS,
   inject: (control, id) => control.pause(id),
   undo: (control, id) => control.resume(id),
   clearAtTeardown: true,
@@ -96,11 +102,11 @@ export class NodeFault implements Fault {
   start(): FaultOp {
     const spec = this.rng.pick(NODE_SPECS);
     const targets = dbNodes(spec, this.nodeIds, this.rng);
-    return { f: this.kind.startF, value: spec, apply: () => this.onNodes(targets, this.kind.inject) };
+    return { f: this.kind.ops.start, value: spec, apply: () => this.onNodes(targets, this.kind.inject) };
   }
 
   stop(): FaultOp {
-    return { f: this.kind.stopF, value: "all", apply: () => this.onNodes(this.nodeIds, this.kind.undo) };
+    return { f: this.kind.ops.stop, value: "all", apply: () => this.onNodes(this.nodeIds, this.kind.undo) };
   }
 
   clear(): void {
@@ -113,6 +119,34 @@ export class NodeFault implements Fault {
     for (const id of [...nodes].sort(byNodeNumber)) results[id] = act(this.control, id);
     return results;
   }
+}
+
+/**
+ * A kill's or pause's band: the nodes whose result in the completion's node → result map is
+ * `done` were hit ("killed n1 n3 (minority)"), and the others are named with why they were
+ * skipped ("; n2 not running"). What it did comes first, so a narrow band's cut-short label
+ * still says it; how its nodes were chosen (the node spec) follows.
+ */
+export function describeNodeFault(
+  done: "killed" | "paused",
+  invokeValue: unknown,
+  completionValue: unknown,
+): FaultDescription {
+  const spec = invokeValue ?? "random subset";
+  const how = typeof spec === "string" ? spec : "";
+  const isMap = typeof completionValue === "object" && completionValue !== null;
+  const results: Record<string, unknown> = isMap ? { ...completionValue } : {};
+  const ids = Object.keys(results).sort(byNodeNumber);
+  const nodes = ids.filter((id) => results[id] === done);
+  const skippedBy = new Map<string, string[]>();
+  for (const id of ids.filter((id) => results[id] !== done)) {
+    const why = String(results[id]).replaceAll("-", " ");
+    skippedBy.set(why, [...(skippedBy.get(why) ?? []), id]);
+  }
+  const skipped = [...skippedBy].map(([why, skippedIds]) => `${skippedIds.join(" ")} ${why}`);
+  const note = [how, ...skipped].filter(Boolean).join("; ");
+  const what = nodes.length ? `${done} ${nodes.join(" ")}` : `nobody was ${done}`;
+  return { label: note ? `${what} (${note})` : what, nodes, effective: nodes.length > 0 };
 }
 
 /**

@@ -11,7 +11,8 @@
  *
  * The partition fault picks one of four partition kinds at random and turns it into a grudge,
  * dest → sources it drops; stop heals everything. Only nodes are ever partitioned. The kill
- * and pause faults are in db-faults.ts.
+ * and pause faults are in db-faults.ts. What the rest of the runner knows of each fault (its
+ * --nemesis name, package, ops, band) is its descriptor in faults/.
  */
 import { sleep, type Clock } from "../primitives/clock.ts";
 import type { History } from "../contracts/history.ts";
@@ -35,6 +36,22 @@ export interface Fault {
   stop(): FaultOp;
   /** Undoes it without recording anything (teardown). */
   clear(): void;
+}
+
+/** What one injected fault did, in words, for its band in the report. */
+export interface FaultDescription {
+  label: string;
+  /** The nodes it hit, in node order. */
+  nodes: string[];
+  /** False when it changed nothing (an empty grudge; nobody killed or paused). */
+  effective: boolean;
+}
+
+/** Which of Jepsen's packages a fault is scheduled in: faults of one package share its schedule and rng. */
+export interface PackageSpec {
+  name: string;
+  /** Offset of the package's rng stream from the seed (fixed, so a --seed replays its schedule whatever else runs). */
+  rngStream: number;
 }
 
 /** Jepsen's package: faults whose flip-flops are mixed on one schedule, drawing from one rng. */
@@ -129,6 +146,9 @@ async function sleepUntil(clock: Clock, atMs: number): Promise<void> {
   while (clock.nowMs() < atMs) await sleep(clock, atMs - clock.nowMs());
 }
 
+/** The partition fault's history ops (combined.clj's partition package). */
+export const PARTITION_OPS = { start: "start-partition", stop: "stop-partition" } as const;
+
 /** The partition fault: start cuts the network by a random grudge, stop heals it. */
 export class PartitionFault implements Fault {
   constructor(
@@ -141,7 +161,7 @@ export class PartitionFault implements Fault {
     const kind = this.rng.pick(PARTITION_KINDS);
     const grudge = grudgeFor(kind, this.nodeIds, this.rng);
     return {
-      f: "start-partition",
+      f: PARTITION_OPS.start,
       value: kind,
       apply: () => {
         this.network.partition(grudge);
@@ -152,7 +172,7 @@ export class PartitionFault implements Fault {
 
   stop(): FaultOp {
     return {
-      f: "stop-partition",
+      f: PARTITION_OPS.stop,
       value: null,
       apply: () => {
         this.network.heal();

@@ -10,12 +10,13 @@ import { join } from "node:path";
 import { checkCounter } from "../checkers/counter.ts";
 import { analysisOf, checkRwRegister } from "../checkers/elle/rw-register.ts";
 import { checkKafka } from "../checkers/kafka/index.ts";
+import { checkLinearizable } from "../checkers/linearizable/index.ts";
 import { checkSetFull } from "../checkers/set-full.ts";
 import { checkEcho } from "../workloads/echo.ts";
-import { checkLinearizable } from "../checkers/linearizable/index.ts";
 import { explainRun, explanationLines } from "./explain.ts";
 import { runMaelstrom } from "../index.ts";
-import type { CheckResult, Op } from "../contracts/types.ts";
+import type { CheckResult, Op, Workload } from "../contracts/types.ts";
+import { WORKLOADS } from "../workloads/index.ts";
 
 const MS = 1_000_000;
 type Step = [process: number, f: string, invoke: unknown, completion: unknown, type?: "ok" | "fail" | "info", final?: boolean];
@@ -31,12 +32,19 @@ function historyOf(steps: Step[]): Op[] {
   return ops;
 }
 
-/** Writes history.jsonl into a fresh run folder and explains `{workload: result}`. */
-async function explainWorkload(history: Op[], result: CheckResult) {
+/** The registered workload of this name (its checker's explainer explains the result). */
+function workloadNamed(name: string): Workload {
+  const workload = WORKLOADS.get(name);
+  if (!workload) throw new Error(`no workload ${name}`);
+  return workload;
+}
+
+/** Writes history.jsonl into a fresh run folder and explains `{workload: result}` as `workloadName`'s. */
+async function explainWorkload(history: Op[], result: CheckResult, workloadName: string) {
   const runDir = join(mkdtempSync(join(tmpdir(), "explain-test-")), "store", "w", "20260101T000000.000Z");
   await Bun.write(join(runDir, "history.jsonl"), history.map((op) => JSON.stringify(op)).join("\n") + "\n");
-  const results = { workload: result, stats: { "valid?": true }, "valid?": result["valid?"] };
-  const explanation = await explainRun(results, runDir);
+  const results = { workload: result, "valid?": result["valid?"] };
+  const explanation = await explainRun(results, workloadNamed(workloadName), runDir);
   return { explanation, lines: explanationLines(explanation, runDir) };
 }
 
@@ -52,7 +60,7 @@ describe("explaining an invalid workload", () => {
     ]);
     const result = checkSetFull(history, { addF: "broadcast", readF: "read" });
     expect(result.lost).toEqual([1, 2]);
-    const { explanation, lines } = await explainWorkload(history, result);
+    const { explanation, lines } = await explainWorkload(history, result, "broadcast");
     expect(explanation.outcome).toBe("invalid");
     expect(explanation.headline).toBe("Invalid: workload found a problem.");
     expect(explanation.checkers[0]!.summary).toStartWith("lost 2 values, e.g. 1, 2");
@@ -71,7 +79,7 @@ describe("explaining an invalid workload", () => {
     ]);
     const result = checkRwRegister(history, { consistencyModels: ["read-committed"] });
     expect(analysisOf(result)["anomaly-types"]).toContain("G1b");
-    const { explanation, lines } = await explainWorkload(history, result);
+    const { explanation, lines } = await explainWorkload(history, result, "txn-rw-register");
     const workload = explanation.checkers[0]!;
     expect(workload.summary).toContain("G1b 1");
     const g1b = workload.findings.find((finding) => finding.text.startsWith("G1b: "))!;
@@ -89,7 +97,7 @@ describe("explaining an invalid workload", () => {
     ]);
     const result = checkSetFull(history, { addF: "broadcast", readF: "read" });
     expect(result.lost).toEqual([0]);
-    const { explanation } = await explainWorkload(history, result);
+    const { explanation } = await explainWorkload(history, result, "broadcast");
     expect(explanation.checkers[0]!.findings[0]!.text).toContain("2 reads after that missed it, the last on n0 at 0.45 s (a final read)");
   });
 
@@ -103,7 +111,7 @@ describe("explaining an invalid workload", () => {
     ]);
     const result = checkKafka(history);
     expect(result["bad-error-types"]).toContain("lost-write");
-    const { explanation } = await explainWorkload(history, result);
+    const { explanation } = await explainWorkload(history, result, "kafka");
     const workload = explanation.checkers[0]!;
     expect(workload.summary).toContain("lost-write 1");
     const lost = workload.findings.find((finding) => finding.text.startsWith("lost-write: "))!;
@@ -120,9 +128,9 @@ describe("explaining an invalid workload", () => {
       [1, "read", [8, null], [8, 5]],
     ]);
     const result = checkLinearizable(history);
-    const { explanation } = await explainWorkload(history, result);
+    const { explanation } = await explainWorkload(history, result, "lin-kv");
     const workload = explanation.checkers[0]!;
-    expect(workload.summary).toBe("key 7 not linearizable");
+    expect(workload.summary).toBe("1 key of 2 not linearizable");
     expect(workload.findings).toHaveLength(1);
     expect(workload.findings[0]!.text).toStartWith("key 7: read 1 by process 0 at 0.300–0.350 s cannot be linearized");
     expect(workload.findings[0]!.ops).toEqual([5]);
@@ -136,24 +144,71 @@ describe("explaining an invalid workload", () => {
     ]);
     const result = checkCounter(history);
     expect(result["valid?"]).toBe(false);
-    const { explanation } = await explainWorkload(history, result);
+    const { explanation } = await explainWorkload(history, result, "g-counter");
     const workload = explanation.checkers[0]!;
     expect(workload.summary).toBe("1 of 1 final read returned an impossible total (possible: 3 or 7)");
     expect(workload.findings[0]!.text).toBe("final read on n0 at 0.35 s returned 5, but the adds sum to 3 or 7");
   });
 });
 
+describe("each checker explains its own result", () => {
+  test("lin-kv: the key that is not linearizable, in the analysis' words, with its op; a linearizable key says nothing", async () => {
+    const history = historyOf([
+      [0, "write", [0, 1], [0, 1]],
+      [1, "read", [0, null], [0, 2]],
+      [0, "write", [1, 5], [1, 5]],
+      [1, "read", [1, null], [1, 5]],
+    ]);
+    const result = checkLinearizable(history);
+    expect(result.failures).toEqual([0]);
+    const { explanation } = await explainWorkload(history, result, "lin-kv");
+    const [workload] = explanation.checkers;
+    expect(workload!.summary).toBe("1 key of 2 not linearizable");
+    expect(workload!.findings).toHaveLength(1);
+    expect(workload!.findings[0]!.text).toStartWith("key 0: ");
+    expect(workload!.findings[0]!.text).toContain("cannot be linearized");
+    expect(workload!.findings[0]!.ops).toEqual([3]);
+    const valid = historyOf([[0, "write", [1, 5], [1, 5]], [1, "read", [1, null], [1, 5]]]);
+    expect((await explainWorkload(valid, checkLinearizable(valid), "lin-kv")).explanation.checkers).toEqual([]);
+  });
+
+  test("a workload checker that threw: could not check, with the first line of why, whatever the workload", async () => {
+    const threw = { "valid?": "unknown" as const, error: "TypeError: boom\n    at checkSetFull (set-full.ts:1:1)" };
+    const { explanation } = await explainWorkload([], threw, "broadcast");
+    expect(explanation.outcome).toBe("unknown");
+    expect(explanation.checkers).toEqual([{ checker: "workload", valid: "unknown", summary: "could not check: TypeError: boom", findings: [] }]);
+  });
+
+  test("stats, availability and findings beyond Maelstrom under --strict explain themselves", async () => {
+    const counts = { count: 4, "ok-count": 0, "fail-count": 3, "info-count": 1 };
+    const results = {
+      "valid?": false as const,
+      stats: { ...counts, "valid?": false, "by-f": { read: { ...counts, "valid?": false } } },
+      availability: { "valid?": false, "ok-fraction": 0.25 },
+      "beyond-maelstrom": { "valid?": false, strict: true, findings: [{ check: "G0", description: "a write cycle" }] },
+    };
+    const explanation = await explainRun(results, undefined, undefined);
+    expect(explanation.headline).toBe("Invalid: stats, availability, beyond-maelstrom found problems.");
+    expect(explanation.checkers.map((checker) => [checker.summary, checker.findings.map((finding) => finding.text)])).toEqual([
+      ["no read ever succeeded", ["read: 4 completed, 0 ok (3 fail, 1 info)"]],
+      ["only 25.0% of operations succeeded, below what --availability asks", []],
+      ["1 finding beyond Maelstrom's checks, which --strict counts", ["G0: a write cycle"]],
+    ]);
+  });
+});
+
 describe("explaining the rest", () => {
   test("echo: what was sent and what came back instead", async () => {
     const history = historyOf([[0, "echo", "Please echo 7", { echo: "Please echo 7" }], [1, "echo", "Please echo 8", { echo: "Please echo 9" }]]);
-    const { explanation } = await explainWorkload(history, checkEcho(history));
+    const { explanation } = await explainWorkload(history, checkEcho(history), "echo");
     expect(explanation.checkers[0]!.summary).toBe("1 echo did not come back as sent");
     expect(explanation.checkers[0]!.findings[0]!.text).toBe('sent "Please echo 8", got echo_ok with "Please echo 9" at 0.25 s on n0');
   });
 
   test("a protocol violation comes first: the node, the reason and the line", async () => {
-    const results = { "valid?": true, errors: { "protocol-violations": [{ node: "n0", reason: "invalid JSON on stdout", line: "got an echo" }] } };
-    const explanation = await explainRun(results, undefined);
+    const violation = { node: "n0", type: "line-not-valid-json" as const, reason: "invalid JSON on stdout", line: "got an echo" };
+    const results = { "valid?": true, errors: { "protocol-violations": [violation] } };
+    const explanation = await explainRun(results, undefined, undefined);
     expect(explanation.violations).toEqual([{ node: "n0", reason: "invalid JSON on stdout", line: "got an echo" }]);
     expect(explanationLines(explanation, undefined)).toEqual([
       "Protocol: n0 broke the protocol (invalid JSON on stdout); Maelstrom ignores a node's output from its first bad line on. The line:",
@@ -166,7 +221,7 @@ describe("explaining the rest", () => {
     await Bun.write(join(runDir, "node-logs", "n0.log"), "starting\ntopology looks odd\n");
     const reason = 'Setup of node n0 failed: Malformed RPC response: disallowed key "extra": {"type":"topology_ok","extra":1,"in_reply_to":1}';
     const results = { "valid?": "unknown" as const, aborted: `malformed-rpc-response: ${reason}`, "abort-type": "malformed-rpc-response", errors: { crashes: [], "protocol-violations": [] } };
-    const explanation = await explainRun(results, runDir);
+    const explanation = await explainRun(results, undefined, runDir);
     expect(explanation.abort).toEqual({ kind: "malformed-rpc-response", reason, node: "n0", stdoutTail: [], stderrTail: ["starting", "topology looks odd"] });
   });
 });
@@ -179,7 +234,7 @@ describe("explaining an aborted run (real broken nodes)", () => {
   test("init-failed: the reason, the node's stderr, the node log", async () => {
     const outcome = await run("init-error.ts");
     expect(outcome.exitCode).toBe(255);
-    const explanation = await explainRun(outcome.results, outcome.runDir);
+    const explanation = await explainRun(outcome.results, workloadNamed("echo"), outcome.runDir);
     expect(explanation.outcome).toBe("aborted");
     expect(explanation.abort).toMatchObject({ kind: "init-failed", node: "n0", stderrTail: ["refusing to initialize"] });
     expect(explanation.headline).toBe(
@@ -192,7 +247,7 @@ describe("explaining an aborted run (real broken nodes)", () => {
   test("node-crashed: the exit status and the node's last lines", async () => {
     const outcome = await run("crashes-after-init.ts");
     expect(outcome.exitCode).toBe(255);
-    const explanation = await explainRun(outcome.results, outcome.runDir);
+    const explanation = await explainRun(outcome.results, workloadNamed("echo"), outcome.runDir);
     expect(explanation.abort).toMatchObject({ kind: "node-crashed", node: "n0" });
     expect(explanation.abort!.stderrTail).toContain("echo budget exhausted: exiting with status 3");
     expect(explanation.abort!.stdoutTail.at(-1)).toContain('"type":"echo_ok"');

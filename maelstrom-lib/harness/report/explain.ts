@@ -1,18 +1,34 @@
 /**
  * Why a run got its verdict, in words, for the console and the report page alike: the
- * outcome (valid, invalid, unknown, aborted), each non-valid checker's findings
- * (explain-checkers.ts), for an aborted run its reason and the node's last output lines, and
- * where the run folder and its page are. Maelstrom prints the results map and leaves the
- * digging to the reader; this does the first dig.
+ * outcome (valid, invalid, unknown, aborted), each non-valid checker's findings (each checker
+ * explains its own result: the workload's names its explainer, `Workload.explain`), for an
+ * aborted run its reason and the node's last output lines, and where the run folder and its
+ * page are. Maelstrom prints the results map and leaves the digging to the reader; this does the
+ * first dig. A run is explained once, and the console and the page print the same explanation.
  */
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
+import { explainBeyondMaelstrom } from "../checkers/beyond-maelstrom.ts";
+import { explainAvailability, explainStats } from "../checkers/core.ts";
+import { couldNotCheck, EXAMPLES_SHOWN, explained, plural, show } from "../checkers/explaining.ts";
 import { SERVE_DEFAULT_PORT } from "../contracts/options.ts";
-import { type CheckerDraft, type CheckerExplanation, draftChecker, type ResultMap } from "./explain-checkers.ts";
-import { RUN_FILES, forEachJsonLine } from "../store/run-files.ts";
-import type { Op } from "../contracts/types.ts";
+import type { RunResults } from "../contracts/results.ts";
+import type { CheckResult, ExplanationDraft, Finding, Validity, Workload, Op } from "../contracts/types.ts";
+import { RUN_FILES } from "../store/run-files.ts";
+import { forEachOp } from "../store/run-folder.ts";
 
-export type { CheckerExplanation, Finding } from "./explain-checkers.ts";
+export type { Finding } from "../contracts/types.ts";
+
+/** A checker's non-valid verdict explained. */
+export interface CheckerExplanation {
+  /** The results.json key ("workload", "stats", …). */
+  checker: string;
+  valid: Validity;
+  /** One line: what went wrong, with counts. */
+  summary: string;
+  /** The first examples, explained. */
+  findings: Finding[];
+}
 
 /** A run's outcome: Jepsen's three verdicts, plus a run stopped before analysis. */
 export type Outcome = "valid" | "invalid" | "unknown" | "aborted" | "missing";
@@ -44,14 +60,11 @@ export interface RunExplanation {
   abort?: AbortExplanation;
   /** Nodes that broke the protocol; their later output was dropped, which often explains the rest. */
   violations: ViolationExplanation[];
-  /** The runner's own warnings (results.json `runner.warnings`): when they say the machine could not keep up, timings are suspect. */
+  /** The runner's own warnings (`runner.warnings`): when the machine could not keep up, timings are suspect. */
   runnerWarnings: string[];
   /** The non-valid checkers, workload first. */
   checkers: CheckerExplanation[];
 }
-
-/** Checkers that carry no verdict of their own (always valid, or the runner's self-check). */
-const NOT_CHECKERS = new Set(["errors", "runner", "valid?"]);
 
 /**
  * The history of a folder that is not one of our runs (a real Maelstrom folder's history.edn),
@@ -62,36 +75,96 @@ export interface ReadHistory {
   ops: readonly Op[];
 }
 
+/** A checker's explanation, its findings still to come from the history. */
+type CheckerDraft = { checker: string; valid: Validity } & ExplanationDraft;
+
 /**
- * Explains a results.json map; where findings need times, the history comes from `history`
- * when given, else from the run folder's history.jsonl.
+ * Explains a run's results; `workload` (the one that ran) explains its checker's entry. Where
+ * findings need times, the history comes from `history` when given (a folder real Maelstrom
+ * wrote), else from the run folder's history.jsonl; the run folder also has the node logs an
+ * abort needs.
  */
 export async function explainRun(
-  results: ResultMap | undefined,
+  results: RunResults | undefined,
+  workload: Workload | undefined,
   runDir: string | undefined,
   history?: ReadHistory,
 ): Promise<RunExplanation> {
-  if (!results) return { outcome: "missing", headline: "No results.json: the run was interrupted before its analysis.", violations: [], runnerWarnings: [], checkers: [] };
-  const crashes = (results.errors as ResultMap | undefined)?.crashes;
-  if (results.aborted !== undefined || (Array.isArray(crashes) && crashes.length > 0)) return abortExplanation(results, runDir);
-  const names = Object.keys(results)
-    .filter((name) => !NOT_CHECKERS.has(name) && isCheckResult(results[name]) && (results[name] as ResultMap)["valid?"] !== true)
-    .sort((a, b) => Number(b === "workload") - Number(a === "workload"));
-  const historyFile = history?.file ?? RUN_FILES.history;
-  const drafts = names.flatMap((name) => draftChecker(name, results[name] as ResultMap, historyFile) ?? []);
+  if (!results) {
+    const headline = "No results.json: the run was interrupted before its analysis.";
+    return { outcome: "missing", headline, violations: [], runnerWarnings: [], checkers: [] };
+  }
+  const crashed = (results.errors?.crashes?.length ?? 0) > 0;
+  if (results.aborted !== undefined || crashed) return abortExplanation(results, runDir);
+  const drafts = checkerDrafts(results, workload);
   if (history) feedOps(history.ops, drafts);
   else if (runDir) await feedHistory(runDir, drafts);
-  const checkers = drafts.map(({ checker, valid, summary, findings }) => ({ checker, valid, summary, findings: findings() }));
+  const checkers = drafts.map(({ checker, valid, summary, findings }) => ({
+    checker,
+    valid,
+    summary,
+    findings: findings(),
+  }));
   const outcome: Outcome = results["valid?"] === true ? "valid" : results["valid?"] === false ? "invalid" : "unknown";
-  return { outcome, headline: headlineOf(outcome, checkers), violations: violationsOf(results), runnerWarnings: runnerWarningsOf(results), checkers };
+  const headline = headlineOf(outcome, checkers);
+  const runnerWarnings = results.runner?.warnings ?? [];
+  return { outcome, headline, violations: violationsOf(results), runnerWarnings, checkers };
 }
 
-function isCheckResult(value: unknown): boolean {
-  return typeof value === "object" && value !== null && "valid?" in value;
+/** The non-valid checkers' drafts, workload first, each from its own checker's explainer. */
+function checkerDrafts(results: RunResults, workload: Workload | undefined): CheckerDraft[] {
+  return [
+    ...draft("workload", results.workload, (result) => explainWorkload(result, workload)),
+    ...draft("perf", results.perf, explainUnknownChecker),
+    ...draft("timeline", results.timeline, explainUnknownChecker),
+    ...draft("exceptions", results.exceptions, explainUnknownChecker),
+    ...draft("stats", results.stats, explainStats),
+    ...draft("availability", results.availability, explainAvailability),
+    ...draft("net", results.net, explainUnknownChecker),
+    ...draft("beyond-maelstrom", results["beyond-maelstrom"], explainBeyondMaelstrom),
+  ];
+}
+
+/** One checker's draft, if its result is there and not valid. */
+function draft<R extends { "valid?": Validity }>(
+  checker: string,
+  result: R | undefined,
+  explain: (result: R) => ExplanationDraft,
+): CheckerDraft[] {
+  if (result === undefined || result["valid?"] === true) return [];
+  return [{ checker, valid: result["valid?"], ...explain(result) }];
+}
+
+/**
+ * The workload's entry: a checker that threw left Jepsen's `{valid? unknown, error}` and nothing
+ * else (analysis.ts); otherwise the workload's explainer reads its own checker's result. A
+ * workload this runner no longer has is shown as it is.
+ */
+function explainWorkload(result: CheckResult, workload: Workload | undefined): ExplanationDraft {
+  const onlyError = Object.keys(result).every((key) => key === "valid?" || key === "error");
+  if (onlyError && typeof result.error === "string") return couldNotCheck(result.error);
+  return workload ? workload.explain(result) : explainUnknownChecker(result);
+}
+
+/** A checker with no explainer of its own: its `error` or `errors`, shown as they are. */
+function explainUnknownChecker(result: Readonly<Record<string, unknown>>): ExplanationDraft {
+  if (typeof result.error === "string") return couldNotCheck(result.error);
+  const errors: unknown[] = Array.isArray(result.errors) ? result.errors : [];
+  const shown = errors.slice(0, EXAMPLES_SHOWN);
+  const findings = shown.map((error) => ({ text: show(error).slice(0, 300), ops: opIndicesIn(error) }));
+  return explained(errors.length ? plural(errors.length, "error") : "not valid (see results.json)", findings);
+}
+
+function opIndicesIn(value: unknown): number[] {
+  if (typeof value !== "object" || value === null) return [];
+  return Object.values(value).flatMap((inner: unknown) => {
+    const index = typeof inner === "object" && inner !== null && "index" in inner ? inner.index : null;
+    return typeof index === "number" ? [index] : [];
+  });
 }
 
 function headlineOf(outcome: Outcome, checkers: CheckerExplanation[]): string {
-  const names = (valid: unknown) => checkers.filter((checker) => checker.valid === valid).map((checker) => checker.checker);
+  const names = (valid: Validity) => checkers.filter((checker) => checker.valid === valid).map(({ checker }) => checker);
   switch (outcome) {
     case "valid":
       return "Valid: every checker passed.";
@@ -104,15 +177,8 @@ function headlineOf(outcome: Outcome, checkers: CheckerExplanation[]): string {
   }
 }
 
-function runnerWarningsOf(results: ResultMap): string[] {
-  const warnings = (results.runner as ResultMap | undefined)?.warnings;
-  return Array.isArray(warnings) ? warnings.map(String) : [];
-}
-
-function violationsOf(results: ResultMap): ViolationExplanation[] {
-  const errors = results.errors as ResultMap | undefined;
-  const list = Array.isArray(errors?.["protocol-violations"]) ? (errors["protocol-violations"] as ResultMap[]) : [];
-  return list.map((violation) => ({ node: String(violation.node), reason: String(violation.reason), line: String(violation.line) }));
+function violationsOf(results: RunResults): ViolationExplanation[] {
+  return (results.errors?.["protocol-violations"] ?? []).map(({ node, reason, line }) => ({ node, reason, line }));
 }
 
 /** How many lines of a node's log stand in for its stderr tail when the results carry none. */
@@ -121,30 +187,25 @@ const LOG_TAIL_LINES = 10;
 const LOG_TAIL_BYTES = 16_384;
 
 /** An aborted run's results (run.ts): `aborted` is the reason, `errors.crashes` the nodes that died. */
-function abortExplanation(results: ResultMap, runDir: string | undefined): RunExplanation {
+function abortExplanation(results: RunResults, runDir: string | undefined): RunExplanation {
   // run.ts records Maelstrom's name for what happened (init-failed, node-crashed, interrupted, …)
   // and `aborted` as "<name>: <message>".
-  const named = typeof results["abort-type"] === "string" ? results["abort-type"] : undefined;
-  const text = results.aborted === undefined ? "a node crashed" : abortText(results.aborted);
+  const named = results["abort-type"];
+  const text = results.aborted ?? "a node crashed";
   const message = named && text.startsWith(`${named}: `) ? text.slice(named.length + 2) : text;
   const [reason = message, ...rest] = message.split("\n");
-  const errors = (results.errors as ResultMap | undefined) ?? {};
-  const crash = ((errors.crashes as ResultMap[] | undefined) ?? [])[0];
-  const violation = ((errors["protocol-violations"] as ResultMap[] | undefined) ?? [])[0];
-  const node = typeof crash?.node === "string" ? crash.node : /\bnode (\S+?):? /i.exec(reason)?.[1];
-  const tails = crash ? { stdoutTail: lines(crash.stdoutTail), stderrTail: lines(crash.stderrTail) } : tailsIn(rest);
-  if (violation && tails.stdoutTail.length === 0) tails.stdoutTail.push(String(violation.line));
-  if (tails.stderrTail.length === 0 && node && runDir) tails.stderrTail.push(...logTail(join(runDir, RUN_FILES.nodeLogs, `${node}.log`)));
+  const crash = results.errors?.crashes?.[0];
+  const violation = results.errors?.["protocol-violations"]?.[0];
+  const node = crash?.node ?? /\bnode (\S+?):? /i.exec(reason)?.[1];
+  const tails = crash ? { stdoutTail: [...crash.stdoutTail], stderrTail: [...crash.stderrTail] } : tailsIn(rest);
+  if (violation && tails.stdoutTail.length === 0) tails.stdoutTail.push(violation.line);
+  if (tails.stderrTail.length === 0 && node && runDir) {
+    tails.stderrTail.push(...logTail(join(runDir, RUN_FILES.nodeLogs, `${node}.log`)));
+  }
   const kind = named ?? (crash ? "node-crashed" : violation ? "protocol-violation" : "aborted");
   const abort: AbortExplanation = { kind, reason, ...(node ? { node } : {}), ...tails };
-  return { outcome: "aborted", headline: `Aborted (${kind}): ${reason}`, abort, violations: violationsOf(results), runnerWarnings: [], checkers: [] };
-}
-
-/** The abort reason as text, whether run.ts wrote a string or a map with a reason in it. */
-function abortText(aborted: unknown): string {
-  if (typeof aborted === "string") return aborted;
-  const record = (aborted ?? {}) as ResultMap;
-  return String(record.reason ?? record.message ?? record.text ?? JSON.stringify(aborted));
+  const headline = `Aborted (${kind}): ${reason}`;
+  return { outcome: "aborted", headline, abort, violations: violationsOf(results), runnerWarnings: [], checkers: [] };
 }
 
 /** The last lines of a node's log file (only its end is read: logs can be large). */
@@ -163,8 +224,6 @@ function logTail(path: string): string[] {
   if (length < size) logLines.shift(); // cut mid-line
   return logLines.filter((line) => line.trim() !== "").slice(-LOG_TAIL_LINES);
 }
-
-const lines = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
 
 /** The "last stdout lines: / last stderr lines:" blocks run.ts appends to an init failure. */
 function tailsIn(rest: string[]): { stdoutTail: string[]; stderrTail: string[] } {
@@ -189,7 +248,7 @@ function feedOps(ops: readonly Op[], drafts: readonly CheckerDraft[]): void {
 async function feedHistory(runDir: string, drafts: readonly CheckerDraft[]): Promise<void> {
   const visitors = drafts.flatMap((draft) => (draft.visit ? [draft.visit] : []));
   if (visitors.length === 0) return;
-  await forEachJsonLine<Op>(join(runDir, RUN_FILES.history), (op) => {
+  await forEachOp(runDir, (op) => {
     for (const visit of visitors) visit(op);
   });
 }
@@ -251,15 +310,14 @@ function serveHint(runDir: string, shorten: (path: string) => string): string {
 
 /**
  * Prints the explanation of one finished run (the runner calls this after the verdict line);
- * `history` for a folder real Maelstrom wrote, whose history is not our history.jsonl.
+ * `history` for a folder real Maelstrom wrote, whose files are not ours.
  */
-export async function printExplanation(
-  results: ResultMap | undefined,
+export function printExplanation(
+  explanation: RunExplanation,
   runDir: string | undefined,
   log: (line: string) => void,
   history?: ReadHistory,
-): Promise<void> {
-  const explanation = await explainRun(results, runDir, history);
+): void {
   if (explanation.outcome === "valid") {
     if (runDir && !history) log(whereToLook(runDir, process.cwd(), explanation).at(-1)!);
     return;

@@ -10,7 +10,8 @@ import { completeGrudge, grudgeFor, grudgeToJson, majoritiesRing, Nemesis, Parti
 import { Network } from "../world/net.ts";
 import { Rng } from "../primitives/rng.ts";
 import type { Op } from "../contracts/types.ts";
-import { FaultCollector, faultBands, partitionLabel } from "./fault-bands.ts";
+import { FaultCollector, faultBands } from "./fault-bands.ts";
+import { partitionLabel } from "../nemesis/faults/partition.ts";
 
 const NS = 1e9;
 

@@ -1,7 +1,6 @@
 /**
  * What the report plots from a history: each client op's latency (invocation paired with its
- * completion by history.ts's pairing, as Jepsen pairs them), the partition windows from the nemesis ops,
- * completions over time, and per-operation latency quantiles. Fed one op at a time; it keeps
+ * completion by history.ts's pairing, as Jepsen pairs them), completions over time, and per-operation latency quantiles. Fed one op at a time; it keeps
  * one small record per completed op and one pending invocation per process.
  */
 import { isClientOp, nanosToMs, nanosToSeconds, OpPairing } from "../contracts/history.ts";
@@ -21,15 +20,6 @@ export interface OpSample {
   final: boolean;
 }
 
-/** A span during which the nemesis had the network partitioned. */
-export interface PartitionWindow {
-  startSec: number;
-  /** Undefined when the run ended before the network was healed. */
-  endSec: number | undefined;
-  /** The grudge or description the nemesis reported. */
-  detail: string;
-}
-
 /** Latency quantiles (ms) of one operation's :ok completions. */
 export interface LatencySummary {
   f: string;
@@ -47,7 +37,6 @@ export interface LatencySummary {
 /** Everything the report needs from the history. */
 export interface HistoryDigest {
   samples: OpSample[];
-  partitions: PartitionWindow[];
   /** Client invocations (the `op-count` of Maelstrom's net stats). */
   invokeCount: number;
   /** Time of the last history entry, seconds. */
@@ -69,7 +58,6 @@ export function okLatenciesMs(digest: HistoryDigest, fs?: ReadonlySet<string>): 
 /** Accumulates a HistoryDigest from ops in history order. */
 export class HistoryCollector {
   private readonly samples: OpSample[] = [];
-  private readonly partitions: PartitionWindow[] = [];
   private readonly pairing = new OpPairing();
   private readonly fs = new Set<string>();
   private invokeCount = 0;
@@ -79,10 +67,7 @@ export class HistoryCollector {
   add(op: Op): void {
     this.lastTimeNs = Math.max(this.lastTimeNs, op.time);
     const invoke = this.pairing.add(op);
-    if (!isClientOp(op)) {
-      if (invoke) this.addNemesis(op);
-      return;
-    }
+    if (!isClientOp(op)) return; // the nemesis's ops are fault-bands.ts's
     if (op.type === "invoke") {
       this.invokeCount++;
       this.fs.add(op.f);
@@ -99,26 +84,10 @@ export class HistoryCollector {
     });
   }
 
-  /**
-   * Nemesis ops come as info/info pairs (invocation, completion). The network is cut from the
-   * completion of a start-partition until the completion of the next stop-partition.
-   */
-  private addNemesis(completion: Op): void {
-    const timeSec = nanosToSeconds(completion.time);
-    const open = this.partitions.at(-1);
-    if (completion.f === "start-partition") {
-      if (open && open.endSec === undefined) return; // already cut: Jepsen adds to the grudge
-      this.partitions.push({ startSec: timeSec, endSec: undefined, detail: JSON.stringify(completion.value) });
-    } else if (completion.f === "stop-partition" && open && open.endSec === undefined) {
-      open.endSec = timeSec;
-    }
-  }
-
   /** The digest of everything fed so far. */
   result(): HistoryDigest {
     return {
       samples: this.samples,
-      partitions: this.partitions.map((window) => ({ ...window })),
       invokeCount: this.invokeCount,
       durationSec: nanosToSeconds(this.lastTimeNs),
       fs: [...this.fs],

@@ -94,7 +94,7 @@ describe("index.html of a synthetic run", () => {
 describe("index.html of a run with a protocol violation", () => {
   test("says at the top which node broke the protocol, why, and quotes the line", async () => {
     const run = await writeSyntheticRun();
-    const violation = { node: "n2", reason: "invalid JSON on stdout", line: "hello <world>" };
+    const violation = { node: "n2", type: "line-not-valid-json", reason: "invalid JSON on stdout", line: "hello <world>" };
     await Bun.write(join(run.runDir, "results.json"), JSON.stringify({ ...run.results, errors: { "protocol-violations": [violation] } }));
     await writeRunReport(run.runDir);
     const html = await Bun.file(join(run.runDir, "index.html")).text();

@@ -5,8 +5,11 @@
  * diagram, and links to the timeline and the run's files. One self-contained file: inline SVG,
  * CSS and script, no network fetches.
  */
+import type { CrashReport } from "../contracts/node-reports.ts";
+import { checkerEntries, type NetResult, type RunResults, type StatsResult } from "../contracts/results.ts";
+import type { StoredOptions } from "../store/run-folder.ts";
 import type { RunExplanation } from "./explain.ts";
-import { FAULT_STYLE, faultKey, faultLanes, nextStartOfKind, type FaultBand } from "./fault-bands.ts";
+import { faultKey, faultLanes, faultStyle, nextStartOfKind, type FaultBand } from "./fault-bands.ts";
 import type { HistoryDigest } from "./history-digest.ts";
 import { latencyQuantileOverTime, summarizeLatencies, throughput } from "./history-digest.ts";
 import type { LamportDiagram } from "./lamport-svg.ts";
@@ -31,8 +34,8 @@ export interface ReportData {
   /** Run folder name (the start time) and workload, for the title. */
   runName: string;
   workload: string;
-  results: Record<string, unknown> | undefined;
-  testOptions: Record<string, unknown> | undefined;
+  results: RunResults | undefined;
+  testOptions: StoredOptions | undefined;
   /** The --bin as a reader knows it (run-files.ts binShown). */
   binShown: string;
   digest: HistoryDigest;
@@ -97,9 +100,9 @@ ${renderFiles(data)}
 `;
 }
 
-function renderOptions(options: Record<string, unknown> | undefined, bin: string): string {
+function renderOptions(options: StoredOptions | undefined, bin: string): string {
   if (!options) return `<p class="note">No test.json in this run.</p>`;
-  const nodeIds = Array.isArray(options.nodeIds) ? (options.nodeIds as string[]) : [];
+  const { nodeIds } = options;
   const rows: [string, unknown][] = [
     ["binary", bin],
     ["nodes", `${nodeIds.length} (${nodeIds.join(" ")})`],
@@ -107,9 +110,9 @@ function renderOptions(options: Record<string, unknown> | undefined, bin: string
     ["rate", `${options.rate} ops/s`],
     ["concurrency", options.concurrency],
     ["latency", `${options.latencyMs} ms ${options.latencyDist ?? ""}`],
-    ["nemesis", Array.isArray(options.nemesis) && options.nemesis.length ? options.nemesis.join(", ") : "none"],
+    ["nemesis", options.nemesis?.length ? options.nemesis.join(", ") : "none"],
     ["availability", options.availability ?? "—"],
-    ["consistency models", Array.isArray(options.consistencyModels) ? options.consistencyModels.join(", ") : "—"],
+    ["consistency models", options.consistencyModels?.join(", ") ?? "—"],
     ["seed", options.seed],
   ];
   // Two options per row keeps the table short enough that the verdict and checkers fit above the fold.
@@ -118,20 +121,19 @@ function renderOptions(options: Record<string, unknown> | undefined, bin: string
   return `<h2>Test</h2><table class="options">${lines.join("")}</table>`;
 }
 
-function checkerHighlights(name: string, result: Record<string, unknown>, digest: HistoryDigest): string {
+/** A checker's scalar fields, the first few (net: its msgs-per-op; stats: why its count may differ from the page's). */
+function checkerHighlights(name: string, result: Readonly<Record<string, unknown>>, data: ReportData): string {
+  const net = data.results?.net;
+  if (name === "net" && net) return `servers msgs-per-op ${fmt(net.servers["msgs-per-op"])}, all msgs-per-op ${fmt(net.all["msgs-per-op"])}`;
   const interesting = Object.entries(result).filter(
     ([key, value]) => key !== "valid?" && (typeof value === "number" || typeof value === "string" || typeof value === "boolean"),
   );
-  if (name === "net") {
-    const servers = result.servers as Record<string, unknown> | undefined;
-    const all = result.all as Record<string, unknown> | undefined;
-    return `servers msgs-per-op ${fmt(servers?.["msgs-per-op"])}, all msgs-per-op ${fmt(all?.["msgs-per-op"])}`;
-  }
   const highlights = interesting
     .slice(0, 8)
     .map(([key, value]) => `${key} ${typeof value === "number" ? fmt(value) : String(value)}`)
     .join(", ");
-  return name === "stats" ? highlights + statsCountNote(result, digest) : highlights;
+  const stats = data.results?.stats;
+  return name === "stats" && stats ? highlights + statsCountNote(stats, data.digest) : highlights;
 }
 
 function fmt(value: unknown): string {
@@ -149,13 +151,14 @@ function renderCheckers(data: ReportData): string {
   const { results } = data;
   if (!results) return `<h2>Checkers</h2><p class="note">No results.json in this run.</p>`;
   if (results.aborted !== undefined) return `<h2>Checkers</h2><p class="note">None ran: the run was aborted (see the top of the page).</p>`;
-  const checkerNames = Object.keys(results)
-    .filter((key) => !PLOT_ONLY_CHECKERS.has(key) && typeof results[key] === "object" && results[key] !== null && "valid?" in (results[key] as object))
-    .sort((a, b) => rank(a) - rank(b));
-  const rows = checkerNames.map((name) => {
-    const result = results[name] as Record<string, unknown>;
+  const checkers = checkerEntries(results)
+    .filter(([name]) => !PLOT_ONLY_CHECKERS.has(name))
+    .sort(([a], [b]) => rank(a) - rank(b));
+  const rows = checkers.map(([name, result]) => {
     const explained = data.explanation.checkers.find((checker) => checker.checker === name);
-    const summary = explained ? `${escapeXml(explained.summary)} <a href="#why">(the findings are at the top)</a>` : escapeXml(checkerHighlights(name, result, data.digest));
+    const summary = explained
+      ? `${escapeXml(explained.summary)} <a href="#why">(the findings are at the top)</a>`
+      : escapeXml(checkerHighlights(name, result, data));
     return (
       `<tr class="checker" data-checker="${escapeXml(name)}"><td>${verdictBadge(verdictOf(result["valid?"]))}</td><th>${escapeXml(name)}</th>` +
       `<td>${summary}<details><summary class="muted">results.json</summary><pre>${escapeXml(prettyJson(result))}</pre></details></td></tr>`
@@ -176,10 +179,10 @@ function opCountSentence(digest: HistoryDigest): string {
 }
 
 /** Why the stats checker's count differs from the page's, when it does (it leaves some ops out). */
-function statsCountNote(result: Record<string, unknown>, digest: HistoryDigest): string {
+function statsCountNote(result: StatsResult, digest: HistoryDigest): string {
   const completed = digest.samples.length;
-  if (typeof result.count !== "number" || result.count === completed) return "";
-  const counted = new Set(Object.keys((result["by-f"] as object | undefined) ?? {}));
+  if (result.count === completed) return "";
+  const counted = new Set(Object.keys(result["by-f"]));
   const left = digest.fs.filter((f) => !counted.has(f));
   const leftCount = digest.samples.filter((sample) => left.includes(sample.f)).length;
   return ` (of the ${completed} completed ops: stats leaves out ${leftCount} ${left.join(", ")} op${leftCount === 1 ? "" : "s"}, as Maelstrom's workload does)`;
@@ -190,45 +193,29 @@ function rank(checkerName: string): number {
   return index === -1 ? CHECKER_ORDER.length : index;
 }
 
-/** A node crash as results.json's `errors.crashes` records it. */
-interface CrashRecord {
-  node?: string;
-  exitCode?: number | null;
-  signal?: string | null;
-  stdoutTail?: string[];
-  stderrTail?: string[];
-}
-
-function crashesOf(results: Record<string, unknown> | undefined): CrashRecord[] {
-  const errors = results?.errors as Record<string, unknown> | undefined;
-  return Array.isArray(errors?.crashes) ? (errors.crashes as CrashRecord[]) : [];
-}
-
-function crashSummary(crash: CrashRecord): string {
-  return `Node ${crash.node ?? "?"} exited with ${crash.signal ? `signal ${crash.signal}` : `status ${crash.exitCode ?? "?"}`}`;
+function crashSummary(crash: CrashReport): string {
+  return `Node ${crash.node} exited with ${crash.signal ? `signal ${crash.signal}` : `status ${crash.exitCode ?? "?"}`}`;
 }
 
 /** Crash reports and protocol violations (results.json `errors`), and the runner's notes. */
-function renderErrors(results: Record<string, unknown> | undefined): string {
-  const errors = results?.errors;
+function renderErrors(results: RunResults | undefined): string {
   const parts: string[] = [];
   // An aborted run's first crash is already at the top of the page.
-  const shownCrashes = crashesOf(results).slice(results?.aborted !== undefined ? 1 : 0);
+  const shownCrashes = (results?.errors?.crashes ?? []).slice(results?.aborted !== undefined ? 1 : 0);
   for (const crash of shownCrashes) {
-    const tail = (lines: string[] | undefined): string => (lines?.length ? lines.join("\n") : "(nothing)");
+    const tail = (lines: readonly string[]): string => (lines.length ? lines.join("\n") : "(nothing)");
     parts.push(
       `<div class="crash"><p><b>${escapeXml(crashSummary(crash))}</b></p>` +
         `<pre>last stdout lines:\n${escapeXml(tail(crash.stdoutTail))}\n\nlast stderr lines:\n${escapeXml(tail(crash.stderrTail))}</pre></div>`,
     );
   }
-  const violations = Array.isArray(errors)
-    ? errors
-    : ((errors as Record<string, unknown> | undefined)?.["protocol-violations"] as unknown[] | undefined) ?? [];
+  const violations = results?.errors?.["protocol-violations"] ?? [];
   if (violations.length) {
     parts.push(`<p><b>${violations.length} protocol violation${violations.length > 1 ? "s" : ""}</b></p><pre class="violations">${escapeXml(prettyJson(violations))}</pre>`);
   }
+  // A runner entry with a verdict is in the checkers table; runs from before it had one show it here.
   const runner = results?.runner;
-  if (runner && typeof runner === "object" && !("valid?" in runner)) {
+  if (runner && runner["valid?"] !== true) {
     parts.push(`<details><summary>Runner self-check (seed, lateness, CPU)</summary><pre>${escapeXml(prettyJson(runner))}</pre></details>`);
   }
   const heading = parts.length > 0 && (shownCrashes.length || violations.length) ? `<h2>Errors</h2><p class="note">Node crashes and protocol violations: see also the node logs below.</p>` : "";
@@ -244,7 +231,7 @@ function plotBands(data: ReportData): PlotBand[] {
     label: `${band.kind} ${band.start.toFixed(1)}–${(band.end ?? data.digest.durationSec).toFixed(1)} s: ${band.label}`,
     shortLabel: band.label,
     outlineOnly: !band.effective,
-    ...FAULT_STYLE[band.kind],
+    ...faultStyle(band.kind),
     lane: lanes.indexOf(band.kind),
     labelUntilX: nextStartOfKind(data.bands, band) ?? data.digest.durationSec,
   }));
@@ -317,12 +304,12 @@ function renderThroughput(data: ReportData): string {
 }
 
 /** Quantile maps of the workload checker, such as broadcast's stable-latencies and lost-latencies. */
-function renderQuantileMaps(results: Record<string, unknown> | undefined): string {
-  const workload = results?.workload as Record<string, unknown> | undefined;
+function renderQuantileMaps(results: RunResults | undefined): string {
+  const workload = results?.workload;
   if (!workload) return "";
-  const maps = Object.entries(workload).filter(
-    ([key, value]) => key.endsWith("-latencies") && typeof value === "object" && value !== null,
-  ) as [string, Record<string, number>][];
+  const maps = Object.entries(workload).flatMap(([key, value]): [string, Record<string, unknown>][] =>
+    key.endsWith("-latencies") && typeof value === "object" && value !== null ? [[key, { ...value }]] : [],
+  );
   if (maps.length === 0) return "";
   const tables = maps.map(([name, quantiles]) => {
     const keys = Object.keys(quantiles).sort((a, b) => Number(a) - Number(b));
@@ -336,7 +323,7 @@ ${tables.join("\n")}`;
 }
 
 function renderMessageMix(data: ReportData): string {
-  const net = data.results?.net as Record<string, Record<string, unknown>> | undefined;
+  const net: NetResult | undefined = data.results?.net;
   const opCount = data.digest.invokeCount;
   const largest = Math.max(1, ...data.mix.types.map((count) => count.sentCount));
   const rows = data.mix.types.map((count) => {

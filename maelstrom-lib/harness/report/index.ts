@@ -1,19 +1,21 @@
 /**
- * The per-run report: reads a run folder once (the journal and the history streamed line by
- * line) and writes `messages.svg`, `timeline.html` and `index.html` beside the run's other files.
+ * The per-run report: reads a run folder once (store/run-folder.ts; the journal and the history
+ * streamed line by line) and writes `messages.svg`, `timeline.html` and `index.html` beside the
+ * run's other files.
  */
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname } from "node:path";
-import { explainRun } from "./explain.ts";
-import type { Op } from "../contracts/types.ts";
+import { explainRun, type RunExplanation } from "./explain.ts";
 import { FaultCollector, type FaultBand } from "./fault-bands.ts";
 import { HistoryCollector, type HistoryDigest } from "./history-digest.ts";
 import { renderReportHtml } from "./html.ts";
 import { LamportCollector, type LamportDiagram } from "./lamport-svg.ts";
 import { MessageMixCollector, type MessageMix } from "./message-mix.ts";
 import { OpMessageLocator } from "./op-messages.ts";
-import { binShown, RUN_FILES, forEachJsonLine, readJsonFile, runFile } from "../store/run-files.ts";
+import { binShown, RUN_FILES, forEachJsonLine, runFile } from "../store/run-files.ts";
 import type { JournalEvent } from "../contracts/journal.ts";
+import { forEachOp, readRunFolder, type RunFolder } from "../store/run-folder.ts";
+import { WORKLOADS } from "../workloads/index.ts";
 import { renderTimelineHtml, TimelineCollector, type TimelineOp } from "./timeline.ts";
 import { TIMELINE_FILE } from "./why.ts";
 
@@ -60,19 +62,19 @@ export interface HistoryPass {
   timeline: { ops: TimelineOp[]; durationSec: number };
 }
 
-/** Reads history.jsonl once into the digest the plots need. */
-export async function digestHistory(historyPath: string): Promise<HistoryDigest> {
+/** Reads a run's history.jsonl once into the digest the plots need. */
+export async function digestHistory(runDir: string): Promise<HistoryDigest> {
   const collector = new HistoryCollector();
-  await forEachJsonLine<Op>(historyPath, (op) => collector.add(op));
+  await forEachOp(runDir, (op) => collector.add(op));
   return collector.result();
 }
 
-/** Reads history.jsonl once for the whole report (`nodeIds` from test.json, for fault labels). */
-export async function readHistory(historyPath: string, nodeIds?: readonly string[]): Promise<HistoryPass> {
+/** Reads a run's history.jsonl once for the whole report (`nodeIds` from test.json, for fault labels). */
+export async function readHistory(runDir: string, nodeIds?: readonly string[]): Promise<HistoryPass> {
   const collector = new HistoryCollector();
   const faults = new FaultCollector(nodeIds);
   const timeline = new TimelineCollector();
-  await forEachJsonLine<Op>(historyPath, (op) => {
+  await forEachOp(runDir, (op) => {
     collector.add(op);
     faults.add(op);
     timeline.add(op);
@@ -85,21 +87,32 @@ function listFiles(directory: string): string[] {
 }
 
 /**
- * Writes `messages.svg`, `timeline.html` and `index.html` into `runDir` from its results.json, history.jsonl,
- * net-journal.jsonl and test.json (any of which may be missing after a crash). Call it after
- * results.json is written.
+ * Reads a run folder, explains its verdict (the workload named in test.json explains its
+ * checker's entry) and writes its report; for runs that have none yet (`serve`, benches).
  */
-export async function writeRunReport(runDir: string): Promise<void> {
-  const results = await readJsonFile<Record<string, unknown>>(runFile(runDir, RUN_FILES.results));
-  const testOptions = await readJsonFile<Record<string, unknown>>(runFile(runDir, RUN_FILES.testOptions));
-  const nodeIds = Array.isArray(testOptions?.nodeIds) ? (testOptions.nodeIds as string[]) : undefined;
-  const { digest, bands, timeline } = await readHistory(runFile(runDir, RUN_FILES.history), nodeIds);
-  const explanation = await explainRun(results, runDir);
+export async function writeRunReport(runDir: string): Promise<RunExplanation> {
+  const folder = readRunFolder(runDir);
+  const workload = folder.options && WORKLOADS.get(folder.options.workload);
+  const explanation = await explainRun(folder.results, workload, runDir);
+  await writeReportFiles(folder, explanation);
+  return explanation;
+}
+
+/**
+ * Writes `messages.svg`, `timeline.html` and `index.html` into the run folder from its results,
+ * options, history.jsonl and net-journal.jsonl (any of which may be missing after a crash), with
+ * the run's explanation at the top. Call it after results.json is written.
+ */
+export async function writeReportFiles(folder: RunFolder, explanation: RunExplanation): Promise<void> {
+  const { dir: runDir, results, options: testOptions } = folder;
+  const nodeIds = testOptions?.nodeIds;
+  const { digest, bands, timeline } = await readHistory(runDir, nodeIds);
   const linkedOps = new Set(explanation.checkers.flatMap((checker) => checker.findings.flatMap((finding) => finding.ops)));
-  const journal = await digestJournal(runFile(runDir, RUN_FILES.journal), nodeIds, timeline.ops.filter((op) => linkedOps.has(op.index)));
+  const linked = timeline.ops.filter((op) => linkedOps.has(op.index));
+  const journal = await digestJournal(runFile(runDir, RUN_FILES.journal), nodeIds, linked);
   await Bun.write(runFile(runDir, RUN_FILES.messagesSvg), journal.diagram.svg);
   const { svg: _fullSvg, ...diagramCounts } = journal.diagram;
-  const workload = String((testOptions?.workload as string | undefined) ?? basename(dirname(runDir)));
+  const workload = testOptions?.workload ?? basename(dirname(runDir));
   const timelineTitle = `${workload} ${basename(runDir)}: timeline`;
   await Bun.write(runFile(runDir, TIMELINE_FILE), renderTimelineHtml({ title: timelineTitle, ...timeline, bands, mustDraw: linkedOps }));
   const html = renderReportHtml({

@@ -6,6 +6,9 @@ import { binShown } from "../store/run-files.ts";
 import { listRuns, serveStore } from "./serve.ts";
 import { writeSyntheticRun } from "./testdata/synthetic-run.ts";
 
+/** A node crash as the runner records it in results.json. */
+const CRASH = { node: "n1", exitCode: 3, signal: null, stdoutTail: [], stderrTail: ["exiting"] };
+
 describe("serveStore", async () => {
   const invalidRun = await writeSyntheticRun();
   await writeRunReport(invalidRun.runDir);
@@ -20,7 +23,7 @@ describe("serveStore", async () => {
   // An aborted run (a node crashed), which the list must tell apart from unknown.
   const abortedRunDir = join(storeDir, "echo", "20260103T000000.000Z");
   cpSync(invalidRun.runDir, abortedRunDir, { recursive: true });
-  await Bun.write(join(abortedRunDir, "results.json"), JSON.stringify({ "valid?": "unknown", aborted: "Node n1 crashed with exit status 3", errors: { crashes: [{ node: "n1" }] } }));
+  await Bun.write(join(abortedRunDir, "results.json"), JSON.stringify({ "valid?": "unknown", aborted: "Node n1 crashed with exit status 3", errors: { crashes: [CRASH] } }));
   const server = serveStore(storeDir, 0, "127.0.0.1", () => {});
   afterAll(() => server.stop(true));
   const base = `http://127.0.0.1:${server.port}`;

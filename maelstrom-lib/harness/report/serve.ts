@@ -13,7 +13,8 @@ import { escapeXml } from "../primitives/svg-text.ts";
 import { PAGE_CSS } from "./page-assets.ts";
 import { outcomeOf, verdictBadge } from "./why.ts";
 import { writeRunReport } from "./index.ts";
-import { binShown, RUN_FILES, readJsonFile } from "../store/run-files.ts";
+import { binShown, RUN_FILES } from "../store/run-files.ts";
+import { readRunFolder, RunFolderError, type RunFolder, type StoredOptions } from "../store/run-folder.ts";
 
 /** One run folder found in the store. */
 export interface StoredRun {
@@ -89,14 +90,11 @@ async function runSummary(storeDir: string, runDir: string): Promise<RunSummary>
   const key = `${fileKey(resultsPath)}|${fileKey(optionsPath)}`;
   const cached = summaryCache.get(runDir);
   if (cached?.key === key) return cached.summary;
-  const results = await readJsonFile<Record<string, unknown>>(resultsPath);
-  const options = await readJsonFile<Record<string, unknown>>(optionsPath);
-  const stats = results?.stats as Record<string, unknown> | undefined;
-  const servers = (results?.net as Record<string, Record<string, unknown>> | undefined)?.servers;
+  const { results, options } = readListedRun(runDir);
   const summary: RunSummary = {
     verdict: outcomeOf(results),
-    opCount: String(stats?.count ?? "—"),
-    serverMsgsPerOp: typeof servers?.["msgs-per-op"] === "number" ? servers["msgs-per-op"].toFixed(2) : "—",
+    opCount: String(results?.stats?.count ?? "—"),
+    serverMsgsPerOp: results?.net?.servers["msgs-per-op"]?.toFixed(2) ?? "—",
     setupCells: runSetup(options, storeDir),
   };
   summaryCache.set(runDir, { key, summary });
@@ -122,11 +120,21 @@ export async function renderRunList(storeDir: string): Promise<string> {
   return page("Maelstrom runs", `<h1>Runs</h1>${table}`);
 }
 
+/** A listed run's folder; one whose files are not the runner's is listed with no results, not left out. */
+function readListedRun(runDir: string): Pick<RunFolder, "results" | "options"> {
+  try {
+    return readRunFolder(runDir);
+  } catch (error) {
+    if (error instanceof RunFolderError) return { results: undefined, options: undefined };
+    throw error;
+  }
+}
+
 /** The bin (relative to the store's folder), node count and nemesis, from test.json. */
-function runSetup(options: Record<string, unknown> | undefined, storeDir: string): string {
+function runSetup(options: StoredOptions | undefined, storeDir: string): string {
   const bin = binShown(options?.bin, storeDir);
-  const nodes = Array.isArray(options?.nodeIds) ? options.nodeIds.length : "—";
-  const nemesis = Array.isArray(options?.nemesis) && options.nemesis.length ? options.nemesis.join(", ") : "none";
+  const nodes = options?.nodeIds.length ?? "—";
+  const nemesis = options?.nemesis?.length ? options.nemesis.join(", ") : "none";
   return `<td class="bin" title="${escapeXml(String(options?.bin ?? ""))}"><code>${escapeXml(bin)}</code></td><td class="num">${nodes}</td><td>${escapeXml(nemesis)}</td>`;
 }
 

@@ -7,7 +7,7 @@
  * first ones (and every op a finding names) and says how many it left out.
  */
 import type { Op, OpType } from "../contracts/types.ts";
-import { FAULT_STYLE, faultKey, faultLanes, nextStartOfKind, type FaultBand, type FaultKind } from "./fault-bands.ts";
+import { faultKey, faultLanes, faultStyle, nextStartOfKind, type FaultBand } from "./fault-bands.ts";
 import { PAGE_CSS } from "./page-assets.ts";
 import { COMPLETION_COLORS, formatNumber } from "./plots.ts";
 import { escapeXml, px, truncate } from "../primitives/svg-text.ts";
@@ -186,9 +186,9 @@ function renderAxis(durationSec: number, pxPerSec: number, left: number, heightP
   return `<g class="axis">${ticks.join("")}</g>`;
 }
 
-function renderFaultBand(band: FaultBand, lane: { rows: readonly FaultKind[]; labelUntilSec: number }, durationSec: number, x: (sec: number) => string, heightPx: number): string {
+function renderFaultBand(band: FaultBand, lane: { rows: readonly string[]; labelUntilSec: number }, durationSec: number, x: (sec: number) => string, heightPx: number): string {
   const end = band.end ?? durationSec;
-  const { fill, ink } = FAULT_STYLE[band.kind];
+  const { fill, ink } = faultStyle(band.kind);
   const x0 = Number(x(band.start));
   const width = Math.max(1, Number(x(end)) - x0);
   const rowTop = TIMELINE.axisHeightPx + lane.rows.indexOf(band.kind) * TIMELINE.faultRowHeightPx;

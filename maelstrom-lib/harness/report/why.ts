@@ -4,6 +4,7 @@
  * lines; an invalid or unknown one lists each checker's findings, each op linked to its bar
  * on the timeline page. The words come from explain.ts, which the console prints too.
  */
+import type { RunResults } from "../contracts/results.ts";
 import type { CheckerExplanation, RunExplanation } from "./explain.ts";
 import { escapeXml } from "../primitives/svg-text.ts";
 import { RUN_FILES } from "../store/run-files.ts";
@@ -20,13 +21,12 @@ export function verdictBadge(verdict: Verdict, className = "badge"): string {
   return `<span class="${className} verdict-${verdict}" style="background:${VERDICT_COLORS[verdict]}">${verdict}</span>`;
 }
 
-/** A results.json map's outcome, without reading the history (the runs list needs no more). */
-export function outcomeOf(results: Record<string, unknown> | undefined): Verdict {
+/** A run's outcome from its results alone, without reading the history (the runs list needs no more). */
+export function outcomeOf(results: RunResults | undefined): Verdict {
   if (!results) return "missing";
-  const crashes = (results.errors as Record<string, unknown> | undefined)?.crashes;
-  if (results.aborted !== undefined || (Array.isArray(crashes) && crashes.length > 0)) return "aborted";
+  if (results.aborted !== undefined || (results.errors?.crashes?.length ?? 0) > 0) return "aborted";
   const valid = results["valid?"];
-  return valid === true ? "valid" : valid === false ? "invalid" : valid === "unknown" ? "unknown" : "missing";
+  return valid === true ? "valid" : valid === false ? "invalid" : "unknown";
 }
 
 /** The verdict section: badge, headline, then the abort box or the findings. */

@@ -11,7 +11,8 @@ import type { ProtocolViolation } from "../contracts/node-reports.ts";
 import type { WorldReport } from "../world/world.ts";
 import { quantile } from "../primitives/quantile.ts";
 import { HOST_FIGURES, type RunnerHealth, type RunResults } from "../contracts/results.ts";
-import type { CheckResult, Op, Workload } from "../contracts/types.ts";
+import type { CheckResult, Op, RunFiles, Workload } from "../contracts/types.ts";
+import { writeCheckerFiles } from "../store/store.ts";
 
 export interface AnalysisInput {
   opts: TestOptions;
@@ -76,12 +77,15 @@ export function composeResults(checks: Record<string, CheckResult>, extras: Reco
   return { ...checks, ...extras, "valid?": mergeValidity(Object.values(checks).map((check) => check["valid?"])) };
 }
 
-/** A checker that throws gives an unknown verdict, as in Jepsen. */
+/** A checker that throws gives an unknown verdict, as in Jepsen; the files the checker made go into the run folder. */
 function runWorkloadChecker(input: Pick<AnalysisInput, "opts" | "workload" | "history" | "runDir">): CheckResult {
+  const files: RunFiles = new Map();
   try {
-    return input.workload.check(input.history, { opts: input.opts, runDir: input.runDir });
+    return input.workload.check(input.history, { opts: input.opts, runDir: input.runDir, files });
   } catch (error) {
     return { "valid?": "unknown", error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  } finally {
+    writeCheckerFiles(input.runDir, files);
   }
 }
 

@@ -11,8 +11,8 @@ import { TIMING, type TestOptions } from "../contracts/options.ts";
 import { Stagger, Worker, runWorkerLoop } from "./generator.ts";
 import { History } from "../contracts/history.ts";
 import { analyze, type MainPhase } from "./analysis.ts";
-import { NodeFault } from "../nemesis/db-faults.ts";
-import { Nemesis, PartitionFault, type NemesisPackage } from "../nemesis/nemesis.ts";
+import { buildNemesis } from "../nemesis/faults/index.ts";
+import type { Nemesis } from "../nemesis/nemesis.ts";
 import { Network } from "../world/net.ts";
 import type { JournalEvent } from "../contracts/journal.ts";
 import { Progress } from "./progress.ts";
@@ -277,29 +277,12 @@ export class Run {
     return Array.from({ length: opts.concurrency }, (_, thread) => new Worker(thread, opts.nodeIds[thread % opts.nodeIds.length]!, env));
   }
 
-  /**
-   * Maelstrom's two packages (nemesis.clj): partition, then db with pause and kill mixed (the
-   * order of combined.clj's `db-generators`). Each draws from its own stream of the seed, so a
-   * --seed replays the same fault schedule and targets whatever the timing of the rest.
-   */
+  /** The nemesis for --nemesis (nemesis/faults/ composes Maelstrom's packages), or undefined for none. */
   private createNemesis(): Nemesis | undefined {
     const { opts } = this;
-    const faults = new Set(opts.nemesis);
-    const packages: NemesisPackage[] = [];
-    if (faults.has("partition")) {
-      const rng = new Rng((opts.seed + NEMESIS_STREAMS.partition) >>> 0);
-      packages.push({ faults: [new PartitionFault(this.network, opts.nodeIds, rng)], rng });
-    }
-    if (faults.has("kill") || faults.has("pause")) {
-      const rng = new Rng((opts.seed + NEMESIS_STREAMS.db) >>> 0);
-      const dbFaults = [
-        ...(faults.has("pause") ? [NodeFault.pause(this.cluster.control, opts.nodeIds, rng)] : []),
-        ...(faults.has("kill") ? [NodeFault.kill(this.cluster.control, opts.nodeIds, rng)] : []),
-      ];
-      packages.push({ faults: dbFaults, rng });
-    }
-    if (packages.length === 0) return undefined;
-    return new Nemesis(packages, { history: this.history, clock: this.clock, intervalMs: opts.nemesisIntervalSec * 1000 });
+    const world = { network: this.network, nodeIds: opts.nodeIds, nodeControl: this.cluster.control };
+    const intervalMs = opts.nemesisIntervalSec * 1000;
+    return buildNemesis(opts.nemesis, world, { history: this.history, clock: this.clock, intervalMs, seed: opts.seed });
   }
 
   /** Jepsen logs each crashed op's exception; one full explanation and a count per kind say the same here. */
@@ -320,8 +303,6 @@ export class Run {
   }
 }
 
-/** Separate rng streams of the seed for the nemesis packages (any fixed, distinct offsets). */
-const NEMESIS_STREAMS = { partition: 0x6e656d31, db: 0x6e656d32 } as const;
 
 /** Maelstrom's name for an RPC failure: the :type its client throws. */
 function rpcErrorType(error: unknown): string {

@@ -54,16 +54,6 @@ export async function forEachJsonLine<T>(path: string, onValue: (value: T) => vo
   return { badLineCount };
 }
 
-/** Parses a JSON file of the run folder, or undefined when it is missing or broken. */
-export async function readJsonFile<T>(path: string): Promise<T | undefined> {
-  if (!existsSync(path)) return undefined;
-  try {
-    return (await Bun.file(path).json()) as T;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * A run's --bin as a reader knows it: relative to the folder holding the store (the repo root,
  * where runs are started from) when it lies inside it, else as recorded.

@@ -4,13 +4,13 @@
  * the run under way, and `store/latest` and `store/<workload>/latest` at the newest run that
  * has results.
  */
-import { mkdirSync, rmSync, symlinkSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import type { TestOptions } from "../contracts/options.ts";
 import { writeEdnRunFiles } from "./edn-files.ts";
 import type { JournalEvent } from "../contracts/journal.ts";
 import type { RunResults } from "../contracts/results.ts";
-import type { Op } from "../contracts/types.ts";
+import type { Op, RunFiles } from "../contracts/types.ts";
 import { resultsJsonText } from "../contracts/results.ts";
 
 /** A timestamp like Maelstrom's folder names: 20260425T101500.123Z (+ a suffix if taken). */
@@ -78,4 +78,13 @@ async function writeLines(path: string, items: readonly unknown[]): Promise<void
   const writer = Bun.file(path).writer();
   for (const item of items) writer.write(`${JSON.stringify(item)}\n`);
   await writer.end();
+}
+
+/** Writes the files a checker made (path relative to the run folder → contents) into the run folder. */
+export function writeCheckerFiles(runDir: string, files: RunFiles): void {
+  for (const [path, contents] of files) {
+    const target = join(runDir, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, contents);
+  }
 }

@@ -5,7 +5,7 @@
  * The checker is Jepsen's set-full over the history with every broadcast op renamed to an add, as
  * Maelstrom's `checker` maps it, so the ops its results show (`worst-stale`) are `:f :add`.
  */
-import { checkSetFull } from "../checkers/set-full.ts";
+import { checkSetFull, explainSetFull, type SetFullResult } from "../checkers/set-full.ts";
 import { TIMING } from "../contracts/options.ts";
 import { finalReads } from "./final-reads.ts";
 import { BROADCAST, READ, TOPOLOGY } from "../../protocol/broadcast.ts";
@@ -27,7 +27,7 @@ export function broadcastOps(chooseBroadcast: () => boolean, addF = "broadcast")
   };
 }
 
-const broadcast: Workload = {
+const broadcast: Workload<SetFullResult> = {
   name: "broadcast",
   fs: new Set(["broadcast", "read"]),
   reusableClient: false,
@@ -54,6 +54,7 @@ const broadcast: Workload = {
   generator: ({ rng }) => broadcastOps(() => rng.chance(BROADCAST_PROBABILITY)),
   finalGenerator: finalReads,
   check: (history) => checkSetFull(history.map(asAdd), { addF: "add" }),
+  explain: explainSetFull,
 };
 
 /** A broadcast op as set-full's add (Maelstrom's broadcast `checker`); any other op as it is. */

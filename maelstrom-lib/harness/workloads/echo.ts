@@ -6,7 +6,8 @@
  */
 import { isClientOp, pairOps } from "../contracts/history.ts";
 import { ECHO } from "../../protocol/echo.ts";
-import type { Op, Workload } from "../contracts/types.ts";
+import { EXAMPLES_SHOWN, explained, secondsOf, show, where } from "../checkers/explaining.ts";
+import type { ExplanationDraft, Op, Workload } from "../contracts/types.ts";
 
 const MAX_ECHO_NUMBER = 128;
 
@@ -27,7 +28,27 @@ export function checkEcho(history: readonly Op[]): EchoResult {
   return { "valid?": errors.length === 0, errors };
 }
 
-const echo: Workload = {
+/** Why an echo result is not valid: each echo that did not come back as sent, and what came back instead. */
+export function explainEcho(result: EchoResult): ExplanationDraft {
+  const findings = result.errors.slice(0, EXAMPLES_SHOWN).map(({ expected, received }) => {
+    const got = !received
+      ? "no completion"
+      : received.type === "ok"
+        ? `echo_ok with ${show(echoIn(received.value))}`
+        : `${received.type}${received.error === undefined ? "" : ` ${show(received.error)}`}`;
+    const at = received ? ` at ${secondsOf(received.time)}${where(received)}` : "";
+    return { text: `sent ${show(expected)}, got ${got}${at}`, ops: received ? [received.index] : [] };
+  });
+  const echoes = result.errors.length === 1 ? "1 echo" : `${result.errors.length} echoes`;
+  return explained(`${echoes} did not come back as sent`, findings);
+}
+
+/** The `echo` of a reply body, if it has one. */
+function echoIn(body: unknown): unknown {
+  return typeof body === "object" && body !== null && "echo" in body ? body.echo : undefined;
+}
+
+const echo: Workload<EchoResult> = {
   name: "echo",
   fs: new Set(["echo"]),
   reusableClient: false,
@@ -42,6 +63,7 @@ const echo: Workload = {
     next: () => ({ f: "echo", value: `Please echo ${rng.int(0, MAX_ECHO_NUMBER)}` }),
   }),
   check: (history) => checkEcho(history),
+  explain: explainEcho,
 };
 
 export default echo;

@@ -3,7 +3,7 @@
  * clients add non-negative deltas and read the counter; after heal and recovery every worker
  * does one final read, which must account for every add that happened.
  */
-import { checkCounter } from "../checkers/counter.ts";
+import { checkCounter, explainCounter, type CounterResult } from "../checkers/counter.ts";
 import { finalReads } from "./final-reads.ts";
 import { ADD, READ } from "../../protocol/g-counter.ts";
 import { addReadClient } from "./clients.ts";
@@ -24,7 +24,7 @@ export function counterOps({ rng }: WorkloadContext): OpSource {
   };
 }
 
-const gCounter: Workload = {
+const gCounter: Workload<CounterResult> = {
   name: "g-counter",
   fs: new Set(["add", "read"]),
   reusableClient: false,
@@ -35,6 +35,7 @@ const gCounter: Workload = {
   generator: counterOps,
   finalGenerator: finalReads,
   check: (history) => checkCounter(history),
+  explain: explainCounter,
 };
 
 export default gCounter;

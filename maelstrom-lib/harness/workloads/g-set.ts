@@ -4,7 +4,7 @@
  * once more. The checker is Jepsen's set-full: every acknowledged add must show up in the
  * reads that follow it and never disappear again.
  */
-import { checkSetFull } from "../checkers/set-full.ts";
+import { checkSetFull, explainSetFull, type SetFullResult } from "../checkers/set-full.ts";
 import { finalReads } from "./final-reads.ts";
 import { ADD, READ } from "../../protocol/g-set.ts";
 import { addReadClient } from "./clients.ts";
@@ -14,7 +14,7 @@ import { broadcastOps } from "./broadcast.ts";
 /** Maelstrom's `gen/mix` of adds and reads picks each with equal chance. */
 const ADD_PROBABILITY = 0.5;
 
-const gSet: Workload = {
+const gSet: Workload<SetFullResult> = {
   name: "g-set",
   fs: new Set(["add", "read"]),
   reusableClient: false,
@@ -27,6 +27,7 @@ const gSet: Workload = {
   // Maelstrom's each-thread read (it carries no :final? flag there; set-full does not look at it).
   finalGenerator: finalReads,
   check: (history) => checkSetFull(history, { addF: "add" }),
+  explain: explainSetFull,
 };
 
 export default gSet;

@@ -4,7 +4,8 @@
  * what they polled), assign themselves keys, and crash now and then; a final drain per worker
  * reads every key from the start. The checker is Jepsen's kafka checker (checkers/kafka/index.ts).
  */
-import { checkKafka } from "../checkers/kafka/index.ts";
+import { explainKafka } from "../checkers/kafka/explain.ts";
+import { checkKafka, type KafkaResult } from "../checkers/kafka/index.ts";
 import { COMMIT_OFFSETS, LIST_COMMITTED_OFFSETS, POLL, SEND } from "../../protocol/kafka.ts";
 import type { ClientConnection, Completion, OpRequest, Workload, WorkloadClient } from "../contracts/types.ts";
 import { FinalPolls, KafkaOps, keyOffsetsOf } from "./kafka-generator.ts";
@@ -81,7 +82,7 @@ export class KafkaClient implements WorkloadClient {
   }
 }
 
-const kafka: Workload = {
+const kafka: Workload<KafkaResult> = {
   name: "kafka",
   fs: new Set(["send", "poll", "assign", "crash"]),
   // Maelstrom tears kafka clients down after every :info (a crash op included).
@@ -101,6 +102,7 @@ const kafka: Workload = {
   // "It's likely that users are going to lose data": the drain stops after 10 s regardless.
   finalTimeLimitMs: 10_000,
   check: (history) => checkKafka(history),
+  explain: explainKafka,
 };
 
 export default kafka;

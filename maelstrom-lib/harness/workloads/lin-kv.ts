@@ -11,7 +11,8 @@
  * to the next unused key. Maelstrom sets no per-key op limit, so without crashes each group
  * keeps its first key for the whole run.
  */
-import { checkLinearizable } from "../checkers/linearizable/index.ts";
+import { explainLinearizable } from "../checkers/linearizable/explain.ts";
+import { checkLinearizable, type LinearizableResult } from "../checkers/linearizable/index.ts";
 import { CAS, READ, WRITE } from "../../protocol/lin-kv.ts";
 import type { Op, OpRequest, OpSource, WorkerInfo, Workload } from "../contracts/types.ts";
 import type { Rng } from "../primitives/rng.ts";
@@ -89,7 +90,7 @@ export class IndependentRegisterOps implements OpSource {
   }
 }
 
-const linKv: Workload = {
+const linKv: Workload<LinearizableResult> = {
   name: "lin-kv",
   fs: new Set(["read", "write", "cas"]),
   reusableClient: true,
@@ -119,7 +120,8 @@ const linKv: Workload = {
     };
   },
   generator: ({ rng, opts }) => new IndependentRegisterOps(rng, opts.nodeIds.length, opts.concurrency),
-  check: (history, { runDir }) => checkLinearizable(history, { runDir }),
+  check: (history, { files }) => checkLinearizable(history, { files }),
+  explain: explainLinearizable,
 };
 
 export default linKv;

@@ -5,7 +5,7 @@
  * the indeterminate (info) adds can make. Client, schemas and error handling are g-counter's:
  * g_counter.clj is this workload with the negative adds filtered out.
  */
-import { checkPnCounter } from "../checkers/pn-counter.ts";
+import { checkPnCounter, type PnCounterResult } from "../checkers/pn-counter.ts";
 import type { OpSource, Workload, WorkloadContext } from "../contracts/types.ts";
 import gCounter from "./g-counter.ts";
 
@@ -22,7 +22,7 @@ export function pnCounterOps({ rng }: WorkloadContext): OpSource {
   };
 }
 
-const pnCounter: Workload = {
+const pnCounter: Workload<PnCounterResult> = {
   ...gCounter,
   name: "pn-counter",
   generator: pnCounterOps,

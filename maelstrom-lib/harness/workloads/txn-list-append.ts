@@ -8,6 +8,7 @@
  * idempotent, so a timeout is :info and a definite error (txn-conflict, 30) an abort.
  */
 import { join } from "node:path";
+import { explainElle, type ElleResult } from "../checkers/elle/explain.ts";
 import { checkListAppend } from "../checkers/elle/list-append.ts";
 import { TXN } from "../../protocol/txn-list-append.ts";
 import { txnClient } from "./clients.ts";
@@ -29,7 +30,7 @@ export function appendTxns({ rng, opts }: WorkloadContext): OpSource {
   };
 }
 
-const txnListAppend: Workload = {
+const txnListAppend: Workload<ElleResult> = {
   name: "txn-list-append",
   fs: new Set(["txn"]),
   microOps: new Set(["r", "append"]),
@@ -39,6 +40,7 @@ const txnListAppend: Workload = {
   generator: appendTxns,
   check: (history, { opts, runDir }) =>
     checkListAppend(history, { consistencyModels: opts.consistencyModels, directory: runDir ? join(runDir, "elle") : undefined }),
+  explain: explainElle,
 };
 
 export default txnListAppend;

@@ -5,31 +5,27 @@
  * `--consistency-models`. Clients are reusable; no op is idempotent, so a timeout is :info and
  * a definite error (txn-conflict, 30) means the transaction aborted.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { explainElle } from "../checkers/elle/explain.ts";
 import { checkRwRegister, type RwRegisterResult } from "../checkers/elle/rw-register.ts";
 import { TXN } from "../../protocol/txn-rw-register.ts";
 import { txnClient } from "./clients.ts";
-import type { Workload } from "../contracts/types.ts";
+import type { RunFiles, Workload } from "../contracts/types.ts";
 import { TxnOps } from "./txn-generator.ts";
 
 /**
- * Writes `elle/<anomaly>.txt` into the run folder, one explanation per line followed by the
+ * Adds `elle/<anomaly>.txt` to the run folder's files, one explanation per line followed by the
  * txns involved (Maelstrom keeps Elle's cycle explanations there too).
  */
-function writeExplanations(runDir: string, result: RwRegisterResult): void {
+function addExplanations(files: RunFiles, result: RwRegisterResult): void {
   if ("error" in result) return;
   const groups = { ...result.anomalies, ...result["allowed-anomalies"] };
-  if (Object.keys(groups).length === 0) return;
-  const dir = join(runDir, "elle");
-  mkdirSync(dir, { recursive: true });
   for (const [type, cases] of Object.entries(groups)) {
     const text = cases.map(({ explanation, ...details }) => `${explanation}\n  ${JSON.stringify(details)}\n`).join("\n");
-    writeFileSync(join(dir, `${type}.txt`), text);
+    files.set(`elle/${type}.txt`, text);
   }
 }
 
-const txnRwRegister: Workload = {
+const txnRwRegister: Workload<RwRegisterResult> = {
   name: "txn-rw-register",
   fs: new Set(["txn"]),
   microOps: new Set(["r", "w"]),
@@ -37,11 +33,12 @@ const txnRwRegister: Workload = {
   idempotent: new Set(),
   newClient: txnClient(TXN),
   generator: ({ rng, opts }) => new TxnOps(rng, opts),
-  check: (history, { opts, runDir }) => {
+  check: (history, { opts, files }) => {
     const result = checkRwRegister(history, { consistencyModels: opts.consistencyModels });
-    if (runDir) writeExplanations(runDir, result);
+    if (files) addExplanations(files, result);
     return result;
   },
+  explain: explainElle,
 };
 
 export default txnRwRegister;

@@ -4,7 +4,8 @@
  */
 import { exactInteger } from "../primitives/json-exact.ts";
 import { GENERATE } from "../../protocol/unique-ids.ts";
-import type { Op, Validity, Workload } from "../contracts/types.ts";
+import { EXAMPLES_SHOWN, couldNotCheck, explained, plural } from "../checkers/explaining.ts";
+import type { ExplanationDraft, Op, Validity, Workload } from "../contracts/types.ts";
 
 /** Jepsen shows at most this many duplicated ids. */
 const MAX_DUPLICATES_SHOWN = 48;
@@ -64,7 +65,17 @@ function idRange(ids: unknown[]): [unknown, unknown] | undefined {
   return [keyed[0]!.id, keyed[keyed.length - 1]!.id];
 }
 
-const uniqueIds: Workload = {
+/** Why a unique-ids result is not valid: the ids handed out more than once, or why they could not be compared. */
+export function explainUniqueIds(result: UniqueIdsResult): ExplanationDraft {
+  if (result.error !== undefined) return couldNotCheck(result.error);
+  const duplicated = Object.entries(result.duplicated);
+  const ids = plural(result["duplicated-count"], "id");
+  const summary = `${ids} handed out more than once, of ${result["acknowledged-count"]} acknowledged`;
+  const findings = duplicated.slice(0, EXAMPLES_SHOWN).map(([id, count]) => ({ text: `id ${id} was returned ${count} times`, ops: [] }));
+  return explained(summary, findings);
+}
+
+const uniqueIds: Workload<UniqueIdsResult> = {
   name: "unique-ids",
   fs: new Set(["generate"]),
   reusableClient: true,
@@ -77,6 +88,7 @@ const uniqueIds: Workload = {
   }),
   generator: () => ({ next: () => ({ f: "generate", value: null }) }),
   check: (history) => checkUniqueIds(history),
+  explain: explainUniqueIds,
 };
 
 export default uniqueIds;

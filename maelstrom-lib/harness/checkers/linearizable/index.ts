@@ -8,15 +8,14 @@
  * verdict merges the keys', false beating "unknown" beating true. A key whose search runs out of
  * time or memory is "unknown".
  *
- * When the run has a folder, each key gets `independent/<key>/` with its `results.json` and
+ * Asked for files, each key gets `independent/<key>/` with its `results.json` and
  * `history.jsonl`, as Jepsen's independent checker writes them, and a bad key also
- * `linear.svg`, its ops around the failure (where Jepsen's linearizable checker draws one).
+ * `linear.svg`, its ops around the failure (where Jepsen's linearizable checker draws one); the
+ * store writes them into the run folder.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import type { CheckResult, Op, Validity } from "../../contracts/types.ts";
+import type { Op, RunFiles, Validity } from "../../contracts/types.ts";
 import { resultsJsonText } from "../../contracts/results.ts";
-import { invalidAnalysis } from "./analysis.ts";
+import { invalidAnalysis, type InvalidKeyReport } from "./analysis.ts";
 import { canonical, prepareKey, splitByKey } from "./history.ts";
 import { searchKey } from "./search.ts";
 import { timelineSvg } from "./timeline-svg.ts";
@@ -26,27 +25,37 @@ export interface LinearizableOptions {
   timeLimitMs?: number;
   /** Most configurations one key's search may remember before it is "unknown" (memory bound). */
   maxConfigs?: number;
-  /** Run folder: each key gets `independent/<key>/`. */
-  runDir?: string;
+  /** The run folder's files: each key adds `independent/<key>/`'s. */
+  files?: RunFiles;
 }
+
+/** One key's verdict, with its counts; an unknown one says why, a bad one carries Knossos' analysis. */
+export type KeyCheck = { "valid?": Validity; "op-count": number; "configs-explored": number } & (
+  | { "valid?": true }
+  | { "valid?": "unknown"; cause: "timeout" | "out-of-memory" }
+  | ({ "valid?": false; analyzer: "wgl" } & InvalidKeyReport)
+);
+
+/** Jepsen's independent checker over the keys: each key's result, and the keys that are not linearizable. */
+export type LinearizableResult = { "valid?": Validity; results: Record<string, KeyResult>; failures: unknown[] };
 
 /** A minute of search, as a bound that a real lin-kv history never needs and a bad one never hangs on. */
 export const DEFAULT_TIME_LIMIT_MS = 60_000;
 /** About 200 MB of configurations at the sizes lin-kv histories give. */
 export const DEFAULT_MAX_CONFIGS = 2_000_000;
 
-/** One key's result, as the compose nests it: the linearizability check, and the plot-only timeline. */
-export type KeyResult = { linearizable: CheckResult; timeline: { "valid?": true }; "valid?": Validity };
+/** One key's result, as Maelstrom's compose nests it: the linearizability check, and the plot-only timeline. */
+export type KeyResult = { linearizable: KeyCheck; timeline: { "valid?": true }; "valid?": Validity };
 
 /** Checks every key of a lin-kv history; results per key under `results`, bad keys in `failures`. */
-export function checkLinearizable(history: readonly Op[], options: LinearizableOptions = {}): CheckResult {
+export function checkLinearizable(history: readonly Op[], options: LinearizableOptions = {}): LinearizableResult {
   const deadline = performance.now() + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
   const maxConfigs = options.maxConfigs ?? DEFAULT_MAX_CONFIGS;
   const results: Record<string, KeyResult> = {};
   const failures: unknown[] = [];
   let valid: Validity = true;
   for (const { key, ops } of [...splitByKey(history).values()].sort(compareKeys)) {
-    const result = checkKey(key, ops, { deadline, maxConfigs }, options.runDir);
+    const result = checkKey(key, ops, { deadline, maxConfigs }, options.files);
     results[keyName(key)] = result;
     // Jepsen lists a key as a failure only when it is false (:unknown is truthy in Clojure).
     if (result["valid?"] === false) failures.push(key);
@@ -55,34 +64,28 @@ export function checkLinearizable(history: readonly Op[], options: LinearizableO
   return { "valid?": valid, results, failures };
 }
 
-function checkKey(
-  key: unknown,
-  ops: Op[],
-  bounds: { deadline: number; maxConfigs: number },
-  runDir: string | undefined,
-): KeyResult {
+function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfigs: number }, files: RunFiles | undefined): KeyResult {
   const prepared = prepareKey(key, ops);
   const outcome = searchKey(prepared, bounds);
   const counts = { "op-count": prepared.ops.length, "configs-explored": outcome.configs };
-  let result: CheckResult;
+  let result: KeyCheck;
   let svg: string | undefined;
   if (outcome.valid === true) result = { "valid?": true, ...counts };
   else if (outcome.valid === "unknown") result = { "valid?": "unknown", cause: outcome.cause, ...counts };
   else {
     const report = invalidAnalysis(prepared, outcome.model, outcome.failedOp, outcome.furthest);
     result = { "valid?": false, analyzer: "wgl", ...report, ...counts };
-    if (runDir) svg = timelineSvg(prepared, outcome.failedOp, report.explanation);
+    if (files) svg = timelineSvg(prepared, outcome.failedOp, report.explanation);
   }
   const composed: KeyResult = { linearizable: result, timeline: { "valid?": true }, "valid?": result["valid?"] };
-  if (runDir) writeKeyFiles(join(runDir, "independent", keyName(key).replace(/[^\w.-]/g, "_")), ops, composed, svg);
+  if (files) addKeyFiles(files, `independent/${keyName(key).replace(/[^\w.-]/g, "_")}`, ops, composed, svg);
   return composed;
 }
 
-function writeKeyFiles(dir: string, ops: readonly Op[], result: KeyResult, svg: string | undefined): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "results.json"), resultsJsonText(result));
-  writeFileSync(join(dir, "history.jsonl"), ops.map((op) => `${JSON.stringify(op)}\n`).join(""));
-  if (svg) writeFileSync(join(dir, "linear.svg"), svg);
+function addKeyFiles(files: RunFiles, dir: string, ops: readonly Op[], result: KeyResult, svg: string | undefined): void {
+  files.set(`${dir}/results.json`, resultsJsonText(result));
+  files.set(`${dir}/history.jsonl`, ops.map((op) => `${JSON.stringify(op)}\n`).join(""));
+  if (svg) files.set(`${dir}/linear.svg`, svg);
 }
 
 /** Jepsen's merge-valid: false beats "unknown" beats true. */

@@ -96,7 +96,6 @@ function buildResults(journal: JournalEvent[], history: Op[]): Record<string, un
     },
     "valid?": false,
     runner: { seed: 42 },
-    errors: [],
   };
 }
 
