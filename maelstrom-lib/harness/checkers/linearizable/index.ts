@@ -8,12 +8,16 @@
  * When the run has a folder, each key gets `independent/<key>/` with its `results.json` and
  * `history.jsonl`, as Jepsen's independent checker writes them, and a bad key also
  * `linear.svg`, its ops around the failure (where Jepsen's linearizable checker draws one).
+ * A bad key's result also holds its longest partial linearizations (partials.ts), which the
+ * report draws as `linearizability.html`.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CheckResult, Op, Validity } from "../../contracts/types.ts";
 import { invalidAnalysis } from "./analysis.ts";
 import { canonical, prepareKey, splitByKey } from "./history.ts";
+import { describePartials } from "./partials.ts";
+import { keyFolder } from "./results.ts";
 import { searchKey } from "./search.ts";
 import { timelineSvg } from "./timeline-svg.ts";
 
@@ -58,10 +62,11 @@ function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfig
   else if (outcome.valid === "unknown") result = { "valid?": "unknown", cause: outcome.cause, ...counts };
   else {
     const report = invalidAnalysis(prepared, outcome.model, outcome.failedOp, outcome.furthest);
-    result = { "valid?": false, analyzer: "wgl", ...report, ...counts };
+    const partials = describePartials(prepared, outcome.model, outcome.failedOp, outcome.partials);
+    result = { "valid?": false, analyzer: "wgl", ...report, ...partials, ...counts };
     if (runDir) svg = timelineSvg(prepared, outcome.failedOp, report.explanation);
   }
-  if (runDir) writeKeyFiles(join(runDir, "independent", keyName(key).replace(/[^\w.-]/g, "_")), ops, result, svg);
+  if (runDir) writeKeyFiles(join(runDir, keyFolder(keyName(key))), ops, result, svg);
   return result;
 }
 
