@@ -6,6 +6,8 @@
  * op by op, never whole: a broadcast history at 1000 ops/s holds gigabytes of reads.
  */
 import { opSends } from "../checkers/kafka/history.ts";
+import { linKvKeys, partialsOf, type LinKvKey } from "../checkers/linearizable/results.ts";
+import type { NextAttempt, OpMention } from "../checkers/linearizable/partials.ts";
 import type { Op } from "../contracts/types.ts";
 import { nanosToSeconds } from "../contracts/history.ts";
 
@@ -13,6 +15,8 @@ import { nanosToSeconds } from "../contracts/history.ts";
 export interface Finding {
   text: string;
   ops: number[];
+  /** Pages or files of the run folder that show it (run-folder-relative), for the report page. */
+  links?: { href: string; label: string }[];
 }
 
 /** A checker's non-valid verdict explained. */
@@ -58,6 +62,8 @@ const where = (op: Op | undefined): string => (op?.node ? ` on ${op.node}` : "")
 /** Starts explaining one checker's result; undefined when it is valid. */
 export function draftChecker(checker: string, result: ResultMap): CheckerDraft | undefined {
   if (result["valid?"] === true) return undefined;
+  const keys = linKvKeys(result);
+  if (keys) return { checker, valid: result["valid?"], ...explainLinKv(keys) };
   const explain =
     "lost" in result && "attempt-count" in result ? explainSetFull
     : "acceptable" in result && "final-reads" in result ? explainCounter
@@ -263,6 +269,82 @@ const explainTxn: Explainer = (result) => {
   });
   return ready(summary, findings);
 };
+
+/** The run-folder page that draws lin-kv's partial linearizations (report/linearizability.ts writes it). */
+export const LINEARIZABILITY_FILE = "linearizability.html";
+/** Steps of the longest partial linearization, and ops that could come next, the sentence names. */
+const STEPS_SAID = 3;
+const NEXT_SAID = 3;
+
+/** lin-kv (Jepsen's independent checker over Knossos'): each bad key's failure and partial linearization in words. */
+function explainLinKv(keys: LinKvKey[]): Draft {
+  const bad = keys.filter((key) => key.valid === false);
+  const unknown = keys.filter((key) => key.valid !== true && key.valid !== false);
+  const names = (list: LinKvKey[]) => `${list.length === 1 ? "key" : "keys"} ${list.map((key) => key.name).join(", ")}`;
+  const parts = [
+    ...(bad.length ? [`${names(bad)} not linearizable`] : []),
+    ...(unknown.length ? [`${names(unknown)} unknown (the search gave up)`] : []),
+  ];
+  const findings = [
+    ...bad.map((key): Finding => {
+      const op = key.check.op as Op | undefined;
+      const blocked = partialsOf(key)[0]?.next[0];
+      const ops = [...new Set([...(op ? [op.index] : []), ...(blocked ? [blocked.index] : [])])];
+      const links = [
+        { href: `${LINEARIZABILITY_FILE}#key-${encodeURIComponent(key.name)}`, label: "partial linearizations" },
+        { href: `${key.folder}/linear.svg`, label: "linear.svg" },
+      ];
+      const explanation = String(key.check.explanation ?? `key ${key.name}: not linearizable.`);
+      return { text: `${explanation} ${partialSentence(key)}`.trim(), ops, links };
+    }),
+    ...unknown.map((key) => ({ text: unknownSentence(key), ops: [] })),
+  ];
+  return ready(parts.join("; ") || `${plural(keys.length, "key")}, none invalid`, findings);
+}
+
+/**
+ * The longest partial linearization in words: "Longest partial linearization (812 ops): … write 2
+ * by process 0 → 2; then read 1 by process 1 could not be linearized: can't read 1 from register 2."
+ */
+export function partialSentence(key: LinKvKey): string {
+  const partial = partialsOf(key)[0];
+  if (!partial) return "";
+  const said = partial.steps.slice(-STEPS_SAID).map((step) => `${byProcess(step)} → ${register(step.model.value)}`);
+  const ellipsis = partial.length > said.length ? "… " : "";
+  const ending = partial.length === 0 ? "no op could be linearized first" : `${ellipsis}${said.join(", ")}`;
+  const head = `Longest partial linearization (${plural(partial.length, "op")}): ${ending}`;
+  const [first, ...others] = partial.next;
+  if (!first) return `${head}.`;
+  if (others.length === 0) return `${head}; then ${byProcess(first)} could not be linearized: ${nextOutcome(first)}.`;
+  const more = partial.next.length - NEXT_SAID + (partial["next-not-shown"] ?? 0);
+  const listed = partial.next.slice(0, NEXT_SAID).map((next) => `${byProcess(next)}: ${nextOutcome(next)}`);
+  return `${head}; then nothing could come next (${listed.join("; ")}${more > 0 ? `; and ${more} more` : ""}).`;
+}
+
+/** A register value as Knossos prints it (nil for none). */
+const register = (value: unknown): string => (value === null || value === undefined ? "nil" : show(value));
+
+function byProcess(op: OpMention): string {
+  return `${op.op} by process ${String(op.process)}`;
+}
+
+/** What the model said to an op that could have come next. */
+function nextOutcome(next: NextAttempt): string {
+  if ("msg" in next.model) return next.model.msg;
+  return `it would leave ${register(next.model.value)}, but no linearization goes on from there`;
+}
+
+function unknownSentence(key: LinKvKey): string {
+  const cause = key.check.cause;
+  const why =
+    cause === "timeout" ? "ran out of time"
+    : cause === "out-of-memory" ? "hit its memory bound"
+    : `stopped (${String(cause ?? "no cause given")})`;
+  const configs = key.check["configs-explored"];
+  const explored = typeof configs === "number" ? ` after ${configs} configurations` : "";
+  const found = "it found neither a linearization nor a violation";
+  return `key ${key.name}: unknown: the linearizability search ${why}${explored}; ${found}.`;
+}
 
 /** Jepsen's unique-ids checker: ids handed out more than once. */
 const explainUniqueIds: Explainer = (result) => {

@@ -8,7 +8,14 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { SERVE_DEFAULT_PORT } from "../contracts/options.ts";
-import { type CheckerDraft, type CheckerExplanation, draftChecker, type ResultMap } from "./explain-checkers.ts";
+import {
+  type CheckerDraft,
+  type CheckerExplanation,
+  draftChecker,
+  type Finding,
+  LINEARIZABILITY_FILE,
+  type ResultMap,
+} from "./explain-checkers.ts";
 import { RUN_FILES, forEachJsonLine } from "../store/run-files.ts";
 import type { Op } from "../contracts/types.ts";
 
@@ -197,6 +204,11 @@ function whereToLook(runDir: string, cwd: string, explanation: RunExplanation): 
   const out = [`Run folder: ${folder} (results.json, history.jsonl, node-logs/)`];
   if (explanation.abort?.node && existsSync(join(runDir, RUN_FILES.nodeLogs, `${explanation.abort.node}.log`))) {
     out.push(`Node log: ${join(folder, RUN_FILES.nodeLogs, `${explanation.abort.node}.log`)}`);
+  }
+  const drawsFailure = (finding: Finding) => finding.links?.some((link) => link.href.startsWith(LINEARIZABILITY_FILE));
+  const drawn = explanation.checkers.some((checker) => checker.findings.some(drawsFailure));
+  if (drawn && existsSync(join(runDir, LINEARIZABILITY_FILE))) {
+    out.push(`Partial linearizations: ${join(folder, LINEARIZABILITY_FILE)}`);
   }
   out.push(`Report: ${join(folder, RUN_FILES.report)}, or ${serveHint(runDir, shorten)}`);
   return out;

@@ -6,6 +6,7 @@
  * CSS and script, no network fetches.
  */
 import type { RunExplanation } from "./explain.ts";
+import { LINEARIZABILITY_FILE } from "./explain-checkers.ts";
 import { FAULT_STYLE, faultKey, faultLanes, nextStartOfKind, type FaultBand } from "./fault-bands.ts";
 import type { HistoryDigest } from "./history-digest.ts";
 import { latencyQuantileOverTime, summarizeLatencies, throughput } from "./history-digest.ts";
@@ -84,6 +85,7 @@ export function renderReportHtml(data: ReportData): string {
 <h1>${escapeXml(data.workload)} <span class="muted">${escapeXml(data.runName)}</span></h1>
 ${renderWhy(data.explanation, data.nodeLogs, data.requestOf)}
 <p class="note">Every op on a timeline, one lane per process: <a href="${TIMELINE_FILE}">${TIMELINE_FILE}</a>. ${escapeXml(opCountSentence(data.digest))}</p>
+${linearizabilityNote(data.files)}
 ${renderOptions(data.testOptions, data.binShown)}
 ${renderCheckers(data)}
 ${renderErrors(data.results)}
@@ -95,6 +97,16 @@ ${renderFiles(data)}
 <script>${PAGE_JS}</script>
 </body></html>
 `;
+}
+
+/** For lin-kv: where each key's verdict is drawn, with the partial linearizations of a bad key. */
+function linearizabilityNote(files: readonly string[]): string {
+  if (!files.includes(LINEARIZABILITY_FILE)) return "";
+  const link = `<a href="${LINEARIZABILITY_FILE}">${LINEARIZABILITY_FILE}</a>`;
+  const words =
+    "Each key's linearizability verdict, and for a key that is not linearizable its ops around the failure " +
+    "with the longest partial linearizations the checker found";
+  return `<p class="note linearizability">${words}: ${link}.</p>`;
 }
 
 function renderOptions(options: Record<string, unknown> | undefined, bin: string): string {

@@ -1,6 +1,7 @@
 /**
  * The per-run report: reads a run folder once (the journal and the history streamed line by
- * line) and writes `messages.svg`, `timeline.html` and `index.html` beside the run's other files.
+ * line) and writes `messages.svg`, `timeline.html`, for lin-kv `linearizability.html`, and
+ * `index.html` beside the run's other files.
  */
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname } from "node:path";
@@ -15,6 +16,8 @@ import { OpMessageLocator } from "./op-messages.ts";
 import { binShown, RUN_FILES, forEachJsonLine, readJsonFile, runFile, type JournalEvent } from "../store/run-files.ts";
 import { renderTimelineHtml, TimelineCollector, type TimelineOp } from "./timeline.ts";
 import { TIMELINE_FILE } from "./why.ts";
+import { linKvKeys } from "../checkers/linearizable/results.ts";
+import { LINEARIZABILITY_FILE, renderLinearizabilityHtml, WindowOpCollector } from "./linearizability.ts";
 
 export { verdictOf, type Verdict } from "./html.ts";
 export { outcomeOf } from "./why.ts";
@@ -66,8 +69,12 @@ export async function digestHistory(historyPath: string): Promise<HistoryDigest>
   return collector.result();
 }
 
-/** Reads history.jsonl once for the whole report (`nodeIds` from test.json, for fault labels). */
-export async function readHistory(historyPath: string, nodeIds?: readonly string[]): Promise<HistoryPass> {
+/** Reads history.jsonl once for the whole report (`nodeIds` from test.json, for fault labels); `visit` sees each op. */
+export async function readHistory(
+  historyPath: string,
+  nodeIds?: readonly string[],
+  visit?: (op: Op) => void,
+): Promise<HistoryPass> {
   const collector = new HistoryCollector();
   const faults = new FaultCollector(nodeIds);
   const timeline = new TimelineCollector();
@@ -75,6 +82,7 @@ export async function readHistory(historyPath: string, nodeIds?: readonly string
     collector.add(op);
     faults.add(op);
     timeline.add(op);
+    visit?.(op);
   });
   return { digest: collector.result(), bands: faults.result(), timeline: timeline.result() };
 }
@@ -84,15 +92,18 @@ function listFiles(directory: string): string[] {
 }
 
 /**
- * Writes `messages.svg`, `timeline.html` and `index.html` into `runDir` from its results.json, history.jsonl,
- * net-journal.jsonl and test.json (any of which may be missing after a crash). Call it after
- * results.json is written.
+ * Writes `messages.svg`, `timeline.html`, `linearizability.html` (lin-kv) and `index.html` into
+ * `runDir` from its results.json, history.jsonl, net-journal.jsonl and test.json (any of which
+ * may be missing after a crash). Call it after results.json is written.
  */
 export async function writeRunReport(runDir: string): Promise<void> {
   const results = await readJsonFile<Record<string, unknown>>(runFile(runDir, RUN_FILES.results));
   const testOptions = await readJsonFile<Record<string, unknown>>(runFile(runDir, RUN_FILES.testOptions));
   const nodeIds = Array.isArray(testOptions?.nodeIds) ? (testOptions.nodeIds as string[]) : undefined;
-  const { digest, bands, timeline } = await readHistory(runFile(runDir, RUN_FILES.history), nodeIds);
+  const linKv = linKvKeys(results?.workload);
+  const windowOps = linKv && new WindowOpCollector(linKv);
+  const visit = windowOps && ((op: Op) => windowOps.add(op));
+  const { digest, bands, timeline } = await readHistory(runFile(runDir, RUN_FILES.history), nodeIds, visit);
   const explanation = await explainRun(results, runDir);
   const linkedOps = new Set(explanation.checkers.flatMap((checker) => checker.findings.flatMap((finding) => finding.ops)));
   const journal = await digestJournal(runFile(runDir, RUN_FILES.journal), nodeIds, timeline.ops.filter((op) => linkedOps.has(op.index)));
@@ -101,6 +112,11 @@ export async function writeRunReport(runDir: string): Promise<void> {
   const workload = String((testOptions?.workload as string | undefined) ?? basename(dirname(runDir)));
   const timelineTitle = `${workload} ${basename(runDir)}: timeline`;
   await Bun.write(runFile(runDir, TIMELINE_FILE), renderTimelineHtml({ title: timelineTitle, ...timeline, bands, mustDraw: linkedOps }));
+  if (linKv && windowOps) {
+    const title = `${workload} ${basename(runDir)}: linearizability`;
+    const page = renderLinearizabilityHtml({ title, keys: linKv, windows: windowOps.result(linKv) });
+    await Bun.write(runFile(runDir, LINEARIZABILITY_FILE), page);
+  }
   const html = renderReportHtml({
     runName: basename(runDir),
     workload,

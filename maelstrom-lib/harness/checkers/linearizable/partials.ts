@@ -15,7 +15,7 @@ import type { PartialLinearization } from "./search.ts";
 /** The last steps of each partial linearization the report shows. */
 const STEPS_SHOWN = 24;
 /** The last steps of each partial linearization that decide the window drawn. */
-const STEPS_SETTING_WINDOW = 6;
+const STEPS_SETTING_WINDOW = 12;
 /** Crashed ops that could have come next: the most recently invoked few (a partition leaves dozens). */
 const CRASHED_NEXT_SHOWN = 4;
 /** Most ops drawn around the failure (the window's own ops and the shown steps may add a few). */
