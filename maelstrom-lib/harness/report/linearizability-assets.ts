@@ -16,9 +16,11 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .verdict-valid { background: ${VERDICT_COLORS.valid}; }
 .verdict-unknown { background: ${VERDICT_COLORS.unknown}; }
 .explanation { font-weight: bold; } .key-mark { vertical-align: middle; }
-.picture { overflow-x: auto; border: 1px solid #ddd; margin: 8px 0; }
+.picture-row { display: flex; border: 1px solid #ddd; margin: 8px 0; }
+.picture { overflow-x: auto; flex: 1; }
+svg.lanes { flex: none; border-right: 1px solid #eee; font-size: 12px; }
+svg.lanes text { fill: #444; }
 svg.linearizability { display: block; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
-svg.linearizability text.lane { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; fill: #444; }
 svg.linearizability text.axis { fill: #777; font-size: 11px; }
 svg.linearizability rect.failed { stroke: #d00; stroke-width: 2.5; }
 svg.linearizability g.op { cursor: pointer; }
@@ -35,7 +37,7 @@ tr.next td { color: #b00000; } tr.earlier td { color: #777; font-style: italic; 
 
 /**
  * Picking a partial linearization (buttons; a click on a bar picks the longest that holds it),
- * the hover box, and each picture scrolled to where its failure is; then marks the page ready.
+ * the hover box, and each picture scrolled to show where its failure is; then marks the page ready.
  */
 export const LINEARIZABILITY_JS = `
 (function () {
@@ -67,7 +69,8 @@ export const LINEARIZABILITY_JS = `
       bar.addEventListener("click", function () { if (tips.best[op] !== undefined) select(tips.best[op]); });
     });
     var picture = section.querySelector(".picture");
-    picture.scrollLeft = Math.max(0, Number(picture.getAttribute("data-focus-x")) - picture.clientWidth * 0.6);
+    // Only as far as it takes to show where the longest partial linearization fails, and a little after.
+    picture.scrollLeft = Math.max(0, Number(picture.getAttribute("data-focus-x")) + 240 - picture.clientWidth);
   });
   document.documentElement.setAttribute("data-report-ready", "1");
 })();

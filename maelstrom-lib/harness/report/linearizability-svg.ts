@@ -25,8 +25,11 @@ export const PICTURE = {
   crashed: { fill: "#ffe4b8", stroke: "#e0962a" },
 } as const;
 
+/** Room left of the first bar, so a point at its start is not cut. */
+const MARGIN = 12;
+
 /** The lanes: processes in order, each labelled with its node; and the width the labels take. */
-export function lanesOf(ops: readonly WindowOp[]): { processes: string[]; labels: string[]; left: number } {
+function lanesOf(ops: readonly WindowOp[]): { processes: string[]; labels: string[]; labelWidth: number } {
   const processes = [...new Set(ops.map((op) => op.process))];
   processes.sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
   const labels = processes.map((process) => {
@@ -34,7 +37,7 @@ export function lanesOf(ops: readonly WindowOp[]): { processes: string[]; labels
     return `process ${process}${node ? ` (${node})` : ""}`;
   });
   const longest = Math.max(...labels.map((label) => label.length), 8);
-  return { processes, labels, left: longest * PICTURE.labelCharWidth + 16 };
+  return { processes, labels, labelWidth: longest * PICTURE.labelCharWidth + 16 };
 }
 
 /** A point (x, top of its lane). */
@@ -42,29 +45,36 @@ type At = { x: number; y: number };
 /** From layout x to SVG x. */
 type ToX = (value: number) => string;
 
-/** The key's picture: lanes, bars, then each partial linearization's points. */
+/**
+ * The key's picture: the lane labels in an SVG of their own (the page keeps them in view while
+ * the picture scrolls), then the picture: bars, then each partial linearization's points.
+ * `focusX` is where the longest partial linearization fails, for the page to scroll to.
+ */
 export function renderPicture(
   ops: readonly WindowOp[],
   partials: readonly PartialReport[],
   layout: Layout,
   failedIndex: number | undefined,
-): string {
-  const { processes, labels, left } = lanesOf(ops);
+): { labels: string; picture: string; focusX: number } {
+  const { processes, labels, labelWidth } = lanesOf(ops);
   const laneStep = PICTURE.laneHeight + PICTURE.laneGap;
   const laneY = new Map(processes.map((process, i) => [process, PICTURE.top + i * laneStep]));
   const height = PICTURE.top + processes.length * laneStep + PICTURE.axisHeight;
-  const x: ToX = (value) => px(left + value);
-  const size = `width="${px(left + layout.width)}" height="${px(height)}"`;
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" class="linearizability" ${size}>`];
-  labels.forEach((label, i) => {
+  const x: ToX = (value) => px(MARGIN + value);
+  const texts = labels.map((label, i) => {
     const y = laneY.get(processes[i]!)! + PICTURE.laneHeight / 2 + 4;
-    parts.push(`<text class="lane" x="${px(left - 10)}" y="${y}" text-anchor="end">${escapeXml(label)}</text>`);
+    return `<text class="lane" x="${px(labelWidth - 8)}" y="${y}" text-anchor="end">${escapeXml(label)}</text>`;
   });
+  const labelSize = `width="${px(labelWidth)}" height="${px(height)}"`;
+  const labelSvg = `<svg xmlns="http://www.w3.org/2000/svg" class="lanes" ${labelSize}>${texts.join("")}</svg>`;
+  const size = `width="${px(MARGIN + layout.width)}" height="${px(height)}"`;
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" class="linearizability" ${size}>`];
   for (const op of ops) parts.push(renderBar(op, laneY.get(op.process)!, layout, x, op.index === failedIndex));
   const laneOf = new Map(ops.map((op) => [op.index, laneY.get(op.process)!]));
   parts.push(...partials.map((partial, i) => renderPoints(partial, i, laneOf, layout, x)));
   parts.push(renderAxis(ops, layout, x, height), "</svg>");
-  return parts.join("\n");
+  const focusX = MARGIN + Math.max(0, ...(layout.nextPoints[0]?.values() ?? []));
+  return { labels: labelSvg, picture: parts.join("\n"), focusX };
 }
 
 function renderBar(op: WindowOp, y: number, layout: Layout, x: ToX, failed: boolean): string {

@@ -15,7 +15,7 @@ import { escapeXml, px } from "../primitives/svg-text.ts";
 import { LINEARIZABILITY_FILE, partialSentence } from "./explain-checkers.ts";
 import { LINEARIZABILITY_CSS, LINEARIZABILITY_JS } from "./linearizability-assets.ts";
 import { layOut, type WindowOp } from "./linearizability-layout.ts";
-import { lanesOf, PICTURE, renderPicture } from "./linearizability-svg.ts";
+import { PICTURE, renderPicture } from "./linearizability-svg.ts";
 import { ERROR_TRAP_JS } from "./page-assets.ts";
 import { TIMELINE_FILE, verdictBadge } from "./why.ts";
 
@@ -99,8 +99,7 @@ function renderKey(key: LinKvKey, ops: readonly WindowOp[]): string {
     const on = i === 0 ? " on" : "";
     return `<button class="pick${on}" data-pick="${i}">${escapeXml(pickLabel(partial, i))}</button>`;
   });
-  // The picture opens where the longest partial linearization fails.
-  const focusX = lanesOf(ops).left + Math.max(0, ...(layout.nextPoints[0]?.values() ?? []));
+  const { labels, picture, focusX } = renderPicture(ops, partials, layout, failedIndex);
   const timeline =
     failedIndex === undefined ? "" : `<a href="${TIMELINE_FILE}#op-${failedIndex}">on the timeline</a>, `;
   const svgPath = `${escapeXml(key.folder)}/linear.svg`;
@@ -111,7 +110,7 @@ function renderKey(key: LinKvKey, ops: readonly WindowOp[]): string {
 <p class="partial-sentence">${escapeXml(partialSentence(key))}</p>
 <p class="note">The op ${timeline}and as Knossos draws it: <a href="${svgPath}">${svgPath}</a>. ${counts}.
 Partial linearizations, longest first: ${picks.join(" ")}</p>
-<div class="picture" data-focus-x="${px(focusX)}">${renderPicture(ops, partials, layout, failedIndex)}</div>
+<div class="picture-row">${labels}<div class="picture" data-focus-x="${px(focusX)}">${picture}</div></div>
 ${partials.map((partial, i) => renderSteps(partial, i)).join("\n")}
 <script type="application/json" class="tips">${jsonForScript(tipsOf(ops, partials, failedIndex))}</script>
 </section>`;

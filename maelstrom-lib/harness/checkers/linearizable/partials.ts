@@ -18,6 +18,8 @@ const STEPS_SHOWN = 24;
 const STEPS_SETTING_WINDOW = 12;
 /** Crashed ops that could have come next: the most recently invoked few (a partition leaves dozens). */
 const CRASHED_NEXT_SHOWN = 4;
+/** Ok ops drawn for context just before and just after the window's span. */
+const NEIGHBOURS = 3;
 /** Most ops drawn around the failure (the window's own ops and the shown steps may add a few). */
 const WINDOW_OPS_MAX = 60;
 
@@ -148,19 +150,22 @@ function nextCandidates(history: KeyHistory, partial: PartialLinearization): { s
 }
 
 /**
- * The ops to draw: the `core` ops and every ok op overlapping their span of the history; past
- * WINDOW_OPS_MAX, the overlapping ops invoked nearest the failed op.
+ * The ops to draw: the `core` ops, every ok op overlapping their span of the history, and for
+ * context the few ok ops invoked just before and just after it (linear.svg draws neighbours too);
+ * past WINDOW_OPS_MAX, the ones invoked nearest the failed op.
  */
 function windowAround(history: KeyHistory, core: ReadonlySet<number>, failed: number): Set<number> {
   const ends = (op: KeyOp) => (op.ok ? op.completion!.index : op.invoke.index);
   const coreOps = [...core].map((id) => history.ops[id]!);
   const from = Math.min(...coreOps.map((op) => op.invoke.index));
   const to = Math.max(...coreOps.map(ends));
+  const others = history.ops.map((op, id) => ({ op, id })).filter(({ op, id }) => op.ok && !core.has(id));
+  const overlapping = others.filter(({ op }) => op.invoke.index <= to && ends(op) >= from);
+  const before = others.filter(({ op }) => ends(op) < from).slice(-NEIGHBOURS);
+  const after = others.filter(({ op }) => op.invoke.index > to).slice(0, NEIGHBOURS);
   const centre = history.ops[failed]!.invoke.index;
-  const overlapping = history.ops
-    .map((op, id) => ({ op, id }))
-    .filter(({ op, id }) => op.ok && !core.has(id) && op.invoke.index <= to && ends(op) >= from)
+  const nearest = [...overlapping, ...before, ...after]
     .sort((a, b) => Math.abs(a.op.invoke.index - centre) - Math.abs(b.op.invoke.index - centre))
     .slice(0, Math.max(0, WINDOW_OPS_MAX - core.size));
-  return new Set([...core, ...overlapping.map(({ id }) => id)]);
+  return new Set([...core, ...nearest.map(({ id }) => id)]);
 }
