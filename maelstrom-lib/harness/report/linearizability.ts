@@ -183,9 +183,14 @@ function placeTips(partial: PartialReport, i: number, best: Record<number, numbe
   const firstNumber = partial.length - partial.steps.length + 1;
   partial.steps.forEach((step, j) => {
     const before = j > 0 ? register(partial.steps[j - 1]!.model.value) : firstNumber === 1 ? "nil" : undefined;
-    const change = before === undefined ? "becomes" : `goes from ${before} to`;
-    tips[step.index] =
-      `step ${firstNumber + j} of ${partial.length} in #${i + 1}: the register ${change} ${register(step.model.value)}`;
+    const after = register(step.model.value);
+    const change =
+      before === undefined
+        ? `becomes ${after}`
+        : before === after
+          ? `stays ${after}`
+          : `goes from ${before} to ${after}`;
+    tips[step.index] = `step ${firstNumber + j} of ${partial.length} in #${i + 1}: the register ${change}`;
     best[step.index] ??= i;
   });
   for (const index of partial.earlier) tips[index] = `placed in #${i + 1} before the steps shown`;
