@@ -122,6 +122,8 @@ export type BeyondMaelstromFinding = {
 export interface Finding {
   text: string;
   ops: number[];
+  /** Pages or files of the run folder that show it (run-folder-relative), for the report page. */
+  links?: { href: string; label: string }[];
 }
 
 /**

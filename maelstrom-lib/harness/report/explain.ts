@@ -16,6 +16,7 @@ import type { RunResults } from "../contracts/results.ts";
 import type { CheckResult, ExplanationDraft, Finding, Validity, Workload, Op } from "../contracts/types.ts";
 import { RUN_FILES } from "../store/run-files.ts";
 import { forEachOp } from "../store/run-folder.ts";
+import { LINEARIZABILITY_FILE } from "../checkers/linearizable/explain.ts";
 
 export type { Finding } from "../contracts/types.ts";
 
@@ -295,6 +296,11 @@ function whereToLook(runDir: string, cwd: string, explanation: RunExplanation): 
   const out = [`Run folder: ${folder} (results.json, history.jsonl, node-logs/)`];
   if (explanation.abort?.node && existsSync(join(runDir, RUN_FILES.nodeLogs, `${explanation.abort.node}.log`))) {
     out.push(`Node log: ${join(folder, RUN_FILES.nodeLogs, `${explanation.abort.node}.log`)}`);
+  }
+  const drawsFailure = (finding: Finding) => finding.links?.some((link) => link.href.startsWith(LINEARIZABILITY_FILE));
+  const drawn = explanation.checkers.some((checker) => checker.findings.some(drawsFailure));
+  if (drawn && existsSync(join(runDir, LINEARIZABILITY_FILE))) {
+    out.push(`Partial linearizations: ${join(folder, LINEARIZABILITY_FILE)}`);
   }
   out.push(`Report: ${join(folder, RUN_FILES.report)}, or ${serveHint(runDir, shorten)}`);
   return out;

@@ -1,7 +1,8 @@
 /**
  * Each kind of failure, from a real run of a node broken on purpose (testdata/), shows its
  * reason at the top of its page in real headless Chromium: lost broadcast values, G1b,
- * a kafka lost write, init-failed and node-crashed. The runs go in parallel with 2 s time
+ * a kafka lost write, a lin-kv key that is not linearizable (and its linearizability.html),
+ * init-failed and node-crashed. The runs go in parallel with 2 s time
  * limits; the screenshots land in bench/tmp/failing-runs/ (not committed) for a person to look at.
  * A run under kill, pause and partition, alongside them, checks the fault bands as drawn.
  */
@@ -16,6 +17,7 @@ import { CHROMIUM_PATH, chromiumAvailable, inspectPage } from "../../../tools/ch
 import { faultBands, faultStyle } from "./fault-bands.ts";
 import { RUN_FILES } from "../store/run-files.ts";
 import { TIMELINE_FILE } from "./why.ts";
+import { LINEARIZABILITY_FILE } from "./linearizability.ts";
 
 const TESTDATA = join(import.meta.dir, "testdata");
 const SCREENSHOT_DIR = join(import.meta.dir, "..", "..", "..", "bench", "tmp", "failing-runs");
@@ -37,6 +39,16 @@ const KINDS = {
     argv: ["-w", "kafka", "--bin", join(TESTDATA, "kafka-hides-offsets.ts"), ...SHORT, "--rate", "50"],
     outcome: "invalid",
     says: [/workload: error types .*lost-write \d+/, /lost-write: key "\d+" offset 3: message \d+ was sent ok at \d+\.\d\d s, but no poll returned it/],
+  },
+  "lin-kv-own-map": {
+    argv: ["-w", "lin-kv", "--bin", join(import.meta.dir, "..", "workloads", "testdata", "lin-kv-own-map.ts"),
+      "--node-count", "3", "--concurrency", "2n", "--time-limit", "2", "--rate", "50"],
+    outcome: "invalid",
+    says: [
+      /workload: key \d+ not linearizable/,
+      /key \d+: .+ cannot be linearized: /,
+      /Longest partial linearization \(\d+ ops?\): .+; then /,
+    ],
   },
   "init-failed": {
     argv: ["-w", "echo", "--bin", join(TESTDATA, "init-error.ts"), ...SHORT],
@@ -149,6 +161,38 @@ describe("a failing run's page shows its reason at the top", () => {
   }, BROWSER_TIMEOUT_MS);
 });
 
+/**
+ * linearizability.html as drawn: every point of the shown partial linearization inside its op's
+ * bar, every label inside its bar, the hover box, and the buttons switching partial linearizations.
+ */
+const LINEARIZABILITY_PROBE = `(() => {
+  const section = document.querySelector("section.key");
+  const bars = new Map([...section.querySelectorAll("g.op")].map((g) => [g.dataset.op, g]));
+  const rectOf = (op) => bars.get(op).querySelector("rect").getBBox();
+  const shown = () => [...section.querySelectorAll("g.lin")].map((g) => getComputedStyle(g).display !== "none");
+  const first = section.querySelector("g.lin");
+  const points = [...first.querySelectorAll("line.point")].map((line) => {
+    const box = rectOf(line.dataset.step || line.dataset.next);
+    const x = Number(line.getAttribute("x1"));
+    const op = line.dataset.step || line.dataset.next;
+    return { op, next: !!line.dataset.next, inside: x > box.x && x < box.x + box.width };
+  });
+  const fits = (g) => g.querySelector("text").getBBox().width <= g.querySelector("rect").getBBox().width;
+  const labels = [...bars.values()].map(fits);
+  const blocked = points.find((point) => point.next).op;
+  bars.get(blocked).dispatchEvent(new MouseEvent("mousemove", { bubbles: true, clientX: 20, clientY: 20 }));
+  const tip = document.querySelector(".tip");
+  const hover = { text: tip.textContent, display: getComputedStyle(tip).display };
+  const picks = [...section.querySelectorAll("button.pick")];
+  const before = shown();
+  picks[picks.length - 1].click();
+  const afterLast = shown();
+  picks[0].click();
+  const explanation = section.querySelector(".explanation").textContent;
+  const ready = document.documentElement.dataset.reportReady;
+  return { ready, explanation, points, labels, hover, picks: picks.length, before, afterLast, after: shown() };
+})()`;
+
 /** Every fault band as drawn: its kind, nodes, strip (colour, row) and the label text shown. */
 const FAULT_PROBE = `(() => {
   const strip = (g, selector) => { const rect = g.querySelector(selector); return { fill: rect.getAttribute("fill"), y: rect.getAttribute("y") }; };
@@ -169,6 +213,47 @@ interface DrawnBand {
   fill: string;
   y: string;
 }
+
+describe("a lin-kv run that is not linearizable", () => {
+  browserTest("linearizability.html: points and labels inside their bars, hover and picking work", async () => {
+    const run = runs.get("lin-kv-own-map")!;
+    const page = await inspectPage(`file://${join(run.runDir!, LINEARIZABILITY_FILE)}`, {
+      probe: LINEARIZABILITY_PROBE,
+      screenshotPath: join(SCREENSHOT_DIR, "lin-kv-linearizability.png"),
+      screenshotFrom: "section.key",
+      viewportWidthPx: 1300,
+      viewportHeightPx: 800,
+    });
+    expect(page.scriptErrors).toEqual([]);
+    expect(page.requestUrls.every((url) => url.startsWith("file://"))).toBe(true);
+    type Probe = {
+      ready: string;
+      explanation: string;
+      points: { op: string; next: boolean; inside: boolean }[];
+      labels: boolean[];
+      hover: { text: string; display: string };
+      picks: number;
+      before: boolean[];
+      afterLast: boolean[];
+      after: boolean[];
+    };
+    const probe = page.probeValue as Probe;
+    expect(probe.ready).toBe("1");
+    expect(probe.explanation).toMatch(/^key \d+: .+ cannot be linearized: /);
+    expect(probe.points.filter((point) => !point.next).length).toBeGreaterThan(0);
+    expect(probe.points.filter((point) => point.next).length).toBeGreaterThan(0);
+    expect(probe.points.every((point) => point.inside)).toBe(true);
+    expect(probe.labels.every(Boolean)).toBe(true);
+    expect(probe.hover.display).toBe("block");
+    const hover = probe.hover.text.split("\n");
+    expect(hover[0]).toMatch(/ by process \d+ on n\d \(op \d+\)$/);
+    expect(hover[1]).toMatch(/^invoked at [\d.]+ s, completed ok at [\d.]+ s$/);
+    expect(hover.at(-1)).toMatch(/^could come next after #1 \(register .+\): refused: can't /);
+    expect(probe.before).toEqual(Array.from({ length: probe.picks }, (_, i) => i === 0));
+    expect(probe.afterLast).toEqual(Array.from({ length: probe.picks }, (_, i) => i === probe.picks - 1));
+    expect(probe.after).toEqual(probe.before);
+  }, BROWSER_TIMEOUT_MS);
+});
 
 describe("a run under kill, pause and partition", () => {
   browserTest("draws each fault kind's bands in its own colour and row, labelled with the nodes they hit", async () => {

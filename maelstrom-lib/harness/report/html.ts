@@ -9,6 +9,7 @@ import type { CrashReport } from "../contracts/node-reports.ts";
 import { checkerEntries, type NetResult, type RunResults, type StatsResult } from "../contracts/results.ts";
 import type { StoredOptions } from "../store/run-folder.ts";
 import type { RunExplanation } from "./explain.ts";
+import { LINEARIZABILITY_FILE } from "../checkers/linearizable/explain.ts";
 import { faultKey, faultLanes, faultStyle, nextStartOfKind, type FaultBand } from "./fault-bands.ts";
 import type { HistoryDigest } from "./history-digest.ts";
 import { latencyQuantileOverTime, summarizeLatencies, throughput } from "./history-digest.ts";
@@ -87,6 +88,7 @@ export function renderReportHtml(data: ReportData): string {
 <h1>${escapeXml(data.workload)} <span class="muted">${escapeXml(data.runName)}</span></h1>
 ${renderWhy(data.explanation, data.nodeLogs, data.requestOf)}
 <p class="note">Every op on a timeline, one lane per process: <a href="${TIMELINE_FILE}">${TIMELINE_FILE}</a>. ${escapeXml(opCountSentence(data.digest))}</p>
+${linearizabilityNote(data.files)}
 ${renderOptions(data.testOptions, data.binShown)}
 ${renderCheckers(data)}
 ${renderErrors(data.results)}
@@ -100,7 +102,18 @@ ${renderFiles(data)}
 `;
 }
 
+/** For lin-kv: where each key's verdict is drawn, with the partial linearizations of a bad key. */
+function linearizabilityNote(files: readonly string[]): string {
+  if (!files.includes(LINEARIZABILITY_FILE)) return "";
+  const link = `<a href="${LINEARIZABILITY_FILE}">${LINEARIZABILITY_FILE}</a>`;
+  const words =
+    "Each key's linearizability verdict, and for a key that is not linearizable its ops around the failure " +
+    "with the longest partial linearizations the checker found";
+  return `<p class="note linearizability">${words}: ${link}.</p>`;
+}
+
 function renderOptions(options: StoredOptions | undefined, bin: string): string {
+
   if (!options) return `<p class="note">No test.json in this run.</p>`;
   const { nodeIds } = options;
   const rows: [string, unknown][] = [

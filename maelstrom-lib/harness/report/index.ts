@@ -1,6 +1,7 @@
 /**
  * The per-run report: reads a run folder once (store/run-folder.ts; the journal and the history
- * streamed line by line) and writes `messages.svg`, `timeline.html` and `index.html` beside the
+ * streamed line by line) and writes `messages.svg`, `timeline.html`, for lin-kv
+ * `linearizability.html`, and `index.html` beside the
  * run's other files.
  */
 import { existsSync, readdirSync } from "node:fs";
@@ -14,10 +15,13 @@ import { MessageMixCollector, type MessageMix } from "./message-mix.ts";
 import { OpMessageLocator } from "./op-messages.ts";
 import { binShown, RUN_FILES, forEachJsonLine, runFile } from "../store/run-files.ts";
 import type { JournalEvent } from "../contracts/journal.ts";
+import type { Op } from "../contracts/types.ts";
 import { forEachOp, readRunFolder, type RunFolder } from "../store/run-folder.ts";
 import { WORKLOADS } from "../workloads/index.ts";
 import { renderTimelineHtml, TimelineCollector, type TimelineOp } from "./timeline.ts";
 import { TIMELINE_FILE } from "./why.ts";
+import { linKvKeys } from "../checkers/linearizable/results.ts";
+import { LINEARIZABILITY_FILE, renderLinearizabilityHtml, WindowOpCollector } from "./linearizability.ts";
 
 export { verdictOf, type Verdict } from "./html.ts";
 export { outcomeOf } from "./why.ts";
@@ -69,8 +73,12 @@ export async function digestHistory(runDir: string): Promise<HistoryDigest> {
   return collector.result();
 }
 
-/** Reads a run's history.jsonl once for the whole report (`nodeIds` from test.json, for fault labels). */
-export async function readHistory(runDir: string, nodeIds?: readonly string[]): Promise<HistoryPass> {
+/** Reads a run's history.jsonl once for the whole report (`nodeIds` from test.json, for fault labels); `visit` sees each op. */
+export async function readHistory(
+  runDir: string,
+  nodeIds?: readonly string[],
+  visit?: (op: Op) => void,
+): Promise<HistoryPass> {
   const collector = new HistoryCollector();
   const faults = new FaultCollector(nodeIds);
   const timeline = new TimelineCollector();
@@ -78,6 +86,7 @@ export async function readHistory(runDir: string, nodeIds?: readonly string[]): 
     collector.add(op);
     faults.add(op);
     timeline.add(op);
+    visit?.(op);
   });
   return { digest: collector.result(), bands: faults.result(), timeline: timeline.result() };
 }
@@ -99,14 +108,18 @@ export async function writeRunReport(runDir: string): Promise<RunExplanation> {
 }
 
 /**
- * Writes `messages.svg`, `timeline.html` and `index.html` into the run folder from its results,
+ * Writes `messages.svg`, `timeline.html`, `linearizability.html` (lin-kv) and `index.html` into
+ * the run folder from its results,
  * options, history.jsonl and net-journal.jsonl (any of which may be missing after a crash), with
  * the run's explanation at the top. Call it after results.json is written.
  */
 export async function writeReportFiles(folder: RunFolder, explanation: RunExplanation): Promise<void> {
   const { dir: runDir, results, options: testOptions } = folder;
   const nodeIds = testOptions?.nodeIds;
-  const { digest, bands, timeline } = await readHistory(runDir, nodeIds);
+  const linKv = linKvKeys(results?.workload);
+  const windowOps = linKv && new WindowOpCollector(linKv);
+  const visit = windowOps && ((op: Op) => windowOps.add(op));
+  const { digest, bands, timeline } = await readHistory(runDir, nodeIds, visit);
   const linkedOps = new Set(explanation.checkers.flatMap((checker) => checker.findings.flatMap((finding) => finding.ops)));
   const linked = timeline.ops.filter((op) => linkedOps.has(op.index));
   const journal = await digestJournal(runFile(runDir, RUN_FILES.journal), nodeIds, linked);
@@ -115,6 +128,11 @@ export async function writeReportFiles(folder: RunFolder, explanation: RunExplan
   const workload = testOptions?.workload ?? basename(dirname(runDir));
   const timelineTitle = `${workload} ${basename(runDir)}: timeline`;
   await Bun.write(runFile(runDir, TIMELINE_FILE), renderTimelineHtml({ title: timelineTitle, ...timeline, bands, mustDraw: linkedOps }));
+  if (linKv && windowOps) {
+    const title = `${workload} ${basename(runDir)}: linearizability`;
+    const page = renderLinearizabilityHtml({ title, keys: linKv, windows: windowOps.result(linKv) });
+    await Bun.write(runFile(runDir, LINEARIZABILITY_FILE), page);
+  }
   const html = renderReportHtml({
     runName: basename(runDir),
     workload,

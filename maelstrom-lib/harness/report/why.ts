@@ -57,7 +57,10 @@ function renderViolation(violation: RunExplanation["violations"][number]): strin
   return `<div class="violation"><p><b>protocol</b>: ${escapeXml(violation.node)} broke the protocol (${escapeXml(violation.reason)}); Maelstrom ignores a node's output from its first bad line on, so its later replies never arrived. Stdout is for protocol messages only: log to stderr. The line:</p><pre>${escapeXml(violation.line)}</pre></div>`;
 }
 
-/** One checker's findings as a list; each op links to the timeline, and to its request's arrow in messages.svg when found. */
+/**
+ * One checker's findings as a list; each op links to the timeline, and to its request's arrow in
+ * messages.svg when found; then the finding's own pages.
+ */
 function renderCheckerFindings(checker: CheckerExplanation, requestOf: ReadonlyMap<number, number>): string {
   const items = checker.findings.map((finding) => {
     const links = finding.ops
@@ -67,7 +70,11 @@ function renderCheckerFindings(checker: CheckerExplanation, requestOf: ReadonlyM
         return `<a class="op-link" href="${TIMELINE_FILE}#op-${index}">op ${index}</a>${arrow}`;
       })
       .join(" ");
-    return `<li>${escapeXml(finding.text)}${links ? ` <span class="ops">(${links})</span>` : ""}</li>`;
+    const pages = (finding.links ?? [])
+      .map((link) => `<a class="page-link" href="${escapeXml(link.href)}">${escapeXml(link.label)}</a>`)
+      .join(" ");
+    const refs = [links, pages].filter(Boolean).join(" · ");
+    return `<li>${escapeXml(finding.text)}${refs ? ` <span class="ops">(${refs})</span>` : ""}</li>`;
   });
   return `<div class="findings" data-checker="${escapeXml(checker.checker)}"><p><b>${escapeXml(checker.checker)}</b>: ${escapeXml(checker.summary)}</p>${items.length ? `<ul>${items.join("")}</ul>` : ""}</div>`;
 }

@@ -126,6 +126,13 @@ describe("lin-kv end to end (real node processes)", () => {
     const svg = join(outcome.runDir!, "independent", "0", "linear.svg");
     expect(existsSync(svg)).toBe(true);
     expect(readFileSync(svg, "utf8")).toContain("#ff4d4d");
+    // The console and the viz page say it in words, with the partial linearization.
+    const finding = outcome.output.find((line) => line.startsWith("  - key 0: "))!;
+    expect(finding).toStartWith(`  - ${bad.explanation} Longest partial linearization (`);
+    expect(finding).toMatch(/; then (.+ could not be linearized|nothing could come next)/);
+    const viz = readFileSync(join(outcome.runDir!, "linearizability.html"), "utf8");
+    expect(viz).toContain('<section class="key" id="key-0" data-key="0">');
+    expect(viz).toMatch(/<line class="point"[^>]*data-next="\d+"/);
   }, 30_000);
 
   test("nodes that proxy to lww-kv (replicas never converge) or seq-kv (stale reads) are not linearizable", async () => {

@@ -11,12 +11,15 @@
  * Asked for files, each key gets `independent/<key>/` with its `results.json` and
  * `history.jsonl`, as Jepsen's independent checker writes them, and a bad key also
  * `linear.svg`, its ops around the failure (where Jepsen's linearizable checker draws one); the
- * store writes them into the run folder.
+ * store writes them into the run folder. A bad key's result also holds its longest partial
+ * linearizations (partials.ts), which the report draws as `linearizability.html`.
  */
 import type { Op, RunFiles, Validity } from "../../contracts/types.ts";
 import { resultsJsonText } from "../../contracts/results.ts";
 import { invalidAnalysis, type InvalidKeyReport } from "./analysis.ts";
 import { canonical, prepareKey, splitByKey } from "./history.ts";
+import { describePartials } from "./partials.ts";
+import { keyFolder } from "./results.ts";
 import { searchKey } from "./search.ts";
 import { timelineSvg } from "./timeline-svg.ts";
 
@@ -74,11 +77,12 @@ function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfig
   else if (outcome.valid === "unknown") result = { "valid?": "unknown", cause: outcome.cause, ...counts };
   else {
     const report = invalidAnalysis(prepared, outcome.model, outcome.failedOp, outcome.furthest);
-    result = { "valid?": false, analyzer: "wgl", ...report, ...counts };
+    const partials = describePartials(prepared, outcome.model, outcome.failedOp, outcome.partials);
+    result = { "valid?": false, analyzer: "wgl", ...report, ...partials, ...counts };
     if (files) svg = timelineSvg(prepared, outcome.failedOp, report.explanation);
   }
   const composed: KeyResult = { linearizable: result, timeline: { "valid?": true }, "valid?": result["valid?"] };
-  if (files) addKeyFiles(files, `independent/${keyName(key).replace(/[^\w.-]/g, "_")}`, ops, composed, svg);
+  if (files) addKeyFiles(files, keyFolder(keyName(key)), ops, composed, svg);
   return composed;
 }
 

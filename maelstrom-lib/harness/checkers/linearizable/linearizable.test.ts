@@ -331,3 +331,120 @@ describe("linearizability checker: the classics", () => {
     expect(files.get("independent/5/history.jsonl")!.trim().split("\n")).toHaveLength(4);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// The partial linearizations a bad key's result carries for the report (partials.ts).
+
+type Partial = {
+  length: number;
+  steps: { index: number; process: unknown; op: string; model: { value: unknown } }[];
+  earlier: number[];
+  model: { value: unknown };
+  next: { index: number; process: unknown; op: string; model: { value: unknown } | { msg: string } }[];
+};
+/** One key's linearizability check, from under its `linearizable` entry. */
+const keyResult = (result: Record<string, unknown>, key: string) =>
+  (result.results as Record<string, { linearizable: Record<string, unknown> }>)[key]!.linearizable;
+const partialsOf = (key: Record<string, unknown>) => key["partial-linearizations"] as Partial[];
+
+describe("linearizability checker: partial linearizations for the report", () => {
+  test("a stale read: the longest partial linearization places both writes, then the read cannot come next", () => {
+    const h = new HistoryBuilder()
+      .invoke(0, "write", [0, 1]).complete(0, "ok")
+      .invoke(0, "write", [0, 2]).complete(0, "ok")
+      .invoke(1, "read", [0, null]).complete(1, "ok", [0, 1]);
+    const key = keyResult(checkLinearizable(h.ops), "0");
+    const [longest, ...others] = partialsOf(key);
+    expect(others).toEqual([]); // the shorter dead ends are prefixes of it: nothing more to show
+    expect(longest!.length).toBe(2);
+    const steps = longest!.steps.map((step) => [step.index, step.op, step.model.value]);
+    expect(steps).toEqual([[1, "write 1", 1], [3, "write 2", 2]]);
+    expect(longest!.model).toEqual({ value: 2 });
+    const refused = { msg: "can't read 1 from register 2" };
+    expect(longest!.next).toEqual([{ index: 5, process: 1, op: "read 1", model: refused }]);
+    expect(key["window-ops"]).toEqual([1, 3, 5]);
+  });
+
+  test("an op the register allows next but that leads nowhere is listed with the state it would leave", () => {
+    // cas 2→3 may go after write 2, but then the read of 1 still cannot.
+    const h = new HistoryBuilder()
+      .invoke(0, "write", [0, 1]).complete(0, "ok")
+      .invoke(0, "write", [0, 2]).complete(0, "ok")
+      .invoke(1, "read", [0, null]).invoke(2, "cas", [0, [2, 3]]).complete(2, "ok").complete(1, "ok", [0, 1]);
+    const [longest] = partialsOf(keyResult(checkLinearizable(h.ops), "0"));
+    expect(longest!.steps.map((step) => step.op)).toEqual(["write 1", "write 2", "cas 2→3"]);
+    const next = longest!.next.map((attempt) => [attempt.op, attempt.model]);
+    expect(next).toEqual([["read 1", { msg: "can't read 1 from register 3" }]]);
+  });
+
+  test("a linearizable key carries none", () => {
+    const h = new HistoryBuilder()
+      .invoke(0, "write", [0, 1]).complete(0, "ok")
+      .invoke(1, "read", [0, null]).complete(1, "ok", [0, 1]);
+    const key = keyResult(checkLinearizable(h.ops), "0");
+    expect(key["partial-linearizations"]).toBeUndefined();
+    expect(key["window-ops"]).toBeUndefined();
+  });
+
+  test("random broken histories: longest first, no prefix of another, replayable, each drawn op accounted for", () => {
+    const rng = new Rng(20261207);
+    let checked = 0;
+    for (let round = 0; round < 5000 && checked < 300; round++) {
+      const history = mutate(rng, simulate(rng, { processes: rng.int(2, 7), ops: rng.int(4, 16), keys: 1 }));
+      const result = checkLinearizable(history);
+      if (result["valid?"] !== false) continue;
+      checked++;
+      const key = keyResult(result, "0");
+      const partials = partialsOf(key);
+      const drawn = new Set(key["window-ops"] as number[]);
+      expect(partials.length).toBeGreaterThan(0);
+      expect(partials.length).toBeLessThanOrEqual(4);
+      partials.forEach((partial, i) => {
+        if (i > 0) expect(partial.length).toBeLessThanOrEqual(partials[i - 1]!.length);
+        const placed = [...partial.earlier, ...partial.steps.map((step) => step.index)];
+        for (const step of partial.steps) expect(drawn.has(step.index)).toBe(true);
+        for (const next of partial.next) expect(placed).not.toContain(next.index);
+        expect(partial.next.length).toBeGreaterThan(0);
+        if (partial.steps.length > 0) expect(partial.model.value).toEqual(partial.steps.at(-1)!.model.value);
+        else if (partial.length === 0) expect(partial.model.value).toBeNull();
+        const whole = (p: Partial) => (p.steps.length === p.length ? p.steps.map((step) => step.index) : undefined);
+        for (const other of partials.slice(i + 1)) {
+          const [longer, shorter] = [whole(partial), whole(other)];
+          if (!longer || !shorter || shorter.length >= longer.length) continue;
+          expect(longer.slice(0, shorter.length)).not.toEqual(shorter);
+        }
+      });
+      // Each step's register follows from the op and the register before it (a read keeps it).
+      for (const partial of partials.filter((p) => p.steps.length === p.length)) {
+        let register: unknown = null;
+        for (const step of partial.steps) {
+          const [f, value] = step.op.split(" ");
+          if (f === "write") register = JSON.parse(value!);
+          if (f === "cas") register = JSON.parse(value!.split("→")[1]!);
+          if (f === "read") expect(JSON.stringify(register)).toBe(value === "nil" ? JSON.stringify(register) : value);
+          expect(step.model.value).toEqual(register);
+        }
+      }
+    }
+    expect(checked).toBe(300);
+  });
+
+  test("linear.svg's caption wraps inside the picture, and the lanes start below it", () => {
+    {
+      const h = new HistoryBuilder()
+        .invoke(0, "write", [5, 1]).complete(0, "ok")
+        .invoke(0, "write", [5, 2]).complete(0, "ok")
+        .invoke(1, "read", [5, null]).complete(1, "ok", [5, 1]);
+      const files: RunFiles = new Map();
+      checkLinearizable(h.ops, { files });
+      const svg = files.get("independent/5/linear.svg")!;
+      const width = Number(/width="(\d+)"/.exec(svg)![1]);
+      const lines = [...svg.matchAll(/<tspan x="10" dy="\d+">([^<]*)<\/tspan>/g)].map((match) => match[1]!);
+      expect(lines.length).toBeGreaterThan(1); // the explanation is longer than one line
+      for (const line of lines) expect(10 + line.length * 7).toBeLessThanOrEqual(width);
+      expect(lines.join(" ").replaceAll("&gt;", ">")).toStartWith("key 5: read 1 by process 1");
+      const firstLaneY = Number(/<text x="10" y="(\d+)">process /.exec(svg)![1]);
+      expect(firstLaneY).toBeGreaterThan(20 + (lines.length - 1) * 16);
+    }
+  });
+});

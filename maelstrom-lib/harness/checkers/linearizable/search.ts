@@ -12,6 +12,10 @@
  * op that never changes the state (a read, a cas from x to x) and is allowed now is placed now
  * without a choice point, since it could always be moved to now (see `run`).
  *
+ * Like Porcupine (checker.go keeps the longest linearizable prefix per op), the search also keeps
+ * the longest partial linearizations it reached before a dead end, for the report to draw: a
+ * few, each a reference into the stack (the stack is a persistent list, so keeping one is O(1)).
+ *
  * Configurations are kept compactly (why this is fast and small): ok ops are numbered in call
  * order, so a linearized set is "every ok op below `low`", a short window of words up to the
  * highest linearized ok op `high`, and the crashed ops' bits. Its hash is kept incrementally
@@ -36,13 +40,47 @@ export interface Configuration {
   linearized(op: number): boolean;
 }
 
+/**
+ * A dead end of the search: ops linearized in this order (model state `state` after them),
+ * when the next event was the return of `blocked`, which none of the possible next steps
+ * could get linearized before.
+ */
+export interface PartialLinearization {
+  ops: number[];
+  state: number;
+  blocked: number;
+}
+
 export type SearchOutcome =
   | { valid: true; configs: number }
   | { valid: "unknown"; cause: "timeout" | "out-of-memory"; configs: number }
-  | { valid: false; configs: number; failedOp: number; furthest: Configuration[] };
+  | { valid: false; configs: number; failedOp: number; furthest: Configuration[]; partials: PartialLinearization[] };
 
 /** How many of the configurations that got furthest are kept for the failure report. */
 const FURTHEST_KEPT = 32;
+/** How many of the longest partial linearizations are kept for the picture. */
+const PARTIALS_KEPT = 4;
+
+/** One choice on the stack; `below` links to the one under it, so a kept top holds its whole path. */
+interface Choice {
+  op: number;
+  state: number;
+  low: number;
+  high: number;
+  forced: boolean;
+  depth: number;
+  below: Choice | undefined;
+  /** On the path of a kept dead end: a dead end here is a prefix of it. */
+  onKeptPath: boolean;
+}
+
+/** A kept dead end before its ops are read out of the stack. */
+interface DeadEnd {
+  top: Choice | undefined;
+  depth: number;
+  state: number;
+  blocked: number;
+}
 /** How often (loop iterations) the clock is read. */
 const CLOCK_EVERY = 4096;
 
@@ -74,8 +112,10 @@ class Search {
   private furthest: Configuration[] = [];
   private readonly tail: number;
   private state = NIL_STATE;
-  /** The choices made so far, to undo on backtracking. */
-  private readonly stack: { op: number; state: number; low: number; high: number; forced: boolean }[] = [];
+  /** The last choice made (the stack's top), to undo on backtracking. */
+  private top: Choice | undefined;
+  /** The longest dead ends so far, longest first. */
+  private readonly deadEnds: DeadEnd[] = [];
 
   constructor(
     history: KeyHistory,
@@ -124,8 +164,9 @@ class Search {
       const event = this.event[entry]!;
       if (event < 0) {
         // A return: its op could not be placed in this branch; undo the last choice.
+        this.keepDeadEnd(~event);
         entry = this.backtrack();
-        if (entry < 0) return { valid: false, configs: this.cacheSize, failedOp: this.furthestLow, furthest: this.furthest };
+        if (entry < 0) return this.invalid();
         continue;
       }
       const after = step(this.model, this.state, event);
@@ -146,10 +187,11 @@ class Search {
         this.low = low;
         this.high = high;
         entry = forced ? this.backtrack() : this.next[entry]!;
-        if (entry < 0) return { valid: false, configs: this.cacheSize, failedOp: this.furthestLow, furthest: this.furthest };
+        if (entry < 0) return this.invalid();
         continue;
       }
-      this.stack.push({ op: event, state: this.state, low, high, forced });
+      const depth = (this.top?.depth ?? 0) + 1;
+      this.top = { op: event, state: this.state, low, high, forced, depth, below: this.top, onKeptPath: false };
       this.state = after;
       this.lift(event);
       if (this.cacheSize > bounds.maxConfigs) return { valid: "unknown", cause: "out-of-memory", configs: this.cacheSize };
@@ -163,8 +205,9 @@ class Search {
    */
   private backtrack(): number {
     for (;;) {
-      const choice = this.stack.pop();
+      const choice = this.top;
       if (!choice) return -1;
+      this.top = choice.below;
       this.state = choice.state;
       this.mark(choice.op, false);
       this.low = choice.low;
@@ -172,6 +215,35 @@ class Search {
       this.unlift(choice.op);
       if (!choice.forced) return this.next[this.callNode[choice.op]!]!;
     }
+  }
+
+  private invalid(): SearchOutcome {
+    const partials = this.deadEnds.map(({ top, depth, state, blocked }) => {
+      const ops = new Array<number>(depth);
+      for (let choice = top; choice; choice = choice.below) ops[choice.depth - 1] = choice.op;
+      return { ops, state, blocked };
+    });
+    return { valid: false, configs: this.cacheSize, failedOp: this.furthestLow, furthest: this.furthest, partials };
+  }
+
+  /**
+   * Keeps the current path if it is among the longest dead ends (ties: the first found stays)
+   * and is no prefix of one kept: as with Porcupine's longest prefix per op, a path that a
+   * longer one continues shows nothing the longer one does not. (A choice marked as on a kept
+   * path may be on one since dropped; such a path was shorter than every kept one, and so is
+   * any prefix of it.)
+   */
+  private keepDeadEnd(blocked: number): void {
+    const top = this.top;
+    const depth = top?.depth ?? 0;
+    const kept = this.deadEnds;
+    if (kept.length === PARTIALS_KEPT && depth <= kept[kept.length - 1]!.depth) return;
+    if (top ? top.onKeptPath : kept.length > 0) return;
+    let at = kept.length;
+    while (at > 0 && kept[at - 1]!.depth < depth) at--;
+    kept.splice(at, 0, { top, depth, state: this.state, blocked });
+    if (kept.length > PARTIALS_KEPT) kept.pop();
+    for (let choice = top; choice && !choice.onKeptPath; choice = choice.below) choice.onKeptPath = true;
   }
 
   /** Sets or clears op's bit and the hash; on set, moves `low` and `high` forward as needed. */

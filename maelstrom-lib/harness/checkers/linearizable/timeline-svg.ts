@@ -4,7 +4,7 @@
  * invocation to completion, labelled with what the op did; ok ops blue, crashed ones orange
  * and open-ended, the unlinearizable op red. Like Knossos' picture, the horizontal axis is
  * the order of events, not time: ops that take microseconds would otherwise be slivers. Each
- * bar's tooltip gives its times.
+ * bar's tooltip gives its times. The caption, the failure in words, wraps to stay inside the picture.
  */
 import type { KeyHistory, KeyOp } from "./history.ts";
 import { describeOp } from "./analysis.ts";
@@ -18,6 +18,9 @@ const LANE_HEIGHT = 28;
 const LEFT_MARGIN = 90;
 const WIDTH = 1100;
 const TOP_MARGIN = 40;
+/** The caption's lines: 13 px sans-serif averages under 7 px a character, so this many fit the width. */
+const CAPTION_LINE_HEIGHT = 16;
+const CAPTION_CHARS_PER_LINE = Math.floor((WIDTH - 20) / 7);
 
 const COLOURS = { ok: "#6db6ff", crashed: "#ffc26b", failed: "#ff4d4d" } as const;
 
@@ -35,18 +38,24 @@ export function timelineSvg(history: KeyHistory, failed: number, title: string):
   const x = (index: number) => LEFT_MARGIN + (column.get(index) ?? (index < columns[0]! ? 0 : columns.length)) * columnWidth;
   const processes = [...new Set(drawn.map((op) => op.invoke.process))].sort((a, b) => Number(a) - Number(b));
   const lane = new Map(processes.map((process, i) => [process, i]));
-  const height = TOP_MARGIN + processes.length * LANE_HEIGHT + 30;
+  // The caption wraps inside the picture; the lanes start below it.
+  const caption = wrapWords(title, CAPTION_CHARS_PER_LINE);
+  const top = TOP_MARGIN + (caption.length - 1) * CAPTION_LINE_HEIGHT;
+  const height = top + processes.length * LANE_HEIGHT + 30;
+  const captionLines = caption.map(
+    (line, i) => `<tspan x="10" dy="${i === 0 ? 0 : CAPTION_LINE_HEIGHT}">${escapeXml(line)}</tspan>`,
+  );
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" font-family="sans-serif" font-size="11">`,
-    `<text x="10" y="20" font-size="13">${escapeXml(title)}</text>`,
+    `<text class="caption" x="10" y="20" font-size="13">${captionLines.join("")}</text>`,
   ];
   processes.forEach((process, i) => {
-    const y = TOP_MARGIN + i * LANE_HEIGHT;
+    const y = top + i * LANE_HEIGHT;
     parts.push(`<text x="10" y="${y + 17}">process ${escapeXml(String(process))}</text>`);
     parts.push(`<line x1="${LEFT_MARGIN}" y1="${y + LANE_HEIGHT}" x2="${WIDTH - 20}" y2="${y + LANE_HEIGHT}" stroke="#eee"/>`);
   });
   for (const op of drawn) {
-    const y = TOP_MARGIN + lane.get(op.invoke.process)! * LANE_HEIGHT + 4;
+    const y = top + lane.get(op.invoke.process)! * LANE_HEIGHT + 4;
     const left = x(op.invoke.index);
     const right = op.ok ? x(op.completion!.index) + columnWidth : x(Infinity);
     const width = Math.max(2, right - left - 2);
@@ -80,6 +89,19 @@ function window(history: KeyHistory, target: KeyOp): KeyOp[] {
     if (!op.ok && op.invoke.index < target.invoke.index) chosen.add(op);
   }
   return [...chosen];
+}
+
+/** Splits text into lines of at most `maxChars` characters at spaces (a longer word gets a line of its own). */
+export function wrapWords(text: string, maxChars: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > maxChars) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
 }
 
 function escapeXml(text: string): string {
