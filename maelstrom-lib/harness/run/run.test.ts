@@ -229,4 +229,23 @@ describe("a node that never answers is told what it was not answering", () => {
     expect(outcome.exitCode).toBe(0);
     expect(outcome.output.join("\n")).not.toContain("Nothing at all came on its stdout");
   }, 30_000);
+
+  test("a node that never answers topology is told the request and the reply expected", async () => {
+    const bin = `${testdata}/ignores-topology.ts`;
+    const outcome = await run("-w", "broadcast", "--bin", bin, "--node-count", "2", "--time-limit", "2");
+    expect(outcome.exitCode).toBe(255);
+    expect(outcome.results!["abort-type"]).toBe("timeout");
+    const text = outcome.output.join("\n");
+    expect(text).toMatch(/Setup of node n[01] failed: expected it to answer a topology message with topology_ok, /);
+    expect(text).toContain("but it did not respond (no topology_ok within 5 s).");
+  }, 30_000);
+
+  test("a node with no topology handler is told the error it answered instead of topology_ok", async () => {
+    const outcome = await run("-w", "broadcast", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "2");
+    expect(outcome.exitCode).toBe(255);
+    expect(outcome.results!["abort-type"]).toBe("rpc-error");
+    const text = outcome.output.join("\n");
+    expect(text).toContain("Setup of node n0 failed: expected a topology_ok to its topology message, ");
+    expect(text).toContain("but it responded with error 10 (not-supported): no handler for topology");
+  }, 30_000);
 });
