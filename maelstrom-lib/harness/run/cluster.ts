@@ -18,6 +18,7 @@ import { type RunAbort, RunAborted } from "./run-abort.ts";
 import { errorMessage, seconds } from "../primitives/log-text.ts";
 import type { NodeHost, World } from "../world/world.ts";
 import type { CrashReport, ProtocolViolation } from "../contracts/node-reports.ts";
+import { UNFLUSHED_STDOUT_HINT } from "../world/node-output.ts";
 
 /** How long teardown waits for a killed node's last output to be read. */
 const DRAIN_PATIENCE_MS = 1000;
@@ -155,10 +156,9 @@ export class Cluster {
       await client.call(INIT, { node_id: id, node_ids: opts.nodeIds }, TIMING.initTimeoutMs);
       this.initialized.add(id);
     } catch (error) {
-      throw new RunAborted(
-        "init-failed",
-        `${initFailure(id, error)}\n${formatTails(this.nodes.get(id)!.crashReport())}`,
-      );
+      const report = this.nodes.get(id)!.crashReport();
+      const hint = unflushedOutputHint(error, report);
+      throw new RunAborted("init-failed", `${initFailure(id, error)}${hint}\n${formatTails(report)}`);
     } finally {
       client.close(); // a second init_ok now hits an unregistered client, as in Maelstrom
     }
@@ -278,6 +278,14 @@ function initFailure(id: string, error: unknown): string {
   if (error instanceof MalformedReply)
     return `Expected an init_ok message, but node ${id} responded with ${JSON.stringify(error.body)}`;
   return errorMessage(error);
+}
+
+/**
+ * The hint about output stuck in the node's buffer, for an init that timed out with not one line
+ * on the node's stdout; nothing otherwise, since a node that wrote a line has a working stdout.
+ */
+export function unflushedOutputHint(error: unknown, report: CrashReport): string {
+  return error instanceof RpcTimeout && report.stdoutTail.length === 0 ? `\n${UNFLUSHED_STDOUT_HINT}` : "";
 }
 
 /** Total resident memory of the still-running nodes, sampled just before teardown. */

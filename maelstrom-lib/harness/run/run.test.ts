@@ -90,6 +90,7 @@ describe("runner verdicts on real nodes", () => {
     expect(text).toContain("non-protocol text on stdout");
     expect(text).toContain("line: starting echo node");
     expect(text).toContain("log to stderr instead (node.log(...) in maelstrom-lib, console.error(...)");
+    expect(text).toContain("print(..., file=sys.stderr) in Python");
   }, 30_000);
 
   test("a debug line on stdout later is named as the reason for the missing ops, not the machine", async () => {
@@ -191,4 +192,60 @@ describe("interruptions (a real runner process)", () => {
     expect(results["abort-type"]).toBe("interrupted");
     expect(readlinkSync(join(storeDir, "latest"))).toBe(readlinkSync(join(storeDir, "current")));
   }, 40_000);
+});
+
+/** Runs `body` with PYTHONUNBUFFERED as given (undefined: unset), which the nodes inherit, then restores it. */
+async function withPythonUnbuffered<T>(value: string | undefined, body: () => Promise<T>): Promise<T> {
+  const saved = process.env.PYTHONUNBUFFERED;
+  if (value === undefined) delete process.env.PYTHONUNBUFFERED;
+  else process.env.PYTHONUNBUFFERED = value;
+  try {
+    return await body();
+  } finally {
+    if (saved === undefined) delete process.env.PYTHONUNBUFFERED;
+    else process.env.PYTHONUNBUFFERED = saved;
+  }
+}
+
+describe("a node that never answers is told what it was not answering", () => {
+  test("a Python print without flush: init fails with nothing on stdout, and the hint says how to flush", async () => {
+    const outcome = await withPythonUnbuffered(undefined, () =>
+      run("-w", "echo", "--bin", `${testdata}/unflushed-echo.py`, "--node-count", "1", "--time-limit", "2"),
+    );
+    expect(outcome.exitCode).toBe(255);
+    expect(outcome.results!["abort-type"]).toBe("init-failed");
+    const text = outcome.output.join("\n");
+    expect(text).toContain("to respond to an init message, but node did not respond (no init_ok within 10 s)");
+    expect(text).toContain("Nothing at all came on its stdout. If it did write a reply, the reply may be sitting");
+    expect(text).toContain("Python: print(..., flush=True)");
+    for (const language of ["Go:", "Rust:", "Ruby:", "JS:"]) expect(text).toContain(language);
+    expect(text).toContain("last stdout lines:\n    (nothing)");
+  }, 30_000);
+
+  test("the same Python node with its output unbuffered passes: the buffer was the only fault", async () => {
+    const outcome = await withPythonUnbuffered("1", () =>
+      run("-w", "echo", "--bin", `${testdata}/unflushed-echo.py`, "--node-count", "1", "--time-limit", "2"),
+    );
+    expect(outcome.exitCode).toBe(0);
+    expect(outcome.output.join("\n")).not.toContain("Nothing at all came on its stdout");
+  }, 30_000);
+
+  test("a node that never answers topology is told the request and the reply expected", async () => {
+    const bin = `${testdata}/ignores-topology.ts`;
+    const outcome = await run("-w", "broadcast", "--bin", bin, "--node-count", "2", "--time-limit", "2");
+    expect(outcome.exitCode).toBe(255);
+    expect(outcome.results!["abort-type"]).toBe("timeout");
+    const text = outcome.output.join("\n");
+    expect(text).toMatch(/Setup of node n[01] failed: expected it to answer a topology message with topology_ok, /);
+    expect(text).toContain("but it did not respond (no topology_ok within 5 s).");
+  }, 30_000);
+
+  test("a node with no topology handler is told the error it answered instead of topology_ok", async () => {
+    const outcome = await run("-w", "broadcast", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "2");
+    expect(outcome.exitCode).toBe(255);
+    expect(outcome.results!["abort-type"]).toBe("rpc-error");
+    const text = outcome.output.join("\n");
+    expect(text).toContain("Setup of node n0 failed: expected a topology_ok to its topology message, ");
+    expect(text).toContain("but it responded with error 10 (not-supported): no handler for topology");
+  }, 30_000);
 });

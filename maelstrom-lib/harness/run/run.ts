@@ -19,7 +19,8 @@ import { Progress } from "./progress.ts";
 import { Rng } from "../primitives/rng.ts";
 import { createRunDir, pointLatestAt, writeRunFiles } from "../store/store.ts";
 import { exitCodeOf, type RunResults } from "../contracts/results.ts";
-import type { Workload, WorkloadContext } from "../contracts/types.ts";
+import type { ClientConnection, Workload, WorkloadContext } from "../contracts/types.ts";
+import type { Rpc } from "../../protocol/schema.ts";
 import { Cluster, crashMessage, formatTails } from "./cluster.ts";
 import { RealWorld } from "../world/real-world.ts";
 import { INTERRUPT_EXIT_CODES, RunAbort, RunAborted } from "./run-abort.ts";
@@ -164,10 +165,20 @@ export class Run {
     await this.abort.race(
       Promise.all(
         setupClients.map(async (client) => {
+          // The RPC under way, so that a failure names the request and the reply it waited for.
+          let sent: Rpc | undefined;
+          const connection: ClientConnection = {
+            clientId: client.clientId,
+            node: client.node,
+            call: (rpc, body, timeoutMs) => {
+              sent = rpc;
+              return client.call(rpc, body, timeoutMs);
+            },
+          };
           try {
-            await setup(client, this.ctx);
+            await setup(connection, this.ctx);
           } catch (error) {
-            throw new RunAborted(rpcErrorType(error), `Setup of node ${client.node} failed: ${errorMessage(error)}`);
+            throw new RunAborted(rpcErrorType(error), setupFailure(client.node, sent, error));
           }
         }),
       ),
@@ -305,6 +316,26 @@ export class Run {
 
 
 /** Maelstrom's name for an RPC failure: the :type its client throws. */
+/**
+ * Why a node's setup failed, naming the request that went unanswered and the reply expected,
+ * in the words the init failure uses (a bare "no reply within 5000 ms" said neither).
+ */
+function setupFailure(node: string, rpc: Rpc | undefined, error: unknown): string {
+  const failed = `Setup of node ${node} failed`;
+  if (!rpc) return `${failed}: ${errorMessage(error)}`;
+  const [request, reply] = [rpc.request.type, rpc.reply.type];
+  if (error instanceof RpcTimeout) {
+    const within = `no ${reply} within ${error.timeoutMs / 1000} s`;
+    return `${failed}: expected it to answer a ${request} message with ${reply}, but it did not respond (${within}).`;
+  }
+  if (error instanceof RpcErrorReply) {
+    const code = `${error.code} (${error.codeName})`;
+    const answered = `but it responded with error ${code}: ${error.text ?? ""}`;
+    return `${failed}: expected a ${reply} to its ${request} message, ${answered}`;
+  }
+  return `${failed}: ${errorMessage(error)}`;
+}
+
 function rpcErrorType(error: unknown): string {
   if (error instanceof MalformedRpc) return error.type;
   if (error instanceof RpcTimeout) return "timeout";

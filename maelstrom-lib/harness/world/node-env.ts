@@ -5,6 +5,8 @@
  * have Bun auto-install its imports from the public registry on the fly, where an unrelated
  * package of the same name (say `maelstrom-lib`) could answer. With the flag, a missing
  * package is an error naming it, reported as the node's crash. Other nodes ignore it.
+ * Nothing else is added: PYTHONUNBUFFERED, say, would make a Python node that never flushes
+ * pass here and fail under Maelstrom, which does not set it.
  */
 export function nodeEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const options = env.BUN_OPTIONS?.trim() ?? "";

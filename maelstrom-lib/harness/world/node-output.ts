@@ -166,6 +166,21 @@ function notJsonReason(line: string): string {
   if (/^\s*[[{]/.test(line)) return "invalid JSON on stdout (a truncated or unescaped message?)";
   return (
     "non-protocol text on stdout. Stdout carries only JSON messages, one per line; " +
-    "log to stderr instead (node.log(...) in maelstrom-lib, console.error(...) in TypeScript, os.Stderr in Go)"
+    "log to stderr instead (node.log(...) in maelstrom-lib, console.error(...) in TypeScript, os.Stderr in Go, " +
+    "print(..., file=sys.stderr) in Python)"
   );
 }
+
+/**
+ * Said when a node that never answered sent no line at all on stdout. A pipe, unlike a
+ * terminal, is not flushed at each line by most languages' standard output, so a reply the
+ * node did write can sit in its buffer until the node exits: the classic is Python's print.
+ */
+export const UNFLUSHED_STDOUT_HINT =
+  "  Nothing at all came on its stdout. If it did write a reply, the reply may be sitting in its output buffer:\n" +
+  "  a pipe, unlike a terminal, is not flushed at each line. Flush after each message, ending it with a newline:\n" +
+  "    Python: print(..., flush=True), or sys.stdout.reconfigure(line_buffering=True) once, or python3 -u\n" +
+  "    Go: w.Flush() on a bufio.Writer (fmt.Println to os.Stdout is not buffered)\n" +
+  "    Rust: flush a BufWriter, and io::stdout().flush() after print! (println! flushes its line)\n" +
+  "    Ruby: $stdout.sync = true once, or $stdout.flush\n" +
+  "    JS: console.log or process.stdout.write go out at once; call flush() on a writer you made (Bun.stdout.writer())";
