@@ -10,6 +10,7 @@
  */
 import type { Fault, FaultDescription, FaultOp, PackageSpec } from "./nemesis.ts";
 import { majority, minorityThird } from "./nemesis.ts";
+import { byNodeNumber } from "../primitives/node-order.ts";
 import type { Rng } from "../primitives/rng.ts";
 
 /** Jepsen's db package (kill and pause mixed on one schedule). */
@@ -169,9 +170,4 @@ export class PauseLog {
   pausedDuring(id: string, fromMs: number, toMs: number): boolean {
     return (this.windows.get(id) ?? []).some((w) => w.fromMs <= toMs && w.toMs >= fromMs);
   }
-}
-
-/** Node ids in number order: n2 before n10. */
-export function byNodeNumber(a: string, b: string): number {
-  return a.localeCompare(b, undefined, { numeric: true });
 }

@@ -17,6 +17,7 @@
 import { sleep, type Clock } from "../primitives/clock.ts";
 import type { History } from "../contracts/history.ts";
 import type { Network } from "../world/net.ts";
+import { byNodeNumber } from "../primitives/node-order.ts";
 import type { Rng } from "../primitives/rng.ts";
 
 /** One nemesis op as it is about to happen: its :f and invocation :value, and the act itself. */
@@ -255,6 +256,6 @@ export function grudgeFor(kind: PartitionKind, nodes: readonly string[], rng: Rn
 /** A grudge as JSON (for the history): dest → sorted sources. */
 export function grudgeToJson(grudge: Grudge): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [dest, sources] of grudge) if (sources.size > 0) out[dest] = [...sources].sort();
+  for (const [dest, sources] of grudge) if (sources.size > 0) out[dest] = [...sources].sort(byNodeNumber);
   return out;
 }

@@ -8,7 +8,7 @@ import { Client, ClientIds, MalformedRpc, RpcErrorReply, RpcTimeout } from "../w
 import { sleep, type Clock } from "../primitives/clock.ts";
 import type { Network } from "../world/net.ts";
 import type { Rng } from "../primitives/rng.ts";
-import type { History } from "../contracts/history.ts";
+import { type History, nanosToMs, secondsToNanos } from "../contracts/history.ts";
 import type { Completion, OpRequest, OpSource, Workload, WorkloadClient, WorkloadContext } from "../contracts/types.ts";
 import { RealClock } from "../primitives/clock.ts";
 
@@ -98,7 +98,7 @@ export class Stagger {
     private readonly threadCount: number,
   ) {
     this.nextAtMs = clock.nowMs();
-    this.spanNs = Math.trunc((2 / rate) * 1e9);
+    this.spanNs = Math.trunc(secondsToNanos(2 / rate));
     this.wakeUps = clock instanceof RealClock ? new PreciseWakeUps() : clockWakeUps(clock);
   }
 
@@ -149,7 +149,7 @@ export class Stagger {
     this.lateMs[cause] += Math.max(0, issuedAtMs - this.nextAtMs);
     // Jepsen: `(<= next-time (:time op))` issues the op at its own time, the interpreter's
     // clock when it asked, and the next is due `(+ (:time op) (long (rand dt)))`.
-    this.nextAtMs = issuedAtMs + Math.trunc(this.rng.float() * this.spanNs) / 1e6;
+    this.nextAtMs = issuedAtMs + nanosToMs(Math.trunc(this.rng.float() * this.spanNs));
     const thread = this.nextWaitingThread();
     this.nextThreadIndex = (this.nextThreadIndex + 1) % (this.threadCount + 1);
     const grant = this.waiting.get(thread)!;

@@ -7,6 +7,7 @@
  * time. Anything else that reaches the real machine (files, sockets, processes, workers) still
  * works but is an escape: the host is told, and the run's results say so.
  */
+import { msToNanos } from "../contracts/history.ts";
 import * as realCrypto from "node:crypto";
 import * as realFs from "node:fs";
 import { format } from "node:util";
@@ -312,7 +313,7 @@ function stream(write: (text: string) => void, fd: number): object {
 
 /** process for the instance: its own argv, output and exit, a virtual clock, and listeners that go nowhere. */
 function virtualProcess(host: InstanceHost, startedMs: number): NodeJS.Process {
-  const elapsedNs = () => BigInt(Math.round((host.nowMs() - startedMs) * 1e6));
+  const elapsedNs = () => BigInt(Math.round(msToNanos(host.nowMs() - startedMs)));
   const hrtime = Object.assign(
     (previous?: [number, number]) => {
       const ns = elapsedNs() - (previous ? BigInt(previous[0]) * 1_000_000_000n + BigInt(previous[1]) : 0n);
@@ -369,7 +370,7 @@ function virtualBun(host: InstanceHost, sleep: (ms: number) => Promise<void>, st
     stdin: { stream: () => host.input },
     sleep: (until: number | Date) =>
       sleep(until instanceof Date ? until.getTime() - SIM_EPOCH_MS - host.nowMs() : until),
-    nanoseconds: () => Math.round((host.nowMs() - startedMs) * 1e6),
+    nanoseconds: () => Math.round(msToNanos(host.nowMs() - startedMs)),
     argv: ["bun", host.bin, ...host.args],
     main: host.bin,
   };

@@ -16,6 +16,7 @@
  */
 import type { Op, RunFiles, Validity } from "../../contracts/types.ts";
 import { resultsJsonText } from "../../contracts/results.ts";
+import { mergeValidity } from "../core.ts";
 import { invalidAnalysis, type InvalidKeyReport } from "./analysis.ts";
 import { canonical, prepareKey, splitByKey } from "./history.ts";
 import { describePartials } from "./partials.ts";
@@ -62,7 +63,7 @@ export function checkLinearizable(history: readonly Op[], options: LinearizableO
     results[keyName(key)] = result;
     // Jepsen lists a key as a failure only when it is false (:unknown is truthy in Clojure).
     if (result["valid?"] === false) failures.push(key);
-    valid = merge(valid, result["valid?"]);
+    valid = mergeValidity([valid, result["valid?"]]);
   }
   return { "valid?": valid, results, failures };
 }
@@ -90,13 +91,6 @@ function addKeyFiles(files: RunFiles, dir: string, ops: readonly Op[], result: K
   files.set(`${dir}/results.json`, resultsJsonText(result));
   files.set(`${dir}/history.jsonl`, ops.map((op) => `${JSON.stringify(op)}\n`).join(""));
   if (svg) files.set(`${dir}/linear.svg`, svg);
-}
-
-/** Jepsen's merge-valid: false beats "unknown" beats true. */
-function merge(a: Validity, b: unknown): Validity {
-  if (a === false || b === false) return false;
-  if (a === "unknown" || b !== true) return "unknown";
-  return true;
 }
 
 /** A key as a results map key and a folder name: numbers and strings as themselves. */

@@ -4,7 +4,7 @@
  * that could not talk ("n0 | n1 n2 (majority)"), or whom each cut node stopped hearing when the
  * grudge is no clean split, or says that nothing was cut.
  */
-import { byNodeNumber } from "../db-faults.ts";
+import { byNodeNumber } from "../../primitives/node-order.ts";
 import { PARTITION_OPS, PartitionFault, type FaultDescription, type PackageSpec } from "../nemesis.ts";
 import type { FaultDescriptor } from "./descriptor.ts";
 
