@@ -71,7 +71,9 @@ describe("runner verdicts on real nodes", () => {
 
   test("a reply to a client that has gone is a protocol violation, reported, and the node's later output is dropped", async () => {
     const outcome = await run("-w", "echo", "--bin", `${testdata}/late-reply.ts`, "--node-count", "1", "--time-limit", "8", "--rate", "2");
-    expect(outcome.exitCode).toBe(1); // later echoes time out, as under Maelstrom
+    // Later echoes time out (:info); Maelstrom's echo checker does not count those, so the run is
+    // valid there and here: the violation is reported apart.
+    expect(outcome.exitCode).toBe(0);
     const violations = outcome.results!.errors!["protocol-violations"]!;
     expect(violations[0]!.node).toBe("n0");
     expect(violations[0]!.type).toBe("invalid-dest");

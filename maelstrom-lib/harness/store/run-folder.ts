@@ -154,7 +154,7 @@ const RESULTS: Shape = fields(
   {
     perf: checker(),
     timeline: checker(),
-    exceptions: checker({}, { count: num, exceptions: arrayOf(fields({ f: str })) }),
+    exceptions: checker({}, { exceptions: arrayOf(fields({ count: num, class: str })) }),
     stats: checker({ ...COUNTS, "by-f": anything }),
     availability: checker({ "ok-fraction": num }),
     net: checker({ all: TRAFFIC, clients: TRAFFIC, servers: TRAFFIC }),
