@@ -17,6 +17,7 @@ import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
 import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 import { writeBenchResults } from "./results-file.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
 
 /** The published flags of 3d and 3e (fly.io's challenge pages), time limit apart. */
 const PUBLISHED_FLAGS = ["--node-count", "25", "--rate", "100", "--latency", "100"];
@@ -92,7 +93,7 @@ async function measure(challenge: Challenge, partition: boolean, timeLimitSec: n
   const results = run.results;
   const workload = results?.workload && workloadResult(results, checkSetFull);
   const stable = workload?.["stable-latencies"];
-  const acks = run.runDir ? okLatenciesMs(await digestHistory(join(run.runDir, "history.jsonl")), new Set(["broadcast"])) : [];
+  const acks = run.runDir ? okLatenciesMs(await digestHistory(join(run.runDir, RUN_FILES.history)), new Set(["broadcast"])) : [];
   return {
     challenge,
     partition,

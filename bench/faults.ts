@@ -16,6 +16,7 @@ import { explainRun } from "../maelstrom-lib/harness/report/explain.ts";
 import { exitCodeOf, type RunResults } from "../maelstrom-lib/harness/contracts/results.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 import { writeBenchResults } from "./results-file.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
 
 const FAULTS = ["partition", "kill", "pause"] as const;
 
@@ -85,7 +86,7 @@ async function outcomeOf(job: Job, exitCode?: number): Promise<Outcome> {
   const runDir = join(storeOf(job), "latest");
   let results: RunResults | undefined;
   try {
-    results = JSON.parse(readFileSync(join(runDir, "results.json"), "utf8")) as RunResults;
+    results = JSON.parse(readFileSync(join(runDir, RUN_FILES.results), "utf8")) as RunResults;
   } catch {
     results = undefined;
   }
@@ -102,8 +103,8 @@ const EVERY_NODE = " (a kill hit every node)";
 /** Whether some kill in the run's history killed every node at once (nothing left to recover from). */
 function killedEveryNode(runDir: string): boolean {
   try {
-    const nodeCount = (JSON.parse(readFileSync(join(runDir, "test.json"), "utf8")) as { nodeIds: string[] }).nodeIds.length;
-    return readFileSync(join(runDir, "history.jsonl"), "utf8")
+    const nodeCount = (JSON.parse(readFileSync(join(runDir, RUN_FILES.testOptions), "utf8")) as { nodeIds: string[] }).nodeIds.length;
+    return readFileSync(join(runDir, RUN_FILES.history), "utf8")
       .split("\n")
       .filter((line) => line.includes('"process":"nemesis"') && line.includes('"f":"kill"'))
       .map((line) => JSON.parse(line) as Op)

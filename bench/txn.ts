@@ -15,6 +15,7 @@ import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
 import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
 import { writeBenchResults } from "./results-file.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
 
 const PUBLISHED_TIME_LIMIT_SEC = 20;
 /** Issue 8's efficiency bar for 6b and 6c with partitions. */
@@ -69,7 +70,7 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
 
 /** Invoke → ok latency quantiles of the run's txns. */
 async function latencies(runDir: string): Promise<Row["latencyMs"]> {
-  const samplesMs = okLatenciesMs(await digestHistory(join(runDir, "history.jsonl")), new Set(["txn"]));
+  const samplesMs = okLatenciesMs(await digestHistory(join(runDir, RUN_FILES.history)), new Set(["txn"]));
   if (samplesMs.length === 0) return undefined;
   return { p50: quantile(samplesMs, 0.5)!, p99: quantile(samplesMs, 0.99)!, max: quantile(samplesMs, 1)! };
 }

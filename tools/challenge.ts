@@ -12,6 +12,7 @@ import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import { digestHistory, verdictOf } from "../maelstrom-lib/harness/report/index.ts";
 import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
 
 /** One published command of a challenge (6b publishes two). */
 export interface ChallengeCommand {
@@ -153,7 +154,7 @@ async function latencyOf(results: Results | undefined, runDir: string | undefine
   const stable = results?.workload?.["stable-latencies"];
   if (stable && typeof stable === "object") return { latencyMedianMs: stable["0.5"], latencyMaxMs: stable["1"], latencyKind: "stable" };
   if (!runDir) return { latencyMedianMs: undefined, latencyMaxMs: undefined, latencyKind: undefined };
-  const digest = await digestHistory(join(runDir, "history.jsonl"));
+  const digest = await digestHistory(join(runDir, RUN_FILES.history));
   const okLatencies = okLatenciesMs(digest);
   return { latencyMedianMs: quantile(okLatencies, 0.5), latencyMaxMs: quantile(okLatencies, 1), latencyKind: "op" };
 }

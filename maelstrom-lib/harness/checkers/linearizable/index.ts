@@ -11,6 +11,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { RUN_FILES } from "../../contracts/run-files.ts";
 import type { CheckResult, Op, Validity } from "../../contracts/types.ts";
 import { invalidAnalysis } from "./analysis.ts";
 import { canonical, prepareKey, splitByKey } from "./history.ts";
@@ -61,15 +62,15 @@ function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfig
     result = { "valid?": false, analyzer: "wgl", ...report, ...counts };
     if (runDir) svg = timelineSvg(prepared, outcome.failedOp, report.explanation);
   }
-  if (runDir) writeKeyFiles(join(runDir, "independent", keyName(key).replace(/[^\w.-]/g, "_")), ops, result, svg);
+  if (runDir) writeKeyFiles(join(runDir, RUN_FILES.independent, keyName(key).replace(/[^\w.-]/g, "_")), ops, result, svg);
   return result;
 }
 
 function writeKeyFiles(dir: string, ops: readonly Op[], result: CheckResult, svg: string | undefined): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "results.json"), `${JSON.stringify(result, null, 2)}\n`);
-  writeFileSync(join(dir, "history.jsonl"), ops.map((op) => `${JSON.stringify(op)}\n`).join(""));
-  if (svg) writeFileSync(join(dir, "linear.svg"), svg);
+  writeFileSync(join(dir, RUN_FILES.results), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(dir, RUN_FILES.history), ops.map((op) => `${JSON.stringify(op)}\n`).join(""));
+  if (svg) writeFileSync(join(dir, RUN_FILES.linearSvg), svg);
 }
 
 /** Jepsen's merge-valid: false beats "unknown" beats true. */
