@@ -2,17 +2,15 @@
  * The runner's programmatic entry: `runMaelstrom(argv)` does what `bun run maelstrom ...`
  * does and returns the exit code and results instead of exiting. Tests and benches use it.
  */
-import { join } from "node:path";
 import { loadWorkload, NO_ANALYZE_FLAGS, reanalyze, type Reanalysis } from "./cli/analyze.ts";
 import { beyondMaelstromLines } from "./checkers/beyond-maelstrom.ts";
 import { CliError, parseCommand, type Command } from "./cli/cli.ts";
 import type { AnalyzeFlags } from "./cli/config.ts";
 import type { TestOptions } from "./contracts/options.ts";
 import { writeRunReport } from "./report/index.ts";
-import { RUN_FILES } from "./store/run-files.ts";
-import { writeResultsEdn } from "./store/edn-files.ts";
+import { saveAnalysis, StoreError } from "./store/store.ts";
 import { printExplanation } from "./report/explain.ts";
-import { runTest } from "./run/run.ts";
+import { runTest, type RunOutcome } from "./run/run.ts";
 import { exitCodeOf, type RunResults } from "./contracts/results.ts";
 
 export type { RunResults } from "./contracts/results.ts";
@@ -25,7 +23,7 @@ export type TestCommand = Extract<Command, { kind: "test" }>;
 
 /** The outcome of `runMaelstrom`. */
 export interface MaelstromRun {
-  /** 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 crash or init failure. */
+  /** 0 valid, 1 invalid, 2 unknown, 254 bad arguments, 255 crash, init failure or a store that cannot be written. */
   exitCode: number;
   /** The last run's results.json (undefined when the arguments were bad). */
   results: RunResults | undefined;
@@ -72,7 +70,18 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
   const runs: MaelstromRun["runs"] = [];
   for (let i = 0; i < opts.testCount; i++) {
     const runOpts = i === 0 ? opts : { ...opts, seed: opts.seed + i };
-    const outcome = await runTest(runOpts, workload, log);
+    let outcome: RunOutcome;
+    try {
+      outcome = await runTest(runOpts, workload, log);
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      log(`ERROR: ${error.message}`); // the run folder could not be created: nothing ran
+      return { exitCode: 255, results: runs.at(-1)?.results, runDir: runs.at(-1)?.runDir, runs, output };
+    }
+    if (outcome.incomplete) {
+      runs.push(outcome); // its one line is printed; a store that failed will fail the next run too
+      break;
+    }
     await writeReport(outcome.runDir, log);
     printSummary(outcome.results, outcome.exitCode, log);
     await printExplanation(outcome.results, outcome.runDir, log);
@@ -87,8 +96,9 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
 /**
  * `maelstrom analyze RUN_DIR` (Jepsen's `analyze` command; analyze.ts): runs the checks that
  * read the history again, on one of our runs or on a folder real Maelstrom wrote, and writes
- * that folder's results.json (and, for our runs, the report). Returns the exit code a test
- * with these results would have had; 254 for a folder or options that cannot be analyzed.
+ * the new results.json and results.edn, each through a temporary file and a rename (and, for
+ * our runs, the report). Returns the exit code a test with these results would have had; 254 for
+ * a folder or options that cannot be analyzed, 255 for one that cannot be written.
  */
 export async function analyzeRun(runDir: string, log: (line: string) => void, flags: AnalyzeFlags = NO_ANALYZE_FLAGS): Promise<number> {
   let analysis: Reanalysis;
@@ -104,8 +114,13 @@ export async function analyzeRun(runDir: string, log: (line: string) => void, fl
     return 255;
   }
   const { results } = analysis;
-  await Bun.write(join(runDir, RUN_FILES.results), `${JSON.stringify(results, null, 2)}\n`);
-  await writeResultsEdn(runDir, results); // as Maelstrom's analyze rewrites results.edn
+  try {
+    await saveAnalysis(runDir, results); // as Maelstrom's analyze rewrites results.edn
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    log(`ERROR: ${error.message}`);
+    return 255;
+  }
   // A Maelstrom folder keeps its own messages.svg and has no history.jsonl or journal of ours to draw a report from.
   if (analysis.ownRun) await writeReport(runDir, log);
   const exitCode = exitCodeOf(results["valid?"]);

@@ -15,7 +15,7 @@ import type { Op } from "../contracts/types.ts";
 export type { CheckerExplanation, Finding } from "./explain-checkers.ts";
 
 /** A run's outcome: Jepsen's three verdicts, plus a run stopped before analysis. */
-export type Outcome = "valid" | "invalid" | "unknown" | "aborted" | "missing";
+export type Outcome = "valid" | "invalid" | "unknown" | "aborted" | "incomplete" | "missing";
 
 /** A stopped run: why, and what the node last printed. */
 export interface AbortExplanation {
@@ -53,9 +53,13 @@ export interface RunExplanation {
 /** Checkers that carry no verdict of their own (always valid, or the runner's self-check). */
 const NOT_CHECKERS = new Set(["errors", "runner", "valid?"]);
 
+/** A folder without results.json: its runner was stopped before it wrote them (its history is saved first). */
+const INCOMPLETE_HEADLINE =
+  "Incomplete: no results.json, the runner was stopped before writing it. If the folder has history.jsonl, `maelstrom analyze` on it checks the history and completes the folder.";
+
 /** Explains a results.json map; the run folder supplies history.jsonl where findings need times. */
 export async function explainRun(results: ResultMap | undefined, runDir: string | undefined): Promise<RunExplanation> {
-  if (!results) return { outcome: "missing", headline: "No results.json: the run was interrupted before its analysis.", violations: [], runnerWarnings: [], checkers: [] };
+  if (!results) return { outcome: "incomplete", headline: INCOMPLETE_HEADLINE, violations: [], runnerWarnings: [], checkers: [] };
   const crashes = (results.errors as ResultMap | undefined)?.crashes;
   if (results.aborted !== undefined || (Array.isArray(crashes) && crashes.length > 0)) return abortExplanation(results, runDir);
   const names = Object.keys(results)

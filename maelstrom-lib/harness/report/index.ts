@@ -13,6 +13,7 @@ import { LamportCollector, type LamportDiagram } from "./lamport-svg.ts";
 import { MessageMixCollector, type MessageMix } from "./message-mix.ts";
 import { OpMessageLocator } from "./op-messages.ts";
 import { binShown, RUN_FILES, forEachJsonLine, readJsonFile, runFile, type JournalEvent } from "../store/run-files.ts";
+import { NODE_FS, writeFileAtomic } from "../store/store-fs.ts";
 import { renderTimelineHtml, TimelineCollector, type TimelineOp } from "./timeline.ts";
 import { TIMELINE_FILE } from "./why.ts";
 
@@ -96,11 +97,11 @@ export async function writeRunReport(runDir: string): Promise<void> {
   const explanation = await explainRun(results, runDir);
   const linkedOps = new Set(explanation.checkers.flatMap((checker) => checker.findings.flatMap((finding) => finding.ops)));
   const journal = await digestJournal(runFile(runDir, RUN_FILES.journal), nodeIds, timeline.ops.filter((op) => linkedOps.has(op.index)));
-  await Bun.write(runFile(runDir, RUN_FILES.messagesSvg), journal.diagram.svg);
+  await writeReportFile(runDir, RUN_FILES.messagesSvg, journal.diagram.svg);
   const { svg: _fullSvg, ...diagramCounts } = journal.diagram;
   const workload = String((testOptions?.workload as string | undefined) ?? basename(dirname(runDir)));
   const timelineTitle = `${workload} ${basename(runDir)}: timeline`;
-  await Bun.write(runFile(runDir, TIMELINE_FILE), renderTimelineHtml({ title: timelineTitle, ...timeline, bands, mustDraw: linkedOps }));
+  await writeReportFile(runDir, TIMELINE_FILE, renderTimelineHtml({ title: timelineTitle, ...timeline, bands, mustDraw: linkedOps }));
   const html = renderReportHtml({
     runName: basename(runDir),
     workload,
@@ -117,5 +118,10 @@ export async function writeRunReport(runDir: string): Promise<void> {
     bands,
     requestOf: journal.requestOf,
   });
-  await Bun.write(runFile(runDir, RUN_FILES.report), html);
+  await writeReportFile(runDir, RUN_FILES.report, html);
+}
+
+/** Whole or not at all: `serve` draws a missing report again, but would serve a cut one as it is. */
+async function writeReportFile(runDir: string, name: string, text: string): Promise<void> {
+  await writeFileAtomic(NODE_FS, runFile(runDir, name), [text]);
 }

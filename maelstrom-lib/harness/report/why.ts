@@ -10,9 +10,9 @@ import { RUN_FILES } from "../store/run-files.ts";
 import { VERDICT_COLORS } from "./page-assets.ts";
 
 /** The page of the timeline, which the findings link into. */
-export const TIMELINE_FILE = "timeline.html";
+export const TIMELINE_FILE = RUN_FILES.timeline;
 
-/** A run's outcome in words (Jepsen's three verdicts, aborted, or no results). */
+/** A run's outcome in words (Jepsen's three verdicts, aborted, incomplete: no results.json, or missing: no verdict in it). */
 export type Verdict = keyof typeof VERDICT_COLORS;
 
 /** A coloured verdict badge (the colours `maelstrom serve` uses). */
@@ -22,7 +22,7 @@ export function verdictBadge(verdict: Verdict, className = "badge"): string {
 
 /** A results.json map's outcome, without reading the history (the runs list needs no more). */
 export function outcomeOf(results: Record<string, unknown> | undefined): Verdict {
-  if (!results) return "missing";
+  if (!results) return "incomplete";
   const crashes = (results.errors as Record<string, unknown> | undefined)?.crashes;
   if (results.aborted !== undefined || (Array.isArray(crashes) && crashes.length > 0)) return "aborted";
   const valid = results["valid?"];

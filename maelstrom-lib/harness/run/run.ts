@@ -10,7 +10,8 @@ import { RealClock, sleep, type Clock } from "../primitives/clock.ts";
 import { TIMING, type TestOptions } from "../contracts/options.ts";
 import { History } from "../contracts/history.ts";
 import { Stagger, Worker, runWorkerLoop } from "./generator.ts";
-import { analyze, type MainPhase } from "./analysis.ts";
+import { analyze, interruptedAnalysis, type AnalysisInput, type MainPhase } from "./analysis.ts";
+import { checkSavedHistory } from "./checking.ts";
 import { NodeFault, PauseLog, type NodeControl } from "../nemesis/db-faults.ts";
 import { Nemesis, PartitionFault, type NemesisPackage } from "../nemesis/nemesis.ts";
 import { Network } from "../world/net.ts";
@@ -21,18 +22,30 @@ import { Progress } from "./progress.ts";
 import { Rng } from "../primitives/rng.ts";
 import { defineRpc, isArrayOf, isString } from "../contracts/schema.ts";
 import { attachServices } from "../world/services.ts";
-import { createRunDir, pointLatestAt, writeRunFiles } from "../store/store.ts";
+import {
+  createRunDir,
+  NODE_FS,
+  openJournal,
+  pointLatestAt,
+  saveBeforeAnalysis,
+  saveResults,
+  StoreError,
+  type StoreFs,
+} from "../store/store.ts";
 import { exitCodeOf, type RunResults } from "../contracts/results.ts";
+import { RUN_FILES } from "../contracts/run-files.ts";
 import type { Workload, WorkloadContext } from "../contracts/types.ts";
 
 /** What a run ends with. */
 export interface RunOutcome {
-  /** 0 valid, 1 invalid, 2 unknown, 255 crash or init failure, 130/143 interrupted. */
+  /** 0 valid, 1 invalid, 2 unknown, 255 crash, init failure or a store that cannot be written, 130/143 interrupted. */
   exitCode: number;
   results: RunResults;
   runDir: string;
   /** Stopped by SIGINT/SIGTERM: later runs of --test-count should not start. */
   interrupted?: boolean;
+  /** The run folder could not be written whole (a full disk): it has no results.json. */
+  incomplete?: boolean;
 }
 
 
@@ -40,8 +53,8 @@ export interface RunOutcome {
  * Why a run stopped early (exit 255), under Maelstrom's name for it where it has one:
  * `init-failed` (db.clj), `node-crashed` (process.clj), the setup RPC's own error
  * (`malformed-rpc-request`, `malformed-rpc-response`, `timeout`, `rpc-error`), and our
- * `node-start-failed` (Maelstrom throws the JVM's IOException there) and `interrupted`
- * (SIGINT/SIGTERM).
+ * `node-start-failed` (Maelstrom throws the JVM's IOException there), `interrupted`
+ * (SIGINT/SIGTERM) and `store-failed` (the journal could not be written).
  */
 class RunAborted extends Error {
   constructor(
@@ -96,9 +109,12 @@ const INIT = defineRpc({
   reply: { type: "init_ok", required: {}, open: true },
 });
 
-/** Runs one test with already-validated options. */
-export async function runTest(opts: TestOptions, workload: Workload, log: (line: string) => void): Promise<RunOutcome> {
-  return new Run(opts, workload, log).execute();
+/**
+ * Runs one test with already-validated options; `storeFs` is the run folder's file system (a
+ * test's failing one). Throws a StoreError when the run folder cannot even be created.
+ */
+export async function runTest(opts: TestOptions, workload: Workload, log: (line: string) => void, storeFs: StoreFs = NODE_FS): Promise<RunOutcome> {
+  return new Run(opts, workload, log, storeFs).execute();
 }
 
 /** One run: the clock, rng, network, nodes, history and workers it shares, and its phases. */
@@ -113,6 +129,10 @@ export class Run {
   readonly workers: Worker[];
   readonly nemesis: Nemesis | undefined;
   readonly runDir: string;
+  /** net-journal.jsonl, written as the run goes. */
+  private readonly journal: ReturnType<typeof openJournal>;
+  /** Where the run is, for what a signal does: stop it, stop its checks, or let the writes finish. */
+  private phase: "running" | "checking" | "saving" = "running";
   private readonly abort = new RunAbort();
   private readonly violations: ProtocolViolation[] = [];
   private readonly crashes: CrashReport[] = [];
@@ -137,19 +157,24 @@ export class Run {
     readonly opts: TestOptions,
     readonly workload: Workload,
     log: (line: string) => void,
+    private readonly storeFs: StoreFs = NODE_FS,
   ) {
     this.log = (line) => {
       this.logLines.push(line);
       log(line);
     };
     this.rng = new Rng(opts.seed);
-    this.runDir = createRunDir(opts.storeDir, opts.workload);
+    this.runDir = createRunDir(opts.storeDir, opts.workload, storeFs);
+    this.journal = openJournal(this.runDir, (error) => this.abort.trigger(new RunAborted("store-failed", error.message)), storeFs);
     this.network = new Network({
       clock: this.clock,
       rng: this.rng,
       latencyMs: opts.latencyMs,
       latencyDist: opts.latencyDist,
-      onEvent: opts.logNetSend || opts.logNetRecv ? (event) => this.logNetEvent(event) : undefined,
+      onEvent: (event) => {
+        this.journal.append(event);
+        this.logNetEvent(event);
+      },
     });
     this.history = new History(this.clock);
     this.ctx = { opts, rng: this.rng };
@@ -158,39 +183,50 @@ export class Run {
     this.progress = new Progress(this.history, this.clock, opts.progress);
   }
 
-  /** All phases in order; an abort (or Ctrl-C) skips to teardown, which always runs. */
+  /**
+   * All phases in order; an abort (or Ctrl-C) skips to teardown, which always runs. The signal
+   * handlers stay until the run folder is written.
+   */
   async execute(): Promise<RunOutcome> {
     const stopWatching = this.watchSignals();
     try {
-      await this.init();
-      await this.setup();
-      await this.main();
-      await this.final();
-    } catch (error) {
-      if (!(error instanceof RunAborted)) throw error;
-      this.abort.trigger(error);
+      try {
+        await this.init();
+        await this.setup();
+        await this.main();
+        await this.final();
+      } catch (error) {
+        if (!(error instanceof RunAborted)) throw error;
+        this.abort.trigger(error);
+      } finally {
+        await this.teardown();
+      }
+      return await this.analyse();
     } finally {
-      await this.teardown();
       stopWatching();
     }
-    return this.analyse();
   }
 
   /**
    * SIGINT/SIGTERM abort the run: teardown still kills every node and the results say
-   * "interrupted". A second signal kills the nodes and exits at once. Without this, a runner
+   * "interrupted"; during checking, the checks stop and the folder is written, marked
+   * interrupted; during the writes, they finish. A second signal kills the nodes and exits at
+   * once (the folder then lacks results.json: visibly incomplete). Without this, a runner
    * signalled alone (`kill`, a CI timeout) would die and leave its nodes running. Nodes that
    * die of the same Ctrl-C (they share the terminal's process group) are not crashes.
    */
   private watchSignals(): () => void {
+    let signalled = false;
     const handlers = Object.entries(INTERRUPT_EXIT_CODES).map(([signal, exitCode]) => {
       const handler = () => {
-        if (this.abort.reason?.type === "interrupted") {
+        if (signalled) {
           for (const node of this.nodes.values()) node.kill();
           process.exit(exitCode);
         }
-        this.log(`${signal}: interrupted; stopping the run and killing every node (again to quit at once)`);
-        this.abort.trigger(new RunAborted("interrupted", `Interrupted by ${signal} at ${seconds(this.clock.nowMs())}`, exitCode));
+        signalled = true;
+        this.log(`${signal}: interrupted; ${SIGNAL_EFFECTS[this.phase]} (again to quit at once)`);
+        const when = this.phase === "running" ? "" : ` while ${this.phase}`;
+        this.abort.trigger(new RunAborted("interrupted", `Interrupted by ${signal} at ${seconds(this.clock.nowMs())}${when}`, exitCode));
       };
       process.on(signal, handler);
       return () => process.off(signal, handler);
@@ -291,30 +327,27 @@ export class Run {
     await Promise.all([...this.nodes.values()].map((node) => Promise.race([node.drained, Bun.sleep(1000)])));
   }
 
-  /** Checks the history (unless the run aborted) and writes the run folder. */
+  /**
+   * Writes the run folder in Jepsen's order: the options and the history first (save-1!), then
+   * the checks (unless the run aborted), then the results, results.json last (save-2!); only
+   * then does `latest` move. A store that cannot be written (a full disk) ends the run with one
+   * line and 255, its folder without results.json.
+   */
   async analyse(): Promise<RunOutcome> {
-    const { crashes, violations } = this;
-    const aborting = this.abort.reason ?? (crashes[0] && new RunAborted("node-crashed", crashMessage(crashes[0])));
-    const results = aborting
-      ? {
-          "valid?": "unknown" as const,
-          aborted: `${aborting.type}: ${aborting.message}`,
-          "abort-type": aborting.type,
-          errors: { crashes: crashes.map((crash) => ({ type: "node-crashed" as const, ...crash })), "protocol-violations": violations },
-        }
-      : analyze({
-          opts: this.opts,
-          workload: this.workload,
-          history: this.history.ops,
-          network: this.network,
-          violations,
-          mainPhase: this.mainPhase,
-          runDir: this.runDir,
-          cpuAtStart: this.cpuAtStart,
-          nodesResidentMb: this.nodesResidentMb,
-        });
-    await writeRunFiles(this.runDir, this.opts, this.history.ops, this.network.journal, results, this.logLines);
-    pointLatestAt(this.opts.storeDir, this.opts.workload, this.runDir);
+    this.journal.close();
+    let results: RunResults;
+    try {
+      await saveBeforeAnalysis(this.runDir, this.opts, this.history.ops, this.storeFs);
+      results = await this.check();
+      this.phase = "saving";
+      await saveResults(this.runDir, this.opts, this.history.ops, results, this.logLines, this.storeFs);
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      return this.unrecorded(error);
+    }
+    this.pointLatest();
+    const { crashes } = this;
+    const aborting = this.abortReason();
     this.logMalformedRpcs();
     if (this.lateRepliesDropped > 0) {
       this.log(`INFO ${this.lateRepliesDropped} late repl${this.lateRepliesDropped === 1 ? "y" : "ies"} to clients that had timed out while their node was paused: dropped`);
@@ -325,6 +358,66 @@ export class Run {
     }
     const exitCode = aborting ? aborting.exitCode : exitCodeOf(results["valid?"]);
     return { exitCode, results, runDir: this.runDir, interrupted: aborting?.type === "interrupted" };
+  }
+
+  /** Why the run ended early, if it did: the abort, or a crash noticed at teardown. */
+  private abortReason(): RunAborted | undefined {
+    const crash = this.crashes[0];
+    return this.abort.reason ?? (crash && new RunAborted("node-crashed", crashMessage(crash)));
+  }
+
+  /**
+   * The results: an aborted run's reason, or the history checks raced against a signal, which
+   * stops them and leaves the run marked interrupted, with what only the run could measure.
+   */
+  private async check(): Promise<RunResults> {
+    const aborting = this.abortReason();
+    if (aborting) {
+      const { crashes, violations } = this;
+      return {
+        "valid?": "unknown",
+        aborted: `${aborting.type}: ${aborting.message}`,
+        "abort-type": aborting.type,
+        errors: { crashes: crashes.map((crash) => ({ type: "node-crashed" as const, ...crash })), "protocol-violations": violations },
+      };
+    }
+    const input: AnalysisInput = {
+      opts: this.opts,
+      workload: this.workload,
+      history: this.history.ops,
+      network: this.network,
+      violations: this.violations,
+      mainPhase: this.mainPhase,
+      runDir: this.runDir,
+      cpuAtStart: this.cpuAtStart,
+      nodesResidentMb: this.nodesResidentMb,
+    };
+    this.phase = "checking";
+    const checking = checkSavedHistory(input);
+    try {
+      return analyze(input, await this.abort.race(checking.result));
+    } catch (error) {
+      if (!(error instanceof RunAborted)) throw error;
+      checking.cancel();
+      return interruptedAnalysis(input, `${error.message}; the history is saved, and \`maelstrom analyze ${this.runDir}\` checks it`);
+    }
+  }
+
+  /** `latest` names complete runs only; failing to move it loses nothing, so it is a warning. */
+  private pointLatest(): void {
+    try {
+      pointLatestAt(this.opts.storeDir, this.opts.workload, this.runDir, this.storeFs);
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      this.log(`WARN ${error.message}`);
+    }
+  }
+
+  /** The run folder could not be written: one line, exit 255, and a folder without results.json. */
+  private unrecorded(error: StoreError): RunOutcome {
+    this.log(`ERROR: ${error.message}; the run folder ${this.runDir} is incomplete (it has no ${RUN_FILES.results})`);
+    const results: RunResults = { "valid?": "unknown", aborted: `store-failed: ${error.message}`, "abort-type": "store-failed" };
+    return { exitCode: 255, results, runDir: this.runDir, interrupted: this.abort.reason?.type === "interrupted", incomplete: true };
   }
 
   private createWorkers(): Worker[] {
@@ -466,7 +559,7 @@ export class Run {
       id,
       bin: this.opts.bin,
       args: this.opts.binArgs,
-      logDir: join(this.runDir, "node-logs"),
+      logDir: join(this.runDir, RUN_FILES.nodeLogs),
       network: this.network,
       logStderr: this.opts.logStderr,
       logMarker,
@@ -540,6 +633,13 @@ export class Run {
     }
   }
 }
+
+/** What a first signal does in each phase of the run. */
+const SIGNAL_EFFECTS = {
+  running: "stopping the run and killing every node",
+  checking: "stopping the checks and writing the run folder, marked interrupted",
+  saving: "finishing the run folder's writes",
+} as const;
 
 /** Separate rng streams of the seed for the nemesis packages (any fixed, distinct offsets). */
 const NEMESIS_STREAMS = { partition: 0x6e656d31, db: 0x6e656d32 } as const;
