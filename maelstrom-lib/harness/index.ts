@@ -8,6 +8,7 @@ import { CliError, parseCommand, type Command } from "./cli/cli.ts";
 import type { AnalyzeFlags } from "./cli/config.ts";
 import type { TestOptions } from "./contracts/options.ts";
 import { writeRunReport } from "./report/index.ts";
+import { RUN_FILES } from "./store/run-files.ts";
 import { saveAnalysis, StoreError } from "./store/store.ts";
 import { printExplanation } from "./report/explain.ts";
 import { runTest, type RunOutcome } from "./run/run.ts";
@@ -96,8 +97,9 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
 /**
  * `maelstrom analyze RUN_DIR` (Jepsen's `analyze` command; analyze.ts): runs the checks that
  * read the history again, on one of our runs or on a folder real Maelstrom wrote, and writes
- * the new results.json and results.edn, each through a temporary file and a rename (and, for
- * our runs, the report). Returns the exit code a test with these results would have had; 254 for
+ * the new results.json and results.edn, each through a temporary file and a rename: in our
+ * runs in their place (and the report), in Maelstrom's in a folder of their own beside
+ * Maelstrom's files. Returns the exit code a test with these results would have had; 254 for
  * a folder or options that cannot be analyzed, 255 for one that cannot be written.
  */
 export async function analyzeRun(runDir: string, log: (line: string) => void, flags: AnalyzeFlags = NO_ANALYZE_FLAGS): Promise<number> {
@@ -113,9 +115,9 @@ export async function analyzeRun(runDir: string, log: (line: string) => void, fl
     log(analysis.reason);
     return 255;
   }
-  const { results } = analysis;
+  const { results, outputDir } = analysis;
   try {
-    await saveAnalysis(runDir, results); // as Maelstrom's analyze rewrites results.edn
+    await saveAnalysis(outputDir, results); // as Maelstrom's analyze rewrites results.edn
   } catch (error) {
     if (!(error instanceof StoreError)) throw error;
     log(`ERROR: ${error.message}`);
@@ -123,6 +125,7 @@ export async function analyzeRun(runDir: string, log: (line: string) => void, fl
   }
   // A Maelstrom folder keeps its own messages.svg and has no history.jsonl or journal of ours to draw a report from.
   if (analysis.ownRun) await writeReport(runDir, log);
+  else log(`Wrote ${RUN_FILES.results} and ${RUN_FILES.resultsEdn} into ${outputDir}; Maelstrom's own files are as they were`);
   const exitCode = exitCodeOf(results["valid?"]);
   printSummary(results, exitCode, log);
   await printExplanation(results, analysis.ownRun ? runDir : undefined, log);

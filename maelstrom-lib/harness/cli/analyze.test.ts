@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readEdn, readEdnAll } from "../primitives/edn-read.ts";
@@ -15,7 +15,16 @@ afterAll(() => rmSync(store, { recursive: true, force: true }));
 const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 const main = join(repo, "maelstrom-lib/harness/cli/main.ts");
 
-/** A copy of the real-Maelstrom-format fixtures (analyze writes results.json into the folder). */
+/** Every file directly in a folder, with its text. */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => [entry.name, readFileSync(join(dir, entry.name), "utf8")]),
+  );
+}
+
+/** A copy of the real-Maelstrom-format fixtures (analyze writes its results into the folder). */
 function maelstromRuns(): string {
   const dir = mkdtempSync(join(store, "maelstrom-"));
   cpSync(join(repo, "maelstrom-lib/harness/testdata/maelstrom-runs"), dir, { recursive: true });
@@ -148,6 +157,8 @@ describe("maelstrom analyze", () => {
 describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
   test("a valid broadcast run: options from jepsen.log, net from results.edn, the same stats and workload result as Maelstrom's", async () => {
     const runDir = join(maelstromRuns(), "broadcast", "20260301T101500.000+0000");
+    writeFileSync(join(runDir, "messages.svg"), "<svg>Maelstrom's</svg>"); // this runner cannot draw it again from Fressian
+    const maelstromFiles = snapshot(runDir);
     const lines: string[] = [];
     expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
     expect(lines[0]).toBe(`Analyzing ${runDir}: 22 ops of broadcast from real Maelstrom's history.edn`);
@@ -155,7 +166,11 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(lines).toContain("Maelstrom's results.edn said valid? true");
     expect(lines).toContain("Everything looks good! ヽ(‘ー`)ノ");
 
-    const results = readJson(join(runDir, "results.json"));
+    // Ours beside Maelstrom's, in a folder of their own; every file of Maelstrom's byte for byte as it was.
+    expect(lines).toContain(`Wrote results.json and results.edn into ${join(runDir, "reanalysis")}; Maelstrom's own files are as they were`);
+    expect(snapshot(runDir)).toEqual(maelstromFiles);
+    expect(readFileSync(join(runDir, "reanalysis", "results.edn"), "utf8")).toStartWith("{:perf");
+    const results = readJson(join(runDir, "reanalysis", "results.json"));
     const maelstrom = plainOf(readEdn(readFileSync(join(runDir, "results.edn"), "utf8"))) as Record<string, unknown>;
     expect(results["valid?"]).toBe(true);
     expect(results.stats).toEqual(maelstrom.stats);
@@ -179,7 +194,7 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(stdout).toContain("Options: workload broadcast, 2 nodes, concurrency 2,");
     expect(stdout).toContain("from the command line (--workload --node-count), Maelstrom's defaults");
     expect(stdout).toContain("Analysis invalid!");
-    const workload = readJson(join(runDir, "results.json")).workload;
+    const workload = readJson(join(runDir, "reanalysis", "results.json")).workload;
     expect(workload["valid?"]).toBe(false);
     expect(workload.lost).toEqual([1]);
     expect(workload["stable-count"]).toBe(1);
@@ -190,12 +205,12 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     const flags = ["-w", "txn-rw-register", "--node-count", "1", "--concurrency", "2n"];
     const committed = await cli(["analyze", runDir, ...flags, "--consistency-models", "read-committed"]);
     expect(committed.code).toBe(1);
-    const workload = readJson(join(runDir, "results.json")).workload;
+    const workload = readJson(join(runDir, "reanalysis", "results.json")).workload;
     expect(workload["anomaly-types"]).toEqual(["G1b"]);
     expect(workload.not).toContain("read-committed");
     const uncommitted = await cli(["analyze", runDir, ...flags, "--consistency-models", "read-uncommitted"]);
     expect(uncommitted.code).toBe(0);
-    expect(readJson(join(runDir, "results.json")).workload["valid?"]).toBe(true);
+    expect(readJson(join(runDir, "reanalysis", "results.json")).workload["valid?"]).toBe(true);
   });
 
   test("malformed EDN or a form that is no op is one line naming the file and place, and exit 254", async () => {
@@ -210,5 +225,61 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     const { code, stdout } = await cli(["analyze", runDir, "-w", "echo"]);
     expect(code).toBe(254);
     expect(stdout.trim()).toBe(`${join(runDir, "history.edn")}: op 0 has :type "maybe", not one of invoke, ok, fail, info`);
+  });
+});
+
+describe("analyze never destroys what it cannot rebuild", async () => {
+  const run = await runMaelstrom(
+    ["test", "-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "1", "--rate", "20", "--store", join(store, "intact"), "--no-progress"],
+    { cwd: repo },
+  );
+  /** A copy of the run, to break one file of. */
+  const copyOfRun = (): string => {
+    const runDir = mkdtempSync(join(store, "copy-"));
+    cpSync(run.runDir!, runDir, { recursive: true });
+    return runDir;
+  };
+
+  test.skipIf(!existsSync("/dev/full"))("a full disk while writing results.json leaves the old one whole: one line, 255", async () => {
+    const runDir = copyOfRun();
+    const before = readFileSync(join(runDir, "results.json"), "utf8");
+    symlinkSync("/dev/full", join(runDir, `results.json.${process.pid}.partial`)); // where the new one is written first
+    const lines: string[] = [];
+    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(255);
+    expect(lines.at(-1)).toBe(`ERROR: cannot write ${join(runDir, "results.json")}: no space left on the disk (ENOSPC)`);
+    expect(readFileSync(join(runDir, "results.json"), "utf8")).toBe(before);
+    expect(readdirSync(runDir).filter((name) => name.endsWith(".partial"))).toEqual([]);
+  });
+
+  const broken: [string, string, (runDir: string) => void, (runDir: string) => string][] = [
+    ["test.json", "not JSON", (dir) => writeFileSync(join(dir, "test.json"), '{"workload": "echo",'), (dir) => `${join(dir, "test.json")} is not valid JSON: `],
+    ["test.json", "not an object", (dir) => writeFileSync(join(dir, "test.json"), "[]"), (dir) => `${join(dir, "test.json")} holds no JSON object`],
+    ["results.json", "cut short", (dir) => writeFileSync(join(dir, "results.json"), '{"valid?": tr'), (dir) => `${join(dir, "results.json")} is not valid JSON: `],
+    [
+      "history.jsonl",
+      "a line cut short",
+      (dir) => writeFileSync(join(dir, "history.jsonl"), readFileSync(join(dir, "history.jsonl"), "utf8").replace(/\n[^\n]*\n$/, '\n{"index": 7, "ty\n')),
+      (dir) => `${join(dir, "history.jsonl")} line `,
+    ],
+    ["history.jsonl", "a line that is no op", (dir) => writeFileSync(join(dir, "history.jsonl"), "42\n"), (dir) => `${join(dir, "history.jsonl")} line 1 is not an op (a JSON object with a "type")`],
+  ];
+  for (const [file, how, breakIt, message] of broken) {
+    test(`${file} ${how} is one line naming the file, exit 254`, async () => {
+      const runDir = copyOfRun();
+      breakIt(runDir);
+      const lines: string[] = [];
+      expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
+      expect(lines.length).toBe(1);
+      expect(lines[0]).toStartWith(message(runDir));
+    });
+  }
+
+  test("EDN nested 200,000 deep in a Maelstrom history is one line and 254 from the CLI, no stack trace", async () => {
+    const runDir = mkdtempSync(join(store, "deep-edn-"));
+    writeFileSync(join(runDir, "history.edn"), `{:index 0, :time 1, :type :invoke, :process 0, :f :echo, :value ${"[".repeat(200_000)}${"]".repeat(200_000)}}\n`);
+    const { code, stdout, stderr } = await cli(["analyze", runDir, "-w", "echo"]);
+    expect(code).toBe(254);
+    expect(stdout).toBe(`${join(runDir, "history.edn")}: EDN error at line 1, column 1064: forms nested more than 1000 deep\n`);
+    expect(stderr).toBe("");
   });
 });

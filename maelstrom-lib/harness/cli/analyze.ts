@@ -8,12 +8,15 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { assembleResults, checkHistory } from "../run/analysis.ts";
+import { checkNet } from "../checkers/core.ts";
+import { TrafficCounter } from "../world/net.ts";
+import type { JournalEvent } from "../contracts/journal.ts";
 import { defaultFieldOptions, parseConcurrency } from "./cli.ts";
 import { TEST_FLAGS, type AnalyzeFlags } from "./config.ts";
 import { CliError, type TestOptions } from "../contracts/options.ts";
 import { JEPSEN_FILES, JepsenStoreError, readEdnHistory, readLoggedOptions, readResultsEdn, type LoggedOptions } from "../store/jepsen-store.ts";
 import { parseJsonExact } from "../primitives/json-exact.ts";
-import { forEachLine, RUN_FILES } from "../store/run-files.ts";
+import { forEachJsonLine, forEachLine, RUN_FILES } from "../store/run-files.ts";
 import type { RunResults } from "../contracts/results.ts";
 import type { CheckResult, Op, Workload } from "../contracts/types.ts";
 import { WORKLOADS } from "../workloads/index.ts";
@@ -21,8 +24,11 @@ import { WORKLOADS } from "../workloads/index.ts";
 /** `analyze` with no options typed. */
 export const NO_ANALYZE_FLAGS: AnalyzeFlags = { given: {}, names: [] };
 
-/** What analyzing a folder came to: new results (ours: draw the report too), or a run with nothing to check. */
-export type Reanalysis = { kind: "checked"; results: RunResults; ownRun: boolean } | { kind: "aborted"; reason: string };
+/**
+ * What analyzing a folder came to: new results, to be written into `outputDir` (ours: the run
+ * folder, and the report too; Maelstrom's: a folder of our own in it), or a run with nothing to check.
+ */
+export type Reanalysis = { kind: "checked"; results: RunResults; ownRun: boolean; outputDir: string } | { kind: "aborted"; reason: string };
 
 /** A run folder's checks, run again; a folder that cannot be analyzed is a CliError (exit 254). */
 export async function reanalyze(runDir: string, flags: AnalyzeFlags, log: (line: string) => void): Promise<Reanalysis> {
@@ -31,27 +37,80 @@ export async function reanalyze(runDir: string, flags: AnalyzeFlags, log: (line:
   throw new CliError(`${runDir} is not a run folder: it has no ${RUN_FILES.testOptions} (a run of ours) or ${JEPSEN_FILES.history} (a run of real Maelstrom)`);
 }
 
-/** One of our runs: its test.json options (with the typed ones in their place) and history.jsonl. */
+/**
+ * One of our runs: its test.json options (with the typed ones in their place) and history.jsonl.
+ * A run stopped while it was being checked is finished here: its history was saved before the
+ * checks, and its `net` counts come from its results.json or, when it has none, its journal.
+ */
 async function reanalyzeOwnRun(runDir: string, flags: AnalyzeFlags, log: (line: string) => void): Promise<Reanalysis> {
-  for (const file of [RUN_FILES.history, RUN_FILES.results]) {
-    if (!existsSync(join(runDir, file))) throw new CliError(`${runDir} is not a run folder: it has no ${file}`);
+  if (!existsSync(join(runDir, RUN_FILES.history))) {
+    throw new CliError(`${runDir} has no ${RUN_FILES.history}: the run was stopped before its history was saved, so there is nothing to check`);
   }
   // Runs stored before a flag existed lack its field: such a run ran with the flag's default.
-  const stored = JSON.parse(readFileSync(join(runDir, RUN_FILES.testOptions), "utf8")) as Partial<TestOptions>;
+  const stored = readJsonObject(join(runDir, RUN_FILES.testOptions)) as Partial<TestOptions>;
   const opts = withFlags({ strict: false, ...stored } as TestOptions, flags);
-  const previous = JSON.parse(readFileSync(join(runDir, RUN_FILES.results), "utf8")) as CheckResult;
-  if (previous.net === undefined) {
+  const resultsPath = join(runDir, RUN_FILES.results);
+  const previous = existsSync(resultsPath) ? (readJsonObject(resultsPath) as CheckResult) : undefined;
+  if (previous && previous.net === undefined) {
     return { kind: "aborted", reason: `${runDir} is a run that was aborted (${String(previous.aborted ?? "no results")}); there is no complete history to check` };
   }
-  const history: Op[] = [];
-  await forEachLine(join(runDir, RUN_FILES.history), (line) => history.push(parseJsonExact(line) as Op));
+  const history = await readHistoryJsonl(join(runDir, RUN_FILES.history));
   log(`Analyzing ${runDir}: ${history.length} ops of ${opts.workload}${flags.names.length ? ` (with ${flags.names.join(" ")})` : ""}`);
+  if (!previous) log(`The run is incomplete: it has no ${RUN_FILES.results} (stopped during its checks); its saved history is checked now, and net counted from ${RUN_FILES.journal}`);
+  else if (previous["abort-type"] === "interrupted") log(`The run was interrupted during its checks; its saved history is checked now`);
   // `net` and `runner` measured the run itself, so they are kept.
-  const results = assembleResults(checkHistory({ opts, workload: loadWorkload(opts.workload), history, runDir }), previous.net as CheckResult, {
-    runner: previous.runner,
-    ...(previous.errors ? { errors: previous.errors } : {}),
+  const net = previous ? (previous.net as CheckResult) : await netOfJournal(join(runDir, RUN_FILES.journal), history, log);
+  const results = assembleResults(checkHistory({ opts, workload: loadWorkload(opts.workload), history, runDir }), net, {
+    ...(previous?.runner ? { runner: previous.runner } : {}),
+    ...(previous?.errors ? { errors: previous.errors } : {}),
   });
-  return { kind: "checked", results, ownRun: true };
+  return { kind: "checked", results, ownRun: true, outputDir: runDir };
+}
+
+/** A JSON file of the run that must hold an object; anything else is a CliError naming it. */
+function readJsonObject(path: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new CliError(`${path} is not valid JSON: ${firstLine(error)}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new CliError(`${path} holds no JSON object`);
+  return value as Record<string, unknown>;
+}
+
+/** history.jsonl's ops; a line that is no JSON op map is a CliError naming the line. */
+async function readHistoryJsonl(path: string): Promise<Op[]> {
+  const history: Op[] = [];
+  await forEachLine(path, (line) => {
+    let op: unknown;
+    try {
+      op = parseJsonExact(line);
+    } catch (error) {
+      throw new CliError(`${path} line ${history.length + 1} is not valid JSON: ${firstLine(error)}`);
+    }
+    if (typeof op !== "object" || op === null || typeof (op as Op).type !== "string") {
+      throw new CliError(`${path} line ${history.length + 1} is not an op (a JSON object with a "type")`);
+    }
+    history.push(op as Op);
+  });
+  return history;
+}
+
+/** The net checker over a journal file (a run that never wrote its results); lines cut short are skipped, and said. */
+async function netOfJournal(path: string, history: readonly Op[], log: (line: string) => void): Promise<CheckResult> {
+  const counter = new TrafficCounter();
+  let unusable = 0;
+  const { badLineCount } = await forEachJsonLine<JournalEvent>(path, (event) => {
+    if (typeof event?.src === "string" && typeof event.dest === "string" && (event.type === "send" || event.type === "recv")) counter.add(event);
+    else unusable++;
+  });
+  if (badLineCount + unusable > 0) log(`WARN ${badLineCount + unusable} line(s) of ${path} are no journal event (cut short when the run stopped?); net counts the rest`);
+  return checkNet(history, counter.stats());
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
 }
 
 /**
@@ -75,8 +134,10 @@ async function analyzeMaelstromRun(runDir: string, flags: AnalyzeFlags, log: (li
   log(`Options: ${describeOptions(opts)}; from ${sources.join(", ")}`);
   if (maelstromResults?.["valid?"] !== undefined) log(`Maelstrom's ${JEPSEN_FILES.results} said valid? ${String(maelstromResults["valid?"])}`);
   const net = (maelstromResults?.net as CheckResult | undefined) ?? NET_NOT_MEASURED;
-  const results = assembleResults(checkHistory({ opts, workload: loadWorkload(opts.workload), history, runDir }), net, {});
-  return { kind: "checked", results, ownRun: false };
+  // The checkers' own files (linear.svg, ...) go where ours do, not over Maelstrom's.
+  const outputDir = join(runDir, RUN_FILES.reanalysis);
+  const results = assembleResults(checkHistory({ opts, workload: loadWorkload(opts.workload), history, runDir: outputDir }), net, {});
+  return { kind: "checked", results, ownRun: false, outputDir };
 }
 
 /** Without results.edn nothing says what went over the network; the counts stay empty, not zero. */
