@@ -10,6 +10,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
+import type { RunResults } from "../maelstrom-lib/harness/contracts/results.ts";
 import { writeBenchResults } from "./results-file.ts";
 
 const repo = join(import.meta.dir, "..");
@@ -29,7 +30,8 @@ const scenarios: Scenario[] = [
   },
   {
     name: "broadcast flood, 25 nodes, rate 100 (bench/nodes/flood-broadcast.ts)",
-    args: ["-w", "broadcast", "--bin", "bench/nodes/flood-broadcast.ts", "--node-count", "25", "--rate", "100", "--latency", "100"],
+    args: ["-w", "broadcast", "--bin", "bench/nodes/flood-broadcast.ts", "--node-count", "25", "--rate", "100"]
+      .concat("--latency", "100"),
   },
 ];
 
@@ -44,22 +46,24 @@ interface Measured {
 /** One run of the CLI in a child process; its peak RSS from the kernel's rusage at exit. */
 async function measure(args: string[], timeLimitSec: number): Promise<Measured> {
   const startedMs = performance.now();
-  const proc = Bun.spawn(
-    [process.execPath, "maelstrom-lib/harness/cli/main.ts", "test", ...args, "--time-limit", String(timeLimitSec), "--store", store, "--no-progress"],
-    { cwd: repo, stdout: "pipe", stderr: "inherit" },
-  );
+  const argv = ["test", ...args, "--time-limit", String(timeLimitSec), "--store", store, "--no-progress"];
+  const proc = Bun.spawn([process.execPath, "maelstrom-lib/harness/cli/main.ts", ...argv], {
+    cwd: repo,
+    stdout: "pipe",
+    stderr: "inherit",
+  });
   const stdout = await new Response(proc.stdout).text();
   const exitCode = await proc.exited;
   const wallSec = (performance.now() - startedMs) / 1000;
   const peakRssMb = (proc.resourceUsage()?.maxRSS ?? 0) / 2 ** 20; // Bun gives bytes
   const runDir = /Run folder: (.*)/.exec(stdout)?.[1];
   if (!runDir) return { wallSec, peakRssMb, journalEvents: undefined, journalMb: undefined, exitCode };
-  const results = JSON.parse(readFileSync(join(runDir, RUN_FILES.results), "utf8")) as { net?: { all: Record<string, number> } };
+  const results = JSON.parse(readFileSync(join(runDir, RUN_FILES.results), "utf8")) as RunResults;
   const all = results.net?.all;
   return {
     wallSec,
     peakRssMb,
-    journalEvents: all ? all["send-count"]! + all["recv-count"]! : undefined,
+    journalEvents: all ? all["send-count"] + all["recv-count"] : undefined,
     journalMb: statSync(join(runDir, RUN_FILES.journal)).size / 1e6,
     exitCode,
   };
@@ -70,16 +74,17 @@ for (const scenario of scenarios) {
   for (const timeLimitSec of timeLimitsSec) {
     console.log(`running: ${scenario.name}, ${timeLimitSec} s ...`);
     const run = await measure(scenario.args, timeLimitSec);
-    rows.push(
-      `| ${scenario.name} | ${timeLimitSec} | ${run.exitCode} | ${run.wallSec.toFixed(1)} | ${run.journalEvents ?? "-"} | ` +
-        `${run.journalMb?.toFixed(0) ?? "-"} | ${run.peakRssMb.toFixed(0)} |`,
-    );
+    const cells = [scenario.name, timeLimitSec, run.exitCode, run.wallSec.toFixed(1), run.journalEvents ?? "-"];
+    cells.push(run.journalMb?.toFixed(0) ?? "-", run.peakRssMb.toFixed(0));
+    rows.push(`| ${cells.join(" | ")} |`);
   }
 }
 
 const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+const command = `bun run bench memory${quick ? " --quick" : ""}`;
+const machine = `${navigator.hardwareConcurrency} cores, load average after ${load}`;
 const table = [
-  `## Runner memory under flooding nodes (\`bun run bench memory${quick ? " --quick" : ""}\`, ${navigator.hardwareConcurrency} cores, load average after ${load})`,
+  `## Runner memory under flooding nodes (\`${command}\`, ${machine})`,
   "",
   "| scenario | time limit (s) | exit | wall (s) | journal events | journal on disk (MB) | runner peak RSS (MB) |",
   "|---|---|---|---|---|---|---|",

@@ -26,7 +26,9 @@ node.onFirstRequest(() => {
   const peers = node.nodeIds.filter((id) => id !== node.id);
   let sent = 0;
   const flood = (): void => {
-    for (let i = 0; i < BATCH_MESSAGES; i++) node.send(peers[sent % peers.length]!, { type: "gossip", i: sent++, pad: PAD });
+    for (let i = 0; i < BATCH_MESSAGES; i++) {
+      node.send(peers[sent % peers.length]!, { type: "gossip", i: sent++, pad: PAD });
+    }
     setTimeout(flood, BATCH_INTERVAL_MS);
   };
   if (peers.length > 0) flood();

@@ -125,12 +125,15 @@ export async function analyzeRun(runDir: string, log: (line: string) => void, fl
   }
   // A Maelstrom folder keeps its own messages.svg and has no history.jsonl or journal of ours to draw a report from.
   if (analysis.ownRun) await writeReport(runDir, log);
-  else log(`Wrote ${RUN_FILES.results} and ${RUN_FILES.resultsEdn} into ${outputDir}; Maelstrom's own files are as they were`);
+  else log(`Wrote ${RUN_FILES.results} and ${RUN_FILES.resultsEdn} into ${outputDir}; ${MAELSTROM_FILES_KEPT}`);
   const exitCode = exitCodeOf(results["valid?"]);
   printSummary(results, exitCode, log);
   await printExplanation(results, analysis.ownRun ? runDir : undefined, log);
   return exitCode;
 }
+
+/** What analyze says after writing into a folder real Maelstrom wrote. */
+const MAELSTROM_FILES_KEPT = "Maelstrom's own files are as they were";
 
 /** The HTML report is extra: a failure to draw it is a warning, and never changes the verdict. */
 async function writeReport(runDir: string, log: (line: string) => void): Promise<void> {

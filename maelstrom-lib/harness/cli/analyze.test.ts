@@ -1,5 +1,15 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readEdn, readEdnAll } from "../primitives/edn-read.ts";
@@ -157,7 +167,8 @@ describe("maelstrom analyze", () => {
 describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
   test("a valid broadcast run: options from jepsen.log, net from results.edn, the same stats and workload result as Maelstrom's", async () => {
     const runDir = join(maelstromRuns(), "broadcast", "20260301T101500.000+0000");
-    writeFileSync(join(runDir, "messages.svg"), "<svg>Maelstrom's</svg>"); // this runner cannot draw it again from Fressian
+    // This runner could not draw it again from Maelstrom's Fressian journal.
+    writeFileSync(join(runDir, "messages.svg"), "<svg>Maelstrom's</svg>");
     const maelstromFiles = snapshot(runDir);
     const lines: string[] = [];
     expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
@@ -167,7 +178,8 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(lines).toContain("Everything looks good! ヽ(‘ー`)ノ");
 
     // Ours beside Maelstrom's, in a folder of their own; every file of Maelstrom's byte for byte as it was.
-    expect(lines).toContain(`Wrote results.json and results.edn into ${join(runDir, "reanalysis")}; Maelstrom's own files are as they were`);
+    const ours = join(runDir, "reanalysis");
+    expect(lines).toContain(`Wrote results.json and results.edn into ${ours}; Maelstrom's own files are as they were`);
     expect(snapshot(runDir)).toEqual(maelstromFiles);
     expect(readFileSync(join(runDir, "reanalysis", "results.edn"), "utf8")).toStartWith("{:perf");
     const results = readJson(join(runDir, "reanalysis", "results.json"));
@@ -229,10 +241,8 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
 });
 
 describe("analyze never destroys what it cannot rebuild", async () => {
-  const run = await runMaelstrom(
-    ["test", "-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "1", "--rate", "20", "--store", join(store, "intact"), "--no-progress"],
-    { cwd: repo },
-  );
+  const echo = ["-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "1", "--rate", "20"];
+  const run = await runMaelstrom(["test", ...echo, "--store", join(store, "intact"), "--no-progress"], { cwd: repo });
   /** A copy of the run, to break one file of. */
   const copyOfRun = (): string => {
     const runDir = mkdtempSync(join(store, "copy-"));
@@ -240,46 +250,46 @@ describe("analyze never destroys what it cannot rebuild", async () => {
     return runDir;
   };
 
-  test.skipIf(!existsSync("/dev/full"))("a full disk while writing results.json leaves the old one whole: one line, 255", async () => {
+  const fullDisk = existsSync("/dev/full");
+  test.skipIf(!fullDisk)("a full disk while writing results.json leaves the old one whole: one line, 255", async () => {
     const runDir = copyOfRun();
     const before = readFileSync(join(runDir, "results.json"), "utf8");
     symlinkSync("/dev/full", join(runDir, `results.json.${process.pid}.partial`)); // where the new one is written first
     const lines: string[] = [];
     expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(255);
-    expect(lines.at(-1)).toBe(`ERROR: cannot write ${join(runDir, "results.json")}: no space left on the disk (ENOSPC)`);
+    const results = join(runDir, "results.json");
+    expect(lines.at(-1)).toBe(`ERROR: cannot write ${results}: no space left on the disk (ENOSPC)`);
     expect(readFileSync(join(runDir, "results.json"), "utf8")).toBe(before);
     expect(readdirSync(runDir).filter((name) => name.endsWith(".partial"))).toEqual([]);
   });
 
-  const broken: [string, string, (runDir: string) => void, (runDir: string) => string][] = [
-    ["test.json", "not JSON", (dir) => writeFileSync(join(dir, "test.json"), '{"workload": "echo",'), (dir) => `${join(dir, "test.json")} is not valid JSON: `],
-    ["test.json", "not an object", (dir) => writeFileSync(join(dir, "test.json"), "[]"), (dir) => `${join(dir, "test.json")} holds no JSON object`],
-    ["results.json", "cut short", (dir) => writeFileSync(join(dir, "results.json"), '{"valid?": tr'), (dir) => `${join(dir, "results.json")} is not valid JSON: `],
-    [
-      "history.jsonl",
-      "a line cut short",
-      (dir) => writeFileSync(join(dir, "history.jsonl"), readFileSync(join(dir, "history.jsonl"), "utf8").replace(/\n[^\n]*\n$/, '\n{"index": 7, "ty\n')),
-      (dir) => `${join(dir, "history.jsonl")} line `,
-    ],
-    ["history.jsonl", "a line that is no op", (dir) => writeFileSync(join(dir, "history.jsonl"), "42\n"), (dir) => `${join(dir, "history.jsonl")} line 1 is not an op (a JSON object with a "type")`],
+  /** A file broken one way: what it then holds (given what it held), and how the one line starts. */
+  const broken: { file: string; how: string; text: (old: string) => string; says: string }[] = [
+    { file: "test.json", how: "not JSON", text: () => '{"workload": "echo",', says: "is not valid JSON: " },
+    { file: "test.json", how: "not an object", text: () => "[]", says: "holds no JSON object" },
+    { file: "results.json", how: "cut short", text: () => '{"valid?": tr', says: "is not valid JSON: " },
+    { file: "history.jsonl", how: "a cut line", text: (old) => old.replace(/[^\n]*\n$/, '{"ty\n'), says: "line " },
+    { file: "history.jsonl", how: "a line that is no op", text: () => "42\n", says: "line 1 is not an op" },
   ];
-  for (const [file, how, breakIt, message] of broken) {
+  for (const { file, how, text, says } of broken) {
     test(`${file} ${how} is one line naming the file, exit 254`, async () => {
-      const runDir = copyOfRun();
-      breakIt(runDir);
+      const path = join(copyOfRun(), file);
+      writeFileSync(path, text(readFileSync(path, "utf8")));
       const lines: string[] = [];
-      expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
+      expect(await analyzeRun(join(path, ".."), (line) => lines.push(line))).toBe(254);
       expect(lines.length).toBe(1);
-      expect(lines[0]).toStartWith(message(runDir));
+      expect(lines[0]).toStartWith(`${path} ${says}`);
     });
   }
 
   test("EDN nested 200,000 deep in a Maelstrom history is one line and 254 from the CLI, no stack trace", async () => {
     const runDir = mkdtempSync(join(store, "deep-edn-"));
-    writeFileSync(join(runDir, "history.edn"), `{:index 0, :time 1, :type :invoke, :process 0, :f :echo, :value ${"[".repeat(200_000)}${"]".repeat(200_000)}}\n`);
+    const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+    writeFileSync(join(runDir, "history.edn"), `{:index 0, :time 1, :type :invoke, :process 0, :value ${deep}}\n`);
     const { code, stdout, stderr } = await cli(["analyze", runDir, "-w", "echo"]);
     expect(code).toBe(254);
-    expect(stdout).toBe(`${join(runDir, "history.edn")}: EDN error at line 1, column 1064: forms nested more than 1000 deep\n`);
+    const history = join(runDir, "history.edn");
+    expect(stdout).toBe(`${history}: EDN error at line 1, column 1054: forms nested more than 1000 deep\n`);
     expect(stderr).toBe("");
   });
 });

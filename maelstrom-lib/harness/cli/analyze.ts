@@ -28,7 +28,9 @@ export const NO_ANALYZE_FLAGS: AnalyzeFlags = { given: {}, names: [] };
  * What analyzing a folder came to: new results, to be written into `outputDir` (ours: the run
  * folder, and the report too; Maelstrom's: a folder of our own in it), or a run with nothing to check.
  */
-export type Reanalysis = { kind: "checked"; results: RunResults; ownRun: boolean; outputDir: string } | { kind: "aborted"; reason: string };
+export type Reanalysis =
+  | { kind: "checked"; results: RunResults; ownRun: boolean; outputDir: string }
+  | { kind: "aborted"; reason: string };
 
 /** A run folder's checks, run again; a folder that cannot be analyzed is a CliError (exit 254). */
 export async function reanalyze(runDir: string, flags: AnalyzeFlags, log: (line: string) => void): Promise<Reanalysis> {
@@ -44,7 +46,10 @@ export async function reanalyze(runDir: string, flags: AnalyzeFlags, log: (line:
  */
 async function reanalyzeOwnRun(runDir: string, flags: AnalyzeFlags, log: (line: string) => void): Promise<Reanalysis> {
   if (!existsSync(join(runDir, RUN_FILES.history))) {
-    throw new CliError(`${runDir} has no ${RUN_FILES.history}: the run was stopped before its history was saved, so there is nothing to check`);
+    throw new CliError(
+      `${runDir} has no ${RUN_FILES.history}: the run was stopped before its history was saved, ` +
+        "so there is nothing to check",
+    );
   }
   // Runs stored before a flag existed lack its field: such a run ran with the flag's default.
   const stored = readJsonObject(join(runDir, RUN_FILES.testOptions)) as Partial<TestOptions>;
@@ -56,10 +61,17 @@ async function reanalyzeOwnRun(runDir: string, flags: AnalyzeFlags, log: (line: 
   }
   const history = await readHistoryJsonl(join(runDir, RUN_FILES.history));
   log(`Analyzing ${runDir}: ${history.length} ops of ${opts.workload}${flags.names.length ? ` (with ${flags.names.join(" ")})` : ""}`);
-  if (!previous) log(`The run is incomplete: it has no ${RUN_FILES.results} (stopped during its checks); its saved history is checked now, and net counted from ${RUN_FILES.journal}`);
-  else if (previous["abort-type"] === "interrupted") log(`The run was interrupted during its checks; its saved history is checked now`);
+  if (!previous) {
+    log(
+      `The run is incomplete: it has no ${RUN_FILES.results} (stopped during its checks); ` +
+        `its saved history is checked now, and net counted from ${RUN_FILES.journal}`,
+    );
+  } else if (previous["abort-type"] === "interrupted") {
+    log("The run was interrupted during its checks; its saved history is checked now");
+  }
   // `net` and `runner` measured the run itself, so they are kept.
-  const net = previous ? (previous.net as CheckResult) : await netOfJournal(join(runDir, RUN_FILES.journal), history, log);
+  const journal = join(runDir, RUN_FILES.journal);
+  const net = previous ? (previous.net as CheckResult) : await netOfJournal(journal, history, log);
   const results = assembleResults(checkHistory({ opts, workload: loadWorkload(opts.workload), history, runDir }), net, {
     ...(previous?.runner ? { runner: previous.runner } : {}),
     ...(previous?.errors ? { errors: previous.errors } : {}),
@@ -75,7 +87,9 @@ function readJsonObject(path: string): Record<string, unknown> {
   } catch (error) {
     throw new CliError(`${path} is not valid JSON: ${firstLine(error)}`);
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new CliError(`${path} holds no JSON object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new CliError(`${path} holds no JSON object`);
+  }
   return value as Record<string, unknown>;
 }
 
@@ -102,10 +116,14 @@ async function netOfJournal(path: string, history: readonly Op[], log: (line: st
   const counter = new TrafficCounter();
   let unusable = 0;
   const { badLineCount } = await forEachJsonLine<JournalEvent>(path, (event) => {
-    if (typeof event?.src === "string" && typeof event.dest === "string" && (event.type === "send" || event.type === "recv")) counter.add(event);
+    const isEvent = typeof event?.src === "string" && typeof event.dest === "string";
+    if (isEvent && (event.type === "send" || event.type === "recv")) counter.add(event);
     else unusable++;
   });
-  if (badLineCount + unusable > 0) log(`WARN ${badLineCount + unusable} line(s) of ${path} are no journal event (cut short when the run stopped?); net counts the rest`);
+  const skipped = badLineCount + unusable;
+  if (skipped > 0) {
+    log(`WARN ${skipped} line(s) of ${path} are no journal event (cut short when the run stopped?): not counted`);
+  }
   return checkNet(history, counter.stats());
 }
 
@@ -136,7 +154,8 @@ async function analyzeMaelstromRun(runDir: string, flags: AnalyzeFlags, log: (li
   const net = (maelstromResults?.net as CheckResult | undefined) ?? NET_NOT_MEASURED;
   // The checkers' own files (linear.svg, ...) go where ours do, not over Maelstrom's.
   const outputDir = join(runDir, RUN_FILES.reanalysis);
-  const results = assembleResults(checkHistory({ opts, workload: loadWorkload(opts.workload), history, runDir: outputDir }), net, {});
+  const checks = checkHistory({ opts, workload: loadWorkload(opts.workload), history, runDir: outputDir });
+  const results = assembleResults(checks, net, {});
   return { kind: "checked", results, ownRun: false, outputDir };
 }
 

@@ -75,7 +75,7 @@ describe("EDN reader", () => {
     });
   }
 
-  test("forms nested 200,000 deep are an EdnError naming the bound, not a stack overflow; the bound itself reads", () => {
+  test("forms nested 200,000 deep are an EdnError naming the bound, not a stack overflow; the bound reads", () => {
     const deep = "[".repeat(200_000) + "]".repeat(200_000);
     expect(() => readEdn(deep)).toThrow(EdnError);
     expect(() => readEdn(deep)).toThrow(`forms nested more than ${EDN_MAX_DEPTH} deep`);

@@ -55,11 +55,14 @@ const NOT_CHECKERS = new Set(["errors", "runner", "valid?"]);
 
 /** A folder without results.json: its runner was stopped before it wrote them (its history is saved first). */
 const INCOMPLETE_HEADLINE =
-  "Incomplete: no results.json, the runner was stopped before writing it. If the folder has history.jsonl, `maelstrom analyze` on it checks the history and completes the folder.";
+  "Incomplete: no results.json, the runner was stopped before writing it. " +
+  "If the folder has history.jsonl, `maelstrom analyze` on it checks the history and completes the folder.";
 
 /** Explains a results.json map; the run folder supplies history.jsonl where findings need times. */
 export async function explainRun(results: ResultMap | undefined, runDir: string | undefined): Promise<RunExplanation> {
-  if (!results) return { outcome: "incomplete", headline: INCOMPLETE_HEADLINE, violations: [], runnerWarnings: [], checkers: [] };
+  if (!results) {
+    return { outcome: "incomplete", headline: INCOMPLETE_HEADLINE, violations: [], runnerWarnings: [], checkers: [] };
+  }
   const crashes = (results.errors as ResultMap | undefined)?.crashes;
   if (results.aborted !== undefined || (Array.isArray(crashes) && crashes.length > 0)) return abortExplanation(results, runDir);
   const names = Object.keys(results)

@@ -101,7 +101,8 @@ export async function writeRunReport(runDir: string): Promise<void> {
   const { svg: _fullSvg, ...diagramCounts } = journal.diagram;
   const workload = String((testOptions?.workload as string | undefined) ?? basename(dirname(runDir)));
   const timelineTitle = `${workload} ${basename(runDir)}: timeline`;
-  await writeReportFile(runDir, TIMELINE_FILE, renderTimelineHtml({ title: timelineTitle, ...timeline, bands, mustDraw: linkedOps }));
+  const timelineHtml = renderTimelineHtml({ title: timelineTitle, ...timeline, bands, mustDraw: linkedOps });
+  await writeReportFile(runDir, TIMELINE_FILE, timelineHtml);
   const html = renderReportHtml({
     runName: basename(runDir),
     workload,

@@ -12,7 +12,10 @@ import { VERDICT_COLORS } from "./page-assets.ts";
 /** The page of the timeline, which the findings link into. */
 export const TIMELINE_FILE = RUN_FILES.timeline;
 
-/** A run's outcome in words (Jepsen's three verdicts, aborted, incomplete: no results.json, or missing: no verdict in it). */
+/**
+ * A run's outcome in words: Jepsen's three verdicts, aborted, incomplete (no results.json), or
+ * missing (no verdict in it).
+ */
 export type Verdict = keyof typeof VERDICT_COLORS;
 
 /** A coloured verdict badge (the colours `maelstrom serve` uses). */

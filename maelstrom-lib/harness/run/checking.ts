@@ -22,7 +22,9 @@ export interface Checking {
 
 /** Starts the history checks of a run whose history.jsonl is saved in `input.runDir`. */
 export function checkSavedHistory(input: Pick<AnalysisInput, "opts" | "workload" | "history" | "runDir">): Checking {
-  if (!isRegistered(input.workload, input.opts)) return { result: Promise.resolve().then(() => checkHistory(input)), cancel: () => {} };
+  if (!isRegistered(input.workload, input.opts)) {
+    return { result: Promise.resolve().then(() => checkHistory(input)), cancel: () => {} };
+  }
   const worker = new Worker(new URL("./check-worker.ts", import.meta.url).href);
   const result = new Promise<HistoryChecks>((resolve) => {
     const inThisThread = () => resolve(checkHistory(input));
@@ -44,5 +46,5 @@ export function checkSavedHistory(input: Pick<AnalysisInput, "opts" | "workload"
 /** True when the worker, which looks the workload up by name, would check with the same checker. */
 function isRegistered(workload: Workload, opts: TestOptions): boolean {
   const registered = WORKLOADS.get(opts.workload);
-  return registered !== undefined && registered.check === workload.check && registered.statsIgnoredFs === workload.statsIgnoredFs;
+  return registered?.check === workload.check && registered.statsIgnoredFs === workload.statsIgnoredFs;
 }

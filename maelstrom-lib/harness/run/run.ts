@@ -113,7 +113,12 @@ const INIT = defineRpc({
  * Runs one test with already-validated options; `storeFs` is the run folder's file system (a
  * test's failing one). Throws a StoreError when the run folder cannot even be created.
  */
-export async function runTest(opts: TestOptions, workload: Workload, log: (line: string) => void, storeFs: StoreFs = NODE_FS): Promise<RunOutcome> {
+export async function runTest(
+  opts: TestOptions,
+  workload: Workload,
+  log: (line: string) => void,
+  storeFs: StoreFs = NODE_FS,
+): Promise<RunOutcome> {
   return new Run(opts, workload, log, storeFs).execute();
 }
 
@@ -165,7 +170,8 @@ export class Run {
     };
     this.rng = new Rng(opts.seed);
     this.runDir = createRunDir(opts.storeDir, opts.workload, storeFs);
-    this.journal = openJournal(this.runDir, (error) => this.abort.trigger(new RunAborted("store-failed", error.message)), storeFs);
+    const journalFailed = (error: StoreError) => this.abort.trigger(new RunAborted("store-failed", error.message));
+    this.journal = openJournal(this.runDir, journalFailed, storeFs);
     this.network = new Network({
       clock: this.clock,
       rng: this.rng,
@@ -225,8 +231,8 @@ export class Run {
         }
         signalled = true;
         this.log(`${signal}: interrupted; ${SIGNAL_EFFECTS[this.phase]} (again to quit at once)`);
-        const when = this.phase === "running" ? "" : ` while ${this.phase}`;
-        this.abort.trigger(new RunAborted("interrupted", `Interrupted by ${signal} at ${seconds(this.clock.nowMs())}${when}`, exitCode));
+        const when = `at ${seconds(this.clock.nowMs())}${this.phase === "running" ? "" : ` while ${this.phase}`}`;
+        this.abort.trigger(new RunAborted("interrupted", `Interrupted by ${signal} ${when}`, exitCode));
       };
       process.on(signal, handler);
       return () => process.off(signal, handler);
@@ -373,12 +379,12 @@ export class Run {
   private async check(): Promise<RunResults> {
     const aborting = this.abortReason();
     if (aborting) {
-      const { crashes, violations } = this;
+      const crashes = this.crashes.map((crash) => ({ type: "node-crashed" as const, ...crash }));
       return {
         "valid?": "unknown",
         aborted: `${aborting.type}: ${aborting.message}`,
         "abort-type": aborting.type,
-        errors: { crashes: crashes.map((crash) => ({ type: "node-crashed" as const, ...crash })), "protocol-violations": violations },
+        errors: { crashes, "protocol-violations": this.violations },
       };
     }
     const input: AnalysisInput = {
@@ -399,7 +405,8 @@ export class Run {
     } catch (error) {
       if (!(error instanceof RunAborted)) throw error;
       checking.cancel();
-      return interruptedAnalysis(input, `${error.message}; the history is saved, and \`maelstrom analyze ${this.runDir}\` checks it`);
+      const why = `${error.message}; the history is saved, and \`maelstrom analyze ${this.runDir}\` checks it`;
+      return interruptedAnalysis(input, why);
     }
   }
 
@@ -416,8 +423,10 @@ export class Run {
   /** The run folder could not be written: one line, exit 255, and a folder without results.json. */
   private unrecorded(error: StoreError): RunOutcome {
     this.log(`ERROR: ${error.message}; the run folder ${this.runDir} is incomplete (it has no ${RUN_FILES.results})`);
-    const results: RunResults = { "valid?": "unknown", aborted: `store-failed: ${error.message}`, "abort-type": "store-failed" };
-    return { exitCode: 255, results, runDir: this.runDir, interrupted: this.abort.reason?.type === "interrupted", incomplete: true };
+    const aborted = `store-failed: ${error.message}`;
+    const results: RunResults = { "valid?": "unknown", aborted, "abort-type": "store-failed" };
+    const interrupted = this.abort.reason?.type === "interrupted";
+    return { exitCode: 255, results, runDir: this.runDir, interrupted, incomplete: true };
   }
 
   private createWorkers(): Worker[] {

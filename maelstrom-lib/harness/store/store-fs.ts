@@ -77,7 +77,7 @@ export function storeError(action: string, path: string, error: unknown): StoreE
 }
 
 /** Default size of a writer's buffer: big enough to make few system calls, small enough to be no memory at all. */
-export const WRITE_BUFFER_CHARS = 64 * 1024;
+const WRITE_BUFFER_CHARS = 64 * 1024;
 
 /**
  * Text appended to a file through a bounded buffer: written out whenever it holds

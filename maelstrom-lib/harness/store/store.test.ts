@@ -27,8 +27,10 @@ function systemError(code: string): Error {
   return Object.assign(new Error(`${code}: from the test`), { code });
 }
 
+type Failure = (call: string, path: string) => string | undefined;
+
 /** The real file system, with the calls listed and `fail` deciding which of them throw what. */
-function recordingFs(fail: (call: string, path: string) => string | undefined = () => undefined): { fs: StoreFs; calls: string[] } {
+function recordingFs(fail: Failure = () => undefined): { fs: StoreFs; calls: string[] } {
   const calls: string[] = [];
   const guard = (call: string, path: string) => {
     calls.push(`${call} ${path}`);
@@ -46,7 +48,9 @@ function recordingFs(fail: (call: string, path: string) => string | undefined = 
   return { fs, calls };
 }
 
-const event = (id: number, body: Record<string, unknown> = { type: "echo" }): JournalEvent => ({ type: "send", id, time: id * 1000, src: "c1", dest: "n0", body });
+function event(id: number, body: Record<string, unknown> = { type: "echo" }): JournalEvent {
+  return { type: "send", id, time: id * 1000, src: "c1", dest: "n0", body };
+}
 
 describe("creating a run folder in a store that cannot be written", () => {
   for (const code of ["EACCES", "EROFS", "ENOSPC"]) {
@@ -61,7 +65,8 @@ describe("creating a run folder in a store that cannot be written", () => {
       }
       expect(error).toBeInstanceOf(StoreError);
       expect((error as StoreError).code).toBe(code);
-      expect((error as Error).message).toMatch(new RegExp(`^cannot create ${store}/echo/\\d{8}T[\\d.]+Z: .+ \\(${code}\\)$`));
+      const message = new RegExp(`^cannot create ${store}/echo/\\d{8}T[\\d.]+Z: .+ \\(${code}\\)$`);
+      expect((error as Error).message).toMatch(message);
       expect(calls.filter((call) => call.startsWith("mkdir ")).length).toBe(1); // no retry loop
     });
   }
@@ -73,24 +78,27 @@ describe("creating a run folder in a store that cannot be written", () => {
     expect(createRunDir(store, "echo", fs)).toMatch(/Z-2$/);
   });
 
-  test.skipIf(!existsSync("/sys/kernel"))("a real folder the store may not write into (sysfs) fails at once instead of looping", () => {
+  const sysfs = existsSync("/sys/kernel");
+  test.skipIf(!sysfs)("a real folder the store may not write into (sysfs) fails at once instead of looping", () => {
     expect(() => createRunDir("/sys", "kernel")).toThrow(/^cannot create \/sys\/kernel\/\S+: /);
   });
 
   test("a store under a regular file fails with one line, not the system's stack", () => {
     const file = join(scratch(), "a-file");
     writeFileSync(file, "");
-    expect(() => createRunDir(join(file, "store"), "echo")).toThrow(`cannot create ${file}/store/echo: a part of the path is not a folder (ENOTDIR)`);
+    const message = `cannot create ${file}/store/echo: a part of the path is not a folder (ENOTDIR)`;
+    expect(() => createRunDir(join(file, "store"), "echo")).toThrow(message);
   });
 });
 
 describe("whole-file writes", () => {
-  test.skipIf(!fullDisk)("a full disk (ENOSPC) leaves the old file as it was, no partial file, and one line", async () => {
+  test.skipIf(!fullDisk)("a full disk (ENOSPC) leaves the old file as it was, no partial file, one line", async () => {
     const dir = scratch();
     const path = join(dir, "results.json");
     writeFileSync(path, "old results\n");
     symlinkSync("/dev/full", `${path}.${process.pid}.partial`);
-    await expect(writeFileAtomic(NODE_FS, path, ["new ", "results\n"])).rejects.toThrow(`cannot write ${path}: no space left on the disk (ENOSPC)`);
+    const written = writeFileAtomic(NODE_FS, path, ["new ", "results\n"]);
+    await expect(written).rejects.toThrow(`cannot write ${path}: no space left on the disk (ENOSPC)`);
     expect(readFileSync(path, "utf8")).toBe("old results\n");
     expect(readdirSync(dir)).toEqual(["results.json"]);
   });
@@ -139,7 +147,9 @@ describe("store/latest", () => {
     const first = createRunDir(store, "echo");
     pointLatestAt(store, "echo", first);
     const { fs } = recordingFs((call) => (call === "symlink" ? "EROFS" : undefined));
-    expect(() => pointLatestAt(store, "echo", createRunDir(store, "echo"), fs)).toThrow(`cannot point ${store}/latest: the file system is read-only (EROFS)`);
+    const second = createRunDir(store, "echo");
+    const message = `cannot point ${store}/latest: the file system is read-only (EROFS)`;
+    expect(() => pointLatestAt(store, "echo", second, fs)).toThrow(message);
     expect(readlinkSync(join(store, "latest"))).toBe(`echo/${first.split("/").at(-1)}`);
   });
 });
@@ -195,6 +205,7 @@ describe("the journal file", () => {
 
   test("a journal that cannot be created is one StoreError", () => {
     const dir = join(scratch(), "missing-folder");
-    expect(() => new JournalFile(join(dir, "net-journal.jsonl"), NODE_FS, () => {})).toThrow(`cannot create ${dir}/net-journal.jsonl: no such file or folder (ENOENT)`);
+    const open = () => new JournalFile(join(dir, "net-journal.jsonl"), NODE_FS, () => {});
+    expect(open).toThrow(`cannot create ${dir}/net-journal.jsonl: no such file or folder (ENOENT)`);
   });
 });

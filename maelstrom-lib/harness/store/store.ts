@@ -76,7 +76,12 @@ export function pointLatestAt(storeDir: string, workload: string, runDir: string
 }
 
 /** Jepsen's save-1!: the options and the history (JSON lines and EDN), before any checker runs. */
-export async function saveBeforeAnalysis(runDir: string, opts: TestOptions, history: readonly Op[], fs: StoreFs = NODE_FS): Promise<void> {
+export async function saveBeforeAnalysis(
+  runDir: string,
+  opts: TestOptions,
+  history: readonly Op[],
+  fs: StoreFs = NODE_FS,
+): Promise<void> {
   await writeFileAtomic(fs, join(runDir, RUN_FILES.testOptions), [`${JSON.stringify(opts, null, 2)}\n`]);
   await writeFileAtomic(fs, join(runDir, RUN_FILES.history), jsonLines(history));
   await writeFileAtomic(fs, join(runDir, RUN_FILES.historyEdn), historyEdnLines(history));
@@ -93,7 +98,8 @@ export async function saveResults(
 ): Promise<void> {
   const resultsText = resultsEdnText(results);
   await writeFileAtomic(fs, join(runDir, RUN_FILES.resultsEdn), [resultsText]);
-  await writeFileAtomic(fs, join(runDir, RUN_FILES.jepsenLog), jepsenLogLines(runDir, opts, history, resultsText, logLines));
+  const jepsenLog = jepsenLogLines(runDir, opts, history, resultsText, logLines);
+  await writeFileAtomic(fs, join(runDir, RUN_FILES.jepsenLog), jepsenLog);
   await writeFileAtomic(fs, join(runDir, RUN_FILES.results), [`${JSON.stringify(results, null, 2)}\n`]);
 }
 

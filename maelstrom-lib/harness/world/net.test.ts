@@ -7,7 +7,8 @@ import { Rng } from "../primitives/rng.ts";
 
 function setup(latencyMs: number, clock: Clock = new FakeClock()) {
   const journal: JournalEvent[] = [];
-  const network = new Network({ clock, rng: new Rng(1), latencyMs, latencyDist: "constant", onEvent: (event) => journal.push(event) });
+  const onEvent = (event: JournalEvent) => journal.push(event);
+  const network = new Network({ clock, rng: new Rng(1), latencyMs, latencyDist: "constant", onEvent });
   const received: { at: number; message: WireMessage }[] = [];
   for (const id of ["n0", "n1", "n2", "c0", "seq-kv"]) {
     network.register(id, (message) => received.push({ at: clock.nowMs(), message }));
@@ -82,7 +83,8 @@ describe("network", () => {
       ["slow", 100],
       ["client", 100],
     ]);
-    expect(lateness(network)).toEqual({ deliveries: 2, p50: 0, max: 0 }); // Maelstrom's queueing is not the runner's lateness
+    // Maelstrom's queueing is not the runner's lateness.
+    expect(lateness(network)).toEqual({ deliveries: 2, p50: 0, max: 0 });
   });
 
   test("lateness is delivery time minus the scheduled time", () => {

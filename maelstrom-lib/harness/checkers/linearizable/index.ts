@@ -62,7 +62,10 @@ function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfig
     result = { "valid?": false, analyzer: "wgl", ...report, ...counts };
     if (runDir) svg = timelineSvg(prepared, outcome.failedOp, report.explanation);
   }
-  if (runDir) writeKeyFiles(join(runDir, RUN_FILES.independent, keyName(key).replace(/[^\w.-]/g, "_")), ops, result, svg);
+  if (runDir) {
+    const folder = keyName(key).replace(/[^\w.-]/g, "_");
+    writeKeyFiles(join(runDir, RUN_FILES.independent, folder), ops, result, svg);
+  }
   return result;
 }
 

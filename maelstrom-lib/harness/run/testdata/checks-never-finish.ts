@@ -10,7 +10,11 @@ Bun.plugin({
         export function checkSavedHistory() {
           console.error("checks started");
           const busy = setInterval(() => {}, 1000); // a checker at work keeps the process alive
-          return { result: new Promise(() => {}), cancel: () => { clearInterval(busy); console.error("checks cancelled"); } };
+          const cancel = () => {
+            clearInterval(busy);
+            console.error("checks cancelled");
+          };
+          return { result: new Promise(() => {}), cancel };
         }`,
     }));
   },
