@@ -136,8 +136,13 @@ export class Run {
   readonly runDir: string;
   /** net-journal.jsonl, written as the run goes. */
   private readonly journal: ReturnType<typeof openJournal>;
-  /** Where the run is, for what a signal does: stop it, stop its checks, or let the writes finish. */
+  /**
+   * Where the run is, for what a signal does: stop it; stop its checks (from the end of teardown,
+   * when the history is whole); or let the writes finish.
+   */
   private phase: "running" | "checking" | "saving" = "running";
+  /** A signal came once the history was whole: the results keep what the run measured. */
+  private interruptedWhileChecking = false;
   private readonly abort = new RunAbort();
   private readonly violations: ProtocolViolation[] = [];
   private readonly crashes: CrashReport[] = [];
@@ -230,6 +235,7 @@ export class Run {
           process.exit(exitCode);
         }
         signalled = true;
+        this.interruptedWhileChecking = this.phase === "checking";
         this.log(`${signal}: interrupted; ${SIGNAL_EFFECTS[this.phase]} (again to quit at once)`);
         const when = `at ${seconds(this.clock.nowMs())}${this.phase === "running" ? "" : ` while ${this.phase}`}`;
         this.abort.trigger(new RunAborted("interrupted", `Interrupted by ${signal} ${when}`, exitCode));
@@ -340,6 +346,7 @@ export class Run {
    * line and 255, its folder without results.json.
    */
   async analyse(): Promise<RunOutcome> {
+    this.phase = "checking";
     this.journal.close();
     let results: RunResults;
     try {
@@ -378,7 +385,7 @@ export class Run {
    */
   private async check(): Promise<RunResults> {
     const aborting = this.abortReason();
-    if (aborting) {
+    if (aborting && !(aborting.type === "interrupted" && this.interruptedWhileChecking)) {
       const crashes = this.crashes.map((crash) => ({ type: "node-crashed" as const, ...crash }));
       return {
         "valid?": "unknown",
@@ -398,7 +405,6 @@ export class Run {
       cpuAtStart: this.cpuAtStart,
       nodesResidentMb: this.nodesResidentMb,
     };
-    this.phase = "checking";
     const checking = checkSavedHistory(input);
     try {
       return analyze(input, await this.abort.race(checking.result));
