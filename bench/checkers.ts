@@ -10,6 +10,7 @@ import { loadWorkload, runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import type { TestOptions } from "../maelstrom-lib/harness/contracts/options.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 import { writeBenchResults } from "./results-file.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
 
 const repo = join(import.meta.dir, "..");
 const storeDir = join(import.meta.dir, "tmp", "checker-histories");
@@ -47,11 +48,11 @@ for (const recording of recordings) {
     rows.push(`| ${recording.workload} | recording failed | | | |`);
     continue;
   }
-  const history = readFileSync(join(runDir, "history.jsonl"), "utf8")
+  const history = readFileSync(join(runDir, RUN_FILES.history), "utf8")
     .trim()
     .split("\n")
     .map((line) => JSON.parse(line) as Op);
-  const opts = JSON.parse(readFileSync(join(runDir, "test.json"), "utf8")) as TestOptions;
+  const opts = JSON.parse(readFileSync(join(runDir, RUN_FILES.testOptions), "utf8")) as TestOptions;
   const workload = await loadWorkload(recording.workload);
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
@@ -69,7 +70,7 @@ for (const recording of recordings) {
 /** The newest recorded run of this workload, recording one if there is none (or --record). */
 async function recordedRun(recording: Recording): Promise<string | undefined> {
   const latest = join(storeDir, recording.workload, "latest");
-  if (!rerecord && existsSync(join(latest, "history.jsonl"))) return latest;
+  if (!rerecord && existsSync(join(latest, RUN_FILES.history))) return latest;
   console.log(`recording ${recording.workload} (20 s at rate 1000) ...`);
   const run = await runMaelstrom(
     ["test", "-w", recording.workload, "--bin", recording.bin, ...recording.args, "--time-limit", "20", "--rate", "1000", "--store", storeDir, "--no-progress"],

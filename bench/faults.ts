@@ -18,6 +18,7 @@ import { WORKLOADS } from "../maelstrom-lib/harness/workloads/index.ts";
 import { exitCodeOf, type RunResults } from "../maelstrom-lib/harness/contracts/results.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 import { writeBenchResults } from "./results-file.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
 
 const FAULTS = ["partition", "kill", "pause"] as const;
 
@@ -105,8 +106,8 @@ const EVERY_NODE = " (a kill hit every node)";
 /** Whether some kill in the run's history killed every node at once (nothing left to recover from). */
 function killedEveryNode(runDir: string): boolean {
   try {
-    const nodeCount = (JSON.parse(readFileSync(join(runDir, "test.json"), "utf8")) as { nodeIds: string[] }).nodeIds.length;
-    return readFileSync(join(runDir, "history.jsonl"), "utf8")
+    const nodeCount = (JSON.parse(readFileSync(join(runDir, RUN_FILES.testOptions), "utf8")) as { nodeIds: string[] }).nodeIds.length;
+    return readFileSync(join(runDir, RUN_FILES.history), "utf8")
       .split("\n")
       .filter((line) => line.includes('"process":"nemesis"') && line.includes('"f":"kill"'))
       .map((line) => JSON.parse(line) as Op)

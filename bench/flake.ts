@@ -14,6 +14,7 @@ import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
 import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
 import { writeBenchResults } from "./results-file.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
 
 /** The challenge's published flags (fly.io's challenge page). */
 const PUBLISHED_FLAGS = ["--node-count", "3", "--rate", "100", "--time-limit", "20", "--nemesis", "partition"];
@@ -63,7 +64,7 @@ function quantiles(durationsMs: number[]): Quantiles {
 
 /** Counts seq-kv's error-22 replies in a run's net-journal.jsonl. */
 async function countCasConflicts(runDir: string): Promise<number> {
-  const text = await Bun.file(join(runDir, "net-journal.jsonl")).text();
+  const text = await Bun.file(join(runDir, RUN_FILES.journal)).text();
   let conflicts = 0;
   for (const line of text.split("\n")) {
     if (!line.includes('"code":22')) continue;

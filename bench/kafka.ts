@@ -18,6 +18,7 @@ import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 import { writeBenchResults } from "./results-file.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
 
 const PUBLISHED_FLAGS = ["--concurrency", "2n", "--rate", "1000"];
 const PUBLISHED_TIME_LIMIT_SEC = 20;
@@ -62,7 +63,7 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
 }
 
 function readHistory(runDir: string): Op[] {
-  return readFileSync(join(runDir, "history.jsonl"), "utf8")
+  return readFileSync(join(runDir, RUN_FILES.history), "utf8")
     .split("\n")
     .filter((line) => line.length > 0)
     .map((line) => JSON.parse(line) as Op);

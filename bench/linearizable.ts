@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { checkLinearizable, type KeyResult } from "../maelstrom-lib/harness/checkers/linearizable/index.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
 
 const repo = join(import.meta.dir, "..");
 const storeDir = join(import.meta.dir, "tmp", "linearizable-histories");
@@ -99,7 +100,7 @@ function peakRssMb(): number {
 /** The recorded run of this recording, recording it if there is none (or --record). */
 async function recordedHistory(recording: Recording): Promise<string | undefined> {
   const store = join(storeDir, recording.name);
-  const latest = join(store, "lin-kv", "latest", "history.jsonl");
+  const latest = join(store, "lin-kv", "latest", RUN_FILES.history);
   if (!process.argv.includes("--record") && existsSync(latest)) return latest;
   console.log(`recording ${recording.name} ...`);
   const run = await runMaelstrom(
@@ -110,7 +111,7 @@ async function recordedHistory(recording: Recording): Promise<string | undefined
     ],
     { cwd: repo },
   );
-  return run.runDir ? join(run.runDir, "history.jsonl") : undefined;
+  return run.runDir ? join(run.runDir, RUN_FILES.history) : undefined;
 }
 
 const rows: string[] = [];

@@ -9,15 +9,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeRunReport } from "../maelstrom-lib/harness/report/index.ts";
 import { writeBenchResults } from "./results-file.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
 
 const JOURNAL_MESSAGES = 500_000; // a send and a recv each
 const OPS = 50_000; // an invoke and a completion each
 const NODES = 25;
 
 const runDir = join(mkdtempSync(join(tmpdir(), "bench-report-")), "broadcast", "bench");
-mkdirSync(join(runDir, "node-logs"), { recursive: true });
+mkdirSync(join(runDir, RUN_FILES.nodeLogs), { recursive: true });
 
-const journal = Bun.file(join(runDir, "net-journal.jsonl")).writer();
+const journal = Bun.file(join(runDir, RUN_FILES.journal)).writer();
 for (let id = 0; id < JOURNAL_MESSAGES; id++) {
   const timeNs = id * 40_000;
   const isClient = id % 4 === 0;
@@ -29,7 +30,7 @@ for (let id = 0; id < JOURNAL_MESSAGES; id++) {
 }
 await journal.end();
 
-const history = Bun.file(join(runDir, "history.jsonl")).writer();
+const history = Bun.file(join(runDir, RUN_FILES.history)).writer();
 for (let op = 0; op < OPS; op++) {
   const process = op % 50;
   const timeNs = op * 400_000;
@@ -39,7 +40,7 @@ for (let op = 0; op < OPS; op++) {
 }
 await history.end();
 const net = { all: {}, clients: {}, servers: { "msg-count": 375_000, "msgs-per-op": 7.5 }, "valid?": true };
-await Bun.write(join(runDir, "results.json"), JSON.stringify({ "valid?": true, net }));
+await Bun.write(join(runDir, RUN_FILES.results), JSON.stringify({ "valid?": true, net }));
 
 const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
 const startMs = performance.now();
@@ -50,14 +51,14 @@ const sizeMb = (name: string): string => (statSync(join(runDir, name)).size / 2 
 
 const table = `## report
 
-\`writeRunReport\` on a synthetic run folder: ${2 * JOURNAL_MESSAGES} journal events (${sizeMb("net-journal.jsonl")} MB), ${2 * OPS} history lines (${sizeMb("history.jsonl")} MB), ${NODES} nodes.
+\`writeRunReport\` on a synthetic run folder: ${2 * JOURNAL_MESSAGES} journal events (${sizeMb(RUN_FILES.journal)} MB), ${2 * OPS} history lines (${sizeMb(RUN_FILES.history)} MB), ${NODES} nodes.
 
 | measure | value |
 |---|---|
 | time to write messages.svg + index.html | ${(elapsedMs / 1000).toFixed(2)} s |
 | process RSS before → after | ${rssBeforeMb.toFixed(0)} → ${rssAfterMb.toFixed(0)} MB |
-| messages.svg (first 10,000 events) | ${sizeMb("messages.svg")} MB |
-| index.html | ${sizeMb("index.html")} MB |
+| messages.svg (first 10,000 events) | ${sizeMb(RUN_FILES.messagesSvg)} MB |
+| index.html | ${sizeMb(RUN_FILES.report)} MB |
 `;
 console.log(table);
 writeBenchResults("report", table);

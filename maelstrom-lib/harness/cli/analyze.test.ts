@@ -1,5 +1,15 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readEdn, readEdnAll } from "../primitives/edn-read.ts";
@@ -15,7 +25,16 @@ afterAll(() => rmSync(store, { recursive: true, force: true }));
 const readJson = (path: string) => JSON.parse(readFileSync(path, "utf8"));
 const main = join(repo, "maelstrom-lib/harness/cli/main.ts");
 
-/** A copy of the real-Maelstrom-format fixtures (analyze writes results.json into the folder). */
+/** Every file directly in a folder, with its text. */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => [entry.name, readFileSync(join(dir, entry.name), "utf8")]),
+  );
+}
+
+/** A copy of the real-Maelstrom-format fixtures (analyze writes its results into the folder). */
 function maelstromRuns(): string {
   const dir = mkdtempSync(join(store, "maelstrom-"));
   cpSync(join(repo, "maelstrom-lib/harness/testdata/maelstrom-runs"), dir, { recursive: true });
@@ -181,6 +200,9 @@ describe("maelstrom analyze of a run of ours cut short", () => {
 describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
   test("a valid broadcast run: options from jepsen.log, net from results.edn, the same stats and workload result as Maelstrom's", async () => {
     const runDir = join(maelstromRuns(), "broadcast", "20260301T101500.000+0000");
+    // This runner could not draw it again from Maelstrom's Fressian journal.
+    writeFileSync(join(runDir, "messages.svg"), "<svg>Maelstrom's</svg>");
+    const maelstromFiles = snapshot(runDir);
     const lines: string[] = [];
     expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
     expect(lines[0]).toBe(`Analyzing ${runDir}: 22 ops of broadcast from real Maelstrom's history.edn`);
@@ -190,7 +212,12 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(lines).toContain("Maelstrom's results.edn said valid? true, as this analysis does");
     expect(lines).toContain("Everything looks good! ヽ(‘ー`)ノ");
 
-    const results = readJson(join(runDir, "results.json"));
+    // Ours beside Maelstrom's, in a folder of their own; every file of Maelstrom's byte for byte as it was.
+    const ours = join(runDir, "reanalysis");
+    expect(lines).toContain(`Wrote results.json and results.edn into ${ours}; Maelstrom's own files are as they were`);
+    expect(snapshot(runDir)).toEqual(maelstromFiles);
+    expect(readFileSync(join(runDir, "reanalysis", "results.edn"), "utf8")).toStartWith("{:perf");
+    const results = readJson(join(runDir, "reanalysis", "results.json"));
     const maelstrom = plainOf(readEdn(readFileSync(join(runDir, "results.edn"), "utf8"))) as Record<string, unknown>;
     expect(results["valid?"]).toBe(true);
     expect(results.stats).toEqual(maelstrom.stats);
@@ -220,7 +247,7 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(code).toBe(1);
     expect(stdout).toContain("Options: workload broadcast (command line), 2 nodes (command line), concurrency 2 (default),");
     expect(stdout).toContain("Analysis invalid!");
-    const workload = readJson(join(runDir, "results.json")).workload;
+    const workload = readJson(join(runDir, "reanalysis", "results.json")).workload;
     expect(workload["valid?"]).toBe(false);
     expect(workload.lost).toEqual([1]);
     expect(workload["stable-count"]).toBe(1);
@@ -233,7 +260,7 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(lines[1]).toBe(
       "Options: workload txn-rw-register (jepsen.log), 1 node (jepsen.log), concurrency 2 (jepsen.log), availability total (jepsen.log), consistency models read-uncommitted (jepsen.log)",
     );
-    const results = readJson(join(runDir, "results.json"));
+    const results = readJson(join(runDir, "reanalysis", "results.json"));
     // Under the defaults (strict-serializable, no availability asked) it would be the other way round.
     expect(results.workload["valid?"]).toBe(true);
     expect(results.availability).toEqual({ "valid?": false, "ok-fraction": 0.75 });
@@ -250,12 +277,12 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(lines[2]).toBe(
       "Values from history.txt for 2 assign, 1 poll (Jepsen < 0.3.6 printed stale values into history.edn; history.txt has what Maelstrom's checker saw)",
     );
-    expect(readJson(join(runDir, "results.json")).workload["valid?"]).toBe(true);
+    expect(readJson(join(runDir, "reanalysis", "results.json")).workload["valid?"]).toBe(true);
 
     // history.edn alone: the final poll returned nothing, so message 2 of key "5" is unseen.
     rmSync(join(runDir, "history.txt"));
     expect(await analyzeRun(runDir, () => {})).toBe(1);
-    const alone = readJson(join(runDir, "results.json")).workload;
+    const alone = readJson(join(runDir, "reanalysis", "results.json")).workload;
     expect(alone["error-types"]).toEqual(["unseen"]);
     expect(alone.unseen.messages).toEqual({ 5: [2] });
 
@@ -270,7 +297,7 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     const runDir = join(maelstromRuns(), "lin-kv-stale-read");
     expect(await analyzeRun(runDir, () => {})).toBe(1);
     type Keyed = { results: Record<string, { linearizable: { "valid?": unknown; op?: Op; "previous-ok"?: Op }; timeline: unknown; "valid?": unknown }>; failures: unknown[] };
-    const ours = readJson(join(runDir, "results.json")).workload as Keyed;
+    const ours = readJson(join(runDir, "reanalysis", "results.json")).workload as Keyed;
     const maelstrom = (plainOf(readEdn(readFileSync(join(runDir, "results.edn"), "utf8"))) as { workload: Keyed }).workload;
     expect(ours.failures).toEqual(maelstrom.failures);
     for (const key of ["0", "1"]) {
@@ -290,12 +317,12 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     const flags = ["-w", "txn-rw-register", "--node-count", "1", "--concurrency", "2n"];
     const committed = await cli(["analyze", runDir, ...flags, "--consistency-models", "read-committed"]);
     expect(committed.code).toBe(1);
-    const workload = readJson(join(runDir, "results.json")).workload;
+    const workload = readJson(join(runDir, "reanalysis", "results.json")).workload;
     expect(workload["anomaly-types"]).toEqual(["G1b"]);
     expect(workload.not).toContain("read-committed");
     const uncommitted = await cli(["analyze", runDir, ...flags, "--consistency-models", "read-uncommitted"]);
     expect(uncommitted.code).toBe(0);
-    expect(readJson(join(runDir, "results.json")).workload["valid?"]).toBe(true);
+    expect(readJson(join(runDir, "reanalysis", "results.json")).workload["valid?"]).toBe(true);
   });
 
   test("where Maelstrom's checker crashed or gnuplot was missing, our verdict stands and one line names the difference", async () => {
@@ -308,7 +335,7 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
         "perf unknown there (java.lang.IllegalStateException: Error rendering plot, verify gnuplot is installed and reachable), true here; " +
         "workload unknown there (java.util.concurrent.ExecutionException: java.lang.IndexOutOfBoundsException), true here",
     );
-    expect(readJson(join(runDir, "results.json"))["valid?"]).toBe(true);
+    expect(readJson(join(runDir, "reanalysis", "results.json"))["valid?"]).toBe(true);
     // Maelstrom's own results.edn is its record of what it said: analyze leaves it as it was.
     expect(readFileSync(join(runDir, "results.edn"), "utf8")).toBe(before);
     expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
@@ -321,7 +348,7 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
     expect(lines[2]).toBe("Maelstrom's results.edn said valid? true, as this analysis does");
     const maelstrom = plainOf(readEdn(readFileSync(join(runDir, "results.edn"), "utf8"))) as Record<string, unknown>;
-    expect(readJson(join(runDir, "results.json")).workload).toEqual(maelstrom.workload);
+    expect(readJson(join(runDir, "reanalysis", "results.json")).workload).toEqual(maelstrom.workload);
   });
 
   test("a history that is not the workload's is refused with exit 254, naming the workloads it fits", async () => {
@@ -331,7 +358,7 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(stdout.trim().split("\n").at(-1)).toBe(
       "history.edn is not a lin-kv history: it has ops lin-kv never issues (broadcast ×6); its ops fit broadcast. Say which workload with -w NAME",
     );
-    expect(existsSync(join(runDir, "results.json"))).toBe(false); // nothing was overwritten
+    expect(existsSync(join(runDir, "reanalysis", "results.json"))).toBe(false); // nothing was overwritten
     const txn = await cli(["analyze", join(maelstromRuns(), "txn-g1b"), "-w", "txn-list-append", "--node-count", "1"]);
     expect(txn.code).toBe(254);
     expect(txn.stdout).toContain("it has ops txn-list-append never issues (txn [w] ×2, txn [r w] ×2); its ops fit txn-rw-register.");
@@ -346,7 +373,7 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(lines.at(-1)).toBe(
       "history.edn has 4 completed client ops, but the run's results.edn counted 9: the history is incomplete, and what is missing could hold the failure, so it is not checked",
     );
-    expect(existsSync(join(runDir, "results.json"))).toBe(false);
+    expect(existsSync(join(runDir, "reanalysis", "results.json"))).toBe(false);
   });
 
   test("the explanation of a real Maelstrom folder points at its history.edn, not a history.jsonl it does not have", async () => {
@@ -379,3 +406,58 @@ function mkdirp(dir: string): string {
   mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+describe("analyze never destroys what it cannot rebuild", async () => {
+  const echo = ["-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "1", "--rate", "20"];
+  const run = await runMaelstrom(["test", ...echo, "--store", join(store, "intact"), "--no-progress"], { cwd: repo });
+  /** A copy of the run, to break one file of. */
+  const copyOfRun = (): string => {
+    const runDir = mkdtempSync(join(store, "copy-"));
+    cpSync(run.runDir!, runDir, { recursive: true });
+    return runDir;
+  };
+
+  const fullDisk = existsSync("/dev/full");
+  test.skipIf(!fullDisk)("a full disk while writing results.json leaves the old one whole: one line, 255", async () => {
+    const runDir = copyOfRun();
+    const before = readFileSync(join(runDir, "results.json"), "utf8");
+    symlinkSync("/dev/full", join(runDir, `results.json.${process.pid}.partial`)); // where the new one is written first
+    const lines: string[] = [];
+    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(255);
+    const results = join(runDir, "results.json");
+    expect(lines.at(-1)).toBe(`ERROR: cannot write ${results}: no space left on the disk (ENOSPC)`);
+    expect(readFileSync(join(runDir, "results.json"), "utf8")).toBe(before);
+    expect(readdirSync(runDir).filter((name) => name.endsWith(".partial"))).toEqual([]);
+  });
+
+  /** A file broken one way: what it then holds (given what it held), and how the one line starts. */
+  const broken: { file: string; how: string; text: (old: string) => string; says: string }[] = [
+    { file: "test.json", how: "not JSON", text: () => '{"workload": "echo",', says: "is not JSON: " },
+    { file: "test.json", how: "not an object", text: () => "[]", says: "not an object" },
+    { file: "results.json", how: "cut short", text: () => '{"valid?": tr', says: "is not JSON: " },
+    { file: "history.jsonl", how: "a cut line", text: (old) => old.replace(/[^\n]*\n$/, '{"ty\n'), says: "line " },
+    { file: "history.jsonl", how: "a line that is no op", text: () => "42\n", says: "line 1 is not a history op" },
+  ];
+  for (const { file, how, text, says } of broken) {
+    test(`${file} ${how} is one line naming the file, exit 254`, async () => {
+      const path = join(copyOfRun(), file);
+      writeFileSync(path, text(readFileSync(path, "utf8")));
+      const lines: string[] = [];
+      expect(await analyzeRun(join(path, ".."), (line) => lines.push(line))).toBe(254);
+      expect(lines.length).toBe(1);
+      expect(lines[0]).toStartWith(path);
+      expect(lines[0]).toContain(says);
+    });
+  }
+
+  test("EDN nested 200,000 deep in a Maelstrom history is one line and 254 from the CLI, no stack trace", async () => {
+    const runDir = mkdtempSync(join(store, "deep-edn-"));
+    const deep = `${"[".repeat(200_000)}${"]".repeat(200_000)}`;
+    writeFileSync(join(runDir, "history.edn"), `{:index 0, :time 1, :type :invoke, :process 0, :value ${deep}}\n`);
+    const { code, stdout, stderr } = await cli(["analyze", runDir, "-w", "echo"]);
+    expect(code).toBe(254);
+    const history = join(runDir, "history.edn");
+    expect(stdout).toBe(`${history}: EDN error at line 1, column 1054: forms nested more than 1000 deep\n`);
+    expect(stderr).toBe("");
+  });
+});

@@ -8,11 +8,14 @@
 import { existsSync, realpathSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { assembleResults, checkHistory } from "../run/analysis.ts";
+import { checkNet } from "../checkers/core.ts";
+import { TrafficCounter } from "../world/net.ts";
+import type { JournalEvent } from "../contracts/journal.ts";
 import { defaultFieldOptions, parseConcurrency } from "./cli.ts";
 import { TEST_FLAGS, type AnalyzeFlags } from "./config.ts";
 import { CliError, type TestOptions } from "../contracts/options.ts";
 import { JEPSEN_FILES, JepsenStoreError, readEdnHistory, readLoggedOptions, readResultsEdn, type LoggedOptions } from "../store/jepsen-store.ts";
-import { RUN_FILES } from "../store/run-files.ts";
+import { forEachJsonLine, RUN_FILES } from "../store/run-files.ts";
 import { readHistoryExact, readRunFolder, RunFolderError, type RunFolder } from "../store/run-folder.ts";
 import type { RunResults } from "../contracts/results.ts";
 import type { CheckResult, Op, Workload } from "../contracts/types.ts";
@@ -24,13 +27,13 @@ import type { ReadHistory } from "../report/explain.ts";
 export const NO_ANALYZE_FLAGS: AnalyzeFlags = { given: {}, names: [] };
 
 /**
- * What analyzing a folder came to: new results, with the workload that checked them (ours: draw
- * the report too; a Maelstrom folder's: its history, for the explanation), or a run with nothing
- * to check.
+ * What analyzing a folder came to: new results, with the workload that checked them, to be
+ * written into `outputDir` (ours: the run folder, and the report too; Maelstrom's: a folder of
+ * our own in it, and its history for the explanation), or a run with nothing to check.
  */
 export type Reanalysis =
-  | { kind: "checked"; results: RunResults; workload: Workload; ownRun: true }
-  | { kind: "checked"; results: RunResults; workload: Workload; ownRun: false; history: ReadHistory }
+  | { kind: "checked"; results: RunResults; workload: Workload; ownRun: true; outputDir: string }
+  | { kind: "checked"; results: RunResults; workload: Workload; ownRun: false; outputDir: string; history: ReadHistory }
   | { kind: "aborted"; reason: string };
 
 /** A run folder's checks, run again; a folder that cannot be analyzed is a CliError (exit 254). */
@@ -40,9 +43,18 @@ export async function reanalyze(runDir: string, flags: AnalyzeFlags, log: (line:
   throw new CliError(`${runDir} is not a run folder: it has no ${RUN_FILES.testOptions} (a run of ours) or ${JEPSEN_FILES.history} (a run of real Maelstrom)`);
 }
 
-/** One of our runs: its test.json options (with the typed ones in their place) and history.jsonl. */
+/**
+ * One of our runs: its test.json options (with the typed ones in their place) and history.jsonl.
+ * A run stopped while it was being checked is finished here: its history was saved before the
+ * checks, and its `net` counts come from its results.json or, when it has none, its journal.
+ */
 async function reanalyzeOwnRun(runDir: string, flags: AnalyzeFlags, log: (line: string) => void): Promise<Reanalysis> {
-  if (!existsSync(join(runDir, RUN_FILES.history))) throw new CliError(`${runDir} is not a run folder: it has no ${RUN_FILES.history}`);
+  if (!existsSync(join(runDir, RUN_FILES.history))) {
+    throw new CliError(
+      `${runDir} has no ${RUN_FILES.history}: the run was stopped before its history was saved, ` +
+        "so there is nothing to check",
+    );
+  }
   let folder: RunFolder;
   try {
     folder = readRunFolder(runDir);
@@ -50,8 +62,8 @@ async function reanalyzeOwnRun(runDir: string, flags: AnalyzeFlags, log: (line: 
     throw asInputError(error);
   }
   const { options: stored, results: previous } = folder;
-  if (!stored || !previous) throw new CliError(`${runDir} is not a run folder: it has no ${RUN_FILES.results}`);
-  if (previous.net === undefined) {
+  if (!stored) throw new CliError(`${runDir} is not a run folder: it has no ${RUN_FILES.testOptions}`);
+  if (previous && previous.net === undefined) {
     const why = previous.aborted ?? "no results";
     return { kind: "aborted", reason: `${runDir} is a run that was aborted (${why}); there is no complete history to check` };
   }
@@ -71,20 +83,55 @@ async function reanalyzeOwnRun(runDir: string, flags: AnalyzeFlags, log: (line: 
     throw asInputError(error);
   });
   log(`Analyzing ${runDir}: ${history.length} ops of ${opts.workload}${flags.names.length ? ` (with ${flags.names.join(" ")})` : ""}`);
+  logIncomplete(previous, log);
   const workload = loadWorkload(opts.workload);
   refuseForeignOps(history, workload, RUN_FILES.history);
-  refuseMissingOps(history, previous.stats, RUN_FILES.history, RUN_FILES.results);
-  // `net` and `runner` measured the run itself, so they are kept.
-  const results = assembleResults(checkHistory({ opts, workload, history, runDir }), previous.net as CheckResult, {
-    runner: previous.runner,
-    ...(previous.errors ? { errors: previous.errors } : {}),
+  if (previous) refuseMissingOps(history, previous.stats, RUN_FILES.history, RUN_FILES.results);
+  // `net` and `runner` measured the run itself, so they are kept; a run stopped before its
+  // results has its net counted again from the journal.
+  const net = previous?.net ?? (await netOfJournal(join(runDir, RUN_FILES.journal), history, log));
+  const results = assembleResults(checkHistory({ opts, workload, history, runDir }), net, {
+    ...(previous?.runner ? { runner: previous.runner } : {}),
+    ...(previous?.errors ? { errors: previous.errors } : {}),
   });
-  return { kind: "checked", results, workload, ownRun: true };
+  return { kind: "checked", results, workload, ownRun: true, outputDir: runDir };
 }
 
 /** A run folder whose files are not what the runner writes is bad input: exit 254 with the reason. */
 function asInputError(error: unknown): unknown {
   return error instanceof RunFolderError ? new CliError(error.message) : error;
+}
+
+/** Says when the run being finished was stopped during its checks. */
+function logIncomplete(previous: RunResults | undefined, log: (line: string) => void): void {
+  if (!previous) {
+    log(
+      `The run is incomplete: it has no ${RUN_FILES.results} (stopped during its checks); ` +
+        `its saved history is checked now, and net counted from ${RUN_FILES.journal}`,
+    );
+  } else if (previous["abort-type"] === "interrupted") {
+    log("The run was interrupted during its checks; its saved history is checked now");
+  }
+}
+
+/** The net checker over a journal file (a run that never wrote its results); lines cut short are skipped, and said. */
+async function netOfJournal(path: string, history: readonly Op[], log: (line: string) => void): Promise<CheckResult> {
+  const counter = new TrafficCounter();
+  let unusable = 0;
+  const { badLineCount } = await forEachJsonLine<JournalEvent>(path, (event) => {
+    const isEvent = typeof event?.src === "string" && typeof event.dest === "string";
+    if (isEvent && (event.type === "send" || event.type === "recv")) counter.add(event);
+    else unusable++;
+  });
+  const skipped = badLineCount + unusable;
+  if (skipped > 0) {
+    log(`WARN ${skipped} line(s) of ${path} are no journal event (cut short when the run stopped?): not counted`);
+  }
+  return checkNet(history, counter.stats());
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
 }
 
 /**
@@ -112,9 +159,12 @@ async function analyzeMaelstromRun(runDir: string, flags: AnalyzeFlags, log: (li
   refuseForeignOps(history, workload, JEPSEN_FILES.history);
   refuseMissingOps(history, maelstromResults?.stats, JEPSEN_FILES.history, JEPSEN_FILES.results);
   const net = (maelstromResults?.net as CheckResult | undefined) ?? NET_NOT_MEASURED;
-  const results = assembleResults(checkHistory({ opts, workload, history, runDir }), net, {});
+  // The checkers' own files (linear.svg, ...) go where ours do, not over Maelstrom's.
+  const outputDir = join(runDir, RUN_FILES.reanalysis);
+  const results = assembleResults(checkHistory({ opts, workload, history, runDir: outputDir }), net, {});
   if (maelstromResults?.["valid?"] !== undefined) log(verdictComparison(maelstromResults, results));
-  return { kind: "checked", results, workload, ownRun: false, history: { file: JEPSEN_FILES.history, ops: history } };
+  const read = { file: JEPSEN_FILES.history, ops: history };
+  return { kind: "checked", results, workload, ownRun: false, outputDir, history: read };
 }
 
 /** What history.txt changed, in one line; nothing when it is absent or agrees. */

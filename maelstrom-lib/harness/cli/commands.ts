@@ -2,7 +2,6 @@
  * The commands behind `maelstrom test` and `maelstrom analyze`, as functions: `runMaelstrom(argv)`
  * does what `bun run maelstrom ...` does and returns the exit code and results instead of exiting.
  */
-import { join } from "node:path";
 import { NO_ANALYZE_FLAGS, reanalyze, type Reanalysis } from "./analyze.ts";
 import { loadWorkload } from "../workloads/index.ts";
 import { beyondMaelstromLines } from "../checkers/beyond-maelstrom.ts";
@@ -12,12 +11,12 @@ import type { TestOptions } from "../contracts/options.ts";
 import { writeReportFiles } from "../report/index.ts";
 import { RUN_FILES } from "../store/run-files.ts";
 import { readRunFolder, type RunFolder } from "../store/run-folder.ts";
-import { writeResultsEdn } from "../store/edn-files.ts";
+import { saveAnalysis, StoreError } from "../store/store.ts";
 import { explainRun, printExplanation, type RunExplanation } from "../report/explain.ts";
-import { runTest } from "../run/run.ts";
+import { runTest, type RunOutcome } from "../run/run.ts";
 import { NodeProgram } from "../world/sim-program.ts";
 import { simulateTest } from "../run/simulate.ts";
-import { checkerEntries, exitCodeOf, resultsJsonText, type RunResults } from "../contracts/results.ts";
+import { checkerEntries, exitCodeOf, type RunResults } from "../contracts/results.ts";
 
 /** A parsed `maelstrom test` command. */
 export type TestCommand = Extract<Command, { kind: "test" }>;
@@ -78,7 +77,18 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
   const runs: MaelstromRun["runs"] = [];
   for (let i = 0; i < opts.testCount; i++) {
     const runOpts = i === 0 ? opts : { ...opts, seed: opts.seed + i };
-    const outcome = opts.sim ? await simulateTest(runOpts, { log }) : await runTest(runOpts, workload, log);
+    let outcome: RunOutcome;
+    try {
+      outcome = opts.sim ? await simulateTest(runOpts, { log }) : await runTest(runOpts, workload, log);
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      log(`ERROR: ${error.message}`); // the run folder could not be created: nothing ran
+      return { exitCode: 255, results: runs.at(-1)?.results, runDir: runs.at(-1)?.runDir, runs, output };
+    }
+    if (outcome.incomplete) {
+      runs.push(outcome); // its one line is printed; a store that failed will fail the next run too
+      break;
+    }
     // Explained once: the page and the console say the same.
     const folder = readRunFolder(outcome.runDir);
     const explanation = await explainRun(folder.results, workload, outcome.runDir);
@@ -107,8 +117,10 @@ async function simulationRefusal(bin: string): Promise<string | undefined> {
 /**
  * `maelstrom analyze RUN_DIR` (Jepsen's `analyze` command; analyze.ts): runs the checks that
  * read the history again, on one of our runs or on a folder real Maelstrom wrote, and writes
- * that folder's results.json (and, for our runs, results.edn and the report). Returns the exit
- * code a test with these results would have had; 254 for a folder or options that cannot be analyzed.
+ * the new results.json and results.edn, each through a temporary file and a rename: in our
+ * runs in their place (and the report), in Maelstrom's in a folder of their own beside
+ * Maelstrom's files. Returns the exit code a test with these results would have had; 254 for
+ * a folder or options that cannot be analyzed, 255 for one that cannot be written.
  */
 export async function analyzeRun(runDir: string, log: (line: string) => void, flags: AnalyzeFlags = NO_ANALYZE_FLAGS): Promise<number> {
   let analysis: Reanalysis;
@@ -123,17 +135,22 @@ export async function analyzeRun(runDir: string, log: (line: string) => void, fl
     log(analysis.reason);
     return 255;
   }
-  const { results, workload, ownRun } = analysis;
-  await Bun.write(join(runDir, RUN_FILES.results), resultsJsonText(results));
-  // Our runs' results.edn is rewritten, as Maelstrom's analyze rewrites its own. A Maelstrom
-  // folder keeps its results.edn, the record of Maelstrom's verdict that each analysis compares
-  // with, and its messages.svg: it has no history.jsonl or journal of ours to draw a report from.
+  const { results, workload, ownRun, outputDir } = analysis;
+  // Our runs get results.edn and results.json rewritten in place, as Maelstrom's analyze
+  // rewrites its own; a Maelstrom folder keeps every file of its own (its results.edn is the
+  // record of Maelstrom's verdict), ours going into a folder beside them.
+  try {
+    await saveAnalysis(outputDir, results);
+  } catch (error) {
+    if (!(error instanceof StoreError)) throw error;
+    log(`ERROR: ${error.message}`);
+    return 255;
+  }
   const history = ownRun ? undefined : analysis.history;
   const explanation = await explainRun(results, workload, runDir, history);
-  if (ownRun) {
-    await writeResultsEdn(runDir, results);
-    await writeReport(readRunFolder(runDir), explanation, log);
-  }
+  // A Maelstrom folder has no history.jsonl or journal of ours to draw a report from.
+  if (ownRun) await writeReport(readRunFolder(runDir), explanation, log);
+  else log(`Wrote ${RUN_FILES.results} and ${RUN_FILES.resultsEdn} into ${outputDir}; Maelstrom's own files are as they were`);
   const exitCode = exitCodeOf(results["valid?"]);
   printSummary(results, exitCode, log);
   printExplanation(explanation, runDir, log, history);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import {
+  EDN_MAX_DEPTH,
   EdnChar,
   EdnDecimal,
   EdnError,
@@ -73,6 +74,16 @@ describe("EDN reader", () => {
       expect(readEdn(text)).toEqual(expected);
     });
   }
+
+  test("forms nested 200,000 deep are an EdnError naming the bound, not a stack overflow; the bound reads", () => {
+    const deep = "[".repeat(200_000) + "]".repeat(200_000);
+    expect(() => readEdn(deep)).toThrow(EdnError);
+    expect(() => readEdn(deep)).toThrow(`forms nested more than ${EDN_MAX_DEPTH} deep`);
+    expect(() => readEdn("#a ".repeat(200_000) + "1")).toThrow(EdnError);
+    let value = readEdn("[".repeat(EDN_MAX_DEPTH) + "]".repeat(EDN_MAX_DEPTH));
+    for (let depth = 1; depth < EDN_MAX_DEPTH; depth++) value = (value as EdnValue[])[0]!;
+    expect(value).toEqual([]);
+  });
 
   test("reads NaN", () => {
     expect(readEdn("##NaN")).toBeNaN();

@@ -99,10 +99,17 @@ function isWhitespace(c: string): boolean {
   return c === " " || c === "," || c === "\n" || c === "\t" || c === "\r" || c === "\f";
 }
 
+/**
+ * How deep forms may nest: Jackson's default for JSON, which Maelstrom reads nodes with. A
+ * value nested deeper is an EdnError, not a reader (or a later printer) out of stack.
+ */
+export const EDN_MAX_DEPTH = 1000;
+
 /** Reads EDN forms one after another from a text. */
 export class EdnReader {
   private at = 0;
   private formStart = 0;
+  private depth = 0;
 
   constructor(
     private readonly text: string,
@@ -166,6 +173,16 @@ export class EdnReader {
   }
 
   private readForm(): EdnValue {
+    if (this.depth >= EDN_MAX_DEPTH) this.fail(`forms nested more than ${EDN_MAX_DEPTH} deep`);
+    this.depth++;
+    try {
+      return this.readFormHere();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private readFormHere(): EdnValue {
     const c = this.text[this.at]!;
     switch (c) {
       case "(":

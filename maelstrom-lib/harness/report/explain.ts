@@ -32,7 +32,7 @@ export interface CheckerExplanation {
 }
 
 /** A run's outcome: Jepsen's three verdicts, plus a run stopped before analysis. */
-export type Outcome = "valid" | "invalid" | "unknown" | "aborted" | "missing";
+export type Outcome = "valid" | "invalid" | "unknown" | "aborted" | "incomplete";
 
 /** A stopped run: why, and what the node last printed. */
 export interface AbortExplanation {
@@ -76,6 +76,11 @@ export interface ReadHistory {
   ops: readonly Op[];
 }
 
+/** A folder without results.json: its runner was stopped before it wrote them (its history is saved first). */
+const INCOMPLETE_HEADLINE =
+  "Incomplete: no results.json, the runner was stopped before writing it. " +
+  "If the folder has history.jsonl, `maelstrom analyze` on it checks the history and completes the folder.";
+
 /** A checker's explanation, its findings still to come from the history. */
 type CheckerDraft = { checker: string; valid: Validity } & ExplanationDraft;
 
@@ -92,8 +97,7 @@ export async function explainRun(
   history?: ReadHistory,
 ): Promise<RunExplanation> {
   if (!results) {
-    const headline = "No results.json: the run was interrupted before its analysis.";
-    return { outcome: "missing", headline, violations: [], runnerWarnings: [], checkers: [] };
+    return { outcome: "incomplete", headline: INCOMPLETE_HEADLINE, violations: [], runnerWarnings: [], checkers: [] };
   }
   const crashed = (results.errors?.crashes?.length ?? 0) > 0;
   if (results.aborted !== undefined || crashed) return abortExplanation(results, runDir);

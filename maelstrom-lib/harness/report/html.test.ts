@@ -79,14 +79,14 @@ describe("index.html of a synthetic run", () => {
     expect(html).toContain('<a href="index.html">');
   });
 
-  test("a run without results (a crash) still gets a page saying so", async () => {
+  test("a run without results (stopped before writing them) still gets a page saying it is incomplete", async () => {
     const run = await writeSyntheticRun();
     const { rmSync } = await import("node:fs");
     rmSync(join(run.runDir, "results.json"));
     await writeRunReport(run.runDir);
     const html = await Bun.file(join(run.runDir, "index.html")).text();
-    expect(html).toContain('class="verdict verdict-missing"');
-    expect(html).toContain("No results");
+    expect(html).toContain('class="verdict verdict-incomplete"');
+    expect(html).toContain("Incomplete: no results.json, the runner was stopped before writing it.");
     expect(wellFormednessProblems(html, "html")).toEqual([]);
   });
 });

@@ -18,6 +18,7 @@ import type { JournalEvent } from "../contracts/journal.ts";
 import type { Op } from "../contracts/types.ts";
 import { forEachOp, readRunFolder, type RunFolder } from "../store/run-folder.ts";
 import { WORKLOADS } from "../workloads/index.ts";
+import { NODE_FS, writeFileAtomic } from "../store/store-fs.ts";
 import { renderTimelineHtml, TimelineCollector, type TimelineOp } from "./timeline.ts";
 import { TIMELINE_FILE } from "./why.ts";
 import { linKvKeys } from "../checkers/linearizable/results.ts";
@@ -123,15 +124,16 @@ export async function writeReportFiles(folder: RunFolder, explanation: RunExplan
   const linkedOps = new Set(explanation.checkers.flatMap((checker) => checker.findings.flatMap((finding) => finding.ops)));
   const linked = timeline.ops.filter((op) => linkedOps.has(op.index));
   const journal = await digestJournal(runFile(runDir, RUN_FILES.journal), nodeIds, linked);
-  await Bun.write(runFile(runDir, RUN_FILES.messagesSvg), journal.diagram.svg);
+  await writeReportFile(runDir, RUN_FILES.messagesSvg, journal.diagram.svg);
   const { svg: _fullSvg, ...diagramCounts } = journal.diagram;
   const workload = testOptions?.workload ?? basename(dirname(runDir));
   const timelineTitle = `${workload} ${basename(runDir)}: timeline`;
-  await Bun.write(runFile(runDir, TIMELINE_FILE), renderTimelineHtml({ title: timelineTitle, ...timeline, bands, mustDraw: linkedOps }));
+  const timelineHtml = renderTimelineHtml({ title: timelineTitle, ...timeline, bands, mustDraw: linkedOps });
+  await writeReportFile(runDir, TIMELINE_FILE, timelineHtml);
   if (linKv && windowOps) {
     const title = `${workload} ${basename(runDir)}: linearizability`;
     const page = renderLinearizabilityHtml({ title, keys: linKv, windows: windowOps.result(linKv) });
-    await Bun.write(runFile(runDir, LINEARIZABILITY_FILE), page);
+    await writeReportFile(runDir, LINEARIZABILITY_FILE, page);
   }
   const html = renderReportHtml({
     runName: basename(runDir),
@@ -149,5 +151,10 @@ export async function writeReportFiles(folder: RunFolder, explanation: RunExplan
     bands,
     requestOf: journal.requestOf,
   });
-  await Bun.write(runFile(runDir, RUN_FILES.report), html);
+  await writeReportFile(runDir, RUN_FILES.report, html);
+}
+
+/** Whole or not at all: `serve` draws a missing report again, but would serve a cut one as it is. */
+async function writeReportFile(runDir: string, name: string, text: string): Promise<void> {
+  await writeFileAtomic(NODE_FS, runFile(runDir, name), [text]);
 }

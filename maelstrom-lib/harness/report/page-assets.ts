@@ -4,7 +4,14 @@
  */
 
 /** Verdict colours, as `maelstrom serve` colours runs: blue valid, orange unknown, pink invalid, lavender aborted. */
-export const VERDICT_COLORS = { valid: "#6DB6FE", unknown: "#FFAA26", invalid: "#FF1E90", aborted: "#B39DDB", missing: "#bbb" } as const;
+export const VERDICT_COLORS = {
+  valid: "#6DB6FE",
+  unknown: "#FFAA26",
+  invalid: "#FF1E90",
+  aborted: "#B39DDB",
+  incomplete: "#999",
+  missing: "#bbb",
+} as const;
 
 /** The page's stylesheet. */
 export const PAGE_CSS = `

@@ -11,9 +11,12 @@ import { RUN_FILES } from "../store/run-files.ts";
 import { VERDICT_COLORS } from "./page-assets.ts";
 
 /** The page of the timeline, which the findings link into. */
-export const TIMELINE_FILE = "timeline.html";
+export const TIMELINE_FILE = RUN_FILES.timeline;
 
-/** A run's outcome in words (Jepsen's three verdicts, aborted, or no results). */
+/**
+ * A run's outcome in words: Jepsen's three verdicts, aborted, incomplete (no results.json), or
+ * missing (no verdict in it).
+ */
 export type Verdict = keyof typeof VERDICT_COLORS;
 
 /** A coloured verdict badge (the colours `maelstrom serve` uses). */
@@ -23,7 +26,7 @@ export function verdictBadge(verdict: Verdict, className = "badge"): string {
 
 /** A run's outcome from its results alone, without reading the history (the runs list needs no more). */
 export function outcomeOf(results: RunResults | undefined): Verdict {
-  if (!results) return "missing";
+  if (!results) return "incomplete";
   if (results.aborted !== undefined || (results.errors?.crashes?.length ?? 0) > 0) return "aborted";
   const valid = results["valid?"];
   return valid === true ? "valid" : valid === false ? "invalid" : "unknown";

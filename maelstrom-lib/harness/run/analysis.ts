@@ -38,13 +38,35 @@ export interface MainPhase {
   lateMs?: { wakeUp: number; waitingForWorker: number };
 }
 
+/** What the history checks give (checkHistory, here or in a worker). */
+export type HistoryChecks = ReturnType<typeof checkHistory>;
+
 /** results.json: Maelstrom's results.edn map plus `runner` and `errors`. */
-export function analyze(input: AnalysisInput): RunResults {
-  const errors = input.violations.length > 0 ? { errors: { "protocol-violations": input.violations } } : {};
-  return assembleResults(checkHistory(input), checkNet(input.history, input.network.stats()), {
+export function analyze(input: AnalysisInput, historyChecks: HistoryChecks = checkHistory(input)): RunResults {
+  return assembleResults(historyChecks, checkNet(input.history, input.network.stats()), {
     runner: runnerHealth(input),
-    ...errors,
+    ...violationErrors(input),
   });
+}
+
+/**
+ * results.json of a run interrupted while its history was being checked: no verdict, but what
+ * only the run could measure (`net`, `runner`, `errors`), so that `maelstrom analyze` can
+ * finish it from the saved history.
+ */
+export function interruptedAnalysis(input: AnalysisInput, why: string): RunResults {
+  return {
+    "valid?": "unknown",
+    aborted: `interrupted: ${why}`,
+    "abort-type": "interrupted",
+    net: checkNet(input.history, input.network.stats()),
+    runner: runnerHealth(input),
+    ...violationErrors(input),
+  };
+}
+
+function violationErrors(input: AnalysisInput): Pick<RunResults, "errors"> {
+  return input.violations.length > 0 ? { errors: { "protocol-violations": input.violations } } : {};
 }
 
 /** results.json's key order: the history checks, net, the workload, findings beyond Maelstrom, then the extras. */
@@ -114,8 +136,8 @@ function rateWarning(achievedRate: number, input: AnalysisInput): string {
 }
 
 function runnerHealth(input: AnalysisInput): RunnerHealth {
-  const lateness = [...input.network.latenessMs].sort((a, b) => a - b);
-  const latenessP99Ms = quantile(lateness, 0.99) ?? 0;
+  const lateness = input.network.lateness;
+  const latenessP99Ms = lateness.quantile(0.99) ?? 0;
   const mainSec = Math.max(1e-9, (input.mainPhase.endMs - input.mainPhase.startMs) / 1000);
   const achievedRate = input.mainPhase.invocations / Math.min(mainSec, input.opts.timeLimitSec);
   const cpu = process.cpuUsage(input.cpuAtStart);
@@ -129,10 +151,10 @@ function runnerHealth(input: AnalysisInput): RunnerHealth {
   return {
     seed: input.opts.seed,
     "lateness-ms": {
-      p50: quantile(lateness, 0.5) ?? 0,
+      p50: lateness.quantile(0.5) ?? 0,
       p99: latenessP99Ms,
-      max: lateness.length ? lateness[lateness.length - 1]! : 0,
-      deliveries: lateness.length,
+      max: lateness.maxMs,
+      deliveries: lateness.count,
     },
     "cpu-seconds": (cpu.user + cpu.system) / 1e6,
     "requested-rate": input.opts.rate,

@@ -140,7 +140,8 @@ describe("review: odd node output", () => {
 
   test("a non-UTF-8 line is delivered with replacement characters; a body that is an array silences the node", async () => {
     const outcome = await run("-w", "echo", "--bin", `${testdata}/review-odd-lines.ts`, "--node-count", "1", "--time-limit", "1", "--rate", "10");
-    expect(outcome.exitCode).toBe(1); // echoes after the bad line time out, as under Maelstrom
+    // Echoes after the bad line time out (:info), which Maelstrom's echo checker skips: valid, as there.
+    expect(outcome.exitCode).toBe(0);
     const journal = (await Bun.file(join(outcome.runDir!, "net-journal.jsonl")).text())
       .trim()
       .split("\n")

@@ -10,14 +10,25 @@ import { sleep, type Clock } from "../primitives/clock.ts";
 import { TIMING, type TestOptions } from "../contracts/options.ts";
 import { Stagger, Worker, runWorkerLoop } from "./generator.ts";
 import { History } from "../contracts/history.ts";
-import { analyze, type MainPhase } from "./analysis.ts";
+import { analyze, interruptedAnalysis, type AnalysisInput, type MainPhase } from "./analysis.ts";
+import { checkSavedHistory } from "./checking.ts";
 import { buildNemesis } from "../nemesis/faults/index.ts";
 import type { Nemesis } from "../nemesis/nemesis.ts";
 import { Network } from "../world/net.ts";
 import type { JournalEvent } from "../contracts/journal.ts";
 import { Progress } from "./progress.ts";
 import { Rng } from "../primitives/rng.ts";
-import { createRunDir, pointLatestAt, writeRunFiles } from "../store/store.ts";
+import {
+  createRunDir,
+  NODE_FS,
+  openJournal,
+  pointLatestAt,
+  saveBeforeAnalysis,
+  saveResults,
+  StoreError,
+  type StoreFs,
+} from "../store/store.ts";
+import { RUN_FILES } from "../contracts/run-files.ts";
 import { exitCodeOf, type RunResults } from "../contracts/results.ts";
 import type { ClientConnection, Workload, WorkloadContext } from "../contracts/types.ts";
 import type { Rpc } from "../../protocol/schema.ts";
@@ -30,23 +41,30 @@ import type { CrashReport } from "../contracts/node-reports.ts";
 
 /** What a run ends with. */
 export interface RunOutcome {
-  /** 0 valid, 1 invalid, 2 unknown, 255 crash or init failure, 130/143 interrupted. */
+  /** 0 valid, 1 invalid, 2 unknown, 255 crash, init failure or a store that cannot be written, 130/143 interrupted. */
   exitCode: number;
   results: RunResults;
   runDir: string;
   /** Stopped by SIGINT/SIGTERM: later runs of --test-count should not start. */
   interrupted?: boolean;
+  /** The run folder could not be written whole (a full disk): it has no results.json. */
+  incomplete?: boolean;
 }
 
 
-/** Runs one test with already-validated options, in the real world unless another is given. */
+/**
+ * Runs one test with already-validated options, in the real world unless another is given;
+ * `storeFs` is the run folder's file system (a test's failing one). Throws a StoreError when the
+ * run folder cannot even be created.
+ */
 export async function runTest(
   opts: TestOptions,
   workload: Workload,
   log: (line: string) => void,
   world: World = new RealWorld(),
+  storeFs: StoreFs = NODE_FS,
 ): Promise<RunOutcome> {
-  return new Run(opts, workload, log, world).execute();
+  return new Run(opts, workload, log, world, storeFs).execute();
 }
 
 /** One run: the world, rng, network, cluster, history and workers it shares, and its phases. */
@@ -61,6 +79,17 @@ export class Run {
   readonly workers: Worker[];
   readonly nemesis: Nemesis | undefined;
   readonly runDir: string;
+  /** net-journal.jsonl, written as the run goes. */
+  private readonly journal: ReturnType<typeof openJournal>;
+  /**
+   * Where the run is, for what a signal does: stop it; stop its checks (from the end of teardown,
+   * when the history is whole); or let the writes finish.
+   */
+  private phase: "running" | "checking" | "saving" = "running";
+  /** A signal came once the history was whole: the results keep what the run measured. */
+  private interruptedWhileChecking = false;
+  /** A first signal came: a second one quits at once. */
+  private signalled = false;
   private readonly abort = new RunAbort();
   private readonly progress: Progress;
   private readonly cpuAtStart = process.cpuUsage();
@@ -74,6 +103,7 @@ export class Run {
     readonly workload: Workload,
     log: (line: string) => void,
     readonly world: World,
+    private readonly storeFs: StoreFs = NODE_FS,
   ) {
     this.log = (line) => {
       this.logLines.push(line);
@@ -81,13 +111,18 @@ export class Run {
     };
     this.clock = world.clock;
     this.rng = new Rng(opts.seed);
-    this.runDir = createRunDir(opts.storeDir, opts.workload);
+    this.runDir = createRunDir(opts.storeDir, opts.workload, storeFs);
+    const journalFailed = (error: StoreError) => this.abort.trigger(new RunAborted("store-failed", error.message));
+    this.journal = openJournal(this.runDir, journalFailed, storeFs);
     this.network = new Network({
       clock: this.clock,
       rng: this.rng,
       latencyMs: opts.latencyMs,
       latencyDist: opts.latencyDist,
-      onEvent: opts.logNetSend || opts.logNetRecv ? (event) => this.logNetEvent(event) : undefined,
+      onEvent: (event) => {
+        this.journal.append(event);
+        this.logNetEvent(event);
+      },
     });
     this.history = new History(this.clock);
     this.ctx = { opts, rng: this.rng };
@@ -101,21 +136,25 @@ export class Run {
   /**
    * All phases in order, driven by the world; an abort (or Ctrl-C) skips to teardown, which
    * always runs. A simulated world that gets stuck (nothing left to happen while the run
-   * waits) aborts the run, which is then torn down on its own.
+   * waits) aborts the run, which is then torn down on its own. The signal handlers stay until
+   * the run folder is written.
    */
   async execute(): Promise<RunOutcome> {
     const stopWatching = this.world.watchInterrupts((signal) => this.interrupt(signal));
     try {
-      await this.world.drive(() => this.phases());
-    } catch (error) {
-      if (!(error instanceof WorldStuck)) throw error;
-      this.abort.trigger(new RunAborted(error.type, error.message));
-      await this.world.drive(() => this.teardown());
+      try {
+        await this.world.drive(() => this.phases());
+      } catch (error) {
+        if (!(error instanceof WorldStuck)) throw error;
+        this.abort.trigger(new RunAborted(error.type, error.message));
+        await this.world.drive(() => this.teardown());
+      } finally {
+        this.world.close();
+      }
+      return await this.analyse();
     } finally {
       stopWatching();
-      this.world.close();
     }
-    return this.analyse();
   }
 
   private async phases(): Promise<void> {
@@ -134,19 +173,23 @@ export class Run {
 
   /**
    * SIGINT/SIGTERM abort the run: teardown still kills every node and the results say
-   * "interrupted". A second signal kills the nodes and exits at once. Without this, a runner
+   * "interrupted"; during checking, the checks stop and the folder is written, marked
+   * interrupted; during the writes, they finish. A second signal kills the nodes and exits at
+   * once (the folder then lacks results.json: visibly incomplete). Without this, a runner
    * signalled alone (`kill`, a CI timeout) would die and leave its nodes running. Nodes that
    * die of the same Ctrl-C (they share the terminal's process group) are not crashes.
    */
   private interrupt(signal: keyof typeof INTERRUPT_EXIT_CODES): void {
     const exitCode = INTERRUPT_EXIT_CODES[signal];
-    if (this.abort.reason?.type === "interrupted") {
+    if (this.signalled) {
       this.cluster.killAll();
       process.exit(exitCode);
     }
-    this.log(`${signal}: interrupted; stopping the run and killing every node (again to quit at once)`);
-    const message = `Interrupted by ${signal} at ${seconds(this.clock.nowMs())}`;
-    this.abort.trigger(new RunAborted("interrupted", message, exitCode));
+    this.signalled = true;
+    this.interruptedWhileChecking = this.phase === "checking";
+    this.log(`${signal}: interrupted; ${SIGNAL_EFFECTS[this.phase]} (again to quit at once)`);
+    const when = `at ${seconds(this.clock.nowMs())}${this.phase === "running" ? "" : ` while ${this.phase}`}`;
+    this.abort.trigger(new RunAborted("interrupted", `Interrupted by ${signal} ${when}`, exitCode));
   }
 
   /** Sets the cluster up: services, every node started and initialised (world/cluster.ts). */
@@ -239,39 +282,98 @@ export class Run {
     await this.cluster.teardown();
   }
 
-  /** Checks the history (unless the run aborted) and writes the run folder. */
+  /**
+   * Writes the run folder in Jepsen's order: the options and the history first (save-1!), then
+   * the checks (unless the run aborted), then the results, results.json last (save-2!); only
+   * then does `latest` move. A store that cannot be written (a full disk) ends the run with one
+   * line and 255, its folder without results.json.
+   */
   async analyse(): Promise<RunOutcome> {
-    const { crashes, violations } = this.cluster;
-    const aborting = this.abort.reason ?? (crashes[0] && new RunAborted("node-crashed", crashMessage(crashes[0])));
-    const results = aborting
-      ? {
-          "valid?": "unknown" as const,
-          aborted: `${aborting.type}: ${aborting.message}`,
-          "abort-type": aborting.type,
-          errors: { crashes: crashes.map((crash) => ({ type: "node-crashed" as const, ...crash })), "protocol-violations": violations },
-        }
-      : analyze({
-          opts: this.opts,
-          workload: this.workload,
-          history: this.history.ops,
-          network: this.network,
-          violations,
-          mainPhase: this.mainPhase,
-          runDir: this.runDir,
-          cpuAtStart: this.cpuAtStart,
-          nodesResidentMb: this.cluster.residentMbAtTeardown,
-          world: this.world.report(),
-        });
-    await writeRunFiles(this.runDir, this.opts, this.history.ops, this.network.journal, results, this.logLines);
-    pointLatestAt(this.opts.storeDir, this.opts.workload, this.runDir);
+    this.phase = "checking";
+    this.journal.close();
+    let results: RunResults;
+    try {
+      await saveBeforeAnalysis(this.runDir, this.opts, this.history.ops, this.storeFs);
+      results = await this.check();
+      this.phase = "saving";
+      await saveResults(this.runDir, this.opts, this.history.ops, results, this.logLines, this.storeFs);
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      return this.unrecorded(error);
+    }
+    this.pointLatest();
+    const aborting = this.abortReason();
     this.logMalformedRpcs();
     this.cluster.logLateReplies();
     if (aborting) {
       this.log(`ERROR: ${aborting.type}: ${aborting.message}`);
-      for (const crash of crashes) logCrash(crash, this.log);
+      for (const crash of this.cluster.crashes) logCrash(crash, this.log);
     }
     const exitCode = aborting ? aborting.exitCode : exitCodeOf(results["valid?"]);
     return { exitCode, results, runDir: this.runDir, interrupted: aborting?.type === "interrupted" };
+  }
+
+  /** Why the run ended early, if it did: the abort, or a crash noticed at teardown. */
+  private abortReason(): RunAborted | undefined {
+    const crash = this.cluster.crashes[0];
+    return this.abort.reason ?? (crash && new RunAborted("node-crashed", crashMessage(crash)));
+  }
+
+  /**
+   * The results: an aborted run's reason, or the history checks raced against a signal, which
+   * stops them and leaves the run marked interrupted, with what only the run could measure.
+   */
+  private async check(): Promise<RunResults> {
+    const aborting = this.abortReason();
+    if (aborting && !(aborting.type === "interrupted" && this.interruptedWhileChecking)) {
+      const crashes = this.cluster.crashes.map((crash) => ({ type: "node-crashed" as const, ...crash }));
+      return {
+        "valid?": "unknown",
+        aborted: `${aborting.type}: ${aborting.message}`,
+        "abort-type": aborting.type,
+        errors: { crashes, "protocol-violations": this.cluster.violations },
+      };
+    }
+    const input: AnalysisInput = {
+      opts: this.opts,
+      workload: this.workload,
+      history: this.history.ops,
+      network: this.network,
+      violations: this.cluster.violations,
+      mainPhase: this.mainPhase,
+      runDir: this.runDir,
+      cpuAtStart: this.cpuAtStart,
+      nodesResidentMb: this.cluster.residentMbAtTeardown,
+      world: this.world.report(),
+    };
+    const checking = checkSavedHistory(input);
+    try {
+      return analyze(input, await this.abort.race(checking.result));
+    } catch (error) {
+      if (!(error instanceof RunAborted)) throw error;
+      checking.cancel();
+      const why = `${error.message}; the history is saved, and \`maelstrom analyze ${this.runDir}\` checks it`;
+      return interruptedAnalysis(input, why);
+    }
+  }
+
+  /** `latest` names complete runs only; failing to move it loses nothing, so it is a warning. */
+  private pointLatest(): void {
+    try {
+      pointLatestAt(this.opts.storeDir, this.opts.workload, this.runDir, this.storeFs);
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      this.log(`WARN ${error.message}`);
+    }
+  }
+
+  /** The run folder could not be written: one line, exit 255, and a folder without results.json. */
+  private unrecorded(error: StoreError): RunOutcome {
+    this.log(`ERROR: ${error.message}; the run folder ${this.runDir} is incomplete (it has no ${RUN_FILES.results})`);
+    const aborted = `store-failed: ${error.message}`;
+    const results: RunResults = { "valid?": "unknown", aborted, "abort-type": "store-failed" };
+    const interrupted = this.abort.reason?.type === "interrupted";
+    return { exitCode: 255, results, runDir: this.runDir, interrupted, incomplete: true };
   }
 
   private createWorkers(): Worker[] {
@@ -315,7 +417,13 @@ export class Run {
 }
 
 
-/** Maelstrom's name for an RPC failure: the :type its client throws. */
+/** What a first signal does in each phase of the run. */
+const SIGNAL_EFFECTS = {
+  running: "stopping the run and killing every node",
+  checking: "stopping the checks and writing the run folder, marked interrupted",
+  saving: "finishing the run folder's writes",
+} as const;
+
 /**
  * Why a node's setup failed, naming the request that went unanswered and the reply expected,
  * in the words the init failure uses (a bare "no reply within 5000 ms" said neither).
@@ -336,6 +444,7 @@ function setupFailure(node: string, rpc: Rpc | undefined, error: unknown): strin
   return `${failed}: ${errorMessage(error)}`;
 }
 
+/** Maelstrom's name for an RPC failure: the :type its client throws. */
 function rpcErrorType(error: unknown): string {
   if (error instanceof MalformedRpc) return error.type;
   if (error instanceof RpcTimeout) return "timeout";

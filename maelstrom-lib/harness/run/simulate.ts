@@ -11,7 +11,7 @@ import { loadWorkload } from "../workloads/index.ts";
 import type { TestOptions } from "../contracts/options.ts";
 import type { RunResults } from "../contracts/results.ts";
 import { Run, type RunOutcome } from "./run.ts";
-import { createRunDir, pointLatestAt, writeRunFiles } from "../store/store.ts";
+import { createRunDir, pointLatestAt, saveBeforeAnalysis, saveResults } from "../store/store.ts";
 import { INTERRUPT_EXIT_CODES, RunAborted } from "./run-abort.ts";
 import { seconds } from "../primitives/log-text.ts";
 import { NodeProgram } from "../world/sim-program.ts";
@@ -187,7 +187,9 @@ class Watchdog {
       "abort-type": reason.type,
       errors: { crashes: [], "protocol-violations": [] },
     };
-    await writeRunFiles(runDir, opts, [], [], results, this.lines);
+    // The history died with the worker; the folder still holds the options and the reason.
+    await saveBeforeAnalysis(runDir, opts, []);
+    await saveResults(runDir, opts, [], results, this.lines);
     pointLatestAt(opts.storeDir, opts.workload, runDir);
     return { exitCode: reason.exitCode, results, runDir, interrupted: reason.type === "interrupted" };
   }

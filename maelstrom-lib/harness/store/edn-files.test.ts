@@ -8,7 +8,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestOptions } from "../contracts/options.ts";
-import { opToEdn, resultsToEdn, writeEdnRunFiles } from "./edn-files.ts";
+import { opToEdn, resultsToEdn } from "./edn-files.ts";
+import { saveBeforeAnalysis, saveResults } from "./store.ts";
+import type { RunResults } from "../contracts/results.ts";
 import { pprintEdn, printEdn } from "../primitives/edn.ts";
 import { runMaelstrom } from "../index.ts";
 import type { CheckResult, Op } from "../contracts/types.ts";
@@ -167,7 +169,8 @@ describe("results.json and results.edn", () => {
 describe("the files, read back", () => {
   test.skipIf(!clojure)("Clojure's EDN reader reads every shape of op and result back to the same values", async () => {
     const runDir = mkdtempSync(join(tmpdir(), "edn-"));
-    await writeEdnRunFiles(runDir, options, sampleHistory, sampleResults);
+    await saveBeforeAnalysis(runDir, options, sampleHistory);
+    await saveResults(runDir, options, sampleHistory, sampleResults as RunResults, []);
     const back = readBack(runDir);
     expect(comparable(back.results)).toEqual(comparable(sampleResults));
     expect(back.history.map((op) => comparable(op))).toEqual(sampleHistory.map((op) => comparable(JSON.parse(JSON.stringify(op)))));

@@ -1,15 +1,16 @@
 /**
- * The files Maelstrom users' scripts read, written beside our JSON ones: results.edn (Jepsen's
- * store.clj `write-results!`: fipp pprint of the results map), history.edn (`pwrite-history!` with
- * `prn`: one op map per line) and jepsen.log (the run's own log lines, then each op as
- * jepsen.util's `log-op` logs it, then the results map as jepsen.core logs it at the end).
+ * The text of the files Maelstrom users' scripts read, which store.ts writes beside our JSON
+ * ones: results.edn (Jepsen's store.clj `write-results!`: fipp pprint of the results map),
+ * history.edn (`pwrite-history!` with `prn`: one op map per line) and jepsen.log (the run's own
+ * log lines, then each op as jepsen.util's `log-op` logs it, then the results map as
+ * jepsen.core logs it at the end).
  *
  * JSON loses what EDN keeps, so the conversion puts back what Maelstrom has: keyword keys, keyword
  * op types, fs, micro-op names, error names, anomaly and model names; numeric keys on quantile and
  * other numeric maps (`{0 1, 0.5 182, 1 204}`); sets where Maelstrom has sets and lists where it
  * prints seqs; Floats for msgs-per-op and ok-fraction.
  */
-import { basename, join } from "node:path";
+import { basename } from "node:path";
 import type { TestOptions } from "../contracts/options.ts";
 import { Float32, Keyword, kw, list, map, pprintEdn, printEdn, set, vector, type Edn } from "../primitives/edn.ts";
 import type { CheckResult, Op, Validity } from "../contracts/types.ts";
@@ -177,30 +178,27 @@ function opLogLine(op: Op, concurrency: number, startMs: number): string {
   return `INFO [${logTime(startMs + nanosToMs(op.time))}] ${thread} - jepsen.util ${fields.join("\t")}`;
 }
 
-/** Writes results.edn (as `maelstrom analyze` rewrites it too) and returns its text. */
-export async function writeResultsEdn(runDir: string, results: { readonly "valid?": Validity }): Promise<string> {
-  const text = pprintEdn(resultsToEdn(results));
-  await Bun.write(join(runDir, "results.edn"), text);
-  return text;
+/** results.edn's text: the results map pretty-printed as Jepsen's store writes it. */
+export function resultsEdnText(results: { readonly "valid?": Validity }): string {
+  return pprintEdn(resultsToEdn(results));
 }
 
-/** Writes results.edn, history.edn and jepsen.log into the run folder. */
-export async function writeEdnRunFiles(
+/** history.edn, line by line: one op map each, as Jepsen's `prn` prints it. */
+export function* historyEdnLines(history: readonly Op[]): Generator<string> {
+  for (const op of history) yield `${printEdn(opToEdn(op))}\n`;
+}
+
+/** jepsen.log, line by line: the run's own log lines, each op as jepsen.util logs it, then the results map. */
+export function* jepsenLogLines(
   runDir: string,
   opts: TestOptions,
   history: readonly Op[],
-  results: { readonly "valid?": Validity },
+  resultsText: string,
   logLines: readonly string[] = [],
-): Promise<void> {
-  const resultsText = await writeResultsEdn(runDir, results);
-  const historyFile = Bun.file(join(runDir, "history.edn")).writer();
-  for (const op of history) historyFile.write(`${printEdn(opToEdn(op))}\n`);
-  await historyFile.end();
+): Generator<string> {
   const startMs = runStartMs(runDir);
-  const log = Bun.file(join(runDir, "jepsen.log")).writer();
-  for (const line of logLines) log.write(`${line}\n`);
-  for (const op of history) log.write(`${opLogLine(op, Math.max(1, opts.concurrency), startMs)}\n`);
+  for (const line of logLines) yield `${line}\n`;
+  for (const op of history) yield `${opLogLine(op, Math.max(1, opts.concurrency), startMs)}\n`;
   const lastMs = startMs + nanosToMs(history.at(-1)?.time ?? 0);
-  log.write(`INFO [${logTime(lastMs)}] jepsen test runner - jepsen.core ${resultsText}`);
-  await log.end();
+  yield `INFO [${logTime(lastMs)}] jepsen test runner - jepsen.core ${resultsText}`;
 }

@@ -6,17 +6,7 @@ import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { readLines } from "../primitives/lines.ts";
 
-/** The files of one run folder, as the runner (store.ts, edn-files.ts) writes them. */
-export const RUN_FILES = {
-  results: "results.json",
-  history: "history.jsonl",
-  journal: "net-journal.jsonl",
-  testOptions: "test.json",
-  nodeLogs: "node-logs",
-  messagesSvg: "messages.svg",
-  report: "index.html",
-  screenshot: "report.png",
-} as const;
+export { RUN_FILES } from "../contracts/run-files.ts";
 
 /** One line of net-journal.jsonl is one network journal event, as the runner's net.ts writes it. */
 export type { JournalEvent } from "../contracts/journal.ts";

@@ -1,86 +1,124 @@
 /**
- * The run folder, as Maelstrom's store: `store/<workload>/<timestamp>/` holding results.json,
- * history.jsonl, net-journal.jsonl, test.json and node-logs/, with `store/current` pointing at
- * the run under way, and `store/latest` and `store/<workload>/latest` at the newest run that
- * has results.
+ * The run folder, as Jepsen's store (store.clj): `store/<workload>/<timestamp>/` holding
+ * test.json, history.jsonl, net-journal.jsonl, results.json, the EDN files and node-logs/, with
+ * `store/current` pointing at the run under way, and `store/latest` and `store/<workload>/latest`
+ * at the newest complete run.
+ *
+ * Jepsen saves in two steps, and so does this: the options and the history as soon as the run
+ * is over (`save-1!`, before analysis, so `analyze` can always check them again), then the
+ * results (`save-2!`). Every file is written through a temporary name and a rename, and
+ * results.json comes last: a folder with results.json is complete; one without it is visibly
+ * not, and still holds a whole history.
  */
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { TestOptions } from "../contracts/options.ts";
-import { writeEdnRunFiles } from "./edn-files.ts";
-import type { JournalEvent } from "../contracts/journal.ts";
-import type { RunResults } from "../contracts/results.ts";
+import { resultsJsonText, type RunResults } from "../contracts/results.ts";
+import { RUN_FILES } from "../contracts/run-files.ts";
 import type { Op, RunFiles } from "../contracts/types.ts";
-import { resultsJsonText } from "../contracts/results.ts";
+import { historyEdnLines, jepsenLogLines, resultsEdnText } from "./edn-files.ts";
+import { JournalFile } from "./journal-file.ts";
+import { NODE_FS, pointLink, storeError, writeFileAtomic, type StoreError, type StoreFs } from "./store-fs.ts";
+
+export { NODE_FS, StoreError, type StoreFs } from "./store-fs.ts";
 
 /** A timestamp like Maelstrom's folder names: 20260425T101500.123Z (+ a suffix if taken). */
 function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, "");
 }
 
-/** Creates a fresh run folder and points `store/current` at it (Jepsen's update-current-symlink!). */
-export function createRunDir(storeDir: string, workload: string): string {
-  mkdirSync(resolve(storeDir, workload), { recursive: true });
-  const base = resolve(storeDir, workload, timestamp());
+/**
+ * Creates a fresh run folder and points `store/current` at it (Jepsen's
+ * update-current-symlink!). Throws a StoreError when the store cannot be written.
+ */
+export function createRunDir(storeDir: string, workload: string, fs: StoreFs = NODE_FS): string {
+  const workloadDir = resolve(storeDir, workload);
+  mkdirs(fs, workloadDir);
+  const base = join(workloadDir, timestamp());
   let runDir = base;
-  for (let n = 1; !tryMkdir(runDir); n++) runDir = `${base}-${n}`; // two runs in the same millisecond
-  mkdirSync(join(runDir, "node-logs"), { recursive: true });
-  pointLink(join(storeDir, "current"), runDir);
+  for (let n = 1; !tryMkdir(fs, runDir); n++) runDir = `${base}-${n}`; // two runs in the same millisecond
+  mkdirs(fs, join(runDir, RUN_FILES.nodeLogs));
+  pointLink(fs, join(storeDir, "current"), runDir);
   return runDir;
 }
 
-/**
- * Points `latest`, `current` and `<workload>/latest` at a run that has its results (Jepsen's
- * store.clj update-symlinks!, called once the results are saved), so `latest` never names a
- * run that was interrupted before it had any.
- */
-export function pointLatestAt(storeDir: string, workload: string, runDir: string): void {
-  for (const link of [join(storeDir, "latest"), join(storeDir, "current"), join(storeDir, workload, "latest")]) {
-    pointLink(link, runDir);
+function mkdirs(fs: StoreFs, path: string): void {
+  try {
+    fs.mkdirs(path);
+  } catch (error) {
+    throw storeError("create", path, error);
   }
 }
 
-function tryMkdir(path: string): boolean {
+/** False when `path` exists already (another run took this name); any other failure throws. */
+function tryMkdir(fs: StoreFs, path: string): boolean {
   try {
-    mkdirSync(path);
+    fs.mkdir(path);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "EEXIST") return false;
+    throw storeError("create", path, error);
   }
 }
 
-function pointLink(link: string, target: string): void {
-  try {
-    rmSync(link, { force: true });
-    symlinkSync(relative(resolve(link, ".."), target), link);
-  } catch {
-    // two runs racing for the link: either target is fine
+/** Opens the run's net-journal.jsonl, written as the run goes; see JournalFile. */
+export function openJournal(runDir: string, onError: (error: StoreError) => void, fs: StoreFs = NODE_FS): JournalFile {
+  return new JournalFile(join(runDir, RUN_FILES.journal), fs, onError);
+}
+
+/**
+ * Points `latest`, `current` and `<workload>/latest` at a run whose results are written
+ * (Jepsen's update-symlinks!, once the results are saved), each by an atomic rename.
+ */
+export function pointLatestAt(storeDir: string, workload: string, runDir: string, fs: StoreFs = NODE_FS): void {
+  for (const link of [join(storeDir, "latest"), join(storeDir, "current"), join(storeDir, workload, "latest")]) {
+    pointLink(fs, link, runDir);
   }
 }
 
-/** Writes everything the run produced (the report module adds its pictures afterwards). */
-export async function writeRunFiles(
+/** Jepsen's save-1!: the options and the history (JSON lines and EDN), before any checker runs. */
+export async function saveBeforeAnalysis(
   runDir: string,
   opts: TestOptions,
   history: readonly Op[],
-  journal: readonly JournalEvent[],
-  results: RunResults,
-  logLines?: readonly string[],
+  fs: StoreFs = NODE_FS,
 ): Promise<void> {
-  await Bun.write(join(runDir, "test.json"), `${JSON.stringify(opts, null, 2)}\n`);
-  await Bun.write(join(runDir, "results.json"), resultsJsonText(results));
-  await writeLines(join(runDir, "history.jsonl"), history);
-  await writeLines(join(runDir, "net-journal.jsonl"), journal);
-  await writeEdnRunFiles(runDir, opts, history, results, logLines);
+  await writeFileAtomic(fs, join(runDir, RUN_FILES.testOptions), [`${JSON.stringify(opts, null, 2)}\n`]);
+  await writeFileAtomic(fs, join(runDir, RUN_FILES.history), jsonLines(history));
+  await writeFileAtomic(fs, join(runDir, RUN_FILES.historyEdn), historyEdnLines(history));
 }
 
-async function writeLines(path: string, items: readonly unknown[]): Promise<void> {
-  const writer = Bun.file(path).writer();
-  for (const item of items) writer.write(`${JSON.stringify(item)}\n`);
-  await writer.end();
+/** Jepsen's save-2!: results.edn and jepsen.log, then results.json, which marks the folder complete. */
+export async function saveResults(
+  runDir: string,
+  opts: TestOptions,
+  history: readonly Op[],
+  results: RunResults,
+  logLines: readonly string[],
+  fs: StoreFs = NODE_FS,
+): Promise<void> {
+  const resultsText = resultsEdnText(results);
+  await writeFileAtomic(fs, join(runDir, RUN_FILES.resultsEdn), [resultsText]);
+  const jepsenLog = jepsenLogLines(runDir, opts, history, resultsText, logLines);
+  await writeFileAtomic(fs, join(runDir, RUN_FILES.jepsenLog), jepsenLog);
+  await writeFileAtomic(fs, join(runDir, RUN_FILES.results), [resultsJsonText(results)]);
 }
 
-/** Writes the files a checker made (path relative to the run folder → contents) into the run folder. */
+/** `maelstrom analyze`'s new results in `dir`: results.edn, then results.json. */
+export async function saveAnalysis(dir: string, results: RunResults, fs: StoreFs = NODE_FS): Promise<void> {
+  mkdirs(fs, dir);
+  await writeFileAtomic(fs, join(dir, RUN_FILES.resultsEdn), [resultsEdnText(results)]);
+  await writeFileAtomic(fs, join(dir, RUN_FILES.results), [resultsJsonText(results)]);
+}
+
+function* jsonLines(items: readonly unknown[]): Generator<string> {
+  for (const item of items) yield `${JSON.stringify(item)}\n`;
+}
+
+/**
+ * Writes the files a checker handed back (lin-kv's `independent/<key>/`, Elle's `elle/`) into
+ * the run folder: checkers stay pure, and the store is the one that writes.
+ */
 export function writeCheckerFiles(runDir: string, files: RunFiles): void {
   for (const [path, contents] of files) {
     const target = join(runDir, path);

@@ -1,7 +1,8 @@
 /**
  * The simulated network (Maelstrom's net.clj): one deadline-ordered queue per destination,
  * latency on every link that does not touch a client, partitions checked when a message is
- * dequeued, and a journal of every send and delivery for the `net` statistics. A node the
+ * dequeued, and every send and delivery handed to the journal as it happens (the run writes it
+ * to disk; only the `net` checker's running counts stay here). A node the
  * nemesis killed gets nothing until it is restarted, and then only what was sent after the
  * restart (checked at delivery; such drops have no recv event, as partitioned messages).
  *
@@ -11,6 +12,7 @@
  * being slept on. That head-of-line delay is Maelstrom's and we keep it.
  */
 import type { Clock } from "../primitives/clock.ts";
+import { DurationHistogram } from "../primitives/quantile.ts";
 import { msToNanos } from "../contracts/history.ts";
 import type { LatencyDist } from "../contracts/options.ts";
 import type { JournalEvent, WireMessage } from "../contracts/journal.ts";
@@ -109,11 +111,14 @@ export interface NetworkOptions {
   rng: Rng;
   latencyMs: number;
   latencyDist: LatencyDist;
-  /** Called for every journal event as it happens (--log-net-send / --log-net-recv). */
+  /**
+   * Called for every journal event as it happens: the run writes it to net-journal.jsonl (and
+   * logs it under --log-net-send / --log-net-recv). The network keeps none of them.
+   */
   onEvent?: (event: JournalEvent) => void;
 }
 
-/** The network: addresses, queues, partitions, journal and counters. */
+/** The network: addresses, queues, partitions, and the journal's counters. */
 export class Network {
   private readonly endpoints = new Map<string, Endpoint>();
   /** dest → sources whose messages it currently drops (Jepsen's grudge). */
@@ -129,10 +134,10 @@ export class Network {
   private readonly goneClients = new Map<string, GoneClient>();
   private nextMessageId = 0;
   private sequence = 0;
-  /** Every send and recv, in order. */
-  readonly journal: JournalEvent[] = [];
+  /** Sends and recvs so far, per group, as Maelstrom's net checker counts the journal. */
+  private readonly traffic = new TrafficCounter();
   /** How late each delivery was against the time the loop meant to deliver it, in ms. */
-  readonly latenessMs: number[] = [];
+  readonly lateness = new DurationHistogram();
 
   constructor(private readonly options: NetworkOptions) {}
 
@@ -202,22 +207,8 @@ export class Network {
   }
 
   /** Traffic counts split as Maelstrom does: any client endpoint makes a message client traffic. */
-  stats(): { all: TrafficCounts; clients: TrafficCounts; servers: TrafficCounts } {
-    const all = emptyCounts();
-    const clients = emptyCounts();
-    const servers = emptyCounts();
-    for (const event of this.journal) {
-      const group = isClient(event.src) || isClient(event.dest) ? clients : servers;
-      for (const counts of [all, group]) {
-        if (event.type === "send") {
-          counts.sendCount++;
-          counts.msgCount++; // every message id has exactly one send event
-        } else {
-          counts.recvCount++;
-        }
-      }
-    }
-    return { all, clients, servers };
+  stats(): TrafficStats {
+    return this.traffic.stats();
   }
 
   private latencyFor(src: string, dest: string): number {
@@ -277,7 +268,7 @@ export class Network {
     if (this.endpoints.get(message.dest) !== endpoint) return;
     if (message.id < (this.acceptFrom.get(message.dest) ?? 0)) return;
     endpoint.lastIntendedMs = intendedMs;
-    this.latenessMs.push(Math.max(0, this.options.clock.nowMs() - intendedMs));
+    this.lateness.add(this.options.clock.nowMs() - intendedMs);
     this.record("recv", message);
     endpoint.deliver(message);
   }
@@ -291,8 +282,38 @@ export class Network {
       dest: message.dest,
       body: message.body,
     };
-    this.journal.push(event);
+    this.traffic.add(event);
     this.options.onEvent?.(event);
+  }
+}
+
+/** Traffic counts split as Maelstrom's net checker splits them. */
+export type TrafficStats = { all: TrafficCounts; clients: TrafficCounts; servers: TrafficCounts };
+
+/**
+ * Running counts of journal events (net/journal.clj's `stats` fold): the network keeps them as
+ * it goes, and `analyze` counts a journal file with them.
+ */
+export class TrafficCounter {
+  private readonly counts: TrafficStats = { all: emptyCounts(), clients: emptyCounts(), servers: emptyCounts() };
+
+  /** Counts one event; any client endpoint makes it client traffic. */
+  add(event: Pick<JournalEvent, "type" | "src" | "dest">): void {
+    const group = isClient(event.src) || isClient(event.dest) ? this.counts.clients : this.counts.servers;
+    for (const counts of [this.counts.all, group]) {
+      if (event.type === "send") {
+        counts.sendCount++;
+        counts.msgCount++; // every message id has exactly one send event
+      } else {
+        counts.recvCount++;
+      }
+    }
+  }
+
+  /** The counts so far (copies). */
+  stats(): TrafficStats {
+    const { all, clients, servers } = this.counts;
+    return { all: { ...all }, clients: { ...clients }, servers: { ...servers } };
   }
 }
 

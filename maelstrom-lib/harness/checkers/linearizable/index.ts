@@ -18,6 +18,7 @@ import type { Op, RunFiles, Validity } from "../../contracts/types.ts";
 import { resultsJsonText } from "../../contracts/results.ts";
 import { mergeValidity } from "../core.ts";
 import { invalidAnalysis, type InvalidKeyReport } from "./analysis.ts";
+import { RUN_FILES } from "../../contracts/run-files.ts";
 import { canonical, prepareKey, splitByKey } from "./history.ts";
 import { describePartials } from "./partials.ts";
 import { keyFolder } from "./results.ts";
@@ -88,9 +89,9 @@ function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfig
 }
 
 function addKeyFiles(files: RunFiles, dir: string, ops: readonly Op[], result: KeyResult, svg: string | undefined): void {
-  files.set(`${dir}/results.json`, resultsJsonText(result));
-  files.set(`${dir}/history.jsonl`, ops.map((op) => `${JSON.stringify(op)}\n`).join(""));
-  if (svg) files.set(`${dir}/linear.svg`, svg);
+  files.set(`${dir}/${RUN_FILES.results}`, resultsJsonText(result));
+  files.set(`${dir}/${RUN_FILES.history}`, ops.map((op) => `${JSON.stringify(op)}\n`).join(""));
+  if (svg) files.set(`${dir}/${RUN_FILES.linearSvg}`, svg);
 }
 
 /** A key as a results map key and a folder name: numbers and strings as themselves. */
