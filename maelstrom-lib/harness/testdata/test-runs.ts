@@ -1,13 +1,34 @@
-/** What the end-to-end tests share: a `maelstrom test` run from the repository root, and reading its run folder's JSON lines. */
-import { readFileSync } from "node:fs";
-import { runMaelstrom } from "../index.ts";
+/**
+ * What the end-to-end tests share: a store of their own, `maelstrom test` runs into it (from
+ * the repository root or the current folder), and reading a run folder's JSON lines.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runMaelstrom, type RunMaelstromOptions } from "../cli/commands.ts";
 
 export const repo = new URL("../../..", import.meta.url).pathname;
 export const testdata = "maelstrom-lib/harness/testdata";
 
-/** `maelstrom test ARGS --no-progress`, as typed at the repository root. */
+/**
+ * Where this `bun test` process writes its runs: a folder under the system's temp folder, removed
+ * when the process exits, so tests never fill (or read) the user's own store/.
+ */
+export const TEST_STORE = mkdtempSync(join(tmpdir(), "maelstrom-test-store-"));
+process.on("exit", () => rmSync(TEST_STORE, { recursive: true, force: true }));
+
+/**
+ * `runMaelstrom(argv)` with the run written into TEST_STORE. The flag goes right after the
+ * command, before any `--` that hands the rest to the node; a later --store in argv still wins.
+ */
+export function runInTestStore(argv: readonly string[], options?: RunMaelstromOptions) {
+  const [command = "test", ...rest] = argv;
+  return runMaelstrom([command, "--store", TEST_STORE, ...rest], options);
+}
+
+/** `maelstrom test ARGS --no-progress`, as typed at the repository root, into TEST_STORE. */
 export function runAtRepoRoot(...args: string[]) {
-  return runMaelstrom(["test", ...args, "--no-progress"], { cwd: repo });
+  return runInTestStore(["test", ...args, "--no-progress"], { cwd: repo });
 }
 
 /** A run file of one JSON value per line (history.jsonl, net-journal.jsonl). */

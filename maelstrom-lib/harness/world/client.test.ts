@@ -15,6 +15,7 @@ import { runTest } from "../run/run.ts";
 import type { Workload } from "../contracts/types.ts";
 import pnCounter from "../workloads/pn-counter.ts";
 import { ADD } from "../../protocol/g-counter.ts";
+import { repo, TEST_STORE } from "../testdata/test-runs.ts";
 
 /** A client c0 bound to a node n0 that answers every request with `reply` (and keeps what it got). */
 function setup(reply: (request: Record<string, unknown>) => Record<string, unknown>) {
@@ -85,11 +86,8 @@ describe("client requests (defrpc's send schema)", () => {
 
 describe("a workload whose generator emits malformed requests, on a real node", () => {
   test("every such op is :info malformed-rpc-request, the node gets none of them, and the console says so", async () => {
-    const repo = new URL("../../..", import.meta.url).pathname;
-    const command = parseCommand(
-      ["test", "-w", "pn-counter", "--bin", "maelstrom-lib/harness/testdata/pn-counter-crdt.ts", "--node-count", "1", "--time-limit", "1", "--rate", "20", "--no-progress"],
-      repo,
-    );
+    const argv = ["test", "-w", "pn-counter", "--bin", "maelstrom-lib/harness/testdata/pn-counter-crdt.ts", "--node-count", "1"];
+    const command = parseCommand([...argv, "--time-limit", "1", "--rate", "20", "--store", TEST_STORE, "--no-progress"], repo);
     if (command.kind !== "test") throw new Error("expected a test command");
     // pn-counter, but every add carries half a delta: pn_counter.clj's add! wants an Int.
     const halfDeltas: Workload = { ...pnCounter, generator: () => ({ next: () => ({ f: "add", value: 0.5 }) }) };
