@@ -3,7 +3,7 @@
  * composes, as Maelstrom's core.clj composes them) plus the runner's own `runner` and `errors`
  * entries. Types only. Every checker entry is absent when the run was aborted before analysis.
  */
-import type { CrashReport, ProtocolViolation } from "./node-reports.ts";
+import type { CrashReport, ProtocolViolation, UnmatchedReplies } from "./node-reports.ts";
 import type { BeyondMaelstromFinding, CheckResult, Op, Validity } from "./types.ts";
 
 /** Completion counts, as Jepsen's stats checker prints them. */
@@ -60,10 +60,11 @@ export type RunnerHealth = {
   "valid?": true;
 };
 
-/** What went wrong outside the checkers: nodes that crashed or broke the protocol. */
+/** What went wrong outside the checkers: nodes that crashed, broke the protocol, or sent replies no client could match. */
 export type RunErrors = {
   crashes?: readonly (CrashReport & { type?: "node-crashed" })[];
   "protocol-violations"?: readonly ProtocolViolation[];
+  "unmatched-replies"?: UnmatchedReplies;
 };
 
 /** results.json, key for key. */

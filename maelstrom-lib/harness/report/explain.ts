@@ -36,6 +36,14 @@ export interface ViolationExplanation {
   line: string;
 }
 
+/** Replies that reached a client and matched none of its requests (results.json `errors.unmatched-replies`). */
+export interface UnmatchedExplanation {
+  /** One sentence: how many, and what that did to their requests. */
+  summary: string;
+  /** The first few, each in one sentence, with the op that timed out and the message's journal id when it is drawn. */
+  examples: { text: string; op?: number; message?: number }[];
+}
+
 /** Everything the console and the page say about why. */
 export interface RunExplanation {
   outcome: Outcome;
@@ -44,6 +52,8 @@ export interface RunExplanation {
   abort?: AbortExplanation;
   /** Nodes that broke the protocol; their later output was dropped, which often explains the rest. */
   violations: ViolationExplanation[];
+  /** Replies the clients could not match, which explain timeouts the node did answer. */
+  unmatched?: UnmatchedExplanation;
   /** The runner's own warnings (results.json `runner.warnings`): when they say the machine could not keep up, timings are suspect. */
   runnerWarnings: string[];
   /** The non-valid checkers, workload first. */
@@ -65,7 +75,15 @@ export async function explainRun(results: ResultMap | undefined, runDir: string 
   if (runDir) await feedHistory(runDir, drafts);
   const checkers = drafts.map(({ checker, valid, summary, findings }) => ({ checker, valid, summary, findings: findings() }));
   const outcome: Outcome = results["valid?"] === true ? "valid" : results["valid?"] === false ? "invalid" : "unknown";
-  return { outcome, headline: headlineOf(outcome, checkers), violations: violationsOf(results), runnerWarnings: runnerWarningsOf(results), checkers };
+  const unmatched = unmatchedOf(results);
+  return {
+    outcome,
+    headline: headlineOf(outcome, checkers),
+    violations: violationsOf(results),
+    ...(unmatched ? { unmatched } : {}),
+    runnerWarnings: runnerWarningsOf(results),
+    checkers,
+  };
 }
 
 function isCheckResult(value: unknown): boolean {
@@ -97,6 +115,33 @@ function violationsOf(results: ResultMap): ViolationExplanation[] {
   return list.map((violation) => ({ node: String(violation.node), reason: String(violation.reason), line: String(violation.line) }));
 }
 
+/** How many unmatched replies the console and the page list (results.json keeps a few more). */
+const UNMATCHED_SHOWN = 3;
+
+/**
+ * The unmatched replies in words. Their requests time out and are recorded as net-timeout, as
+ * Maelstrom records them: the verdict is Maelstrom's, the explanation is the runner's, which saw
+ * each line the node wrote.
+ */
+function unmatchedOf(results: ResultMap): UnmatchedExplanation | undefined {
+  const record = (results.errors as ResultMap | undefined)?.["unmatched-replies"] as ResultMap | undefined;
+  const count = Number(record?.count ?? 0);
+  if (!record || !(count > 0)) return undefined;
+  const one = count === 1;
+  const recorded = results.aborted === undefined ? ` (${one ? "its op is" : "their ops are"} recorded as net-timeout, as Maelstrom records them)` : "";
+  const summary = one
+    ? `1 reply reached a client that could not match it to its request, so that request waited out its timeout${recorded}`
+    : `${count} replies reached clients that could not match them to their requests, so those requests waited out their timeouts${recorded}`;
+  const list = Array.isArray(record.examples) ? (record.examples as ResultMap[]) : [];
+  const examples = list.slice(0, UNMATCHED_SHOWN).map((example) => ({
+    text: String(example.text),
+    ...(typeof example.op === "number" ? { op: example.op } : {}),
+    // messages.svg leaves init_ok out, as Maelstrom's diagram does: no arrow to link to.
+    ...(typeof example.message === "number" && example.type !== "init_ok" ? { message: example.message } : {}),
+  }));
+  return { summary, examples };
+}
+
 /** How many lines of a node's log stand in for its stderr tail when the results carry none. */
 const LOG_TAIL_LINES = 10;
 /** How much of the log's end is read for them. */
@@ -119,7 +164,16 @@ function abortExplanation(results: ResultMap, runDir: string | undefined): RunEx
   if (tails.stderrTail.length === 0 && node && runDir) tails.stderrTail.push(...logTail(join(runDir, RUN_FILES.nodeLogs, `${node}.log`)));
   const kind = named ?? (crash ? "node-crashed" : violation ? "protocol-violation" : "aborted");
   const abort: AbortExplanation = { kind, reason, ...(node ? { node } : {}), ...tails };
-  return { outcome: "aborted", headline: `Aborted (${kind}): ${reason}`, abort, violations: violationsOf(results), runnerWarnings: [], checkers: [] };
+  const unmatched = unmatchedOf(results);
+  return {
+    outcome: "aborted",
+    headline: `Aborted (${kind}): ${reason}`,
+    abort,
+    violations: violationsOf(results),
+    ...(unmatched ? { unmatched } : {}),
+    runnerWarnings: [],
+    checkers: [],
+  };
 }
 
 /** The abort reason as text, whether run.ts wrote a string or a map with a reason in it. */
@@ -179,7 +233,12 @@ export function explanationLines(explanation: RunExplanation, runDir: string | u
   // The runner has just printed an aborted node's last output lines; the console does not repeat them.
   if (explanation.abort) out.push(`Why (${explanation.abort.kind}): ${explanation.abort.reason}`);
   for (const { node, reason, line } of explanation.violations) {
+    if (explanation.abort?.reason.includes(reason)) continue; // the abort's reason is this violation, just said
     out.push(`Protocol: ${node} broke the protocol (${reason}); Maelstrom ignores a node's output from its first bad line on. The line:`, `    ${line}`);
+  }
+  if (explanation.unmatched) {
+    out.push(`Unmatched replies: ${explanation.unmatched.summary}:`);
+    for (const { text, op } of explanation.unmatched.examples) out.push(`  - ${op === undefined ? "" : `op ${op}: `}${text}`);
   }
   for (const checker of explanation.checkers) {
     out.push(`${checker.checker} ${checker.valid === false ? "invalid" : String(checker.valid)}: ${checker.summary}`);

@@ -31,9 +31,14 @@ export function outcomeOf(results: Record<string, unknown> | undefined): Verdict
 
 /** The verdict section: badge, headline, then the abort box or the findings. */
 export function renderWhy(explanation: RunExplanation, nodeLogs: readonly string[], requestOf: ReadonlyMap<number, number> = new Map()): string {
+  const unmatched = explanation.unmatched ? renderUnmatched(explanation.unmatched) : "";
   const body = explanation.abort
-    ? renderAbort(explanation, nodeLogs)
-    : [...explanation.violations.map(renderViolation), ...explanation.checkers.map((checker) => renderCheckerFindings(checker, requestOf))].join("\n");
+    ? `${unmatched}${renderAbort(explanation, nodeLogs)}`
+    : [
+        ...explanation.violations.map(renderViolation),
+        unmatched,
+        ...explanation.checkers.map((checker) => renderCheckerFindings(checker, requestOf)),
+      ].join("\n");
   return `<section id="why" class="why why-${explanation.outcome}">
 <p>${verdictBadge(explanation.outcome, "verdict")} <span class="headline">${escapeXml(explanation.headline)}</span></p>
 ${body}
@@ -55,6 +60,21 @@ ${tail("stdout", abort.stdoutTail)}`;
 /** A node's first bad stdout line: after it the runner, like Maelstrom, dropped the node's output. */
 function renderViolation(violation: RunExplanation["violations"][number]): string {
   return `<div class="violation"><p><b>protocol</b>: ${escapeXml(violation.node)} broke the protocol (${escapeXml(violation.reason)}); Maelstrom ignores a node's output from its first bad line on, so its later replies never arrived. Stdout is for protocol messages only: log to stderr. The line:</p><pre>${escapeXml(violation.line)}</pre></div>`;
+}
+
+/**
+ * Replies the clients could not match: each example says what was wrong with it, and links the
+ * op that timed out on the timeline and the message's arrow in messages.svg.
+ */
+function renderUnmatched(unmatched: NonNullable<RunExplanation["unmatched"]>): string {
+  const items = unmatched.examples.map(({ text, op, message }) => {
+    const links = [
+      ...(op === undefined ? [] : [`<a class="op-link" href="${TIMELINE_FILE}#op-${op}">op ${op}</a>`]),
+      ...(message === undefined ? [] : [`<a class="msg-link" href="${RUN_FILES.messagesSvg}#m${message}" title="the reply in the message diagram">msg</a>`]),
+    ];
+    return `<li>${escapeXml(text)}${links.length ? ` <span class="ops">(${links.join(" ")})</span>` : ""}</li>`;
+  });
+  return `<div class="unmatched"><p><b>unmatched replies</b>: ${escapeXml(unmatched.summary)}. Every reply must carry <code>in_reply_to</code>: the <code>msg_id</code> of the request it answers, sent back to the request's sender.</p><ul>${items.join("")}</ul></div>`;
 }
 
 /** One checker's findings as a list; each op links to the timeline, and to its request's arrow in messages.svg when found. */

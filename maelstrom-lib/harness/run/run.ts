@@ -5,7 +5,16 @@
  * everything one run shares; each phase is one method.
  */
 import { join } from "node:path";
-import { Client, ClientIds, MALFORMED_RPC_KINDS, MalformedReply, MalformedRpc, RpcErrorReply, RpcTimeout } from "../world/client.ts";
+import {
+  Client,
+  ClientIds,
+  MALFORMED_RPC_KINDS,
+  MalformedReply,
+  MalformedRpc,
+  RpcErrorReply,
+  RpcTimeout,
+  UnmatchedReplyLog,
+} from "../world/client.ts";
 import { RealClock, sleep, type Clock } from "../primitives/clock.ts";
 import { TIMING, type TestOptions } from "../contracts/options.ts";
 import { History } from "../contracts/history.ts";
@@ -107,6 +116,8 @@ export class Run {
   private readonly abort = new RunAbort();
   private readonly violations: ProtocolViolation[] = [];
   private readonly crashes: CrashReport[] = [];
+  /** Replies no client could match; the first is said on the console as it comes. */
+  private readonly unmatched = new UnmatchedReplyLog((reply) => this.log(`WARN ${reply.text}`));
   /** Nodes whose current process has answered init. */
   private readonly initialized = new Set<string>();
   /** When the nemesis last killed each node (for the restart's log line). */
@@ -207,7 +218,7 @@ export class Run {
 
   /** The workload's per-node setup (broadcast's topology), one setup client per node. */
   async setup(): Promise<void> {
-    const setupClients = this.opts.nodeIds.map((id) => new Client(this.clientIds.allocate(), id, this.network, this.clock));
+    const setupClients = this.opts.nodeIds.map((id) => new Client(this.clientIds.allocate(), id, this.network, this.clock, this.unmatched));
     const setup = this.workload.setup;
     if (!setup) return;
     await this.abort.race(
@@ -285,13 +296,18 @@ export class Run {
   /** Checks the history (unless the run aborted) and writes the run folder. */
   async analyse(): Promise<RunOutcome> {
     const { crashes, violations } = this;
+    const unmatchedReplies = this.unmatched.record();
     const aborting = this.abort.reason ?? (crashes[0] && new RunAborted("node-crashed", crashMessage(crashes[0])));
     const results = aborting
       ? {
           "valid?": "unknown" as const,
           aborted: `${aborting.type}: ${aborting.message}`,
           "abort-type": aborting.type,
-          errors: { crashes: crashes.map((crash) => ({ type: "node-crashed" as const, ...crash })), "protocol-violations": violations },
+          errors: {
+            crashes: crashes.map((crash) => ({ type: "node-crashed" as const, ...crash })),
+            "protocol-violations": violations,
+            ...(unmatchedReplies ? { "unmatched-replies": unmatchedReplies } : {}),
+          },
         }
       : analyze({
           opts: this.opts,
@@ -299,6 +315,7 @@ export class Run {
           history: this.history.ops,
           network: this.network,
           violations,
+          unmatchedReplies,
           mainPhase: this.mainPhase,
           runDir: this.runDir,
           cpuAtStart: this.cpuAtStart,
@@ -328,6 +345,7 @@ export class Run {
       clientIds: this.clientIds,
       ctx: this.ctx,
       concurrency: opts.concurrency,
+      unmatched: this.unmatched,
     };
     return Array.from({ length: opts.concurrency }, (_, thread) => new Worker(thread, opts.nodeIds[thread % opts.nodeIds.length]!, env));
   }
@@ -474,7 +492,7 @@ export class Run {
 
   /** One node's init RPC through a fresh client, closed afterwards (db.clj). */
   private async initNode(id: string): Promise<void> {
-    const client = new Client(this.clientIds.allocate(), id, this.network, this.clock);
+    const client = new Client(this.clientIds.allocate(), id, this.network, this.clock, this.unmatched);
     try {
       await client.call(INIT, { node_id: id, node_ids: this.opts.nodeIds }, TIMING.initTimeoutMs);
       this.initialized.add(id);
@@ -503,9 +521,11 @@ export class Run {
    */
   private onViolation(violation: ProtocolViolation): void {
     this.violations.push(violation);
-    this.log(`WARN protocol violation by ${violation.node} (${violation.type}): ${violation.reason}`);
-    this.log(`     line: ${violation.line}`);
-    this.log(`     Maelstrom stops delivering a node's output after its first bad line; so do we.`);
+    // Said in full once, at the end (explain.ts) and on the page; here only that it happened, and when.
+    this.log(
+      `WARN protocol violation by ${violation.node} at ${seconds(this.clock.nowMs())} (${violation.type}): ` +
+        `its output is ignored from here on, as Maelstrom ignores it; the line and why at the end`,
+    );
     setTimeout(() => {
       if (this.initialized.has(violation.node)) return;
       const message =
