@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { cpSync, mkdirSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { writeRunReport } from "./index.ts";
 import { binShown } from "../store/run-files.ts";
@@ -60,6 +61,24 @@ describe("serveStore", async () => {
     const report = await (await fetch(`${base}/echo/20260102T000000.000Z/index.html`)).text();
     expect(report).toContain('class="verdict verdict-valid"');
     expect(existsSync(join(validRunDir, "messages.svg"))).toBe(true);
+  });
+});
+
+describe("serve on a port already in use", () => {
+  test("one line and exit 254, not a stack trace", async () => {
+    const taken = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("taken") });
+    try {
+      const store = mkdtempSync(join(tmpdir(), "serve-busy-"));
+      const main = join(import.meta.dir, "..", "cli", "main.ts");
+      const proc = Bun.spawn([process.execPath, main, "serve", "--store", store, "-p", String(taken.port)], { stdout: "pipe", stderr: "pipe" });
+      expect(await proc.exited).toBe(254);
+      expect((await new Response(proc.stderr).text()).trim().split("\n")).toEqual([
+        `Cannot serve on 127.0.0.1:${taken.port}: port ${taken.port} is already in use (another \`maelstrom serve\`?); ` +
+          "stop that one, or pick another port with -p",
+      ]);
+    } finally {
+      taken.stop(true);
+    }
   });
 });
 

@@ -10,6 +10,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { escapeXml } from "../primitives/svg-text.ts";
+import { CliError } from "../contracts/options.ts";
 import { PAGE_CSS } from "./page-assets.ts";
 import { outcomeOf, verdictBadge } from "./why.ts";
 import { writeRunReport } from "./index.ts";
@@ -245,6 +246,7 @@ function redirect(location: string): Response {
 /**
  * Serves `storeDir` on `host:port` (port 0 picks a free one) until the returned server is
  * stopped, and logs its address. The front page lists the runs; run folders show their report.
+ * A port or address that cannot be listened on is a CliError: one line, not a stack trace.
  */
 export function serveStore(
   storeDir: string,
@@ -254,16 +256,35 @@ export function serveStore(
 ): ReturnType<typeof Bun.serve> {
   const absoluteStore = resolve(storeDir);
   mkdirSync(absoluteStore, { recursive: true });
-  const server = Bun.serve({
-    port,
-    hostname: host,
-    fetch: (request) => handleStoreRequest(absoluteStore, request),
-    // The message may hold an absolute path: it goes to the server's console, not to the browser.
-    error: (error) => {
-      log(`serve: ${error.message}`);
-      return new Response("internal error", { status: 500 });
-    },
-  });
+  let server: ReturnType<typeof Bun.serve>;
+  try {
+    server = Bun.serve({
+      port,
+      hostname: host,
+      fetch: (request) => handleStoreRequest(absoluteStore, request),
+      // The message may hold an absolute path: it goes to the server's console, not to the browser.
+      error: (error) => {
+        log(`serve: ${error.message}`);
+        return new Response("internal error", { status: 500 });
+      },
+    });
+  } catch (error) {
+    throw new CliError(listenFailure(error, host, port));
+  }
   log(`Serving ${absoluteStore} on http://${host}:${server.port}/ (Ctrl-C to stop)`);
   return server;
+}
+
+/** Why `serve` could not listen, in one line with what to do about it. */
+function listenFailure(error: unknown, host: string, port: number): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const where = `${host}:${port}`;
+  if (code === "EADDRINUSE") {
+    return `Cannot serve on ${where}: port ${port} is already in use (another \`maelstrom serve\`?); stop that one, or pick another port with -p`;
+  }
+  if (code === "EACCES") return `Cannot serve on ${where}: not allowed to listen on port ${port}; pick one above 1023 with -p`;
+  if (code === "EADDRNOTAVAIL" || code === "EINVAL") {
+    return `Cannot serve on ${where}: ${host} is not an address of this machine; leave -b out (127.0.0.1), or give one it has`;
+  }
+  return `Cannot serve on ${where}: ${error instanceof Error ? error.message : String(error)}`;
 }
