@@ -8,11 +8,18 @@
 import { opSends } from "../checkers/kafka/history.ts";
 import type { Op } from "../contracts/types.ts";
 import { nanosToSeconds } from "../contracts/history.ts";
+import { namedTxnLines } from "../checkers/elle/txns.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 
 /** One thing a checker found, with the history indices of the ops it is about. */
 export interface Finding {
   text: string;
   ops: number[];
+  /** Lines that show what the text names: each transaction with its operations. */
+  details?: string[];
+  /** A file of the run folder holding every case of this kind (`elle/G1b.txt`). */
+  file?: string;
 }
 
 /** A checker's non-valid verdict explained. */
@@ -55,8 +62,11 @@ const plural = (count: number, word: string): string => `${count} ${word}${count
 const listOf = (values: readonly unknown[]): string => values.slice(0, EXAMPLES_SHOWN).map(show).join(", ") + (values.length > EXAMPLES_SHOWN ? ", …" : "");
 const where = (op: Op | undefined): string => (op?.node ? ` on ${op.node}` : "");
 
-/** Starts explaining one checker's result; undefined when it is valid. */
-export function draftChecker(checker: string, result: ResultMap): CheckerDraft | undefined {
+/**
+ * Starts explaining one checker's result; undefined when it is valid. `runDir`, when given,
+ * lets a finding point to the file of the run folder that holds all its cases.
+ */
+export function draftChecker(checker: string, result: ResultMap, runDir?: string): CheckerDraft | undefined {
   if (result["valid?"] === true) return undefined;
   const explain =
     "lost" in result && "attempt-count" in result ? explainSetFull
@@ -68,11 +78,11 @@ export function draftChecker(checker: string, result: ResultMap): CheckerDraft |
     : "by-f" in result ? explainStats
     : "ok-fraction" in result ? explainAvailability
     : explainGeneric;
-  return { checker, valid: result["valid?"], ...explain(result) };
+  return { checker, valid: result["valid?"], ...explain(result, runDir) };
 }
 
 type Draft = Pick<CheckerDraft, "summary" | "visit" | "findings">;
-type Explainer = (result: ResultMap) => Draft;
+type Explainer = (result: ResultMap, runDir?: string) => Draft;
 
 /** A draft whose findings need no history. */
 const ready = (summary: string, findings: Finding[] = []): Draft => ({ summary, findings: () => findings });
@@ -246,20 +256,30 @@ function kafkaText(type: string, e: ResultMap, history: ReadonlyMap<number, Op>)
 }
 
 /** The Elle-style txn checker: anomaly types with counts, each one's first case in Elle's words. */
-const explainTxn: Explainer = (result) => {
+/**
+ * Elle's txn checkers: each anomaly type's first case, the transactions it names shown with
+ * their operations (Elle names them T9, T16 by history index), and the run folder's
+ * `elle/<type>.txt`, which holds its other cases, when the checker wrote one.
+ */
+const explainTxn: Explainer = (result, runDir) => {
   if (typeof result.error === "string") return ready(`could not check: ${result.error}`);
   const types = (result["anomaly-types"] as string[] | undefined) ?? [];
   const counts = (result["anomaly-counts"] as Record<string, number> | undefined) ?? {};
   const anomalies = (result.anomalies as Record<string, ResultMap[]> | undefined) ?? {};
   const not = (result.not as string[] | undefined) ?? [];
   const summary = `anomalies ${types.map((type) => `${type} ${counts[type] ?? anomalies[type]?.length ?? "?"}`).join(", ")}${not.length ? `; not ${not.join(", ")}` : ""}`;
-  const findings = types.flatMap((type) => {
+  const findings = types.flatMap((type): Finding[] => {
     const first = anomalies[type]?.[0];
     if (!first) return [];
-    const ops = [first.op, first.writer, ...((first.cycle as unknown[]) ?? []), ...((first.ops as unknown[]) ?? [])]
-      .filter((op): op is { index: number } => typeof (op as { index?: unknown } | undefined)?.index === "number")
-      .map((op) => op.index);
-    return [{ text: `${type}: ${String(first.explanation ?? show(first))}`, ops }];
+    const txns = [first.op, first.writer, ...((first.cycle as unknown[]) ?? []), ...((first.ops as unknown[]) ?? [])].filter(
+      (op): op is { index: number } => typeof (op as { index?: unknown } | undefined)?.index === "number",
+    );
+    const explanation = String(first.explanation ?? show(first));
+    const details = namedTxnLines(explanation, txns);
+    const file = `elle/${type}.txt`;
+    const hasFile = runDir !== undefined && existsSync(join(runDir, file));
+    const ops = [...new Set(txns.map((op) => op.index))];
+    return [{ text: `${type}: ${explanation}`, ops, ...(details.length ? { details } : {}), ...(hasFile ? { file } : {}) }];
   });
   return ready(summary, findings);
 };

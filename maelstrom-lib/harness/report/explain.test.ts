@@ -76,7 +76,18 @@ describe("explaining an invalid workload", () => {
     const g1b = workload.findings.find((finding) => finding.text.startsWith("G1b: "))!;
     expect(g1b.text).toBe("G1b: T3 read key 0 = 1, an intermediate value that T1 overwrote within the same txn");
     expect(g1b.ops).toEqual([3, 1]);
-    expect(lines).toContain(`  - ${g1b.text}`);
+    // The transactions it names, with their operations, right under it.
+    const named = ['T3 = [["r",0,1]] (ok, process 1 on n0)', 'T1 = [["w",0,1],["w",0,2]] (ok, process 0 on n0)'];
+    expect(g1b.details).toEqual(named);
+    expect(lines.slice(lines.indexOf(`  - ${g1b.text}`) + 1, lines.indexOf(`  - ${g1b.text}`) + 3)).toEqual(named.map((line) => `      ${line}`));
+    expect(g1b.file).toBeUndefined(); // no elle/ folder in this run
+
+    // With the elle/ file the workload writes, the finding points to its other cases.
+    const runDir = mkdtempSync(join(tmpdir(), "explain-elle-"));
+    await Bun.write(join(runDir, "elle", "G1b.txt"), "T3 read key 0 = 1, …\n");
+    const withFile = await explainRun({ workload: result, "valid?": false }, runDir);
+    expect(withFile.checkers[0]!.findings[0]!.file).toBe("elle/G1b.txt");
+    expect(explanationLines(withFile, runDir, runDir)).toContain("      more cases: elle/G1b.txt");
   });
 
   test("lost broadcast with null reads: a null read (a Go nil slice) counts as a read that missed the value", async () => {

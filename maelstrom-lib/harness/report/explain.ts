@@ -71,7 +71,7 @@ export async function explainRun(results: ResultMap | undefined, runDir: string 
   const names = Object.keys(results)
     .filter((name) => !NOT_CHECKERS.has(name) && isCheckResult(results[name]) && (results[name] as ResultMap)["valid?"] !== true)
     .sort((a, b) => Number(b === "workload") - Number(a === "workload"));
-  const drafts = names.flatMap((name) => draftChecker(name, results[name] as ResultMap) ?? []);
+  const drafts = names.flatMap((name) => draftChecker(name, results[name] as ResultMap, runDir) ?? []);
   if (runDir) await feedHistory(runDir, drafts);
   const checkers = drafts.map(({ checker, valid, summary, findings }) => ({ checker, valid, summary, findings: findings() }));
   const outcome: Outcome = results["valid?"] === true ? "valid" : results["valid?"] === false ? "invalid" : "unknown";
@@ -242,7 +242,11 @@ export function explanationLines(explanation: RunExplanation, runDir: string | u
   }
   for (const checker of explanation.checkers) {
     out.push(`${checker.checker} ${checker.valid === false ? "invalid" : String(checker.valid)}: ${checker.summary}`);
-    for (const finding of checker.findings.slice(0, CONSOLE_FINDINGS)) out.push(`  - ${finding.text}`);
+    for (const finding of checker.findings.slice(0, CONSOLE_FINDINGS)) {
+      out.push(`  - ${finding.text}`);
+      for (const line of finding.details ?? []) out.push(`      ${line}`);
+      if (finding.file) out.push(`      more cases: ${join(runDir ? shortened(runDir, cwd) : ".", finding.file)}`);
+    }
     const more = checker.findings.length - CONSOLE_FINDINGS;
     if (more > 0) out.push(`  … and ${more} more on the report page`);
   }
@@ -250,8 +254,13 @@ export function explanationLines(explanation: RunExplanation, runDir: string | u
   return out;
 }
 
+/** A path as the console shows it: relative to `cwd` when it lies under it. */
+function shortened(path: string, cwd: string): string {
+  return relative(cwd, path).startsWith("..") ? path : relative(cwd, path) || ".";
+}
+
 function whereToLook(runDir: string, cwd: string, explanation: RunExplanation): string[] {
-  const shorten = (path: string) => (relative(cwd, path).startsWith("..") ? path : relative(cwd, path) || ".");
+  const shorten = (path: string) => shortened(path, cwd);
   const folder = shorten(runDir);
   const out = [`Run folder: ${folder} (results.json, history.jsonl, node-logs/)`];
   if (explanation.abort?.node && existsSync(join(runDir, RUN_FILES.nodeLogs, `${explanation.abort.node}.log`))) {

@@ -77,7 +77,11 @@ function renderUnmatched(unmatched: NonNullable<RunExplanation["unmatched"]>): s
   return `<div class="unmatched"><p><b>unmatched replies</b>: ${escapeXml(unmatched.summary)}. Every reply must carry <code>in_reply_to</code>: the <code>msg_id</code> of the request it answers, sent back to the request's sender.</p><ul>${items.join("")}</ul></div>`;
 }
 
-/** One checker's findings as a list; each op links to the timeline, and to its request's arrow in messages.svg when found. */
+/**
+ * One checker's findings as a list; each op links to the timeline, and to its request's arrow in
+ * messages.svg when found; the transactions a finding names are shown under it, with the file of
+ * its other cases.
+ */
 function renderCheckerFindings(checker: CheckerExplanation, requestOf: ReadonlyMap<number, number>): string {
   const items = checker.findings.map((finding) => {
     const links = finding.ops
@@ -87,7 +91,9 @@ function renderCheckerFindings(checker: CheckerExplanation, requestOf: ReadonlyM
         return `<a class="op-link" href="${TIMELINE_FILE}#op-${index}">op ${index}</a>${arrow}`;
       })
       .join(" ");
-    return `<li>${escapeXml(finding.text)}${links ? ` <span class="ops">(${links})</span>` : ""}</li>`;
+    const txns = finding.details?.length ? `<pre class="txns">${escapeXml(finding.details.join("\n"))}</pre>` : "";
+    const file = finding.file ? `<p class="more-cases">More cases: <a href="${encodeURI(finding.file)}">${escapeXml(finding.file)}</a></p>` : "";
+    return `<li>${escapeXml(finding.text)}${links ? ` <span class="ops">(${links})</span>` : ""}${txns}${file}</li>`;
   });
   return `<div class="findings" data-checker="${escapeXml(checker.checker)}"><p><b>${escapeXml(checker.checker)}</b>: ${escapeXml(checker.summary)}</p>${items.length ? `<ul>${items.join("")}</ul>` : ""}</div>`;
 }
