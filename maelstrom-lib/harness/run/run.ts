@@ -142,7 +142,7 @@ export class Run {
   ) {
     this.log = (line) => {
       this.logLines.push(line);
-      log(line);
+      this.progress.around(() => log(line));
     };
     this.rng = new Rng(opts.seed);
     this.runDir = createRunDir(opts.storeDir, opts.workload);
@@ -154,10 +154,10 @@ export class Run {
       onEvent: opts.logNetSend || opts.logNetRecv ? (event) => this.logNetEvent(event) : undefined,
     });
     this.history = new History(this.clock);
+    this.progress = new Progress(this.history, this.clock, opts.progress);
     this.ctx = { opts, rng: this.rng };
     this.workers = this.createWorkers();
     this.nemesis = this.createNemesis();
-    this.progress = new Progress(this.history, this.clock, opts.progress);
   }
 
   /** All phases in order; an abort (or Ctrl-C) skips to teardown, which always runs. */
@@ -237,7 +237,7 @@ export class Run {
   /** The main phase: workers under the stagger, plus the nemesis, for --time-limit seconds. */
   async main(): Promise<void> {
     const { opts, clock, history } = this;
-    this.progress.start();
+    this.progress.enter("main", opts.timeLimitSec * 1000);
     const startMs = clock.nowMs();
     const deadlineMs = startMs + opts.timeLimitSec * 1000;
     const invocationsBefore = history.counts.invoke;
@@ -264,10 +264,13 @@ export class Run {
     const { workload, clock } = this;
     const finalGenerator = workload.finalGenerator;
     if (!finalGenerator) return;
+    if (this.nemesis) this.progress.enter("healing");
     await this.abort.race(this.nemesis?.stopAll() ?? Promise.resolve());
     await this.abort.race(Promise.all(this.restartInits)); // every restarted node answers init first
     this.log("Waiting for recovery...");
+    this.progress.enter("recovery", TIMING.recoverySec * 1000);
     await this.abort.race(sleep(clock, TIMING.recoverySec * 1000));
+    this.progress.enter("final", workload.finalTimeLimitMs);
     const startMs = clock.nowMs();
     const deadlineMs = workload.finalTimeLimitMs === undefined ? Infinity : startMs + workload.finalTimeLimitMs;
     const aborted = () => this.abort.aborted;
