@@ -128,7 +128,7 @@ function unmatchedOf(results: ResultMap): UnmatchedExplanation | undefined {
   const count = Number(record?.count ?? 0);
   if (!record || !(count > 0)) return undefined;
   const one = count === 1;
-  const recorded = results.aborted === undefined ? ` (${one ? "its op is" : "their ops are"} recorded as net-timeout, as Maelstrom records them)` : "";
+  const recorded = results.aborted === undefined ? ` (${one ? "its op is" : "their ops are"} recorded as net-timeout, as Maelstrom records ${one ? "it" : "them"})` : "";
   const summary = one
     ? `1 reply reached a client that could not match it to its request, so that request waited out its timeout${recorded}`
     : `${count} replies reached clients that could not match them to their requests, so those requests waited out their timeouts${recorded}`;
