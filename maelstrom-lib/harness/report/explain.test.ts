@@ -12,7 +12,7 @@ import { analysisOf, checkRwRegister } from "../checkers/elle/rw-register.ts";
 import { checkKafka } from "../checkers/kafka/index.ts";
 import { checkSetFull } from "../checkers/set-full.ts";
 import { checkEcho } from "../workloads/echo.ts";
-import { explainRun, explanationLines } from "./explain.ts";
+import { explainRun, explanationLines, whyInBrief } from "./explain.ts";
 import { runMaelstrom } from "../index.ts";
 import type { CheckResult, Op } from "../contracts/types.ts";
 
@@ -161,6 +161,26 @@ describe("explaining the rest", () => {
     const results = { "valid?": "unknown" as const, aborted: `malformed-rpc-response: ${reason}`, "abort-type": "malformed-rpc-response", errors: { crashes: [], "protocol-violations": [] } };
     const explanation = await explainRun(results, runDir);
     expect(explanation.abort).toEqual({ kind: "malformed-rpc-response", reason, node: "n0", stdoutTail: [], stderrTail: ["starting", "topology looks odd"] });
+  });
+});
+
+describe("why in brief (the runs list)", () => {
+  const unmatched = (type: string) => ({ count: 1, examples: [{ type, text: `n0 sent c0 an ${type} with no in_reply_to; the client cannot match it` }] });
+
+  test("the cause before its consequence: a protocol violation or an unmatched reply before the checker it failed", () => {
+    const violation = { node: "n2", reason: "non-protocol text on stdout. Stdout carries only JSON", line: "hi" };
+    const echoFailed = { workload: { "valid?": false, errors: [{ expected: "a", received: null }] }, "valid?": false };
+    expect(whyInBrief(echoFailed)).toBe("workload: 1 echo did not come back as sent");
+    expect(whyInBrief({ ...echoFailed, errors: { "protocol-violations": [violation] } })).toBe("n2 broke the protocol: non-protocol text on stdout");
+    expect(whyInBrief({ ...echoFailed, errors: { "unmatched-replies": unmatched("echo_ok") } })).toBe("n0 sent c0 an echo_ok with no in_reply_to");
+    expect(whyInBrief({ ...echoFailed, "valid?": true })).toBe("");
+    expect(whyInBrief(undefined)).toBe("no results.json: stopped before its analysis");
+  });
+
+  test("an abort gives its name and reason; an init that timed out on an unmatched init_ok names that instead", () => {
+    const aborted = { "valid?": "unknown", aborted: "init-failed: Expected node n0 to respond to an init message, but node did not respond", "abort-type": "init-failed" };
+    expect(whyInBrief(aborted)).toBe("init-failed: Expected node n0 to respond to an init message, but node did not respond");
+    expect(whyInBrief({ ...aborted, errors: { "unmatched-replies": unmatched("init_ok") } })).toBe("init-failed: n0 sent c0 an init_ok with no in_reply_to");
   });
 });
 

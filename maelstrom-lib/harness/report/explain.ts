@@ -86,6 +86,33 @@ export async function explainRun(results: ResultMap | undefined, runDir: string 
   };
 }
 
+/**
+ * Why a run got its verdict, in one phrase for the runs list, from results.json alone (no
+ * history is read): an abort's reason; else the first protocol violation or unmatched reply,
+ * which usually explain the rest; else the first failing checker's summary, workload first.
+ * Empty for a valid run.
+ */
+export function whyInBrief(results: ResultMap | undefined): string {
+  if (!results) return "no results.json: stopped before its analysis";
+  const crashes = (results.errors as ResultMap | undefined)?.crashes;
+  if (results.aborted !== undefined || (Array.isArray(crashes) && crashes.length > 0)) {
+    const { abort } = abortExplanation(results, undefined);
+    // An init that "did not respond" because its init_ok could not be matched: say the cause.
+    const unmatchedInit = unmatchedOf(results)?.examples.find((example) => example.text.includes(" an init_ok "));
+    return `${abort!.kind}: ${unmatchedInit ? unmatchedInit.text.split("; ")[0] : abort!.reason}`;
+  }
+  if (results["valid?"] === true) return "";
+  const violation = violationsOf(results)[0];
+  if (violation) return `${violation.node} broke the protocol: ${violation.reason.split(". ")[0]}`;
+  const unmatched = unmatchedOf(results)?.examples[0];
+  if (unmatched) return unmatched.text.split("; ")[0]!;
+  const name = Object.keys(results)
+    .filter((key) => !NOT_CHECKERS.has(key) && isCheckResult(results[key]) && (results[key] as ResultMap)["valid?"] !== true)
+    .sort((a, b) => Number(b === "workload") - Number(a === "workload"))[0];
+  const draft = name === undefined ? undefined : draftChecker(name, results[name] as ResultMap);
+  return draft ? `${name}: ${draft.summary}` : "";
+}
+
 function isCheckResult(value: unknown): boolean {
   return typeof value === "object" && value !== null && "valid?" in value;
 }

@@ -37,6 +37,12 @@ describe("serveStore", async () => {
     expect(page).toContain('background:#B39DDB">aborted');
     // Each row shows the bin, the node count and the nemesis from test.json.
     expect(page).toContain('<td class="bin" title="/x/3c/main.ts"><code>/x/3c/main.ts</code></td><td class="num">3</td><td>partition</td>');
+    // And why it failed, in one phrase: the checker's summary, the abort's reason, nothing when valid.
+    const why = (path: string) => new RegExp(`data-path="${path}"><td>.*?</td><td class="reason" title="([^"]*)">`).exec(page)?.[1];
+    expect(why("broadcast/20260101T000000.000Z")).toStartWith("workload: lost 1 value, e.g. 1");
+    expect(why("echo/20260103T000000.000Z")).toBe("node-crashed: Node n1 crashed with exit status 3");
+    expect(why("echo/20260102T000000.000Z")).toBe("");
+    expect(page).toContain("<th>verdict</th><th>why</th>");
   });
 
   test("serves a run's report, its files and logs, and nothing outside the store", async () => {

@@ -1,7 +1,7 @@
 /**
  * `maelstrom serve`: a small web server over store/. The front page lists every run, newest
  * first, coloured by outcome (blue valid, orange unknown, pink invalid, lavender aborted), with
- * each run's bin, node count and nemesis, and links its report
+ * why it failed in one phrase, each run's bin, node count and nemesis, and links its report
  * and files; every other path serves a file or a folder listing from store/ and nothing outside it.
  * It binds 127.0.0.1 unless told otherwise (`-b 0.0.0.0`): a store holds histories, node logs and
  * absolute paths. A path with a `..` in it (encoded or not), or one that leads outside the store
@@ -9,7 +9,8 @@
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { escapeXml } from "../primitives/svg-text.ts";
+import { escapeXml, truncate } from "../primitives/svg-text.ts";
+import { whyInBrief } from "./explain.ts";
 import { CliError } from "../contracts/options.ts";
 import { PAGE_CSS } from "./page-assets.ts";
 import { outcomeOf, verdictBadge } from "./why.ts";
@@ -62,6 +63,8 @@ function isRealDirectory(path: string): boolean {
 /** What the runs list shows of one run, read from its results.json and test.json. */
 interface RunSummary {
   verdict: ReturnType<typeof outcomeOf>;
+  /** Why it failed or was aborted, in one phrase (explain.ts whyInBrief); empty when valid. */
+  why: string;
   opCount: string;
   serverMsgsPerOp: string;
   setupCells: string;
@@ -80,6 +83,9 @@ function fileKey(path: string): string {
   }
 }
 
+/** How much of the why the list shows; the whole phrase is its tooltip, and the run's page says it all. */
+const WHY_MAX_CHARS = 90;
+
 /**
  * One run's row data. A results.json can run to many megabytes, so each is parsed once and the
  * summary kept until the file changes: a page load over hundreds of runs costs a stat per file.
@@ -96,6 +102,7 @@ async function runSummary(storeDir: string, runDir: string): Promise<RunSummary>
   const servers = (results?.net as Record<string, Record<string, unknown>> | undefined)?.servers;
   const summary: RunSummary = {
     verdict: outcomeOf(results),
+    why: whyInBrief(results),
     opCount: String(stats?.count ?? "—"),
     serverMsgsPerOp: typeof servers?.["msgs-per-op"] === "number" ? servers["msgs-per-op"].toFixed(2) : "—",
     setupCells: runSetup(options, storeDir),
@@ -108,17 +115,18 @@ async function runSummary(storeDir: string, runDir: string): Promise<RunSummary>
 export async function renderRunList(storeDir: string): Promise<string> {
   const rows: string[] = [];
   for (const run of listRuns(storeDir)) {
-    const { verdict, opCount, serverMsgsPerOp, setupCells } = await runSummary(storeDir, join(storeDir, run.path));
+    const { verdict, why, opCount, serverMsgsPerOp, setupCells } = await runSummary(storeDir, join(storeDir, run.path));
     const href = `/${run.path.split("/").map(encodeURIComponent).join("/")}/`;
     rows.push(
       `<tr class="run verdict-${verdict}" data-path="${escapeXml(run.path)}"><td>${verdictBadge(verdict)}</td>` +
+        `<td class="reason" title="${escapeXml(why)}">${escapeXml(truncate(why, WHY_MAX_CHARS))}</td>` +
         `<td>${escapeXml(run.workload)}</td><td><a href="${href}">${escapeXml(run.name)}</a></td>${setupCells}` +
         `<td class="num">${escapeXml(opCount)}</td><td class="num">${serverMsgsPerOp}</td>` +
         `<td><a href="${href}${RUN_FILES.report}">report</a> · <a href="${href}${RUN_FILES.messagesSvg}">messages.svg</a> · <a href="${href}?files">files</a></td></tr>`,
     );
   }
   const table = rows.length
-    ? `<table><tr><th>verdict</th><th>workload</th><th>time</th><th>bin</th><th class="num">nodes</th><th>nemesis</th><th class="num">ops</th><th class="num">servers msgs/op</th><th></th></tr>${rows.join("")}</table>`
+    ? `<table><tr><th>verdict</th><th>why</th><th>workload</th><th>time</th><th>bin</th><th class="num">nodes</th><th>nemesis</th><th class="num">ops</th><th class="num">servers msgs/op</th><th></th></tr>${rows.join("")}</table>`
     : `<p class="note">No runs in ${escapeXml(storeDir)} yet: try <code>bun run maelstrom test -w echo --bin 01-echo/main.ts --node-count 1 --time-limit 5</code>.</p>`;
   return page("Maelstrom runs", `<h1>Runs</h1>${table}`);
 }
