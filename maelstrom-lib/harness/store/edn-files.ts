@@ -1,7 +1,8 @@
 /**
  * The files Maelstrom users' scripts read, written beside our JSON ones: results.edn (Jepsen's
  * store.clj `write-results!`: fipp pprint of the results map), history.edn (`pwrite-history!` with
- * `prn`: one op map per line) and jepsen.log (the run's own log lines, then each op as
+ * `prn`: one op map per line), history.txt (`pwrite-history!` with `prn-op`: one tab-separated op
+ * per line) and jepsen.log (the run's own log lines, then each op as
  * jepsen.util's `log-op` logs it, then the results map as jepsen.core logs it at the end).
  *
  * JSON loses what EDN keeps, so the conversion puts back what Maelstrom has: keyword keys, keyword
@@ -166,15 +167,31 @@ function runStartMs(runDir: string): number {
   return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, ms!);
 }
 
-/** jepsen.util's op->str: process, type, f, value and error, tab-separated. */
-function opLogLine(op: Op, concurrency: number, startMs: number): string {
-  const thread = op.process === "nemesis" ? "jepsen nemesis" : `jepsen worker ${Number(op.process) % concurrency}`;
+/** An op's process, type, f and value (pr'd, as both of Jepsen's op printers print them) and its error, unprinted. */
+function opColumns(op: Op): { columns: string[]; error: Edn | undefined } {
   const edn = opToEdn(op) as { entries: readonly (readonly [Edn, Edn])[] };
   const field = (name: string) => edn.entries.find(([k]) => k instanceof Keyword && k.name === name)?.[1];
-  const fields = [field("process"), field("type"), field("f"), field("value") ?? null].map((v) => printEdn(v ?? null));
-  const error = field("error");
-  if (error !== undefined) fields.push(typeof error === "string" ? error : printEdn(error));
-  return `INFO [${logTime(startMs + nanosToMs(op.time))}] ${thread} - jepsen.util ${fields.join("\t")}`;
+  const columns = [field("process"), field("type"), field("f"), field("value") ?? null].map((v) => printEdn(v ?? null));
+  return { columns, error: field("error") };
+}
+
+/** jepsen.util's op->str: process, type, f, value and error (`str`'d), tab-separated. */
+function opLogLine(op: Op, concurrency: number, startMs: number): string {
+  const thread = op.process === "nemesis" ? "jepsen nemesis" : `jepsen worker ${Number(op.process) % concurrency}`;
+  const { columns, error } = opColumns(op);
+  if (error !== undefined) columns.push(typeof error === "string" ? error : printEdn(error));
+  return `INFO [${logTime(startMs + nanosToMs(op.time))}] ${thread} - jepsen.util ${columns.join("\t")}`;
+}
+
+/**
+ * One line of history.txt, as jepsen.util's prn-op prints it (store.clj write-history! writes
+ * the file with it): process, type, f and value pr'd, then the error `print`ed (strings bare),
+ * tab-separated: `0\t:info\t:txn\t[[:r 7 nil]]\t:net-timeout`.
+ */
+export function historyTxtLine(op: Op): string {
+  const { columns, error } = opColumns(op);
+  if (error !== undefined) columns.push(printEdn(error, false));
+  return columns.join("\t");
 }
 
 /** Writes results.edn (as `maelstrom analyze` rewrites it too) and returns its text. */
@@ -184,7 +201,7 @@ export async function writeResultsEdn(runDir: string, results: { readonly "valid
   return text;
 }
 
-/** Writes results.edn, history.edn and jepsen.log into the run folder. */
+/** Writes results.edn, history.edn, history.txt and jepsen.log into the run folder. */
 export async function writeEdnRunFiles(
   runDir: string,
   opts: TestOptions,
@@ -196,6 +213,9 @@ export async function writeEdnRunFiles(
   const historyFile = Bun.file(join(runDir, "history.edn")).writer();
   for (const op of history) historyFile.write(`${printEdn(opToEdn(op))}\n`);
   await historyFile.end();
+  const historyText = Bun.file(join(runDir, "history.txt")).writer();
+  for (const op of history) historyText.write(`${historyTxtLine(op)}\n`);
+  await historyText.end();
   const startMs = runStartMs(runDir);
   const log = Bun.file(join(runDir, "jepsen.log")).writer();
   for (const line of logLines) log.write(`${line}\n`);
