@@ -165,14 +165,15 @@ describe("the installed maelstrom command, from a folder outside the repository"
 });
 
 describe("a global install", () => {
-  test("gives the maelstrom command, but a TypeScript node needs the package installed in its own project", async () => {
+  test("gives the command, but a TypeScript node needs the package installed in its own project", async () => {
     const home = mkdtempSync(join(tmpdir(), "maelstrom-global-"));
     // `bun add -g`, kept out of the machine's own global folders.
     const globalEnv = { ...env, BUN_INSTALL_GLOBAL_DIR: join(home, "global"), BUN_INSTALL_BIN: join(home, "bin") };
     const runGlobal = async (argv: string[], cwd: string): Promise<Finished> => {
       const proc = Bun.spawn(argv, { cwd, env: globalEnv, stdout: "pipe", stderr: "pipe" });
-      const [exitCode, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
-      return { exitCode, output: `${stdout}${stderr}` };
+      const texts = [new Response(proc.stdout).text(), new Response(proc.stderr).text()];
+      const [exitCode, stdout, stderr] = await Promise.all([proc.exited, ...texts]);
+      return { exitCode: exitCode as number, output: `${stdout}${stderr}` };
     };
     try {
       const added = await runGlobal(["bun", "add", "-g", join(project, tarball)], home);
@@ -182,7 +183,8 @@ describe("a global install", () => {
       const mine = join(home, "my-nodes");
       cpSync(join(LIB_DIR, "testdata", "outside"), mine, { recursive: true });
       writeFileSync(join(mine, "package.json"), `${JSON.stringify({ name: "my-nodes", private: true }, null, 2)}\n`);
-      const test = (bin: string) => runGlobal([maelstrom, "test", "-w", "echo", "--bin", bin, "--node-count", "1", "--time-limit", "2"], mine);
+      const echoFlags = ["-w", "echo", "--node-count", "1", "--time-limit", "2"];
+      const test = (bin: string) => runGlobal([maelstrom, "test", ...echoFlags, "--bin", bin], mine);
 
       // The global command runs a node in any language ...
       const python = await test("echo_broadcast.py");

@@ -198,7 +198,8 @@ describe("maelstrom test flags", () => {
           "as Jepsen's independent generator asserts; it is 9: try --concurrency 2n",
       ),
     );
-    expect(() => parseTest("-w", "lin-kv", ...echoBin, "--node-count", "3", "--concurrency", "3")).toThrow("multiple of 6");
+    const threeNodes = ["-w", "lin-kv", ...echoBin, "--node-count", "3"];
+    expect(() => parseTest(...threeNodes, "--concurrency", "3")).toThrow("multiple of 6");
     expect(parseTest("-w", "lin-kv", ...echoBin, "--node-count", "3", "--concurrency", "12").opts.concurrency).toBe(12);
     expect(parseTest("-w", "echo", ...echoBin, "--node-count", "3", "--concurrency", "9").opts.concurrency).toBe(9);
   });
@@ -206,7 +207,8 @@ describe("maelstrom test flags", () => {
   test("forgetting -w: one line saying lin-kv is the default, exit 254, and no run folder", async () => {
     const store = mkdtempSync(join(tmpdir(), "no-w-"));
     // Before: a run folder, every node started, then a stack trace from the generator and exit 255.
-    const proc = Bun.spawn([process.execPath, "maelstrom-lib/harness/cli/main.ts", "test", ...echoBin, "--time-limit", "2", "--store", store], {
+    const argv = ["test", ...echoBin, "--time-limit", "2", "--store", store];
+    const proc = Bun.spawn([process.execPath, "maelstrom-lib/harness/cli/main.ts", ...argv], {
       cwd: repo,
       stderr: "pipe",
       stdout: "pipe",
@@ -214,8 +216,9 @@ describe("maelstrom test flags", () => {
     expect(await proc.exited).toBe(254);
     expect((await new Response(proc.stdout).text()).trim()).toBe("");
     expect((await new Response(proc.stderr).text()).trim().split("\n")).toEqual([
-      "No -w given, so the workload is lin-kv, Maelstrom's default, and lin-kv works each key with 2 threads per node, " +
-        "so --concurrency must be a multiple of 10 (2n for 5 nodes), as Jepsen's independent generator asserts; it is 5. " +
+      "No -w given, so the workload is lin-kv, Maelstrom's default, and lin-kv works each key " +
+        "with 2 threads per node, so --concurrency must be a multiple of 10 (2n for 5 nodes), " +
+        "as Jepsen's independent generator asserts; it is 5. " +
         "Name your workload with -w (e.g. -w echo), or give lin-kv --concurrency 2n",
     ]);
     expect(readdirSync(store)).toEqual([]);

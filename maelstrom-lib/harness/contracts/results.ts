@@ -60,7 +60,10 @@ export type RunnerHealth = {
   "valid?": true;
 };
 
-/** What went wrong outside the checkers: nodes that crashed, broke the protocol, or sent replies no client could match. */
+/**
+ * What went wrong outside the checkers: nodes that crashed, broke the protocol, or sent replies
+ * no client could match.
+ */
 export type RunErrors = {
   crashes?: readonly (CrashReport & { type?: "node-crashed" })[];
   "protocol-violations"?: readonly ProtocolViolation[];

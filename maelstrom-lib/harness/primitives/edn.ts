@@ -1,9 +1,9 @@
 /**
  * EDN values and two printers: `printEdn` prints on one line as Clojure's `prn` does (the lines of
- * history.edn), or as `print` does when not `readably` (strings bare), `pprintEdn` lays out as fipp.edn's pprint does at its default width of 70 (Jepsen's
- * store writes results.edn with it): a collection that fits in what is left of the line stays on
- * it, else each element (each key and value of a map) goes on its own line, aligned under the
- * first one.
+ * history.edn), or as `print` does when not `readably` (strings bare); `pprintEdn` lays out as
+ * fipp.edn's pprint does at its default width of 70 (Jepsen's store writes results.edn with it):
+ * a collection that fits in what is left of the line stays on it, else each element (each key
+ * and value of a map) goes on its own line, aligned under the first one.
  */
 
 export class Keyword {

@@ -271,15 +271,17 @@ const explainTxn: Explainer = (result, runDir) => {
   const findings = types.flatMap((type): Finding[] => {
     const first = anomalies[type]?.[0];
     if (!first) return [];
-    const txns = [first.op, first.writer, ...((first.cycle as unknown[]) ?? []), ...((first.ops as unknown[]) ?? [])].filter(
-      (op): op is { index: number } => typeof (op as { index?: unknown } | undefined)?.index === "number",
-    );
+    const named = [first.op, first.writer, ...((first.cycle as unknown[]) ?? []), ...((first.ops as unknown[]) ?? [])];
+    const isTxn = (op: unknown): op is { index: number } =>
+      typeof (op as { index?: unknown } | undefined)?.index === "number";
+    const txns = named.filter(isTxn);
     const explanation = String(first.explanation ?? show(first));
     const details = namedTxnLines(explanation, txns);
     const file = `elle/${type}.txt`;
     const hasFile = runDir !== undefined && existsSync(join(runDir, file));
     const ops = [...new Set(txns.map((op) => op.index))];
-    return [{ text: `${type}: ${explanation}`, ops, ...(details.length ? { details } : {}), ...(hasFile ? { file } : {}) }];
+    const extras = { ...(details.length ? { details } : {}), ...(hasFile ? { file } : {}) };
+    return [{ text: `${type}: ${explanation}`, ops, ...extras }];
   });
   return ready(summary, findings);
 };

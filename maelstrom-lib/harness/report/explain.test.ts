@@ -79,7 +79,8 @@ describe("explaining an invalid workload", () => {
     // The transactions it names, with their operations, right under it.
     const named = ['T3 = [["r",0,1]] (ok, process 1 on n0)', 'T1 = [["w",0,1],["w",0,2]] (ok, process 0 on n0)'];
     expect(g1b.details).toEqual(named);
-    expect(lines.slice(lines.indexOf(`  - ${g1b.text}`) + 1, lines.indexOf(`  - ${g1b.text}`) + 3)).toEqual(named.map((line) => `      ${line}`));
+    const at = lines.indexOf(`  - ${g1b.text}`);
+    expect(lines.slice(at + 1, at + 3)).toEqual(named.map((line) => `      ${line}`));
     expect(g1b.file).toBeUndefined(); // no elle/ folder in this run
 
     // With the elle/ file the workload writes, the finding points to its other cases.
@@ -165,22 +166,29 @@ describe("explaining the rest", () => {
 });
 
 describe("why in brief (the runs list)", () => {
-  const unmatched = (type: string) => ({ count: 1, examples: [{ type, text: `n0 sent c0 an ${type} with no in_reply_to; the client cannot match it` }] });
+  const unmatched = (type: string) => ({
+    count: 1,
+    examples: [{ type, text: `n0 sent c0 an ${type} with no in_reply_to; the client cannot match it` }],
+  });
 
-  test("the cause before its consequence: a protocol violation or an unmatched reply before the checker it failed", () => {
+  test("the cause first: a protocol violation or an unmatched reply before the checker it failed", () => {
     const violation = { node: "n2", reason: "non-protocol text on stdout. Stdout carries only JSON", line: "hi" };
     const echoFailed = { workload: { "valid?": false, errors: [{ expected: "a", received: null }] }, "valid?": false };
     expect(whyInBrief(echoFailed)).toBe("workload: 1 echo did not come back as sent");
-    expect(whyInBrief({ ...echoFailed, errors: { "protocol-violations": [violation] } })).toBe("n2 broke the protocol: non-protocol text on stdout");
-    expect(whyInBrief({ ...echoFailed, errors: { "unmatched-replies": unmatched("echo_ok") } })).toBe("n0 sent c0 an echo_ok with no in_reply_to");
+    const violated = { ...echoFailed, errors: { "protocol-violations": [violation] } };
+    expect(whyInBrief(violated)).toBe("n2 broke the protocol: non-protocol text on stdout");
+    const unanswered = { ...echoFailed, errors: { "unmatched-replies": unmatched("echo_ok") } };
+    expect(whyInBrief(unanswered)).toBe("n0 sent c0 an echo_ok with no in_reply_to");
     expect(whyInBrief({ ...echoFailed, "valid?": true })).toBe("");
     expect(whyInBrief(undefined)).toBe("no results.json: stopped before its analysis");
   });
 
   test("an abort gives its name and reason; an init that timed out on an unmatched init_ok names that instead", () => {
-    const aborted = { "valid?": "unknown", aborted: "init-failed: Expected node n0 to respond to an init message, but node did not respond", "abort-type": "init-failed" };
-    expect(whyInBrief(aborted)).toBe("init-failed: Expected node n0 to respond to an init message, but node did not respond");
-    expect(whyInBrief({ ...aborted, errors: { "unmatched-replies": unmatched("init_ok") } })).toBe("init-failed: n0 sent c0 an init_ok with no in_reply_to");
+    const reason = "init-failed: Expected node n0 to respond to an init message, but node did not respond";
+    const aborted = { "valid?": "unknown", aborted: reason, "abort-type": "init-failed" };
+    expect(whyInBrief(aborted)).toBe(reason);
+    const unmatchedInit = { ...aborted, errors: { "unmatched-replies": unmatched("init_ok") } };
+    expect(whyInBrief(unmatchedInit)).toBe("init-failed: n0 sent c0 an init_ok with no in_reply_to");
   });
 });
 

@@ -106,8 +106,9 @@ export function whyInBrief(results: ResultMap | undefined): string {
   if (violation) return `${violation.node} broke the protocol: ${violation.reason.split(". ")[0]}`;
   const unmatched = unmatchedOf(results)?.examples[0];
   if (unmatched) return unmatched.text.split("; ")[0]!;
+  const failing = (key: string) => isCheckResult(results[key]) && (results[key] as ResultMap)["valid?"] !== true;
   const name = Object.keys(results)
-    .filter((key) => !NOT_CHECKERS.has(key) && isCheckResult(results[key]) && (results[key] as ResultMap)["valid?"] !== true)
+    .filter((key) => !NOT_CHECKERS.has(key) && failing(key))
     .sort((a, b) => Number(b === "workload") - Number(a === "workload"))[0];
   const draft = name === undefined ? undefined : draftChecker(name, results[name] as ResultMap);
   return draft ? `${name}: ${draft.summary}` : "";
@@ -155,10 +156,14 @@ function unmatchedOf(results: ResultMap): UnmatchedExplanation | undefined {
   const count = Number(record?.count ?? 0);
   if (!record || !(count > 0)) return undefined;
   const one = count === 1;
-  const recorded = results.aborted === undefined ? ` (${one ? "its op is" : "their ops are"} recorded as net-timeout, as Maelstrom records ${one ? "it" : "them"})` : "";
+  const ops = one ? "its op is" : "their ops are";
+  const asMaelstrom = `as Maelstrom records ${one ? "it" : "them"}`;
+  const recorded = results.aborted === undefined ? ` (${ops} recorded as net-timeout, ${asMaelstrom})` : "";
   const summary = one
-    ? `1 reply reached a client that could not match it to its request, so that request waited out its timeout${recorded}`
-    : `${count} replies reached clients that could not match them to their requests, so those requests waited out their timeouts${recorded}`;
+    ? `1 reply reached a client that could not match it to its request, ` +
+      `so that request waited out its timeout${recorded}`
+    : `${count} replies reached clients that could not match them to their requests, ` +
+      `so those requests waited out their timeouts${recorded}`;
   const list = Array.isArray(record.examples) ? (record.examples as ResultMap[]) : [];
   const examples = list.slice(0, UNMATCHED_SHOWN).map((example) => ({
     text: String(example.text),
@@ -265,7 +270,9 @@ export function explanationLines(explanation: RunExplanation, runDir: string | u
   }
   if (explanation.unmatched) {
     out.push(`Unmatched replies: ${explanation.unmatched.summary}:`);
-    for (const { text, op } of explanation.unmatched.examples) out.push(`  - ${op === undefined ? "" : `op ${op}: `}${text}`);
+    for (const { text, op } of explanation.unmatched.examples) {
+      out.push(`  - ${op === undefined ? "" : `op ${op}: `}${text}`);
+    }
   }
   for (const checker of explanation.checkers) {
     out.push(`${checker.checker} ${checker.valid === false ? "invalid" : String(checker.valid)}: ${checker.summary}`);

@@ -26,8 +26,11 @@ describe("participants and labels", () => {
 });
 
 describe("replies a client cannot match", () => {
-  const event = (type: "send" | "recv", id: number, src: string, dest: string, body: Record<string, unknown>): JournalEvent => ({ type, id, time: id, src, dest, body });
-  const both = (id: number, src: string, dest: string, body: Record<string, unknown>) => [event("send", id, src, dest, body), event("recv", id, src, dest, body)];
+  /** A message's send and its delivery, one journal step apart. */
+  const both = (id: number, src: string, dest: string, body: Record<string, unknown>): JournalEvent[] => [
+    { type: "send", id, time: id, src, dest, body },
+    { type: "recv", id, time: id, src, dest, body },
+  ];
 
   test("the note names the in_reply_to that is missing or answers no request the client sent", () => {
     expect(unmatchedNote({ type: "echo_ok", echo: "x" }, 3)).toBe("no in_reply_to");
@@ -38,7 +41,8 @@ describe("replies a client cannot match", () => {
   });
 
   test("such a reply is drawn in the error colour, its label saying why before the body", () => {
-    expect(messageLabel({ type: "echo_ok", echo: "hi", msg_id: 2 }, "no in_reply_to")).toBe('echo_ok ⚠ no in_reply_to {"echo":"hi"}');
+    const label = messageLabel({ type: "echo_ok", echo: "hi", msg_id: 2 }, "no in_reply_to");
+    expect(label).toBe('echo_ok ⚠ no in_reply_to {"echo":"hi"}');
     const collector = new LamportCollector();
     const journal = [
       ...both(1, "c2", "n0", { type: "echo", echo: "a", msg_id: 1 }),

@@ -69,7 +69,8 @@ interface ShownEvent {
 export function unmatchedNote(body: Record<string, unknown>, lastMsgId: number | undefined): string | undefined {
   if (!("in_reply_to" in body)) return "no in_reply_to";
   const inReplyTo = body.in_reply_to;
-  const answers = typeof inReplyTo === "number" && Number.isInteger(inReplyTo) && inReplyTo >= 1 && inReplyTo <= (lastMsgId ?? 0);
+  const id = inReplyTo as number;
+  const answers = Number.isInteger(id) && id >= 1 && id <= (lastMsgId ?? 0);
   return answers ? undefined : `in_reply_to ${JSON.stringify(inReplyTo) ?? String(inReplyTo)} matches no request`;
 }
 
@@ -116,7 +117,8 @@ export class LamportCollector {
       return;
     }
     const unmatched = this.unmatchedNoteOf(event, body);
-    this.shown.push({ type: event.type, id: event.id, src: event.src, dest: event.dest, body, ...(unmatched ? { unmatched } : {}) });
+    const { type, id, src, dest } = event;
+    this.shown.push({ type, id, src, dest, body, ...(unmatched ? { unmatched } : {}) });
     if (event.type === "send") this.undelivered.add(event.id);
   }
 

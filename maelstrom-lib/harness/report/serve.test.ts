@@ -38,7 +38,8 @@ describe("serveStore", async () => {
     // Each row shows the bin, the node count and the nemesis from test.json.
     expect(page).toContain('<td class="bin" title="/x/3c/main.ts"><code>/x/3c/main.ts</code></td><td class="num">3</td><td>partition</td>');
     // And why it failed, in one phrase: the checker's summary, the abort's reason, nothing when valid.
-    const why = (path: string) => new RegExp(`data-path="${path}"><td>.*?</td><td class="reason" title="([^"]*)">`).exec(page)?.[1];
+    const why = (path: string) =>
+      new RegExp(`data-path="${path}"><td>.*?</td><td class="reason" title="([^"]*)">`).exec(page)?.[1];
     expect(why("broadcast/20260101T000000.000Z")).toStartWith("workload: lost 1 value, e.g. 1");
     expect(why("echo/20260103T000000.000Z")).toBe("node-crashed: Node n1 crashed with exit status 3");
     expect(why("echo/20260102T000000.000Z")).toBe("");
@@ -76,11 +77,12 @@ describe("serve on a port already in use", () => {
     try {
       const store = mkdtempSync(join(tmpdir(), "serve-busy-"));
       const main = join(import.meta.dir, "..", "cli", "main.ts");
-      const proc = Bun.spawn([process.execPath, main, "serve", "--store", store, "-p", String(taken.port)], { stdout: "pipe", stderr: "pipe" });
+      const argv = [process.execPath, main, "serve", "--store", store, "-p", String(taken.port)];
+      const proc = Bun.spawn(argv, { stdout: "pipe", stderr: "pipe" });
       expect(await proc.exited).toBe(254);
       expect((await new Response(proc.stderr).text()).trim().split("\n")).toEqual([
-        `Cannot serve on 127.0.0.1:${taken.port}: port ${taken.port} is already in use (another \`maelstrom serve\`?); ` +
-          "stop that one, or pick another port with -p",
+        `Cannot serve on 127.0.0.1:${taken.port}: port ${taken.port} is already in use ` +
+          "(another `maelstrom serve`?); stop that one, or pick another port with -p",
       ]);
     } finally {
       taken.stop(true);

@@ -126,7 +126,9 @@ export async function renderRunList(storeDir: string): Promise<string> {
     );
   }
   const table = rows.length
-    ? `<table><tr><th>verdict</th><th>why</th><th>workload</th><th>time</th><th>bin</th><th class="num">nodes</th><th>nemesis</th><th class="num">ops</th><th class="num">servers msgs/op</th><th></th></tr>${rows.join("")}</table>`
+    ? `<table><tr><th>verdict</th><th>why</th><th>workload</th><th>time</th><th>bin</th><th class="num">nodes</th>` +
+      `<th>nemesis</th><th class="num">ops</th><th class="num">servers msgs/op</th><th></th></tr>` +
+      `${rows.join("")}</table>`
     : `<p class="note">No runs in ${escapeXml(storeDir)} yet: try <code>bun run maelstrom test -w echo --bin 01-echo/main.ts --node-count 1 --time-limit 5</code>.</p>`;
   return page("Maelstrom runs", `<h1>Runs</h1>${table}`);
 }
@@ -263,7 +265,6 @@ export function serveStore(
   log: (line: string) => void = console.log,
 ): ReturnType<typeof Bun.serve> {
   const absoluteStore = resolve(storeDir);
-  mkdirSync(absoluteStore, { recursive: true });
   let server: ReturnType<typeof Bun.serve>;
   try {
     server = Bun.serve({
@@ -279,6 +280,7 @@ export function serveStore(
   } catch (error) {
     throw new CliError(listenFailure(error, host, port));
   }
+  mkdirSync(absoluteStore, { recursive: true }); // only once listening: a refused serve leaves no empty store/
   log(`Serving ${absoluteStore} on http://${host}:${server.port}/ (Ctrl-C to stop)`);
   return server;
 }
@@ -288,11 +290,15 @@ function listenFailure(error: unknown, host: string, port: number): string {
   const code = (error as { code?: unknown } | undefined)?.code;
   const where = `${host}:${port}`;
   if (code === "EADDRINUSE") {
-    return `Cannot serve on ${where}: port ${port} is already in use (another \`maelstrom serve\`?); stop that one, or pick another port with -p`;
+    const another = "(another `maelstrom serve`?); stop that one, or pick another port with -p";
+    return `Cannot serve on ${where}: port ${port} is already in use ${another}`;
   }
-  if (code === "EACCES") return `Cannot serve on ${where}: not allowed to listen on port ${port}; pick one above 1023 with -p`;
+  if (code === "EACCES") {
+    return `Cannot serve on ${where}: not allowed to listen on port ${port}; pick one above 1023 with -p`;
+  }
   if (code === "EADDRNOTAVAIL" || code === "EINVAL") {
-    return `Cannot serve on ${where}: ${host} is not an address of this machine; leave -b out (127.0.0.1), or give one it has`;
+    const advice = "leave -b out (127.0.0.1), or give one it has";
+    return `Cannot serve on ${where}: ${host} is not an address of this machine; ${advice}`;
   }
   return `Cannot serve on ${where}: ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -70,11 +70,18 @@ function renderUnmatched(unmatched: NonNullable<RunExplanation["unmatched"]>): s
   const items = unmatched.examples.map(({ text, op, message }) => {
     const links = [
       ...(op === undefined ? [] : [`<a class="op-link" href="${TIMELINE_FILE}#op-${op}">op ${op}</a>`]),
-      ...(message === undefined ? [] : [`<a class="msg-link" href="${RUN_FILES.messagesSvg}#m${message}" title="the reply in the message diagram">msg</a>`]),
+      ...(message === undefined
+        ? []
+        : [`<a class="msg-link" href="${RUN_FILES.messagesSvg}#m${message}" title="the reply in the diagram">msg</a>`]),
     ];
-    return `<li>${escapeXml(text)}${links.length ? ` <span class="ops">(${links.join(" ")})</span>` : ""}</li>`;
+    const shown = links.length ? ` <span class="ops">(${links.join(" ")})</span>` : "";
+    return `<li>${escapeXml(text)}${shown}</li>`;
   });
-  return `<div class="unmatched"><p><b>unmatched replies</b>: ${escapeXml(unmatched.summary)}. Every reply must carry <code>in_reply_to</code>: the <code>msg_id</code> of the request it answers, sent back to the request's sender.</p><ul>${items.join("")}</ul></div>`;
+  const rule =
+    "Every reply must carry <code>in_reply_to</code>: the <code>msg_id</code> of the request it answers, " +
+    "sent back to its sender.";
+  const summary = `<p><b>unmatched replies</b>: ${escapeXml(unmatched.summary)}. ${rule}</p>`;
+  return `<div class="unmatched">${summary}<ul>${items.join("")}</ul></div>`;
 }
 
 /**
@@ -92,7 +99,8 @@ function renderCheckerFindings(checker: CheckerExplanation, requestOf: ReadonlyM
       })
       .join(" ");
     const txns = finding.details?.length ? `<pre class="txns">${escapeXml(finding.details.join("\n"))}</pre>` : "";
-    const file = finding.file ? `<p class="more-cases">More cases: <a href="${encodeURI(finding.file)}">${escapeXml(finding.file)}</a></p>` : "";
+    const fileLink = finding.file && `<a href="${encodeURI(finding.file)}">${escapeXml(finding.file)}</a>`;
+    const file = fileLink ? `<p class="more-cases">More cases: ${fileLink}</p>` : "";
     return `<li>${escapeXml(finding.text)}${links ? ` <span class="ops">(${links})</span>` : ""}${txns}${file}</li>`;
   });
   return `<div class="findings" data-checker="${escapeXml(checker.checker)}"><p><b>${escapeXml(checker.checker)}</b>: ${escapeXml(checker.summary)}</p>${items.length ? `<ul>${items.join("")}</ul>` : ""}</div>`;

@@ -43,7 +43,7 @@ describe("the progress line", () => {
     expect(progress.line()).toStartWith("[final 0.0 s · total 15.8 s]");
   });
 
-  test("a console line printed while it is drawn stands on a line of its own, and the line is drawn again under it", () => {
+  test("a console line printed while it is drawn gets a line of its own; the line is drawn again under it", () => {
     const { terminal, progress } = setup(true);
     progress.enter("main", 5000);
     progress.around(() => terminal.write("Waiting for recovery...\n"));

@@ -67,7 +67,8 @@ export class Progress {
     const { invoke, ok, fail, info } = this.history.counts;
     const nowMs = this.clock.nowMs();
     const phase = this.phase;
-    const into = phase ? `${phase.name} ${seconds(nowMs - phase.startMs)}${phase.lengthMs === undefined ? "" : ` of ${seconds(phase.lengthMs, 0)}`} · ` : "";
+    const of = phase?.lengthMs === undefined ? "" : ` of ${seconds(phase.lengthMs, 0)}`;
+    const into = phase ? `${phase.name} ${seconds(nowMs - phase.startMs)}${of} · ` : "";
     return `[${into}total ${seconds(nowMs)}] ops ${invoke}  ok ${ok}  fail ${fail}  info ${info}`;
   }
 

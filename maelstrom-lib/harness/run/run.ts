@@ -218,7 +218,9 @@ export class Run {
 
   /** The workload's per-node setup (broadcast's topology), one setup client per node. */
   async setup(): Promise<void> {
-    const setupClients = this.opts.nodeIds.map((id) => new Client(this.clientIds.allocate(), id, this.network, this.clock, this.unmatched));
+    const setupClients = this.opts.nodeIds.map(
+      (id) => new Client(this.clientIds.allocate(), id, this.network, this.clock, this.unmatched),
+    );
     const setup = this.workload.setup;
     if (!setup) return;
     await this.abort.race(

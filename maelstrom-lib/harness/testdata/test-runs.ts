@@ -2,20 +2,14 @@
  * What the end-to-end tests share: a store of their own, `maelstrom test` runs into it (from
  * the repository root or the current folder), and reading a run folder's JSON lines.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { runMaelstrom, type RunMaelstromOptions } from "../cli/commands.ts";
+import { TEST_STORE } from "./test-store.ts";
+
+export { TEST_STORE } from "./test-store.ts";
 
 export const repo = new URL("../../..", import.meta.url).pathname;
 export const testdata = "maelstrom-lib/harness/testdata";
-
-/**
- * Where this `bun test` process writes its runs: a folder under the system's temp folder, removed
- * when the process exits, so tests never fill (or read) the user's own store/.
- */
-export const TEST_STORE = mkdtempSync(join(tmpdir(), "maelstrom-test-store-"));
-process.on("exit", () => rmSync(TEST_STORE, { recursive: true, force: true }));
 
 /**
  * `runMaelstrom(argv)` with the run written into TEST_STORE. The flag goes right after the
@@ -33,5 +27,8 @@ export function runAtRepoRoot(...args: string[]) {
 
 /** A run file of one JSON value per line (history.jsonl, net-journal.jsonl). */
 export function readJsonl<T>(path: string): T[] {
-  return readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line) as T);
+  return readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as T);
 }

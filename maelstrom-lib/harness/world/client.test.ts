@@ -88,7 +88,8 @@ describe("client requests (defrpc's send schema)", () => {
  * A client c0 bound to n0, which answers each request with whatever `answer` makes of it (sent
  * as is, so it may lack in_reply_to), with the run's log of unmatched replies attached.
  */
-function unmatchedSetup(answer: (request: Record<string, unknown>) => { dest?: string; body: Record<string, unknown> }[]) {
+type Answer = { dest?: string; body: Record<string, unknown> };
+function unmatchedSetup(answer: (request: Record<string, unknown>) => Answer[]) {
   const clock = new FakeClock();
   const network = new Network({ clock, rng: new Rng(1), latencyMs: 0, latencyDist: "constant" });
   const firsts: string[] = [];
@@ -114,7 +115,9 @@ describe("replies the client cannot match", () => {
     const { log, firsts, timeOut } = unmatchedSetup(() => [{ body: { type: "add_ok" } }]);
     const timeout = await timeOut();
     expect(timeout).toBeInstanceOf(RpcTimeout);
-    const text = "n0 sent c0 an add_ok with no in_reply_to; the client cannot match it to its request (it was waiting for msg_id 1)";
+    const text =
+      "n0 sent c0 an add_ok with no in_reply_to; the client cannot match it to its request " +
+      "(it was waiting for msg_id 1)";
     expect(timeout.unmatched.map((reply) => reply.text)).toEqual([text]);
     expect(timeout.message).toBe(`no reply within 100 ms; ${text}`);
     // Maelstrom's verdict is kept: the op is a net-timeout, as before.
@@ -127,23 +130,25 @@ describe("replies the client cannot match", () => {
     });
   });
 
-  test("an in_reply_to the client never sent, or one of the wrong type, is named with the msg_id it waited for", async () => {
+  test("an in_reply_to the client never sent, or of the wrong type, is named with the msg_id awaited", async () => {
     const { log, timeOut } = unmatchedSetup((request) => [
       { body: { type: "add_ok", in_reply_to: Number(request.msg_id) + 1000 } },
       { body: { type: "add_ok", in_reply_to: String(request.msg_id) } },
     ]);
     const timeout = await timeOut();
     expect(timeout.unmatched.map((reply) => reply.text)).toEqual([
-      "n0 sent c0 an add_ok with in_reply_to 1001, but c0 never sent a request with that msg_id (it was waiting for msg_id 1): " +
-        "a wrong id, or a reply meant for another client",
-      'n0 sent c0 an add_ok with in_reply_to "1", a string; in_reply_to must be the request\'s msg_id, a number (it was waiting for msg_id 1)',
+      "n0 sent c0 an add_ok with in_reply_to 1001, but c0 never sent a request with that msg_id " +
+        "(it was waiting for msg_id 1): a wrong id, or a reply meant for another client",
+      'n0 sent c0 an add_ok with in_reply_to "1", a string; ' +
+        "in_reply_to must be the request's msg_id, a number (it was waiting for msg_id 1)",
     ]);
     expect(log.record()!.count).toBe(2);
   });
 
-  test("a reply to an earlier request (late, or a second one) is skipped quietly; the awaited one still matches", async () => {
+  test("a reply to an earlier request (late, or a second) is skipped quietly; the awaited one matches", async () => {
+    const late = { body: { type: "add_ok", in_reply_to: 1 } };
     const { client, log, timeOut } = unmatchedSetup((request) =>
-      request.msg_id === 1 ? [] : [{ body: { type: "add_ok", in_reply_to: 1 } }, { body: { type: "add_ok", in_reply_to: request.msg_id } }],
+      request.msg_id === 1 ? [] : [late, { body: { type: "add_ok", in_reply_to: request.msg_id } }],
     );
     expect((await timeOut()).unmatched).toEqual([]); // msg_id 1 never answered in time
     expect(await client.call(ADD, { delta: 1 })).toEqual({ type: "add_ok", in_reply_to: 2 });
@@ -161,8 +166,9 @@ describe("replies the client cannot match", () => {
 
 describe("a workload whose generator emits malformed requests, on a real node", () => {
   test("every such op is :info malformed-rpc-request, the node gets none of them, and the console says so", async () => {
-    const argv = ["test", "-w", "pn-counter", "--bin", "maelstrom-lib/harness/testdata/pn-counter-crdt.ts", "--node-count", "1"];
-    const command = parseCommand([...argv, "--time-limit", "1", "--rate", "20", "--store", TEST_STORE, "--no-progress"], repo);
+    const bin = "maelstrom-lib/harness/testdata/pn-counter-crdt.ts";
+    const argv = ["test", "-w", "pn-counter", "--bin", bin, "--node-count", "1", "--time-limit", "1", "--rate", "20"];
+    const command = parseCommand([...argv, "--store", TEST_STORE, "--no-progress"], repo);
     if (command.kind !== "test") throw new Error("expected a test command");
     // pn-counter, but every add carries half a delta: pn_counter.clj's add! wants an Int.
     const halfDeltas: Workload = { ...pnCounter, generator: () => ({ next: () => ({ f: "add", value: 0.5 }) }) };

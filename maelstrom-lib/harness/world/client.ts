@@ -67,18 +67,28 @@ const UNMATCHED_KEPT = { perTimeout: 3, perRun: 10 } as const;
  * What was wrong with a message that reached `client` but matched none of its requests, in one
  * sentence: "n0 sent c2 an echo_ok with no in_reply_to; the client cannot match it to its request".
  */
-export function describeUnmatched(node: string, client: string, body: Record<string, unknown>, awaitedMsgId: number | undefined): string {
+export function describeUnmatched(
+  node: string,
+  client: string,
+  body: Record<string, unknown>,
+  awaitedMsgId: number | undefined,
+): string {
   const type = String(body.type);
   const sent = `${node} sent ${client} ${/^[aeiou]/i.test(type) ? "an" : "a"} ${type}`;
-  const awaited = awaitedMsgId === undefined ? "it had no request outstanding" : `it was waiting for msg_id ${awaitedMsgId}`;
-  if (!("in_reply_to" in body)) return `${sent} with no in_reply_to; the client cannot match it to its request (${awaited})`;
+  const awaited =
+    awaitedMsgId === undefined ? "it had no request outstanding" : `it was waiting for msg_id ${awaitedMsgId}`;
+  if (!("in_reply_to" in body)) {
+    return `${sent} with no in_reply_to; the client cannot match it to its request (${awaited})`;
+  }
   const inReplyTo = body.in_reply_to;
   const shown = JSON.stringify(inReplyTo) ?? String(inReplyTo);
   if (typeof inReplyTo !== "number") {
     const kind = inReplyTo === null ? "null" : Array.isArray(inReplyTo) ? "an array" : `a ${typeof inReplyTo}`;
-    return `${sent} with in_reply_to ${shown}, ${kind}; in_reply_to must be the request's msg_id, a number (${awaited})`;
+    const must = `in_reply_to must be the request's msg_id, a number (${awaited})`;
+    return `${sent} with in_reply_to ${shown}, ${kind}; ${must}`;
   }
-  return `${sent} with in_reply_to ${shown}, but ${client} never sent a request with that msg_id (${awaited}): a wrong id, or a reply meant for another client`;
+  const never = `${client} never sent a request with that msg_id (${awaited})`;
+  return `${sent} with in_reply_to ${shown}, but ${never}: a wrong id, or a reply meant for another client`;
 }
 
 /**
@@ -266,7 +276,8 @@ export class Client implements ClientConnection {
    */
   private skip(message: WireMessage, pending: Pending | undefined): void {
     const inReplyTo = message.body.in_reply_to;
-    const answersEarlier = typeof inReplyTo === "number" && Number.isInteger(inReplyTo) && inReplyTo >= 1 && inReplyTo < this.nextMsgId;
+    const id = inReplyTo as number;
+    const answersEarlier = Number.isInteger(id) && id >= 1 && id < this.nextMsgId;
     if (answersEarlier) return;
     const reply: UnmatchedReply = {
       node: message.src,
