@@ -150,7 +150,8 @@ describe("explaining the rest", () => {
     const explanation = await explainRun(results, undefined);
     expect(explanation.violations).toEqual([{ node: "n0", reason: "invalid JSON on stdout", line: "got an echo" }]);
     expect(explanationLines(explanation, undefined)).toEqual([
-      "Protocol: n0 broke the protocol (invalid JSON on stdout); Maelstrom ignores a node's output from its first bad line on. The line:",
+      "Protocol: n0 broke the protocol (invalid JSON on stdout); Maelstrom ignores a node's output from its first bad line on, " +
+        "so its later replies never arrived. The line:",
       "    got an echo",
     ]);
   });

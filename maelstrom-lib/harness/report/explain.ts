@@ -266,7 +266,8 @@ export function explanationLines(explanation: RunExplanation, runDir: string | u
   if (explanation.abort) out.push(`Why (${explanation.abort.kind}): ${explanation.abort.reason}`);
   for (const { node, reason, line } of explanation.violations) {
     if (explanation.abort?.reason.includes(reason)) continue; // the abort's reason is this violation, just said
-    out.push(`Protocol: ${node} broke the protocol (${reason}); Maelstrom ignores a node's output from its first bad line on. The line:`, `    ${line}`);
+    const ignored = "Maelstrom ignores a node's output from its first bad line on, so its later replies never arrived";
+    out.push(`Protocol: ${node} broke the protocol (${reason}); ${ignored}. The line:`, `    ${line}`);
   }
   if (explanation.unmatched) {
     out.push(`Unmatched replies: ${explanation.unmatched.summary}:`);
