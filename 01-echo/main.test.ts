@@ -4,9 +4,9 @@
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import { LineProcess, REPO_ROOT } from "../maelstrom-lib/node/testdata/line-process.ts";
 import { buildFolder } from "../scripts/build.ts";
+import { runInTestStore } from "../maelstrom-lib/harness/testdata/test-runs.ts";
 
 /** A run takes its time limit plus start-up and analysis; say so explicitly (bunfig's default may not apply). */
 const RUN_TIMEOUT_MS = 60_000;
@@ -35,7 +35,7 @@ describe("01-echo", () => {
   });
 
   test("passes the published command (time limit 5 s)", async () => {
-    const run = await runMaelstrom(["test", "-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "5"]);
+    const run = await runInTestStore(["test", "-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "5"]);
     expect(run.results?.["valid?"]).toBe(true);
     expect(run.exitCode).toBe(0);
     const stats = run.results!.stats!;
@@ -44,7 +44,7 @@ describe("01-echo", () => {
   }, RUN_TIMEOUT_MS);
 
   test("an echo that changes the value is rejected", async () => {
-    const run = await runMaelstrom(["test", "-w", "echo", "--bin", "01-echo/testdata/wrong-echo.ts", "--node-count", "1", "--time-limit", "2"]);
+    const run = await runInTestStore(["test", "-w", "echo", "--bin", "01-echo/testdata/wrong-echo.ts", "--node-count", "1", "--time-limit", "2"]);
     expect(run.results!.workload?.["valid?"]).toBe(false);
     expect(run.exitCode).toBe(1);
   }, RUN_TIMEOUT_MS);

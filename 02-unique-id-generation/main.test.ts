@@ -3,10 +3,10 @@
  * passes (with partitions, total availability), and per-node counters are caught.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 import { checkUniqueIds } from "../maelstrom-lib/harness/workloads/unique-ids.ts";
 import { LineProcess } from "../maelstrom-lib/node/testdata/line-process.ts";
+import { runInTestStore } from "../maelstrom-lib/harness/testdata/test-runs.ts";
 
 const NODE_IDS = ["n0", "n1", "n2"];
 const REQUESTS_PER_NODE = 2000;
@@ -48,7 +48,7 @@ describe("02-unique-id-generation", () => {
   }, RUN_TIMEOUT_MS);
 
   test("passes the published command with partitions (time limit 5 s)", async () => {
-    const run = await runMaelstrom(["test", "-w", "unique-ids", "--bin", "02-unique-id-generation/main.ts", ...FLAGS, "--time-limit", "5"]);
+    const run = await runInTestStore(["test", "-w", "unique-ids", "--bin", "02-unique-id-generation/main.ts", ...FLAGS, "--time-limit", "5"]);
     expect(run.results?.["valid?"]).toBe(true);
     expect(run.exitCode).toBe(0);
     const workload = workloadResult(run.results, checkUniqueIds);
@@ -57,7 +57,7 @@ describe("02-unique-id-generation", () => {
   }, RUN_TIMEOUT_MS);
 
   test("per-node counters collide across nodes and are rejected", async () => {
-    const run = await runMaelstrom(["test", "-w", "unique-ids", "--bin", "02-unique-id-generation/testdata/counter-ids.ts", ...FLAGS, "--time-limit", "2"]);
+    const run = await runInTestStore(["test", "-w", "unique-ids", "--bin", "02-unique-id-generation/testdata/counter-ids.ts", ...FLAGS, "--time-limit", "2"]);
     const workload = workloadResult(run.results, checkUniqueIds);
     expect(workload["valid?"]).toBe(false);
     expect(workload["duplicated-count"]).toBeGreaterThan(0);

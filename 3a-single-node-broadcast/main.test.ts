@@ -5,14 +5,14 @@
  */
 import { expect, test } from "bun:test";
 import { checkSetFull } from "../maelstrom-lib/harness/checkers/set-full.ts";
-import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
+import { runInTestStore } from "../maelstrom-lib/harness/testdata/test-runs.ts";
 
 /** A run takes its time limit plus the 10 s recovery plus start-up. */
 const RUN_TIMEOUT_MS = 60_000;
 
 function runBroadcast(bin: string, flags: string[]) {
-  return runMaelstrom(["test", "-w", "broadcast", "--bin", bin, "--rate", "10", "--time-limit", "5", ...flags]);
+  return runInTestStore(["test", "-w", "broadcast", "--bin", bin, "--rate", "10", "--time-limit", "5", ...flags]);
 }
 
 test.concurrent("3a passes its published command on one node", async () => {

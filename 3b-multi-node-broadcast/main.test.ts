@@ -5,8 +5,8 @@
  */
 import { expect, test } from "bun:test";
 import { checkSetFull } from "../maelstrom-lib/harness/checkers/set-full.ts";
-import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
+import { runInTestStore } from "../maelstrom-lib/harness/testdata/test-runs.ts";
 
 /** A run takes its time limit plus the 10 s recovery plus start-up. */
 const RUN_TIMEOUT_MS = 60_000;
@@ -15,7 +15,7 @@ const FLAGS = ["--node-count", "5", "--rate", "10"];
 const BIN = "3b-multi-node-broadcast/main.ts";
 
 test.concurrent("3b passes its published command", async () => {
-  const run = await runMaelstrom(["test", "-w", "broadcast", "--bin", BIN, ...FLAGS, "--time-limit", "5"]);
+  const run = await runInTestStore(["test", "-w", "broadcast", "--bin", BIN, ...FLAGS, "--time-limit", "5"]);
   expect(run.results!.workload).toMatchObject({ "valid?": true, "lost-count": 0 });
   // The values really travelled between nodes.
   expect(run.results!.net!.servers["msgs-per-op"]).toBeGreaterThan(0);
@@ -25,7 +25,7 @@ test.concurrent("3b passes its published command", async () => {
 test.concurrent("forwarding once without retries loses values under partitions, and they are listed", async () => {
   // A fixed seed and frequent partitions: the schedule cuts links throughout the run.
   const partitions = ["--nemesis", "partition", "--nemesis-interval", "2", "--seed", "7"];
-  const run = await runMaelstrom(["test", "-w", "broadcast", "--bin", BIN, ...FLAGS, "--time-limit", "8", ...partitions]);
+  const run = await runInTestStore(["test", "-w", "broadcast", "--bin", BIN, ...FLAGS, "--time-limit", "8", ...partitions]);
   const workload = workloadResult(run.results, checkSetFull);
   expect(workload["valid?"]).toBe(false);
   expect(workload["lost-count"]).toBeGreaterThan(0);

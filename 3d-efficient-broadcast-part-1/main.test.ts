@@ -5,8 +5,8 @@
  * are measured by `bun run bench broadcast`, not here.
  */
 import { expect, test } from "bun:test";
-import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import { quietBeforeFinalReadsMs } from "../maelstrom-lib/broadcast/testdata/quiet-time.ts";
+import { runInTestStore } from "../maelstrom-lib/harness/testdata/test-runs.ts";
 
 /** A run takes its time limit plus the 10 s recovery plus start-up. */
 const RUN_TIMEOUT_MS = 60_000;
@@ -15,7 +15,7 @@ const QUIET_BEFORE_FINAL_READS_MS = 2_000;
 
 test("3d passes at 25 nodes with 100 ms latency and partitions, then falls silent", async () => {
   const flags = ["--node-count", "25", "--rate", "100", "--latency", "100", "--nemesis", "partition", "--time-limit", "6"];
-  const run = await runMaelstrom(["test", "-w", "broadcast", "--bin", "3d-efficient-broadcast-part-1/main.ts", ...flags]);
+  const run = await runInTestStore(["test", "-w", "broadcast", "--bin", "3d-efficient-broadcast-part-1/main.ts", ...flags]);
   expect(run.results!.workload).toMatchObject({ "valid?": true, "lost-count": 0 });
   expect(run.exitCode).toBe(0);
   // Once the last values and acks are through after the heal, the nodes fall silent.

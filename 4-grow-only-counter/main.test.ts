@@ -5,9 +5,9 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { checkCounter } from "../maelstrom-lib/harness/checkers/counter.ts";
-import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
+import { runInTestStore } from "../maelstrom-lib/harness/testdata/test-runs.ts";
 
 /** A run takes its time limit plus the 10 s recovery plus start-up; bunfig's timeout is not applied. */
 const RUN_TIMEOUT_MS = 60_000;
@@ -16,7 +16,7 @@ const FLAGS = ["--node-count", "3", "--rate", "100", "--nemesis", "partition"];
 
 /** Runs g-counter with `bin` for `timeLimitSec` seconds (plus the 10 s recovery). */
 function runCounter(bin: string, timeLimitSec: number) {
-  return runMaelstrom(["test", "-w", "g-counter", "--bin", bin, ...FLAGS, "--time-limit", String(timeLimitSec)]);
+  return runInTestStore(["test", "-w", "g-counter", "--bin", bin, ...FLAGS, "--time-limit", String(timeLimitSec)]);
 }
 
 async function readHistory(runDir: string): Promise<Op[]> {

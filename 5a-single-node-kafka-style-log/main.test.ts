@@ -5,18 +5,18 @@
  */
 import { describe, expect, test } from "bun:test";
 import { checkKafka } from "../maelstrom-lib/harness/checkers/kafka/index.ts";
-import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
+import { runInTestStore } from "../maelstrom-lib/harness/testdata/test-runs.ts";
 
 /** A run is time limit + 10 s recovery + up to 10 s of final drain, with slack for a busy machine. */
 const RUN_TIMEOUT_MS = 60_000;
 
 /** The published 5a flags, with a short time limit. */
 function kafkaRun(bin: string) {
-  return runMaelstrom(["test", "-w", "kafka", "--bin", bin, "--node-count", "1", "--concurrency", "2n", "--time-limit", "3", "--rate", "1000"]);
+  return runInTestStore(["test", "-w", "kafka", "--bin", bin, "--node-count", "1", "--concurrency", "2n", "--time-limit", "3", "--rate", "1000"]);
 }
 
-function workloadOf(run: Awaited<ReturnType<typeof runMaelstrom>>) {
+function workloadOf(run: Awaited<ReturnType<typeof runInTestStore>>) {
   return workloadResult(run.results, checkKafka);
 }
 

@@ -4,7 +4,7 @@
  * peers' snapshots at start), so no op may fail either way.
  */
 import { describe, expect, test } from "bun:test";
-import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
+import { runInTestStore } from "../maelstrom-lib/harness/testdata/test-runs.ts";
 
 /** A run is time limit + 10 s recovery + up to 10 s of final drain, with slack for a busy machine. */
 const RUN_TIMEOUT_MS = 60_000;
@@ -12,7 +12,7 @@ const RUN_TIMEOUT_MS = 60_000;
 const PUBLISHED = ["test", "-w", "kafka", "--bin", "5c-efficient-kafka-style-log/main.ts", "--node-count", "2", "--concurrency", "2n", "--time-limit", "4", "--rate", "1000"];
 
 /** Ops that failed or are indeterminate, of every f but the workload's own `crash`. */
-function failedOrCrashed(run: Awaited<ReturnType<typeof runMaelstrom>>): number {
+function failedOrCrashed(run: Awaited<ReturnType<typeof runInTestStore>>): number {
   const byF = run.results!.stats!["by-f"];
   return Object.entries(byF)
     .filter(([f]) => f !== "crash")
@@ -21,14 +21,14 @@ function failedOrCrashed(run: Awaited<ReturnType<typeof runMaelstrom>>): number 
 
 describe("5c-efficient-kafka-style-log", () => {
   test.concurrent("passes the published command, every op ok", async () => {
-    const run = await runMaelstrom(PUBLISHED);
+    const run = await runInTestStore(PUBLISHED);
     expect(run.results!.workload?.["error-types"]).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(failedOrCrashed(run)).toBe(0);
   }, RUN_TIMEOUT_MS);
 
   test.concurrent("passes with --nemesis partition, every op ok", async () => {
-    const run = await runMaelstrom([...PUBLISHED, "--nemesis", "partition"]);
+    const run = await runInTestStore([...PUBLISHED, "--nemesis", "partition"]);
     expect(run.results!.workload?.["error-types"]).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(failedOrCrashed(run)).toBe(0);

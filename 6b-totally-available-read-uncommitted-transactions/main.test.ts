@@ -5,9 +5,9 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { analysisOf, checkRwRegister } from "../maelstrom-lib/harness/checkers/elle/rw-register.ts";
-import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
+import { runInTestStore } from "../maelstrom-lib/harness/testdata/test-runs.ts";
 
 /** A run takes its time limit plus start-up and analysis; bunfig's timeout is not applied. */
 const RUN_TIMEOUT_MS = 30_000;
@@ -24,14 +24,14 @@ async function nemesisOps(runDir: string): Promise<string[]> {
 
 describe("6b-totally-available-read-uncommitted-transactions", () => {
   test("passes the published command", async () => {
-    const run = await runMaelstrom(["test", ...PUBLISHED, "--time-limit", "3"]);
+    const run = await runInTestStore(["test", ...PUBLISHED, "--time-limit", "3"]);
     expect(run.results!.workload).toMatchObject({ "anomaly-types": [] });
     expect(run.results!["valid?"]).toBe(true);
     expect(run.exitCode).toBe(0);
   }, RUN_TIMEOUT_MS);
 
   test("passes with --availability total --nemesis partition", async () => {
-    const run = await runMaelstrom([
+    const run = await runInTestStore([
       "test", ...PUBLISHED, "--time-limit", "5", "--availability", "total", "--nemesis", "partition", "--nemesis-interval", "1",
     ]);
     expect(run.results!.workload).toMatchObject({ "anomaly-types": [] });
@@ -45,7 +45,7 @@ describe("6b-totally-available-read-uncommitted-transactions", () => {
 
   test("a node whose txns interleave on one store passes as Maelstrom judges it, its G0 beyond Maelstrom; --strict fails it (issue #56)", async () => {
     // Few keys and long txns, as in the issue, so txns overwrite each other's uncommitted values.
-    const run = await runMaelstrom([
+    const run = await runInTestStore([
       "test", "-w", "txn-rw-register", "--bin", "6b-totally-available-read-uncommitted-transactions/testdata/interleaved.ts",
       "--node-count", "1", "--concurrency", "2n", "--rate", "1000", "--time-limit", "3", "--consistency-models", "read-uncommitted",
       "--key-count", "2", "--max-txn-length", "8", "--max-writes-per-key", "1000", "--no-progress", "--strict",

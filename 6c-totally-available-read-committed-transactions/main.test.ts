@@ -5,9 +5,9 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { analysisOf, checkRwRegister } from "../maelstrom-lib/harness/checkers/elle/rw-register.ts";
-import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import { type RunResults, workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
+import { runInTestStore } from "../maelstrom-lib/harness/testdata/test-runs.ts";
 
 /** A run takes its time limit plus start-up and analysis; bunfig's timeout is not applied. */
 const RUN_TIMEOUT_MS = 30_000;
@@ -26,7 +26,7 @@ async function readHistory(runDir: string): Promise<Op[]> {
 
 describe(DIR, () => {
   test("passes the published command with real partitions", async () => {
-    const run = await runMaelstrom([
+    const run = await runInTestStore([
       "test", ...BASE, "--bin", `${DIR}/main.ts`, "--time-limit", "5", "--availability", "total", "--nemesis", "partition", "--nemesis-interval", "1",
     ]);
     expect(txnAnalysis(run.results)["anomaly-types"]).toEqual([]);
@@ -37,7 +37,7 @@ describe(DIR, () => {
   }, RUN_TIMEOUT_MS);
 
   test("passes the published en-dash spelling, which this runner reads as --nemesis partition", async () => {
-    const run = await runMaelstrom([
+    const run = await runInTestStore([
       "test", ...BASE, "--bin", `${DIR}/main.ts`, "--time-limit", "3", "--availability", "total", "\u2013-nemesis", "partition",
     ]);
     expect(run.exitCode).toBe(0);
@@ -46,7 +46,7 @@ describe(DIR, () => {
   }, RUN_TIMEOUT_MS);
 
   test("a node that ships intermediate writes fails read-committed with G1b, yet is read-uncommitted", async () => {
-    const run = await runMaelstrom(["test", ...BASE, "--bin", `${DIR}/testdata/intermediate-writes.ts`, "--time-limit", "3"]);
+    const run = await runInTestStore(["test", ...BASE, "--bin", `${DIR}/testdata/intermediate-writes.ts`, "--time-limit", "3"]);
     const workload = txnAnalysis(run.results);
     expect(run.exitCode).toBe(1);
     expect(workload["anomaly-types"]).toContain("G1b");
@@ -57,7 +57,7 @@ describe(DIR, () => {
   }, RUN_TIMEOUT_MS);
 
   test("a node that reports txn-conflict but applies the writes fails with G1a", async () => {
-    const run = await runMaelstrom(["test", ...BASE, "--bin", `${DIR}/testdata/phantom-abort.ts`, "--time-limit", "3"]);
+    const run = await runInTestStore(["test", ...BASE, "--bin", `${DIR}/testdata/phantom-abort.ts`, "--time-limit", "3"]);
     const workload = txnAnalysis(run.results);
     expect(run.exitCode).toBe(1);
     expect(workload["anomaly-types"]).toContain("G1a");

@@ -2,8 +2,10 @@
  * The package as a user outside this repository gets it: `bun pm pack`, `bun add <tarball>` in
  * a fresh folder under the system's temp folder, then the installed `maelstrom` command runs a
  * Python node and a TypeScript node (on the installed runtime) given by relative `--bin` paths.
- * Every Bun started here points at a local "registry" that records what it is asked and
- * answers 404, so the test also shows that nothing needs (or tries) the network.
+ * A global install (`bun add -g`) gives the command, but a TypeScript node still needs the
+ * package installed in its own project, as the README says. Every Bun started here points at a
+ * local "registry" that records what it is asked and answers 404, so the test also shows that
+ * nothing needs (or tries) the network.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -160,6 +162,46 @@ describe("the installed maelstrom command, from a folder outside the repository"
       rmSync(bare, { recursive: true, force: true });
     }
   }, 20_000);
+});
+
+describe("a global install", () => {
+  test("gives the command, but a TypeScript node needs the package installed in its own project", async () => {
+    const home = mkdtempSync(join(tmpdir(), "maelstrom-global-"));
+    // `bun add -g`, kept out of the machine's own global folders.
+    const globalEnv = { ...env, BUN_INSTALL_GLOBAL_DIR: join(home, "global"), BUN_INSTALL_BIN: join(home, "bin") };
+    const runGlobal = async (argv: string[], cwd: string): Promise<Finished> => {
+      const proc = Bun.spawn(argv, { cwd, env: globalEnv, stdout: "pipe", stderr: "pipe" });
+      const texts = [new Response(proc.stdout).text(), new Response(proc.stderr).text()];
+      const [exitCode, stdout, stderr] = await Promise.all([proc.exited, ...texts]);
+      return { exitCode: exitCode as number, output: `${stdout}${stderr}` };
+    };
+    try {
+      const added = await runGlobal(["bun", "add", "-g", join(project, tarball)], home);
+      expect(added.exitCode, added.output).toBe(0);
+      const maelstrom = join(home, "bin", "maelstrom");
+      // A project of the user's own with no node_modules: the nodes beside a fresh package.json.
+      const mine = join(home, "my-nodes");
+      cpSync(join(LIB_DIR, "testdata", "outside"), mine, { recursive: true });
+      writeFileSync(join(mine, "package.json"), `${JSON.stringify({ name: "my-nodes", private: true }, null, 2)}\n`);
+      const echoFlags = ["-w", "echo", "--node-count", "1", "--time-limit", "2"];
+      const test = (bin: string) => runGlobal([maelstrom, "test", ...echoFlags, "--bin", bin], mine);
+
+      // The global command runs a node in any language ...
+      const python = await test("echo_broadcast.py");
+      expect(python.exitCode, python.output).toBe(0);
+      // ... but Bun resolves a node's imports from the node's own folder up, never from global installs.
+      const before = await test("echo-broadcast.ts");
+      expect(before.exitCode, before.output).toBe(255);
+      expect(before.output).toContain(`Cannot find module '${PACKAGE.name}'`);
+      // Installed in the project too (as the README says), the same node passes.
+      const local = await runGlobal(["bun", "add", join(project, tarball)], mine);
+      expect(local.exitCode, local.output).toBe(0);
+      const after = await test("echo-broadcast.ts");
+      expect(after.exitCode, after.output).toBe(0);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe("inside the repository", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { CHALLENGES, findChallenge, formatTable, overrideFlags, runChallenge } from "./challenge.ts";
+import { TEST_STORE } from "../maelstrom-lib/harness/testdata/test-runs.ts";
 
 describe("challenge commands", () => {
   test("a challenge is found by folder, folder with slash, or number", () => {
@@ -38,7 +39,7 @@ describe("challenge commands", () => {
   });
 
   test("challenge 1 runs the echo solution with the published flags (time limit shortened)", async () => {
-    const [row] = await runChallenge(findChallenge("1")!, ["--time-limit", "2"]);
+    const [row] = await runChallenge(findChallenge("1")!, ["--time-limit", "2", "--store", TEST_STORE]);
     expect(row!.exitCode).toBe(0);
     expect(row!.verdict).toBe("valid");
     expect(row!.msgsPerOp).toBe(0);

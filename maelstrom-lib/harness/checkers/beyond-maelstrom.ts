@@ -8,6 +8,7 @@
 import type { CheckResult, ExplanationDraft } from "../contracts/types.ts";
 import type { BeyondMaelstromResult } from "../contracts/results.ts";
 import { explained, plural } from "./explaining.ts";
+import { namedTxnLines } from "./elle/txns.ts";
 
 /**
  * Splits a checker's result into its Maelstrom entry (findings removed, so its keys stay
@@ -20,12 +21,26 @@ export function separateBeyondMaelstrom(result: CheckResult, strict: boolean): {
   return { maelstrom, beyond: { "valid?": !strict, strict, findings: [...findings] } };
 }
 
-/** The console lines for the entry: one per finding, and what it does to the verdict. */
+/**
+ * The console lines for the entry: one per finding, each followed by the transactions its first
+ * case names (T9 = its operations), and what the findings do to the verdict.
+ */
 export function beyondMaelstromLines(beyond: BeyondMaelstromResult): string[] {
   const effect = beyond.strict
     ? "--strict: these count against the verdict"
     : "not counted in the verdict, which is Maelstrom's (--strict counts them)";
-  return [...beyond.findings.map((finding) => `beyond Maelstrom: ${finding.description}`), `beyond Maelstrom: ${effect}`];
+  const lines = beyond.findings.flatMap((finding) => [
+    `beyond Maelstrom: ${finding.description}`,
+    ...namedTxnLines(finding.description, firstCaseTxns(finding.details)).map((line) => `    ${line}`),
+  ]);
+  return [...lines, `beyond Maelstrom: ${effect}`];
+}
+
+/** The transactions of a finding's first case (`details.cases[0]`: its cycle, or its op and writer). */
+function firstCaseTxns(details: unknown): unknown[] {
+  const first = (details as { cases?: unknown[] } | undefined)?.cases?.[0] as Record<string, unknown> | undefined;
+  if (!first) return [];
+  return [first.op, first.writer, ...(Array.isArray(first.cycle) ? first.cycle : [])];
 }
 
 /** Why the entry is not valid (only under --strict): each finding, in its checker's words. */

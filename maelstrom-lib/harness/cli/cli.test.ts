@@ -191,6 +191,39 @@ describe("maelstrom test flags", () => {
     expect(run.output).toEqual(['Invalid --rate "many": must be a number']);
   });
 
+  test("lin-kv's concurrency is checked up front, as Jepsen's independent generator asserts it", () => {
+    expect(() => parseTest("-w", "lin-kv", ...echoBin, "--node-count", "3", "--concurrency", "9")).toThrow(
+      new CliError(
+        "lin-kv works each key with 2 threads per node, so --concurrency must be a multiple of 6 (2n for 3 nodes), " +
+          "as Jepsen's independent generator asserts; it is 9: try --concurrency 2n",
+      ),
+    );
+    const threeNodes = ["-w", "lin-kv", ...echoBin, "--node-count", "3"];
+    expect(() => parseTest(...threeNodes, "--concurrency", "3")).toThrow("multiple of 6");
+    expect(parseTest("-w", "lin-kv", ...echoBin, "--node-count", "3", "--concurrency", "12").opts.concurrency).toBe(12);
+    expect(parseTest("-w", "echo", ...echoBin, "--node-count", "3", "--concurrency", "9").opts.concurrency).toBe(9);
+  });
+
+  test("forgetting -w: one line saying lin-kv is the default, exit 254, and no run folder", async () => {
+    const store = mkdtempSync(join(tmpdir(), "no-w-"));
+    // Before: a run folder, every node started, then a stack trace from the generator and exit 255.
+    const argv = ["test", ...echoBin, "--time-limit", "2", "--store", store];
+    const proc = Bun.spawn([process.execPath, "maelstrom-lib/harness/cli/main.ts", ...argv], {
+      cwd: repo,
+      stderr: "pipe",
+      stdout: "pipe",
+    });
+    expect(await proc.exited).toBe(254);
+    expect((await new Response(proc.stdout).text()).trim()).toBe("");
+    expect((await new Response(proc.stderr).text()).trim().split("\n")).toEqual([
+      "No -w given, so the workload is lin-kv, Maelstrom's default, and lin-kv works each key " +
+        "with 2 threads per node, so --concurrency must be a multiple of 10 (2n for 5 nodes), " +
+        "as Jepsen's independent generator asserts; it is 5. " +
+        "Name your workload with -w (e.g. -w echo), or give lin-kv --concurrency 2n",
+    ]);
+    expect(readdirSync(store)).toEqual([]);
+  });
+
   test("the CLI process exits 254 on a bad flag", async () => {
     const proc = Bun.spawn([process.execPath, "maelstrom-lib/harness/cli/main.ts", "test", "-w", "echo", ...echoBin, "--bogus"], {
       cwd: repo,
@@ -208,7 +241,7 @@ describe("maelstrom test flags", () => {
   });
 
   test("without -w the workload is Maelstrom's default, lin-kv; an unknown one lists the ten there are", () => {
-    expect(parseTest(...echoBin).opts.workload).toBe("lin-kv");
+    expect(parseTest(...echoBin, "--concurrency", "2n").opts.workload).toBe("lin-kv");
     expect(() => parseTest("-w", "lin-kv-nope", ...echoBin)).toThrow('Unknown workload "lin-kv-nope"');
     expect(workloadNames()).toHaveLength(10);
   });

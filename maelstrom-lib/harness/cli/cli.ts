@@ -19,6 +19,7 @@ import {
 import { CliError, type TestOptions } from "../contracts/options.ts";
 import { randomSeed } from "../primitives/rng.ts";
 import { workloadNames } from "../workloads/index.ts";
+import { concurrencyProblem } from "../workloads/lin-kv.ts";
 
 export { CliError } from "../contracts/options.ts";
 
@@ -258,12 +259,14 @@ function parseTest(tokens: readonly string[], cwd: string): Command {
 
   const nodeIds = parseNodes(raw, cwd);
   const seed = raw.values.get("seed")?.at(-1);
+  const concurrency = parseConcurrency(valueOf(raw, TEST_FLAGS, "concurrency")!, nodeIds.length);
+  if (fields.workload === "lin-kv") checkLinKvConcurrency(nodeIds.length, concurrency, raw.values.has("workload"));
   const opts: TestOptions = {
     ...fields,
     bin,
     binArgs: raw.positional,
     nodeIds,
-    concurrency: parseConcurrency(valueOf(raw, TEST_FLAGS, "concurrency")!, nodeIds.length),
+    concurrency,
     seed: seed !== undefined ? parseInteger(0)(seed, "seed") : randomSeed(),
     storeDir: resolve(cwd, valueOf(raw, TEST_FLAGS, "store")!),
     progress: !raw.values.has("no-progress"),
@@ -283,6 +286,21 @@ function checkTxnLengths(min: number | undefined, max: number | undefined): void
   if (min !== undefined && max !== undefined && min > max) {
     throw new CliError(`Invalid --min-txn-length ${min}: above --max-txn-length ${max}`);
   }
+}
+
+/**
+ * lin-kv's thread groups need a concurrency of a multiple of 2n, which Jepsen asserts only once
+ * the generator starts (a stack trace after every node is up). Refused here in one line; without
+ * -w the user most likely did not mean lin-kv at all, so the line says it is Maelstrom's default.
+ */
+function checkLinKvConcurrency(nodeCount: number, concurrency: number, workloadGiven: boolean): void {
+  const problem = concurrencyProblem(nodeCount, concurrency);
+  if (!problem) return;
+  if (workloadGiven) throw new CliError(`${problem}: try --concurrency 2n`);
+  throw new CliError(
+    `No -w given, so the workload is lin-kv, Maelstrom's default, and ${problem}. ` +
+      "Name your workload with -w (e.g. -w echo), or give lin-kv --concurrency 2n",
+  );
 }
 
 /** A registered workload, or one line listing the ones there are. */

@@ -191,8 +191,6 @@ function printSummary(results: RunResults, exitCode: number, log: (line: string)
     if (check["valid?"] !== true) log(`${name}: valid? ${String(check["valid?"])}`);
   }
   if (results["beyond-maelstrom"]) for (const line of beyondMaelstromLines(results["beyond-maelstrom"])) log(line);
-  const violations = results.errors?.["protocol-violations"];
-  if (violations?.length) log(`WARN ${violations.length} node(s) broke the protocol; their later output was dropped (see results.json errors)`);
   for (const warning of results.runner?.warnings ?? []) log(`WARN runner: ${warning}`);
   log("");
   log(VERDICTS[String(results["valid?"])] ?? `valid? ${String(results["valid?"])}`);

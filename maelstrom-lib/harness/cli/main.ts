@@ -45,7 +45,13 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case "serve": {
       const { serveStore } = await import("../report/serve.ts");
-      await serveStore(command.storeDir, command.port, command.host);
+      try {
+        serveStore(command.storeDir, command.port, command.host);
+      } catch (error) {
+        if (!(error instanceof CliError)) throw error;
+        console.error(error.message); // a port in use, say: one line, exit 254
+        return 254;
+      }
       return await new Promise<number>(() => {}); // serves until interrupted
     }
     case "analyze":

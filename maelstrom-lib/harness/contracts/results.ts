@@ -4,7 +4,7 @@
  * entries. Types only. Every checker entry is absent when the run was aborted before analysis.
  */
 import { PRETTY_JSON_LEVELS, prettyJson } from "../primitives/json-exact.ts";
-import type { CrashReport, ProtocolViolation } from "./node-reports.ts";
+import type { CrashReport, ProtocolViolation, UnmatchedReplies } from "./node-reports.ts";
 import type { BeyondMaelstromFinding, CheckResult, Op, Validity } from "./types.ts";
 
 /** Completion counts, as Jepsen's stats checker prints them. */
@@ -82,10 +82,14 @@ export function withoutHostFigures(results: RunResults): RunResults {
   return { ...results, runner: runner as RunnerHealth };
 }
 
-/** What went wrong outside the checkers: nodes that crashed or broke the protocol. */
+/**
+ * What went wrong outside the checkers: nodes that crashed, broke the protocol, or sent replies
+ * no client could match.
+ */
 export type RunErrors = {
   crashes?: readonly (CrashReport & { type?: "node-crashed" })[];
   "protocol-violations"?: readonly ProtocolViolation[];
+  "unmatched-replies"?: UnmatchedReplies;
 };
 
 /** results.json, key for key. */

@@ -13,6 +13,8 @@ export const RUN_FILES = {
   /** The EDN files Maelstrom users' scripts read (store/edn-files.ts). */
   resultsEdn: "results.edn",
   historyEdn: "history.edn",
+  /** The history as Jepsen's `prn-op` prints it, one tab-separated op per line. */
+  historyTxt: "history.txt",
   jepsenLog: "jepsen.log",
   /** Per-key folders of the linearizability checker, each with results, history and linear.svg. */
   independent: "independent",

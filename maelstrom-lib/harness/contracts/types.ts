@@ -124,6 +124,10 @@ export interface Finding {
   ops: number[];
   /** Pages or files of the run folder that show it (run-folder-relative), for the report page. */
   links?: { href: string; label: string }[];
+  /** Lines that show what the text names: each transaction with its operations. */
+  details?: string[];
+  /** A file of the run folder holding every case of this kind (`elle/G1b.txt`). */
+  file?: string;
 }
 
 /**

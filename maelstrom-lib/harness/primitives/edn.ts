@@ -1,9 +1,9 @@
 /**
  * EDN values and two printers: `printEdn` prints on one line as Clojure's `prn` does (the lines of
- * history.edn), `pprintEdn` lays out as fipp.edn's pprint does at its default width of 70 (Jepsen's
- * store writes results.edn with it): a collection that fits in what is left of the line stays on
- * it, else each element (each key and value of a map) goes on its own line, aligned under the
- * first one.
+ * history.edn), or as `print` does when not `readably` (strings bare); `pprintEdn` lays out as
+ * fipp.edn's pprint does at its default width of 70 (Jepsen's store writes results.edn with it):
+ * a collection that fits in what is left of the line stays on it, else each element (each key
+ * and value of a map) goes on its own line, aligned under the first one.
  */
 
 export class Keyword {
@@ -36,14 +36,17 @@ const FIPP_WIDTH = 70;
 
 const BRACKETS = { vector: ["[", "]"], list: ["(", ")"], set: ["#{", "}"], map: ["{", "}"] } as const;
 
-/** One line, as `prn`: `{:a 1, :b [1 2]}`. */
-export function printEdn(value: Edn): string {
-  if (!isCollection(value)) return printScalar(value);
+/**
+ * One line, as `prn`: `{:a 1, :b ["x" 2]}`; with `readably` false as `print`, whose strings go
+ * out bare at any depth: `{:a 1, :b [x 2]}`.
+ */
+export function printEdn(value: Edn, readably = true): string {
+  if (!isCollection(value)) return typeof value === "string" && !readably ? value : printScalar(value);
   const [open, close] = BRACKETS[value.kind];
   const inner =
     value.kind === "map"
-      ? value.entries.map(([k, v]) => `${printEdn(k)} ${printEdn(v)}`).join(", ")
-      : value.items.map(printEdn).join(" ");
+      ? value.entries.map(([k, v]) => `${printEdn(k, readably)} ${printEdn(v, readably)}`).join(", ")
+      : value.items.map((item) => printEdn(item, readably)).join(" ");
   return `${open}${inner}${close}`;
 }
 

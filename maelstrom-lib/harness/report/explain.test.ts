@@ -13,8 +13,9 @@ import { checkKafka } from "../checkers/kafka/index.ts";
 import { checkLinearizable } from "../checkers/linearizable/index.ts";
 import { checkSetFull } from "../checkers/set-full.ts";
 import { checkEcho } from "../workloads/echo.ts";
-import { explainRun, explanationLines } from "./explain.ts";
+import { explainRun, explanationLines, whyInBrief } from "./explain.ts";
 import { runMaelstrom } from "../index.ts";
+import type { RunResults } from "../contracts/results.ts";
 import type { CheckResult, Op, Workload } from "../contracts/types.ts";
 import { WORKLOADS } from "../workloads/index.ts";
 
@@ -47,6 +48,9 @@ async function explainWorkload(history: Op[], result: CheckResult, workloadName:
   const explanation = await explainRun(results, workloadNamed(workloadName), runDir);
   return { explanation, lines: explanationLines(explanation, runDir) };
 }
+
+/** The echo workload, whose checker explains the made-up results below. */
+const ECHO = workloadNamed("echo");
 
 describe("explaining an invalid workload", () => {
   test("lost broadcast: the count, the values, when the value was acknowledged and which reads missed it", async () => {
@@ -85,7 +89,19 @@ describe("explaining an invalid workload", () => {
     const g1b = workload.findings.find((finding) => finding.text.startsWith("G1b: "))!;
     expect(g1b.text).toBe("G1b: T3 read key 0 = 1, an intermediate value that T1 overwrote within the same txn");
     expect(g1b.ops).toEqual([3, 1]);
-    expect(lines).toContain(`  - ${g1b.text}`);
+    // The transactions it names, with their operations, right under it.
+    const named = ['T3 = [["r",0,1]] (ok, process 1 on n0)', 'T1 = [["w",0,1],["w",0,2]] (ok, process 0 on n0)'];
+    expect(g1b.details).toEqual(named);
+    const at = lines.indexOf(`  - ${g1b.text}`);
+    expect(lines.slice(at + 1, at + 3)).toEqual(named.map((line) => `      ${line}`));
+    expect(g1b.file).toBeUndefined(); // no elle/ folder in this run
+
+    // With the elle/ file the workload writes, the finding points to its other cases.
+    const runDir = mkdtempSync(join(tmpdir(), "explain-elle-"));
+    await Bun.write(join(runDir, "elle", "G1b.txt"), "T3 read key 0 = 1, …\n");
+    const withFile = await explainRun({ workload: result, "valid?": false }, workloadNamed("txn-rw-register"), runDir);
+    expect(withFile.checkers[0]!.findings[0]!.file).toBe("elle/G1b.txt");
+    expect(explanationLines(withFile, runDir, runDir)).toContain("      more cases: elle/G1b.txt");
   });
 
   test("lost broadcast with null reads: a null read (a Go nil slice) counts as a read that missed the value", async () => {
@@ -211,7 +227,8 @@ describe("explaining the rest", () => {
     const explanation = await explainRun(results, undefined, undefined);
     expect(explanation.violations).toEqual([{ node: "n0", reason: "invalid JSON on stdout", line: "got an echo" }]);
     expect(explanationLines(explanation, undefined)).toEqual([
-      "Protocol: n0 broke the protocol (invalid JSON on stdout); Maelstrom ignores a node's output from its first bad line on. The line:",
+      "Protocol: n0 broke the protocol (invalid JSON on stdout); Maelstrom ignores a node's output from its first bad line on, " +
+        "so its later replies never arrived. The line:",
       "    got an echo",
     ]);
   });
@@ -223,6 +240,33 @@ describe("explaining the rest", () => {
     const results = { "valid?": "unknown" as const, aborted: `malformed-rpc-response: ${reason}`, "abort-type": "malformed-rpc-response", errors: { crashes: [], "protocol-violations": [] } };
     const explanation = await explainRun(results, undefined, runDir);
     expect(explanation.abort).toEqual({ kind: "malformed-rpc-response", reason, node: "n0", stdoutTail: [], stderrTail: ["starting", "topology looks odd"] });
+  });
+});
+
+describe("why in brief (the runs list)", () => {
+  const unmatched = (type: string) => ({
+    count: 1,
+    examples: [{ type, text: `n0 sent c0 an ${type} with no in_reply_to; the client cannot match it` }],
+  });
+
+  test("the cause first: a protocol violation or an unmatched reply before the checker it failed", () => {
+    const violation = { node: "n2", reason: "non-protocol text on stdout. Stdout carries only JSON", line: "hi" };
+    const echoFailed = { workload: { "valid?": false, errors: [{ expected: "a", received: null }] }, "valid?": false };
+    expect(whyInBrief(echoFailed as RunResults, ECHO)).toBe("workload: 1 echo did not come back as sent");
+    const violated = { ...echoFailed, errors: { "protocol-violations": [violation] } };
+    expect(whyInBrief(violated as unknown as RunResults, ECHO)).toBe("n2 broke the protocol: non-protocol text on stdout");
+    const unanswered = { ...echoFailed, errors: { "unmatched-replies": unmatched("echo_ok") } };
+    expect(whyInBrief(unanswered as unknown as RunResults, ECHO)).toBe("n0 sent c0 an echo_ok with no in_reply_to");
+    expect(whyInBrief({ ...echoFailed, "valid?": true } as RunResults, ECHO)).toBe("");
+    expect(whyInBrief(undefined, ECHO)).toBe("no results.json: stopped before its analysis");
+  });
+
+  test("an abort gives its name and reason; an init that timed out on an unmatched init_ok names that instead", () => {
+    const reason = "init-failed: Expected node n0 to respond to an init message, but node did not respond";
+    const aborted = { "valid?": "unknown", aborted: reason, "abort-type": "init-failed" };
+    expect(whyInBrief(aborted as RunResults, ECHO)).toBe(reason);
+    const unmatchedInit = { ...aborted, errors: { "unmatched-replies": unmatched("init_ok") } };
+    expect(whyInBrief(unmatchedInit as RunResults, ECHO)).toBe("init-failed: n0 sent c0 an init_ok with no in_reply_to");
   });
 });
 

@@ -53,6 +53,14 @@ export interface ViolationExplanation {
   line: string;
 }
 
+/** Replies that reached a client and matched none of its requests (results.json `errors.unmatched-replies`). */
+export interface UnmatchedExplanation {
+  /** One sentence: how many, and what that did to their requests. */
+  summary: string;
+  /** The first few, each in one sentence, with the op that timed out and the message's journal id when it is drawn. */
+  examples: { text: string; op?: number; message?: number }[];
+}
+
 /** Everything the console and the page say about why. */
 export interface RunExplanation {
   outcome: Outcome;
@@ -61,7 +69,9 @@ export interface RunExplanation {
   abort?: AbortExplanation;
   /** Nodes that broke the protocol; their later output was dropped, which often explains the rest. */
   violations: ViolationExplanation[];
-  /** The runner's own warnings (`runner.warnings`): when the machine could not keep up, timings are suspect. */
+  /** Replies the clients could not match, which explain timeouts the node did answer. */
+  unmatched?: UnmatchedExplanation;
+  /** The runner's own warnings (results.json `runner.warnings`): when they say the machine could not keep up, timings are suspect. */
   runnerWarnings: string[];
   /** The non-valid checkers, workload first. */
   checkers: CheckerExplanation[];
@@ -108,12 +118,44 @@ export async function explainRun(
     checker,
     valid,
     summary,
-    findings: findings(),
+    findings: findings().map((finding) => withFileIfWritten(finding, runDir)),
   }));
   const outcome: Outcome = results["valid?"] === true ? "valid" : results["valid?"] === false ? "invalid" : "unknown";
   const headline = headlineOf(outcome, checkers);
   const runnerWarnings = results.runner?.warnings ?? [];
-  return { outcome, headline, violations: violationsOf(results), runnerWarnings, checkers };
+  const unmatched = unmatchedOf(results);
+  const violations = violationsOf(results);
+  return { outcome, headline, violations, ...(unmatched ? { unmatched } : {}), runnerWarnings, checkers };
+}
+
+/** A finding's `file` only when the run folder has it (a checker writes files for some cases). */
+function withFileIfWritten(finding: Finding, runDir: string | undefined): Finding {
+  if (finding.file === undefined || (runDir && existsSync(join(runDir, finding.file)))) return finding;
+  const { file: _unwritten, ...rest } = finding;
+  return rest;
+}
+
+/**
+ * Why a run got its verdict, in one phrase for the runs list, from results.json alone (no
+ * history is read): an abort's reason; else the first protocol violation or unmatched reply,
+ * which usually explain the rest; else the first failing checker's summary, workload first.
+ * Empty for a valid run.
+ */
+export function whyInBrief(results: RunResults | undefined, workload: Workload | undefined): string {
+  if (!results) return "no results.json: stopped before its analysis";
+  if (results.aborted !== undefined || (results.errors?.crashes?.length ?? 0) > 0) {
+    const { abort } = abortExplanation(results, undefined);
+    // An init that "did not respond" because its init_ok could not be matched: say the cause.
+    const unmatchedInit = unmatchedOf(results)?.examples.find((example) => example.text.includes(" an init_ok "));
+    return `${abort!.kind}: ${unmatchedInit ? unmatchedInit.text.split("; ")[0] : abort!.reason}`;
+  }
+  if (results["valid?"] === true) return "";
+  const violation = violationsOf(results)[0];
+  if (violation) return `${violation.node} broke the protocol: ${violation.reason.split(". ")[0]}`;
+  const unmatched = unmatchedOf(results)?.examples[0];
+  if (unmatched) return unmatched.text.split("; ")[0]!;
+  const draft = checkerDrafts(results, workload)[0];
+  return draft ? `${draft.checker}: ${draft.summary}` : "";
 }
 
 /** The non-valid checkers' drafts, workload first, each from its own checker's explainer. */
@@ -186,6 +228,37 @@ function violationsOf(results: RunResults): ViolationExplanation[] {
   return (results.errors?.["protocol-violations"] ?? []).map(({ node, reason, line }) => ({ node, reason, line }));
 }
 
+/** How many unmatched replies the console and the page list (results.json keeps a few more). */
+const UNMATCHED_SHOWN = 3;
+
+/**
+ * The unmatched replies in words. Their requests time out and are recorded as net-timeout, as
+ * Maelstrom records them: the verdict is Maelstrom's, the explanation is the runner's, which saw
+ * each line the node wrote.
+ */
+function unmatchedOf(results: RunResults): UnmatchedExplanation | undefined {
+  const record = results.errors?.["unmatched-replies"] as Record<string, unknown> | undefined;
+  const count = Number(record?.count ?? 0);
+  if (!record || !(count > 0)) return undefined;
+  const one = count === 1;
+  const ops = one ? "its op is" : "their ops are";
+  const asMaelstrom = `as Maelstrom records ${one ? "it" : "them"}`;
+  const recorded = results.aborted === undefined ? ` (${ops} recorded as net-timeout, ${asMaelstrom})` : "";
+  const summary = one
+    ? `1 reply reached a client that could not match it to its request, ` +
+      `so that request waited out its timeout${recorded}`
+    : `${count} replies reached clients that could not match them to their requests, ` +
+      `so those requests waited out their timeouts${recorded}`;
+  const list = Array.isArray(record.examples) ? (record.examples as Record<string, unknown>[]) : [];
+  const examples = list.slice(0, UNMATCHED_SHOWN).map((example) => ({
+    text: String(example.text),
+    ...(typeof example.op === "number" ? { op: example.op } : {}),
+    // messages.svg leaves init_ok out, as Maelstrom's diagram does: no arrow to link to.
+    ...(typeof example.message === "number" && example.type !== "init_ok" ? { message: example.message } : {}),
+  }));
+  return { summary, examples };
+}
+
 /** How many lines of a node's log stand in for its stderr tail when the results carry none. */
 const LOG_TAIL_LINES = 10;
 /** How much of the log's end is read for them. */
@@ -209,8 +282,16 @@ function abortExplanation(results: RunResults, runDir: string | undefined): RunE
   }
   const kind = named ?? (crash ? "node-crashed" : violation ? "protocol-violation" : "aborted");
   const abort: AbortExplanation = { kind, reason, ...(node ? { node } : {}), ...tails };
-  const headline = `Aborted (${kind}): ${reason}`;
-  return { outcome: "aborted", headline, abort, violations: violationsOf(results), runnerWarnings: [], checkers: [] };
+  const unmatched = unmatchedOf(results);
+  return {
+    outcome: "aborted",
+    headline: `Aborted (${kind}): ${reason}`,
+    abort,
+    violations: violationsOf(results),
+    ...(unmatched ? { unmatched } : {}),
+    runnerWarnings: [],
+    checkers: [],
+  };
 }
 
 /** The last lines of a node's log file (only its end is read: logs can be large). */
@@ -275,11 +356,23 @@ export function explanationLines(
   // The runner has just printed an aborted node's last output lines; the console does not repeat them.
   if (explanation.abort) out.push(`Why (${explanation.abort.kind}): ${explanation.abort.reason}`);
   for (const { node, reason, line } of explanation.violations) {
-    out.push(`Protocol: ${node} broke the protocol (${reason}); Maelstrom ignores a node's output from its first bad line on. The line:`, `    ${line}`);
+    if (explanation.abort?.reason.includes(reason)) continue; // the abort's reason is this violation, just said
+    const ignored = "Maelstrom ignores a node's output from its first bad line on, so its later replies never arrived";
+    out.push(`Protocol: ${node} broke the protocol (${reason}); ${ignored}. The line:`, `    ${line}`);
+  }
+  if (explanation.unmatched) {
+    out.push(`Unmatched replies: ${explanation.unmatched.summary}:`);
+    for (const { text, op } of explanation.unmatched.examples) {
+      out.push(`  - ${op === undefined ? "" : `op ${op}: `}${text}`);
+    }
   }
   for (const checker of explanation.checkers) {
     out.push(`${checker.checker} ${checker.valid === false ? "invalid" : String(checker.valid)}: ${checker.summary}`);
-    for (const finding of checker.findings.slice(0, CONSOLE_FINDINGS)) out.push(`  - ${finding.text}`);
+    for (const finding of checker.findings.slice(0, CONSOLE_FINDINGS)) {
+      out.push(`  - ${finding.text}`);
+      for (const line of finding.details ?? []) out.push(`      ${line}`);
+      if (finding.file) out.push(`      more cases: ${join(runDir ? shortened(runDir, cwd) : ".", finding.file)}`);
+    }
     const more = checker.findings.length - CONSOLE_FINDINGS;
     if (more > 0) out.push(`  … and ${more} more ${history ? `in ${RUN_FILES.results}` : "on the report page"}`);
   }
@@ -294,8 +387,13 @@ function whereToLookInMaelstromFolder(runDir: string, cwd: string, history: Read
   return [`Run folder: ${folder} (${history.file}, jepsen.log; this analysis in ${RUN_FILES.results} and results.edn)`];
 }
 
+/** A path as the console shows it: relative to `cwd` when it lies under it. */
+function shortened(path: string, cwd: string): string {
+  return relative(cwd, path).startsWith("..") ? path : relative(cwd, path) || ".";
+}
+
 function whereToLook(runDir: string, cwd: string, explanation: RunExplanation): string[] {
-  const shorten = (path: string) => (relative(cwd, path).startsWith("..") ? path : relative(cwd, path) || ".");
+  const shorten = (path: string) => shortened(path, cwd);
   const folder = shorten(runDir);
   const out = [`Run folder: ${folder} (results.json, history.jsonl, node-logs/)`];
   if (explanation.abort?.node && existsSync(join(runDir, RUN_FILES.nodeLogs, `${explanation.abort.node}.log`))) {
@@ -328,7 +426,9 @@ export function printExplanation(
   log: (line: string) => void,
   history?: ReadHistory,
 ): void {
-  if (explanation.outcome === "valid") {
+  // A valid run still says what its nodes did wrong outside the checkers (Maelstrom passes such runs).
+  const nodesMisbehaved = explanation.violations.length > 0 || explanation.unmatched !== undefined;
+  if (explanation.outcome === "valid" && !nodesMisbehaved) {
     if (runDir && !history) log(whereToLook(runDir, process.cwd(), explanation).at(-1)!);
     return;
   }

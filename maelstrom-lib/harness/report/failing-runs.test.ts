@@ -33,7 +33,12 @@ const KINDS = {
   "g1b-txn": {
     argv: ["-w", "txn-rw-register", "--bin", join(TESTDATA, "dirty-txn.ts"), ...SHORT, "--rate", "200", "--concurrency", "8", "--key-count", "1", "--max-txn-length", "8", "--consistency-models", "read-committed"],
     outcome: "invalid",
-    says: [/workload: anomalies .*G1b \d+/, /G1b: T\d+ read key \d+ = \d+, an intermediate value that T\d+ overwrote within the same txn/],
+    says: [
+      /workload: anomalies .*G1b \d+/,
+      /G1b: T\d+ read key \d+ = \d+, an intermediate value that T\d+ overwrote within the same txn/,
+      /T\d+ += \[\[.*\]\] \(ok, process \d+ on n0\)/,
+      /More cases: elle\/G1b\.txt/,
+    ],
   },
   "kafka-lost-write": {
     argv: ["-w", "kafka", "--bin", join(TESTDATA, "kafka-hides-offsets.ts"), ...SHORT, "--rate", "50"],

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LamportCollector, isDiagramEvent, messageLabel } from "./lamport-svg.ts";
+import { LamportCollector, isDiagramEvent, LAMPORT, messageLabel, unmatchedNote } from "./lamport-svg.ts";
 import { digestJournal } from "./index.ts";
 import type { JournalEvent } from "../contracts/journal.ts";
 import { sortParticipants } from "../primitives/svg-text.ts";
@@ -22,6 +22,44 @@ describe("participants and labels", () => {
     const long = messageLabel({ type: "read_ok", messages: Array.from({ length: 40 }, (_, index) => index) });
     expect(long.length).toBe(48);
     expect(long.endsWith("…")).toBe(true);
+  });
+});
+
+describe("replies a client cannot match", () => {
+  /** A message's send and its delivery, one journal step apart. */
+  const both = (id: number, src: string, dest: string, body: Record<string, unknown>): JournalEvent[] => [
+    { type: "send", id, time: id, src, dest, body },
+    { type: "recv", id, time: id, src, dest, body },
+  ];
+
+  test("the note names the in_reply_to that is missing or answers no request the client sent", () => {
+    expect(unmatchedNote({ type: "echo_ok", echo: "x" }, 3)).toBe("no in_reply_to");
+    expect(unmatchedNote({ type: "echo_ok", in_reply_to: 4 }, 3)).toBe("in_reply_to 4 matches no request");
+    expect(unmatchedNote({ type: "echo_ok", in_reply_to: "3" }, 3)).toBe('in_reply_to "3" matches no request');
+    expect(unmatchedNote({ type: "echo_ok", in_reply_to: 3 }, 3)).toBeUndefined();
+    expect(unmatchedNote({ type: "echo_ok", in_reply_to: 1 }, 3)).toBeUndefined(); // a late reply answers a request
+  });
+
+  test("such a reply is drawn in the error colour, its label saying why before the body", () => {
+    const label = messageLabel({ type: "echo_ok", echo: "hi", msg_id: 2 }, "no in_reply_to");
+    expect(label).toBe('echo_ok ⚠ no in_reply_to {"echo":"hi"}');
+    const collector = new LamportCollector();
+    const journal = [
+      ...both(1, "c2", "n0", { type: "echo", echo: "a", msg_id: 1 }),
+      ...both(2, "n0", "c2", { type: "echo_ok", echo: "a", msg_id: 9 }),
+      ...both(3, "c3", "n0", { type: "echo", echo: "b", msg_id: 1 }),
+      ...both(4, "n0", "c3", { type: "echo_ok", echo: "b", in_reply_to: 1 }),
+      ...both(5, "n0", "c4", { type: "echo_ok", echo: "b", in_reply_to: 1 }), // c4 never sent anything
+    ];
+    for (const journalEvent of journal) collector.add(journalEvent);
+    const { svg } = collector.render();
+    const arrow = (id: number) => new RegExp(`<g class="msg" id="m${id}"[^]*?</g>`).exec(svg)![0];
+    expect(arrow(2)).toContain(`fill="${LAMPORT.errorColor}"`);
+    expect(arrow(2)).toContain("echo_ok ⚠ no in_reply_to {&quot;echo&quot;:&quot;a&quot;}");
+    expect(arrow(2)).toContain("(no in_reply_to: c2 cannot match it to its request)</title>");
+    expect(arrow(4)).not.toContain("⚠");
+    expect(arrow(4)).toContain(`fill="${LAMPORT.clientColor}"`);
+    expect(arrow(5)).toContain("echo_ok ⚠ in_reply_to 1 matches no request");
   });
 });
 

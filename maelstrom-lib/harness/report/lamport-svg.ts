@@ -5,6 +5,9 @@
  * type and a short body. init/init_ok are left out and only the first `eventLimit` events
  * are drawn. Unlike Maelstrom, messages that were sent but never delivered (cut by a
  * partition, or still queued at the end) get a short dashed stub, so partitions are visible.
+ * A message to a client that the client cannot match to a request (no `in_reply_to`, or one
+ * naming no request that client sent) is drawn in the error colour, its label saying which
+ * `in_reply_to` it had: the one field a normal-looking label would leave out.
  *
  * The collector is fed the journal one event at a time and keeps only the events it will
  * draw (bounded by `eventLimit`), so any journal size is fine.
@@ -54,6 +57,21 @@ interface ShownEvent {
   src: string;
   dest: string;
   body: Record<string, unknown>;
+  /** Why the client it reached could not match it ("no in_reply_to"), for such a message. */
+  unmatched?: string;
+}
+
+/**
+ * Why a message to a client matches none of its requests, given the highest msg_id that client
+ * had sent (clients number their requests 1, 2, …): "no in_reply_to", "in_reply_to 7 matches no
+ * request"; undefined when it answers one of them, as world/client.ts matches replies.
+ */
+export function unmatchedNote(body: Record<string, unknown>, lastMsgId: number | undefined): string | undefined {
+  if (!("in_reply_to" in body)) return "no in_reply_to";
+  const inReplyTo = body.in_reply_to;
+  const id = inReplyTo as number;
+  const answers = Number.isInteger(id) && id >= 1 && id <= (lastMsgId ?? 0);
+  return answers ? undefined : `in_reply_to ${JSON.stringify(inReplyTo) ?? String(inReplyTo)} matches no request`;
 }
 
 /** Whether a journal event is part of the diagram (Maelstrom leaves the init handshake out). */
@@ -68,6 +86,10 @@ export class LamportCollector {
   private readonly participants = new Set<string>();
   /** Shown sends not yet seen delivered (bounded by the shown events). */
   private readonly undelivered = new Set<number>();
+  /** Each client's highest request msg_id so far (init's too), to tell a reply that matches nothing. */
+  private readonly lastMsgId = new Map<string, number>();
+  /** Shown messages to clients that match no request, by id, so their recv gets the same label. */
+  private readonly unmatched = new Map<number, string>();
   private hiddenEventCount = 0;
 
   /**
@@ -82,6 +104,10 @@ export class LamportCollector {
 
   /** Feeds the next journal event, in journal order. */
   add(event: JournalEvent): void {
+    const body = event.body ?? {};
+    if (event.type === "send" && isClient(event.src) && typeof body.msg_id === "number") {
+      this.lastMsgId.set(event.src, Math.max(body.msg_id, this.lastMsgId.get(event.src) ?? 0));
+    }
     if (!isDiagramEvent(event)) return;
     this.participants.add(event.src);
     this.participants.add(event.dest);
@@ -90,8 +116,19 @@ export class LamportCollector {
       this.hiddenEventCount++;
       return;
     }
-    this.shown.push({ type: event.type, id: event.id, src: event.src, dest: event.dest, body: event.body ?? {} });
+    const unmatched = this.unmatchedNoteOf(event, body);
+    const { type, id, src, dest } = event;
+    this.shown.push({ type, id, src, dest, body, ...(unmatched ? { unmatched } : {}) });
     if (event.type === "send") this.undelivered.add(event.id);
+  }
+
+  /** Decided when the message is sent (the requests it could answer were sent before it), kept for its recv. */
+  private unmatchedNoteOf(event: JournalEvent, body: Record<string, unknown>): string | undefined {
+    if (event.type === "recv") return this.unmatched.get(event.id);
+    if (!isClient(event.dest)) return undefined;
+    const note = unmatchedNote(body, this.lastMsgId.get(event.dest));
+    if (note) this.unmatched.set(event.id, note);
+    return note;
   }
 
   /** Renders the SVG of everything fed so far. */
@@ -169,20 +206,25 @@ class Layout {
 }
 
 function messageColor(event: ShownEvent): string {
-  if (event.body.type === "error") return LAMPORT.errorColor;
+  if (event.body.type === "error" || event.unmatched) return LAMPORT.errorColor;
   if (isClient(event.src) || isClient(event.dest)) return LAMPORT.clientColor;
   return LAMPORT.serverColor;
 }
 
-/** "type + short body" as viz.clj writes it: errors show their text, others the body minus bookkeeping keys. */
-export function messageLabel(body: Record<string, unknown>): string {
+/**
+ * "type + short body" as viz.clj writes it: errors show their text, others the body minus
+ * bookkeeping keys. A reply its client cannot match says why right after its type (`unmatched`),
+ * before the body, so truncation never hides it.
+ */
+export function messageLabel(body: Record<string, unknown>, unmatched?: string): string {
   const { type, msg_id: _msgId, in_reply_to: _inReplyTo, ...rest } = body;
   const detail = type === "error" ? String(body.text ?? "") : JSON.stringify(rest);
-  return truncate(`${String(type)} ${detail}`, LAMPORT.labelMaxChars);
+  return truncate(`${String(type)} ${unmatched ? `⚠ ${unmatched} ` : ""}${detail}`, LAMPORT.labelMaxChars);
 }
 
 function messageTitle(event: ShownEvent): string {
-  return `${event.src} → ${event.dest} ${JSON.stringify(event.body)}`;
+  const why = event.unmatched ? ` (${event.unmatched}: ${event.dest} cannot match it to its request)` : "";
+  return `${event.src} → ${event.dest} ${JSON.stringify(event.body)}${why}`;
 }
 
 function renderArrow(layout: Layout, event: ShownEvent, fromStep: number, toStep: number): string {
@@ -203,7 +245,7 @@ function renderArrow(layout: Layout, event: ShownEvent, fromStep: number, toStep
     `<rect x="0" y="-2.5" height="5" width="${px(Math.max(0, lengthPx - 4))}" fill="${color}"/>` +
     `<use href="#ahead" x="${px(lengthPx)}" y="0" fill="${color}"/>` +
     `<text class="label" text-anchor="middle" x="${middle}" y="${px(-LAMPORT.yStepPx / 5)}"${flip}>` +
-    `${escapeXml(messageLabel(event.body))}</text></g>`
+    `${escapeXml(messageLabel(event.body, event.unmatched))}</text></g>`
   );
 }
 

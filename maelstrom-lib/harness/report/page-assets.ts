@@ -34,10 +34,14 @@ svg.plot .legend-item { cursor: pointer; } svg.plot .legend-item.off { opacity: 
 details summary { cursor: pointer; }
 svg.plot .band-label { font-size: 10px; }
 .fault-key { display: inline-block; width: 10px; height: 10px; vertical-align: middle; border: 1px solid; }
+td.reason { min-width: 16em; max-width: 24em; font-size: 13px; }
 .why { border-left: 6px solid #ddd; padding: 4px 12px; margin: 8px 0 16px; background: #fafafa; }
 .why-invalid { border-color: #FF1E90; } .why-unknown { border-color: #FFAA26; } .why-aborted { border-color: #B39DDB; } .why-valid { border-color: #6DB6FE; }
 .why .headline { font-weight: bold; } .why pre.tail { max-height: 200px; margin: 2px 0 8px; }
-.findings ul { margin: 4px 0; padding-left: 20px; } .findings li { margin: 2px 0; } .ops { font-size: 12px; }
+.findings pre.txns { margin: 2px 0 4px; font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
+.findings p.more-cases { margin: 0 0 4px; font-size: 12px; }
+.findings ul, .unmatched ul { margin: 4px 0; padding-left: 20px; }
+.findings li, .unmatched li { margin: 2px 0; } .ops { font-size: 12px; }
 table.checkers .findings p { margin: 0; }
 `;
 

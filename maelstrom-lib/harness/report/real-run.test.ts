@@ -5,13 +5,14 @@
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { runMaelstrom, type MaelstromRun } from "../index.ts";
+import type { MaelstromRun } from "../index.ts";
 import { CHROMIUM_PATH, chromiumAvailable, inspectPage } from "../../../tools/chromium.ts";
 import { isDiagramEvent, LAMPORT } from "./lamport-svg.ts";
 import { RUN_FILES } from "../store/run-files.ts";
 import type { JournalEvent } from "../contracts/journal.ts";
 import { wellFormednessProblems } from "../../../tools/xml-check.ts";
 import { verdictOf } from "./html.ts";
+import { runInTestStore } from "../testdata/test-runs.ts";
 
 const countMatches = (text: string, pattern: RegExp): number => [...text.matchAll(pattern)].length;
 const readLines = async <T>(path: string): Promise<T[]> =>
@@ -27,7 +28,7 @@ let run: MaelstromRun;
 let runDir: string;
 
 beforeAll(async () => {
-  run = await runMaelstrom([
+  run = await runInTestStore([
     "test", "-w", "broadcast", "--bin", "3c-fault-tolerant-broadcast/main.ts",
     "--node-count", "5", "--time-limit", "4", "--rate", "10", "--nemesis", "partition",
   ]);

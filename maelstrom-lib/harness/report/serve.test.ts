@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { cpSync, mkdirSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { writeRunReport } from "./index.ts";
 import { binShown } from "../store/run-files.ts";
@@ -39,6 +40,13 @@ describe("serveStore", async () => {
     expect(page).toContain('background:#B39DDB">aborted');
     // Each row shows the bin, the node count and the nemesis from test.json.
     expect(page).toContain('<td class="bin" title="/x/3c/main.ts"><code>/x/3c/main.ts</code></td><td class="num">3</td><td>partition</td>');
+    // And why it failed, in one phrase: the checker's summary, the abort's reason, nothing when valid.
+    const why = (path: string) =>
+      new RegExp(`data-path="${path}"><td>.*?</td><td class="reason" title="([^"]*)">`).exec(page)?.[1];
+    expect(why("broadcast/20260101T000000.000Z")).toStartWith("workload: lost 1 value, e.g. 1");
+    expect(why("echo/20260103T000000.000Z")).toBe("node-crashed: Node n1 crashed with exit status 3");
+    expect(why("echo/20260102T000000.000Z")).toBe("");
+    expect(page).toContain("<th>verdict</th><th>why</th>");
   });
 
   test("serves a run's report, its files and logs, and nothing outside the store", async () => {
@@ -63,6 +71,25 @@ describe("serveStore", async () => {
     const report = await (await fetch(`${base}/echo/20260102T000000.000Z/index.html`)).text();
     expect(report).toContain('class="verdict verdict-valid"');
     expect(existsSync(join(validRunDir, "messages.svg"))).toBe(true);
+  });
+});
+
+describe("serve on a port already in use", () => {
+  test("one line and exit 254, not a stack trace", async () => {
+    const taken = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response("taken") });
+    try {
+      const store = mkdtempSync(join(tmpdir(), "serve-busy-"));
+      const main = join(import.meta.dir, "..", "cli", "main.ts");
+      const argv = [process.execPath, main, "serve", "--store", store, "-p", String(taken.port)];
+      const proc = Bun.spawn(argv, { stdout: "pipe", stderr: "pipe" });
+      expect(await proc.exited).toBe(254);
+      expect((await new Response(proc.stderr).text()).trim().split("\n")).toEqual([
+        `Cannot serve on 127.0.0.1:${taken.port}: port ${taken.port} is already in use ` +
+          "(another `maelstrom serve`?); stop that one, or pick another port with -p",
+      ]);
+    } finally {
+      taken.stop(true);
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * `maelstrom serve`: a small web server over store/. The front page lists every run, newest
  * first, coloured by outcome (blue valid, orange unknown, pink invalid, lavender aborted), with
- * each run's bin, node count and nemesis, and links its report
+ * why it failed in one phrase, each run's bin, node count and nemesis, and links its report
  * and files; every other path serves a file or a folder listing from store/ and nothing outside it.
  * It binds 127.0.0.1 unless told otherwise (`-b 0.0.0.0`): a store holds histories, node logs and
  * absolute paths. A path with a `..` in it (encoded or not), or one that leads outside the store
@@ -9,7 +9,10 @@
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { escapeXml } from "../primitives/svg-text.ts";
+import { escapeXml, truncate } from "../primitives/svg-text.ts";
+import { whyInBrief } from "./explain.ts";
+import { WORKLOADS } from "../workloads/index.ts";
+import { CliError } from "../contracts/options.ts";
 import { PAGE_CSS } from "./page-assets.ts";
 import { outcomeOf, verdictBadge } from "./why.ts";
 import { writeRunReport } from "./index.ts";
@@ -62,6 +65,8 @@ function isRealDirectory(path: string): boolean {
 /** What the runs list shows of one run, read from its results.json and test.json. */
 interface RunSummary {
   verdict: ReturnType<typeof outcomeOf>;
+  /** Why it failed or was aborted, in one phrase (explain.ts whyInBrief); empty when valid. */
+  why: string;
   opCount: string;
   serverMsgsPerOp: string;
   setupCells: string;
@@ -80,6 +85,9 @@ function fileKey(path: string): string {
   }
 }
 
+/** How much of the why the list shows; the whole phrase is its tooltip, and the run's page says it all. */
+const WHY_MAX_CHARS = 90;
+
 /**
  * One run's row data. A results.json can run to many megabytes, so each is parsed once and the
  * summary kept until the file changes: a page load over hundreds of runs costs a stat per file.
@@ -93,6 +101,7 @@ async function runSummary(storeDir: string, runDir: string): Promise<RunSummary>
   const { results, options } = readListedRun(runDir);
   const summary: RunSummary = {
     verdict: outcomeOf(results),
+    why: whyInBrief(results, options && WORKLOADS.get(options.workload)),
     opCount: String(results?.stats?.count ?? "—"),
     serverMsgsPerOp: results?.net?.servers["msgs-per-op"]?.toFixed(2) ?? "—",
     setupCells: runSetup(options, storeDir),
@@ -105,17 +114,20 @@ async function runSummary(storeDir: string, runDir: string): Promise<RunSummary>
 export async function renderRunList(storeDir: string): Promise<string> {
   const rows: string[] = [];
   for (const run of listRuns(storeDir)) {
-    const { verdict, opCount, serverMsgsPerOp, setupCells } = await runSummary(storeDir, join(storeDir, run.path));
+    const { verdict, why, opCount, serverMsgsPerOp, setupCells } = await runSummary(storeDir, join(storeDir, run.path));
     const href = `/${run.path.split("/").map(encodeURIComponent).join("/")}/`;
     rows.push(
       `<tr class="run verdict-${verdict}" data-path="${escapeXml(run.path)}"><td>${verdictBadge(verdict)}</td>` +
+        `<td class="reason" title="${escapeXml(why)}">${escapeXml(truncate(why, WHY_MAX_CHARS))}</td>` +
         `<td>${escapeXml(run.workload)}</td><td><a href="${href}">${escapeXml(run.name)}</a></td>${setupCells}` +
         `<td class="num">${escapeXml(opCount)}</td><td class="num">${serverMsgsPerOp}</td>` +
         `<td><a href="${href}${RUN_FILES.report}">report</a> · <a href="${href}${RUN_FILES.messagesSvg}">messages.svg</a> · <a href="${href}?files">files</a></td></tr>`,
     );
   }
   const table = rows.length
-    ? `<table><tr><th>verdict</th><th>workload</th><th>time</th><th>bin</th><th class="num">nodes</th><th>nemesis</th><th class="num">ops</th><th class="num">servers msgs/op</th><th></th></tr>${rows.join("")}</table>`
+    ? `<table><tr><th>verdict</th><th>why</th><th>workload</th><th>time</th><th>bin</th><th class="num">nodes</th>` +
+      `<th>nemesis</th><th class="num">ops</th><th class="num">servers msgs/op</th><th></th></tr>` +
+      `${rows.join("")}</table>`
     : `<p class="note">No runs in ${escapeXml(storeDir)} yet: try <code>bun run maelstrom test -w echo --bin 01-echo/main.ts --node-count 1 --time-limit 5</code>.</p>`;
   return page("Maelstrom runs", `<h1>Runs</h1>${table}`);
 }
@@ -253,6 +265,7 @@ function redirect(location: string): Response {
 /**
  * Serves `storeDir` on `host:port` (port 0 picks a free one) until the returned server is
  * stopped, and logs its address. The front page lists the runs; run folders show their report.
+ * A port or address that cannot be listened on is a CliError: one line, not a stack trace.
  */
 export function serveStore(
   storeDir: string,
@@ -261,17 +274,40 @@ export function serveStore(
   log: (line: string) => void = console.log,
 ): ReturnType<typeof Bun.serve> {
   const absoluteStore = resolve(storeDir);
-  mkdirSync(absoluteStore, { recursive: true });
-  const server = Bun.serve({
-    port,
-    hostname: host,
-    fetch: (request) => handleStoreRequest(absoluteStore, request),
-    // The message may hold an absolute path: it goes to the server's console, not to the browser.
-    error: (error) => {
-      log(`serve: ${error.message}`);
-      return new Response("internal error", { status: 500 });
-    },
-  });
+  let server: ReturnType<typeof Bun.serve>;
+  try {
+    server = Bun.serve({
+      port,
+      hostname: host,
+      fetch: (request) => handleStoreRequest(absoluteStore, request),
+      // The message may hold an absolute path: it goes to the server's console, not to the browser.
+      error: (error) => {
+        log(`serve: ${error.message}`);
+        return new Response("internal error", { status: 500 });
+      },
+    });
+  } catch (error) {
+    throw new CliError(listenFailure(error, host, port));
+  }
+  mkdirSync(absoluteStore, { recursive: true }); // only once listening: a refused serve leaves no empty store/
   log(`Serving ${absoluteStore} on http://${host}:${server.port}/ (Ctrl-C to stop)`);
   return server;
+}
+
+/** Why `serve` could not listen, in one line with what to do about it. */
+function listenFailure(error: unknown, host: string, port: number): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const where = `${host}:${port}`;
+  if (code === "EADDRINUSE") {
+    const another = "(another `maelstrom serve`?); stop that one, or pick another port with -p";
+    return `Cannot serve on ${where}: port ${port} is already in use ${another}`;
+  }
+  if (code === "EACCES") {
+    return `Cannot serve on ${where}: not allowed to listen on port ${port}; pick one above 1023 with -p`;
+  }
+  if (code === "EADDRNOTAVAIL" || code === "EINVAL") {
+    const advice = "leave -b out (127.0.0.1), or give one it has";
+    return `Cannot serve on ${where}: ${host} is not an address of this machine; ${advice}`;
+  }
+  return `Cannot serve on ${where}: ${error instanceof Error ? error.message : String(error)}`;
 }

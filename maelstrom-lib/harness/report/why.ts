@@ -34,9 +34,14 @@ export function outcomeOf(results: RunResults | undefined): Verdict {
 
 /** The verdict section: badge, headline, then the abort box or the findings. */
 export function renderWhy(explanation: RunExplanation, nodeLogs: readonly string[], requestOf: ReadonlyMap<number, number> = new Map()): string {
+  const unmatched = explanation.unmatched ? renderUnmatched(explanation.unmatched) : "";
   const body = explanation.abort
-    ? renderAbort(explanation, nodeLogs)
-    : [...explanation.violations.map(renderViolation), ...explanation.checkers.map((checker) => renderCheckerFindings(checker, requestOf))].join("\n");
+    ? `${unmatched}${renderAbort(explanation, nodeLogs)}`
+    : [
+        ...explanation.violations.map(renderViolation),
+        unmatched,
+        ...explanation.checkers.map((checker) => renderCheckerFindings(checker, requestOf)),
+      ].join("\n");
   return `<section id="why" class="why why-${explanation.outcome}">
 <p>${verdictBadge(explanation.outcome, "verdict")} <span class="headline">${escapeXml(explanation.headline)}</span></p>
 ${body}
@@ -61,8 +66,31 @@ function renderViolation(violation: RunExplanation["violations"][number]): strin
 }
 
 /**
+ * Replies the clients could not match: each example says what was wrong with it, and links the
+ * op that timed out on the timeline and the message's arrow in messages.svg.
+ */
+function renderUnmatched(unmatched: NonNullable<RunExplanation["unmatched"]>): string {
+  const items = unmatched.examples.map(({ text, op, message }) => {
+    const links = [
+      ...(op === undefined ? [] : [`<a class="op-link" href="${TIMELINE_FILE}#op-${op}">op ${op}</a>`]),
+      ...(message === undefined
+        ? []
+        : [`<a class="msg-link" href="${RUN_FILES.messagesSvg}#m${message}" title="the reply in the diagram">msg</a>`]),
+    ];
+    const shown = links.length ? ` <span class="ops">(${links.join(" ")})</span>` : "";
+    return `<li>${escapeXml(text)}${shown}</li>`;
+  });
+  const rule =
+    "Every reply must carry <code>in_reply_to</code>: the <code>msg_id</code> of the request it answers, " +
+    "sent back to its sender.";
+  const summary = `<p><b>unmatched replies</b>: ${escapeXml(unmatched.summary)}. ${rule}</p>`;
+  return `<div class="unmatched">${summary}<ul>${items.join("")}</ul></div>`;
+}
+
+/**
  * One checker's findings as a list; each op links to the timeline, and to its request's arrow in
- * messages.svg when found; then the finding's own pages.
+ * messages.svg when found; the transactions a finding names are shown under it, with the file of
+ * its other cases.
  */
 function renderCheckerFindings(checker: CheckerExplanation, requestOf: ReadonlyMap<number, number>): string {
   const items = checker.findings.map((finding) => {
@@ -77,7 +105,10 @@ function renderCheckerFindings(checker: CheckerExplanation, requestOf: ReadonlyM
       .map((link) => `<a class="page-link" href="${escapeXml(link.href)}">${escapeXml(link.label)}</a>`)
       .join(" ");
     const refs = [links, pages].filter(Boolean).join(" · ");
-    return `<li>${escapeXml(finding.text)}${refs ? ` <span class="ops">(${refs})</span>` : ""}</li>`;
+    const txns = finding.details?.length ? `<pre class="txns">${escapeXml(finding.details.join("\n"))}</pre>` : "";
+    const fileLink = finding.file && `<a href="${encodeURI(finding.file)}">${escapeXml(finding.file)}</a>`;
+    const file = fileLink ? `<p class="more-cases">More cases: ${fileLink}</p>` : "";
+    return `<li>${escapeXml(finding.text)}${refs ? ` <span class="ops">(${refs})</span>` : ""}${txns}${file}</li>`;
   });
   return `<div class="findings" data-checker="${escapeXml(checker.checker)}"><p><b>${escapeXml(checker.checker)}</b>: ${escapeXml(checker.summary)}</p>${items.length ? `<ul>${items.join("")}</ul>` : ""}</div>`;
 }

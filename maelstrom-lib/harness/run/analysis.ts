@@ -7,7 +7,7 @@ import { RUNNER_LIMITS, type TestOptions } from "../contracts/options.ts";
 import { separateBeyondMaelstrom } from "../checkers/beyond-maelstrom.ts";
 import { checkAvailability, checkExceptions, checkNet, checkStats, mergeValidity, plotOnlyResults } from "../checkers/core.ts";
 import type { Network } from "../world/net.ts";
-import type { ProtocolViolation } from "../contracts/node-reports.ts";
+import type { ProtocolViolation, UnmatchedReplies } from "../contracts/node-reports.ts";
 import type { WorldReport } from "../world/world.ts";
 import { quantile } from "../primitives/quantile.ts";
 import { HOST_FIGURES, type RunnerHealth, type RunResults } from "../contracts/results.ts";
@@ -20,6 +20,8 @@ export interface AnalysisInput {
   history: readonly Op[];
   network: Network;
   violations: readonly ProtocolViolation[];
+  /** Replies no client could match (world/client.ts), when there were any. */
+  unmatchedReplies?: UnmatchedReplies;
   mainPhase: MainPhase;
   runDir: string;
   /** process.cpuUsage() when the run started, so CPU seconds are this run's alone. */
@@ -65,8 +67,13 @@ export function interruptedAnalysis(input: AnalysisInput, why: string): RunResul
   };
 }
 
+/** What the nodes did wrong outside the checkers: protocol violations and replies no client could match. */
 function violationErrors(input: AnalysisInput): Pick<RunResults, "errors"> {
-  return input.violations.length > 0 ? { errors: { "protocol-violations": input.violations } } : {};
+  const found = {
+    ...(input.violations.length > 0 ? { "protocol-violations": input.violations } : {}),
+    ...(input.unmatchedReplies ? { "unmatched-replies": input.unmatchedReplies } : {}),
+  };
+  return Object.keys(found).length > 0 ? { errors: found } : {};
 }
 
 /** results.json's key order: the history checks, net, the workload, findings beyond Maelstrom, then the extras. */
@@ -122,15 +129,14 @@ export function heldBackByWorkers(phase: MainPhase): boolean {
 }
 
 /**
- * Why fewer ops went out than asked. A node that broke the protocol is not heard any more, so
- * its clients sit out every timeout: that, not the machine, is then the reason.
+ * Why fewer ops went out than asked, when it was the nodes' speed or --concurrency. A node that
+ * broke the protocol, or sent replies no client could match, left its clients waiting out
+ * their timeouts: errors say that, and the explanation says it once, so no warning repeats it
+ * (and none blames the machine or --concurrency for it).
  */
-function rateWarning(achievedRate: number, input: AnalysisInput): string {
+function rateWarning(achievedRate: number, input: AnalysisInput): string | undefined {
+  if (input.violations.length > 0 || input.unmatchedReplies) return undefined;
   const achieved = `achieved ${achievedRate.toFixed(1)} ops/s of the requested ${input.opts.rate}`;
-  const silenced = [...new Set(input.violations.map((violation) => violation.node))];
-  if (silenced.length > 0) {
-    return `${achieved}: ${silenced.join(", ")} broke the protocol (see errors), so nothing it printed afterwards was delivered and its clients waited out their timeouts`;
-  }
   const waitedSec = ((input.mainPhase.lateMs?.waitingForWorker ?? 0) / 1000).toFixed(1);
   return `${achieved}: ops waited ${waitedSec} s in all for a free worker (the nodes answered slowly, or --concurrency limits it); rates may be distorted`;
 }
@@ -145,9 +151,8 @@ function runnerHealth(input: AnalysisInput): RunnerHealth {
   if (latenessP99Ms > RUNNER_LIMITS.overloadLatenessP99Ms) {
     warnings.push(`deliveries ran late (p99 ${latenessP99Ms.toFixed(1)} ms): the machine was overloaded; latencies may be distorted`);
   }
-  if (heldBackByWorkers(input.mainPhase)) {
-    warnings.push(rateWarning(achievedRate, input));
-  }
+  const rate = heldBackByWorkers(input.mainPhase) ? rateWarning(achievedRate, input) : undefined;
+  if (rate) warnings.push(rate);
   return {
     seed: input.opts.seed,
     "lateness-ms": {

@@ -6,7 +6,7 @@
  * down at teardown.
  */
 import { join } from "node:path";
-import { Client, type ClientIds, MalformedReply, RpcErrorReply, RpcTimeout } from "../world/client.ts";
+import { Client, type ClientIds, type UnmatchedReplyLog, MalformedReply, RpcErrorReply, RpcTimeout } from "../world/client.ts";
 import { sleep } from "../primitives/clock.ts";
 import { PauseLog, type NodeControl } from "../nemesis/db-faults.ts";
 import type { Network } from "../world/net.ts";
@@ -32,6 +32,8 @@ export interface ClusterParts {
   clientIds: ClientIds;
   runDir: string;
   abort: RunAbort;
+  /** Where clients record replies they could not match (the init client's too). */
+  unmatched: UnmatchedReplyLog;
   log: (line: string) => void;
 }
 
@@ -151,7 +153,7 @@ export class Cluster {
   /** One node's init RPC through a fresh client, closed afterwards (db.clj). */
   private async initNode(id: string): Promise<void> {
     const { clientIds, network, world, opts } = this.parts;
-    const client = new Client(clientIds.allocate(), id, network, world.clock);
+    const client = new Client(clientIds.allocate(), id, network, world.clock, this.parts.unmatched);
     try {
       await client.call(INIT, { node_id: id, node_ids: opts.nodeIds }, TIMING.initTimeoutMs);
       this.initialized.add(id);
@@ -249,9 +251,11 @@ export class Cluster {
   private onViolation(violation: ProtocolViolation): void {
     const { log, abort, world } = this.parts;
     this.violations.push(violation);
-    log(`WARN protocol violation by ${violation.node} (${violation.type}): ${violation.reason}`);
-    log(`     line: ${violation.line}`);
-    log(`     Maelstrom stops delivering a node's output after its first bad line; so do we.`);
+    // Said in full once, at the end (explain.ts) and on the page; here only that it happened, and when.
+    log(
+      `WARN protocol violation by ${violation.node} at ${seconds(world.clock.nowMs())} (${violation.type}): ` +
+        `its output is ignored from here on, as Maelstrom ignores it; the line and why at the end`,
+    );
     world.clock.after(0, () => {
       if (this.initialized.has(violation.node)) return;
       const message =

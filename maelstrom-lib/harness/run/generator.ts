@@ -4,7 +4,7 @@
  * synchronous workers bound to nodes, outcome classification, process churn after :info, a
  * time-limited main phase, and per-worker final phases.
  */
-import { Client, ClientIds, MalformedRpc, RpcErrorReply, RpcTimeout } from "../world/client.ts";
+import { Client, ClientIds, MalformedRpc, RpcErrorReply, RpcTimeout, type UnmatchedReplyLog } from "../world/client.ts";
 import { sleep, type Clock } from "../primitives/clock.ts";
 import type { Network } from "../world/net.ts";
 import type { Rng } from "../primitives/rng.ts";
@@ -218,7 +218,7 @@ export class Worker {
     if (!this.connection || !this.client) {
       this.retired?.close();
       this.retired = undefined;
-      this.connection = new Client(clientIds.allocate(), this.node, network, clock);
+      this.connection = new Client(clientIds.allocate(), this.node, network, clock, this.env.unmatched);
       this.client = workload.newClient(this.connection, ctx);
     }
     const invoke = history.record({
@@ -230,10 +230,12 @@ export class Worker {
       ...(op.final ? { final: true } : {}),
     });
     let completion: ExceptionCompletion;
+    let timeout: RpcTimeout | undefined;
     try {
       completion = await this.client.invoke(op, this.info(phaseStartMs));
     } catch (error) {
       completion = classifyError(error, op.f, workload);
+      if (error instanceof RpcTimeout) timeout = error;
     }
     const done = history.record({
       type: completion.type,
@@ -247,6 +249,7 @@ export class Worker {
         : {}),
       ...(op.final ? { final: true } : {}),
     });
+    if (timeout) this.env.unmatched?.timedOut(done.index, timeout);
     source.observe?.(invoke, done);
     if (completion.type === "info") this.churn();
   }
@@ -293,6 +296,8 @@ export interface WorkerEnv {
   clientIds: ClientIds;
   ctx: WorkloadContext;
   concurrency: number;
+  /** The run's record of replies no client could match. */
+  unmatched?: UnmatchedReplyLog;
 }
 
 /** Keeps asking `source` for ops until it ends, the deadline passes or the run aborts. */

@@ -14,18 +14,18 @@ import { checkAvailability } from "../checkers/core.ts";
 import type { TestOptions } from "../contracts/options.ts";
 import { Worker } from "./generator.ts";
 import { History } from "../contracts/history.ts";
-import { runMaelstrom } from "../index.ts";
 import { Network } from "../world/net.ts";
 import type { WireMessage } from "../contracts/journal.ts";
 import { Rng } from "../primitives/rng.ts";
 import type { Op } from "../contracts/types.ts";
 import echo from "../workloads/echo.ts";
+import { runInTestStore } from "../testdata/test-runs.ts";
 
 const repo = new URL("../../..", import.meta.url).pathname;
 const testdata = "maelstrom-lib/harness/testdata";
 
 function run(...args: string[]) {
-  return runMaelstrom(["test", ...args, "--no-progress"], { cwd: repo });
+  return runInTestStore(["test", ...args, "--no-progress"], { cwd: repo });
 }
 
 describe("review: number fidelity (JSON.parse loses the integer/float distinction and 64-bit integers)", () => {

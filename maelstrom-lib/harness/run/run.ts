@@ -5,7 +5,15 @@
  * everything one run shares; each phase is one method. It runs in whichever world it is
  * given (world/world.ts: real processes, or the simulation) without knowing which.
  */
-import { Client, ClientIds, MALFORMED_RPC_KINDS, MalformedRpc, RpcErrorReply, RpcTimeout } from "../world/client.ts";
+import {
+  Client,
+  ClientIds,
+  MALFORMED_RPC_KINDS,
+  MalformedRpc,
+  RpcErrorReply,
+  RpcTimeout,
+  UnmatchedReplyLog,
+} from "../world/client.ts";
 import { sleep, type Clock } from "../primitives/clock.ts";
 import { TIMING, type TestOptions } from "../contracts/options.ts";
 import { Stagger, Worker, runWorkerLoop } from "./generator.ts";
@@ -91,6 +99,8 @@ export class Run {
   /** A first signal came: a second one quits at once. */
   private signalled = false;
   private readonly abort = new RunAbort();
+  /** Replies no client could match; the first is said on the console as it comes. */
+  private readonly unmatched = new UnmatchedReplyLog((reply) => this.log(`WARN ${reply.text}`));
   private readonly progress: Progress;
   private readonly cpuAtStart = process.cpuUsage();
   private mainPhase: MainPhase = { startMs: 0, endMs: 0, invocations: 0 };
@@ -107,13 +117,13 @@ export class Run {
   ) {
     this.log = (line) => {
       this.logLines.push(line);
-      log(line);
+      this.progress.around(() => log(line));
     };
     this.clock = world.clock;
     this.rng = new Rng(opts.seed);
-    this.runDir = createRunDir(opts.storeDir, opts.workload, storeFs);
+    this.runDir = createRunDir(opts.storeDir, opts.workload, this.storeFs);
     const journalFailed = (error: StoreError) => this.abort.trigger(new RunAborted("store-failed", error.message));
-    this.journal = openJournal(this.runDir, journalFailed, storeFs);
+    this.journal = openJournal(this.runDir, journalFailed, this.storeFs);
     this.network = new Network({
       clock: this.clock,
       rng: this.rng,
@@ -125,12 +135,12 @@ export class Run {
       },
     });
     this.history = new History(this.clock);
+    this.progress = new Progress(this.history, this.clock, opts.progress);
     this.ctx = { opts, rng: this.rng };
-    const { network, rng, clientIds, runDir, abort } = this;
-    this.cluster = new Cluster({ opts, world, network, rng, clientIds, runDir, abort, log: this.log });
+    const { network, rng, clientIds, runDir, abort, unmatched } = this;
+    this.cluster = new Cluster({ opts, world, network, rng, clientIds, runDir, abort, unmatched, log: this.log });
     this.workers = this.createWorkers();
     this.nemesis = this.createNemesis();
-    this.progress = new Progress(this.history, this.clock, opts.progress);
   }
 
   /**
@@ -202,7 +212,9 @@ export class Run {
   }
   /** The workload's per-node setup (broadcast's topology), one setup client per node. */
   async setup(): Promise<void> {
-    const setupClients = this.opts.nodeIds.map((id) => new Client(this.clientIds.allocate(), id, this.network, this.clock));
+    const setupClients = this.opts.nodeIds.map(
+      (id) => new Client(this.clientIds.allocate(), id, this.network, this.clock, this.unmatched),
+    );
     const setup = this.workload.setup;
     if (!setup) return;
     await this.abort.race(
@@ -231,7 +243,7 @@ export class Run {
   /** The main phase: workers under the stagger, plus the nemesis, for --time-limit seconds. */
   async main(): Promise<void> {
     const { opts, clock, history } = this;
-    this.progress.start();
+    this.progress.enter("main", opts.timeLimitSec * 1000);
     const startMs = clock.nowMs();
     const deadlineMs = startMs + opts.timeLimitSec * 1000;
     const invocationsBefore = history.counts.invoke;
@@ -261,10 +273,13 @@ export class Run {
     const { workload, clock } = this;
     const finalGenerator = workload.finalGenerator;
     if (!finalGenerator) return;
+    if (this.nemesis) this.progress.enter("healing");
     await this.abort.race(this.nemesis?.stopAll() ?? Promise.resolve());
     await this.abort.race(this.cluster.restartsSettled()); // every restarted node answers init first
     this.log("Waiting for recovery...");
+    this.progress.enter("recovery", TIMING.recoverySec * 1000);
     await this.abort.race(sleep(clock, TIMING.recoverySec * 1000));
+    this.progress.enter("final", workload.finalTimeLimitMs);
     const startMs = clock.nowMs();
     const deadlineMs = workload.finalTimeLimitMs === undefined ? Infinity : startMs + workload.finalTimeLimitMs;
     const aborted = () => this.abort.aborted;
@@ -327,11 +342,16 @@ export class Run {
     const aborting = this.abortReason();
     if (aborting && !(aborting.type === "interrupted" && this.interruptedWhileChecking)) {
       const crashes = this.cluster.crashes.map((crash) => ({ type: "node-crashed" as const, ...crash }));
+      const unmatchedReplies = this.unmatched.record();
       return {
         "valid?": "unknown",
         aborted: `${aborting.type}: ${aborting.message}`,
         "abort-type": aborting.type,
-        errors: { crashes, "protocol-violations": this.cluster.violations },
+        errors: {
+          crashes,
+          "protocol-violations": this.cluster.violations,
+          ...(unmatchedReplies ? { "unmatched-replies": unmatchedReplies } : {}),
+        },
       };
     }
     const input: AnalysisInput = {
@@ -340,6 +360,7 @@ export class Run {
       history: this.history.ops,
       network: this.network,
       violations: this.cluster.violations,
+      unmatchedReplies: this.unmatched.record(),
       mainPhase: this.mainPhase,
       runDir: this.runDir,
       cpuAtStart: this.cpuAtStart,
@@ -386,6 +407,7 @@ export class Run {
       clientIds: this.clientIds,
       ctx: this.ctx,
       concurrency: opts.concurrency,
+      unmatched: this.unmatched,
     };
     return Array.from({ length: opts.concurrency }, (_, thread) => new Worker(thread, opts.nodeIds[thread % opts.nodeIds.length]!, env));
   }

@@ -1,5 +1,5 @@
 /**
- * results.edn, history.edn and jepsen.log: what Maelstrom's files hold, laid out so that the
+ * results.edn, history.edn, history.txt and jepsen.log: what Maelstrom's files hold, laid out so that the
  * scripts in public Gossip Glomers repos work on them, and read back by Clojure's own EDN reader
  * (when `clojure` is installed) to the same values as our JSON files.
  */
@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestOptions } from "../contracts/options.ts";
-import { opToEdn, resultsToEdn } from "./edn-files.ts";
+import { historyTxtLine, opToEdn, resultsToEdn } from "./edn-files.ts";
 import { saveBeforeAnalysis, saveResults } from "./store.ts";
 import type { RunResults } from "../contracts/results.ts";
 import { pprintEdn, printEdn } from "../primitives/edn.ts";
@@ -87,6 +87,24 @@ describe("what the EDN holds", () => {
     expect(lines[7]).toBe('{:index 7, :time 9200000, :type :info, :process :nemesis, :f :start-partition, :value [:isolated {"n0" #{"n1"}, "n1" #{"n0" "n2"}}]}');
     expect(lines[9]).toContain(":value 18446744073709551615, :final? true");
     for (const line of lines) expect(line).not.toContain("\n");
+  });
+
+  test("history.txt: jepsen.util's prn-op, tab-separated, the error print'ed with its strings bare", () => {
+    // Lines of this shape, from history.txt files real Maelstrom 0.2.3 wrote:
+    //   0	:info	:txn	[[:r 7 nil] [:r 9 nil] [:w 7 1]]	:net-timeout
+    //   :nemesis	:info	:start-partition	[:isolated {"n2" #{"n1" "n0"}, "n1" #{"n2"}, "n0" #{"n2"}}]
+    expect(sampleHistory.map(historyTxtLine)).toEqual([
+      "0\t:invoke\t:txn\t[[:r 0 nil] [:w 2 1]]",
+      "0\t:ok\t:txn\t[[:r 0 3] [:w 2 1]]",
+      "1\t:invoke\t:poll\t[[:poll]]",
+      "1\t:ok\t:poll\t[[:poll {3 [[7 5] [8 6]], 12 []}]]",
+      '2\t:invoke\t:echo\t"quote \\" and\\nnewline ü"',
+      '2\t:info\t:echo\t"quote \\" and\\nnewline ü"\t:net-timeout',
+      '1\t:fail\t:send\t[[:send "3" 9]]\t[:key-does-not-exist no such key]',
+      ':nemesis\t:info\t:start-partition\t[:isolated {"n0" #{"n1"}, "n1" #{"n0" "n2"}}]',
+      "3\t:invoke\t:generate\tnil",
+      "3\t:ok\t:generate\t18446744073709551615",
+    ]);
   });
 });
 
@@ -178,7 +196,7 @@ describe("the files, read back", () => {
 
   if (!clojure) test.skip("clojure is not on PATH (apt-get install clojure): the EDN files were not read back by Clojure", () => {});
 
-  test("a real broadcast run writes the three files; scripts' grep lines find what they look for", async () => {
+  test("a real broadcast run writes the four files; scripts' grep lines find what they look for", async () => {
     const store = mkdtempSync(join(tmpdir(), "edn-run-"));
     const run = await runMaelstrom(
       ["test", "-w", "broadcast", "--bin", "3b-multi-node-broadcast/main.ts", "--node-count", "3", "--time-limit", "1", "--rate", "10", "--store", store, "--no-progress"],
@@ -198,6 +216,10 @@ describe("the files, read back", () => {
     const historyEdn = readFileSync(join(run.runDir!, "history.edn"), "utf8").trim().split("\n");
     expect(historyEdn.length).toBe(history.length);
     expect(historyEdn[0]).toMatch(/^\{:index 0, :time \d+, :type :invoke, :process \d+, :f :(broadcast|read), :value /);
+
+    const historyTxt = readFileSync(join(run.runDir!, "history.txt"), "utf8").trim().split("\n");
+    expect(historyTxt.length).toBe(history.length);
+    expect(historyTxt[0]).toMatch(/^\d+\t:invoke\t:(broadcast|read)\t/);
 
     const log = readFileSync(join(run.runDir!, "jepsen.log"), "utf8");
     expect(log.match(/ - jepsen\.util \d+\t:(invoke|ok)\t:(broadcast|read)\t/g)?.length).toBe(history.length);

@@ -1,9 +1,9 @@
 /**
- * The text of the files Maelstrom users' scripts read, which store.ts writes beside our JSON
- * ones: results.edn (Jepsen's store.clj `write-results!`: fipp pprint of the results map),
- * history.edn (`pwrite-history!` with `prn`: one op map per line) and jepsen.log (the run's own
- * log lines, then each op as jepsen.util's `log-op` logs it, then the results map as
- * jepsen.core logs it at the end).
+ * The files Maelstrom users' scripts read, written beside our JSON ones: results.edn (Jepsen's
+ * store.clj `write-results!`: fipp pprint of the results map), history.edn (`pwrite-history!` with
+ * `prn`: one op map per line), history.txt (`pwrite-history!` with `prn-op`: one tab-separated op
+ * per line) and jepsen.log (the run's own log lines, then each op as
+ * jepsen.util's `log-op` logs it, then the results map as jepsen.core logs it at the end).
  *
  * JSON loses what EDN keeps, so the conversion puts back what Maelstrom has: keyword keys, keyword
  * op types, fs, micro-op names, error names, anomaly and model names; numeric keys on quantile and
@@ -167,15 +167,31 @@ function runStartMs(runDir: string): number {
   return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, ms!);
 }
 
-/** jepsen.util's op->str: process, type, f, value and error, tab-separated. */
-function opLogLine(op: Op, concurrency: number, startMs: number): string {
-  const thread = op.process === "nemesis" ? "jepsen nemesis" : `jepsen worker ${Number(op.process) % concurrency}`;
+/** An op's process, type, f and value (pr'd, as both of Jepsen's op printers print them) and its error, unprinted. */
+function opColumns(op: Op): { columns: string[]; error: Edn | undefined } {
   const edn = opToEdn(op) as { entries: readonly (readonly [Edn, Edn])[] };
   const field = (name: string) => edn.entries.find(([k]) => k instanceof Keyword && k.name === name)?.[1];
-  const fields = [field("process"), field("type"), field("f"), field("value") ?? null].map((v) => printEdn(v ?? null));
-  const error = field("error");
-  if (error !== undefined) fields.push(typeof error === "string" ? error : printEdn(error));
-  return `INFO [${logTime(startMs + nanosToMs(op.time))}] ${thread} - jepsen.util ${fields.join("\t")}`;
+  const columns = [field("process"), field("type"), field("f"), field("value") ?? null].map((v) => printEdn(v ?? null));
+  return { columns, error: field("error") };
+}
+
+/** jepsen.util's op->str: process, type, f, value and error (`str`'d), tab-separated. */
+function opLogLine(op: Op, concurrency: number, startMs: number): string {
+  const thread = op.process === "nemesis" ? "jepsen nemesis" : `jepsen worker ${Number(op.process) % concurrency}`;
+  const { columns, error } = opColumns(op);
+  if (error !== undefined) columns.push(typeof error === "string" ? error : printEdn(error));
+  return `INFO [${logTime(startMs + nanosToMs(op.time))}] ${thread} - jepsen.util ${columns.join("\t")}`;
+}
+
+/**
+ * One line of history.txt, as jepsen.util's prn-op prints it (store.clj write-history! writes
+ * the file with it): process, type, f and value pr'd, then the error `print`ed (strings bare),
+ * tab-separated: `0\t:info\t:txn\t[[:r 7 nil]]\t:net-timeout`.
+ */
+export function historyTxtLine(op: Op): string {
+  const { columns, error } = opColumns(op);
+  if (error !== undefined) columns.push(printEdn(error, false));
+  return columns.join("\t");
 }
 
 /** results.edn's text: the results map pretty-printed as Jepsen's store writes it. */
@@ -186,6 +202,11 @@ export function resultsEdnText(results: { readonly "valid?": Validity }): string
 /** history.edn, line by line: one op map each, as Jepsen's `prn` prints it. */
 export function* historyEdnLines(history: readonly Op[]): Generator<string> {
   for (const op of history) yield `${printEdn(opToEdn(op))}\n`;
+}
+
+/** history.txt, line by line: one op each, tab-separated as Jepsen's `prn-op` prints it. */
+export function* historyTxtLines(history: readonly Op[]): Generator<string> {
+  for (const op of history) yield `${historyTxtLine(op)}\n`;
 }
 
 /** jepsen.log, line by line: the run's own log lines, each op as jepsen.util logs it, then the results map. */

@@ -118,10 +118,10 @@ describe("whole-file writes", () => {
     const opts = { workload: "echo", concurrency: 1 } as TestOptions;
     const history: Op[] = [{ index: 0, time: 0, type: "invoke", process: 0, f: "echo", value: "x" }];
     await saveBeforeAnalysis(runDir, opts, history, fs);
-    expect(readdirSync(runDir).sort()).toEqual(["history.edn", "history.jsonl", "test.json"]);
+    expect(readdirSync(runDir).sort()).toEqual(["history.edn", "history.jsonl", "history.txt", "test.json"]);
     await saveResults(runDir, opts, history, { "valid?": true } as RunResults, ["a log line"], fs);
     const renamed = calls.filter((call) => call.startsWith("rename")).map((call) => call.split("/").at(-1));
-    expect(renamed).toEqual(["test.json", "history.jsonl", "history.edn", "results.edn", "jepsen.log", "results.json"]);
+    expect(renamed).toEqual(["test.json", "history.jsonl", "history.edn", "history.txt", "results.edn", "jepsen.log", "results.json"]);
   });
 });
 

@@ -16,7 +16,7 @@ import type { TestOptions } from "../contracts/options.ts";
 import { resultsJsonText, type RunResults } from "../contracts/results.ts";
 import { RUN_FILES } from "../contracts/run-files.ts";
 import type { Op, RunFiles } from "../contracts/types.ts";
-import { historyEdnLines, jepsenLogLines, resultsEdnText } from "./edn-files.ts";
+import { historyEdnLines, historyTxtLines, jepsenLogLines, resultsEdnText } from "./edn-files.ts";
 import { JournalFile } from "./journal-file.ts";
 import { NODE_FS, pointLink, storeError, writeFileAtomic, type StoreError, type StoreFs } from "./store-fs.ts";
 
@@ -86,6 +86,7 @@ export async function saveBeforeAnalysis(
   await writeFileAtomic(fs, join(runDir, RUN_FILES.testOptions), [`${JSON.stringify(opts, null, 2)}\n`]);
   await writeFileAtomic(fs, join(runDir, RUN_FILES.history), jsonLines(history));
   await writeFileAtomic(fs, join(runDir, RUN_FILES.historyEdn), historyEdnLines(history));
+  await writeFileAtomic(fs, join(runDir, RUN_FILES.historyTxt), historyTxtLines(history));
 }
 
 /** Jepsen's save-2!: results.edn and jepsen.log, then results.json, which marks the folder complete. */

@@ -1,12 +1,12 @@
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { runMaelstrom } from "../index.ts";
 import { Rng } from "../primitives/rng.ts";
 import { schemaViolation } from "../contracts/schema.ts";
 import type { Op, OpRequest, WorkerInfo } from "../contracts/types.ts";
 import { BROADCAST, READ, TOPOLOGY } from "../../protocol/broadcast.ts";
 import broadcast from "./broadcast.ts";
+import { runInTestStore } from "../testdata/test-runs.ts";
 
 const worker = (thread: number): WorkerInfo => ({ thread, process: thread, node: `n${thread}`, phaseElapsedMs: 0 });
 
@@ -50,7 +50,7 @@ type SetFull = { "valid?": boolean | "unknown"; "lost-count": number; "stable-co
 /** Seed 1's first op is a read, invoked before any broadcast: its node has nothing, so it answers null. */
 function runNilReads(...binArgs: string[]) {
   const flags = ["--node-count", "3", "--time-limit", "2", "--rate", "30", "--seed", "1", "--no-progress"];
-  return runMaelstrom(["test", "-w", "broadcast", "--bin", "maelstrom-lib/harness/workloads/testdata/broadcast-nil-reads.ts", ...flags, ...binArgs], { cwd: repo });
+  return runInTestStore(["test", "-w", "broadcast", "--bin", "maelstrom-lib/harness/workloads/testdata/broadcast-nil-reads.ts", ...flags, ...binArgs], { cwd: repo });
 }
 
 function okNullReads(runDir: string): number {

@@ -3,13 +3,13 @@
  * (a gossiping CRDT passes; a node that drops its peers' gossip loses their adds).
  */
 import { describe, expect, test } from "bun:test";
-import { runMaelstrom } from "../index.ts";
 import { Rng } from "../primitives/rng.ts";
 import { schemaViolation } from "../contracts/schema.ts";
 import type { OpRequest, WorkerInfo, WorkloadContext } from "../contracts/types.ts";
 import { ADD, READ } from "../../protocol/g-set.ts";
 import gSet from "./g-set.ts";
 import { ScriptedConnection } from "./testdata/scripted-connection.ts";
+import { runInTestStore } from "../testdata/test-runs.ts";
 
 const ctx = { opts: {} as WorkloadContext["opts"], rng: new Rng(7) } satisfies WorkloadContext;
 const worker: WorkerInfo = { thread: 0, process: 0, node: "n0", phaseElapsedMs: 0 };
@@ -18,7 +18,7 @@ const RUN_TIMEOUT_MS = 60_000;
 
 function runGSet(...binArgs: string[]) {
   const flags = ["--node-count", "3", "--time-limit", "3", "--rate", "30", "--no-progress"];
-  return runMaelstrom(["test", "-w", "g-set", "--bin", "maelstrom-lib/harness/testdata/g-set-crdt.ts", ...flags, ...binArgs], { cwd: repo });
+  return runInTestStore(["test", "-w", "g-set", "--bin", "maelstrom-lib/harness/testdata/g-set-crdt.ts", ...flags, ...binArgs], { cwd: repo });
 }
 
 describe("g-set workload", () => {

@@ -2,13 +2,13 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { KeyResult } from "../checkers/linearizable/index.ts";
-import { runMaelstrom } from "../index.ts";
 import { Rng } from "../primitives/rng.ts";
 import { schemaViolation } from "../contracts/schema.ts";
 import type { Op, OpRequest, WorkerInfo, WorkloadContext } from "../contracts/types.ts";
 import { CAS, READ, WRITE } from "../../protocol/lin-kv.ts";
 import linKv, { IndependentRegisterOps, PROCESS_LIMIT } from "./lin-kv.ts";
 import { ScriptedConnection } from "./testdata/scripted-connection.ts";
+import { runInTestStore } from "../testdata/test-runs.ts";
 
 const worker = (thread: number, process = thread): WorkerInfo => ({ thread, process, node: `n${thread % 3}`, phaseElapsedMs: 0 });
 const info = (process: number): Op => ({ index: 0, time: 0, type: "info", process, f: "write", value: null });
@@ -51,8 +51,8 @@ describe("lin-kv generator (Jepsen's independent concurrent generator)", () => {
   });
 
   test("concurrency must be a multiple of 2n, as Jepsen asserts", () => {
-    expect(() => new IndependentRegisterOps(new Rng(1), 3, 3)).toThrow("multiple of 6");
-    expect(() => new IndependentRegisterOps(new Rng(1), 3, 9)).toThrow("--concurrency 2n");
+    expect(() => new IndependentRegisterOps(new Rng(1), 3, 3)).toThrow("multiple of 6 (2n for 3 nodes)");
+    expect(() => new IndependentRegisterOps(new Rng(1), 3, 9)).toThrow("it is 9");
     expect(() => new IndependentRegisterOps(new Rng(1), 3, 18)).not.toThrow();
   });
 
@@ -97,7 +97,7 @@ const repo = new URL("../../..", import.meta.url).pathname;
 const testdata = "maelstrom-lib/harness/workloads/testdata";
 
 function run(bin: string, ...binArgs: string[]) {
-  return runMaelstrom(
+  return runInTestStore(
     ["test", "-w", "lin-kv", "--bin", `${testdata}/${bin}`, ...binArgs, "--node-count", "3", "--concurrency", "2n", "--rate", "50", "--time-limit", "3", "--no-progress"],
     { cwd: repo },
   );

@@ -24,6 +24,22 @@ const VALUES = 5;
 /** lin_kv.clj: the client timeout is `max(10 × mean latency, 1000)` ms. */
 const MIN_TIMEOUT_MS = 1000;
 
+/**
+ * Why `concurrency` workers cannot run lin-kv on `nodeCount` nodes, or undefined when they can.
+ * Each key is worked by a group of 2n threads (linearizable_register.clj's
+ * `(independent/concurrent-generator (* 2 n) ...)`), and Jepsen's independent.clj asserts the
+ * thread count is at least one group and a whole number of groups.
+ */
+export function concurrencyProblem(nodeCount: number, concurrency: number): string | undefined {
+  const groupSize = 2 * nodeCount;
+  if (concurrency >= groupSize && concurrency % groupSize === 0) return undefined;
+  const nodes = `${nodeCount} node${nodeCount === 1 ? "" : "s"}`;
+  return (
+    `lin-kv works each key with 2 threads per node, so --concurrency must be a multiple of ${groupSize} ` +
+    `(2n for ${nodes}), as Jepsen's independent generator asserts; it is ${concurrency}`
+  );
+}
+
 /** One group of threads and the key it is working on. */
 interface Group {
   key: number;
@@ -49,11 +65,9 @@ export class IndependentRegisterOps implements OpSource {
     private readonly concurrency: number,
   ) {
     this.groupSize = 2 * nodeCount;
-    if (concurrency < this.groupSize || concurrency % this.groupSize !== 0) {
-      throw new Error(
-        `lin-kv runs each key with ${this.groupSize} threads (2 per node), so --concurrency must be a multiple of ${this.groupSize}; got ${concurrency}. Try --concurrency 2n.`,
-      );
-    }
+    // The command line refuses this before any node starts (cli.ts); this guards other callers.
+    const problem = concurrencyProblem(nodeCount, concurrency);
+    if (problem) throw new Error(problem);
     this.processOf = Array.from({ length: concurrency }, (_, thread) => thread);
     const groupCount = concurrency / this.groupSize;
     this.groups = Array.from({ length: groupCount }, (_, g) => ({ key: g, processes: this.currentProcesses(g) }));

@@ -3,10 +3,10 @@
  * passes; the same node told to drop negative deltas fails with its final reads named).
  */
 import { describe, expect, test } from "bun:test";
-import { runMaelstrom } from "../index.ts";
 import { Rng } from "../primitives/rng.ts";
 import type { OpRequest, WorkerInfo, WorkloadContext } from "../contracts/types.ts";
 import pnCounter, { pnCounterOps } from "./pn-counter.ts";
+import { runInTestStore } from "../testdata/test-runs.ts";
 
 const ctx = { opts: {} as WorkloadContext["opts"], rng: new Rng(11) } satisfies WorkloadContext;
 const worker: WorkerInfo = { thread: 0, process: 0, node: "n0", phaseElapsedMs: 0 };
@@ -15,7 +15,7 @@ const RUN_TIMEOUT_MS = 60_000;
 
 function runPnCounter(...binArgs: string[]) {
   const flags = ["--node-count", "3", "--time-limit", "3", "--rate", "50", "--no-progress"];
-  return runMaelstrom(["test", "-w", "pn-counter", "--bin", "maelstrom-lib/harness/testdata/pn-counter-crdt.ts", ...flags, ...binArgs], { cwd: repo });
+  return runInTestStore(["test", "-w", "pn-counter", "--bin", "maelstrom-lib/harness/testdata/pn-counter-crdt.ts", ...flags, ...binArgs], { cwd: repo });
 }
 
 describe("pn-counter workload", () => {

@@ -9,12 +9,12 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TEST_FLAGS } from "../cli/config.ts";
 import { type TestOptions } from "../contracts/options.ts";
-import { runMaelstrom } from "../index.ts";
 import { Rng } from "../primitives/rng.ts";
 import { schemaViolation } from "../contracts/schema.ts";
 import type { OpRequest, WorkerInfo } from "../contracts/types.ts";
 import { TXN } from "../../protocol/txn-list-append.ts";
 import txnListAppend, { appendTxns } from "./txn-list-append.ts";
+import { runInTestStore } from "../testdata/test-runs.ts";
 
 const repo = new URL("../../..", import.meta.url).pathname;
 const worker: WorkerInfo = { thread: 0, process: 0, node: "n0", phaseElapsedMs: 0 };
@@ -23,7 +23,7 @@ type ElleResult = { "valid?": boolean | "unknown"; "anomaly-types"?: string[]; n
 
 function runListAppend(extra: string[], ...binArgs: string[]) {
   const flags = ["--node-count", "1", "--concurrency", "2n", "--time-limit", "3", "--rate", "200", "--no-progress", ...extra];
-  return runMaelstrom(["test", "-w", "txn-list-append", "--bin", "maelstrom-lib/harness/testdata/list-append-single.ts", ...flags, ...binArgs], { cwd: repo });
+  return runInTestStore(["test", "-w", "txn-list-append", "--bin", "maelstrom-lib/harness/testdata/list-append-single.ts", ...flags, ...binArgs], { cwd: repo });
 }
 
 describe("txn-list-append workload", () => {

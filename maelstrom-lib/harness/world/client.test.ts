@@ -4,7 +4,7 @@
  * Unit tests on the real network with a fake clock, then a real node run by the real runner.
  */
 import { describe, expect, test } from "bun:test";
-import { Client, MalformedReply, MalformedRequest, MalformedRpc } from "./client.ts";
+import { Client, MalformedReply, MalformedRequest, MalformedRpc, RpcTimeout, UnmatchedReplyLog } from "./client.ts";
 import { parseCommand } from "../cli/cli.ts";
 import { FakeClock } from "../primitives/clock.ts";
 import { classifyError } from "../run/generator.ts";
@@ -15,6 +15,7 @@ import { runTest } from "../run/run.ts";
 import type { Workload } from "../contracts/types.ts";
 import pnCounter from "../workloads/pn-counter.ts";
 import { ADD } from "../../protocol/g-counter.ts";
+import { repo, TEST_STORE } from "../testdata/test-runs.ts";
 
 /** A client c0 bound to a node n0 that answers every request with `reply` (and keeps what it got). */
 function setup(reply: (request: Record<string, unknown>) => Record<string, unknown>) {
@@ -91,13 +92,91 @@ describe("client requests (defrpc's send schema)", () => {
   });
 });
 
+/**
+ * A client c0 bound to n0, which answers each request with whatever `answer` makes of it (sent
+ * as is, so it may lack in_reply_to), with the run's log of unmatched replies attached.
+ */
+type Answer = { dest?: string; body: Record<string, unknown> };
+function unmatchedSetup(answer: (request: Record<string, unknown>) => Answer[]) {
+  const clock = new FakeClock();
+  const network = new Network({ clock, rng: new Rng(1), latencyMs: 0, latencyDist: "constant" });
+  const firsts: string[] = [];
+  const log = new UnmatchedReplyLog((reply) => firsts.push(reply.text));
+  network.register("n0", (message) => {
+    queueMicrotask(() => {
+      for (const { dest, body } of answer(message.body)) network.send("n0", dest ?? message.src, body);
+    });
+  });
+  const client = new Client("c0", "n0", network, clock, log);
+  /** One call that times out after the node has answered: the RpcTimeout it threw. */
+  const timeOut = async (): Promise<RpcTimeout> => {
+    const call = client.call(ADD, { delta: 1 }, 100).catch((thrown: unknown) => thrown);
+    await Bun.sleep(1); // the node's answer is delivered
+    clock.advance(100);
+    return (await call) as RpcTimeout;
+  };
+  return { client, log, firsts, timeOut };
+}
+
+describe("replies the client cannot match", () => {
+  test("a reply without in_reply_to still times out, and the timeout says what was wrong with it", async () => {
+    const { log, firsts, timeOut } = unmatchedSetup(() => [{ body: { type: "add_ok" } }]);
+    const timeout = await timeOut();
+    expect(timeout).toBeInstanceOf(RpcTimeout);
+    const text =
+      "n0 sent c0 an add_ok with no in_reply_to; the client cannot match it to its request " +
+      "(it was waiting for msg_id 1)";
+    expect(timeout.unmatched.map((reply) => reply.text)).toEqual([text]);
+    expect(timeout.message).toBe(`no reply within 100 ms; ${text}`);
+    // Maelstrom's verdict is kept: the op is a net-timeout, as before.
+    expect(classifyError(timeout, "add", pnCounter)).toEqual({ type: "info", value: undefined, error: "net-timeout" });
+    expect(firsts).toEqual([text]);
+    log.timedOut(7, timeout);
+    expect(log.record()).toEqual({
+      count: 1,
+      examples: [{ node: "n0", client: "c0", type: "add_ok", "awaited-msg-id": 1, message: 1, op: 7, text }],
+    });
+  });
+
+  test("an in_reply_to the client never sent, or of the wrong type, is named with the msg_id awaited", async () => {
+    const { log, timeOut } = unmatchedSetup((request) => [
+      { body: { type: "add_ok", in_reply_to: Number(request.msg_id) + 1000 } },
+      { body: { type: "add_ok", in_reply_to: String(request.msg_id) } },
+    ]);
+    const timeout = await timeOut();
+    expect(timeout.unmatched.map((reply) => reply.text)).toEqual([
+      "n0 sent c0 an add_ok with in_reply_to 1001, but c0 never sent a request with that msg_id " +
+        "(it was waiting for msg_id 1): a wrong id, or a reply meant for another client",
+      'n0 sent c0 an add_ok with in_reply_to "1", a string; ' +
+        "in_reply_to must be the request's msg_id, a number (it was waiting for msg_id 1)",
+    ]);
+    expect(log.record()!.count).toBe(2);
+  });
+
+  test("a reply to an earlier request (late, or a second) is skipped quietly; the awaited one matches", async () => {
+    const late = { body: { type: "add_ok", in_reply_to: 1 } };
+    const { client, log, timeOut } = unmatchedSetup((request) =>
+      request.msg_id === 1 ? [] : [late, { body: { type: "add_ok", in_reply_to: request.msg_id } }],
+    );
+    expect((await timeOut()).unmatched).toEqual([]); // msg_id 1 never answered in time
+    expect(await client.call(ADD, { delta: 1 })).toEqual({ type: "add_ok", in_reply_to: 2 });
+    expect(log.record()).toBeUndefined();
+  });
+
+  test("a timeout carries at most three unmatched replies; the run counts them all and keeps ten", async () => {
+    const { log, timeOut } = unmatchedSetup(() => Array.from({ length: 12 }, () => ({ body: { type: "add_ok" } })));
+    expect((await timeOut()).unmatched).toHaveLength(3);
+    const record = log.record()!;
+    expect(record.count).toBe(12);
+    expect(record.examples).toHaveLength(10);
+  });
+});
+
 describe("a workload whose generator emits malformed requests, on a real node", () => {
   test("every such op is :info malformed-rpc-request, the node gets none of them, and the console says so", async () => {
-    const repo = new URL("../../..", import.meta.url).pathname;
-    const command = parseCommand(
-      ["test", "-w", "pn-counter", "--bin", "maelstrom-lib/harness/testdata/pn-counter-crdt.ts", "--node-count", "1", "--time-limit", "1", "--rate", "20", "--no-progress"],
-      repo,
-    );
+    const bin = "maelstrom-lib/harness/testdata/pn-counter-crdt.ts";
+    const argv = ["test", "-w", "pn-counter", "--bin", bin, "--node-count", "1", "--time-limit", "1", "--rate", "20"];
+    const command = parseCommand([...argv, "--store", TEST_STORE, "--no-progress"], repo);
     if (command.kind !== "test") throw new Error("expected a test command");
     // pn-counter, but every add carries half a delta: pn_counter.clj's add! wants an Int.
     const halfDeltas: Workload = { ...pnCounter, generator: () => ({ next: () => ({ f: "add", value: 0.5 }) }) };

@@ -5,6 +5,7 @@
  */
 import type { ExplanationDraft, Finding, Validity } from "../../contracts/types.ts";
 import { couldNotCheck, explained, show } from "../explaining.ts";
+import { namedTxnLines } from "./txns.ts";
 
 /** The keys of an Elle result map the explanation reads (both txn checkers write them). */
 export type ElleResult = {
@@ -32,8 +33,14 @@ export function explainElle(result: ElleResult): ExplanationDraft {
     if (!first) return [];
     const cycle = Array.isArray(first.cycle) ? first.cycle : [];
     const ops = Array.isArray(first.ops) ? first.ops : [];
-    const indices = [first.op, first.writer, ...cycle, ...ops].flatMap((op) => indexOf(op) ?? []);
-    return [{ text: `${type}: ${String(first.explanation ?? show(first))}`, ops: indices }];
+    const named = [first.op, first.writer, ...cycle, ...ops];
+    const indices = [...new Set(named.flatMap((op) => indexOf(op) ?? []))];
+    const explanation = String(first.explanation ?? show(first));
+    // The transactions Elle names (T9, T16 by history index), each with its operations; the
+    // report keeps `file` only where the checker wrote it.
+    const details = namedTxnLines(explanation, named.filter((op) => indexOf(op) !== undefined));
+    const file = `elle/${type}.txt`;
+    return [{ text: `${type}: ${explanation}`, ops: indices, ...(details.length ? { details } : {}), file }];
   });
   return explained(summary, findings);
 }

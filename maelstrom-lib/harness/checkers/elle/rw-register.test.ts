@@ -67,7 +67,13 @@ describe("G0 (write cycles)", () => {
     expect(maelstrom).not.toHaveProperty("beyond-maelstrom");
     expect(beyond).toMatchObject({ "valid?": true, strict: false, findings: [{ check: expect.stringContaining("G0") }] });
     expect(mergeValidity([maelstrom["valid?"], beyond!["valid?"]])).toBe(true);
-    expect(beyondMaelstromLines(beyond!)[0]).toStartWith("beyond Maelstrom: G0, which read-uncommitted prohibits");
+    const lines = beyondMaelstromLines(beyond!);
+    expect(lines[0]).toStartWith("beyond Maelstrom: G0, which read-uncommitted prohibits");
+    // Each transaction the cycle names, with its operations, under it.
+    const named = [...new Set(lines[0]!.match(/\bT\d+\b/g))];
+    expect(named).toHaveLength(2);
+    expect(lines.slice(1, 3).map((line) => /^ {4}(T\d+) +=/.exec(line)?.[1])).toEqual(named);
+    expect(lines[1]).toMatch(/= \[\["w",.*\] \(ok, process \d+\)$/);
   });
 
   test("issue #56 is invalid with --strict", () => {

@@ -35,6 +35,28 @@ export function txnSummary(txn: Txn): Record<string, unknown> {
   return { index: txn.index, process: txn.process, type: txn.status, value: txn.mops, ...(txn.node ? { node: txn.node } : {}) };
 }
 
+/**
+ * The transactions an explanation names (T9, T16), each with its operations, one line per txn
+ * in the order first named: `T9 = [["r",0,3],["w",0,7]] (ok, process 5 on n0)`. `summaries`
+ * are the txnSummary maps a result carries (its op, writer, cycle …). An explanation that binds
+ * its own names (a list-append cycle's "Let: T1 = …") already shows them, and gets no lines.
+ */
+export function namedTxnLines(explanation: string, summaries: readonly unknown[]): string[] {
+  if (/^Let:/m.test(explanation)) return [];
+  const byName = new Map<string, Record<string, unknown>>();
+  for (const summary of summaries) {
+    const index = (summary as { index?: unknown } | null | undefined)?.index;
+    if (typeof index === "number") byName.set(`T${index}`, summary as Record<string, unknown>);
+  }
+  const named = [...new Set(explanation.match(/\bT\d+\b/g) ?? [])].filter((name) => byName.has(name));
+  const width = Math.max(0, ...named.map((name) => name.length));
+  return named.map((name) => {
+    const { type, process, node, value } = byName.get(name)!;
+    const where = `${String(type)}, process ${String(process)}${node === undefined ? "" : ` on ${String(node)}`}`;
+    return `${name.padEnd(width)} = ${JSON.stringify(value)} (${where})`;
+  });
+}
+
 /** Each txn invocation with its completion (in completion order, never-completed ones last); unknown or malformed mops are left to `typeSanityError`. */
 export function collectTxns(history: readonly Op[]): Txn[] {
   const txns: Txn[] = [];
