@@ -22,9 +22,9 @@ describe("index.html of a synthetic run", () => {
     expect(html).toMatch(/<tr class="checker" data-checker="workload"><td><span class="badge verdict-invalid"/);
     expect(html).toMatch(/<tr class="checker" data-checker="stats"><td><span class="badge verdict-valid"/);
 
-    // One latency plot per operation plus the throughput plot, each shading the partition window.
+    // One latency plot per operation plus the throughput plot, each shading the four fault windows.
     expect(countMatches(html, /<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="plot"/g)).toBe(3);
-    expect(countMatches(html, /<rect class="band"/g)).toBe(3);
+    expect(countMatches(html, /<rect class="band"/g)).toBe(12);
     expect(html).toContain("broadcast latency");
     expect(html).toContain("read latency");
 
@@ -43,7 +43,7 @@ describe("index.html of a synthetic run", () => {
     expect(top).toContain('<section id="why" class="why why-invalid">');
     expect(top).toContain("Invalid: workload found a problem.");
     expect(top).toContain("<b>workload</b>: lost 1 value, e.g. 1");
-    expect(top).toContain('<li>1: never acknowledged; first returned by a read at 7.00 s <span class="ops">(<a class="op-link" href="timeline.html#op-13">op 13</a>)</span></li>');
+    expect(top).toContain('<li>1: never acknowledged; first returned by a read at 7.00 s <span class="ops">(<a class="op-link" href="timeline.html#op-25">op 25</a>)</span></li>');
 
     // Each band is labelled with what it cut; no checker row for the plot-only checkers.
     expect(html).toContain('<text class="band-label" x="66.1" y="55" fill="#7a6a1e">n2 hears nothing from n0 n1</text>');
@@ -73,7 +73,7 @@ describe("index.html of a synthetic run", () => {
     expect(html).toContain('data-lanes="4" data-bars="5"');
     expect(countMatches(html, /<rect id="op-\d+" class="op ok"/g)).toBe(3);
     expect(html).toMatch(/<rect id="op-7" class="op fail"[^>]*><title>#7 read null → fail null &quot;net-timeout&quot; \(p2, 0.140 s, 1000 ms\)/);
-    expect(html).toMatch(/<rect id="op-11" class="op info"/);
+    expect(html).toMatch(/<rect id="op-23" class="op info"/);
     expect(html).toContain('<g class="fault" data-kind="partition" data-nodes="n0 n1 n2">');
     expect(html).toContain("n2 hears nothing from n0 n1");
     expect(html).toContain('<a href="index.html">');
