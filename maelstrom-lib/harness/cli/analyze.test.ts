@@ -461,3 +461,39 @@ describe("analyze never destroys what it cannot rebuild", async () => {
     expect(stderr).toBe("");
   });
 });
+
+describe("the console's table of nemesis events", () => {
+  test("a run under kill, pause and partition lists the first ten events in order, then how many more", async () => {
+    const bin = join(repo, "maelstrom-lib/harness/testdata/g-set-crdt.ts");
+    const argv = ["test", "-w", "g-set", "--bin", bin, "--node-count", "3", "--time-limit", "3", "--rate", "20"];
+    const faults = ["--nemesis", "kill,pause,partition", "--nemesis-interval", "0.3", "--seed", "1"];
+    const run = await runMaelstrom([...argv, ...faults, "--sim", "--store", store, "--no-progress"]);
+    const lines = readFileSync(join(run.runDir!, "history.jsonl"), "utf8").trim().split("\n");
+    const nemesisOps = lines.map((line) => JSON.parse(line) as Op).filter((op) => op.process === "nemesis");
+    const invocations = nemesisOps.filter((_, i) => i % 2 === 0);
+    const heading = run.output.indexOf(`nemesis: ${invocations.length} events (seconds since the start):`);
+    expect(heading).toBeGreaterThan(run.output.findIndex((line) => line.startsWith("msgs-per-op:")));
+    const rows = run.output.slice(heading + 1, heading + 11);
+    const seconds = (op: Op) => Number((op.time / 1e9).toFixed(2));
+    expect(rows.map((row) => Number(/^ *([\d.]+) s /.exec(row)?.[1]))).toEqual(invocations.slice(0, 10).map(seconds));
+    // Seed 1's first ops: n2 cut off, every node killed, then restarted.
+    expect(rows.slice(0, 3).map((row) => row.replace(/^ *[\d.]+ s +/, ""))).toEqual([
+      "partition  cut n2 off from n0 n1 (one)",
+      "kill       killed n0 n1 n2 (all)",
+      "kill       restarted n0 n1 n2",
+    ]);
+    expect(run.output[heading + 11]).toBe(`  … and ${invocations.length - 10} more on the report page`);
+  });
+
+  test("analyze prints the table of a folder real Maelstrom wrote", async () => {
+    const runDir = join(maelstromRuns(), "broadcast", "20260301T101500.000+0000");
+    const lines: string[] = [];
+    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
+    const heading = lines.indexOf("nemesis: 2 events (seconds since the start):");
+    expect(lines.slice(heading, heading + 3)).toEqual([
+      "nemesis: 2 events (seconds since the start):",
+      "   0.29 s  partition  cut n2 off from n0 n1 (majority)",
+      "  10.29 s  partition  healed the network",
+    ]);
+  });
+});

@@ -13,6 +13,7 @@ import { RUN_FILES } from "../store/run-files.ts";
 import { readRunFolder, type RunFolder } from "../store/run-folder.ts";
 import { saveAnalysis, StoreError } from "../store/store.ts";
 import { explainRun, printExplanation, type RunExplanation } from "../report/explain.ts";
+import { nemesisEventLines, nemesisEvents, type NemesisEvent } from "../report/nemesis-events.ts";
 import { runTest, type RunOutcome } from "../run/run.ts";
 import { NodeProgram } from "../world/sim-program.ts";
 import { simulateTest } from "../run/simulate.ts";
@@ -92,8 +93,8 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
     // Explained once: the page and the console say the same.
     const folder = readRunFolder(outcome.runDir);
     const explanation = await explainRun(folder.results, workload, outcome.runDir);
-    await writeReport(folder, explanation, log);
-    printSummary(outcome.results, outcome.exitCode, log);
+    const events = await writeReport(folder, explanation, log);
+    printSummary(outcome.results, outcome.exitCode, log, events);
     printExplanation(explanation, outcome.runDir, log);
     runs.push(outcome);
     if (outcome.interrupted) break; // Ctrl-C ends --test-count too
@@ -149,20 +150,29 @@ export async function analyzeRun(runDir: string, log: (line: string) => void, fl
   const history = ownRun ? undefined : analysis.history;
   const explanation = await explainRun(results, workload, runDir, history);
   // A Maelstrom folder has no history.jsonl or journal of ours to draw a report from.
-  if (ownRun) await writeReport(readRunFolder(runDir), explanation, log);
+  let events = history && nemesisEvents(history.ops);
+  if (ownRun) events = await writeReport(readRunFolder(runDir), explanation, log);
   else log(`Wrote ${RUN_FILES.results} and ${RUN_FILES.resultsEdn} into ${outputDir}; Maelstrom's own files are as they were`);
   const exitCode = exitCodeOf(results["valid?"]);
-  printSummary(results, exitCode, log);
+  printSummary(results, exitCode, log, events);
   printExplanation(explanation, runDir, log, history);
   return exitCode;
 }
 
-/** The HTML report is extra: a failure to draw it is a warning, and never changes the verdict. */
-async function writeReport(folder: RunFolder, explanation: RunExplanation, log: (line: string) => void): Promise<void> {
+/**
+ * The HTML report is extra: a failure to draw it is a warning, and never changes the verdict.
+ * Returns the nemesis's events it read (undefined when it failed), for the console's table.
+ */
+async function writeReport(
+  folder: RunFolder,
+  explanation: RunExplanation,
+  log: (line: string) => void,
+): Promise<NemesisEvent[] | undefined> {
   try {
-    await writeReportFiles(folder, explanation);
+    return await writeReportFiles(folder, explanation);
   } catch (error) {
     log(`WARN could not write the HTML report: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
   }
 }
 
@@ -172,8 +182,13 @@ const VERDICTS: Record<string, string> = {
   unknown: "Errors occurred during analysis, but no anomalies found. ಠ~ಠ",
 };
 
-/** The closing lines: the headline figures, any runner warnings, and the verdict in words. */
-function printSummary(results: RunResults, exitCode: number, log: (line: string) => void): void {
+/** The closing lines: the headline figures, what the nemesis did, any runner warnings, and the verdict in words. */
+function printSummary(
+  results: RunResults,
+  exitCode: number,
+  log: (line: string) => void,
+  events: readonly NemesisEvent[] = [],
+): void {
   if (exitCode === 255) {
     log("The run was aborted (exit 255); why, below.");
     return;
@@ -187,6 +202,7 @@ function printSummary(results: RunResults, exitCode: number, log: (line: string)
   log(`ops: ${stats?.count ?? 0} (ok ${stats?.["ok-count"] ?? 0}, fail ${stats?.["fail-count"] ?? 0}, info ${stats?.["info-count"] ?? 0})`);
   log(`availability: ${formatNumber(availability?.["ok-fraction"])}`);
   log(`msgs-per-op: all ${formatNumber(net?.all["msgs-per-op"])}, servers ${formatNumber(net?.servers["msgs-per-op"])}`);
+  for (const line of nemesisEventLines(events)) log(line);
   for (const [name, check] of checkerEntries(results)) {
     if (check["valid?"] !== true) log(`${name}: valid? ${String(check["valid?"])}`);
   }

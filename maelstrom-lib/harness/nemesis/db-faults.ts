@@ -151,6 +151,23 @@ export function describeNodeFault(
 }
 
 /**
+ * What a kill's or pause's stop did, for the events table: "restarted n1 n3", "resumed n2", or
+ * "nobody needed restarting" when every node's result was the routine no-op (`idle`:
+ * already-running, not-paused); any other result is named ("; n2 start failed").
+ */
+export function describeNodeUndo(done: "started" | "resumed", idle: string, completionValue: unknown): string {
+  const isMap = typeof completionValue === "object" && completionValue !== null;
+  const results: Record<string, unknown> = isMap ? { ...completionValue } : {};
+  const ids = Object.keys(results).sort(byNodeNumber);
+  const hit = ids.filter((id) => results[id] === done);
+  const odd = ids.filter((id) => results[id] !== done && results[id] !== idle);
+  const [verb, needed] = done === "started" ? ["restarted", "restarting"] : ["resumed", "resuming"];
+  const what = hit.length ? `${verb} ${hit.join(" ")}` : `nobody needed ${needed}`;
+  const notes = odd.map((id) => `${id} ${String(results[id]).replaceAll("-", " ")}`);
+  return [what, ...notes].join("; ");
+}
+
+/**
  * Each node's nemesis pauses, [from, to] in ms (to is Infinity while one lasts): enough to tell
  * whether a reply to a client that has gone was made late by a pause.
  */

@@ -42,6 +42,8 @@ export interface Fault {
 /** What one injected fault did, in words, for its band in the report. */
 export interface FaultDescription {
   label: string;
+  /** What it did as the report's table of nemesis events says it, when that differs from the label. */
+  event?: string;
   /** The nodes it hit, in node order. */
   nodes: string[];
   /** False when it changed nothing (an empty grudge; nobody killed or paused). */

@@ -198,16 +198,24 @@ const LINEARIZABILITY_PROBE = `(() => {
   return { ready, explanation, points, labels, hover, picks: picks.length, before, afterLast, after: shown() };
 })()`;
 
-/** Every fault band as drawn: its kind, nodes, strip (colour, row) and the label text shown. */
+/**
+ * Every fault band as drawn: its kind, nodes, strip (colour, row) and the label text shown; on
+ * the plot also where the strip and the rendered label lie, and the plot area's top.
+ */
 const FAULT_PROBE = `(() => {
   const strip = (g, selector) => { const rect = g.querySelector(selector); return { fill: rect.getAttribute("fill"), y: rect.getAttribute("y") }; };
   const timeline = [...document.querySelectorAll("g.fault")].map((g) => ({
     kind: g.dataset.kind, nodes: g.dataset.nodes, title: g.querySelector("title").textContent,
     shown: g.querySelector("text").textContent, shownWidthPx: g.querySelector("text").getBBox().width, ...strip(g, "rect.fault-strip") }));
-  const plot = [...(document.querySelector("svg.plot")?.querySelectorAll("g.band") ?? [])].map((g) => ({
-    title: g.querySelector("title").textContent, shown: g.querySelector("text")?.textContent ?? "", ...strip(g, "rect.band-strip") }));
-  return { ready: document.documentElement.dataset.reportReady, timeline, plot };
+  const svg = document.querySelector("svg.plot");
+  const box = (element) => { if (!element) return null; const b = element.getBBox(); return { x: b.x, y: b.y, right: b.x + b.width, bottom: b.y + b.height }; };
+  const plot = [...(svg?.querySelectorAll("g.band") ?? [])].map((g) => ({
+    title: g.querySelector("title").textContent, shown: [...g.querySelectorAll("text tspan")].map((line) => line.textContent).join(" "),
+    ...strip(g, "rect.band-strip"), stripBox: box(g.querySelector("rect.band-strip")), labelBox: box(g.querySelector("text")) }));
+  return { ready: document.documentElement.dataset.reportReady, timeline, plot, plotTop: Number(svg?.dataset.top), plotRight: Number(svg?.dataset.right) };
 })()`;
+
+type Box = { x: number; y: number; right: number; bottom: number };
 
 interface DrawnBand {
   kind?: string;
@@ -217,6 +225,8 @@ interface DrawnBand {
   shownWidthPx?: number;
   fill: string;
   y: string;
+  stripBox?: Box;
+  labelBox?: Box | null;
 }
 
 describe("a lin-kv run that is not linearizable", () => {
@@ -275,7 +285,7 @@ describe("a run under kill, pause and partition", () => {
     ]);
     expect([...timeline.scriptErrors, ...index.scriptErrors]).toEqual([]);
     const drawn = (timeline.probeValue as { timeline: DrawnBand[] }).timeline;
-    const plotted = (index.probeValue as { plot: DrawnBand[] }).plot;
+    const { plot: plotted, plotTop, plotRight } = index.probeValue as { plot: DrawnBand[]; plotTop: number; plotRight: number };
     expect(drawn.length).toBe(expected.length);
     expect(plotted.length).toBe(expected.length);
     expected.forEach((band, i) => {
@@ -292,6 +302,16 @@ describe("a run under kill, pause and partition", () => {
     const named = (verb: string) => drawn.some((shape, i) => shape.shown.startsWith(`${verb} ${expected[i]!.nodes.join(" ")} (`));
     expect(named("killed")).toBe(true);
     expect(named("paused")).toBe(true);
+    // On the plot, strips and labels as the browser lays them out stay above the plot area, and a
+    // label ends before the next strip of its row begins (or the plot's right edge).
+    for (const [i, shape] of plotted.entries()) {
+      expect(shape.stripBox!.bottom).toBeLessThan(plotTop);
+      if (!shape.labelBox) continue;
+      expect(shape.labelBox.bottom).toBeLessThan(plotTop);
+      const next = plotted.find((other, j) => j > i && other.y === shape.y && other.stripBox!.x > shape.stripBox!.x);
+      expect(shape.labelBox.right).toBeLessThanOrEqual(next ? next.stripBox!.x : plotRight + 16);
+    }
+    expect(plotted.filter((shape) => shape.labelBox).length).toBeGreaterThan(0);
     // Each kind keeps to its own row, in both views.
     for (const shapes of [drawn, plotted]) {
       const kinds = ["partition", "kill", "pause"];

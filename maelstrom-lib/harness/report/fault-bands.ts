@@ -82,8 +82,9 @@ export class FaultCollector {
     const { fault, injects } = faultOp;
     const timeSec = nanosToSeconds(op.time);
     if (!injects) return this.endAll(fault.name, timeSec);
-    const description = fault.describe(invoke.value, op.value, this.nodeIds);
-    const band: FaultBand = { kind: fault.name, start: nanosToSeconds(invoke.time), end: undefined, ...description };
+    const { label, nodes, effective } = fault.describe(invoke.value, op.value, this.nodeIds);
+    const start = nanosToSeconds(invoke.time);
+    const band: FaultBand = { kind: fault.name, label, start, end: undefined, nodes, effective };
     this.bands.push(band);
     if (band.effective) this.stillHeld.set(band, new Set(band.nodes));
     if (fault.releases) this.release(fault.releases, band.nodes, timeSec);

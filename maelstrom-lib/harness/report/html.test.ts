@@ -22,9 +22,9 @@ describe("index.html of a synthetic run", () => {
     expect(html).toMatch(/<tr class="checker" data-checker="workload"><td><span class="badge verdict-invalid"/);
     expect(html).toMatch(/<tr class="checker" data-checker="stats"><td><span class="badge verdict-valid"/);
 
-    // One latency plot per operation plus the throughput plot, each shading the partition window.
+    // One latency plot per operation plus the throughput plot, each shading the four fault windows.
     expect(countMatches(html, /<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="plot"/g)).toBe(3);
-    expect(countMatches(html, /<rect class="band"/g)).toBe(3);
+    expect(countMatches(html, /<rect class="band"/g)).toBe(12);
     expect(html).toContain("broadcast latency");
     expect(html).toContain("read latency");
 
@@ -43,10 +43,11 @@ describe("index.html of a synthetic run", () => {
     expect(top).toContain('<section id="why" class="why why-invalid">');
     expect(top).toContain("Invalid: workload found a problem.");
     expect(top).toContain("<b>workload</b>: lost 1 value, e.g. 1");
-    expect(top).toContain('<li>1: never acknowledged; first returned by a read at 7.00 s <span class="ops">(<a class="op-link" href="timeline.html#op-13">op 13</a>)</span></li>');
+    expect(top).toContain('<li>1: never acknowledged; first returned by a read at 7.00 s <span class="ops">(<a class="op-link" href="timeline.html#op-25">op 25</a>)</span></li>');
 
-    // Each band is labelled with what it cut; no checker row for the plot-only checkers.
-    expect(html).toContain('<text class="band-label" x="66.1" y="55" fill="#7a6a1e">n2 hears nothing from n0 n1</text>');
+    // Each band is labelled with what it did, in its kind's lane above the plot; no checker row for the plot-only checkers.
+    expect(html).toContain('<text class="band-label" fill="#7a6a1e"><tspan x="66.1" y="49">n2 hears nothing from n0 n1</tspan></text>');
+    expect(html).toContain('<text class="band-label" fill="#a3322b"><tspan x="300.2" y="63">killed n1 (one)</tspan></text>');
     expect(html).not.toContain('data-checker="perf"');
     expect(html).not.toContain('data-checker="timeline"');
     expect(html).toContain("perf and timeline in results.json are Maelstrom's plot checkers: they check nothing");
@@ -65,6 +66,36 @@ describe("index.html of a synthetic run", () => {
     expect(lanes).toEqual(["n0", "n1", "n2", "lin-kv", "c3", "c4"]);
   });
 
+  test("the nemesis table lists every fault and heal in time order, with its time and what it did", async () => {
+    const run = await writeSyntheticRun();
+    await writeRunReport(run.runDir);
+    const html = await Bun.file(join(run.runDir, "index.html")).text();
+    const section = html.slice(html.indexOf('<h2 id="nemesis">'), html.indexOf("<h2>Stable latencies</h2>"));
+    expect(section).toContain('<table class="nemesis-events">');
+    const row = /<tr class="nemesis-event" data-kind="([^"]+)" data-at-sec="([^"]+)"><td class="num">([^<]+)<\/td>/;
+    const cells = /<td class="kind">.*?<\/td><td[^>]*>([^<]+)<\/td><\/tr>/;
+    const rows = [...section.matchAll(new RegExp(row.source + cells.source, "g"))];
+    expect(rows.map(([, kind, , at, text]) => [at, kind, text])).toEqual([
+      ["0.00", "partition", "cut: n2 hears nothing from n0 n1"],
+      ["1.50", "partition", "healed the network"],
+      ["2.00", "kill", "killed n1 (one)"],
+      ["2.50", "kill", "restarted n1"],
+      ["3.00", "pause", "paused n0 (minority)"],
+      ["4.25", "pause", "resumed n0"],
+      ["5.00", "kill", "nobody was killed (minority-third)"],
+      ["5.50", "kill", "nobody needed restarting"],
+    ]);
+    // Each row's time is its op's invocation in history.jsonl, in order.
+    const invocations = run.history.filter((op) => op.process === "nemesis").filter((_, i) => i % 2 === 0);
+    expect(rows.map(([, , atSec]) => Number(atSec))).toEqual(invocations.map((op) => op.time / 1e9));
+    expect(section).toContain('<td class="muted">nobody was killed (minority-third)</td>');
+    expect(section).toContain("Greyed: 1 that changed nothing");
+    // The plots' note points at the table, and the table comes after the plots.
+    expect(html).toContain('<a href="#nemesis">the nemesis table</a>');
+    const lastPlot = html.lastIndexOf('<svg xmlns="http://www.w3.org/2000/svg" class="plot"');
+    expect(html.indexOf('<h2 id="nemesis">')).toBeGreaterThan(lastPlot);
+  });
+
   test("the timeline page: one lane per process, one bar per op coloured by outcome, the fault band", async () => {
     const run = await writeSyntheticRun();
     await writeRunReport(run.runDir);
@@ -73,7 +104,7 @@ describe("index.html of a synthetic run", () => {
     expect(html).toContain('data-lanes="4" data-bars="5"');
     expect(countMatches(html, /<rect id="op-\d+" class="op ok"/g)).toBe(3);
     expect(html).toMatch(/<rect id="op-7" class="op fail"[^>]*><title>#7 read null → fail null &quot;net-timeout&quot; \(p2, 0.140 s, 1000 ms\)/);
-    expect(html).toMatch(/<rect id="op-11" class="op info"/);
+    expect(html).toMatch(/<rect id="op-23" class="op info"/);
     expect(html).toContain('<g class="fault" data-kind="partition" data-nodes="n0 n1 n2">');
     expect(html).toContain("n2 hears nothing from n0 n1");
     expect(html).toContain('<a href="index.html">');

@@ -1,8 +1,9 @@
 /**
  * The run report page (`index.html`): the outcome and why (why.ts), each checker's result,
- * latency and throughput over time with the nemesis's faults as labelled bands, broadcast's
- * stable-latency quantiles, messages per op split by message type, a preview of the Lamport
- * diagram, and links to the timeline and the run's files. One self-contained file: inline SVG,
+ * latency and throughput over time with the nemesis's faults as bands (labelled in lanes above
+ * each plot), the nemesis's events in order, broadcast's stable-latency quantiles, messages per
+ * op split by message type, a preview of the Lamport diagram, and links to the timeline and the
+ * run's files. One self-contained file: inline SVG,
  * CSS and script, no network fetches.
  */
 import type { CrashReport } from "../contracts/node-reports.ts";
@@ -15,6 +16,7 @@ import type { HistoryDigest } from "./history-digest.ts";
 import { latencyQuantileOverTime, summarizeLatencies, throughput } from "./history-digest.ts";
 import type { LamportDiagram } from "./lamport-svg.ts";
 import type { MessageMix } from "./message-mix.ts";
+import { renderNemesisEvents, type NemesisEvent } from "./nemesis-events.ts";
 import { ERROR_TRAP_JS, PAGE_CSS, PAGE_JS } from "./page-assets.ts";
 import { COMPLETION_COLORS, SERIES_PALETTE, formatNumber, renderPlot, type PlotBand, type PlotSeries } from "./plots.ts";
 import { escapeXml } from "../primitives/svg-text.ts";
@@ -53,6 +55,8 @@ export interface ReportData {
   explanation: RunExplanation;
   /** The nemesis's faults. */
   bands: FaultBand[];
+  /** The nemesis's ops in time order, for the table under the plots. */
+  events: NemesisEvent[];
   /** Op index → the journal id of its request message, for the ops the findings name. */
   requestOf: ReadonlyMap<number, number>;
 }
@@ -93,6 +97,7 @@ ${renderOptions(data.testOptions, data.binShown)}
 ${renderCheckers(data)}
 ${renderErrors(data.results)}
 ${data.digest.samples.length ? renderLatency(data) + renderThroughput(data) : `<h2>Latency</h2><p class="note">No operation completed, so there is nothing to plot.</p>`}
+${renderNemesisEvents(data.events)}
 ${renderQuantileMaps(data.results)}
 ${renderMessageMix(data)}
 ${renderDiagram(data)}
@@ -235,26 +240,33 @@ function renderErrors(results: RunResults | undefined): string {
   return heading + parts.join("\n");
 }
 
-/** The fault bands as the plots shade them: each kind its colour and its label strip. */
+/** The fault bands as the plots shade them: each kind its colour and its lane above the plot area. */
 function plotBands(data: ReportData): PlotBand[] {
   const lanes = faultLanes(data.bands);
-  return data.bands.map((band) => ({
-    startX: band.start,
-    endX: band.end ?? data.digest.durationSec,
-    label: `${band.kind} ${band.start.toFixed(1)}–${(band.end ?? data.digest.durationSec).toFixed(1)} s: ${band.label}`,
-    shortLabel: band.label,
-    outlineOnly: !band.effective,
-    ...faultStyle(band.kind),
-    lane: lanes.indexOf(band.kind),
-    labelUntilX: nextStartOfKind(data.bands, band) ?? data.digest.durationSec,
-  }));
+  return data.bands.map((band) => {
+    const endX = band.end ?? data.digest.durationSec;
+    return {
+      startX: band.start,
+      endX,
+      label: `${band.kind} ${band.start.toFixed(2)}–${endX.toFixed(2)} s: ${band.label}`,
+      shortLabel: band.label,
+      outlineOnly: !band.effective,
+      ...faultStyle(band.kind),
+      lane: lanes.indexOf(band.kind),
+      labelUntilX: nextStartOfKind(data.bands, band) ?? data.digest.durationSec,
+    };
+  });
 }
 
 function faultNote(bands: readonly FaultBand[]): string {
   if (bands.length === 0) return "";
   const idle = bands.filter((band) => !band.effective).length;
   const idleNote = idle ? ` ${idle} of them changed nothing (dashed outline): a partition with nobody to split off, or a kill or pause whose nodes were not running.` : "";
-  return `<p class="note">Shaded bands: the nemesis's faults (${bands.length}), ${faultKey(faultLanes(bands))}, each in its own strip at the top and labelled with the nodes it hit; "a b | c" means a and b could not talk to c.${idleNote}</p>`;
+  const where = "each kind labelled in its own lane above the plot with the nodes it hit (hover a band for it all)";
+  const groups = `"a b | c" means a and b could not talk to c`;
+  const table = `<a href="#nemesis">the nemesis table</a> below lists every fault and heal in order`;
+  const kinds = `the nemesis's faults (${bands.length}), ${faultKey(faultLanes(bands))}`;
+  return `<p class="note">Shaded bands: ${kinds}, ${where}; ${groups}; ${table}.${idleNote}</p>`;
 }
 
 function renderLatency(data: ReportData): string {

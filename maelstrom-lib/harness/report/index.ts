@@ -12,6 +12,7 @@ import { HistoryCollector, type HistoryDigest } from "./history-digest.ts";
 import { renderReportHtml } from "./html.ts";
 import { LamportCollector, type LamportDiagram } from "./lamport-svg.ts";
 import { MessageMixCollector, type MessageMix } from "./message-mix.ts";
+import { NemesisEventCollector, type NemesisEvent } from "./nemesis-events.ts";
 import { OpMessageLocator } from "./op-messages.ts";
 import { binShown, RUN_FILES, forEachJsonLine, runFile } from "../store/run-files.ts";
 import type { JournalEvent } from "../contracts/journal.ts";
@@ -60,10 +61,11 @@ export async function digestJournal(journalPath: string, nodeIds?: readonly stri
   return { diagram: diagram.render(), preview: preview.render(), mix: mix.result(), eventCount, requestOf: requests.result() };
 }
 
-/** What a history pass yields: the plots' digest, the fault bands and the timeline's ops. */
+/** What a history pass yields: the plots' digest, the fault bands, the nemesis's events and the timeline's ops. */
 export interface HistoryPass {
   digest: HistoryDigest;
   bands: FaultBand[];
+  events: NemesisEvent[];
   timeline: { ops: TimelineOp[]; durationSec: number };
 }
 
@@ -82,14 +84,16 @@ export async function readHistory(
 ): Promise<HistoryPass> {
   const collector = new HistoryCollector();
   const faults = new FaultCollector(nodeIds);
+  const events = new NemesisEventCollector(nodeIds);
   const timeline = new TimelineCollector();
   await forEachOp(runDir, (op) => {
     collector.add(op);
     faults.add(op);
+    events.add(op);
     timeline.add(op);
     visit?.(op);
   });
-  return { digest: collector.result(), bands: faults.result(), timeline: timeline.result() };
+  return { digest: collector.result(), bands: faults.result(), events: events.result(), timeline: timeline.result() };
 }
 
 function listFiles(directory: string): string[] {
@@ -112,15 +116,16 @@ export async function writeRunReport(runDir: string): Promise<RunExplanation> {
  * Writes `messages.svg`, `timeline.html`, `linearizability.html` (lin-kv) and `index.html` into
  * the run folder from its results,
  * options, history.jsonl and net-journal.jsonl (any of which may be missing after a crash), with
- * the run's explanation at the top. Call it after results.json is written.
+ * the run's explanation at the top. Call it after results.json is written. Returns the nemesis's
+ * events it read on the way, for the console's table.
  */
-export async function writeReportFiles(folder: RunFolder, explanation: RunExplanation): Promise<void> {
+export async function writeReportFiles(folder: RunFolder, explanation: RunExplanation): Promise<NemesisEvent[]> {
   const { dir: runDir, results, options: testOptions } = folder;
   const nodeIds = testOptions?.nodeIds;
   const linKv = linKvKeys(results?.workload);
   const windowOps = linKv && new WindowOpCollector(linKv);
   const visit = windowOps && ((op: Op) => windowOps.add(op));
-  const { digest, bands, timeline } = await readHistory(runDir, nodeIds, visit);
+  const { digest, bands, events, timeline } = await readHistory(runDir, nodeIds, visit);
   const linkedOps = new Set(explanation.checkers.flatMap((checker) => checker.findings.flatMap((finding) => finding.ops)));
   const linked = timeline.ops.filter((op) => linkedOps.has(op.index));
   const journal = await digestJournal(runFile(runDir, RUN_FILES.journal), nodeIds, linked);
@@ -149,9 +154,11 @@ export async function writeReportFiles(folder: RunFolder, explanation: RunExplan
     files: listFiles(runDir).filter((name) => name !== RUN_FILES.nodeLogs && name !== RUN_FILES.report),
     explanation,
     bands,
+    events,
     requestOf: journal.requestOf,
   });
   await writeReportFile(runDir, RUN_FILES.report, html);
+  return events;
 }
 
 /** Whole or not at all: `serve` draws a missing report again, but would serve a cut one as it is. */

@@ -35,6 +35,7 @@ details summary { cursor: pointer; }
 svg.plot .band-label { font-size: 10px; }
 .fault-key { display: inline-block; width: 10px; height: 10px; vertical-align: middle; border: 1px solid; }
 td.reason { min-width: 16em; max-width: 24em; font-size: 13px; }
+table.nemesis-events td.kind { white-space: nowrap; }
 .why { border-left: 6px solid #ddd; padding: 4px 12px; margin: 8px 0 16px; background: #fafafa; }
 .why-invalid { border-color: #FF1E90; } .why-unknown { border-color: #FFAA26; } .why-aborted { border-color: #B39DDB; } .why-valid { border-color: #6DB6FE; }
 .why .headline { font-weight: bold; } .why pre.tail { max-height: 200px; margin: 2px 0 8px; }

@@ -1,8 +1,9 @@
 /**
  * Static SVG plots for the report page, with no plotting library: a scatter/line plot with
- * axes, a legend, shaded bands (fault windows, each kind in its colour with a label strip of
- * its own) and a linear or log y axis. Thousands of points cost one <path> per series (each
- * point is a zero-length round-capped segment).
+ * axes, a legend, shaded bands (fault windows, each kind in its colour) and a linear or log y
+ * axis. Each fault kind's labels sit in a lane of their own above the plot area, never on the
+ * data: the top of a latency plot is where the timeouts land. Thousands of points cost one
+ * <path> per series (each point is a zero-length round-capped segment).
  * The page's script reads the data-* attributes for the hover read-out and legend toggles.
  */
 import { escapeXml, px, truncate } from "../primitives/svg-text.ts";
@@ -26,16 +27,16 @@ export interface PlotBand {
   endX: number;
   /** The hover text. */
   label: string;
-  /** The text drawn at the top of the band, cut to fit. */
+  /** The text drawn in the band's lane above the plot, wrapped and cut to fit. */
   shortLabel?: string;
   /** Draw only a dashed outline: the fault changed nothing. */
   outlineOnly?: boolean;
   /** The fault kind's fill and ink (text, outline); grey when unset. */
   fill?: string;
   ink?: string;
-  /** Which label strip at the top of the plot (one per fault kind), 0 first. */
+  /** Which lane above the plot area its strip and label go in (one per fault kind), 0 at the top. */
   lane?: number;
-  /** How far right the label may run (the next band in its strip); the band's own end when unset. */
+  /** How far right the label may run (the next band in its lane); the band's own end when unset. */
   labelUntilX?: number;
 }
 
@@ -65,9 +66,15 @@ export const PLOT = {
   maxPointsPerSeries: 20_000,
   bandColor: "#888",
   bandOpacity: 0.22,
-  /** Height of one fault kind's label strip at the top of the plot. */
-  bandStripPx: 14,
-  /** Roughly how wide one character of a band label is, to cut labels to their band. */
+  /** Where the first fault lane starts, under the title and the legend. */
+  bandLanesTopPx: 40,
+  /** One line of band label text in a fault lane. */
+  bandLineHeightPx: 11,
+  /** How many lines a band label may wrap to before it is cut (its hover text is whole). */
+  bandLabelMaxLines: 2,
+  /** Space between the lowest lane and the plot area, so a dot on the top edge stays clear of the strips. */
+  bandLaneGapPx: 6,
+  /** Roughly how wide one character of a band label is, to wrap labels to their room. */
   bandLabelCharPx: 6,
   pointSizePx: 4,
 } as const;
@@ -147,21 +154,23 @@ function dataExtent(series: PlotSeries[]): { xMax: number; yMax: number; yMinPos
   return { xMax, yMax, yMinPositive };
 }
 
-/** Renders one plot as an inline <svg> element. */
+/** Renders one plot as an inline <svg> element; fault lanes make the picture taller, not its plot area smaller. */
 export function renderPlot(spec: PlotSpec): string {
   const widthPx = spec.widthPx ?? PLOT.widthPx;
-  const heightPx = spec.heightPx ?? PLOT.heightPx;
   const left = PLOT.marginLeftPx;
   const right = widthPx - PLOT.marginRightPx;
-  const top = PLOT.marginTopPx;
-  const bottom = heightPx - PLOT.marginBottomPx;
   const extent = dataExtent(spec.series);
   const xMax = spec.xMax ?? extent.xMax;
+  const xScale = linearScale(0, xMax, left, right);
+  const bands = spec.bands ?? [];
+  const lanes = layoutBandLanes(bands, xScale, xMax);
+  const top = lanes.bottomPx === undefined ? PLOT.marginTopPx : lanes.bottomPx + PLOT.bandLaneGapPx;
+  const heightPx = (spec.heightPx ?? PLOT.heightPx) + (top - PLOT.marginTopPx);
+  const bottom = heightPx - PLOT.marginBottomPx;
   const yScale =
     spec.yScale === "log"
       ? logScale(extent.yMinPositive, extent.yMax, bottom, top)
       : linearScale(0, extent.yMax, bottom, top);
-  const xScale = linearScale(0, xMax, left, right);
 
   const parts: string[] = [];
   parts.push(
@@ -170,7 +179,9 @@ export function renderPlot(spec: PlotSpec): string {
       ` data-y-min="${yScale.ticks[0]}" data-y-max="${yScale.ticks.at(-1)}">`,
   );
   parts.push(`<text class="plot-title" x="${left}" y="16">${escapeXml(spec.title)}</text>`);
-  for (const band of spec.bands ?? []) parts.push(renderBand(band, xScale, xMax, top, bottom));
+  for (const [index, band] of bands.entries()) {
+    parts.push(renderBand(band, lanes.placed[index]!, xScale, xMax, { top, bottom }));
+  }
   parts.push(renderAxes(spec, xScale, yScale, { left, right, top, bottom }));
   spec.series.forEach((series, index) => parts.push(renderSeries(series, index, xScale, yScale)));
   parts.push(renderLegend(spec.series, left, right));
@@ -179,21 +190,94 @@ export function renderPlot(spec: PlotSpec): string {
   return parts.join("\n");
 }
 
-function renderBand(band: PlotBand, xScale: Scale, xMax: number, top: number, bottom: number): string {
+/** Where one band's strip goes (its lane, in px) and the lines of its label. */
+interface PlacedBand {
+  laneTopPx: number;
+  laneHeightPx: number;
+  lines: string[];
+}
+
+/**
+ * The fault lanes above the plot area: each lane as tall as its most-wrapped label needs, one
+ * under the other from `PLOT.bandLanesTopPx`; `bottomPx` is undefined when there is no band.
+ */
+function layoutBandLanes(
+  bands: readonly PlotBand[],
+  xScale: Scale,
+  xMax: number,
+): { placed: PlacedBand[]; bottomPx: number | undefined } {
+  if (bands.length === 0) return { placed: [], bottomPx: undefined };
+  const lines = bands.map((band) => {
+    const x0 = xScale.toPx(Math.max(0, band.startX));
+    const untilX = Math.max(band.endX, band.labelUntilX ?? band.endX);
+    const maxChars = Math.floor((xScale.toPx(Math.min(xMax, untilX)) - x0 - 4) / PLOT.bandLabelCharPx);
+    return band.shortLabel && maxChars > 1 ? wrapLabel(band.shortLabel, maxChars, PLOT.bandLabelMaxLines) : [];
+  });
+  const laneCount = Math.max(...bands.map((band) => band.lane ?? 0)) + 1;
+  const laneLines = Array.from({ length: laneCount }, (_, lane) =>
+    Math.max(1, ...bands.flatMap((band, index) => ((band.lane ?? 0) === lane ? [lines[index]!.length] : []))),
+  );
+  const laneTops: number[] = [];
+  let y = PLOT.bandLanesTopPx;
+  for (const count of laneLines) {
+    laneTops.push(y);
+    y += count * PLOT.bandLineHeightPx + 3;
+  }
+  const placed = bands.map((band, index) => {
+    const lane = band.lane ?? 0;
+    const laneHeightPx = laneLines[lane]! * PLOT.bandLineHeightPx + 3;
+    return { laneTopPx: laneTops[lane]!, laneHeightPx, lines: lines[index]! };
+  });
+  return { placed, bottomPx: y };
+}
+
+/**
+ * `text` in at most `maxLines` lines of at most `maxChars` characters, broken between words;
+ * what does not fit is cut with "…", so the lines joined by spaces are always a prefix of `text`.
+ */
+export function wrapLabel(text: string, maxChars: number, maxLines: number): string[] {
+  const lines: string[] = [];
+  let words = text.split(" ").filter((word) => word !== "");
+  while (words.length > 0 && lines.length < maxLines) {
+    let line = words[0]!;
+    let used = 1;
+    while (used < words.length && line.length + 1 + words[used]!.length <= maxChars) line += " " + words[used++]!;
+    words = words.slice(used);
+    const lastLine = lines.length === maxLines - 1;
+    if (line.length > maxChars || (lastLine && words.length > 0)) {
+      lines.push(truncate(lastLine && words.length > 0 ? `${line} ${words.join(" ")}` : line, maxChars));
+      break;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+function renderBand(
+  band: PlotBand,
+  placed: PlacedBand,
+  xScale: Scale,
+  xMax: number,
+  box: { top: number; bottom: number },
+): string {
   const x0 = xScale.toPx(Math.max(0, band.startX));
   const width = Math.max(1, xScale.toPx(Math.min(xMax, band.endX)) - x0);
   const fill = band.fill ?? PLOT.bandColor;
   const ink = band.ink ?? PLOT.bandColor;
-  const stripTop = top + (band.lane ?? 0) * PLOT.bandStripPx;
   const [shade, strip] = band.outlineOnly
     ? [`fill="none" stroke="${ink}" stroke-dasharray="4 3"`, `fill="none" stroke="${ink}" stroke-dasharray="4 3"`]
     : [`fill="${fill}" fill-opacity="${PLOT.bandOpacity}"`, `fill="${fill}"`];
-  const room = Math.max(width, xScale.toPx(Math.min(xMax, band.labelUntilX ?? band.endX)) - x0);
-  const text = band.shortLabel ? truncate(band.shortLabel, Math.floor(room / PLOT.bandLabelCharPx)) : "";
-  const label = text.length > 1 ? `<text class="band-label" x="${px(x0 + 2)}" y="${stripTop + 11}" fill="${ink}">${escapeXml(text)}</text>` : "";
+  const x = px(x0 + 2);
+  const tspans = placed.lines.map((line, index) => {
+    const baselinePx = placed.laneTopPx + 9 + index * PLOT.bandLineHeightPx;
+    return `<tspan x="${x}" y="${baselinePx}">${escapeXml(line)}</tspan>`;
+  });
+  const label = tspans.length ? `<text class="band-label" fill="${ink}">${tspans.join("")}</text>` : "";
+  const area = `x="${px(x0)}" y="${box.top}" width="${px(width)}" height="${box.bottom - box.top}"`;
+  const lane = `x="${px(x0)}" y="${placed.laneTopPx}" width="${px(width)}" height="${placed.laneHeightPx - 1}"`;
   return (
-    `<g class="band"><title>${escapeXml(band.label)}</title><rect class="band" x="${px(x0)}" y="${top}" width="${px(width)}" height="${bottom - top}" ${shade}/>` +
-    `<rect class="band-strip" x="${px(x0)}" y="${stripTop}" width="${px(width)}" height="${PLOT.bandStripPx - 1}" ${strip}/>${label}</g>`
+    `<g class="band"><title>${escapeXml(band.label)}</title><rect class="band" ${area} ${shade}/>` +
+    `<rect class="band-strip" ${lane} ${strip}/>${label}</g>`
   );
 }
 

@@ -2,9 +2,10 @@
  * What a fault is to the rest of the runner, in one place (Jepsen's nemesis/combined.clj
  * packages carry their generator, their start and stop ops and their plot colour together):
  * the name `--nemesis` takes and its help, the package whose schedule it runs on, how it is made
- * for a run, the :f of its start and stop ops in the history, and its band in the report, colour
- * and words. The option list, the run's nemesis and the report's bands all read the registered
- * descriptors (index.ts), so a new fault is one file here and one line there.
+ * for a run, the :f of its start and stop ops in the history, its band in the report (colour
+ * and words) and the words of its stop in the report's table of nemesis events. The option
+ * list, the run's nemesis and the report's bands and table all read the registered descriptors
+ * (index.ts), so a new fault is one file here and one line there.
  */
 import type { Rng } from "../../primitives/rng.ts";
 import type { Network } from "../../world/net.ts";
@@ -48,4 +49,6 @@ export interface FaultDescriptor {
    * test.json when known, lets a label name nodes the op's value does not mention).
    */
   describe(invokeValue: unknown, completionValue: unknown, nodeIds: readonly string[]): FaultDescription;
+  /** What one stop op did, from its completion's :value, for the report's nemesis table ("healed the network"). */
+  describeStop(completionValue: unknown): string;
 }

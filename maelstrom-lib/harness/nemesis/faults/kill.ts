@@ -3,7 +3,7 @@
  * spec, stop starts every killed node again with a fresh process and a new init. A kill ends the
  * pause of a node it hits: a killed process is not paused, and its restart runs free.
  */
-import { DB_PACKAGE, describeNodeFault, KILL_OPS, NodeFault } from "../db-faults.ts";
+import { DB_PACKAGE, describeNodeFault, describeNodeUndo, KILL_OPS, NodeFault } from "../db-faults.ts";
 import type { FaultDescriptor } from "./descriptor.ts";
 
 /** The kill fault, as --nemesis, the run and the report know it. */
@@ -17,6 +17,7 @@ const kill: FaultDescriptor = {
   releases: ["pause"],
   create: ({ nodeControl, nodeIds, rng }) => NodeFault.kill(nodeControl, nodeIds, rng),
   describe: (invokeValue, completionValue) => describeNodeFault("killed", invokeValue, completionValue),
+  describeStop: (completionValue) => describeNodeUndo("started", "already-running", completionValue),
 };
 
 export default kill;

@@ -22,6 +22,7 @@ const partition: FaultDescriptor = {
   create: ({ network, nodeIds, rng }) => new PartitionFault(network, nodeIds, rng),
   describe: (invokeValue, completionValue, nodeIds) =>
     describePartition(completionValue, nodeIds, typeof invokeValue === "string" ? invokeValue : ""),
+  describeStop: () => "healed the network",
 };
 
 export default partition;
@@ -32,7 +33,10 @@ function grudgeIn(value: unknown): Record<string, unknown> {
   return typeof grudge === "object" && grudge !== null && !Array.isArray(grudge) ? { ...grudge } : {};
 }
 
-/** The band of one partition: its groups, the nodes that lost a link, and the kind (`how`) after them. */
+/**
+ * The band of one partition: its groups, the nodes that lost a link, and the kind (`how`) after
+ * them; for the events table, which nodes were cut off from which.
+ */
 function describePartition(completionValue: unknown, nodeIds: readonly string[], how: string): FaultDescription {
   const suffix = how ? ` (${how})` : "";
   const cut = Object.entries(grudgeIn(completionValue)).flatMap(([dest, sources]) =>
@@ -41,8 +45,34 @@ function describePartition(completionValue: unknown, nodeIds: readonly string[],
   if (cut.length === 0) return { label: `nothing was cut${suffix}`, nodes: [], effective: false };
   const hit = new Set(cut.flatMap(([dest, sources]) => [dest, ...sources]));
   const nodes = [...new Set([...nodeIds, ...hit])].sort(byNodeNumber);
-  const groups = partitionLabel(nodes, new Map(cut.map(([dest, sources]) => [dest, new Set(sources)])));
-  return { label: groups + suffix, nodes: nodes.filter((node) => hit.has(node)), effective: true };
+  const grudge = new Map(cut.map(([dest, sources]) => [dest, new Set(sources)]));
+  const label = partitionLabel(nodes, grudge) + suffix;
+  const event = cutSentence(nodes, grudge) + suffix;
+  return { label, event, nodes: nodes.filter((node) => hit.has(node)), effective: true };
+}
+
+/**
+ * "cut n0 off from n1 n2" for two groups (the smaller first), "cut the network into a | b | c"
+ * for more, or whom each node stopped hearing when the grudge is no clean split.
+ */
+function cutSentence(nodes: readonly string[], grudge: ReadonlyMap<string, ReadonlySet<string>>): string {
+  const groups = partitionGroups(nodes, grudge);
+  if (!groups) return `cut: ${partitionLabel(nodes, grudge)}`;
+  if (groups.length !== 2) return `cut the network into ${groups.map((group) => group.join(" ")).join(" | ")}`;
+  const [smaller, larger] = [...groups].sort((a, b) => a.length - b.length);
+  return `cut ${smaller!.join(" ")} off from ${larger!.join(" ")}`;
+}
+
+/** The groups the grudge splits the nodes into, each seeing only itself; undefined when it is no clean split. */
+function partitionGroups(
+  nodes: readonly string[],
+  grudge: ReadonlyMap<string, ReadonlySet<string>>,
+): string[][] | undefined {
+  const sees = (node: string) => nodes.filter((other) => !grudge.get(node)?.has(other));
+  const groups = new Map<string, string[]>();
+  for (const node of nodes) groups.set(sees(node).join(" "), sees(node));
+  const seesOnlyItself = (group: string[]) => group.every((member) => sees(member).join(" ") === group.join(" "));
+  return [...groups.values()].every(seesOnlyItself) ? [...groups.values()] : undefined;
 }
 
 /**
@@ -51,12 +81,8 @@ function describePartition(completionValue: unknown, nodeIds: readonly string[],
  * whom each cut node no longer hears.
  */
 export function partitionLabel(nodes: readonly string[], grudge: ReadonlyMap<string, ReadonlySet<string>>): string {
-  const sees = (node: string) => nodes.filter((other) => !grudge.get(node)?.has(other));
-  const groups = new Map<string, string[]>();
-  for (const node of nodes) groups.set(sees(node).join(" "), sees(node));
-  const seesOnlyItself = (group: string[]) => group.every((member) => sees(member).join(" ") === group.join(" "));
-  const isSplit = [...groups.values()].every(seesOnlyItself);
-  if (isSplit) return [...groups.values()].map((group) => group.join(" ")).join(" | ");
+  const groups = partitionGroups(nodes, grudge);
+  if (groups) return groups.map((group) => group.join(" ")).join(" | ");
   return nodes
     .filter((node) => grudge.get(node)?.size)
     .map((node) => `${node} hears nothing from ${[...(grudge.get(node) ?? [])].sort(byNodeNumber).join(" ")}`)

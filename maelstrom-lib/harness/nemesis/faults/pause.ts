@@ -3,7 +3,7 @@
  * spec, stop resumes every node with SIGCONT. It comes before kill in the db package's mix, as
  * in combined.clj's `db-generators`.
  */
-import { DB_PACKAGE, describeNodeFault, NodeFault, PAUSE_OPS } from "../db-faults.ts";
+import { DB_PACKAGE, describeNodeFault, describeNodeUndo, NodeFault, PAUSE_OPS } from "../db-faults.ts";
 import type { FaultDescriptor } from "./descriptor.ts";
 
 /** The pause fault, as --nemesis, the run and the report know it. */
@@ -16,6 +16,7 @@ const pause: FaultDescriptor = {
   band: { fill: "#A0B1E9", ink: "#2f4fa8" },
   create: ({ nodeControl, nodeIds, rng }) => NodeFault.pause(nodeControl, nodeIds, rng),
   describe: (invokeValue, completionValue) => describeNodeFault("paused", invokeValue, completionValue),
+  describeStop: (completionValue) => describeNodeUndo("resumed", "not-paused", completionValue),
 };
 
 export default pause;

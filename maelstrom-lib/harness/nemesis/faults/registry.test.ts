@@ -9,6 +9,7 @@ import { History } from "../../contracts/history.ts";
 import { FakeClock, type Clock } from "../../primitives/clock.ts";
 import { Rng } from "../../primitives/rng.ts";
 import { faultBands, faultKey, faultLanes } from "../../report/fault-bands.ts";
+import { nemesisEvents } from "../../report/nemesis-events.ts";
 import { renderTimelineHtml } from "../../report/timeline.ts";
 import { Network } from "../../world/net.ts";
 import { NodeFault, type NodeControl } from "../db-faults.ts";
@@ -39,6 +40,7 @@ const clockSkew: FaultDescriptor = {
     const node = String(invokeValue);
     return { label: `clock of ${node} 500 ms ahead`, nodes: [node], effective: true };
   },
+  describeStop: () => "reset every clock",
 };
 
 const unregister = registerFault(clockSkew);
@@ -104,6 +106,13 @@ describe("a fault registered by its descriptor alone", () => {
     expect(page).toContain(legend);
     expect(page).toContain('data-kind="clock-skew"');
     expect(page).toContain('fill="#C0E9A0"');
+    // The events table says each bump and reset in the descriptor's words, in the order they happened.
+    const events = nemesisEvents(history.ops);
+    expect(events.length).toBe(history.ops.length / 2);
+    expect(events.map((event) => event.text.startsWith("clock of n") ? "bump" : event.text)).toEqual(
+      history.ops.filter((_, i) => i % 2 === 0).map((op) => (op.f === "bump-clock" ? "bump" : "reset every clock")),
+    );
+    expect(events.every((event) => event.kind === "clock-skew")).toBe(true);
   });
 
   test("a name or an op another fault has is refused, naming the clash; a fresh one is accepted", () => {

@@ -1,7 +1,8 @@
 /**
  * A small, hand-made run folder in the runner's exact file formats, for the report's tests:
- * a 3-node broadcast with a partition window, an error reply, a message cut by the partition,
- * node↔service traffic and init handshakes (which the diagram must leave out).
+ * a 3-node broadcast with a partition window, then a kill and a restart, a pause and a resume,
+ * and a kill that hit nobody (the nemesis's events, in order); an error reply, a message cut by
+ * the partition, node↔service traffic and init handshakes (which the diagram must leave out).
  */
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,6 +49,14 @@ function buildJournal(): JournalEvent[] {
   return events;
 }
 
+/** A nemesis op as nemesis.ts records it: the invocation at `atMs`, the completion 1 ms later. */
+function nemesisPair(atMs: number, f: string, invokeValue: unknown, completionValue: unknown): Omit<Op, "index">[] {
+  return [
+    { time: atMs * NS_PER_MS, type: "info", process: "nemesis", f, value: invokeValue },
+    { time: (atMs + 1) * NS_PER_MS, type: "info", process: "nemesis", f, value: completionValue },
+  ];
+}
+
 function buildHistory(): Op[] {
   const ms = (value: number): number => value * NS_PER_MS;
   const ops: Omit<Op, "index">[] = [
@@ -62,6 +71,12 @@ function buildHistory(): Op[] {
     { time: ms(1500), type: "info", process: "nemesis", f: "stop-partition", value: undefined },
     { time: ms(1510), type: "info", process: "nemesis", f: "stop-partition", value: "network-healed" },
     { time: ms(1600), type: "invoke", process: 0, f: "broadcast", value: 1 },
+    ...nemesisPair(2000, "kill", "one", { n1: "killed" }),
+    ...nemesisPair(2500, "start", "all", { n0: "already-running", n1: "started", n2: "already-running" }),
+    ...nemesisPair(3000, "pause", "minority", { n0: "paused" }),
+    ...nemesisPair(4250, "resume", "all", { n0: "resumed", n1: "not-paused", n2: "not-paused" }),
+    ...nemesisPair(5000, "kill", "minority-third", {}),
+    ...nemesisPair(5500, "start", "all", { n0: "already-running", n1: "already-running", n2: "already-running" }),
     { time: ms(6600), type: "info", process: 0, f: "broadcast", value: 1, error: "net-timeout" },
     { time: ms(7000), type: "invoke", process: 3, f: "read", value: null, final: true },
     { time: ms(7004), type: "ok", process: 3, f: "read", value: [0, 1], final: true },
