@@ -17,7 +17,7 @@ node.on("txn", ({ body }) => {
     const overwritten = buffered.get(key);
     if (overwritten !== undefined) {
       const leaked = store.commit([[key, overwritten]]);
-      for (const peer of node.nodeIds) if (peer !== node.id) node.send(peer, { type: "replicate", writes: leaked });
+      for (const peer of node.peers) node.send(peer, { type: "replicate", writes: leaked });
     }
     buffered.set(key, value);
     return [op, key, value];
