@@ -1,6 +1,7 @@
 /**
  * Challenge 6c under the simulation: the published command is valid with partitions, also in
- * its copy-pasted en-dash spelling; nodes broken on purpose fail with the anomaly named.
+ * its copy-pasted en-dash spelling; main.ts broken on purpose (testdata/mutants.ts) fails with
+ * the anomaly named.
  */
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
@@ -8,6 +9,8 @@ import { analysisOf, checkRwRegister } from "../maelstrom-lib/harness/checkers/e
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import { type RunResults, workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
+import { writeMutant } from "../maelstrom-lib/harness/testdata/mutant.ts";
+import { INTERMEDIATE_WRITES, PHANTOM_ABORT } from "./testdata/mutants.ts";
 
 /** A simulated run takes a second or two; bunfig's timeout is not applied. */
 const RUN_TIMEOUT_MS = 30_000;
@@ -48,7 +51,7 @@ describe(DIR, () => {
   }, RUN_TIMEOUT_MS);
 
   test("a node that ships intermediate writes fails read-committed with G1b, yet is read-uncommitted", async () => {
-    const run = await runMaelstrom(["test", ...BASE, "--bin", `${DIR}/testdata/intermediate-writes.ts`, "--time-limit", "3"]);
+    const run = await runMaelstrom(["test", ...BASE, "--bin", writeMutant(`${DIR}/main.ts`, INTERMEDIATE_WRITES), "--time-limit", "3"]);
     const workload = txnAnalysis(run.results);
     expect(run.exitCode).toBe(1);
     expect(workload["anomaly-types"]).toContain("G1b");
@@ -59,7 +62,7 @@ describe(DIR, () => {
   }, RUN_TIMEOUT_MS);
 
   test("a node that reports txn-conflict but applies the writes fails with G1a", async () => {
-    const run = await runMaelstrom(["test", ...BASE, "--bin", `${DIR}/testdata/phantom-abort.ts`, "--time-limit", "3"]);
+    const run = await runMaelstrom(["test", ...BASE, "--bin", writeMutant(`${DIR}/main.ts`, PHANTOM_ABORT), "--time-limit", "3"]);
     const workload = txnAnalysis(run.results);
     expect(run.exitCode).toBe(1);
     expect(workload["anomaly-types"]).toContain("G1a");
