@@ -10,7 +10,7 @@ import type { Message, Protocol, Untyped } from "../messages.ts";
 import { Node, type NodeOptions } from "../node.ts";
 
 /** Everything a node's runtime takes from outside, on memory. */
-export type MemoryNodeOptions = Required<NodeOptions> & { input: MemoryInput };
+type MemoryNodeOptions = Required<NodeOptions> & { input: MemoryInput };
 
 /** Lets the node's read loop and any pending microtasks and promise chains run. */
 export const settle = () => Bun.sleep(1);
