@@ -1,6 +1,6 @@
 /**
- * Challenge 1: the echo node over the line protocol, under the runner with the published
- * command (shorter time limit), a broken echo rejected, and the compiled binary.
+ * Challenge 1: the echo node over the line protocol (a real process on pipes), the published
+ * command and a broken echo under the simulation, and the compiled binary (a real process).
  */
 import { afterEach, describe, expect, test } from "bun:test";
 import { join } from "node:path";
@@ -8,8 +8,10 @@ import { LineProcess, REPO_ROOT } from "../maelstrom-lib/node/testdata/line-proc
 import { buildFolder } from "../scripts/build.ts";
 import { runInTestStore } from "../maelstrom-lib/harness/testdata/test-runs.ts";
 
-/** A run takes its time limit plus start-up and analysis; say so explicitly (bunfig's default may not apply). */
-const RUN_TIMEOUT_MS = 60_000;
+/** A simulated run takes about a second; say so explicitly (bunfig's default may not apply). */
+const RUN_TIMEOUT_MS = 30_000;
+/** The simulation, with a seed: the same run every time. */
+const SIM = ["--sim", "--seed", "1"];
 
 let running: LineProcess[] = [];
 afterEach(() => {
@@ -34,8 +36,8 @@ describe("01-echo", () => {
     expect(await node.closeStdin()).toBe(0);
   });
 
-  test("passes the published command (time limit 5 s)", async () => {
-    const run = await runInTestStore(["test", "-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "5"]);
+  test("passes the published command", async () => {
+    const run = await runInTestStore(["test", "-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "10", ...SIM]);
     expect(run.results?.["valid?"]).toBe(true);
     expect(run.exitCode).toBe(0);
     const stats = run.results!.stats!;
@@ -44,7 +46,7 @@ describe("01-echo", () => {
   }, RUN_TIMEOUT_MS);
 
   test("an echo that changes the value is rejected", async () => {
-    const run = await runInTestStore(["test", "-w", "echo", "--bin", "01-echo/testdata/wrong-echo.ts", "--node-count", "1", "--time-limit", "2"]);
+    const run = await runInTestStore(["test", "-w", "echo", "--bin", "01-echo/testdata/wrong-echo.ts", "--node-count", "1", "--time-limit", "2", ...SIM]);
     expect(run.results!.workload?.["valid?"]).toBe(false);
     expect(run.exitCode).toBe(1);
   }, RUN_TIMEOUT_MS);

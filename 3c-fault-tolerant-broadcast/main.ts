@@ -26,68 +26,70 @@ type Gossip = { gossip: { request: { type: "gossip"; message: number }; reply: {
 /** How long to wait for a neighbour's acknowledgement before sending again. */
 const RETRY_AFTER_MS = 1000;
 
-/** Serves 3c on `node` until its input closes (main.ts runs it on stdin; tests on a fake clock). */
-export function serveFaultTolerantBroadcast(node: Node<BroadcastProtocol & Gossip & PeerSyncMessages>): Promise<void> {
-  const messages = new Set<number>();
-  let neighbours: string[] = [];
-  node.onInit(() => (neighbours = node.nodeIds.filter((id) => id !== node.id)));
-  /** While recovering: each peer's set as it sent it, to hand it what it lacks once all are in. */
-  const peerSets = new Map<string, Set<number>>();
-  const sync = new PeerSync<number[]>(node, {
-    peers: () => node.nodeIds.filter((id) => id !== node.id),
-    snapshot: () => [...messages],
-    merge(peer, values) {
-      for (const value of values) messages.add(value);
-      if (!sync.ready) peerSets.set(peer, new Set(values));
-    },
-    retryMs: RETRY_AFTER_MS,
-  });
-  void sync.whenReady().then(() => {
-    for (const [peer, has] of peerSets) for (const value of messages) if (!has.has(value)) void deliver(peer, value);
-    peerSets.clear();
-  });
+const node = new Node<BroadcastProtocol & Gossip & PeerSyncMessages>();
+const messages = new Set<number>();
+/** Until a topology arrives (a restarted node gets none), every other node. */
+let neighbours: readonly string[] = [];
+node.onInit(() => (neighbours = node.peers));
 
-  /** Hands `value` to `neighbour`, again and again until it acknowledges. */
-  async function deliver(neighbour: string, value: number): Promise<void> {
-    for (;;) {
-      try {
-        await node.rpc(neighbour, { type: "gossip", message: value }, { timeoutMs: RETRY_AFTER_MS });
-        return;
-      } catch (error) {
-        // A timeout (partitioned or slow) already waited; anything else waits before retrying.
-        if (!(error instanceof RPCError && error.code === ErrorCode.Timeout)) await sleep(node.clock, RETRY_AFTER_MS);
-      }
+/** While recovering: each peer's set as it sent it, to hand it what it lacks once all are in. */
+const peerSets = new Map<string, Set<number>>();
+const sync = new PeerSync<number[]>(node, {
+  peers: () => node.peers,
+  snapshot: () => [...messages],
+  merge(peer, values) {
+    for (const value of values) messages.add(value);
+    if (!sync.ready) peerSets.set(peer, new Set(values));
+  },
+  retryMs: RETRY_AFTER_MS,
+});
+void sync.whenReady().then(() => {
+  for (const [peer, has] of peerSets) for (const value of messages) if (!has.has(value)) void deliver(peer, value);
+  peerSets.clear();
+});
+
+/** Hands `value` to `neighbour`, again and again until it acknowledges. */
+async function deliver(neighbour: string, value: number): Promise<void> {
+  for (;;) {
+    try {
+      await node.rpc(neighbour, { type: "gossip", message: value }, { timeoutMs: RETRY_AFTER_MS });
+      return;
+    } catch (error) {
+      // A timeout (partitioned or slow) already waited; anything else waits before retrying.
+      if (!(error instanceof RPCError && error.code === ErrorCode.Timeout)) await sleep(node.clock, RETRY_AFTER_MS);
     }
   }
-
-  /**
-   * Stores a value the first time it is seen and passes it on; `from` already has it. Resolves
-   * once some node besides this one has it: the first neighbour's acknowledgement.
-   */
-  function learn(value: number, from?: string): Promise<unknown> {
-    if (messages.has(value)) return Promise.resolve();
-    messages.add(value);
-    const deliveries = neighbours.filter((neighbour) => neighbour !== from).map((neighbour) => deliver(neighbour, value));
-    // A gossip's sender has the value already; a client's value waits for one neighbour.
-    return from === undefined && deliveries.length > 0 ? Promise.any(deliveries) : Promise.resolve();
-  }
-
-  node.on("topology", (request) => {
-    neighbours = request.body.topology[node.id] ?? [];
-    return { type: "topology_ok" };
-  });
-
-  // Not answered at all if no neighbour acknowledges before the client gives up.
-  node.on("broadcast", (request) => withinClientPatience(node.clock, learn(request.body.message).then(() => ({ type: "broadcast_ok" as const }))));
-
-  node.on("gossip", (request) => {
-    void learn(request.body.message, request.src);
-    return { type: "gossip_ok" };
-  });
-
-  node.on("read", () => withinClientPatience(node.clock, sync.whenReady().then(() => ({ type: "read_ok" as const, messages: [...messages] }))));
-
-  return node.run();
 }
 
-if (import.meta.main) await serveFaultTolerantBroadcast(new Node());
+/**
+ * Stores a value the first time it is seen and passes it on; `from` already has it. Resolves
+ * once some node besides this one has it: the first neighbour's acknowledgement.
+ */
+function learn(value: number, from?: string): Promise<unknown> {
+  if (messages.has(value)) return Promise.resolve();
+  messages.add(value);
+  const deliveries = neighbours.filter((neighbour) => neighbour !== from).map((neighbour) => deliver(neighbour, value));
+  // A gossip's sender has the value already; a client's value waits for one neighbour.
+  return from === undefined && deliveries.length > 0 ? Promise.any(deliveries) : Promise.resolve();
+}
+
+node.on("topology", (request) => {
+  neighbours = request.body.topology[node.id] ?? [];
+  return { type: "topology_ok" };
+});
+
+// Not answered at all if no neighbour acknowledges before the client gives up.
+node.on("broadcast", (request) =>
+  withinClientPatience(node.clock, learn(request.body.message).then(() => ({ type: "broadcast_ok" as const }))),
+);
+
+node.on("gossip", (request) => {
+  void learn(request.body.message, request.src);
+  return { type: "gossip_ok" };
+});
+
+node.on("read", () =>
+  withinClientPatience(node.clock, sync.whenReady().then(() => ({ type: "read_ok" as const, messages: [...messages] }))),
+);
+
+await node.run();

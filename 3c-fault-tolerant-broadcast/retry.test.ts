@@ -1,18 +1,16 @@
 /**
  * 3c's retry loop on a fake clock: a hand-over is sent again after each timeout at once, after
- * an error reply only once RETRY_AFTER_MS has passed, and never again once acknowledged. (The
- * real-process test in main.test.ts runs the same loop under real partitions.)
+ * an error reply only once RETRY_AFTER_MS has passed, and never again once acknowledged.
+ * main.ts runs as it is, in this process (programNode); main.test.ts runs it under partitions.
  */
 import { expect, test } from "bun:test";
-import { memoryNode, type ServedProtocol, settle } from "../maelstrom-lib/node/testdata/memory-node.ts";
-import { serveFaultTolerantBroadcast } from "./main.ts";
+import { programNode } from "../maelstrom-lib/harness/world/testdata/program.ts";
+import { settle } from "../maelstrom-lib/node/testdata/memory-node.ts";
 
 test("a gossip is retried after a timeout or an error, until acknowledged, and only then", async () => {
-  type Messages = ServedProtocol<typeof serveFaultTolerantBroadcast>;
-  const { node, input, clock, sentTo: sentAnyTo, init } = memoryNode<Messages>();
+  const { input, clock, sentTo: sentAnyTo, init, ran } = await programNode("3c-fault-tolerant-broadcast/main.ts");
   // The recovery syncs at init are not hand-overs.
   const sentTo = (dest: string) => sentAnyTo(dest).filter((body) => body.type === "gossip");
-  const ran = serveFaultTolerantBroadcast(node);
   await init("n0", ["n0", "n1", "n2"]);
   input.pushMessages(
     { src: "c0", dest: "n0", body: { type: "topology", topology: { n0: ["n1", "n2"] }, msg_id: 1 } },

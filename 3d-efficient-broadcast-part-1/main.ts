@@ -14,15 +14,20 @@
  * and a broadcast is acknowledged once the hub (or, at the hub, a leaf) holds the value too.
  */
 import { Node } from "maelstrom-lib";
-import { serveStarBroadcast } from "maelstrom-lib/broadcast";
+import { StarBroadcast, type StarMessages } from "maelstrom-lib/broadcast";
 
 /** The hub's beat: ~24 messages per beat against ≤ HUB_BEAT_MS extra latency. */
 const HUB_BEAT_MS = 100;
 
-await serveStarBroadcast(new Node(), {
+const node = new Node<StarMessages>();
+
+new StarBroadcast(node, {
   hubBeatMs: HUB_BEAT_MS,
+  // A leaf hands each value to the hub at once.
   leafBeatMs: 0,
   alignLeavesToHub: false,
   link: { retryMs: 2_000, ackDelayMs: 1_000 },
   ackOnceCopied: true,
 });
+
+await node.run();

@@ -16,12 +16,14 @@
  * acknowledged in that beat: surviving kill here would break the challenge's own target.
  */
 import { Node } from "maelstrom-lib";
-import { serveStarBroadcast } from "maelstrom-lib/broadcast";
+import { StarBroadcast, type StarMessages } from "maelstrom-lib/broadcast";
 
 /** One beat: ≈ 2 × 24 messages per beat against ≤ BEAT_MS extra latency. */
 const BEAT_MS = 700;
 
-await serveStarBroadcast(new Node(), {
+const node = new Node<StarMessages>();
+
+new StarBroadcast(node, {
   hubBeatMs: BEAT_MS,
   leafBeatMs: BEAT_MS,
   alignLeavesToHub: true,
@@ -29,3 +31,5 @@ await serveStarBroadcast(new Node(), {
   link: { retryMs: 3_000, ackDelayMs: 2 * BEAT_MS },
   ackOnceCopied: false,
 });
+
+await node.run();

@@ -1,21 +1,20 @@
 /**
  * The add's deadline on a fake clock, against a seq-kv the test plays with 100 ms per answer:
  * an add that keeps losing its CAS retries until ADD_DEADLINE_MS (3 s) and then fails with
- * error 11, well inside the client's 5 s; one whose CAS wins is acknowledged at once. (The
- * real-process tests in main.test.ts run the counter against the runner's seq-kv.)
+ * error 11, well inside the client's 5 s; one whose CAS wins is acknowledged at once. main.ts
+ * runs as it is, in this process (programNode); main.test.ts runs it against the runner's seq-kv.
  */
 import { expect, test } from "bun:test";
-import type { GCounterProtocol, GenericBody } from "maelstrom-lib";
-import { memoryNode, settle } from "../maelstrom-lib/node/testdata/memory-node.ts";
-import { serveGrowOnlyCounter } from "./main.ts";
+import type { GenericBody } from "maelstrom-lib";
+import { programNode } from "../maelstrom-lib/harness/world/testdata/program.ts";
+import { settle } from "../maelstrom-lib/node/testdata/memory-node.ts";
 
 /** How long the played seq-kv takes per answer (fake time). */
 const ANSWER_MS = 100;
 
 /** A counter node after init, with an add of 3 from c1 in flight, and a seq-kv that answers with `answer`. */
 async function counterWithAdd(answer: (request: GenericBody) => object) {
-  const env = memoryNode<GCounterProtocol>();
-  const ran = serveGrowOnlyCounter(env.node);
+  const { ran, ...env } = await programNode("4-grow-only-counter/main.ts");
   await env.init("n0", ["n0"]);
   env.input.pushMessages({ src: "c1", dest: "n0", body: { type: "add", delta: 3, msg_id: 1 } });
   const answered = new Set<unknown>();

@@ -20,44 +20,40 @@ const COUNTER_KEY = "counter";
 /** An add that keeps losing CAS races gives up well before the client's 5 s timeout. */
 const ADD_DEADLINE_MS = 3_000;
 
-/** Serves the counter on `node` until its input closes (main.ts runs it on stdin; tests on a fake clock). */
-export function serveGrowOnlyCounter(node: Node<GCounterProtocol>): Promise<void> {
-  const kv = new SeqKV(node);
-  let freshnessWrites = 0;
+const node = new Node<GCounterProtocol>();
+const kv = new SeqKV(node);
+let freshnessWrites = 0;
 
-  /** The counter, at least as new as every add acknowledged before this call. */
-  async function readFresh(): Promise<number> {
-    // Only this node writes its key, so each new number is a real state change.
-    await kv.write(`freshness-${node.id}`, ++freshnessWrites);
-    return kv.readOr(COUNTER_KEY, 0);
-  }
-
-  /** Moves the counter from `current` to `current + delta`; false if it no longer holds `current`. */
-  async function compareAndAdd(current: number, delta: number): Promise<boolean> {
-    try {
-      await kv.cas(COUNTER_KEY, current, current + delta, { create: true });
-      return true;
-    } catch (error) {
-      if (error instanceof PreconditionFailed) return false;
-      throw error;
-    }
-  }
-
-  node.on("add", async (request) => {
-    const { delta } = request.body;
-    // Adding zero changes nothing; any other add retries until its CAS wins.
-    if (delta === 0) return { type: "add_ok" };
-    const deadlineMs = node.clock.nowMs() + ADD_DEADLINE_MS;
-    while (node.clock.nowMs() < deadlineMs) {
-      const current = await kv.readOr(COUNTER_KEY, 0);
-      if (await compareAndAdd(current, delta)) return { type: "add_ok" };
-    }
-    throw new RPCError(ErrorCode.TemporarilyUnavailable, "too many CAS conflicts");
-  });
-
-  node.on("read", async () => ({ type: "read_ok", value: await readFresh() }));
-
-  return node.run();
+/** The counter, at least as new as every add acknowledged before this call. */
+async function readFresh(): Promise<number> {
+  // Only this node writes its key, so each new number is a real state change.
+  await kv.write(`freshness-${node.id}`, ++freshnessWrites);
+  return kv.readOr(COUNTER_KEY, 0);
 }
 
-if (import.meta.main) await serveGrowOnlyCounter(new Node());
+/** Moves the counter from `current` to `current + delta`; false if it no longer holds `current`. */
+async function compareAndAdd(current: number, delta: number): Promise<boolean> {
+  try {
+    await kv.cas(COUNTER_KEY, current, current + delta, { create: true });
+    return true;
+  } catch (error) {
+    if (error instanceof PreconditionFailed) return false;
+    throw error;
+  }
+}
+
+node.on("add", async (request) => {
+  const { delta } = request.body;
+  // Adding zero changes nothing; any other add retries until its CAS wins.
+  if (delta === 0) return { type: "add_ok" };
+  const deadlineMs = node.clock.nowMs() + ADD_DEADLINE_MS;
+  while (node.clock.nowMs() < deadlineMs) {
+    const current = await kv.readOr(COUNTER_KEY, 0);
+    if (await compareAndAdd(current, delta)) return { type: "add_ok" };
+  }
+  throw new RPCError(ErrorCode.TemporarilyUnavailable, "too many CAS conflicts");
+});
+
+node.on("read", async () => ({ type: "read_ok", value: await readFresh() }));
+
+await node.run();

@@ -47,7 +47,7 @@ const REPLICATE_EVERY_MS = 50;
  * Going on without the snapshot is safe at a first start (a peer's offsets are in its own
  * residue class) and risks reused offsets only for a node restarted into a partition.
  */
-export const SNAPSHOT_PATIENCE_MS = 1_000;
+const SNAPSHOT_PATIENCE_MS = 1_000;
 
 /** A message stored here, a promise about future offsets, or a committed offset. */
 type Event = ["msg", key: string, offset: number, msg: number] | ["frontier", key: string, frontier: number] | ["commit", key: string, offset: number];
@@ -62,73 +62,71 @@ interface SyncState {
   stream: StreamPosition;
 }
 
-/** Serves 5c on `node` until its input closes (main.ts runs it on stdin; tests on a fake clock). */
-export function serveEfficientKafkaLog(node: Node<KafkaProtocol & Replication & PeerSyncMessages>): Promise<void> {
-  let logs: ReplicatedLogs;
-  let stream: ReplicationStream<Event>;
-  /** Keys whose frontier or commit moved since the last tick (announced once per tick). */
-  const raisedFrontiers = new Set<string>();
-  const movedCommits = new Map<string, number>();
+const node = new Node<KafkaProtocol & Replication & PeerSyncMessages>();
+let logs: ReplicatedLogs;
+let stream: ReplicationStream<Event>;
+/** Keys whose frontier or commit moved since the last tick (announced once per tick). */
+const raisedFrontiers = new Set<string>();
+const movedCommits = new Map<string, number>();
 
-  node.onInit(() => {
-    const peers = node.nodeIds.filter((id) => id !== node.id);
-    logs = new ReplicatedLogs(node.nodeIds.indexOf(node.id), node.nodeIds.length, peers);
-    stream = new ReplicationStream<Event>(peers);
-    node.every(REPLICATE_EVERY_MS, () => {
-      for (const key of raisedFrontiers) stream.push(["frontier", key, logs.frontier(key)]);
-      for (const [key, offset] of movedCommits) stream.push(["commit", key, offset]);
-      raisedFrontiers.clear();
-      movedCommits.clear();
-      for (const peer of peers) {
-        const batch = stream.batchFor(peer);
-        if (batch) node.send(peer, { type: "replicate_log", ...batch });
-      }
-    });
+node.onInit(() => {
+  logs = new ReplicatedLogs(node.nodeIds.indexOf(node.id), node.nodeIds.length, node.peers);
+  stream = new ReplicationStream<Event>(node.peers);
+  node.every(REPLICATE_EVERY_MS, () => {
+    for (const key of raisedFrontiers) stream.push(["frontier", key, logs.frontier(key)]);
+    for (const [key, offset] of movedCommits) stream.push(["commit", key, offset]);
+    raisedFrontiers.clear();
+    movedCommits.clear();
+    for (const peer of node.peers) {
+      const batch = stream.batchFor(peer);
+      if (batch) node.send(peer, { type: "replicate_log", ...batch });
+    }
   });
+});
 
-  const sync = new PeerSync<SyncState>(node, {
-    peers: () => node.nodeIds.filter((id) => id !== node.id),
-    snapshot: (peer) => ({ logs: logs.snapshot(), stream: stream.syncState(peer) }),
-    merge(peer, state) {
-      for (const key of logs.merge(peer, state.logs)) raisedFrontiers.add(key);
-      stream.adopt(peer, state.stream);
-    },
-    retryMs: 500,
-  });
+const sync = new PeerSync<SyncState>(node, {
+  peers: () => node.peers,
+  snapshot: (peer) => ({ logs: logs.snapshot(), stream: stream.syncState(peer) }),
+  merge(peer, state) {
+    for (const key of logs.merge(peer, state.logs)) raisedFrontiers.add(key);
+    stream.adopt(peer, state.stream);
+  },
+  retryMs: 500,
+});
 
-  /** Settles once every peer's snapshot is in, or SNAPSHOT_PATIENCE_MS after the first send. */
-  let snapshotsOrPatience: Promise<void> | undefined;
+/** Settles once every peer's snapshot is in, or SNAPSHOT_PATIENCE_MS after the first send. */
+let snapshotsOrPatience: Promise<void> | undefined;
 
-  /** A send's offset must be above all its peers hold: only a start makes it wait for that. */
-  async function append(key: string, msg: number): Promise<number> {
-    await (snapshotsOrPatience ??= Promise.race([sync.whenReady(), sleep(node.clock, SNAPSHOT_PATIENCE_MS)]));
-    const offset = logs.append(key, msg);
-    stream.push(["msg", key, offset, msg]);
-    return offset;
-  }
-
-  node.on("send", async ({ body }) => ({ type: "send_ok" as const, offset: await append(body.key, body.msg) }));
-
-  // Safe before the snapshots are in: a peer not heard from has promised nothing, so polls show
-  // nothing past it, and commits are only a resume hint.
-  node.on("poll", ({ body }) => ({ type: "poll_ok", msgs: logs.poll(body.offsets) }));
-
-  node.on("commit_offsets", ({ body }) => {
-    for (const [key, offset] of Object.entries(body.offsets)) if (logs.commit(key, offset)) movedCommits.set(key, offset);
-    return { type: "commit_offsets_ok" };
-  });
-
-  node.on("list_committed_offsets", ({ body }) => ({ type: "list_committed_offsets_ok", offsets: logs.committed(body.keys) }));
-
-  node.on("replicate_log", ({ src, body }) => {
-    for (const key of applyPeerEvents(logs, src, stream.receive(src, body))) raisedFrontiers.add(key);
-  });
-
-  return node.run();
+/** A send's offset must be above all its peers hold: only a start makes it wait for that. */
+async function append(key: string, msg: number): Promise<number> {
+  await (snapshotsOrPatience ??= Promise.race([sync.whenReady(), sleep(node.clock, SNAPSHOT_PATIENCE_MS)]));
+  const offset = logs.append(key, msg);
+  stream.push(["msg", key, offset, msg]);
+  return offset;
 }
 
+node.on("send", async ({ body }) => ({ type: "send_ok" as const, offset: await append(body.key, body.msg) }));
+
+// Safe before the snapshots are in: a peer not heard from has promised nothing, so polls show
+// nothing past it, and commits are only a resume hint.
+node.on("poll", ({ body }) => ({ type: "poll_ok", msgs: logs.poll(body.offsets) }));
+
+node.on("commit_offsets", ({ body }) => {
+  for (const [key, offset] of Object.entries(body.offsets)) if (logs.commit(key, offset)) movedCommits.set(key, offset);
+  return { type: "commit_offsets_ok" };
+});
+
+node.on("list_committed_offsets", ({ body }) => ({
+  type: "list_committed_offsets_ok",
+  offsets: logs.committed(body.keys),
+}));
+
+node.on("replicate_log", ({ src, body }) => {
+  for (const key of applyPeerEvents(src, stream.receive(src, body))) raisedFrontiers.add(key);
+});
+
 /** Applies a peer's streamed events to the logs; returns the keys whose own frontier they raised. */
-function applyPeerEvents(logs: ReplicatedLogs, src: string, events: Iterable<Event>): string[] {
+function applyPeerEvents(src: string, events: Iterable<Event>): string[] {
   const raised: string[] = [];
   for (const event of events) {
     const [kind, key] = event;
@@ -144,4 +142,4 @@ function applyPeerEvents(logs: ReplicatedLogs, src: string, events: Iterable<Eve
   return raised;
 }
 
-if (import.meta.main) await serveEfficientKafkaLog(new Node());
+await node.run();

@@ -2,17 +2,19 @@
  * 5c under kill, on a fake clock: a restarted node gets back everything its peer held and
  * hands out offsets above it; a send is acknowledged at once, so one the peer never got dies
  * with the node (5c's stated trade, see main.ts); and a partition from the start holds sends
- * only for SNAPSHOT_PATIENCE_MS, not until it heals. The real-process tests in main.test.ts run
- * the published command.
+ * only for SNAPSHOT_PATIENCE_MS, not until it heals. main.ts runs as it is, one fresh instance
+ * per start, in this process (programCluster); main.test.ts runs the published command.
  */
 import { expect, test } from "bun:test";
-import { memoryCluster } from "../maelstrom-lib/links/testdata/memory-cluster.ts";
-import { SNAPSHOT_PATIENCE_MS, serveEfficientKafkaLog } from "./main.ts";
+import { programCluster } from "../maelstrom-lib/harness/world/testdata/program.ts";
 
+const BIN = "5c-efficient-kafka-style-log/main.ts";
 const IDS = ["n0", "n1"];
+/** main.ts's SNAPSHOT_PATIENCE_MS: the last test fails if the two part. */
+const SNAPSHOT_PATIENCE_MS = 1_000;
 
 test("a restarted node has every send its peer received back, and its new offsets are above them", async () => {
-  const cluster = await memoryCluster(IDS, serveEfficientKafkaLog);
+  const cluster = await programCluster(BIN, IDS);
   const offsets: number[] = [];
   for (const msg of [10, 11, 12]) {
     const reply = await cluster.request("n0", { type: "send", key: "k", msg });
@@ -34,7 +36,7 @@ test("a restarted node has every send its peer received back, and its new offset
 });
 
 test("a send is acknowledged at once, even while the peer gets nothing; killed before it streams, it is lost and its offset reused", async () => {
-  const cluster = await memoryCluster(IDS, serveEfficientKafkaLog);
+  const cluster = await programCluster(BIN, IDS);
   await cluster.request("n0", { type: "poll", offsets: {} });
   await cluster.run(100);
   cluster.dropWhen((src, _dest, body) => src === "n0" && body.type === "replicate_log");
@@ -50,7 +52,7 @@ test("a send is acknowledged at once, even while the peer gets nothing; killed b
 });
 
 test("cut off from its peer from the start, a node waits SNAPSHOT_PATIENCE_MS for its snapshot, once, then answers every send at once", async () => {
-  const cluster = await memoryCluster(IDS, serveEfficientKafkaLog);
+  const cluster = await programCluster(BIN, IDS);
   cluster.dropWhen(() => true);
   const startMs = cluster.clock.nowMs();
   expect(await cluster.request("n0", { type: "send", key: "k", msg: 1 })).toMatchObject({ type: "send_ok", offset: 0 });

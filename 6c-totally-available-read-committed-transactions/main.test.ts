@@ -1,6 +1,7 @@
 /**
- * Challenge 6c under the runner: the published command is valid with real partitions, also
- * in its copy-pasted en-dash spelling; nodes broken on purpose fail with the anomaly named.
+ * Challenge 6c under the simulation: the published command is valid with partitions, also in
+ * its copy-pasted en-dash spelling; main.ts broken on purpose (testdata/mutants.ts) fails with
+ * the anomaly named.
  */
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
@@ -8,14 +9,18 @@ import { analysisOf, checkRwRegister } from "../maelstrom-lib/harness/checkers/e
 import { type RunResults, workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 import { runInTestStore } from "../maelstrom-lib/harness/testdata/test-runs.ts";
+import { writeMutant } from "../maelstrom-lib/harness/testdata/mutant.ts";
+import { INTERMEDIATE_WRITES, PHANTOM_ABORT } from "./testdata/mutants.ts";
 
-/** A run takes its time limit plus start-up and analysis; bunfig's timeout is not applied. */
+/** A simulated run takes a second or two; bunfig's timeout is not applied. */
 const RUN_TIMEOUT_MS = 30_000;
 
 const DIR = "6c-totally-available-read-committed-transactions";
-/** The published flags minus bin, availability and nemesis. */
-const BASE = ["-w", "txn-rw-register", "--node-count", "2", "--concurrency", "2n", "--rate", "1000", "--consistency-models", "read-committed", "--no-progress"];
-
+/** The published flags minus bin, availability and nemesis, simulated with a seed. */
+const BASE = [
+  "-w", "txn-rw-register", "--node-count", "2", "--concurrency", "2n", "--rate", "1000", "--consistency-models", "read-committed",
+  "--no-progress", "--sim", "--seed", "6",
+];
 
 const txnAnalysis = (results: RunResults | undefined) => analysisOf(workloadResult(results, checkRwRegister));
 
@@ -25,7 +30,7 @@ async function readHistory(runDir: string): Promise<Op[]> {
 }
 
 describe(DIR, () => {
-  test("passes the published command with real partitions", async () => {
+  test("passes the published command with partitions", async () => {
     const run = await runInTestStore([
       "test", ...BASE, "--bin", `${DIR}/main.ts`, "--time-limit", "5", "--availability", "total", "--nemesis", "partition", "--nemesis-interval", "1",
     ]);
@@ -46,7 +51,7 @@ describe(DIR, () => {
   }, RUN_TIMEOUT_MS);
 
   test("a node that ships intermediate writes fails read-committed with G1b, yet is read-uncommitted", async () => {
-    const run = await runInTestStore(["test", ...BASE, "--bin", `${DIR}/testdata/intermediate-writes.ts`, "--time-limit", "3"]);
+    const run = await runInTestStore(["test", ...BASE, "--bin", writeMutant(`${DIR}/main.ts`, INTERMEDIATE_WRITES), "--time-limit", "3"]);
     const workload = txnAnalysis(run.results);
     expect(run.exitCode).toBe(1);
     expect(workload["anomaly-types"]).toContain("G1b");
@@ -57,7 +62,7 @@ describe(DIR, () => {
   }, RUN_TIMEOUT_MS);
 
   test("a node that reports txn-conflict but applies the writes fails with G1a", async () => {
-    const run = await runInTestStore(["test", ...BASE, "--bin", `${DIR}/testdata/phantom-abort.ts`, "--time-limit", "3"]);
+    const run = await runInTestStore(["test", ...BASE, "--bin", writeMutant(`${DIR}/main.ts`, PHANTOM_ABORT), "--time-limit", "3"]);
     const workload = txnAnalysis(run.results);
     expect(run.exitCode).toBe(1);
     expect(workload["anomaly-types"]).toContain("G1a");

@@ -103,27 +103,33 @@ describe("the packed tarball", () => {
 });
 
 describe("the installed maelstrom command, from a folder outside the repository", () => {
+  const echo = { workload: "echo", flags: ["--node-count", "1"], timeoutMs: 20_000 };
+  // broadcast's final reads wait 10 s for recovery after the time limit, as in Maelstrom (in
+  // real time for a process, in virtual time under --sim).
+  const broadcast = { workload: "broadcast", flags: ["--node-count", "3", "--rate", "20"], timeoutMs: 40_000 };
   const cases = [
-    { language: "Python", bin: "nodes/echo_broadcast.py" },
-    { language: "TypeScript", bin: "nodes/echo-broadcast.ts" },
+    { language: "Python", bin: "nodes/echo_broadcast.py", ...echo },
+    { language: "Python", bin: "nodes/echo_broadcast.py", ...broadcast },
+    { language: "TypeScript", bin: "nodes/echo-broadcast.ts", ...echo },
+    // The TypeScript node is on the installed runtime, so the installed runner can simulate it.
+    { language: "TypeScript", bin: "nodes/echo-broadcast.ts", ...broadcast, flags: [...broadcast.flags, "--sim"] },
   ];
-  // broadcast's final reads wait 10 s for recovery after the time limit, as in Maelstrom.
-  const workloads = [
-    { workload: "echo", flags: ["--node-count", "1"], timeoutMs: 20_000 },
-    { workload: "broadcast", flags: ["--node-count", "3", "--rate", "20"], timeoutMs: 40_000 },
-  ];
-  for (const { language, bin } of cases) {
-    for (const { workload, flags, timeoutMs } of workloads) {
-      test(`${language} node, ${workload}: valid, exit 0, the run stored in the caller's folder`, async () => {
-        const before = runFolders(join(project, "store"));
-        const result = await run(["node_modules/.bin/maelstrom", "test", "-w", workload, "--bin", bin, "--time-limit", "3", ...flags], project);
-        expect(result.exitCode, result.output).toBe(0);
-        expect(result.output).toContain("Everything looks good!");
-        const results = JSON.parse(readFileSync(join(project, "store", "latest", "results.json"), "utf8")) as Record<string, unknown>;
-        expect(results["valid?"]).toBe(true);
-        expect(runFolders(join(project, "store")).length).toBe(before.length + 1);
-      }, timeoutMs);
-    }
+  for (const { language, bin, workload, flags, timeoutMs } of cases) {
+    const how = flags.includes("--sim") ? " (--sim)" : "";
+    test(`${language} node, ${workload}${how}: valid, exit 0, the run stored in the caller's folder`, async () => {
+      const before = runFolders(join(project, "store"));
+      const argv = ["node_modules/.bin/maelstrom", "test", "-w", workload, "--bin", bin, "--time-limit", "3", ...flags];
+      const result = await run(argv, project);
+      expect(result.exitCode, result.output).toBe(0);
+      expect(result.output).toContain("Everything looks good!");
+      const results = JSON.parse(readFileSync(join(project, "store", "latest", "results.json"), "utf8")) as {
+        "valid?": unknown;
+        runner: { simulated?: boolean };
+      };
+      expect(results["valid?"]).toBe(true);
+      expect(results.runner.simulated === true).toBe(how !== "");
+      expect(runFolders(join(project, "store")).length).toBe(before.length + 1);
+    }, timeoutMs);
   }
 
   test("the installed command prints its version, and analyze re-checks the caller's latest run", async () => {

@@ -1,2 +1,2 @@
 /** Broadcast over a star of reliable batched links (challenges 3d and 3e). */
-export { serveStarBroadcast, type StarSchedule, type StarMessages } from "./star.ts";
+export { StarBroadcast, type StarSchedule, type StarMessages } from "./star.ts";

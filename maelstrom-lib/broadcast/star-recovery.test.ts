@@ -4,17 +4,22 @@
  * the hub's death; and a broadcast is acknowledged only once a star peer holds the value.
  */
 import { expect, test } from "bun:test";
-import { memoryCluster } from "../links/testdata/memory-cluster.ts";
+import { memoryCluster, serving } from "../links/testdata/memory-cluster.ts";
 import type { Node } from "../node/node.ts";
-import { type StarMessages, serveStarBroadcast, type StarSchedule } from "./star.ts";
+import { StarBroadcast, type StarMessages, type StarSchedule } from "./star.ts";
 
 const IDS = ["n0", "n1", "n2", "n3"];
 /** 3d's schedule. */
 const SCHEDULE: StarSchedule = { hubBeatMs: 100, leafBeatMs: 0, alignLeavesToHub: false, link: { retryMs: 2_000, ackDelayMs: 1_000 }, ackOnceCopied: true };
-const serve = (node: Node<StarMessages>) => serveStarBroadcast(node, SCHEDULE);
+/** A star member with `schedule`, served until its input ends. */
+const starNode = (schedule: StarSchedule) =>
+  serving((node: Node<StarMessages>) => {
+    new StarBroadcast(node, schedule);
+    return node.run();
+  });
 
 async function startedStar() {
-  const cluster = await memoryCluster(IDS, serve);
+  const cluster = await memoryCluster(IDS, starNode(SCHEDULE));
   // Maelstrom's setup: a topology to every node, the first request that lets a node sync.
   for (const id of IDS) await cluster.request(id, { type: "topology", topology: {} });
   await cluster.run(100);
@@ -60,9 +65,7 @@ test("a broadcast waits for its star peer to hold the value", async () => {
 });
 
 test("without ackOnceCopied (3e) a broadcast is acknowledged at once, copied or not", async () => {
-  const cluster = await memoryCluster(IDS, (node: Node<StarMessages>) =>
-    serveStarBroadcast(node, { ...SCHEDULE, ackOnceCopied: false }),
-  );
+  const cluster = await memoryCluster(IDS, starNode({ ...SCHEDULE, ackOnceCopied: false }));
   cluster.dropWhen((src, _dest, body) => src === "n1" && body.type === "gossip_batch");
   expect(await cluster.request("n1", { type: "broadcast", message: 4 }, 0)).toMatchObject({ type: "broadcast_ok" });
   cluster.stop();

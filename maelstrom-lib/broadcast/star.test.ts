@@ -12,7 +12,7 @@ import { MemoryInput } from "../node/io.ts";
 import type { GenericBody, Message } from "../node/messages.ts";
 import { Node } from "../node/node.ts";
 import { settle } from "../node/testdata/memory-node.ts";
-import { serveStarBroadcast, type StarSchedule } from "./star.ts";
+import { StarBroadcast, type StarMessages, type StarSchedule } from "./star.ts";
 
 const NODE_IDS = ["n0", "n1", "n2", "n3", "n4"];
 const LATENCY_MS = 100;
@@ -59,7 +59,9 @@ async function starCluster(schedule: StarSchedule) {
     const input = new MemoryInput();
     inputs.set(id, input);
     learnedMs.set(id, new Map());
-    return serveStarBroadcast(new Node({ input, clock, output: route, log: () => {} }), schedule);
+    const node = new Node<StarMessages>({ input, clock, output: route, log: () => {} });
+    new StarBroadcast(node, schedule);
+    return node.run();
   });
   for (const id of NODE_IDS) inputs.get(id)!.pushMessages({ src: "c0", dest: id, body: { type: "init", node_id: id, node_ids: NODE_IDS, msg_id: 0 } });
   await settle();

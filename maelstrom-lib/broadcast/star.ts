@@ -61,14 +61,12 @@ const ARRIVAL_SMOOTHING = 0.2;
 /** What a star member handles and sends: the broadcast workload, its links' batches and its recovery. */
 export type StarMessages = BroadcastProtocol & PeerLinkMessages & PeerSyncMessages;
 
-/** Registers the broadcast handlers on `node` and runs it as a star member until stdin closes. */
-export function serveStarBroadcast(node: Node<StarMessages>, schedule: StarSchedule): Promise<void> {
-  new StarMember(node, schedule);
-  return node.run();
-}
-
-/** One node of the star: its values, its links (to the hub, or the hub's to every leaf) and its beat. */
-class StarMember {
+/**
+ * One node of the star: its values, its links (to the hub, or the hub's to every leaf) and its
+ * beat. `new StarBroadcast(node, schedule)` registers the broadcast handlers on `node`; then
+ * `await node.run()`.
+ */
+export class StarBroadcast {
   private readonly messages = new Set<number>();
   private readonly links = new Map<string, PeerLink>();
   private readonly sync: PeerSync<number[]>;
@@ -99,7 +97,7 @@ class StarMember {
   private joinStar(): void {
     const hub = this.node.nodeIds[0]!;
     this.isHub = this.node.id === hub;
-    const peers = this.isHub ? this.node.nodeIds.filter((id) => id !== hub) : [hub];
+    const peers = this.isHub ? this.node.peers : [hub];
     for (const peer of peers) this.links.set(peer, new PeerLink(peer, this.schedule.link));
   }
 

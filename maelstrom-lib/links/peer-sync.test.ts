@@ -6,7 +6,7 @@
 import { expect, test } from "bun:test";
 import type { Node } from "../node/node.ts";
 import { PeerSync, type PeerSyncMessages, START_AFTER_INIT_MS } from "./peer-sync.ts";
-import { type Delivery, memoryCluster } from "./testdata/memory-cluster.ts";
+import { type Delivery, memoryCluster, serving } from "./testdata/memory-cluster.ts";
 
 /** The test program's own messages, beside PeerSync's. */
 type SetMessages = PeerSyncMessages & {
@@ -23,7 +23,7 @@ function setNode(recover: boolean) {
     const values = new Set<number>();
     const sync = recover
       ? new PeerSync<number[]>(node, {
-          peers: () => node.nodeIds.filter((id) => id !== node.id),
+          peers: () => node.peers,
           snapshot: () => [...values],
           merge: (_peer, state) => state.forEach((value) => values.add(value)),
           retryMs: RETRY_MS,
@@ -46,14 +46,14 @@ const syncs = (deliveries: Delivery[]) => deliveries.filter((d) => d.body.type =
 
 /** A fresh cluster, past its first request: Maelstrom's setup is over and the syncs crossed. */
 async function startedCluster() {
-  const cluster = await memoryCluster(IDS, setNode(true));
+  const cluster = await memoryCluster(IDS, serving(setNode(true)));
   for (const id of IDS) await cluster.request(id, { type: "read_set" }, 0);
   await cluster.run(3 * RETRY_MS);
   return cluster;
 }
 
 test("a fresh cluster: nothing before the first request, then the syncs cross, one per ordered pair, and nobody needs an answer", async () => {
-  const cluster = await memoryCluster(IDS, setNode(true));
+  const cluster = await memoryCluster(IDS, serving(setNode(true)));
   await cluster.run(3 * RETRY_MS);
   // Right after init a peer may not be registered yet: no sync goes out.
   expect(syncs(cluster.deliveries)).toEqual([]);
@@ -122,7 +122,7 @@ test("a node restarted into a quiet cluster syncs START_AFTER_INIT_MS after init
 });
 
 test("control: a node that keeps its set only in memory comes back empty", async () => {
-  const cluster = await memoryCluster(IDS, setNode(false));
+  const cluster = await memoryCluster(IDS, serving(setNode(false)));
   for (const dest of IDS) await cluster.request(dest, { type: "remember", value: 5 });
   cluster.kill("n0");
   await cluster.start("n0");

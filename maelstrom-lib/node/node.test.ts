@@ -23,6 +23,7 @@ describe("init and handlers", () => {
     const { node, input, lines } = memoryNode();
     node.on("echo", (request) => ({ type: "echo_ok", echo: request.body.echo }));
     expect(() => node.id).toThrow("node.id read before init");
+    expect(() => node.peers).toThrow("node.peers read before init");
     const ran = node.run();
     input.pushMessages(INIT, { src: "c2", dest: "n1", body: { type: "echo", echo: [1, { a: "b" }], msg_id: 9 } });
     input.end();
@@ -30,6 +31,17 @@ describe("init and handlers", () => {
     expect(lines()).toEqual([INIT_OK, '{"src":"n1","dest":"c2","body":{"type":"echo_ok","echo":[1,{"a":"b"}],"in_reply_to":9}}']);
     expect(node.id).toBe("n1");
     expect(node.nodeIds).toEqual(["n0", "n1"]);
+    expect(node.peers).toEqual(["n0"]);
+  });
+
+  test("peers are every node but this one, in the order init gave them", async () => {
+    const { node, input, init } = memoryNode();
+    const ran = node.run();
+    await init("n2", ["n3", "n0", "n2", "n1"]);
+    expect(node.peers).toEqual(["n3", "n0", "n1"]);
+    expect(Object.isFrozen(node.peers)).toBe(true);
+    input.end();
+    await ran;
   });
 
   test("duplicate handler and a handler for init fail loudly", () => {

@@ -104,6 +104,7 @@ export class Node<P extends Protocol = Untyped> implements LineHandler {
   private readonly ownsProcess: boolean;
   private nodeId: string | undefined;
   private allNodeIds: readonly string[] = [];
+  private peerIds: readonly string[] = [];
   private nextMsgId = 1;
   /** Output lines (without `\n`) not yet handed to the sink: flushed once per input chunk, or in a microtask. */
   private outLines: string[] = [];
@@ -132,6 +133,15 @@ export class Node<P extends Protocol = Untyped> implements LineHandler {
     return this.allNodeIds;
   }
 
+  /**
+   * Every node id in the test but this one ("every node but me"), in `nodeIds`' order. Only
+   * after init, like `nodeIds`.
+   */
+  get peers(): readonly string[] {
+    if (this.nodeId === undefined) throw new Error("node.peers read before init: use it in a handler or in node.onInit");
+    return this.peerIds;
+  }
+
   /** True once init has been answered. */
   get initialised(): boolean {
     return this.nodeId !== undefined;
@@ -150,7 +160,7 @@ export class Node<P extends Protocol = Untyped> implements LineHandler {
     return this;
   }
 
-  /** Runs `fn` once, right after init_ok is written (node.id and node.nodeIds are valid there). */
+  /** Runs `fn` once, right after init_ok is written (node.id, node.nodeIds and node.peers are valid there). */
   onInit(fn: () => unknown): this {
     if (this.initialised) throw new Error("node.onInit called after init: call it before node.run()");
     this.initCallbacks.push(fn);
@@ -377,6 +387,7 @@ export class Node<P extends Protocol = Untyped> implements LineHandler {
     }
     this.nodeId = body.node_id;
     this.allNodeIds = Object.freeze([...(nodeIds as string[])]);
+    this.peerIds = Object.freeze(this.allNodeIds.filter((id) => id !== this.nodeId));
     this.lifecycle = "running";
     this.reply(message, { type: "init_ok" });
     for (const task of this.periodicTasks) this.startTask(task);

@@ -3,7 +3,7 @@
  * peer's registers back, and its new writes win over the ones from before its death.
  */
 import { expect, test } from "bun:test";
-import { memoryCluster } from "../links/testdata/memory-cluster.ts";
+import { memoryCluster, serving } from "../links/testdata/memory-cluster.ts";
 import type { Node } from "../node/node.ts";
 import { LwwStore } from "./lww-store.ts";
 import { Replicator, type ReplicatorMessages } from "./replicator.ts";
@@ -30,7 +30,7 @@ function registerNode(node: Node<RegisterMessages>): Promise<void> {
 }
 
 test("a restarted node answers at once and has its peers' registers back within a round trip", async () => {
-  const cluster = await memoryCluster(["n0", "n1"], registerNode);
+  const cluster = await memoryCluster(["n0", "n1"], serving(registerNode));
   await cluster.run(1_000);
   await cluster.request("n0", { type: "put_register", key: 1, value: 10 });
   await cluster.run(300);
@@ -45,7 +45,7 @@ test("a restarted node answers at once and has its peers' registers back within 
 });
 
 test("a write at a restarted node wins over the older version its peer sends back", async () => {
-  const cluster = await memoryCluster(["n0", "n1"], registerNode);
+  const cluster = await memoryCluster(["n0", "n1"], serving(registerNode));
   await cluster.run(1_000);
   await cluster.request("n1", { type: "put_register", key: 2, value: 1 });
   await cluster.run(300);

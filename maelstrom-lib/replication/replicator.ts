@@ -54,7 +54,7 @@ export class Replicator {
     });
     node.every(options.intervalMs, () => this.flush());
     new PeerSync<StampedWrite[]>(node, {
-      peers: () => node.nodeIds.filter((id) => id !== node.id),
+      peers: () => node.peers,
       snapshot: () => store.versions(),
       merge: (_peer, writes) => store.merge(writes),
       retryMs: options.ackTimeoutMs,

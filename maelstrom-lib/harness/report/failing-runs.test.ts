@@ -1,10 +1,12 @@
 /**
- * Each kind of failure, from a real run of a node broken on purpose (testdata/), shows its
- * reason at the top of its page in real headless Chromium: lost broadcast values, G1b,
- * a kafka lost write, a lin-kv key that is not linearizable (and its linearizability.html),
- * init-failed and node-crashed. The runs go in parallel with 2 s time
- * limits; the screenshots land in bench/tmp/failing-runs/ (not committed) for a person to look at.
- * A run under kill, pause and partition, alongside them, checks the fault bands as drawn.
+ * Each kind of failure, from a run of a node broken on purpose (testdata/), shows its reason
+ * at the top of its page in real headless Chromium: lost broadcast values, G1b, a kafka lost
+ * write, a lin-kv key that is not linearizable (and its linearizability.html), init-failed and
+ * node-crashed. The runs go in parallel with 2 s time limits, simulated
+ * where the node is on our runtime (the init-failed node speaks raw lines, so it is a real
+ * process); the screenshots land in bench/tmp/failing-runs/ (not committed) for a person to
+ * look at. A simulated run under kill, pause and partition, alongside them, checks the fault
+ * bands as drawn.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync } from "node:fs";
@@ -22,16 +24,18 @@ import { LINEARIZABILITY_FILE } from "./linearizability.ts";
 const TESTDATA = join(import.meta.dir, "testdata");
 const SCREENSHOT_DIR = join(import.meta.dir, "..", "..", "..", "bench", "tmp", "failing-runs");
 const SHORT = ["--node-count", "1", "--time-limit", "2"];
+/** The simulation, with a seed. */
+const SIM = ["--sim", "--seed", "1"];
 
 /** The failure kinds: the run, and what the top of its page must say. */
 const KINDS = {
   "lost-broadcast": {
-    argv: ["-w", "broadcast", "--bin", join(TESTDATA, "drops-odd-broadcasts.ts"), ...SHORT, "--rate", "20"],
+    argv: ["-w", "broadcast", "--bin", join(TESTDATA, "drops-odd-broadcasts.ts"), ...SHORT, "--rate", "20", ...SIM],
     outcome: "invalid",
     says: [/Invalid: workload found a problem\./, /workload: lost \d+ values?, e\.g\. 1, 3/, /1: acknowledged at \d+\.\d\d s on n0; no read ever returned it; \d+ reads after that missed it/],
   },
   "g1b-txn": {
-    argv: ["-w", "txn-rw-register", "--bin", join(TESTDATA, "dirty-txn.ts"), ...SHORT, "--rate", "200", "--concurrency", "8", "--key-count", "1", "--max-txn-length", "8", "--consistency-models", "read-committed"],
+    argv: ["-w", "txn-rw-register", "--bin", join(TESTDATA, "dirty-txn.ts"), ...SHORT, "--rate", "200", "--concurrency", "8", "--key-count", "1", "--max-txn-length", "8", "--consistency-models", "read-committed", ...SIM],
     outcome: "invalid",
     says: [
       /workload: anomalies .*G1b \d+/,
@@ -41,7 +45,7 @@ const KINDS = {
     ],
   },
   "kafka-lost-write": {
-    argv: ["-w", "kafka", "--bin", join(TESTDATA, "kafka-hides-offsets.ts"), ...SHORT, "--rate", "50"],
+    argv: ["-w", "kafka", "--bin", join(TESTDATA, "kafka-hides-offsets.ts"), ...SHORT, "--rate", "50", ...SIM],
     outcome: "invalid",
     says: [/workload: error types .*lost-write \d+/, /lost-write: key "\d+" offset 3: message \d+ was sent ok at \d+\.\d\d s, but no poll returned it/],
   },
@@ -61,7 +65,7 @@ const KINDS = {
     says: [/Aborted \(init-failed\): Expected an init_ok message, but node n0 responded with error 13 \(crash\): cannot open my database/, /n0's last stderr lines:\s*refusing to initialize/],
   },
   "node-crashed": {
-    argv: ["-w", "echo", "--bin", join(TESTDATA, "crashes-after-init.ts"), ...SHORT, "--rate", "10"],
+    argv: ["-w", "echo", "--bin", join(TESTDATA, "crashes-after-init.ts"), ...SHORT, "--rate", "10", ...SIM],
     outcome: "aborted",
     says: [/Aborted \(node-crashed\): Node n0 crashed with exit status 3/, /n0's last stderr lines:\s*echo budget exhausted: exiting with status 3/],
   },
@@ -76,7 +80,7 @@ const runs = new Map<Kind, MaelstromRun>();
  * Seed 1 fixes the nemesis's first ops, all within 0.6 s: partition n2 off, kill all three
  * nodes, start them, kill nobody (minority-third of 3), pause n1.
  */
-const FAULTS_ARGV = ["-w", "g-set", "--bin", join(import.meta.dir, "..", "testdata", "g-set-crdt.ts"), "--node-count", "3", "--time-limit", "2", "--rate", "20", "--nemesis", "kill,pause,partition", "--nemesis-interval", "0.3", "--seed", "1"];
+const FAULTS_ARGV = ["-w", "g-set", "--bin", join(import.meta.dir, "..", "testdata", "g-set-crdt.ts"), "--node-count", "3", "--time-limit", "2", "--rate", "20", "--nemesis", "kill,pause,partition", "--nemesis-interval", "0.3", "--seed", "1", "--sim"];
 let faultsRun: MaelstromRun;
 
 beforeAll(async () => {

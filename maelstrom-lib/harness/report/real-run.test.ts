@@ -1,7 +1,7 @@
 /**
- * The report of a real run: the 3c solution (5 nodes gossiping under a partition nemesis)
- * under our runner, then the page opened in real headless Chromium. The screenshot lands in
- * the run folder (report.png) so a person can look.
+ * The report of a whole run: the 3c solution (5 nodes gossiping under a partition nemesis)
+ * under the simulation, then the page opened in real headless Chromium. The screenshot lands
+ * in the run folder (report.png) so a person can look.
  */
 import { beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
@@ -30,12 +30,12 @@ let runDir: string;
 beforeAll(async () => {
   run = await runInTestStore([
     "test", "-w", "broadcast", "--bin", "3c-fault-tolerant-broadcast/main.ts",
-    "--node-count", "5", "--time-limit", "4", "--rate", "10", "--nemesis", "partition",
+    "--node-count", "5", "--time-limit", "4", "--rate", "10", "--nemesis", "partition", "--sim", "--seed", "1",
   ]);
   runDir = run.runDir!;
 }, 60_000);
 
-describe("report of a real 3c run", () => {
+describe("report of a 3c run", () => {
   test("messages.svg has one arrow per delivered message of the journal", async () => {
     expect(run.exitCode).toBeLessThan(254);
     const journal = await readLines<JournalEvent>(join(runDir, RUN_FILES.journal));

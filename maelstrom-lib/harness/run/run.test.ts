@@ -1,6 +1,8 @@
 /**
- * The runner judging real node processes as Maelstrom would: broken nodes on purpose, crashes,
- * silent nodes, protocol violations, and latency as the journal sees it.
+ * The runner judging nodes as Maelstrom would: broken nodes on purpose and protocol violations
+ * under the simulation; and on real node processes, what only they show: crashes and their
+ * last output, silent nodes, stdout framing, latency as the journal sees it, overload and
+ * interruption.
  */
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, readlinkSync } from "node:fs";
@@ -12,10 +14,12 @@ import { checkUniqueIds } from "../workloads/unique-ids.ts";
 import type { JournalEvent } from "../contracts/journal.ts";
 
 const run = runAtRepoRoot;
+/** The simulation, with a seed: for the verdicts that do not depend on how the nodes are hosted. */
+const SIM = ["--sim", "--seed", "1"];
 
-describe("runner verdicts on real nodes", () => {
+describe("runner verdicts on simulated nodes", () => {
   test("an echo reply with an extra key is malformed, so the run is invalid (exit 1)", async () => {
-    const outcome = await run("-w", "echo", "--bin", `${testdata}/echo-extra-key.ts`, "--node-count", "1", "--time-limit", "2");
+    const outcome = await run("-w", "echo", "--bin", `${testdata}/echo-extra-key.ts`, "--node-count", "1", "--time-limit", "2", ...SIM);
     expect(outcome.exitCode).toBe(1);
     const results = outcome.results!;
     // Every echo ends :info (malformed-rpc-response), which Maelstrom's echo checker skips; the
@@ -39,14 +43,43 @@ describe("runner verdicts on real nodes", () => {
   });
 
   test("colliding unique ids are invalid, with the duplicates listed", async () => {
-    const outcome = await run("-w", "unique-ids", "--bin", `${testdata}/unique-ids-counter.ts`, "--node-count", "3", "--time-limit", "2", "--rate", "50");
+    const outcome = await run("-w", "unique-ids", "--bin", `${testdata}/unique-ids-counter.ts`, "--node-count", "3", "--time-limit", "2", "--rate", "50", ...SIM);
     expect(outcome.exitCode).toBe(1);
     const workload = workloadResult(outcome.results, checkUniqueIds);
     expect(workload["duplicated-count"]).toBeGreaterThan(0);
     expect(Object.keys(workload.duplicated)).toContain("0");
   });
 
-  test("a node that exits ends the run with 255, naming the node, its status and last output", async () => {
+  test("a reply to a client that has gone is a protocol violation, reported, and the node's later output is dropped", async () => {
+    const outcome = await run("-w", "echo", "--bin", `${testdata}/late-reply.ts`, "--node-count", "1", "--time-limit", "8", "--rate", "2", ...SIM);
+    // Later echoes time out (:info); Maelstrom's echo checker does not count those, so the run is
+    // valid there and here: the violation is reported apart.
+    expect(outcome.exitCode).toBe(0);
+    const violations = outcome.results!.errors!["protocol-violations"]!;
+    expect(violations[0]!.node).toBe("n0");
+    expect(violations[0]!.type).toBe("invalid-dest");
+    expect(violations[0]!.reason).toContain("unknown dest");
+    const said = /WARN protocol violation by n0 at [\d.]+ s \(invalid-dest\): its output is ignored from here on/;
+    expect(outcome.output.join("\n")).toMatch(said);
+  }, 30_000);
+
+  test("results.json, history.jsonl and test.json are written with Maelstrom's key names", async () => {
+    const outcome = await run("-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "2", "--seed", "42", "--sim");
+    expect(outcome.exitCode).toBe(0);
+    const results = JSON.parse(readFileSync(join(outcome.runDir!, "results.json"), "utf8"));
+    expect(results["valid?"]).toBe(true);
+    expect(Object.keys(results)).toEqual(expect.arrayContaining(["perf", "timeline", "exceptions", "stats", "availability", "net", "workload", "runner"]));
+    expect(results.runner.seed).toBe(42);
+    const history = readJsonl<{ type: string; process: number }>(join(outcome.runDir!, "history.jsonl"));
+    expect(history.filter((op) => op.type === "invoke").length).toBe(results.stats.count);
+    // init_ok + init counted: all msgs-per-op = (2 per op + 2) / ops
+    expect(results.net.all["msg-count"]).toBe(2 * results.stats.count + 2);
+  });
+});
+
+describe("runner verdicts on real node processes: exits, init, stdout, timing", () => {
+  // The first four mostly wait on their nodes, so they run at once; the latency test runs alone.
+  test.concurrent("a node that exits ends the run with 255, naming the node, its status and last output", async () => {
     const outcome = await run("-w", "echo", "--bin", `${testdata}/exits-early.ts`, "--node-count", "1", "--time-limit", "10", "--rate", "20");
     expect(outcome.exitCode).toBe(255);
     const text = outcome.output.join("\n");
@@ -58,7 +91,7 @@ describe("runner verdicts on real nodes", () => {
     expect(results.errors!.crashes![0]).toMatchObject({ type: "node-crashed", node: "n0" });
   });
 
-  test("a node that never answers init ends the run with 255 after about 10 s", async () => {
+  test.concurrent("a node that never answers init ends the run with 255 after about 10 s", async () => {
     const startedMs = performance.now();
     const outcome = await run("-w", "echo", "--bin", `${testdata}/never-inits.ts`, "--node-count", "2", "--time-limit", "5");
     const elapsedMs = performance.now() - startedMs;
@@ -72,20 +105,7 @@ describe("runner verdicts on real nodes", () => {
     expect(elapsedMs).toBeLessThan(20_000);
   }, 30_000);
 
-  test("a reply to a client that has gone is a protocol violation, reported, and the node's later output is dropped", async () => {
-    const outcome = await run("-w", "echo", "--bin", `${testdata}/late-reply.ts`, "--node-count", "1", "--time-limit", "8", "--rate", "2");
-    // Later echoes time out (:info); Maelstrom's echo checker does not count those, so the run is
-    // valid there and here: the violation is reported apart.
-    expect(outcome.exitCode).toBe(0);
-    const violations = outcome.results!.errors!["protocol-violations"]!;
-    expect(violations[0]!.node).toBe("n0");
-    expect(violations[0]!.type).toBe("invalid-dest");
-    expect(violations[0]!.reason).toContain("unknown dest");
-    const said = /WARN protocol violation by n0 at [\d.]+ s \(invalid-dest\): its output is ignored from here on/;
-    expect(outcome.output.join("\n")).toMatch(said);
-  }, 30_000);
-
-  test("a log line on stdout before init fails init at once, quoting the line and saying to log to stderr", async () => {
+  test.concurrent("a log line on stdout before init fails init at once, quoting the line and saying to log to stderr", async () => {
     const startedMs = performance.now();
     const outcome = await run("-w", "echo", "--bin", `${testdata}/stdout-before-init.ts`, "--node-count", "2", "--time-limit", "5");
     expect(performance.now() - startedMs).toBeLessThan(8_000); // not the 10 s init timeout
@@ -99,7 +119,7 @@ describe("runner verdicts on real nodes", () => {
     expect(text).toContain("print(..., file=sys.stderr) in Python");
   }, 30_000);
 
-  test("a debug line on stdout later is named as the reason for the missing ops, not the machine", async () => {
+  test.concurrent("a debug line on stdout later is named as the reason for the missing ops, not the machine", async () => {
     const outcome = await run("-w", "echo", "--bin", `${testdata}/stdout-debug-line.ts`, "--node-count", "1", "--time-limit", "4", "--rate", "10");
     const violations = outcome.results!.errors!["protocol-violations"];
     expect(violations).toEqual([expect.objectContaining({ type: "line-not-valid-json", line: "got echo 3" })]);
@@ -168,18 +188,6 @@ describe("runner verdicts on real nodes", () => {
     expect(outcome.results!.net!.servers["msg-count"]).toBe(delays.length); // nothing dropped without a nemesis
   });
 
-  test("results.json, history.jsonl and test.json are written with Maelstrom's key names", async () => {
-    const outcome = await run("-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "2", "--seed", "42");
-    expect(outcome.exitCode).toBe(0);
-    const results = JSON.parse(readFileSync(join(outcome.runDir!, "results.json"), "utf8"));
-    expect(results["valid?"]).toBe(true);
-    expect(Object.keys(results)).toEqual(expect.arrayContaining(["perf", "timeline", "exceptions", "stats", "availability", "net", "workload", "runner"]));
-    expect(results.runner.seed).toBe(42);
-    const history = readJsonl<{ type: string; process: number }>(join(outcome.runDir!, "history.jsonl"));
-    expect(history.filter((op) => op.type === "invoke").length).toBe(results.stats.count);
-    // init_ok + init counted: all msgs-per-op = (2 per op + 2) / ops
-    expect(results.net.all["msg-count"]).toBe(2 * results.stats.count + 2);
-  });
 });
 
 describe("runner health", () => {

@@ -9,6 +9,7 @@
  */
 import { loadWorkload } from "../workloads/index.ts";
 import type { TestOptions } from "../contracts/options.ts";
+import type { Workload } from "../contracts/types.ts";
 import type { RunResults } from "../contracts/results.ts";
 import { Run, type RunOutcome } from "./run.ts";
 import { createRunDir, pointLatestAt, saveBeforeAnalysis, saveResults } from "../store/store.ts";
@@ -62,11 +63,15 @@ export async function simulateTest(opts: TestOptions, options: SimulateOptions =
   });
 }
 
-/** Runs one test in the simulation in this thread, without a watchdog (the worker's body). */
+/**
+ * Runs one test in the simulation in this thread, without a watchdog (the worker's body); a
+ * test may pass a workload of its own instead of the one `opts` names.
+ */
 export async function runSimulation(
   opts: TestOptions,
   program: NodeProgram,
   hooks: { log: (line: string) => void; onRunDir?: (runDir: string) => void; watch?: SharedArrayBuffer },
+  workload: Workload = loadWorkload(opts.workload),
 ): Promise<RunOutcome> {
   const maxVirtualMs = opts.timeLimitSec * 1000 + OVERRUN_MS;
   const world = new SimWorld({
@@ -77,7 +82,7 @@ export async function runSimulation(
     maxVirtualMs,
     watch: hooks.watch,
   });
-  const run = new Run(opts, loadWorkload(opts.workload), hooks.log, world);
+  const run = new Run(opts, workload, hooks.log, world);
   hooks.onRunDir?.(run.runDir);
   return run.execute();
 }

@@ -6,7 +6,7 @@ const node = new Node();
 const FLOOD_MESSAGES = 20_000;
 node.on("noise", () => {});
 node.on("echo", (request) => {
-  const peer = node.nodeIds.find((id) => id !== node.id)!;
+  const peer = node.peers[0]!;
   for (let i = 0; i < FLOOD_MESSAGES; i++) node.send(peer, { type: "noise", i });
   return { type: "echo_ok", echo: request.body.echo };
 });

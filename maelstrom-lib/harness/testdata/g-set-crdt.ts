@@ -21,7 +21,7 @@ node.on("merge", (request) => {
   for (const element of request.body.elements as unknown[]) elements.add(element);
 });
 node.every(100, () => {
-  for (const peer of node.nodeIds) if (peer !== node.id) node.send(peer, { type: "merge", elements: [...elements] });
+  for (const peer of node.peers) node.send(peer, { type: "merge", elements: [...elements] });
 });
 
 await node.run();

@@ -28,7 +28,7 @@ node.on("merge", (request) => {
   merge(decrements, request.body.decrements as Record<string, number>);
 });
 node.every(100, () => {
-  for (const peer of node.nodeIds) if (peer !== node.id) node.send(peer, { type: "merge", increments, decrements });
+  for (const peer of node.peers) node.send(peer, { type: "merge", increments, decrements });
 });
 
 await node.run();

@@ -44,12 +44,15 @@ test("reply schemas are closed: no extra keys, read_ok needs a messages array", 
 });
 
 const repo = new URL("../../..", import.meta.url).pathname;
-const RUN_TIMEOUT_MS = 60_000;
+const RUN_TIMEOUT_MS = 30_000;
 type SetFull = { "valid?": boolean | "unknown"; "lost-count": number; "stable-count": number; "attempt-count": number };
 
-/** Seed 1's first op is a read, invoked before any broadcast: its node has nothing, so it answers null. */
+/**
+ * Simulated; seed 1's first op is a read, invoked before any broadcast: its node has nothing,
+ * so it answers null.
+ */
 function runNilReads(...binArgs: string[]) {
-  const flags = ["--node-count", "3", "--time-limit", "2", "--rate", "30", "--seed", "1", "--no-progress"];
+  const flags = ["--node-count", "3", "--time-limit", "2", "--rate", "30", "--seed", "1", "--no-progress", "--sim"];
   return runInTestStore(["test", "-w", "broadcast", "--bin", "maelstrom-lib/harness/workloads/testdata/broadcast-nil-reads.ts", ...flags, ...binArgs], { cwd: repo });
 }
 

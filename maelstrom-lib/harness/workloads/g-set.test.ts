@@ -1,6 +1,6 @@
 /**
- * The g-set workload: its op stream, client and schemas, and real nodes judged end to end
- * (a gossiping CRDT passes; a node that drops its peers' gossip loses their adds).
+ * The g-set workload: its op stream, client and schemas, and nodes judged end to end under the
+ * simulation (a gossiping CRDT passes; a node that drops its peers' gossip loses their adds).
  */
 import { describe, expect, test } from "bun:test";
 import { Rng } from "../primitives/rng.ts";
@@ -14,10 +14,10 @@ import { runInTestStore } from "../testdata/test-runs.ts";
 const ctx = { opts: {} as WorkloadContext["opts"], rng: new Rng(7) } satisfies WorkloadContext;
 const worker: WorkerInfo = { thread: 0, process: 0, node: "n0", phaseElapsedMs: 0 };
 const repo = new URL("../../..", import.meta.url).pathname;
-const RUN_TIMEOUT_MS = 60_000;
+const RUN_TIMEOUT_MS = 30_000;
 
 function runGSet(...binArgs: string[]) {
-  const flags = ["--node-count", "3", "--time-limit", "3", "--rate", "30", "--no-progress"];
+  const flags = ["--node-count", "3", "--time-limit", "3", "--rate", "30", "--no-progress", "--sim", "--seed", "1"];
   return runInTestStore(["test", "-w", "g-set", "--bin", "maelstrom-lib/harness/testdata/g-set-crdt.ts", ...flags, ...binArgs], { cwd: repo });
 }
 

@@ -98,12 +98,15 @@ const testdata = "maelstrom-lib/harness/workloads/testdata";
 
 function run(bin: string, ...binArgs: string[]) {
   return runInTestStore(
-    ["test", "-w", "lin-kv", "--bin", `${testdata}/${bin}`, ...binArgs, "--node-count", "3", "--concurrency", "2n", "--rate", "50", "--time-limit", "3", "--no-progress"],
+    [
+      "test", "-w", "lin-kv", "--bin", `${testdata}/${bin}`, ...binArgs, "--node-count", "3", "--concurrency", "2n",
+      "--rate", "50", "--time-limit", "3", "--no-progress", "--sim", "--seed", "1",
+    ],
     { cwd: repo },
   );
 }
 
-describe("lin-kv end to end (real node processes)", () => {
+describe("lin-kv end to end (simulated)", () => {
   test("a node that proxies to the lin-kv service is linearizable", async () => {
     const outcome = await run("lin-kv-proxy.ts");
     const workload = outcome.results!.workload as { "valid?": unknown; results: Record<string, KeyResult> };

@@ -1,6 +1,6 @@
 /**
- * The txn-list-append workload: its generator and schema, and real nodes judged end to end
- * as Maelstrom would: a single-node store passes strict-serializable; the same node applying
+ * The txn-list-append workload: its generator and schema, and nodes judged end to end under
+ * the simulation as Maelstrom would: a single-node store passes strict-serializable; the same node applying
  * some appends twice fails with duplicate-elements; serving read-only txns from a lagging copy
  * fails strict-serializable with a realtime anomaly yet passes serializable.
  */
@@ -18,11 +18,14 @@ import { runInTestStore } from "../testdata/test-runs.ts";
 
 const repo = new URL("../../..", import.meta.url).pathname;
 const worker: WorkerInfo = { thread: 0, process: 0, node: "n0", phaseElapsedMs: 0 };
-const RUN_TIMEOUT_MS = 60_000;
+const RUN_TIMEOUT_MS = 30_000;
 type ElleResult = { "valid?": boolean | "unknown"; "anomaly-types"?: string[]; not?: string[]; anomalies?: Record<string, { explanation: string }[]> };
 
 function runListAppend(extra: string[], ...binArgs: string[]) {
-  const flags = ["--node-count", "1", "--concurrency", "2n", "--time-limit", "3", "--rate", "200", "--no-progress", ...extra];
+  const flags = [
+    "--node-count", "1", "--concurrency", "2n", "--time-limit", "3", "--rate", "200", "--no-progress",
+    "--sim", "--seed", "1", ...extra,
+  ];
   return runInTestStore(["test", "-w", "txn-list-append", "--bin", "maelstrom-lib/harness/testdata/list-append-single.ts", ...flags, ...binArgs], { cwd: repo });
 }
 

@@ -1,7 +1,7 @@
 /**
  * The client as defrpc makes it (Maelstrom's client.clj): the request checked before it is
  * sent, the reply after it comes back, each failure under Maelstrom's name and in its words.
- * Unit tests on the real network with a fake clock, then a real node run by the real runner.
+ * Unit tests on the real network with a fake clock, then a node run by the runner, simulated.
  */
 import { describe, expect, test } from "bun:test";
 import { Client, MalformedReply, MalformedRequest, MalformedRpc, RpcTimeout, UnmatchedReplyLog } from "./client.ts";
@@ -11,7 +11,8 @@ import { classifyError } from "../run/generator.ts";
 import { Network } from "./net.ts";
 import type { WireMessage } from "../contracts/journal.ts";
 import { Rng } from "../primitives/rng.ts";
-import { runTest } from "../run/run.ts";
+import { runSimulation } from "../run/simulate.ts";
+import { NodeProgram } from "./sim-program.ts";
 import type { Workload } from "../contracts/types.ts";
 import pnCounter from "../workloads/pn-counter.ts";
 import { ADD } from "../../protocol/g-counter.ts";
@@ -172,16 +173,17 @@ describe("replies the client cannot match", () => {
   });
 });
 
-describe("a workload whose generator emits malformed requests, on a real node", () => {
+describe("a workload whose generator emits malformed requests, on a simulated node", () => {
   test("every such op is :info malformed-rpc-request, the node gets none of them, and the console says so", async () => {
     const bin = "maelstrom-lib/harness/testdata/pn-counter-crdt.ts";
     const argv = ["test", "-w", "pn-counter", "--bin", bin, "--node-count", "1", "--time-limit", "1", "--rate", "20"];
-    const command = parseCommand([...argv, "--store", TEST_STORE, "--no-progress"], repo);
+    const command = parseCommand([...argv, "--store", TEST_STORE, "--no-progress", "--sim", "--seed", "1"], repo);
     if (command.kind !== "test") throw new Error("expected a test command");
     // pn-counter, but every add carries half a delta: pn_counter.clj's add! wants an Int.
     const halfDeltas: Workload = { ...pnCounter, generator: () => ({ next: () => ({ f: "add", value: 0.5 }) }) };
     const lines: string[] = [];
-    const outcome = await runTest(command.opts, halfDeltas, (line) => lines.push(line));
+    const program = await NodeProgram.load(command.opts.bin);
+    const outcome = await runSimulation(command.opts, program, { log: (line) => lines.push(line) }, halfDeltas);
     const history = (await Bun.file(`${outcome.runDir}/history.jsonl`).text()).trim().split("\n").map((line) => JSON.parse(line));
     const adds = history.filter((op) => op.f === "add" && op.type !== "invoke");
     expect(adds.length).toBeGreaterThan(3);

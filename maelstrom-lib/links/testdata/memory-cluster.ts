@@ -2,16 +2,26 @@
  * Test helper: a cluster of nodes on memory I/O and one fake clock, wired by a played network
  * with a fixed latency, where a node can be killed (its process gone, messages to it dropped)
  * and started again as a fresh process that gets `init` and nothing else, as Jepsen's kill
- * nemesis does. Lets recovery be tested without real processes or real sleeps.
+ * nemesis does. Lets recovery be tested without real processes or real sleeps. A node is
+ * booted by a function: a library's `serve(node)` (`serving`), or a whole program file
+ * (harness/world/testdata/program.ts).
  */
 import { FakeClock } from "../../node/clock.ts";
 import { MemoryInput } from "../../node/io.ts";
 import type { GenericBody, Message, Protocol } from "../../node/messages.ts";
-import { Node } from "../../node/node.ts";
+import { Node, type NodeOptions } from "../../node/node.ts";
 import { settle } from "../../node/testdata/memory-node.ts";
 
 /** Builds one node process of protocol `P`: registers its handlers on `node` and runs it. */
 export type Serve<P extends Protocol> = (node: Node<P>) => Promise<void>;
+
+/** Starts one node process on these I/O and clock; it runs until its input ends. */
+export type Boot = (options: Required<NodeOptions>) => unknown;
+
+/** Boots a process that serves `serve` on a Node of its own. */
+export function serving<P extends Protocol>(serve: Serve<P>): Boot {
+  return (options) => serve(new Node<P>(options));
+}
 
 /** One node-to-node message as the played network delivered (or dropped) it. */
 export interface Delivery {
@@ -25,11 +35,8 @@ export interface Delivery {
 /** How long one fake-clock step is when the test runs time on. */
 const STEP_MS = 5;
 
-export async function memoryCluster<P extends Protocol>(
-  nodeIds: readonly string[],
-  serve: Serve<P>,
-  options: { latencyMs?: number } = {},
-) {
+/** Starts a node on each of `nodeIds` with `boot` and initialises it. */
+export async function memoryCluster(nodeIds: readonly string[], boot: Boot, options: { latencyMs?: number } = {}) {
   const latencyMs = options.latencyMs ?? 10;
   const clock = new FakeClock();
   const inputs = new Map<string, MemoryInput>();
@@ -62,7 +69,7 @@ export async function memoryCluster<P extends Protocol>(
   const start = async (id: string) => {
     const input = new MemoryInput();
     inputs.set(id, input);
-    void serve(new Node<P>({ input, clock, output: route, log: (line) => logs.push(`${id}: ${line}`) }));
+    void boot({ input, clock, output: route, log: (line) => logs.push(`${id}: ${line}`) });
     input.pushMessages({ src: "c0", dest: id, body: { type: "init", node_id: id, node_ids: nodeIds, msg_id: 0 } });
     await settle();
   };

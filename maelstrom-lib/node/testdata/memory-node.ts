@@ -1,25 +1,26 @@
 /**
  * Test helper: a node on memory I/O and a fake clock. Input is pushed as lines, every output
  * line is kept, and time moves only when the test advances `clock`: unit tests of the runtime
- * and of solutions (deadlines, retries, beats) without real sleeps.
+ * and of solutions (deadlines, retries, beats) without real sleeps. `memoryIo` is the same
+ * without the Node, for a program that builds its own (harness/world/testdata/program.ts).
  */
 import { FakeClock } from "../clock.ts";
 import { MemoryInput } from "../io.ts";
 import type { Message, Protocol, Untyped } from "../messages.ts";
-import { Node } from "../node.ts";
+import { Node, type NodeOptions } from "../node.ts";
 
-/** The protocol of the node a `serve(node)` function takes: `memoryNode<ServedProtocol<typeof serve>>()`. */
-export type ServedProtocol<F> = F extends (node: Node<infer P>) => unknown ? P : never;
+/** Everything a node's runtime takes from outside, on memory. */
+type MemoryNodeOptions = Required<NodeOptions> & { input: MemoryInput };
 
 /** Lets the node's read loop and any pending microtasks and promise chains run. */
 export const settle = () => Bun.sleep(1);
 
-/** A node on memory I/O: `writes` holds each sink call, `lines()` every line written. */
-export function memoryNode<P extends Protocol = Untyped>(clock = new FakeClock()) {
+/** Memory I/O for one node: `options` for its runtime, `writes` each sink call, `lines()` every line written. */
+export function memoryIo(clock = new FakeClock()) {
   const input = new MemoryInput();
   const writes: string[] = [];
   const logs: string[] = [];
-  const node = new Node<P>({ input, clock, output: (text) => writes.push(text), log: (line) => logs.push(line) });
+  const options: MemoryNodeOptions = { input, clock, output: (text) => writes.push(text), log: (line) => logs.push(line) };
   const lines = () => writes.join("").split("\n").filter((line) => line.length > 0);
   const messages = (): Message[] => lines().map((line) => JSON.parse(line));
   const bodies = () => messages().map((message) => message.body);
@@ -30,5 +31,11 @@ export function memoryNode<P extends Protocol = Untyped>(clock = new FakeClock()
     input.pushMessages({ src: "c0", dest: nodeId, body: { type: "init", node_id: nodeId, node_ids: nodeIds, msg_id: 0 } });
     await settle();
   };
-  return { node, input, clock, writes, logs, lines, messages, bodies, sentTo, init };
+  return { options, input, clock, writes, logs, lines, messages, bodies, sentTo, init };
+}
+
+/** A node on memory I/O (see memoryIo). */
+export function memoryNode<P extends Protocol = Untyped>(clock = new FakeClock()) {
+  const io = memoryIo(clock);
+  return { ...io, node: new Node<P>(io.options) };
 }

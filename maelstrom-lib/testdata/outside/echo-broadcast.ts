@@ -16,7 +16,7 @@ node.on("broadcast", (request) => {
   const value = request.body.message;
   if (!messages.has(value)) {
     messages.add(value);
-    for (const peer of node.nodeIds) if (peer !== node.id) node.send(peer, { type: "gossip", message: value });
+    for (const peer of node.peers) node.send(peer, { type: "gossip", message: value });
   }
   return { type: "broadcast_ok" };
 });

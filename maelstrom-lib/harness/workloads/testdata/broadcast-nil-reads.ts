@@ -24,7 +24,7 @@ node.on(GOSSIP, (request) => {
   for (const message of request.body.messages as unknown[]) messages.add(message);
 });
 node.every(100, () => {
-  for (const peer of node.nodeIds) if (peer !== node.id) node.send(peer, { type: GOSSIP, messages: [...messages] });
+  for (const peer of node.peers) node.send(peer, { type: GOSSIP, messages: [...messages] });
 });
 
 await node.run();
