@@ -78,6 +78,16 @@ describe("import boundaries", () => {
     expect(upward.map((edge) => `${edge.from} -> ${edge.to}`)).toEqual([]);
   });
 
+  test("checkers are pure: none touches the file system (they hand files back for the store to write)", () => {
+    const touching: string[] = [];
+    for (const file of new Bun.Glob("harness/checkers/**/*.ts").scanSync({ cwd: PACKAGE_DIR })) {
+      if (file.endsWith(".test.ts") || file.split("/").includes("testdata")) continue;
+      const text = readFileSync(join(PACKAGE_DIR, file), "utf8");
+      if (/from "(node:)?fs(\/promises)?"|Bun\.(write|file)\(/.test(text)) touching.push(file);
+    }
+    expect(touching).toEqual([]);
+  });
+
   test("no layer folder imports the package's API module (harness/index.ts sits on top)", () => {
     const offending = edges.filter((edge) => harnessLayer(edge.from) !== undefined && edge.to === "harness/index.ts");
     expect(offending.map((edge) => `${edge.from} -> ${edge.to}`)).toEqual([]);

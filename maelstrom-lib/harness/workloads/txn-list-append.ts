@@ -38,8 +38,7 @@ const txnListAppend: Workload<ElleResult> = {
   idempotent: new Set(),
   newClient: txnClient(TXN),
   generator: appendTxns,
-  check: (history, { opts, runDir }) =>
-    checkListAppend(history, { consistencyModels: opts.consistencyModels, directory: runDir ? join(runDir, "elle") : undefined }),
+  check: (history, { opts, files }) => checkListAppend(history, { consistencyModels: opts.consistencyModels, files }),
   explain: explainElle,
 };
 

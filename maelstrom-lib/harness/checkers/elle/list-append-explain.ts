@@ -5,7 +5,7 @@
  * and the files Elle writes: `elle/<anomaly>.txt` for every reportable cycle type, and
  * `elle/incompatible-order/<key>.html` for each key read in incompatible orders.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import type { RunFiles } from "../../contracts/types.ts";
 import { join } from "node:path";
 import { escapeXml } from "../../primitives/svg-text.ts";
 import type { FoundCycle } from "./cycles.ts";
@@ -103,23 +103,25 @@ export function cycleCase(cycle: FoundCycle, ctx: ExplainContext): ListAppendCas
   return { type: cycle.type, cycle: txns, steps: steps.map((s) => s.data), explanation: renderCycle(cycle, steps) };
 }
 
-/** Writes `<dir>/<type>.txt` for each cycle type, as Elle's write-cycles! ("G-single #0", the explanation, blank lines between). */
-export function writeCycleFiles(dir: string, cycleCases: ReadonlyMap<string, readonly ListAppendCase[]>): void {
-  if (cycleCases.size === 0) return;
-  mkdirSync(dir, { recursive: true });
+/** Adds `<dir>/<type>.txt` for each cycle type, as Elle's write-cycles! ("G-single #0", the explanation, blank lines between). */
+export function addCycleFiles(files: RunFiles, dir: string, cycleCases: ReadonlyMap<string, readonly ListAppendCase[]>): void {
   for (const [type, cases] of cycleCases) {
-    writeFileSync(join(dir, `${type}.txt`), cases.map((c, i) => `${type} #${i}\n${c.explanation}`).join("\n\n\n"));
+    files.set(`${dir}/${type}.txt`, cases.map((c, i) => `${type} #${i}\n${c.explanation}`).join("\n\n\n"));
   }
 }
 
 /**
- * Elle's incompatible-order pages: `<dir>/incompatible-order/<key>.html`, every ok read of the
+ * Elle's incompatible-order pages, added as `<dir>/incompatible-order/<key>.html`, every ok read of the
  * key with the elements that disagree with the longest read highlighted.
  */
-export function writeIncompatibleOrderFiles(dir: string, cases: readonly ListAppendCase[], txns: readonly Txn[], longest: ReadonlyMap<unknown, readonly unknown[]>): void {
-  if (cases.length === 0) return;
-  const folder = join(dir, "incompatible-order");
-  mkdirSync(folder, { recursive: true });
+export function addIncompatibleOrderFiles(
+  files: RunFiles,
+  dir: string,
+  cases: readonly ListAppendCase[],
+  txns: readonly Txn[],
+  longest: ReadonlyMap<unknown, readonly unknown[]>,
+): void {
+  const folder = `${dir}/incompatible-order`;
   for (const { key } of cases) {
     const reference = longest.get(key) ?? [];
     const rows: string[] = [];
@@ -134,6 +136,6 @@ export function writeIncompatibleOrderFiles(dir: string, cases: readonly ListApp
     const title = `All Reads of ${escapeXml(show(key))}`;
     const head = "<tr><th>Index</th><th>Time (s)</th><th>Process</th><th>Fun</th><th colspan=\"32\">Value</th></tr>";
     const html = `<html><head><style>th { text-align: left; }</style></head><body><h1>${title}</h1><table><thead>${head}</thead><tbody>${rows.join("")}</tbody></table></body></html>`;
-    writeFileSync(join(folder, `${show(key)}.html`), html);
+    files.set(`${folder}/${show(key)}.html`, html);
   }
 }

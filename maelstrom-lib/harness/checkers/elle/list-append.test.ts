@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Rng } from "../../primitives/rng.ts";
-import type { CheckResult } from "../../contracts/types.ts";
+import type { RunFiles, CheckResult } from "../../contracts/types.ts";
 import { checkListAppend } from "./list-append.ts";
 import { type TestTxn, txnHistory } from "../testdata/txn-histories.ts";
 import type { Mop } from "./txns.ts";
@@ -19,8 +19,8 @@ const t = (mops: Mop[], rest: Partial<TestTxn> = {}): TestTxn => ({ mops, ...res
 /** Txns invoked together (all overlapping in time), so no realtime order relates them. */
 const concurrent = (txns: TestTxn[]): TestTxn[] => txns.map((txn, i) => ({ invokeNs: 0, completeNs: 1000 + i, ...txn }));
 
-function check(txns: TestTxn[], model: string, directory?: string): CheckResult & { anomalies?: Record<string, Record<string, unknown>[]> } {
-  return checkListAppend(txnHistory(txns), { consistencyModels: [model], directory }) as never;
+function check(txns: TestTxn[], model: string, files?: RunFiles): CheckResult & { anomalies?: Record<string, Record<string, unknown>[]> } {
+  return checkListAppend(txnHistory(txns), { consistencyModels: [model], files }) as never;
 }
 
 /** The relationship of each step of a found cycle. */
@@ -176,28 +176,20 @@ describe("list-append results", () => {
   });
 
   test("elle/incompatible-order/<key>.html shows every read of the key, disagreeing elements marked", () => {
-    const dir = mkdtempSync(join(tmpdir(), "elle-"));
-    try {
-      check([t([a(1, 1)]), t([a(1, 2)]), t([r(1, [1, 2])]), t([r(1, [2, 1])])], "read-committed", dir);
-      const html = readFileSync(join(dir, "incompatible-order", "1.html"), "utf8");
-      expect(html).toContain("<h1>All Reads of 1</h1>");
-      expect(html.match(/<tr><td>/g)).toHaveLength(2);
-      expect(html.match(/background/g)).toHaveLength(2);
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+    const files: RunFiles = new Map();
+    check([t([a(1, 1)]), t([a(1, 2)]), t([r(1, [1, 2])]), t([r(1, [2, 1])])], "read-committed", files);
+    const html = files.get("elle/incompatible-order/1.html")!;
+    expect(html).toContain("<h1>All Reads of 1</h1>");
+    expect(html.match(/<tr><td>/g)).toHaveLength(2);
+    expect(html.match(/background/g)).toHaveLength(2);
   });
 
-  test("elle/ gets one file per reportable cycle type, in Elle's format", () => {
-    const dir = mkdtempSync(join(tmpdir(), "elle-"));
-    try {
-      check(concurrent([t([a(1, 1), a(2, 1)]), t([r(1, []), r(2, [1])])]), "serializable", dir);
-      expect(readdirSync(dir)).toEqual(["G-single.txt"]);
-      const text = readFileSync(join(dir, "G-single.txt"), "utf8");
-      expect(text).toStartWith("G-single #0\nLet:\n  T1 = ");
-      expect(text).toContain("\n\nThen:\n  - T1 < T2, because ");
-    } finally {
-      rmSync(dir, { recursive: true });
-    }
+  test("elle/ gets one file per reportable cycle type, in Elle's format; the checker writes none itself", () => {
+    const files: RunFiles = new Map();
+    check(concurrent([t([a(1, 1), a(2, 1)]), t([r(1, []), r(2, [1])])]), "serializable", files);
+    expect([...files.keys()]).toEqual(["elle/G-single.txt"]);
+    const text = files.get("elle/G-single.txt")!;
+    expect(text).toStartWith("G-single #0\nLet:\n  T1 = ");
+    expect(text).toContain("\n\nThen:\n  - T1 < T2, because ");
   });
 });

@@ -7,7 +7,7 @@
  * `anomaly-types`, `anomalies`, `not`, `also-not`, and under `beyond-maelstrom` what Elle 0.2.7
  * would add (newer-elle.ts: future reads, -item cycles, nil-read internals).
  */
-import type { CheckResult, Op } from "../../contracts/types.ts";
+import type { CheckResult, Op, RunFiles } from "../../contracts/types.ts";
 import { ELLE_UNKNOWN_ANOMALY_TYPES, MAELSTROM_ELLE } from "./consistency-models.ts";
 import {
   additionalGraphs,
@@ -21,7 +21,7 @@ import {
   WW_FIRST,
 } from "./cycles.ts";
 import { DependencyGraph } from "./graph.ts";
-import { cycleCase, type ExplainContext, writeCycleFiles, writeIncompatibleOrderFiles } from "./list-append-explain.ts";
+import { addCycleFiles, addIncompatibleOrderFiles, cycleCase, type ExplainContext } from "./list-append-explain.ts";
 import { historyError, invokeIndices } from "./list-append-history.ts";
 import { newerElleFindings } from "./newer-elle.ts";
 import { abortedReads, futureReads, intermediateReads, internalInconsistencies, lostUpdates } from "./list-append-txn-anomalies.ts";
@@ -40,18 +40,20 @@ import {
 } from "./list-append-versions.ts";
 import { collectTxns, type Txn } from "./txns.ts";
 
+/** Elle's folder in the run folder. */
+const ELLE_DIR = "elle";
 /** At most this many cases of one type are kept in the result (all are counted). */
 const MAX_CASES_SHOWN = 32;
 
 export interface ListAppendOptions {
   consistencyModels: readonly string[];
-  /** Where to write Elle's files (the run's `elle/` folder); none in unit tests. */
-  directory?: string;
+  /** The run folder's files, to which Elle's `elle/` files are added; none in unit tests. */
+  files?: RunFiles;
   /** Edges the cycle search may examine per strongly connected component (DEFAULT_CYCLE_SEARCH_STEPS). */
   cycleSearchSteps?: number;
 }
 
-/** Checks a txn-list-append history. Pure apart from the files written to `directory`. */
+/** Checks a txn-list-append history; pure: Elle's files are handed back in `files`, for the store to write. */
 export function checkListAppend(history: readonly Op[], options: ListAppendOptions): CheckResult {
   const models = options.consistencyModels;
   const modelError = MAELSTROM_ELLE.unknownModelError(models);
@@ -73,9 +75,9 @@ export function checkListAppend(history: readonly Op[], options: ListAppendOptio
   const sorted = sortedValues(possible, true);
   findTxnAnomalies(txns, possible, sorted, allWriters, { cases, newer });
   findCycleAnomalies(history, txns, possible, versionOrder(sorted), reportable, cases, options);
-  if (options.directory && reportable.has("incompatible-order")) {
+  if (options.files && reportable.has("incompatible-order")) {
     const longest = new Map([...sorted].map(([key, lists]) => [key, lists[lists.length - 1]!]));
-    writeIncompatibleOrderFiles(options.directory, cases.get("incompatible-order") ?? [], possible, longest);
+    addIncompatibleOrderFiles(options.files, ELLE_DIR, cases.get("incompatible-order") ?? [], possible, longest);
   }
   const result = resultMap(prohibited, reportable, cases);
   const beyond = newerElleFindings("list-append", models, cases, newer, MAX_CASES_SHOWN);
@@ -108,7 +110,7 @@ function findCycleAnomalies(
   order: VersionOrder,
   reportable: Set<string>,
   cases: ListAppendCases,
-  { directory, cycleSearchSteps: stepsPerComponent }: ListAppendOptions,
+  { files, cycleSearchSteps: stepsPerComponent }: ListAppendOptions,
 ): void {
   const { realtime, process } = additionalGraphs(reportable);
   const ctx: ExplainContext = {
@@ -135,7 +137,7 @@ function findCycleAnomalies(
     cycleCases.set(cycle.type, [...(cycleCases.get(cycle.type) ?? []), found]);
   }
   for (const [type, list] of cycleCases) cases.set(type, list);
-  if (directory) writeCycleFiles(directory, new Map([...cycleCases].filter(([type]) => reportable.has(type))));
+  if (files) addCycleFiles(files, ELLE_DIR, new Map([...cycleCases].filter(([type]) => reportable.has(type))));
 }
 
 /** Elle's result-map: prohibited anomalies make it invalid, unknown-type ones unknown; `not`/`also-not` over everything found. */
