@@ -17,7 +17,6 @@ import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
 import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 import { writeBenchResults } from "./results-file.ts";
-import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
 
 /** The published flags of 3d and 3e (fly.io's challenge pages), time limit apart. */
 const PUBLISHED_FLAGS = ["--node-count", "25", "--rate", "100", "--latency", "100"];

@@ -15,7 +15,6 @@ import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
 import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
 import { writeBenchResults } from "./results-file.ts";
-import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
 
 const PUBLISHED_TIME_LIMIT_SEC = 20;
 /** Issue 8's efficiency bar for 6b and 6c with partitions. */

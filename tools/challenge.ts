@@ -12,7 +12,6 @@ import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import { digestHistory, verdictOf } from "../maelstrom-lib/harness/report/index.ts";
 import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
-import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
 
 /** One published command of a challenge (6b publishes two). */
 export interface ChallengeCommand {

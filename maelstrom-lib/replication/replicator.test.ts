@@ -41,9 +41,9 @@ test("a batch is resent until acknowledged, then never again", async () => {
   clock.advance(INTERVAL_MS);
   await settle();
   expect(sent()).toHaveLength(2);
-  expect(sent()[1].writes).toEqual(sent()[0].writes);
+  expect(sent()[1]!.writes).toEqual(sent()[0]!.writes);
   // Acknowledged: the outbox is empty and the ticks stay silent.
-  input.pushMessages({ src: "n1", dest: "n0", body: { type: "replicate_ok", in_reply_to: sent()[1].msg_id } });
+  input.pushMessages({ src: "n1", dest: "n0", body: { type: "replicate_ok", in_reply_to: sent()[1]!.msg_id } });
   await settle();
   clock.advance(10 * INTERVAL_MS);
   await settle();

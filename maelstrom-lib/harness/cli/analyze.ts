@@ -130,9 +130,6 @@ async function netOfJournal(path: string, history: readonly Op[], log: (line: st
   return checkNet(history, counter.stats());
 }
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
-}
 
 /**
  * A folder real Maelstrom wrote. Its options come from the command line, else jepsen.log's

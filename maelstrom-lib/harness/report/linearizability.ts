@@ -12,7 +12,7 @@
 import type { NextAttempt, OpMention, PartialReport } from "../checkers/linearizable/partials.ts";
 import { type LinKvKey, partialsOf } from "../checkers/linearizable/results.ts";
 import { escapeXml, px } from "../primitives/svg-text.ts";
-import { LINEARIZABILITY_FILE, partialSentence } from "../checkers/linearizable/explain.ts";
+import { partialSentence } from "../checkers/linearizable/explain.ts";
 import { LINEARIZABILITY_CSS, LINEARIZABILITY_JS } from "./linearizability-assets.ts";
 import { layOut, type WindowOp } from "./linearizability-layout.ts";
 import { PICTURE, renderPicture } from "./linearizability-svg.ts";

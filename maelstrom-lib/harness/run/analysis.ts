@@ -9,7 +9,6 @@ import { checkAvailability, checkExceptions, checkNet, checkStats, mergeValidity
 import type { Network } from "../world/net.ts";
 import type { ProtocolViolation, UnmatchedReplies } from "../contracts/node-reports.ts";
 import type { WorldReport } from "../world/world.ts";
-import { quantile } from "../primitives/quantile.ts";
 import { HOST_FIGURES, type RunnerHealth, type RunResults } from "../contracts/results.ts";
 import type { CheckResult, Op, RunFiles, Workload } from "../contracts/types.ts";
 import { writeCheckerFiles } from "../store/store.ts";

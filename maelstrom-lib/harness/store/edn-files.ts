@@ -13,7 +13,7 @@
 import { basename } from "node:path";
 import type { TestOptions } from "../contracts/options.ts";
 import { Float32, Keyword, kw, list, map, pprintEdn, printEdn, set, vector, type Edn } from "../primitives/edn.ts";
-import type { CheckResult, Op, Validity } from "../contracts/types.ts";
+import type { Op, Validity } from "../contracts/types.ts";
 import { nanosToMs } from "../contracts/history.ts";
 
 /** Result keys whose string values are keywords in Maelstrom's results (and any `…-types` list). */

@@ -13,7 +13,8 @@ const node = new Node();
 const kv = new LinKV(node, { timeoutMs: 1000 });
 const KEY = "elements";
 // The runtime types add/read as g-counter's; as plain strings they get generic bodies.
-const [ADD, READ]: string[] = ["add", "read"];
+const ADD: string = "add";
+const READ: string = "read";
 
 node.on(ADD, async (request) => {
   for (;;) {

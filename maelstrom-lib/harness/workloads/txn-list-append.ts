@@ -7,7 +7,6 @@
  * `--consistency-models` (default strict-serializable). Clients are reusable; no op is
  * idempotent, so a timeout is :info and a definite error (txn-conflict, 30) an abort.
  */
-import { join } from "node:path";
 import { explainElle, type ElleResult } from "../checkers/elle/explain.ts";
 import { checkListAppend } from "../checkers/elle/list-append.ts";
 import { TXN } from "../../protocol/txn-list-append.ts";

@@ -6,7 +6,6 @@
  * `elle/incompatible-order/<key>.html` for each key read in incompatible orders.
  */
 import type { RunFiles } from "../../contracts/types.ts";
-import { join } from "node:path";
 import { escapeXml } from "../../primitives/svg-text.ts";
 import type { FoundCycle } from "./cycles.ts";
 import { Rel } from "./graph.ts";

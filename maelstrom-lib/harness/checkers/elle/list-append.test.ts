@@ -4,10 +4,6 @@
  * and the elle/ files, and a differential test against brute-force serializability.
  */
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Rng } from "../../primitives/rng.ts";
 import type { RunFiles, CheckResult } from "../../contracts/types.ts";
 import { checkListAppend } from "./list-append.ts";
 import { type TestTxn, txnHistory } from "../testdata/txn-histories.ts";

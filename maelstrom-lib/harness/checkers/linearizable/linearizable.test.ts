@@ -421,7 +421,7 @@ describe("linearizability checker: partial linearizations for the report", () =>
           const [f, value] = step.op.split(" ");
           if (f === "write") register = JSON.parse(value!);
           if (f === "cas") register = JSON.parse(value!.split("→")[1]!);
-          if (f === "read") expect(JSON.stringify(register)).toBe(value === "nil" ? JSON.stringify(register) : value);
+          if (f === "read") expect(JSON.stringify(register)).toBe(value === "nil" ? JSON.stringify(register) : value!);
           expect(step.model.value).toEqual(register);
         }
       }

@@ -10,7 +10,10 @@ import { Node } from "maelstrom-lib";
 
 const node = new Node();
 // As plain strings the runtime gives these generic bodies rather than the broadcast types.
-const [BROADCAST, READ, TOPOLOGY, GOSSIP]: string[] = ["broadcast", "read", "topology", "gossip"];
+const BROADCAST: string = "broadcast";
+const READ: string = "read";
+const TOPOLOGY: string = "topology";
+const GOSSIP: string = "gossip";
 const alwaysNull = process.argv.includes("always-null");
 const messages = new Set<unknown>();
 
