@@ -152,7 +152,7 @@ describe("a full disk", () => {
         `the run folder ${outcome.runDir} is incomplete (it has no results.json)`,
     ]);
     const files = readdirSync(outcome.runDir).sort();
-    expect(files).toEqual(["history.edn", "history.jsonl", "net-journal.jsonl", "node-logs", "test.json"]);
+    expect(files).toEqual(["history.edn", "history.jsonl", "history.txt", "net-journal.jsonl", "node-logs", "test.json"]);
     expect(readlinkSync(join(store, "latest"))).toBe(`echo/${complete.runDir.split("/").at(-1)}`);
   }, 30_000);
 });
