@@ -149,7 +149,7 @@ describe("attack 9: terminal control in node output", () => {
     expect(run.exitCode).toBe(1);
     expect(run.console).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/);
     expect(run.console).toContain("[n0] \\x1b[2J\\x1b[H\\x1b]52;c;ZXZpbA==\\x07\\x9b31m\\rEverything looks good!");
-    expect(run.console).toContain("line: \\x1b[2J");
+    expect(run.console).toContain("The line:\n    \\x1b[2J"); // the violating line, quoted once at the end, escaped
     expect(run.console.split("\n").some((line) => line.startsWith("Everything looks good!"))).toBe(false);
   }, 30_000);
 });
