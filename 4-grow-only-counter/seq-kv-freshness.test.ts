@@ -6,26 +6,26 @@
  */
 import { describe, expect, test } from "bun:test";
 import { Rng } from "../maelstrom-lib/harness/primitives/rng.ts";
-import { SeqKv } from "../maelstrom-lib/harness/world/services.ts";
+import { SeqKVService } from "../maelstrom-lib/harness/world/services.ts";
 
 const SEEDS = Array.from({ length: 100 }, (_, i) => i + 1);
 const LATEST_VALUE = 20;
 
 /** A seq-kv where n0 has just written counter = 1, 2, …, LATEST_VALUE. */
-function seqKvAfterWrites(seed: number): SeqKv {
-  const kv = new SeqKv(new Rng(seed));
+function seqKvAfterWrites(seed: number): SeqKVService {
+  const kv = new SeqKVService(new Rng(seed));
   for (let value = 1; value <= LATEST_VALUE; value++) kv.handle("n0", { type: "write", key: "counter", value });
   return kv;
 }
 
 /** What n1 gets back for a plain read of the counter (undefined if the key looked absent). */
-function readCounter(kv: SeqKv, src: string): number | undefined {
+function readCounter(kv: SeqKVService, src: string): number | undefined {
   const reply = kv.handle(src, { type: "read", key: "counter" })!;
   return reply.type === "read_ok" ? (reply.value as number) : undefined;
 }
 
 /** The write-up's read: read, then CAS the value onto itself; start over if the CAS fails. */
-function readConfirmedByIdentityCas(kv: SeqKv, src: string): number | undefined {
+function readConfirmedByIdentityCas(kv: SeqKVService, src: string): number | undefined {
   for (let attempt = 0; attempt < 100; attempt++) {
     const value = readCounter(kv, src);
     if (value === undefined) continue;

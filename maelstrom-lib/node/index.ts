@@ -19,7 +19,7 @@ export type {
   BroadcastProtocol,
   GSetProtocol,
   GCounterProtocol,
-  LinKvProtocol,
+  LinKVProtocol,
   KafkaProtocol,
   TxnRwRegisterProtocol,
   TxnOp,

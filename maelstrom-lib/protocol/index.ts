@@ -25,7 +25,7 @@ export { uniqueIdsRpcs, type UniqueIdsProtocol } from "./unique-ids.ts";
 export { broadcastRpcs, type BroadcastProtocol } from "./broadcast.ts";
 export { gSetRpcs, type GSetProtocol } from "./g-set.ts";
 export { gCounterRpcs, type GCounterProtocol } from "./g-counter.ts";
-export { linKvRpcs, type LinKvProtocol } from "./lin-kv.ts";
+export { linKvRpcs, type LinKVProtocol } from "./lin-kv.ts";
 export { kafkaRpcs, type KafkaProtocol } from "./kafka.ts";
 export { txnRwRegisterRpcs, type TxnRwRegisterProtocol, type TxnOp } from "./txn-rw-register.ts";
 export { txnListAppendRpcs, type TxnListAppendProtocol, type ListAppendOp } from "./txn-list-append.ts";

@@ -31,5 +31,5 @@ export const CAS = defineRpc({
 /** What a lin-kv node answers., by request type. */
 export const linKvRpcs = rpcTable(READ, WRITE, CAS);
 
-/** The bodies a lin-kv node receives and replies: `new Node<LinKvProtocol>()`. */
-export type LinKvProtocol = MessagesOf<typeof linKvRpcs>;
+/** The bodies a lin-kv node receives and replies: `new Node<LinKVProtocol>()`. */
+export type LinKVProtocol = MessagesOf<typeof linKvRpcs>;

@@ -77,8 +77,8 @@ export interface Completion {
  * One synchronous Maelstrom client talking to one node: at most one outstanding request.
  * `call` sends `{type: rpc.request.type, ...body}` and resolves with the reply body, or throws:
  *  - `MalformedRequest` when the request breaks its schema (then nothing is sent),
- *  - `RpcErrorReply` for a `type: "error"` reply,
- *  - `RpcTimeout` when no matching reply came within the timeout,
+ *  - `RPCErrorReply` for a `type: "error"` reply,
+ *  - `RPCTimeout` when no matching reply came within the timeout,
  *  - `MalformedReply` when the reply breaks its schema.
  */
 export interface ClientConnection {

@@ -22,7 +22,7 @@ import { WORKLOADS } from "../workloads/index.ts";
 import { NODE_FS, writeFileAtomic } from "../store/store-fs.ts";
 import { renderTimelineHtml, TimelineCollector, type TimelineOp } from "./timeline.ts";
 import { TIMELINE_FILE } from "./why.ts";
-import { linKvKeys } from "../checkers/linearizable/results.ts";
+import { linKVKeys } from "../checkers/linearizable/results.ts";
 import { LINEARIZABILITY_FILE, renderLinearizabilityHtml, WindowOpCollector } from "./linearizability.ts";
 
 export { verdictOf, type Verdict } from "./html.ts";
@@ -122,7 +122,7 @@ export async function writeRunReport(runDir: string): Promise<RunExplanation> {
 export async function writeReportFiles(folder: RunFolder, explanation: RunExplanation): Promise<NemesisEvent[]> {
   const { dir: runDir, results, options: testOptions } = folder;
   const nodeIds = testOptions?.nodeIds;
-  const linKv = linKvKeys(results?.workload);
+  const linKv = linKVKeys(results?.workload);
   const windowOps = linKv && new WindowOpCollector(linKv);
   const visit = windowOps && ((op: Op) => windowOps.add(op));
   const { digest, bands, events, timeline } = await readHistory(runDir, nodeIds, visit);

@@ -11,7 +11,7 @@
 import { describeOp } from "../checkers/linearizable/analysis.ts";
 import { prepareKey } from "../checkers/linearizable/history.ts";
 import type { PartialReport } from "../checkers/linearizable/partials.ts";
-import type { LinKvKey } from "../checkers/linearizable/results.ts";
+import type { LinKVKey } from "../checkers/linearizable/results.ts";
 import { nanosToSeconds } from "../contracts/history.ts";
 import type { Op } from "../contracts/types.ts";
 
@@ -40,7 +40,7 @@ export class WindowOpCollector {
   private readonly open = new Map<unknown, Op>();
   private readonly found = new Map<number, WindowOp>();
 
-  constructor(keys: readonly LinKvKey[]) {
+  constructor(keys: readonly LinKVKey[]) {
     const windows = keys.map((key) => key.check["window-ops"]).filter(Array.isArray);
     this.wanted = new Set(windows.flat().filter((index): index is number => typeof index === "number"));
   }
@@ -58,7 +58,7 @@ export class WindowOpCollector {
   }
 
   /** Bad key name → its window's ops, in invocation order. */
-  result(keys: readonly LinKvKey[]): Map<string, WindowOp[]> {
+  result(keys: readonly LinKVKey[]): Map<string, WindowOp[]> {
     for (const invoke of this.open.values()) if (this.wanted.has(invoke.index)) this.keep(invoke, undefined);
     const windows = new Map<string, WindowOp[]>();
     for (const key of keys) {

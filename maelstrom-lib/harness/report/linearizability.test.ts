@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkLinearizable } from "../checkers/linearizable/index.ts";
-import { linKvKeys, partialsOf } from "../checkers/linearizable/results.ts";
+import { linKVKeys, partialsOf } from "../checkers/linearizable/results.ts";
 import type { CheckResult, Op, RunFiles } from "../contracts/types.ts";
 import { WORKLOADS } from "../workloads/index.ts";
 import { Rng } from "../primitives/rng.ts";
@@ -202,11 +202,11 @@ describe("results nested per key under linearizable, as Maelstrom nests them", (
     const nested = checkLinearizable(history);
     const flatResults = Object.fromEntries(Object.entries(nested.results).map(([key, composed]) => [key, composed.linearizable]));
     const flat = { ...nested, results: flatResults } as unknown as CheckResult;
-    expect(linKvKeys(flat)!.map((key) => [key.name, key.valid, partialsOf(key).length])).toEqual([
+    expect(linKVKeys(flat)!.map((key) => [key.name, key.valid, partialsOf(key).length])).toEqual([
       ["0", false, 1],
       ["1", true, 0],
     ]);
-    expect(linKvKeys(nested)!.map((key) => [key.name, key.valid, partialsOf(key).length])).toEqual([
+    expect(linKVKeys(nested)!.map((key) => [key.name, key.valid, partialsOf(key).length])).toEqual([
       ["0", false, 1],
       ["1", true, 0],
     ]);
@@ -253,7 +253,7 @@ describe("the picture's geometry", () => {
     let drawnKeys = 0;
     for (let round = 0; round < 600; round++) {
       const history = staleRegisterHistory(rng, rng.int(6, 40));
-      const [key] = linKvKeys(checkLinearizable(history))!;
+      const [key] = linKVKeys(checkLinearizable(history))!;
       if (key!.valid !== false) continue;
       drawnKeys++;
       const collector = new WindowOpCollector([key!]);

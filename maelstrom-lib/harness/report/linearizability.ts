@@ -10,7 +10,7 @@
  * fetched; without the script, the longest partial linearization shows.
  */
 import type { NextAttempt, OpMention, PartialReport } from "../checkers/linearizable/partials.ts";
-import { type LinKvKey, partialsOf } from "../checkers/linearizable/results.ts";
+import { type LinKVKey, partialsOf } from "../checkers/linearizable/results.ts";
 import { escapeXml, px } from "../primitives/svg-text.ts";
 import { partialSentence } from "../checkers/linearizable/explain.ts";
 import { LINEARIZABILITY_CSS, LINEARIZABILITY_JS } from "./linearizability-assets.ts";
@@ -25,7 +25,7 @@ export { WindowOpCollector } from "./linearizability-layout.ts";
 /** What the page shows: every key's result, and each bad key's window of ops from history.jsonl. */
 export interface LinearizabilityPageData {
   title: string;
-  keys: readonly LinKvKey[];
+  keys: readonly LinKVKey[];
   /** Bad key name → the ops its `window-ops` names, in invocation order. */
   windows: ReadonlyMap<string, readonly WindowOp[]>;
 }
@@ -68,9 +68,9 @@ Red ${line(PICTURE.next)}: the ops that could have come next, each refused by th
 when the register allows it but no order goes on from there.`;
 }
 
-const anchorOf = (key: LinKvKey): string => `key-${encodeURIComponent(key.name)}`;
+const anchorOf = (key: LinKVKey): string => `key-${encodeURIComponent(key.name)}`;
 
-function renderKeyTable(keys: readonly LinKvKey[]): string {
+function renderKeyTable(keys: readonly LinKVKey[]): string {
   const rows = keys.map((key) => {
     const link = `<a href="#${escapeXml(anchorOf(key))}">${escapeXml(key.name)}</a>`;
     const name = key.valid === false ? link : escapeXml(key.name);
@@ -91,7 +91,7 @@ function renderKeyTable(keys: readonly LinKvKey[]): string {
 }
 
 /** One bad key: its sentences, the partial linearizations to pick from, the picture and the steps. */
-function renderKey(key: LinKvKey, ops: readonly WindowOp[]): string {
+function renderKey(key: LinKVKey, ops: readonly WindowOp[]): string {
   const partials = partialsOf(key);
   const layout = layOut(ops, partials);
   const failedIndex = (key.check.op as { index?: number } | undefined)?.index;

@@ -55,7 +55,7 @@ function renderAbort(explanation: RunExplanation, nodeLogs: readonly string[]): 
   const log = logName && nodeLogs.includes(logName) ? ` The node's whole log: <a href="${RUN_FILES.nodeLogs}/${encodeURIComponent(logName)}">${RUN_FILES.nodeLogs}/${escapeXml(logName)}</a>.` : "";
   const tail = (name: string, lines: string[]) =>
     `<p class="tail-name">${escapeXml(abort.node ?? "the node")}'s last ${name} lines:</p><pre class="tail tail-${name}">${lines.length ? escapeXml(lines.join("\n")) : "(nothing)"}</pre>`;
-  return `<p class="abort">No checker ran: Maelstrom analyses only runs that finish.${log}</p>
+  return `<p class="abort">No checker ran: Maelstrom analyzes only runs that finish.${log}</p>
 ${tail("stderr", abort.stderrTail)}
 ${tail("stdout", abort.stdoutTail)}`;
 }

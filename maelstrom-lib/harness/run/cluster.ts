@@ -6,7 +6,7 @@
  * down at teardown.
  */
 import { join } from "node:path";
-import { Client, type ClientIds, type UnmatchedReplyLog, MalformedReply, RpcErrorReply, RpcTimeout } from "../world/client.ts";
+import { Client, type ClientIds, type UnmatchedReplyLog, MalformedReply, RPCErrorReply, RPCTimeout } from "../world/client.ts";
 import { sleep } from "../primitives/clock.ts";
 import { PauseLog, type NodeControl } from "../nemesis/db-faults.ts";
 import type { Network } from "../world/net.ts";
@@ -14,7 +14,7 @@ import { TIMING, type TestOptions } from "../contracts/options.ts";
 import type { Rng } from "../primitives/rng.ts";
 import { INIT } from "../../protocol/init.ts";
 import { attachServices } from "../world/services.ts";
-import { type RunAbort, RunAborted } from "./run-abort.ts";
+import { type RunAbort, RunAbortError } from "./run-abort.ts";
 import { errorMessage, seconds } from "../primitives/log-text.ts";
 import type { NodeHost, World } from "../world/world.ts";
 import type { CrashReport, ProtocolViolation } from "../contracts/node-reports.ts";
@@ -124,7 +124,7 @@ export class Cluster {
     try {
       this.nodes.set(id, this.startNode(id));
     } catch (error) {
-      throw new RunAborted("node-start-failed", `Node ${id} could not be started: ${errorMessage(error)}`);
+      throw new RunAbortError("node-start-failed", `Node ${id} could not be started: ${errorMessage(error)}`);
     }
     await this.initNode(id);
   }
@@ -145,7 +145,7 @@ export class Cluster {
       onExit: (report) => {
         if (abort.reason?.type === "interrupted") return;
         this.crashes.push(report);
-        abort.trigger(new RunAborted("node-crashed", crashMessage(report)));
+        abort.trigger(new RunAbortError("node-crashed", crashMessage(report)));
       },
     });
   }
@@ -160,7 +160,7 @@ export class Cluster {
     } catch (error) {
       const report = this.nodes.get(id)!.crashReport();
       const hint = unflushedOutputHint(error, report);
-      throw new RunAborted("init-failed", `${initFailure(id, error)}${hint}\n${formatTails(report)}`);
+      throw new RunAbortError("init-failed", `${initFailure(id, error)}${hint}\n${formatTails(report)}`);
     } finally {
       client.close(); // a second init_ok now hits an unregistered client, as in Maelstrom
     }
@@ -193,7 +193,7 @@ export class Cluster {
     try {
       node = this.startNode(id, marker);
     } catch (error) {
-      abort.trigger(new RunAborted("node-start-failed", `Node ${id} could not be restarted: ${errorMessage(error)}`));
+      abort.trigger(new RunAbortError("node-start-failed", `Node ${id} could not be restarted: ${errorMessage(error)}`));
       return "start-failed";
     }
     this.nodes.set(id, node);
@@ -202,7 +202,7 @@ export class Cluster {
     const settled = Promise.race([init, node.exitedPromise]).then(
       () => {},
       (error) => {
-        if (!node.killed && error instanceof RunAborted) abort.trigger(error);
+        if (!node.killed && error instanceof RunAbortError) abort.trigger(error);
       },
     );
     init.catch(() => {}); // abandoned when the node dies first
@@ -261,7 +261,7 @@ export class Cluster {
       const message =
         `Node ${violation.node} broke the protocol before answering init, so its init_ok can never be delivered: ` +
         `${violation.reason}\n  line: ${violation.line}`;
-      abort.trigger(new RunAborted("init-failed", message));
+      abort.trigger(new RunAbortError("init-failed", message));
     });
   }
 }
@@ -271,11 +271,11 @@ export class Cluster {
  * node did not respond." / "Expected an init_ok message, but node responded with ..."
  */
 function initFailure(id: string, error: unknown): string {
-  if (error instanceof RpcTimeout) {
+  if (error instanceof RPCTimeout) {
     const within = `no init_ok within ${TIMING.initTimeoutMs / 1000} s`;
     return `Expected node ${id} to respond to an init message, but node did not respond (${within}).`;
   }
-  if (error instanceof RpcErrorReply) {
+  if (error instanceof RPCErrorReply) {
     const code = `${error.code} (${error.codeName})`;
     return `Expected an init_ok message, but node ${id} responded with error ${code}: ${error.text ?? ""}`;
   }
@@ -289,7 +289,7 @@ function initFailure(id: string, error: unknown): string {
  * on the node's stdout; nothing otherwise, since a node that wrote a line has a working stdout.
  */
 export function unflushedOutputHint(error: unknown, report: CrashReport): string {
-  return error instanceof RpcTimeout && report.stdoutTail.length === 0 ? `\n${UNFLUSHED_STDOUT_HINT}` : "";
+  return error instanceof RPCTimeout && report.stdoutTail.length === 0 ? `\n${UNFLUSHED_STDOUT_HINT}` : "";
 }
 
 /** Total resident memory of the still-running nodes, sampled just before teardown. */

@@ -4,7 +4,7 @@
  * synchronous workers bound to nodes, outcome classification, process churn after :info, a
  * time-limited main phase, and per-worker final phases.
  */
-import { Client, ClientIds, MalformedRpc, RpcErrorReply, RpcTimeout, type UnmatchedReplyLog } from "../world/client.ts";
+import { Client, ClientIds, MalformedRpc, RPCErrorReply, RPCTimeout, type UnmatchedReplyLog } from "../world/client.ts";
 import { sleep, type Clock } from "../primitives/clock.ts";
 import type { Network } from "../world/net.ts";
 import type { Rng } from "../primitives/rng.ts";
@@ -184,10 +184,10 @@ function exceptionClass(error: unknown): string {
 export function classifyError(error: unknown, f: string, workload: Workload): ExceptionCompletion {
   const classify = workload.classifyErrors ?? true;
   const idempotent = workload.idempotent.has(f);
-  if (error instanceof RpcTimeout) {
+  if (error instanceof RPCTimeout) {
     return { type: classify && idempotent ? "fail" : "info", value: undefined, error: "net-timeout" };
   }
-  if (error instanceof RpcErrorReply) {
+  if (error instanceof RPCErrorReply) {
     const type = classify && (error.definite || idempotent) ? "fail" : "info";
     return { type, value: undefined, error: [error.codeName, error.text ?? null] };
   }
@@ -230,12 +230,12 @@ export class Worker {
       ...(op.final ? { final: true } : {}),
     });
     let completion: ExceptionCompletion;
-    let timeout: RpcTimeout | undefined;
+    let timeout: RPCTimeout | undefined;
     try {
       completion = await this.client.invoke(op, this.info(phaseStartMs));
     } catch (error) {
       completion = classifyError(error, op.f, workload);
-      if (error instanceof RpcTimeout) timeout = error;
+      if (error instanceof RPCTimeout) timeout = error;
     }
     const done = history.record({
       type: completion.type,

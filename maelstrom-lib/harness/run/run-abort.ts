@@ -11,7 +11,7 @@
  * (SIGINT/SIGTERM), and the simulated world's `deadlock`, `time-limit-exceeded` and
  * `node-hung`.
  */
-export class RunAborted extends Error {
+export class RunAbortError extends Error {
   constructor(
     readonly type: string,
     message: string,
@@ -27,8 +27,8 @@ export class RunAborted extends Error {
  * it, so a crash or init failure ends whatever phase is running.
  */
 export class RunAbort {
-  reason: RunAborted | undefined;
-  private reject: (error: RunAborted) => void = () => {};
+  reason: RunAbortError | undefined;
+  private reject: (error: RunAbortError) => void = () => {};
   private readonly signal = new Promise<never>((_, reject) => {
     this.reject = reject;
   });
@@ -43,12 +43,12 @@ export class RunAbort {
   }
 
   /** Aborts the run, unless it already was (the first reason is kept). */
-  trigger(reason: RunAborted): void {
+  trigger(reason: RunAbortError): void {
     this.reason ??= reason;
     this.reject(reason);
   }
 
-  /** Waits for `work`, or throws RunAborted as soon as the run aborts. */
+  /** Waits for `work`, or throws RunAbortError as soon as the run aborts. */
   race<T>(work: Promise<T>): Promise<T> {
     return Promise.race([work, this.signal]);
   }

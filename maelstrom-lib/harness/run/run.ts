@@ -10,8 +10,8 @@ import {
   ClientIds,
   MALFORMED_RPC_KINDS,
   MalformedRpc,
-  RpcErrorReply,
-  RpcTimeout,
+  RPCErrorReply,
+  RPCTimeout,
   UnmatchedReplyLog,
 } from "../world/client.ts";
 import { sleep, type Clock } from "../primitives/clock.ts";
@@ -42,7 +42,7 @@ import type { ClientConnection, Workload, WorkloadContext } from "../contracts/t
 import type { Rpc } from "../../protocol/schema.ts";
 import { Cluster, crashMessage, formatTails } from "./cluster.ts";
 import { RealWorld } from "../world/real-world.ts";
-import { INTERRUPT_EXIT_CODES, RunAbort, RunAborted } from "./run-abort.ts";
+import { INTERRUPT_EXIT_CODES, RunAbort, RunAbortError } from "./run-abort.ts";
 import { errorMessage, seconds } from "../primitives/log-text.ts";
 import { WorldStuck, type World } from "../world/world.ts";
 import type { CrashReport } from "../contracts/node-reports.ts";
@@ -122,7 +122,7 @@ export class Run {
     this.clock = world.clock;
     this.rng = new Rng(opts.seed);
     this.runDir = createRunDir(opts.storeDir, opts.workload, this.storeFs);
-    const journalFailed = (error: StoreError) => this.abort.trigger(new RunAborted("store-failed", error.message));
+    const journalFailed = (error: StoreError) => this.abort.trigger(new RunAbortError("store-failed", error.message));
     this.journal = openJournal(this.runDir, journalFailed, this.storeFs);
     this.network = new Network({
       clock: this.clock,
@@ -156,12 +156,12 @@ export class Run {
         await this.world.drive(() => this.phases());
       } catch (error) {
         if (!(error instanceof WorldStuck)) throw error;
-        this.abort.trigger(new RunAborted(error.type, error.message));
+        this.abort.trigger(new RunAbortError(error.type, error.message));
         await this.world.drive(() => this.teardown());
       } finally {
         this.world.close();
       }
-      return await this.analyse();
+      return await this.analyze();
     } finally {
       stopWatching();
     }
@@ -174,7 +174,7 @@ export class Run {
       await this.main();
       await this.final();
     } catch (error) {
-      if (!(error instanceof RunAborted)) throw error;
+      if (!(error instanceof RunAbortError)) throw error;
       this.abort.trigger(error);
     } finally {
       await this.teardown();
@@ -199,7 +199,7 @@ export class Run {
     this.interruptedWhileChecking = this.phase === "checking";
     this.log(`${signal}: interrupted; ${SIGNAL_EFFECTS[this.phase]} (again to quit at once)`);
     const when = `at ${seconds(this.clock.nowMs())}${this.phase === "running" ? "" : ` while ${this.phase}`}`;
-    this.abort.trigger(new RunAborted("interrupted", `Interrupted by ${signal} ${when}`, exitCode));
+    this.abort.trigger(new RunAbortError("interrupted", `Interrupted by ${signal} ${when}`, exitCode));
   }
 
   /** Sets the cluster up: services, every node started and initialised (world/cluster.ts). */
@@ -233,7 +233,7 @@ export class Run {
           try {
             await setup(connection, this.ctx);
           } catch (error) {
-            throw new RunAborted(rpcErrorType(error), setupFailure(client.node, sent, error));
+            throw new RunAbortError(rpcErrorType(error), setupFailure(client.node, sent, error));
           }
         }),
       ),
@@ -303,7 +303,7 @@ export class Run {
    * then does `latest` move. A store that cannot be written (a full disk) ends the run with one
    * line and 255, its folder without results.json.
    */
-  async analyse(): Promise<RunOutcome> {
+  async analyze(): Promise<RunOutcome> {
     this.phase = "checking";
     this.journal.close();
     let results: RunResults;
@@ -329,9 +329,9 @@ export class Run {
   }
 
   /** Why the run ended early, if it did: the abort, or a crash noticed at teardown. */
-  private abortReason(): RunAborted | undefined {
+  private abortReason(): RunAbortError | undefined {
     const crash = this.cluster.crashes[0];
-    return this.abort.reason ?? (crash && new RunAborted("node-crashed", crashMessage(crash)));
+    return this.abort.reason ?? (crash && new RunAbortError("node-crashed", crashMessage(crash)));
   }
 
   /**
@@ -371,7 +371,7 @@ export class Run {
     try {
       return analyze(input, await this.abort.race(checking.result));
     } catch (error) {
-      if (!(error instanceof RunAborted)) throw error;
+      if (!(error instanceof RunAbortError)) throw error;
       checking.cancel();
       const why = `${error.message}; the history is saved, and \`maelstrom analyze ${this.runDir}\` checks it`;
       return interruptedAnalysis(input, why);
@@ -454,11 +454,11 @@ function setupFailure(node: string, rpc: Rpc | undefined, error: unknown): strin
   const failed = `Setup of node ${node} failed`;
   if (!rpc) return `${failed}: ${errorMessage(error)}`;
   const [request, reply] = [rpc.request.type, rpc.reply.type];
-  if (error instanceof RpcTimeout) {
+  if (error instanceof RPCTimeout) {
     const within = `no ${reply} within ${error.timeoutMs / 1000} s`;
     return `${failed}: expected it to answer a ${request} message with ${reply}, but it did not respond (${within}).`;
   }
-  if (error instanceof RpcErrorReply) {
+  if (error instanceof RPCErrorReply) {
     const code = `${error.code} (${error.codeName})`;
     const answered = `but it responded with error ${code}: ${error.text ?? ""}`;
     return `${failed}: expected a ${reply} to its ${request} message, ${answered}`;
@@ -469,8 +469,8 @@ function setupFailure(node: string, rpc: Rpc | undefined, error: unknown): strin
 /** Maelstrom's name for an RPC failure: the :type its client throws. */
 function rpcErrorType(error: unknown): string {
   if (error instanceof MalformedRpc) return error.type;
-  if (error instanceof RpcTimeout) return "timeout";
-  if (error instanceof RpcErrorReply) return "rpc-error";
+  if (error instanceof RPCTimeout) return "timeout";
+  if (error instanceof RPCErrorReply) return "rpc-error";
   return "exception";
 }
 

@@ -13,7 +13,7 @@ import type { Workload } from "../contracts/types.ts";
 import type { RunResults } from "../contracts/results.ts";
 import { Run, type RunOutcome } from "./run.ts";
 import { createRunDir, pointLatestAt, saveBeforeAnalysis, saveResults } from "../store/store.ts";
-import { INTERRUPT_EXIT_CODES, RunAborted } from "./run-abort.ts";
+import { INTERRUPT_EXIT_CODES, RunAbortError } from "./run-abort.ts";
 import { seconds } from "../primitives/log-text.ts";
 import { NodeProgram } from "../world/sim-program.ts";
 import { LOADING_MESSAGE_ID, readWatch, TIMER_MESSAGE_ID, WATCH_BYTES, type WatchReading } from "../world/sim-watch.ts";
@@ -98,7 +98,7 @@ class Watchdog {
   private finished = false;
   private readonly onSignal = (signal: "SIGINT" | "SIGTERM") =>
     void this.stop(
-      new RunAborted(
+      new RunAbortError(
         "interrupted",
         `Interrupted by ${signal}; the simulation was stopped`,
         INTERRUPT_EXIT_CODES[signal],
@@ -153,7 +153,7 @@ class Watchdog {
     }
     const hangMs = this.options.hangMs ?? DEFAULT_HANG_MS;
     if (reading.node < 0 || nowMs - this.lastChangeMs < hangMs) return;
-    void this.stop(new RunAborted("node-hung", this.hungMessage(reading, hangMs)));
+    void this.stop(new RunAbortError("node-hung", this.hungMessage(reading, hangMs)));
   }
 
   private hungMessage(reading: WatchReading, hangMs: number): string {
@@ -170,7 +170,7 @@ class Watchdog {
   }
 
   /** Stops the worker and writes what is known of the run as aborted. */
-  private async stop(reason: RunAborted): Promise<void> {
+  private async stop(reason: RunAbortError): Promise<void> {
     if (this.finished) return;
     this.finish();
     try {
@@ -180,7 +180,7 @@ class Watchdog {
     }
   }
 
-  private async writeAborted(reason: RunAborted): Promise<RunOutcome> {
+  private async writeAborted(reason: RunAbortError): Promise<RunOutcome> {
     const { opts } = this.request;
     const line = `ERROR: ${reason.type}: ${reason.message}`;
     this.lines.push(line);

@@ -4,7 +4,7 @@
  * Unit tests on the real network with a fake clock, then a node run by the runner, simulated.
  */
 import { describe, expect, test } from "bun:test";
-import { Client, MalformedReply, MalformedRequest, MalformedRpc, RpcTimeout, UnmatchedReplyLog } from "./client.ts";
+import { Client, MalformedReply, MalformedRequest, MalformedRpc, RPCTimeout, UnmatchedReplyLog } from "./client.ts";
 import { parseCommand } from "../cli/cli.ts";
 import { FakeClock } from "../primitives/clock.ts";
 import { classifyError } from "../run/generator.ts";
@@ -109,12 +109,12 @@ function unmatchedSetup(answer: (request: Record<string, unknown>) => Answer[]) 
     });
   });
   const client = new Client("c0", "n0", network, clock, log);
-  /** One call that times out after the node has answered: the RpcTimeout it threw. */
-  const timeOut = async (): Promise<RpcTimeout> => {
+  /** One call that times out after the node has answered: the RPCTimeout it threw. */
+  const timeOut = async (): Promise<RPCTimeout> => {
     const call = client.call(ADD, { delta: 1 }, 100).catch((thrown: unknown) => thrown);
     await Bun.sleep(1); // the node's answer is delivered
     clock.advance(100);
-    return (await call) as RpcTimeout;
+    return (await call) as RPCTimeout;
   };
   return { client, log, firsts, timeOut };
 }
@@ -123,7 +123,7 @@ describe("replies the client cannot match", () => {
   test("a reply without in_reply_to still times out, and the timeout says what was wrong with it", async () => {
     const { log, firsts, timeOut } = unmatchedSetup(() => [{ body: { type: "add_ok" } }]);
     const timeout = await timeOut();
-    expect(timeout).toBeInstanceOf(RpcTimeout);
+    expect(timeout).toBeInstanceOf(RPCTimeout);
     const text =
       "n0 sent c0 an add_ok with no in_reply_to; the client cannot match it to its request " +
       "(it was waiting for msg_id 1)";

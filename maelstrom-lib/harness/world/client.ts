@@ -3,8 +3,8 @@
  * outstanding request. It sends, then waits for the message whose `in_reply_to` equals the
  * request's `msg_id` (strict integer equality), skipping anything else. Each call is one RPC
  * as defrpc defines it: a request that breaks its schema is `MalformedRequest` and is never
- * sent (Maelstrom's malformed-rpc-request); errors become `RpcErrorReply`, silence becomes
- * `RpcTimeout`, and replies that break their schema become `MalformedReply`
+ * sent (Maelstrom's malformed-rpc-request); errors become `RPCErrorReply`, silence becomes
+ * `RPCTimeout`, and replies that break their schema become `MalformedReply`
  * (malformed-rpc-response). A message the client cannot match to its request is skipped, as
  * Maelstrom skips it, but not forgotten: the timeout it causes carries it, and the run's
  * `UnmatchedReplyLog` counts it, so the runner can say what was wrong with the reply instead of
@@ -24,14 +24,14 @@ import { errorName, isDefinite } from "../../protocol/errors.ts";
 const UNKNOWN_ERROR_CODE = -1;
 
 /** An error reply from the node. */
-export class RpcErrorReply extends Error {
+export class RPCErrorReply extends Error {
   constructor(
     readonly code: number,
     readonly text: string | undefined,
     readonly body: Record<string, unknown>,
   ) {
     super(`${errorName(code)} (${code})${text ? `: ${text}` : ""}`);
-    this.name = "RpcErrorReply";
+    this.name = "RPCErrorReply";
   }
 
   /** Maelstrom's name for the code ("unknown" for custom codes). */
@@ -50,13 +50,13 @@ export class RpcErrorReply extends Error {
  * meanwhile and matched no request (the first few): when there are any, the node did answer,
  * and the message says what was wrong with its answer.
  */
-export class RpcTimeout extends Error {
+export class RPCTimeout extends Error {
   constructor(
     readonly timeoutMs: number,
     readonly unmatched: readonly UnmatchedReply[] = [],
   ) {
     super(`no reply within ${timeoutMs} ms${unmatched[0] ? `; ${unmatched[0].text}` : ""}`);
-    this.name = "RpcTimeout";
+    this.name = "RPCTimeout";
   }
 }
 
@@ -108,7 +108,7 @@ export class UnmatchedReplyLog {
   }
 
   /** Ties the replies a timeout carried to the op that timed out (history index). */
-  timedOut(opIndex: number, timeout: RpcTimeout): void {
+  timedOut(opIndex: number, timeout: RPCTimeout): void {
     for (const reply of timeout.unmatched) reply.op ??= opIndex;
   }
 
@@ -239,11 +239,11 @@ export class Client implements ClientConnection {
       this.pending = { msgId: request.msg_id, resolve, cancelTimer, unmatched };
       this.network.send(this.clientId, this.node, request);
     });
-    if (!reply) throw new RpcTimeout(timeoutMs, unmatched);
+    if (!reply) throw new RPCTimeout(timeoutMs, unmatched);
     if (reply.type === "error") {
       // A missing or non-integer code is an unknown, indefinite one, as in Maelstrom.
       const code = typeof reply.code === "number" && Number.isInteger(reply.code) ? reply.code : UNKNOWN_ERROR_CODE;
-      throw new RpcErrorReply(code, typeof reply.text === "string" ? reply.text : undefined, reply);
+      throw new RPCErrorReply(code, typeof reply.text === "string" ? reply.text : undefined, reply);
     }
     const violation = schemaViolation(reply, rpc.reply);
     if (violation) throw new MalformedReply(violation, reply, { node: this.node, body: request, schema: rpc.reply });

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { Rng } from "../primitives/rng.ts";
-import { LinKv, LinTso, LwwKv, SeqKv, SEQ_KV_HISTORY_STATES } from "./services.ts";
+import { LinKVService, LinTSOService, LWWKVService, SeqKVService, SEQ_KV_HISTORY_STATES } from "./services.ts";
 
 describe("lin-kv", () => {
   test("read, write, cas and their errors", () => {
-    const kv = new LinKv();
+    const kv = new LinKVService();
     expect(kv.handle("n0", { type: "read", key: "x" })).toEqual({ type: "error", code: 20, text: "key does not exist" });
     expect(kv.handle("n0", { type: "cas", key: "x", from: 1, to: 2 })).toMatchObject({ code: 20 });
     expect(kv.handle("n0", { type: "cas", key: "x", from: 1, to: 2, create_if_not_exists: true })).toEqual({ type: "cas_ok" });
@@ -19,7 +19,7 @@ describe("lin-kv", () => {
   });
 
   test("1 and \"1\" are different keys; unknown request types get no reply", () => {
-    const kv = new LinKv();
+    const kv = new LinKVService();
     kv.handle("n0", { type: "write", key: 1, value: "number" });
     expect(kv.handle("n0", { type: "read", key: "1" })).toMatchObject({ code: 20 });
     expect(kv.handle("n0", { type: "frob", key: 1 })).toBeUndefined();
@@ -28,7 +28,7 @@ describe("lin-kv", () => {
 
 describe("seq-kv", () => {
   test("a client that only reads can see stale values; its own write makes it fresh", () => {
-    const kv = new SeqKv(new Rng(7));
+    const kv = new SeqKVService(new Rng(7));
     kv.handle("writer", { type: "write", key: "k", value: 0 });
     for (let i = 1; i <= 20; i++) kv.handle("writer", { type: "write", key: "k", value: i });
     const reads = Array.from({ length: 20 }, () => kv.handle("reader", { type: "read", key: "k" }));
@@ -42,7 +42,7 @@ describe("seq-kv", () => {
   test("an identity CAS does not force freshness (Maelstrom issue #39)", () => {
     let staleAfterIdentityCas = 0;
     for (let seed = 0; seed < 30; seed++) {
-      const kv = new SeqKv(new Rng(seed));
+      const kv = new SeqKVService(new Rng(seed));
       for (let i = 0; i <= 10; i++) kv.handle("writer", { type: "write", key: "k", value: i });
       const read = kv.handle("reader", { type: "read", key: "k" }) as { value?: number; code?: number };
       if (read.value === undefined) continue; // read before the first write: key missing
@@ -56,7 +56,7 @@ describe("seq-kv", () => {
   test("a CAS may fail against an old state (22) and succeeds when retried", () => {
     let spuriousFailures = 0;
     for (let seed = 0; seed < 30; seed++) {
-      const kv = new SeqKv(new Rng(seed));
+      const kv = new SeqKVService(new Rng(seed));
       for (let i = 0; i <= 10; i++) kv.handle("writer", { type: "write", key: "k", value: i });
       let attempts = 1;
       while ((kv.handle("other", { type: "cas", key: "k", from: 10, to: 11 }) as { type: string }).type !== "cas_ok") {
@@ -70,7 +70,7 @@ describe("seq-kv", () => {
   });
 
   test(`views lag at most ${SEQ_KV_HISTORY_STATES} states`, () => {
-    const kv = new SeqKv(new Rng(11));
+    const kv = new SeqKVService(new Rng(11));
     kv.handle("reader", { type: "write", key: "own", value: 0 });
     for (let i = 0; i < 200; i++) kv.handle("writer", { type: "write", key: "k", value: i });
     for (let i = 0; i < 50; i++) {
@@ -82,7 +82,7 @@ describe("seq-kv", () => {
 
 describe("lww-kv", () => {
   test("two replicas that never merge: a write is visible on only some reads; create is ignored", () => {
-    const kv = new LwwKv(new Rng(5));
+    const kv = new LWWKVService(new Rng(5));
     kv.handle("n0", { type: "write", key: "k", value: 1 });
     const reads = Array.from({ length: 40 }, () => kv.handle("n0", { type: "read", key: "k" }) as { type: string });
     expect(reads.some((r) => r.type === "read_ok")).toBe(true);
@@ -94,7 +94,7 @@ describe("lww-kv", () => {
 });
 
 test("lin-tso hands out 0, 1, 2, …", () => {
-  const tso = new LinTso();
+  const tso = new LinTSOService();
   expect([0, 1, 2].map(() => tso.handle("n0", { type: "ts" }))).toEqual([
     { type: "ts_ok", ts: 0 },
     { type: "ts_ok", ts: 1 },

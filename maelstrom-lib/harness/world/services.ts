@@ -94,7 +94,7 @@ function isNoop(outcome: KvOutcome, lookup: (key: string) => { found: boolean; v
 }
 
 /** lin-kv: one map, every operation atomic and seeing the latest state. */
-export class LinKv implements Service {
+export class LinKVService implements Service {
   readonly id: string = "lin-kv";
   private readonly data = new Map<string, unknown>();
 
@@ -121,7 +121,7 @@ export const SEQ_KV_HISTORY_STATES = 32;
  * more than SEQ_KV_HISTORY_STATES behind is clamped to the oldest kept state (Maelstrom wraps
  * around its ring there instead, which can show states out of order).
  */
-export class SeqKv implements Service {
+export class SeqKVService implements Service {
   readonly id = "seq-kv";
   /** key → versions, oldest first; each holds the state index that wrote it. */
   private readonly versions = new Map<string, { stateIndex: number; value: unknown }[]>();
@@ -180,7 +180,7 @@ export const LWW_KV_REPLICAS = 2;
  * replicas never exchange state (the merge is computed and discarded). CAS on a missing key
  * fails with 20 even with `create_if_not_exists`.
  */
-export class LwwKv implements Service {
+export class LWWKVService implements Service {
   readonly id = "lww-kv";
   private readonly replicas = Array.from({ length: LWW_KV_REPLICAS }, () => new Map<string, unknown>());
 
@@ -196,7 +196,7 @@ export class LwwKv implements Service {
 }
 
 /** lin-tso: a linearizable timestamp oracle handing out 0, 1, 2, … */
-export class LinTso implements Service {
+export class LinTSOService implements Service {
   readonly id = "lin-tso";
   private nextTimestamp = 0;
 
@@ -208,7 +208,7 @@ export class LinTso implements Service {
 
 /** All four services, as Maelstrom starts them for every run. */
 export function createServices(rng: Rng): Service[] {
-  return [new LinKv(), new SeqKv(rng), new LwwKv(rng), new LinTso()];
+  return [new LinKVService(), new SeqKVService(rng), new LWWKVService(rng), new LinTSOService()];
 }
 
 /**

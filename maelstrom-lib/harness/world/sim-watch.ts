@@ -42,7 +42,7 @@ export class WatchWriter {
     Atomics.add(slots, SLOT.events, 1);
   }
 
-  /** No node code runs now (the run is analysed or written). */
+  /** No node code runs now (the run is analyzed or written). */
   idle(): void {
     this.slots[SLOT.node] = -1;
     Atomics.add(this.slots, SLOT.events, 1);

@@ -10,7 +10,7 @@ import { namedTxnLines } from "./txns.ts";
 /** The keys of an Elle result map the explanation reads (both txn checkers write them). */
 export type ElleResult = {
   "valid?": Validity;
-  /** Why the history could not be analysed. */
+  /** Why the history could not be analyzed. */
   error?: string;
   "anomaly-types"?: readonly string[];
   "anomaly-counts"?: Readonly<Record<string, number>>;

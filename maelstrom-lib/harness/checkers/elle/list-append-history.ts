@@ -3,7 +3,7 @@
  * `["r", k, list]` and appends `["append", k, element]`; the executed txn is the node's reply
  * (for ok txns) or the request (info and fail). Also the sanity checks Elle makes before any
  * analysis (verify-mop-types, verify-unique-appends, type sanity): a history that fails them
- * cannot be analysed, and the result is unknown.
+ * cannot be analyzed, and the result is unknown.
  */
 import type { Op } from "../../contracts/types.ts";
 import type { Txn } from "./txns.ts";
@@ -26,7 +26,7 @@ function isMop(mop: unknown): boolean {
   return mop[0] === "append" || (mop[0] === "r" && (mop[2] === null || Array.isArray(mop[2])));
 }
 
-/** Why the history cannot be analysed, or undefined: bad mops, an element appended twice to a key, mixed key types. */
+/** Why the history cannot be analyzed, or undefined: bad mops, an element appended twice to a key, mixed key types. */
 export function historyError(history: readonly Op[]): string | undefined {
   const appended = new Map<unknown, Set<unknown>>();
   const keyTypes = new Set<string>();

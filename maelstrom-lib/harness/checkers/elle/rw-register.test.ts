@@ -6,7 +6,7 @@ import { r, type TestTxn, txnHistory, w } from "../testdata/txn-histories.ts";
 
 const checkAny = (txns: TestTxn[], ...models: string[]) => checkRwRegister(txnHistory(txns), { consistencyModels: models });
 
-/** The analysis of a history the checker can analyse (fails the test otherwise). */
+/** The analysis of a history the checker can analyze (fails the test otherwise). */
 const check = (txns: TestTxn[], ...models: string[]) => analysisOf(checkAny(txns, ...models));
 
 /** A serial history with reads of earlier writes: nothing wrong under any model. */

@@ -54,7 +54,7 @@ export interface RwRegisterCheckOptions {
   cycleSearchSteps?: number;
 }
 
-/** Why a history could not be analysed (Elle's type sanity, duplicate writes, an unknown model). */
+/** Why a history could not be analyzed (Elle's type sanity, duplicate writes, an unknown model). */
 export type RwRegisterUnanalysable = { "valid?": "unknown"; error: string };
 
 /** Elle's result map as Maelstrom's txn-rw-register wrapper reports it. */
@@ -74,9 +74,9 @@ export type RwRegisterAnalysis = {
 
 export type RwRegisterResult = RwRegisterUnanalysable | RwRegisterAnalysis;
 
-/** The analysis in a result; throws with the reason when the history could not be analysed. */
+/** The analysis in a result; throws with the reason when the history could not be analyzed. */
 export function analysisOf(result: RwRegisterResult): RwRegisterAnalysis {
-  if ("error" in result) throw new Error(`the rw-register history was not analysed: ${result.error}`);
+  if ("error" in result) throw new Error(`the rw-register history was not analyzed: ${result.error}`);
   return result;
 }
 

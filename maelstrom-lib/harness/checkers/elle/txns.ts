@@ -94,7 +94,7 @@ function scalarType(value: unknown): ScalarType {
 }
 
 /**
- * Why the history cannot be analysed (Elle's assert-type-sanity plus malformed mops and
+ * Why the history cannot be analyzed (Elle's assert-type-sanity plus malformed mops and
  * duplicate writes), or undefined. Looks at requests and replies alike, so a node that turns
  * integer keys into strings is caught.
  */

@@ -75,7 +75,7 @@ function mustHaveCommitted(okReads: KeyValues, view: OpView): boolean {
   return view.sends.some((send) => okReads.get(send.key)?.has(valueKey(send.value)) ?? false);
 }
 
-function analyse(history: readonly Op[]): Analysis {
+function analyzeHistory(history: readonly Op[]): Analysis {
   const views: OpView[] = [];
   const invokeTimeOf = new Map<Op, number>();
   const pairing = new OpPairing();
@@ -320,7 +320,7 @@ function condense(type: string, errors: ErrorList): CondensedErrors {
 
 /** Checks a kafka history; the result has Maelstrom's `:workload` keys for this workload. */
 export function checkKafka(history: readonly Op[]): KafkaResult {
-  const a = analyse(history);
+  const a = analyzeHistory(history);
   const viewOfOp = new Map(a.views.map((view) => [view.op, view]));
   const groups = byProcess(history);
   const internal = internalPollCases(a);

@@ -7,7 +7,7 @@ import type { ExplanationDraft, Finding, Op } from "../../contracts/types.ts";
 import { EXAMPLES_SHOWN, explained, plural, show } from "../explaining.ts";
 import type { LinearizableResult } from "./index.ts";
 import type { NextAttempt, OpMention } from "./partials.ts";
-import { type LinKvKey, linKvKeys, partialsOf } from "./results.ts";
+import { type LinKVKey, linKVKeys, partialsOf } from "./results.ts";
 
 /** The run-folder page that draws lin-kv's partial linearizations (the report writes it). */
 export const LINEARIZABILITY_FILE = "linearizability.html";
@@ -17,7 +17,7 @@ const NEXT_SAID = 3;
 
 /** Why a lin-kv result is not valid: the keys that are not linearizable, then those left undecided. */
 export function explainLinearizable(result: LinearizableResult): ExplanationDraft {
-  const keys = linKvKeys(result) ?? [];
+  const keys = linKVKeys(result) ?? [];
   const bad = keys.filter((key) => key.valid === false);
   const unknown = keys.filter((key) => key.valid !== true && key.valid !== false);
   const parts = [
@@ -29,14 +29,14 @@ export function explainLinearizable(result: LinearizableResult): ExplanationDraf
 }
 
 /** "key 7", or "keys 3, 7" (at most EXAMPLES_SHOWN named, then how many more). */
-function keyNames(keys: readonly LinKvKey[]): string {
+function keyNames(keys: readonly LinKVKey[]): string {
   const named = keys.slice(0, EXAMPLES_SHOWN).map((key) => key.name);
   const more = keys.length > named.length ? ` and ${keys.length - named.length} more` : "";
   return `${keys.length === 1 ? "key" : "keys"} ${named.join(", ")}${more}`;
 }
 
 /** A bad key: the analysis' sentence and the partial linearization, with the ops and pictures that show it. */
-function badKeyFinding(key: LinKvKey): Finding {
+function badKeyFinding(key: LinKVKey): Finding {
   const op = key.check.op as Op | undefined;
   const blocked = partialsOf(key)[0]?.next[0];
   const ops = [...new Set([...(op ? [op.index] : []), ...(blocked ? [blocked.index] : [])])];
@@ -52,7 +52,7 @@ function badKeyFinding(key: LinKvKey): Finding {
  * The longest partial linearization in words: "Longest partial linearization (812 ops): … write 2
  * by process 0 → 2; then read 1 by process 1 could not be linearized: can't read 1 from register 2."
  */
-export function partialSentence(key: LinKvKey): string {
+export function partialSentence(key: LinKVKey): string {
   const partial = partialsOf(key)[0];
   if (!partial) return "";
   const said = partial.steps.slice(-STEPS_SAID).map((step) => `${byProcess(step)} → ${register(step.model.value)}`);
@@ -82,7 +82,7 @@ function nextOutcome(next: NextAttempt): string {
   return `it would leave ${register(next.model.value)}, but no linearization goes on from there`;
 }
 
-function unknownSentence(key: LinKvKey): string {
+function unknownSentence(key: LinKVKey): string {
   const cause = key.check.cause;
   const why =
     cause === "timeout"

@@ -7,7 +7,7 @@
 import type { PartialReport } from "./partials.ts";
 
 /** One key of a lin-kv result, as the report reads it. */
-export interface LinKvKey {
+export interface LinKVKey {
   /** The key as results.json names it. */
   name: string;
   valid: unknown;
@@ -18,7 +18,7 @@ export interface LinKvKey {
 }
 
 /** The keys of a lin-kv workload result, in results.json's order; undefined for any other result. */
-export function linKvKeys(workload: unknown): LinKvKey[] | undefined {
+export function linKVKeys(workload: unknown): LinKVKey[] | undefined {
   if (typeof workload !== "object" || workload === null) return undefined;
   const { results, failures } = workload as Record<string, unknown>;
   if (typeof results !== "object" || results === null || !Array.isArray(failures)) return undefined;
@@ -30,7 +30,7 @@ export function linKvKeys(workload: unknown): LinKvKey[] | undefined {
 }
 
 /** A key's partial linearizations, longest first (none for a key that is not false). */
-export function partialsOf(key: LinKvKey): PartialReport[] {
+export function partialsOf(key: LinKVKey): PartialReport[] {
   const partials = key.check["partial-linearizations"];
   return Array.isArray(partials) ? (partials as PartialReport[]) : [];
 }

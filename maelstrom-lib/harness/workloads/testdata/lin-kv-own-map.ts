@@ -1,9 +1,9 @@
 #!/usr/bin/env bun
 // Broken on purpose for lin-kv: each node keeps its own map, so a node never sees the writes
 // clients made through the other nodes (stale reads, cas from values long overwritten).
-import { KeyDoesNotExist, type LinKvProtocol, Node, PreconditionFailed, type Json } from "maelstrom-lib";
+import { KeyDoesNotExist, type LinKVProtocol, Node, PreconditionFailed, type Json } from "maelstrom-lib";
 
-const node = new Node<LinKvProtocol>();
+const node = new Node<LinKVProtocol>();
 const map = new Map<string, Json>();
 const name = (key: unknown) => JSON.stringify(key);
 node.on("read", ({ body }) => {
