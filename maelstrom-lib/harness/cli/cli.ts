@@ -210,7 +210,7 @@ function longNameOf(short: string, table: FlagTable): string | undefined {
 }
 
 /** The last value given for a flag, else its default. */
-function valueOf(raw: RawFlags, table: FlagTable, long: string): string | undefined {
+function flagValue(raw: RawFlags, table: FlagTable, long: string): string | undefined {
   const given = raw.values.get(long);
   if (given) return given[given.length - 1];
   const flag = table[long];
@@ -232,7 +232,7 @@ function flagFields(raw: RawFlags, table: FlagTable, typedOnly: boolean): Partia
       fields[flag.field] = raw.values.has(long);
       continue;
     }
-    const text = valueOf(raw, table, long);
+    const text = flagValue(raw, table, long);
     fields[flag.field] = text === undefined ? undefined : flag.parse(text, long);
   }
   return fields as Partial<TestOptions>;
@@ -259,7 +259,7 @@ function parseTest(tokens: readonly string[], cwd: string): Command {
 
   const nodeIds = parseNodes(raw, cwd);
   const seed = raw.values.get("seed")?.at(-1);
-  const concurrency = parseConcurrency(valueOf(raw, TEST_FLAGS, "concurrency")!, nodeIds.length);
+  const concurrency = parseConcurrency(flagValue(raw, TEST_FLAGS, "concurrency")!, nodeIds.length);
   if (fields.workload === "lin-kv") checkLinKvConcurrency(nodeIds.length, concurrency, raw.values.has("workload"));
   const opts: TestOptions = {
     ...fields,
@@ -268,7 +268,7 @@ function parseTest(tokens: readonly string[], cwd: string): Command {
     nodeIds,
     concurrency,
     seed: seed !== undefined ? parseInteger(0)(seed, "seed") : randomSeed(),
-    storeDir: resolve(cwd, valueOf(raw, TEST_FLAGS, "store")!),
+    storeDir: resolve(cwd, flagValue(raw, TEST_FLAGS, "store")!),
     progress: !raw.values.has("no-progress"),
   };
   return { kind: "test", opts, warnings: raw.warnings, notes: clusterFlagNotes(raw) };
@@ -381,9 +381,9 @@ function parseServe(tokens: readonly string[], cwd: string): Command {
   const raw = splitFlags(tokens, SERVE_FLAGS);
   if (raw.values.has("help")) return { kind: "help", text: usage() };
   if (raw.positional.length > 0) throw new CliError(`Unexpected argument ${JSON.stringify(raw.positional[0])} for serve`);
-  const port = parseInteger(0)(valueOf(raw, SERVE_FLAGS, "port")!, "port");
+  const port = parseInteger(0)(flagValue(raw, SERVE_FLAGS, "port")!, "port");
   if (port > 65535) throw new CliError(`Invalid --port ${port}: at most 65535`);
-  return { kind: "serve", port, host: valueOf(raw, SERVE_FLAGS, "host")!, storeDir: resolve(cwd, valueOf(raw, SERVE_FLAGS, "store")!) };
+  return { kind: "serve", port, host: flagValue(raw, SERVE_FLAGS, "host")!, storeDir: resolve(cwd, flagValue(raw, SERVE_FLAGS, "store")!) };
 }
 
 /** `analyze [RUN_DIR] [options]`: a stored run's folder (by default the store's latest run), and the options typed. */
@@ -391,7 +391,7 @@ function parseAnalyze(tokens: readonly string[], cwd: string): Command {
   const raw = splitFlags(tokens, ANALYZE_FLAGS);
   if (raw.values.has("help")) return { kind: "help", text: usage() };
   if (raw.positional.length > 1) throw new CliError(`analyze takes one run folder; got ${raw.positional.length}`);
-  const runDir = raw.positional[0] ?? join(valueOf(raw, ANALYZE_FLAGS, "store")!, "latest");
+  const runDir = raw.positional[0] ?? join(flagValue(raw, ANALYZE_FLAGS, "store")!, "latest");
   const given = flagFields(raw, ANALYZE_FLAGS, true);
   if (given.workload !== undefined) checkWorkload(given.workload);
   checkTxnLengths(given.minTxnLength, given.maxTxnLength);

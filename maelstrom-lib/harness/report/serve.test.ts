@@ -59,8 +59,8 @@ describe("serveStore", async () => {
     expect(svg.headers.get("content-type")).toContain("image/svg+xml");
     const files = await (await fetch(`${base}/broadcast/20260101T000000.000Z/?files`)).text();
     expect(files).toContain('<a href="history.jsonl">history.jsonl</a>');
-    const escape = await fetch(`${base}/..%2F..%2Fetc/passwd`);
-    expect([403, 404]).toContain(escape.status);
+    const outside = await fetch(`${base}/..%2F..%2Fetc/passwd`);
+    expect([403, 404]).toContain(outside.status);
     expect((await fetch(`${base}/nope/`)).status).toBe(404);
   });
 
