@@ -20,7 +20,8 @@ export function replayCommand(opts: TestOptions, cwd: string = process.cwd()): s
   for (const [long, flag] of Object.entries(TEST_FLAGS) as [string, Flag][]) {
     if (long === "bin") tokens.push("--bin", pathFrom(cwd, opts.bin));
     if (long === "node-count") tokens.push(...nodeFlags(opts.nodeIds));
-    if (long === "concurrency" && opts.concurrency !== opts.nodeIds.length) tokens.push("--concurrency", concurrencyText(opts));
+    if (long === "concurrency" && opts.concurrency !== opts.nodeIds.length)
+      tokens.push("--concurrency", concurrencyText(opts));
     if (flag.field === undefined || NOT_REPLAYED.has(long)) continue;
     const value = given[flag.field];
     if (JSON.stringify(value) === JSON.stringify(defaults[flag.field])) continue;

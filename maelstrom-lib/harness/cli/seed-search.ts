@@ -79,7 +79,9 @@ async function printSearch(search: SeedSearch, opts: TestOptions, hooks: SearchH
   log("");
   log(`${runs.length} seeds in ${seconds} s${stopped}: ${countsText(runs)}`);
   if (failing.length === 0) return;
-  const rows = await Promise.all(failing.map(async (run) => [String(run.opts.seed), run.verdict, await firstFinding(run)]));
+  const rows = await Promise.all(
+    failing.map(async (run) => [String(run.opts.seed), run.verdict, await firstFinding(run)]),
+  );
   log("");
   for (const line of table(["seed", "verdict", "first finding"], rows)) log(line);
   log("");
@@ -99,7 +101,11 @@ function countsText(runs: readonly JudgedRun[]): string {
 /** Aligned columns, a dashed rule under the header. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const format = (row: readonly string[]) => row.map((text, column) => text.padEnd(widths[column]!)).join("  ").trimEnd();
+  const format = (row: readonly string[]) =>
+    row
+      .map((text, column) => text.padEnd(widths[column]!))
+      .join("  ")
+      .trimEnd();
   return [format(header), format(widths.map((width) => "-".repeat(width))), ...rows.map(format)];
 }
 

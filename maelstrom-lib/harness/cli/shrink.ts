@@ -77,9 +77,19 @@ export async function shrinkFailure(original: JudgedRun, hooks: ShrinkHooks): Pr
   const { log } = hooks;
   const kind = original.kinds[0] ?? original.verdict;
   const maxRuns = hooks.maxRuns ?? DEFAULT_MAX_RUNS;
-  const shrunk: Shrunk = { original, smallest: original, kind, steps: [], runs: 0, budgetSpent: false, interrupted: false };
+  const shrunk: Shrunk = {
+    original,
+    smallest: original,
+    kind,
+    steps: [],
+    runs: 0,
+    budgetSpent: false,
+    interrupted: false,
+  };
   log("");
-  log(`Shrinking seed ${original.opts.seed}: looking for a smaller run that fails with "${kind}" (at most ${maxRuns} runs)`);
+  log(
+    `Shrinking seed ${original.opts.seed}: looking for a smaller run that fails with "${kind}" (at most ${maxRuns} runs)`,
+  );
   const startedMs = performance.now();
   for (let progress = true; progress && !shrunk.interrupted; ) {
     progress = false;
@@ -128,7 +138,11 @@ async function reportShrunk(shrunk: Shrunk, hooks: ShrinkHooks, wallMs: number):
   const { log } = hooks;
   const { smallest, steps } = shrunk;
   const spent = `${shrunk.runs} runs in ${(wallMs / 1000).toFixed(1)} s`;
-  const why = shrunk.interrupted ? ", interrupted" : shrunk.budgetSpent ? ", budget spent: a smaller run may exist" : "";
+  const why = shrunk.interrupted
+    ? ", interrupted"
+    : shrunk.budgetSpent
+      ? ", budget spent: a smaller run may exist"
+      : "";
   log("");
   if (steps.length === 0) {
     log(`No smaller run failed with "${shrunk.kind}" (${spent}${why}); the smallest failing run is the original:`);
@@ -149,7 +163,10 @@ const fewerNodes: Dimension = (opts) => {
   const counts = uniqueAscending([min, Math.floor(count / 2), count - 1]).filter((c) => c >= min && c < count);
   return counts.map((c) => {
     const concurrency = opts.concurrency % count === 0 ? (opts.concurrency / count) * c : opts.concurrency;
-    return { opts: { ...opts, nodeIds: opts.nodeIds.slice(0, c), concurrency }, change: `--node-count ${count} → ${c}` };
+    return {
+      opts: { ...opts, nodeIds: opts.nodeIds.slice(0, c), concurrency },
+      change: `--node-count ${count} → ${c}`,
+    };
   });
 };
 
@@ -183,7 +200,10 @@ const lowerRate: Dimension = (opts) =>
 const fewerWorkers: Dimension = (opts) =>
   uniqueAscending([1, Math.floor(opts.concurrency / 2)])
     .filter((workers) => workers >= 1 && workers < opts.concurrency)
-    .map((workers) => ({ opts: { ...opts, concurrency: workers }, change: `--concurrency ${opts.concurrency} → ${workers}` }));
+    .map((workers) => ({
+      opts: { ...opts, concurrency: workers },
+      change: `--concurrency ${opts.concurrency} → ${workers}`,
+    }));
 
 /** The order flags are shrunk in: what makes a run smallest to read first. */
 const DIMENSIONS: readonly Dimension[] = [
@@ -197,7 +217,9 @@ const DIMENSIONS: readonly Dimension[] = [
 
 /** Whole numbers below `value` (and at least 1) at the FRACTIONS of it, smallest first. */
 function fractionsOf(value: number): number[] {
-  return uniqueAscending(FRACTIONS.map((fraction) => Math.max(1, Math.round(value * fraction)))).filter((n) => n < value);
+  return uniqueAscending(FRACTIONS.map((fraction) => Math.max(1, Math.round(value * fraction)))).filter(
+    (n) => n < value,
+  );
 }
 
 function uniqueAscending(values: readonly number[]): number[] {

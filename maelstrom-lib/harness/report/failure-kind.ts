@@ -16,7 +16,9 @@ export function failureKinds(results: ResultMap | undefined): string[] {
   if (typeof results["abort-type"] === "string") return [`aborted: ${results["abort-type"]}`];
   if (results.aborted !== undefined || (Array.isArray(crashes) && crashes.length > 0)) return ["aborted: node-crashed"];
   const names = Object.keys(results)
-    .filter((name) => !NOT_CHECKERS.has(name) && isCheck(results[name]) && (results[name] as ResultMap)["valid?"] !== true)
+    .filter(
+      (name) => !NOT_CHECKERS.has(name) && isCheck(results[name]) && (results[name] as ResultMap)["valid?"] !== true,
+    )
     .sort((a, b) => Number(b === "workload") - Number(a === "workload"));
   const kinds = names.flatMap((name) => checkerKinds(results[name] as ResultMap).map((kind) => `${name}: ${kind}`));
   const violations = (results.errors as ResultMap | undefined)?.["protocol-violations"];

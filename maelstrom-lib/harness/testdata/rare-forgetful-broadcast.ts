@@ -18,7 +18,8 @@ node.on("broadcast", (request) => {
   if (fromClient && Math.random() * FORGET_ONE_IN < 1) return { type: "broadcast_ok" };
   if (!messages.has(value)) {
     messages.add(value);
-    if (fromClient) for (const peer of node.nodeIds) if (peer !== node.id) node.send(peer, { type: "broadcast", message: value });
+    if (fromClient)
+      for (const peer of node.nodeIds) if (peer !== node.id) node.send(peer, { type: "broadcast", message: value });
   }
   return fromClient ? { type: "broadcast_ok" } : undefined;
 });
