@@ -14,6 +14,7 @@ import type { TestOptions } from "../contracts/options.ts";
 import { Float32, Keyword, kw, list, map, pprintEdn, printEdn, set, vector, type Edn } from "../primitives/edn.ts";
 import type { CheckResult, Op, Validity } from "../contracts/types.ts";
 import { nanosToMs } from "../contracts/history.ts";
+import { ChunkedWriter } from "./chunked-writer.ts";
 
 /** Result keys whose string values are keywords in Maelstrom's results (and any `…-types` list). */
 const KEYWORD_VALUED = new Set(["valid?", "type", "f", "not", "also-not", "consistency-models"]);
@@ -166,10 +167,10 @@ function runStartMs(runDir: string): number {
   return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!, ms!);
 }
 
-/** jepsen.util's op->str: process, type, f, value and error, tab-separated. */
-function opLogLine(op: Op, concurrency: number, startMs: number): string {
+/** jepsen.util's op->str: process, type, f, value and error, tab-separated; `edn` is opToEdn(op). */
+function opLogLine(op: Op, opEdn: Edn, concurrency: number, startMs: number): string {
   const thread = op.process === "nemesis" ? "jepsen nemesis" : `jepsen worker ${Number(op.process) % concurrency}`;
-  const edn = opToEdn(op) as { entries: readonly (readonly [Edn, Edn])[] };
+  const edn = opEdn as { entries: readonly (readonly [Edn, Edn])[] };
   const field = (name: string) => edn.entries.find(([k]) => k instanceof Keyword && k.name === name)?.[1];
   const fields = [field("process"), field("type"), field("f"), field("value") ?? null].map((v) => printEdn(v ?? null));
   const error = field("error");
@@ -193,14 +194,19 @@ export async function writeEdnRunFiles(
   logLines: readonly string[] = [],
 ): Promise<void> {
   const resultsText = await writeResultsEdn(runDir, results);
-  const historyFile = Bun.file(join(runDir, "history.edn")).writer();
-  for (const op of history) historyFile.write(`${printEdn(opToEdn(op))}\n`);
-  await historyFile.end();
   const startMs = runStartMs(runDir);
-  const log = Bun.file(join(runDir, "jepsen.log")).writer();
-  for (const line of logLines) log.write(`${line}\n`);
-  for (const op of history) log.write(`${opLogLine(op, Math.max(1, opts.concurrency), startMs)}\n`);
+  const concurrency = Math.max(1, opts.concurrency);
+  const historyFile = new ChunkedWriter(join(runDir, "history.edn"));
+  const log = new ChunkedWriter(join(runDir, "jepsen.log"));
+  for (const line of logLines) await log.write(`${line}\n`);
+  // Each op is converted once, for both files: a run at rate 1000 has tens of thousands.
+  for (const op of history) {
+    const edn = opToEdn(op);
+    await historyFile.write(`${printEdn(edn)}\n`);
+    await log.write(`${opLogLine(op, edn, concurrency, startMs)}\n`);
+  }
+  await historyFile.end();
   const lastMs = startMs + nanosToMs(history.at(-1)?.time ?? 0);
-  log.write(`INFO [${logTime(lastMs)}] jepsen test runner - jepsen.core ${resultsText}`);
+  await log.write(`INFO [${logTime(lastMs)}] jepsen test runner - jepsen.core ${resultsText}`);
   await log.end();
 }

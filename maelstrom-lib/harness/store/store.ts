@@ -7,6 +7,7 @@
 import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { TestOptions } from "../contracts/options.ts";
+import { ChunkedWriter } from "./chunked-writer.ts";
 import { writeEdnRunFiles } from "./edn-files.ts";
 import type { JournalEvent } from "../contracts/journal.ts";
 import type { RunResults } from "../contracts/results.ts";
@@ -74,7 +75,7 @@ export async function writeRunFiles(
 }
 
 async function writeLines(path: string, items: readonly unknown[]): Promise<void> {
-  const writer = Bun.file(path).writer();
-  for (const item of items) writer.write(`${JSON.stringify(item)}\n`);
+  const writer = new ChunkedWriter(path);
+  for (const item of items) await writer.write(`${JSON.stringify(item)}\n`);
   await writer.end();
 }
