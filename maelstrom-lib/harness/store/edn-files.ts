@@ -198,15 +198,15 @@ export async function writeEdnRunFiles(
   const concurrency = Math.max(1, opts.concurrency);
   const historyFile = new ChunkedWriter(join(runDir, "history.edn"));
   const log = new ChunkedWriter(join(runDir, "jepsen.log"));
-  for (const line of logLines) await log.write(`${line}\n`);
+  for (const line of logLines) if (log.add(`${line}\n`)) await log.flush();
   // Each op is converted once, for both files: a run at rate 1000 has tens of thousands.
   for (const op of history) {
     const edn = opToEdn(op);
-    await historyFile.write(`${printEdn(edn)}\n`);
-    await log.write(`${opLogLine(op, edn, concurrency, startMs)}\n`);
+    if (historyFile.add(`${printEdn(edn)}\n`)) await historyFile.flush();
+    if (log.add(`${opLogLine(op, edn, concurrency, startMs)}\n`)) await log.flush();
   }
   await historyFile.end();
   const lastMs = startMs + nanosToMs(history.at(-1)?.time ?? 0);
-  await log.write(`INFO [${logTime(lastMs)}] jepsen test runner - jepsen.core ${resultsText}`);
+  log.add(`INFO [${logTime(lastMs)}] jepsen test runner - jepsen.core ${resultsText}`);
   await log.end();
 }

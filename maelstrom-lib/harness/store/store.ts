@@ -76,6 +76,6 @@ export async function writeRunFiles(
 
 async function writeLines(path: string, items: readonly unknown[]): Promise<void> {
   const writer = new ChunkedWriter(path);
-  for (const item of items) await writer.write(`${JSON.stringify(item)}\n`);
+  for (const item of items) if (writer.add(`${JSON.stringify(item)}\n`)) await writer.flush();
   await writer.end();
 }
