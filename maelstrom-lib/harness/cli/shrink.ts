@@ -7,6 +7,8 @@
  * with a few seeds, and the first that fails with the same kind (failure-kind.ts) becomes the
  * new run to shrink. Rounds go on until none makes progress or the run budget is spent. The
  * smallest failing run keeps its folder and report; every other candidate's is removed.
+ * Followed: Zeller's ddmin (fewer parts, then a part at a time) reduced to one greedy pass per
+ * flag, since a simulated run is cheap to repeat and flags do not split into independent parts.
  */
 import type { TestOptions } from "../contracts/options.ts";
 import { discardRun, failed, firstFinding, judgedRun, keepRun, type JudgedRun } from "./sim-runs.ts";
@@ -17,7 +19,7 @@ export interface ShrinkHooks {
   log: (line: string) => void;
   /** The folder the printed command is relative to. */
   cwd?: string;
-  /** The most candidate runs (default 120). */
+  /** The most candidate runs (default 200). */
   maxRuns?: number;
   /** Seeds tried per candidate, from the current run's seed on (default 4). */
   seedsPerCandidate?: number;
@@ -54,7 +56,7 @@ interface Candidate {
 
 type Dimension = (opts: TestOptions) => Candidate[];
 
-const DEFAULT_MAX_RUNS = 120;
+const DEFAULT_MAX_RUNS = 200;
 const DEFAULT_SEEDS_PER_CANDIDATE = 4;
 /** Fractions of a number tried, smallest first. */
 const FRACTIONS = [1 / 8, 1 / 4, 1 / 2, 3 / 4];
@@ -205,13 +207,13 @@ const fewerWorkers: Dimension = (opts) =>
       change: `--concurrency ${opts.concurrency} → ${workers}`,
     }));
 
-/** The order flags are shrunk in: what makes a run smallest to read first. */
+/** The order flags are shrunk in: a shorter run first, so that every later candidate is quicker. */
 const DIMENSIONS: readonly Dimension[] = [
+  shorterTimeLimit,
   fewerNodes,
+  lowerRate,
   fewerFaultKinds,
   longerNemesisInterval,
-  shorterTimeLimit,
-  lowerRate,
   fewerWorkers,
 ];
 
