@@ -197,42 +197,70 @@ function within(sim: number | undefined, real: number | undefined, fraction: num
   return ok ? "✓" : "✗";
 }
 
+/** A markdown table row. */
+const tableRow = (cells: readonly (string | number)[]): string => `| ${cells.join(" | ")} |`;
+
+/** A markdown table: header, rule, rows. */
+function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string[] {
+  return [tableRow(header), tableRow(header.map(() => "---")), ...rows.map(tableRow)];
+}
+
 function speedTable(rows: readonly CommandRow[]): string[] {
-  const lines = [
-    "| challenge | sim wall s | target | run s (virtual 20-30 s) | events | messages | simulated msgs/s | peak RSS MB | real wall s |",
-    "|---|---|---|---|---|---|---|---|---|",
-  ];
-  for (const row of rows) {
-    const target = row.label === "3d" ? 1 : 3;
-    const met = row.simWallSec <= target ? "✓" : "✗";
-    const rate = row.runWallSec > 0 ? Math.round(row.messages / row.runWallSec) : 0;
-    lines.push(
-      `| ${row.label} | ${row.simWallSec.toFixed(2)} | ≤ ${target} ${met} | ${row.runWallSec.toFixed(2)} | ${row.events} | ` +
-        `${row.messages} | ${rate} | ${row.simMaxRssMb.toFixed(0)} | ${cell(row.real.wallSec, 1)} |`,
-    );
-  }
-  return lines;
+  const header = ["challenge", "sim wall s", "target", "run s (virtual 20-30 s)", "events", "messages"];
+  header.push("simulated msgs/s", "peak RSS MB", "real wall s");
+  return table(
+    header,
+    rows.map((row) => {
+      const target = row.label === "3d" ? 1 : 3;
+      const met = row.simWallSec <= target ? "✓" : "✗";
+      const rate = row.runWallSec > 0 ? Math.round(row.messages / row.runWallSec) : 0;
+      const wall = row.simWallSec.toFixed(2);
+      const peak = row.simMaxRssMb.toFixed(0);
+      const real = cell(row.real.wallSec, 1);
+      return [
+        row.label,
+        wall,
+        `≤ ${target} ${met}`,
+        row.runWallSec.toFixed(2),
+        row.events,
+        row.messages,
+        rate,
+        peak,
+        real,
+      ];
+    }),
+  );
 }
 
 function figuresTable(rows: readonly CommandRow[]): string[] {
-  const lines = [
-    "| challenge | verdict sim / real | msgs-per-op sim / real | within 10 % | ops/s sim / real | latency p50 sim / real ms | high sim / real ms | within 20 % | real from |",
-    "|---|---|---|---|---|---|---|---|---|",
-  ];
-  for (const { label, sim, real } of rows) {
-    const rates = `${cell(sim.opsPerSec, 0)} / ${cell(real.opsPerSec, 0)}`;
-    const high = `${cell(sim.highMs, 1)} / ${cell(real.highMs, 1)} (${sim.highLabel ?? real.highLabel ?? "—"})`;
-    const latency = [
-      within(sim.p50Ms, real.p50Ms, 0.2, NETWORK_LATENCY_FLOOR_MS),
-      within(sim.highMs, real.highMs, 0.2, NETWORK_LATENCY_FLOOR_MS),
-    ];
-    lines.push(
-      `| ${label} | ${sim.verdict} / ${real.verdict} | ${cell(sim.msgsPerOp, 2)} / ${cell(real.msgsPerOp, 2)} | ` +
-        `${within(sim.msgsPerOp, real.msgsPerOp, 0.1)} | ${rates} | ${cell(sim.p50Ms, 1)} / ${cell(real.p50Ms, 1)} | ${high} | ` +
-        `${latency.join(" ")} | ${real.source} |`,
-    );
-  }
-  return lines;
+  const header = ["challenge", "verdict sim / real", "msgs-per-op sim / real", "within 10 %", "ops/s sim / real"];
+  header.push("latency p50 sim / real ms", "high sim / real ms", "within 20 %", "real from");
+  const pair = (sim: number | undefined, real: number | undefined, digits: number) =>
+    `${cell(sim, digits)} / ${cell(real, digits)}`;
+  return table(
+    header,
+    rows.map(({ label, sim, real }) => {
+      const high = `${pair(sim.highMs, real.highMs, 1)} (${sim.highLabel ?? real.highLabel ?? "—"})`;
+      const latency = [
+        within(sim.p50Ms, real.p50Ms, 0.2, NETWORK_LATENCY_FLOOR_MS),
+        within(sim.highMs, real.highMs, 0.2, NETWORK_LATENCY_FLOOR_MS),
+      ].join(" ");
+      const msgs = within(sim.msgsPerOp, real.msgsPerOp, 0.1);
+      const verdicts = `${sim.verdict} / ${real.verdict}`;
+      const rates = pair(sim.opsPerSec, real.opsPerSec, 0);
+      return [
+        label,
+        verdicts,
+        pair(sim.msgsPerOp, real.msgsPerOp, 2),
+        msgs,
+        rates,
+        pair(sim.p50Ms, real.p50Ms, 1),
+        high,
+        latency,
+        real.source,
+      ];
+    }),
+  );
 }
 
 /** 1,000 seeds of 3c with partitions, as one seed search. */
@@ -253,8 +281,9 @@ async function seedSweep(store: string, seeds: number): Promise<string[]> {
   const summary = run.output.find((line) => / seeds in \d/.test(line)) ?? "(no summary line)";
   const met = seeds >= 1000 ? (run.wallSec <= 180 ? "✓" : "✗") : "(fewer seeds than the target's 1,000)";
   return [
-    `\`bun run maelstrom test ${args.join(" ")}\`: **${run.wallSec.toFixed(1)} s** of wall time (target ≤ 180 s ${met}), ` +
-      `${((run.wallSec / seeds) * 1000).toFixed(0)} ms per seed, exit ${run.exitCode}; its summary: "${summary.trim()}".`,
+    `\`bun run maelstrom test ${args.join(" ")}\`: **${run.wallSec.toFixed(1)} s** of wall time ` +
+      `(target ≤ 180 s ${met}), ${((run.wallSec / seeds) * 1000).toFixed(0)} ms per seed, exit ${run.exitCode}; ` +
+      `its summary: "${summary.trim()}".`,
   ];
 }
 
@@ -277,7 +306,8 @@ async function bigRun(store: string): Promise<string[]> {
   const messages = Number((run.results?.net as { all?: { "msg-count"?: number } })?.all?.["msg-count"] ?? 0);
   const met = run.maxRssMb <= 4096 ? "✓" : "✗";
   return [
-    `\`bun run maelstrom test ${full.join(" ")}\`: peak RSS **${(run.maxRssMb / 1024).toFixed(2)} GB** (target ≤ 4 GB ${met}; ` +
+    `\`bun run maelstrom test ${full.join(" ")}\`: ` +
+      `peak RSS **${(run.maxRssMb / 1024).toFixed(2)} GB** (target ≤ 4 GB ${met}; ` +
       `100 real node processes took 3.7 GB), ${run.wallSec.toFixed(1)} s of wall time, ${messages} messages, ` +
       `verdict ${figures.verdict}.`,
   ];
@@ -307,7 +337,8 @@ function markdown(rows: CommandRow[], sweep: string[], big: string[], hunts: str
   return [
     "## Deterministic simulation (`--sim`)",
     "",
-    `\`bun run bench sim${real ? " --real" : ""}\`, ${new Date().toISOString()}, ${navigator.hardwareConcurrency} cores ` +
+    `\`bun run bench sim${real ? " --real" : ""}\`, ${new Date().toISOString()}, ` +
+      `${navigator.hardwareConcurrency} cores ` +
       "(shared: wall times move with the load). Each run is the CLI as typed (`bun run maelstrom test …`, a new " +
       "process: startup, the run, its checks, its files and its report), `--seed 1`.",
     "",
@@ -318,7 +349,8 @@ function markdown(rows: CommandRow[], sweep: string[], big: string[], hunts: str
     "### Same figures as the real runner",
     "",
     "Latency: broadcast's stable latency (`workload.stable-latencies`, p50 and max), else ok client ops " +
-      `(p50 and p99). The 20 % check applies only where network latency dominates (≥ ${NETWORK_LATENCY_FLOOR_MS} ms): ` +
+      "(p50 and p99). The 20 % check applies only where network latency dominates " +
+      `(≥ ${NETWORK_LATENCY_FLOOR_MS} ms): ` +
       "below that the real figure is the host's own time, which the simulation does not spend (docs/simulation.md).",
     "",
     ...figuresTable(rows),

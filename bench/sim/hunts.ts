@@ -87,7 +87,8 @@ export async function huntSection(store: string, bounds: HuntBounds): Promise<st
   return [
     "### Bugs found per minute",
     "",
-    `Wall time to the first failing run: the real runner run after run (seeds 1, 2, …; at most ${bounds.realRuns} runs ` +
+    "Wall time to the first failing run: the real runner run after run " +
+      `(seeds 1, 2, …; at most ${bounds.realRuns} runs ` +
       `or ${bounds.realMinutes} min), and the simulation's seed search (at most ${bounds.huntSeeds} seeds or ` +
       `${bounds.realMinutes} min). Each bug's node is in the second column; its flags are in the commands below.`,
     "",
@@ -162,7 +163,8 @@ async function shrinkLines(bug: Bug, first: JudgedRun): Promise<string[]> {
   const command = (opts: TestOptions) => replayCommand({ ...opts, storeDir: join(REPO_ROOT, "store") }, REPO_ROOT);
   const steps = shrunk.steps.map((step) => step.change).join("; ") || "none smaller failed";
   return [
-    `**${bug.name}**: first failing seed, then shrunk in ${shrunk.runs} runs (${seconds} s${shrunk.budgetSpent ? ", budget spent" : ""}) ` +
+    `**${bug.name}**: first failing seed, then shrunk in ${shrunk.runs} runs ` +
+      `(${seconds} s${shrunk.budgetSpent ? ", budget spent" : ""}) ` +
       `keeping "${shrunk.kind}": ${steps}.`,
     "",
     "```",

@@ -269,7 +269,9 @@ function parseTest(tokens: readonly string[], cwd: string): Command {
     progress: !raw.values.has("no-progress"),
   };
   const shrink = raw.values.has("shrink");
-  if (shrink && !fields.sim) throw new CliError("--shrink needs --sim: only a simulated run replays exactly, candidate by candidate");
+  if (shrink && !fields.sim) {
+    throw new CliError("--shrink needs --sim: only a simulated run replays exactly, candidate by candidate");
+  }
   return { kind: "test", opts, warnings: raw.warnings, notes: clusterFlagNotes(raw), shrink };
 }
 

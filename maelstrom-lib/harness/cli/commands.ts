@@ -99,12 +99,17 @@ export async function runTestCommand(
   }
   const worst = runs.reduce((code, run) => Math.max(code, run.exitCode), 0);
   const last = runs[runs.length - 1]!;
-  const shrunk = command.shrink ? await shrinkOne(judge({ ...opts, progress: false }, last), log, options.cwd) : undefined;
+  const judged = judge({ ...opts, progress: false }, last);
+  const shrunk = command.shrink ? await shrinkOne(judged, log, options.cwd) : undefined;
   return { exitCode: worst, results: last.results, runDir: last.runDir, runs, output, shrunk };
 }
 
 /** --shrink after a single simulated run: shrinks it if it failed. */
-async function shrinkOne(run: JudgedRun, log: (line: string) => void, cwd: string | undefined): Promise<Shrunk | undefined> {
+async function shrinkOne(
+  run: JudgedRun,
+  log: (line: string) => void,
+  cwd: string | undefined,
+): Promise<Shrunk | undefined> {
   if (run.outcome.interrupted) return undefined;
   if (failed(run)) return shrinkFailure(run, { log, cwd });
   log("Nothing to shrink: the run passed.");
@@ -124,7 +129,7 @@ async function simulatedSearch(
   let shrunk: Shrunk | undefined;
   if (command.shrink && first && !search.interrupted) shrunk = await shrinkFailure(first, { log, cwd });
   else if (command.shrink && !search.interrupted) log("Nothing to shrink: no seed failed.");
-  const runs = search.runs.map(({ outcome }) => ({ exitCode: outcome.exitCode, results: outcome.results, runDir: outcome.runDir }));
+  const runs = search.runs.map(({ outcome: { exitCode, results, runDir } }) => ({ exitCode, results, runDir }));
   const shown = first ?? search.runs.at(-1);
   const results = shown?.outcome.results;
   return { exitCode: search.exitCode, results, runDir: shown?.outcome.runDir, runs, output, shrunk };

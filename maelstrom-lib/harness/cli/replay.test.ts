@@ -42,7 +42,7 @@ describe("replayCommand", () => {
     );
   });
 
-  test("Maelstrom's default nodes n1 … n5 need no flag; other lists are --nodes; --store outside ./store is kept", () => {
+  test("default nodes n1 … n5 need no flag; other lists are --nodes; a --store outside ./store is kept", () => {
     expect(replayCommand(optsOf("-w", "echo", ...BIN, "--seed", "1"), repo)).not.toContain("--node");
     const listed = replayCommand(
       optsOf("-w", "echo", ...BIN, "--nodes", "a,b", "--seed", "1", "--store", "/tmp/x"),

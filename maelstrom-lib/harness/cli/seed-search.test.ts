@@ -48,7 +48,7 @@ function argvOf(command: string): string[] {
 }
 
 describe("seed search: --sim --test-count N", () => {
-  test("finds the rare bug in seeds 1-20, prints a row and a replay command per failing seed, keeps only those", async () => {
+  test("finds the rare bug in seeds 1-20: a row and a replay command per failing seed; keeps only those", async () => {
     const store = mkdtempSync(join(tmpdir(), "seed-search-"));
     const search = await run(store, ...RARE_BUG, "--seed", "1", "--test-count", "20");
     expect(search.exitCode).toBe(1);

@@ -90,7 +90,8 @@ export async function shrinkFailure(original: JudgedRun, hooks: ShrinkHooks): Pr
   };
   log("");
   log(
-    `Shrinking seed ${original.opts.seed}: looking for a smaller run that fails with "${kind}" (at most ${maxRuns} runs)`,
+    `Shrinking seed ${original.opts.seed}: looking for a smaller run that fails with "${kind}" ` +
+      `(at most ${maxRuns} runs)`,
   );
   const startedMs = performance.now();
   for (let progress = true; progress && !shrunk.interrupted; ) {
