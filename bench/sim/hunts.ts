@@ -26,6 +26,8 @@ export interface HuntBounds {
   realRuns: number;
   /** Most minutes of real runs, and of simulated ones. */
   realMinutes: number;
+  /** Seeds over which the simulation's failure rate is measured. */
+  rateSeeds: number;
 }
 
 /** A node with a rare bug and the command it is hunted with. */
@@ -81,7 +83,9 @@ export async function huntSection(store: string, bounds: HuntBounds): Promise<st
     const real = bounds.realRuns > 0 ? await realHunt(bug, store, bounds) : undefined;
     const { hunt: sim, first } = await simHunt(bug, store, bounds);
     const speedUp = real?.found && sim.found ? `${(real.wallSec / sim.wallSec).toFixed(0)}×` : "—";
-    rows.push(`| ${bug.name} | \`${bug.bin}\` | ${huntCell(real, "run")} | ${huntCell(sim, "seed")} | ${speedUp} |`);
+    const rate = await failureRate(bug, store, Math.min(bounds.rateSeeds, bug.maxSeeds ?? Infinity));
+    const cells = [bug.name, `\`${bug.bin}\``, huntCell(real, "run"), huntCell(sim, "seed"), speedUp, rate];
+    rows.push(`| ${cells.join(" | ")} |`);
     if (first) shrunk.push(...(await shrinkLines(bug, first)));
   }
   return [
@@ -92,8 +96,8 @@ export async function huntSection(store: string, bounds: HuntBounds): Promise<st
       `or ${bounds.realMinutes} min), and the simulation's seed search (at most ${bounds.huntSeeds} seeds or ` +
       `${bounds.realMinutes} min). Each bug's node is in the second column; its flags are in the commands below.`,
     "",
-    "| bug | node | real runner | simulation | speed-up |",
-    "|---|---|---|---|---|",
+    "| bug | node | real runner | simulation | speed-up | simulation: failing seeds, per minute |",
+    "|---|---|---|---|---|---|",
     ...rows,
     "",
     ...shrunk,
@@ -105,6 +109,20 @@ function huntCell(hunt: Hunt | undefined, unit: string): string {
   const tries = `${hunt.tries} ${unit}${hunt.tries === 1 ? "" : "s"}`;
   if (hunt.found) return `failed at ${unit} ${hunt.tries}: **${hunt.wallSec.toFixed(1)} s**`;
   return `no failure in ${tries} (${hunt.wallSec.toFixed(0)} s${hunt.stopped ? `, ${hunt.stopped}` : ""})`;
+}
+
+/** How many of seeds 1 … `seeds` fail in the simulation, and how many failing runs that is per minute. */
+async function failureRate(bug: Bug, store: string, seeds: number): Promise<string> {
+  const opts = optionsOf(bug, store);
+  const startedMs = performance.now();
+  let failing = 0;
+  for (let seed = 1; seed <= seeds; seed++) {
+    const run = await judgedRun({ ...opts, seed });
+    if (failed(run)) failing++;
+    discardRun(run);
+  }
+  const minutes = (performance.now() - startedMs) / 60_000;
+  return `${failing} of ${seeds} (${(failing / minutes).toFixed(0)} per minute)`;
 }
 
 async function realHunt(bug: Bug, store: string, bounds: HuntBounds): Promise<Hunt> {
