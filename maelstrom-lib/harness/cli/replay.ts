@@ -18,7 +18,7 @@ export function replayCommand(opts: TestOptions, cwd: string = process.cwd()): s
   const given = opts as unknown as Record<string, unknown>;
   const tokens = ["bun", "run", "maelstrom", "test", "--sim"];
   for (const [long, flag] of Object.entries(TEST_FLAGS) as [string, Flag][]) {
-    if (long === "bin") tokens.push("--bin", pathFrom(cwd, opts.bin));
+    if (long === "bin") tokens.push("--bin", shownPath(opts.bin, cwd));
     if (long === "node-count") tokens.push(...nodeFlags(opts.nodeIds));
     if (long === "concurrency" && opts.concurrency !== opts.nodeIds.length)
       tokens.push("--concurrency", concurrencyText(opts));
@@ -29,7 +29,7 @@ export function replayCommand(opts: TestOptions, cwd: string = process.cwd()): s
     tokens.push(...(flag.arg ? [name, flagText(long, value)] : [name]));
   }
   tokens.push("--seed", String(opts.seed));
-  const store = pathFrom(cwd, opts.storeDir);
+  const store = shownPath(opts.storeDir, cwd);
   if (resolve(cwd, "store") !== resolve(opts.storeDir)) tokens.push("--store", store);
   if (opts.binArgs.length > 0) tokens.push("--", ...opts.binArgs);
   return tokens.map(shellQuote).join(" ");
@@ -56,7 +56,8 @@ function concurrencyText(opts: TestOptions): string {
   return opts.concurrency % nodes === 0 ? `${opts.concurrency / nodes}n` : String(opts.concurrency);
 }
 
-function pathFrom(cwd: string, path: string): string {
+/** A path as the console shows it: relative to `cwd` when it is inside it, else whole. */
+export function shownPath(path: string, cwd: string = process.cwd()): string {
   const rel = relative(cwd, path);
   return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }

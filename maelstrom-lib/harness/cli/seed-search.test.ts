@@ -124,6 +124,7 @@ describe("shrinking: --sim --shrink", () => {
     const printed = search.output[search.output.findIndex((line) => line.startsWith("Smallest failing run")) + 1]!;
     const replay = await runMaelstrom([...argvOf(printed), "--no-progress"], { cwd: repo });
     expect(failureKinds(replay.results)).toContain("workload: lost");
+    // The store is a temporary folder outside the repository: its path is shown whole.
     expect(search.output.at(-1)).toBe(`Stored, with its report: ${shrunk.smallest.outcome.runDir}`);
   }, 180_000);
 

@@ -8,7 +8,7 @@
  */
 import type { TestOptions } from "../contracts/options.ts";
 import { discardRun, failed, firstFinding, judgedRun, keepRun, markLatest, type JudgedRun } from "./sim-runs.ts";
-import { replayCommand } from "./replay.ts";
+import { replayCommand, shownPath } from "./replay.ts";
 
 /** What a seed search found. */
 export interface SeedSearch {
@@ -88,7 +88,8 @@ async function printSearch(search: SeedSearch, opts: TestOptions, hooks: SearchH
   log(failing.length === 1 ? "Replay it:" : "Replay each:");
   for (const run of failing) log(`  ${replayCommand(run.opts, hooks.cwd)}`);
   log("");
-  log(`Stored, with their reports: ${failing.map((run) => run.outcome.runDir).join(", ")}`);
+  const folders = failing.map((run) => shownPath(run.outcome.runDir, hooks.cwd));
+  log(`Stored, with their reports: ${folders.join(", ")}`);
 }
 
 /** "245 valid, 5 invalid". */

@@ -12,7 +12,7 @@
  */
 import type { TestOptions } from "../contracts/options.ts";
 import { discardRun, failed, firstFinding, judgedRun, keepRun, type JudgedRun } from "./sim-runs.ts";
-import { replayCommand } from "./replay.ts";
+import { replayCommand, shownPath } from "./replay.ts";
 
 /** How hard to look. */
 export interface ShrinkHooks {
@@ -155,7 +155,7 @@ async function reportShrunk(shrunk: Shrunk, hooks: ShrinkHooks, wallMs: number):
   log(`  ${replayCommand(smallest.opts, hooks.cwd)}`);
   log(`  ${await firstFinding(smallest)}`);
   await keepRun(smallest, log);
-  log(`Stored, with its report: ${smallest.outcome.runDir}`);
+  log(`Stored, with its report: ${shownPath(smallest.outcome.runDir, hooks.cwd)}`);
 }
 
 /** --node-count down to the workload's minimum, workers scaled with it when they were Kn. */
