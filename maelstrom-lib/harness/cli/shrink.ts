@@ -19,10 +19,6 @@ export interface ShrinkHooks {
   log: (line: string) => void;
   /** The folder the printed command is relative to. */
   cwd?: string;
-  /** The most candidate runs (default 200). */
-  maxRuns?: number;
-  /** Seeds tried per candidate, from the current run's seed on (default 4). */
-  seedsPerCandidate?: number;
 }
 
 /** One accepted step. */
@@ -56,8 +52,10 @@ interface Candidate {
 
 type Dimension = (opts: TestOptions) => Candidate[];
 
-const DEFAULT_MAX_RUNS = 200;
-const DEFAULT_SEEDS_PER_CANDIDATE = 4;
+/** The most candidate runs one shrink makes. */
+const MAX_RUNS = 200;
+/** Seeds tried per candidate, from the current run's seed on: a smaller run fails less often. */
+const SEEDS_PER_CANDIDATE = 4;
 /** Fractions of a number tried, smallest first. */
 const FRACTIONS = [1 / 8, 1 / 4, 1 / 2, 3 / 4];
 
@@ -78,7 +76,6 @@ const MIN_NODES: Readonly<Record<string, number>> = {
 export async function shrinkFailure(original: JudgedRun, hooks: ShrinkHooks): Promise<Shrunk> {
   const { log } = hooks;
   const kind = original.kinds[0] ?? original.verdict;
-  const maxRuns = hooks.maxRuns ?? DEFAULT_MAX_RUNS;
   const shrunk: Shrunk = {
     original,
     smallest: original,
@@ -91,13 +88,13 @@ export async function shrinkFailure(original: JudgedRun, hooks: ShrinkHooks): Pr
   log("");
   log(
     `Shrinking seed ${original.opts.seed}: looking for a smaller run that fails with "${kind}" ` +
-      `(at most ${maxRuns} runs)`,
+      `(at most ${MAX_RUNS} runs)`,
   );
   const startedMs = performance.now();
   for (let progress = true; progress && !shrunk.interrupted; ) {
     progress = false;
     for (const dimension of DIMENSIONS) {
-      if (shrunk.runs >= maxRuns) shrunk.budgetSpent = true;
+      if (shrunk.runs >= MAX_RUNS) shrunk.budgetSpent = true;
       if (shrunk.budgetSpent || shrunk.interrupted) break;
       if (await shrinkAlong(dimension, shrunk, hooks)) progress = true;
     }
@@ -109,11 +106,9 @@ export async function shrinkFailure(original: JudgedRun, hooks: ShrinkHooks): Pr
 
 /** Tries one dimension's candidates, smallest first; true when one failed the same way. */
 async function shrinkAlong(dimension: Dimension, shrunk: Shrunk, hooks: ShrinkHooks): Promise<boolean> {
-  const maxRuns = hooks.maxRuns ?? DEFAULT_MAX_RUNS;
-  const seeds = hooks.seedsPerCandidate ?? DEFAULT_SEEDS_PER_CANDIDATE;
   for (const candidate of dimension(shrunk.smallest.opts)) {
-    for (let i = 0; i < seeds; i++) {
-      if (shrunk.runs >= maxRuns) return false;
+    for (let i = 0; i < SEEDS_PER_CANDIDATE; i++) {
+      if (shrunk.runs >= MAX_RUNS) return false;
       shrunk.runs++;
       const seed = shrunk.smallest.opts.seed + i;
       const run = await judgedRun({ ...candidate.opts, seed });

@@ -1,6 +1,6 @@
 /**
  * Simulated runs as seed search and shrinking use them: each run is quiet (its console lines
- * are kept, not printed), judged by its verdict and failure kinds, and its folder is kept
+ * go only to its jepsen.log), judged by its verdict and failure kinds, and its folder is kept
  * with its report only when it is worth looking at. A passing seed is not stored: its seed
  * replays it byte for byte.
  */
@@ -22,25 +22,21 @@ export interface JudgedRun {
   verdict: Verdict;
   /** What it failed of (failure-kind.ts); empty when valid. */
   kinds: string[];
-  /** Its console lines. */
-  lines: string[];
   /** Its folder still exists. */
   stored: boolean;
 }
 
-/** Runs one simulated test without printing anything, and judges it. */
-export async function judgedRun(opts: TestOptions, hangMs?: number): Promise<JudgedRun> {
-  const lines: string[] = [];
+/** Runs one simulated test without printing anything (its jepsen.log keeps its lines), and judges it. */
+export async function judgedRun(opts: TestOptions): Promise<JudgedRun> {
   const quiet: TestOptions = { ...opts, progress: false, testCount: 1 };
-  const outcome = await simulateTest(quiet, { log: (line) => lines.push(line), hangMs });
-  return judge(quiet, outcome, lines);
+  return judge(quiet, await simulateTest(quiet));
 }
 
 /** Judges a finished run by its results. */
-export function judge(opts: TestOptions, outcome: RunOutcome, lines: string[] = []): JudgedRun {
+export function judge(opts: TestOptions, outcome: RunOutcome): JudgedRun {
   const verdict = outcomeOf(outcome.results);
   const kinds = verdict === "valid" ? [] : failureKinds(outcome.results);
-  return { opts, outcome, verdict, kinds, lines, stored: true };
+  return { opts, outcome, verdict, kinds, stored: true };
 }
 
 /** A run that failed (any verdict but valid; an interrupted run is no finding). */
