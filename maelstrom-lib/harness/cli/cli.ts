@@ -24,7 +24,7 @@ import { concurrencyProblem } from "../workloads/lin-kv.ts";
 export { CliError } from "../contracts/options.ts";
 
 export type Command =
-  | { kind: "test"; opts: TestOptions; warnings: string[]; notes: string[] }
+  | { kind: "test"; opts: TestOptions; warnings: string[]; notes: string[]; shrink: boolean }
   | { kind: "serve"; port: number; host: string; storeDir: string }
   | { kind: "analyze"; runDir: string; flags: AnalyzeFlags }
   | { kind: "help"; text: string }
@@ -271,7 +271,11 @@ function parseTest(tokens: readonly string[], cwd: string): Command {
     storeDir: resolve(cwd, flagValue(raw, TEST_FLAGS, "store")!),
     progress: !raw.values.has("no-progress"),
   };
-  return { kind: "test", opts, warnings: raw.warnings, notes: clusterFlagNotes(raw) };
+  const shrink = raw.values.has("shrink");
+  if (shrink && !fields.sim) {
+    throw new CliError("--shrink needs --sim: only a simulated run replays exactly, candidate by candidate");
+  }
+  return { kind: "test", opts, warnings: raw.warnings, notes: clusterFlagNotes(raw), shrink };
 }
 
 /** One line per Jepsen cluster flag given: Maelstrom accepts them and has no use for them, and so does this runner. */

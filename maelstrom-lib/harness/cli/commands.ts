@@ -18,6 +18,9 @@ import { runTest, type RunOutcome } from "../run/run.ts";
 import { NodeProgram } from "../world/sim-program.ts";
 import { simulateTest } from "../run/simulate.ts";
 import { checkerEntries, exitCodeOf, type RunResults } from "../contracts/results.ts";
+import { searchSeeds } from "./seed-search.ts";
+import { shrinkFailure, type Shrunk } from "./shrink.ts";
+import { failed, judge, type JudgedRun } from "./sim-runs.ts";
 
 /** A parsed `maelstrom test` command. */
 export type TestCommand = Extract<Command, { kind: "test" }>;
@@ -34,6 +37,8 @@ export interface MaelstromRun {
   runs: { exitCode: number; results: RunResults; runDir: string }[];
   /** Console lines the run printed. */
   output: string[];
+  /** With --sim --shrink and a failing run: the smallest run that fails the same way. */
+  shrunk?: Shrunk;
 }
 
 export interface RunMaelstromOptions {
@@ -54,11 +59,18 @@ export async function runMaelstrom(argv: readonly string[], options: RunMaelstro
     return { exitCode: 254, results: undefined, runDir: undefined, runs: [], output: [error.message] };
   }
   if (command.kind !== "test") throw new Error(`runMaelstrom runs tests; got ${command.kind}`);
-  return runTestCommand(command, options);
+  return runTestCommand(command, { log: options.log, cwd: options.cwd ?? process.cwd() });
 }
 
-/** Runs an already parsed `test` command (--test-count times, the seed counting up). */
-export async function runTestCommand(command: TestCommand, options: Pick<RunMaelstromOptions, "log"> = {}): Promise<MaelstromRun> {
+/**
+ * Runs an already parsed `test` command (--test-count times, the seed counting up). Under
+ * --sim, --test-count above 1 is a seed search (seed-search.ts), and --shrink then shrinks
+ * the first failing run (shrink.ts).
+ */
+export async function runTestCommand(
+  command: TestCommand,
+  options: Pick<RunMaelstromOptions, "log" | "cwd"> = {},
+): Promise<MaelstromRun> {
   const output: string[] = [];
   const log = (line: string) => {
     output.push(line);
@@ -75,6 +87,7 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
       return { exitCode: 254, results: undefined, runDir: undefined, runs: [], output };
     }
   }
+  if (opts.sim && opts.testCount > 1) return simulatedSearch(command, opts, log, options.cwd, output);
   const runs: MaelstromRun["runs"] = [];
   for (let i = 0; i < opts.testCount; i++) {
     const runOpts = i === 0 ? opts : { ...opts, seed: opts.seed + i };
@@ -101,7 +114,40 @@ export async function runTestCommand(command: TestCommand, options: Pick<RunMael
   }
   const worst = runs.reduce((code, run) => Math.max(code, run.exitCode), 0);
   const last = runs[runs.length - 1]!;
-  return { exitCode: worst, results: last.results, runDir: last.runDir, runs, output };
+  const judged = judge({ ...opts, progress: false }, last);
+  const shrunk = command.shrink ? await shrinkOne(judged, log, options.cwd) : undefined;
+  return { exitCode: worst, results: last.results, runDir: last.runDir, runs, output, shrunk };
+}
+
+/** --shrink after a single simulated run: shrinks it if it failed. */
+async function shrinkOne(
+  run: JudgedRun,
+  log: (line: string) => void,
+  cwd: string | undefined,
+): Promise<Shrunk | undefined> {
+  if (run.outcome.interrupted) return undefined;
+  if (failed(run)) return shrinkFailure(run, { log, cwd });
+  log("Nothing to shrink: the run passed.");
+  return undefined;
+}
+
+/** A seed search, then, with --shrink, its first failing run shrunk. Exits with the worst verdict searched. */
+async function simulatedSearch(
+  command: TestCommand,
+  opts: TestOptions,
+  log: (line: string) => void,
+  cwd: string | undefined,
+  output: string[],
+): Promise<MaelstromRun> {
+  const search = await searchSeeds(opts, { log, progress: opts.progress, cwd });
+  const first = search.failing[0];
+  let shrunk: Shrunk | undefined;
+  if (command.shrink && first && !search.interrupted) shrunk = await shrinkFailure(first, { log, cwd });
+  else if (command.shrink && !search.interrupted) log("Nothing to shrink: no seed failed.");
+  const runs = search.runs.map(({ outcome: { exitCode, results, runDir } }) => ({ exitCode, results, runDir }));
+  const shown = first ?? search.runs.at(-1);
+  const results = shown?.outcome.results;
+  return { exitCode: search.exitCode, results, runDir: shown?.outcome.runDir, runs, output, shrunk };
 }
 
 /** Why --sim cannot run this --bin (one line), or undefined when it can. */

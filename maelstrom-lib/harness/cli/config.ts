@@ -316,7 +316,14 @@ export const TEST_FLAGS = {
   "log-stderr": { field: "logStderr", help: "Show the nodes' stderr on the console.", origin: "maelstrom" },
   "log-net-send": { field: "logNetSend", help: "Log messages as they are sent.", origin: "maelstrom" },
   "log-net-recv": { field: "logNetRecv", help: "Log messages as they are received.", origin: "maelstrom" },
-  "test-count": { arg: "NUMBER", default: "1", field: "testCount", parse: parseInteger(1), help: "How many times to repeat the test.", origin: "maelstrom" },
+  "test-count": {
+    arg: "NUMBER",
+    default: "1",
+    field: "testCount",
+    parse: parseInteger(1),
+    help: "How many times to repeat the test; with --sim, a seed search over --seed, --seed + 1, …",
+    origin: "maelstrom",
+  },
   help: { short: "h", help: "Print this message and exit.", origin: "maelstrom" },
   "no-ssh": { help: "Do not connect to nodes over SSH.", origin: "cluster" },
   username: { arg: "USER", default: "root", help: "Username for logins.", origin: "cluster" },
@@ -332,6 +339,12 @@ export const TEST_FLAGS = {
     help:
       "Deterministic simulation: the nodes (a TypeScript/JavaScript program on our runtime) run in-process " +
       "on virtual time; one --seed replays the run byte for byte.",
+    origin: "ours",
+  },
+  shrink: {
+    help:
+      "With --sim: when a run fails, search for a smaller run (fewer nodes, faults, ops) that fails the same way, " +
+      "and print its command.",
     origin: "ours",
   },
   store: { arg: "DIR", default: "store", help: "Where runs are written.", origin: "ours" },

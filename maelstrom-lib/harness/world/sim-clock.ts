@@ -33,7 +33,10 @@ export interface SimEvent {
   label?: { messageId: number; type: string };
 }
 
-/** A binary min-heap of events, earliest first, ties in scheduling order. */
+/**
+ * A binary min-heap of events, earliest first, ties in scheduling order. Sifting moves the
+ * one element along a hole instead of swapping pairs: a run pushes and pops every event.
+ */
 class EventHeap {
   private readonly items: SimEvent[] = [];
 
@@ -43,34 +46,35 @@ class EventHeap {
 
   push(event: SimEvent): void {
     const items = this.items;
+    let i = items.length;
     items.push(event);
-    let i = items.length - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!earlier(items[i]!, items[parent]!)) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      const above = items[parent]!;
+      if (!earlier(event, above)) break;
+      items[i] = above;
       i = parent;
     }
+    items[i] = event;
   }
 
   pop(): SimEvent | undefined {
     const items = this.items;
     const top = items[0];
     const last = items.pop();
-    if (items.length > 0 && last) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let smallest = i;
-        if (left < items.length && earlier(items[left]!, items[smallest]!)) smallest = left;
-        if (right < items.length && earlier(items[right]!, items[smallest]!)) smallest = right;
-        if (smallest === i) break;
-        [items[i], items[smallest]] = [items[smallest]!, items[i]!];
-        i = smallest;
-      }
+    if (items.length === 0 || last === undefined) return top;
+    const count = items.length;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= count) break;
+      const right = left + 1;
+      const child = right < count && earlier(items[right]!, items[left]!) ? right : left;
+      if (!earlier(items[child]!, last)) break;
+      items[i] = items[child]!;
+      i = child;
     }
+    items[i] = last;
     return top;
   }
 }
