@@ -19,11 +19,24 @@ async function readHistory(runDir: string): Promise<Op[]> {
   return lines.map((line) => JSON.parse(line) as Op);
 }
 
-test("3c passes its published command with partitions", async () => {
-  const run = await runInTestStore(["test", ...FLAGS, "--bin", BIN, "--nemesis", "partition", "--nemesis-interval", "2"]);
-  expect(run.results!.workload).toMatchObject({ "valid?": true, "lost-count": 0 });
-  expect(run.exitCode).toBe(0);
-  // The network really was partitioned while values were being broadcast.
-  const history = await readHistory(run.runDir!);
-  expect(history.filter((op) => op.process === "nemesis" && op.f === "start-partition").length).toBeGreaterThan(1);
-}, RUN_TIMEOUT_MS);
+test(
+  "3c passes its published command with partitions",
+  async () => {
+    const run = await runInTestStore([
+      "test",
+      ...FLAGS,
+      "--bin",
+      BIN,
+      "--nemesis",
+      "partition",
+      "--nemesis-interval",
+      "2",
+    ]);
+    expect(run.results!.workload).toMatchObject({ "valid?": true, "lost-count": 0 });
+    expect(run.exitCode).toBe(0);
+    // The network really was partitioned while values were being broadcast.
+    const history = await readHistory(run.runDir!);
+    expect(history.filter((op) => op.process === "nemesis" && op.f === "start-partition").length).toBeGreaterThan(1);
+  },
+  RUN_TIMEOUT_MS,
+);

@@ -80,7 +80,10 @@ node.on("topology", (request) => {
 
 // Not answered at all if no neighbour acknowledges before the client gives up.
 node.on("broadcast", (request) =>
-  withinClientPatience(node.clock, learn(request.body.message).then(() => ({ type: "broadcast_ok" as const }))),
+  withinClientPatience(
+    node.clock,
+    learn(request.body.message).then(() => ({ type: "broadcast_ok" as const })),
+  ),
 );
 
 node.on("gossip", (request) => {
@@ -89,7 +92,10 @@ node.on("gossip", (request) => {
 });
 
 node.on("read", () =>
-  withinClientPatience(node.clock, sync.whenReady().then(() => ({ type: "read_ok" as const, messages: [...messages] }))),
+  withinClientPatience(
+    node.clock,
+    sync.whenReady().then(() => ({ type: "read_ok" as const, messages: [...messages] })),
+  ),
 );
 
 await node.run();

@@ -24,7 +24,8 @@ test("a value n1 acknowledged but never handed on still reaches n2 after n1 is k
   await cluster.start("n1");
   expect(await cluster.request("n1", { type: "read" }, 0)).toBeUndefined();
   await cluster.run(500);
-  for (const id of ["n0", "n1", "n2"]) expect(await cluster.request(id, { type: "read" })).toMatchObject({ messages: [5] });
+  for (const id of ["n0", "n1", "n2"])
+    expect(await cluster.request(id, { type: "read" })).toMatchObject({ messages: [5] });
   cluster.stop();
 });
 

@@ -32,7 +32,11 @@ test("a gossip is retried after a timeout or an error, until acknowledged, and o
   expect(sentTo("n2")).toHaveLength(2);
 
   // An error reply (not a timeout) waits a full second before the next try.
-  input.pushMessages({ src: "n2", dest: "n0", body: { type: "error", code: 11, in_reply_to: sentTo("n2")[1]!.msg_id } });
+  input.pushMessages({
+    src: "n2",
+    dest: "n0",
+    body: { type: "error", code: 11, in_reply_to: sentTo("n2")[1]!.msg_id },
+  });
   await settle();
   clock.advance(999);
   await settle();

@@ -14,19 +14,40 @@ const RUN_TIMEOUT_MS = 60_000;
 /** Of the 10 s recovery, at least the last 2 s carry no node-to-node message. */
 const QUIET_BEFORE_FINAL_READS_MS = 2_000;
 const BIN = "3e-efficient-broadcast-part-2/main.ts";
-const FLAGS = ["-w", "broadcast", "--bin", BIN, "--node-count", "25", "--rate", "100", "--latency", "100", "--nemesis", "partition"];
+const FLAGS = [
+  "-w",
+  "broadcast",
+  "--bin",
+  BIN,
+  "--node-count",
+  "25",
+  "--rate",
+  "100",
+  "--latency",
+  "100",
+  "--nemesis",
+  "partition",
+];
 
-test("3e passes at 25 nodes with 100 ms latency and partitions, then falls silent", async () => {
-  const run = await runInTestStore(["test", ...FLAGS, "--time-limit", "20", "--sim", "--seed", "3"]);
-  expect(run.results!.workload).toMatchObject({ "valid?": true, "lost-count": 0 });
-  expect(run.exitCode).toBe(0);
-  // Once the last values and acks are through after the heal, the nodes fall silent.
-  expect(await quietBeforeFinalReadsMs(run.runDir!)).toBeGreaterThan(QUIET_BEFORE_FINAL_READS_MS);
-}, RUN_TIMEOUT_MS);
+test(
+  "3e passes at 25 nodes with 100 ms latency and partitions, then falls silent",
+  async () => {
+    const run = await runInTestStore(["test", ...FLAGS, "--time-limit", "20", "--sim", "--seed", "3"]);
+    expect(run.results!.workload).toMatchObject({ "valid?": true, "lost-count": 0 });
+    expect(run.exitCode).toBe(0);
+    // Once the last values and acks are through after the heal, the nodes fall silent.
+    expect(await quietBeforeFinalReadsMs(run.runDir!)).toBeGreaterThan(QUIET_BEFORE_FINAL_READS_MS);
+  },
+  RUN_TIMEOUT_MS,
+);
 
-test("on real processes too, on the wall clock", async () => {
-  const run = await runInTestStore(["test", ...FLAGS, "--time-limit", "6"]);
-  expect(run.results!.workload).toMatchObject({ "valid?": true, "lost-count": 0 });
-  expect(run.exitCode).toBe(0);
-  expect(await quietBeforeFinalReadsMs(run.runDir!)).toBeGreaterThan(QUIET_BEFORE_FINAL_READS_MS);
-}, RUN_TIMEOUT_MS);
+test(
+  "on real processes too, on the wall clock",
+  async () => {
+    const run = await runInTestStore(["test", ...FLAGS, "--time-limit", "6"]);
+    expect(run.results!.workload).toMatchObject({ "valid?": true, "lost-count": 0 });
+    expect(run.exitCode).toBe(0);
+    expect(await quietBeforeFinalReadsMs(run.runDir!)).toBeGreaterThan(QUIET_BEFORE_FINAL_READS_MS);
+  },
+  RUN_TIMEOUT_MS,
+);

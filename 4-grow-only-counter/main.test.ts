@@ -28,30 +28,38 @@ async function readHistory(runDir: string): Promise<Op[]> {
 }
 
 describe("4-grow-only-counter", () => {
-  test("the CAS counter with fresh reads passes with partitions", async () => {
-    const run = await runCounter("4-grow-only-counter/main.ts", 20);
-    const workload = workloadResult(run.results, checkCounter);
-    expect(workload["valid?"]).toBe(true);
-    expect(run.results!["valid?"]).toBe(true);
-    expect(run.exitCode).toBe(0);
-    // One final read per node, all the same total, and the network really was partitioned.
-    expect(workload["final-reads"]).toHaveLength(3);
-    expect(new Set(workload["final-reads"]).size).toBe(1);
-    const history = await readHistory(run.runDir!);
-    expect(history.some((op) => op.process === "nemesis" && op.f === "start-partition")).toBe(true);
-    expect(history.filter((op) => op.f === "add" && op.type === "ok").length).toBeGreaterThan(50);
-  }, RUN_TIMEOUT_MS);
+  test(
+    "the CAS counter with fresh reads passes with partitions",
+    async () => {
+      const run = await runCounter("4-grow-only-counter/main.ts", 20);
+      const workload = workloadResult(run.results, checkCounter);
+      expect(workload["valid?"]).toBe(true);
+      expect(run.results!["valid?"]).toBe(true);
+      expect(run.exitCode).toBe(0);
+      // One final read per node, all the same total, and the network really was partitioned.
+      expect(workload["final-reads"]).toHaveLength(3);
+      expect(new Set(workload["final-reads"]).size).toBe(1);
+      const history = await readHistory(run.runDir!);
+      expect(history.some((op) => op.process === "nemesis" && op.f === "start-partition")).toBe(true);
+      expect(history.filter((op) => op.f === "add" && op.type === "ok").length).toBeGreaterThan(50);
+    },
+    RUN_TIMEOUT_MS,
+  );
 
-  test("a counter that keeps only a local count fails with its final reads named", async () => {
-    const run = await runCounter("4-grow-only-counter/testdata/local-count.ts", 5);
-    const workload = workloadResult(run.results, checkCounter);
-    expect(run.exitCode).toBe(1);
-    expect(workload["valid?"]).toBe(false);
-    expect(workload.errors!.length).toBeGreaterThan(0);
-    for (const error of workload.errors!) {
-      expect(error).toMatchObject({ type: "ok", f: "read", final: true });
-      const lo = workload.acceptable[0]?.[0];
-      expect(error.value).toBeLessThan(lo!);
-    }
-  }, RUN_TIMEOUT_MS);
+  test(
+    "a counter that keeps only a local count fails with its final reads named",
+    async () => {
+      const run = await runCounter("4-grow-only-counter/testdata/local-count.ts", 5);
+      const workload = workloadResult(run.results, checkCounter);
+      expect(run.exitCode).toBe(1);
+      expect(workload["valid?"]).toBe(false);
+      expect(workload.errors!.length).toBeGreaterThan(0);
+      for (const error of workload.errors!) {
+        expect(error).toMatchObject({ type: "ok", f: "read", final: true });
+        const lo = workload.acceptable[0]?.[0];
+        expect(error.value).toBeLessThan(lo!);
+      }
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

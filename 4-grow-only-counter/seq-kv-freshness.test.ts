@@ -61,7 +61,8 @@ describe("seq-kv freshness", () => {
     const stale = SEEDS.filter((seed) => {
       const kv = seqKvAfterWrites(seed);
       kv.handle("n1", { type: "write", key: "freshness-n1", value: 1 });
-      for (let value = 1; value <= LATEST_VALUE; value++) kv.handle("n0", { type: "write", key: "counter", value: 100 + value });
+      for (let value = 1; value <= LATEST_VALUE; value++)
+        kv.handle("n0", { type: "write", key: "counter", value: 100 + value });
       kv.handle("n1", { type: "write", key: "freshness-n1", value: 1 });
       return readCounter(kv, "n1") !== 100 + LATEST_VALUE;
     });

@@ -84,7 +84,9 @@ async function readRun(key: string, from: number): Promise<[number, number][]> {
 }
 
 node.on("poll", async ({ body }) => {
-  const runs = await Promise.all(Object.entries(body.offsets).map(async ([key, from]) => [key, await readRun(key, from)] as const));
+  const runs = await Promise.all(
+    Object.entries(body.offsets).map(async ([key, from]) => [key, await readRun(key, from)] as const),
+  );
   return { type: "poll_ok", msgs: Object.fromEntries(runs.filter(([, pairs]) => pairs.length > 0)) };
 });
 

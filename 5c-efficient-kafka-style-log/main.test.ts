@@ -11,8 +11,22 @@ const RUN_TIMEOUT_MS = 30_000;
 
 /** The published flags, with a shorter time limit, simulated with a seed. */
 const PUBLISHED = [
-  "test", "-w", "kafka", "--bin", "5c-efficient-kafka-style-log/main.ts", "--node-count", "2", "--concurrency", "2n",
-  "--time-limit", "10", "--rate", "1000", "--sim", "--seed", "5",
+  "test",
+  "-w",
+  "kafka",
+  "--bin",
+  "5c-efficient-kafka-style-log/main.ts",
+  "--node-count",
+  "2",
+  "--concurrency",
+  "2n",
+  "--time-limit",
+  "10",
+  "--rate",
+  "1000",
+  "--sim",
+  "--seed",
+  "5",
 ];
 
 /** Ops that failed or are indeterminate, of every f but the workload's own `crash`. */
@@ -24,17 +38,25 @@ function failedOrCrashed(run: Awaited<ReturnType<typeof runInTestStore>>): numbe
 }
 
 describe("5c-efficient-kafka-style-log", () => {
-  test("passes the published command, every op ok", async () => {
-    const run = await runInTestStore(PUBLISHED);
-    expect(run.results!.workload?.["error-types"]).toEqual([]);
-    expect(run.exitCode).toBe(0);
-    expect(failedOrCrashed(run)).toBe(0);
-  }, RUN_TIMEOUT_MS);
+  test(
+    "passes the published command, every op ok",
+    async () => {
+      const run = await runInTestStore(PUBLISHED);
+      expect(run.results!.workload?.["error-types"]).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(failedOrCrashed(run)).toBe(0);
+    },
+    RUN_TIMEOUT_MS,
+  );
 
-  test("passes with --nemesis partition, every op ok", async () => {
-    const run = await runInTestStore([...PUBLISHED, "--nemesis", "partition"]);
-    expect(run.results!.workload?.["error-types"]).toEqual([]);
-    expect(run.exitCode).toBe(0);
-    expect(failedOrCrashed(run)).toBe(0);
-  }, RUN_TIMEOUT_MS);
+  test(
+    "passes with --nemesis partition, every op ok",
+    async () => {
+      const run = await runInTestStore([...PUBLISHED, "--nemesis", "partition"]);
+      expect(run.results!.workload?.["error-types"]).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(failedOrCrashed(run)).toBe(0);
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

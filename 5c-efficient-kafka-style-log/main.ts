@@ -50,7 +50,10 @@ const REPLICATE_EVERY_MS = 50;
 const SNAPSHOT_PATIENCE_MS = 1_000;
 
 /** A message stored here, a promise about future offsets, or a committed offset. */
-type Event = ["msg", key: string, offset: number, msg: number] | ["frontier", key: string, frontier: number] | ["commit", key: string, offset: number];
+type Event =
+  | ["msg", key: string, offset: number, msg: number]
+  | ["frontier", key: string, frontier: number]
+  | ["commit", key: string, offset: number];
 
 /** The node-to-node message: one batch of this node's event stream to a peer, never replied to. */
 type ReplicateLog = { type: "replicate_log" } & Batch<Event>;

@@ -80,7 +80,16 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
 }
 
 async function measure(challenge: Challenge, partition: boolean, timeLimitSec: number): Promise<Row> {
-  const argv = ["test", "-w", "broadcast", "--bin", challenge.bin, ...PUBLISHED_FLAGS, "--time-limit", String(timeLimitSec)];
+  const argv = [
+    "test",
+    "-w",
+    "broadcast",
+    "--bin",
+    challenge.bin,
+    ...PUBLISHED_FLAGS,
+    "--time-limit",
+    String(timeLimitSec),
+  ];
   if (partition) argv.push("--nemesis", "partition");
   console.log(`$ bun run maelstrom ${argv.join(" ")}`);
   let run = await runMaelstrom(argv, { cwd: join(import.meta.dir, "..") });

@@ -28,16 +28,28 @@ const recordings: Recording[] = [
   { workload: "unique-ids", bin: "02-unique-id-generation/main.ts", args: ["--node-count", "3"] },
   { workload: "broadcast", bin: "3b-multi-node-broadcast/main.ts", args: ["--node-count", "5"] },
   { workload: "g-counter", bin: "4-grow-only-counter/main.ts", args: ["--node-count", "3"] },
-  { workload: "kafka", bin: "5a-single-node-kafka-style-log/main.ts", args: ["--node-count", "1", "--concurrency", "2n"] },
+  {
+    workload: "kafka",
+    bin: "5a-single-node-kafka-style-log/main.ts",
+    args: ["--node-count", "1", "--concurrency", "2n"],
+  },
   {
     workload: "txn-rw-register",
     bin: "6a-single-node-totally-available-transactions/main.ts",
     args: ["--node-count", "1", "--concurrency", "2n", "--consistency-models", "read-committed"],
   },
-  { workload: "lin-kv", bin: "maelstrom-lib/harness/workloads/testdata/lin-kv-proxy.ts", args: ["--node-count", "3", "--concurrency", "2n"] },
+  {
+    workload: "lin-kv",
+    bin: "maelstrom-lib/harness/workloads/testdata/lin-kv-proxy.ts",
+    args: ["--node-count", "3", "--concurrency", "2n"],
+  },
   { workload: "g-set", bin: "maelstrom-lib/harness/testdata/g-set-crdt.ts", args: ["--node-count", "3"] },
   { workload: "pn-counter", bin: "maelstrom-lib/harness/testdata/pn-counter-crdt.ts", args: ["--node-count", "3"] },
-  { workload: "txn-list-append", bin: "maelstrom-lib/harness/testdata/list-append-single.ts", args: ["--node-count", "1", "--concurrency", "10"] },
+  {
+    workload: "txn-list-append",
+    bin: "maelstrom-lib/harness/testdata/list-append-single.ts",
+    args: ["--node-count", "1", "--concurrency", "10"],
+  },
 ];
 
 const rows: string[] = [];
@@ -73,7 +85,21 @@ async function recordedRun(recording: Recording): Promise<string | undefined> {
   if (!rerecord && existsSync(join(latest, RUN_FILES.history))) return latest;
   console.log(`recording ${recording.workload} (20 s at rate 1000) ...`);
   const run = await runMaelstrom(
-    ["test", "-w", recording.workload, "--bin", recording.bin, ...recording.args, "--time-limit", "20", "--rate", "1000", "--store", storeDir, "--no-progress"],
+    [
+      "test",
+      "-w",
+      recording.workload,
+      "--bin",
+      recording.bin,
+      ...recording.args,
+      "--time-limit",
+      "20",
+      "--rate",
+      "1000",
+      "--store",
+      storeDir,
+      "--no-progress",
+    ],
     { cwd: repo },
   );
   return run.runDir;

@@ -53,20 +53,20 @@ interface Outcome {
   why?: string;
 }
 
-const challengeJobs: Job[] = CHALLENGES.filter((challenge) => only.length === 0 || only.includes(challenge.commands[0]!.label)).flatMap(
-  (challenge) => {
-    const { label, flags } = challenge.commands[0]!;
-    return faults.flatMap((fault) =>
-      Array.from({ length: runs }, (_, index) => ({
-        label,
-        fault,
-        index,
-        bin: join(challenge.folder, "main.ts"),
-        flags: overrideFlags(flags, ["--nemesis", fault, "--time-limit", timeLimit, "--nemesis-interval", interval]),
-      })),
-    );
-  },
-);
+const challengeJobs: Job[] = CHALLENGES.filter(
+  (challenge) => only.length === 0 || only.includes(challenge.commands[0]!.label),
+).flatMap((challenge) => {
+  const { label, flags } = challenge.commands[0]!;
+  return faults.flatMap((fault) =>
+    Array.from({ length: runs }, (_, index) => ({
+      label,
+      fault,
+      index,
+      bin: join(challenge.folder, "main.ts"),
+      flags: overrideFlags(flags, ["--nemesis", fault, "--time-limit", timeLimit, "--nemesis-interval", interval]),
+    })),
+  );
+});
 
 /** The store one job's run goes to. */
 function storeOf(job: Job): string {
@@ -78,7 +78,17 @@ async function runJob(job: Job): Promise<Outcome> {
   const store = storeOf(job);
   rmSync(store, { recursive: true, force: true });
   mkdirSync(store, { recursive: true });
-  const argv = [process.execPath, "maelstrom-lib/harness/cli/main.ts", "test", "--bin", job.bin, ...job.flags, "--no-progress", "--store", store];
+  const argv = [
+    process.execPath,
+    "maelstrom-lib/harness/cli/main.ts",
+    "test",
+    "--bin",
+    job.bin,
+    ...job.flags,
+    "--no-progress",
+    "--store",
+    store,
+  ];
   const proc = Bun.spawn(argv, { cwd: REPO_ROOT, stdout: "ignore", stderr: "ignore" });
   return outcomeOf(job, await proc.exited);
 }
@@ -95,7 +105,11 @@ async function outcomeOf(job: Job, exitCode?: number): Promise<Outcome> {
   }
   const code = exitCode ?? (results?.aborted ? 255 : exitCodeOf(results?.["valid?"] ?? "unknown"));
   if (code === 0) return { job, exitCode: code, valid: true };
-  const explanation = await explainRun(results, options && WORKLOADS.get(options.workload), results ? runDir : undefined);
+  const explanation = await explainRun(
+    results,
+    options && WORKLOADS.get(options.workload),
+    results ? runDir : undefined,
+  );
   const first = explanation.checkers[0];
   const why = (first ? `${first.checker}: ${first.summary}` : explanation.headline).split("\n")[0]!.slice(0, 160);
   return { job, exitCode: code, valid: false, why: killedEveryNode(runDir) ? `${why}${EVERY_NODE}` : why };
@@ -106,12 +120,18 @@ const EVERY_NODE = " (a kill hit every node)";
 /** Whether some kill in the run's history killed every node at once (nothing left to recover from). */
 function killedEveryNode(runDir: string): boolean {
   try {
-    const nodeCount = (JSON.parse(readFileSync(join(runDir, RUN_FILES.testOptions), "utf8")) as { nodeIds: string[] }).nodeIds.length;
+    const nodeCount = (JSON.parse(readFileSync(join(runDir, RUN_FILES.testOptions), "utf8")) as { nodeIds: string[] })
+      .nodeIds.length;
     return readFileSync(join(runDir, RUN_FILES.history), "utf8")
       .split("\n")
       .filter((line) => line.includes('"process":"nemesis"') && line.includes('"f":"kill"'))
       .map((line) => JSON.parse(line) as Op)
-      .some((op) => typeof op.value === "object" && op.value !== null && Object.values(op.value).filter((r) => r === "killed").length === nodeCount);
+      .some(
+        (op) =>
+          typeof op.value === "object" &&
+          op.value !== null &&
+          Object.values(op.value).filter((r) => r === "killed").length === nodeCount,
+      );
   } catch {
     return false;
   }
@@ -126,7 +146,9 @@ async function runAll(all: Job[]): Promise<Outcome[]> {
       const job = all[next++]!;
       const outcome = await runJob(job);
       outcomes.push(outcome);
-      console.log(`${job.label} ${job.fault} #${job.index + 1}: exit ${outcome.exitCode}${outcome.why ? ` (${outcome.why})` : ""}`);
+      console.log(
+        `${job.label} ${job.fault} #${job.index + 1}: exit ${outcome.exitCode}${outcome.why ? ` (${outcome.why})` : ""}`,
+      );
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, jobs) }, lane));
@@ -173,5 +195,7 @@ const started = performance.now();
 const outcomes = process.argv.includes("--from-store")
   ? await Promise.all(challengeJobs.map((job) => outcomeOf(job)))
   : await runAll(challengeJobs);
-const took = process.argv.includes("--from-store") ? "" : `\n\n(${((performance.now() - started) / 60_000).toFixed(1)} minutes in all.)`;
+const took = process.argv.includes("--from-store")
+  ? ""
+  : `\n\n(${((performance.now() - started) / 60_000).toFixed(1)} minutes in all.)`;
 writeBenchResults("faults", `${table(outcomes)}${took}\n`);

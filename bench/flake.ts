@@ -117,7 +117,9 @@ function seriesMarkdown(title: string, bin: string, runs: RunFigures[]): string 
     `## ${title}`,
     "",
     `\`--bin ${bin}\`: **${validRuns} of ${runs.length} runs valid**; servers msgs-per-op ` +
-      (msgsPerOp.length ? `min ${round(Math.min(...msgsPerOp), 2)}, median ${round(quantiles(msgsPerOp).p50, 2)}, max ${round(Math.max(...msgsPerOp), 2)}.` : "n/a."),
+      (msgsPerOp.length
+        ? `min ${round(Math.min(...msgsPerOp), 2)}, median ${round(quantiles(msgsPerOp).p50, 2)}, max ${round(Math.max(...msgsPerOp), 2)}.`
+        : "n/a."),
     "",
     "| run | valid? | ops | CAS conflicts | servers msgs-per-op | add p50 / p99 / max ms | read p50 / p99 / max ms | final reads | acceptable |",
     "|---|---|---|---|---|---|---|---|---|",

@@ -11,7 +11,14 @@ import { writeTracked } from "./results-file.ts";
 
 const benchDir = import.meta.dir;
 const available = readdirSync(benchDir)
-  .filter((file) => file.endsWith(".ts") && file !== "index.ts" && !file.startsWith("baseline") && !file.startsWith("results-") && !file.endsWith(".test.ts"))
+  .filter(
+    (file) =>
+      file.endsWith(".ts") &&
+      file !== "index.ts" &&
+      !file.startsWith("baseline") &&
+      !file.startsWith("results-") &&
+      !file.endsWith(".test.ts"),
+  )
   .map((file) => file.replace(/\.ts$/, ""))
   .sort();
 
@@ -29,7 +36,10 @@ if (unknown.length > 0) {
 let failed = false;
 for (const name of names.length > 0 ? names : available) {
   console.log(`\n=== bench ${name} ===`);
-  const proc = Bun.spawn([process.execPath, join(benchDir, `${name}.ts`), ...flags], { stdout: "inherit", stderr: "inherit" });
+  const proc = Bun.spawn([process.execPath, join(benchDir, `${name}.ts`), ...flags], {
+    stdout: "inherit",
+    stderr: "inherit",
+  });
   if ((await proc.exited) !== 0) failed = true;
 }
 

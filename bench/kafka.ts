@@ -88,7 +88,16 @@ function historyFigures(history: readonly Op[]) {
 }
 
 async function measure(challenge: (typeof CHALLENGES)[number], partition: boolean, timeLimitSec: number): Promise<Row> {
-  const argv = ["test", "-w", "kafka", "--bin", challenge.bin, "--node-count", String(challenge.nodeCount), ...PUBLISHED_FLAGS];
+  const argv = [
+    "test",
+    "-w",
+    "kafka",
+    "--bin",
+    challenge.bin,
+    "--node-count",
+    String(challenge.nodeCount),
+    ...PUBLISHED_FLAGS,
+  ];
   argv.push("--time-limit", String(timeLimitSec));
   if (partition) argv.push("--nemesis", "partition");
   console.log(`$ bun run maelstrom ${argv.join(" ")}`);
@@ -138,7 +147,8 @@ function targetTable(rows: Row[]): string {
   const calm = (name: string) => rows.find((row) => row.name === name && !row.partition);
   const b = calm("5b");
   const c = calm("5c");
-  if (!b || !c || b.msgsPerOp === undefined || c.msgsPerOp === undefined) return "(5b and 5c runs without nemesis needed for the target table)";
+  if (!b || !c || b.msgsPerOp === undefined || c.msgsPerOp === undefined)
+    return "(5b and 5c runs without nemesis needed for the target table)";
   const ratio = b.msgsPerOp / c.msgsPerOp;
   const mark = (ok: boolean) => (ok ? "✓" : "✗");
   return [
@@ -189,7 +199,7 @@ const report = [
   "## Kafka-style log (5a, 5b, 5c)",
   "",
   `\`bun run bench kafka\`: \`-w kafka --concurrency 2n --rate 1000 --time-limit ${timeLimitSec}\` (1 node for 5a, 2 for 5b/5c), ` +
-    "without and with `--nemesis partition`. msgs-per-op is `net.servers[\"msgs-per-op\"]`; latencies are invoke→ok of send and poll ops " +
+    'without and with `--nemesis partition`. msgs-per-op is `net.servers["msgs-per-op"]`; latencies are invoke→ok of send and poll ops ' +
     "from history.jsonl; Maelstrom's availability counts crash ops, which always end in :info, so the column beside it leaves them out. " +
     `Measured ${new Date().toISOString()} on ${navigator.hardwareConcurrency} cores.`,
   "",

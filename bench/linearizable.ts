@@ -41,9 +41,33 @@ const linearizable = (nodes: number, concurrency: string, seconds: number, rate:
 const RECORDINGS: Recording[] = [
   ...[3, 5, 10].flatMap((nodes) => [linearizable(nodes, "2n", 60, 100), linearizable(nodes, "10n", 20, 1000)]),
   linearizable(10, "2n", 20, 1000),
-  { name: "own-map-3n-c2n-20s-r1000", bin: `${testdata}/lin-kv-own-map.ts`, binArgs: [], nodes: 3, concurrency: "2n", seconds: 20, rate: 1000 },
-  { name: "own-map-5n-c10n-20s-r1000", bin: `${testdata}/lin-kv-own-map.ts`, binArgs: [], nodes: 5, concurrency: "10n", seconds: 20, rate: 1000 },
-  { name: "lww-kv-3n-c2n-20s-r1000", bin: `${testdata}/lin-kv-proxy.ts`, binArgs: ["lww-kv"], nodes: 3, concurrency: "2n", seconds: 20, rate: 1000 },
+  {
+    name: "own-map-3n-c2n-20s-r1000",
+    bin: `${testdata}/lin-kv-own-map.ts`,
+    binArgs: [],
+    nodes: 3,
+    concurrency: "2n",
+    seconds: 20,
+    rate: 1000,
+  },
+  {
+    name: "own-map-5n-c10n-20s-r1000",
+    bin: `${testdata}/lin-kv-own-map.ts`,
+    binArgs: [],
+    nodes: 5,
+    concurrency: "10n",
+    seconds: 20,
+    rate: 1000,
+  },
+  {
+    name: "lww-kv-3n-c2n-20s-r1000",
+    bin: `${testdata}/lin-kv-proxy.ts`,
+    binArgs: ["lww-kv"],
+    nodes: 3,
+    concurrency: "2n",
+    seconds: 20,
+    rate: 1000,
+  },
 ];
 
 /** What one fresh process measures on one history. */
@@ -105,9 +129,23 @@ async function recordedHistory(recording: Recording): Promise<string | undefined
   console.log(`recording ${recording.name} ...`);
   const run = await runMaelstrom(
     [
-      "test", "-w", "lin-kv", "--bin", recording.bin, ...recording.binArgs,
-      "--node-count", String(recording.nodes), "--concurrency", recording.concurrency,
-      "--time-limit", String(recording.seconds), "--rate", String(recording.rate), "--store", store, "--no-progress",
+      "test",
+      "-w",
+      "lin-kv",
+      "--bin",
+      recording.bin,
+      ...recording.binArgs,
+      "--node-count",
+      String(recording.nodes),
+      "--concurrency",
+      recording.concurrency,
+      "--time-limit",
+      String(recording.seconds),
+      "--rate",
+      String(recording.rate),
+      "--store",
+      store,
+      "--no-progress",
     ],
     { cwd: repo },
   );
@@ -149,6 +187,7 @@ function writeTable(path: string, table: string): void {
   const old = existsSync(path) ? readFileSync(path, "utf8") : "";
   const start = old.indexOf(open);
   const end = old.indexOf(close);
-  const text = start >= 0 && end > start ? old.slice(0, start) + block + old.slice(end + close.length) : `${block}\n${old}`;
+  const text =
+    start >= 0 && end > start ? old.slice(0, start) + block + old.slice(end + close.length) : `${block}\n${old}`;
   writeFileSync(path, text);
 }

@@ -30,8 +30,10 @@ const scenarios: Scenario[] = [
   },
   {
     name: "broadcast flood, 25 nodes, rate 100 (bench/nodes/flood-broadcast.ts)",
-    args: ["-w", "broadcast", "--bin", "bench/nodes/flood-broadcast.ts", "--node-count", "25", "--rate", "100"]
-      .concat("--latency", "100"),
+    args: ["-w", "broadcast", "--bin", "bench/nodes/flood-broadcast.ts", "--node-count", "25", "--rate", "100"].concat(
+      "--latency",
+      "100",
+    ),
   },
 ];
 

@@ -24,7 +24,9 @@ for (let id = 0; id < JOURNAL_MESSAGES; id++) {
   const isClient = id % 4 === 0;
   const src = isClient ? `c${id % NODES}` : `n${id % NODES}`;
   const dest = `n${(id * 7 + 3) % NODES}`;
-  const body = isClient ? { type: "broadcast", message: id, msg_id: id } : { type: "gossip", messages: [id, id + 1, id + 2], msg_id: id };
+  const body = isClient
+    ? { type: "broadcast", message: id, msg_id: id }
+    : { type: "gossip", messages: [id, id + 1, id + 2], msg_id: id };
   journal.write(JSON.stringify({ type: "send", id, time: timeNs, src, dest, body }) + "\n");
   journal.write(JSON.stringify({ type: "recv", id, time: timeNs + 20_000, src, dest, body }) + "\n");
 }
@@ -36,7 +38,16 @@ for (let op = 0; op < OPS; op++) {
   const timeNs = op * 400_000;
   const f = op % 2 ? "read" : "broadcast";
   history.write(JSON.stringify({ index: 2 * op, time: timeNs, type: "invoke", process, f, value: op }) + "\n");
-  history.write(JSON.stringify({ index: 2 * op + 1, time: timeNs + 150_000 + (op % 97) * 10_000, type: "ok", process, f, value: op }) + "\n");
+  history.write(
+    JSON.stringify({
+      index: 2 * op + 1,
+      time: timeNs + 150_000 + (op % 97) * 10_000,
+      type: "ok",
+      process,
+      f,
+      value: op,
+    }) + "\n",
+  );
 }
 await history.end();
 const net = { all: {}, clients: {}, servers: { "msg-count": 375_000, "msgs-per-op": 7.5 }, "valid?": true };

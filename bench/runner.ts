@@ -25,13 +25,13 @@ interface Scenario {
   judge: (runner: RunnerHealth) => boolean;
 }
 
-
 /**
  * Under Jepsen's stagger the achieved rate falls short of --rate by the wake-up lateness, as in
  * Maelstrom; what the runner must manage is to keep ops from waiting for a worker.
  */
 const WORKERS_FED = "ops wait for a worker ≤ 10% of the run";
-const workersFed = (r: RunnerHealth) => (r["late-ms"]?.["waiting-for-worker"] ?? Infinity) <= 0.1 * Number(timeLimit) * 1000;
+const workersFed = (r: RunnerHealth) =>
+  (r["late-ms"]?.["waiting-for-worker"] ?? Infinity) <= 0.1 * Number(timeLimit) * 1000;
 
 const kafkaBin = ["5c-efficient-kafka-style-log", "5a-single-node-kafka-style-log"]
   .map((folder) => `${folder}/main.ts`)
@@ -40,7 +40,18 @@ const kafkaBin = ["5c-efficient-kafka-style-log", "5a-single-node-kafka-style-lo
 const scenarios: Scenario[] = [
   {
     name: "broadcast flood, 25 nodes, rate 100, latency 100",
-    args: ["-w", "broadcast", "--bin", "bench/nodes/flood-broadcast.ts", "--node-count", "25", "--rate", "100", "--latency", "100"],
+    args: [
+      "-w",
+      "broadcast",
+      "--bin",
+      "bench/nodes/flood-broadcast.ts",
+      "--node-count",
+      "25",
+      "--rate",
+      "100",
+      "--latency",
+      "100",
+    ],
     target: "lateness p99 ≤ 5 ms",
     judge: (r) => r["lateness-ms"].p99 <= 5,
   },
@@ -60,7 +71,18 @@ const scenarios: Scenario[] = [
     ? [
         {
           name: `kafka (${kafkaBin.split("/")[0]}), 2 nodes, 2n, rate 1000`,
-          args: ["-w", "kafka", "--bin", kafkaBin, "--node-count", kafkaBin.startsWith("5a") ? "1" : "2", "--concurrency", "2n", "--rate", "1000"],
+          args: [
+            "-w",
+            "kafka",
+            "--bin",
+            kafkaBin,
+            "--node-count",
+            kafkaBin.startsWith("5a") ? "1" : "2",
+            "--concurrency",
+            "2n",
+            "--rate",
+            "1000",
+          ],
           target: WORKERS_FED,
           judge: workersFed,
         },
@@ -68,7 +90,20 @@ const scenarios: Scenario[] = [
     : []),
   {
     name: "broadcast flood, 100 nodes, rate 100, latency 100",
-    args: ["-w", "broadcast", "--bin", "bench/nodes/flood-broadcast.ts", "--node-count", "100", "--rate", "100", "--latency", "100", "--topology", "tree4"],
+    args: [
+      "-w",
+      "broadcast",
+      "--bin",
+      "bench/nodes/flood-broadcast.ts",
+      "--node-count",
+      "100",
+      "--rate",
+      "100",
+      "--latency",
+      "100",
+      "--topology",
+      "tree4",
+    ],
     target: "lateness p99 ≤ 10 ms",
     judge: (r) => r["lateness-ms"].p99 <= 10,
   },
@@ -99,7 +134,14 @@ function lateSeconds(runner: RunnerHealth): string {
   return late ? `${(late["wake-up"] / 1000).toFixed(1)} / ${(late["waiting-for-worker"] / 1000).toFixed(1)}` : "-";
 }
 
-const load = (await Bun.file("/proc/loadavg").text().catch(() => "?")).split(" ").slice(0, 3).join(" ");
+const load = (
+  await Bun.file("/proc/loadavg")
+    .text()
+    .catch(() => "?")
+)
+  .split(" ")
+  .slice(0, 3)
+  .join(" ");
 const table = [
   `## Runner (\`bun run bench runner${quick ? " --quick" : ""}\`, time limit ${timeLimit} s, ${navigator.hardwareConcurrency} cores, load average before the last run ${load})`,
   "",

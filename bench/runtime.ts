@@ -100,7 +100,10 @@ async function measure(script: string, count: number, inFlight: number): Promise
   const cpuTicksUsed = cpuTicks(node.pid) - cpuAtStartTicks;
   stdin.end();
   await node.exited;
-  return { roundTripsPerSecond: (count / elapsedMs) * 1000, cpuMicrosPerRoundTrip: (cpuTicksUsed * MICROS_PER_CLOCK_TICK) / count };
+  return {
+    roundTripsPerSecond: (count / elapsedMs) * 1000,
+    cpuMicrosPerRoundTrip: (cpuTicksUsed * MICROS_PER_CLOCK_TICK) / count,
+  };
 }
 
 /** The median of a non-empty list. */

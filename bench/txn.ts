@@ -41,12 +41,32 @@ const CASES: Case[] = [
   {
     name: "6b partition",
     bin: "6b-totally-available-read-uncommitted-transactions/main.ts",
-    flags: ["--node-count", "2", ...COMMON, "--consistency-models", "read-uncommitted", "--availability", "total", "--nemesis", "partition"],
+    flags: [
+      "--node-count",
+      "2",
+      ...COMMON,
+      "--consistency-models",
+      "read-uncommitted",
+      "--availability",
+      "total",
+      "--nemesis",
+      "partition",
+    ],
   },
   {
     name: "6c partition",
     bin: "6c-totally-available-read-committed-transactions/main.ts",
-    flags: ["--node-count", "2", ...COMMON, "--consistency-models", "read-committed", "--availability", "total", "--nemesis", "partition"],
+    flags: [
+      "--node-count",
+      "2",
+      ...COMMON,
+      "--consistency-models",
+      "read-committed",
+      "--availability",
+      "total",
+      "--nemesis",
+      "partition",
+    ],
   },
 ];
 
@@ -75,7 +95,16 @@ async function latencies(runDir: string): Promise<Row["latencyMs"]> {
 }
 
 async function measure(benchCase: Case, timeLimitSec: number): Promise<Row> {
-  const argv = ["test", "-w", "txn-rw-register", "--bin", benchCase.bin, ...benchCase.flags, "--time-limit", String(timeLimitSec)];
+  const argv = [
+    "test",
+    "-w",
+    "txn-rw-register",
+    "--bin",
+    benchCase.bin,
+    ...benchCase.flags,
+    "--time-limit",
+    String(timeLimitSec),
+  ];
   const command = `bun run maelstrom ${argv.join(" ")}`;
   console.log(`$ ${command}`);
   const run = await runMaelstrom([...argv, "--no-progress"], { cwd: join(import.meta.dir, "..") });
@@ -100,8 +129,13 @@ function table(rows: Row[]): string {
     "|---|---|---|---|---|---|---|",
   ];
   for (const row of rows) {
-    const judged = row.msgsPerOp === undefined ? "–" : `${row.msgsPerOp.toFixed(3)} ${row.msgsPerOp <= TARGET_MSGS_PER_OP ? "✓" : "✗"}`;
-    const latency = row.latencyMs ? `${row.latencyMs.p50.toFixed(2)} / ${row.latencyMs.p99.toFixed(2)} / ${row.latencyMs.max.toFixed(1)}` : "–";
+    const judged =
+      row.msgsPerOp === undefined
+        ? "–"
+        : `${row.msgsPerOp.toFixed(3)} ${row.msgsPerOp <= TARGET_MSGS_PER_OP ? "✓" : "✗"}`;
+    const latency = row.latencyMs
+      ? `${row.latencyMs.p50.toFixed(2)} / ${row.latencyMs.p99.toFixed(2)} / ${row.latencyMs.max.toFixed(1)}`
+      : "–";
     lines.push(
       `| ${row.name} | ${judged} | ${row.okFraction ?? "–"} | ${String(row.valid)} | ${row.txnCount} | ${row.achievedRate ?? "–"} | ${latency} |`,
     );

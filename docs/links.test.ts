@@ -13,7 +13,10 @@ function markdownFiles(): string[] {
   const listed = Bun.spawnSync(["git", "ls-files", "--cached", "--others", "--exclude-standard", "*.md"], {
     cwd: REPO_ROOT,
   });
-  return listed.stdout.toString().split("\n").filter((file) => file.length > 0 && existsSync(join(REPO_ROOT, file)));
+  return listed.stdout
+    .toString()
+    .split("\n")
+    .filter((file) => file.length > 0 && existsSync(join(REPO_ROOT, file)));
 }
 
 /** The text outside fenced code blocks and inline code, where a link is a link. */
@@ -36,7 +39,9 @@ function slugOf(heading: string): string {
 function anchorsOf(path: string): Set<string> {
   const seen = new Map<string, number>();
   const anchors = new Set<string>();
-  for (const line of readFileSync(path, "utf8").replace(/^```.*?^```/gms, "").split("\n")) {
+  for (const line of readFileSync(path, "utf8")
+    .replace(/^```.*?^```/gms, "")
+    .split("\n")) {
     const heading = /^#{1,6}\s+(.*)$/.exec(line)?.[1];
     if (heading === undefined) continue;
     const slug = slugOf(heading);

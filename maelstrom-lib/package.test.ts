@@ -38,7 +38,11 @@ interface Finished {
 
 async function run(argv: string[], cwd: string): Promise<Finished> {
   const proc = Bun.spawn(argv, { cwd, env, stdout: "pipe", stderr: "pipe" });
-  const [exitCode, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+  const [exitCode, stdout, stderr] = await Promise.all([
+    proc.exited,
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+  ]);
   return { exitCode, output: `${stdout}${stderr}` };
 }
 
@@ -47,7 +51,11 @@ function runFolders(store: string): string[] {
   if (!existsSync(store)) return [];
   return readdirSync(store, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
-    .flatMap((workload) => readdirSync(join(store, workload.name)).filter((name) => name !== "latest").map((name) => `${workload.name}/${name}`))
+    .flatMap((workload) =>
+      readdirSync(join(store, workload.name))
+        .filter((name) => name !== "latest")
+        .map((name) => `${workload.name}/${name}`),
+    )
     .sort();
 }
 
@@ -82,7 +90,10 @@ afterAll(() => {
 describe("the packed tarball", () => {
   test("holds the runtime, the runner and the README, and no tests, testdata or store", async () => {
     const listing = await run(["tar", "tzf", tarball], project);
-    const files = listing.output.trim().split("\n").map((line) => line.replace(/^package\//, ""));
+    const files = listing.output
+      .trim()
+      .split("\n")
+      .map((line) => line.replace(/^package\//, ""));
     expect(files).toContain("README.md");
     expect(files).toContain("package.json");
     for (const target of [...Object.values(PACKAGE.exports), ...Object.values(PACKAGE.bin)]) {
@@ -95,7 +106,9 @@ describe("the packed tarball", () => {
     // The bundler follows every static and dynamic import: one that reaches a file the package
     // does not ship (a test helper, a testdata fixture) fails here, not at a user's run.
     const installed = join(project, "node_modules", PACKAGE.name);
-    const entrypoints = [...Object.values(PACKAGE.exports), ...Object.values(PACKAGE.bin)].map((target) => join(installed, target));
+    const entrypoints = [...Object.values(PACKAGE.exports), ...Object.values(PACKAGE.bin)].map((target) =>
+      join(installed, target),
+    );
     const build = await Bun.build({ entrypoints, target: "bun" });
     expect(build.logs.map(String)).toEqual([]);
     expect(build.success).toBe(true);
@@ -116,20 +129,34 @@ describe("the installed maelstrom command, from a folder outside the repository"
   ];
   for (const { language, bin, workload, flags, timeoutMs } of cases) {
     const how = flags.includes("--sim") ? " (--sim)" : "";
-    test(`${language} node, ${workload}${how}: valid, exit 0, the run stored in the caller's folder`, async () => {
-      const before = runFolders(join(project, "store"));
-      const argv = ["node_modules/.bin/maelstrom", "test", "-w", workload, "--bin", bin, "--time-limit", "3", ...flags];
-      const result = await run(argv, project);
-      expect(result.exitCode, result.output).toBe(0);
-      expect(result.output).toContain("Everything looks good!");
-      const results = JSON.parse(readFileSync(join(project, "store", "latest", "results.json"), "utf8")) as {
-        "valid?": unknown;
-        runner: { simulated?: boolean };
-      };
-      expect(results["valid?"]).toBe(true);
-      expect(results.runner.simulated === true).toBe(how !== "");
-      expect(runFolders(join(project, "store")).length).toBe(before.length + 1);
-    }, timeoutMs);
+    test(
+      `${language} node, ${workload}${how}: valid, exit 0, the run stored in the caller's folder`,
+      async () => {
+        const before = runFolders(join(project, "store"));
+        const argv = [
+          "node_modules/.bin/maelstrom",
+          "test",
+          "-w",
+          workload,
+          "--bin",
+          bin,
+          "--time-limit",
+          "3",
+          ...flags,
+        ];
+        const result = await run(argv, project);
+        expect(result.exitCode, result.output).toBe(0);
+        expect(result.output).toContain("Everything looks good!");
+        const results = JSON.parse(readFileSync(join(project, "store", "latest", "results.json"), "utf8")) as {
+          "valid?": unknown;
+          runner: { simulated?: boolean };
+        };
+        expect(results["valid?"]).toBe(true);
+        expect(results.runner.simulated === true).toBe(how !== "");
+        expect(runFolders(join(project, "store")).length).toBe(before.length + 1);
+      },
+      timeoutMs,
+    );
   }
 
   test("the installed command prints its version, and analyze re-checks the caller's latest run", async () => {
@@ -152,7 +179,9 @@ describe("the installed maelstrom command, from a folder outside the repository"
     const bare = mkdtempSync(join(tmpdir(), "maelstrom-no-modules-"));
     try {
       const node = join(bare, "main.ts");
-      writeFileSync(node, '#!/usr/bin/env bun\nimport { Node } from "maelstrom-lib";\nawait new Node().run();\n', { mode: 0o755 });
+      writeFileSync(node, '#!/usr/bin/env bun\nimport { Node } from "maelstrom-lib";\nawait new Node().run();\n', {
+        mode: 0o755,
+      });
       // Bun alone, with no node_modules above the file, asks the registry for the name ...
       const asked = registryRequests.length;
       await run(["bun", node], bare);
@@ -160,7 +189,21 @@ describe("the installed maelstrom command, from a folder outside the repository"
       expect(provokedRequests).toContain("/maelstrom-lib");
       // ... the runner starts nodes with auto-install off, so it is a crash that says why.
       const started = registryRequests.length;
-      const result = await run([join(project, "node_modules", ".bin", "maelstrom"), "test", "-w", "echo", "--bin", "main.ts", "--node-count", "1", "--time-limit", "3"], bare);
+      const result = await run(
+        [
+          join(project, "node_modules", ".bin", "maelstrom"),
+          "test",
+          "-w",
+          "echo",
+          "--bin",
+          "main.ts",
+          "--node-count",
+          "1",
+          "--time-limit",
+          "3",
+        ],
+        bare,
+      );
       expect(result.exitCode, result.output).toBe(255);
       expect(result.output).toContain("Cannot find package 'maelstrom-lib'");
       expect(registryRequests.slice(started)).toEqual([]);
@@ -214,7 +257,21 @@ describe("inside the repository", () => {
   test("a challenge node the runner starts resolves its packages locally, without the registry", async () => {
     const store = join(project, "repo-run-store");
     const result = await run(
-      ["bun", "maelstrom-lib/harness/cli/main.ts", "test", "-w", "unique-ids", "--bin", "02-unique-id-generation/main.ts", "--node-count", "1", "--time-limit", "2", "--store", store],
+      [
+        "bun",
+        "maelstrom-lib/harness/cli/main.ts",
+        "test",
+        "-w",
+        "unique-ids",
+        "--bin",
+        "02-unique-id-generation/main.ts",
+        "--node-count",
+        "1",
+        "--time-limit",
+        "2",
+        "--store",
+        store,
+      ],
       REPO_DIR,
     );
     expect(result.exitCode, result.output).toBe(0);

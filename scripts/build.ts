@@ -16,7 +16,10 @@ const CHALLENGE_FOLDER = /^\d/;
 /** Every challenge folder with a main.ts, sorted. */
 export function challengeFolders(root: string = REPO_ROOT): string[] {
   return readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && CHALLENGE_FOLDER.test(entry.name) && existsSync(join(root, entry.name, "main.ts")))
+    .filter(
+      (entry) =>
+        entry.isDirectory() && CHALLENGE_FOLDER.test(entry.name) && existsSync(join(root, entry.name, "main.ts")),
+    )
     .map((entry) => entry.name)
     .sort();
 }
@@ -61,6 +64,8 @@ if (import.meta.main) {
     console.log(`dist/${folder}  ${megabytes(bytes)}  (${Math.round(performance.now() - startedMs)} ms)`);
   }
   const built = folders.length - failures;
-  console.log(`wrote ${built} ${built === 1 ? "binary" : "binaries"}, ${megabytes(totalBytes)} in all, to ${DIST_DIR} (rm -r dist to free it)`);
+  console.log(
+    `wrote ${built} ${built === 1 ? "binary" : "binaries"}, ${megabytes(totalBytes)} in all, to ${DIST_DIR} (rm -r dist to free it)`,
+  );
   process.exit(failures === 0 ? 0 : 1);
 }

@@ -13,24 +13,72 @@ describe("challenge commands", () => {
 
   test("6c runs with a real --nemesis partition (the page's en-dash flag meant it)", () => {
     const [command] = findChallenge("6c")!.commands;
-    expect(command!.flags.join(" ")).toContain("--consistency-models read-committed --availability total --nemesis partition");
+    expect(command!.flags.join(" ")).toContain(
+      "--consistency-models read-committed --availability total --nemesis partition",
+    );
     expect(command!.flags.join(" ")).not.toContain("–");
     expect(CHALLENGES.flatMap((challenge) => challenge.commands.map((command) => command.label))).toEqual([
-      "1", "2", "3a", "3b", "3c", "3d", "3d +partition", "3e", "3e +partition", "4", "5a", "5b", "5c", "6a", "6b", "6b +partition", "6c",
+      "1",
+      "2",
+      "3a",
+      "3b",
+      "3c",
+      "3d",
+      "3d +partition",
+      "3e",
+      "3e +partition",
+      "4",
+      "5a",
+      "5b",
+      "5c",
+      "6a",
+      "6b",
+      "6b +partition",
+      "6c",
     ]);
   });
 
   test("overrides replace a published flag's value or add a new flag", () => {
     const flags = ["-w", "broadcast", "--time-limit", "20", "--rate", "10"];
     expect(overrideFlags(flags, ["--time-limit", "5", "--seed", "7", "--log-stderr"])).toEqual([
-      "-w", "broadcast", "--time-limit", "5", "--rate", "10", "--seed", "7", "--log-stderr",
+      "-w",
+      "broadcast",
+      "--time-limit",
+      "5",
+      "--rate",
+      "10",
+      "--seed",
+      "7",
+      "--log-stderr",
     ]);
   });
 
   test("the table has one aligned row per command, marking stable latencies", () => {
     const table = formatTable([
-      { label: "3d", exitCode: 0, verdict: "valid", msgsPerOp: 12.345, latencyMedianMs: 380, latencyMaxMs: 560, latencyKind: "stable", availability: 1, runDir: undefined, failureLines: [] },
-      { label: "6c", exitCode: 255, verdict: "crashed", msgsPerOp: undefined, latencyMedianMs: undefined, latencyMaxMs: undefined, latencyKind: undefined, availability: undefined, runDir: undefined, failureLines: ["Node n3 crashed"] },
+      {
+        label: "3d",
+        exitCode: 0,
+        verdict: "valid",
+        msgsPerOp: 12.345,
+        latencyMedianMs: 380,
+        latencyMaxMs: 560,
+        latencyKind: "stable",
+        availability: 1,
+        runDir: undefined,
+        failureLines: [],
+      },
+      {
+        label: "6c",
+        exitCode: 255,
+        verdict: "crashed",
+        msgsPerOp: undefined,
+        latencyMedianMs: undefined,
+        latencyMaxMs: undefined,
+        latencyKind: undefined,
+        availability: undefined,
+        runDir: undefined,
+        failureLines: ["Node n3 crashed"],
+      },
     ]);
     const lines = table.split("\n");
     expect(lines[0]).toMatch(/^challenge\s+verdict\s+msgs-per-op\s+latency median ms\s+latency max ms\s+availability$/);

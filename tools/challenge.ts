@@ -27,7 +27,18 @@ export interface Challenge {
   commands: ChallengeCommand[];
 }
 
-const BROADCAST_EFFICIENT = ["-w", "broadcast", "--node-count", "25", "--time-limit", "20", "--rate", "100", "--latency", "100"];
+const BROADCAST_EFFICIENT = [
+  "-w",
+  "broadcast",
+  "--node-count",
+  "25",
+  "--time-limit",
+  "20",
+  "--rate",
+  "100",
+  "--latency",
+  "100",
+];
 const KAFKA_MULTI = ["-w", "kafka", "--node-count", "2", "--concurrency", "2n", "--time-limit", "20", "--rate", "1000"];
 const TXN = ["-w", "txn-rw-register", "--concurrency", "2n", "--time-limit", "20", "--rate", "1000"];
 
@@ -40,13 +51,42 @@ export const CHALLENGES: readonly Challenge[] = [
   { folder: "01-echo", commands: [{ label: "1", flags: ["-w", "echo", "--node-count", "1", "--time-limit", "10"] }] },
   {
     folder: "02-unique-id-generation",
-    commands: [{ label: "2", flags: ["-w", "unique-ids", "--node-count", "3", "--time-limit", "30", "--rate", "1000", "--availability", "total", "--nemesis", "partition"] }],
+    commands: [
+      {
+        label: "2",
+        flags: [
+          "-w",
+          "unique-ids",
+          "--node-count",
+          "3",
+          "--time-limit",
+          "30",
+          "--rate",
+          "1000",
+          "--availability",
+          "total",
+          "--nemesis",
+          "partition",
+        ],
+      },
+    ],
   },
-  { folder: "3a-single-node-broadcast", commands: [{ label: "3a", flags: ["-w", "broadcast", "--node-count", "1", "--time-limit", "20", "--rate", "10"] }] },
-  { folder: "3b-multi-node-broadcast", commands: [{ label: "3b", flags: ["-w", "broadcast", "--node-count", "5", "--time-limit", "20", "--rate", "10"] }] },
+  {
+    folder: "3a-single-node-broadcast",
+    commands: [{ label: "3a", flags: ["-w", "broadcast", "--node-count", "1", "--time-limit", "20", "--rate", "10"] }],
+  },
+  {
+    folder: "3b-multi-node-broadcast",
+    commands: [{ label: "3b", flags: ["-w", "broadcast", "--node-count", "5", "--time-limit", "20", "--rate", "10"] }],
+  },
   {
     folder: "3c-fault-tolerant-broadcast",
-    commands: [{ label: "3c", flags: ["-w", "broadcast", "--node-count", "5", "--time-limit", "20", "--rate", "10", "--nemesis", "partition"] }],
+    commands: [
+      {
+        label: "3c",
+        flags: ["-w", "broadcast", "--node-count", "5", "--time-limit", "20", "--rate", "10", "--nemesis", "partition"],
+      },
+    ],
   },
   {
     folder: "3d-efficient-broadcast-part-1",
@@ -64,17 +104,43 @@ export const CHALLENGES: readonly Challenge[] = [
   },
   {
     folder: "4-grow-only-counter",
-    commands: [{ label: "4", flags: ["-w", "g-counter", "--node-count", "3", "--rate", "100", "--time-limit", "20", "--nemesis", "partition"] }],
+    commands: [
+      {
+        label: "4",
+        flags: [
+          "-w",
+          "g-counter",
+          "--node-count",
+          "3",
+          "--rate",
+          "100",
+          "--time-limit",
+          "20",
+          "--nemesis",
+          "partition",
+        ],
+      },
+    ],
   },
   {
     folder: "5a-single-node-kafka-style-log",
-    commands: [{ label: "5a", flags: ["-w", "kafka", "--node-count", "1", "--concurrency", "2n", "--time-limit", "20", "--rate", "1000"] }],
+    commands: [
+      {
+        label: "5a",
+        flags: ["-w", "kafka", "--node-count", "1", "--concurrency", "2n", "--time-limit", "20", "--rate", "1000"],
+      },
+    ],
   },
   { folder: "5b-multi-node-kafka-style-log", commands: [{ label: "5b", flags: KAFKA_MULTI }] },
   { folder: "5c-efficient-kafka-style-log", commands: [{ label: "5c", flags: KAFKA_MULTI }] },
   {
     folder: "6a-single-node-totally-available-transactions",
-    commands: [{ label: "6a", flags: [...TXN, "--node-count", "1", "--consistency-models", "read-uncommitted", "--availability", "total"] }],
+    commands: [
+      {
+        label: "6a",
+        flags: [...TXN, "--node-count", "1", "--consistency-models", "read-uncommitted", "--availability", "total"],
+      },
+    ],
   },
   {
     folder: "6b-totally-available-read-uncommitted-transactions",
@@ -82,7 +148,17 @@ export const CHALLENGES: readonly Challenge[] = [
       { label: "6b", flags: [...TXN, "--node-count", "2", "--consistency-models", "read-uncommitted"] },
       {
         label: "6b +partition",
-        flags: [...TXN, "--node-count", "2", "--consistency-models", "read-uncommitted", "--availability", "total", "--nemesis", "partition"],
+        flags: [
+          ...TXN,
+          "--node-count",
+          "2",
+          "--consistency-models",
+          "read-uncommitted",
+          "--availability",
+          "total",
+          "--nemesis",
+          "partition",
+        ],
       },
     ],
   },
@@ -91,7 +167,17 @@ export const CHALLENGES: readonly Challenge[] = [
     commands: [
       {
         label: "6c",
-        flags: [...TXN, "--node-count", "2", "--consistency-models", "read-committed", "--availability", "total", "--nemesis", "partition"],
+        flags: [
+          ...TXN,
+          "--node-count",
+          "2",
+          "--consistency-models",
+          "read-committed",
+          "--availability",
+          "total",
+          "--nemesis",
+          "partition",
+        ],
       },
     ],
   },
@@ -149,9 +235,13 @@ const FAILURE_TAIL_LINES = 6;
 
 type Results = Record<string, any>;
 
-async function latencyOf(results: Results | undefined, runDir: string | undefined): Promise<Pick<ChallengeRow, "latencyMedianMs" | "latencyMaxMs" | "latencyKind">> {
+async function latencyOf(
+  results: Results | undefined,
+  runDir: string | undefined,
+): Promise<Pick<ChallengeRow, "latencyMedianMs" | "latencyMaxMs" | "latencyKind">> {
   const stable = results?.workload?.["stable-latencies"];
-  if (stable && typeof stable === "object") return { latencyMedianMs: stable["0.5"], latencyMaxMs: stable["1"], latencyKind: "stable" };
+  if (stable && typeof stable === "object")
+    return { latencyMedianMs: stable["0.5"], latencyMaxMs: stable["1"], latencyKind: "stable" };
   if (!runDir) return { latencyMedianMs: undefined, latencyMaxMs: undefined, latencyKind: undefined };
   const digest = await digestHistory(runDir);
   const okLatencies = okLatenciesMs(digest);
@@ -165,10 +255,19 @@ function verdictWord(exitCode: number, results: Results | undefined): string {
 }
 
 /** Runs every published command of one challenge; `overrides` as for overrideFlags. */
-export async function runChallenge(challenge: Challenge, overrides: readonly string[] = [], log?: (line: string) => void): Promise<ChallengeRow[]> {
+export async function runChallenge(
+  challenge: Challenge,
+  overrides: readonly string[] = [],
+  log?: (line: string) => void,
+): Promise<ChallengeRow[]> {
   const rows: ChallengeRow[] = [];
   for (const command of challenge.commands) {
-    const argv = ["test", "--bin", join(REPO_ROOT, challenge.folder, "main.ts"), ...overrideFlags(command.flags, overrides)];
+    const argv = [
+      "test",
+      "--bin",
+      join(REPO_ROOT, challenge.folder, "main.ts"),
+      ...overrideFlags(command.flags, overrides),
+    ];
     log?.(`== ${command.label}: bun run maelstrom ${argv.join(" ")}`);
     const run = await runMaelstrom(argv, { log, cwd: REPO_ROOT });
     const results = run.results as Results | undefined;
@@ -210,7 +309,11 @@ export function formatTable(rows: readonly ChallengeRow[]): string {
     ];
   });
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
-  const format = (line: string[]): string => line.map((text, column) => text.padEnd(widths[column]!)).join("  ").trimEnd();
+  const format = (line: string[]): string =>
+    line
+      .map((text, column) => text.padEnd(widths[column]!))
+      .join("  ")
+      .trimEnd();
   return [format(header), format(widths.map((width) => "-".repeat(width))), ...lines.map(format)].join("\n");
 }
 
@@ -226,7 +329,9 @@ async function main(argv: string[]): Promise<number> {
   let challenges: Challenge[];
   if (name === "all") {
     challenges = availableChallenges();
-    const skipped = CHALLENGES.filter((challenge) => !challenges.includes(challenge)).map((challenge) => challenge.folder);
+    const skipped = CHALLENGES.filter((challenge) => !challenges.includes(challenge)).map(
+      (challenge) => challenge.folder,
+    );
     if (skipped.length) console.error(`Skipping (no main.ts yet): ${skipped.join(", ")}`);
   } else {
     const challenge = findChallenge(name);
@@ -237,15 +342,22 @@ async function main(argv: string[]): Promise<number> {
     challenges = [challenge];
   }
   // One challenge: show the run as `maelstrom test` does; all: progress on stderr, table on stdout.
-  const log = name === "all" ? (line: string) => void (line.startsWith("==") && console.error(line)) : (line: string) => console.log(line);
+  const log =
+    name === "all"
+      ? (line: string) => void (line.startsWith("==") && console.error(line))
+      : (line: string) => console.log(line);
   const rows: ChallengeRow[] = [];
   for (const challenge of challenges) rows.push(...(await runChallenge(challenge, overrides, log)));
   console.log("\n" + formatTable(rows));
   for (const row of rows.filter((row) => row.failureLines.length)) {
-    console.log(`\n${row.label} ${row.verdict}${row.runDir ? ` (${row.runDir})` : ""}:\n  ${row.failureLines.join("\n  ")}`);
+    console.log(
+      `\n${row.label} ${row.verdict}${row.runDir ? ` (${row.runDir})` : ""}:\n  ${row.failureLines.join("\n  ")}`,
+    );
   }
   if (rows.some((row) => row.latencyKind === "stable")) {
-    console.log("(stable): broadcast's stable latency, until a value is visible in every read; other rows: latency of ok client ops.");
+    console.log(
+      "(stable): broadcast's stable latency, until a value is visible in every read; other rows: latency of ok client ops.",
+    );
   }
   return rows.reduce((worst, row) => Math.max(worst, row.exitCode), 0);
 }

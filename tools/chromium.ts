@@ -62,7 +62,10 @@ class CdpClient {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
 
-  constructor(private readonly socket: WebSocket, onEvent: (event: CdpEvent) => void) {
+  constructor(
+    private readonly socket: WebSocket,
+    onEvent: (event: CdpEvent) => void,
+  ) {
     socket.addEventListener("message", (message) => {
       const data = JSON.parse(String(message.data));
       if (data.id === undefined) return onEvent(data as CdpEvent);
@@ -124,7 +127,11 @@ export async function inspectPage(url: string, options: InspectOptions): Promise
   }
 }
 
-async function drive(browser: Bun.Subprocess<"ignore", "ignore", "pipe">, url: string, options: InspectOptions): Promise<PageInspection> {
+async function drive(
+  browser: Bun.Subprocess<"ignore", "ignore", "pipe">,
+  url: string,
+  options: InspectOptions,
+): Promise<PageInspection> {
   const address = await devtoolsAddress(browser.stderr);
   const socket = new WebSocket(address);
   await new Promise((resolve, reject) => {
@@ -154,16 +161,35 @@ async function drive(browser: Bun.Subprocess<"ignore", "ignore", "pipe">, url: s
     for (const domain of ["Page", "Runtime", "Log", "Network"]) await cdp.send(`${domain}.enable`, {}, sessionId);
     const viewportWidthPx = options.viewportWidthPx ?? 1100;
     const viewportHeightPx = options.viewportHeightPx ?? 1400;
-    await cdp.send("Emulation.setDeviceMetricsOverride", { width: viewportWidthPx, height: viewportHeightPx, deviceScaleFactor: 1, mobile: false }, sessionId);
+    await cdp.send(
+      "Emulation.setDeviceMetricsOverride",
+      { width: viewportWidthPx, height: viewportHeightPx, deviceScaleFactor: 1, mobile: false },
+      sessionId,
+    );
     await cdp.send("Page.navigate", { url }, sessionId);
     await loaded;
-    const evaluation = await cdp.send("Runtime.evaluate", { expression: options.probe, returnByValue: true, awaitPromise: true }, sessionId);
-    if (evaluation.exceptionDetails) inspection.scriptErrors.push(`probe: ${evaluation.exceptionDetails.exception?.description}`);
+    const evaluation = await cdp.send(
+      "Runtime.evaluate",
+      { expression: options.probe, returnByValue: true, awaitPromise: true },
+      sessionId,
+    );
+    if (evaluation.exceptionDetails)
+      inspection.scriptErrors.push(`probe: ${evaluation.exceptionDetails.exception?.description}`);
     inspection.probeValue = evaluation.result?.value;
     if (options.screenshotPath) {
       const topPx = options.screenshotFrom ? await elementTopPx(cdp, sessionId, options.screenshotFrom) : 0;
-      const clip = { x: 0, y: topPx, width: viewportWidthPx, height: viewportHeightPx, scale: options.screenshotScale ?? 1 };
-      const { data } = await cdp.send("Page.captureScreenshot", { format: "png", clip, captureBeyondViewport: true }, sessionId);
+      const clip = {
+        x: 0,
+        y: topPx,
+        width: viewportWidthPx,
+        height: viewportHeightPx,
+        scale: options.screenshotScale ?? 1,
+      };
+      const { data } = await cdp.send(
+        "Page.captureScreenshot",
+        { format: "png", clip, captureBeyondViewport: true },
+        sessionId,
+      );
       await Bun.write(options.screenshotPath, Buffer.from(data, "base64"));
     }
     return inspection;

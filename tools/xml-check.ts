@@ -13,7 +13,8 @@ export function wellFormednessProblems(text: string, mode: "xml" | "html"): stri
   const open: string[] = [];
   // Script and style bodies are raw text in HTML: skip over them.
   const body = text.replace(/<(script|style)>[\s\S]*?<\/\1>/g, "<$1></$1>");
-  const tag = /<(\/?)([A-Za-z][\w:-]*)((?:\s+[\w:-]+(?:="[^"]*"|='[^']*')?)*)\s*(\/?)>|<!DOCTYPE[^>]*>|<!--[\s\S]*?-->|<[^>]*>?/g;
+  const tag =
+    /<(\/?)([A-Za-z][\w:-]*)((?:\s+[\w:-]+(?:="[^"]*"|='[^']*')?)*)\s*(\/?)>|<!DOCTYPE[^>]*>|<!--[\s\S]*?-->|<[^>]*>?/g;
   for (const match of body.matchAll(tag)) {
     const [whole, closing, rawName, , selfClosing] = match;
     if (whole.startsWith("<!")) continue;

@@ -10,7 +10,13 @@ import { StarBroadcast, type StarMessages, type StarSchedule } from "./star.ts";
 
 const IDS = ["n0", "n1", "n2", "n3"];
 /** 3d's schedule. */
-const SCHEDULE: StarSchedule = { hubBeatMs: 100, leafBeatMs: 0, alignLeavesToHub: false, link: { retryMs: 2_000, ackDelayMs: 1_000 }, ackOnceCopied: true };
+const SCHEDULE: StarSchedule = {
+  hubBeatMs: 100,
+  leafBeatMs: 0,
+  alignLeavesToHub: false,
+  link: { retryMs: 2_000, ackDelayMs: 1_000 },
+  ackOnceCopied: true,
+};
 /** A star member with `schedule`, served until its input ends. */
 const starNode = (schedule: StarSchedule) =>
   serving((node: Node<StarMessages>) => {
@@ -28,7 +34,12 @@ async function startedStar() {
 
 test("a restarted leaf holds reads until the hub's set is in, then has every value", async () => {
   const star = await startedStar();
-  for (const [id, value] of [["n1", 1], ["n2", 2], ["n0", 3]] as const) expect(await star.request(id, { type: "broadcast", message: value })).toMatchObject({ type: "broadcast_ok" });
+  for (const [id, value] of [
+    ["n1", 1],
+    ["n2", 2],
+    ["n0", 3],
+  ] as const)
+    expect(await star.request(id, { type: "broadcast", message: value })).toMatchObject({ type: "broadcast_ok" });
   await star.run(300);
   star.kill("n2");
   await star.start("n2");

@@ -49,7 +49,13 @@ async function starCluster(schedule: StarSchedule) {
       }
       const sentMs = clock.nowMs();
       clock.after(LATENCY_MS, () => {
-        deliveries.push({ sentMs, deliveredMs: clock.nowMs(), src: message.src, dest: message.dest, body: message.body });
+        deliveries.push({
+          sentMs,
+          deliveredMs: clock.nowMs(),
+          src: message.src,
+          dest: message.dest,
+          body: message.body,
+        });
         for (const value of (message.body.values as number[] | undefined) ?? []) learn(message.dest, value);
         inputs.get(message.dest)!.push(`${line}\n`);
       });
@@ -63,7 +69,10 @@ async function starCluster(schedule: StarSchedule) {
     new StarBroadcast(node, schedule);
     return node.run();
   });
-  for (const id of NODE_IDS) inputs.get(id)!.pushMessages({ src: "c0", dest: id, body: { type: "init", node_id: id, node_ids: NODE_IDS, msg_id: 0 } });
+  for (const id of NODE_IDS)
+    inputs
+      .get(id)!
+      .pushMessages({ src: "c0", dest: id, body: { type: "init", node_id: id, node_ids: NODE_IDS, msg_id: 0 } });
   await settle();
 
   let nextMsgId = 1;
@@ -74,7 +83,9 @@ async function starCluster(schedule: StarSchedule) {
     /** A client broadcast of `value` to `id`. */
     broadcast(id: string, value: number) {
       learn(id, value);
-      inputs.get(id)!.pushMessages({ src: "c1", dest: id, body: { type: "broadcast", message: value, msg_id: nextMsgId++ } });
+      inputs
+        .get(id)!
+        .pushMessages({ src: "c1", dest: id, body: { type: "broadcast", message: value, msg_id: nextMsgId++ } });
     },
     /** Moves the fake time on by `ms`, letting every node work at each step. */
     async run(ms: number) {
@@ -86,7 +97,8 @@ async function starCluster(schedule: StarSchedule) {
     /** Every node's answer to a read. */
     async reads(): Promise<number[][]> {
       const start = clientReplies.length;
-      for (const id of NODE_IDS) inputs.get(id)!.pushMessages({ src: "c1", dest: id, body: { type: "read", msg_id: nextMsgId++ } });
+      for (const id of NODE_IDS)
+        inputs.get(id)!.pushMessages({ src: "c1", dest: id, body: { type: "read", msg_id: nextMsgId++ } });
       await settle();
       return clientReplies.slice(start).map((reply) => [...(reply.body.messages as number[])].sort((a, b) => a - b));
     },
@@ -104,7 +116,13 @@ function spreadMs(learnedMs: Map<string, Map<number, number>>, value: number, br
 
 test("3d's schedule: one batch per leaf per beat, on the beat; two hops plus a beat; then silence", async () => {
   const hubBeatMs = 100;
-  const star = await starCluster({ hubBeatMs, leafBeatMs: 0, alignLeavesToHub: false, link: { retryMs: 2_000, ackDelayMs: 1_000 }, ackOnceCopied: true });
+  const star = await starCluster({
+    hubBeatMs,
+    leafBeatMs: 0,
+    alignLeavesToHub: false,
+    link: { retryMs: 2_000, ackDelayMs: 1_000 },
+    ackOnceCopied: true,
+  });
   const broadcastAt = new Map<number, number>();
   for (let value = 0; value < 40; value++) {
     const leaf = NODE_IDS[1 + (value % 4)]!;
@@ -116,7 +134,8 @@ test("3d's schedule: one batch per leaf per beat, on the beat; two hops plus a b
 
   const values = [...broadcastAt.keys()];
   for (const read of await star.reads()) expect(read).toEqual(values);
-  for (const [value, atMs] of broadcastAt) expect(spreadMs(star.learnedMs, value, atMs)).toBeLessThanOrEqual(2 * LATENCY_MS + hubBeatMs + 2 * STEP_MS);
+  for (const [value, atMs] of broadcastAt)
+    expect(spreadMs(star.learnedMs, value, atMs)).toBeLessThanOrEqual(2 * LATENCY_MS + hubBeatMs + 2 * STEP_MS);
 
   const fromHub = star.deliveries.filter((delivery) => delivery.src === "n0" && delivery.body.type === "gossip_batch");
   expect(fromHub.length).toBeGreaterThan(0);
@@ -132,7 +151,13 @@ test("3d's schedule: one batch per leaf per beat, on the beat; two hops plus a b
 
 test("3e's schedule: aligned leaves land just before the hub's beat, so a value waits one beat, not two", async () => {
   const beatMs = 700;
-  const star = await starCluster({ hubBeatMs: beatMs, leafBeatMs: beatMs, alignLeavesToHub: true, link: { retryMs: 3_000, ackDelayMs: 2 * beatMs }, ackOnceCopied: false });
+  const star = await starCluster({
+    hubBeatMs: beatMs,
+    leafBeatMs: beatMs,
+    alignLeavesToHub: true,
+    link: { retryMs: 3_000, ackDelayMs: 2 * beatMs },
+    ackOnceCopied: false,
+  });
   // Warm-up: the leaves learn when the hub's batches arrive.
   for (let value = 0; value < 20; value++) {
     star.broadcast(NODE_IDS[1 + (value % 4)]!, value);
@@ -147,12 +172,16 @@ test("3e's schedule: aligned leaves land just before the hub's beat, so a value 
   }
   await star.run(4 * beatMs);
 
-  const leafBatches = star.deliveries.filter((delivery) => delivery.dest === "n0" && delivery.deliveredMs > warmedUpMs && (delivery.body.values as number[]).length > 0);
+  const leafBatches = star.deliveries.filter(
+    (delivery) =>
+      delivery.dest === "n0" && delivery.deliveredMs > warmedUpMs && (delivery.body.values as number[]).length > 0,
+  );
   expect(leafBatches.length).toBeGreaterThan(0);
   for (const delivery of leafBatches) {
     // Before the hub's next beat, by no more than the margin plus a tick or two of slack.
     expect(beatMs - (delivery.deliveredMs % beatMs)).toBeLessThanOrEqual(120 + 3 * STEP_MS);
   }
-  for (const [value, atMs] of broadcastAt) expect(spreadMs(star.learnedMs, value, atMs)).toBeLessThanOrEqual(beatMs + 2 * LATENCY_MS + 120 + 3 * STEP_MS);
+  for (const [value, atMs] of broadcastAt)
+    expect(spreadMs(star.learnedMs, value, atMs)).toBeLessThanOrEqual(beatMs + 2 * LATENCY_MS + 120 + 3 * STEP_MS);
   await star.stop();
 });

@@ -107,10 +107,16 @@ export class StarBroadcast {
     node.on("broadcast", (request) => {
       this.learn(request.body.message);
       if (!schedule.ackOnceCopied) return { type: "broadcast_ok" };
-      return withinClientPatience(node.clock, this.heldByAPeer(request.body.message).then(() => ({ type: "broadcast_ok" as const })));
+      return withinClientPatience(
+        node.clock,
+        this.heldByAPeer(request.body.message).then(() => ({ type: "broadcast_ok" as const })),
+      );
     });
     node.on("read", () =>
-      withinClientPatience(node.clock, this.sync.whenReady().then(() => ({ type: "read_ok" as const, messages: [...this.messages] }))),
+      withinClientPatience(
+        node.clock,
+        this.sync.whenReady().then(() => ({ type: "read_ok" as const, messages: [...this.messages] })),
+      ),
     );
     node.on("gossip_batch", (request) => {
       const link = this.links.get(request.src);

@@ -59,10 +59,17 @@ test("a fresh cluster: nothing before the first request, then the syncs cross, o
   expect(syncs(cluster.deliveries)).toEqual([]);
   for (const id of IDS) expect(await cluster.request(id, { type: "read_set" }, 0)).toBeUndefined();
   await cluster.run(3 * RETRY_MS);
-  expect(syncs(cluster.deliveries).map((d) => `${d.body.type} ${d.src}>${d.dest}`).sort()).toEqual(
-    ["n0>n1", "n0>n2", "n1>n0", "n1>n2", "n2>n0", "n2>n1"].map((pair) => `sync ${pair}`),
-  );
-  for (const id of IDS) expect(await cluster.request(id, { type: "read_set" })).toEqual({ type: "read_set_ok", values: [], in_reply_to: expect.any(Number) });
+  expect(
+    syncs(cluster.deliveries)
+      .map((d) => `${d.body.type} ${d.src}>${d.dest}`)
+      .sort(),
+  ).toEqual(["n0>n1", "n0>n2", "n1>n0", "n1>n2", "n2>n0", "n2>n1"].map((pair) => `sync ${pair}`));
+  for (const id of IDS)
+    expect(await cluster.request(id, { type: "read_set" })).toEqual({
+      type: "read_set_ok",
+      values: [],
+      in_reply_to: expect.any(Number),
+    });
   cluster.stop();
 });
 
@@ -79,12 +86,11 @@ test("a restarted node holds reads until every peer's state is in, then has it a
   await cluster.run(3 * RETRY_MS);
   expect(await cluster.request("n1", { type: "read_set" })).toMatchObject({ values: [1, 2, 3] });
   // Two messages per peer: n1's sync and the peer's answer.
-  expect(syncs(cluster.deliveries.slice(before)).map((d) => `${d.body.type} ${d.src}>${d.dest}`).sort()).toEqual([
-    "sync n1>n0",
-    "sync n1>n2",
-    "sync_ok n0>n1",
-    "sync_ok n2>n1",
-  ]);
+  expect(
+    syncs(cluster.deliveries.slice(before))
+      .map((d) => `${d.body.type} ${d.src}>${d.dest}`)
+      .sort(),
+  ).toEqual(["sync n1>n0", "sync n1>n2", "sync_ok n0>n1", "sync_ok n2>n1"]);
   cluster.stop();
 });
 

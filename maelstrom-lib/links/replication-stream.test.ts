@@ -31,7 +31,13 @@ describe("ReplicationStream", () => {
 
   test("duplicates are applied once and a batch past a hole waits for the resend", () => {
     const { b } = pair();
-    const batch = (from: number, events: string[]) => ({ incarnation: "a1", from, events, ack: 0, ackIncarnation: "b1" });
+    const batch = (from: number, events: string[]) => ({
+      incarnation: "a1",
+      from,
+      events,
+      ack: 0,
+      ackIncarnation: "b1",
+    });
     expect(b.receive("a", batch(0, ["x"]))).toEqual(["x"]);
     expect(b.receive("a", batch(0, ["x", "y"]))).toEqual(["y"]);
     expect(b.receive("a", batch(5, ["z"]))).toEqual([]);

@@ -89,7 +89,13 @@ export class ReplicationStream<E> {
     if (!hasEvents && !this.ackOwedTo.has(peer)) return undefined;
     this.ackOwedTo.delete(peer);
     const events = this.events.slice(start, start + MAX_EVENTS_PER_BATCH);
-    return { incarnation: this.incarnation, from, events, ack: this.expectedFrom.get(peer)!, ackIncarnation: this.incarnationOf.get(peer) ?? "" };
+    return {
+      incarnation: this.incarnation,
+      from,
+      events,
+      ack: this.expectedFrom.get(peer)!,
+      ackIncarnation: this.incarnationOf.get(peer) ?? "",
+    };
   }
 
   /** Takes a batch from `peer`; returns the events not seen before, in order, to apply. */

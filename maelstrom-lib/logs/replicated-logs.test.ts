@@ -24,10 +24,20 @@ describe("ReplicatedLogs", () => {
     expect(n0.poll({ k: 0 })).toEqual({});
     // n1 took offset 1 and says so: offsets 0 and 1 are complete, 2 is not yet.
     n0.learnEntry("n1", "k", 1, 20);
-    expect(n0.poll({ k: 0 })).toEqual({ k: [[0, 10], [1, 20]] });
+    expect(n0.poll({ k: 0 })).toEqual({
+      k: [
+        [0, 10],
+        [1, 20],
+      ],
+    });
     // n1 promises to stay at 3 or above: everything known is complete.
     n0.learnFrontier("n1", "k", 3);
-    expect(n0.poll({ k: 1 })).toEqual({ k: [[1, 20], [2, 11]] });
+    expect(n0.poll({ k: 1 })).toEqual({
+      k: [
+        [1, 20],
+        [2, 11],
+      ],
+    });
   });
 
   test("with one node everything is safe at once", () => {
@@ -50,7 +60,12 @@ describe("ReplicatedLogs", () => {
     n0.append("k", 10);
     n0.append("k", 11);
     n0.append("k", 12);
-    expect(n0.poll({ k: 0 })).toEqual({ k: [[0, 10], [2, 11]] });
+    expect(n0.poll({ k: 0 })).toEqual({
+      k: [
+        [0, 10],
+        [2, 11],
+      ],
+    });
   });
 
   test("a restarted node takes in a peer's snapshot: allocation above everything held, promises and commits back", () => {
@@ -68,6 +83,13 @@ describe("ReplicatedLogs", () => {
     expect(restarted.append("k", 4)).toBeGreaterThan(5);
     expect(restarted.committed(["k"])).toEqual({ k: 2 });
     // n1 promised its frontier 6: offsets up to 5 are complete (the new one, above, not yet).
-    expect(restarted.poll({ k: 0 })).toEqual({ k: [[0, 1], [2, 2], [4, 3], [5, 9]] });
+    expect(restarted.poll({ k: 0 })).toEqual({
+      k: [
+        [0, 1],
+        [2, 2],
+        [4, 3],
+        [5, 9],
+      ],
+    });
   });
 });

@@ -51,7 +51,8 @@ export function sleep(clock: Clock, delayMs: number): Promise<void> {
  * the schedule back.
  */
 export function every(clock: Clock, periodMs: number, fn: () => void): Cancel {
-  if (!(periodMs > 0) || !Number.isFinite(periodMs)) throw new RangeError(`every() needs periodMs > 0, got ${periodMs}`);
+  if (!(periodMs > 0) || !Number.isFinite(periodMs))
+    throw new RangeError(`every() needs periodMs > 0, got ${periodMs}`);
   let cancelNext: Cancel;
   const tick = () => {
     cancelNext = clock.after(periodMs, tick);
@@ -107,7 +108,11 @@ export class FakeClock implements Clock {
   private earliest(): FakeTimer | undefined {
     let best: FakeTimer | undefined;
     for (const timer of this.timers) {
-      if (best === undefined || timer.dueMs < best.dueMs || (timer.dueMs === best.dueMs && timer.sequence < best.sequence)) {
+      if (
+        best === undefined ||
+        timer.dueMs < best.dueMs ||
+        (timer.dueMs === best.dueMs && timer.sequence < best.sequence)
+      ) {
         best = timer;
       }
     }

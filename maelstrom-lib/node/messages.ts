@@ -42,9 +42,10 @@ export type Untyped = { [type: string]: { request: GenericBody; reply: GenericBo
 export type MessageType<P extends Protocol> = keyof P & string;
 
 /** The body of a request of type `T` (what a handler receives, and what `send` and `rpc` send). */
-export type RequestBody<P extends Protocol, T extends MessageType<P>> = P[T]["request"] & BaseBody & {
-  type: T;
-};
+export type RequestBody<P extends Protocol, T extends MessageType<P>> = P[T]["request"] &
+  BaseBody & {
+    type: T;
+  };
 
 /** The body of a reply to `T` (without `in_reply_to`: the runtime adds it). */
 export type ReplyBody<P extends Protocol, T extends MessageType<P>> = P[T]["reply"];

@@ -28,7 +28,10 @@ describe("init and handlers", () => {
     input.pushMessages(INIT, { src: "c2", dest: "n1", body: { type: "echo", echo: [1, { a: "b" }], msg_id: 9 } });
     input.end();
     await ran;
-    expect(lines()).toEqual([INIT_OK, '{"src":"n1","dest":"c2","body":{"type":"echo_ok","echo":[1,{"a":"b"}],"in_reply_to":9}}']);
+    expect(lines()).toEqual([
+      INIT_OK,
+      '{"src":"n1","dest":"c2","body":{"type":"echo_ok","echo":[1,{"a":"b"}],"in_reply_to":9}}',
+    ]);
     expect(node.id).toBe("n1");
     expect(node.nodeIds).toEqual(["n0", "n1"]);
     expect(node.peers).toEqual(["n0"]);
@@ -74,7 +77,10 @@ describe("init and handlers", () => {
     input.pushMessages(INIT);
     await settle();
     expect(seen).toEqual([]);
-    input.pushMessages({ src: "c2", dest: "n1", body: { type: "echo", echo: 1, msg_id: 2 } }, { src: "c2", dest: "n1", body: { type: "echo", echo: 2, msg_id: 3 } });
+    input.pushMessages(
+      { src: "c2", dest: "n1", body: { type: "echo", echo: 1, msg_id: 2 } },
+      { src: "c2", dest: "n1", body: { type: "echo", echo: 2, msg_id: 3 } },
+    );
     input.end();
     await ran;
     expect(seen).toEqual(["first, n1", "echo 1", "echo 2"]);
@@ -101,7 +107,11 @@ describe("output batching", () => {
     const ran = node.run();
     input.pushMessages(INIT);
     await settle();
-    const requests = Array.from({ length: 10_000 }, (_, index) => ({ src: "c1", dest: "n1", body: { type: "echo", echo: index, msg_id: index + 2 } }));
+    const requests = Array.from({ length: 10_000 }, (_, index) => ({
+      src: "c1",
+      dest: "n1",
+      body: { type: "echo", echo: index, msg_id: index + 2 },
+    }));
     input.pushMessages(...requests);
     await settle();
     expect(writes.length).toBe(2);
@@ -130,7 +140,10 @@ describe("output batching", () => {
 
   test("a line split across chunks, and a UTF-8 character split across byte chunks, arrive whole", () => {
     const seen: string[] = [];
-    const splitter = new LineSplitter({ line: (text) => seen.push(text), oversizeLine: () => seen.push("oversize") }, 20);
+    const splitter = new LineSplitter(
+      { line: (text) => seen.push(text), oversizeLine: () => seen.push("oversize") },
+      20,
+    );
     const bytes = new TextEncoder().encode('{"a":"é🎉"}\n{"b":1}\n');
     for (let index = 0; index < bytes.length; index++) splitter.push(bytes.subarray(index, index + 1));
     splitter.push("x".repeat(25));
@@ -190,7 +203,10 @@ describe("rpc on a fake clock", () => {
   test("a reply from someone other than the rpc's destination does not resolve it", async () => {
     const { node, input, clock, ran } = await initialised();
     let settled = false;
-    node.rpc("n0", { type: "ping" }, { timeoutMs: 500 }).finally(() => (settled = true)).catch(() => {});
+    node
+      .rpc("n0", { type: "ping" }, { timeoutMs: 500 })
+      .finally(() => (settled = true))
+      .catch(() => {});
     input.pushMessages({ src: "c7", dest: "n1", body: { type: "pong", in_reply_to: 1 } });
     await settle();
     expect(settled).toBe(false);
@@ -213,7 +229,11 @@ describe("rpc on a fake clock", () => {
     ]);
     input.pushMessages(
       { src: "lin-kv", dest: "n1", body: { type: "error", code: 20, text: "key does not exist", in_reply_to: 1 } },
-      { src: "lin-kv", dest: "n1", body: { type: "error", code: 22, text: "current value 3 is not 1", in_reply_to: 2 } },
+      {
+        src: "lin-kv",
+        dest: "n1",
+        body: { type: "error", code: 22, text: "current value 3 is not 1", in_reply_to: 2 },
+      },
     );
     expect(await read).toBeInstanceOf(KeyDoesNotExist);
     expect(await cas).toBeInstanceOf(PreconditionFailed);

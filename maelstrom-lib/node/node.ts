@@ -129,7 +129,8 @@ export class Node<P extends Protocol = Untyped> implements LineHandler {
 
   /** Every node id in the test, this one included, in the same order on every node. Only after init. */
   get nodeIds(): readonly string[] {
-    if (this.nodeId === undefined) throw new Error("node.nodeIds read before init: use it in a handler or in node.onInit");
+    if (this.nodeId === undefined)
+      throw new Error("node.nodeIds read before init: use it in a handler or in node.onInit");
     return this.allNodeIds;
   }
 
@@ -138,7 +139,8 @@ export class Node<P extends Protocol = Untyped> implements LineHandler {
    * after init, like `nodeIds`.
    */
   get peers(): readonly string[] {
-    if (this.nodeId === undefined) throw new Error("node.peers read before init: use it in a handler or in node.onInit");
+    if (this.nodeId === undefined)
+      throw new Error("node.peers read before init: use it in a handler or in node.onInit");
     return this.peerIds;
   }
 
@@ -226,7 +228,8 @@ export class Node<P extends Protocol = Untyped> implements LineHandler {
    * Errors are logged and the timer keeps going.
    */
   every(periodMs: number, fn: () => unknown): () => void {
-    if (!(periodMs > 0) || !Number.isFinite(periodMs)) throw new RangeError(`every() needs periodMs > 0, got ${periodMs}`);
+    if (!(periodMs > 0) || !Number.isFinite(periodMs))
+      throw new RangeError(`every() needs periodMs > 0, got ${periodMs}`);
     const task: PeriodicTask = { periodMs, fn, cancel: undefined, running: false };
     if (this.lifecycle === "closed") return () => {};
     this.periodicTasks.add(task);
@@ -307,7 +310,10 @@ export class Node<P extends Protocol = Untyped> implements LineHandler {
     const type = body.type;
     if (typeof type !== "string" || typeof message.src !== "string" || typeof message.dest !== "string") {
       this.logSink(`malformed input (needs string src, dest and body.type): ${preview(text)}`);
-      this.replyError(message, new RPCError(ErrorCode.MalformedRequest, "message needs string src, dest and body.type"));
+      this.replyError(
+        message,
+        new RPCError(ErrorCode.MalformedRequest, "message needs string src, dest and body.type"),
+      );
       return;
     }
     if (type === "init") {
@@ -357,7 +363,10 @@ export class Node<P extends Protocol = Untyped> implements LineHandler {
       // A late reply (after its rpc timed out) or one to a send(): nobody waits for it. Logged
       // sparingly: a protocol that acks its sends could produce thousands.
       this.droppedReplies++;
-      if (this.droppedReplies <= DROPPED_REPLIES_LOGGED_IN_FULL || this.droppedReplies % DROPPED_REPLIES_LOG_EVERY === 0) {
+      if (
+        this.droppedReplies <= DROPPED_REPLIES_LOGGED_IN_FULL ||
+        this.droppedReplies % DROPPED_REPLIES_LOG_EVERY === 0
+      ) {
         this.logSink(`dropped reply with no pending rpc (${this.droppedReplies} so far): ${preview(text)}`);
       }
       return;
@@ -382,7 +391,10 @@ export class Node<P extends Protocol = Untyped> implements LineHandler {
       !nodeIds.includes(body.node_id)
     ) {
       this.logSink(`malformed init: ${preview(text)}`);
-      this.replyError(message, new RPCError(ErrorCode.MalformedRequest, "init needs node_id (a string) within node_ids (strings)"));
+      this.replyError(
+        message,
+        new RPCError(ErrorCode.MalformedRequest, "init needs node_id (a string) within node_ids (strings)"),
+      );
       return;
     }
     this.nodeId = body.node_id;
@@ -400,7 +412,10 @@ export class Node<P extends Protocol = Untyped> implements LineHandler {
   private reply(request: Message, result: unknown): void {
     if (result === undefined || result === null) return;
     if (typeof result !== "object" || Array.isArray(result) || typeof (result as BaseBody).type !== "string") {
-      this.replyError(request, new Error(`handler for ${request.body.type} returned ${safeStringify(result)}, not a body with a string type`));
+      this.replyError(
+        request,
+        new Error(`handler for ${request.body.type} returned ${safeStringify(result)}, not a body with a string type`),
+      );
       return;
     }
     const msgId = request.body.msg_id;
@@ -420,11 +435,15 @@ export class Node<P extends Protocol = Untyped> implements LineHandler {
   private replyError(request: Message, error: unknown): void {
     const rpcError = error instanceof RPCError ? error : undefined;
     if (rpcError === undefined) {
-      this.logSink(`handler for ${safeStringify(request.body?.type)} crashed: ${(error as Error)?.stack ?? safeStringify(error)}`);
+      this.logSink(
+        `handler for ${safeStringify(request.body?.type)} crashed: ${(error as Error)?.stack ?? safeStringify(error)}`,
+      );
     }
     const msgId = request.body?.msg_id;
     if (typeof msgId !== "number" || !Number.isInteger(msgId) || typeof request.src !== "string") return;
-    const body = rpcError ? rpcError.toBody() : { type: "error", code: ErrorCode.Crash, text: String((error as Error)?.message ?? error) };
+    const body = rpcError
+      ? rpcError.toBody()
+      : { type: "error", code: ErrorCode.Crash, text: String((error as Error)?.message ?? error) };
     this.writeMessage(this.replySource(request), request.src, withField(body, "in_reply_to", msgId));
   }
 
@@ -513,7 +532,9 @@ export class Node<P extends Protocol = Untyped> implements LineHandler {
     try {
       const result = fn();
       if (typeof (result as Promise<unknown>)?.then === "function") {
-        (result as Promise<unknown>).catch((error) => this.logSink(`${what} failed: ${(error as Error)?.stack ?? error}`));
+        (result as Promise<unknown>).catch((error) =>
+          this.logSink(`${what} failed: ${(error as Error)?.stack ?? error}`),
+        );
       }
     } catch (error) {
       this.logSink(`${what} failed: ${(error as Error)?.stack ?? error}`);
@@ -532,9 +553,12 @@ export class Node<P extends Protocol = Untyped> implements LineHandler {
 
   private assertCanSend(what: string, dest: string, body: BaseBody): void {
     if (this.nodeId === undefined) {
-      throw new Error(`node.${what} before init: the node has no id yet (send from a handler, node.onInit or node.every)`);
+      throw new Error(
+        `node.${what} before init: the node has no id yet (send from a handler, node.onInit or node.every)`,
+      );
     }
-    if (typeof dest !== "string") throw new TypeError(`node.${what}: dest must be a string, got ${safeStringify(dest)}`);
+    if (typeof dest !== "string")
+      throw new TypeError(`node.${what}: dest must be a string, got ${safeStringify(dest)}`);
     if (typeof body !== "object" || body === null || Array.isArray(body) || typeof body.type !== "string") {
       throw new TypeError(`node.${what}: body must be an object with a string type, got ${safeStringify(body)}`);
     }

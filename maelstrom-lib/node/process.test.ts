@@ -74,7 +74,11 @@ describe("replies and errors", () => {
       { src: "c0", dest: "n0", body: { type: "init", node_id: 5, node_ids: "n0", msg_id: 1 } },
     );
     const [early, badInit] = await node.nextLines(2);
-    expect(early!.message).toEqual({ src: "n0", dest: "c1", body: { type: "error", code: 11, text: "node not initialised yet", in_reply_to: 1 } });
+    expect(early!.message).toEqual({
+      src: "n0",
+      dest: "c1",
+      body: { type: "error", code: 11, text: "node not initialised yet", in_reply_to: 1 },
+    });
     expect(badInit!.message.body).toMatchObject({ type: "error", code: 12, in_reply_to: 1 });
     await node.init("n0", ["n0"]);
   });
@@ -99,7 +103,13 @@ describe("rpc", () => {
     node.send({ src: "c1", dest: "n0", body: { type: "call", peer: "n1", timeout_ms: 100, msg_id: 2 } });
     expect((await node.nextLine()).message.body).toEqual({ type: "ping", msg_id: 1 });
     const failed = await node.nextLine(2000);
-    expect(failed.message.body).toEqual({ type: "call_failed", name: "RPCError", code: 0, definite: false, in_reply_to: 2 });
+    expect(failed.message.body).toEqual({
+      type: "call_failed",
+      name: "RPCError",
+      code: 0,
+      definite: false,
+      in_reply_to: 2,
+    });
     // The late reply, and one nobody asked for: no output, no crash.
     node.send(
       { src: "n1", dest: "n0", body: { type: "pong", in_reply_to: 1 } },
@@ -117,7 +127,13 @@ describe("rpc", () => {
     node.send({ src: "c1", dest: "n0", body: { type: "call", peer: "n1", timeout_ms: 2000, msg_id: 2 } });
     await node.nextLine();
     node.send({ src: "n1", dest: "n0", body: { type: "error", code: 11, text: "busy", in_reply_to: 1 } });
-    expect((await node.nextLine()).message.body).toEqual({ type: "call_failed", name: "RPCError", code: 11, definite: true, in_reply_to: 2 });
+    expect((await node.nextLine()).message.body).toEqual({
+      type: "call_failed",
+      name: "RPCError",
+      code: 11,
+      definite: true,
+      in_reply_to: 2,
+    });
   });
 
   test("KV cas sends create_if_not_exists; codes 22 and 20 become PreconditionFailed and KeyDoesNotExist", async () => {
@@ -129,12 +145,24 @@ describe("rpc", () => {
       dest: "seq-kv",
       body: { type: "cas", key: "k", from: 1, to: 2, create_if_not_exists: true, msg_id: 1 },
     });
-    node.send({ src: "seq-kv", dest: "n0", body: { type: "error", code: 22, text: "current value 5 is not 1", in_reply_to: 1 } });
-    expect((await node.nextLine()).message.body).toMatchObject({ type: "call_failed", name: "PreconditionFailed", code: 22 });
+    node.send({
+      src: "seq-kv",
+      dest: "n0",
+      body: { type: "error", code: 22, text: "current value 5 is not 1", in_reply_to: 1 },
+    });
+    expect((await node.nextLine()).message.body).toMatchObject({
+      type: "call_failed",
+      name: "PreconditionFailed",
+      code: 22,
+    });
 
     node.send({ src: "c1", dest: "n0", body: { type: "kv_read", msg_id: 3 } });
     expect((await node.nextLine()).message.body).toEqual({ type: "read", key: "k", msg_id: 2 });
-    node.send({ src: "seq-kv", dest: "n0", body: { type: "error", code: 20, text: "key does not exist", in_reply_to: 2 } });
+    node.send({
+      src: "seq-kv",
+      dest: "n0",
+      body: { type: "error", code: 20, text: "key does not exist", in_reply_to: 2 },
+    });
     expect((await node.nextLine()).message.body).toEqual({ type: "kv_read_ok", value: -1, in_reply_to: 3 });
   });
 });
@@ -200,7 +228,9 @@ describe("output batching", () => {
     node.send(...requests);
     const replies = await node.nextLines(10_000);
     replies.forEach((reply, index) => {
-      expect(reply.text).toBe(`{"src":"n0","dest":"c1","body":{"type":"echo_ok","echo":"m${index}","in_reply_to":${index + 2}}}`);
+      expect(reply.text).toBe(
+        `{"src":"n0","dest":"c1","body":{"type":"echo_ok","echo":"m${index}","in_reply_to":${index + 2}}}`,
+      );
     });
     // One write per input chunk (at most 64 KiB of a pipe at a time): far fewer reads than lines.
     expect(node.stdoutChunks).toBeLessThan(1000);
@@ -219,10 +249,40 @@ function hostileLines(count: number, seed: number): { lines: string[]; replyable
     return state / 2147483648;
   };
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
-  const junkValues: unknown[] = [null, true, 0, -1, 1.5, 2 ** 60, "", "x", [], {}, [1, [2, [3]]], { a: { b: null } }, "\u2028", "c1\n", "é🎉"];
-  const srcs: unknown[] = ["c1", "n0", "c\"quoted", "c\nnewline", "", 7, null, [], { id: "c1" }, undefined];
+  const junkValues: unknown[] = [
+    null,
+    true,
+    0,
+    -1,
+    1.5,
+    2 ** 60,
+    "",
+    "x",
+    [],
+    {},
+    [1, [2, [3]]],
+    { a: { b: null } },
+    "\u2028",
+    "c1\n",
+    "é🎉",
+  ];
+  const srcs: unknown[] = ["c1", "n0", 'c"quoted', "c\nnewline", "", 7, null, [], { id: "c1" }, undefined];
   const msgIds: unknown[] = [2, 3, 0, -5, 1.5, "4", null, [], 2 ** 53, undefined];
-  const types: unknown[] = ["echo", "nope", "", "init", "ECHO", "echo_ok", "__proto__", "constructor", "toString", 12, null, undefined, ["echo"]];
+  const types: unknown[] = [
+    "echo",
+    "nope",
+    "",
+    "init",
+    "ECHO",
+    "echo_ok",
+    "__proto__",
+    "constructor",
+    "toString",
+    12,
+    null,
+    undefined,
+    ["echo"],
+  ];
   const lines: string[] = [];
   const replyable = new Set<string>();
   const huge = "x".repeat(300_000);
@@ -230,11 +290,15 @@ function hostileLines(count: number, seed: number): { lines: string[]; replyable
   for (let index = 0; index < count; index++) {
     const kind = index % 10;
     if (kind === 0) {
-      lines.push(pick(["{", "}", "nul", "{\"src\":", "[1,2", "\"unterminated", "{'single':1}", "\u0000", "{\"a\":1}}", "💥"]));
+      lines.push(
+        pick(["{", "}", "nul", '{"src":', "[1,2", '"unterminated', "{'single':1}", "\u0000", '{"a":1}}', "💥"]),
+      );
       continue;
     }
     if (kind === 1) {
-      lines.push(pick(["null", "[]", "1", "\"str\"", "true", "{}", '{"body":null}', '{"body":[]}', '{"body":"x"}', deep]));
+      lines.push(
+        pick(["null", "[]", "1", '"str"', "true", "{}", '{"body":null}', '{"body":[]}', '{"body":"x"}', deep]),
+      );
       continue;
     }
     const src = pick(srcs);

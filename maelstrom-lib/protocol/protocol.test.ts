@@ -31,7 +31,9 @@ describe("the error table", () => {
   });
 
   test("only timeout and crash are indefinite; custom and unknown codes are indefinite", () => {
-    const indefinite = errorTable().filter((spec) => !isDefinite(spec.code)).map((spec) => spec.name);
+    const indefinite = errorTable()
+      .filter((spec) => !isDefinite(spec.code))
+      .map((spec) => spec.name);
     expect(indefinite).toEqual(["timeout", "crash"]);
     expect(isDefinite(1000)).toBe(false);
     expect(errorName(1000)).toBe("unknown");
@@ -78,10 +80,19 @@ describe("body types come from the schemas", () => {
   });
 
   test("micro-ops: the runner sends integer reads and writes; replies carry any value", () => {
-    const request: TxnRwRegisterProtocol["txn"]["request"] = { type: "txn", txn: [["r", 1, null], ["w", 1, 2]] };
+    const request: TxnRwRegisterProtocol["txn"]["request"] = {
+      type: "txn",
+      txn: [
+        ["r", 1, null],
+        ["w", 1, 2],
+      ],
+    };
     // @ts-expect-error a read is sent with a null value
     const sentRead: TxnRwRegisterProtocol["txn"]["request"] = { type: "txn", txn: [["r", 1, 5]] };
-    const executed: TxnOp[] = [["r", 1, { any: "value" }], ["w", 1, 2]];
+    const executed: TxnOp[] = [
+      ["r", 1, { any: "value" }],
+      ["w", 1, 2],
+    ];
     expect([request.txn.length, sentRead.txn.length, executed.length]).toEqual([2, 1, 2]);
   });
 
@@ -102,6 +113,9 @@ test("the protocol has no dependencies: its modules import only each other", () 
     const source = readFileSync(join(import.meta.dir, name), "utf8");
     const statements = source.matchAll(/^(?:import|export)\b[^;"]*?\bfrom "([^"]+)"|^import "([^"]+)"/gm);
     const specifiers = [...statements].map((match) => match[1] ?? match[2]);
-    expect(specifiers.filter((specifier) => !/^\.\/[a-z-]+\.ts$/.test(specifier!)), name).toEqual([]);
+    expect(
+      specifiers.filter((specifier) => !/^\.\/[a-z-]+\.ts$/.test(specifier!)),
+      name,
+    ).toEqual([]);
   }
 });

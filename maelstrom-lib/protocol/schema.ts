@@ -59,9 +59,10 @@ export interface BodySchema<
 }
 
 /** The body a schema describes, without the envelope keys; a key the schema does not list is an error. */
-export type BodyOf<S> = S extends BodySchema<infer Type, infer Required>
-  ? Flat<{ type: Type } & { -readonly [K in keyof Required]: CheckedType<Required[K]> } & OptionalFieldsOf<S>>
-  : never;
+export type BodyOf<S> =
+  S extends BodySchema<infer Type, infer Required>
+    ? Flat<{ type: Type } & { -readonly [K in keyof Required]: CheckedType<Required[K]> } & OptionalFieldsOf<S>>
+    : never;
 
 /** A schema's optional keys (none if it lists none: not the index signature of the default `Fields`). */
 type OptionalFieldsOf<S> = S extends { readonly optional: infer Optional extends Fields }

@@ -37,7 +37,10 @@ describe("LwwStore", () => {
 
   test("all writes of one commit share one stamp; equal counters fall back to the node id", () => {
     const store = new LwwStore(owner("n0"));
-    const stamped = store.commit([[1, 1], [2, 2]]);
+    const stamped = store.commit([
+      [1, 1],
+      [2, 2],
+    ]);
     expect(new Set(stamped.map((write) => write.counter)).size).toBe(1);
     store.merge([{ key: 1, value: 5, counter: stamped[0]!.counter, node: "n1" }]);
     expect(store.read(1)).toBe(5);

@@ -54,6 +54,7 @@ test("a write at a restarted node wins over the older version its peer sends bac
   // Written before n0's copy of the old version is back: its counter restarted from zero.
   await cluster.request("n1", { type: "put_register", key: 2, value: 2 }, 0);
   await cluster.run(1_000);
-  for (const id of ["n0", "n1"]) expect(await cluster.request(id, { type: "get_register", key: 2 })).toMatchObject({ value: 2 });
+  for (const id of ["n0", "n1"])
+    expect(await cluster.request(id, { type: "get_register", key: 2 })).toMatchObject({ value: 2 });
   cluster.stop();
 });

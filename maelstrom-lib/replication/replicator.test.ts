@@ -15,7 +15,11 @@ async function replicatingNode() {
   const store = new LwwStore(node);
   const replicator = new Replicator(node, store, { intervalMs: INTERVAL_MS, ackTimeoutMs: ACK_TIMEOUT_MS });
   const ran = node.run();
-  input.pushMessages({ src: "c0", dest: "n0", body: { type: "init", node_id: "n0", node_ids: ["n0", "n1"], msg_id: 1 } });
+  input.pushMessages({
+    src: "c0",
+    dest: "n0",
+    body: { type: "init", node_id: "n0", node_ids: ["n0", "n1"], msg_id: 1 },
+  });
   await settle();
   // The recovery sync (see replicator-recovery.test.ts) is not replication.
   const sent = () => sentTo("n1").filter((body) => body.type !== "sync");
@@ -24,13 +28,25 @@ async function replicatingNode() {
 
 test("a batch is resent until acknowledged, then never again", async () => {
   const { input, clock, store, replicator, ran, sent } = await replicatingNode();
-  replicator.push(store.commit([[1, 10], [2, 20]]));
+  replicator.push(
+    store.commit([
+      [1, 10],
+      [2, 20],
+    ]),
+  );
   replicator.push(store.commit([[1, 11]]));
   clock.advance(INTERVAL_MS);
   await settle();
   // Compacted: key 1's older value was never sent, since only the newest can win.
   expect(sent()).toEqual([
-    { type: "replicate", msg_id: 1, writes: [{ key: 1, value: 11, counter: 2, node: "n0" }, { key: 2, value: 20, counter: 1, node: "n0" }] },
+    {
+      type: "replicate",
+      msg_id: 1,
+      writes: [
+        { key: 1, value: 11, counter: 2, node: "n0" },
+        { key: 2, value: 20, counter: 1, node: "n0" },
+      ],
+    },
   ]);
   // No ack (a partition): nothing more while the batch is in flight, then the same writes again.
   clock.advance(ACK_TIMEOUT_MS - 1);
@@ -55,8 +71,16 @@ test("a batch is resent until acknowledged, then never again", async () => {
 test("incoming batches are merged by stamp and acknowledged", async () => {
   const { input, store, ran, sent } = await replicatingNode();
   input.pushMessages(
-    { src: "n1", dest: "n0", body: { type: "replicate", msg_id: 7, writes: [{ key: 5, value: 1, counter: 3, node: "n1" }] } },
-    { src: "n1", dest: "n0", body: { type: "replicate", msg_id: 8, writes: [{ key: 5, value: 2, counter: 2, node: "n1" }] } },
+    {
+      src: "n1",
+      dest: "n0",
+      body: { type: "replicate", msg_id: 7, writes: [{ key: 5, value: 1, counter: 3, node: "n1" }] },
+    },
+    {
+      src: "n1",
+      dest: "n0",
+      body: { type: "replicate", msg_id: 8, writes: [{ key: 5, value: 2, counter: 2, node: "n1" }] },
+    },
   );
   await settle();
   expect(store.read(5)).toBe(1);

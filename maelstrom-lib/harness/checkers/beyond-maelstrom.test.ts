@@ -13,8 +13,12 @@ describe("beyond-Maelstrom findings", () => {
   });
 
   test("decide the verdict only when the run is strict", () => {
-    expect(separateBeyondMaelstrom({ "valid?": true, "beyond-maelstrom": [finding] }, true).beyond!["valid?"]).toBe(false);
-    expect(beyondMaelstromLines(separateBeyondMaelstrom({ "valid?": true, "beyond-maelstrom": [finding] }, false).beyond!)).toEqual([
+    expect(separateBeyondMaelstrom({ "valid?": true, "beyond-maelstrom": [finding] }, true).beyond!["valid?"]).toBe(
+      false,
+    );
+    expect(
+      beyondMaelstromLines(separateBeyondMaelstrom({ "valid?": true, "beyond-maelstrom": [finding] }, false).beyond!),
+    ).toEqual([
       "beyond Maelstrom: a demo anomaly Maelstrom does not look for",
       "beyond Maelstrom: not counted in the verdict, which is Maelstrom's (--strict counts them)",
     ]);
@@ -25,5 +29,4 @@ describe("beyond-Maelstrom findings", () => {
     expect(beyond).toBeUndefined();
     expect(maelstrom).toEqual({ "valid?": false, lost: [1] });
   });
-
 });

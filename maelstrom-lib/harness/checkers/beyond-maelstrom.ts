@@ -14,7 +14,10 @@ import { namedTxnLines } from "./elle/txns.ts";
  * Splits a checker's result into its Maelstrom entry (findings removed, so its keys stay
  * Maelstrom's) and the `beyond-maelstrom` entry, which is absent when nothing was found.
  */
-export function separateBeyondMaelstrom(result: CheckResult, strict: boolean): { maelstrom: CheckResult; beyond: BeyondMaelstromResult | undefined } {
+export function separateBeyondMaelstrom(
+  result: CheckResult,
+  strict: boolean,
+): { maelstrom: CheckResult; beyond: BeyondMaelstromResult | undefined } {
   const { "beyond-maelstrom": findings = [], ...rest } = result;
   const maelstrom = { ...rest, "valid?": result["valid?"] }; // valid? keeps its place in the key order
   if (findings.length === 0) return { maelstrom, beyond: undefined };

@@ -18,7 +18,9 @@ function historyOf(...pairs: [f: string, completion: Exclude<OpType, "invoke">, 
 
 describe("stats (Jepsen's stats checker)", () => {
   test("counts client completions overall and by f; every f needs an ok", () => {
-    const result = checkStats(historyOf(["read", "ok"], ["read", "fail"], ["add", "info"], ["start-partition", "info", "nemesis"]));
+    const result = checkStats(
+      historyOf(["read", "ok"], ["read", "fail"], ["add", "info"], ["start-partition", "info", "nemesis"]),
+    );
     expect(result).toEqual({
       "valid?": false,
       count: 3,
@@ -33,11 +35,20 @@ describe("stats (Jepsen's stats checker)", () => {
   });
 
   test("kafka's crash ops are counted as :info under by-f crash, and only their validity is ignored", () => {
-    const result = checkStats(historyOf(["send", "ok"], ["crash", "info"], ["poll", "ok"], ["crash", "info"]), KAFKA_IGNORED);
+    const result = checkStats(
+      historyOf(["send", "ok"], ["crash", "info"], ["poll", "ok"], ["crash", "info"]),
+      KAFKA_IGNORED,
+    );
     expect(result["valid?"]).toBe(true);
     expect(result["info-count"]).toBe(2);
     expect(result.count).toBe(4);
-    expect(result["by-f"].crash).toEqual({ "valid?": false, count: 2, "ok-count": 0, "fail-count": 0, "info-count": 2 });
+    expect(result["by-f"].crash).toEqual({
+      "valid?": false,
+      count: 2,
+      "ok-count": 0,
+      "fail-count": 0,
+      "info-count": 2,
+    });
   });
 
   test("under kafka's rule an f other than crash without an ok still makes stats invalid", () => {
@@ -64,7 +75,11 @@ describe("exceptions (Jepsen's unhandled-exceptions checker)", () => {
   });
 
   test("groups :info ops with an exception by class, the most frequent first, each with its count and first op", () => {
-    const history = [info(0, "java.net.SocketException"), info(1, "clojure.lang.ExceptionInfo"), info(2, "clojure.lang.ExceptionInfo", "add")];
+    const history = [
+      info(0, "java.net.SocketException"),
+      info(1, "clojure.lang.ExceptionInfo"),
+      info(2, "clojure.lang.ExceptionInfo", "add"),
+    ];
     history.push({ ...info(3, "clojure.lang.ExceptionInfo"), type: "fail" }); // not an :info: not an unhandled exception
     expect(checkExceptions(history)).toEqual({
       "valid?": true,

@@ -9,7 +9,17 @@ import type { TrafficCounts } from "../world/net.ts";
 import type { ExplanationDraft, Op, Validity } from "../contracts/types.ts";
 import { isClientOp } from "../contracts/history.ts";
 import { explained } from "./explaining.ts";
-import type { StatsCounts, StatsResult, AvailabilityResult, TrafficResult, NetResult, ExceptionGroup, ExceptionsResult, PerfResult, TimelineResult } from "../contracts/results.ts";
+import type {
+  StatsCounts,
+  StatsResult,
+  AvailabilityResult,
+  TrafficResult,
+  NetResult,
+  ExceptionGroup,
+  ExceptionsResult,
+  PerfResult,
+  TimelineResult,
+} from "../contracts/results.ts";
 
 /** Jepsen's merge: any false → false; else any unknown → unknown; else true. */
 export function mergeValidity(validities: readonly Validity[]): Validity {

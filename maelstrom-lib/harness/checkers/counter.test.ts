@@ -29,7 +29,9 @@ describe("counter checker", () => {
   });
 
   test("final reads equal to the sum of ok adds pass", () => {
-    const result = checkCounter(history([...add(2, "ok", 0), ...add(3, "ok", 1), ...finalRead(5, 0), ...finalRead(5, 1)]));
+    const result = checkCounter(
+      history([...add(2, "ok", 0), ...add(3, "ok", 1), ...finalRead(5, 0), ...finalRead(5, 1)]),
+    );
     expect(result["valid?"]).toBe(true);
     expect(result.acceptable).toEqual([[5, 5]]);
     expect(result["final-reads"]).toEqual([5, 5]);
@@ -45,20 +47,34 @@ describe("counter checker", () => {
   });
 
   test("an info add may or may not count", () => {
-    const withInfo = [...add(10, "ok", 0), { type: "invoke" as const, f: "add", value: 3, process: 1 }, { type: "info" as const, f: "add", value: 3, process: 1 }];
+    const withInfo = [
+      ...add(10, "ok", 0),
+      { type: "invoke" as const, f: "add", value: 3, process: 1 },
+      { type: "info" as const, f: "add", value: 3, process: 1 },
+    ];
     const without = checkCounter(history([...withInfo, ...finalRead(10, 0)]));
     const withIt = checkCounter(history([...withInfo, ...finalRead(13, 0)]));
     const neither = checkCounter(history([...withInfo, ...finalRead(12, 0)]));
     expect(without["valid?"]).toBe(true);
     expect(withIt["valid?"]).toBe(true);
-    expect(without.acceptable).toEqual([[10, 10], [13, 13]]);
+    expect(without.acceptable).toEqual([
+      [10, 10],
+      [13, 13],
+    ]);
     expect(neither["valid?"]).toBe(false);
     expect(neither.errors!.map((op) => op.value)).toEqual([12]);
   });
 
   test("an info completion without a value takes its delta from the invocation", () => {
-    const ops = history([{ type: "invoke", f: "add", value: 4, process: 0 }, { type: "info", f: "add", value: null, process: 0 }, ...finalRead(4, 3)]);
-    expect(checkCounter(ops).acceptable).toEqual([[0, 0], [4, 4]]);
+    const ops = history([
+      { type: "invoke", f: "add", value: 4, process: 0 },
+      { type: "info", f: "add", value: null, process: 0 },
+      ...finalRead(4, 3),
+    ]);
+    expect(checkCounter(ops).acceptable).toEqual([
+      [0, 0],
+      [4, 4],
+    ]);
   });
 
   test("Maelstrom's own indefinite example: ranges [8,10] and [13,15]", () => {
@@ -71,7 +87,10 @@ describe("counter checker", () => {
       ...finalRead(15, 5),
     ]);
     const result = checkCounter(ops);
-    expect(result.acceptable).toEqual([[8, 10], [13, 15]]);
+    expect(result.acceptable).toEqual([
+      [8, 10],
+      [13, 15],
+    ]);
     expect(result["final-reads"]).toEqual([11, 15]);
     expect(result.errors!.map((op) => op.value)).toEqual([11]);
   });
@@ -111,7 +130,16 @@ describe("acceptable ranges", () => {
   });
 
   test("touching ranges merge, gapped ones stay apart", () => {
-    expect(mergeRanges([[4, 5], [1, 3], [7, 7]])).toEqual([[1, 5], [7, 7]]);
+    expect(
+      mergeRanges([
+        [4, 5],
+        [1, 3],
+        [7, 7],
+      ]),
+    ).toEqual([
+      [1, 5],
+      [7, 7],
+    ]);
   });
 
   test("hundreds of info adds stay a short list", () => {

@@ -87,7 +87,6 @@ export function inRanges(ranges: readonly ClosedRange[], value: unknown): boolea
   return ranges.some(([lo, hi]) => lo <= value && value <= hi);
 }
 
-
 /** Why a counter result is not valid: the final reads outside every possible total, and those totals. */
 export function explainCounter(result: CounterResult): ExplanationDraft {
   const errors = result.errors ?? [];

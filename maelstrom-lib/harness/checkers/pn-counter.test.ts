@@ -36,19 +36,25 @@ function bruteForceBadReads(ops: readonly Op[]): unknown[] {
     maybe.forEach((delta, i) => (sum += mask & (1 << i) ? delta : 0));
     reachable.add(sum);
   }
-  return ops.filter((op) => op.f === "read" && op.type === "ok" && op.final && !reachable.has(op.value as number)).map((op) => op.value);
+  return ops
+    .filter((op) => op.f === "read" && op.type === "ok" && op.final && !reachable.has(op.value as number))
+    .map((op) => op.value);
 }
 
 describe("pn-counter checker", () => {
   test("negative deltas count: a read of the net total passes", () => {
-    const result = checkPnCounter(history([...add(5, "ok", 0), ...add(-3, "ok", 1), ...add(-4, "ok", 2), ...finalRead(-2, 3)]));
+    const result = checkPnCounter(
+      history([...add(5, "ok", 0), ...add(-3, "ok", 1), ...add(-4, "ok", 2), ...finalRead(-2, 3)]),
+    );
     expect(result["valid?"]).toBe(true);
     expect(result.acceptable).toEqual([[-2, -2]]);
     expect(result.explanations).toBeUndefined();
   });
 
   test("a read that ignored the decrements fails, named with its node and the allowed totals", () => {
-    const result = checkPnCounter(history([...add(5, "ok", 0), ...add(-3, "ok", 1), ...add(-1, "info", 2), ...finalRead(5, 3), ...finalRead(1, 4)]));
+    const result = checkPnCounter(
+      history([...add(5, "ok", 0), ...add(-3, "ok", 1), ...add(-1, "info", 2), ...finalRead(5, 3), ...finalRead(1, 4)]),
+    );
     expect(result["valid?"]).toBe(false);
     expect(result.acceptable).toEqual([[1, 2]]);
     expect(result.errors!.map((op) => op.value)).toEqual([5]);
@@ -58,7 +64,11 @@ describe("pn-counter checker", () => {
   });
 
   test("non-final reads are never judged, as in pn_counter.clj", () => {
-    const steps = [...add(1, "ok", 0), { type: "invoke", f: "read", value: null, process: 1 } as Step, { type: "ok", f: "read", value: 99, process: 1 } as Step];
+    const steps = [
+      ...add(1, "ok", 0),
+      { type: "invoke", f: "read", value: null, process: 1 } as Step,
+      { type: "ok", f: "read", value: 99, process: 1 } as Step,
+    ];
     expect(checkPnCounter(history(steps))["valid?"]).toBe(true);
   });
 
@@ -68,11 +78,14 @@ describe("pn-counter checker", () => {
     for (let round = 0; round < 3000; round++) {
       const steps: Step[] = [];
       const adds = rng.int(0, 8);
-      for (let i = 0; i < adds; i++) steps.push(...add(rng.int(-5, 5), rng.pick(["ok", "ok", "info", "fail"] as const), i));
+      for (let i = 0; i < adds; i++)
+        steps.push(...add(rng.int(-5, 5), rng.pick(["ok", "ok", "info", "fail"] as const), i));
       // Half the reads are a true outcome (ok adds plus some info adds), half a near miss.
       const outcome = () => {
         let total = 0;
-        for (const step of steps) if (step.f === "add" && (step.type === "ok" || (step.type === "info" && rng.chance(0.5)))) total += step.value as number;
+        for (const step of steps)
+          if (step.f === "add" && (step.type === "ok" || (step.type === "info" && rng.chance(0.5))))
+            total += step.value as number;
         return rng.chance(0.5) ? total : total + rng.int(-6, 7);
       };
       for (let i = 0; i < 3; i++) steps.push(...finalRead(outcome(), 100 + i));

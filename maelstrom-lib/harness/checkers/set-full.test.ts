@@ -7,7 +7,15 @@ import { checkSetFull, quantiles } from "./set-full.ts";
 function historyBuilder() {
   const history: Op[] = [];
   const push = (process: number, type: OpType, f: string, value: unknown, timeMs: number, final?: boolean) => {
-    history.push({ index: history.length, time: timeMs * 1_000_000, type, process, f, value, ...(final ? { final } : {}) });
+    history.push({
+      index: history.length,
+      time: timeMs * 1_000_000,
+      type,
+      process,
+      f,
+      value,
+      ...(final ? { final } : {}),
+    });
   };
   return {
     history,
@@ -20,7 +28,8 @@ function historyBuilder() {
       push(process, "ok", "read", seen, okMs, final);
     },
     invoke: (process: number, f: string, value: unknown, timeMs: number) => push(process, "invoke", f, value, timeMs),
-    complete: (process: number, type: OpType, f: string, value: unknown, timeMs: number) => push(process, type, f, value, timeMs),
+    complete: (process: number, type: OpType, f: string, value: unknown, timeMs: number) =>
+      push(process, type, f, value, timeMs),
   };
 }
 
@@ -175,7 +184,12 @@ describe("set-full", () => {
     const h = historyBuilder();
     for (let value = 0; value < 10; value++) h.broadcast(0, value, value * 10, value * 10 + 1);
     h.read(1, [], 1000, 1001);
-    h.read(1, Array.from({ length: 10 }, (_, value) => value), 1002, 1003);
+    h.read(
+      1,
+      Array.from({ length: 10 }, (_, value) => value),
+      1002,
+      1003,
+    );
     const result = checkSetFull(h.history, BROADCAST);
     const worst = result["worst-stale"].map((r) => r.element);
     expect(worst).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
@@ -238,7 +252,14 @@ describe("set-full against Jepsen's fold", () => {
         const process = rng.int(0, 4);
         const open = pending.get(process);
         if (!open) {
-          pending.set(process, record(rng.chance(0.5) ? { type: "invoke", process, f: "add", value: nextValue++ } : { type: "invoke", process, f: "read", value: null }));
+          pending.set(
+            process,
+            record(
+              rng.chance(0.5)
+                ? { type: "invoke", process, f: "add", value: nextValue++ }
+                : { type: "invoke", process, f: "read", value: null },
+            ),
+          );
           continue;
         }
         pending.delete(process);
@@ -263,7 +284,11 @@ describe("set-full against Jepsen's fold", () => {
             : "never-read";
       const lostExpected = [...expected].filter(([, s]) => outcome(s) === "lost").map(([e]) => e);
       const neverReadExpected = [...expected].filter(([, s]) => outcome(s) === "never-read").map(([e]) => e);
-      expect({ seed, lost: result.lost, neverRead: result["never-read"] }).toEqual({ seed, lost: lostExpected, neverRead: neverReadExpected });
+      expect({ seed, lost: result.lost, neverRead: result["never-read"] }).toEqual({
+        seed,
+        lost: lostExpected,
+        neverRead: neverReadExpected,
+      });
       expect(result["stable-count"]).toBe(expected.size - lostExpected.length - neverReadExpected.length);
     }
   });

@@ -132,7 +132,11 @@ function collect(history: readonly Op[], addF: string, readF: string): { element
       rawReads.push({ invocation, completion: op, values: Array.isArray(op.value) ? op.value : [] });
     }
   }
-  const reads = rawReads.map(({ invocation, completion, values }) => ({ invocation, completion, elements: toIndices(values, indexOf) }));
+  const reads = rawReads.map(({ invocation, completion, values }) => ({
+    invocation,
+    completion,
+    elements: toIndices(values, indexOf),
+  }));
   return { elements, reads };
 }
 
@@ -170,7 +174,9 @@ function markAbsence(elements: ElementState[], reads: readonly Read[]): void {
   const unresolved = new AliveSet(elements.length);
   const seenInRead = new Int32Array(elements.length).fill(-1);
   const addedAt = elements.map((state) => state.addedAt); // ascending: elements are in add order
-  const byInvocation = reads.map((read, order) => ({ read, order })).sort((a, b) => b.read.invocation.index - a.read.invocation.index);
+  const byInvocation = reads
+    .map((read, order) => ({ read, order }))
+    .sort((a, b) => b.read.invocation.index - a.read.invocation.index);
   for (const { read, order } of byInvocation) {
     const eligible = upperBound(addedAt, read.completion.index); // elements [0, eligible) were added before it completed
     let missing = unresolved.countBelow(eligible);
@@ -182,7 +188,11 @@ function markAbsence(elements: ElementState[], reads: readonly Read[]): void {
       seenInRead[index] = order;
     }
     // The missing ones are usually the newest: search down from the newest eligible element.
-    for (let index = unresolved.highestAtOrBelow(eligible - 1); missing > 0 && index >= 0; index = unresolved.highestAtOrBelow(index - 1)) {
+    for (
+      let index = unresolved.highestAtOrBelow(eligible - 1);
+      missing > 0 && index >= 0;
+      index = unresolved.highestAtOrBelow(index - 1)
+    ) {
       if (seenInRead[index] === order) continue;
       elements[index]!.lastAbsent = read.invocation;
       unresolved.remove(index);
@@ -460,7 +470,8 @@ class LostValueTracker {
     const seen = lastSeen
       ? `; last returned by a read${where(lastSeen)} at ${secondsOf(lastSeen.time)}`
       : "; no read ever returned it";
-    const lastMissed = last && `the last${where(last)} at ${secondsOf(last.time)}${last.final ? " (a final read)" : ""}`;
+    const lastMissed =
+      last && `the last${where(last)} at ${secondsOf(last.time)}${last.final ? " (a final read)" : ""}`;
     const missed = last ? `; ${plural(this.missedCount, "read")} after that missed it, ${lastMissed}` : "";
     return {
       text: `${key}: acknowledged at ${secondsOf(ack.time)}${where(ack)}${seen}${missed}`,

@@ -52,9 +52,15 @@ function ednOf(value: unknown, rng: Rng): string {
   if (value === null || value === undefined) return "nil";
   if (typeof value === "boolean" || typeof value === "number") return String(value);
   if (JSON.isRawJSON(value)) return value.rawJSON;
-  if (typeof value === "string") return /^[a-z][a-z0-9-]*$/.test(value) && rng.chance(0.5) ? `:${value}` : JSON.stringify(value);
-  if (Array.isArray(value)) return rng.chance(0.2) ? `(${value.map((v) => ednOf(v, rng)).join(" ")})` : `[${value.map((v) => ednOf(v, rng)).join(" ")}]`;
-  return `{${Object.entries(value as object).map(([k, v]) => `${JSON.stringify(k)} ${ednOf(v, rng)}`).join(", ")}}`;
+  if (typeof value === "string")
+    return /^[a-z][a-z0-9-]*$/.test(value) && rng.chance(0.5) ? `:${value}` : JSON.stringify(value);
+  if (Array.isArray(value))
+    return rng.chance(0.2)
+      ? `(${value.map((v) => ednOf(v, rng)).join(" ")})`
+      : `[${value.map((v) => ednOf(v, rng)).join(" ")}]`;
+  return `{${Object.entries(value as object)
+    .map(([k, v]) => `${JSON.stringify(k)} ${ednOf(v, rng)}`)
+    .join(", ")}}`;
 }
 
 function opEdn(op: Op, rng: Rng): string {
@@ -75,16 +81,31 @@ function randomValue(rng: Rng, depth: number): unknown {
     case 2:
       return rng.int(-1000, 1000);
     case 3:
-      return JSON.rawJSON(`${rng.chance(0.5) ? "-" : ""}9${rng.int(100000000, 999999999)}${rng.int(100000000, 999999999)}`);
+      return JSON.rawJSON(
+        `${rng.chance(0.5) ? "-" : ""}9${rng.int(100000000, 999999999)}${rng.int(100000000, 999999999)}`,
+      );
     case 4:
       return rng.float() * 2000 - 1000;
     case 5:
-      return rng.pick(["r", "w", "append", "send", "poll", "Please echo 7", 'quote " and \\ back', "tab\tnew\nline", "é ü 雪", ""]);
+      return rng.pick([
+        "r",
+        "w",
+        "append",
+        "send",
+        "poll",
+        "Please echo 7",
+        'quote " and \\ back',
+        "tab\tnew\nline",
+        "é ü 雪",
+        "",
+      ]);
     case 6:
     case 7:
       return Array.from({ length: rng.int(0, 4) }, () => randomValue(rng, depth + 1));
     default:
-      return Object.fromEntries(Array.from({ length: rng.int(0, 3) }, (_, i) => [`k${i}-${rng.int(0, 9)}`, randomValue(rng, depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: rng.int(0, 3) }, (_, i) => [`k${i}-${rng.int(0, 9)}`, randomValue(rng, depth + 1)]),
+      );
   }
 }
 
@@ -111,7 +132,22 @@ function roundTrip(ops: readonly Op[], rng: Rng): Op[] {
 describe("maelstrom analyze", () => {
   test("re-checks a stored run: a real run stays valid, and a history broken on purpose turns invalid", async () => {
     const run = await runMaelstrom(
-      ["test", "-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "1", "--rate", "20", "--store", store, "--no-progress"],
+      [
+        "test",
+        "-w",
+        "echo",
+        "--bin",
+        "01-echo/main.ts",
+        "--node-count",
+        "1",
+        "--time-limit",
+        "1",
+        "--rate",
+        "20",
+        "--store",
+        store,
+        "--no-progress",
+      ],
       { cwd: repo },
     );
     expect(run.exitCode).toBe(0);
@@ -129,7 +165,10 @@ describe("maelstrom analyze", () => {
 
     // Differential: the real run's history printed as EDN reads back as the same ops.
     const historyPath = join(runDir, "history.jsonl");
-    const ops = readFileSync(historyPath, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Op);
+    const ops = readFileSync(historyPath, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Op);
     expect(ops.length).toBeGreaterThan(10);
     expect(roundTrip(ops, new Rng(1))).toEqual(ops);
 
@@ -155,7 +194,10 @@ describe("maelstrom analyze", () => {
     const runDir = join(store, "bad-shapes", "20260101T000000.000Z");
     const options = { workload: "echo", bin: "/x", binArgs: [], nodeIds: ["n0"], concurrency: 1, seed: 1 };
     writeFileSync(join(mkdirp(runDir), "test.json"), JSON.stringify(options));
-    writeFileSync(join(runDir, "history.jsonl"), '{"index":0,"time":0,"type":"invoke","process":0,"f":"echo","value":"x"}\n');
+    writeFileSync(
+      join(runDir, "history.jsonl"),
+      '{"index":0,"time":0,"type":"invoke","process":0,"f":"echo","value":"x"}\n',
+    );
     writeFileSync(join(runDir, "results.json"), JSON.stringify({ "valid?": "yes" }));
     const lines: string[] = [];
     expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
@@ -165,13 +207,17 @@ describe("maelstrom analyze", () => {
     writeFileSync(join(runDir, "history.jsonl"), '{"index":0,"time":0,"type":"invoke"}\n');
     lines.length = 0;
     expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
-    expect(lines).toEqual([`${join(runDir, "history.jsonl")} line 1 is not a history op: {"index":0,"time":0,"type":"invoke"}`]);
+    expect(lines).toEqual([
+      `${join(runDir, "history.jsonl")} line 1 is not a history op: {"index":0,"time":0,"type":"invoke"}`,
+    ]);
   });
 
   test("a folder that is not a run is one line and exit 254", async () => {
     const lines: string[] = [];
     expect(await analyzeRun(join(store, "nothing-here"), (line) => lines.push(line))).toBe(254);
-    expect(lines).toEqual([`${join(store, "nothing-here")} is not a run folder: it has no test.json (a run of ours) or history.edn (a run of real Maelstrom)`]);
+    expect(lines).toEqual([
+      `${join(store, "nothing-here")} is not a run folder: it has no test.json (a run of ours) or history.edn (a run of real Maelstrom)`,
+    ]);
   });
 
   test("the CLI analyzes store/latest of the caller's folder by default", async () => {
@@ -184,7 +230,22 @@ describe("maelstrom analyze", () => {
 describe("maelstrom analyze of a run of ours cut short", () => {
   test("a history.jsonl with fewer ops than results.json counted is refused with exit 254", async () => {
     const run = await runMaelstrom(
-      ["test", "-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "1", "--rate", "20", "--store", store, "--no-progress"],
+      [
+        "test",
+        "-w",
+        "echo",
+        "--bin",
+        "01-echo/main.ts",
+        "--node-count",
+        "1",
+        "--time-limit",
+        "1",
+        "--rate",
+        "20",
+        "--store",
+        store,
+        "--no-progress",
+      ],
       { cwd: repo },
     );
     expect(run.exitCode).toBe(0);
@@ -193,7 +254,9 @@ describe("maelstrom analyze of a run of ours cut short", () => {
     writeFileSync(historyPath, `${ops.slice(0, -4).join("\n")}\n`);
     const lines: string[] = [];
     expect(await analyzeRun(run.runDir!, (line) => lines.push(line))).toBe(254);
-    expect(lines.at(-1)).toMatch(/^history\.jsonl has \d+ completed client ops, but the run's results\.json counted \d+: the history is incomplete/);
+    expect(lines.at(-1)).toMatch(
+      /^history\.jsonl has \d+ completed client ops, but the run's results\.json counted \d+: the history is incomplete/,
+    );
   });
 });
 
@@ -223,10 +286,14 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(results.stats).toEqual(maelstrom.stats);
     expect(results.workload).toEqual(maelstrom.workload);
     expect(results.net).toEqual(maelstrom.net);
-    expect(results.availability["ok-fraction"]).toBeCloseTo((maelstrom.availability as { "ok-fraction": number })["ok-fraction"], 6);
+    expect(results.availability["ok-fraction"]).toBeCloseTo(
+      (maelstrom.availability as { "ok-fraction": number })["ok-fraction"],
+      6,
+    );
     // Grouped by class as Jepsen groups them; the malformed read's datafied exception is kept as its cause and class.
     const [group] = results.exceptions.exceptions;
-    const [maelstromGroup] = (maelstrom.exceptions as { exceptions: { count: number; class: string; example: Op }[] }).exceptions;
+    const [maelstromGroup] = (maelstrom.exceptions as { exceptions: { count: number; class: string; example: Op }[] })
+      .exceptions;
     expect({ count: group.count, class: group.class, index: group.example.index }).toEqual({
       count: maelstromGroup!.count,
       class: maelstromGroup!.class,
@@ -241,11 +308,15 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     const runDir = join(maelstromRuns(), "lost-broadcast");
     const lines: string[] = [];
     expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
-    expect(lines).toEqual([`${runDir}: no workload named (no test map in jepsen.log, and the folder is not store/<workload>/<time>); say which with -w NAME`]);
+    expect(lines).toEqual([
+      `${runDir}: no workload named (no test map in jepsen.log, and the folder is not store/<workload>/<time>); say which with -w NAME`,
+    ]);
 
     const { code, stdout } = await cli(["analyze", runDir, "-w", "broadcast", "--node-count", "2"]);
     expect(code).toBe(1);
-    expect(stdout).toContain("Options: workload broadcast (command line), 2 nodes (command line), concurrency 2 (default),");
+    expect(stdout).toContain(
+      "Options: workload broadcast (command line), 2 nodes (command line), concurrency 2 (default),",
+    );
     expect(stdout).toContain("Analysis invalid!");
     const workload = readJson(join(runDir, "reanalysis", "results.json")).workload;
     expect(workload["valid?"]).toBe(false);
@@ -287,18 +358,30 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(alone.unseen.messages).toEqual({ 5: [2] });
 
     // A history.txt that is not this history's is said so, and history.edn's values stand.
-    writeFileSync(join(runDir, "history.txt"), "0\t:invoke\t:send\t[[:send \"5\" 1]]\n3\t:ok\t:send\t[[:send \"5\" [0 1]]]\n");
+    writeFileSync(
+      join(runDir, "history.txt"),
+      '0\t:invoke\t:send\t[[:send "5" 1]]\n3\t:ok\t:send\t[[:send "5" [0 1]]]\n',
+    );
     const warned: string[] = [];
     expect(await analyzeRun(runDir, (line) => warned.push(line))).toBe(1);
-    expect(warned[2]).toBe("WARN history.txt does not match history.edn (op 1 is not where history.edn has it); op values are history.edn's");
+    expect(warned[2]).toBe(
+      "WARN history.txt does not match history.edn (op 1 is not where history.edn has it); op values are history.edn's",
+    );
   });
 
   test("lin-kv: each key's result nested under linearizable and timeline, op values bare, as Maelstrom's results.edn has them", async () => {
     const runDir = join(maelstromRuns(), "lin-kv-stale-read");
     expect(await analyzeRun(runDir, () => {})).toBe(1);
-    type Keyed = { results: Record<string, { linearizable: { "valid?": unknown; op?: Op; "previous-ok"?: Op }; timeline: unknown; "valid?": unknown }>; failures: unknown[] };
+    type Keyed = {
+      results: Record<
+        string,
+        { linearizable: { "valid?": unknown; op?: Op; "previous-ok"?: Op }; timeline: unknown; "valid?": unknown }
+      >;
+      failures: unknown[];
+    };
     const ours = readJson(join(runDir, "reanalysis", "results.json")).workload as Keyed;
-    const maelstrom = (plainOf(readEdn(readFileSync(join(runDir, "results.edn"), "utf8"))) as { workload: Keyed }).workload;
+    const maelstrom = (plainOf(readEdn(readFileSync(join(runDir, "results.edn"), "utf8"))) as { workload: Keyed })
+      .workload;
     expect(ours.failures).toEqual(maelstrom.failures);
     for (const key of ["0", "1"]) {
       expect(ours.results[key]!["valid?"]).toBe(maelstrom.results[key]!["valid?"]);
@@ -361,7 +444,9 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(existsSync(join(runDir, "reanalysis", "results.json"))).toBe(false); // nothing was overwritten
     const txn = await cli(["analyze", join(maelstromRuns(), "txn-g1b"), "-w", "txn-list-append", "--node-count", "1"]);
     expect(txn.code).toBe(254);
-    expect(txn.stdout).toContain("it has ops txn-list-append never issues (txn [w] ×2, txn [r w] ×2); its ops fit txn-rw-register.");
+    expect(txn.stdout).toContain(
+      "it has ops txn-list-append never issues (txn [w] ×2, txn [r w] ×2); its ops fit txn-rw-register.",
+    );
   });
 
   test("a history with fewer ops than the run's own results counted is refused, never passed", async () => {
@@ -380,8 +465,12 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     const runDir = join(maelstromRuns(), "lost-broadcast");
     const { code, stdout } = await cli(["analyze", runDir, "-w", "broadcast", "--node-count", "2"]);
     expect(code).toBe(1);
-    expect(stdout).toContain("  - 1: acknowledged at 0.15 s; last returned by a read at 0.31 s; 3 reads after that missed it, the last at 10.51 s (a final read)");
-    expect(stdout).toMatch(/\nRun folder: \S*lost-broadcast \(history\.edn, jepsen\.log; this analysis in results\.json and results\.edn\)\n/);
+    expect(stdout).toContain(
+      "  - 1: acknowledged at 0.15 s; last returned by a read at 0.31 s; 3 reads after that missed it, the last at 10.51 s (a final read)",
+    );
+    expect(stdout).toMatch(
+      /\nRun folder: \S*lost-broadcast \(history\.edn, jepsen\.log; this analysis in results\.json and results\.edn\)\n/,
+    );
     expect(stdout).not.toContain("history.jsonl");
     expect(stdout).not.toContain("maelstrom serve");
   });
@@ -389,15 +478,24 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
   test("malformed EDN or a form that is no op is one line naming the file and place, and exit 254", async () => {
     const runDir = join(store, "broken-edn");
     mkdirSync(runDir, { recursive: true });
-    writeFileSync(join(runDir, "history.edn"), '{:index 0, :time 1, :type :invoke, :process 0, :f :echo, :value "x"}\n{:index 1, :time 2, :type :ok\n');
+    writeFileSync(
+      join(runDir, "history.edn"),
+      '{:index 0, :time 1, :type :invoke, :process 0, :f :echo, :value "x"}\n{:index 1, :time 2, :type :ok\n',
+    );
     const lines: string[] = [];
-    expect(await analyzeRun(runDir, (line) => lines.push(line), { given: { workload: "echo" }, names: ["--workload"] })).toBe(254);
-    expect(lines).toEqual([`${join(runDir, "history.edn")}: EDN error at line 2, column 1: "{" opened here is never closed`]);
+    expect(
+      await analyzeRun(runDir, (line) => lines.push(line), { given: { workload: "echo" }, names: ["--workload"] }),
+    ).toBe(254);
+    expect(lines).toEqual([
+      `${join(runDir, "history.edn")}: EDN error at line 2, column 1: "{" opened here is never closed`,
+    ]);
 
     writeFileSync(join(runDir, "history.edn"), "{:index 0, :time 1, :type :maybe, :process 0, :f :echo}\n");
     const { code, stdout } = await cli(["analyze", runDir, "-w", "echo"]);
     expect(code).toBe(254);
-    expect(stdout.trim()).toBe(`${join(runDir, "history.edn")}: op 0 has :type "maybe", not one of invoke, ok, fail, info`);
+    expect(stdout.trim()).toBe(
+      `${join(runDir, "history.edn")}: op 0 has :type "maybe", not one of invoke, ok, fail, info`,
+    );
   });
 });
 

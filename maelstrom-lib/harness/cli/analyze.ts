@@ -14,7 +14,14 @@ import type { JournalEvent } from "../contracts/journal.ts";
 import { defaultFieldOptions, parseConcurrency } from "./cli.ts";
 import { TEST_FLAGS, type AnalyzeFlags } from "./config.ts";
 import { CliError, type TestOptions } from "../contracts/options.ts";
-import { JEPSEN_FILES, JepsenStoreError, readEdnHistory, readLoggedOptions, readResultsEdn, type LoggedOptions } from "../store/jepsen-store.ts";
+import {
+  JEPSEN_FILES,
+  JepsenStoreError,
+  readEdnHistory,
+  readLoggedOptions,
+  readResultsEdn,
+  type LoggedOptions,
+} from "../store/jepsen-store.ts";
 import { forEachJsonLine, RUN_FILES } from "../store/run-files.ts";
 import { readHistoryExact, readRunFolder, RunFolderError, type RunFolder } from "../store/run-folder.ts";
 import type { RunResults } from "../contracts/results.ts";
@@ -40,7 +47,9 @@ export type Reanalysis =
 export async function reanalyze(runDir: string, flags: AnalyzeFlags, log: (line: string) => void): Promise<Reanalysis> {
   if (existsSync(join(runDir, RUN_FILES.testOptions))) return reanalyzeOwnRun(runDir, flags, log);
   if (existsSync(join(runDir, JEPSEN_FILES.history))) return analyzeMaelstromRun(runDir, flags, log);
-  throw new CliError(`${runDir} is not a run folder: it has no ${RUN_FILES.testOptions} (a run of ours) or ${JEPSEN_FILES.history} (a run of real Maelstrom)`);
+  throw new CliError(
+    `${runDir} is not a run folder: it has no ${RUN_FILES.testOptions} (a run of ours) or ${JEPSEN_FILES.history} (a run of real Maelstrom)`,
+  );
 }
 
 /**
@@ -65,7 +74,10 @@ async function reanalyzeOwnRun(runDir: string, flags: AnalyzeFlags, log: (line: 
   if (!stored) throw new CliError(`${runDir} is not a run folder: it has no ${RUN_FILES.testOptions}`);
   if (previous && previous.net === undefined) {
     const why = previous.aborted ?? "no results";
-    return { kind: "aborted", reason: `${runDir} is a run that was aborted (${why}); there is no complete history to check` };
+    return {
+      kind: "aborted",
+      reason: `${runDir} is a run that was aborted (${why}); there is no complete history to check`,
+    };
   }
   // Runs stored before a flag existed lack its field: such a run ran with the flag's default.
   const defaults: TestOptions = {
@@ -82,7 +94,9 @@ async function reanalyzeOwnRun(runDir: string, flags: AnalyzeFlags, log: (line: 
   const history = await readHistoryExact(runDir).catch((error: unknown) => {
     throw asInputError(error);
   });
-  log(`Analyzing ${runDir}: ${history.length} ops of ${opts.workload}${flags.names.length ? ` (with ${flags.names.join(" ")})` : ""}`);
+  log(
+    `Analyzing ${runDir}: ${history.length} ops of ${opts.workload}${flags.names.length ? ` (with ${flags.names.join(" ")})` : ""}`,
+  );
   logIncomplete(previous, log);
   const workload = loadWorkload(opts.workload);
   refuseForeignOps(history, workload, RUN_FILES.history);
@@ -130,14 +144,17 @@ async function netOfJournal(path: string, history: readonly Op[], log: (line: st
   return checkNet(history, counter.stats());
 }
 
-
 /**
  * A folder real Maelstrom wrote. Its options come from the command line, else jepsen.log's
  * test map, else Maelstrom's defaults; the workload also from the store path
  * (store/<workload>/<time>/). Maelstrom's results.edn gives the net traffic, which only the
  * run could measure (its journal is Fressian, which we do not read).
  */
-async function analyzeMaelstromRun(runDir: string, flags: AnalyzeFlags, log: (line: string) => void): Promise<Reanalysis> {
+async function analyzeMaelstromRun(
+  runDir: string,
+  flags: AnalyzeFlags,
+  log: (line: string) => void,
+): Promise<Reanalysis> {
   const { opts, origins } = maelstromOptions(runDir, flags);
   let history: Op[];
   let maelstromResults: Record<string, unknown> | undefined;
@@ -257,7 +274,13 @@ function firstError(result: Record<string, unknown>): string | undefined {
 }
 
 /** Without results.edn nothing says what went over the network; the counts stay empty, not zero. */
-const NET_NOT_MEASURED: CheckResult = { all: {}, clients: {}, servers: {}, "valid?": true, note: `no ${JEPSEN_FILES.results}: the traffic is unknown` };
+const NET_NOT_MEASURED: CheckResult = {
+  all: {},
+  clients: {},
+  servers: {},
+  "valid?": true,
+  note: `no ${JEPSEN_FILES.results}: the traffic is unknown`,
+};
 
 /** Where an option of a Maelstrom folder came from. */
 type Origin = "command line" | "jepsen.log" | "store path" | "default";
@@ -355,4 +378,3 @@ function describeOptions(opts: TestOptions, origins: Origins, flags: AnalyzeFlag
   const others = flags.names.filter((name) => !DESCRIBED_FLAGS.has(name));
   return described.join(", ") + (others.length ? `; also typed: ${others.join(" ")}` : "");
 }
-

@@ -46,7 +46,9 @@ describe("maelstrom test flags", () => {
   test("--help lists every flag of the table, with its default", () => {
     const text = usage();
     for (const [long, flag] of Object.entries(TEST_FLAGS)) {
-      const line = text.split("\n").find((row) => row.includes(`--${long}${"arg" in flag ? ` ${flag.arg}` : ""} `) || row.endsWith(`--${long}`));
+      const line = text
+        .split("\n")
+        .find((row) => row.includes(`--${long}${"arg" in flag ? ` ${flag.arg}` : ""} `) || row.endsWith(`--${long}`));
       expect(line, long).toBeDefined();
       if ("default" in flag) expect(line!, long).toContain([flag.default].flat().join(" "));
       expect(line!, long).toContain(flag.help);
@@ -82,18 +84,22 @@ describe("maelstrom test flags", () => {
     expect(command.warnings.join("\n")).toContain("real Maelstrom would pass it to your node");
   });
 
-  test("--consistency-models is checked before the run; Maelstrom splits only on \" , \"", () => {
-    expect(parseTest("-w", "echo", ...echoBin, "--consistency-models", "read-committed , serializable").opts.consistencyModels).toEqual([
-      "read-committed",
-      "serializable",
-    ]);
+  test('--consistency-models is checked before the run; Maelstrom splits only on " , "', () => {
+    expect(
+      parseTest("-w", "echo", ...echoBin, "--consistency-models", "read-committed , serializable").opts
+        .consistencyModels,
+    ).toEqual(["read-committed", "serializable"]);
     expect(() => parseTest("-w", "echo", ...echoBin, "--consistency-models", "bogus")).toThrow('unknown model "bogus"');
     // The list is Elle 0.1.6's (elle/consistency_model.clj), friendly and canonical names alike.
     const models = ["strong-session-snapshot-isolation", "PL-2", "cursor-stability", "update-serializable"];
-    expect(parseTest("-w", "txn-list-append", ...echoBin, "--consistency-models", models.join(" , ")).opts.consistencyModels).toEqual(models);
+    expect(
+      parseTest("-w", "txn-list-append", ...echoBin, "--consistency-models", models.join(" , ")).opts.consistencyModels,
+    ).toEqual(models);
     expect(TEST_FLAGS["consistency-models"].choices).toContain("monotonic-atomic-view");
     expect(TEST_FLAGS["consistency-models"].choices).not.toContain("bogus");
-    expect(() => parseTest("-w", "echo", ...echoBin, "--consistency-models", "read-committed,serializable")).toThrow('only on " , "');
+    expect(() => parseTest("-w", "echo", ...echoBin, "--consistency-models", "read-committed,serializable")).toThrow(
+      'only on " , "',
+    );
     // Elle 0.1.6's list, which Maelstrom 0.2.3 runs: a name only Elle 0.2 knows is refused, with that reason.
     const later = () => parseTest("-w", "echo", ...echoBin, "--consistency-models", "strong-read-committed");
     expect(later).toThrow("only Elle 0.2 knows it; Maelstrom 0.2.3 runs Elle 0.1.6");
@@ -117,10 +123,25 @@ describe("maelstrom test flags", () => {
   });
 
   test("Jepsen's cluster flags are accepted, with a one-line note each, and their values are not the node's", () => {
-    const command = parseTest("-w", "echo", ...echoBin, "--no-ssh", "--username", "admin", "--password=x", "--ssh-private-key", "k", "--strict-host-key-checking", "--leave-db-running", "--logging-json");
+    const command = parseTest(
+      "-w",
+      "echo",
+      ...echoBin,
+      "--no-ssh",
+      "--username",
+      "admin",
+      "--password=x",
+      "--ssh-private-key",
+      "k",
+      "--strict-host-key-checking",
+      "--leave-db-running",
+      "--logging-json",
+    );
     expect(command.opts.binArgs).toEqual([]);
     expect(command.notes.length).toBe(7);
-    expect(command.notes[0]).toBe("NOTE --no-ssh is a Jepsen cluster flag; nodes run locally here, as in Maelstrom, so it is ignored.");
+    expect(command.notes[0]).toBe(
+      "NOTE --no-ssh is a Jepsen cluster flag; nodes run locally here, as in Maelstrom, so it is ignored.",
+    );
     expect(parseTest("-w", "echo", ...echoBin).notes).toEqual([]);
   });
 
@@ -132,7 +153,17 @@ describe("maelstrom test flags", () => {
 
   test("--help lists the cluster flags, --strict, -- and the default nodes", () => {
     const text = usage();
-    for (const flag of ["--no-ssh", "--username USER", "--password PASS", "--ssh-private-key FILE", "--strict-host-key-checking", "--nodes-file FILENAME", "--leave-db-running", "--logging-json", "--strict "]) {
+    for (const flag of [
+      "--no-ssh",
+      "--username USER",
+      "--password PASS",
+      "--ssh-private-key FILE",
+      "--strict-host-key-checking",
+      "--nodes-file FILENAME",
+      "--leave-db-running",
+      "--logging-json",
+      "--strict ",
+    ]) {
       expect(text).toContain(flag);
     }
     expect(text).toMatch(/-n, --node HOSTNAME\s+n1 n2 n3 n4 n5/);
@@ -143,8 +174,13 @@ describe("maelstrom test flags", () => {
     const dir = mkdtempSync(join(tmpdir(), "nodes-file-"));
     writeFileSync(join(dir, "nodes"), "a\nb\n");
     expect(parseTest("-w", "echo", ...echoBin, "--nodes-file", join(dir, "nodes")).opts.nodeIds).toEqual(["a", "b"]);
-    expect(parseTest("-w", "echo", ...echoBin, "--nodes-file", join(dir, "nodes"), "--nodes", "x,y", "-n", "z").opts.nodeIds).toEqual(["a", "b", "x", "y", "z"]);
-    expect(parseTest("-w", "echo", ...echoBin, "--nodes", "x,y", "--node-count", "2").opts.nodeIds).toEqual(["n0", "n1"]);
+    expect(
+      parseTest("-w", "echo", ...echoBin, "--nodes-file", join(dir, "nodes"), "--nodes", "x,y", "-n", "z").opts.nodeIds,
+    ).toEqual(["a", "b", "x", "y", "z"]);
+    expect(parseTest("-w", "echo", ...echoBin, "--nodes", "x,y", "--node-count", "2").opts.nodeIds).toEqual([
+      "n0",
+      "n1",
+    ]);
     expect(parseTest("-w", "echo", ...echoBin, "--node-count", "2", "-n", "z").opts.nodeIds).toEqual(["n0", "n1", "z"]);
     expect(() => parseTest("-w", "echo", ...echoBin, "--nodes-file", join(dir, "missing"))).toThrow("--nodes-file");
   });
@@ -179,7 +215,10 @@ describe("maelstrom test flags", () => {
   });
 
   test("runMaelstrom answers a bad consistency model with one line and exit 254, before any run", async () => {
-    const run = await runMaelstrom(["test", "-w", "echo", ...echoBin, "--consistency-models", "bogus", "--store", "/nonexistent/store"], { cwd: repo });
+    const run = await runMaelstrom(
+      ["test", "-w", "echo", ...echoBin, "--consistency-models", "bogus", "--store", "/nonexistent/store"],
+      { cwd: repo },
+    );
     expect(run.exitCode).toBe(254);
     expect(run.runDir).toBeUndefined();
     expect(run.output.length).toBe(1);
@@ -225,11 +264,14 @@ describe("maelstrom test flags", () => {
   });
 
   test("the CLI process exits 254 on a bad flag", async () => {
-    const proc = Bun.spawn([process.execPath, "maelstrom-lib/harness/cli/main.ts", "test", "-w", "echo", ...echoBin, "--bogus"], {
-      cwd: repo,
-      stderr: "pipe",
-      stdout: "pipe",
-    });
+    const proc = Bun.spawn(
+      [process.execPath, "maelstrom-lib/harness/cli/main.ts", "test", "-w", "echo", ...echoBin, "--bogus"],
+      {
+        cwd: repo,
+        stderr: "pipe",
+        stdout: "pipe",
+      },
+    );
     expect(await proc.exited).toBe(254);
     expect((await new Response(proc.stderr).text()).trim()).toBe("Unknown option: --bogus");
   });
@@ -248,22 +290,51 @@ describe("maelstrom test flags", () => {
 
   test("--version prints the package's version", async () => {
     expect(parseCommand(["--version"], repo)).toEqual({ kind: "version" });
-    const proc = Bun.spawn([process.execPath, "maelstrom-lib/harness/cli/main.ts", "--version"], { cwd: repo, stdout: "pipe" });
+    const proc = Bun.spawn([process.execPath, "maelstrom-lib/harness/cli/main.ts", "--version"], {
+      cwd: repo,
+      stdout: "pipe",
+    });
     expect(await proc.exited).toBe(0);
     expect((await new Response(proc.stdout).text()).trim()).toBe(packageJson.version);
   });
 
   test("analyze takes a run folder relative to the caller, by default the store's latest run", () => {
     const none = { given: {}, names: [] };
-    expect(parseCommand(["analyze"], "/work/x")).toEqual({ kind: "analyze", runDir: "/work/x/store/latest", flags: none });
-    expect(parseCommand(["analyze", "store/echo/latest"], "/work/x")).toEqual({ kind: "analyze", runDir: "/work/x/store/echo/latest", flags: none });
-    expect(parseCommand(["analyze", "--store", "/s"], "/work/x")).toEqual({ kind: "analyze", runDir: "/s/latest", flags: none });
+    expect(parseCommand(["analyze"], "/work/x")).toEqual({
+      kind: "analyze",
+      runDir: "/work/x/store/latest",
+      flags: none,
+    });
+    expect(parseCommand(["analyze", "store/echo/latest"], "/work/x")).toEqual({
+      kind: "analyze",
+      runDir: "/work/x/store/echo/latest",
+      flags: none,
+    });
+    expect(parseCommand(["analyze", "--store", "/s"], "/work/x")).toEqual({
+      kind: "analyze",
+      runDir: "/s/latest",
+      flags: none,
+    });
     expect(() => parseCommand(["analyze", "a", "b"], "/work/x")).toThrow("one run folder");
   });
 
   test("analyze takes test's options for the checks: only those typed, with Kn concurrency left to the run's node count", () => {
     const command = parseCommand(
-      ["analyze", "run", "-w", "broadcast", "--node-count", "25", "--availability", "total", "--consistency-models", "read-committed", "--concurrency", "2n", "--strict"],
+      [
+        "analyze",
+        "run",
+        "-w",
+        "broadcast",
+        "--node-count",
+        "25",
+        "--availability",
+        "total",
+        "--consistency-models",
+        "read-committed",
+        "--concurrency",
+        "2n",
+        "--strict",
+      ],
       "/work/x",
     );
     expect(command).toEqual({
@@ -287,9 +358,19 @@ describe("maelstrom test flags", () => {
   });
 
   test("the caller's folder comes from the package manager only when it started the maelstrom script", () => {
-    const bun = { npm_lifecycle_event: "maelstrom", npm_config_user_agent: "bun/1.4.5 npm/? node/v26", npm_config_local_prefix: "/repo/01-echo", INIT_CWD: "/stale" };
+    const bun = {
+      npm_lifecycle_event: "maelstrom",
+      npm_config_user_agent: "bun/1.4.5 npm/? node/v26",
+      npm_config_local_prefix: "/repo/01-echo",
+      INIT_CWD: "/stale",
+    };
     expect(callerDir(bun, "/repo")).toBe("/repo/01-echo");
-    const npm = { npm_lifecycle_event: "maelstrom", npm_config_user_agent: "npm/10 node/v22", npm_config_local_prefix: "/repo", INIT_CWD: "/repo/01-echo" };
+    const npm = {
+      npm_lifecycle_event: "maelstrom",
+      npm_config_user_agent: "npm/10 node/v22",
+      npm_config_local_prefix: "/repo",
+      INIT_CWD: "/repo/01-echo",
+    };
     expect(callerDir(npm, "/repo")).toBe("/repo/01-echo");
     expect(callerDir({ ...bun, npm_lifecycle_event: "test" }, "/repo")).toBe("/repo");
     expect(callerDir({}, "/here")).toBe("/here");
@@ -299,8 +380,25 @@ describe("maelstrom test flags", () => {
     const store = mkdtempSync(join(tmpdir(), "caller-store-"));
     const folder = join(repo, "01-echo");
     try {
-      const argv = ["run", "maelstrom", "test", "-w", "echo", "--bin", "main.ts", "--node-count", "1", "--time-limit", "1", "--no-progress"];
-      const proc = Bun.spawn([process.execPath, ...argv, "--store", relative(folder, store)], { cwd: folder, stdout: "pipe", stderr: "pipe" });
+      const argv = [
+        "run",
+        "maelstrom",
+        "test",
+        "-w",
+        "echo",
+        "--bin",
+        "main.ts",
+        "--node-count",
+        "1",
+        "--time-limit",
+        "1",
+        "--no-progress",
+      ];
+      const proc = Bun.spawn([process.execPath, ...argv, "--store", relative(folder, store)], {
+        cwd: folder,
+        stdout: "pipe",
+        stderr: "pipe",
+      });
       const exitCode = await proc.exited;
       expect(exitCode, await new Response(proc.stderr).text()).toBe(0);
       expect(readdirSync(join(store, "echo")).length).toBeGreaterThan(0);

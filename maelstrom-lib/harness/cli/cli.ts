@@ -65,7 +65,10 @@ serve options:
 ${flagHelpLines(SERVE_FLAGS).join("\n")}
 
 analyze options (as test's; they replace the run's own, or tell a history.edn's):
-${wrap(Object.keys(ANALYZE_FLAGS).map((long) => `--${long}`), 96).join("\n")}`;
+${wrap(
+  Object.keys(ANALYZE_FLAGS).map((long) => `--${long}`),
+  96,
+).join("\n")}`;
 }
 
 /** Words joined by ", " into indented lines of at most `width` characters. */
@@ -93,7 +96,9 @@ function flagHelpLines(table: FlagTable, origin?: FlagOrigin): string[] {
       return [names, fallback, flag.help + choices];
     });
   const width = (column: number) => Math.max(0, ...rows.map((row) => row[column]!.length));
-  return rows.map(([names, fallback, help]) => `  ${names!.padEnd(width(0))}  ${fallback!.padEnd(width(1))}  ${help}`.trimEnd());
+  return rows.map(([names, fallback, help]) =>
+    `  ${names!.padEnd(width(0))}  ${fallback!.padEnd(width(1))}  ${help}`.trimEnd(),
+  );
 }
 
 /** Parses argv (without the program name) into a command. */
@@ -105,7 +110,8 @@ export function parseCommand(argv: readonly string[], cwd: string = process.cwd(
   if (command === "--version" || command === "version") return { kind: "version" };
   if (command === "serve") return parseServe(rest, cwd);
   if (command === "analyze") return parseAnalyze(rest, cwd);
-  if (command !== "test") throw new CliError(`Unknown command ${JSON.stringify(command)}; expected test, analyze or serve`);
+  if (command !== "test")
+    throw new CliError(`Unknown command ${JSON.stringify(command)}; expected test, analyze or serve`);
   return parseTest(rest, cwd);
 }
 
@@ -282,7 +288,9 @@ function parseTest(tokens: readonly string[], cwd: string): Command {
 function clusterFlagNotes(raw: RawFlags): string[] {
   return Object.entries(TEST_FLAGS)
     .filter(([long, flag]) => flag.origin === "cluster" && raw.values.has(long))
-    .map(([long]) => `NOTE --${long} is a Jepsen cluster flag; nodes run locally here, as in Maelstrom, so it is ignored.`);
+    .map(
+      ([long]) => `NOTE --${long} is a Jepsen cluster flag; nodes run locally here, as in Maelstrom, so it is ignored.`,
+    );
 }
 
 /** Refused before any node starts: the txn generator could not draw a length (it used to throw after init). */
@@ -310,7 +318,8 @@ function checkLinKvConcurrency(nodeCount: number, concurrency: number, workloadG
 /** A registered workload, or one line listing the ones there are. */
 function checkWorkload(name: string): void {
   const known = workloadNames();
-  if (!known.includes(name)) throw new CliError(`Unknown workload ${JSON.stringify(name)}; this runner has: ${known.join(", ")}`);
+  if (!known.includes(name))
+    throw new CliError(`Unknown workload ${JSON.stringify(name)}; this runner has: ${known.join(", ")}`);
 }
 
 function checkFile(bin: string, binFlag: string): void {
@@ -329,7 +338,9 @@ function checkExecutable(bin: string, binFlag: string): void {
     throw new CliError(`--bin ${binFlag}: not executable; Maelstrom runs it directly, so chmod +x it`);
   }
   if (/\.(ts|tsx|js|mjs|cjs)$/.test(bin) && !readFileSync(bin, "utf8").startsWith("#!")) {
-    throw new CliError(`--bin ${binFlag}: a script without a #! line cannot be executed; start it with #!/usr/bin/env bun`);
+    throw new CliError(
+      `--bin ${binFlag}: a script without a #! line cannot be executed; start it with #!/usr/bin/env bun`,
+    );
   }
 }
 
@@ -353,7 +364,8 @@ function parseNodes(raw: RawFlags, cwd: string): string[] {
   const nodes = [...fromFile, ...(listed ?? []), ...given].map((id) => id.trim()).filter((id) => id.length > 0);
   if (nodes.length === 0) throw new CliError("No nodes to run: the node list is empty");
   const clientLike = nodes.find((id) => id.startsWith("c"));
-  if (clientLike) throw new CliError(`Node id ${JSON.stringify(clientLike)} starts with "c", which Maelstrom reserves for clients`);
+  if (clientLike)
+    throw new CliError(`Node id ${JSON.stringify(clientLike)} starts with "c", which Maelstrom reserves for clients`);
   if (new Set(nodes).size !== nodes.length) throw new CliError(`Duplicate node ids in ${nodes.join(",")}`);
   const unsafe = nodes.find((id) => /[/\\\0]/.test(id));
   if (unsafe !== undefined) {
@@ -384,10 +396,16 @@ export function parseConcurrency(text: string, nodeCount: number): number {
 function parseServe(tokens: readonly string[], cwd: string): Command {
   const raw = splitFlags(tokens, SERVE_FLAGS);
   if (raw.values.has("help")) return { kind: "help", text: usage() };
-  if (raw.positional.length > 0) throw new CliError(`Unexpected argument ${JSON.stringify(raw.positional[0])} for serve`);
+  if (raw.positional.length > 0)
+    throw new CliError(`Unexpected argument ${JSON.stringify(raw.positional[0])} for serve`);
   const port = parseInteger(0)(flagValue(raw, SERVE_FLAGS, "port")!, "port");
   if (port > 65535) throw new CliError(`Invalid --port ${port}: at most 65535`);
-  return { kind: "serve", port, host: flagValue(raw, SERVE_FLAGS, "host")!, storeDir: resolve(cwd, flagValue(raw, SERVE_FLAGS, "store")!) };
+  return {
+    kind: "serve",
+    port,
+    host: flagValue(raw, SERVE_FLAGS, "host")!,
+    storeDir: resolve(cwd, flagValue(raw, SERVE_FLAGS, "store")!),
+  };
 }
 
 /** `analyze [RUN_DIR] [options]`: a stored run's folder (by default the store's latest run), and the options typed. */
@@ -403,5 +421,9 @@ function parseAnalyze(tokens: readonly string[], cwd: string): Command {
   const concurrency = raw.values.get("concurrency")?.at(-1);
   if (concurrency !== undefined) parseConcurrency(concurrency, 1); // a bad value is a bad command line, whatever the node count
   const names = [...raw.values.keys()].filter((long) => long !== "store").map((long) => `--${long}`);
-  return { kind: "analyze", runDir: resolve(cwd, runDir), flags: { given, ...(concurrency !== undefined ? { concurrency } : {}), names } };
+  return {
+    kind: "analyze",
+    runDir: resolve(cwd, runDir),
+    flags: { given, ...(concurrency !== undefined ? { concurrency } : {}), names },
+  };
 }

@@ -169,7 +169,11 @@ async function simulationRefusal(bin: string): Promise<string | undefined> {
  * Maelstrom's files. Returns the exit code a test with these results would have had; 254 for
  * a folder or options that cannot be analyzed, 255 for one that cannot be written.
  */
-export async function analyzeRun(runDir: string, log: (line: string) => void, flags: AnalyzeFlags = NO_ANALYZE_FLAGS): Promise<number> {
+export async function analyzeRun(
+  runDir: string,
+  log: (line: string) => void,
+  flags: AnalyzeFlags = NO_ANALYZE_FLAGS,
+): Promise<number> {
   let analysis: Reanalysis;
   try {
     analysis = await reanalyze(runDir, flags, log);
@@ -198,7 +202,10 @@ export async function analyzeRun(runDir: string, log: (line: string) => void, fl
   // A Maelstrom folder has no history.jsonl or journal of ours to draw a report from.
   let events = history && nemesisEvents(history.ops);
   if (ownRun) events = await writeReport(readRunFolder(runDir), explanation, log);
-  else log(`Wrote ${RUN_FILES.results} and ${RUN_FILES.resultsEdn} into ${outputDir}; Maelstrom's own files are as they were`);
+  else
+    log(
+      `Wrote ${RUN_FILES.results} and ${RUN_FILES.resultsEdn} into ${outputDir}; Maelstrom's own files are as they were`,
+    );
   const exitCode = exitCodeOf(results["valid?"]);
   printSummary(results, exitCode, log, events);
   printExplanation(explanation, runDir, log, history);
@@ -245,9 +252,13 @@ function printSummary(
   }
   const { net, availability, stats } = results;
   log("");
-  log(`ops: ${stats?.count ?? 0} (ok ${stats?.["ok-count"] ?? 0}, fail ${stats?.["fail-count"] ?? 0}, info ${stats?.["info-count"] ?? 0})`);
+  log(
+    `ops: ${stats?.count ?? 0} (ok ${stats?.["ok-count"] ?? 0}, fail ${stats?.["fail-count"] ?? 0}, info ${stats?.["info-count"] ?? 0})`,
+  );
   log(`availability: ${formatNumber(availability?.["ok-fraction"])}`);
-  log(`msgs-per-op: all ${formatNumber(net?.all["msgs-per-op"])}, servers ${formatNumber(net?.servers["msgs-per-op"])}`);
+  log(
+    `msgs-per-op: all ${formatNumber(net?.all["msgs-per-op"])}, servers ${formatNumber(net?.servers["msgs-per-op"])}`,
+  );
   for (const line of nemesisEventLines(events)) log(line);
   for (const [name, check] of checkerEntries(results)) {
     if (check["valid?"] !== true) log(`${name}: valid? ${String(check["valid?"])}`);

@@ -45,15 +45,19 @@ export interface ValueFlag extends FlagBase {
 }
 
 /** Fields of TestOptions that one flag sets on its own; the rest combine several flags (cli.ts). */
-export type FlagField = Exclude<keyof TestOptions, "bin" | "binArgs" | "nodeIds" | "concurrency" | "seed" | "storeDir" | "progress">;
+export type FlagField = Exclude<
+  keyof TestOptions,
+  "bin" | "binArgs" | "nodeIds" | "concurrency" | "seed" | "storeDir" | "progress"
+>;
 type SwitchField = { [K in FlagField]: TestOptions[K] extends boolean ? K : never }[FlagField];
 type ValueField = Exclude<FlagField, SwitchField>;
 
 /** A value flag that sets `field`; it needs a default unless the field may be undefined. */
 type FieldValueFlag = {
-  [K in ValueField]: ValueFlag & { field: K; parse: (text: string, flag: string) => TestOptions[K] } & (undefined extends TestOptions[K]
-      ? { default?: string }
-      : { default: string });
+  [K in ValueField]: ValueFlag & {
+    field: K;
+    parse: (text: string, flag: string) => TestOptions[K];
+  } & (undefined extends TestOptions[K] ? { default?: string } : { default: string });
 }[ValueField];
 type FieldSwitchFlag = { [K in SwitchField]: SwitchFlag & { field: K } }[SwitchField];
 
@@ -76,7 +80,8 @@ interface IntegerCeiling {
  */
 export function parseInteger(min: number, ceiling?: IntegerCeiling): (text: string, flag: string) => number {
   return (text, flag) => {
-    if (!/^-?\d+$/.test(text.trim())) throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}: must be an integer`);
+    if (!/^-?\d+$/.test(text.trim()))
+      throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}: must be an integer`);
     const value = Number.parseInt(text, 10);
     if (!Number.isSafeInteger(value)) {
       const limit = Number.MAX_SAFE_INTEGER;
@@ -101,7 +106,8 @@ const MAX_KEY_COUNT: IntegerCeiling = { max: 1_000_000, why: "the generator keep
 function parseNumber(min: number): (text: string, flag: string) => number {
   return (text, flag) => {
     const value = Number(text);
-    if (text.trim() === "" || !Number.isFinite(value)) throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}: must be a number`);
+    if (text.trim() === "" || !Number.isFinite(value))
+      throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}: must be a number`);
     if (value < min) throw new CliError(`Invalid --${flag} ${value}: must be at least ${min}`);
     return value;
   };
@@ -128,11 +134,11 @@ function parseNemesisInterval(text: string, flag: string): number {
 
 function parseOneOf<T extends string>(choices: readonly T[]): (text: string, flag: string) => T {
   return (text, flag) => {
-    if (!(choices as readonly string[]).includes(text)) throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}; one of ${choices.join(", ")}`);
+    if (!(choices as readonly string[]).includes(text))
+      throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}; one of ${choices.join(", ")}`);
     return text as T;
   };
 }
-
 
 /**
  * Split as Maelstrom's parse-fn splits it: `(str/split s #"\s*,\s*")` into a set, so spaces
@@ -189,16 +195,30 @@ function parseConsistencyModels(text: string, flag: string): string[] {
   let hint = unknown.includes(",") ? '; Maelstrom splits the list only on " , " (spaces around the comma)' : "";
   const version = MAELSTROM_ELLE.version;
   if (NEWER_ELLE.models.has(unknown)) hint = `; only Elle 0.2 knows it; Maelstrom 0.2.3 runs Elle ${version}`;
-  throw new CliError(`Invalid --${flag} ${JSON.stringify(text)}: unknown model ${JSON.stringify(unknown)}${hint}; one of ${CONSISTENCY_MODELS.join(", ")}`);
+  throw new CliError(
+    `Invalid --${flag} ${JSON.stringify(text)}: unknown model ${JSON.stringify(unknown)}${hint}; one of ${CONSISTENCY_MODELS.join(", ")}`,
+  );
 }
 
 const LATENCY_DISTS: readonly LatencyDist[] = ["constant", "uniform", "exponential"];
 
 /** Every flag of `maelstrom test`, in `--help` order. */
 export const TEST_FLAGS = {
-  workload: { short: "w", arg: "NAME", default: "lin-kv", field: "workload", parse: (text) => text, help: "What workload to run.", origin: "maelstrom" },
+  workload: {
+    short: "w",
+    arg: "NAME",
+    default: "lin-kv",
+    field: "workload",
+    parse: (text) => text,
+    help: "What workload to run.",
+    origin: "maelstrom",
+  },
   bin: { arg: "FILE", help: "Path to the node executable (a .ts/.js file needs a #! line).", origin: "maelstrom" },
-  "node-count": { arg: "NUM", help: "How many nodes to run, named n0 … n(NUM-1). Overrides --nodes.", origin: "maelstrom" },
+  "node-count": {
+    arg: "NUM",
+    help: "How many nodes to run, named n0 … n(NUM-1). Overrides --nodes.",
+    origin: "maelstrom",
+  },
   node: {
     short: "n",
     arg: "HOSTNAME",
@@ -217,14 +237,28 @@ export const TEST_FLAGS = {
     help: "How long the main phase runs, in seconds.",
     origin: "maelstrom",
   },
-  rate: { arg: "RATE", default: "5", field: "rate", parse: parseNumber(0), help: "Approximate number of requests per second, over all clients.", origin: "maelstrom" },
+  rate: {
+    arg: "RATE",
+    default: "5",
+    field: "rate",
+    parse: parseNumber(0),
+    help: "Approximate number of requests per second, over all clients.",
+    origin: "maelstrom",
+  },
   concurrency: {
     arg: "NUMBER",
     default: "1n",
     help: "How many workers: an integer, optionally followed by n (e.g. 3n) to multiply by the node count.",
     origin: "maelstrom",
   },
-  latency: { arg: "MILLIS", default: "0", field: "latencyMs", parse: parseInteger(0), help: "Mean network latency under normal operation, in ms.", origin: "maelstrom" },
+  latency: {
+    arg: "MILLIS",
+    default: "0",
+    field: "latencyMs",
+    parse: parseInteger(0),
+    help: "Mean network latency under normal operation, in ms.",
+    origin: "maelstrom",
+  },
   "latency-dist": {
     arg: "TYPE",
     default: "constant",
@@ -332,8 +366,16 @@ export const TEST_FLAGS = {
   "strict-host-key-checking": { help: "Whether to check host keys.", origin: "cluster" },
   "leave-db-running": { help: "Leave the database running at the end of the test.", origin: "cluster" },
   "logging-json": { help: "Use JSON structured output in the Jepsen log.", origin: "cluster" },
-  seed: { arg: "N", help: "Replay a run's random choices (printed at the start of each run; default: random).", origin: "ours" },
-  strict: { field: "strict", help: "Findings beyond Maelstrom's checks decide the verdict (Maelstrom has no such flag).", origin: "ours" },
+  seed: {
+    arg: "N",
+    help: "Replay a run's random choices (printed at the start of each run; default: random).",
+    origin: "ours",
+  },
+  strict: {
+    field: "strict",
+    help: "Findings beyond Maelstrom's checks decide the verdict (Maelstrom has no such flag).",
+    origin: "ours",
+  },
   sim: {
     field: "sim",
     help:
@@ -360,7 +402,13 @@ export const SERVE_FLAGS = {
     help: "Hostname to bind to: this machine only by default (Maelstrom's is 0.0.0.0); -b 0.0.0.0 serves the network.",
     origin: "maelstrom",
   },
-  port: { short: "p", arg: "NUMBER", default: String(SERVE_DEFAULT_PORT), help: "Port number to bind to.", origin: "maelstrom" },
+  port: {
+    short: "p",
+    arg: "NUMBER",
+    default: String(SERVE_DEFAULT_PORT),
+    help: "Port number to bind to.",
+    origin: "maelstrom",
+  },
   store: TEST_FLAGS.store,
   help: TEST_FLAGS.help,
 } as const satisfies FlagTable;

@@ -1,6 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import { FakeClock } from "../primitives/clock.ts";
-import { History, HistoryError, invocationIndex, msToNanos, nanosToMs, nanosToSeconds, OpPairing, pairOps } from "./history.ts";
+import {
+  History,
+  HistoryError,
+  invocationIndex,
+  msToNanos,
+  nanosToMs,
+  nanosToSeconds,
+  OpPairing,
+  pairOps,
+} from "./history.ts";
 import type { Op, OpType, ProcessId } from "./types.ts";
 
 /** A dense history from [type, process, f] triples. */
@@ -10,7 +19,13 @@ function historyOf(...ops: [OpType, ProcessId, string][]): Op[] {
 
 describe("pairing (jepsen.history's pair index)", () => {
   test("an invocation is completed by the next op of the same process, whatever happens in between", () => {
-    const history = historyOf(["invoke", 0, "read"], ["invoke", 1, "add"], ["ok", 1, "add"], ["info", 0, "read"], ["invoke", 3, "read"]);
+    const history = historyOf(
+      ["invoke", 0, "read"],
+      ["invoke", 1, "add"],
+      ["ok", 1, "add"],
+      ["info", 0, "read"],
+      ["invoke", 3, "read"],
+    );
     const pairs = pairOps(history).map(({ invoke, completion }) => [invoke.index, completion?.index]);
     expect(pairs).toEqual([
       [0, 3],
@@ -20,7 +35,12 @@ describe("pairing (jepsen.history's pair index)", () => {
   });
 
   test("nemesis ops pair as successive :info couples", () => {
-    const history = historyOf(["info", "nemesis", "start-partition"], ["invoke", 0, "read"], ["info", "nemesis", "start-partition"], ["info", "nemesis", "stop-partition"]);
+    const history = historyOf(
+      ["info", "nemesis", "start-partition"],
+      ["invoke", 0, "read"],
+      ["info", "nemesis", "start-partition"],
+      ["info", "nemesis", "stop-partition"],
+    );
     const invocationOf = invocationIndex(history);
     expect(invocationOf.get(history[2]!)).toBe(history[0]!);
     expect(invocationOf.has(history[3]!)).toBe(false);

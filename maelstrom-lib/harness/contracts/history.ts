@@ -69,7 +69,10 @@ export class OpPairing {
   add(op: Op): Op | undefined {
     const invocation = this.open.get(op.process);
     if (op.type === "invoke") {
-      if (invocation) throw new HistoryError(`process ${op.process} is still executing op ${invocation.index} and cannot invoke op ${op.index}`);
+      if (invocation)
+        throw new HistoryError(
+          `process ${op.process} is still executing op ${invocation.index} and cannot invoke op ${op.index}`,
+        );
       this.open.set(op.process, op);
       return undefined;
     }

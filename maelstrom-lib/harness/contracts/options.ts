@@ -99,4 +99,3 @@ export const RUNNER_LIMITS = {
    */
   overloadRateFraction: 0.9,
 } as const;
-

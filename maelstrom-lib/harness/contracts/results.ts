@@ -16,7 +16,10 @@ export type StatsCounts = {
 };
 
 /** Jepsen's stats result: overall counts, and counts per `f` each with its own `valid?`. */
-export type StatsResult = StatsCounts & { "valid?": boolean; "by-f": Record<string, StatsCounts & { "valid?": boolean }> };
+export type StatsResult = StatsCounts & {
+  "valid?": boolean;
+  "by-f": Record<string, StatsCounts & { "valid?": boolean }>;
+};
 
 /** Maelstrom's availability result. */
 export type AvailabilityResult = { "valid?": boolean; "ok-fraction": number };
@@ -152,10 +155,15 @@ export function exitCodeOf(validity: Validity): number {
  * The one place the loose `Workload.check` result meets a checker's own type; throws when the
  * run has no workload entry (it was aborted before analysis).
  */
-export function workloadResult<R extends CheckResult>(results: RunResults | undefined, check: (...args: never[]) => R): R {
+export function workloadResult<R extends CheckResult>(
+  results: RunResults | undefined,
+  check: (...args: never[]) => R,
+): R {
   const workload = results?.workload;
   if (workload === undefined) {
-    throw new Error(`no workload result for ${check.name}${results?.aborted ? `: the run was aborted (${results.aborted})` : ""}`);
+    throw new Error(
+      `no workload result for ${check.name}${results?.aborted ? `: the run was aborted (${results.aborted})` : ""}`,
+    );
   }
   return workload as R;
 }

@@ -40,7 +40,9 @@ test.each([
 test("a request needs its integer msg_id and no in_reply_to (client.clj's send-schema)", () => {
   expect(schemaViolation({ type: "read", key: "a", msg_id: 1 }, READ.request)).toBeUndefined();
   expect(schemaViolation({ type: "read", key: "a" }, READ.request)).toBe('missing required key "msg_id"');
-  expect(schemaViolation({ type: "read", key: "a", msg_id: 1, in_reply_to: 1 }, READ.request)).toBe('disallowed key "in_reply_to"');
+  expect(schemaViolation({ type: "read", key: "a", msg_id: 1, in_reply_to: 1 }, READ.request)).toBe(
+    'disallowed key "in_reply_to"',
+  );
   expect(schemaViolation({ type: "read", key: 1, msg_id: 1 }, READ.request)).toBe('bad value for "key": 1 is not Str');
 });
 
@@ -57,7 +59,12 @@ test("an open schema (init_ok) accepts extra keys but still checks type, in_repl
 
 test("micro-op tuples: exact length, fixed first element, either form", () => {
   const mop = isEither(isTuple(isEq("r"), isAny, isEq(null)), isTuple(isEq("w"), isAny, isAny));
-  expect([["r", 1, null], ["w", 1, 2]].every(mop)).toBe(true);
+  expect(
+    [
+      ["r", 1, null],
+      ["w", 1, 2],
+    ].every(mop),
+  ).toBe(true);
   expect(mop(["r", 1, 2])).toBe(false);
   expect(mop(["w", 1])).toBe(false);
   expect(mop(["w", 1, 2, 3])).toBe(false);
@@ -67,11 +74,18 @@ test("micro-op tuples: exact length, fixed first element, either form", () => {
 test("schemas print as Prismatic prints closed maps, envelope keys included", () => {
   const TXN = defineRpc({
     doc: "test",
-    request: { type: "txn", required: { txn: isArrayOf(isEither(isTuple(isEq("r"), isAny, isEq(null)), isTuple(isEq("w"), isAny, isAny))) } },
+    request: {
+      type: "txn",
+      required: { txn: isArrayOf(isEither(isTuple(isEq("r"), isAny, isEq(null)), isTuple(isEq("w"), isAny, isAny))) },
+    },
     reply: { type: "txn_ok", required: {} },
   });
-  expect(describeSchema(TXN.request)).toBe('{"type": (eq "txn"),\n "txn": [(either [(eq "r") Any (eq nil)] [(eq "w") Any Any])],\n "msg_id": Int}');
-  expect(describeSchema(READ.reply)).toBe('{"type": (eq "read_ok"),\n "messages": [Int],\n "in_reply_to": Int,\n (optional-key "msg_id"): Int}');
+  expect(describeSchema(TXN.request)).toBe(
+    '{"type": (eq "txn"),\n "txn": [(either [(eq "r") Any (eq nil)] [(eq "w") Any Any])],\n "msg_id": Int}',
+  );
+  expect(describeSchema(READ.reply)).toBe(
+    '{"type": (eq "read_ok"),\n "messages": [Int],\n "in_reply_to": Int,\n (optional-key "msg_id"): Int}',
+  );
 });
 
 test("null is a valid list at any depth and never a valid map or tuple (Prismatic's nil rules)", () => {
@@ -87,6 +101,8 @@ test("null is a valid list at any depth and never a valid map or tuple (Prismati
     request: { type: "poll", required: {} },
     reply: { type: "poll_ok", required: { msgs: nested } },
   });
-  expect(schemaViolation({ type: "poll_ok", msgs: null, in_reply_to: 1 }, POLL.reply)).toBe('bad value for "msgs": null is not {Str [[Int Any]]}');
+  expect(schemaViolation({ type: "poll_ok", msgs: null, in_reply_to: 1 }, POLL.reply)).toBe(
+    'bad value for "msgs": null is not {Str [[Int Any]]}',
+  );
   expect(schemaViolation({ type: "poll_ok", msgs: { a: null }, in_reply_to: 1 }, POLL.reply)).toBeUndefined();
 });

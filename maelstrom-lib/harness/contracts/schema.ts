@@ -10,7 +10,8 @@ import type { BodySchema, FieldCheck } from "../../protocol/schema.ts";
  * the client handles `type: "error"` first, as Maelstrom does.
  */
 export function schemaViolation(body: Record<string, unknown>, schema: BodySchema): string | undefined {
-  if (body.type !== schema.type) return `expected type ${JSON.stringify(schema.type)}, got ${JSON.stringify(body.type)}`;
+  if (body.type !== schema.type)
+    return `expected type ${JSON.stringify(schema.type)}, got ${JSON.stringify(body.type)}`;
   for (const [key, check] of Object.entries(schema.required)) {
     if (!Object.hasOwn(body, key)) return `missing required key ${JSON.stringify(key)}`;
     if (!check(body[key])) return badValue(key, check, body[key]);

@@ -101,7 +101,10 @@ export type Validity = true | false | "unknown";
  * not an interface, so that it stays assignable to this one and a workload's `check` may return
  * it, or any `{ "valid?": …, ...details }` literal.
  */
-export type CheckResult = { "valid?": Validity; "beyond-maelstrom"?: readonly BeyondMaelstromFinding[] } & Record<string, unknown>;
+export type CheckResult = { "valid?": Validity; "beyond-maelstrom"?: readonly BeyondMaelstromFinding[] } & Record<
+  string,
+  unknown
+>;
 
 /**
  * Something a check of ours found that real Maelstrom does not look for. A checker lists such

@@ -64,7 +64,12 @@ describe("nemesis schedule", () => {
         expect(atMs).toBeGreaterThanOrEqual(expected[i]!);
         expect(atMs).toBeLessThanOrEqual(expected[i]! + 1);
       });
-      expect(history.ops.map((op) => op.f).slice(0, 4)).toEqual(["start-thing", "start-thing", "stop-thing", "stop-thing"]);
+      expect(history.ops.map((op) => op.f).slice(0, 4)).toEqual([
+        "start-thing",
+        "start-thing",
+        "stop-thing",
+        "stop-thing",
+      ]);
     }
   });
 
@@ -102,11 +107,14 @@ describe("nemesis schedule", () => {
     const history = new History(clock);
     const network = new Network({ clock, rng: new Rng(1), latencyMs: 0, latencyDist: "constant" });
     for (const id of ["n0", "n1", "n2"]) network.register(id, () => {});
-    const nemesis = new Nemesis([{ faults: [new PartitionFault(network, ["n0", "n1", "n2"], new Rng(3))], rng: new Rng(4) }], {
-      history,
-      clock,
-      intervalMs: 1e9,
-    });
+    const nemesis = new Nemesis(
+      [{ faults: [new PartitionFault(network, ["n0", "n1", "n2"], new Rng(3))], rng: new Rng(4) }],
+      {
+        history,
+        clock,
+        intervalMs: 1e9,
+      },
+    );
     const done = nemesis.run(1, () => false);
     clock.advance(2);
     await done;
@@ -205,7 +213,13 @@ describe("Jepsen's db package: node specs and the kill and pause faults", () => 
   test("db-nodes picks as many distinct nodes as each spec says", () => {
     for (let n = 1; n <= 7; n++) {
       const nodes = Array.from({ length: n }, (_, i) => `n${i}`);
-      const sizes = { one: 1, "minority-third": Math.floor((n - 1) / 3), minority: Math.floor(n / 2), majority: Math.floor(n / 2) + 1, all: n };
+      const sizes = {
+        one: 1,
+        "minority-third": Math.floor((n - 1) / 3),
+        minority: Math.floor(n / 2),
+        majority: Math.floor(n / 2) + 1,
+        all: n,
+      };
       const nilSizes = new Set<number>();
       for (let seed = 1; seed <= 60; seed++) {
         const rng = new Rng(seed);
@@ -220,7 +234,9 @@ describe("Jepsen's db package: node specs and the kill and pause faults", () => 
       // nil is random-nonempty-subset: every size from 1 to n turns up.
       expect([...nilSizes].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
     }
-    expect(dbNodes("majority", ["a", "b", "c", "d", "e"], new Rng(9))).toEqual(dbNodes("majority", ["a", "b", "c", "d", "e"], new Rng(9)));
+    expect(dbNodes("majority", ["a", "b", "c", "d", "e"], new Rng(9))).toEqual(
+      dbNodes("majority", ["a", "b", "c", "d", "e"], new Rng(9)),
+    );
   });
 
   test("kill and pause record Jepsen's :f names, the node spec, and node → result; stop acts on all", () => {

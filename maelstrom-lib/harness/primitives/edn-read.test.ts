@@ -53,9 +53,21 @@ describe("EDN reader", () => {
     ["clojure.lang.ExceptionInfo", new EdnSymbol("clojure.lang.ExceptionInfo")],
     ["(1 :a)", new EdnList([1, kw("a")])],
     ["[]", []],
-    ["[[:r 1 nil] [:w 2 3]]", [[kw("r"), 1, null], [kw("w"), 2, 3]]],
+    [
+      "[[:r 1 nil] [:w 2 3]]",
+      [
+        [kw("r"), 1, null],
+        [kw("w"), 2, 3],
+      ],
+    ],
     ['{"k1" [[0 3]]}', new EdnMap([["k1", [[0, 3]]]])],
-    ["{:a 1, :b 2}", new EdnMap([[kw("a"), 1], [kw("b"), 2]])],
+    [
+      "{:a 1, :b 2}",
+      new EdnMap([
+        [kw("a"), 1],
+        [kw("b"), 2],
+      ]),
+    ],
     ["{[1 2] #{3}}", new EdnMap([[[1, 2], new EdnSet([3])]])],
     ["#{}", new EdnSet([])],
     ['#{"n1" "n2"}', new EdnSet(["n1", "n2"])],
@@ -91,8 +103,8 @@ describe("EDN reader", () => {
 
   test("reads one op per line as Jepsen's store writes history.edn, and stops at the end", () => {
     const text =
-      '{:index 0, :time 11874412, :type :invoke, :process 0, :f :broadcast, :value 0}\n' +
-      "{:index 1, :time 13502266, :type :info, :process :nemesis, :f :start-partition, :value [:isolated {\"n0\" #{\"n2\"}}]}\n";
+      "{:index 0, :time 11874412, :type :invoke, :process 0, :f :broadcast, :value 0}\n" +
+      '{:index 1, :time 13502266, :type :info, :process :nemesis, :f :start-partition, :value [:isolated {"n0" #{"n2"}}]}\n';
     const forms = readEdnAll(text);
     expect(forms).toHaveLength(2);
     expect((forms[0] as EdnMap).get("f")).toEqual(kw("broadcast"));

@@ -87,8 +87,15 @@ export class EdnError extends Error {
   }
 }
 
-const DELIMITERS = new Set([..."()[]{}\";"]);
-const NAMED_CHARS: Record<string, string> = { newline: "\n", space: " ", tab: "\t", return: "\r", formfeed: "\f", backspace: "\b" };
+const DELIMITERS = new Set([...'()[]{}";']);
+const NAMED_CHARS: Record<string, string> = {
+  newline: "\n",
+  space: " ",
+  tab: "\t",
+  return: "\r",
+  formfeed: "\f",
+  backspace: "\b",
+};
 const STRING_ESCAPES: Record<string, string> = { t: "\t", r: "\r", n: "\n", "\\": "\\", '"': '"', b: "\b", f: "\f" };
 const SYMBOLIC_VALUES: Record<string, number> = { Inf: Infinity, "-Inf": -Infinity, NaN: NaN };
 const INTEGER = /^([-+]?)(0|[1-9]\d*)(N?)$/;
@@ -220,7 +227,8 @@ export class EdnReader {
         this.at++;
         return items;
       }
-      if (c === ")" || c === "]" || c === "}") this.fail(`${JSON.stringify(c)} closes ${JSON.stringify(open)} (expected ${JSON.stringify(close)})`);
+      if (c === ")" || c === "]" || c === "}")
+        this.fail(`${JSON.stringify(c)} closes ${JSON.stringify(open)} (expected ${JSON.stringify(close)})`);
       items.push(this.readForm());
     }
   }
@@ -300,7 +308,11 @@ export class EdnReader {
     }
     this.at++;
     const tag = this.readToken(false);
-    if (!/^[A-Za-z]/.test(tag)) this.fail(`a # must be followed by {, _, # or a tag name; got ${JSON.stringify(this.text.slice(start, start + 2))}`, start);
+    if (!/^[A-Za-z]/.test(tag))
+      this.fail(
+        `a # must be followed by {, _, # or a tag name; got ${JSON.stringify(this.text.slice(start, start + 2))}`,
+        start,
+      );
     this.skipSpace();
     if (this.at >= this.text.length) this.fail(`tag #${tag} has no value: the text ends`, start);
     const value = this.readForm();
@@ -340,7 +352,8 @@ export class EdnReader {
 
   private keyword(token: string, start: number): EdnKeyword {
     const name = token.slice(1);
-    if (name === "" || name.startsWith(":") || name.startsWith("/") || name.endsWith("/")) this.fail(`bad keyword ${token}`, start);
+    if (name === "" || name.startsWith(":") || name.startsWith("/") || name.endsWith("/"))
+      this.fail(`bad keyword ${token}`, start);
     return new EdnKeyword(name);
   }
 
@@ -348,10 +361,13 @@ export class EdnReader {
     const integer = INTEGER.exec(token);
     if (integer) {
       const value = BigInt(`${integer[1] === "-" ? "-" : ""}${integer[2]}`);
-      return integer[3] === "N" || value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER) ? value : Number(value);
+      return integer[3] === "N" || value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)
+        ? value
+        : Number(value);
     }
     const float = FLOAT.exec(token);
-    if (!float || (float[2] === undefined && float[3] === undefined && float[4] === "")) this.fail(`bad number ${token}`, start);
+    if (!float || (float[2] === undefined && float[3] === undefined && float[4] === ""))
+      this.fail(`bad number ${token}`, start);
     if (float[4] === "M") return new EdnDecimal(token.slice(0, -1).replace(/^\+/, ""));
     return Number(token);
   }

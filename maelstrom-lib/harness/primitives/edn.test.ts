@@ -23,11 +23,20 @@ test("collections print on one line as prn does: maps with ', ', vectors, lists 
   const value = map([
     [kw("lost"), list([3, 7])],
     [kw("not"), set([kw("read-committed")])],
-    [kw("stable-latencies"), map([[0, 0], [0.5, 182], [1, 204]])],
+    [
+      kw("stable-latencies"),
+      map([
+        [0, 0],
+        [0.5, 182],
+        [1, 204],
+      ]),
+    ],
     [kw("value"), vector([vector([kw("r"), 0, null])])],
     [kw("duplicated"), map([])],
   ]);
-  expect(printEdn(value)).toBe("{:lost (3 7), :not #{:read-committed}, :stable-latencies {0 0, 0.5 182, 1 204}, :value [[:r 0 nil]], :duplicated {}}");
+  expect(printEdn(value)).toBe(
+    "{:lost (3 7), :not #{:read-committed}, :stable-latencies {0 0, 0.5 182, 1 204}, :value [[:r 0 nil]], :duplicated {}}",
+  );
 });
 
 const quantiles = (values: number[]) => map([0, 0.5, 0.95, 0.99, 1].map((q, i) => [q, values[i]!]));
@@ -91,7 +100,18 @@ test("pprint lays out as fipp at width 70, matching results.edn files published 
 
 test("a group fits when its flat form ends at column 70; the separator after it does not count", () => {
   // From a published 3e run: at column 12 this map ends at column 71, so it breaks; 69 fits.
-  const at12 = (latencies: number[]) => pprintEdn(map([[kw("workload"), map([[kw("stable-latencies"), quantiles(latencies)], [kw("x"), 1]])]]));
+  const at12 = (latencies: number[]) =>
+    pprintEdn(
+      map([
+        [
+          kw("workload"),
+          map([
+            [kw("stable-latencies"), quantiles(latencies)],
+            [kw("x"), 1],
+          ]),
+        ],
+      ]),
+    );
   expect(at12([0, 339, 596, 636, 678])).toContain(":stable-latencies {0 0,\n                               0.5 339,");
   expect(at12([0, 0, 153, 191, 191])).toContain(":stable-latencies {0 0, 0.5 0, 0.95 153, 0.99 191, 1 191},\n");
   // `["x…x" "b"]` is n + 8 wide: at n = 62 it ends at column 70 and fits; at 63 it breaks.
@@ -99,6 +119,20 @@ test("a group fits when its flat form ends at column 70; the separator after it 
   expect(pprintEdn(pair(62))).toBe(`["${"x".repeat(62)}" "b"]\n`);
   expect(pprintEdn(pair(63))).toBe(`["${"x".repeat(63)}"\n "b"]\n`);
   // As a map value at column 4 it ends at 70 with n = 58, and the "," after it makes 71: still fits.
-  expect(pprintEdn(map([[kw("a"), pair(58)], [kw("b"), 1]]))).toBe(`{:a ["${"x".repeat(58)}" "b"],\n :b 1}\n`);
-  expect(pprintEdn(map([[kw("a"), pair(59)], [kw("b"), 1]]))).toBe(`{:a ["${"x".repeat(59)}"\n     "b"],\n :b 1}\n`);
+  expect(
+    pprintEdn(
+      map([
+        [kw("a"), pair(58)],
+        [kw("b"), 1],
+      ]),
+    ),
+  ).toBe(`{:a ["${"x".repeat(58)}" "b"],\n :b 1}\n`);
+  expect(
+    pprintEdn(
+      map([
+        [kw("a"), pair(59)],
+        [kw("b"), 1],
+      ]),
+    ),
+  ).toBe(`{:a ["${"x".repeat(59)}"\n     "b"],\n :b 1}\n`);
 });

@@ -115,7 +115,15 @@ function printString(text: string): string {
   return `"${escaped}"`;
 }
 
-const ESCAPES: Record<string, string> = { "\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\f": "\\f", "\b": "\\b" };
+const ESCAPES: Record<string, string> = {
+  "\\": "\\\\",
+  '"': '\\"',
+  "\n": "\\n",
+  "\t": "\\t",
+  "\r": "\\r",
+  "\f": "\\f",
+  "\b": "\\b",
+};
 
 /**
  * Java's Double/Float toString, given the shortest digits JavaScript finds: plain with at least

@@ -19,7 +19,9 @@ function exactNumbers(_key: string, value: unknown, context?: { source?: string 
 
 /** JSON.parse that keeps integral doubles (`1.0`, `1e3`) and unsafe integers as raw JSON. */
 export function parseJsonExact(text: string): unknown {
-  return MAY_NEED_EXACT.test(text) ? JSON.parse(text, exactNumbers as (key: string, value: unknown) => unknown) : JSON.parse(text);
+  return MAY_NEED_EXACT.test(text)
+    ? JSON.parse(text, exactNumbers as (key: string, value: unknown) => unknown)
+    : JSON.parse(text);
 }
 
 /**

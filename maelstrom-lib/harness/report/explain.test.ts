@@ -20,15 +20,40 @@ import type { CheckResult, Op, Workload } from "../contracts/types.ts";
 import { WORKLOADS } from "../workloads/index.ts";
 
 const MS = 1_000_000;
-type Step = [process: number, f: string, invoke: unknown, completion: unknown, type?: "ok" | "fail" | "info", final?: boolean];
+type Step = [
+  process: number,
+  f: string,
+  invoke: unknown,
+  completion: unknown,
+  type?: "ok" | "fail" | "info",
+  final?: boolean,
+];
 
 /** A history of sequential ops, each 100 ms apart and taking 50 ms, on node n0. */
 function historyOf(steps: Step[]): Op[] {
   const ops: Op[] = [];
   steps.forEach(([process, f, invoke, completion, type = "ok", final], i) => {
     const extra = final ? { final: true } : {};
-    ops.push({ index: ops.length, time: (100 * i + 100) * MS, type: "invoke", process, f, value: invoke, node: "n0", ...extra });
-    ops.push({ index: ops.length, time: (100 * i + 150) * MS, type, process, f, value: completion, node: "n0", ...extra });
+    ops.push({
+      index: ops.length,
+      time: (100 * i + 100) * MS,
+      type: "invoke",
+      process,
+      f,
+      value: invoke,
+      node: "n0",
+      ...extra,
+    });
+    ops.push({
+      index: ops.length,
+      time: (100 * i + 150) * MS,
+      type,
+      process,
+      f,
+      value: completion,
+      node: "n0",
+      ...extra,
+    });
   });
   return ops;
 }
@@ -69,16 +94,35 @@ describe("explaining an invalid workload", () => {
     expect(explanation.headline).toBe("Invalid: workload found a problem.");
     expect(explanation.checkers[0]!.summary).toStartWith("lost 2 values, e.g. 1, 2");
     const [lostOne, lostTwo] = explanation.checkers[0]!.findings;
-    expect(lostOne!.text).toBe("1: acknowledged at 0.25 s on n0; last returned by a read on n0 at 0.35 s; 2 reads after that missed it, the last on n0 at 0.65 s (a final read)");
+    expect(lostOne!.text).toBe(
+      "1: acknowledged at 0.25 s on n0; last returned by a read on n0 at 0.35 s; 2 reads after that missed it, the last on n0 at 0.65 s (a final read)",
+    );
     expect(lostOne!.ops).toEqual([3, 5, 11]);
-    expect(lostTwo!.text).toContain("2: acknowledged at 0.45 s on n0; no read ever returned it; 2 reads after that missed it");
-    expect(lines).toContain("workload invalid: lost 2 values, e.g. 1, 2: acknowledged, then missing from every read after some point");
-    expect(lines.some((line) => line.includes("bun run maelstrom serve") && line.includes("/w/20260101T000000.000Z/"))).toBe(true);
+    expect(lostTwo!.text).toContain(
+      "2: acknowledged at 0.45 s on n0; no read ever returned it; 2 reads after that missed it",
+    );
+    expect(lines).toContain(
+      "workload invalid: lost 2 values, e.g. 1, 2: acknowledged, then missing from every read after some point",
+    );
+    expect(
+      lines.some((line) => line.includes("bun run maelstrom serve") && line.includes("/w/20260101T000000.000Z/")),
+    ).toBe(true);
   });
 
   test("G1b txn: the anomaly type with its count and Elle's explanation of the first case", async () => {
     const history = historyOf([
-      [0, "txn", [["w", 0, null], ["w", 0, null]], [["w", 0, 1], ["w", 0, 2]]],
+      [
+        0,
+        "txn",
+        [
+          ["w", 0, null],
+          ["w", 0, null],
+        ],
+        [
+          ["w", 0, 1],
+          ["w", 0, 2],
+        ],
+      ],
       [1, "txn", [["r", 0, null]], [["r", 0, 1]]],
     ]);
     const result = checkRwRegister(history, { consistencyModels: ["read-committed"] });
@@ -114,16 +158,38 @@ describe("explaining an invalid workload", () => {
     const result = checkSetFull(history, { addF: "broadcast", readF: "read" });
     expect(result.lost).toEqual([0]);
     const { explanation } = await explainWorkload(history, result, "broadcast");
-    expect(explanation.checkers[0]!.findings[0]!.text).toContain("2 reads after that missed it, the last on n0 at 0.45 s (a final read)");
+    expect(explanation.checkers[0]!.findings[0]!.text).toContain(
+      "2 reads after that missed it, the last on n0 at 0.45 s (a final read)",
+    );
   });
 
   test("kafka lost write: the key, the offset, the message and the poll that read past it", async () => {
-    const send = (msg: number, offset: number): Step => [0, "send", [["send", "k", msg]], [["send", "k", [offset, msg]]]];
+    const send = (msg: number, offset: number): Step => [
+      0,
+      "send",
+      [["send", "k", msg]],
+      [["send", "k", [offset, msg]]],
+    ];
     const history = historyOf([
       send(10, 0),
       send(11, 1),
       send(12, 2),
-      [1, "poll", [["poll"]], [["poll", { k: [[0, 10], [2, 12]] }]]],
+      [
+        1,
+        "poll",
+        [["poll"]],
+        [
+          [
+            "poll",
+            {
+              k: [
+                [0, 10],
+                [2, 12],
+              ],
+            },
+          ],
+        ],
+      ],
     ]);
     const result = checkKafka(history);
     expect(result["bad-error-types"]).toContain("lost-write");
@@ -131,7 +197,9 @@ describe("explaining an invalid workload", () => {
     const workload = explanation.checkers[0]!;
     expect(workload.summary).toContain("lost-write 1");
     const lost = workload.findings.find((finding) => finding.text.startsWith("lost-write: "))!;
-    expect(lost.text).toBe('lost-write: key "k" offset 1: message 11 was sent ok at 0.25 s, but no poll returned it, though a poll at 0.45 s read past it (up to index 2 of the key\'s log)');
+    expect(lost.text).toBe(
+      'lost-write: key "k" offset 1: message 11 was sent ok at 0.25 s, but no poll returned it, though a poll at 0.45 s read past it (up to index 2 of the key\'s log)',
+    );
     expect(lost.ops).toEqual([3, 7]);
   });
 
@@ -184,7 +252,10 @@ describe("each checker explains its own result", () => {
     expect(workload!.findings[0]!.text).toStartWith("key 0: ");
     expect(workload!.findings[0]!.text).toContain("cannot be linearized");
     expect(workload!.findings[0]!.ops).toEqual([3]);
-    const valid = historyOf([[0, "write", [1, 5], [1, 5]], [1, "read", [1, null], [1, 5]]]);
+    const valid = historyOf([
+      [0, "write", [1, 5], [1, 5]],
+      [1, "read", [1, null], [1, 5]],
+    ]);
     expect((await explainWorkload(valid, checkLinearizable(valid), "lin-kv")).explanation.checkers).toEqual([]);
   });
 
@@ -192,7 +263,9 @@ describe("each checker explains its own result", () => {
     const threw = { "valid?": "unknown" as const, error: "TypeError: boom\n    at checkSetFull (set-full.ts:1:1)" };
     const { explanation } = await explainWorkload([], threw, "broadcast");
     expect(explanation.outcome).toBe("unknown");
-    expect(explanation.checkers).toEqual([{ checker: "workload", valid: "unknown", summary: "could not check: TypeError: boom", findings: [] }]);
+    expect(explanation.checkers).toEqual([
+      { checker: "workload", valid: "unknown", summary: "could not check: TypeError: boom", findings: [] },
+    ]);
   });
 
   test("stats, availability and findings beyond Maelstrom under --strict explain themselves", async () => {
@@ -205,7 +278,9 @@ describe("each checker explains its own result", () => {
     };
     const explanation = await explainRun(results, undefined, undefined);
     expect(explanation.headline).toBe("Invalid: stats, availability, beyond-maelstrom found problems.");
-    expect(explanation.checkers.map((checker) => [checker.summary, checker.findings.map((finding) => finding.text)])).toEqual([
+    expect(
+      explanation.checkers.map((checker) => [checker.summary, checker.findings.map((finding) => finding.text)]),
+    ).toEqual([
       ["no read ever succeeded", ["read: 4 completed, 0 ok (3 fail, 1 info)"]],
       ["only 25.0% of operations succeeded, below what --availability asks", []],
       ["1 finding beyond Maelstrom's checks, which --strict counts", ["G0: a write cycle"]],
@@ -215,14 +290,24 @@ describe("each checker explains its own result", () => {
 
 describe("explaining the rest", () => {
   test("echo: what was sent and what came back instead", async () => {
-    const history = historyOf([[0, "echo", "Please echo 7", { echo: "Please echo 7" }], [1, "echo", "Please echo 8", { echo: "Please echo 9" }]]);
+    const history = historyOf([
+      [0, "echo", "Please echo 7", { echo: "Please echo 7" }],
+      [1, "echo", "Please echo 8", { echo: "Please echo 9" }],
+    ]);
     const { explanation } = await explainWorkload(history, checkEcho(history), "echo");
     expect(explanation.checkers[0]!.summary).toBe("1 echo did not come back as sent");
-    expect(explanation.checkers[0]!.findings[0]!.text).toBe('sent "Please echo 8", got echo_ok with "Please echo 9" at 0.25 s on n0');
+    expect(explanation.checkers[0]!.findings[0]!.text).toBe(
+      'sent "Please echo 8", got echo_ok with "Please echo 9" at 0.25 s on n0',
+    );
   });
 
   test("a protocol violation comes first: the node, the reason and the line", async () => {
-    const violation = { node: "n0", type: "line-not-valid-json" as const, reason: "invalid JSON on stdout", line: "got an echo" };
+    const violation = {
+      node: "n0",
+      type: "line-not-valid-json" as const,
+      reason: "invalid JSON on stdout",
+      line: "got an echo",
+    };
     const results = { "valid?": true, errors: { "protocol-violations": [violation] } };
     const explanation = await explainRun(results, undefined, undefined);
     expect(explanation.violations).toEqual([{ node: "n0", reason: "invalid JSON on stdout", line: "got an echo" }]);
@@ -236,10 +321,22 @@ describe("explaining the rest", () => {
   test("an aborted setup is named as Maelstrom names it, and the node log stands in for missing tails", async () => {
     const runDir = mkdtempSync(join(tmpdir(), "explain-setup-"));
     await Bun.write(join(runDir, "node-logs", "n0.log"), "starting\ntopology looks odd\n");
-    const reason = 'Setup of node n0 failed: Malformed RPC response: disallowed key "extra": {"type":"topology_ok","extra":1,"in_reply_to":1}';
-    const results = { "valid?": "unknown" as const, aborted: `malformed-rpc-response: ${reason}`, "abort-type": "malformed-rpc-response", errors: { crashes: [], "protocol-violations": [] } };
+    const reason =
+      'Setup of node n0 failed: Malformed RPC response: disallowed key "extra": {"type":"topology_ok","extra":1,"in_reply_to":1}';
+    const results = {
+      "valid?": "unknown" as const,
+      aborted: `malformed-rpc-response: ${reason}`,
+      "abort-type": "malformed-rpc-response",
+      errors: { crashes: [], "protocol-violations": [] },
+    };
     const explanation = await explainRun(results, undefined, runDir);
-    expect(explanation.abort).toEqual({ kind: "malformed-rpc-response", reason, node: "n0", stdoutTail: [], stderrTail: ["starting", "topology looks odd"] });
+    expect(explanation.abort).toEqual({
+      kind: "malformed-rpc-response",
+      reason,
+      node: "n0",
+      stdoutTail: [],
+      stderrTail: ["starting", "topology looks odd"],
+    });
   });
 });
 
@@ -254,7 +351,9 @@ describe("why in brief (the runs list)", () => {
     const echoFailed = { workload: { "valid?": false, errors: [{ expected: "a", received: null }] }, "valid?": false };
     expect(whyInBrief(echoFailed as RunResults, ECHO)).toBe("workload: 1 echo did not come back as sent");
     const violated = { ...echoFailed, errors: { "protocol-violations": [violation] } };
-    expect(whyInBrief(violated as unknown as RunResults, ECHO)).toBe("n2 broke the protocol: non-protocol text on stdout");
+    expect(whyInBrief(violated as unknown as RunResults, ECHO)).toBe(
+      "n2 broke the protocol: non-protocol text on stdout",
+    );
     const unanswered = { ...echoFailed, errors: { "unmatched-replies": unmatched("echo_ok") } };
     expect(whyInBrief(unanswered as unknown as RunResults, ECHO)).toBe("n0 sent c0 an echo_ok with no in_reply_to");
     expect(whyInBrief({ ...echoFailed, "valid?": true } as RunResults, ECHO)).toBe("");
@@ -266,26 +365,50 @@ describe("why in brief (the runs list)", () => {
     const aborted = { "valid?": "unknown", aborted: reason, "abort-type": "init-failed" };
     expect(whyInBrief(aborted as RunResults, ECHO)).toBe(reason);
     const unmatchedInit = { ...aborted, errors: { "unmatched-replies": unmatched("init_ok") } };
-    expect(whyInBrief(unmatchedInit as RunResults, ECHO)).toBe("init-failed: n0 sent c0 an init_ok with no in_reply_to");
+    expect(whyInBrief(unmatchedInit as RunResults, ECHO)).toBe(
+      "init-failed: n0 sent c0 an init_ok with no in_reply_to",
+    );
   });
 });
 
 describe("explaining an aborted run (real broken nodes)", () => {
   const storeDir = join(mkdtempSync(join(tmpdir(), "explain-abort-")), "store");
   const run = (bin: string) =>
-    runMaelstrom(["test", "-w", "echo", "--bin", join(import.meta.dir, "testdata", bin), "--node-count", "1", "--time-limit", "2", "--rate", "10", "--store", storeDir]);
+    runMaelstrom([
+      "test",
+      "-w",
+      "echo",
+      "--bin",
+      join(import.meta.dir, "testdata", bin),
+      "--node-count",
+      "1",
+      "--time-limit",
+      "2",
+      "--rate",
+      "10",
+      "--store",
+      storeDir,
+    ]);
 
   test("init-failed: the reason, the node's stderr, the node log", async () => {
     const outcome = await run("init-error.ts");
     expect(outcome.exitCode).toBe(255);
     const explanation = await explainRun(outcome.results, workloadNamed("echo"), outcome.runDir);
     expect(explanation.outcome).toBe("aborted");
-    expect(explanation.abort).toMatchObject({ kind: "init-failed", node: "n0", stderrTail: ["refusing to initialize"] });
+    expect(explanation.abort).toMatchObject({
+      kind: "init-failed",
+      node: "n0",
+      stderrTail: ["refusing to initialize"],
+    });
     expect(explanation.headline).toBe(
       "Aborted (init-failed): Expected an init_ok message, but node n0 responded with error 13 (crash): cannot open my database",
     );
-    expect(outcome.output).toContain("Why (init-failed): Expected an init_ok message, but node n0 responded with error 13 (crash): cannot open my database");
-    expect(outcome.output.some((line) => line.startsWith("Node log: ") && line.endsWith("node-logs/n0.log"))).toBe(true);
+    expect(outcome.output).toContain(
+      "Why (init-failed): Expected an init_ok message, but node n0 responded with error 13 (crash): cannot open my database",
+    );
+    expect(outcome.output.some((line) => line.startsWith("Node log: ") && line.endsWith("node-logs/n0.log"))).toBe(
+      true,
+    );
   }, 30_000);
 
   test("node-crashed: the exit status and the node's last lines", async () => {
@@ -295,6 +418,8 @@ describe("explaining an aborted run (real broken nodes)", () => {
     expect(explanation.abort).toMatchObject({ kind: "node-crashed", node: "n0" });
     expect(explanation.abort!.stderrTail).toContain("echo budget exhausted: exiting with status 3");
     expect(explanation.abort!.stdoutTail.at(-1)).toContain('"type":"echo_ok"');
-    expect(outcome.output.some((line) => /^Why \(node-crashed\): Node n0 crashed with exit status 3/.test(line))).toBe(true);
+    expect(outcome.output.some((line) => /^Why \(node-crashed\): Node n0 crashed with exit status 3/.test(line))).toBe(
+      true,
+    );
   }, 30_000);
 });

@@ -211,7 +211,8 @@ function opIndicesIn(value: unknown): number[] {
 }
 
 function headlineOf(outcome: Outcome, checkers: CheckerExplanation[]): string {
-  const names = (valid: Validity) => checkers.filter((checker) => checker.valid === valid).map(({ checker }) => checker);
+  const names = (valid: Validity) =>
+    checkers.filter((checker) => checker.valid === valid).map(({ checker }) => checker);
   switch (outcome) {
     case "valid":
       return "Valid: every checker passed.";

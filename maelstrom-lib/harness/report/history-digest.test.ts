@@ -29,7 +29,14 @@ describe("history digest", () => {
     collector.add({ index: 1, time: 1e9, type: "info", process: "nemesis", f: "start-partition", value: "cut" });
     for (let index = 0; index < 10; index++) {
       collector.add({ index: 2 + 2 * index, time: index * 0.3e9, type: "invoke", process: 0, f: "echo", value: index });
-      collector.add({ index: 3 + 2 * index, time: index * 0.3e9 + 1e6, type: "ok", process: 0, f: "echo", value: index });
+      collector.add({
+        index: 3 + 2 * index,
+        time: index * 0.3e9 + 1e6,
+        type: "ok",
+        process: 0,
+        f: "echo",
+        value: index,
+      });
     }
     const digest = collector.result();
     const [series] = throughput(digest, 1);
@@ -46,10 +53,31 @@ describe("history digest", () => {
 
 describe("latency quantiles over time", () => {
   test("one point per bin with ok completions, at the bin's middle", () => {
-    const sample = (startSec: number, latencyMs: number, type: "ok" | "fail" = "ok") =>
-      ({ f: "read", type, startSec, endSec: startSec + latencyMs / 1000, latencyMs, final: false });
-    const samples = [sample(0.1, 1), sample(0.2, 3), sample(0.9, 2), sample(1.5, 10), sample(1.6, 500, "fail"), sample(3.2, 7)];
-    expect(latencyQuantileOverTime(samples, 1, 0.5)).toEqual([[0.5, 2], [1.5, 10], [3.5, 7]]);
-    expect(latencyQuantileOverTime(samples, 1, 1)).toEqual([[0.5, 3], [1.5, 10], [3.5, 7]]);
+    const sample = (startSec: number, latencyMs: number, type: "ok" | "fail" = "ok") => ({
+      f: "read",
+      type,
+      startSec,
+      endSec: startSec + latencyMs / 1000,
+      latencyMs,
+      final: false,
+    });
+    const samples = [
+      sample(0.1, 1),
+      sample(0.2, 3),
+      sample(0.9, 2),
+      sample(1.5, 10),
+      sample(1.6, 500, "fail"),
+      sample(3.2, 7),
+    ];
+    expect(latencyQuantileOverTime(samples, 1, 0.5)).toEqual([
+      [0.5, 2],
+      [1.5, 10],
+      [3.5, 7],
+    ]);
+    expect(latencyQuantileOverTime(samples, 1, 1)).toEqual([
+      [0.5, 3],
+      [1.5, 10],
+      [3.5, 7],
+    ]);
   });
 });

@@ -132,7 +132,11 @@ export function throughput(digest: HistoryDigest, binSec: number): ThroughputSer
     const key = `${sample.f}\u0000${sample.type}`;
     let entry = series.get(key);
     if (!entry) {
-      entry = { f: sample.f, type: sample.type, points: Array.from({ length: binCount }, (_, bin) => [bin * binSec, 0]) };
+      entry = {
+        f: sample.f,
+        type: sample.type,
+        points: Array.from({ length: binCount }, (_, bin) => [bin * binSec, 0]),
+      };
       series.set(key, entry);
     }
     const bin = Math.min(binCount - 1, Math.floor(sample.endSec / binSec));
@@ -156,5 +160,11 @@ export function latencyQuantileOverTime(samples: readonly OpSample[], binSec: nu
   }
   return [...bins.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([bin, latencies]) => [(bin + 0.5) * binSec, quantile(latencies.sort((a, b) => a - b), q)!]);
+    .map(([bin, latencies]) => [
+      (bin + 0.5) * binSec,
+      quantile(
+        latencies.sort((a, b) => a - b),
+        q,
+      )!,
+    ]);
 }

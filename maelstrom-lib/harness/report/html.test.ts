@@ -29,7 +29,9 @@ describe("index.html of a synthetic run", () => {
     expect(html).toContain("read latency");
 
     // Broadcast's stable-latency quantiles, as results.json has them.
-    expect(html).toMatch(/<table class="quantiles" data-name="stable-latencies"><tr>.*<\/tr><tr><td class="num">0<\/td><td class="num">12<\/td><td class="num">40<\/td>/);
+    expect(html).toMatch(
+      /<table class="quantiles" data-name="stable-latencies"><tr>.*<\/tr><tr><td class="num">0<\/td><td class="num">12<\/td><td class="num">40<\/td>/,
+    );
 
     // Messages per op by type: the journal's server messages (the cut gossip counts as sent).
     expect(html).toContain('<tr class="msg-type" data-type="gossip" data-sent="2">');
@@ -43,11 +45,17 @@ describe("index.html of a synthetic run", () => {
     expect(top).toContain('<section id="why" class="why why-invalid">');
     expect(top).toContain("Invalid: workload found a problem.");
     expect(top).toContain("<b>workload</b>: lost 1 value, e.g. 1");
-    expect(top).toContain('<li>1: never acknowledged; first returned by a read at 7.00 s <span class="ops">(<a class="op-link" href="timeline.html#op-25">op 25</a>)</span></li>');
+    expect(top).toContain(
+      '<li>1: never acknowledged; first returned by a read at 7.00 s <span class="ops">(<a class="op-link" href="timeline.html#op-25">op 25</a>)</span></li>',
+    );
 
     // Each band is labelled with what it did, in its kind's lane above the plot; no checker row for the plot-only checkers.
-    expect(html).toContain('<text class="band-label" fill="#7a6a1e"><tspan x="66.1" y="49">n2 hears nothing from n0 n1</tspan></text>');
-    expect(html).toContain('<text class="band-label" fill="#a3322b"><tspan x="300.2" y="63">killed n1 (one)</tspan></text>');
+    expect(html).toContain(
+      '<text class="band-label" fill="#7a6a1e"><tspan x="66.1" y="49">n2 hears nothing from n0 n1</tspan></text>',
+    );
+    expect(html).toContain(
+      '<text class="band-label" fill="#a3322b"><tspan x="300.2" y="63">killed n1 (one)</tspan></text>',
+    );
     expect(html).not.toContain('data-checker="perf"');
     expect(html).not.toContain('data-checker="timeline"');
     expect(html).toContain("perf and timeline in results.json are Maelstrom's plot checkers: they check nothing");
@@ -103,7 +111,9 @@ describe("index.html of a synthetic run", () => {
     expect(wellFormednessProblems(html, "html")).toEqual([]);
     expect(html).toContain('data-lanes="4" data-bars="5"');
     expect(countMatches(html, /<rect id="op-\d+" class="op ok"/g)).toBe(3);
-    expect(html).toMatch(/<rect id="op-7" class="op fail"[^>]*><title>#7 read null → fail null &quot;net-timeout&quot; \(p2, 0.140 s, 1000 ms\)/);
+    expect(html).toMatch(
+      /<rect id="op-7" class="op fail"[^>]*><title>#7 read null → fail null &quot;net-timeout&quot; \(p2, 0.140 s, 1000 ms\)/,
+    );
     expect(html).toMatch(/<rect id="op-23" class="op info"/);
     expect(html).toContain('<g class="fault" data-kind="partition" data-nodes="n0 n1 n2">');
     expect(html).toContain("n2 hears nothing from n0 n1");
@@ -125,8 +135,16 @@ describe("index.html of a synthetic run", () => {
 describe("index.html of a run with a protocol violation", () => {
   test("says at the top which node broke the protocol, why, and quotes the line", async () => {
     const run = await writeSyntheticRun();
-    const violation = { node: "n2", type: "line-not-valid-json", reason: "invalid JSON on stdout", line: "hello <world>" };
-    await Bun.write(join(run.runDir, "results.json"), JSON.stringify({ ...run.results, errors: { "protocol-violations": [violation] } }));
+    const violation = {
+      node: "n2",
+      type: "line-not-valid-json",
+      reason: "invalid JSON on stdout",
+      line: "hello <world>",
+    };
+    await Bun.write(
+      join(run.runDir, "results.json"),
+      JSON.stringify({ ...run.results, errors: { "protocol-violations": [violation] } }),
+    );
     await writeRunReport(run.runDir);
     const html = await Bun.file(join(run.runDir, "index.html")).text();
     const top = html.slice(html.indexOf('<section id="why"'), html.indexOf("</section>"));
@@ -141,7 +159,10 @@ describe("index.html of a run the machine could not keep up with", () => {
   test("says so in the verdict box", async () => {
     const run = await writeSyntheticRun();
     const warning = "deliveries ran late (p99 12.0 ms): the machine was overloaded; latencies may be distorted";
-    await Bun.write(join(run.runDir, "results.json"), JSON.stringify({ ...run.results, runner: { seed: 42, warnings: [warning] } }));
+    await Bun.write(
+      join(run.runDir, "results.json"),
+      JSON.stringify({ ...run.results, runner: { seed: 42, warnings: [warning] } }),
+    );
     await writeRunReport(run.runDir);
     const html = await Bun.file(join(run.runDir, "index.html")).text();
     const top = html.slice(html.indexOf('<section id="why"'), html.indexOf("</section>"));
@@ -152,8 +173,18 @@ describe("index.html of a run the machine could not keep up with", () => {
 describe("index.html of a crashed run", () => {
   test("names the crashed node and shows its last output lines", async () => {
     const run = await writeSyntheticRun();
-    const crash = { node: "n1", exitCode: 3, signal: null, stdoutTail: ['{"src":"n1"}'], stderrTail: ["TypeError: <boom> & co"] };
-    const results = { "valid?": "unknown", aborted: "Node n1 crashed with exit status 3", errors: { crashes: [crash], "protocol-violations": [] } };
+    const crash = {
+      node: "n1",
+      exitCode: 3,
+      signal: null,
+      stdoutTail: ['{"src":"n1"}'],
+      stderrTail: ["TypeError: <boom> & co"],
+    };
+    const results = {
+      "valid?": "unknown",
+      aborted: "Node n1 crashed with exit status 3",
+      errors: { crashes: [crash], "protocol-violations": [] },
+    };
     await Bun.write(join(run.runDir, "results.json"), JSON.stringify(results));
     await writeRunReport(run.runDir);
     const html = await Bun.file(join(run.runDir, "index.html")).text();

@@ -18,7 +18,14 @@ import type { LamportDiagram } from "./lamport-svg.ts";
 import type { MessageMix } from "./message-mix.ts";
 import { renderNemesisEvents, type NemesisEvent } from "./nemesis-events.ts";
 import { ERROR_TRAP_JS, PAGE_CSS, PAGE_JS } from "./page-assets.ts";
-import { COMPLETION_COLORS, SERIES_PALETTE, formatNumber, renderPlot, type PlotBand, type PlotSeries } from "./plots.ts";
+import {
+  COMPLETION_COLORS,
+  SERIES_PALETTE,
+  formatNumber,
+  renderPlot,
+  type PlotBand,
+  type PlotSeries,
+} from "./plots.ts";
 import { escapeXml } from "../primitives/svg-text.ts";
 import { renderWhy, TIMELINE_FILE, verdictBadge, type Verdict } from "./why.ts";
 
@@ -118,7 +125,6 @@ function linearizabilityNote(files: readonly string[]): string {
 }
 
 function renderOptions(options: StoredOptions | undefined, bin: string): string {
-
   if (!options) return `<p class="note">No test.json in this run.</p>`;
   const { nodeIds } = options;
   const rows: [string, unknown][] = [
@@ -135,16 +141,21 @@ function renderOptions(options: StoredOptions | undefined, bin: string): string 
   ];
   // Two options per row keeps the table short enough that the verdict and checkers fit above the fold.
   const cells = rows.map(([name, value]) => `<th>${name}</th><td><code>${escapeXml(String(value))}</code></td>`);
-  const lines = Array.from({ length: Math.ceil(cells.length / 2) }, (_, row) => `<tr>${cells[2 * row]}${cells[2 * row + 1] ?? ""}</tr>`);
+  const lines = Array.from(
+    { length: Math.ceil(cells.length / 2) },
+    (_, row) => `<tr>${cells[2 * row]}${cells[2 * row + 1] ?? ""}</tr>`,
+  );
   return `<h2>Test</h2><table class="options">${lines.join("")}</table>`;
 }
 
 /** A checker's scalar fields, the first few (net: its msgs-per-op; stats: why its count may differ from the page's). */
 function checkerHighlights(name: string, result: Readonly<Record<string, unknown>>, data: ReportData): string {
   const net = data.results?.net;
-  if (name === "net" && net) return `servers msgs-per-op ${fmt(net.servers["msgs-per-op"])}, all msgs-per-op ${fmt(net.all["msgs-per-op"])}`;
+  if (name === "net" && net)
+    return `servers msgs-per-op ${fmt(net.servers["msgs-per-op"])}, all msgs-per-op ${fmt(net.all["msgs-per-op"])}`;
   const interesting = Object.entries(result).filter(
-    ([key, value]) => key !== "valid?" && (typeof value === "number" || typeof value === "string" || typeof value === "boolean"),
+    ([key, value]) =>
+      key !== "valid?" && (typeof value === "number" || typeof value === "string" || typeof value === "boolean"),
   );
   const highlights = interesting
     .slice(0, 8)
@@ -161,14 +172,16 @@ function fmt(value: unknown): string {
 function prettyJson(value: unknown): string {
   const text = JSON.stringify(value, null, 2) ?? "undefined";
   return text.length > CHECKER_JSON_MAX_CHARS
-    ? text.slice(0, CHECKER_JSON_MAX_CHARS) + `\n… ${text.length - CHECKER_JSON_MAX_CHARS} more characters in results.json`
+    ? text.slice(0, CHECKER_JSON_MAX_CHARS) +
+        `\n… ${text.length - CHECKER_JSON_MAX_CHARS} more characters in results.json`
     : text;
 }
 
 function renderCheckers(data: ReportData): string {
   const { results } = data;
   if (!results) return `<h2>Checkers</h2><p class="note">No results.json in this run.</p>`;
-  if (results.aborted !== undefined) return `<h2>Checkers</h2><p class="note">None ran: the run was aborted (see the top of the page).</p>`;
+  if (results.aborted !== undefined)
+    return `<h2>Checkers</h2><p class="note">None ran: the run was aborted (see the top of the page).</p>`;
   const checkers = checkerEntries(results)
     .filter(([name]) => !PLOT_ONLY_CHECKERS.has(name))
     .sort(([a], [b]) => rank(a) - rank(b));
@@ -229,14 +242,21 @@ function renderErrors(results: RunResults | undefined): string {
   }
   const violations = results?.errors?.["protocol-violations"] ?? [];
   if (violations.length) {
-    parts.push(`<p><b>${violations.length} protocol violation${violations.length > 1 ? "s" : ""}</b></p><pre class="violations">${escapeXml(prettyJson(violations))}</pre>`);
+    parts.push(
+      `<p><b>${violations.length} protocol violation${violations.length > 1 ? "s" : ""}</b></p><pre class="violations">${escapeXml(prettyJson(violations))}</pre>`,
+    );
   }
   // A runner entry with a verdict is in the checkers table; runs from before it had one show it here.
   const runner = results?.runner;
   if (runner && runner["valid?"] !== true) {
-    parts.push(`<details><summary>Runner self-check (seed, lateness, CPU)</summary><pre>${escapeXml(prettyJson(runner))}</pre></details>`);
+    parts.push(
+      `<details><summary>Runner self-check (seed, lateness, CPU)</summary><pre>${escapeXml(prettyJson(runner))}</pre></details>`,
+    );
   }
-  const heading = parts.length > 0 && (shownCrashes.length || violations.length) ? `<h2>Errors</h2><p class="note">Node crashes and protocol violations: see also the node logs below.</p>` : "";
+  const heading =
+    parts.length > 0 && (shownCrashes.length || violations.length)
+      ? `<h2>Errors</h2><p class="note">Node crashes and protocol violations: see also the node logs below.</p>`
+      : "";
   return heading + parts.join("\n");
 }
 
@@ -261,7 +281,9 @@ function plotBands(data: ReportData): PlotBand[] {
 function faultNote(bands: readonly FaultBand[]): string {
   if (bands.length === 0) return "";
   const idle = bands.filter((band) => !band.effective).length;
-  const idleNote = idle ? ` ${idle} of them changed nothing (dashed outline): a partition with nobody to split off, or a kill or pause whose nodes were not running.` : "";
+  const idleNote = idle
+    ? ` ${idle} of them changed nothing (dashed outline): a partition with nobody to split off, or a kill or pause whose nodes were not running.`
+    : "";
   const where = "each kind labelled in its own lane above the plot with the nodes it hit (hover a band for it all)";
   const groups = `"a b | c" means a and b could not talk to c`;
   const table = `<a href="#nemesis">the nemesis table</a> below lists every fault and heal in order`;
@@ -280,7 +302,9 @@ function renderLatency(data: ReportData): string {
         name: type,
         color: COMPLETION_COLORS[type],
         style: "points" as const,
-        points: samples.filter((sample) => sample.type === type).map((sample) => [sample.startSec, sample.latencyMs] as const),
+        points: samples
+          .filter((sample) => sample.type === type)
+          .map((sample) => [sample.startSec, sample.latencyMs] as const),
       }))
       .filter((entry) => entry.points.length > 0);
     const binSec = throughputBinSec(digest);
@@ -293,15 +317,36 @@ function renderLatency(data: ReportData): string {
       points: latencyQuantileOverTime(samples, binSec, q),
     }));
     series.push(...quantileLines.filter((line) => line.points.length > 1));
-    return renderPlot({ title: `${f} latency`, xLabel: "time (s)", yLabel: "latency (ms)", yScale: "log", series, bands, xMax: digest.durationSec });
+    return renderPlot({
+      title: `${f} latency`,
+      xLabel: "time (s)",
+      yLabel: "latency (ms)",
+      yScale: "log",
+      series,
+      bands,
+      xMax: digest.durationSec,
+    });
   });
-  const summaryRows = summarizeLatencies(digest).filter((summary) => NOT_PLOTTED_FS[summary.f] === undefined).map(
-    (summary) =>
-      `<tr><th>${escapeXml(summary.f)}</th>${[summary.count, summary.okCount, summary.infoCount, summary.failCount, summary.medianMs, summary.p95Ms, summary.p99Ms, summary.maxMs]
-        .map((value) => `<td class="num">${fmt(value)}</td>`)
-        .join("")}</tr>`,
-  );
-  const leftOut = digest.fs.filter((f) => NOT_PLOTTED_FS[f] !== undefined).map((f) => `<p class="note">Left out of the plots and the table: ${escapeXml(NOT_PLOTTED_FS[f]!)}.</p>`);
+  const summaryRows = summarizeLatencies(digest)
+    .filter((summary) => NOT_PLOTTED_FS[summary.f] === undefined)
+    .map(
+      (summary) =>
+        `<tr><th>${escapeXml(summary.f)}</th>${[
+          summary.count,
+          summary.okCount,
+          summary.infoCount,
+          summary.failCount,
+          summary.medianMs,
+          summary.p95Ms,
+          summary.p99Ms,
+          summary.maxMs,
+        ]
+          .map((value) => `<td class="num">${fmt(value)}</td>`)
+          .join("")}</tr>`,
+    );
+  const leftOut = digest.fs
+    .filter((f) => NOT_PLOTTED_FS[f] !== undefined)
+    .map((f) => `<p class="note">Left out of the plots and the table: ${escapeXml(NOT_PLOTTED_FS[f]!)}.</p>`);
   return `<h2>Latency</h2>
 <p class="note">Each point is one operation: when it was invoked and how long it took to complete. Blue ok, orange info (indeterminate), pink fail. The lines are the median and p99 of ok latencies per second.</p>
 ${faultNote(data.bands)}
@@ -324,7 +369,15 @@ function renderThroughput(data: ReportData): string {
     style: "line" as const,
     points: entry.points,
   }));
-  const plot = renderPlot({ title: "Throughput", xLabel: "time (s)", yLabel: "completions / s", yScale: "linear", series, bands: plotBands(data), xMax: digest.durationSec });
+  const plot = renderPlot({
+    title: "Throughput",
+    xLabel: "time (s)",
+    yLabel: "completions / s",
+    yScale: "linear",
+    series,
+    bands: plotBands(data),
+    xMax: digest.durationSec,
+  });
   return `<h2>Throughput</h2><p class="note">Completed operations per second, in ${binSec} s bins, per operation and outcome.</p>${plot}`;
 }
 
@@ -385,7 +438,9 @@ The full diagram is <a href="messages.svg">messages.svg</a>: ${diagram.arrowCoun
 }
 
 function renderFiles(data: ReportData): string {
-  const logs = data.nodeLogs.map((name) => `<a href="node-logs/${encodeURIComponent(name)}">${escapeXml(name)}</a>`).join(" · ");
+  const logs = data.nodeLogs
+    .map((name) => `<a href="node-logs/${encodeURIComponent(name)}">${escapeXml(name)}</a>`)
+    .join(" · ");
   const files = data.files.map((name) => `<a href="${encodeURIComponent(name)}">${escapeXml(name)}</a>`).join(" · ");
   return `<h2>Files</h2><p>Node logs: ${logs || "none"}</p><p>Run files: ${files}</p>`;
 }

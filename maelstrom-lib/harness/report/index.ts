@@ -45,7 +45,11 @@ export interface JournalDigest {
  * Reads net-journal.jsonl once, feeding the diagram, its preview and the message mix (`nodeIds`
  * from test.json), and finding the request messages of `linkedOps` (the ops findings name).
  */
-export async function digestJournal(journalPath: string, nodeIds?: readonly string[], linkedOps: readonly TimelineOp[] = []): Promise<JournalDigest> {
+export async function digestJournal(
+  journalPath: string,
+  nodeIds?: readonly string[],
+  linkedOps: readonly TimelineOp[] = [],
+): Promise<JournalDigest> {
   const diagram = new LamportCollector();
   const preview = new LamportCollector(PREVIEW_EVENT_LIMIT, "nodes-first");
   const mix = new MessageMixCollector(nodeIds);
@@ -58,7 +62,13 @@ export async function digestJournal(journalPath: string, nodeIds?: readonly stri
     mix.add(event);
     requests.add(event);
   });
-  return { diagram: diagram.render(), preview: preview.render(), mix: mix.result(), eventCount, requestOf: requests.result() };
+  return {
+    diagram: diagram.render(),
+    preview: preview.render(),
+    mix: mix.result(),
+    eventCount,
+    requestOf: requests.result(),
+  };
 }
 
 /** What a history pass yields: the plots' digest, the fault bands, the nemesis's events and the timeline's ops. */
@@ -126,7 +136,9 @@ export async function writeReportFiles(folder: RunFolder, explanation: RunExplan
   const windowOps = linKv && new WindowOpCollector(linKv);
   const visit = windowOps && ((op: Op) => windowOps.add(op));
   const { digest, bands, events, timeline } = await readHistory(runDir, nodeIds, visit);
-  const linkedOps = new Set(explanation.checkers.flatMap((checker) => checker.findings.flatMap((finding) => finding.ops)));
+  const linkedOps = new Set(
+    explanation.checkers.flatMap((checker) => checker.findings.flatMap((finding) => finding.ops)),
+  );
   const linked = timeline.ops.filter((op) => linkedOps.has(op.index));
   const journal = await digestJournal(runFile(runDir, RUN_FILES.journal), nodeIds, linked);
   await writeReportFile(runDir, RUN_FILES.messagesSvg, journal.diagram.svg);

@@ -13,12 +13,24 @@ const countMatches = (text: string, pattern: RegExp): number => [...text.matchAl
 
 describe("participants and labels", () => {
   test("participants sort by prefix then number, services last (sort-clients)", () => {
-    expect(sortParticipants(["n10", "seq-kv", "c10", "n2", "lin-kv", "c2", "n0"])).toEqual(["c2", "c10", "n0", "n2", "n10", "lin-kv", "seq-kv"]);
+    expect(sortParticipants(["n10", "seq-kv", "c10", "n2", "lin-kv", "c2", "n0"])).toEqual([
+      "c2",
+      "c10",
+      "n0",
+      "n2",
+      "n10",
+      "lin-kv",
+      "seq-kv",
+    ]);
   });
 
   test("a label is the type and the body without bookkeeping keys; errors show their text", () => {
-    expect(messageLabel({ type: "gossip", msg_id: 3, in_reply_to: 1, messages: [1, 2] })).toBe('gossip {"messages":[1,2]}');
-    expect(messageLabel({ type: "error", code: 20, text: "key does not exist", in_reply_to: 4 })).toBe("error key does not exist");
+    expect(messageLabel({ type: "gossip", msg_id: 3, in_reply_to: 1, messages: [1, 2] })).toBe(
+      'gossip {"messages":[1,2]}',
+    );
+    expect(messageLabel({ type: "error", code: 20, text: "key does not exist", in_reply_to: 4 })).toBe(
+      "error key does not exist",
+    );
     const long = messageLabel({ type: "read_ok", messages: Array.from({ length: 40 }, (_, index) => index) });
     expect(long.length).toBe(48);
     expect(long.endsWith("…")).toBe(true);

@@ -134,7 +134,8 @@ export class LamportCollector {
   /** Renders the SVG of everything fed so far. */
   render(): LamportDiagram {
     const sorted = sortParticipants(this.participants);
-    const participants = this.laneOrder === "maelstrom" ? sorted : [...sorted.filter((id) => !isClient(id)), ...sorted.filter(isClient)];
+    const participants =
+      this.laneOrder === "maelstrom" ? sorted : [...sorted.filter((id) => !isClient(id)), ...sorted.filter(isClient)];
     const layout = new Layout(participants, this.shown.length);
     const sendStep = new Map<number, number>();
     const messageParts: string[] = [];
@@ -188,7 +189,10 @@ class Layout {
   readonly heightPx: number;
   private readonly column = new Map<string, number>();
 
-  constructor(readonly participants: string[], readonly stepCount: number) {
+  constructor(
+    readonly participants: string[],
+    readonly stepCount: number,
+  ) {
     participants.forEach((id, index) => this.column.set(id, index));
     this.widthPx = Math.max(LAMPORT.minWidthPx, participants.length * LAMPORT.columnMinWidthPx);
     // Steps start at y(1); one more step for the lines' ends, two for the notice, two of margin.
@@ -266,7 +270,9 @@ function renderParticipants(layout: Layout): string {
   const parts: string[] = [];
   for (const participant of layout.participants) {
     const x = px(layout.x(participant));
-    parts.push(`<line stroke="#ccc" x1="${x}" y1="${px(layout.y(0))}" x2="${x}" y2="${px(layout.y(layout.stepCount + 1))}"/>`);
+    parts.push(
+      `<line stroke="#ccc" x1="${x}" y1="${px(layout.y(0))}" x2="${x}" y2="${px(layout.y(layout.stepCount + 1))}"/>`,
+    );
     for (let step = 0; step < Math.max(1, layout.stepCount); step += LAMPORT.nodeLabelEverySteps) {
       const fill = step === 0 ? "#000" : "#aaa";
       parts.push(

@@ -74,7 +74,10 @@ async function writeRun(history: Op[], workload?: CheckResult) {
   const results = { workload: result, stats, "valid?": result["valid?"] };
   await Bun.write(join(runDir, "results.json"), JSON.stringify(results, null, 2));
   await Bun.write(join(runDir, "history.jsonl"), history.map((op) => `${JSON.stringify(op)}\n`).join(""));
-  await Bun.write(join(runDir, "test.json"), JSON.stringify({ workload: "lin-kv", bin: "lin-kv-node", nodeIds: ["n0"] }));
+  await Bun.write(
+    join(runDir, "test.json"),
+    JSON.stringify({ workload: "lin-kv", bin: "lin-kv-node", nodeIds: ["n0"] }),
+  );
   await writeRunReport(runDir);
   const lines = explanationLines(await explainRun(results, WORKLOADS.get("lin-kv"), runDir), runDir);
   const read = (name: string) => Bun.file(join(runDir, name)).text();
@@ -200,7 +203,9 @@ describe("results nested per key under linearizable, as Maelstrom nests them", (
     const history = staleRead();
     // The checker nests each key's check under `linearizable`; older runs stored it flat.
     const nested = checkLinearizable(history);
-    const flatResults = Object.fromEntries(Object.entries(nested.results).map(([key, composed]) => [key, composed.linearizable]));
+    const flatResults = Object.fromEntries(
+      Object.entries(nested.results).map(([key, composed]) => [key, composed.linearizable]),
+    );
     const flat = { ...nested, results: flatResults } as unknown as CheckResult;
     expect(linKVKeys(flat)!.map((key) => [key.name, key.valid, partialsOf(key).length])).toEqual([
       ["0", false, 1],

@@ -17,7 +17,10 @@ describe("message mix", () => {
     const net = run.results.net as Record<string, Record<string, number>>;
     expect(mix.serverSentCount).toBe(net.servers!["msg-count"]!);
     // init/init_ok count as client traffic, as in Maelstrom's net stats.
-    expect(mix.clientSentCount).toBe(run.journal.filter((event) => event.type === "send" && (event.src.startsWith("c") || event.dest.startsWith("c"))).length);
+    expect(mix.clientSentCount).toBe(
+      run.journal.filter((event) => event.type === "send" && (event.src.startsWith("c") || event.dest.startsWith("c")))
+        .length,
+    );
   });
 
   test("with the run's node ids, custom names (--nodes a,b) are nodes too", () => {

@@ -29,7 +29,6 @@ export interface MessageMix {
   clientSentCount: number;
 }
 
-
 /** Accumulates the message mix of a journal. */
 export class MessageMixCollector {
   private readonly byType = new Map<string, MessageTypeCount>();

@@ -4,8 +4,24 @@ import type { JournalEvent } from "../contracts/journal.ts";
 import type { TimelineOp } from "./timeline.ts";
 
 const MS = 1_000_000;
-const op = (index: number, startMs: number, node: string, f: string): TimelineOp => ({ index, process: "0", node, f, type: "ok", startSec: startMs / 1000, endSec: startMs / 1000 + 0.01, detail: "" });
-const send = (id: number, timeMs: number, src: string, dest: string, type: string): JournalEvent => ({ type: "send", id, time: timeMs * MS, src, dest, body: { type, msg_id: 1 } });
+const op = (index: number, startMs: number, node: string, f: string): TimelineOp => ({
+  index,
+  process: "0",
+  node,
+  f,
+  type: "ok",
+  startSec: startMs / 1000,
+  endSec: startMs / 1000 + 0.01,
+  detail: "",
+});
+const send = (id: number, timeMs: number, src: string, dest: string, type: string): JournalEvent => ({
+  type: "send",
+  id,
+  time: timeMs * MS,
+  src,
+  dest,
+  body: { type, msg_id: 1 },
+});
 
 describe("finding an op's request message", () => {
   test("the first client send of the op's type to its node, right after the invocation", () => {

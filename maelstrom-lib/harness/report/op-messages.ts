@@ -30,10 +30,21 @@ export class OpMessageLocator {
   add(event: JournalEvent): void {
     if (!isDiagramEvent(event)) return;
     this.diagramEvents++;
-    if (this.waiting.length === 0 || event.type !== "send" || !isClient(event.src) || this.diagramEvents > LAMPORT.eventLimit) return;
+    if (
+      this.waiting.length === 0 ||
+      event.type !== "send" ||
+      !isClient(event.src) ||
+      this.diagramEvents > LAMPORT.eventLimit
+    )
+      return;
     const at = this.waiting.findIndex((op) => {
       const sinceInvokeNs = event.time - secondsToNanos(op.startSec);
-      return op.node === event.dest && event.body?.type === op.f && sinceInvokeNs >= -CLOCK_ROUNDING_NS && sinceInvokeNs <= REQUEST_WINDOW_NS;
+      return (
+        op.node === event.dest &&
+        event.body?.type === op.f &&
+        sinceInvokeNs >= -CLOCK_ROUNDING_NS &&
+        sinceInvokeNs <= REQUEST_WINDOW_NS
+      );
     });
     if (at < 0) return;
     this.found.set(this.waiting[at]!.index, event.id);

@@ -185,7 +185,9 @@ export function renderPlot(spec: PlotSpec): string {
   parts.push(renderAxes(spec, xScale, yScale, { left, right, top, bottom }));
   spec.series.forEach((series, index) => parts.push(renderSeries(series, index, xScale, yScale)));
   parts.push(renderLegend(spec.series, left, right));
-  parts.push(`<g class="readout" visibility="hidden"><line y1="${top}" y2="${bottom}" stroke="#999" stroke-dasharray="3 3"/><text y="${top + 12}"></text></g>`);
+  parts.push(
+    `<g class="readout" visibility="hidden"><line y1="${top}" y2="${bottom}" stroke="#999" stroke-dasharray="3 3"/><text y="${top + 12}"></text></g>`,
+  );
   parts.push(`</svg>`);
   return parts.join("\n");
 }
@@ -281,9 +283,16 @@ function renderBand(
   );
 }
 
-function renderAxes(spec: PlotSpec, xScale: Scale, yScale: Scale, box: { left: number; right: number; top: number; bottom: number }): string {
+function renderAxes(
+  spec: PlotSpec,
+  xScale: Scale,
+  yScale: Scale,
+  box: { left: number; right: number; top: number; bottom: number },
+): string {
   const parts: string[] = [`<g class="axes">`];
-  parts.push(`<rect x="${box.left}" y="${box.top}" width="${box.right - box.left}" height="${box.bottom - box.top}" fill="none" stroke="#bbb"/>`);
+  parts.push(
+    `<rect x="${box.left}" y="${box.top}" width="${box.right - box.left}" height="${box.bottom - box.top}" fill="none" stroke="#bbb"/>`,
+  );
   for (const tick of xScale.ticks) {
     const x = px(xScale.toPx(tick));
     parts.push(`<line x1="${x}" x2="${x}" y1="${box.bottom}" y2="${box.bottom + 4}" stroke="#666"/>`);
@@ -292,9 +301,13 @@ function renderAxes(spec: PlotSpec, xScale: Scale, yScale: Scale, box: { left: n
   for (const tick of yScale.ticks) {
     const y = px(yScale.toPx(tick));
     parts.push(`<line x1="${box.left}" x2="${box.right}" y1="${y}" y2="${y}" stroke="#eee"/>`);
-    parts.push(`<text x="${box.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${yScale.format(tick)}</text>`);
+    parts.push(
+      `<text x="${box.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${yScale.format(tick)}</text>`,
+    );
   }
-  parts.push(`<text x="${(box.left + box.right) / 2}" y="${box.bottom + 34}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`);
+  parts.push(
+    `<text x="${(box.left + box.right) / 2}" y="${box.bottom + 34}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`,
+  );
   parts.push(
     `<text transform="translate(14 ${(box.top + box.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(spec.yLabel)}</text>`,
   );
@@ -306,7 +319,9 @@ function renderSeries(series: PlotSeries, index: number, xScale: Scale, yScale: 
   const points = thin(series.points, PLOT.maxPointsPerSeries);
   const coordinates = points.map(([x, y]) => `${px(xScale.toPx(x))} ${px(yScale.toPx(y))}`);
   const gapX = series.gapX ?? Infinity;
-  const lineD = coordinates.map((xy, index) => (index === 0 || points[index]![0] - points[index - 1]![0] > gapX ? "M" : "L") + xy).join("");
+  const lineD = coordinates
+    .map((xy, index) => (index === 0 || points[index]![0] - points[index - 1]![0] > gapX ? "M" : "L") + xy)
+    .join("");
   const path =
     series.style === "line"
       ? `<path d="${lineD}" fill="none" stroke="${series.color}" stroke-width="1.5"${series.dash ? ` stroke-dasharray="${series.dash}"` : ""}/>`

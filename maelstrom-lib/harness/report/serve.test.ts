@@ -24,13 +24,24 @@ describe("serveStore", async () => {
   // An aborted run (a node crashed), which the list must tell apart from unknown.
   const abortedRunDir = join(storeDir, "echo", "20260103T000000.000Z");
   cpSync(invalidRun.runDir, abortedRunDir, { recursive: true });
-  await Bun.write(join(abortedRunDir, "results.json"), JSON.stringify({ "valid?": "unknown", aborted: "Node n1 crashed with exit status 3", errors: { crashes: [CRASH] } }));
+  await Bun.write(
+    join(abortedRunDir, "results.json"),
+    JSON.stringify({
+      "valid?": "unknown",
+      aborted: "Node n1 crashed with exit status 3",
+      errors: { crashes: [CRASH] },
+    }),
+  );
   const server = serveStore(storeDir, 0, "127.0.0.1", () => {});
   afterAll(() => server.stop(true));
   const base = `http://127.0.0.1:${server.port}`;
 
   test("lists each run once, coloured by its verdict", async () => {
-    expect(listRuns(storeDir).map((run) => run.path).sort()).toEqual(["broadcast/20260101T000000.000Z", "echo/20260102T000000.000Z", "echo/20260103T000000.000Z"]);
+    expect(
+      listRuns(storeDir)
+        .map((run) => run.path)
+        .sort(),
+    ).toEqual(["broadcast/20260101T000000.000Z", "echo/20260102T000000.000Z", "echo/20260103T000000.000Z"]);
     const page = await (await fetch(`${base}/`)).text();
     expect(page).toContain('<tr class="run verdict-invalid" data-path="broadcast/20260101T000000.000Z">');
     expect(page).toContain('<tr class="run verdict-valid" data-path="echo/20260102T000000.000Z">');
@@ -39,7 +50,9 @@ describe("serveStore", async () => {
     expect(page).toContain('<tr class="run verdict-aborted" data-path="echo/20260103T000000.000Z">');
     expect(page).toContain('background:#B39DDB">aborted');
     // Each row shows the bin, the node count and the nemesis from test.json.
-    expect(page).toContain('<td class="bin" title="/x/3c/main.ts"><code>/x/3c/main.ts</code></td><td class="num">3</td><td>partition</td>');
+    expect(page).toContain(
+      '<td class="bin" title="/x/3c/main.ts"><code>/x/3c/main.ts</code></td><td class="num">3</td><td>partition</td>',
+    );
     // And why it failed, in one phrase: the checker's summary, the abort's reason, nothing when valid.
     const why = (path: string) =>
       new RegExp(`data-path="${path}"><td>.*?</td><td class="reason" title="([^"]*)">`).exec(page)?.[1];
@@ -95,7 +108,9 @@ describe("serve on a port already in use", () => {
 
 describe("binShown", () => {
   test("a bin inside the store's folder (the repo root) is shown relative to it, any other as recorded", () => {
-    expect(binShown("/repo/3c-fault-tolerant-broadcast/main.ts", "/repo/store")).toBe("3c-fault-tolerant-broadcast/main.ts");
+    expect(binShown("/repo/3c-fault-tolerant-broadcast/main.ts", "/repo/store")).toBe(
+      "3c-fault-tolerant-broadcast/main.ts",
+    );
     expect(binShown("/elsewhere/main.ts", "/repo/store")).toBe("/elsewhere/main.ts");
     expect(binShown(undefined, "/repo/store")).toBe("—");
   });

@@ -161,7 +161,10 @@ function renderFolder(storeDir: string, folder: string): string {
     const label = isFolder ? `${name}/` : name;
     return `<li><a href="${encodeURIComponent(name)}${isFolder ? "/" : ""}">${escapeXml(label)}</a></li>`;
   });
-  return page(relativePath || "store", `<p><a href="/">all runs</a></p><h1>${escapeXml(relativePath || "store")}/</h1><ul>${entries.join("")}</ul>`);
+  return page(
+    relativePath || "store",
+    `<p><a href="/">all runs</a></p><h1>${escapeXml(relativePath || "store")}/</h1><ul>${entries.join("")}</ul>`,
+  );
 }
 
 /** Text files whose extension a browser would otherwise download. */

@@ -49,9 +49,13 @@ export interface TimelineOp {
 const ARRAY_HEAD = 8;
 /** A value's JSON, cut short; long arrays are not serialized whole. */
 function shortJson(value: unknown): string {
-  const text = Array.isArray(value) && value.length > ARRAY_HEAD
-    ? `[${value.slice(0, ARRAY_HEAD).map((item) => JSON.stringify(item)).join(",")},… ${value.length} items]`
-    : (JSON.stringify(value) ?? "null");
+  const text =
+    Array.isArray(value) && value.length > ARRAY_HEAD
+      ? `[${value
+          .slice(0, ARRAY_HEAD)
+          .map((item) => JSON.stringify(item))
+          .join(",")},… ${value.length} items]`
+      : (JSON.stringify(value) ?? "null");
   return truncate(text, TIMELINE.valueMaxChars);
 }
 
@@ -82,7 +86,13 @@ export class TimelineCollector {
   }
 
   private base(invoke: Op, index: number): Omit<TimelineOp, "type" | "endSec" | "detail"> {
-    return { index, process: String(invoke.process), node: invoke.node, f: invoke.f, startSec: nanosToSeconds(invoke.time) };
+    return {
+      index,
+      process: String(invoke.process),
+      node: invoke.node,
+      f: invoke.f,
+      startSec: nanosToSeconds(invoke.time),
+    };
   }
 
   /** The ops, never-completed ones included, and the run's duration in seconds. */
@@ -111,7 +121,9 @@ export interface TimelineData {
 function lanesOf(ops: readonly TimelineOp[]): { process: string; node: string | undefined }[] {
   const nodeOf = new Map<string, string | undefined>();
   for (const op of ops) if (!nodeOf.has(op.process)) nodeOf.set(op.process, op.node);
-  return [...nodeOf.keys()].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b)).map((process) => ({ process, node: nodeOf.get(process) }));
+  return [...nodeOf.keys()]
+    .sort((a, b) => Number(a) - Number(b) || a.localeCompare(b))
+    .map((process) => ({ process, node: nodeOf.get(process) }));
 }
 
 /** The first `maxBars` ops by invocation time, plus every op in `mustDraw`. */
@@ -125,9 +137,15 @@ function opsToDraw(ops: readonly TimelineOp[], mustDraw: ReadonlySet<number>): T
 export function renderTimelineHtml(data: TimelineData): string {
   const lanes = lanesOf(data.ops);
   const drawn = opsToDraw(data.ops, data.mustDraw ?? new Set());
-  const pxPerSec = Math.min(TIMELINE.maxPxPerSec, Math.max(TIMELINE.minPxPerSec, TIMELINE.targetWidthPx / Math.max(data.durationSec, 1e-3)));
+  const pxPerSec = Math.min(
+    TIMELINE.maxPxPerSec,
+    Math.max(TIMELINE.minPxPerSec, TIMELINE.targetWidthPx / Math.max(data.durationSec, 1e-3)),
+  );
   const cut = data.ops.length - drawn.length;
-  const note = cut > 0 ? `<p class="note cap">${cut} of ${data.ops.length} ops are not drawn (the first ${TIMELINE.maxBars} by invocation time are, and every op the run page links to); history.jsonl has them all.</p>` : "";
+  const note =
+    cut > 0
+      ? `<p class="note cap">${cut} of ${data.ops.length} ops are not drawn (the first ${TIMELINE.maxBars} by invocation time are, and every op the run page links to); history.jsonl has them all.</p>`
+      : "";
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(data.title)}</title>
 <style>${PAGE_CSS}${TIMELINE_CSS}</style></head><body>
@@ -144,10 +162,21 @@ ${note}
 
 function legend(): string {
   const swatch = (color: string, name: string) => `<span class="swatch" style="background:${color}"></span> ${name}`;
-  return [swatch(COMPLETION_COLORS.ok, "ok"), swatch(COMPLETION_COLORS.info, "info"), swatch(COMPLETION_COLORS.fail, "fail"), swatch(TIMELINE.pendingColor, "never completed")].join(", ");
+  return [
+    swatch(COMPLETION_COLORS.ok, "ok"),
+    swatch(COMPLETION_COLORS.info, "info"),
+    swatch(COMPLETION_COLORS.fail, "fail"),
+    swatch(TIMELINE.pendingColor, "never completed"),
+  ].join(", ");
 }
 
-function renderTimelineSvg(lanes: { process: string; node: string | undefined }[], ops: TimelineOp[], bands: FaultBand[], durationSec: number, pxPerSec: number): string {
+function renderTimelineSvg(
+  lanes: { process: string; node: string | undefined }[],
+  ops: TimelineOp[],
+  bands: FaultBand[],
+  durationSec: number,
+  pxPerSec: number,
+): string {
   const left = TIMELINE.laneLabelWidthPx;
   const faultRows = faultLanes(bands);
   const top = TIMELINE.axisHeightPx + faultRows.length * TIMELINE.faultRowHeightPx;
@@ -155,19 +184,33 @@ function renderTimelineSvg(lanes: { process: string; node: string | undefined }[
   const heightPx = top + lanes.length * TIMELINE.laneHeightPx + 4;
   const x = (sec: number) => px(left + sec * pxPerSec);
   const laneOf = new Map(lanes.map((lane, i) => [lane.process, i]));
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="${widthPx}" height="${heightPx}" data-lanes="${lanes.length}" data-bars="${ops.length}">`];
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="${widthPx}" height="${heightPx}" data-lanes="${lanes.length}" data-bars="${ops.length}">`,
+  ];
   parts.push(renderAxis(durationSec, pxPerSec, left, heightPx));
-  for (const band of bands) parts.push(renderFaultBand(band, { rows: faultRows, labelUntilSec: nextStartOfKind(bands, band) ?? durationSec }, durationSec, x, heightPx));
+  for (const band of bands)
+    parts.push(
+      renderFaultBand(
+        band,
+        { rows: faultRows, labelUntilSec: nextStartOfKind(bands, band) ?? durationSec },
+        durationSec,
+        x,
+        heightPx,
+      ),
+    );
   lanes.forEach((lane, i) => {
     const y = top + i * TIMELINE.laneHeightPx;
-    parts.push(`<text class="lane" x="4" y="${y + TIMELINE.laneHeightPx - 3}">p${escapeXml(lane.process)}${lane.node ? ` ${escapeXml(lane.node)}` : ""}</text>`);
+    parts.push(
+      `<text class="lane" x="4" y="${y + TIMELINE.laneHeightPx - 3}">p${escapeXml(lane.process)}${lane.node ? ` ${escapeXml(lane.node)}` : ""}</text>`,
+    );
   });
   for (const op of ops) {
     const y = top + laneOf.get(op.process)! * TIMELINE.laneHeightPx + 2;
     const end = op.endSec ?? durationSec;
     const width = Math.max(1, (end - op.startSec) * pxPerSec);
     const color = op.type === "pending" ? TIMELINE.pendingColor : COMPLETION_COLORS[op.type];
-    const latency = op.endSec === undefined ? "" : `, ${formatNumber(Number(((end - op.startSec) * 1000).toFixed(2)))} ms`;
+    const latency =
+      op.endSec === undefined ? "" : `, ${formatNumber(Number(((end - op.startSec) * 1000).toFixed(2)))} ms`;
     parts.push(
       `<rect id="op-${op.index}" class="op ${op.type}" x="${x(op.startSec)}" y="${y}" width="${px(width)}" height="${TIMELINE.laneHeightPx - 4}" fill="${color}"><title>${escapeXml(`#${op.index} ${op.detail} (p${op.process}${op.node ? ` on ${op.node}` : ""}, ${op.startSec.toFixed(3)} s${latency})`)}</title></rect>`,
     );
@@ -181,12 +224,20 @@ function renderAxis(durationSec: number, pxPerSec: number, left: number, heightP
   const ticks: string[] = [];
   for (let sec = 0; sec <= durationSec + 1e-9; sec += stepSec) {
     const xPx = px(left + sec * pxPerSec);
-    ticks.push(`<line x1="${xPx}" x2="${xPx}" y1="${TIMELINE.axisHeightPx - 6}" y2="${heightPx}" stroke="#eee"/><text x="${xPx}" y="${TIMELINE.axisHeightPx - 9}" text-anchor="middle">${formatNumber(Number(sec.toFixed(1)))} s</text>`);
+    ticks.push(
+      `<line x1="${xPx}" x2="${xPx}" y1="${TIMELINE.axisHeightPx - 6}" y2="${heightPx}" stroke="#eee"/><text x="${xPx}" y="${TIMELINE.axisHeightPx - 9}" text-anchor="middle">${formatNumber(Number(sec.toFixed(1)))} s</text>`,
+    );
   }
   return `<g class="axis">${ticks.join("")}</g>`;
 }
 
-function renderFaultBand(band: FaultBand, lane: { rows: readonly string[]; labelUntilSec: number }, durationSec: number, x: (sec: number) => string, heightPx: number): string {
+function renderFaultBand(
+  band: FaultBand,
+  lane: { rows: readonly string[]; labelUntilSec: number },
+  durationSec: number,
+  x: (sec: number) => string,
+  heightPx: number,
+): string {
   const end = band.end ?? durationSec;
   const { fill, ink } = faultStyle(band.kind);
   const x0 = Number(x(band.start));

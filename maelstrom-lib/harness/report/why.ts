@@ -33,7 +33,11 @@ export function outcomeOf(results: RunResults | undefined): Verdict {
 }
 
 /** The verdict section: badge, headline, then the abort box or the findings. */
-export function renderWhy(explanation: RunExplanation, nodeLogs: readonly string[], requestOf: ReadonlyMap<number, number> = new Map()): string {
+export function renderWhy(
+  explanation: RunExplanation,
+  nodeLogs: readonly string[],
+  requestOf: ReadonlyMap<number, number> = new Map(),
+): string {
   const unmatched = explanation.unmatched ? renderUnmatched(explanation.unmatched) : "";
   const body = explanation.abort
     ? `${unmatched}${renderAbort(explanation, nodeLogs)}`
@@ -52,7 +56,10 @@ ${explanation.runnerWarnings.map((warning) => `<p class="note runner-warning">Ru
 function renderAbort(explanation: RunExplanation, nodeLogs: readonly string[]): string {
   const abort = explanation.abort!;
   const logName = abort.node ? `${abort.node}.log` : undefined;
-  const log = logName && nodeLogs.includes(logName) ? ` The node's whole log: <a href="${RUN_FILES.nodeLogs}/${encodeURIComponent(logName)}">${RUN_FILES.nodeLogs}/${escapeXml(logName)}</a>.` : "";
+  const log =
+    logName && nodeLogs.includes(logName)
+      ? ` The node's whole log: <a href="${RUN_FILES.nodeLogs}/${encodeURIComponent(logName)}">${RUN_FILES.nodeLogs}/${escapeXml(logName)}</a>.`
+      : "";
   const tail = (name: string, lines: string[]) =>
     `<p class="tail-name">${escapeXml(abort.node ?? "the node")}'s last ${name} lines:</p><pre class="tail tail-${name}">${lines.length ? escapeXml(lines.join("\n")) : "(nothing)"}</pre>`;
   return `<p class="abort">No checker ran: Maelstrom analyzes only runs that finish.${log}</p>
@@ -97,7 +104,10 @@ function renderCheckerFindings(checker: CheckerExplanation, requestOf: ReadonlyM
     const links = finding.ops
       .map((index) => {
         const message = requestOf.get(index);
-        const arrow = message === undefined ? "" : ` <a class="msg-link" href="${RUN_FILES.messagesSvg}#m${message}" title="its request in the message diagram">msg</a>`;
+        const arrow =
+          message === undefined
+            ? ""
+            : ` <a class="msg-link" href="${RUN_FILES.messagesSvg}#m${message}" title="its request in the message diagram">msg</a>`;
         return `<a class="op-link" href="${TIMELINE_FILE}#op-${index}">op ${index}</a>${arrow}`;
       })
       .join(" ");

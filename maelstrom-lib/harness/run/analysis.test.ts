@@ -42,23 +42,45 @@ function check(workloadName: string, history: Op[], consistencyModels = ["strict
 
 describe("the files checkers make", () => {
   test("lin-kv: each key's folder lands in the run folder, a bad key's with its picture", () => {
-    const history = historyOf([[0, "write", [5, 2], [5, 2]], [1, "read", [5, null], [5, 4]], [0, "write", [6, 1], [6, 1]]]);
+    const history = historyOf([
+      [0, "write", [5, 2], [5, 2]],
+      [1, "read", [5, null], [5, 4]],
+      [0, "write", [6, 1], [6, 1]],
+    ]);
     const { results, runDir } = check("lin-kv", history);
     expect(results.workload["valid?"]).toBe(false);
     expect(readdirSync(join(runDir, "independent")).sort()).toEqual(["5", "6"]);
-    expect(readdirSync(join(runDir, "independent", "5")).sort()).toEqual(["history.jsonl", "linear.svg", "results.json"]);
+    expect(readdirSync(join(runDir, "independent", "5")).sort()).toEqual([
+      "history.jsonl",
+      "linear.svg",
+      "results.json",
+    ]);
     expect(readFileSync(join(runDir, "independent", "5", "linear.svg"), "utf8")).toStartWith("<svg");
     expect(existsSync(join(runDir, "independent", "6", "linear.svg"))).toBe(false);
   });
 
   test("txn-rw-register: elle/<anomaly>.txt for each anomaly found, none for a clean history", () => {
     const g1b = historyOf([
-      [0, "txn", [["w", 0, null], ["w", 0, null]], [["w", 0, 1], ["w", 0, 2]]],
+      [
+        0,
+        "txn",
+        [
+          ["w", 0, null],
+          ["w", 0, null],
+        ],
+        [
+          ["w", 0, 1],
+          ["w", 0, 2],
+        ],
+      ],
       [1, "txn", [["r", 0, null]], [["r", 0, 1]]],
     ]);
     const { runDir } = check("txn-rw-register", g1b, ["read-committed"]);
     expect(readFileSync(join(runDir, "elle", "G1b.txt"), "utf8")).toContain("an intermediate value that T1 overwrote");
-    const written = historyOf([[0, "txn", [["w", 0, null]], [["w", 0, 1]]], [1, "txn", [["r", 0, null]], [["r", 0, 1]]]]);
+    const written = historyOf([
+      [0, "txn", [["w", 0, null]], [["w", 0, 1]]],
+      [1, "txn", [["r", 0, null]], [["r", 0, 1]]],
+    ]);
     const clean = check("txn-rw-register", written);
     expect(clean.results.workload["valid?"]).toBe(true);
     expect(existsSync(join(clean.runDir, "elle"))).toBe(false);

@@ -5,7 +5,14 @@
  */
 import { RUNNER_LIMITS, type TestOptions } from "../contracts/options.ts";
 import { separateBeyondMaelstrom } from "../checkers/beyond-maelstrom.ts";
-import { checkAvailability, checkExceptions, checkNet, checkStats, mergeValidity, plotOnlyResults } from "../checkers/core.ts";
+import {
+  checkAvailability,
+  checkExceptions,
+  checkNet,
+  checkStats,
+  mergeValidity,
+  plotOnlyResults,
+} from "../checkers/core.ts";
 import type { Network } from "../world/net.ts";
 import type { ProtocolViolation, UnmatchedReplies } from "../contracts/node-reports.ts";
 import type { WorldReport } from "../world/world.ts";
@@ -148,7 +155,9 @@ function runnerHealth(input: AnalysisInput): RunnerHealth {
   const cpu = process.cpuUsage(input.cpuAtStart);
   const warnings: string[] = [...(input.world?.warnings ?? [])];
   if (latenessP99Ms > RUNNER_LIMITS.overloadLatenessP99Ms) {
-    warnings.push(`deliveries ran late (p99 ${latenessP99Ms.toFixed(1)} ms): the machine was overloaded; latencies may be distorted`);
+    warnings.push(
+      `deliveries ran late (p99 ${latenessP99Ms.toFixed(1)} ms): the machine was overloaded; latencies may be distorted`,
+    );
   }
   const rate = heldBackByWorkers(input.mainPhase) ? rateWarning(achievedRate, input) : undefined;
   if (rate) warnings.push(rate);
@@ -164,7 +173,12 @@ function runnerHealth(input: AnalysisInput): RunnerHealth {
     "requested-rate": input.opts.rate,
     "achieved-rate": achievedRate,
     ...(input.mainPhase.lateMs
-      ? { "late-ms": { "wake-up": input.mainPhase.lateMs.wakeUp, "waiting-for-worker": input.mainPhase.lateMs.waitingForWorker } }
+      ? {
+          "late-ms": {
+            "wake-up": input.mainPhase.lateMs.wakeUp,
+            "waiting-for-worker": input.mainPhase.lateMs.waitingForWorker,
+          },
+        }
       : {}),
     "peak-rss-mb": process.resourceUsage().maxRSS / 1024,
     ...(input.nodesResidentMb !== undefined ? { "nodes-rss-mb": input.nodesResidentMb } : {}),

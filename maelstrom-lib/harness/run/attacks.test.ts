@@ -203,8 +203,23 @@ describe("attack 2: lines without end", () => {
 describe("attack 8: processes that outlive the run", () => {
   const startForkRun = (pidFile: string, timeLimitSec: number) =>
     Bun.spawn(
-      ["bun", "maelstrom-lib/harness/cli/main.ts", "test", "-w", "echo", "--bin", hostile("fork"), "--node-count", "2",
-        "--time-limit", String(timeLimitSec), "--store", join(scratch, "fork-store"), "--no-progress", pidFile],
+      [
+        "bun",
+        "maelstrom-lib/harness/cli/main.ts",
+        "test",
+        "-w",
+        "echo",
+        "--bin",
+        hostile("fork"),
+        "--node-count",
+        "2",
+        "--time-limit",
+        String(timeLimitSec),
+        "--store",
+        join(scratch, "fork-store"),
+        "--no-progress",
+        pidFile,
+      ],
       { cwd: repo, stdout: "ignore", stderr: "ignore" },
     );
   const pidsIn = (pidFile: string) =>

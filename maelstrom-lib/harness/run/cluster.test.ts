@@ -4,7 +4,13 @@ import { unflushedOutputHint } from "./cluster.ts";
 import { RPCErrorReply, RPCTimeout } from "../world/client.ts";
 import type { CrashReport } from "../contracts/node-reports.ts";
 
-const report = (stdoutTail: string[]): CrashReport => ({ node: "n0", exitCode: null, signal: null, stdoutTail, stderrTail: [] });
+const report = (stdoutTail: string[]): CrashReport => ({
+  node: "n0",
+  exitCode: null,
+  signal: null,
+  stdoutTail,
+  stderrTail: [],
+});
 
 describe("the buffered-output hint on a failed init", () => {
   test("is given when init timed out and not one line came on stdout", () => {

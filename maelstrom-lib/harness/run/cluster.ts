@@ -6,7 +6,14 @@
  * down at teardown.
  */
 import { join } from "node:path";
-import { Client, type ClientIds, type UnmatchedReplyLog, MalformedReply, RPCErrorReply, RPCTimeout } from "../world/client.ts";
+import {
+  Client,
+  type ClientIds,
+  type UnmatchedReplyLog,
+  MalformedReply,
+  RPCErrorReply,
+  RPCTimeout,
+} from "../world/client.ts";
 import { sleep } from "../primitives/clock.ts";
 import { PauseLog, type NodeControl } from "../nemesis/db-faults.ts";
 import type { Network } from "../world/net.ts";
@@ -193,7 +200,9 @@ export class Cluster {
     try {
       node = this.startNode(id, marker);
     } catch (error) {
-      abort.trigger(new RunAbortError("node-start-failed", `Node ${id} could not be restarted: ${errorMessage(error)}`));
+      abort.trigger(
+        new RunAbortError("node-start-failed", `Node ${id} could not be restarted: ${errorMessage(error)}`),
+      );
       return "start-failed";
     }
     this.nodes.set(id, node);

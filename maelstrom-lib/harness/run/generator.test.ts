@@ -51,7 +51,8 @@ test("ops go round the threads as Jepsen's rotating index hands them, the nemesi
     }
     return order;
   };
-  const cycles = (order: number[]) => Array.from({ length: Math.floor(order.length / 5) }, (_, k) => order.slice(5 * k, 5 * k + 5).join(" "));
+  const cycles = (order: number[]) =>
+    Array.from({ length: Math.floor(order.length / 5) }, (_, k) => order.slice(5 * k, 5 * k + 5).join(" "));
   const allFree = await run(undefined);
   expect(allFree.length).toBeGreaterThan(50);
   expect(new Set(cycles(allFree))).toEqual(new Set(["0 1 2 3 0"]));

@@ -31,14 +31,36 @@ function run(...args: string[]) {
 describe("review: number fidelity (JSON.parse loses the integer/float distinction and 64-bit integers)", () => {
   test("a reply whose in_reply_to is 1.0 never matches msg_id 1 (Clojure =), so echoes time out", async () => {
     // spec §1.6: in_reply_to compared with Clojure `=`: 1 matches 1 but not 1.0.
-    const outcome = await run("-w", "echo", "--bin", `${testdata}/review-float-reply.ts`, "--node-count", "1", "--time-limit", "1", "--rate", "1");
+    const outcome = await run(
+      "-w",
+      "echo",
+      "--bin",
+      `${testdata}/review-float-reply.ts`,
+      "--node-count",
+      "1",
+      "--time-limit",
+      "1",
+      "--rate",
+      "1",
+    );
     expect(outcome.exitCode).toBe(1);
     expect(outcome.results!.stats!["ok-count"]).toBe(0);
   }, 30_000);
 
   test("distinct 64-bit integer ids above 2^53 are not duplicates (Cheshire parses them exactly)", async () => {
     // spec §5.2: valid iff no value appears twice; Maelstrom compares the exact Longs.
-    const outcome = await run("-w", "unique-ids", "--bin", `${testdata}/review-bigint-ids.ts`, "--node-count", "3", "--time-limit", "2", "--rate", "50");
+    const outcome = await run(
+      "-w",
+      "unique-ids",
+      "--bin",
+      `${testdata}/review-bigint-ids.ts`,
+      "--node-count",
+      "3",
+      "--time-limit",
+      "2",
+      "--rate",
+      "50",
+    );
     expect(outcome.results!.workload?.["duplicated-count"]).toBe(0);
     expect(outcome.exitCode).toBe(0);
   }, 30_000);
@@ -60,7 +82,16 @@ describe("review: number fidelity (JSON.parse loses the integer/float distinctio
 describe("review: launching --bin as Maelstrom does (ProcessBuilder exec of the canonical path)", () => {
   test("a .ts node without a shebang cannot be exec'd: Maelstrom aborts the run", async () => {
     // spec §1.8: "It must be directly executable (shebang scripts are fine)"; exec gives ENOEXEC.
-    const outcome = await run("-w", "echo", "--bin", `${testdata}/review-no-shebang.ts`, "--node-count", "1", "--time-limit", "1");
+    const outcome = await run(
+      "-w",
+      "echo",
+      "--bin",
+      `${testdata}/review-no-shebang.ts`,
+      "--node-count",
+      "1",
+      "--time-limit",
+      "1",
+    );
     expect(outcome.exitCode).toBe(254);
     expect(outcome.output.join("\n")).toContain("start it with #!/usr/bin/env bun");
   }, 30_000);
@@ -119,7 +150,9 @@ describe("review: client churn after :info (jepsen generator/interpreter.clj Cli
     const oldClient = toNode[0]!.src;
     expect(network.isRegistered(oldClient)).toBe(true);
     // A reply arriving in this window is fine under Maelstrom (it is queued and never read).
-    expect(() => network.send("n0", oldClient, { type: "echo_ok", echo: "Please echo 1", in_reply_to: 1 })).not.toThrow();
+    expect(() =>
+      network.send("n0", oldClient, { type: "echo_ok", echo: "Please echo 1", in_reply_to: 1 }),
+    ).not.toThrow();
     // The next op closes it and opens a fresh client.
     const second = worker.perform({ f: "echo", value: "Please echo 2" }, 0, source);
     expect(network.isRegistered(oldClient)).toBe(false);
@@ -133,13 +166,33 @@ describe("review: odd node output", () => {
   test("a 50 MB stdout line does not stall the node's later replies (Maelstrom reads lines in linear time)", async () => {
     // process.ts readLines re-scans the whole buffered line for "\n" on every 64 KB chunk, so a
     // 50 MB line takes ~20 s to come through; the echo reply queued behind it times out.
-    const outcome = await run("-w", "echo", "--bin", `${testdata}/review-huge-line.ts`, "--node-count", "1", "--time-limit", "3");
+    const outcome = await run(
+      "-w",
+      "echo",
+      "--bin",
+      `${testdata}/review-huge-line.ts`,
+      "--node-count",
+      "1",
+      "--time-limit",
+      "3",
+    );
     expect(outcome.results!.stats!["info-count"]).toBe(0);
     expect(outcome.exitCode).toBe(0);
   }, 60_000);
 
   test("a non-UTF-8 line is delivered with replacement characters; a body that is an array silences the node", async () => {
-    const outcome = await run("-w", "echo", "--bin", `${testdata}/review-odd-lines.ts`, "--node-count", "1", "--time-limit", "1", "--rate", "10");
+    const outcome = await run(
+      "-w",
+      "echo",
+      "--bin",
+      `${testdata}/review-odd-lines.ts`,
+      "--node-count",
+      "1",
+      "--time-limit",
+      "1",
+      "--rate",
+      "10",
+    );
     // Echoes after the bad line time out (:info), which Maelstrom's echo checker skips: valid, as there.
     expect(outcome.exitCode).toBe(0);
     const journal = (await Bun.file(join(outcome.runDir!, "net-journal.jsonl")).text())
@@ -156,7 +209,16 @@ describe("review: odd node output", () => {
 
   test("a node that exits while its init is pending aborts the run at once with 255", async () => {
     const startedMs = performance.now();
-    const outcome = await run("-w", "echo", "--bin", `${testdata}/review-exit-in-init.ts`, "--node-count", "2", "--time-limit", "3");
+    const outcome = await run(
+      "-w",
+      "echo",
+      "--bin",
+      `${testdata}/review-exit-in-init.ts`,
+      "--node-count",
+      "2",
+      "--time-limit",
+      "3",
+    );
     expect(outcome.exitCode).toBe(255);
     expect(outcome.output.join("\n")).toContain("crashed with exit status 2");
     expect(performance.now() - startedMs).toBeLessThan(8_000);

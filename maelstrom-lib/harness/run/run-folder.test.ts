@@ -144,7 +144,13 @@ describe("a full disk", () => {
     const complete = await runTest(echoOptions(store), echo, () => {});
     expect(complete.exitCode).toBe(0);
     const lines: string[] = [];
-    const outcome = await runTest(echoOptions(store), echo, (line) => lines.push(line), new RealWorld(), fullDiskFor("results.edn"));
+    const outcome = await runTest(
+      echoOptions(store),
+      echo,
+      (line) => lines.push(line),
+      new RealWorld(),
+      fullDiskFor("results.edn"),
+    );
     expect(outcome.exitCode).toBe(255);
     expect(outcome.incomplete).toBe(true);
     expect(lines.filter((line) => line.startsWith("ERROR"))).toEqual([
@@ -152,7 +158,14 @@ describe("a full disk", () => {
         `the run folder ${outcome.runDir} is incomplete (it has no results.json)`,
     ]);
     const files = readdirSync(outcome.runDir).sort();
-    expect(files).toEqual(["history.edn", "history.jsonl", "history.txt", "net-journal.jsonl", "node-logs", "test.json"]);
+    expect(files).toEqual([
+      "history.edn",
+      "history.jsonl",
+      "history.txt",
+      "net-journal.jsonl",
+      "node-logs",
+      "test.json",
+    ]);
     expect(readlinkSync(join(store, "latest"))).toBe(`echo/${complete.runDir.split("/").at(-1)}`);
   }, 30_000);
 });

@@ -19,7 +19,17 @@ const SIM = ["--sim", "--seed", "1"];
 
 describe("runner verdicts on simulated nodes", () => {
   test("an echo reply with an extra key is malformed, so the run is invalid (exit 1)", async () => {
-    const outcome = await run("-w", "echo", "--bin", `${testdata}/echo-extra-key.ts`, "--node-count", "1", "--time-limit", "2", ...SIM);
+    const outcome = await run(
+      "-w",
+      "echo",
+      "--bin",
+      `${testdata}/echo-extra-key.ts`,
+      "--node-count",
+      "1",
+      "--time-limit",
+      "2",
+      ...SIM,
+    );
     expect(outcome.exitCode).toBe(1);
     const results = outcome.results!;
     // Every echo ends :info (malformed-rpc-response), which Maelstrom's echo checker skips; the
@@ -29,13 +39,17 @@ describe("runner verdicts on simulated nodes", () => {
     expect(JSON.stringify(results.exceptions)).toContain('disallowed key \\"note\\"');
     expect(results.exceptions?.exceptions?.map((group) => group.class)).toEqual(["clojure.lang.ExceptionInfo"]);
     // Maelstrom's name and its explanation: the request, the form expected, what came, and why.
-    const history = readJsonl<{ type: string; error?: string; exception?: string }>(join(outcome.runDir!, "history.jsonl"));
+    const history = readJsonl<{ type: string; error?: string; exception?: string }>(
+      join(outcome.runDir!, "history.jsonl"),
+    );
     const malformed = history.find((op) => op.error === "malformed-rpc-response")!;
     expect(malformed.type).toBe("info");
     expect(malformed.exception).toContain("Maelstrom sent node n0 the following request:");
     expect(malformed.exception).toMatch(/"type":"echo","echo":"[^"]+","msg_id":\d+/);
-    expect(malformed.exception).toContain('And expected a response of the form:\n\n{"type": (eq "echo_ok"),\n "echo": Any');
-    expect(malformed.exception).toContain('... but instead received\n\n{');
+    expect(malformed.exception).toContain(
+      'And expected a response of the form:\n\n{"type": (eq "echo_ok"),\n "echo": Any',
+    );
+    expect(malformed.exception).toContain("... but instead received\n\n{");
     expect(malformed.exception).toContain('This is malformed because:\n\ndisallowed key "note"');
     const text = outcome.output.join("\n");
     expect(text).toMatch(/WARN malformed-rpc-response: \d+ repl(y|ies) broke the reply schema/);
@@ -43,7 +57,19 @@ describe("runner verdicts on simulated nodes", () => {
   });
 
   test("colliding unique ids are invalid, with the duplicates listed", async () => {
-    const outcome = await run("-w", "unique-ids", "--bin", `${testdata}/unique-ids-counter.ts`, "--node-count", "3", "--time-limit", "2", "--rate", "50", ...SIM);
+    const outcome = await run(
+      "-w",
+      "unique-ids",
+      "--bin",
+      `${testdata}/unique-ids-counter.ts`,
+      "--node-count",
+      "3",
+      "--time-limit",
+      "2",
+      "--rate",
+      "50",
+      ...SIM,
+    );
     expect(outcome.exitCode).toBe(1);
     const workload = workloadResult(outcome.results, checkUniqueIds);
     expect(workload["duplicated-count"]).toBeGreaterThan(0);
@@ -51,7 +77,19 @@ describe("runner verdicts on simulated nodes", () => {
   });
 
   test("a reply to a client that has gone is a protocol violation, reported, and the node's later output is dropped", async () => {
-    const outcome = await run("-w", "echo", "--bin", `${testdata}/late-reply.ts`, "--node-count", "1", "--time-limit", "8", "--rate", "2", ...SIM);
+    const outcome = await run(
+      "-w",
+      "echo",
+      "--bin",
+      `${testdata}/late-reply.ts`,
+      "--node-count",
+      "1",
+      "--time-limit",
+      "8",
+      "--rate",
+      "2",
+      ...SIM,
+    );
     // Later echoes time out (:info); Maelstrom's echo checker does not count those, so the run is
     // valid there and here: the violation is reported apart.
     expect(outcome.exitCode).toBe(0);
@@ -64,11 +102,25 @@ describe("runner verdicts on simulated nodes", () => {
   }, 30_000);
 
   test("results.json, history.jsonl and test.json are written with Maelstrom's key names", async () => {
-    const outcome = await run("-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--time-limit", "2", "--seed", "42", "--sim");
+    const outcome = await run(
+      "-w",
+      "echo",
+      "--bin",
+      "01-echo/main.ts",
+      "--node-count",
+      "1",
+      "--time-limit",
+      "2",
+      "--seed",
+      "42",
+      "--sim",
+    );
     expect(outcome.exitCode).toBe(0);
     const results = JSON.parse(readFileSync(join(outcome.runDir!, "results.json"), "utf8"));
     expect(results["valid?"]).toBe(true);
-    expect(Object.keys(results)).toEqual(expect.arrayContaining(["perf", "timeline", "exceptions", "stats", "availability", "net", "workload", "runner"]));
+    expect(Object.keys(results)).toEqual(
+      expect.arrayContaining(["perf", "timeline", "exceptions", "stats", "availability", "net", "workload", "runner"]),
+    );
     expect(results.runner.seed).toBe(42);
     const history = readJsonl<{ type: string; process: number }>(join(outcome.runDir!, "history.jsonl"));
     expect(history.filter((op) => op.type === "invoke").length).toBe(results.stats.count);
@@ -80,7 +132,18 @@ describe("runner verdicts on simulated nodes", () => {
 describe("runner verdicts on real node processes: exits, init, stdout, timing", () => {
   // The first four mostly wait on their nodes, so they run at once; the latency test runs alone.
   test.concurrent("a node that exits ends the run with 255, naming the node, its status and last output", async () => {
-    const outcome = await run("-w", "echo", "--bin", `${testdata}/exits-early.ts`, "--node-count", "1", "--time-limit", "10", "--rate", "20");
+    const outcome = await run(
+      "-w",
+      "echo",
+      "--bin",
+      `${testdata}/exits-early.ts`,
+      "--node-count",
+      "1",
+      "--time-limit",
+      "10",
+      "--rate",
+      "20",
+    );
     expect(outcome.exitCode).toBe(255);
     const text = outcome.output.join("\n");
     expect(text).toContain("ERROR: node-crashed: Node n0 crashed with exit status 3");
@@ -93,7 +156,16 @@ describe("runner verdicts on real node processes: exits, init, stdout, timing", 
 
   test.concurrent("a node that never answers init ends the run with 255 after about 10 s", async () => {
     const startedMs = performance.now();
-    const outcome = await run("-w", "echo", "--bin", `${testdata}/never-inits.ts`, "--node-count", "2", "--time-limit", "5");
+    const outcome = await run(
+      "-w",
+      "echo",
+      "--bin",
+      `${testdata}/never-inits.ts`,
+      "--node-count",
+      "2",
+      "--time-limit",
+      "5",
+    );
     const elapsedMs = performance.now() - startedMs;
     expect(outcome.exitCode).toBe(255);
     expect(outcome.output.join("\n")).toMatch(
@@ -107,7 +179,16 @@ describe("runner verdicts on real node processes: exits, init, stdout, timing", 
 
   test.concurrent("a log line on stdout before init fails init at once, quoting the line and saying to log to stderr", async () => {
     const startedMs = performance.now();
-    const outcome = await run("-w", "echo", "--bin", `${testdata}/stdout-before-init.ts`, "--node-count", "2", "--time-limit", "5");
+    const outcome = await run(
+      "-w",
+      "echo",
+      "--bin",
+      `${testdata}/stdout-before-init.ts`,
+      "--node-count",
+      "2",
+      "--time-limit",
+      "5",
+    );
     expect(performance.now() - startedMs).toBeLessThan(8_000); // not the 10 s init timeout
     expect(outcome.exitCode).toBe(255);
     expect(outcome.results!["abort-type"]).toBe("init-failed");
@@ -120,7 +201,18 @@ describe("runner verdicts on real node processes: exits, init, stdout, timing", 
   }, 30_000);
 
   test.concurrent("a debug line on stdout later is named as the reason for the missing ops, not the machine", async () => {
-    const outcome = await run("-w", "echo", "--bin", `${testdata}/stdout-debug-line.ts`, "--node-count", "1", "--time-limit", "4", "--rate", "10");
+    const outcome = await run(
+      "-w",
+      "echo",
+      "--bin",
+      `${testdata}/stdout-debug-line.ts`,
+      "--node-count",
+      "1",
+      "--time-limit",
+      "4",
+      "--rate",
+      "10",
+    );
     const violations = outcome.results!.errors!["protocol-violations"];
     expect(violations).toEqual([expect.objectContaining({ type: "line-not-valid-json", line: "got echo 3" })]);
     // The violation explains the missing ops; no runner warning blames the machine or --concurrency.
@@ -170,14 +262,28 @@ describe("runner verdicts on real node processes: exits, init, stdout, timing", 
   }, 30_000);
 
   test("constant latency is honoured within a few milliseconds on node↔service links", async () => {
-    const outcome = await run("-w", "echo", "--bin", `${testdata}/tso-echo.ts`, "--node-count", "2", "--time-limit", "3", "--rate", "20", "--latency", "50");
+    const outcome = await run(
+      "-w",
+      "echo",
+      "--bin",
+      `${testdata}/tso-echo.ts`,
+      "--node-count",
+      "2",
+      "--time-limit",
+      "3",
+      "--rate",
+      "20",
+      "--latency",
+      "50",
+    );
     expect(outcome.exitCode).toBe(0);
     const journal = readJsonl<JournalEvent>(join(outcome.runDir!, "net-journal.jsonl"));
     const sentAt = new Map<number, number>();
     const delays: number[] = [];
     for (const event of journal) {
       if (event.type === "send") sentAt.set(event.id, event.time);
-      else if (!event.src.startsWith("c") && !event.dest.startsWith("c")) delays.push((event.time - sentAt.get(event.id)!) / 1e6);
+      else if (!event.src.startsWith("c") && !event.dest.startsWith("c"))
+        delays.push((event.time - sentAt.get(event.id)!) / 1e6);
     }
     expect(delays.length).toBeGreaterThan(20);
     for (const delayMs of delays) expect(delayMs).toBeGreaterThanOrEqual(50); // never early
@@ -187,12 +293,24 @@ describe("runner verdicts on real node processes: exits, init, stdout, timing", 
     expect(sorted[Math.floor(sorted.length / 2)]!).toBeLessThan(50 + 5);
     expect(outcome.results!.net!.servers["msg-count"]).toBe(delays.length); // nothing dropped without a nemesis
   });
-
 });
 
 describe("runner health", () => {
   test("a node that floods the runner makes deliveries late, and the verdict warns of overload", async () => {
-    const outcome = await run("-w", "echo", "--bin", `${testdata}/flood-peer.ts`, "--node-count", "2", "--time-limit", "3", "--rate", "3", "--latency", "5");
+    const outcome = await run(
+      "-w",
+      "echo",
+      "--bin",
+      `${testdata}/flood-peer.ts`,
+      "--node-count",
+      "2",
+      "--time-limit",
+      "3",
+      "--rate",
+      "3",
+      "--latency",
+      "5",
+    );
     const runner = outcome.results!.runner!;
     expect(runner["lateness-ms"].p99).toBeGreaterThan(10);
     expect(runner.warnings.join("\n")).toContain("machine was overloaded");
@@ -200,7 +318,18 @@ describe("runner health", () => {
   }, 60_000);
 
   test("a normal run carries no overload warning", async () => {
-    const outcome = await run("-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "2", "--time-limit", "3", "--rate", "100");
+    const outcome = await run(
+      "-w",
+      "echo",
+      "--bin",
+      "01-echo/main.ts",
+      "--node-count",
+      "2",
+      "--time-limit",
+      "3",
+      "--rate",
+      "100",
+    );
     expect(outcome.exitCode).toBe(0);
     expect(outcome.results!.runner!.warnings).toEqual([]);
     expect(outcome.output.join("\n")).not.toContain("WARN runner");
@@ -223,11 +352,29 @@ describe("interruptions (a real runner process)", () => {
     const pidFile = join(dir, "pids");
     const storeDir = join(dir, "store");
     const runner = Bun.spawn(
-      ["bun", "maelstrom-lib/harness/cli/main.ts", "test", "-w", "echo", "--bin", `${testdata}/pid-echo.ts`, "--node-count", "3",
-        "--time-limit", "60", "--rate", "5", "--store", storeDir, "--no-progress", pidFile],
+      [
+        "bun",
+        "maelstrom-lib/harness/cli/main.ts",
+        "test",
+        "-w",
+        "echo",
+        "--bin",
+        `${testdata}/pid-echo.ts`,
+        "--node-count",
+        "3",
+        "--time-limit",
+        "60",
+        "--rate",
+        "5",
+        "--store",
+        storeDir,
+        "--no-progress",
+        pidFile,
+      ],
       { cwd: repo, stdout: "pipe", stderr: "pipe" },
     );
-    const pids = () => (existsSync(pidFile) ? readFileSync(pidFile, "utf8").trim().split("\n").filter(Boolean).map(Number) : []);
+    const pids = () =>
+      existsSync(pidFile) ? readFileSync(pidFile, "utf8").trim().split("\n").filter(Boolean).map(Number) : [];
     const deadline = performance.now() + 15_000;
     while (pids().length < 3 && performance.now() < deadline) await Bun.sleep(50);
     expect(pids().length).toBe(3);

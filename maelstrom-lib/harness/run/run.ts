@@ -59,7 +59,6 @@ export interface RunOutcome {
   incomplete?: boolean;
 }
 
-
 /**
  * Runs one test with already-validated options, in the real world unless another is given;
  * `storeFs` is the run folder's file system (a test's failing one). Throws a StoreError when the
@@ -265,7 +264,12 @@ export class Run {
       await this.abort.race(sleep(clock, opts.timeLimitSec * 1000));
     }
     await this.abort.race(Promise.resolve(nemesis));
-    this.mainPhase = { startMs, endMs: clock.nowMs(), invocations: history.counts.invoke - invocationsBefore, lateMs: stagger?.lateMs };
+    this.mainPhase = {
+      startMs,
+      endMs: clock.nowMs(),
+      invocations: history.counts.invoke - invocationsBefore,
+      lateMs: stagger?.lateMs,
+    };
   }
 
   /** Heal, wait for recovery, then each worker runs its own copy of the final generator. */
@@ -409,7 +413,10 @@ export class Run {
       concurrency: opts.concurrency,
       unmatched: this.unmatched,
     };
-    return Array.from({ length: opts.concurrency }, (_, thread) => new Worker(thread, opts.nodeIds[thread % opts.nodeIds.length]!, env));
+    return Array.from(
+      { length: opts.concurrency },
+      (_, thread) => new Worker(thread, opts.nodeIds[thread % opts.nodeIds.length]!, env),
+    );
   }
 
   /** The nemesis for --nemesis (nemesis/faults/ composes Maelstrom's packages), or undefined for none. */
@@ -425,7 +432,9 @@ export class Run {
     for (const { type, one, many } of MALFORMED_RPC_KINDS) {
       const malformed = this.history.ops.filter((op) => op.error === type);
       if (malformed.length === 0) continue;
-      this.log(`WARN ${type}: ${malformed.length} ${malformed.length === 1 ? one : many} broke the ${one} schema (all in history.jsonl); the first:`);
+      this.log(
+        `WARN ${type}: ${malformed.length} ${malformed.length === 1 ? one : many} broke the ${one} schema (all in history.jsonl); the first:`,
+      );
       for (const line of (malformed[0]!.exception ?? "").split("\n")) this.log(`     ${line}`);
     }
   }
@@ -433,11 +442,12 @@ export class Run {
   private logNetEvent(event: JournalEvent): void {
     const { opts } = this;
     if ((event.type === "send" && opts.logNetSend) || (event.type === "recv" && opts.logNetRecv)) {
-      this.log(`:${event.type} ${JSON.stringify({ id: event.id, src: event.src, dest: event.dest, body: event.body })}`);
+      this.log(
+        `:${event.type} ${JSON.stringify({ id: event.id, src: event.src, dest: event.dest, body: event.body })}`,
+      );
     }
   }
 }
-
 
 /** What a first signal does in each phase of the run. */
 const SIGNAL_EFFECTS = {

@@ -83,7 +83,11 @@ describe("the simulation replays every challenge byte for byte", () => {
     const args = simulateArgs(challenge.folder, challenge.commands[0]!.flags, here!);
     const run = await runMaelstrom(args, { cwd: repo });
     const cli = Bun.spawnSync(
-      ["bun", "maelstrom-lib/harness/cli/main.ts", ...simulateArgs(challenge.folder, challenge.commands[0]!.flags, there!)],
+      [
+        "bun",
+        "maelstrom-lib/harness/cli/main.ts",
+        ...simulateArgs(challenge.folder, challenge.commands[0]!.flags, there!),
+      ],
       { cwd: repo },
     );
     expect(cli.exitCode).toBe(0);

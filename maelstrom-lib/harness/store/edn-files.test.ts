@@ -22,16 +22,91 @@ const repo = new URL("../../..", import.meta.url).pathname;
 
 /** Ops of every shape the workloads record: txn micro-ops, kafka polls, errors, the nemesis, big ids. */
 const sampleHistory: Op[] = [
-  { index: 0, time: 1_000_000, type: "invoke", process: 0, f: "txn", value: [["r", 0, null], ["w", 2, 1]], node: "n0" },
-  { index: 1, time: 2_500_000, type: "ok", process: 0, f: "txn", value: [["r", 0, 3], ["w", 2, 1]], node: "n0" },
+  {
+    index: 0,
+    time: 1_000_000,
+    type: "invoke",
+    process: 0,
+    f: "txn",
+    value: [
+      ["r", 0, null],
+      ["w", 2, 1],
+    ],
+    node: "n0",
+  },
+  {
+    index: 1,
+    time: 2_500_000,
+    type: "ok",
+    process: 0,
+    f: "txn",
+    value: [
+      ["r", 0, 3],
+      ["w", 2, 1],
+    ],
+    node: "n0",
+  },
   { index: 2, time: 3_000_000, type: "invoke", process: 1, f: "poll", value: [["poll"]], node: "n1" },
-  { index: 3, time: 3_500_000, type: "ok", process: 1, f: "poll", value: [["poll", { "3": [[7, 5], [8, 6]], "12": [] }]], node: "n1" },
+  {
+    index: 3,
+    time: 3_500_000,
+    type: "ok",
+    process: 1,
+    f: "poll",
+    value: [
+      [
+        "poll",
+        {
+          "3": [
+            [7, 5],
+            [8, 6],
+          ],
+          "12": [],
+        },
+      ],
+    ],
+    node: "n1",
+  },
   { index: 4, time: 4_000_000, type: "invoke", process: 2, f: "echo", value: 'quote " and\nnewline ü', node: "n0" },
-  { index: 5, time: 9_000_000, type: "info", process: 2, f: "echo", value: 'quote " and\nnewline ü', error: "net-timeout", node: "n0" },
-  { index: 6, time: 9_100_000, type: "fail", process: 1, f: "send", value: [["send", "3", 9]], error: ["key-does-not-exist", "no such key"], node: "n1" },
-  { index: 7, time: 9_200_000, type: "info", process: "nemesis", f: "start-partition", value: ["isolated", { n0: ["n1"], n1: ["n0", "n2"] }] },
+  {
+    index: 5,
+    time: 9_000_000,
+    type: "info",
+    process: 2,
+    f: "echo",
+    value: 'quote " and\nnewline ü',
+    error: "net-timeout",
+    node: "n0",
+  },
+  {
+    index: 6,
+    time: 9_100_000,
+    type: "fail",
+    process: 1,
+    f: "send",
+    value: [["send", "3", 9]],
+    error: ["key-does-not-exist", "no such key"],
+    node: "n1",
+  },
+  {
+    index: 7,
+    time: 9_200_000,
+    type: "info",
+    process: "nemesis",
+    f: "start-partition",
+    value: ["isolated", { n0: ["n1"], n1: ["n0", "n2"] }],
+  },
   { index: 8, time: 9_300_000, type: "invoke", process: 3, f: "generate", value: null, final: true, node: "n0" },
-  { index: 9, time: 9_400_000, type: "ok", process: 3, f: "generate", value: JSON.rawJSON("18446744073709551615"), final: true, node: "n0" },
+  {
+    index: 9,
+    time: 9_400_000,
+    type: "ok",
+    process: 3,
+    f: "generate",
+    value: JSON.rawJSON("18446744073709551615"),
+    final: true,
+    node: "n0",
+  },
 ];
 
 const sampleResults: CheckResult = {
@@ -43,12 +118,19 @@ const sampleResults: CheckResult = {
     lost: [3, 7],
     "anomaly-types": ["G1b"],
     "allowed-anomaly-types": ["G2-item"],
-    anomalies: { G1b: [{ op: { index: 1, process: 0, type: "ok", value: [["r", 0, 3]] }, mop: ["r", 0, 3], explanation: "T1 read 3" }] },
+    anomalies: {
+      G1b: [
+        { op: { index: 1, process: 0, type: "ok", value: [["r", 0, 3]] }, mop: ["r", 0, 3], explanation: "T1 read 3" },
+      ],
+    },
     not: ["read-committed"],
     "also-not": ["serializable", "repeatable-read"],
   },
   kafka: { "valid?": "unknown", "worst-realtime-lag": { time: 22.010139204, key: "2" } },
-  exceptions: { "valid?": true, exceptions: [{ count: 1, class: "clojure.lang.ExceptionInfo", example: sampleHistory[5]! }] },
+  exceptions: {
+    "valid?": true,
+    exceptions: [{ count: 1, class: "clojure.lang.ExceptionInfo", example: sampleHistory[5]! }],
+  },
   "valid?": false,
 };
 
@@ -70,7 +152,7 @@ describe("what the EDN holds", () => {
       ":msgs-per-op 3.0731707",
       ":ok-fraction 0.9",
       ":valid? :unknown",
-      ":key \"2\"",
+      ':key "2"',
       ':exceptions ({:count 1, :class "clojure.lang.ExceptionInfo", :example {:index 5,',
     ];
     for (const fragment of expected) expect(flat).toContain(fragment);
@@ -80,11 +162,15 @@ describe("what the EDN holds", () => {
 
   test("history: one op per line in Jepsen's key order, payloads as the node sent them", () => {
     const lines = sampleHistory.map((op) => printEdn(opToEdn(op)));
-    expect(lines[0]).toBe('{:index 0, :time 1000000, :type :invoke, :process 0, :f :txn, :value [[:r 0 nil] [:w 2 1]], :node "n0"}');
+    expect(lines[0]).toBe(
+      '{:index 0, :time 1000000, :type :invoke, :process 0, :f :txn, :value [[:r 0 nil] [:w 2 1]], :node "n0"}',
+    );
     expect(lines[3]).toContain(":value [[:poll {3 [[7 5] [8 6]], 12 []}]]");
     expect(lines[5]).toContain(':value "quote \\" and\\nnewline ü", :error :net-timeout');
     expect(lines[6]).toContain(':error [:key-does-not-exist "no such key"]');
-    expect(lines[7]).toBe('{:index 7, :time 9200000, :type :info, :process :nemesis, :f :start-partition, :value [:isolated {"n0" #{"n1"}, "n1" #{"n0" "n2"}}]}');
+    expect(lines[7]).toBe(
+      '{:index 7, :time 9200000, :type :info, :process :nemesis, :f :start-partition, :value [:isolated {"n0" #{"n1"}, "n1" #{"n0" "n2"}}]}',
+    );
     expect(lines[9]).toContain(":value 18446744073709551615, :final? true");
     for (const line of lines) expect(line).not.toContain("\n");
   });
@@ -140,7 +226,12 @@ const SETS = new Set(["not", "also-not"]);
 function comparable(value: unknown, key?: string): unknown {
   if (Array.isArray(value)) {
     const items = value.map((item) => comparable(item));
-    return key !== undefined && SETS.has(key) ? items.map((item) => JSON.stringify(item)).sort().map((item) => JSON.parse(item)) : items;
+    return key !== undefined && SETS.has(key)
+      ? items
+          .map((item) => JSON.stringify(item))
+          .sort()
+          .map((item) => JSON.parse(item))
+      : items;
   }
   if (typeof value === "object" && value !== null) {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k === "final" ? "final?" : k, comparable(v, k)]));
@@ -154,12 +245,19 @@ function readBack(runDir: string): { results: unknown; history: unknown[] } {
   writeFileSync(script, READ_BACK_CLJ);
   const proc = Bun.spawnSync([clojure!, script, join(runDir, "results.edn"), join(runDir, "history.edn")]);
   if (proc.exitCode !== 0) throw new Error(`clojure failed: ${proc.stderr.toString()}`);
-  const [results, ...history] = proc.stdout.toString().trim().split("\n").map((line) => JSON.parse(line));
+  const [results, ...history] = proc.stdout
+    .toString()
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
   return { results, history };
 }
 
 function readJsonl(path: string): unknown[] {
-  return readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line));
+  return readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
 }
 
 /** Every key path of a JSON-shaped value ("workload/errors/0/final?"), array positions as "#". */
@@ -172,7 +270,11 @@ function keyPaths(value: unknown, prefix = ""): string[] {
 describe("results.json and results.edn", () => {
   test("name every key alike: an op inside the results says final?, as Jepsen's op does", () => {
     const finalRead = { ...sampleHistory[9]!, f: "read", value: 7 };
-    const results = { ...sampleResults, workload: { "valid?": false, errors: [finalRead], "final-reads": [7] }, "valid?": false };
+    const results = {
+      ...sampleResults,
+      workload: { "valid?": false, errors: [finalRead], "final-reads": [7] },
+      "valid?": false,
+    };
     const json = JSON.parse(resultsJsonText(results));
     expect(json.workload.errors[0]["final?"]).toBe(true);
     expect(json.workload.errors[0].final).toBeUndefined();
@@ -185,23 +287,45 @@ describe("results.json and results.edn", () => {
 });
 
 describe("the files, read back", () => {
-  test.skipIf(!clojure)("Clojure's EDN reader reads every shape of op and result back to the same values", async () => {
-    const runDir = mkdtempSync(join(tmpdir(), "edn-"));
-    await saveBeforeAnalysis(runDir, options, sampleHistory);
-    await saveResults(runDir, options, sampleHistory, sampleResults as RunResults, []);
-    const back = readBack(runDir);
-    expect(comparable(back.results)).toEqual(comparable(sampleResults));
-    expect(back.history.map((op) => comparable(op))).toEqual(sampleHistory.map((op) => comparable(JSON.parse(JSON.stringify(op)))));
-  }, 60_000);
+  test.skipIf(!clojure)(
+    "Clojure's EDN reader reads every shape of op and result back to the same values",
+    async () => {
+      const runDir = mkdtempSync(join(tmpdir(), "edn-"));
+      await saveBeforeAnalysis(runDir, options, sampleHistory);
+      await saveResults(runDir, options, sampleHistory, sampleResults as RunResults, []);
+      const back = readBack(runDir);
+      expect(comparable(back.results)).toEqual(comparable(sampleResults));
+      expect(back.history.map((op) => comparable(op))).toEqual(
+        sampleHistory.map((op) => comparable(JSON.parse(JSON.stringify(op)))),
+      );
+    },
+    60_000,
+  );
 
-  if (!clojure) test.skip("clojure is not on PATH (apt-get install clojure): the EDN files were not read back by Clojure", () => {});
+  if (!clojure)
+    test.skip("clojure is not on PATH (apt-get install clojure): the EDN files were not read back by Clojure", () => {});
 
   test("a broadcast run writes the four files; scripts' grep lines find what they look for", async () => {
     const store = mkdtempSync(join(tmpdir(), "edn-run-"));
     const run = await runMaelstrom(
       [
-        "test", "-w", "broadcast", "--bin", "3b-multi-node-broadcast/main.ts", "--node-count", "3", "--time-limit", "1",
-        "--rate", "10", "--store", store, "--no-progress", "--sim", "--seed", "1",
+        "test",
+        "-w",
+        "broadcast",
+        "--bin",
+        "3b-multi-node-broadcast/main.ts",
+        "--node-count",
+        "3",
+        "--time-limit",
+        "1",
+        "--rate",
+        "10",
+        "--store",
+        store,
+        "--no-progress",
+        "--sim",
+        "--seed",
+        "1",
       ],
       { cwd: repo },
     );
@@ -213,7 +337,9 @@ describe("the files, read back", () => {
     expect(grep("-q", "^ :valid? true").exitCode).toBe(0);
     expect(grep("-q", "^ :valid? false").exitCode).toBe(1);
     expect(edn).toMatch(/\n :net \{:all \{/);
-    expect(edn).toMatch(/ {7}:servers \{:send-count \d+,\n {17}:recv-count \d+,\n {17}:msg-count \d+,\n {17}:msgs-per-op [\d.]+\},/);
+    expect(edn).toMatch(
+      / {7}:servers \{:send-count \d+,\n {17}:recv-count \d+,\n {17}:msg-count \d+,\n {17}:msgs-per-op [\d.]+\},/,
+    );
 
     const history = readJsonl(join(run.runDir!, "history.jsonl"));
     const historyEdn = readFileSync(join(run.runDir!, "history.edn"), "utf8").trim().split("\n");
@@ -230,7 +356,9 @@ describe("the files, read back", () => {
 
     if (clojure) {
       const back = readBack(run.runDir!);
-      expect(comparable(back.results)).toEqual(comparable(JSON.parse(readFileSync(join(run.runDir!, "results.json"), "utf8"))));
+      expect(comparable(back.results)).toEqual(
+        comparable(JSON.parse(readFileSync(join(run.runDir!, "results.json"), "utf8"))),
+      );
       expect(back.history.map((op) => comparable(op))).toEqual(history.map((op) => comparable(op)));
     }
   }, 60_000);

@@ -18,7 +18,8 @@ import { nanosToMs } from "../contracts/history.ts";
 
 /** Result keys whose string values are keywords in Maelstrom's results (and any `…-types` list). */
 const KEYWORD_VALUED = new Set(["valid?", "type", "f", "not", "also-not", "consistency-models"]);
-const isKeywordValued = (key: string | undefined) => key !== undefined && (KEYWORD_VALUED.has(key) || key.endsWith("-types"));
+const isKeywordValued = (key: string | undefined) =>
+  key !== undefined && (KEYWORD_VALUED.has(key) || key.endsWith("-types"));
 /** Result keys Maelstrom holds as sets (Elle's model names). */
 const SET_VALUED = new Set(["not", "also-not"]);
 /** Result keys Maelstrom prints as seqs: set-full's sorted element lists, the exceptions checker's groups. */
@@ -38,14 +39,21 @@ const NUMBER_KEY = /^-?\d+(\.\d+)?$/;
 /** The results map as Maelstrom's results.edn holds it. */
 export function resultsToEdn(value: unknown, key?: string): Edn {
   if (Array.isArray(value)) {
-    const items = value.map((item) => (isKeywordValued(key) && typeof item === "string" ? kw(item) : resultsToEdn(item)));
+    const items = value.map((item) =>
+      isKeywordValued(key) && typeof item === "string" ? kw(item) : resultsToEdn(item),
+    );
     if (key !== undefined && SET_VALUED.has(key)) return set(items);
     return key !== undefined && LIST_VALUED.has(key) ? list(items) : vector(items);
   }
   if (isObject(value)) {
     if (isOp(value)) return opToEdn(value as unknown as Op);
     const numericKeys = hasNumericKeys(value);
-    return map(entries(value, numericKeys).map(([k, v]) => [mapKey(k, numericKeys), k === "mop" && isMicroOp(v) ? microOp(v) : resultsToEdn(v, k)]));
+    return map(
+      entries(value, numericKeys).map(([k, v]) => [
+        mapKey(k, numericKeys),
+        k === "mop" && isMicroOp(v) ? microOp(v) : resultsToEdn(v, k),
+      ]),
+    );
   }
   if (typeof value === "string" && isKeywordValued(key)) return kw(value);
   if (typeof value === "number" && key !== undefined && FLOAT_VALUED.has(key)) return new Float32(value);
@@ -55,7 +63,10 @@ export function resultsToEdn(value: unknown, key?: string): Edn {
 /** One op as Jepsen's history holds it. */
 export function opToEdn(op: Op): Edn {
   const record = op as unknown as Record<string, unknown>;
-  const keys = [...OP_KEY_ORDER.filter((k) => k in record), ...Object.keys(record).filter((k) => !OP_KEY_ORDER.includes(k))];
+  const keys = [
+    ...OP_KEY_ORDER.filter((k) => k in record),
+    ...Object.keys(record).filter((k) => !OP_KEY_ORDER.includes(k)),
+  ];
   return map(
     keys.filter((k) => record[k] !== undefined).map((k) => [kw(OP_KEY_NAMES[k] ?? k), opField(k, record[k], op)]),
   );
@@ -75,13 +86,19 @@ function opField(key: string, value: unknown, op: Op): Edn {
  */
 function nemesisValue(value: unknown): Edn {
   if (typeof value === "string") return KEYWORD_NAME.test(value) ? kw(value) : value;
-  if (Array.isArray(value) && typeof value[0] === "string") return vector([kw(value[0]), ...value.slice(1).map(grudge)]);
+  if (Array.isArray(value) && typeof value[0] === "string")
+    return vector([kw(value[0]), ...value.slice(1).map(grudge)]);
   return payload(value, false);
 }
 
 function grudge(value: unknown): Edn {
   if (!isObject(value)) return payload(value, false);
-  return map(Object.entries(value).map(([node, cut]) => [node, Array.isArray(cut) ? set(cut.map((n) => payload(n, false))) : payload(cut, false)]));
+  return map(
+    Object.entries(value).map(([node, cut]) => [
+      node,
+      Array.isArray(cut) ? set(cut.map((n) => payload(n, false))) : payload(cut, false),
+    ]),
+  );
 }
 
 /** `[[:r 1 nil]]` for micro-ops; otherwise a message payload. */
@@ -101,7 +118,8 @@ function isMicroOp(value: unknown): value is unknown[] {
 /** Maelstrom's error names are keywords: `:net-timeout`, `[:crash "text"]`. */
 function errorToEdn(error: unknown): Edn {
   if (typeof error === "string") return KEYWORD_NAME.test(error) ? kw(error) : error;
-  if (Array.isArray(error) && typeof error[0] === "string") return vector([kw(error[0]), ...error.slice(1).map((v) => payload(v, true))]);
+  if (Array.isArray(error) && typeof error[0] === "string")
+    return vector([kw(error[0]), ...error.slice(1).map((v) => payload(v, true))]);
   return payload(error, true);
 }
 
@@ -110,7 +128,9 @@ function payload(value: unknown, keywordKeys: boolean): Edn {
   if (Array.isArray(value)) return vector(value.map((item) => payload(item, keywordKeys)));
   if (isObject(value) && !JSON.isRawJSON(value)) {
     const numericKeys = hasNumericKeys(value);
-    return map(entries(value, numericKeys).map(([k, v]) => [keywordKeys ? mapKey(k, numericKeys) : k, payload(v, keywordKeys)]));
+    return map(
+      entries(value, numericKeys).map(([k, v]) => [keywordKeys ? mapKey(k, numericKeys) : k, payload(v, keywordKeys)]),
+    );
   }
   return scalar(value);
 }

@@ -43,7 +43,8 @@ export class JepsenStoreError extends Error {}
  * (`#jepsen.history.Op{...}`) is its value.
  */
 export function plainOf(value: EdnValue): unknown {
-  if (value === null || typeof value === "boolean" || typeof value === "number" || typeof value === "string") return value;
+  if (value === null || typeof value === "boolean" || typeof value === "number" || typeof value === "string")
+    return value;
   if (typeof value === "bigint") return JSON.rawJSON(String(value));
   if (Array.isArray(value)) return value.map(plainOf);
   if (value instanceof EdnKeyword || value instanceof EdnSymbol) return value.name;
@@ -75,9 +76,12 @@ export function opOf(form: EdnValue, position: number): Op {
   if (!(map instanceof EdnMap)) throw new JepsenStoreError(`op ${position} is not a map`);
   const fields = plainOf(map) as Record<string, unknown>;
   const { index, time, type, process, f, value, error, "final?": final, exception, ...rest } = fields;
-  if (!OP_TYPES.includes(type as OpType)) throw new JepsenStoreError(`op ${position} has :type ${JSON.stringify(type)}, not one of ${OP_TYPES.join(", ")}`);
+  if (!OP_TYPES.includes(type as OpType))
+    throw new JepsenStoreError(`op ${position} has :type ${JSON.stringify(type)}, not one of ${OP_TYPES.join(", ")}`);
   if (typeof process !== "number" && process !== "nemesis") {
-    throw new JepsenStoreError(`op ${position} has :process ${JSON.stringify(process ?? null)}, not an integer or :nemesis`);
+    throw new JepsenStoreError(
+      `op ${position} has :process ${JSON.stringify(process ?? null)}, not an integer or :nemesis`,
+    );
   }
   if (typeof time !== "number") throw new JepsenStoreError(`op ${position} has no integer :time`);
   // Our field order (history.ts): index, time, type, process, f, value, error, then the rest.
@@ -116,7 +120,8 @@ export function readEdnHistory(path: string): Op[] {
   try {
     for (let form = reader.next(); form !== undefined; form = reader.next()) ops.push(opOf(form, ops.length));
   } catch (error) {
-    if (error instanceof EdnError || error instanceof JepsenStoreError) throw new JepsenStoreError(`${path}: ${error.message}`);
+    if (error instanceof EdnError || error instanceof JepsenStoreError)
+      throw new JepsenStoreError(`${path}: ${error.message}`);
     throw error;
   }
   return ops;
@@ -265,7 +270,10 @@ function loggedOptionsOf(logged: Record<string, unknown>): LoggedOptions {
   set("timeLimitSec", number("time-limit"));
   // Maelstrom keeps --availability as :total or a number; nil when not given.
   set("availability", logged.availability === "total" ? "total" : number("availability"));
-  set("consistencyModels", Array.isArray(logged["consistency-models"]) ? logged["consistency-models"].map(String) : undefined);
+  set(
+    "consistencyModels",
+    Array.isArray(logged["consistency-models"]) ? logged["consistency-models"].map(String) : undefined,
+  );
   set("keyCount", number("key-count"));
   set("minTxnLength", number("min-txn-length"));
   set("maxTxnLength", number("max-txn-length"));

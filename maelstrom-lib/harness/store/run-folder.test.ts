@@ -12,12 +12,24 @@ import { forEachOp, readHistoryExact, readRunFolder, RunFolderError } from "./ru
 
 const RESULTS: RunResults = {
   stats: { count: 2, "ok-count": 1, "fail-count": 0, "info-count": 1, "valid?": true, "by-f": {} },
-  net: { all: { "send-count": 4, "recv-count": 4, "msg-count": 4 }, clients: { "send-count": 2, "recv-count": 2, "msg-count": 2 }, servers: { "send-count": 2, "recv-count": 2, "msg-count": 2 }, "valid?": true },
+  net: {
+    all: { "send-count": 4, "recv-count": 4, "msg-count": 4 },
+    clients: { "send-count": 2, "recv-count": 2, "msg-count": 2 },
+    servers: { "send-count": 2, "recv-count": 2, "msg-count": 2 },
+    "valid?": true,
+  },
   workload: { "valid?": false, lost: [1] },
   errors: { crashes: [{ node: "n1", exitCode: 3, signal: null, stdoutTail: [], stderrTail: ["bye"] }] },
   "valid?": false,
 };
-const OPTIONS = { workload: "g-set", bin: "/x/main.ts", binArgs: [], nodeIds: ["n0", "n1"], seed: 7, nemesis: ["kill"] };
+const OPTIONS = {
+  workload: "g-set",
+  bin: "/x/main.ts",
+  binArgs: [],
+  nodeIds: ["n0", "n1"],
+  seed: 7,
+  nemesis: ["kill"],
+};
 const OPS = [
   { index: 0, time: 0, type: "invoke", process: 0, f: "add", value: 1 },
   { index: 1, time: 5, type: "ok", process: 0, f: "add", value: 1, node: "n0" },
@@ -56,7 +68,10 @@ describe("reading a run folder", () => {
     const cases: [Record<string, string>, string][] = [
       [{ "results.json": "{ not json" }, "results.json is not JSON: "],
       [results({ ...RESULTS, "valid?": "maybe" }), 'results.json: valid? is "maybe", not true, false or "unknown"'],
-      [results({ ...RESULTS, errors: { crashes: [{ node: "n1" }] } }), "results.json: errors.crashes[0] has no exitCode"],
+      [
+        results({ ...RESULTS, errors: { crashes: [{ node: "n1" }] } }),
+        "results.json: errors.crashes[0] has no exitCode",
+      ],
       [results({ ...RESULTS, errors: [] }), "results.json: errors is [], not an object"],
       [results({ ...RESULTS, workload: { lost: [] } }), "results.json: workload has no valid?"],
       [options({ ...OPTIONS, nodeIds: "n0" }), 'test.json: nodeIds is "n0", not a list'],
@@ -72,12 +87,19 @@ describe("reading a run folder", () => {
   });
 
   test("history.jsonl: streamed, a torn or foreign line counted and skipped; read whole, it is an error naming its line", async () => {
-    const dir = await folderWith({ "history.jsonl": lines(OPS) + '{"index": 2, "time": 9, "type": "ok"\n{"index": 3, "f": "add"}\n' });
+    const dir = await folderWith({
+      "history.jsonl": lines(OPS) + '{"index": 2, "time": 9, "type": "ok"\n{"index": 3, "f": "add"}\n',
+    });
     const seen: number[] = [];
     expect(await forEachOp(dir, (op) => seen.push(op.index))).toEqual({ badLineCount: 2 });
     expect(seen).toEqual([0, 1]);
-    await expect(readHistoryExact(dir)).rejects.toThrow(`${join(dir, "history.jsonl")} line 3 is not a history op: {"index": 2`);
-    const good = await folderWith({ "history.jsonl": lines(OPS) + '{"index":2,"time":9,"type":"invoke","process":1,"f":"add","value":12345678901234567890}\n' });
+    await expect(readHistoryExact(dir)).rejects.toThrow(
+      `${join(dir, "history.jsonl")} line 3 is not a history op: {"index": 2`,
+    );
+    const good = await folderWith({
+      "history.jsonl":
+        lines(OPS) + '{"index":2,"time":9,"type":"invoke","process":1,"f":"add","value":12345678901234567890}\n',
+    });
     const history = await readHistoryExact(good);
     expect(history.slice(0, 2)).toEqual(OPS as typeof history);
     expect(JSON.stringify(history[2]!.value)).toBe("12345678901234567890"); // exact, as the checkers need

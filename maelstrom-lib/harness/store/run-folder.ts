@@ -99,8 +99,10 @@ type Shape = (value: unknown, path: string) => string | undefined;
 const describe = (value: unknown): string => (JSON.stringify(value) ?? String(value)).slice(0, 60);
 const place = (path: string): string => path || "the file";
 const within = (path: string, key: string): string => (path ? `${path}.${key}` : key);
-const typed = (name: string, test: (value: unknown) => boolean): Shape => (value, path) =>
-  test(value) ? undefined : `${place(path)} is ${describe(value)}, not ${name}`;
+const typed =
+  (name: string, test: (value: unknown) => boolean): Shape =>
+  (value, path) =>
+    test(value) ? undefined : `${place(path)} is ${describe(value)}, not ${name}`;
 const str = typed("a string", (value) => typeof value === "string");
 const num = typed("a number", (value) => typeof value === "number");
 const bool = typed("a boolean", (value) => typeof value === "boolean");
@@ -108,7 +110,10 @@ const validity = typed('true, false or "unknown"', (value) => value === true || 
 const anything: Shape = () => undefined;
 const either = (name: string, ...shapes: Shape[]): Shape =>
   typed(name, (value) => shapes.some((shape) => shape(value, "") === undefined));
-const nullOr = (shape: Shape): Shape => (value, path) => (value === null ? undefined : shape(value, path));
+const nullOr =
+  (shape: Shape): Shape =>
+  (value, path) =>
+    value === null ? undefined : shape(value, path);
 
 function arrayOf(element: Shape): Shape {
   return (value, path) => {
@@ -196,7 +201,11 @@ const OPTION_FIELDS: { [K in keyof TestOptions]-?: Shape } = {
   latencyDist: str,
   nemesis: strings,
   nemesisIntervalSec: num,
-  availability: either('"total" or a number', typed("", (value) => value === "total"), num),
+  availability: either(
+    '"total" or a number',
+    typed("", (value) => value === "total"),
+    num,
+  ),
   consistencyModels: strings,
   topology: str,
   keyCount: num,
@@ -226,7 +235,11 @@ const OP: Shape = fields(
     index: num,
     time: num,
     type: typed("invoke, ok, fail or info", (value) => ["invoke", "ok", "fail", "info"].includes(String(value))),
-    process: either('a number or "nemesis"', num, typed("", (value) => value === "nemesis")),
+    process: either(
+      'a number or "nemesis"',
+      num,
+      typed("", (value) => value === "nemesis"),
+    ),
     f: str,
   },
   { value: anything, final: bool, exception: str, node: str },

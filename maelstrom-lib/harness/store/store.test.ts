@@ -121,7 +121,15 @@ describe("whole-file writes", () => {
     expect(readdirSync(runDir).sort()).toEqual(["history.edn", "history.jsonl", "history.txt", "test.json"]);
     await saveResults(runDir, opts, history, { "valid?": true } as RunResults, ["a log line"], fs);
     const renamed = calls.filter((call) => call.startsWith("rename")).map((call) => call.split("/").at(-1));
-    expect(renamed).toEqual(["test.json", "history.jsonl", "history.edn", "history.txt", "results.edn", "jepsen.log", "results.json"]);
+    expect(renamed).toEqual([
+      "test.json",
+      "history.jsonl",
+      "history.edn",
+      "history.txt",
+      "results.edn",
+      "jepsen.log",
+      "results.json",
+    ]);
   });
 });
 

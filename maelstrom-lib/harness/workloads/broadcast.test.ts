@@ -34,10 +34,16 @@ test("reads are idempotent, broadcasts are not", () => {
 
 test("reply schemas are closed: no extra keys, read_ok needs a messages array", () => {
   expect(schemaViolation({ type: "broadcast_ok", in_reply_to: 1 }, BROADCAST.reply)).toBeUndefined();
-  expect(schemaViolation({ type: "broadcast_ok", in_reply_to: 1, message: 3 }, BROADCAST.reply)).toMatch(/disallowed key "message"/);
-  expect(schemaViolation({ type: "topology_ok", in_reply_to: 1, topology: {} }, TOPOLOGY.reply)).toMatch(/disallowed key/);
+  expect(schemaViolation({ type: "broadcast_ok", in_reply_to: 1, message: 3 }, BROADCAST.reply)).toMatch(
+    /disallowed key "message"/,
+  );
+  expect(schemaViolation({ type: "topology_ok", in_reply_to: 1, topology: {} }, TOPOLOGY.reply)).toMatch(
+    /disallowed key/,
+  );
   expect(schemaViolation({ type: "read_ok", in_reply_to: 1, messages: [1, 2] }, READ.reply)).toBeUndefined();
-  expect(schemaViolation({ type: "read_ok", in_reply_to: 1, messages: 3 }, READ.reply)).toMatch(/bad value for "messages"/);
+  expect(schemaViolation({ type: "read_ok", in_reply_to: 1, messages: 3 }, READ.reply)).toMatch(
+    /bad value for "messages"/,
+  );
   expect(schemaViolation({ type: "read_ok", in_reply_to: 1 }, READ.reply)).toMatch(/missing required key "messages"/);
   // Prismatic's [s/Any] accepts nil: a Go node's nil slice is a valid (empty) read.
   expect(schemaViolation({ type: "read_ok", in_reply_to: 1, messages: null }, READ.reply)).toBeUndefined();
@@ -53,31 +59,53 @@ type SetFull = { "valid?": boolean | "unknown"; "lost-count": number; "stable-co
  */
 function runNilReads(...binArgs: string[]) {
   const flags = ["--node-count", "3", "--time-limit", "2", "--rate", "30", "--seed", "1", "--no-progress", "--sim"];
-  return runInTestStore(["test", "-w", "broadcast", "--bin", "maelstrom-lib/harness/workloads/testdata/broadcast-nil-reads.ts", ...flags, ...binArgs], { cwd: repo });
+  return runInTestStore(
+    [
+      "test",
+      "-w",
+      "broadcast",
+      "--bin",
+      "maelstrom-lib/harness/workloads/testdata/broadcast-nil-reads.ts",
+      ...flags,
+      ...binArgs,
+    ],
+    { cwd: repo },
+  );
 }
 
 function okNullReads(runDir: string): number {
-  const history = readFileSync(join(runDir, "history.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as Op);
+  const history = readFileSync(join(runDir, "history.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Op);
   return history.filter((op) => op.f === "read" && op.type === "ok" && op.value === null).length;
 }
 
-test("a node answering empty reads with messages: null (a Go nil slice) is valid, as under Maelstrom", async () => {
-  const run = await runNilReads();
-  expect(okNullReads(run.runDir!)).toBeGreaterThan(0);
-  const workload = run.results!.workload as SetFull;
-  expect(workload["valid?"]).toBe(true);
-  expect(workload["stable-count"]).toBe(workload["attempt-count"]);
-  expect(run.exitCode).toBe(0);
-}, RUN_TIMEOUT_MS);
+test(
+  "a node answering empty reads with messages: null (a Go nil slice) is valid, as under Maelstrom",
+  async () => {
+    const run = await runNilReads();
+    expect(okNullReads(run.runDir!)).toBeGreaterThan(0);
+    const workload = run.results!.workload as SetFull;
+    expect(workload["valid?"]).toBe(true);
+    expect(workload["stable-count"]).toBe(workload["attempt-count"]);
+    expect(run.exitCode).toBe(0);
+  },
+  RUN_TIMEOUT_MS,
+);
 
-test("null reads as the empty set, not as no read: a node whose every read is null loses every broadcast", async () => {
-  const run = await runNilReads("always-null");
-  const workload = run.results!.workload as SetFull;
-  expect(workload["valid?"]).toBe(false);
-  expect(workload["lost-count"]).toBe(workload["attempt-count"]);
-  expect(workload["lost-count"]).toBeGreaterThan(0);
-  expect(run.exitCode).toBe(1);
-}, RUN_TIMEOUT_MS);
+test(
+  "null reads as the empty set, not as no read: a node whose every read is null loses every broadcast",
+  async () => {
+    const run = await runNilReads("always-null");
+    const workload = run.results!.workload as SetFull;
+    expect(workload["valid?"]).toBe(false);
+    expect(workload["lost-count"]).toBe(workload["attempt-count"]);
+    expect(workload["lost-count"]).toBeGreaterThan(0);
+    expect(run.exitCode).toBe(1);
+  },
+  RUN_TIMEOUT_MS,
+);
 
 test("the checker sees broadcasts as set-full's adds, as Maelstrom maps them: worst-stale shows :f add", () => {
   const ms = 1_000_000;

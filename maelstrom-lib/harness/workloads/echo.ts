@@ -23,7 +23,8 @@ export function checkEcho(history: readonly Op[]): EchoResult {
   for (const { invoke, completion } of pairOps(history)) {
     if (!isClientOp(invoke) || completion === undefined || completion.type === "info") continue;
     const reply = completion.value as { echo?: unknown } | undefined;
-    if (completion.type !== "ok" || reply?.echo !== invoke.value) errors.push({ expected: invoke.value, received: completion });
+    if (completion.type !== "ok" || reply?.echo !== invoke.value)
+      errors.push({ expected: invoke.value, received: completion });
   }
   return { "valid?": errors.length === 0, errors };
 }

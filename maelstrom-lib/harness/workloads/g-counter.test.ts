@@ -47,7 +47,9 @@ describe("g-counter workload", () => {
   });
 
   test("the client sends add with delta and read, and reports the read value", async () => {
-    const connection = new ScriptedConnection((request) => (request.type === "add" ? { type: "add_ok" } : { type: "read_ok", value: 9 }));
+    const connection = new ScriptedConnection((request) =>
+      request.type === "add" ? { type: "add_ok" } : { type: "read_ok", value: 9 },
+    );
     const client = gCounter.newClient(connection, ctx);
     expect(await client.invoke({ f: "add", value: 3 }, worker(0))).toEqual({ type: "ok", value: 3 });
     expect(await client.invoke({ f: "read", value: null, final: true }, worker(0))).toEqual({ type: "ok", value: 9 });

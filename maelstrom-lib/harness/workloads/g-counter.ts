@@ -20,7 +20,9 @@ const DELTA_MAX_INCLUSIVE = 4;
 export function counterOps({ rng }: WorkloadContext): OpSource {
   return {
     next: () =>
-      rng.chance(ADD_PROBABILITY) ? { f: "add", value: rng.int(0, DELTA_MAX_INCLUSIVE + 1) } : { f: "read", value: null },
+      rng.chance(ADD_PROBABILITY)
+        ? { f: "add", value: rng.int(0, DELTA_MAX_INCLUSIVE + 1) }
+        : { f: "read", value: null },
   };
 }
 

@@ -18,7 +18,10 @@ const RUN_TIMEOUT_MS = 30_000;
 
 function runGSet(...binArgs: string[]) {
   const flags = ["--node-count", "3", "--time-limit", "3", "--rate", "30", "--no-progress", "--sim", "--seed", "1"];
-  return runInTestStore(["test", "-w", "g-set", "--bin", "maelstrom-lib/harness/testdata/g-set-crdt.ts", ...flags, ...binArgs], { cwd: repo });
+  return runInTestStore(
+    ["test", "-w", "g-set", "--bin", "maelstrom-lib/harness/testdata/g-set-crdt.ts", ...flags, ...binArgs],
+    { cwd: repo },
+  );
 }
 
 describe("g-set workload", () => {
@@ -41,11 +44,16 @@ describe("g-set workload", () => {
 
   test("a read_ok of value null (a Go nil slice) passes, as g_set.clj's [s/Any] lets nil through, and is recorded as is", async () => {
     const connection = new ScriptedConnection(() => ({ type: "read_ok", value: null }));
-    expect(await gSet.newClient(connection, ctx).invoke({ f: "read", value: null }, worker)).toEqual({ type: "ok", value: null });
+    expect(await gSet.newClient(connection, ctx).invoke({ f: "read", value: null }, worker)).toEqual({
+      type: "ok",
+      value: null,
+    });
   });
 
   test("the client sends add with element and read, errors are never classified", async () => {
-    const connection = new ScriptedConnection((request) => (request.type === "add" ? { type: "add_ok" } : { type: "read_ok", value: [4] }));
+    const connection = new ScriptedConnection((request) =>
+      request.type === "add" ? { type: "add_ok" } : { type: "read_ok", value: [4] },
+    );
     const client = gSet.newClient(connection, ctx);
     expect(await client.invoke({ f: "add", value: 4 }, worker)).toEqual({ type: "ok", value: 4 });
     expect(await client.invoke({ f: "read", value: null }, worker)).toEqual({ type: "ok", value: [4] });
@@ -54,21 +62,34 @@ describe("g-set workload", () => {
     expect(gSet.reusableClient).toBe(false);
   });
 
-  test("a gossiping CRDT passes: every add stable, none lost", async () => {
-    const run = await runGSet();
-    const workload = run.results!.workload as { "valid?": boolean; "lost-count": number; "stable-count": number; "attempt-count": number };
-    expect(workload["valid?"]).toBe(true);
-    expect(workload["lost-count"]).toBe(0);
-    expect(workload["stable-count"]).toBe(workload["attempt-count"]);
-    expect(run.exitCode).toBe(0);
-  }, RUN_TIMEOUT_MS);
+  test(
+    "a gossiping CRDT passes: every add stable, none lost",
+    async () => {
+      const run = await runGSet();
+      const workload = run.results!.workload as {
+        "valid?": boolean;
+        "lost-count": number;
+        "stable-count": number;
+        "attempt-count": number;
+      };
+      expect(workload["valid?"]).toBe(true);
+      expect(workload["lost-count"]).toBe(0);
+      expect(workload["stable-count"]).toBe(workload["attempt-count"]);
+      expect(run.exitCode).toBe(0);
+    },
+    RUN_TIMEOUT_MS,
+  );
 
-  test("a node that drops its peers' gossip fails with the lost adds named", async () => {
-    const run = await runGSet("forget-peers");
-    const workload = run.results!.workload as { "valid?": boolean; "lost-count": number; lost: unknown[] };
-    expect(workload["valid?"]).toBe(false);
-    expect(workload["lost-count"]).toBeGreaterThan(0);
-    expect(workload.lost.length).toBeGreaterThan(0);
-    expect(run.exitCode).toBe(1);
-  }, RUN_TIMEOUT_MS);
+  test(
+    "a node that drops its peers' gossip fails with the lost adds named",
+    async () => {
+      const run = await runGSet("forget-peers");
+      const workload = run.results!.workload as { "valid?": boolean; "lost-count": number; lost: unknown[] };
+      expect(workload["valid?"]).toBe(false);
+      expect(workload["lost-count"]).toBeGreaterThan(0);
+      expect(workload.lost.length).toBeGreaterThan(0);
+      expect(run.exitCode).toBe(1);
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

@@ -30,7 +30,9 @@ const WORKLOAD_LIST: readonly Workload[] = [
 ];
 
 /** Every registered workload by its `-w` name. */
-export const WORKLOADS: ReadonlyMap<string, Workload> = new Map(WORKLOAD_LIST.map((workload) => [workload.name, workload]));
+export const WORKLOADS: ReadonlyMap<string, Workload> = new Map(
+  WORKLOAD_LIST.map((workload) => [workload.name, workload]),
+);
 
 /** The `-w` names this runner accepts, in registration order. */
 export function workloadNames(): string[] {
@@ -40,6 +42,9 @@ export function workloadNames(): string[] {
 /** The registered workload of this `-w` name (workloads/index.ts). */
 export function loadWorkload(name: string): Workload {
   const workload = WORKLOADS.get(name);
-  if (!workload) throw new CliError(`Unknown workload ${JSON.stringify(name)}; this runner has: ${[...WORKLOADS.keys()].join(", ")}`);
+  if (!workload)
+    throw new CliError(
+      `Unknown workload ${JSON.stringify(name)}; this runner has: ${[...WORKLOADS.keys()].join(", ")}`,
+    );
   return workload;
 }

@@ -67,7 +67,8 @@ describe("KafkaOps", () => {
     expect(assigns.some((keys) => !keys.includes("99"))).toBe(true);
     // Once polled up to offset 4, key 99 is caught up and no longer added.
     ops.observe(completion("poll", []), completion("poll", [["poll", { "99": [[4, 1]] }]]));
-    for (let n = 0; n < 20_000; n++) expect(((ops.next(worker(1)) as OpRequest).value as unknown[]).includes("99")).toBe(false);
+    for (let n = 0; n < 20_000; n++)
+      expect(((ops.next(worker(1)) as OpRequest).value as unknown[]).includes("99")).toBe(false);
   });
 });
 
@@ -75,7 +76,19 @@ describe("FinalPolls", () => {
   test("crash, assign all seen keys, then polls with pauses until every target is reached", () => {
     const offsets = new KeyOffsets();
     offsets.note(completion("send", [["send", "1", [3, 7]]]));
-    offsets.note(completion("poll", [["poll", { "2": [[0, 1], [1, 2]] }]]));
+    offsets.note(
+      completion("poll", [
+        [
+          "poll",
+          {
+            "2": [
+              [0, 1],
+              [1, 2],
+            ],
+          },
+        ],
+      ]),
+    );
     offsets.note(completion("send", [["send", "3", 9]], "info"));
     const final = new FinalPolls(new Rng(5), offsets);
     expect(final.next()).toEqual({ f: "crash", value: null, final: true });
@@ -84,7 +97,20 @@ describe("FinalPolls", () => {
     const pause = final.next() as { sleepMs: number };
     expect(pause.sleepMs).toBeGreaterThanOrEqual(0);
     expect(pause.sleepMs).toBeLessThan(400);
-    final.observe(completion("poll", []), completion("poll", [["poll", { "1": [[0, 1], [3, 7]] }]]));
+    final.observe(
+      completion("poll", []),
+      completion("poll", [
+        [
+          "poll",
+          {
+            "1": [
+              [0, 1],
+              [3, 7],
+            ],
+          },
+        ],
+      ]),
+    );
     expect(final.next()).toEqual({ f: "poll", value: [["poll"]], final: true });
     final.next();
     final.observe(completion("poll", []), completion("poll", [["poll", { "2": [[1, 2]] }]]));

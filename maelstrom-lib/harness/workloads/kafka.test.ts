@@ -12,16 +12,39 @@ const poll = { f: "poll", value: [["poll"]] };
 
 describe("KafkaClient", () => {
   test("polls nothing before an assign, then resumes from the committed offset as-is", async () => {
-    const connection = new ScriptedConnection(inOrder([
-      { type: "poll_ok", msgs: {} },
-      { type: "list_committed_offsets_ok", offsets: { a: 4 } },
-      { type: "poll_ok", msgs: { a: [[4, 40], [5, 50]] } },
-      { type: "commit_offsets_ok" },
-    ]));
+    const connection = new ScriptedConnection(
+      inOrder([
+        { type: "poll_ok", msgs: {} },
+        { type: "list_committed_offsets_ok", offsets: { a: 4 } },
+        {
+          type: "poll_ok",
+          msgs: {
+            a: [
+              [4, 40],
+              [5, 50],
+            ],
+          },
+        },
+        { type: "commit_offsets_ok" },
+      ]),
+    );
     const client = new KafkaClient(connection);
     expect(await client.invoke(poll)).toEqual({ type: "ok", value: [["poll", {}]] });
     expect(await client.invoke({ f: "assign", value: ["a", "b"] })).toEqual({ type: "ok", value: ["a", "b"] });
-    expect(await client.invoke(poll)).toEqual({ type: "ok", value: [["poll", { a: [[4, 40], [5, 50]] }]] });
+    expect(await client.invoke(poll)).toEqual({
+      type: "ok",
+      value: [
+        [
+          "poll",
+          {
+            a: [
+              [4, 40],
+              [5, 50],
+            ],
+          },
+        ],
+      ],
+    });
     expect(connection.requests).toEqual([
       { type: "poll", offsets: {} },
       { type: "list_committed_offsets", keys: ["a", "b"] },
@@ -32,14 +55,16 @@ describe("KafkaClient", () => {
   });
 
   test("an assign keeps tracked keys where they are; the final assign seeks to the beginning", async () => {
-    const connection = new ScriptedConnection(inOrder([
-      { type: "list_committed_offsets_ok", offsets: {} },
-      { type: "poll_ok", msgs: { a: [[0, 1]] } },
-      { type: "commit_offsets_ok" },
-      { type: "list_committed_offsets_ok", offsets: { a: 0, c: 7 } },
-      { type: "poll_ok", msgs: {} },
-      { type: "poll_ok", msgs: {} },
-    ]));
+    const connection = new ScriptedConnection(
+      inOrder([
+        { type: "list_committed_offsets_ok", offsets: {} },
+        { type: "poll_ok", msgs: { a: [[0, 1]] } },
+        { type: "commit_offsets_ok" },
+        { type: "list_committed_offsets_ok", offsets: { a: 0, c: 7 } },
+        { type: "poll_ok", msgs: {} },
+        { type: "poll_ok", msgs: {} },
+      ]),
+    );
     const client = new KafkaClient(connection);
     await client.invoke({ f: "assign", value: ["a"] });
     await client.invoke(poll);
@@ -57,12 +82,14 @@ describe("KafkaClient", () => {
   });
 
   test("a null list in a poll reads as empty, as kafka.clj's nil: the key is tracked, nothing committed", async () => {
-    const connection = new ScriptedConnection(inOrder([
-      { type: "list_committed_offsets_ok", offsets: { a: 2 } },
-      { type: "poll_ok", msgs: { a: null, b: null, c: [[0, 7]] } },
-      { type: "commit_offsets_ok" },
-      { type: "poll_ok", msgs: {} },
-    ]));
+    const connection = new ScriptedConnection(
+      inOrder([
+        { type: "list_committed_offsets_ok", offsets: { a: 2 } },
+        { type: "poll_ok", msgs: { a: null, b: null, c: [[0, 7]] } },
+        { type: "commit_offsets_ok" },
+        { type: "poll_ok", msgs: {} },
+      ]),
+    );
     const client = new KafkaClient(connection);
     await client.invoke({ f: "assign", value: ["a"] });
     // The history keeps the nil, as Jepsen's does; the checker reads it as an empty list.
@@ -78,7 +105,10 @@ describe("KafkaClient", () => {
   test("sends record [offset, msg]; crash completes :info", async () => {
     const connection = new ScriptedConnection(inOrder([{ type: "send_ok", offset: 3 }]));
     const client = new KafkaClient(connection);
-    expect(await client.invoke({ f: "send", value: [["send", "a", 9]] })).toEqual({ type: "ok", value: [["send", "a", [3, 9]]] });
+    expect(await client.invoke({ f: "send", value: [["send", "a", 9]] })).toEqual({
+      type: "ok",
+      value: [["send", "a", [3, 9]]],
+    });
     expect(connection.requests).toEqual([{ type: "send", key: "a", msg: 9 }]);
     expect(await client.invoke({ f: "crash", value: null })).toEqual({ type: "info", value: null });
   });
@@ -87,7 +117,9 @@ describe("KafkaClient", () => {
 describe("kafka reply schemas", () => {
   test("are closed: exactly the documented keys", () => {
     expect(schemaViolation({ type: "send_ok", offset: 1, in_reply_to: 1 }, SEND.reply)).toBeUndefined();
-    expect(schemaViolation({ type: "send_ok", offset: 1, key: "a", in_reply_to: 1 }, SEND.reply)).toContain("disallowed key");
+    expect(schemaViolation({ type: "send_ok", offset: 1, key: "a", in_reply_to: 1 }, SEND.reply)).toContain(
+      "disallowed key",
+    );
     expect(schemaViolation({ type: "send_ok", offset: 1.5, in_reply_to: 1 }, SEND.reply)).toContain("offset");
     expect(schemaViolation({ type: "poll_ok", msgs: { a: [[0, 5]] }, in_reply_to: 1 }, POLL.reply)).toBeUndefined();
     expect(schemaViolation({ type: "poll_ok", in_reply_to: 1 }, POLL.reply)).toContain("missing required key");
@@ -96,8 +128,15 @@ describe("kafka reply schemas", () => {
     expect(schemaViolation({ type: "poll_ok", msgs: { a: null }, in_reply_to: 1 }, POLL.reply)).toBeUndefined();
     expect(schemaViolation({ type: "poll_ok", msgs: { a: [null] }, in_reply_to: 1 }, POLL.reply)).toContain("msgs");
     expect(schemaViolation({ type: "poll_ok", msgs: null, in_reply_to: 1 }, POLL.reply)).toContain("msgs");
-    expect(schemaViolation({ type: "list_committed_offsets_ok", offsets: null, in_reply_to: 1 }, LIST_COMMITTED_OFFSETS.reply)).toContain("offsets");
-    expect(schemaViolation({ type: "list_committed_offsets_ok", in_reply_to: 1 }, LIST_COMMITTED_OFFSETS.reply)).toContain("offsets");
+    expect(
+      schemaViolation(
+        { type: "list_committed_offsets_ok", offsets: null, in_reply_to: 1 },
+        LIST_COMMITTED_OFFSETS.reply,
+      ),
+    ).toContain("offsets");
+    expect(
+      schemaViolation({ type: "list_committed_offsets_ok", in_reply_to: 1 }, LIST_COMMITTED_OFFSETS.reply),
+    ).toContain("offsets");
   });
 });
 
@@ -107,9 +146,15 @@ describe("kafka request schemas", () => {
     // kafka.clj sends any msg; this runner states what it sends, integers (the node's type says so too).
     const listMsg = { type: "send", key: "a", msg: [1], msg_id: 1 };
     expect(schemaViolation(listMsg, SEND.request)).toBe('bad value for "msg": [1] is not Int');
-    expect(schemaViolation({ type: "send", key: 1, msg: 1, msg_id: 1 }, SEND.request)).toBe('bad value for "key": 1 is not Str');
-    expect(schemaViolation({ type: "commit_offsets", offsets: { a: 1.5 }, msg_id: 1 }, COMMIT_OFFSETS.request)).toContain("is not {Str Int}");
+    expect(schemaViolation({ type: "send", key: 1, msg: 1, msg_id: 1 }, SEND.request)).toBe(
+      'bad value for "key": 1 is not Str',
+    );
+    expect(
+      schemaViolation({ type: "commit_offsets", offsets: { a: 1.5 }, msg_id: 1 }, COMMIT_OFFSETS.request),
+    ).toContain("is not {Str Int}");
     expect(schemaViolation({ type: "poll", offsets: { a: 0 } }, POLL.request)).toBe('missing required key "msg_id"');
-    expect(schemaViolation({ type: "list_committed_offsets", keys: ["a", 2], msg_id: 1 }, LIST_COMMITTED_OFFSETS.request)).toContain('"keys"');
+    expect(
+      schemaViolation({ type: "list_committed_offsets", keys: ["a", 2], msg_id: 1 }, LIST_COMMITTED_OFFSETS.request),
+    ).toContain('"keys"');
   });
 });

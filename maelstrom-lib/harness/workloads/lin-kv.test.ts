@@ -10,13 +10,21 @@ import linKv, { IndependentRegisterOps, PROCESS_LIMIT } from "./lin-kv.ts";
 import { ScriptedConnection } from "./testdata/scripted-connection.ts";
 import { runInTestStore } from "../testdata/test-runs.ts";
 
-const worker = (thread: number, process = thread): WorkerInfo => ({ thread, process, node: `n${thread % 3}`, phaseElapsedMs: 0 });
+const worker = (thread: number, process = thread): WorkerInfo => ({
+  thread,
+  process,
+  node: `n${thread % 3}`,
+  phaseElapsedMs: 0,
+});
 const info = (process: number): Op => ({ index: 0, time: 0, type: "info", process, f: "write", value: null });
 
 describe("lin-kv generator (Jepsen's independent concurrent generator)", () => {
   test("groups of 2n threads each work one key: the first n read, the rest write and cas 1:2, values 0–4", () => {
     const source = new IndependentRegisterOps(new Rng(7), 3, 12);
-    const ops = Array.from({ length: 6000 }, (_, i) => ({ thread: i % 12, op: source.next(worker(i % 12)) as OpRequest }));
+    const ops = Array.from({ length: 6000 }, (_, i) => ({
+      thread: i % 12,
+      op: source.next(worker(i % 12)) as OpRequest,
+    }));
     for (const { thread, op } of ops) {
       const [key] = op.value as [number, unknown];
       expect(key).toBe(thread < 6 ? 0 : 1);
@@ -71,7 +79,10 @@ describe("lin-kv client", () => {
     const client = linKv.newClient(connection, ctx);
     expect(await client.invoke({ f: "read", value: [4, null] }, worker(0))).toEqual({ type: "ok", value: [4, 3] });
     expect(await client.invoke({ f: "write", value: [4, 1] }, worker(0))).toEqual({ type: "ok", value: [4, 1] });
-    expect(await client.invoke({ f: "cas", value: [4, [1, 2]] }, worker(0))).toEqual({ type: "ok", value: [4, [1, 2]] });
+    expect(await client.invoke({ f: "cas", value: [4, [1, 2]] }, worker(0))).toEqual({
+      type: "ok",
+      value: [4, [1, 2]],
+    });
     expect(connection.requests).toEqual([
       { type: "read", key: 4 },
       { type: "write", key: 4, value: 1 },
@@ -99,8 +110,24 @@ const testdata = "maelstrom-lib/harness/workloads/testdata";
 function run(bin: string, ...binArgs: string[]) {
   return runInTestStore(
     [
-      "test", "-w", "lin-kv", "--bin", `${testdata}/${bin}`, ...binArgs, "--node-count", "3", "--concurrency", "2n",
-      "--rate", "50", "--time-limit", "3", "--no-progress", "--sim", "--seed", "1",
+      "test",
+      "-w",
+      "lin-kv",
+      "--bin",
+      `${testdata}/${bin}`,
+      ...binArgs,
+      "--node-count",
+      "3",
+      "--concurrency",
+      "2n",
+      "--rate",
+      "50",
+      "--time-limit",
+      "3",
+      "--no-progress",
+      "--sim",
+      "--seed",
+      "1",
     ],
     { cwd: repo },
   );
@@ -119,7 +146,11 @@ describe("lin-kv end to end (simulated)", () => {
   test("a node that keeps its own map is not, and the bad key is named, explained and drawn", async () => {
     const outcome = await run("lin-kv-own-map.ts");
     expect(outcome.exitCode).toBe(1);
-    const workload = outcome.results!.workload as { "valid?": unknown; failures: unknown[]; results: Record<string, KeyResult> };
+    const workload = outcome.results!.workload as {
+      "valid?": unknown;
+      failures: unknown[];
+      results: Record<string, KeyResult>;
+    };
     expect(workload["valid?"]).toBe(false);
     expect(workload.failures).toEqual([0]);
     const bad = workload.results["0"]!.linearizable as unknown as { explanation: string; op: Op };

@@ -16,7 +16,10 @@ const RUN_TIMEOUT_MS = 30_000;
 
 function runPnCounter(...binArgs: string[]) {
   const flags = ["--node-count", "3", "--time-limit", "3", "--rate", "50", "--no-progress", "--sim", "--seed", "1"];
-  return runInTestStore(["test", "-w", "pn-counter", "--bin", "maelstrom-lib/harness/testdata/pn-counter-crdt.ts", ...flags, ...binArgs], { cwd: repo });
+  return runInTestStore(
+    ["test", "-w", "pn-counter", "--bin", "maelstrom-lib/harness/testdata/pn-counter-crdt.ts", ...flags, ...binArgs],
+    { cwd: repo },
+  );
 }
 
 describe("pn-counter workload", () => {
@@ -31,20 +34,34 @@ describe("pn-counter workload", () => {
     expect(pnCounter.finalGenerator).toBeDefined();
   });
 
-  test("a PN-counter CRDT passes", async () => {
-    const run = await runPnCounter();
-    const workload = run.results!.workload as { "valid?": boolean; "final-reads": number[] };
-    expect(workload["valid?"]).toBe(true);
-    expect(workload["final-reads"]).toHaveLength(3);
-    expect(run.exitCode).toBe(0);
-  }, RUN_TIMEOUT_MS);
+  test(
+    "a PN-counter CRDT passes",
+    async () => {
+      const run = await runPnCounter();
+      const workload = run.results!.workload as { "valid?": boolean; "final-reads": number[] };
+      expect(workload["valid?"]).toBe(true);
+      expect(workload["final-reads"]).toHaveLength(3);
+      expect(run.exitCode).toBe(0);
+    },
+    RUN_TIMEOUT_MS,
+  );
 
-  test("a node that drops negative deltas fails, each bad final read named", async () => {
-    const run = await runPnCounter("drop-decrements");
-    const workload = run.results!.workload as { "valid?": boolean; errors: { value: number }[]; explanations: string[] };
-    expect(workload["valid?"]).toBe(false);
-    expect(workload.errors.length).toBeGreaterThan(0);
-    expect(workload.explanations[0]).toMatch(/^final read of -?\d+ by process \d+ on n[0-2] \(op \d+\) is not a possible total/);
-    expect(run.exitCode).toBe(1);
-  }, RUN_TIMEOUT_MS);
+  test(
+    "a node that drops negative deltas fails, each bad final read named",
+    async () => {
+      const run = await runPnCounter("drop-decrements");
+      const workload = run.results!.workload as {
+        "valid?": boolean;
+        errors: { value: number }[];
+        explanations: string[];
+      };
+      expect(workload["valid?"]).toBe(false);
+      expect(workload.errors.length).toBeGreaterThan(0);
+      expect(workload.explanations[0]).toMatch(
+        /^final read of -?\d+ by process \d+ on n[0-2] \(op \d+\) is not a possible total/,
+      );
+      expect(run.exitCode).toBe(1);
+    },
+    RUN_TIMEOUT_MS,
+  );
 });

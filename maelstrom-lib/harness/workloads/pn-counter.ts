@@ -18,7 +18,10 @@ const DELTA_MAX_EXCLUSIVE = 5;
 /** The main phase: adds of −5…4 and reads at random, shared by every worker. */
 export function pnCounterOps({ rng }: WorkloadContext): OpSource {
   return {
-    next: () => (rng.chance(ADD_PROBABILITY) ? { f: "add", value: rng.int(DELTA_MIN, DELTA_MAX_EXCLUSIVE) } : { f: "read", value: null }),
+    next: () =>
+      rng.chance(ADD_PROBABILITY)
+        ? { f: "add", value: rng.int(DELTA_MIN, DELTA_MAX_EXCLUSIVE) }
+        : { f: "read", value: null },
   };
 }
 

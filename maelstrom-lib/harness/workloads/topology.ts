@@ -82,7 +82,8 @@ export function totalTopology(nodeIds: readonly string[]): Topology {
  * b·k+1 … b·k+b); neighbours are `[parent, ...children]`, the root has only children.
  */
 export function treeTopology(nodeIds: readonly string[], branching: number): Topology {
-  if (!Number.isInteger(branching) || branching < 1) throw new Error(`tree branching must be a positive integer, got ${branching}`);
+  if (!Number.isInteger(branching) || branching < 1)
+    throw new Error(`tree branching must be a positive integer, got ${branching}`);
   const topology: Topology = {};
   nodeIds.forEach((id, index) => {
     const neighbours: string[] = [];

@@ -33,7 +33,9 @@ export class TxnOps implements OpSource {
     private readonly options: TxnGeneratorOptions,
   ) {
     if (options.keyCount < 1 || options.maxTxnLength < 1 || options.maxWritesPerKey < 1) {
-      throw new RangeError(`txn generator needs key-count, max-txn-length and max-writes-per-key ≥ 1, got ${JSON.stringify(options)}`);
+      throw new RangeError(
+        `txn generator needs key-count, max-txn-length and max-writes-per-key ≥ 1, got ${JSON.stringify(options)}`,
+      );
     }
     this.minLength = options.minTxnLength ?? 1;
     if (this.minLength < 1 || this.minLength > options.maxTxnLength) {

@@ -20,7 +20,12 @@ import { TxnOps } from "./txn-generator.ts";
  * `--min-txn-length` (ours: Maelstrom's workload reads the option but its CLI has no flag) sets the shortest txn.
  */
 export function appendTxns({ rng, opts }: WorkloadContext): OpSource {
-  const txns = new TxnOps(rng, { keyCount: opts.keyCount, maxTxnLength: opts.maxTxnLength, maxWritesPerKey: opts.maxWritesPerKey, minTxnLength: opts.minTxnLength });
+  const txns = new TxnOps(rng, {
+    keyCount: opts.keyCount,
+    maxTxnLength: opts.maxTxnLength,
+    maxWritesPerKey: opts.maxWritesPerKey,
+    minTxnLength: opts.minTxnLength,
+  });
   return {
     next: () => {
       const op = txns.next() as { f: string; value: unknown[][] };

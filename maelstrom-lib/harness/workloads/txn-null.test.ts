@@ -51,9 +51,13 @@ describe("Elle reads an :ok txn of no micro-ops as a txn that did nothing", () =
 
   test("rw-register: still valid, and a real anomaly elsewhere is still found", () => {
     const base = txnHistory([{ mops: [w(1, 1)] }, { mops: [r(1, null)] }, { mops: [r(1, 1)] }]);
-    expect(checkRwRegister(withEmptiedCompletion(base, 1), { consistencyModels: ["strict-serializable"] })["valid?"]).toBe(true);
+    expect(
+      checkRwRegister(withEmptiedCompletion(base, 1), { consistencyModels: ["strict-serializable"] })["valid?"],
+    ).toBe(true);
     // Reading its own write back wrong is an internal anomaly, null txn or not.
     const internal = txnHistory([{ mops: [w(1, 1), r(1, 2)] }, { mops: [r(1, null)] }]);
-    expect(checkRwRegister(withEmptiedCompletion(internal, 1), { consistencyModels: ["strict-serializable"] })["valid?"]).toBe(false);
+    expect(
+      checkRwRegister(withEmptiedCompletion(internal, 1), { consistencyModels: ["strict-serializable"] })["valid?"],
+    ).toBe(false);
   });
 });

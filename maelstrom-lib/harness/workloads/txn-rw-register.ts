@@ -20,7 +20,9 @@ function addExplanations(files: RunFiles, result: RwRegisterResult): void {
   if ("error" in result) return;
   const groups = { ...result.anomalies, ...result["allowed-anomalies"] };
   for (const [type, cases] of Object.entries(groups)) {
-    const text = cases.map(({ explanation, ...details }) => `${explanation}\n  ${JSON.stringify(details)}\n`).join("\n");
+    const text = cases
+      .map(({ explanation, ...details }) => `${explanation}\n  ${JSON.stringify(details)}\n`)
+      .join("\n");
     files.set(`elle/${type}.txt`, text);
   }
 }

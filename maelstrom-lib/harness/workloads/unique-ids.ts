@@ -71,7 +71,9 @@ export function explainUniqueIds(result: UniqueIdsResult): ExplanationDraft {
   const duplicated = Object.entries(result.duplicated);
   const ids = plural(result["duplicated-count"], "id");
   const summary = `${ids} handed out more than once, of ${result["acknowledged-count"]} acknowledged`;
-  const findings = duplicated.slice(0, EXAMPLES_SHOWN).map(([id, count]) => ({ text: `id ${id} was returned ${count} times`, ops: [] }));
+  const findings = duplicated
+    .slice(0, EXAMPLES_SHOWN)
+    .map(([id, count]) => ({ text: `id ${id} was returned ${count} times`, ops: [] }));
   return explained(summary, findings);
 }
 

@@ -4,7 +4,7 @@
  * Unit tests on the real network with a fake clock, then a node run by the runner, simulated.
  */
 import { describe, expect, test } from "bun:test";
-import { Client, MalformedReply, MalformedRequest, MalformedRpc, RPCTimeout, UnmatchedReplyLog } from "./client.ts";
+import { Client, MalformedReply, MalformedRequest, type MalformedRpc, RPCTimeout, UnmatchedReplyLog } from "./client.ts";
 import { parseCommand } from "../cli/cli.ts";
 import { FakeClock } from "../primitives/clock.ts";
 import { classifyError } from "../run/generator.ts";
@@ -71,14 +71,22 @@ describe("client requests (defrpc's send schema)", () => {
     const error = (await client.call(ADD, { delta: 3 }).catch((thrown: unknown) => thrown)) as MalformedReply;
     expect(error).toBeInstanceOf(MalformedReply);
     expect(error.type).toBe("malformed-rpc-response");
-    expect(error.message).toContain('Maelstrom sent node n0 the following request:\n\n{"type":"add","delta":3,"msg_id":1}');
-    expect(error.message).toContain('(optional-key "msg_id"): Int}\n\n... but instead received\n\n{"type":"add_ok","value":3,"in_reply_to":1}');
+    expect(error.message).toContain(
+      'Maelstrom sent node n0 the following request:\n\n{"type":"add","delta":3,"msg_id":1}',
+    );
+    expect(error.message).toContain(
+      '(optional-key "msg_id"): Int}\n\n... but instead received\n\n{"type":"add_ok","value":3,"in_reply_to":1}',
+    );
     expect(error.message).toEndWith('This is malformed because:\n\ndisallowed key "value"');
   });
 
   test("both kinds complete the op as :info with Maelstrom's name, the explanation and the class Maelstrom's throw+ gives", () => {
     const request = new MalformedRequest("why", { type: "add" }, ADD.request);
-    const reply = new MalformedReply("why", { type: "add_ok" }, { node: "n0", body: { type: "add" }, schema: ADD.reply });
+    const reply = new MalformedReply(
+      "why",
+      { type: "add_ok" },
+      { node: "n0", body: { type: "add" }, schema: ADD.reply },
+    );
     for (const error of [request, reply] as MalformedRpc[]) {
       expect(classifyError(error, "add", pnCounter)).toEqual({
         type: "info",
@@ -184,7 +192,10 @@ describe("a workload whose generator emits malformed requests, on a simulated no
     const lines: string[] = [];
     const program = await NodeProgram.load(command.opts.bin);
     const outcome = await runSimulation(command.opts, program, { log: (line) => lines.push(line) }, halfDeltas);
-    const history = (await Bun.file(`${outcome.runDir}/history.jsonl`).text()).trim().split("\n").map((line) => JSON.parse(line));
+    const history = (await Bun.file(`${outcome.runDir}/history.jsonl`).text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     const adds = history.filter((op) => op.f === "add" && op.type !== "invoke");
     expect(adds.length).toBeGreaterThan(3);
     for (const op of adds) {
@@ -194,10 +205,15 @@ describe("a workload whose generator emits malformed requests, on a simulated no
     }
     // The final reads still went out and came back: only the malformed requests were held back.
     expect(history.some((op) => op.f === "read" && op.type === "ok")).toBe(true);
-    const journal = (await Bun.file(`${outcome.runDir}/net-journal.jsonl`).text()).trim().split("\n").map((line) => JSON.parse(line));
+    const journal = (await Bun.file(`${outcome.runDir}/net-journal.jsonl`).text())
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     expect(journal.some((event) => event.body.type === "add")).toBe(false);
     expect(journal.some((event) => event.body.type === "read")).toBe(true);
-    expect(lines).toContain(`WARN malformed-rpc-request: ${adds.length} requests broke the request schema (all in history.jsonl); the first:`);
+    expect(lines).toContain(
+      `WARN malformed-rpc-request: ${adds.length} requests broke the request schema (all in history.jsonl); the first:`,
+    );
     expect(lines).toContain("     Malformed RPC request. Maelstrom should have constructed a message body like:");
   }, 30_000);
 });

@@ -224,7 +224,11 @@ export class Client implements ClientConnection {
    * defrpc does, the body gets the request's type and a fresh msg_id, and is checked before it
    * is sent: a malformed request throws and never reaches the node.
    */
-  async call(rpc: Rpc, body: Record<string, unknown>, timeoutMs: number = TIMING.clientTimeoutMs): Promise<Record<string, unknown>> {
+  async call(
+    rpc: Rpc,
+    body: Record<string, unknown>,
+    timeoutMs: number = TIMING.clientTimeoutMs,
+  ): Promise<Record<string, unknown>> {
     if (this.closed) throw new Error(`client ${this.clientId} is closed`);
     if (this.pending) throw new Error(`client ${this.clientId} already has a request outstanding`);
     const request = { type: rpc.request.type, ...body, msg_id: this.nextMsgId++ };

@@ -137,7 +137,12 @@ describe("nemesis grudges", () => {
 
   test("majorities-ring: every node still hears a majority, no two the same one", () => {
     const grudge = majoritiesRing(nodes, new Rng(4));
-    const heard = nodes.map((node) => nodes.filter((src) => !grudge.get(node)?.has(src)).sort().join(","));
+    const heard = nodes.map((node) =>
+      nodes
+        .filter((src) => !grudge.get(node)?.has(src))
+        .sort()
+        .join(","),
+    );
     for (const view of heard) expect(view.split(",").length).toBe(3);
     expect(new Set(heard).size).toBe(5);
   });

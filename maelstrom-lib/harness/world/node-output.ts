@@ -66,7 +66,9 @@ export class NodeOutput {
     } catch (error) {
       // A runner bug that this line set off: the node's output stops, the run goes on.
       const why = String(error);
-      this.options.onWarning(`the runner failed on a line from ${this.options.id} and stops reading its output: ${why}`);
+      this.options.onWarning(
+        `the runner failed on a line from ${this.options.id} and stops reading its output: ${why}`,
+      );
       this.silenced = true;
       return false;
     }

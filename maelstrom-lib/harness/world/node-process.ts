@@ -289,4 +289,3 @@ function lowerPriority(pid: number): void {
 function ignoreRejection(result: unknown): void {
   if (result instanceof Promise) result.catch(() => {});
 }
-

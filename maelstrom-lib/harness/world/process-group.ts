@@ -17,7 +17,7 @@ import type { Subprocess } from "bun";
 const WATCHDOG_SCRIPT = [
   'groups=" "',
   "while read -r op pgid; do",
-  '  case $op in',
+  "  case $op in",
   '    add) groups="$groups$pgid " ;;',
   '    del) case $groups in *" $pgid "*) groups="${groups%% $pgid *} ${groups#* $pgid }" ;; esac ;;',
   "  esac",

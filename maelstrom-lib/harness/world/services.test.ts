@@ -5,9 +5,15 @@ import { LinKVService, LinTSOService, LWWKVService, SeqKVService, SEQ_KV_HISTORY
 describe("lin-kv", () => {
   test("read, write, cas and their errors", () => {
     const kv = new LinKVService();
-    expect(kv.handle("n0", { type: "read", key: "x" })).toEqual({ type: "error", code: 20, text: "key does not exist" });
+    expect(kv.handle("n0", { type: "read", key: "x" })).toEqual({
+      type: "error",
+      code: 20,
+      text: "key does not exist",
+    });
     expect(kv.handle("n0", { type: "cas", key: "x", from: 1, to: 2 })).toMatchObject({ code: 20 });
-    expect(kv.handle("n0", { type: "cas", key: "x", from: 1, to: 2, create_if_not_exists: true })).toEqual({ type: "cas_ok" });
+    expect(kv.handle("n0", { type: "cas", key: "x", from: 1, to: 2, create_if_not_exists: true })).toEqual({
+      type: "cas_ok",
+    });
     expect(kv.handle("n1", { type: "read", key: "x" })).toEqual({ type: "read_ok", value: 2 });
     expect(kv.handle("n1", { type: "cas", key: "x", from: 1, to: 3 })).toEqual({
       type: "error",
@@ -18,7 +24,7 @@ describe("lin-kv", () => {
     expect(kv.handle("n1", { type: "cas", key: "x", from: [1, { a: 2 }], to: 0 })).toEqual({ type: "cas_ok" });
   });
 
-  test("1 and \"1\" are different keys; unknown request types get no reply", () => {
+  test('1 and "1" are different keys; unknown request types get no reply', () => {
     const kv = new LinKVService();
     kv.handle("n0", { type: "write", key: 1, value: "number" });
     expect(kv.handle("n0", { type: "read", key: "1" })).toMatchObject({ code: 20 });
@@ -88,7 +94,9 @@ describe("lww-kv", () => {
     expect(reads.some((r) => r.type === "read_ok")).toBe(true);
     expect(reads.some((r) => r.type === "error")).toBe(true);
     for (let i = 0; i < 10; i++) {
-      expect(kv.handle("n0", { type: "cas", key: `new-${i}`, from: 0, to: 1, create_if_not_exists: true })).toMatchObject({ code: 20 });
+      expect(
+        kv.handle("n0", { type: "cas", key: `new-${i}`, from: 0, to: 1, create_if_not_exists: true }),
+      ).toMatchObject({ code: 20 });
     }
   });
 });

@@ -55,7 +55,11 @@ interface KvOutcome {
  * Evaluates a KV request against `lookup` (a view of one state). `honourCreate` is false for
  * lww-kv, which ignores `create_if_not_exists`.
  */
-function evaluateKv(body: Body, lookup: (key: string) => { found: boolean; value?: unknown }, honourCreate: boolean): KvOutcome | undefined {
+function evaluateKv(
+  body: Body,
+  lookup: (key: string) => { found: boolean; value?: unknown },
+  honourCreate: boolean,
+): KvOutcome | undefined {
   const key = keyOf(body.key);
   switch (body.type) {
     case "read": {
@@ -67,7 +71,8 @@ function evaluateKv(body: Body, lookup: (key: string) => { found: boolean; value
     case "cas": {
       const current = lookup(key);
       if (!current.found) {
-        if (honourCreate && isClojureTruthy(body.create_if_not_exists)) return { reply: { type: "cas_ok" }, write: { key, value: body.to } };
+        if (honourCreate && isClojureTruthy(body.create_if_not_exists))
+          return { reply: { type: "cas_ok" }, write: { key, value: body.to } };
         return { reply: KEY_DOES_NOT_EXIST };
       }
       if (!jsonEqual(current.value, body.from)) {

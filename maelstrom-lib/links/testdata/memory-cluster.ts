@@ -54,7 +54,13 @@ export async function memoryCluster(nodeIds: readonly string[], boot: Boot, opti
         replies.push(message);
         continue;
       }
-      const delivery = { sentMs: clock.nowMs(), src: message.src, dest: message.dest, body: message.body, dropped: false };
+      const delivery = {
+        sentMs: clock.nowMs(),
+        src: message.src,
+        dest: message.dest,
+        body: message.body,
+        dropped: false,
+      };
       deliveries.push(delivery);
       clock.after(latencyMs, () => {
         const input = inputs.get(message.dest);

@@ -51,7 +51,9 @@ export class LineProcess {
 
   /** Writes messages (objects are serialised; strings are sent as they are), one line each, in one write. */
   send(...messages: (object | string)[]): void {
-    const text = messages.map((message) => (typeof message === "string" ? message : JSON.stringify(message)) + "\n").join("");
+    const text = messages
+      .map((message) => (typeof message === "string" ? message : JSON.stringify(message)) + "\n")
+      .join("");
     this.process.stdin.write(text);
     this.process.stdin.flush();
   }
@@ -62,7 +64,8 @@ export class LineProcess {
     while (this.nextUnread >= this.lines.length) {
       if (this.ended) throw new Error(`node ended without more output; stderr:\n${this.stderrText}`);
       const leftMs = deadlineMs - performance.now();
-      if (leftMs <= 0) throw new Error(`no output line within ${timeoutMs} ms; stderr:\n${this.stderrText.slice(-2000)}`);
+      if (leftMs <= 0)
+        throw new Error(`no output line within ${timeoutMs} ms; stderr:\n${this.stderrText.slice(-2000)}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, leftMs);
         this.waiter = () => {
@@ -146,11 +149,14 @@ export function envelopeProblem(text: string): string | undefined {
   } catch {
     return `not JSON: ${text.slice(0, 200)}`;
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return `not an object: ${text.slice(0, 200)}`;
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    return `not an object: ${text.slice(0, 200)}`;
   const keys = Object.keys(parsed).sort().join(",");
   if (keys !== "body,dest,src") return `keys ${keys}: ${text.slice(0, 200)}`;
   const message = parsed as { src: unknown; dest: unknown; body: unknown };
-  if (typeof message.src !== "string" || typeof message.dest !== "string") return `src/dest not strings: ${text.slice(0, 200)}`;
-  if (typeof message.body !== "object" || message.body === null || Array.isArray(message.body)) return `body not an object: ${text.slice(0, 200)}`;
+  if (typeof message.src !== "string" || typeof message.dest !== "string")
+    return `src/dest not strings: ${text.slice(0, 200)}`;
+  if (typeof message.body !== "object" || message.body === null || Array.isArray(message.body))
+    return `body not an object: ${text.slice(0, 200)}`;
   return undefined;
 }

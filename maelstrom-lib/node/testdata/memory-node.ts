@@ -20,15 +20,31 @@ export function memoryIo(clock = new FakeClock()) {
   const input = new MemoryInput();
   const writes: string[] = [];
   const logs: string[] = [];
-  const options: MemoryNodeOptions = { input, clock, output: (text) => writes.push(text), log: (line) => logs.push(line) };
-  const lines = () => writes.join("").split("\n").filter((line) => line.length > 0);
+  const options: MemoryNodeOptions = {
+    input,
+    clock,
+    output: (text) => writes.push(text),
+    log: (line) => logs.push(line),
+  };
+  const lines = () =>
+    writes
+      .join("")
+      .split("\n")
+      .filter((line) => line.length > 0);
   const messages = (): Message[] => lines().map((line) => JSON.parse(line));
   const bodies = () => messages().map((message) => message.body);
   /** The bodies this node sent to `dest`, in order. */
-  const sentTo = (dest: string) => messages().filter((message) => message.dest === dest).map((message) => message.body);
+  const sentTo = (dest: string) =>
+    messages()
+      .filter((message) => message.dest === dest)
+      .map((message) => message.body);
   /** Sends init (from c0) and lets the node answer it; the node must be running. */
   const init = async (nodeId: string, nodeIds: string[]) => {
-    input.pushMessages({ src: "c0", dest: nodeId, body: { type: "init", node_id: nodeId, node_ids: nodeIds, msg_id: 0 } });
+    input.pushMessages({
+      src: "c0",
+      dest: nodeId,
+      body: { type: "init", node_id: nodeId, node_ids: nodeIds, msg_id: 0 },
+    });
     await settle();
   };
   return { options, input, clock, writes, logs, lines, messages, bodies, sentTo, init };

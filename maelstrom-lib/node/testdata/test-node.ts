@@ -20,7 +20,11 @@ node.on("echo", (request) => ({ type: "echo_ok", echo: request.body.echo }));
 // rpc to a peer: the reply, an error, or a timeout.
 node.on("call", async (request) => {
   try {
-    const reply = await node.rpc(String(request.body.peer), { type: "ping" }, { timeoutMs: Number(request.body.timeout_ms) });
+    const reply = await node.rpc(
+      String(request.body.peer),
+      { type: "ping" },
+      { timeoutMs: Number(request.body.timeout_ms) },
+    );
     return { type: "call_ok", reply };
   } catch (error) {
     return outcome(error);

@@ -11,7 +11,10 @@
 import { ELLE_0_1_6_TABLES, ELLE_0_2_7_TABLES, type ElleTables } from "./model-tables.ts";
 
 /** Anomalies that make Elle's result unknown rather than invalid (elle/txn.clj unknown-anomaly-types). */
-export const ELLE_UNKNOWN_ANOMALY_TYPES: ReadonlySet<string> = new Set(["empty-transaction-graph", "cycle-search-timeout"]);
+export const ELLE_UNKNOWN_ANOMALY_TYPES: ReadonlySet<string> = new Set([
+  "empty-transaction-graph",
+  "cycle-search-timeout",
+]);
 
 /** A DAG as out- and in-adjacency, vertex names passed through `name`. */
 function dag(edges: Record<string, readonly string[]>, name: (v: string) => string = (v) => v) {
@@ -78,7 +81,10 @@ function elleRules(version: string, tables: ElleTables): ElleRules {
     implied: (anomalies) => reachable(implied.out, anomalies),
     prohibited: (names) => {
       const holding = reachable(modelGraph.out, names.map(canonical));
-      return reachable(implied.into, [...holding].flatMap((model) => [...(proscribed.out.get(model) ?? [])]));
+      return reachable(
+        implied.into,
+        [...holding].flatMap((model) => [...(proscribed.out.get(model) ?? [])]),
+      );
     },
     boundary: (anomalies) => {
       const found = reachable(implied.out, anomalies);

@@ -20,7 +20,7 @@
  * a txn hangs off the last barrier before its invocation. A path through barriers is one
  * realtime step.
  */
-import { DependencyGraph, Rel } from "./graph.ts";
+import { type DependencyGraph, Rel } from "./graph.ts";
 import type { Txn } from "./txns.ts";
 
 /** Vertices needed for `txns` plus their real-time barriers. */
@@ -151,7 +151,13 @@ const BASE_SPECS: readonly ElleCycleSpec[] = [
 function variant(spec: ElleCycleSpec, extra: number, name: string): ElleCycleSpec {
   // A G0 variant starts on its extra edge (ww alone cannot reach it first); the others must contain one.
   if (spec.type === "G0") return { ...spec, type: `G0-${name}`, first: extra, rest: Rel.ww | extra };
-  return { ...spec, type: `${spec.type}-${name}`, first: spec.first | (spec.rw === "nonadjacent" ? extra : 0), rest: spec.rest | extra, needs: spec.needs | extra };
+  return {
+    ...spec,
+    type: `${spec.type}-${name}`,
+    first: spec.first | (spec.rw === "nonadjacent" ? extra : 0),
+    rest: spec.rest | extra,
+    needs: spec.needs | extra,
+  };
 }
 
 /** The specs to search, most severe first: data cycles, then -process, then -realtime (Elle's severity order). */
@@ -192,7 +198,8 @@ function stateCodec(spec: ElleCycleSpec) {
     count: 3 * 2 * 2 * seenStates,
     allSeen: seenStates - 1,
     seenBit: (rel: number) => needBits.reduce((mask, bit, i) => (bit === rel ? mask | (1 << i) : mask), 0),
-    encode: ({ rwCount, lastRw, adjacent, seen }: PathState) => ((rwCount * 2 + lastRw) * 2 + adjacent) * seenStates + seen,
+    encode: ({ rwCount, lastRw, adjacent, seen }: PathState) =>
+      ((rwCount * 2 + lastRw) * 2 + adjacent) * seenStates + seen,
     decode: (state: number): PathState => ({
       seen: state % seenStates,
       adjacent: Math.floor(state / seenStates) % 2,
@@ -203,11 +210,28 @@ function stateCodec(spec: ElleCycleSpec) {
 }
 
 /** The state after taking an edge named `rel`, or undefined when the spec forbids it there. */
-function advance(spec: ElleCycleSpec, at: PathState, rel: number, isFirst: boolean, seenBit: number): PathState | undefined {
+function advance(
+  spec: ElleCycleSpec,
+  at: PathState,
+  rel: number,
+  isFirst: boolean,
+  seenBit: number,
+): PathState | undefined {
   if ((rel & (isFirst ? spec.first : spec.rest)) === 0) return undefined;
   const isRw = rel === Rel.rw ? 1 : 0;
-  if (isRw && (spec.rw === "none" || (spec.rw === "single" && at.rwCount >= 1) || (spec.rw === "nonadjacent" && (at.lastRw || isFirst)))) return undefined;
-  return { rwCount: Math.min(2, at.rwCount + isRw), lastRw: isRw, adjacent: at.adjacent | (isRw & at.lastRw), seen: at.seen | seenBit };
+  if (
+    isRw &&
+    (spec.rw === "none" ||
+      (spec.rw === "single" && at.rwCount >= 1) ||
+      (spec.rw === "nonadjacent" && (at.lastRw || isFirst)))
+  )
+    return undefined;
+  return {
+    rwCount: Math.min(2, at.rwCount + isRw),
+    lastRw: isRw,
+    adjacent: at.adjacent | (isRw & at.lastRw),
+    seen: at.seen | seenBit,
+  };
 }
 
 /** Does a path in `state` that is back at its start close a cycle of the spec's shape? */
@@ -272,11 +296,17 @@ function searchFrom(
 }
 
 /** Turns a vertex cycle into txn steps, folding barrier runs into one realtime step. */
-function cycleSteps(graph: DependencyGraph, txns: readonly Txn[], vertices: readonly number[], order: ExplainerOrder): { txn: Txn; rel: number }[] {
+function cycleSteps(
+  graph: DependencyGraph,
+  txns: readonly Txn[],
+  vertices: readonly number[],
+  order: ExplainerOrder,
+): { txn: Txn; rel: number }[] {
   const steps: { txn: Txn; rel: number }[] = [];
   for (let i = 0; i + 1 < vertices.length; i++) {
     const from = vertices[i]!;
-    if (from < txns.length) steps.push({ txn: txns[from]!, rel: namedRel(graph.relsBetween(from, vertices[i + 1]!), order) });
+    if (from < txns.length)
+      steps.push({ txn: txns[from]!, rel: namedRel(graph.relsBetween(from, vertices[i + 1]!), order) });
   }
   return steps;
 }

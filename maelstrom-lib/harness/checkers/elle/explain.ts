@@ -38,7 +38,10 @@ export function explainElle(result: ElleResult): ExplanationDraft {
     const explanation = String(first.explanation ?? show(first));
     // The transactions Elle names (T9, T16 by history index), each with its operations; the
     // report keeps `file` only where the checker wrote it.
-    const details = namedTxnLines(explanation, named.filter((op) => indexOf(op) !== undefined));
+    const details = namedTxnLines(
+      explanation,
+      named.filter((op) => indexOf(op) !== undefined),
+    );
     const file = `elle/${type}.txt`;
     return [{ text: `${type}: ${explanation}`, ops: indices, ...(details.length ? { details } : {}), file }];
   });

@@ -129,7 +129,13 @@ export class DependencyGraph {
    * A shortest path from → to over edges in `mask`, staying inside component `component`
    * of `componentOf`. Returns the vertices from `from` to `to` inclusive, or undefined.
    */
-  shortestPath(from: number, to: number, mask: number, componentOf: Int32Array, component: number): number[] | undefined {
+  shortestPath(
+    from: number,
+    to: number,
+    mask: number,
+    componentOf: Int32Array,
+    component: number,
+  ): number[] | undefined {
     if (from === to) return [from];
     const previous = new Map<number, number>([[from, -1]]);
     let frontier = [from];

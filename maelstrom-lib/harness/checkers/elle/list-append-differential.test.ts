@@ -25,8 +25,12 @@ function randomTxns(rng: Rng): { txns: Plain[][]; failed: Set<number> } {
   const count = rng.int(2, 6);
   const appends = new Map<number, number[]>(KEYS.map((k) => [k, []]));
   let next = 1;
-  const shapes = Array.from({ length: count }, () => Array.from({ length: rng.int(1, 4) }, () => ({ read: rng.chance(0.5), key: rng.pick(KEYS) })));
-  const txns: Plain[][] = shapes.map((mops) => mops.map(({ read, key }): Plain => (read ? ["r", key, []] : ["append", key, next++])));
+  const shapes = Array.from({ length: count }, () =>
+    Array.from({ length: rng.int(1, 4) }, () => ({ read: rng.chance(0.5), key: rng.pick(KEYS) })),
+  );
+  const txns: Plain[][] = shapes.map((mops) =>
+    mops.map(({ read, key }): Plain => (read ? ["r", key, []] : ["append", key, next++])),
+  );
   for (const txn of txns) for (const mop of txn) if (mop[0] === "append") appends.get(mop[1])!.push(mop[2]);
   // One txn's appends to a key keep their own order: Elle does not look for a txn's appends read
   // out of order (it has no anomaly for that), so the reference must not generate them.
@@ -39,7 +43,9 @@ function randomTxns(rng: Rng): { txns: Plain[][]; failed: Set<number> } {
       slots.forEach((slot, j) => (list[slot] = own[j]!));
     }
   }
-  for (const txn of txns) for (const mop of txn) if (mop[0] === "r") mop[2] = order.get(mop[1])!.slice(0, rng.int(0, order.get(mop[1])!.length + 1));
+  for (const txn of txns)
+    for (const mop of txn)
+      if (mop[0] === "r") mop[2] = order.get(mop[1])!.slice(0, rng.int(0, order.get(mop[1])!.length + 1));
   txns.push(KEYS.map((key): Plain => ["r", key, [...order.get(key)!]]));
   const failed = new Set<number>();
   txns.forEach((txn, i) => i < count && txn.every((mop) => mop[0] === "append") && rng.chance(0.2) && failed.add(i));
@@ -59,14 +65,20 @@ function strictlyValid(result: CheckResult): boolean {
 
 function* permutations(items: number[]): Generator<number[]> {
   if (items.length <= 1) return yield items;
-  for (let i = 0; i < items.length; i++) for (const rest of permutations([...items.slice(0, i), ...items.slice(i + 1)])) yield [items[i]!, ...rest];
+  for (let i = 0; i < items.length; i++)
+    for (const rest of permutations([...items.slice(0, i), ...items.slice(i + 1)])) yield [items[i]!, ...rest];
 }
 
 /**
  * Does some serial order of the committed txns make every read see exactly the state at that
  * point? With `before`, the order must also put a before b whenever before(a, b).
  */
-function bruteForceSerializable(txns: Plain[][], failed: Set<number>, before?: (a: number, b: number) => boolean, indeterminate = new Set<number>()): boolean {
+function bruteForceSerializable(
+  txns: Plain[][],
+  failed: Set<number>,
+  before?: (a: number, b: number) => boolean,
+  indeterminate = new Set<number>(),
+): boolean {
   const committed = txns.map((_, i) => i).filter((i) => !failed.has(i) && !indeterminate.has(i));
   const maybe = [...indeterminate];
   // Each indeterminate txn may have happened or not; its reads are unknown.
@@ -77,7 +89,12 @@ function bruteForceSerializable(txns: Plain[][], failed: Set<number>, before?: (
   return false;
 }
 
-function someSerialOrder(txns: Plain[][], included: number[], unknownReads: Set<number>, before?: (a: number, b: number) => boolean): boolean {
+function someSerialOrder(
+  txns: Plain[][],
+  included: number[],
+  unknownReads: Set<number>,
+  before?: (a: number, b: number) => boolean,
+): boolean {
   for (const order of permutations(included)) {
     if (before && order.some((b, j) => order.slice(j + 1).some((a) => before(a, b)))) continue;
     const state = new Map<number, number[]>(KEYS.map((k) => [k, []]));
@@ -100,13 +117,21 @@ describe("list-append checker vs brute-force serializability", () => {
     const verdicts = { serializable: 0, not: 0 };
     for (let round = 0; round < 3000; round++) {
       const { txns, failed } = randomTxns(rng);
-      const indeterminate = new Set(txns.map((_, i) => i).filter((i) => i < txns.length - 1 && !failed.has(i) && rng.chance(0.15)));
+      const indeterminate = new Set(
+        txns.map((_, i) => i).filter((i) => i < txns.length - 1 && !failed.has(i) && rng.chance(0.15)),
+      );
       const typeOf = (i: number) => (failed.has(i) ? "fail" : indeterminate.has(i) ? "info" : "ok");
-      const history = txnHistory(txns.map((mops, i): TestTxn => ({ mops: mops as unknown as Mop[], type: typeOf(i), invokeNs: 0, completeNs: 100 + i })));
+      const history = txnHistory(
+        txns.map(
+          (mops, i): TestTxn => ({ mops: mops as unknown as Mop[], type: typeOf(i), invokeNs: 0, completeNs: 100 + i }),
+        ),
+      );
       const result = checkListAppend(history, { consistencyModels: ["serializable"] });
       const expected = bruteForceSerializable(txns, failed, undefined, indeterminate);
       if (strictlyValid(result) !== expected) {
-        throw new Error(`disagreement (brute force: ${expected}): ${JSON.stringify({ txns, failed: [...failed], indeterminate: [...indeterminate], result })}`);
+        throw new Error(
+          `disagreement (brute force: ${expected}): ${JSON.stringify({ txns, failed: [...failed], indeterminate: [...indeterminate], result })}`,
+        );
       }
       verdicts[expected ? "serializable" : "not"]++;
     }
@@ -125,7 +150,9 @@ describe("list-append checker vs brute-force serializability", () => {
         return { invokeNs, completeNs: invokeNs + 2 * rng.int(0, 20) + 1 };
       });
       const history = txnHistory(
-        txns.map((mops, i): TestTxn => ({ mops: mops as unknown as Mop[], type: failed.has(i) ? "fail" : "ok", ...times[i]! })),
+        txns.map(
+          (mops, i): TestTxn => ({ mops: mops as unknown as Mop[], type: failed.has(i) ? "fail" : "ok", ...times[i]! }),
+        ),
       );
       const result = checkListAppend(history, { consistencyModels: ["strict-serializable"] });
       const expected = bruteForceSerializable(txns, failed, (a, b) => times[a]!.completeNs < times[b]!.invokeNs);
@@ -153,9 +180,14 @@ describe("list-append checker vs brute-force serializability", () => {
         cursor[process] = completeNs + 1;
         return { process, invokeNs, completeNs };
       });
-      const history = txnHistory(txns.map((mops, i): TestTxn => ({ mops: mops as unknown as Mop[], type: failed.has(i) ? "fail" : "ok", ...timed[i]! })));
+      const history = txnHistory(
+        txns.map(
+          (mops, i): TestTxn => ({ mops: mops as unknown as Mop[], type: failed.has(i) ? "fail" : "ok", ...timed[i]! }),
+        ),
+      );
       const result = checkListAppend(history, { consistencyModels: ["strong-session-serializable"] });
-      const sameProcessBefore = (a: number, b: number) => timed[a]!.process === timed[b]!.process && timed[a]!.completeNs < timed[b]!.invokeNs;
+      const sameProcessBefore = (a: number, b: number) =>
+        timed[a]!.process === timed[b]!.process && timed[a]!.completeNs < timed[b]!.invokeNs;
       const expected = bruteForceSerializable(txns, failed, sameProcessBefore);
       if (strictlyValid(result) !== expected) {
         const seen = JSON.stringify({ txns, timed, failed: [...failed], result });
@@ -186,8 +218,16 @@ function unfindableGSingle(ring: number, noise: number, hidden: boolean) {
   txns.push([["r", "ring", [...Array(ring).keys()]]]);
   for (let i = 1; i < ring - 1; i++) {
     for (let j = 1; j < noise; j++) {
-      if (j === noise - 2) txns.push([["r", `k${i}`, [...Array(noise - 2).keys()]], ["r", `anti${i}`, []]]);
-      else if (j === noise - 1) txns.push([["append", `anti${i}`, 0], ["r", "ring", []]]);
+      if (j === noise - 2)
+        txns.push([
+          ["r", `k${i}`, [...Array(noise - 2).keys()]],
+          ["r", `anti${i}`, []],
+        ]);
+      else if (j === noise - 1)
+        txns.push([
+          ["append", `anti${i}`, 0],
+          ["r", "ring", []],
+        ]);
       else txns.push([["append", `k${i}`, j]]);
     }
   }

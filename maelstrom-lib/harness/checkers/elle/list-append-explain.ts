@@ -33,7 +33,10 @@ function explainWw(a: Txn, b: Txn, ctx: ExplainContext): Step | undefined {
   for (const [, key, value] of appendsOf(b)) {
     const previous = previousElement(ctx.order, key, value);
     if (previous === INIT || ctx.writers.get(key)?.get(previous) !== a) continue;
-    return { data: { type: "ww", key, value: previous, "value'": value }, render: (an, bn) => `${bn} appended ${show(value)} after ${an} appended ${show(previous)} to ${show(key)}` };
+    return {
+      data: { type: "ww", key, value: previous, "value'": value },
+      render: (an, bn) => `${bn} appended ${show(value)} after ${an} appended ${show(previous)} to ${show(key)}`,
+    };
   }
   return undefined;
 }
@@ -43,7 +46,10 @@ function explainWr(a: Txn, b: Txn, ctx: ExplainContext): Step | undefined {
     if (f !== "r" || !value || value.length === 0) continue;
     const last = lastOf(value);
     if (ctx.writers.get(key)?.get(last) !== a) continue;
-    return { data: { type: "wr", key, value: last }, render: (an, bn) => `${bn} observed ${an}'s append of ${show(last)} to key ${show(key)}` };
+    return {
+      data: { type: "wr", key, value: last },
+      render: (an, bn) => `${bn} observed ${an}'s append of ${show(last)} to key ${show(key)}`,
+    };
   }
   return undefined;
 }
@@ -53,9 +59,16 @@ function explainRw(a: Txn, b: Txn, ctx: ExplainContext): Step | undefined {
     const previous = previousElement(ctx.order, key, value);
     if (!ctx.readers.get(key)?.get(previous)?.includes(a)) continue;
     if (previous === INIT) {
-      return { data: { type: "rw", key, value: null, "value'": value }, render: (an, bn) => `${an} observed the initial (nil) state of ${show(key)}, which ${bn} created by appending ${show(value)}` };
+      return {
+        data: { type: "rw", key, value: null, "value'": value },
+        render: (an, bn) =>
+          `${an} observed the initial (nil) state of ${show(key)}, which ${bn} created by appending ${show(value)}`,
+      };
     }
-    return { data: { type: "rw", key, value: previous, "value'": value }, render: (an, bn) => `${an} did not observe ${bn}'s append of ${show(value)} to ${show(key)}` };
+    return {
+      data: { type: "rw", key, value: previous, "value'": value },
+      render: (an, bn) => `${an} did not observe ${bn}'s append of ${show(value)} to ${show(key)}`,
+    };
   }
   return undefined;
 }
@@ -66,7 +79,8 @@ function explainRealtime(a: Txn, b: Txn, ctx: ExplainContext): Step {
   const gap = gapNs > 0 ? ` ${nanosToSeconds(gapNs).toFixed(3)} seconds` : " just";
   return {
     data: { type: "realtime", "a'": a.index, b: invoked },
-    render: (an, bn) => `${an} completed at index ${a.index},${gap} before the invocation of ${bn}, at index ${invoked}`,
+    render: (an, bn) =>
+      `${an} completed at index ${a.index},${gap} before the invocation of ${bn}, at index ${invoked}`,
   };
 }
 
@@ -76,7 +90,11 @@ export function explainStep(a: Txn, b: Txn, rel: number, ctx: ExplainContext): S
   if (rel === Rel.ww) step = explainWw(a, b, ctx);
   else if (rel === Rel.wr) step = explainWr(a, b, ctx);
   else if (rel === Rel.rw) step = explainRw(a, b, ctx);
-  else if (rel === Rel.process) step = { data: { type: "process", process: a.process }, render: (an, bn) => `process ${a.process} executed ${an} before ${bn}` };
+  else if (rel === Rel.process)
+    step = {
+      data: { type: "process", process: a.process },
+      render: (an, bn) => `process ${a.process} executed ${an} before ${bn}`,
+    };
   else step = explainRealtime(a, b, ctx);
   if (!step) throw new Error(`list-append: cannot explain the edge from T${a.index} to T${b.index}`);
   return step;
@@ -96,14 +114,20 @@ function renderCycle(cycle: FoundCycle, steps: Step[]): string {
 
 /** A found cycle as a result case: the txns, Elle's step data, and the rendered explanation. */
 export function cycleCase(cycle: FoundCycle, ctx: ExplainContext): ListAppendCase {
-  const steps = cycle.steps.map((step, i) => explainStep(step.txn, cycle.steps[(i + 1) % cycle.steps.length]!.txn, step.rel, ctx));
+  const steps = cycle.steps.map((step, i) =>
+    explainStep(step.txn, cycle.steps[(i + 1) % cycle.steps.length]!.txn, step.rel, ctx),
+  );
   // Elle's :cycle ends where it starts.
   const txns = [...cycle.steps.map(({ txn }) => txnSummary(txn)), txnSummary(cycle.steps[0]!.txn)];
   return { type: cycle.type, cycle: txns, steps: steps.map((s) => s.data), explanation: renderCycle(cycle, steps) };
 }
 
 /** Adds `<dir>/<type>.txt` for each cycle type, as Elle's write-cycles! ("G-single #0", the explanation, blank lines between). */
-export function addCycleFiles(files: RunFiles, dir: string, cycleCases: ReadonlyMap<string, readonly ListAppendCase[]>): void {
+export function addCycleFiles(
+  files: RunFiles,
+  dir: string,
+  cycleCases: ReadonlyMap<string, readonly ListAppendCase[]>,
+): void {
   for (const [type, cases] of cycleCases) {
     files.set(`${dir}/${type}.txt`, cases.map((c, i) => `${type} #${i}\n${c.explanation}`).join("\n\n\n"));
   }
@@ -128,12 +152,16 @@ export function addIncompatibleOrderFiles(
       if (txn.status !== "ok") continue;
       for (const [f, k, value] of mopsOf(txn)) {
         if (f !== "r" || k !== key) continue;
-        const cells = (value ?? []).map((e, i) => `<td${e === reference[i] ? "" : ' style="background: #f6c"'}>${escapeXml(show(e))}</td>`);
-        rows.push(`<tr><td>${txn.index}</td><td>${nanosToSeconds(txn.completeTimeNs).toFixed(2)}</td><td>${escapeXml(String(txn.process))}</td><td>txn</td>${cells.join("")}</tr>`);
+        const cells = (value ?? []).map(
+          (e, i) => `<td${e === reference[i] ? "" : ' style="background: #f6c"'}>${escapeXml(show(e))}</td>`,
+        );
+        rows.push(
+          `<tr><td>${txn.index}</td><td>${nanosToSeconds(txn.completeTimeNs).toFixed(2)}</td><td>${escapeXml(String(txn.process))}</td><td>txn</td>${cells.join("")}</tr>`,
+        );
       }
     }
     const title = `All Reads of ${escapeXml(show(key))}`;
-    const head = "<tr><th>Index</th><th>Time (s)</th><th>Process</th><th>Fun</th><th colspan=\"32\">Value</th></tr>";
+    const head = '<tr><th>Index</th><th>Time (s)</th><th>Process</th><th>Fun</th><th colspan="32">Value</th></tr>';
     const html = `<html><head><style>th { text-align: left; }</style></head><body><h1>${title}</h1><table><thead>${head}</thead><tbody>${rows.join("")}</tbody></table></body></html>`;
     files.set(`${folder}/${show(key)}.html`, html);
   }

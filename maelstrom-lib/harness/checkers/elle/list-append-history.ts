@@ -39,11 +39,13 @@ export function historyError(history: readonly Op[]): string | undefined {
       keyTypes.add(typeof key === "number" && !Number.isInteger(key) ? "float" : typeof key);
       if (op.type !== "invoke" || f !== "append") continue;
       const values = appended.get(key) ?? new Set();
-      if (values.has(value)) return `value ${JSON.stringify(value)} appended to key ${JSON.stringify(key)} multiple times! (op ${op.index})`;
+      if (values.has(value))
+        return `value ${JSON.stringify(value)} appended to key ${JSON.stringify(key)} multiple times! (op ${op.index})`;
       appended.set(key, values.add(value));
     }
   }
-  if (keyTypes.size > 1) return `history mixes key types (${[...keyTypes].join(", ")}); keys must be echoed exactly as sent`;
+  if (keyTypes.size > 1)
+    return `history mixes key types (${[...keyTypes].join(", ")}); keys must be echoed exactly as sent`;
   return undefined;
 }
 

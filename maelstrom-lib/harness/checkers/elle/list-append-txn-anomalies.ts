@@ -14,7 +14,8 @@ export function abortedReads(txns: readonly Txn[], cases: ListAppendCases): void
   const failed = new Map<unknown, Map<unknown, Txn>>();
   for (const txn of txns) {
     if (txn.status !== "fail") continue;
-    for (const [f, key, value] of mopsOf(txn)) if (f === "append") failed.set(key, (failed.get(key) ?? new Map()).set(value, txn));
+    for (const [f, key, value] of mopsOf(txn))
+      if (f === "append") failed.set(key, (failed.get(key) ?? new Map()).set(value, txn));
   }
   if (failed.size === 0) return;
   for (const txn of txns) {
@@ -43,7 +44,8 @@ export function intermediateReads(txns: readonly Txn[], cases: ListAppendCases):
     const lastAppend = new Map<unknown, unknown>();
     for (const [f, key, value] of mopsOf(txn)) {
       if (f !== "append") continue;
-      if (lastAppend.has(key)) intermediate.set(key, (intermediate.get(key) ?? new Map()).set(lastAppend.get(key), txn));
+      if (lastAppend.has(key))
+        intermediate.set(key, (intermediate.get(key) ?? new Map()).set(lastAppend.get(key), txn));
       lastAppend.set(key, value);
     }
   }

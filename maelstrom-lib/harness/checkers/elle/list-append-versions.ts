@@ -5,7 +5,7 @@
  * order itself: reads that are not prefixes of one another (incompatible-order), elements
  * read twice (duplicate-elements), and committed appends on top of aborted ones (dirty-update).
  */
-import { DependencyGraph, Rel } from "./graph.ts";
+import { type DependencyGraph, Rel } from "./graph.ts";
 import { lastOf, mopsOf } from "./list-append-history.ts";
 import { type Txn, txnName, txnSummary } from "./txns.ts";
 
@@ -53,7 +53,11 @@ export function sortedValues(txns: readonly Txn[], singleAppends: boolean): Map<
     }
   }
   const sorted = new Map<unknown, unknown[][]>();
-  for (const [key, lists] of reads) sorted.set(key, [...lists.values()].sort((a, b) => a.length - b.length));
+  for (const [key, lists] of reads)
+    sorted.set(
+      key,
+      [...lists.values()].sort((a, b) => a.length - b.length),
+    );
   if (singleAppends) for (const [key, { count, element }] of appendCount) if (count === 1) sorted.set(key, [[element]]);
   return sorted;
 }
@@ -118,7 +122,8 @@ export function versionOrder(sorted: Map<unknown, unknown[][]>): VersionOrder {
 /** Per key, who appended each element (Elle's write-index). */
 export function writeIndex(txns: readonly Txn[]): PerKey<Txn> {
   const index: PerKey<Txn> = new Map();
-  for (const txn of txns) for (const [f, key, value] of mopsOf(txn)) if (f === "append") perKey(index, key).set(value, txn);
+  for (const txn of txns)
+    for (const [f, key, value] of mopsOf(txn)) if (f === "append") perKey(index, key).set(value, txn);
   return index;
 }
 
@@ -154,7 +159,11 @@ export interface Indexes {
 }
 
 /** Elle's ww, wr and rw graphs over the committed and indeterminate txns. */
-export function linkDependencies(graph: DependencyGraph, txns: readonly Txn[], { order, writers, readers }: Indexes): void {
+export function linkDependencies(
+  graph: DependencyGraph,
+  txns: readonly Txn[],
+  { order, writers, readers }: Indexes,
+): void {
   for (const txn of txns) {
     for (const [f, key, value] of mopsOf(txn)) {
       if (f === "r") {
@@ -167,7 +176,8 @@ export function linkDependencies(graph: DependencyGraph, txns: readonly Txn[], {
         const writer = writers.get(key)?.get(previous);
         if (writer && writer !== txn) graph.link(writer.id, txn.id, Rel.ww);
       }
-      for (const reader of readers.get(key)?.get(previous) ?? []) if (reader !== txn) graph.link(reader.id, txn.id, Rel.rw);
+      for (const reader of readers.get(key)?.get(previous) ?? [])
+        if (reader !== txn) graph.link(reader.id, txn.id, Rel.rw);
     }
   }
 }
@@ -213,7 +223,8 @@ export function garbageReadError(txns: readonly Txn[], writers: PerKey<Txn>): st
     for (const [f, key, value] of mopsOf(txn)) {
       if (f !== "r" || !value) continue;
       const missing = value.find((element) => !writers.get(key)?.has(element));
-      if (missing !== undefined) return `${txnName(txn)} read key ${show(key)} = ${show(value)}, but no txn ever appended ${show(missing)} to key ${show(key)}`;
+      if (missing !== undefined)
+        return `${txnName(txn)} read key ${show(key)} = ${show(value)}, but no txn ever appended ${show(missing)} to key ${show(key)}`;
     }
   }
   return undefined;

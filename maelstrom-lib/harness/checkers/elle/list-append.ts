@@ -24,7 +24,13 @@ import { DependencyGraph } from "./graph.ts";
 import { addCycleFiles, addIncompatibleOrderFiles, cycleCase, type ExplainContext } from "./list-append-explain.ts";
 import { historyError, invokeIndices } from "./list-append-history.ts";
 import { newerElleFindings } from "./newer-elle.ts";
-import { abortedReads, futureReads, intermediateReads, internalInconsistencies, lostUpdates } from "./list-append-txn-anomalies.ts";
+import {
+  abortedReads,
+  futureReads,
+  intermediateReads,
+  internalInconsistencies,
+  lostUpdates,
+} from "./list-append-txn-anomalies.ts";
 import {
   dirtyUpdates,
   duplicateElements,

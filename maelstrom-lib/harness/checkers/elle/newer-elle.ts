@@ -19,8 +19,7 @@ type Case = Record<string, unknown> & { explanation: string };
 
 /** What the newer Elle sees that 0.1.6 does not, for anomaly types it looks for differently. */
 const NEWER_ONLY_WHY: Record<string, string> = {
-  "future-read":
-    "Elle 0.2 looks for future reads, which imply G1c; Elle 0.1.6, which Maelstrom 0.2.3 runs, does not",
+  "future-read": "Elle 0.2 looks for future reads, which imply G1c; Elle 0.1.6, which Maelstrom 0.2.3 runs, does not",
   internal:
     "Elle 0.2 compares a read with the same txn's earlier nil read of the key; " +
     "Elle 0.1.6, which Maelstrom 0.2.3 runs, skips a nil state",

@@ -4,7 +4,8 @@ import { mergeValidity } from "../core.ts";
 import { analysisOf, checkRwRegister } from "./rw-register.ts";
 import { r, type TestTxn, txnHistory, w } from "../testdata/txn-histories.ts";
 
-const checkAny = (txns: TestTxn[], ...models: string[]) => checkRwRegister(txnHistory(txns), { consistencyModels: models });
+const checkAny = (txns: TestTxn[], ...models: string[]) =>
+  checkRwRegister(txnHistory(txns), { consistencyModels: models });
 
 /** The analysis of a history the checker can analyze (fails the test otherwise). */
 const check = (txns: TestTxn[], ...models: string[]) => analysisOf(checkAny(txns, ...models));
@@ -65,7 +66,11 @@ describe("G0 (write cycles)", () => {
   test("issue #56 is valid without --strict, its G0 in results' own beyond-maelstrom entry", () => {
     const { maelstrom, beyond } = separateBeyondMaelstrom(check(issue56, "read-uncommitted"), false);
     expect(maelstrom).not.toHaveProperty("beyond-maelstrom");
-    expect(beyond).toMatchObject({ "valid?": true, strict: false, findings: [{ check: expect.stringContaining("G0") }] });
+    expect(beyond).toMatchObject({
+      "valid?": true,
+      strict: false,
+      findings: [{ check: expect.stringContaining("G0") }],
+    });
     expect(mergeValidity([maelstrom["valid?"], beyond!["valid?"]])).toBe(true);
     const lines = beyondMaelstromLines(beyond!);
     expect(lines[0]).toStartWith("beyond Maelstrom: G0, which read-uncommitted prohibits");
@@ -121,7 +126,9 @@ describe("G1a (aborted reads) and dirty updates", () => {
     const [g1a] = result.anomalies.G1a!;
     expect(g1a!.explanation).toContain("aborted");
     // Elle's rw-register does not look for dirty updates; ours does.
-    expect(result["beyond-maelstrom"]!.map((finding) => finding.check)).toEqual(["rw-register dirty-update, intermediate versions ordered"]);
+    expect(result["beyond-maelstrom"]!.map((finding) => finding.check)).toEqual([
+      "rw-register dirty-update, intermediate versions ordered",
+    ]);
     expect(result["beyond-maelstrom"]![0]!.description).toContain("does not look for it");
   });
   test("read-uncommitted allows it, but still lists it", () => {
@@ -188,7 +195,9 @@ describe("only external reads link the graph, as in Elle", () => {
   test("a G1c through a txn's second read of a key passes read-committed as Maelstrom judges it", () => {
     const result = check(txns, "read-committed");
     expect(result["valid?"]).toBe(true);
-    expect(result["beyond-maelstrom"]!.map((finding) => finding.check)).toEqual(["rw-register G1c, intermediate versions ordered"]);
+    expect(result["beyond-maelstrom"]!.map((finding) => finding.check)).toEqual([
+      "rw-register G1c, intermediate versions ordered",
+    ]);
   });
   test("the same cycle through the first read is G1c as Maelstrom judges it too", () => {
     const first: TestTxn[] = [txns[0]!, { ...txns[1]!, mops: [r("x", 2), w("y", 1)] }, txns[2]!];
@@ -229,7 +238,11 @@ describe("lost update", () => {
     expect(check(txns, "read-committed")["valid?"]).toBe(true);
   });
   test("reading each other's versions in turn is fine", () => {
-    expect(check([txns[0]!, txns[1]!, { mops: [r("x", 2), w("x", 3)], invokeNs: 50, completeNs: 60 }], "serializable")["valid?"]).toBe(true);
+    expect(
+      check([txns[0]!, txns[1]!, { mops: [r("x", 2), w("x", 3)], invokeNs: 50, completeNs: 60 }], "serializable")[
+        "valid?"
+      ],
+    ).toBe(true);
   });
 });
 
@@ -274,7 +287,9 @@ describe("cyclic versions and garbage", () => {
     const result = check([{ mops: [w("x", 1)] }, { mops: [r("x", 1), r("y", 7)] }], "read-uncommitted");
     expect(result["valid?"]).toBe(true);
     expect(result["anomaly-counts"]).not.toHaveProperty("garbage-read");
-    expect(result["beyond-maelstrom"]!.map((finding) => finding.check)).toEqual(["rw-register garbage-read, intermediate versions ordered"]);
+    expect(result["beyond-maelstrom"]!.map((finding) => finding.check)).toEqual([
+      "rw-register garbage-read, intermediate versions ordered",
+    ]);
   });
   test("a write-only history is valid under strict-serializable: its realtime order is not an empty graph", () => {
     // Elle judges emptiness on the combined graph, after the realtime edges are added.
@@ -282,7 +297,10 @@ describe("cyclic versions and garbage", () => {
     expect(result["valid?"]).toBe(true);
     expect(result["anomaly-counts"]).toEqual({});
     // With no realtime order between them, nothing relates the two txns: empty, invalid as in Maelstrom.
-    const together: TestTxn[] = [{ mops: [w("x", 1)], invokeNs: 0 }, { mops: [w("x", 2)], invokeNs: 1 }];
+    const together: TestTxn[] = [
+      { mops: [w("x", 1)], invokeNs: 0 },
+      { mops: [w("x", 2)], invokeNs: 1 },
+    ];
     const overlapping = check(together, "strict-serializable");
     expect(overlapping["anomaly-types"]).toEqual(["empty-transaction-graph"]);
     expect(overlapping["valid?"]).toBe(false);

@@ -185,7 +185,12 @@ function whyMaelstromMisses(type: string): string {
  * does not report, for instance the interleaved uncommitted writes of Maelstrom issue #56
  * (a G0). A garbage read counts under every model: no model lets a txn read a value nobody wrote.
  */
-function beyondMaelstromFindings(models: readonly string[], prohibited: ReadonlySet<string>, maelstrom: CaseMap, fuller: CaseMap): BeyondMaelstromFinding[] {
+function beyondMaelstromFindings(
+  models: readonly string[],
+  prohibited: ReadonlySet<string>,
+  maelstrom: CaseMap,
+  fuller: CaseMap,
+): BeyondMaelstromFinding[] {
   const counted = new Set([...prohibited, "garbage-read"]);
   const extra = [...fuller.keys()].filter((type) => counted.has(type) && !maelstrom.has(type)).sort();
   return extra.map((type) => {
@@ -207,13 +212,19 @@ function beyondMaelstromFindings(models: readonly string[], prohibited: Readonly
  * listed under `allowed-anomaly-types` so a reader still sees them. `anomaly-counts` counts
  * every case found; the cycle search finds at most one cycle per type and component.
  */
-function resultMap(models: readonly string[], prohibited: ReadonlySet<string>, cases: CaseMap, txnCount: number): RwRegisterAnalysis {
+function resultMap(
+  models: readonly string[],
+  prohibited: ReadonlySet<string>,
+  cases: CaseMap,
+  txnCount: number,
+): RwRegisterAnalysis {
   const reportable = new Set([...prohibited, ...ELLE_UNKNOWN_ANOMALY_TYPES]);
   const found = [...cases.keys()].sort();
   const reported = found.filter((type) => reportable.has(type));
   const allowed = found.filter((type) => !reportable.has(type));
   const { not, alsoNot } = MAELSTROM_ELLE.boundary(found);
-  const shown = (types: string[]) => Object.fromEntries(types.map((type) => [type, cases.get(type)!.slice(0, MAX_CASES_SHOWN)]));
+  const shown = (types: string[]) =>
+    Object.fromEntries(types.map((type) => [type, cases.get(type)!.slice(0, MAX_CASES_SHOWN)]));
   const counts = Object.fromEntries(found.map((type) => [type, cases.get(type)!.length]));
   return {
     "valid?": validity(reported),
@@ -235,7 +246,10 @@ function validity(reported: readonly string[]): boolean | "unknown" {
 }
 
 /** Explains an edge of a cycle by finding the key and values that justify it. */
-function edgeExplainer(writes: Map<unknown, Map<unknown, WriteRef>>, order: Map<unknown, Map<unknown, Set<unknown>>>): EdgeExplainer {
+function edgeExplainer(
+  writes: Map<unknown, Map<unknown, WriteRef>>,
+  order: Map<unknown, Map<unknown, Set<unknown>>>,
+): EdgeExplainer {
   const show = JSON.stringify;
   const follows = (key: unknown, before: unknown, after: unknown) =>
     before === null ? writes.get(key)?.has(after) === true : order.get(key)?.get(before)?.has(after) === true;
@@ -243,11 +257,15 @@ function edgeExplainer(writes: Map<unknown, Map<unknown, WriteRef>>, order: Map<
   return (from, to, rel) => {
     const a = txnName(from);
     const b = txnName(to);
-    if (rel === Rel.realtime) return { step: { type: "realtime" }, text: `${a} completed before ${b} began (realtime)` };
+    if (rel === Rel.realtime)
+      return { step: { type: "realtime" }, text: `${a} completed before ${b} began (realtime)` };
     if (rel === Rel.wr) {
       for (const [f, key, value] of to.mops) {
         if (f === "r" && value !== null && writerOf(key, value) === from) {
-          return { step: { type: "wr", key, value }, text: `${b} read key ${show(key)} = ${show(value)}, written by ${a} (wr)` };
+          return {
+            step: { type: "wr", key, value },
+            text: `${b} read key ${show(key)} = ${show(value)}, written by ${a} (wr)`,
+          };
         }
       }
     }
@@ -257,7 +275,10 @@ function edgeExplainer(writes: Map<unknown, Map<unknown, WriteRef>>, order: Map<
         if (g === "w" && otherKey === key && follows(key, before, after)) {
           const verb = rel === Rel.ww ? "wrote" : "read";
           const tag = rel === Rel.ww ? "ww" : "rw";
-          return { step: { type: tag, key, value: before, "value'": after }, text: `${a} ${verb} key ${show(key)} = ${show(before)}, which ${b} overwrote with ${show(after)} (${tag})` };
+          return {
+            step: { type: tag, key, value: before, "value'": after },
+            text: `${a} ${verb} key ${show(key)} = ${show(before)}, which ${b} overwrote with ${show(after)} (${tag})`,
+          };
         }
       }
     }

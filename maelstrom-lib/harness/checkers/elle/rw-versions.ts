@@ -79,9 +79,11 @@ export function inferVersions(
           nestedSet(externalReads, key, value).add(txn);
         }
       } else {
-        const follows = inference === "every-version" && previous !== undefined && previous.value !== value && value !== null;
+        const follows =
+          inference === "every-version" && previous !== undefined && previous.value !== value && value !== null;
         if (follows) nestedSet(order, key, previous.value).add(value);
-        if (!finalWrite.has(key) && externalRead.has(key)) nestedSet(readThenWrote, key, externalRead.get(key)).add(txn);
+        if (!finalWrite.has(key) && externalRead.has(key))
+          nestedSet(readThenWrote, key, externalRead.get(key)).add(txn);
         finalWrite.set(key, value);
       }
       lastSeen.set(key, { value });
@@ -134,7 +136,11 @@ function internalCase(txn: Txn, comparesNil: boolean): AnomalyCase | undefined {
 }
 
 /** Elle's writes-follow-reads: a txn's external read of a key precedes its final write of it. */
-function linkExternalReadToFinalWrite(order: VersionOrder, externalRead: ReadonlyMap<unknown, unknown>, finalWrite: ReadonlyMap<unknown, unknown>): void {
+function linkExternalReadToFinalWrite(
+  order: VersionOrder,
+  externalRead: ReadonlyMap<unknown, unknown>,
+  finalWrite: ReadonlyMap<unknown, unknown>,
+): void {
   for (const [key, read] of externalRead) {
     const written = finalWrite.get(key);
     if (written !== undefined && written !== null && written !== read) nestedSet(order, key, read).add(written);
@@ -177,7 +183,12 @@ export function linkWriteReads(graph: DependencyGraph, facts: VersionFacts): voi
         if (writer?.txn === reader) continue;
         const mop = ["r", key, value];
         if (!writer) {
-          if (inference === "every-version") push(cases, "garbage-read", { op: txnSummary(reader), mop, explanation: `${txnName(reader)} read key ${show(key)} = ${show(value)}, which no txn ever wrote` });
+          if (inference === "every-version")
+            push(cases, "garbage-read", {
+              op: txnSummary(reader),
+              mop,
+              explanation: `${txnName(reader)} read key ${show(key)} = ${show(value)}, which no txn ever wrote`,
+            });
         } else if (writer.txn.status === "fail") {
           push(cases, "G1a", {
             op: txnSummary(reader),
@@ -194,7 +205,8 @@ export function linkWriteReads(graph: DependencyGraph, facts: VersionFacts): voi
               explanation: `${txnName(reader)} read key ${show(key)} = ${show(value)}, an intermediate value that ${txnName(writer.txn)} overwrote within the same txn`,
             });
           }
-          if (linkable(writer) && linking.get(key)?.get(value)?.has(reader)) graph.link(writer.txn.id, reader.id, Rel.wr);
+          if (linkable(writer) && linking.get(key)?.get(value)?.has(reader))
+            graph.link(writer.txn.id, reader.id, Rel.wr);
         }
       }
     }
@@ -215,7 +227,8 @@ export function linkVersionOrder(graph: DependencyGraph, facts: VersionFacts): v
   for (const [key, byValue] of writes) {
     const nilReaders = reads.get(key)?.get(null);
     if (!nilReaders) continue;
-    for (const ref of byValue.values()) if (live(ref)) for (const reader of nilReaders) graph.link(reader.id, ref.txn.id, Rel.rw);
+    for (const ref of byValue.values())
+      if (live(ref)) for (const reader of nilReaders) graph.link(reader.id, ref.txn.id, Rel.rw);
   }
   for (const [key, successorsOf] of order) {
     const writers = writes.get(key);
@@ -224,7 +237,8 @@ export function linkVersionOrder(graph: DependencyGraph, facts: VersionFacts): v
       for (const after of successors) {
         const afterRef = writers?.get(after);
         if (!live(afterRef)) continue;
-        if (before !== null) for (const reader of reads.get(key)?.get(before) ?? []) graph.link(reader.id, afterRef.txn.id, Rel.rw);
+        if (before !== null)
+          for (const reader of reads.get(key)?.get(before) ?? []) graph.link(reader.id, afterRef.txn.id, Rel.rw);
         if (!beforeRef) continue;
         if (beforeRef.txn.status !== "fail") {
           if (linkable(beforeRef)) graph.link(beforeRef.txn.id, afterRef.txn.id, Rel.ww);
@@ -252,7 +266,8 @@ export function findCyclicVersions(order: VersionOrder, cases: CaseMap): void {
       return n;
     };
     const edges: [number, number][] = [];
-    for (const [before, successors] of successorsOf) for (const after of successors) edges.push([number(before), number(after)]);
+    for (const [before, successors] of successorsOf)
+      for (const after of successors) edges.push([number(before), number(after)]);
     const graph = new DependencyGraph(values.length);
     for (const [from, to] of edges) graph.link(from, to, Rel.ww);
     const { componentOf, nontrivial } = graph.components(Rel.ww);
@@ -260,7 +275,8 @@ export function findCyclicVersions(order: VersionOrder, cases: CaseMap): void {
       const start = members[0]!;
       let cycle: number[] | undefined;
       graph.forEachOut(start, Rel.ww, (next) => {
-        if (!cycle && componentOf[next] === componentOf[start]) cycle = graph.shortestPath(next, start, Rel.ww, componentOf, componentOf[start]!);
+        if (!cycle && componentOf[next] === componentOf[start])
+          cycle = graph.shortestPath(next, start, Rel.ww, componentOf, componentOf[start]!);
       });
       const shown = [start, ...(cycle ?? [])].map((n) => values[n]);
       push(cases, "cyclic-versions", {

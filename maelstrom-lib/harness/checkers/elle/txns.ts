@@ -32,7 +32,13 @@ export function txnName(txn: Txn): string {
 
 /** What the result shows of one transaction. */
 export function txnSummary(txn: Txn): Record<string, unknown> {
-  return { index: txn.index, process: txn.process, type: txn.status, value: txn.mops, ...(txn.node ? { node: txn.node } : {}) };
+  return {
+    index: txn.index,
+    process: txn.process,
+    type: txn.status,
+    value: txn.mops,
+    ...(txn.node ? { node: txn.node } : {}),
+  };
 }
 
 /**
@@ -112,8 +118,10 @@ export function typeSanityError(history: readonly Op[]): string | undefined {
       if (mop[2] !== null) valueTypes.add(scalarType(mop[2]));
     }
   }
-  if (keyTypes.size > 1) return `history mixes key types (${[...keyTypes].join(", ")}); keys must be echoed exactly as sent`;
-  if (valueTypes.size > 1) return `history mixes value types (${[...valueTypes].join(", ")}); values must be echoed exactly as sent`;
+  if (keyTypes.size > 1)
+    return `history mixes key types (${[...keyTypes].join(", ")}); keys must be echoed exactly as sent`;
+  if (valueTypes.size > 1)
+    return `history mixes value types (${[...valueTypes].join(", ")}); values must be echoed exactly as sent`;
   return undefined;
 }
 
@@ -130,7 +138,10 @@ export function indexWrites(txns: readonly Txn[]): { writes: Map<unknown, Map<un
       if (!byValue) writes.set(key, (byValue = new Map()));
       const earlier = byValue.get(value);
       if (earlier) {
-        return { writes, error: `key ${JSON.stringify(key)} value ${JSON.stringify(value)} written twice (${txnName(earlier.txn)} and ${txnName(txn)}); writes must be unique` };
+        return {
+          writes,
+          error: `key ${JSON.stringify(key)} value ${JSON.stringify(value)} written twice (${txnName(earlier.txn)} and ${txnName(txn)}); writes must be unique`,
+        };
       }
       byValue.set(value, { txn, final: lastWriteAt.get(key) === position });
     }

@@ -278,7 +278,12 @@ function nonmonotonicSendCases(a: Analysis, groups: Map<number | string, Op[]>, 
         if (last) {
           const d = delta(a.orders.get(send.key), last.value, send.value);
           if (d.delta < 1) {
-            errors.push({ key: send.key, values: [last.value, send.value], delta: d.delta, ops: [opRef(last.op), opRef(op)] });
+            errors.push({
+              key: send.key,
+              values: [last.value, send.value],
+              delta: d.delta,
+              ops: [opRef(last.op), opRef(op)],
+            });
           }
         }
         lastSends.set(send.key, { op, value: send.value });
@@ -344,7 +349,8 @@ export function checkKafka(history: readonly Op[]): KafkaResult {
   const errorTypes = Object.keys(errors).sort();
   const badErrorTypes = errorTypes.filter((type) => !ALLOWED_ERROR_TYPES.has(type));
   const infoCauses = new Map<string, unknown>();
-  for (const view of a.views) if (view.op.type === "info") infoCauses.set(JSON.stringify(view.op.error ?? null), view.op.error ?? null);
+  for (const view of a.views)
+    if (view.op.type === "info") infoCauses.set(JSON.stringify(view.op.error ?? null), view.op.error ?? null);
   return {
     "valid?": badErrorTypes.length === 0,
     "worst-realtime-lag": worstRealtimeLag(history, viewOfOp, a.invokeTimeOf),

@@ -45,8 +45,13 @@ export function invalidAnalysis(
   const paths = new Map<string, PathStep[]>();
   for (const config of furthest) {
     if (paths.size >= MAX_FINAL_PATHS) break;
-    const pending = concurrent.filter((id) => !config.linearized(id) && id !== failed).slice(0, MAX_CONCURRENT_IN_PATHS);
-    const prefix: PathStep[] = config.lastOp >= 0 ? [{ op: completed(history.ops[config.lastOp]!), model: renderState(model, config.state) }] : [];
+    const pending = concurrent
+      .filter((id) => !config.linearized(id) && id !== failed)
+      .slice(0, MAX_CONCURRENT_IN_PATHS);
+    const prefix: PathStep[] =
+      config.lastOp >= 0
+        ? [{ op: completed(history.ops[config.lastOp]!), model: renderState(model, config.state) }]
+        : [];
     extendPaths(history, model, config.state, prefix, pending, failed, paths);
   }
   const lastStates = [...new Set(furthest.map((config) => config.state))].map((state) => model.values[state]);
@@ -83,10 +88,16 @@ function extendPaths(
   });
 }
 
-function attempt(history: KeyHistory, model: CompiledModel, state: number, id: number): { state: number; step: PathStep } {
+function attempt(
+  history: KeyHistory,
+  model: CompiledModel,
+  state: number,
+  id: number,
+): { state: number; step: PathStep } {
   const op = history.ops[id]!;
   const after = step(model, state, id);
-  const rendered = after === INCONSISTENT ? { msg: inconsistencyMessage(op, model.values[state]) } : renderState(model, after);
+  const rendered =
+    after === INCONSISTENT ? { msg: inconsistencyMessage(op, model.values[state]) } : renderState(model, after);
   return { state: after, step: { op: completed(op), model: rendered } };
 }
 
@@ -160,21 +171,34 @@ function explain(history: KeyHistory, failedOp: KeyOp, lastStates: unknown[]): s
   const values = [...new Set(writers.map((op) => show(written(op))))];
   const states = lastStates.map(show);
   const head = `key ${show(history.key)}: ${whoWhen(failedOp)} cannot be linearized`;
-  const stateWords = states.length === 1 ? `the last linearized state was ${states[0]}` : `the last linearized states were ${list(states)}`;
+  const stateWords =
+    states.length === 1
+      ? `the last linearized state was ${states[0]}`
+      : `the last linearized states were ${list(states)}`;
   if (needed !== "nil" && !values.includes(needed)) {
-    const others = values.length === 0 ? "no write or cas had begun by then" : `the only writes that could precede it wrote ${list(values)}`;
+    const others =
+      values.length === 0
+        ? "no write or cas had begun by then"
+        : `the only writes that could precede it wrote ${list(values)}`;
     return `${head}: it needs the register to hold ${needed}, but ${others}; ${stateWords}.`;
   }
   // A definite story only: every write of the needed value finished before another value was
   // written, and that write finished before the failed op began.
   const ofNeeded = writers.filter((op) => show(written(op)) === needed);
   const lastOfNeeded = ofNeeded.every((op) => op.ok)
-    ? ofNeeded.reduce<KeyOp | undefined>((last, op) => (!last || op.completion!.index > last.completion!.index ? op : last), undefined)
+    ? ofNeeded.reduce<KeyOp | undefined>(
+        (last, op) => (!last || op.completion!.index > last.completion!.index ? op : last),
+        undefined,
+      )
     : undefined;
   const overwrite =
     lastOfNeeded &&
     writers.find(
-      (op) => op.ok && show(written(op)) !== needed && op.invoke.index > lastOfNeeded.completion!.index && op.completion!.index < failedOp.invoke.index,
+      (op) =>
+        op.ok &&
+        show(written(op)) !== needed &&
+        op.invoke.index > lastOfNeeded.completion!.index &&
+        op.completion!.index < failedOp.invoke.index,
     );
   if (lastOfNeeded && overwrite) {
     return `${head}: it needs ${needed}, but the last write of ${needed} (${whoWhen(lastOfNeeded)}) was overwritten by ${whoWhen(overwrite)} before it began; ${stateWords}.`;

@@ -11,7 +11,7 @@
 import type { Op } from "../../contracts/types.ts";
 
 /** A cas-register operation kind (Knossos' model.clj `cas-register`). */
-export const enum OpKind {
+export enum OpKind {
   Read = 0,
   Write = 1,
   Cas = 2,
@@ -90,7 +90,14 @@ export function prepareKey(key: unknown, subhistory: readonly Op[]): KeyHistory 
   const positions = new Map<KeyOp, [number, number]>();
   subhistory.forEach((op, position) => {
     if (op.type === "invoke") {
-      const keyOp: KeyOp = { invoke: op, completion: undefined, kind: OpKind.Read, a: undefined, b: undefined, ok: false };
+      const keyOp: KeyOp = {
+        invoke: op,
+        completion: undefined,
+        kind: OpKind.Read,
+        a: undefined,
+        b: undefined,
+        ok: false,
+      };
       open.set(op.process, keyOp);
       pairs.push(keyOp);
       positions.set(keyOp, [position, -1]);

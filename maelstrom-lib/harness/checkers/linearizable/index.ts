@@ -69,7 +69,12 @@ export function checkLinearizable(history: readonly Op[], options: LinearizableO
   return { "valid?": valid, results, failures };
 }
 
-function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfigs: number }, files: RunFiles | undefined): KeyResult {
+function checkKey(
+  key: unknown,
+  ops: Op[],
+  bounds: { deadline: number; maxConfigs: number },
+  files: RunFiles | undefined,
+): KeyResult {
   const prepared = prepareKey(key, ops);
   const outcome = searchKey(prepared, bounds);
   const counts = { "op-count": prepared.ops.length, "configs-explored": outcome.configs };
@@ -88,7 +93,13 @@ function checkKey(key: unknown, ops: Op[], bounds: { deadline: number; maxConfig
   return composed;
 }
 
-function addKeyFiles(files: RunFiles, dir: string, ops: readonly Op[], result: KeyResult, svg: string | undefined): void {
+function addKeyFiles(
+  files: RunFiles,
+  dir: string,
+  ops: readonly Op[],
+  result: KeyResult,
+  svg: string | undefined,
+): void {
   files.set(`${dir}/${RUN_FILES.results}`, resultsJsonText(result));
   files.set(`${dir}/${RUN_FILES.history}`, ops.map((op) => `${JSON.stringify(op)}\n`).join(""));
   if (svg) files.set(`${dir}/${RUN_FILES.linearSvg}`, svg);

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { Rng } from "../../primitives/rng.ts";
 import type { Op, OpType, RunFiles } from "../../contracts/types.ts";
 import { checkLinearizable } from "./index.ts";
-import { type KeyResult } from "./index.ts";
+import type { KeyResult } from "./index.ts";
 /** One key's linearizability result, under the compose's `linearizable` as Maelstrom nests it. */
 function keyCheck(result: ReturnType<typeof checkLinearizable>, key: string): Record<string, unknown> {
   const composed = (result.results as Record<string, KeyResult>)[key]!;
@@ -26,7 +26,14 @@ class HistoryBuilder {
   complete(process: number, type: Exclude<OpType, "invoke">, value?: unknown): this {
     const invoke = this.open.get(process)!;
     this.open.delete(process);
-    this.ops.push({ index: this.ops.length, time: this.ops.length * 1e8, type, process, f: invoke.f, value: value ?? invoke.value });
+    this.ops.push({
+      index: this.ops.length,
+      time: this.ops.length * 1e8,
+      type,
+      process,
+      f: invoke.f,
+      value: value ?? invoke.value,
+    });
     return this;
   }
 }
@@ -57,7 +64,14 @@ function referencePairs(history: readonly Op[]): RefOp[] {
     if (op.type === "fail") continue;
     const [key, value] = (op.type === "ok" ? op.value : invoke.value) as [unknown, unknown];
     if (op.type === "info" && invoke.f === "read") continue;
-    ops.push({ f: invoke.f, key: JSON.stringify(key), value, ok: op.type === "ok", call: invoke.index, ret: op.type === "ok" ? op.index : Infinity });
+    ops.push({
+      f: invoke.f,
+      key: JSON.stringify(key),
+      value,
+      ok: op.type === "ok",
+      call: invoke.index,
+      ret: op.type === "ok" ? op.index : Infinity,
+    });
   }
   for (const invoke of open.values()) {
     if (invoke.f === "read") continue;
@@ -108,7 +122,10 @@ function bruteForceLinearizable(history: readonly Op[]): boolean {
 function simulate(rng: Rng, options: { processes: number; ops: number; keys: number }): Op[] {
   const builder = new HistoryBuilder();
   const register = new Map<string, unknown>();
-  const inFlight = new Map<number, { f: string; key: number; value: unknown; applied: boolean; result?: unknown; failed?: boolean }>();
+  const inFlight = new Map<
+    number,
+    { f: string; key: number; value: unknown; applied: boolean; result?: unknown; failed?: boolean }
+  >();
   let started = 0;
   while (started < options.ops || inFlight.size > 0) {
     const process = rng.int(0, options.processes);
@@ -186,7 +203,10 @@ describe("linearizability checker: differential test against the brute-force ref
         expected = bruteForceLinearizable(history);
       }
       const actual = checkLinearizable(history)["valid?"];
-      if (actual !== expected) throw new Error(`disagreement on round ${round}: checker ${actual}, reference ${expected}\n${JSON.stringify(history)}`);
+      if (actual !== expected)
+        throw new Error(
+          `disagreement on round ${round}: checker ${actual}, reference ${expected}\n${JSON.stringify(history)}`,
+        );
       if (round % 2 === 0) expect(expected).toBe(true); // from a real register: always linearizable
       verdicts[String(expected) as "true" | "false"]++;
     }
@@ -198,9 +218,12 @@ describe("linearizability checker: differential test against the brute-force ref
 describe("linearizability checker: the classics", () => {
   test("a stale read: a read begun after a write of 2 completed returns the older 1", () => {
     const h = new HistoryBuilder()
-      .invoke(0, "write", [0, 1]).complete(0, "ok")
-      .invoke(0, "write", [0, 2]).complete(0, "ok")
-      .invoke(1, "read", [0, null]).complete(1, "ok", [0, 1]);
+      .invoke(0, "write", [0, 1])
+      .complete(0, "ok")
+      .invoke(0, "write", [0, 2])
+      .complete(0, "ok")
+      .invoke(1, "read", [0, null])
+      .complete(1, "ok", [0, 1]);
     const result = checkLinearizable(h.ops);
     expect(result["valid?"]).toBe(false);
     expect(result.failures).toEqual([0]);
@@ -210,15 +233,20 @@ describe("linearizability checker: the classics", () => {
     expect((key["previous-ok"] as Op).f).toBe("write");
     expect(key["last-states"]).toEqual([2]);
     expect(key.explanation).toContain("key 0: read 1 by process 1");
-    expect(key.explanation).toContain("the last write of 1 (write 1 by process 0 at 0.000–0.100 s) was overwritten by write 2 by process 0");
+    expect(key.explanation).toContain(
+      "the last write of 1 (write 1 by process 0 at 0.000–0.100 s) was overwritten by write 2 by process 0",
+    );
     expect(key.explanation).toContain("the last linearized state was 2");
   });
 
   test("a lost write: two writes acknowledged, later reads see the first one's value", () => {
     const h = new HistoryBuilder()
-      .invoke(0, "write", [0, 1]).complete(0, "ok")
-      .invoke(1, "write", [0, 2]).complete(1, "ok")
-      .invoke(0, "read", [0, null]).complete(0, "ok", [0, 1]);
+      .invoke(0, "write", [0, 1])
+      .complete(0, "ok")
+      .invoke(1, "write", [0, 2])
+      .complete(1, "ok")
+      .invoke(0, "read", [0, null])
+      .complete(0, "ok", [0, 1]);
     expect(checkLinearizable(h.ops)["valid?"]).toBe(false);
   });
 
@@ -226,16 +254,21 @@ describe("linearizability checker: the classics", () => {
     const h = new HistoryBuilder()
       .invoke(0, "write", [0, 1])
       .invoke(1, "write", [0, 2])
-      .complete(0, "ok").complete(1, "ok")
-      .invoke(0, "read", [0, null]).complete(0, "ok", [0, 1]);
+      .complete(0, "ok")
+      .complete(1, "ok")
+      .invoke(0, "read", [0, null])
+      .complete(0, "ok", [0, 1]);
     expect(checkLinearizable(h.ops)["valid?"]).toBe(true);
   });
 
   test("a cas that succeeds twice from the same value", () => {
     const h = new HistoryBuilder()
-      .invoke(0, "write", [0, 0]).complete(0, "ok")
-      .invoke(1, "cas", [0, [0, 1]]).complete(1, "ok")
-      .invoke(2, "cas", [0, [0, 2]]).complete(2, "ok");
+      .invoke(0, "write", [0, 0])
+      .complete(0, "ok")
+      .invoke(1, "cas", [0, [0, 1]])
+      .complete(1, "ok")
+      .invoke(2, "cas", [0, [0, 2]])
+      .complete(2, "ok");
     const result = checkLinearizable(h.ops);
     expect(result["valid?"]).toBe(false);
     const key = keyCheck(result, "0");
@@ -246,25 +279,35 @@ describe("linearizability checker: the classics", () => {
   test("an :info write may or may not have happened: both later reads are allowed", () => {
     for (const seen of [1, 2]) {
       const h = new HistoryBuilder()
-        .invoke(0, "write", [0, 1]).complete(0, "ok")
-        .invoke(1, "write", [0, 2]).complete(1, "info")
-        .invoke(0, "read", [0, null]).complete(0, "ok", [0, seen]);
+        .invoke(0, "write", [0, 1])
+        .complete(0, "ok")
+        .invoke(1, "write", [0, 2])
+        .complete(1, "info")
+        .invoke(0, "read", [0, null])
+        .complete(0, "ok", [0, seen]);
       expect(checkLinearizable(h.ops)["valid?"]).toBe(true);
     }
     // ... but it cannot un-happen once seen.
     const h = new HistoryBuilder()
-      .invoke(0, "write", [0, 1]).complete(0, "ok")
-      .invoke(1, "write", [0, 2]).complete(1, "info")
-      .invoke(0, "read", [0, null]).complete(0, "ok", [0, 2])
-      .invoke(0, "read", [0, null]).complete(0, "ok", [0, 1]);
+      .invoke(0, "write", [0, 1])
+      .complete(0, "ok")
+      .invoke(1, "write", [0, 2])
+      .complete(1, "info")
+      .invoke(0, "read", [0, null])
+      .complete(0, "ok", [0, 2])
+      .invoke(0, "read", [0, null])
+      .complete(0, "ok", [0, 1]);
     expect(checkLinearizable(h.ops)["valid?"]).toBe(false);
   });
 
   test("failed ops did not happen; a read of a value nobody wrote is named as such", () => {
     const h = new HistoryBuilder()
-      .invoke(0, "write", [3, 4]).complete(0, "fail")
-      .invoke(0, "write", [3, 1]).complete(0, "ok")
-      .invoke(1, "read", [3, null]).complete(1, "ok", [3, 4]);
+      .invoke(0, "write", [3, 4])
+      .complete(0, "fail")
+      .invoke(0, "write", [3, 1])
+      .complete(0, "ok")
+      .invoke(1, "read", [3, null])
+      .complete(1, "ok", [3, 4]);
     const result = checkLinearizable(h.ops);
     expect(result.failures).toEqual([3]);
     const key = keyCheck(result, "3");
@@ -273,7 +316,11 @@ describe("linearizability checker: the classics", () => {
 
   test("values compare as Clojure compares parsed JSON: a read of 1.0 is not the 1 that was written", () => {
     const read = (value: unknown) =>
-      new HistoryBuilder().invoke(0, "write", [0, 1]).complete(0, "ok").invoke(1, "read", [0, null]).complete(1, "ok", [0, value]);
+      new HistoryBuilder()
+        .invoke(0, "write", [0, 1])
+        .complete(0, "ok")
+        .invoke(1, "read", [0, null])
+        .complete(1, "ok", [0, value]);
     expect(checkLinearizable(read(1).ops)["valid?"]).toBe(true);
     expect(checkLinearizable(read(JSON.rawJSON("1.0")).ops)["valid?"]).toBe(false); // how the runner keeps a reply's 1.0
     expect(checkLinearizable(read("1").ops)["valid?"]).toBe(false);
@@ -281,10 +328,14 @@ describe("linearizability checker: the classics", () => {
 
   test("keys are independent: a bad key does not spoil a good one, and results are per key", () => {
     const h = new HistoryBuilder()
-      .invoke(0, "write", [1, 1]).complete(0, "ok")
-      .invoke(1, "write", [2, 1]).complete(1, "ok")
-      .invoke(0, "read", [1, null]).complete(0, "ok", [1, 1])
-      .invoke(1, "read", [2, null]).complete(1, "ok", [2, 3]);
+      .invoke(0, "write", [1, 1])
+      .complete(0, "ok")
+      .invoke(1, "write", [2, 1])
+      .complete(1, "ok")
+      .invoke(0, "read", [1, null])
+      .complete(0, "ok", [1, 1])
+      .invoke(1, "read", [2, null])
+      .complete(1, "ok", [2, 3]);
     const result = checkLinearizable(h.ops);
     expect(result.failures).toEqual([2]);
     expect(keyCheck(result, "1")["valid?"]).toBe(true);
@@ -310,9 +361,12 @@ describe("linearizability checker: the classics", () => {
 
   test("a bad key gets a timeline picture among the run folder's files; the checker writes none itself", () => {
     const h = new HistoryBuilder()
-      .invoke(0, "write", [5, 2]).complete(0, "ok")
-      .invoke(1, "read", [5, null]).complete(1, "ok", [5, 4])
-      .invoke(0, "write", [6, 1]).complete(0, "ok");
+      .invoke(0, "write", [5, 2])
+      .complete(0, "ok")
+      .invoke(1, "read", [5, null])
+      .complete(1, "ok", [5, 4])
+      .invoke(0, "write", [6, 1])
+      .complete(0, "ok");
     const files: RunFiles = new Map();
     checkLinearizable(h.ops, { files });
     expect([...files.keys()].sort()).toEqual([
@@ -350,15 +404,21 @@ const partialsOf = (key: Record<string, unknown>) => key["partial-linearizations
 describe("linearizability checker: partial linearizations for the report", () => {
   test("a stale read: the longest partial linearization places both writes, then the read cannot come next", () => {
     const h = new HistoryBuilder()
-      .invoke(0, "write", [0, 1]).complete(0, "ok")
-      .invoke(0, "write", [0, 2]).complete(0, "ok")
-      .invoke(1, "read", [0, null]).complete(1, "ok", [0, 1]);
+      .invoke(0, "write", [0, 1])
+      .complete(0, "ok")
+      .invoke(0, "write", [0, 2])
+      .complete(0, "ok")
+      .invoke(1, "read", [0, null])
+      .complete(1, "ok", [0, 1]);
     const key = keyResult(checkLinearizable(h.ops), "0");
     const [longest, ...others] = partialsOf(key);
     expect(others).toEqual([]); // the shorter dead ends are prefixes of it: nothing more to show
     expect(longest!.length).toBe(2);
     const steps = longest!.steps.map((step) => [step.index, step.op, step.model.value]);
-    expect(steps).toEqual([[1, "write 1", 1], [3, "write 2", 2]]);
+    expect(steps).toEqual([
+      [1, "write 1", 1],
+      [3, "write 2", 2],
+    ]);
     expect(longest!.model).toEqual({ value: 2 });
     const refused = { msg: "can't read 1 from register 2" };
     expect(longest!.next).toEqual([{ index: 5, process: 1, op: "read 1", model: refused }]);
@@ -368,9 +428,14 @@ describe("linearizability checker: partial linearizations for the report", () =>
   test("an op the register allows next but that leads nowhere is listed with the state it would leave", () => {
     // cas 2→3 may go after write 2, but then the read of 1 still cannot.
     const h = new HistoryBuilder()
-      .invoke(0, "write", [0, 1]).complete(0, "ok")
-      .invoke(0, "write", [0, 2]).complete(0, "ok")
-      .invoke(1, "read", [0, null]).invoke(2, "cas", [0, [2, 3]]).complete(2, "ok").complete(1, "ok", [0, 1]);
+      .invoke(0, "write", [0, 1])
+      .complete(0, "ok")
+      .invoke(0, "write", [0, 2])
+      .complete(0, "ok")
+      .invoke(1, "read", [0, null])
+      .invoke(2, "cas", [0, [2, 3]])
+      .complete(2, "ok")
+      .complete(1, "ok", [0, 1]);
     const [longest] = partialsOf(keyResult(checkLinearizable(h.ops), "0"));
     expect(longest!.steps.map((step) => step.op)).toEqual(["write 1", "write 2", "cas 2→3"]);
     const next = longest!.next.map((attempt) => [attempt.op, attempt.model]);
@@ -379,8 +444,10 @@ describe("linearizability checker: partial linearizations for the report", () =>
 
   test("a linearizable key carries none", () => {
     const h = new HistoryBuilder()
-      .invoke(0, "write", [0, 1]).complete(0, "ok")
-      .invoke(1, "read", [0, null]).complete(1, "ok", [0, 1]);
+      .invoke(0, "write", [0, 1])
+      .complete(0, "ok")
+      .invoke(1, "read", [0, null])
+      .complete(1, "ok", [0, 1]);
     const key = keyResult(checkLinearizable(h.ops), "0");
     expect(key["partial-linearizations"]).toBeUndefined();
     expect(key["window-ops"]).toBeUndefined();
@@ -432,9 +499,12 @@ describe("linearizability checker: partial linearizations for the report", () =>
   test("linear.svg's caption wraps inside the picture, and the lanes start below it", () => {
     {
       const h = new HistoryBuilder()
-        .invoke(0, "write", [5, 1]).complete(0, "ok")
-        .invoke(0, "write", [5, 2]).complete(0, "ok")
-        .invoke(1, "read", [5, null]).complete(1, "ok", [5, 1]);
+        .invoke(0, "write", [5, 1])
+        .complete(0, "ok")
+        .invoke(0, "write", [5, 2])
+        .complete(0, "ok")
+        .invoke(1, "read", [5, null])
+        .complete(1, "ok", [5, 1]);
       const files: RunFiles = new Map();
       checkLinearizable(h.ops, { files });
       const svg = files.get("independent/5/linear.svg")!;

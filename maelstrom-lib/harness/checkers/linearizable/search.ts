@@ -194,7 +194,8 @@ class Search {
       this.top = { op: event, state: this.state, low, high, forced, depth, below: this.top, onKeptPath: false };
       this.state = after;
       this.lift(event);
-      if (this.cacheSize > bounds.maxConfigs) return { valid: "unknown", cause: "out-of-memory", configs: this.cacheSize };
+      if (this.cacheSize > bounds.maxConfigs)
+        return { valid: "unknown", cause: "out-of-memory", configs: this.cacheSize };
       entry = this.next[0]!;
     }
   }
@@ -281,7 +282,8 @@ class Search {
       this.furthestLow = this.low;
       this.furthest = [];
     }
-    if (this.low === this.furthestLow && this.furthest.length < FURTHEST_KEPT) this.furthest.push(this.decode(key, lastOp));
+    if (this.low === this.furthestLow && this.furthest.length < FURTHEST_KEPT)
+      this.furthest.push(this.decode(key, lastOp));
     return true;
   }
 

@@ -31,11 +31,14 @@ export function timelineSvg(history: KeyHistory, failed: number, title: string):
   // One column per event of the drawn ok ops; older crashed ops start at the left edge.
   const okDrawn = drawn.filter((op) => op.ok);
   const firstOk = Math.min(...okDrawn.map((op) => op.invoke.index));
-  const events = drawn.flatMap((op) => (op.ok ? [op.invoke.index, op.completion!.index] : op.invoke.index > firstOk ? [op.invoke.index] : []));
+  const events = drawn.flatMap((op) =>
+    op.ok ? [op.invoke.index, op.completion!.index] : op.invoke.index > firstOk ? [op.invoke.index] : [],
+  );
   const columns = [...new Set(events)].sort((a, b) => a - b);
   const column = new Map(columns.map((index, i) => [index, i]));
   const columnWidth = (WIDTH - LEFT_MARGIN - 20) / Math.max(1, columns.length);
-  const x = (index: number) => LEFT_MARGIN + (column.get(index) ?? (index < columns[0]! ? 0 : columns.length)) * columnWidth;
+  const x = (index: number) =>
+    LEFT_MARGIN + (column.get(index) ?? (index < columns[0]! ? 0 : columns.length)) * columnWidth;
   const processes = [...new Set(drawn.map((op) => op.invoke.process))].sort((a, b) => Number(a) - Number(b));
   const lane = new Map(processes.map((process, i) => [process, i]));
   // The caption wraps inside the picture; the lanes start below it.
@@ -52,7 +55,9 @@ export function timelineSvg(history: KeyHistory, failed: number, title: string):
   processes.forEach((process, i) => {
     const y = top + i * LANE_HEIGHT;
     parts.push(`<text x="10" y="${y + 17}">process ${escapeXml(String(process))}</text>`);
-    parts.push(`<line x1="${LEFT_MARGIN}" y1="${y + LANE_HEIGHT}" x2="${WIDTH - 20}" y2="${y + LANE_HEIGHT}" stroke="#eee"/>`);
+    parts.push(
+      `<line x1="${LEFT_MARGIN}" y1="${y + LANE_HEIGHT}" x2="${WIDTH - 20}" y2="${y + LANE_HEIGHT}" stroke="#eee"/>`,
+    );
   });
   for (const op of drawn) {
     const y = top + lane.get(op.invoke.process)! * LANE_HEIGHT + 4;
@@ -60,7 +65,8 @@ export function timelineSvg(history: KeyHistory, failed: number, title: string):
     const right = op.ok ? x(op.completion!.index) + columnWidth : x(Infinity);
     const width = Math.max(2, right - left - 2);
     const colour = op === target ? COLOURS.failed : op.ok ? COLOURS.ok : COLOURS.crashed;
-    const stroke = op === target ? ` stroke="#900" stroke-width="2"` : op.ok ? "" : ` stroke="#c80" stroke-dasharray="4 2"`;
+    const stroke =
+      op === target ? ` stroke="#900" stroke-width="2"` : op.ok ? "" : ` stroke="#c80" stroke-dasharray="4 2"`;
     const tip = `${describeOp(op)} (${op.ok ? "ok" : (op.completion?.type ?? "no completion")}) ${nanosToSeconds(op.invoke.time).toFixed(3)}–${op.ok ? nanosToSeconds(op.completion!.time).toFixed(3) : "∞"} s`;
     parts.push(
       `<g><title>${escapeXml(tip)}</title><rect x="${left.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${LANE_HEIGHT - 8}" fill="${colour}"${stroke}/>`,
@@ -68,7 +74,9 @@ export function timelineSvg(history: KeyHistory, failed: number, title: string):
     );
   }
   const axisY = height - 10;
-  const timeOf = new Map(drawn.flatMap((op) => [op.invoke, ...(op.completion ? [op.completion] : [])]).map((op) => [op.index, op.time]));
+  const timeOf = new Map(
+    drawn.flatMap((op) => [op.invoke, ...(op.completion ? [op.completion] : [])]).map((op) => [op.index, op.time]),
+  );
   const seconds = (index: number) => nanosToSeconds(timeOf.get(index)!).toFixed(3);
   parts.push(`<text x="${LEFT_MARGIN}" y="${axisY}">${seconds(columns[0]!)} s</text>`);
   parts.push(`<text x="${WIDTH - 80}" y="${axisY}">${seconds(columns[columns.length - 1]!)} s</text>`);

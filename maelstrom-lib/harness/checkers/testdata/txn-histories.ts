@@ -29,7 +29,13 @@ export function txnHistory(txns: TestTxn[]): Op[] {
     const request = txn.mops.map(([f, key, value]) => [f, key, f === "r" ? null : value]);
     const type = txn.type ?? "ok";
     events.push({ time: invokeNs, op: { time: invokeNs, type: "invoke", process, f: "txn", value: request } });
-    const completion: Omit<Op, "index"> = { time: completeNs, type, process, f: "txn", value: type === "ok" ? txn.mops : request };
+    const completion: Omit<Op, "index"> = {
+      time: completeNs,
+      type,
+      process,
+      f: "txn",
+      value: type === "ok" ? txn.mops : request,
+    };
     if (type === "fail") completion.error = ["txn-conflict", "aborted"];
     events.push({ time: completeNs, op: completion });
   });

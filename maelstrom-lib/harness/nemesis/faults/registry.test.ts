@@ -109,7 +109,7 @@ describe("a fault registered by its descriptor alone", () => {
     // The events table says each bump and reset in the descriptor's words, in the order they happened.
     const events = nemesisEvents(history.ops);
     expect(events.length).toBe(history.ops.length / 2);
-    expect(events.map((event) => event.text.startsWith("clock of n") ? "bump" : event.text)).toEqual(
+    expect(events.map((event) => (event.text.startsWith("clock of n") ? "bump" : event.text))).toEqual(
       history.ops.filter((_, i) => i % 2 === 0).map((op) => (op.f === "bump-clock" ? "bump" : "reset every clock")),
     );
     expect(events.every((event) => event.kind === "clock-skew")).toBe(true);
@@ -120,7 +120,7 @@ describe("a fault registered by its descriptor alone", () => {
       'cannot register fault "clock-skew": that name is taken',
     );
     expect(() => registerFault({ ...clockSkew, name: "clock-drift", ops: { start: "kill", stop: "unskew" } })).toThrow(
-      "op \"kill\" is kill's",
+      'op "kill" is kill\'s',
     );
     const drift = registerFault({ ...clockSkew, name: "clock-drift", ops: { start: "drift", stop: "undrift" } });
     expect(faultNames()).toEqual(["partition", "kill", "pause", "clock-skew", "clock-drift"]);
@@ -138,8 +138,9 @@ describe("the built-in descriptors", () => {
       await runOn(clock, build(clock, history), 2000);
       return history.ops.map((op) => [op.time, op.f, op.value]);
     };
-    const built = await run((clock, history) =>
-      buildNemesis(["kill", "pause", "partition"], worldOn(clock), { history, clock, intervalMs: 100, seed })!,
+    const built = await run(
+      (clock, history) =>
+        buildNemesis(["kill", "pause", "partition"], worldOn(clock), { history, clock, intervalMs: 100, seed })!,
     );
     // By hand, as run.ts composed the packages before the descriptors.
     const byHand = await run((clock, history) => {

@@ -17,7 +17,9 @@ node.on("poll", ({ body }) => {
   const msgs: Record<string, [number, number][]> = {};
   for (const [key, from] of Object.entries(body.offsets)) {
     const log = logs.get(key) ?? [];
-    msgs[key] = log.map((msg, offset): [number, number] => [offset, msg]).filter(([offset]) => offset >= from && offset % 5 !== 3);
+    msgs[key] = log
+      .map((msg, offset): [number, number] => [offset, msg])
+      .filter(([offset]) => offset >= from && offset % 5 !== 3);
   }
   return { type: "poll_ok", msgs };
 });

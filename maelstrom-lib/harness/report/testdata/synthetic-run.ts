@@ -86,7 +86,9 @@ function buildHistory(): Op[] {
 
 function buildResults(journal: JournalEvent[], history: Op[]): Record<string, unknown> {
   const isClient = (id: string): boolean => id.startsWith("c");
-  const serverIds = new Set(journal.filter((event) => !isClient(event.src) && !isClient(event.dest)).map((event) => event.id));
+  const serverIds = new Set(
+    journal.filter((event) => !isClient(event.src) && !isClient(event.dest)).map((event) => event.id),
+  );
   const opCount = history.filter((op) => op.type === "invoke" && op.process !== "nemesis").length;
   return {
     perf: { "latency-graph": { "valid?": true }, "rate-graph": { "valid?": true }, "valid?": true },
@@ -97,7 +99,12 @@ function buildResults(journal: JournalEvent[], history: Op[]): Record<string, un
     net: {
       all: { "send-count": 22, "recv-count": 21, "msg-count": 22, "msgs-per-op": 22 / opCount },
       clients: { "send-count": 16, "recv-count": 16, "msg-count": 16 },
-      servers: { "send-count": 6, "recv-count": 5, "msg-count": serverIds.size, "msgs-per-op": serverIds.size / opCount },
+      servers: {
+        "send-count": 6,
+        "recv-count": 5,
+        "msg-count": serverIds.size,
+        "msgs-per-op": serverIds.size / opCount,
+      },
       "valid?": true,
     },
     workload: {
@@ -128,7 +135,19 @@ export async function writeSyntheticRun(): Promise<SyntheticRun> {
   await Bun.write(join(runDir, "results.json"), JSON.stringify(results, null, 2));
   await Bun.write(
     join(runDir, "test.json"),
-    JSON.stringify({ workload: "broadcast", bin: "/x/3c/main.ts", binArgs: [], nodeIds: ["n0", "n1", "n2"], timeLimitSec: 7, rate: 10, concurrency: 3, latencyMs: 0, latencyDist: "constant", nemesis: ["partition"], seed: 42 }),
+    JSON.stringify({
+      workload: "broadcast",
+      bin: "/x/3c/main.ts",
+      binArgs: [],
+      nodeIds: ["n0", "n1", "n2"],
+      timeLimitSec: 7,
+      rate: 10,
+      concurrency: 3,
+      latencyMs: 0,
+      latencyDist: "constant",
+      nemesis: ["partition"],
+      seed: 42,
+    }),
   );
   for (const node of ["n0", "n1", "n2"]) await Bun.write(join(runDir, "node-logs", `${node}.log`), `${node} started\n`);
   return { runDir, journal, history, results };

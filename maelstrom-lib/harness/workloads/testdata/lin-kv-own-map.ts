@@ -17,7 +17,8 @@ node.on("write", ({ body }) => {
 node.on("cas", ({ body }) => {
   const current = map.get(name(body.key));
   if (!map.has(name(body.key))) throw new KeyDoesNotExist("key does not exist");
-  if (name(current) !== name(body.from)) throw new PreconditionFailed(`current value ${name(current)} is not ${name(body.from)}`);
+  if (name(current) !== name(body.from))
+    throw new PreconditionFailed(`current value ${name(current)} is not ${name(body.from)}`);
   map.set(name(body.key), body.to);
   return { type: "cas_ok" };
 });

@@ -30,7 +30,9 @@ export class ScriptedConnection implements ClientConnection {
 }
 
 /** Hands out `replies` in order, one per request. */
-export function inOrder(replies: Record<string, unknown>[]): (request: Record<string, unknown>) => Record<string, unknown> {
+export function inOrder(
+  replies: Record<string, unknown>[],
+): (request: Record<string, unknown>) => Record<string, unknown> {
   return (request) => {
     const reply = replies.shift();
     if (!reply) throw new Error(`no reply left for ${JSON.stringify(request)}`);
