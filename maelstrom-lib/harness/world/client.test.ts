@@ -4,7 +4,14 @@
  * Unit tests on the real network with a fake clock, then a node run by the runner, simulated.
  */
 import { describe, expect, test } from "bun:test";
-import { Client, MalformedReply, MalformedRequest, type MalformedRpc, RPCTimeout, UnmatchedReplyLog } from "./client.ts";
+import {
+  Client,
+  MalformedReply,
+  MalformedRequest,
+  type MalformedRpc,
+  RPCTimeout,
+  UnmatchedReplyLog,
+} from "./client.ts";
 import { parseCommand } from "../cli/cli.ts";
 import { FakeClock } from "../primitives/clock.ts";
 import { classifyError } from "../run/generator.ts";
