@@ -38,7 +38,10 @@ function requestLine(msgId: number): string {
 
 interface Measurement {
   roundTripsPerSecond: number;
-  /** The node process's user + system CPU per round trip, all threads, startup excluded (less sensitive to a busy machine). */
+  /**
+   * The node process's user + system CPU per round trip, all threads, startup excluded (less sensitive to a busy
+   * machine).
+   */
   cpuMicrosPerRoundTrip: number;
 }
 

@@ -47,7 +47,10 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   return { code: await proc.exited, stdout, stderr };
 }
 
-/** A test-local EDN printer of our JSON-shaped values, as Jepsen's `prn` would print them: strings that could be keywords sometimes are. */
+/**
+ * A test-local EDN printer of our JSON-shaped values, as Jepsen's `prn` would print them: strings that could be
+ * keywords sometimes are.
+ */
 function ednOf(value: unknown, rng: Rng): string {
   if (value === null || value === undefined) return "nil";
   if (typeof value === "boolean" || typeof value === "number") return String(value);

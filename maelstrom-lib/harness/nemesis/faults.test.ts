@@ -145,7 +145,10 @@ describe("the kill nemesis (simulated)", () => {
   }, 60_000);
 });
 
-/** The crash and pause tests run in both worlds: the simulation, and real processes that SIGKILL, SIGSTOP and SIGCONT act on. */
+/**
+ * The crash and pause tests run in both worlds: the simulation, and real processes that SIGKILL, SIGSTOP and SIGCONT
+ * act on.
+ */
 const WORLDS = [
   { world: "simulated", flags: [SIM] },
   { world: "real processes", flags: [] },
@@ -219,7 +222,8 @@ for (const { world, flags } of WORLDS) {
       const completionOf = (invoke: Op) =>
         echoes.find((op) => op.type !== "invoke" && op.process === invoke.process && op.index! > invoke.index!)!;
       const invokes = echoes.filter((op) => op.type === "invoke");
-      // Invoked more than the 5 s client timeout before the resume and not answered before the pause: timed out, indeterminate.
+      // Invoked more than the 5 s client timeout before the resume and not answered before the pause: timed out,
+      // indeterminate.
       const duringPause = invokes.filter((op) => op.time < resume.time - 5.2e9 && completionOf(op).time > pause.time);
       expect(duringPause.length).toBeGreaterThan(0);
       for (const invoke of duringPause)

@@ -408,7 +408,8 @@ describe("a run under kill, pause and partition", () => {
         }
         expect(onTimeline.shownWidthPx).toBeGreaterThan(0);
       });
-      // A label is cut only where the next band of its kind begins: on the timeline, a kill and a pause name their nodes in full.
+      // A label is cut only where the next band of its kind begins: on the timeline, a kill and a pause name their
+      // nodes in full.
       const named = (verb: string) =>
         drawn.some((shape, i) => shape.shown.startsWith(`${verb} ${expected[i]!.nodes.join(" ")} (`));
       expect(named("killed")).toBe(true);

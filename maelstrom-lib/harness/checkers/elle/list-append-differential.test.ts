@@ -20,7 +20,9 @@ import type { Mop } from "./txns.ts";
 type Plain = ["r", number, number[]] | ["append", number, number];
 const KEYS = [1, 2];
 
-/** Random txns; reads are random prefixes of one random order of each key's appends; a last txn reads every key whole. */
+/**
+ * Random txns; reads are random prefixes of one random order of each key's appends; a last txn reads every key whole.
+ */
 function randomTxns(rng: Rng): { txns: Plain[][]; failed: Set<number> } {
   const count = rng.int(2, 6);
   const appends = new Map<number, number[]>(KEYS.map((k) => [k, []]));

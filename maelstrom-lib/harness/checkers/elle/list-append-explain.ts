@@ -122,7 +122,10 @@ export function cycleCase(cycle: FoundCycle, ctx: ExplainContext): ListAppendCas
   return { type: cycle.type, cycle: txns, steps: steps.map((s) => s.data), explanation: renderCycle(cycle, steps) };
 }
 
-/** Adds `<dir>/<type>.txt` for each cycle type, as Elle's write-cycles! ("G-single #0", the explanation, blank lines between). */
+/**
+ * Adds `<dir>/<type>.txt` for each cycle type, as Elle's write-cycles! ("G-single #0", the explanation, blank lines
+ * between).
+ */
 export function addCycleFiles(
   files: RunFiles,
   dir: string,

@@ -101,7 +101,10 @@ export function duplicateElements(txns: readonly Txn[], cases: ListAppendCases):
   }
 }
 
-/** Per key, the version order (Elle's append-index: the distinct elements of the longest read) and each element's position. */
+/**
+ * Per key, the version order (Elle's append-index: the distinct elements of the longest read) and each element's
+ * position.
+ */
 export interface VersionOrder {
   values: Map<unknown, Element[]>;
   position: PerKey<number>;
@@ -143,7 +146,9 @@ export function readIndex(txns: readonly Txn[]): PerKey<Txn[]> {
   return index;
 }
 
-/** The element appended just before `element` on `key`; an append never read follows the last element read (or INIT). */
+/**
+ * The element appended just before `element` on `key`; an append never read follows the last element read (or INIT).
+ */
 export function previousElement(order: VersionOrder, key: unknown, element: Element): Element | typeof INIT {
   const values = order.values.get(key) ?? [];
   const at = order.position.get(key)?.get(element);

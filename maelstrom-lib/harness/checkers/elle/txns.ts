@@ -63,7 +63,10 @@ export function namedTxnLines(explanation: string, summaries: readonly unknown[]
   });
 }
 
-/** Each txn invocation with its completion (in completion order, never-completed ones last); unknown or malformed mops are left to `typeSanityError`. */
+/**
+ * Each txn invocation with its completion (in completion order, never-completed ones last); unknown or malformed mops
+ * are left to `typeSanityError`.
+ */
 export function collectTxns(history: readonly Op[]): Txn[] {
   const txns: Txn[] = [];
   const add = (invoke: Op, completion: Op | undefined) => {
