@@ -137,7 +137,8 @@ function table(rows: Row[]): string {
       ? `${row.latencyMs.p50.toFixed(2)} / ${row.latencyMs.p99.toFixed(2)} / ${row.latencyMs.max.toFixed(1)}`
       : "–";
     lines.push(
-      `| ${row.name} | ${judged} | ${row.okFraction ?? "–"} | ${String(row.valid)} | ${row.txnCount} | ${row.achievedRate ?? "–"} | ${latency} |`,
+      `| ${row.name} | ${judged} | ${row.okFraction ?? "–"} | ${String(row.valid)} | ${row.txnCount} ` +
+        `| ${row.achievedRate ?? "–"} | ${latency} |`,
     );
   }
   return lines.join("\n");

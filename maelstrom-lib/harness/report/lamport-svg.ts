@@ -157,7 +157,8 @@ export class LamportCollector {
       arrowCount++;
     });
     const svg = [
-      `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${layout.widthPx + 50}" height="${layout.heightPx}" class="lamport">`,
+      `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${layout.widthPx + 50}" ` +
+        `height="${layout.heightPx}" class="lamport">`,
       `<style>${DIAGRAM_CSS}</style>`,
       `<defs><polygon id="ahead" points="0 0, -12 4, -12 -4"/></defs>`,
       `<g class="participants">${renderParticipants(layout)}</g>`,
@@ -262,7 +263,9 @@ function renderNotDelivered(layout: Layout, event: ShownEvent, step: number): st
   return (
     `<g class="not-delivered" data-id="${event.id}"><title>${escapeXml(title)}</title>` +
     `<line x1="${px(x0)}" y1="${y}" x2="${px(x1)}" y2="${y}" stroke="${LAMPORT.notDeliveredColor}" stroke-width="3" stroke-dasharray="4 3"/>` +
-    `<text x="${px(x1 + direction * 4)}" y="${y}" dominant-baseline="middle" text-anchor="${direction > 0 ? "start" : "end"}" fill="${LAMPORT.notDeliveredColor}">✕ ${escapeXml(truncate(String(event.body.type), LAMPORT.labelMaxChars))}</text></g>`
+    `<text x="${px(x1 + direction * 4)}" y="${y}" dominant-baseline="middle" ` +
+    `text-anchor="${direction > 0 ? "start" : "end"}" ` +
+    `fill="${LAMPORT.notDeliveredColor}">✕ ${escapeXml(truncate(String(event.body.type), LAMPORT.labelMaxChars))}</text></g>`
   );
 }
 
@@ -276,7 +279,8 @@ function renderParticipants(layout: Layout): string {
     for (let step = 0; step < Math.max(1, layout.stepCount); step += LAMPORT.nodeLabelEverySteps) {
       const fill = step === 0 ? "#000" : "#aaa";
       parts.push(
-        `<text class="participant" x="${x}" y="${px(layout.y(step - 0.5))}" text-anchor="middle" dominant-baseline="middle" fill="${fill}">${escapeXml(participant)}</text>`,
+        `<text class="participant" x="${x}" y="${px(layout.y(step - 0.5))}" text-anchor="middle" ` +
+          `dominant-baseline="middle" fill="${fill}">${escapeXml(participant)}</text>`,
       );
     }
   }

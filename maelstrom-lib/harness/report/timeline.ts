@@ -144,7 +144,8 @@ export function renderTimelineHtml(data: TimelineData): string {
   const cut = data.ops.length - drawn.length;
   const note =
     cut > 0
-      ? `<p class="note cap">${cut} of ${data.ops.length} ops are not drawn (the first ${TIMELINE.maxBars} by invocation time are, and every op the run page links to); history.jsonl has them all.</p>`
+      ? `<p class="note cap">${cut} of ${data.ops.length} ops are not drawn (the first ${TIMELINE.maxBars} by ` +
+        `invocation time are, and every op the run page links to); history.jsonl has them all.</p>`
       : "";
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(data.title)}</title>
@@ -185,7 +186,8 @@ function renderTimelineSvg(
   const x = (sec: number) => px(left + sec * pxPerSec);
   const laneOf = new Map(lanes.map((lane, i) => [lane.process, i]));
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="${widthPx}" height="${heightPx}" data-lanes="${lanes.length}" data-bars="${ops.length}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="${widthPx}" height="${heightPx}" ` +
+      `data-lanes="${lanes.length}" data-bars="${ops.length}">`,
   ];
   parts.push(renderAxis(durationSec, pxPerSec, left, heightPx));
   for (const band of bands)
@@ -201,7 +203,8 @@ function renderTimelineSvg(
   lanes.forEach((lane, i) => {
     const y = top + i * TIMELINE.laneHeightPx;
     parts.push(
-      `<text class="lane" x="4" y="${y + TIMELINE.laneHeightPx - 3}">p${escapeXml(lane.process)}${lane.node ? ` ${escapeXml(lane.node)}` : ""}</text>`,
+      `<text class="lane" x="4" ` +
+        `y="${y + TIMELINE.laneHeightPx - 3}">p${escapeXml(lane.process)}${lane.node ? ` ${escapeXml(lane.node)}` : ""}</text>`,
     );
   });
   for (const op of ops) {
@@ -212,7 +215,9 @@ function renderTimelineSvg(
     const latency =
       op.endSec === undefined ? "" : `, ${formatNumber(Number(((end - op.startSec) * 1000).toFixed(2)))} ms`;
     parts.push(
-      `<rect id="op-${op.index}" class="op ${op.type}" x="${x(op.startSec)}" y="${y}" width="${px(width)}" height="${TIMELINE.laneHeightPx - 4}" fill="${color}"><title>${escapeXml(`#${op.index} ${op.detail} (p${op.process}${op.node ? ` on ${op.node}` : ""}, ${op.startSec.toFixed(3)} s${latency})`)}</title></rect>`,
+      `<rect id="op-${op.index}" class="op ${op.type}" x="${x(op.startSec)}" y="${y}" width="${px(width)}" ` +
+        `height="${TIMELINE.laneHeightPx - 4}" fill="${color}">` +
+        `<title>${escapeXml(`#${op.index} ${op.detail} (p${op.process}${op.node ? ` on ${op.node}` : ""}, ${op.startSec.toFixed(3)} s${latency})`)}</title></rect>`,
     );
   }
   parts.push(`</svg>`);
@@ -225,7 +230,9 @@ function renderAxis(durationSec: number, pxPerSec: number, left: number, heightP
   for (let sec = 0; sec <= durationSec + 1e-9; sec += stepSec) {
     const xPx = px(left + sec * pxPerSec);
     ticks.push(
-      `<line x1="${xPx}" x2="${xPx}" y1="${TIMELINE.axisHeightPx - 6}" y2="${heightPx}" stroke="#eee"/><text x="${xPx}" y="${TIMELINE.axisHeightPx - 9}" text-anchor="middle">${formatNumber(Number(sec.toFixed(1)))} s</text>`,
+      `<line x1="${xPx}" x2="${xPx}" y1="${TIMELINE.axisHeightPx - 6}" y2="${heightPx}" stroke="#eee"/><text ` +
+        `x="${xPx}" y="${TIMELINE.axisHeightPx - 9}" text-anchor="middle">${formatNumber(Number(sec.toFixed(1)))} ` +
+        `s</text>`,
     );
   }
   return `<g class="axis">${ticks.join("")}</g>`;

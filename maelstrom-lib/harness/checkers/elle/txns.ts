@@ -143,7 +143,9 @@ export function indexWrites(txns: readonly Txn[]): { writes: Map<unknown, Map<un
       if (earlier) {
         return {
           writes,
-          error: `key ${JSON.stringify(key)} value ${JSON.stringify(value)} written twice (${txnName(earlier.txn)} and ${txnName(txn)}); writes must be unique`,
+          error:
+            `key ${JSON.stringify(key)} value ${JSON.stringify(value)} written twice (${txnName(earlier.txn)} ` +
+            `and ${txnName(txn)}); writes must be unique`,
         };
       }
       byValue.set(value, { txn, final: lastWriteAt.get(key) === position });
