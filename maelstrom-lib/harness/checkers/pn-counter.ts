@@ -19,7 +19,8 @@ export function checkPnCounter(history: readonly Op[]): PnCounterResult {
   const result = checkCounter(history);
   if (!result.errors) return result;
   const { definiteSum, maybeDeltas } = sumAdds(history);
-  const basis = `${definiteSum} from the ok adds, plus any subset of the ${maybeDeltas.length} indeterminate (info) adds`;
+  const basis =
+    `${definiteSum} from the ok adds, plus any subset of the ${maybeDeltas.length} indeterminate ` + `(info) adds`;
   const explanations = result.errors.map(
     (read) =>
       `final read of ${JSON.stringify(read.value)} by process ${read.process}${read.node ? ` on ${read.node}` : ""} (op ${read.index}) ` +
