@@ -135,9 +135,11 @@ function table(rows: Row[]): string {
     // Under partitions the bar is validity and the message count; latency then measures the nemesis.
     const latencyTarget = row.partition ? undefined : target;
     lines.push(
-      `| ${row.challenge.name} | ${row.partition ? "partition" : "none"} | ${judged(row.msgsPerOp, target.msgsPerOp, 2)} | ` +
+      `| ${row.challenge.name} | ${row.partition ? "partition" : "none"} ` +
+        `| ${judged(row.msgsPerOp, target.msgsPerOp, 2)} | ` +
         `${judged(row.medianMs, latencyTarget?.medianMs)} | ${judged(row.maxMs, latencyTarget?.maxMs)} | ` +
-        `${judged(row.ackMedianMs, undefined)} / ${judged(row.ackMaxMs, undefined)} | ${String(row.valid)} | ${String(row.lostCount ?? "–")} | ` +
+        `${judged(row.ackMedianMs, undefined)} / ${judged(row.ackMaxMs, undefined)} | ${String(row.valid)} ` +
+        `| ${String(row.lostCount ?? "–")} | ` +
         `< ${flyTarget.msgsPerOp} / < ${flyTarget.medianMs} / < ${flyTarget.maxMs} | ≤ ${target.msgsPerOp} / ` +
         `≤ ${target.medianMs} / ≤ ${target.maxMs} | ${bestPublished.msgsPerOp} / ${bestPublished.medianMs} ` +
         `/ ${bestPublished.maxMs} |`,

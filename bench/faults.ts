@@ -175,7 +175,8 @@ function table(outcomes: Outcome[]): string {
   return [
     "## Faults: valid runs per challenge and fault kind",
     "",
-    `Each challenge's published command with \`--nemesis <fault>\` in place of its own nemesis, \`--time-limit ${timeLimit}\` and ` +
+    `Each challenge's published command with \`--nemesis <fault>\` in place of its own ` +
+      `nemesis, \`--time-limit ${timeLimit}\` and ` +
       `\`--nemesis-interval ${interval}\`, ${runs} runs per cell, ${jobs} at a time ` +
       `(\`bun run bench faults --runs=${runs} --time-limit=${timeLimit} --interval=${interval} --jobs=${jobs}\`), ` +
       `on ${new Date().toISOString().slice(0, 10)}, on a shared 2-core machine.`,

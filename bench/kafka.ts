@@ -136,7 +136,8 @@ function runTable(rows: Row[]): string {
   ];
   for (const row of rows) {
     lines.push(
-      `| ${row.name} | ${row.partition ? "partition" : "none"} | ${String(row.valid)} | ${fixed(row.msgsPerOp, 3)} | ${fixed(row.availability, 4)} | ` +
+      `| ${row.name} | ${row.partition ? "partition" : "none"} | ${String(row.valid)} | ${fixed(row.msgsPerOp, 3)} ` +
+        `| ${fixed(row.availability, 4)} | ` +
         `${fixed(row.availabilityNoCrash, 4)} | ${fixed(row.medianMs, 2)} | ${fixed(row.p99Ms, 2)} ` +
         `| ${fixed(row.worstLagSec, 2)} | ${row.okOps} | ${fixed(row.checkMs, 0)} |`,
     );
@@ -204,9 +205,12 @@ for (const challenge of CHALLENGES.filter((c) => only === undefined || c.name ==
 const report = [
   "## Kafka-style log (5a, 5b, 5c)",
   "",
-  `\`bun run bench kafka\`: \`-w kafka --concurrency 2n --rate 1000 --time-limit ${timeLimitSec}\` (1 node for 5a, 2 for 5b/5c), ` +
-    'without and with `--nemesis partition`. msgs-per-op is `net.servers["msgs-per-op"]`; latencies are invoke→ok of send and poll ops ' +
-    "from history.jsonl; Maelstrom's availability counts crash ops, which always end in :info, so the column beside it leaves them out. " +
+  `\`bun run bench kafka\`: \`-w kafka --concurrency 2n --rate 1000 --time-limit ${timeLimitSec}\` (1 node for 5a, ` +
+    `2 for 5b/5c), ` +
+    'without and with `--nemesis partition`. msgs-per-op is `net.servers["msgs-per-op"]`; latencies are invoke→ok ' +
+    "of send and poll ops " +
+    "from history.jsonl; Maelstrom's availability counts crash ops, which always end in :info, so the column " +
+    "beside it leaves them out. " +
     `Measured ${new Date().toISOString()} on ${navigator.hardwareConcurrency} cores.`,
   "",
   runTable(rows),

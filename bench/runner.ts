@@ -123,8 +123,10 @@ for (const scenario of scenarios) {
   }
   const lateness = runner["lateness-ms"];
   rows.push(
-    `| ${scenario.name} | ${String(run.results!["valid?"])} | ${lateness.p50.toFixed(2)} / ${lateness.p99.toFixed(2)} / ${lateness.max.toFixed(1)} | ` +
-      `${lateness.deliveries} | ${runner["cpu-seconds"].toFixed(1)} | ${runner["achieved-rate"].toFixed(0)} / ${runner["requested-rate"]} | ${lateSeconds(runner)} | ` +
+    `| ${scenario.name} | ${String(run.results!["valid?"])} | ${lateness.p50.toFixed(2)} ` +
+      `/ ${lateness.p99.toFixed(2)} / ${lateness.max.toFixed(1)} | ` +
+      `${lateness.deliveries} | ${runner["cpu-seconds"].toFixed(1)} | ${runner["achieved-rate"].toFixed(0)} ` +
+      `/ ${runner["requested-rate"]} | ${lateSeconds(runner)} | ` +
       `${runner["peak-rss-mb"].toFixed(0)} / ${runner["nodes-rss-mb"]?.toFixed(0) ?? "-"} | ${scenario.target} ` +
       `| ${scenario.judge(runner) ? "yes" : "**no**"} |`,
   );

@@ -152,8 +152,10 @@ console.log(`\n${report}`);
 writeBenchResults(
   "txn",
   `## Transactions (6a, 6b, 6c)\n\n` +
-    `\`bun run bench txn\`: the published commands with \`--time-limit ${timeLimitSec}\` (6c with the real \`--nemesis partition\`, ` +
-    `not the en-dash that disables it). Target for 6b/6c with partitions: ≤ ${TARGET_MSGS_PER_OP} servers msgs-per-op at availability 1.0. ` +
+    `\`bun run bench txn\`: the published commands with \`--time-limit ${timeLimitSec}\` (6c with the ` +
+    `real \`--nemesis partition\`, ` +
+    `not the en-dash that disables it). Target for 6b/6c with partitions: ≤ ${TARGET_MSGS_PER_OP} servers ` +
+    `msgs-per-op at availability 1.0. ` +
     `Measured ${new Date().toISOString()} on ${navigator.hardwareConcurrency} cores.\n\n${report}\n\n` +
     rows.map((row) => `- ${row.name}: \`${row.command}\``).join("\n") +
     "\n",

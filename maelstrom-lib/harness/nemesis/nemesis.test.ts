@@ -48,7 +48,7 @@ function idealSchedule(seed: number, intervalMs: number, deadlineMs: number): nu
 
 describe("nemesis schedule", () => {
   test(
-    "on the fake clock, ops go at the scheduled times (to the 1 ms step), and none at or after the " + "deadline",
+    "on the fake clock, ops go at the scheduled times (to the 1 ms step), " + "and none at or after the deadline",
     async () => {
       for (const seed of [1, 2, 3, 4, 5]) {
         const clock = new FakeClock();

@@ -150,7 +150,7 @@ describe("explaining an invalid workload", () => {
   });
 
   test(
-    "lost broadcast with null reads: a null read (a Go nil slice) counts as a read that missed the " + "value",
+    "lost broadcast with null reads: " + "a null read (a Go nil slice) counts as a read that missed the value",
     async () => {
       const history = historyOf([
         [0, "broadcast", 0, 0],
@@ -209,7 +209,7 @@ describe("explaining an invalid workload", () => {
   });
 
   test(
-    "lin-kv: the keys not linearizable, each with its op explained, read under " + "results/<key>/linearizable",
+    "lin-kv: the keys not linearizable, each with its op explained, " + "read under results/<key>/linearizable",
     async () => {
       const history = historyOf([
         [0, "write", [7, 1], [7, 1]],
@@ -274,7 +274,7 @@ describe("each checker explains its own result", () => {
   );
 
   test(
-    "a workload checker that threw: could not check, with the first line of why, whatever the " + "workload",
+    "a workload checker that threw: could not check, " + "with the first line of why, whatever the workload",
     async () => {
       const threw = { "valid?": "unknown" as const, error: "TypeError: boom\n    at checkSetFull (set-full.ts:1:1)" };
       const { explanation } = await explainWorkload([], threw, "broadcast");
@@ -329,7 +329,8 @@ describe("explaining the rest", () => {
     const explanation = await explainRun(results, undefined, undefined);
     expect(explanation.violations).toEqual([{ node: "n0", reason: "invalid JSON on stdout", line: "got an echo" }]);
     expect(explanationLines(explanation, undefined)).toEqual([
-      "Protocol: n0 broke the protocol (invalid JSON on stdout); Maelstrom ignores a node's output from its first bad line on, " +
+      "Protocol: n0 broke the protocol (invalid JSON on stdout); Maelstrom ignores a node's output from its first " +
+        "bad line on, " +
         "so its later replies never arrived. The line:",
       "    got an echo",
     ]);

@@ -88,7 +88,7 @@ describe("partition bands", () => {
   });
 
   test(
-    "a partition that cut nothing says so and is not effective (minority-third on 2 nodes has an empty " + "grudge)",
+    "a partition that cut nothing says so and is not " + "effective (minority-third on 2 nodes has an empty grudge)",
     () => {
       expect(faultBands(pair(0, "start-partition", "minority-third", ["isolated", {}]))).toEqual([
         {

@@ -245,7 +245,8 @@ function renderArrow(layout: Layout, event: ShownEvent, fromStep: number, toStep
   const flip = pointsLeft ? ` transform="rotate(180 ${middle} 0)"` : "";
   const color = messageColor(event);
   return (
-    `<g class="msg" id="m${event.id}" data-id="${event.id}" transform="translate(${px(x0)} ${px(y0)}) rotate(${px(angleDeg)})">` +
+    `<g class="msg" id="m${event.id}" data-id="${event.id}" transform="translate(${px(x0)} ${px(y0)}) ` +
+    `rotate(${px(angleDeg)})">` +
     `<title>${escapeXml(messageTitle(event))}</title>` +
     `<rect x="0" y="-2.5" height="5" width="${px(Math.max(0, lengthPx - 4))}" fill="${color}"/>` +
     `<use href="#ahead" x="${px(lengthPx)}" y="0" fill="${color}"/>` +
@@ -262,7 +263,8 @@ function renderNotDelivered(layout: Layout, event: ShownEvent, step: number): st
   const title = `${messageTitle(event)} (never delivered: cut by a partition or still queued at the end)`;
   return (
     `<g class="not-delivered" data-id="${event.id}"><title>${escapeXml(title)}</title>` +
-    `<line x1="${px(x0)}" y1="${y}" x2="${px(x1)}" y2="${y}" stroke="${LAMPORT.notDeliveredColor}" stroke-width="3" stroke-dasharray="4 3"/>` +
+    `<line x1="${px(x0)}" y1="${y}" x2="${px(x1)}" y2="${y}" stroke="${LAMPORT.notDeliveredColor}" ` +
+    `stroke-width="3" stroke-dasharray="4 3"/>` +
     `<text x="${px(x1 + direction * 4)}" y="${y}" dominant-baseline="middle" ` +
     `text-anchor="${direction > 0 ? "start" : "end"}" ` +
     `fill="${LAMPORT.notDeliveredColor}">✕ ${escapeXml(truncate(String(event.body.type), LAMPORT.labelMaxChars))}</text></g>`
@@ -292,7 +294,8 @@ function renderTruncatedNotice(layout: Layout, hiddenEventCount: number): string
   const step = layout.stepCount + 2;
   const color = LAMPORT.truncatedColor;
   return (
-    `<g class="truncated"><line x1="30" y1="${px(layout.y(step))}" x2="${layout.widthPx - 30}" y2="${px(layout.y(step))}" stroke-width="1" stroke="${color}"/>` +
+    `<g class="truncated"><line x1="30" y1="${px(layout.y(step))}" x2="${layout.widthPx - 30}" ` +
+    `y2="${px(layout.y(step))}" stroke-width="1" stroke="${color}"/>` +
     `<text x="${layout.widthPx / 2}" y="${px(layout.y(step + 1))}" fill="${color}" text-anchor="middle">` +
     `${hiddenEventCount} later network events not shown</text></g>`
   );

@@ -174,8 +174,10 @@ export function renderPlot(spec: PlotSpec): string {
 
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="plot" width="${widthPx}" height="${heightPx}" viewBox="0 0 ${widthPx} ${heightPx}"` +
-      ` data-x-max="${xMax}" data-y-scale="${spec.yScale}" data-left="${left}" data-right="${right}" data-top="${top}" data-bottom="${bottom}"` +
+    `<svg xmlns="http://www.w3.org/2000/svg" class="plot" width="${widthPx}" height="${heightPx}" viewBox="0 ` +
+      `0 ${widthPx} ${heightPx}"` +
+      ` data-x-max="${xMax}" data-y-scale="${spec.yScale}" data-left="${left}" data-right="${right}" ` +
+      `data-top="${top}" data-bottom="${bottom}"` +
       ` data-y-min="${yScale.ticks[0]}" data-y-max="${yScale.ticks.at(-1)}">`,
   );
   parts.push(`<text class="plot-title" x="${left}" y="16">${escapeXml(spec.title)}</text>`);

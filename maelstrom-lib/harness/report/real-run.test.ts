@@ -135,7 +135,9 @@ describe("report of a 3c run", () => {
       const svgUrl = `file://${join(runDir, RUN_FILES.messagesSvg)}`;
       const svg = await Bun.file(join(runDir, RUN_FILES.messagesSvg)).text();
       const page = await inspectPage(svgUrl, {
-        probe: `({ root: document.documentElement.tagName, parseErrors: document.getElementsByTagName("parsererror").length, arrows: document.querySelectorAll("g.msg").length })`,
+        probe:
+          `({ root: document.documentElement.tagName, parseErrors: ` +
+          `document.getElementsByTagName("parsererror").length, arrows: document.querySelectorAll("g.msg").length })`,
       });
       expect(page.scriptErrors).toEqual([]);
       expect(page.probeValue).toEqual({ root: "svg", parseErrors: 0, arrows: countMatches(svg, /<g class="msg"/g) });

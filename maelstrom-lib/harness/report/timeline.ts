@@ -257,9 +257,12 @@ function renderFaultBand(
     ? [` fill="${fill}" fill-opacity="0.25"`, ` fill="${fill}"`]
     : [` fill="none" stroke="${ink}" stroke-dasharray="4 3"`, ` fill="none" stroke="${ink}" stroke-dasharray="4 3"`];
   return (
-    `<g class="fault" data-kind="${escapeXml(band.kind)}" data-nodes="${escapeXml(band.nodes.join(" "))}"><title>${escapeXml(label)}</title>` +
-    `<rect x="${px(x0)}" y="${TIMELINE.axisHeightPx}" width="${px(width)}" height="${heightPx - TIMELINE.axisHeightPx}"${shade}/>` +
-    `<rect class="fault-strip" x="${px(x0)}" y="${rowTop}" width="${px(width)}" height="${TIMELINE.faultRowHeightPx - 2}"${strip}/>` +
+    `<g class="fault" data-kind="${escapeXml(band.kind)}" data-nodes="${escapeXml(band.nodes.join(" "))}">` +
+    `<title>${escapeXml(label)}</title>` +
+    `<rect x="${px(x0)}" y="${TIMELINE.axisHeightPx}" width="${px(width)}" ` +
+    `height="${heightPx - TIMELINE.axisHeightPx}"${shade}/>` +
+    `<rect class="fault-strip" x="${px(x0)}" y="${rowTop}" width="${px(width)}" ` +
+    `height="${TIMELINE.faultRowHeightPx - 2}"${strip}/>` +
     `<text class="fault-label" x="${px(x0 + 3)}" y="${rowTop + 11}" fill="${ink}">${escapeXml(shown)}</text></g>`
   );
 }

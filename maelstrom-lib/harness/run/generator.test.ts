@@ -167,7 +167,7 @@ test(
 );
 
 test(
-  "ops held back by busy workers are told apart from late wake-ups, and only they make the rate " + "warning",
+  "ops held back by busy workers are told apart from late wake-ups, " + "and only they make the rate warning",
   async () => {
     const clock = new FakeClock();
     const stagger = new Stagger(clock, new Rng(5), 100, 2_000, 1);

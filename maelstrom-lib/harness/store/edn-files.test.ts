@@ -305,7 +305,7 @@ describe("the files, read back", () => {
 
   if (!clojure)
     test.skip(
-      "clojure is not on PATH (apt-get install clojure): the EDN files were not read back by " + "Clojure",
+      "clojure is not on PATH (apt-get install clojure): " + "the EDN files were not read back by Clojure",
       () => {},
     );
 

@@ -48,7 +48,7 @@ describe("G0 (write cycles)", () => {
     ...elsewhere(9),
   ];
   test(
-    "the interleaved writes of issue #56 pass as Maelstrom judges them, with the G0 reported beyond " + "Maelstrom",
+    "the interleaved writes of issue #56 pass as Maelstrom judges them, " + "with the G0 reported beyond Maelstrom",
     () => {
       const result = check(issue56, "read-uncommitted");
       expect(result["valid?"]).toBe(true);

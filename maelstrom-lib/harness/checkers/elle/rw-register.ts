@@ -175,7 +175,8 @@ function describe({ type, steps }: FoundCycle, explain: EdgeExplainer): AnomalyC
 function whyMaelstromMisses(type: string): string {
   if (NOT_IN_ELLE.includes(type)) return "Elle's rw-register, which Maelstrom runs, does not look for it";
   return (
-    "seen by ordering every intermediate write and naming a cycle of ww dependencies G0 (Maelstrom orders only each txn's " +
+    "seen by ordering every intermediate write and naming a cycle of ww dependencies G0 (Maelstrom orders only " +
+    "each txn's " +
     "external read and final write, and names an edge that is also wr by the read, so it misses it: Maelstrom " +
     "issue #56)"
   );
