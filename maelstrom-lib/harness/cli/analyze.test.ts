@@ -491,7 +491,8 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
   test("a history with fewer ops than the run's own results counted is refused, never passed", async () => {
     const runDir = join(maelstromRuns(), "broadcast", "20260301T101500.000+0000");
     const edn = readFileSync(join(runDir, "history.edn"), "utf8").trim().split("\n");
-    writeFileSync(join(runDir, "history.edn"), `${edn.slice(0, 10).join("\n")}\n`); // cut short, as a copy interrupted midway
+    // Cut short, as a copy interrupted midway
+    writeFileSync(join(runDir, "history.edn"), `${edn.slice(0, 10).join("\n")}\n`);
     const lines: string[] = [];
     expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
     expect(lines.at(-1)).toBe(

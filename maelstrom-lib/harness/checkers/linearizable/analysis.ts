@@ -83,7 +83,8 @@ function extendPaths(
   pending.forEach((id, i) => {
     const next = attempt(history, model, state, id);
     const rest = pending.filter((_, j) => j !== i);
-    if (next.state === INCONSISTENT) return; // Knossos' path ends at the refusing op; only the failed op's refusal is reported
+    // Knossos' path ends at the refusing op; only the failed op's refusal is reported
+    if (next.state === INCONSISTENT) return;
     extendPaths(history, model, next.state, [...path, next.step], rest, failed, paths);
   });
 }
