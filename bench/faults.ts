@@ -147,7 +147,8 @@ async function runAll(all: Job[]): Promise<Outcome[]> {
       const outcome = await runJob(job);
       outcomes.push(outcome);
       console.log(
-        `${job.label} ${job.fault} #${job.index + 1}: exit ${outcome.exitCode}${outcome.why ? ` (${outcome.why})` : ""}`,
+        `${job.label} ${job.fault} #${job.index + 1}: exit ${outcome.exitCode}` +
+          (outcome.why ? ` (${outcome.why})` : ""),
       );
     }
   };

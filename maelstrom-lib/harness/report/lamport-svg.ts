@@ -261,13 +261,14 @@ function renderNotDelivered(layout: Layout, event: ShownEvent, step: number): st
   const x1 = x0 + direction * LAMPORT.notDeliveredStubPx;
   const y = px(layout.y(step));
   const title = `${messageTitle(event)} (never delivered: cut by a partition or still queued at the end)`;
+  const label = escapeXml(truncate(String(event.body.type), LAMPORT.labelMaxChars));
   return (
     `<g class="not-delivered" data-id="${event.id}"><title>${escapeXml(title)}</title>` +
     `<line x1="${px(x0)}" y1="${y}" x2="${px(x1)}" y2="${y}" stroke="${LAMPORT.notDeliveredColor}" ` +
     `stroke-width="3" stroke-dasharray="4 3"/>` +
     `<text x="${px(x1 + direction * 4)}" y="${y}" dominant-baseline="middle" ` +
     `text-anchor="${direction > 0 ? "start" : "end"}" ` +
-    `fill="${LAMPORT.notDeliveredColor}">✕ ${escapeXml(truncate(String(event.body.type), LAMPORT.labelMaxChars))}</text></g>`
+    `fill="${LAMPORT.notDeliveredColor}">✕ ${label}</text></g>`
   );
 }
 

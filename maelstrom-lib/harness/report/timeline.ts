@@ -147,13 +147,20 @@ export function renderTimelineHtml(data: TimelineData): string {
       ? `<p class="note cap">${cut} of ${data.ops.length} ops are not drawn (the first ${TIMELINE.maxBars} by ` +
         `invocation time are, and every op the run page links to); history.jsonl has them all.</p>`
       : "";
+  const lanesNote =
+    "One lane per process (a client's session; a process that ended in :info is replaced by a new one). " +
+    "Each bar runs from an op's invocation to its completion:";
+  const bandsNote = data.bands.length
+    ? ` Bands across the lanes are the nemesis's faults, ${faultKey(faultLanes(data.bands))}, ` +
+      "each kind labelled in its own row with the nodes it hit (dashed: it changed nothing)."
+    : "";
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(data.title)}</title>
 <style>${PAGE_CSS}${TIMELINE_CSS}</style></head><body>
 <p><a href="index.html">← run report</a></p>
 <h1>${escapeXml(data.title)}</h1>
-<p class="note">One lane per process (a client's session; a process that ended in :info is replaced by a new one). Each bar runs from an op's invocation to its completion:
-${legend()}.${data.bands.length ? ` Bands across the lanes are the nemesis's faults, ${faultKey(faultLanes(data.bands))}, each kind labelled in its own row with the nodes it hit (dashed: it changed nothing).` : ""} Hover a bar for the op.</p>
+<p class="note">${lanesNote}
+${legend()}.${bandsNote} Hover a bar for the op.</p>
 ${note}
 <div class="timeline">${renderTimelineSvg(lanes, drawn, data.bands, data.durationSec, pxPerSec)}</div>
 <script>${TIMELINE_JS}</script>
@@ -202,10 +209,8 @@ function renderTimelineSvg(
     );
   lanes.forEach((lane, i) => {
     const y = top + i * TIMELINE.laneHeightPx;
-    parts.push(
-      `<text class="lane" x="4" ` +
-        `y="${y + TIMELINE.laneHeightPx - 3}">p${escapeXml(lane.process)}${lane.node ? ` ${escapeXml(lane.node)}` : ""}</text>`,
-    );
+    const name = `p${escapeXml(lane.process)}${lane.node ? ` ${escapeXml(lane.node)}` : ""}`;
+    parts.push(`<text class="lane" x="4" y="${y + TIMELINE.laneHeightPx - 3}">${name}</text>`);
   });
   for (const op of ops) {
     const y = top + laneOf.get(op.process)! * TIMELINE.laneHeightPx + 2;
@@ -214,10 +219,11 @@ function renderTimelineSvg(
     const color = op.type === "pending" ? TIMELINE.pendingColor : COMPLETION_COLORS[op.type];
     const latency =
       op.endSec === undefined ? "" : `, ${formatNumber(Number(((end - op.startSec) * 1000).toFixed(2)))} ms`;
+    const where = `p${op.process}${op.node ? ` on ${op.node}` : ""}, ${op.startSec.toFixed(3)} s${latency}`;
     parts.push(
       `<rect id="op-${op.index}" class="op ${op.type}" x="${x(op.startSec)}" y="${y}" width="${px(width)}" ` +
         `height="${TIMELINE.laneHeightPx - 4}" fill="${color}">` +
-        `<title>${escapeXml(`#${op.index} ${op.detail} (p${op.process}${op.node ? ` on ${op.node}` : ""}, ${op.startSec.toFixed(3)} s${latency})`)}</title></rect>`,
+        `<title>${escapeXml(`#${op.index} ${op.detail} (${where})`)}</title></rect>`,
     );
   }
   parts.push(`</svg>`);

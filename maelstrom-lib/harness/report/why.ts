@@ -48,10 +48,13 @@ export function renderWhy(
         unmatched,
         ...explanation.checkers.map((checker) => renderCheckerFindings(checker, requestOf)),
       ].join("\n");
+  const warnings = explanation.runnerWarnings
+    .map((warning) => `<p class="note runner-warning">Runner: ${escapeXml(warning)}.</p>`)
+    .join("\n");
   return `<section id="why" class="why why-${explanation.outcome}">
 <p>${verdictBadge(explanation.outcome, "verdict")} <span class="headline">${escapeXml(explanation.headline)}</span></p>
 ${body}
-${explanation.runnerWarnings.map((warning) => `<p class="note runner-warning">Runner: ${escapeXml(warning)}.</p>`).join("\n")}
+${warnings}
 </section>`;
 }
 
@@ -130,8 +133,9 @@ function renderCheckerFindings(checker: CheckerExplanation, requestOf: ReadonlyM
     const file = fileLink ? `<p class="more-cases">More cases: ${fileLink}</p>` : "";
     return `<li>${escapeXml(finding.text)}${refs ? ` <span class="ops">(${refs})</span>` : ""}${txns}${file}</li>`;
   });
+  const list = items.length ? `<ul>${items.join("")}</ul>` : "";
   return (
     `<div class="findings" data-checker="${escapeXml(checker.checker)}"><p>` +
-    `<b>${escapeXml(checker.checker)}</b>: ${escapeXml(checker.summary)}</p>${items.length ? `<ul>${items.join("")}</ul>` : ""}</div>`
+    `<b>${escapeXml(checker.checker)}</b>: ${escapeXml(checker.summary)}</p>${list}</div>`
   );
 }

@@ -68,7 +68,9 @@ export function timelineSvg(history: KeyHistory, failed: number, title: string):
     const colour = op === target ? COLOURS.failed : op.ok ? COLOURS.ok : COLOURS.crashed;
     const stroke =
       op === target ? ` stroke="#900" stroke-width="2"` : op.ok ? "" : ` stroke="#c80" stroke-dasharray="4 2"`;
-    const tip = `${describeOp(op)} (${op.ok ? "ok" : (op.completion?.type ?? "no completion")}) ${nanosToSeconds(op.invoke.time).toFixed(3)}–${op.ok ? nanosToSeconds(op.completion!.time).toFixed(3) : "∞"} s`;
+    const outcome = op.ok ? "ok" : (op.completion?.type ?? "no completion");
+    const endSec = op.ok ? nanosToSeconds(op.completion!.time).toFixed(3) : "∞";
+    const tip = `${describeOp(op)} (${outcome}) ${nanosToSeconds(op.invoke.time).toFixed(3)}–${endSec} s`;
     parts.push(
       `<g><title>${escapeXml(tip)}</title><rect x="${left.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" ` +
         `height="${LANE_HEIGHT - 8}" fill="${colour}"${stroke}/>`,
