@@ -6,7 +6,8 @@
  * short run), and a table of valid runs out of runs, with the first failure's reason in words. Runs go
  * to bench/tmp/faults/; the table to results-faults.md (bench/ with --write, else bench/tmp/).
  *
- *   bun run bench faults [--runs=5] [--time-limit=10] [--interval=4] [--jobs=2] [--faults=partition,kill,pause] [--only=3c,3d]
+ *   bun run bench faults [--runs=5] [--time-limit=10] [--interval=4] [--jobs=2]
+ *                        [--faults=partition,kill,pause] [--only=3c,3d]
  *                        [--from-store]   (the table again from the runs in bench/tmp/faults/, without running)
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";

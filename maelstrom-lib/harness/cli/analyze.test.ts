@@ -392,7 +392,8 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
       const warned: string[] = [];
       expect(await analyzeRun(runDir, (line) => warned.push(line))).toBe(1);
       expect(warned[2]).toBe(
-        "WARN history.txt does not match history.edn (op 1 is not where history.edn has it); op values are history.edn's",
+        "WARN history.txt does not match history.edn (op 1 is not where history.edn has it); " +
+          "op values are history.edn's",
       );
     },
   );

@@ -131,10 +131,8 @@ describe("list-append checker vs brute-force serializability", () => {
       const result = checkListAppend(history, { consistencyModels: ["serializable"] });
       const expected = bruteForceSerializable(txns, failed, undefined, indeterminate);
       if (strictlyValid(result) !== expected) {
-        throw new Error(
-          `disagreement (brute ` +
-            `force: ${expected}): ${JSON.stringify({ txns, failed: [...failed], indeterminate: [...indeterminate], result })}`,
-        );
+        const seen = JSON.stringify({ txns, failed: [...failed], indeterminate: [...indeterminate], result });
+        throw new Error(`disagreement (brute force: ${expected}): ${seen}`);
       }
       verdicts[expected ? "serializable" : "not"]++;
     }
