@@ -4,7 +4,14 @@
  * synchronous workers bound to nodes, outcome classification, process churn after :info, a
  * time-limited main phase, and per-worker final phases.
  */
-import { Client, type ClientIds, MalformedRpc, RPCErrorReply, RPCTimeout, type UnmatchedReplyLog } from "../world/client.ts";
+import {
+  Client,
+  type ClientIds,
+  MalformedRpc,
+  RPCErrorReply,
+  RPCTimeout,
+  type UnmatchedReplyLog,
+} from "../world/client.ts";
 import { sleep, type Clock } from "../primitives/clock.ts";
 import type { Network } from "../world/net.ts";
 import type { Rng } from "../primitives/rng.ts";
