@@ -35,48 +35,62 @@ test("a restarted node has every send its peer received back, and its new offset
   cluster.stop();
 });
 
-test("a send is acknowledged at once, even while the peer gets nothing; killed before it streams, it is lost and its offset reused", async () => {
-  const cluster = await programCluster(BIN, IDS);
-  await cluster.request("n0", { type: "poll", offsets: {} });
-  await cluster.run(100);
-  cluster.dropWhen((src, _dest, body) => src === "n0" && body.type === "replicate_log");
-  // Answered before the fake clock moves at all: no wait for the peer.
-  expect(await cluster.request("n0", { type: "send", key: "k", msg: 1 }, 0)).toEqual({
-    type: "send_ok",
-    offset: 0,
-    in_reply_to: expect.any(Number),
-  });
-  cluster.kill("n0");
-  cluster.dropWhen(() => false);
-  await cluster.start("n0");
-  expect(await cluster.request("n0", { type: "send", key: "k", msg: 2 })).toMatchObject({ type: "send_ok", offset: 0 });
-  await cluster.run(200);
-  expect(await cluster.request("n1", { type: "poll", offsets: { k: 0 } })).toMatchObject({ msgs: { k: [[0, 2]] } });
-  cluster.stop();
-});
+test(
+  "a send is acknowledged at once, even while the peer gets nothing; killed before it streams, it is lost and " +
+    "its offset reused",
+  async () => {
+    const cluster = await programCluster(BIN, IDS);
+    await cluster.request("n0", { type: "poll", offsets: {} });
+    await cluster.run(100);
+    cluster.dropWhen((src, _dest, body) => src === "n0" && body.type === "replicate_log");
+    // Answered before the fake clock moves at all: no wait for the peer.
+    expect(await cluster.request("n0", { type: "send", key: "k", msg: 1 }, 0)).toEqual({
+      type: "send_ok",
+      offset: 0,
+      in_reply_to: expect.any(Number),
+    });
+    cluster.kill("n0");
+    cluster.dropWhen(() => false);
+    await cluster.start("n0");
+    expect(await cluster.request("n0", { type: "send", key: "k", msg: 2 })).toMatchObject({
+      type: "send_ok",
+      offset: 0,
+    });
+    await cluster.run(200);
+    expect(await cluster.request("n1", { type: "poll", offsets: { k: 0 } })).toMatchObject({ msgs: { k: [[0, 2]] } });
+    cluster.stop();
+  },
+);
 
-test("cut off from its peer from the start, a node waits SNAPSHOT_PATIENCE_MS for its snapshot, once, then answers every send at once", async () => {
-  const cluster = await programCluster(BIN, IDS);
-  cluster.dropWhen(() => true);
-  const startMs = cluster.clock.nowMs();
-  expect(await cluster.request("n0", { type: "send", key: "k", msg: 1 })).toMatchObject({ type: "send_ok", offset: 0 });
-  const waitedMs = cluster.clock.nowMs() - startMs;
-  expect(waitedMs).toBeGreaterThanOrEqual(SNAPSHOT_PATIENCE_MS);
-  expect(waitedMs).toBeLessThan(SNAPSHOT_PATIENCE_MS + 50);
-  expect(await cluster.request("n0", { type: "send", key: "k", msg: 2 }, 0)).toMatchObject({
-    type: "send_ok",
-    offset: 2,
-  });
-  // The heal: the stream and the late snapshots bring n1 everything.
-  cluster.dropWhen(() => false);
-  await cluster.run(1_000);
-  expect(await cluster.request("n1", { type: "poll", offsets: { k: 0 } })).toMatchObject({
-    msgs: {
-      k: [
-        [0, 1],
-        [2, 2],
-      ],
-    },
-  });
-  cluster.stop();
-});
+test(
+  "cut off from its peer from the start, a node waits SNAPSHOT_PATIENCE_MS for its snapshot, once, then answers " +
+    "every send at once",
+  async () => {
+    const cluster = await programCluster(BIN, IDS);
+    cluster.dropWhen(() => true);
+    const startMs = cluster.clock.nowMs();
+    expect(await cluster.request("n0", { type: "send", key: "k", msg: 1 })).toMatchObject({
+      type: "send_ok",
+      offset: 0,
+    });
+    const waitedMs = cluster.clock.nowMs() - startMs;
+    expect(waitedMs).toBeGreaterThanOrEqual(SNAPSHOT_PATIENCE_MS);
+    expect(waitedMs).toBeLessThan(SNAPSHOT_PATIENCE_MS + 50);
+    expect(await cluster.request("n0", { type: "send", key: "k", msg: 2 }, 0)).toMatchObject({
+      type: "send_ok",
+      offset: 2,
+    });
+    // The heal: the stream and the late snapshots bring n1 everything.
+    cluster.dropWhen(() => false);
+    await cluster.run(1_000);
+    expect(await cluster.request("n1", { type: "poll", offsets: { k: 0 } })).toMatchObject({
+      msgs: {
+        k: [
+          [0, 1],
+          [2, 2],
+        ],
+      },
+    });
+    cluster.stop();
+  },
+);

@@ -78,7 +78,8 @@ describe("6b-totally-available-read-uncommitted-transactions", () => {
   );
 
   test(
-    "a node whose txns interleave on one store passes as Maelstrom judges it, its G0 beyond Maelstrom; --strict fails it (issue #56)",
+    "a node whose txns interleave on one store passes as Maelstrom judges it, its G0 beyond Maelstrom; --strict " +
+      "fails it (issue #56)",
     async () => {
       // Few keys and long txns, as in the issue, so txns overwrite each other's uncommitted values.
       const run = await runInTestStore([

@@ -126,7 +126,8 @@ function judged(value: number | undefined, limit: number | undefined, digits = 0
 
 function table(rows: Row[]): string {
   const lines = [
-    "| challenge | nemesis | msgs-per-op (servers) | median stable latency ms | max stable latency ms | broadcast ack median / max ms | valid? | lost | fly.io target (msgs / median / max) | our target | best published |",
+    "| challenge | nemesis | msgs-per-op (servers) | median stable latency ms | max stable latency ms | broadcast " +
+      "ack median / max ms | valid? | lost | fly.io target (msgs / median / max) | our target | best published |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const row of rows) {
@@ -134,10 +135,14 @@ function table(rows: Row[]): string {
     // Under partitions the bar is validity and the message count; latency then measures the nemesis.
     const latencyTarget = row.partition ? undefined : target;
     lines.push(
-      `| ${row.challenge.name} | ${row.partition ? "partition" : "none"} | ${judged(row.msgsPerOp, target.msgsPerOp, 2)} | ` +
+      `| ${row.challenge.name} | ${row.partition ? "partition" : "none"} ` +
+        `| ${judged(row.msgsPerOp, target.msgsPerOp, 2)} | ` +
         `${judged(row.medianMs, latencyTarget?.medianMs)} | ${judged(row.maxMs, latencyTarget?.maxMs)} | ` +
-        `${judged(row.ackMedianMs, undefined)} / ${judged(row.ackMaxMs, undefined)} | ${String(row.valid)} | ${String(row.lostCount ?? "–")} | ` +
-        `< ${flyTarget.msgsPerOp} / < ${flyTarget.medianMs} / < ${flyTarget.maxMs} | ≤ ${target.msgsPerOp} / ≤ ${target.medianMs} / ≤ ${target.maxMs} | ${bestPublished.msgsPerOp} / ${bestPublished.medianMs} / ${bestPublished.maxMs} |`,
+        `${judged(row.ackMedianMs, undefined)} / ${judged(row.ackMaxMs, undefined)} | ${String(row.valid)} ` +
+        `| ${String(row.lostCount ?? "–")} | ` +
+        `< ${flyTarget.msgsPerOp} / < ${flyTarget.medianMs} / < ${flyTarget.maxMs} | ≤ ${target.msgsPerOp} / ` +
+        `≤ ${target.medianMs} / ≤ ${target.maxMs} | ${bestPublished.msgsPerOp} / ${bestPublished.medianMs} ` +
+        `/ ${bestPublished.maxMs} |`,
     );
   }
   return lines.join("\n");

@@ -6,7 +6,8 @@
  * short run), and a table of valid runs out of runs, with the first failure's reason in words. Runs go
  * to bench/tmp/faults/; the table to results-faults.md (bench/ with --write, else bench/tmp/).
  *
- *   bun run bench faults [--runs=5] [--time-limit=10] [--interval=4] [--jobs=2] [--faults=partition,kill,pause] [--only=3c,3d]
+ *   bun run bench faults [--runs=5] [--time-limit=10] [--interval=4] [--jobs=2]
+ *                        [--faults=partition,kill,pause] [--only=3c,3d]
  *                        [--from-store]   (the table again from the runs in bench/tmp/faults/, without running)
  */
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -147,7 +148,8 @@ async function runAll(all: Job[]): Promise<Outcome[]> {
       const outcome = await runJob(job);
       outcomes.push(outcome);
       console.log(
-        `${job.label} ${job.fault} #${job.index + 1}: exit ${outcome.exitCode}${outcome.why ? ` (${outcome.why})` : ""}`,
+        `${job.label} ${job.fault} #${job.index + 1}: exit ${outcome.exitCode}` +
+          (outcome.why ? ` (${outcome.why})` : ""),
       );
     }
   };
@@ -175,7 +177,8 @@ function table(outcomes: Outcome[]): string {
   return [
     "## Faults: valid runs per challenge and fault kind",
     "",
-    `Each challenge's published command with \`--nemesis <fault>\` in place of its own nemesis, \`--time-limit ${timeLimit}\` and ` +
+    `Each challenge's published command with \`--nemesis <fault>\` in place of its own ` +
+      `nemesis, \`--time-limit ${timeLimit}\` and ` +
       `\`--nemesis-interval ${interval}\`, ${runs} runs per cell, ${jobs} at a time ` +
       `(\`bun run bench faults --runs=${runs} --time-limit=${timeLimit} --interval=${interval} --jobs=${jobs}\`), ` +
       `on ${new Date().toISOString().slice(0, 10)}, on a shared 2-core machine.`,

@@ -101,7 +101,9 @@ async function runSeries(label: string, bin: string, count: number): Promise<Run
     const run = await runOnce(bin);
     figures.push(run);
     console.log(
-      `${label} run ${i}/${count}: valid=${run.valid} exit=${run.exitCode} msgs-per-op=${run.serversMsgsPerOp?.toFixed(2)} final-reads=${JSON.stringify(run.finalReads)} acceptable=${JSON.stringify(run.acceptable)}`,
+      `${label} run ${i}/${count}: valid=${run.valid} exit=${run.exitCode} ` +
+        `msgs-per-op=${run.serversMsgsPerOp?.toFixed(2)} final-reads=${JSON.stringify(run.finalReads)} ` +
+        `acceptable=${JSON.stringify(run.acceptable)}`,
     );
   }
   return figures;
@@ -118,17 +120,21 @@ function seriesMarkdown(title: string, bin: string, runs: RunFigures[]): string 
     "",
     `\`--bin ${bin}\`: **${validRuns} of ${runs.length} runs valid**; servers msgs-per-op ` +
       (msgsPerOp.length
-        ? `min ${round(Math.min(...msgsPerOp), 2)}, median ${round(quantiles(msgsPerOp).p50, 2)}, max ${round(Math.max(...msgsPerOp), 2)}.`
+        ? `min ${round(Math.min(...msgsPerOp), 2)}, median ${round(quantiles(msgsPerOp).p50, 2)}, ` +
+          `max ${round(Math.max(...msgsPerOp), 2)}.`
         : "n/a."),
     "",
-    "| run | valid? | ops | CAS conflicts | servers msgs-per-op | add p50 / p99 / max ms | read p50 / p99 / max ms | final reads | acceptable |",
+    "| run | valid? | ops | CAS conflicts | servers msgs-per-op | add p50 / p99 / max ms | read p50 / p99 / max ms " +
+      "| final reads | acceptable |",
     "|---|---|---|---|---|---|---|---|---|",
   ];
   runs.forEach((run, i) => {
     const add = run.addLatencyMs;
     const read = run.readLatencyMs;
     lines.push(
-      `| ${i + 1} | ${run.valid} | ${run.opCount} | ${run.casConflicts} | ${round(run.serversMsgsPerOp, 2)} | ${round(add.p50)} / ${round(add.p99)} / ${round(add.max)} | ${round(read.p50)} / ${round(read.p99)} / ${round(read.max)} | ${JSON.stringify(run.finalReads)} | ${JSON.stringify(run.acceptable)} |`,
+      `| ${i + 1} | ${run.valid} | ${run.opCount} | ${run.casConflicts} | ${round(run.serversMsgsPerOp, 2)} ` +
+        `| ${round(add.p50)} / ${round(add.p99)} / ${round(add.max)} | ${round(read.p50)} / ${round(read.p99)} ` +
+        `/ ${round(read.max)} | ${JSON.stringify(run.finalReads)} | ${JSON.stringify(run.acceptable)} |`,
     );
   });
   return lines.join("\n");

@@ -58,7 +58,9 @@ const sections = available
   .map((path) => readFileSync(path, "utf8").trim());
 writeFileSync(
   join(benchDir, "results.md"),
-  `# Benchmark results\n\nWritten by \`bun run bench --write\`; each section by its own bench, on this machine (${navigator.hardwareConcurrency} cores, ` +
-    `load average ${loadAverage()} when collected: a shared machine, so latencies and rates are noisy).\n\n${sections.join("\n\n")}\n`,
+  `# Benchmark results\n\nWritten by \`bun run bench --write\`; each section by its own bench, on this machine ` +
+    `(${navigator.hardwareConcurrency} cores, ` +
+    `load average ${loadAverage()} when collected: a shared machine, so latencies and rates are ` +
+    `noisy).\n\n${sections.join("\n\n")}\n`,
 );
 process.exit(failed ? 1 : 0);

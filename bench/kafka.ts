@@ -130,13 +130,16 @@ function fixed(value: number | undefined, digits: number): string {
 
 function runTable(rows: Row[]): string {
   const lines = [
-    "| challenge | nemesis | valid? | msgs-per-op (servers) | availability (Maelstrom) | availability without crash ops | median latency ms | p99 latency ms | worst realtime lag s | ok send+poll ops | checker ms |",
+    "| challenge | nemesis | valid? | msgs-per-op (servers) | availability (Maelstrom) | availability without " +
+      "crash ops | median latency ms | p99 latency ms | worst realtime lag s | ok send+poll ops | checker ms |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const row of rows) {
     lines.push(
-      `| ${row.name} | ${row.partition ? "partition" : "none"} | ${String(row.valid)} | ${fixed(row.msgsPerOp, 3)} | ${fixed(row.availability, 4)} | ` +
-        `${fixed(row.availabilityNoCrash, 4)} | ${fixed(row.medianMs, 2)} | ${fixed(row.p99Ms, 2)} | ${fixed(row.worstLagSec, 2)} | ${row.okOps} | ${fixed(row.checkMs, 0)} |`,
+      `| ${row.name} | ${row.partition ? "partition" : "none"} | ${String(row.valid)} | ${fixed(row.msgsPerOp, 3)} ` +
+        `| ${fixed(row.availability, 4)} | ` +
+        `${fixed(row.availabilityNoCrash, 4)} | ${fixed(row.medianMs, 2)} | ${fixed(row.p99Ms, 2)} ` +
+        `| ${fixed(row.worstLagSec, 2)} | ${row.okOps} | ${fixed(row.checkMs, 0)} |`,
     );
   }
   return lines.join("\n");
@@ -154,10 +157,14 @@ function targetTable(rows: Row[]): string {
   return [
     "| target (5c, no nemesis) | measured | met? |",
     "|---|---|---|",
-    `| msgs-per-op ≤ ${TARGET_5C_MSGS_PER_OP} (best published ≈ ${BEST_PUBLISHED_5C_MSGS_PER_OP}) | ${c.msgsPerOp.toFixed(3)} | ${mark(c.msgsPerOp <= TARGET_5C_MSGS_PER_OP)} |`,
-    `| every request ok (availability without crash ops = 1.0) | ${fixed(c.availabilityNoCrash, 4)} | ${mark(c.availabilityNoCrash === 1)} |`,
-    `| ≥ ${TARGET_RATIO_TO_5B}× fewer msgs-per-op than 5b (${b.msgsPerOp.toFixed(2)}) | ${ratio.toFixed(1)}× | ${mark(ratio >= TARGET_RATIO_TO_5B)} |`,
-    `| median latency below 5b's (${b.medianMs.toFixed(2)} ms) | ${c.medianMs.toFixed(2)} ms | ${mark(c.medianMs < b.medianMs)} |`,
+    `| msgs-per-op ≤ ${TARGET_5C_MSGS_PER_OP} (best published ≈ ${BEST_PUBLISHED_5C_MSGS_PER_OP}) ` +
+      `| ${c.msgsPerOp.toFixed(3)} | ${mark(c.msgsPerOp <= TARGET_5C_MSGS_PER_OP)} |`,
+    `| every request ok (availability without crash ops = 1.0) | ${fixed(c.availabilityNoCrash, 4)} ` +
+      `| ${mark(c.availabilityNoCrash === 1)} |`,
+    `| ≥ ${TARGET_RATIO_TO_5B}× fewer msgs-per-op than 5b (${b.msgsPerOp.toFixed(2)}) | ${ratio.toFixed(1)}× ` +
+      `| ${mark(ratio >= TARGET_RATIO_TO_5B)} |`,
+    `| median latency below 5b's (${b.medianMs.toFixed(2)} ms) | ${c.medianMs.toFixed(2)} ms ` +
+      `| ${mark(c.medianMs < b.medianMs)} |`,
   ].join("\n");
 }
 
@@ -198,9 +205,12 @@ for (const challenge of CHALLENGES.filter((c) => only === undefined || c.name ==
 const report = [
   "## Kafka-style log (5a, 5b, 5c)",
   "",
-  `\`bun run bench kafka\`: \`-w kafka --concurrency 2n --rate 1000 --time-limit ${timeLimitSec}\` (1 node for 5a, 2 for 5b/5c), ` +
-    'without and with `--nemesis partition`. msgs-per-op is `net.servers["msgs-per-op"]`; latencies are invoke→ok of send and poll ops ' +
-    "from history.jsonl; Maelstrom's availability counts crash ops, which always end in :info, so the column beside it leaves them out. " +
+  `\`bun run bench kafka\`: \`-w kafka --concurrency 2n --rate 1000 --time-limit ${timeLimitSec}\` (1 node for 5a, ` +
+    `2 for 5b/5c), ` +
+    'without and with `--nemesis partition`. msgs-per-op is `net.servers["msgs-per-op"]`; latencies are invoke→ok ' +
+    "of send and poll ops " +
+    "from history.jsonl; Maelstrom's availability counts crash ops, which always end in :info, so the column " +
+    "beside it leaves them out. " +
     `Measured ${new Date().toISOString()} on ${navigator.hardwareConcurrency} cores.`,
   "",
   runTable(rows),

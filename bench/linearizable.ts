@@ -163,7 +163,9 @@ for (const recording of RECORDINGS) {
   const m = JSON.parse(child.stdout.toString()) as Measurement;
   const opsPerSec = m.ops / (m.checkMs / 1000);
   rows.push(
-    `| ${recording.name} | ${m.ops} | ${m.keys} | ${m.maxKeyOps} | ${String(m.valid)} | ${m.checkMs.toFixed(0)} | ${Math.round(opsPerSec).toLocaleString("en")} | ${m.rssBeforeMb.toFixed(0)} → ${m.peakRssMb.toFixed(0)} | ${m.heapDeltaMb.toFixed(1)} |`,
+    `| ${recording.name} | ${m.ops} | ${m.keys} | ${m.maxKeyOps} | ${String(m.valid)} | ${m.checkMs.toFixed(0)} ` +
+      `| ${Math.round(opsPerSec).toLocaleString("en")} | ${m.rssBeforeMb.toFixed(0)} → ${m.peakRssMb.toFixed(0)} ` +
+      `| ${m.heapDeltaMb.toFixed(1)} |`,
   );
   console.log(rows[rows.length - 1]);
 }
@@ -171,9 +173,11 @@ for (const recording of RECORDINGS) {
 const table = [
   `## Linearizability checker (\`bun run bench linearizable\`, ${navigator.hardwareConcurrency} cores)`,
   "",
-  "Histories of real lin-kv runs (bench/tmp/); each checked once, cold, in a fresh process (so JIT warm-up is included). Ops = invocations in the history.",
+  "Histories of real lin-kv runs (bench/tmp/); each checked once, cold, in a fresh process (so JIT warm-up is " +
+    "included). Ops = invocations in the history.",
   "",
-  "| history | ops | keys | ops in largest key | valid? | check ms | ops/s | peak RSS MB before → after check | heap growth MB |",
+  "| history | ops | keys | ops in largest key | valid? | check ms | ops/s | peak RSS MB before → after check | " +
+    "heap growth MB |",
   "|---|---|---|---|---|---|---|---|---|",
   ...rows,
 ].join("\n");

@@ -60,9 +60,11 @@ const elapsedMs = performance.now() - startMs;
 const rssAfterMb = process.memoryUsage().rss / 2 ** 20;
 const sizeMb = (name: string): string => (statSync(join(runDir, name)).size / 2 ** 20).toFixed(1);
 
+const journalSize = `${2 * JOURNAL_MESSAGES} journal events (${sizeMb(RUN_FILES.journal)} MB)`;
+const historySize = `${2 * OPS} history lines (${sizeMb(RUN_FILES.history)} MB)`;
 const table = `## report
 
-\`writeRunReport\` on a synthetic run folder: ${2 * JOURNAL_MESSAGES} journal events (${sizeMb(RUN_FILES.journal)} MB), ${2 * OPS} history lines (${sizeMb(RUN_FILES.history)} MB), ${NODES} nodes.
+\`writeRunReport\` on a synthetic run folder: ${journalSize}, ${historySize}, ${NODES} nodes.
 
 | measure | value |
 |---|---|

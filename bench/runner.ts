@@ -123,9 +123,12 @@ for (const scenario of scenarios) {
   }
   const lateness = runner["lateness-ms"];
   rows.push(
-    `| ${scenario.name} | ${String(run.results!["valid?"])} | ${lateness.p50.toFixed(2)} / ${lateness.p99.toFixed(2)} / ${lateness.max.toFixed(1)} | ` +
-      `${lateness.deliveries} | ${runner["cpu-seconds"].toFixed(1)} | ${runner["achieved-rate"].toFixed(0)} / ${runner["requested-rate"]} | ${lateSeconds(runner)} | ` +
-      `${runner["peak-rss-mb"].toFixed(0)} / ${runner["nodes-rss-mb"]?.toFixed(0) ?? "-"} | ${scenario.target} | ${scenario.judge(runner) ? "yes" : "**no**"} |`,
+    `| ${scenario.name} | ${String(run.results!["valid?"])} | ${lateness.p50.toFixed(2)} ` +
+      `/ ${lateness.p99.toFixed(2)} / ${lateness.max.toFixed(1)} | ` +
+      `${lateness.deliveries} | ${runner["cpu-seconds"].toFixed(1)} | ${runner["achieved-rate"].toFixed(0)} ` +
+      `/ ${runner["requested-rate"]} | ${lateSeconds(runner)} | ` +
+      `${runner["peak-rss-mb"].toFixed(0)} / ${runner["nodes-rss-mb"]?.toFixed(0) ?? "-"} | ${scenario.target} ` +
+      `| ${scenario.judge(runner) ? "yes" : "**no**"} |`,
   );
 }
 
@@ -143,9 +146,11 @@ const load = (
   .slice(0, 3)
   .join(" ");
 const table = [
-  `## Runner (\`bun run bench runner${quick ? " --quick" : ""}\`, time limit ${timeLimit} s, ${navigator.hardwareConcurrency} cores, load average before the last run ${load})`,
+  `## Runner (\`bun run bench runner${quick ? " --quick" : ""}\`, time limit ${timeLimit} ` +
+    `s, ${navigator.hardwareConcurrency} cores, load average before the last run ${load})`,
   "",
-  "| scenario | valid? | lateness p50 / p99 / max (ms) | deliveries | runner CPU (s) | achieved / requested rate | ops late: wake-up / waiting for a worker (s) | runner / nodes RSS (MB) | target | met |",
+  "| scenario | valid? | lateness p50 / p99 / max (ms) | deliveries | runner CPU (s) | achieved / requested rate | " +
+    "ops late: wake-up / waiting for a worker (s) | runner / nodes RSS (MB) | target | met |",
   "|---|---|---|---|---|---|---|---|---|---|",
   ...rows,
 ].join("\n");

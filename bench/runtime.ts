@@ -33,12 +33,18 @@ const CONTENDERS: Contender[] = [
 
 /** The request lines, made once: the driver must cost as little as possible. */
 function requestLine(msgId: number): string {
-  return `{"id":${msgId},"src":"c1","dest":"n0","body":{"type":"echo","echo":"Please echo ${msgId % 128}","msg_id":${msgId}}}\n`;
+  return (
+    `{"id":${msgId},"src":"c1","dest":"n0","body":{"type":"echo","echo":"Please ` +
+    `echo ${msgId % 128}","msg_id":${msgId}}}\n`
+  );
 }
 
 interface Measurement {
   roundTripsPerSecond: number;
-  /** The node process's user + system CPU per round trip, all threads, startup excluded (less sensitive to a busy machine). */
+  /**
+   * The node process's user + system CPU per round trip, all threads, startup excluded (less sensitive to a busy
+   * machine).
+   */
   cpuMicrosPerRoundTrip: number;
 }
 
@@ -141,21 +147,27 @@ const percent = (fraction: number) => `${(fraction * 100).toFixed(1)} %`;
 const report = [
   "# Runtime benchmark (bench/runtime.ts)",
   "",
-  `${ECHO_REQUESTS.toLocaleString("en")} echo requests over pipes, ${IN_FLIGHT} in flight, ${ROUNDS} interleaved rounds; ` +
-    `Bun ${Bun.version}, ${navigator.hardwareConcurrency} cores, load average ${loadBefore.toFixed(1)} before / ${loadAfter.toFixed(1)} after, ${new Date().toISOString().slice(0, 16)}Z.`,
+  `${ECHO_REQUESTS.toLocaleString("en")} echo requests over pipes, ${IN_FLIGHT} in flight, ${ROUNDS} interleaved ` +
+    `rounds; ` +
+    `Bun ${Bun.version}, ${navigator.hardwareConcurrency} cores, load average ${loadBefore.toFixed(1)} before ` +
+    `/ ${loadAfter.toFixed(1)} after, ${new Date().toISOString().slice(0, 16)}Z.`,
   "",
   "| node | best round trips/s | median round trips/s | node CPU µs per round trip (best) |",
   "|---|---:|---:|---:|",
   ...CONTENDERS.map(
     (contender, index) =>
-      `| ${contender.name} | ${format(Math.max(...rates[index]!))} | ${format(median(rates[index]!))} | ${Math.min(...cpus[index]!).toFixed(2)} |`,
+      `| ${contender.name} | ${format(Math.max(...rates[index]!))} | ${format(median(rates[index]!))} ` +
+      `| ${Math.min(...cpus[index]!).toFixed(2)} |`,
   ),
   "",
-  `Runtime / baseline: ${percent(bestRatio)} of the best rates, median of per-round ratios ${percent(median(roundRatios))} ` +
+  `Runtime / baseline: ${percent(bestRatio)} of the best rates, median of per-round ` +
+    `ratios ${percent(median(roundRatios))} ` +
     `(target ≥ ${percent(TARGET_FRACTION_OF_BASELINE)}: ${verdict(bestRatio >= TARGET_FRACTION_OF_BASELINE)}); ` +
-    `runtime best ${format(runtimeBest)}/s (target ≥ ${format(TARGET_ROUND_TRIPS_PER_SECOND)}/s: ${verdict(runtimeBest >= TARGET_ROUND_TRIPS_PER_SECOND)}).`,
+    `runtime best ${format(runtimeBest)}/s (target ` +
+    `≥ ${format(TARGET_ROUND_TRIPS_PER_SECOND)}/s: ${verdict(runtimeBest >= TARGET_ROUND_TRIPS_PER_SECOND)}).`,
   "",
-  "Node CPU is the node process's user + system time (all threads: JIT and GC included) from init_ok to the last reply, " +
+  "Node CPU is the node process's user + system time (all threads: JIT and GC included) from init_ok to the last " +
+    "reply, " +
     "read from /proc; the machine is shared, so rates move with its load while CPU per round trip moves less.",
   "",
 ].join("\n");

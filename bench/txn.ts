@@ -137,7 +137,8 @@ function table(rows: Row[]): string {
       ? `${row.latencyMs.p50.toFixed(2)} / ${row.latencyMs.p99.toFixed(2)} / ${row.latencyMs.max.toFixed(1)}`
       : "–";
     lines.push(
-      `| ${row.name} | ${judged} | ${row.okFraction ?? "–"} | ${String(row.valid)} | ${row.txnCount} | ${row.achievedRate ?? "–"} | ${latency} |`,
+      `| ${row.name} | ${judged} | ${row.okFraction ?? "–"} | ${String(row.valid)} | ${row.txnCount} ` +
+        `| ${row.achievedRate ?? "–"} | ${latency} |`,
     );
   }
   return lines.join("\n");
@@ -151,8 +152,10 @@ console.log(`\n${report}`);
 writeBenchResults(
   "txn",
   `## Transactions (6a, 6b, 6c)\n\n` +
-    `\`bun run bench txn\`: the published commands with \`--time-limit ${timeLimitSec}\` (6c with the real \`--nemesis partition\`, ` +
-    `not the en-dash that disables it). Target for 6b/6c with partitions: ≤ ${TARGET_MSGS_PER_OP} servers msgs-per-op at availability 1.0. ` +
+    `\`bun run bench txn\`: the published commands with \`--time-limit ${timeLimitSec}\` (6c with the ` +
+    `real \`--nemesis partition\`, ` +
+    `not the en-dash that disables it). Target for 6b/6c with partitions: ≤ ${TARGET_MSGS_PER_OP} servers ` +
+    `msgs-per-op at availability 1.0. ` +
     `Measured ${new Date().toISOString()} on ${navigator.hardwareConcurrency} cores.\n\n${report}\n\n` +
     rows.map((row) => `- ${row.name}: \`${row.command}\``).join("\n") +
     "\n",

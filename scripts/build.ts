@@ -65,7 +65,8 @@ if (import.meta.main) {
   }
   const built = folders.length - failures;
   console.log(
-    `wrote ${built} ${built === 1 ? "binary" : "binaries"}, ${megabytes(totalBytes)} in all, to ${DIST_DIR} (rm -r dist to free it)`,
+    `wrote ${built} ${built === 1 ? "binary" : "binaries"}, ${megabytes(totalBytes)} in all, to ${DIST_DIR} (rm -r ` +
+      `dist to free it)`,
   );
   process.exit(failures === 0 ? 0 : 1);
 }

@@ -356,7 +356,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (rows.some((row) => row.latencyKind === "stable")) {
     console.log(
-      "(stable): broadcast's stable latency, until a value is visible in every read; other rows: latency of ok client ops.",
+      "(stable): broadcast's stable latency, until a value is visible in every read; other rows: latency of ok " +
+        "client ops.",
     );
   }
   return rows.reduce((worst, row) => Math.max(worst, row.exitCode), 0);

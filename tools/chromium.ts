@@ -106,7 +106,9 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): P
 
 /** The document y of an element's top edge (0 when nothing matches). */
 async function elementTopPx(cdp: CdpClient, sessionId: string, selector: string): Promise<number> {
-  const expression = `(() => { const element = document.querySelector(${JSON.stringify(selector)}); return element ? element.getBoundingClientRect().top + window.scrollY : 0; })()`;
+  const expression =
+    `(() => { const element = document.querySelector(${JSON.stringify(selector)}); return element ` +
+    `? element.getBoundingClientRect().top + window.scrollY : 0; })()`;
   const { result } = await cdp.send("Runtime.evaluate", { expression, returnByValue: true }, sessionId);
   return Math.max(0, Math.floor(Number(result?.value ?? 0)));
 }

@@ -30,7 +30,9 @@ export type PeerLinkMessages = {
 
 /** How patient a link is. */
 export interface LinkTiming {
-  /** Resend a value the peer has not acknowledged after this long (must exceed the peer's ack delay plus a round trip). */
+  /**
+   * Resend a value the peer has not acknowledged after this long (must exceed the peer's ack delay plus a round trip).
+   */
   retryMs: number;
   /** Send an acknowledgement on its own once it has waited this long for a ride. */
   ackDelayMs: number;

@@ -52,26 +52,30 @@ async function startedCluster() {
   return cluster;
 }
 
-test("a fresh cluster: nothing before the first request, then the syncs cross, one per ordered pair, and nobody needs an answer", async () => {
-  const cluster = await memoryCluster(IDS, serving(setNode(true)));
-  await cluster.run(3 * RETRY_MS);
-  // Right after init a peer may not be registered yet: no sync goes out.
-  expect(syncs(cluster.deliveries)).toEqual([]);
-  for (const id of IDS) expect(await cluster.request(id, { type: "read_set" }, 0)).toBeUndefined();
-  await cluster.run(3 * RETRY_MS);
-  expect(
-    syncs(cluster.deliveries)
-      .map((d) => `${d.body.type} ${d.src}>${d.dest}`)
-      .sort(),
-  ).toEqual(["n0>n1", "n0>n2", "n1>n0", "n1>n2", "n2>n0", "n2>n1"].map((pair) => `sync ${pair}`));
-  for (const id of IDS)
-    expect(await cluster.request(id, { type: "read_set" })).toEqual({
-      type: "read_set_ok",
-      values: [],
-      in_reply_to: expect.any(Number),
-    });
-  cluster.stop();
-});
+test(
+  "a fresh cluster: nothing before the first request, then the syncs cross, one per ordered pair, and nobody " +
+    "needs an answer",
+  async () => {
+    const cluster = await memoryCluster(IDS, serving(setNode(true)));
+    await cluster.run(3 * RETRY_MS);
+    // Right after init a peer may not be registered yet: no sync goes out.
+    expect(syncs(cluster.deliveries)).toEqual([]);
+    for (const id of IDS) expect(await cluster.request(id, { type: "read_set" }, 0)).toBeUndefined();
+    await cluster.run(3 * RETRY_MS);
+    expect(
+      syncs(cluster.deliveries)
+        .map((d) => `${d.body.type} ${d.src}>${d.dest}`)
+        .sort(),
+    ).toEqual(["n0>n1", "n0>n2", "n1>n0", "n1>n2", "n2>n0", "n2>n1"].map((pair) => `sync ${pair}`));
+    for (const id of IDS)
+      expect(await cluster.request(id, { type: "read_set" })).toEqual({
+        type: "read_set_ok",
+        values: [],
+        in_reply_to: expect.any(Number),
+      });
+    cluster.stop();
+  },
+);
 
 test("a restarted node holds reads until every peer's state is in, then has it all", async () => {
   const cluster = await startedCluster();

@@ -51,7 +51,10 @@ export interface PeerSyncOptions<S> {
   retryMs: number;
 }
 
-/** Pulls every peer's state at start (the first request after init, at the latest START_AFTER_INIT_MS), and answers the peers that pull ours. */
+/**
+ * Pulls every peer's state at start (the first request after init, at the latest START_AFTER_INIT_MS), and answers the
+ * peers that pull ours.
+ */
 export class PeerSync<S> {
   private peers = new Set<string>();
   private readonly awaiting = new Set<string>();

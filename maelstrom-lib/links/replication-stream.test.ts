@@ -44,23 +44,27 @@ describe("ReplicationStream", () => {
     expect(b.batchFor("a")).toMatchObject({ events: [], ack: 2 });
   });
 
-  test("a restarted node's stream starts over: the dead incarnation's acks are ignored, and its new one waits for adoption", () => {
-    const { a, b } = pair();
-    a.push("x");
-    b.receive("a", a.batchFor("b")!);
-    const staleAck = b.batchFor("a")!;
-    // a dies; its new process numbers from 0 again.
-    const a2 = new ReplicationStream<string>(["b"], "a2");
-    a2.push("z");
-    a2.receive("b", staleAck); // "ack 1" was a1's: taken, it would count "z" as delivered
-    expect(a2.batchFor("b")).toMatchObject({ incarnation: "a2", from: 0, events: ["z"] });
-    expect(b.receive("a", a2.batchFor("b")!)).toEqual([]); // b has not adopted a2
-    // The sync: "z" travels in a2's snapshot, the stream goes on after it.
-    b.adopt("a", a2.syncState("b"));
-    a2.adopt("b", b.syncState("a"));
-    a2.push("w");
-    expect(b.receive("a", a2.batchFor("b")!)).toEqual(["w"]);
-    a2.receive("b", b.batchFor("a")!);
-    expect(a2.batchFor("b")).toBeUndefined();
-  });
+  test(
+    "a restarted node's stream starts over: the dead incarnation's acks are ignored, and its new one waits for " +
+      "adoption",
+    () => {
+      const { a, b } = pair();
+      a.push("x");
+      b.receive("a", a.batchFor("b")!);
+      const staleAck = b.batchFor("a")!;
+      // a dies; its new process numbers from 0 again.
+      const a2 = new ReplicationStream<string>(["b"], "a2");
+      a2.push("z");
+      a2.receive("b", staleAck); // "ack 1" was a1's: taken, it would count "z" as delivered
+      expect(a2.batchFor("b")).toMatchObject({ incarnation: "a2", from: 0, events: ["z"] });
+      expect(b.receive("a", a2.batchFor("b")!)).toEqual([]); // b has not adopted a2
+      // The sync: "z" travels in a2's snapshot, the stream goes on after it.
+      b.adopt("a", a2.syncState("b"));
+      a2.adopt("b", b.syncState("a"));
+      a2.push("w");
+      expect(b.receive("a", a2.batchFor("b")!)).toEqual(["w"]);
+      a2.receive("b", b.batchFor("a")!);
+      expect(a2.batchFor("b")).toBeUndefined();
+    },
+  );
 });

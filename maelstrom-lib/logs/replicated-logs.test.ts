@@ -68,28 +68,31 @@ describe("ReplicatedLogs", () => {
     });
   });
 
-  test("a restarted node takes in a peer's snapshot: allocation above everything held, promises and commits back", () => {
-    const n0 = new ReplicatedLogs(0, 2, ["n1"]);
-    const n1 = new ReplicatedLogs(1, 2, ["n0"]);
-    for (const msg of [1, 2, 3]) {
-      const offset = n0.append("k", msg);
-      n1.learnEntry("n0", "k", offset, msg);
-    }
-    n1.append("k", 9);
-    n1.commit("k", 2);
-    // n0 dies; its new process knows nothing until n1's snapshot is in.
-    const restarted = new ReplicatedLogs(0, 2, ["n1"]);
-    expect([...restarted.merge("n1", n1.snapshot())]).toEqual(["k"]);
-    expect(restarted.append("k", 4)).toBeGreaterThan(5);
-    expect(restarted.committed(["k"])).toEqual({ k: 2 });
-    // n1 promised its frontier 6: offsets up to 5 are complete (the new one, above, not yet).
-    expect(restarted.poll({ k: 0 })).toEqual({
-      k: [
-        [0, 1],
-        [2, 2],
-        [4, 3],
-        [5, 9],
-      ],
-    });
-  });
+  test(
+    "a restarted node takes in a peer's snapshot: allocation above everything held, promises and commits " + "back",
+    () => {
+      const n0 = new ReplicatedLogs(0, 2, ["n1"]);
+      const n1 = new ReplicatedLogs(1, 2, ["n0"]);
+      for (const msg of [1, 2, 3]) {
+        const offset = n0.append("k", msg);
+        n1.learnEntry("n0", "k", offset, msg);
+      }
+      n1.append("k", 9);
+      n1.commit("k", 2);
+      // n0 dies; its new process knows nothing until n1's snapshot is in.
+      const restarted = new ReplicatedLogs(0, 2, ["n1"]);
+      expect([...restarted.merge("n1", n1.snapshot())]).toEqual(["k"]);
+      expect(restarted.append("k", 4)).toBeGreaterThan(5);
+      expect(restarted.committed(["k"])).toEqual({ k: 2 });
+      // n1 promised its frontier 6: offsets up to 5 are complete (the new one, above, not yet).
+      expect(restarted.poll({ k: 0 })).toEqual({
+        k: [
+          [0, 1],
+          [2, 2],
+          [4, 3],
+          [5, 9],
+        ],
+      });
+    },
+  );
 });

@@ -29,29 +29,32 @@ describe("replies and errors", () => {
     );
   });
 
-  test("unknown type → 10, missing type → 12, throw → 13, RPCError → its code; the node keeps serving", async () => {
-    const node = await start(TEST_NODE);
-    node.send(
-      { src: "c1", dest: "n0", body: { type: "no_such_type", msg_id: 2 } },
-      { src: "c1", dest: "n0", body: { msg_id: 3 } },
-      { src: "c1", dest: "n0", body: { type: "throw", msg_id: 4 } },
-      { src: "c1", dest: "n0", body: { type: "abort", msg_id: 5 } },
-      { src: "c1", dest: "n0", body: { type: "bad_reply", msg_id: 6 } },
-      { src: "c1", dest: "n0", body: { type: "throw_async", msg_id: 7 } },
-      { src: "c1", dest: "n0", body: { type: "echo", echo: 1, msg_id: 8 } },
-    );
-    const replies = (await node.nextLines(7)).map((line) => line.message.body);
-    const byRequest = new Map(replies.map((body) => [body.in_reply_to, body]));
-    expect(byRequest.get(2)).toMatchObject({ type: "error", code: 10 });
-    expect(byRequest.get(3)).toMatchObject({ type: "error", code: 12 });
-    expect(byRequest.get(4)).toMatchObject({ type: "error", code: 13, text: "boom" });
-    expect(byRequest.get(5)).toEqual({ type: "error", code: 30, text: "conflict on purpose", in_reply_to: 5 });
-    expect(byRequest.get(6)).toMatchObject({ type: "error", code: 13 });
-    expect(byRequest.get(7)).toMatchObject({ type: "error", code: 13, text: "async boom" });
-    expect(byRequest.get(8)).toEqual({ type: "echo_ok", echo: 1, in_reply_to: 8 });
-    expect(node.stderr).toContain("no handler for type");
-    expect(node.stderr).toContain("Error: boom");
-  });
+  test(
+    "unknown type → 10, missing type → 12, throw → 13, RPCError → its code; " + "the node keeps serving",
+    async () => {
+      const node = await start(TEST_NODE);
+      node.send(
+        { src: "c1", dest: "n0", body: { type: "no_such_type", msg_id: 2 } },
+        { src: "c1", dest: "n0", body: { msg_id: 3 } },
+        { src: "c1", dest: "n0", body: { type: "throw", msg_id: 4 } },
+        { src: "c1", dest: "n0", body: { type: "abort", msg_id: 5 } },
+        { src: "c1", dest: "n0", body: { type: "bad_reply", msg_id: 6 } },
+        { src: "c1", dest: "n0", body: { type: "throw_async", msg_id: 7 } },
+        { src: "c1", dest: "n0", body: { type: "echo", echo: 1, msg_id: 8 } },
+      );
+      const replies = (await node.nextLines(7)).map((line) => line.message.body);
+      const byRequest = new Map(replies.map((body) => [body.in_reply_to, body]));
+      expect(byRequest.get(2)).toMatchObject({ type: "error", code: 10 });
+      expect(byRequest.get(3)).toMatchObject({ type: "error", code: 12 });
+      expect(byRequest.get(4)).toMatchObject({ type: "error", code: 13, text: "boom" });
+      expect(byRequest.get(5)).toEqual({ type: "error", code: 30, text: "conflict on purpose", in_reply_to: 5 });
+      expect(byRequest.get(6)).toMatchObject({ type: "error", code: 13 });
+      expect(byRequest.get(7)).toMatchObject({ type: "error", code: 13, text: "async boom" });
+      expect(byRequest.get(8)).toEqual({ type: "echo_ok", echo: 1, in_reply_to: 8 });
+      expect(node.stderr).toContain("no handler for type");
+      expect(node.stderr).toContain("Error: boom");
+    },
+  );
 
   test("no reply to a message without msg_id; a second init gets an error, never a second init_ok", async () => {
     const node = await start(TEST_NODE);

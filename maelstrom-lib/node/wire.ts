@@ -43,7 +43,8 @@ export class LineSplitter {
     let start = 0;
     let newline = text.indexOf("\n");
     if (newline !== -1 && this.pieces.length > 0) {
-      // The first newline completes the line carried over from earlier chunks (never an oversize one: that keeps no pieces).
+      // The first newline completes the line carried over from earlier chunks (never an oversize one: that keeps no
+      // pieces).
       this.handler.line(this.pieces.join("") + text.slice(0, newline));
       this.pieces = [];
       this.pieceChars = 0;

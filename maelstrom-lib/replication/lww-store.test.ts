@@ -47,16 +47,20 @@ describe("LwwStore", () => {
     expect(store.read(3)).toBeNull();
   });
 
-  test("a counter never falls below the wall clock: a restarted store (counter lost) still stamps above its old writes", () => {
-    const clock = new FakeClock();
-    clock.advance(1_000);
-    const [before] = new LwwStore({ id: "n0", clock }).commit([[1, 1]]);
-    clock.advance(5);
-    const restarted = new LwwStore({ id: "n0", clock });
-    const [after] = restarted.commit([[1, 2]]);
-    expect(after!.counter).toBeGreaterThan(before!.counter);
-    // The peer's copy of the old write arrives later and loses to the new one.
-    restarted.merge([before!]);
-    expect(restarted.read(1)).toBe(2);
-  });
+  test(
+    "a counter never falls below the wall clock: a restarted store (counter lost) still stamps above its old " +
+      "writes",
+    () => {
+      const clock = new FakeClock();
+      clock.advance(1_000);
+      const [before] = new LwwStore({ id: "n0", clock }).commit([[1, 1]]);
+      clock.advance(5);
+      const restarted = new LwwStore({ id: "n0", clock });
+      const [after] = restarted.commit([[1, 2]]);
+      expect(after!.counter).toBeGreaterThan(before!.counter);
+      // The peer's copy of the old write arrives later and loses to the new one.
+      restarted.merge([before!]);
+      expect(restarted.read(1)).toBe(2);
+    },
+  );
 });

@@ -80,7 +80,8 @@ describe("exceptions (Jepsen's unhandled-exceptions checker)", () => {
       info(1, "clojure.lang.ExceptionInfo"),
       info(2, "clojure.lang.ExceptionInfo", "add"),
     ];
-    history.push({ ...info(3, "clojure.lang.ExceptionInfo"), type: "fail" }); // not an :info: not an unhandled exception
+    // Not an :info: not an unhandled exception
+    history.push({ ...info(3, "clojure.lang.ExceptionInfo"), type: "fail" });
     expect(checkExceptions(history)).toEqual({
       "valid?": true,
       exceptions: [

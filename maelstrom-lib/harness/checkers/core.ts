@@ -87,7 +87,8 @@ export function checkNet(
     "send-count": counts.sendCount,
     "recv-count": counts.recvCount,
     "msg-count": counts.msgCount,
-    ...(withMsgsPerOp && opCount > 0 ? { "msgs-per-op": Math.fround(counts.msgCount / opCount) } : {}), // (float ...) as Maelstrom
+    // (float ...) as Maelstrom
+    ...(withMsgsPerOp && opCount > 0 ? { "msgs-per-op": Math.fround(counts.msgCount / opCount) } : {}),
   });
   return {
     all: group(stats.all, true),

@@ -59,7 +59,8 @@ describe("pn-counter checker", () => {
     expect(result.acceptable).toEqual([[1, 2]]);
     expect(result.errors!.map((op) => op.value)).toEqual([5]);
     expect(result.explanations).toEqual([
-      "final read of 5 by process 3 on n3 (op 7) is not a possible total: 2 from the ok adds, plus any subset of the 1 indeterminate (info) adds allows only 1..2",
+      "final read of 5 by process 3 on n3 (op 7) is not a possible total: 2 from the ok adds, plus any subset of " +
+        "the 1 indeterminate (info) adds allows only 1..2",
     ]);
   });
 

@@ -19,10 +19,12 @@ export function checkPnCounter(history: readonly Op[]): PnCounterResult {
   const result = checkCounter(history);
   if (!result.errors) return result;
   const { definiteSum, maybeDeltas } = sumAdds(history);
-  const basis = `${definiteSum} from the ok adds, plus any subset of the ${maybeDeltas.length} indeterminate (info) adds`;
+  const basis =
+    `${definiteSum} from the ok adds, plus any subset of the ${maybeDeltas.length} indeterminate ` + `(info) adds`;
   const explanations = result.errors.map(
     (read) =>
-      `final read of ${JSON.stringify(read.value)} by process ${read.process}${read.node ? ` on ${read.node}` : ""} (op ${read.index}) ` +
+      `final read of ${JSON.stringify(read.value)} by ` +
+      `process ${read.process}${read.node ? ` on ${read.node}` : ""} (op ${read.index}) ` +
       `is not a possible total: ${basis} allows only ${showRanges(result.acceptable)}`,
   );
   return { ...result, explanations };

@@ -178,7 +178,8 @@ function markAbsence(elements: ElementState[], reads: readonly Read[]): void {
     .map((read, order) => ({ read, order }))
     .sort((a, b) => b.read.invocation.index - a.read.invocation.index);
   for (const { read, order } of byInvocation) {
-    const eligible = upperBound(addedAt, read.completion.index); // elements [0, eligible) were added before it completed
+    // Elements [0, eligible) were added before it completed
+    const eligible = upperBound(addedAt, read.completion.index);
     let missing = unresolved.countBelow(eligible);
     if (missing === 0) continue;
     const indices = read.elements; // indexed loop: iterating a typed array with for-of is slow in JSC

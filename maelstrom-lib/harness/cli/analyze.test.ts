@@ -47,7 +47,10 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   return { code: await proc.exited, stdout, stderr };
 }
 
-/** A test-local EDN printer of our JSON-shaped values, as Jepsen's `prn` would print them: strings that could be keywords sometimes are. */
+/**
+ * A test-local EDN printer of our JSON-shaped values, as Jepsen's `prn` would print them: strings that could be
+ * keywords sometimes are.
+ */
 function ednOf(value: unknown, rng: Rng): string {
   if (value === null || value === undefined) return "nil";
   if (typeof value === "boolean" || typeof value === "number") return String(value);
@@ -190,33 +193,37 @@ describe("maelstrom analyze", () => {
     }
   });
 
-  test("a run folder whose results.json or history.jsonl the runner did not write so: one line and exit 254", async () => {
-    const runDir = join(store, "bad-shapes", "20260101T000000.000Z");
-    const options = { workload: "echo", bin: "/x", binArgs: [], nodeIds: ["n0"], concurrency: 1, seed: 1 };
-    writeFileSync(join(mkdirp(runDir), "test.json"), JSON.stringify(options));
-    writeFileSync(
-      join(runDir, "history.jsonl"),
-      '{"index":0,"time":0,"type":"invoke","process":0,"f":"echo","value":"x"}\n',
-    );
-    writeFileSync(join(runDir, "results.json"), JSON.stringify({ "valid?": "yes" }));
-    const lines: string[] = [];
-    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
-    expect(lines).toEqual([`${join(runDir, "results.json")}: valid? is "yes", not true, false or "unknown"`]);
-    const net = { all: {}, clients: {}, servers: {}, "valid?": true };
-    writeFileSync(join(runDir, "results.json"), JSON.stringify({ "valid?": true, net }));
-    writeFileSync(join(runDir, "history.jsonl"), '{"index":0,"time":0,"type":"invoke"}\n');
-    lines.length = 0;
-    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
-    expect(lines).toEqual([
-      `${join(runDir, "history.jsonl")} line 1 is not a history op: {"index":0,"time":0,"type":"invoke"}`,
-    ]);
-  });
+  test(
+    "a run folder whose results.json or history.jsonl the runner did not write so: " + "one line and exit 254",
+    async () => {
+      const runDir = join(store, "bad-shapes", "20260101T000000.000Z");
+      const options = { workload: "echo", bin: "/x", binArgs: [], nodeIds: ["n0"], concurrency: 1, seed: 1 };
+      writeFileSync(join(mkdirp(runDir), "test.json"), JSON.stringify(options));
+      writeFileSync(
+        join(runDir, "history.jsonl"),
+        '{"index":0,"time":0,"type":"invoke","process":0,"f":"echo","value":"x"}\n',
+      );
+      writeFileSync(join(runDir, "results.json"), JSON.stringify({ "valid?": "yes" }));
+      const lines: string[] = [];
+      expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
+      expect(lines).toEqual([`${join(runDir, "results.json")}: valid? is "yes", not true, false or "unknown"`]);
+      const net = { all: {}, clients: {}, servers: {}, "valid?": true };
+      writeFileSync(join(runDir, "results.json"), JSON.stringify({ "valid?": true, net }));
+      writeFileSync(join(runDir, "history.jsonl"), '{"index":0,"time":0,"type":"invoke"}\n');
+      lines.length = 0;
+      expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
+      expect(lines).toEqual([
+        `${join(runDir, "history.jsonl")} line 1 is not a history op: {"index":0,"time":0,"type":"invoke"}`,
+      ]);
+    },
+  );
 
   test("a folder that is not a run is one line and exit 254", async () => {
     const lines: string[] = [];
     expect(await analyzeRun(join(store, "nothing-here"), (line) => lines.push(line))).toBe(254);
     expect(lines).toEqual([
-      `${join(store, "nothing-here")} is not a run folder: it has no test.json (a run of ours) or history.edn (a run of real Maelstrom)`,
+      `${join(store, "nothing-here")} is not a run folder: it has no test.json (a run of ours) or history.edn (a ` +
+        `run of real Maelstrom)`,
     ]);
   });
 
@@ -261,139 +268,165 @@ describe("maelstrom analyze of a run of ours cut short", () => {
 });
 
 describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
-  test("a valid broadcast run: options from jepsen.log, net from results.edn, the same stats and workload result as Maelstrom's", async () => {
-    const runDir = join(maelstromRuns(), "broadcast", "20260301T101500.000+0000");
-    // This runner could not draw it again from Maelstrom's Fressian journal.
-    writeFileSync(join(runDir, "messages.svg"), "<svg>Maelstrom's</svg>");
-    const maelstromFiles = snapshot(runDir);
-    const lines: string[] = [];
-    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
-    expect(lines[0]).toBe(`Analyzing ${runDir}: 22 ops of broadcast from real Maelstrom's history.edn`);
-    expect(lines[1]).toBe(
-      "Options: workload broadcast (jepsen.log), 3 nodes (jepsen.log), concurrency 3 (jepsen.log), availability not required (default), consistency models strict-serializable (jepsen.log)",
-    );
-    expect(lines).toContain("Maelstrom's results.edn said valid? true, as this analysis does");
-    expect(lines).toContain("Everything looks good! ヽ(‘ー`)ノ");
+  test(
+    "a valid broadcast run: options from jepsen.log, net from results.edn, the same stats and workload result " +
+      "as Maelstrom's",
+    async () => {
+      const runDir = join(maelstromRuns(), "broadcast", "20260301T101500.000+0000");
+      // This runner could not draw it again from Maelstrom's Fressian journal.
+      writeFileSync(join(runDir, "messages.svg"), "<svg>Maelstrom's</svg>");
+      const maelstromFiles = snapshot(runDir);
+      const lines: string[] = [];
+      expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
+      expect(lines[0]).toBe(`Analyzing ${runDir}: 22 ops of broadcast from real Maelstrom's history.edn`);
+      expect(lines[1]).toBe(
+        "Options: workload broadcast (jepsen.log), 3 nodes (jepsen.log), concurrency 3 (jepsen.log), availability " +
+          "not required (default), consistency models strict-serializable (jepsen.log)",
+      );
+      expect(lines).toContain("Maelstrom's results.edn said valid? true, as this analysis does");
+      expect(lines).toContain("Everything looks good! ヽ(‘ー`)ノ");
 
-    // Ours beside Maelstrom's, in a folder of their own; every file of Maelstrom's byte for byte as it was.
-    const ours = join(runDir, "reanalysis");
-    expect(lines).toContain(`Wrote results.json and results.edn into ${ours}; Maelstrom's own files are as they were`);
-    expect(snapshot(runDir)).toEqual(maelstromFiles);
-    expect(readFileSync(join(runDir, "reanalysis", "results.edn"), "utf8")).toStartWith("{:perf");
-    const results = readJson(join(runDir, "reanalysis", "results.json"));
-    const maelstrom = plainOf(readEdn(readFileSync(join(runDir, "results.edn"), "utf8"))) as Record<string, unknown>;
-    expect(results["valid?"]).toBe(true);
-    expect(results.stats).toEqual(maelstrom.stats);
-    expect(results.workload).toEqual(maelstrom.workload);
-    expect(results.net).toEqual(maelstrom.net);
-    expect(results.availability["ok-fraction"]).toBeCloseTo(
-      (maelstrom.availability as { "ok-fraction": number })["ok-fraction"],
-      6,
-    );
-    // Grouped by class as Jepsen groups them; the malformed read's datafied exception is kept as its cause and class.
-    const [group] = results.exceptions.exceptions;
-    const [maelstromGroup] = (maelstrom.exceptions as { exceptions: { count: number; class: string; example: Op }[] })
-      .exceptions;
-    expect({ count: group.count, class: group.class, index: group.example.index }).toEqual({
-      count: maelstromGroup!.count,
-      class: maelstromGroup!.class,
-      index: maelstromGroup!.example.index,
-    });
-    expect(group.class).toBe("clojure.lang.ExceptionInfo");
-    expect(group.example.exception).toStartWith("Malformed RPC response. Maelstrom sent node n1");
-    expect(existsSync(join(runDir, "index.html"))).toBe(false); // a Maelstrom folder gets no report of ours
-  });
+      // Ours beside Maelstrom's, in a folder of their own; every file of Maelstrom's byte for byte as it was.
+      const ours = join(runDir, "reanalysis");
+      expect(lines).toContain(
+        `Wrote results.json and results.edn into ${ours}; Maelstrom's own files are as they were`,
+      );
+      expect(snapshot(runDir)).toEqual(maelstromFiles);
+      expect(readFileSync(join(runDir, "reanalysis", "results.edn"), "utf8")).toStartWith("{:perf");
+      const results = readJson(join(runDir, "reanalysis", "results.json"));
+      const maelstrom = plainOf(readEdn(readFileSync(join(runDir, "results.edn"), "utf8"))) as Record<string, unknown>;
+      expect(results["valid?"]).toBe(true);
+      expect(results.stats).toEqual(maelstrom.stats);
+      expect(results.workload).toEqual(maelstrom.workload);
+      expect(results.net).toEqual(maelstrom.net);
+      expect(results.availability["ok-fraction"]).toBeCloseTo(
+        (maelstrom.availability as { "ok-fraction": number })["ok-fraction"],
+        6,
+      );
+      // Grouped by class as Jepsen groups them; the malformed read's datafied exception is kept as its cause and class.
+      const [group] = results.exceptions.exceptions;
+      const [maelstromGroup] = (maelstrom.exceptions as { exceptions: { count: number; class: string; example: Op }[] })
+        .exceptions;
+      expect({ count: group.count, class: group.class, index: group.example.index }).toEqual({
+        count: maelstromGroup!.count,
+        class: maelstromGroup!.class,
+        index: maelstromGroup!.example.index,
+      });
+      expect(group.class).toBe("clojure.lang.ExceptionInfo");
+      expect(group.example.exception).toStartWith("Malformed RPC response. Maelstrom sent node n1");
+      expect(existsSync(join(runDir, "index.html"))).toBe(false); // a Maelstrom folder gets no report of ours
+    },
+  );
 
-  test("a lost broadcast value: the workload is needed from the command line, and the value is reported lost", async () => {
-    const runDir = join(maelstromRuns(), "lost-broadcast");
-    const lines: string[] = [];
-    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
-    expect(lines).toEqual([
-      `${runDir}: no workload named (no test map in jepsen.log, and the folder is not store/<workload>/<time>); say which with -w NAME`,
-    ]);
+  test(
+    "a lost broadcast value: the workload is needed from the command line, " + "and the value is reported lost",
+    async () => {
+      const runDir = join(maelstromRuns(), "lost-broadcast");
+      const lines: string[] = [];
+      expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
+      expect(lines).toEqual([
+        `${runDir}: no workload named (no test map in jepsen.log, and the folder is not store/<workload>/<time>); ` +
+          `say which with -w NAME`,
+      ]);
 
-    const { code, stdout } = await cli(["analyze", runDir, "-w", "broadcast", "--node-count", "2"]);
-    expect(code).toBe(1);
-    expect(stdout).toContain(
-      "Options: workload broadcast (command line), 2 nodes (command line), concurrency 2 (default),",
-    );
-    expect(stdout).toContain("Analysis invalid!");
-    const workload = readJson(join(runDir, "reanalysis", "results.json")).workload;
-    expect(workload["valid?"]).toBe(false);
-    expect(workload.lost).toEqual([1]);
-    expect(workload["stable-count"]).toBe(1);
-  });
+      const { code, stdout } = await cli(["analyze", runDir, "-w", "broadcast", "--node-count", "2"]);
+      expect(code).toBe(1);
+      expect(stdout).toContain(
+        "Options: workload broadcast (command line), 2 nodes (command line), concurrency 2 (default),",
+      );
+      expect(stdout).toContain("Analysis invalid!");
+      const workload = readJson(join(runDir, "reanalysis", "results.json")).workload;
+      expect(workload["valid?"]).toBe(false);
+      expect(workload.lost).toEqual([1]);
+      expect(workload["stable-count"]).toBe(1);
+    },
+  );
 
-  test("options from jepsen.log's test map: a read-uncommitted run allows its G1b, and --availability total fails on one info", async () => {
-    const runDir = join(maelstromRuns(), "txn-read-uncommitted");
-    const lines: string[] = [];
-    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(1);
-    expect(lines[1]).toBe(
-      "Options: workload txn-rw-register (jepsen.log), 1 node (jepsen.log), concurrency 2 (jepsen.log), availability total (jepsen.log), consistency models read-uncommitted (jepsen.log)",
-    );
-    const results = readJson(join(runDir, "reanalysis", "results.json"));
-    // Under the defaults (strict-serializable, no availability asked) it would be the other way round.
-    expect(results.workload["valid?"]).toBe(true);
-    expect(results.availability).toEqual({ "valid?": false, "ok-fraction": 0.75 });
+  test(
+    "options from jepsen.log's test map: a read-uncommitted run allows its G1b, and --availability total fails " +
+      "on one info",
+    async () => {
+      const runDir = join(maelstromRuns(), "txn-read-uncommitted");
+      const lines: string[] = [];
+      expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(1);
+      expect(lines[1]).toBe(
+        "Options: workload txn-rw-register (jepsen.log), 1 node (jepsen.log), concurrency 2 (jepsen.log), " +
+          "availability total (jepsen.log), consistency models read-uncommitted (jepsen.log)",
+      );
+      const results = readJson(join(runDir, "reanalysis", "results.json"));
+      // Under the defaults (strict-serializable, no availability asked) it would be the other way round.
+      expect(results.workload["valid?"]).toBe(true);
+      expect(results.availability).toEqual({ "valid?": false, "ok-fraction": 0.75 });
 
-    const { code, stdout } = await cli(["analyze", runDir, "--availability", "0.5"]);
-    expect(code).toBe(0);
-    expect(stdout).toContain("availability 0.5 (command line), consistency models read-uncommitted (jepsen.log)");
-  });
+      const { code, stdout } = await cli(["analyze", runDir, "--availability", "0.5"]);
+      expect(code).toBe(0);
+      expect(stdout).toContain("availability 0.5 (command line), consistency models read-uncommitted (jepsen.log)");
+    },
+  );
 
-  test("kafka's final polls: history.edn's stale [[:poll]] values are replaced by history.txt's, which Maelstrom's checker saw", async () => {
-    const runDir = join(maelstromRuns(), "kafka-final-polls");
-    const lines: string[] = [];
-    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
-    expect(lines[2]).toBe(
-      "Values from history.txt for 2 assign, 1 poll (Jepsen < 0.3.6 printed stale values into history.edn; history.txt has what Maelstrom's checker saw)",
-    );
-    expect(readJson(join(runDir, "reanalysis", "results.json")).workload["valid?"]).toBe(true);
+  test(
+    "kafka's final polls: history.edn's stale [[:poll]] values are replaced by history.txt's, which Maelstrom's " +
+      "checker saw",
+    async () => {
+      const runDir = join(maelstromRuns(), "kafka-final-polls");
+      const lines: string[] = [];
+      expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
+      expect(lines[2]).toBe(
+        "Values from history.txt for 2 assign, 1 poll (Jepsen < 0.3.6 printed stale values into history.edn; " +
+          "history.txt has what Maelstrom's checker saw)",
+      );
+      expect(readJson(join(runDir, "reanalysis", "results.json")).workload["valid?"]).toBe(true);
 
-    // history.edn alone: the final poll returned nothing, so message 2 of key "5" is unseen.
-    rmSync(join(runDir, "history.txt"));
-    expect(await analyzeRun(runDir, () => {})).toBe(1);
-    const alone = readJson(join(runDir, "reanalysis", "results.json")).workload;
-    expect(alone["error-types"]).toEqual(["unseen"]);
-    expect(alone.unseen.messages).toEqual({ 5: [2] });
+      // history.edn alone: the final poll returned nothing, so message 2 of key "5" is unseen.
+      rmSync(join(runDir, "history.txt"));
+      expect(await analyzeRun(runDir, () => {})).toBe(1);
+      const alone = readJson(join(runDir, "reanalysis", "results.json")).workload;
+      expect(alone["error-types"]).toEqual(["unseen"]);
+      expect(alone.unseen.messages).toEqual({ 5: [2] });
 
-    // A history.txt that is not this history's is said so, and history.edn's values stand.
-    writeFileSync(
-      join(runDir, "history.txt"),
-      '0\t:invoke\t:send\t[[:send "5" 1]]\n3\t:ok\t:send\t[[:send "5" [0 1]]]\n',
-    );
-    const warned: string[] = [];
-    expect(await analyzeRun(runDir, (line) => warned.push(line))).toBe(1);
-    expect(warned[2]).toBe(
-      "WARN history.txt does not match history.edn (op 1 is not where history.edn has it); op values are history.edn's",
-    );
-  });
+      // A history.txt that is not this history's is said so, and history.edn's values stand.
+      writeFileSync(
+        join(runDir, "history.txt"),
+        '0\t:invoke\t:send\t[[:send "5" 1]]\n3\t:ok\t:send\t[[:send "5" [0 1]]]\n',
+      );
+      const warned: string[] = [];
+      expect(await analyzeRun(runDir, (line) => warned.push(line))).toBe(1);
+      expect(warned[2]).toBe(
+        "WARN history.txt does not match history.edn (op 1 is not where history.edn has it); " +
+          "op values are history.edn's",
+      );
+    },
+  );
 
-  test("lin-kv: each key's result nested under linearizable and timeline, op values bare, as Maelstrom's results.edn has them", async () => {
-    const runDir = join(maelstromRuns(), "lin-kv-stale-read");
-    expect(await analyzeRun(runDir, () => {})).toBe(1);
-    type Keyed = {
-      results: Record<
-        string,
-        { linearizable: { "valid?": unknown; op?: Op; "previous-ok"?: Op }; timeline: unknown; "valid?": unknown }
-      >;
-      failures: unknown[];
-    };
-    const ours = readJson(join(runDir, "reanalysis", "results.json")).workload as Keyed;
-    const maelstrom = (plainOf(readEdn(readFileSync(join(runDir, "results.edn"), "utf8"))) as { workload: Keyed })
-      .workload;
-    expect(ours.failures).toEqual(maelstrom.failures);
-    for (const key of ["0", "1"]) {
-      expect(ours.results[key]!["valid?"]).toBe(maelstrom.results[key]!["valid?"]);
-      expect(ours.results[key]!.linearizable["valid?"]).toBe(maelstrom.results[key]!.linearizable["valid?"]);
-      expect(ours.results[key]!.timeline).toEqual(maelstrom.results[key]!.timeline);
-    }
-    for (const field of ["op", "previous-ok"] as const) {
-      const [a, b] = [ours.results["0"]!.linearizable[field]!, maelstrom.results["0"]!.linearizable[field]!];
-      expect([a.index, a.f, a.value]).toEqual([b.index, b.f, b.value]);
-    }
-    expect(ours.results["0"]!.linearizable.op!.value).toBe(4);
-  });
+  test(
+    "lin-kv: each key's result nested under linearizable and timeline, op values bare, as Maelstrom's " +
+      "results.edn has them",
+    async () => {
+      const runDir = join(maelstromRuns(), "lin-kv-stale-read");
+      expect(await analyzeRun(runDir, () => {})).toBe(1);
+      type Keyed = {
+        results: Record<
+          string,
+          { linearizable: { "valid?": unknown; op?: Op; "previous-ok"?: Op }; timeline: unknown; "valid?": unknown }
+        >;
+        failures: unknown[];
+      };
+      const ours = readJson(join(runDir, "reanalysis", "results.json")).workload as Keyed;
+      const maelstrom = (plainOf(readEdn(readFileSync(join(runDir, "results.edn"), "utf8"))) as { workload: Keyed })
+        .workload;
+      expect(ours.failures).toEqual(maelstrom.failures);
+      for (const key of ["0", "1"]) {
+        expect(ours.results[key]!["valid?"]).toBe(maelstrom.results[key]!["valid?"]);
+        expect(ours.results[key]!.linearizable["valid?"]).toBe(maelstrom.results[key]!.linearizable["valid?"]);
+        expect(ours.results[key]!.timeline).toEqual(maelstrom.results[key]!.timeline);
+      }
+      for (const field of ["op", "previous-ok"] as const) {
+        const [a, b] = [ours.results["0"]!.linearizable[field]!, maelstrom.results["0"]!.linearizable[field]!];
+        expect([a.index, a.f, a.value]).toEqual([b.index, b.f, b.value]);
+      }
+      expect(ours.results["0"]!.linearizable.op!.value).toBe(4);
+    },
+  );
 
   test("a txn G1b is invalid under read-committed and allowed under read-uncommitted", async () => {
     const runDir = join(maelstromRuns(), "txn-g1b");
@@ -408,22 +441,28 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     expect(readJson(join(runDir, "reanalysis", "results.json")).workload["valid?"]).toBe(true);
   });
 
-  test("where Maelstrom's checker crashed or gnuplot was missing, our verdict stands and one line names the difference", async () => {
-    const runDir = join(maelstromRuns(), "kafka-checker-crashed");
-    const before = readFileSync(join(runDir, "results.edn"), "utf8");
-    const lines: string[] = [];
-    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
-    expect(lines[2]).toBe(
-      "Maelstrom's results.edn said valid? unknown; this analysis says true, and keeps its own verdict: " +
-        "perf unknown there (java.lang.IllegalStateException: Error rendering plot, verify gnuplot is installed and reachable), true here; " +
-        "workload unknown there (java.util.concurrent.ExecutionException: java.lang.IndexOutOfBoundsException), true here",
-    );
-    expect(readJson(join(runDir, "reanalysis", "results.json"))["valid?"]).toBe(true);
-    // Maelstrom's own results.edn is its record of what it said: analyze leaves it as it was.
-    expect(readFileSync(join(runDir, "results.edn"), "utf8")).toBe(before);
-    expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
-    expect(lines.filter((line) => line.startsWith("Maelstrom's results.edn said valid? unknown;"))).toHaveLength(2);
-  });
+  test(
+    "where Maelstrom's checker crashed or gnuplot was missing, our verdict stands and one line names the " +
+      "difference",
+    async () => {
+      const runDir = join(maelstromRuns(), "kafka-checker-crashed");
+      const before = readFileSync(join(runDir, "results.edn"), "utf8");
+      const lines: string[] = [];
+      expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
+      expect(lines[2]).toBe(
+        "Maelstrom's results.edn said valid? unknown; this analysis says true, and keeps its own verdict: " +
+          "perf unknown there (java.lang.IllegalStateException: Error rendering plot, verify gnuplot is installed " +
+          "and reachable), true here; " +
+          "workload unknown there (java.util.concurrent.ExecutionException: java.lang.IndexOutOfBoundsException), " +
+          "true here",
+      );
+      expect(readJson(join(runDir, "reanalysis", "results.json"))["valid?"]).toBe(true);
+      // Maelstrom's own results.edn is its record of what it said: analyze leaves it as it was.
+      expect(readFileSync(join(runDir, "results.edn"), "utf8")).toBe(before);
+      expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(0);
+      expect(lines.filter((line) => line.startsWith("Maelstrom's results.edn said valid? unknown;"))).toHaveLength(2);
+    },
+  );
 
   test("an echo that timed out is no echo error, as in Maelstrom's results.edn", async () => {
     const runDir = join(maelstromRuns(), "echo-timeout");
@@ -439,7 +478,8 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
     const { code, stdout } = await cli(["analyze", runDir, "-w", "lin-kv"]);
     expect(code).toBe(254);
     expect(stdout.trim().split("\n").at(-1)).toBe(
-      "history.edn is not a lin-kv history: it has ops lin-kv never issues (broadcast ×6); its ops fit broadcast. Say which workload with -w NAME",
+      "history.edn is not a lin-kv history: it has ops lin-kv never issues (broadcast ×6); its ops fit broadcast. " +
+        "Say which workload with -w NAME",
     );
     expect(existsSync(join(runDir, "reanalysis", "results.json"))).toBe(false); // nothing was overwritten
     const txn = await cli(["analyze", join(maelstromRuns(), "txn-g1b"), "-w", "txn-list-append", "--node-count", "1"]);
@@ -452,28 +492,34 @@ describe("maelstrom analyze of a history.edn written by real Maelstrom", () => {
   test("a history with fewer ops than the run's own results counted is refused, never passed", async () => {
     const runDir = join(maelstromRuns(), "broadcast", "20260301T101500.000+0000");
     const edn = readFileSync(join(runDir, "history.edn"), "utf8").trim().split("\n");
-    writeFileSync(join(runDir, "history.edn"), `${edn.slice(0, 10).join("\n")}\n`); // cut short, as a copy interrupted midway
+    // Cut short, as a copy interrupted midway
+    writeFileSync(join(runDir, "history.edn"), `${edn.slice(0, 10).join("\n")}\n`);
     const lines: string[] = [];
     expect(await analyzeRun(runDir, (line) => lines.push(line))).toBe(254);
     expect(lines.at(-1)).toBe(
-      "history.edn has 4 completed client ops, but the run's results.edn counted 9: the history is incomplete, and what is missing could hold the failure, so it is not checked",
+      "history.edn has 4 completed client ops, but the run's results.edn counted 9: the history is incomplete, and " +
+        "what is missing could hold the failure, so it is not checked",
     );
     expect(existsSync(join(runDir, "reanalysis", "results.json"))).toBe(false);
   });
 
-  test("the explanation of a real Maelstrom folder points at its history.edn, not a history.jsonl it does not have", async () => {
-    const runDir = join(maelstromRuns(), "lost-broadcast");
-    const { code, stdout } = await cli(["analyze", runDir, "-w", "broadcast", "--node-count", "2"]);
-    expect(code).toBe(1);
-    expect(stdout).toContain(
-      "  - 1: acknowledged at 0.15 s; last returned by a read at 0.31 s; 3 reads after that missed it, the last at 10.51 s (a final read)",
-    );
-    expect(stdout).toMatch(
-      /\nRun folder: \S*lost-broadcast \(history\.edn, jepsen\.log; this analysis in results\.json and results\.edn\)\n/,
-    );
-    expect(stdout).not.toContain("history.jsonl");
-    expect(stdout).not.toContain("maelstrom serve");
-  });
+  test(
+    "the explanation of a real Maelstrom folder points at its history.edn, " + "not a history.jsonl it does not have",
+    async () => {
+      const runDir = join(maelstromRuns(), "lost-broadcast");
+      const { code, stdout } = await cli(["analyze", runDir, "-w", "broadcast", "--node-count", "2"]);
+      expect(code).toBe(1);
+      expect(stdout).toContain(
+        "  - 1: acknowledged at 0.15 s; last returned by a read at 0.31 s; 3 reads after that missed it, the last at " +
+          "10.51 s (a final read)",
+      );
+      expect(stdout).toMatch(
+        /\nRun folder: \S*lost-broadcast \(history\.edn, jepsen\.log; this analysis in results\.json and results\.edn\)\n/,
+      );
+      expect(stdout).not.toContain("history.jsonl");
+      expect(stdout).not.toContain("maelstrom serve");
+    },
+  );
 
   test("malformed EDN or a form that is no op is one line naming the file and place, and exit 254", async () => {
     const runDir = join(store, "broken-edn");

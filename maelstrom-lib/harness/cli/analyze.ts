@@ -48,7 +48,8 @@ export async function reanalyze(runDir: string, flags: AnalyzeFlags, log: (line:
   if (existsSync(join(runDir, RUN_FILES.testOptions))) return reanalyzeOwnRun(runDir, flags, log);
   if (existsSync(join(runDir, JEPSEN_FILES.history))) return analyzeMaelstromRun(runDir, flags, log);
   throw new CliError(
-    `${runDir} is not a run folder: it has no ${RUN_FILES.testOptions} (a run of ours) or ${JEPSEN_FILES.history} (a run of real Maelstrom)`,
+    `${runDir} is not a run folder: it has no ${RUN_FILES.testOptions} (a run of ours) or ${JEPSEN_FILES.history} ` +
+      `(a run of real Maelstrom)`,
   );
 }
 
@@ -95,7 +96,8 @@ async function reanalyzeOwnRun(runDir: string, flags: AnalyzeFlags, log: (line: 
     throw asInputError(error);
   });
   log(
-    `Analyzing ${runDir}: ${history.length} ops of ${opts.workload}${flags.names.length ? ` (with ${flags.names.join(" ")})` : ""}`,
+    `Analyzing ${runDir}: ${history.length} ops ` +
+      `of ${opts.workload}${flags.names.length ? ` (with ${flags.names.join(" ")})` : ""}`,
   );
   logIncomplete(previous, log);
   const workload = loadWorkload(opts.workload);
@@ -259,7 +261,10 @@ function verdictComparison(theirs: Record<string, unknown>, ours: RunResults): s
     const error = firstError(their);
     return [`${name} ${String(their["valid?"])} there${error ? ` (${error})` : ""}, ${String(myValid)} here`];
   });
-  return `${said}; this analysis says ${String(ours["valid?"])}, and keeps its own verdict: ${differences.join("; ") || "no single checker differs"}`;
+  return (
+    `${said}; this analysis says ${String(ours["valid?"])}, and keeps its own ` +
+    `verdict: ${differences.join("; ") || "no single checker differs"}`
+  );
 }
 
 /** The first line of a checker's `error`, or of the first nested checker's (perf's latency-graph). */

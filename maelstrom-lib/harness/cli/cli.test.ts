@@ -318,44 +318,48 @@ describe("maelstrom test flags", () => {
     expect(() => parseCommand(["analyze", "a", "b"], "/work/x")).toThrow("one run folder");
   });
 
-  test("analyze takes test's options for the checks: only those typed, with Kn concurrency left to the run's node count", () => {
-    const command = parseCommand(
-      [
-        "analyze",
-        "run",
-        "-w",
-        "broadcast",
-        "--node-count",
-        "25",
-        "--availability",
-        "total",
-        "--consistency-models",
-        "read-committed",
-        "--concurrency",
-        "2n",
-        "--strict",
-      ],
-      "/work/x",
-    );
-    expect(command).toEqual({
-      kind: "analyze",
-      runDir: "/work/x/run",
-      flags: {
-        given: {
-          workload: "broadcast",
-          availability: "total",
-          consistencyModels: ["read-committed"],
-          strict: true,
-          nodeIds: Array.from({ length: 25 }, (_, i) => `n${i}`),
+  test(
+    "analyze takes test's options for the checks: only those typed, with Kn concurrency left to the run's node " +
+      "count",
+    () => {
+      const command = parseCommand(
+        [
+          "analyze",
+          "run",
+          "-w",
+          "broadcast",
+          "--node-count",
+          "25",
+          "--availability",
+          "total",
+          "--consistency-models",
+          "read-committed",
+          "--concurrency",
+          "2n",
+          "--strict",
+        ],
+        "/work/x",
+      );
+      expect(command).toEqual({
+        kind: "analyze",
+        runDir: "/work/x/run",
+        flags: {
+          given: {
+            workload: "broadcast",
+            availability: "total",
+            consistencyModels: ["read-committed"],
+            strict: true,
+            nodeIds: Array.from({ length: 25 }, (_, i) => `n${i}`),
+          },
+          concurrency: "2n",
+          names: ["--workload", "--node-count", "--availability", "--consistency-models", "--concurrency", "--strict"],
         },
-        concurrency: "2n",
-        names: ["--workload", "--node-count", "--availability", "--consistency-models", "--concurrency", "--strict"],
-      },
-    });
-    expect(() => parseCommand(["analyze", "-w", "nope"], "/work/x")).toThrow('Unknown workload "nope"');
-    expect(() => parseCommand(["analyze", "--concurrency", "x"], "/work/x")).toThrow("Invalid --concurrency");
-    expect(() => parseCommand(["analyze", "--bin", "a.ts"], "/work/x")).toThrow("Unknown option: --bin");
-  });
+      });
+      expect(() => parseCommand(["analyze", "-w", "nope"], "/work/x")).toThrow('Unknown workload "nope"');
+      expect(() => parseCommand(["analyze", "--concurrency", "x"], "/work/x")).toThrow("Invalid --concurrency");
+      expect(() => parseCommand(["analyze", "--bin", "a.ts"], "/work/x")).toThrow("Unknown option: --bin");
+    },
+  );
 
   test("the caller's folder comes from the package manager only when it started the maelstrom script", () => {
     const bun = {

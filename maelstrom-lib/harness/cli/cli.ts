@@ -419,7 +419,8 @@ function parseAnalyze(tokens: readonly string[], cwd: string): Command {
   checkTxnLengths(given.minTxnLength, given.maxTxnLength);
   if (raw.values.has("node-count") || raw.values.has("nodes")) given.nodeIds = parseNodes(raw, cwd);
   const concurrency = raw.values.get("concurrency")?.at(-1);
-  if (concurrency !== undefined) parseConcurrency(concurrency, 1); // a bad value is a bad command line, whatever the node count
+  // A bad value is a bad command line, whatever the node count
+  if (concurrency !== undefined) parseConcurrency(concurrency, 1);
   const names = [...raw.values.keys()].filter((long) => long !== "store").map((long) => `--${long}`);
   return {
     kind: "analyze",

@@ -204,7 +204,8 @@ export async function analyzeRun(
   if (ownRun) events = await writeReport(readRunFolder(runDir), explanation, log);
   else
     log(
-      `Wrote ${RUN_FILES.results} and ${RUN_FILES.resultsEdn} into ${outputDir}; Maelstrom's own files are as they were`,
+      `Wrote ${RUN_FILES.results} and ${RUN_FILES.resultsEdn} into ${outputDir}; Maelstrom's own files are as they ` +
+        `were`,
     );
   const exitCode = exitCodeOf(results["valid?"]);
   printSummary(results, exitCode, log, events);
@@ -253,7 +254,8 @@ function printSummary(
   const { net, availability, stats } = results;
   log("");
   log(
-    `ops: ${stats?.count ?? 0} (ok ${stats?.["ok-count"] ?? 0}, fail ${stats?.["fail-count"] ?? 0}, info ${stats?.["info-count"] ?? 0})`,
+    `ops: ${stats?.count ?? 0} (ok ${stats?.["ok-count"] ?? 0}, fail ${stats?.["fail-count"] ?? 0}, ` +
+      `info ${stats?.["info-count"] ?? 0})`,
   );
   log(`availability: ${formatNumber(availability?.["ok-fraction"])}`);
   log(

@@ -196,7 +196,8 @@ function parseConsistencyModels(text: string, flag: string): string[] {
   const version = MAELSTROM_ELLE.version;
   if (NEWER_ELLE.models.has(unknown)) hint = `; only Elle 0.2 knows it; Maelstrom 0.2.3 runs Elle ${version}`;
   throw new CliError(
-    `Invalid --${flag} ${JSON.stringify(text)}: unknown model ${JSON.stringify(unknown)}${hint}; one of ${CONSISTENCY_MODELS.join(", ")}`,
+    `Invalid --${flag} ${JSON.stringify(text)}: unknown model ${JSON.stringify(unknown)}${hint}; one ` +
+      `of ${CONSISTENCY_MODELS.join(", ")}`,
   );
 }
 

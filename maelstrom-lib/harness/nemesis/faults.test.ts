@@ -47,7 +47,8 @@ const G_SET_UNDER_KILL = [
 ];
 
 describe("the kill nemesis (simulated)", () => {
-  test.concurrent("a set kept only in node memory loses the adds acknowledged before a kill (listed); the same set in lin-kv loses none", async () => {
+  test.concurrent("a set kept only in node memory loses the adds acknowledged before a kill (listed); the same set " +
+    "in lin-kv loses none", async () => {
     const [memory, linKv] = await Promise.all([
       run(...G_SET_UNDER_KILL, "--bin", `${testdata}/g-set-crdt.ts`),
       run(...G_SET_UNDER_KILL, "--bin", `${testdata}/g-set-lin-kv.ts`),
@@ -84,7 +85,8 @@ describe("the kill nemesis (simulated)", () => {
     expect(workloadResult(linKv.results, checkSetFull)["lost-count"]).toBe(0);
   }, 90_000);
 
-  test.concurrent("a kill that lands while a restarted node is still in its init is handled: started again, run not aborted", async () => {
+  test.concurrent("a kill that lands while a restarted node is still in its init is handled: started again, run " +
+    "not aborted", async () => {
     // Seed 4: nothing killed at 0 s, kill n0 at 1.78 s, start it at 2.04 s, kill it at 2.11 s (within the
     // 600 ms its init takes), start at 2.77 s, kill at 2.83 s (in init again), start at 2.88 s.
     const outcome = await run(
@@ -145,7 +147,10 @@ describe("the kill nemesis (simulated)", () => {
   }, 60_000);
 });
 
-/** The crash and pause tests run in both worlds: the simulation, and real processes that SIGKILL, SIGSTOP and SIGCONT act on. */
+/**
+ * The crash and pause tests run in both worlds: the simulation, and real processes that SIGKILL, SIGSTOP and SIGCONT
+ * act on.
+ */
 const WORLDS = [
   { world: "simulated", flags: [SIM] },
   { world: "real processes", flags: [] },
@@ -153,7 +158,8 @@ const WORLDS = [
 
 for (const { world, flags } of WORLDS) {
   describe(`a crash beside a kill (${world})`, () => {
-    test.concurrent("a node that exits by itself still ends the run with 255, while the one the nemesis killed is no crash", async () => {
+    test.concurrent("a node that exits by itself still ends the run with 255, while the one the nemesis killed is " +
+      "no crash", async () => {
       // Seed 11: the one kill, at 0 s, hits n1 only; the next op would come after the time limit.
       const outcome = await run(
         "-w",
@@ -184,7 +190,8 @@ for (const { world, flags } of WORLDS) {
   });
 
   describe(`the pause nemesis (${world})`, () => {
-    test.concurrent("ops time out while the node is paused and succeed again once it resumes; its late replies break nothing", async () => {
+    test.concurrent("ops time out while the node is paused and succeed again once it resumes; its late replies " +
+      "break nothing", async () => {
       // Maelstrom's echo checker passes over echoes that timed out (Knossos' pairs leave an :info
       // unpaired), so the run is valid, timeouts and all.
       // Seed 8: pause n0 at 0 s, resume it at 6.28 s, nothing more before the 8 s limit.
@@ -219,7 +226,8 @@ for (const { world, flags } of WORLDS) {
       const completionOf = (invoke: Op) =>
         echoes.find((op) => op.type !== "invoke" && op.process === invoke.process && op.index! > invoke.index!)!;
       const invokes = echoes.filter((op) => op.type === "invoke");
-      // Invoked more than the 5 s client timeout before the resume and not answered before the pause: timed out, indeterminate.
+      // Invoked more than the 5 s client timeout before the resume and not answered before the pause: timed out,
+      // indeterminate.
       const duringPause = invokes.filter((op) => op.time < resume.time - 5.2e9 && completionOf(op).time > pause.time);
       expect(duringPause.length).toBeGreaterThan(0);
       for (const invoke of duringPause)
@@ -237,7 +245,8 @@ for (const { world, flags } of WORLDS) {
 }
 
 describe("the kill nemesis on real processes", () => {
-  test.concurrent("a kill that lands while a restarted process is still in its init is handled: started again, run not aborted", async () => {
+  test.concurrent("a kill that lands while a restarted process is still in its init is handled: started again, run " +
+    "not aborted", async () => {
     // Seed 4, as above: kill n0 at 1.78 s, start it at 2.04 s, kill it at 2.11 s (within the 600 ms its
     // init takes), start at 2.77 s, kill at 2.83 s (in init again), start at 2.88 s.
     const outcome = await run(

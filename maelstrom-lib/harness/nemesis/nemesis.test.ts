@@ -47,31 +47,34 @@ function idealSchedule(seed: number, intervalMs: number, deadlineMs: number): nu
 }
 
 describe("nemesis schedule", () => {
-  test("on the fake clock, ops go at the scheduled times (to the 1 ms step), and none at or after the deadline", async () => {
-    for (const seed of [1, 2, 3, 4, 5]) {
-      const clock = new FakeClock();
-      const { nemesis, invocationsMs, history } = nemesisOn(clock, seed, 100);
-      const done = nemesis.run(1000, () => false);
-      for (let t = 0; t < 1100; t++) {
-        clock.advance(1);
-        await Bun.sleep(0);
+  test(
+    "on the fake clock, ops go at the scheduled times (to the 1 ms step), " + "and none at or after the deadline",
+    async () => {
+      for (const seed of [1, 2, 3, 4, 5]) {
+        const clock = new FakeClock();
+        const { nemesis, invocationsMs, history } = nemesisOn(clock, seed, 100);
+        const done = nemesis.run(1000, () => false);
+        for (let t = 0; t < 1100; t++) {
+          clock.advance(1);
+          await Bun.sleep(0);
+        }
+        await done;
+        const expected = idealSchedule(seed, 100, 1000);
+        expect(invocationsMs().length).toBe(expected.length);
+        // The nemesis resumes in a microtask after each 1 ms advance, so it acts within that step.
+        invocationsMs().forEach((atMs, i) => {
+          expect(atMs).toBeGreaterThanOrEqual(expected[i]!);
+          expect(atMs).toBeLessThanOrEqual(expected[i]! + 1);
+        });
+        expect(history.ops.map((op) => op.f).slice(0, 4)).toEqual([
+          "start-thing",
+          "start-thing",
+          "stop-thing",
+          "stop-thing",
+        ]);
       }
-      await done;
-      const expected = idealSchedule(seed, 100, 1000);
-      expect(invocationsMs().length).toBe(expected.length);
-      // The nemesis resumes in a microtask after each 1 ms advance, so it acts within that step.
-      invocationsMs().forEach((atMs, i) => {
-        expect(atMs).toBeGreaterThanOrEqual(expected[i]!);
-        expect(atMs).toBeLessThanOrEqual(expected[i]! + 1);
-      });
-      expect(history.ops.map((op) => op.f).slice(0, 4)).toEqual([
-        "start-thing",
-        "start-thing",
-        "stop-thing",
-        "stop-thing",
-      ]);
-    }
-  });
+    },
+  );
 
   test("on the real clock, no op comes after the last one scheduled before the deadline", async () => {
     // An interval of 100 s: every gap after the first op falls past a 150 ms deadline (checked
@@ -160,53 +163,61 @@ async function advance(clock: FakeClock, ms: number): Promise<void> {
 }
 
 describe("nemesis packages", () => {
-  test("a package mixes its faults' flip-flops (gen/mix): each op goes to a random fault, which alternates start and stop", async () => {
-    for (const seed of [1, 2, 3]) {
+  test(
+    "a package mixes its faults' flip-flops (gen/mix): each op goes to a random fault, which alternates start " +
+      "and stop",
+    async () => {
+      for (const seed of [1, 2, 3]) {
+        const clock = new FakeClock();
+        const history = new History(clock);
+        const faults = [new SlowFault("a", clock, 0), new SlowFault("b", clock, 0)];
+        const nemesis = new Nemesis([{ faults, rng: new Rng(seed) }], { history, clock, intervalMs: 50 });
+        const done = nemesis.run(1000, () => false);
+        await advance(clock, 1100);
+        await done;
+        // The replay: pick a fault, then draw the gap, as the package does.
+        const rng = new Rng(seed);
+        const active = [false, false];
+        const expected: string[] = [];
+        for (let atMs = 0; atMs < 1000; atMs += rng.float() * 100) {
+          const i = rng.int(0, 2);
+          expected.push(`${active[i] ? "stop" : "start"}-${"ab"[i]}`);
+          active[i] = !active[i];
+        }
+        const invocations = history.ops.filter((_, i) => i % 2 === 0).map((op) => op.f);
+        expect(invocations).toEqual(expected);
+        expect(new Set(invocations)).toEqual(new Set(["start-a", "stop-a", "start-b", "stop-b"]));
+      }
+    },
+  );
+
+  test(
+    "packages run side by side (gen/any) on one nemesis thread: ops never overlap, and stopAll stops each fault " +
+      "in order",
+    async () => {
       const clock = new FakeClock();
       const history = new History(clock);
-      const faults = [new SlowFault("a", clock, 0), new SlowFault("b", clock, 0)];
-      const nemesis = new Nemesis([{ faults, rng: new Rng(seed) }], { history, clock, intervalMs: 50 });
-      const done = nemesis.run(1000, () => false);
-      await advance(clock, 1100);
+      const slow = (name: string, seed: number) => ({ faults: [new SlowFault(name, clock, 30)], rng: new Rng(seed) });
+      const nemesis = new Nemesis([slow("p", 1), slow("q", 2)], { history, clock, intervalMs: 20 });
+      const done = nemesis.run(500, () => false);
+      await advance(clock, 700);
       await done;
-      // The replay: pick a fault, then draw the gap, as the package does.
-      const rng = new Rng(seed);
-      const active = [false, false];
-      const expected: string[] = [];
-      for (let atMs = 0; atMs < 1000; atMs += rng.float() * 100) {
-        const i = rng.int(0, 2);
-        expected.push(`${active[i] ? "stop" : "start"}-${"ab"[i]}`);
-        active[i] = !active[i];
+      const ops = history.ops;
+      expect(ops.length).toBeGreaterThan(8);
+      for (let i = 0; i < ops.length; i += 2) {
+        expect(ops[i + 1]!.f).toBe(ops[i]!.f); // each invocation is followed by its own completion
+        expect(ops[i + 1]!.time - ops[i]!.time).toBeGreaterThanOrEqual(30e6);
       }
-      const invocations = history.ops.filter((_, i) => i % 2 === 0).map((op) => op.f);
-      expect(invocations).toEqual(expected);
-      expect(new Set(invocations)).toEqual(new Set(["start-a", "stop-a", "start-b", "stop-b"]));
-    }
-  });
-
-  test("packages run side by side (gen/any) on one nemesis thread: ops never overlap, and stopAll stops each fault in order", async () => {
-    const clock = new FakeClock();
-    const history = new History(clock);
-    const slow = (name: string, seed: number) => ({ faults: [new SlowFault(name, clock, 30)], rng: new Rng(seed) });
-    const nemesis = new Nemesis([slow("p", 1), slow("q", 2)], { history, clock, intervalMs: 20 });
-    const done = nemesis.run(500, () => false);
-    await advance(clock, 700);
-    await done;
-    const ops = history.ops;
-    expect(ops.length).toBeGreaterThan(8);
-    for (let i = 0; i < ops.length; i += 2) {
-      expect(ops[i + 1]!.f).toBe(ops[i]!.f); // each invocation is followed by its own completion
-      expect(ops[i + 1]!.time - ops[i]!.time).toBeGreaterThanOrEqual(30e6);
-    }
-    expect(ops.some((op) => op.f.endsWith("-p")) && ops.some((op) => op.f.endsWith("-q"))).toBe(true);
-    // An op that waited for the thread past the deadline was dropped: none starts at or after it.
-    for (let i = 0; i < ops.length; i += 2) expect(ops[i]!.time).toBeLessThan(500e6);
-    const before = ops.length;
-    const stopped = nemesis.stopAll();
-    await advance(clock, 100);
-    await stopped;
-    expect(history.ops.slice(before).map((op) => op.f)).toEqual(["stop-p", "stop-p", "stop-q", "stop-q"]);
-  });
+      expect(ops.some((op) => op.f.endsWith("-p")) && ops.some((op) => op.f.endsWith("-q"))).toBe(true);
+      // An op that waited for the thread past the deadline was dropped: none starts at or after it.
+      for (let i = 0; i < ops.length; i += 2) expect(ops[i]!.time).toBeLessThan(500e6);
+      const before = ops.length;
+      const stopped = nemesis.stopAll();
+      await advance(clock, 100);
+      await stopped;
+      expect(history.ops.slice(before).map((op) => op.f)).toEqual(["stop-p", "stop-p", "stop-q", "stop-q"]);
+    },
+  );
 });
 
 describe("Jepsen's db package: node specs and the kill and pause faults", () => {

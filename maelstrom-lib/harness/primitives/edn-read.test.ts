@@ -104,7 +104,8 @@ describe("EDN reader", () => {
   test("reads one op per line as Jepsen's store writes history.edn, and stops at the end", () => {
     const text =
       "{:index 0, :time 11874412, :type :invoke, :process 0, :f :broadcast, :value 0}\n" +
-      '{:index 1, :time 13502266, :type :info, :process :nemesis, :f :start-partition, :value [:isolated {"n0" #{"n2"}}]}\n';
+      '{:index 1, :time 13502266, :type :info, :process :nemesis, :f :start-partition, :value [:isolated {"n0" ' +
+      '#{"n2"}}]}\n';
     const forms = readEdnAll(text);
     expect(forms).toHaveLength(2);
     expect((forms[0] as EdnMap).get("f")).toEqual(kw("broadcast"));

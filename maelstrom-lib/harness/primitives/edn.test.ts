@@ -1,23 +1,26 @@
 import { expect, test } from "bun:test";
 import { Float32, kw, list, map, pprintEdn, printEdn, set, vector } from "./edn.ts";
 
-test("scalars print as Clojure's pr: nil, booleans, keywords, escaped strings, Java doubles and Floats, raw numbers", () => {
-  expect(printEdn(null)).toBe("nil");
-  expect(printEdn(true)).toBe("true");
-  expect(printEdn(kw("valid?"))).toBe(":valid?");
-  expect(printEdn('say "hi"\n\ttab \\ ü')).toBe('"say \\"hi\\"\\n\\ttab \\\\ ü"');
-  expect(printEdn(182)).toBe("182");
-  expect(printEdn(0.5)).toBe("0.5");
-  expect(printEdn(22.010139204)).toBe("22.010139204");
-  expect(printEdn(1e-4)).toBe("1.0E-4");
-  expect(printEdn(12345678.5)).toBe("1.23456785E7");
-  // Maelstrom's msgs-per-op and ok-fraction are Floats: Float.toString's shortest digits.
-  expect(printEdn(new Float32(2.0018861293792725))).toBe("2.0018861");
-  expect(printEdn(new Float32(1))).toBe("1.0");
-  expect(printEdn(new Float32(0))).toBe("0.0");
-  expect(printEdn({ rawJSON: "18446744073709551615" })).toBe("18446744073709551615");
-  expect(printEdn({ rawJSON: "1.0" })).toBe("1.0");
-});
+test(
+  "scalars print as Clojure's pr: nil, booleans, keywords, escaped strings, Java doubles and Floats, raw " + "numbers",
+  () => {
+    expect(printEdn(null)).toBe("nil");
+    expect(printEdn(true)).toBe("true");
+    expect(printEdn(kw("valid?"))).toBe(":valid?");
+    expect(printEdn('say "hi"\n\ttab \\ ü')).toBe('"say \\"hi\\"\\n\\ttab \\\\ ü"');
+    expect(printEdn(182)).toBe("182");
+    expect(printEdn(0.5)).toBe("0.5");
+    expect(printEdn(22.010139204)).toBe("22.010139204");
+    expect(printEdn(1e-4)).toBe("1.0E-4");
+    expect(printEdn(12345678.5)).toBe("1.23456785E7");
+    // Maelstrom's msgs-per-op and ok-fraction are Floats: Float.toString's shortest digits.
+    expect(printEdn(new Float32(2.0018861293792725))).toBe("2.0018861");
+    expect(printEdn(new Float32(1))).toBe("1.0");
+    expect(printEdn(new Float32(0))).toBe("0.0");
+    expect(printEdn({ rawJSON: "18446744073709551615" })).toBe("18446744073709551615");
+    expect(printEdn({ rawJSON: "1.0" })).toBe("1.0");
+  },
+);
 
 test("collections print on one line as prn does: maps with ', ', vectors, lists and sets with spaces", () => {
   const value = map([
@@ -35,7 +38,8 @@ test("collections print on one line as prn does: maps with ', ', vectors, lists 
     [kw("duplicated"), map([])],
   ]);
   expect(printEdn(value)).toBe(
-    "{:lost (3 7), :not #{:read-committed}, :stable-latencies {0 0, 0.5 182, 1 204}, :value [[:r 0 nil]], :duplicated {}}",
+    "{:lost (3 7), :not #{:read-committed}, :stable-latencies {0 0, 0.5 182, 1 204}, :value [[:r 0 nil]], " +
+      ":duplicated {}}",
   );
 });
 

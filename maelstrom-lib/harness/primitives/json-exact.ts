@@ -8,7 +8,9 @@
 // Declares Bun's JSON.rawJSON and JSON.isRawJSON (types only).
 import type {} from "../../protocol/schema.ts";
 
-/** Cheap pre-check: only lines with a decimal point or exponent after a digit, or a long digit run, need the slow path. */
+/**
+ * Cheap pre-check: only lines with a decimal point or exponent after a digit, or a long digit run, need the slow path.
+ */
 const MAY_NEED_EXACT = /\d[.eE]|\d{16}/;
 
 function exactNumbers(_key: string, value: unknown, context?: { source?: string }): unknown {

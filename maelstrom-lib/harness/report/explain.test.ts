@@ -95,7 +95,8 @@ describe("explaining an invalid workload", () => {
     expect(explanation.checkers[0]!.summary).toStartWith("lost 2 values, e.g. 1, 2");
     const [lostOne, lostTwo] = explanation.checkers[0]!.findings;
     expect(lostOne!.text).toBe(
-      "1: acknowledged at 0.25 s on n0; last returned by a read on n0 at 0.35 s; 2 reads after that missed it, the last on n0 at 0.65 s (a final read)",
+      "1: acknowledged at 0.25 s on n0; last returned by a read on n0 at 0.35 s; 2 reads after that missed it, the " +
+        "last on n0 at 0.65 s (a final read)",
     );
     expect(lostOne!.ops).toEqual([3, 5, 11]);
     expect(lostTwo!.text).toContain(
@@ -148,20 +149,23 @@ describe("explaining an invalid workload", () => {
     expect(explanationLines(withFile, runDir, runDir)).toContain("      more cases: elle/G1b.txt");
   });
 
-  test("lost broadcast with null reads: a null read (a Go nil slice) counts as a read that missed the value", async () => {
-    const history = historyOf([
-      [0, "broadcast", 0, 0],
-      [0, "read", null, [0]],
-      [0, "read", null, null],
-      [1, "read", null, null, "ok", true],
-    ]);
-    const result = checkSetFull(history, { addF: "broadcast", readF: "read" });
-    expect(result.lost).toEqual([0]);
-    const { explanation } = await explainWorkload(history, result, "broadcast");
-    expect(explanation.checkers[0]!.findings[0]!.text).toContain(
-      "2 reads after that missed it, the last on n0 at 0.45 s (a final read)",
-    );
-  });
+  test(
+    "lost broadcast with null reads: " + "a null read (a Go nil slice) counts as a read that missed the value",
+    async () => {
+      const history = historyOf([
+        [0, "broadcast", 0, 0],
+        [0, "read", null, [0]],
+        [0, "read", null, null],
+        [1, "read", null, null, "ok", true],
+      ]);
+      const result = checkSetFull(history, { addF: "broadcast", readF: "read" });
+      expect(result.lost).toEqual([0]);
+      const { explanation } = await explainWorkload(history, result, "broadcast");
+      expect(explanation.checkers[0]!.findings[0]!.text).toContain(
+        "2 reads after that missed it, the last on n0 at 0.45 s (a final read)",
+      );
+    },
+  );
 
   test("kafka lost write: the key, the offset, the message and the poll that read past it", async () => {
     const send = (msg: number, offset: number): Step => [
@@ -198,27 +202,33 @@ describe("explaining an invalid workload", () => {
     expect(workload.summary).toContain("lost-write 1");
     const lost = workload.findings.find((finding) => finding.text.startsWith("lost-write: "))!;
     expect(lost.text).toBe(
-      'lost-write: key "k" offset 1: message 11 was sent ok at 0.25 s, but no poll returned it, though a poll at 0.45 s read past it (up to index 2 of the key\'s log)',
+      'lost-write: key "k" offset 1: message 11 was sent ok at 0.25 s, but no poll returned it, though a poll at ' +
+        "0.45 s read past it (up to index 2 of the key's log)",
     );
     expect(lost.ops).toEqual([3, 7]);
   });
 
-  test("lin-kv: the keys not linearizable, each with its op explained, read under results/<key>/linearizable", async () => {
-    const history = historyOf([
-      [0, "write", [7, 1], [7, 1]],
-      [1, "write", [7, 2], [7, 2]],
-      [0, "read", [7, null], [7, 1]],
-      [1, "write", [8, 5], [8, 5]],
-      [1, "read", [8, null], [8, 5]],
-    ]);
-    const result = checkLinearizable(history);
-    const { explanation } = await explainWorkload(history, result, "lin-kv");
-    const workload = explanation.checkers[0]!;
-    expect(workload.summary).toBe("key 7 not linearizable");
-    expect(workload.findings).toHaveLength(1);
-    expect(workload.findings[0]!.text).toStartWith("key 7: read 1 by process 0 at 0.300–0.350 s cannot be linearized");
-    expect(workload.findings[0]!.ops).toEqual([5]);
-  });
+  test(
+    "lin-kv: the keys not linearizable, each with its op explained, " + "read under results/<key>/linearizable",
+    async () => {
+      const history = historyOf([
+        [0, "write", [7, 1], [7, 1]],
+        [1, "write", [7, 2], [7, 2]],
+        [0, "read", [7, null], [7, 1]],
+        [1, "write", [8, 5], [8, 5]],
+        [1, "read", [8, null], [8, 5]],
+      ]);
+      const result = checkLinearizable(history);
+      const { explanation } = await explainWorkload(history, result, "lin-kv");
+      const workload = explanation.checkers[0]!;
+      expect(workload.summary).toBe("key 7 not linearizable");
+      expect(workload.findings).toHaveLength(1);
+      expect(workload.findings[0]!.text).toStartWith(
+        "key 7: read 1 by process 0 at 0.300–0.350 s cannot be linearized",
+      );
+      expect(workload.findings[0]!.ops).toEqual([5]);
+    },
+  );
 
   test("counter: the wrong final read and the totals that were possible", async () => {
     const history = historyOf([
@@ -236,37 +246,44 @@ describe("explaining an invalid workload", () => {
 });
 
 describe("each checker explains its own result", () => {
-  test("lin-kv: the key that is not linearizable, in the analysis' words, with its op; a linearizable key says nothing", async () => {
-    const history = historyOf([
-      [0, "write", [0, 1], [0, 1]],
-      [1, "read", [0, null], [0, 2]],
-      [0, "write", [1, 5], [1, 5]],
-      [1, "read", [1, null], [1, 5]],
-    ]);
-    const result = checkLinearizable(history);
-    expect(result.failures).toEqual([0]);
-    const { explanation } = await explainWorkload(history, result, "lin-kv");
-    const [workload] = explanation.checkers;
-    expect(workload!.summary).toBe("key 0 not linearizable");
-    expect(workload!.findings).toHaveLength(1);
-    expect(workload!.findings[0]!.text).toStartWith("key 0: ");
-    expect(workload!.findings[0]!.text).toContain("cannot be linearized");
-    expect(workload!.findings[0]!.ops).toEqual([3]);
-    const valid = historyOf([
-      [0, "write", [1, 5], [1, 5]],
-      [1, "read", [1, null], [1, 5]],
-    ]);
-    expect((await explainWorkload(valid, checkLinearizable(valid), "lin-kv")).explanation.checkers).toEqual([]);
-  });
+  test(
+    "lin-kv: the key that is not linearizable, in the analysis' words, with its op; a linearizable key says " +
+      "nothing",
+    async () => {
+      const history = historyOf([
+        [0, "write", [0, 1], [0, 1]],
+        [1, "read", [0, null], [0, 2]],
+        [0, "write", [1, 5], [1, 5]],
+        [1, "read", [1, null], [1, 5]],
+      ]);
+      const result = checkLinearizable(history);
+      expect(result.failures).toEqual([0]);
+      const { explanation } = await explainWorkload(history, result, "lin-kv");
+      const [workload] = explanation.checkers;
+      expect(workload!.summary).toBe("key 0 not linearizable");
+      expect(workload!.findings).toHaveLength(1);
+      expect(workload!.findings[0]!.text).toStartWith("key 0: ");
+      expect(workload!.findings[0]!.text).toContain("cannot be linearized");
+      expect(workload!.findings[0]!.ops).toEqual([3]);
+      const valid = historyOf([
+        [0, "write", [1, 5], [1, 5]],
+        [1, "read", [1, null], [1, 5]],
+      ]);
+      expect((await explainWorkload(valid, checkLinearizable(valid), "lin-kv")).explanation.checkers).toEqual([]);
+    },
+  );
 
-  test("a workload checker that threw: could not check, with the first line of why, whatever the workload", async () => {
-    const threw = { "valid?": "unknown" as const, error: "TypeError: boom\n    at checkSetFull (set-full.ts:1:1)" };
-    const { explanation } = await explainWorkload([], threw, "broadcast");
-    expect(explanation.outcome).toBe("unknown");
-    expect(explanation.checkers).toEqual([
-      { checker: "workload", valid: "unknown", summary: "could not check: TypeError: boom", findings: [] },
-    ]);
-  });
+  test(
+    "a workload checker that threw: could not check, " + "with the first line of why, whatever the workload",
+    async () => {
+      const threw = { "valid?": "unknown" as const, error: "TypeError: boom\n    at checkSetFull (set-full.ts:1:1)" };
+      const { explanation } = await explainWorkload([], threw, "broadcast");
+      expect(explanation.outcome).toBe("unknown");
+      expect(explanation.checkers).toEqual([
+        { checker: "workload", valid: "unknown", summary: "could not check: TypeError: boom", findings: [] },
+      ]);
+    },
+  );
 
   test("stats, availability and findings beyond Maelstrom under --strict explain themselves", async () => {
     const counts = { count: 4, "ok-count": 0, "fail-count": 3, "info-count": 1 };
@@ -312,7 +329,8 @@ describe("explaining the rest", () => {
     const explanation = await explainRun(results, undefined, undefined);
     expect(explanation.violations).toEqual([{ node: "n0", reason: "invalid JSON on stdout", line: "got an echo" }]);
     expect(explanationLines(explanation, undefined)).toEqual([
-      "Protocol: n0 broke the protocol (invalid JSON on stdout); Maelstrom ignores a node's output from its first bad line on, " +
+      "Protocol: n0 broke the protocol (invalid JSON on stdout); Maelstrom ignores a node's output from its first " +
+        "bad line on, " +
         "so its later replies never arrived. The line:",
       "    got an echo",
     ]);
@@ -322,7 +340,8 @@ describe("explaining the rest", () => {
     const runDir = mkdtempSync(join(tmpdir(), "explain-setup-"));
     await Bun.write(join(runDir, "node-logs", "n0.log"), "starting\ntopology looks odd\n");
     const reason =
-      'Setup of node n0 failed: Malformed RPC response: disallowed key "extra": {"type":"topology_ok","extra":1,"in_reply_to":1}';
+      'Setup of node n0 failed: Malformed RPC response: disallowed key "extra": ' +
+      '{"type":"topology_ok","extra":1,"in_reply_to":1}';
     const results = {
       "valid?": "unknown" as const,
       aborted: `malformed-rpc-response: ${reason}`,
@@ -401,10 +420,12 @@ describe("explaining an aborted run (real broken nodes)", () => {
       stderrTail: ["refusing to initialize"],
     });
     expect(explanation.headline).toBe(
-      "Aborted (init-failed): Expected an init_ok message, but node n0 responded with error 13 (crash): cannot open my database",
+      "Aborted (init-failed): Expected an init_ok message, but node n0 responded with error 13 (crash): cannot " +
+        "open my database",
     );
     expect(outcome.output).toContain(
-      "Why (init-failed): Expected an init_ok message, but node n0 responded with error 13 (crash): cannot open my database",
+      "Why (init-failed): Expected an init_ok message, but node n0 responded with error 13 (crash): cannot open my " +
+        "database",
     );
     expect(outcome.output.some((line) => line.startsWith("Node log: ") && line.endsWith("node-logs/n0.log"))).toBe(
       true,

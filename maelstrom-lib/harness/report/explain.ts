@@ -71,7 +71,10 @@ export interface RunExplanation {
   violations: ViolationExplanation[];
   /** Replies the clients could not match, which explain timeouts the node did answer. */
   unmatched?: UnmatchedExplanation;
-  /** The runner's own warnings (results.json `runner.warnings`): when they say the machine could not keep up, timings are suspect. */
+  /**
+   * The runner's own warnings (results.json `runner.warnings`): when they say the machine could not keep up, timings
+   * are suspect.
+   */
   runnerWarnings: string[];
   /** The non-valid checkers, workload first. */
   checkers: CheckerExplanation[];

@@ -163,7 +163,8 @@ const PROBE = `(() => {
     verdict: document.querySelector(".verdict").textContent,
     whyText: why ? why.innerText : "",
     whyTopPx: why ? why.getBoundingClientRect().top : -1,
-    whyAboveSections: !!why && !!firstHeading && why.getBoundingClientRect().bottom <= firstHeading.getBoundingClientRect().top,
+    whyAboveSections:
+      !!why && !!firstHeading && why.getBoundingClientRect().bottom <= firstHeading.getBoundingClientRect().top,
     opLinks: [...document.querySelectorAll("#why a.op-link")].map((a) => a.getAttribute("href")),
   };
 })()`;
@@ -223,8 +224,10 @@ describe("a failing run's page shows its reason at the top", () => {
           html,
         )![1]!;
       const page = await inspectPage(`file://${join(run.runDir!, RUN_FILES.messagesSvg)}#${link}`, {
-        probe: `(() => { const arrow = document.getElementById(${JSON.stringify(link)}); const box = arrow.getBoundingClientRect();
-        return { inView: box.top >= 0 && box.top <= innerHeight, title: arrow.querySelector("title").textContent }; })()`,
+        probe: `(() => { const arrow = document.getElementById(${JSON.stringify(link)});
+        const box = arrow.getBoundingClientRect();
+        return { inView: box.top >= 0 && box.top <= innerHeight,
+          title: arrow.querySelector("title").textContent }; })()`,
         viewportHeightPx: 700,
       });
       expect(page.scriptErrors).toEqual([]);
@@ -242,8 +245,11 @@ describe("a failing run's page shows its reason at the top", () => {
       const html = await Bun.file(join(run.runDir!, RUN_FILES.report)).text();
       const link = /href="timeline\.html#(op-\d+)"/.exec(html)![1]!;
       const page = await inspectPage(`file://${join(run.runDir!, TIMELINE_FILE)}#${link}`, {
-        probe: `(() => { const bar = document.getElementById(${JSON.stringify(link)}); const box = bar.getBoundingClientRect();
-        return { target: bar.classList.contains("target"), inView: box.top >= 0 && box.bottom <= innerHeight && box.left >= 0 && box.right <= innerWidth, title: bar.querySelector("title").textContent }; })()`,
+        probe: `(() => { const bar = document.getElementById(${JSON.stringify(link)});
+        const box = bar.getBoundingClientRect();
+        return { target: bar.classList.contains("target"),
+          inView: box.top >= 0 && box.bottom <= innerHeight && box.left >= 0 && box.right <= innerWidth,
+          title: bar.querySelector("title").textContent }; })()`,
         screenshotPath: join(SCREENSHOT_DIR, "g1b-timeline.png"),
         viewportHeightPx: 700,
       });
@@ -294,16 +300,27 @@ const LINEARIZABILITY_PROBE = `(() => {
  * the plot also where the strip and the rendered label lie, and the plot area's top.
  */
 const FAULT_PROBE = `(() => {
-  const strip = (g, selector) => { const rect = g.querySelector(selector); return { fill: rect.getAttribute("fill"), y: rect.getAttribute("y") }; };
+  const strip = (g, selector) => {
+    const rect = g.querySelector(selector);
+    return { fill: rect.getAttribute("fill"), y: rect.getAttribute("y") };
+  };
   const timeline = [...document.querySelectorAll("g.fault")].map((g) => ({
     kind: g.dataset.kind, nodes: g.dataset.nodes, title: g.querySelector("title").textContent,
-    shown: g.querySelector("text").textContent, shownWidthPx: g.querySelector("text").getBBox().width, ...strip(g, "rect.fault-strip") }));
+    shown: g.querySelector("text").textContent, shownWidthPx: g.querySelector("text").getBBox().width,
+    ...strip(g, "rect.fault-strip") }));
   const svg = document.querySelector("svg.plot");
-  const box = (element) => { if (!element) return null; const b = element.getBBox(); return { x: b.x, y: b.y, right: b.x + b.width, bottom: b.y + b.height }; };
+  const box = (element) => {
+    if (!element) return null;
+    const b = element.getBBox();
+    return { x: b.x, y: b.y, right: b.x + b.width, bottom: b.y + b.height };
+  };
   const plot = [...(svg?.querySelectorAll("g.band") ?? [])].map((g) => ({
-    title: g.querySelector("title").textContent, shown: [...g.querySelectorAll("text tspan")].map((line) => line.textContent).join(" "),
-    ...strip(g, "rect.band-strip"), stripBox: box(g.querySelector("rect.band-strip")), labelBox: box(g.querySelector("text")) }));
-  return { ready: document.documentElement.dataset.reportReady, timeline, plot, plotTop: Number(svg?.dataset.top), plotRight: Number(svg?.dataset.right) };
+    title: g.querySelector("title").textContent,
+    shown: [...g.querySelectorAll("text tspan")].map((line) => line.textContent).join(" "),
+    ...strip(g, "rect.band-strip"), stripBox: box(g.querySelector("rect.band-strip")),
+    labelBox: box(g.querySelector("text")) }));
+  return { ready: document.documentElement.dataset.reportReady, timeline, plot,
+    plotTop: Number(svg?.dataset.top), plotRight: Number(svg?.dataset.right) };
 })()`;
 
 type Box = { x: number; y: number; right: number; bottom: number };
@@ -408,7 +425,8 @@ describe("a run under kill, pause and partition", () => {
         }
         expect(onTimeline.shownWidthPx).toBeGreaterThan(0);
       });
-      // A label is cut only where the next band of its kind begins: on the timeline, a kill and a pause name their nodes in full.
+      // A label is cut only where the next band of its kind begins: on the timeline, a kill and a pause name their
+      // nodes in full.
       const named = (verb: string) =>
         drawn.some((shape, i) => shape.shown.startsWith(`${verb} ${expected[i]!.nodes.join(" ")} (`));
       expect(named("killed")).toBe(true);

@@ -51,24 +51,28 @@ function partitionOps(kind: PartitionKind, nodes: string[], startSec: number, en
 }
 
 describe("partition bands", () => {
-  test("a clean partition reads as its components; the band runs from the start's invocation to the heal's completion", () => {
-    const grudge = grudgeToJson(completeGrudge([["n0"], ["n1", "n2"]]));
-    const history = [
-      ...pair(100, "start-partition", "one", ["isolated", grudge]),
-      { index: 0, time: 150e6, type: "invoke", process: 0, f: "read", value: null } as Op,
-      ...pair(900, "stop-partition", null, "network-healed"),
-    ];
-    expect(faultBands(history)).toEqual([
-      {
-        kind: "partition",
-        label: "n0 | n1 n2 (one)",
-        start: 0.1,
-        end: 0.901,
-        nodes: ["n0", "n1", "n2"],
-        effective: true,
-      },
-    ]);
-  });
+  test(
+    "a clean partition reads as its components; the band runs from the start's invocation to the heal's " +
+      "completion",
+    () => {
+      const grudge = grudgeToJson(completeGrudge([["n0"], ["n1", "n2"]]));
+      const history = [
+        ...pair(100, "start-partition", "one", ["isolated", grudge]),
+        { index: 0, time: 150e6, type: "invoke", process: 0, f: "read", value: null } as Op,
+        ...pair(900, "stop-partition", null, "network-healed"),
+      ];
+      expect(faultBands(history)).toEqual([
+        {
+          kind: "partition",
+          label: "n0 | n1 n2 (one)",
+          start: 0.1,
+          end: 0.901,
+          nodes: ["n0", "n1", "n2"],
+          effective: true,
+        },
+      ]);
+    },
+  );
 
   test("a partition band says which groups could not talk, and which nodes it hit", () => {
     const nodes = ["n0", "n1", "n2", "n3", "n4"];
@@ -83,32 +87,35 @@ describe("partition bands", () => {
     expect(band!.label).toEndWith(" (majority)");
   });
 
-  test("a partition that cut nothing says so and is not effective (minority-third on 2 nodes has an empty grudge)", () => {
-    expect(faultBands(pair(0, "start-partition", "minority-third", ["isolated", {}]))).toEqual([
-      {
-        kind: "partition",
+  test(
+    "a partition that cut nothing says so and is not " + "effective (minority-third on 2 nodes has an empty grudge)",
+    () => {
+      expect(faultBands(pair(0, "start-partition", "minority-third", ["isolated", {}]))).toEqual([
+        {
+          kind: "partition",
+          label: "nothing was cut (minority-third)",
+          start: 0,
+          end: undefined,
+          nodes: [],
+          effective: false,
+        },
+      ]);
+      const bands = faultBands(
+        [...partitionOps("minority-third", ["n0", "n1"], 0.5, 2), ...partitionOps("one", ["n0", "n1"], 3, 4)],
+        ["n0", "n1"],
+      );
+      expect(bands).toHaveLength(2);
+      expect(bands[0]).toMatchObject({
         label: "nothing was cut (minority-third)",
-        start: 0,
-        end: undefined,
-        nodes: [],
         effective: false,
-      },
-    ]);
-    const bands = faultBands(
-      [...partitionOps("minority-third", ["n0", "n1"], 0.5, 2), ...partitionOps("one", ["n0", "n1"], 3, 4)],
-      ["n0", "n1"],
-    );
-    expect(bands).toHaveLength(2);
-    expect(bands[0]).toMatchObject({
-      label: "nothing was cut (minority-third)",
-      effective: false,
-      nodes: [],
-      start: 0.5,
-      end: 2,
-    });
-    expect(bands[1]!.label).toMatch(/^(n0 \| n1|n1 \| n0) \(one\)$/);
-    expect(bands[1]!.effective).toBe(true);
-  });
+        nodes: [],
+        start: 0.5,
+        end: 2,
+      });
+      expect(bands[1]!.label).toMatch(/^(n0 \| n1|n1 \| n0) \(one\)$/);
+      expect(bands[1]!.effective).toBe(true);
+    },
+  );
 
   test("majorities-ring names whom each node stops hearing; a band still open at the end has no end", () => {
     const nodes = ["n0", "n1", "n2", "n3", "n4"];
@@ -135,35 +142,39 @@ describe("partition bands", () => {
 });
 
 describe("kill and pause bands", () => {
-  test("kills and pauses read as the nodes their results say were hit; a start closes the kill band, a resume the pause band", () => {
-    const history = [
-      ...pair(0, "kill", "minority", { n1: "killed", n3: "killed" }),
-      ...pair(10, "pause", "one", { n2: "paused" }),
-      ...pair(20, "start", "all", { n0: "already-running", n1: "started", n2: "already-running", n3: "started" }),
-      ...pair(30, "kill", "minority-third", {}),
-      ...pair(40, "pause", "all", { n0: "paused", n1: "not-running", n10: "paused", n2: "paused" }),
-    ];
-    expect(faultBands(history)).toEqual([
-      { kind: "kill", label: "killed n1 n3 (minority)", start: 0, end: 0.021, nodes: ["n1", "n3"], effective: true },
-      { kind: "pause", label: "paused n2 (one)", start: 0.01, end: undefined, nodes: ["n2"], effective: true },
-      {
-        kind: "kill",
-        label: "nobody was killed (minority-third)",
-        start: 0.03,
-        end: undefined,
-        nodes: [],
-        effective: false,
-      },
-      {
-        kind: "pause",
-        label: "paused n0 n2 n10 (all; n1 not running)",
-        start: 0.04,
-        end: undefined,
-        nodes: ["n0", "n2", "n10"],
-        effective: true,
-      },
-    ]);
-  });
+  test(
+    "kills and pauses read as the nodes their results say were hit; a start closes the kill band, a resume the " +
+      "pause band",
+    () => {
+      const history = [
+        ...pair(0, "kill", "minority", { n1: "killed", n3: "killed" }),
+        ...pair(10, "pause", "one", { n2: "paused" }),
+        ...pair(20, "start", "all", { n0: "already-running", n1: "started", n2: "already-running", n3: "started" }),
+        ...pair(30, "kill", "minority-third", {}),
+        ...pair(40, "pause", "all", { n0: "paused", n1: "not-running", n10: "paused", n2: "paused" }),
+      ];
+      expect(faultBands(history)).toEqual([
+        { kind: "kill", label: "killed n1 n3 (minority)", start: 0, end: 0.021, nodes: ["n1", "n3"], effective: true },
+        { kind: "pause", label: "paused n2 (one)", start: 0.01, end: undefined, nodes: ["n2"], effective: true },
+        {
+          kind: "kill",
+          label: "nobody was killed (minority-third)",
+          start: 0.03,
+          end: undefined,
+          nodes: [],
+          effective: false,
+        },
+        {
+          kind: "pause",
+          label: "paused n0 n2 n10 (all; n1 not running)",
+          start: 0.04,
+          end: undefined,
+          nodes: ["n0", "n2", "n10"],
+          effective: true,
+        },
+      ]);
+    },
+  );
 
   test("a kill or pause that hit no running node is not effective, and says which it skipped", () => {
     const [kill, pause] = faultBands([

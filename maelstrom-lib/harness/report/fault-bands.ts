@@ -53,7 +53,9 @@ export function nextStartOfKind(bands: readonly FaultBand[], band: FaultBand): n
   return bands.find((other) => other.kind === band.kind && other.start > band.start)?.start;
 }
 
-/** The kinds present in `bands`, one lane each, in registration order (Jepsen's perf plots give each nemesis a strip). */
+/**
+ * The kinds present in `bands`, one lane each, in registration order (Jepsen's perf plots give each nemesis a strip).
+ */
 export function faultLanes(bands: readonly FaultBand[]): string[] {
   return registeredFaults()
     .map((fault) => fault.name)

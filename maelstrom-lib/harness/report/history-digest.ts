@@ -1,7 +1,8 @@
 /**
  * What the report plots from a history: each client op's latency (invocation paired with its
- * completion by history.ts's pairing, as Jepsen pairs them), completions over time, and per-operation latency quantiles. Fed one op at a time; it keeps
- * one small record per completed op and one pending invocation per process.
+ * completion by history.ts's pairing, as Jepsen pairs them), completions over time, and per-operation latency
+ * quantiles. Fed one op at a time; it keeps one small record per completed op and one pending invocation per
+ * process.
  */
 import { isClientOp, nanosToMs, nanosToSeconds, OpPairing } from "../contracts/history.ts";
 import { quantile } from "../primitives/quantile.ts";

@@ -46,10 +46,12 @@ describe("index.html of a synthetic run", () => {
     expect(top).toContain("Invalid: workload found a problem.");
     expect(top).toContain("<b>workload</b>: lost 1 value, e.g. 1");
     expect(top).toContain(
-      '<li>1: never acknowledged; first returned by a read at 7.00 s <span class="ops">(<a class="op-link" href="timeline.html#op-25">op 25</a>)</span></li>',
+      '<li>1: never acknowledged; first returned by a read at 7.00 s <span class="ops">(<a class="op-link" ' +
+        'href="timeline.html#op-25">op 25</a>)</span></li>',
     );
 
-    // Each band is labelled with what it did, in its kind's lane above the plot; no checker row for the plot-only checkers.
+    // Each band is labelled with what it did, in its kind's lane above the plot; no checker row for the plot-only
+    // checkers.
     expect(html).toContain(
       '<text class="band-label" fill="#7a6a1e"><tspan x="66.1" y="49">n2 hears nothing from n0 n1</tspan></text>',
     );

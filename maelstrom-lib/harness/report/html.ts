@@ -90,6 +90,11 @@ const NOT_PLOTTED_FS: Record<string, string> = {
 /** Renders the whole page. */
 export function renderReportHtml(data: ReportData): string {
   const title = `${data.workload} ${data.runName}: ${data.explanation.outcome}`;
+  const timelineLink = `<a href="${TIMELINE_FILE}">${TIMELINE_FILE}</a>`;
+  const opCounts = escapeXml(opCountSentence(data.digest));
+  const plots = data.digest.samples.length
+    ? renderLatency(data) + renderThroughput(data)
+    : `<h2>Latency</h2><p class="note">No operation completed, so there is nothing to plot.</p>`;
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>${escapeXml(title)}</title>
@@ -98,12 +103,12 @@ export function renderReportHtml(data: ReportData): string {
 </head><body>
 <h1>${escapeXml(data.workload)} <span class="muted">${escapeXml(data.runName)}</span></h1>
 ${renderWhy(data.explanation, data.nodeLogs, data.requestOf)}
-<p class="note">Every op on a timeline, one lane per process: <a href="${TIMELINE_FILE}">${TIMELINE_FILE}</a>. ${escapeXml(opCountSentence(data.digest))}</p>
+<p class="note">Every op on a timeline, one lane per process: ${timelineLink}. ${opCounts}</p>
 ${linearizabilityNote(data.files)}
 ${renderOptions(data.testOptions, data.binShown)}
 ${renderCheckers(data)}
 ${renderErrors(data.results)}
-${data.digest.samples.length ? renderLatency(data) + renderThroughput(data) : `<h2>Latency</h2><p class="note">No operation completed, so there is nothing to plot.</p>`}
+${plots}
 ${renderNemesisEvents(data.events)}
 ${renderQuantileMaps(data.results)}
 ${renderMessageMix(data)}
@@ -166,7 +171,8 @@ function checkerHighlights(name: string, result: Readonly<Record<string, unknown
 }
 
 function fmt(value: unknown): string {
-  return typeof value === "number" ? formatNumber(Number(value.toFixed(3))) : value === undefined ? "—" : String(value);
+  if (typeof value === "number") return formatNumber(Number(value.toFixed(3)));
+  return value === undefined ? "—" : String(value);
 }
 
 function prettyJson(value: unknown): string {
@@ -190,14 +196,20 @@ function renderCheckers(data: ReportData): string {
     const summary = explained
       ? `${escapeXml(explained.summary)} <a href="#why">(the findings are at the top)</a>`
       : escapeXml(checkerHighlights(name, result, data));
+    const badge = verdictBadge(verdictOf(result["valid?"]));
+    const details =
+      `<details><summary class="muted">results.json</summary>` +
+      `<pre>${escapeXml(prettyJson(result))}</pre></details>`;
     return (
-      `<tr class="checker" data-checker="${escapeXml(name)}"><td>${verdictBadge(verdictOf(result["valid?"]))}</td><th>${escapeXml(name)}</th>` +
-      `<td>${summary}<details><summary class="muted">results.json</summary><pre>${escapeXml(prettyJson(result))}</pre></details></td></tr>`
+      `<tr class="checker" data-checker="${escapeXml(name)}"><td>${badge}</td><th>${escapeXml(name)}</th>` +
+      `<td>${summary}${details}</td></tr>`
     );
   });
   const plotOnly = [...PLOT_ONLY_CHECKERS].filter((name) => name in results);
   const plotNote = plotOnly.length
-    ? `<p class="note">${plotOnly.join(" and ")} in results.json are Maelstrom's plot checkers: they check nothing (always valid) and draw the latency and rate plots and the timeline, which are on this page and in ${TIMELINE_FILE}.</p>`
+    ? `<p class="note">${plotOnly.join(" and ")} in results.json are Maelstrom's plot checkers: ` +
+      "they check nothing (always valid) and draw the latency and rate plots and the timeline, " +
+      `which are on this page and in ${TIMELINE_FILE}.</p>`
     : "";
   return `<h2>Checkers</h2><table class="checkers">${rows.join("")}</table>${plotNote}`;
 }
@@ -206,7 +218,8 @@ function renderCheckers(data: ReportData): string {
 function opCountSentence(digest: HistoryDigest): string {
   const count = (type: string) => digest.samples.filter((sample) => sample.type === type).length;
   const pending = digest.pendingCount ? `, ${digest.pendingCount} never completed` : "";
-  return `${digest.invokeCount} client operations (ok ${count("ok")}, fail ${count("fail")}, info ${count("info")}${pending}); every op count on this page counts these.`;
+  const byType = `ok ${count("ok")}, fail ${count("fail")}, info ${count("info")}${pending}`;
+  return `${digest.invokeCount} client operations (${byType}); every op count on this page counts these.`;
 }
 
 /** Why the stats checker's count differs from the page's, when it does (it leaves some ops out). */
@@ -216,7 +229,8 @@ function statsCountNote(result: StatsResult, digest: HistoryDigest): string {
   const counted = new Set(Object.keys(result["by-f"]));
   const left = digest.fs.filter((f) => !counted.has(f));
   const leftCount = digest.samples.filter((sample) => left.includes(sample.f)).length;
-  return ` (of the ${completed} completed ops: stats leaves out ${leftCount} ${left.join(", ")} op${leftCount === 1 ? "" : "s"}, as Maelstrom's workload does)`;
+  const leftOps = `${leftCount} ${left.join(", ")} op${leftCount === 1 ? "" : "s"}`;
+  return ` (of the ${completed} completed ops: stats leaves out ${leftOps}, as Maelstrom's workload does)`;
 }
 
 function rank(checkerName: string): number {
@@ -225,7 +239,8 @@ function rank(checkerName: string): number {
 }
 
 function crashSummary(crash: CrashReport): string {
-  return `Node ${crash.node} exited with ${crash.signal ? `signal ${crash.signal}` : `status ${crash.exitCode ?? "?"}`}`;
+  const how = crash.signal ? `signal ${crash.signal}` : `status ${crash.exitCode ?? "?"}`;
+  return `Node ${crash.node} exited with ${how}`;
 }
 
 /** Crash reports and protocol violations (results.json `errors`), and the runner's notes. */
@@ -237,20 +252,23 @@ function renderErrors(results: RunResults | undefined): string {
     const tail = (lines: readonly string[]): string => (lines.length ? lines.join("\n") : "(nothing)");
     parts.push(
       `<div class="crash"><p><b>${escapeXml(crashSummary(crash))}</b></p>` +
-        `<pre>last stdout lines:\n${escapeXml(tail(crash.stdoutTail))}\n\nlast stderr lines:\n${escapeXml(tail(crash.stderrTail))}</pre></div>`,
+        `<pre>last stdout lines:\n${escapeXml(tail(crash.stdoutTail))}\n\n` +
+        `last stderr lines:\n${escapeXml(tail(crash.stderrTail))}</pre></div>`,
     );
   }
   const violations = results?.errors?.["protocol-violations"] ?? [];
   if (violations.length) {
     parts.push(
-      `<p><b>${violations.length} protocol violation${violations.length > 1 ? "s" : ""}</b></p><pre class="violations">${escapeXml(prettyJson(violations))}</pre>`,
+      `<p><b>${violations.length} protocol violation${violations.length > 1 ? "s" : ""}</b></p>` +
+        `<pre class="violations">${escapeXml(prettyJson(violations))}</pre>`,
     );
   }
   // A runner entry with a verdict is in the checkers table; runs from before it had one show it here.
   const runner = results?.runner;
   if (runner && runner["valid?"] !== true) {
     parts.push(
-      `<details><summary>Runner self-check (seed, lateness, CPU)</summary><pre>${escapeXml(prettyJson(runner))}</pre></details>`,
+      "<details><summary>Runner self-check (seed, lateness, CPU)</summary>" +
+        `<pre>${escapeXml(prettyJson(runner))}</pre></details>`,
     );
   }
   const heading =
@@ -282,7 +300,8 @@ function faultNote(bands: readonly FaultBand[]): string {
   if (bands.length === 0) return "";
   const idle = bands.filter((band) => !band.effective).length;
   const idleNote = idle
-    ? ` ${idle} of them changed nothing (dashed outline): a partition with nobody to split off, or a kill or pause whose nodes were not running.`
+    ? ` ${idle} of them changed nothing (dashed outline): ` +
+      "a partition with nobody to split off, or a kill or pause whose nodes were not running."
     : "";
   const where = "each kind labelled in its own lane above the plot with the nodes it hit (hover a band for it all)";
   const groups = `"a b | c" means a and b could not talk to c`;
@@ -347,12 +366,18 @@ function renderLatency(data: ReportData): string {
   const leftOut = digest.fs
     .filter((f) => NOT_PLOTTED_FS[f] !== undefined)
     .map((f) => `<p class="note">Left out of the plots and the table: ${escapeXml(NOT_PLOTTED_FS[f]!)}.</p>`);
+  const intro =
+    "Each point is one operation: when it was invoked and how long it took to complete. " +
+    "Blue ok, orange info (indeterminate), pink fail. The lines are the median and p99 of ok latencies per second.";
+  const header = ["op", "count", "ok", "info", "fail", "median ms", "p95 ms", "p99 ms", "max ms"]
+    .map((name, index) => (index === 0 ? `<th>${name}</th>` : `<th class="num">${name}</th>`))
+    .join("");
   return `<h2>Latency</h2>
-<p class="note">Each point is one operation: when it was invoked and how long it took to complete. Blue ok, orange info (indeterminate), pink fail. The lines are the median and p99 of ok latencies per second.</p>
+<p class="note">${intro}</p>
 ${faultNote(data.bands)}
 ${plots.join("\n")}
 ${leftOut.join("")}
-<table class="latency-summary"><tr><th>op</th><th class="num">count</th><th class="num">ok</th><th class="num">info</th><th class="num">fail</th><th class="num">median ms</th><th class="num">p95 ms</th><th class="num">p99 ms</th><th class="num">max ms</th></tr>${summaryRows.join("")}</table>`;
+<table class="latency-summary"><tr>${header}</tr>${summaryRows.join("")}</table>`;
 }
 
 /** Time bins for throughput and latency quantile lines: 1 s, wider for long runs. */
@@ -378,7 +403,8 @@ function renderThroughput(data: ReportData): string {
     bands: plotBands(data),
     xMax: digest.durationSec,
   });
-  return `<h2>Throughput</h2><p class="note">Completed operations per second, in ${binSec} s bins, per operation and outcome.</p>${plot}`;
+  const note = `Completed operations per second, in ${binSec} s bins, per operation and outcome.`;
+  return `<h2>Throughput</h2><p class="note">${note}</p>${plot}`;
 }
 
 /** Quantile maps of the workload checker, such as broadcast's stable-latencies and lost-latencies. */
@@ -393,10 +419,14 @@ function renderQuantileMaps(results: RunResults | undefined): string {
     const keys = Object.keys(quantiles).sort((a, b) => Number(a) - Number(b));
     const header = keys.map((key) => `<th class="num">q ${key}</th>`).join("");
     const cells = keys.map((key) => `<td class="num">${fmt(quantiles[key])}</td>`).join("");
-    return `<h3>${escapeXml(name)} (ms)</h3><table class="quantiles" data-name="${escapeXml(name)}"><tr>${header}</tr><tr>${cells}</tr></table>`;
+    const table = `<table class="quantiles" data-name="${escapeXml(name)}"><tr>${header}</tr><tr>${cells}</tr></table>`;
+    return `<h3>${escapeXml(name)} (ms)</h3>${table}`;
   });
+  const note =
+    "How long after a value was acknowledged until every read showed it (0.5 is the median, 1 the maximum). " +
+    "Challenges 3d and 3e set targets on these.";
   return `<h2>Stable latencies</h2>
-<p class="note">How long after a value was acknowledged until every read showed it (0.5 is the median, 1 the maximum). Challenges 3d and 3e set targets on these.</p>
+<p class="note">${note}</p>
 ${tables.join("\n")}`;
 }
 
@@ -410,30 +440,45 @@ function renderMessageMix(data: ReportData): string {
       .join(", ");
     const barPx = Math.max(1, Math.round((count.sentCount / largest) * 200));
     return (
-      `<tr class="msg-type" data-type="${escapeXml(count.type)}" data-sent="${count.sentCount}"><th>${escapeXml(count.type)}</th>` +
+      `<tr class="msg-type" data-type="${escapeXml(count.type)}" data-sent="${count.sentCount}">` +
+      `<th>${escapeXml(count.type)}</th>` +
       `<td class="num">${count.sentCount}</td><td class="num">${count.deliveredCount}</td>` +
-      `<td class="num">${opCount ? fmt(count.sentCount / opCount) : "—"}</td><td><span class="bar" style="width:${barPx}px"></span></td><td class="muted">${escapeXml(links)}</td></tr>`
+      `<td class="num">${opCount ? fmt(count.sentCount / opCount) : "—"}</td>` +
+      `<td><span class="bar" style="width:${barPx}px"></span></td><td class="muted">${escapeXml(links)}</td></tr>`
     );
   });
   const serverCount = net?.servers?.["msg-count"];
   const mismatch =
     typeof serverCount === "number" && serverCount !== data.mix.serverSentCount
-      ? `<p class="note">Note: results.json counts ${serverCount} server messages, the journal ${data.mix.serverSentCount}.</p>`
+      ? `<p class="note">Note: results.json counts ${serverCount} server messages, ` +
+        `the journal ${data.mix.serverSentCount}.</p>`
       : "";
+  const serversMpo = `<b class="servers-mpo">${fmt(net?.servers?.["msgs-per-op"])}</b>`;
+  const header =
+    '<th>type</th><th class="num">sent</th><th class="num">delivered</th><th class="num">per op</th>' +
+    "<th></th><th>links</th>";
+  const totalPerOp = opCount ? fmt(data.mix.serverSentCount / opCount) : "—";
+  const totalRow =
+    `<tr><th>total</th><td class="num">${data.mix.serverSentCount}</td><td></td>` +
+    `<td class="num">${totalPerOp}</td><td></td><td></td></tr>`;
   return `<h2 id="messages-per-op">Messages per operation</h2>
-<p>Server msgs-per-op <b class="servers-mpo">${fmt(net?.servers?.["msgs-per-op"])}</b>, all msgs-per-op ${fmt(net?.all?.["msgs-per-op"])}, over ${opCount} operations.
+<p>Server msgs-per-op ${serversMpo}, all msgs-per-op ${fmt(net?.all?.["msgs-per-op"])}, over ${opCount} operations.
 Server messages are everything not to or from a client: node↔node and node↔service traffic.</p>
-<table class="message-mix"><tr><th>type</th><th class="num">sent</th><th class="num">delivered</th><th class="num">per op</th><th></th><th>links</th></tr>${rows.join("")}
-<tr><th>total</th><td class="num">${data.mix.serverSentCount}</td><td></td><td class="num">${opCount ? fmt(data.mix.serverSentCount / opCount) : "—"}</td><td></td><td></td></tr></table>
+<table class="message-mix"><tr>${header}</tr>${rows.join("")}
+${totalRow}</table>
 ${mismatch}`;
 }
 
 function renderDiagram(data: ReportData): string {
   const { diagram, preview } = data;
   const cut = diagram.hiddenEventCount ? `; ${diagram.hiddenEventCount} later events are not drawn` : "";
+  const legend =
+    "time flows down; blue: client traffic, black: between servers, pink: errors, grey dashes: never delivered";
+  const hover = "Hover an arrow for the full message.";
+  const full = `${diagram.arrowCount} arrows over ${diagram.shownEventCount} events${cut}`;
   return `<h2>Messages</h2>
-<p class="note">The first ${preview.shownEventCount} network events as a Lamport diagram (time flows down; blue: client traffic, black: between servers, pink: errors, grey dashes: never delivered). Hover an arrow for the full message.
-The full diagram is <a href="messages.svg">messages.svg</a>: ${diagram.arrowCount} arrows over ${diagram.shownEventCount} events${cut}.</p>
+<p class="note">The first ${preview.shownEventCount} network events as a Lamport diagram (${legend}). ${hover}
+The full diagram is <a href="messages.svg">messages.svg</a>: ${full}.</p>
 <div class="diagram">${preview.svg}</div>`;
 }
 

@@ -86,7 +86,10 @@ export async function digestHistory(runDir: string): Promise<HistoryDigest> {
   return collector.result();
 }
 
-/** Reads a run's history.jsonl once for the whole report (`nodeIds` from test.json, for fault labels); `visit` sees each op. */
+/**
+ * Reads a run's history.jsonl once for the whole report (`nodeIds` from test.json, for fault labels); `visit` sees each
+ * op.
+ */
 export async function readHistory(
   runDir: string,
   nodeIds?: readonly string[],

@@ -157,7 +157,8 @@ export class LamportCollector {
       arrowCount++;
     });
     const svg = [
-      `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${layout.widthPx + 50}" height="${layout.heightPx}" class="lamport">`,
+      `<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="${layout.widthPx + 50}" ` +
+        `height="${layout.heightPx}" class="lamport">`,
       `<style>${DIAGRAM_CSS}</style>`,
       `<defs><polygon id="ahead" points="0 0, -12 4, -12 -4"/></defs>`,
       `<g class="participants">${renderParticipants(layout)}</g>`,
@@ -244,7 +245,8 @@ function renderArrow(layout: Layout, event: ShownEvent, fromStep: number, toStep
   const flip = pointsLeft ? ` transform="rotate(180 ${middle} 0)"` : "";
   const color = messageColor(event);
   return (
-    `<g class="msg" id="m${event.id}" data-id="${event.id}" transform="translate(${px(x0)} ${px(y0)}) rotate(${px(angleDeg)})">` +
+    `<g class="msg" id="m${event.id}" data-id="${event.id}" transform="translate(${px(x0)} ${px(y0)}) ` +
+    `rotate(${px(angleDeg)})">` +
     `<title>${escapeXml(messageTitle(event))}</title>` +
     `<rect x="0" y="-2.5" height="5" width="${px(Math.max(0, lengthPx - 4))}" fill="${color}"/>` +
     `<use href="#ahead" x="${px(lengthPx)}" y="0" fill="${color}"/>` +
@@ -259,10 +261,14 @@ function renderNotDelivered(layout: Layout, event: ShownEvent, step: number): st
   const x1 = x0 + direction * LAMPORT.notDeliveredStubPx;
   const y = px(layout.y(step));
   const title = `${messageTitle(event)} (never delivered: cut by a partition or still queued at the end)`;
+  const label = escapeXml(truncate(String(event.body.type), LAMPORT.labelMaxChars));
   return (
     `<g class="not-delivered" data-id="${event.id}"><title>${escapeXml(title)}</title>` +
-    `<line x1="${px(x0)}" y1="${y}" x2="${px(x1)}" y2="${y}" stroke="${LAMPORT.notDeliveredColor}" stroke-width="3" stroke-dasharray="4 3"/>` +
-    `<text x="${px(x1 + direction * 4)}" y="${y}" dominant-baseline="middle" text-anchor="${direction > 0 ? "start" : "end"}" fill="${LAMPORT.notDeliveredColor}">✕ ${escapeXml(truncate(String(event.body.type), LAMPORT.labelMaxChars))}</text></g>`
+    `<line x1="${px(x0)}" y1="${y}" x2="${px(x1)}" y2="${y}" stroke="${LAMPORT.notDeliveredColor}" ` +
+    `stroke-width="3" stroke-dasharray="4 3"/>` +
+    `<text x="${px(x1 + direction * 4)}" y="${y}" dominant-baseline="middle" ` +
+    `text-anchor="${direction > 0 ? "start" : "end"}" ` +
+    `fill="${LAMPORT.notDeliveredColor}">✕ ${label}</text></g>`
   );
 }
 
@@ -276,7 +282,8 @@ function renderParticipants(layout: Layout): string {
     for (let step = 0; step < Math.max(1, layout.stepCount); step += LAMPORT.nodeLabelEverySteps) {
       const fill = step === 0 ? "#000" : "#aaa";
       parts.push(
-        `<text class="participant" x="${x}" y="${px(layout.y(step - 0.5))}" text-anchor="middle" dominant-baseline="middle" fill="${fill}">${escapeXml(participant)}</text>`,
+        `<text class="participant" x="${x}" y="${px(layout.y(step - 0.5))}" text-anchor="middle" ` +
+          `dominant-baseline="middle" fill="${fill}">${escapeXml(participant)}</text>`,
       );
     }
   }
@@ -288,7 +295,8 @@ function renderTruncatedNotice(layout: Layout, hiddenEventCount: number): string
   const step = layout.stepCount + 2;
   const color = LAMPORT.truncatedColor;
   return (
-    `<g class="truncated"><line x1="30" y1="${px(layout.y(step))}" x2="${layout.widthPx - 30}" y2="${px(layout.y(step))}" stroke-width="1" stroke="${color}"/>` +
+    `<g class="truncated"><line x1="30" y1="${px(layout.y(step))}" x2="${layout.widthPx - 30}" ` +
+    `y2="${px(layout.y(step))}" stroke-width="1" stroke="${color}"/>` +
     `<text x="${layout.widthPx / 2}" y="${px(layout.y(step + 1))}" fill="${color}" text-anchor="middle">` +
     `${hiddenEventCount} later network events not shown</text></g>`
   );

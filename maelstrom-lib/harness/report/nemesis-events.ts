@@ -29,7 +29,9 @@ export interface NemesisEvent {
 
 /** How many events the console prints; the page lists them all. */
 export const CONSOLE_NEMESIS_EVENTS = 10;
-/** How much of an event's words a console row shows (a 25-node majorities-ring takes a screenful; the page has it all). */
+/**
+ * How much of an event's words a console row shows (a 25-node majorities-ring takes a screenful; the page has it all).
+ */
 export const CONSOLE_EVENT_MAX_CHARS = 90;
 /** How much of an unknown op's value a row shows. */
 const VALUE_MAX_CHARS = 80;

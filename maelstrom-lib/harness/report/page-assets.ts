@@ -13,10 +13,21 @@ export const VERDICT_COLORS = {
   missing: "#bbb",
 } as const;
 
+// Rules too long for one source line, kept as the page has them.
+const BODY_CSS =
+  'body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0 auto; max-width: 1000px; ' +
+  "padding: 16px 24px 64px; color: #222; }";
+const HEADING_CSS =
+  "h1 { font-size: 22px; margin: 8px 0; } " +
+  "h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }";
+const WHY_BORDER_CSS =
+  ".why-invalid { border-color: #FF1E90; } .why-unknown { border-color: #FFAA26; } " +
+  ".why-aborted { border-color: #B39DDB; } .why-valid { border-color: #6DB6FE; }";
+
 /** The page's stylesheet. */
 export const PAGE_CSS = `
-body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 0 auto; max-width: 1000px; padding: 16px 24px 64px; color: #222; }
-h1 { font-size: 22px; margin: 8px 0; } h2 { font-size: 18px; margin-top: 32px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+${BODY_CSS}
+${HEADING_CSS}
 h3 { font-size: 15px; margin: 18px 0 6px; }
 code, pre { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
 pre { background: #f6f6f6; padding: 8px; overflow: auto; max-height: 420px; }
@@ -37,7 +48,7 @@ svg.plot .band-label { font-size: 10px; }
 td.reason { min-width: 16em; max-width: 24em; font-size: 13px; }
 table.nemesis-events td.kind { white-space: nowrap; }
 .why { border-left: 6px solid #ddd; padding: 4px 12px; margin: 8px 0 16px; background: #fafafa; }
-.why-invalid { border-color: #FF1E90; } .why-unknown { border-color: #FFAA26; } .why-aborted { border-color: #B39DDB; } .why-valid { border-color: #6DB6FE; }
+${WHY_BORDER_CSS}
 .why .headline { font-weight: bold; } .why pre.tail { max-height: 200px; margin: 2px 0 8px; }
 .findings pre.txns { margin: 2px 0 4px; font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
 .findings p.more-cases { margin: 0 0 4px; font-size: 12px; }

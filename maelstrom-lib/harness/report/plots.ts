@@ -174,8 +174,10 @@ export function renderPlot(spec: PlotSpec): string {
 
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="plot" width="${widthPx}" height="${heightPx}" viewBox="0 0 ${widthPx} ${heightPx}"` +
-      ` data-x-max="${xMax}" data-y-scale="${spec.yScale}" data-left="${left}" data-right="${right}" data-top="${top}" data-bottom="${bottom}"` +
+    `<svg xmlns="http://www.w3.org/2000/svg" class="plot" width="${widthPx}" height="${heightPx}" viewBox="0 ` +
+      `0 ${widthPx} ${heightPx}"` +
+      ` data-x-max="${xMax}" data-y-scale="${spec.yScale}" data-left="${left}" data-right="${right}" ` +
+      `data-top="${top}" data-bottom="${bottom}"` +
       ` data-y-min="${yScale.ticks[0]}" data-y-max="${yScale.ticks.at(-1)}">`,
   );
   parts.push(`<text class="plot-title" x="${left}" y="16">${escapeXml(spec.title)}</text>`);
@@ -186,7 +188,8 @@ export function renderPlot(spec: PlotSpec): string {
   spec.series.forEach((series, index) => parts.push(renderSeries(series, index, xScale, yScale)));
   parts.push(renderLegend(spec.series, left, right));
   parts.push(
-    `<g class="readout" visibility="hidden"><line y1="${top}" y2="${bottom}" stroke="#999" stroke-dasharray="3 3"/><text y="${top + 12}"></text></g>`,
+    `<g class="readout" visibility="hidden"><line y1="${top}" y2="${bottom}" stroke="#999" stroke-dasharray="3 3"/>` +
+      `<text y="${top + 12}"></text></g>`,
   );
   parts.push(`</svg>`);
   return parts.join("\n");
@@ -291,7 +294,8 @@ function renderAxes(
 ): string {
   const parts: string[] = [`<g class="axes">`];
   parts.push(
-    `<rect x="${box.left}" y="${box.top}" width="${box.right - box.left}" height="${box.bottom - box.top}" fill="none" stroke="#bbb"/>`,
+    `<rect x="${box.left}" y="${box.top}" width="${box.right - box.left}" height="${box.bottom - box.top}" ` +
+      `fill="none" stroke="#bbb"/>`,
   );
   for (const tick of xScale.ticks) {
     const x = px(xScale.toPx(tick));
@@ -306,10 +310,12 @@ function renderAxes(
     );
   }
   parts.push(
-    `<text x="${(box.left + box.right) / 2}" y="${box.bottom + 34}" text-anchor="middle">${escapeXml(spec.xLabel)}</text>`,
+    `<text x="${(box.left + box.right) / 2}" y="${box.bottom + 34}" ` +
+      `text-anchor="middle">${escapeXml(spec.xLabel)}</text>`,
   );
   parts.push(
-    `<text transform="translate(14 ${(box.top + box.bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(spec.yLabel)}</text>`,
+    `<text transform="translate(14 ${(box.top + box.bottom) / 2}) rotate(-90)" ` +
+      `text-anchor="middle">${escapeXml(spec.yLabel)}</text>`,
   );
   parts.push(`</g>`);
   return parts.join("");
@@ -324,8 +330,10 @@ function renderSeries(series: PlotSeries, index: number, xScale: Scale, yScale: 
     .join("");
   const path =
     series.style === "line"
-      ? `<path d="${lineD}" fill="none" stroke="${series.color}" stroke-width="1.5"${series.dash ? ` stroke-dasharray="${series.dash}"` : ""}/>`
-      : `<path d="${coordinates.map((xy) => `M${xy}h0`).join("")}" stroke="${series.color}" stroke-width="${PLOT.pointSizePx}" stroke-linecap="round"/>`;
+      ? `<path d="${lineD}" fill="none" stroke="${series.color}" ` +
+        `stroke-width="1.5"${series.dash ? ` stroke-dasharray="${series.dash}"` : ""}/>`
+      : `<path d="${coordinates.map((xy) => `M${xy}h0`).join("")}" stroke="${series.color}" ` +
+        `stroke-width="${PLOT.pointSizePx}" stroke-linecap="round"/>`;
   return `<g class="series" data-series="${index}" data-count="${series.points.length}">${path}</g>`;
 }
 
@@ -344,7 +352,8 @@ function renderLegend(series: PlotSeries[], left: number, right: number): string
     const itemWidthPx = 22 + label.length * 6.5;
     if (x + itemWidthPx > right) return; // the rest would run off the plot; the table lists them
     parts.push(
-      `<g class="legend-item" data-series="${index}" transform="translate(${px(x)} 32)">${legendSwatch(entry)}<text x="14">${escapeXml(label)}</text></g>`,
+      `<g class="legend-item" data-series="${index}" transform="translate(${px(x)} ` +
+        `32)">${legendSwatch(entry)}<text x="14">${escapeXml(label)}</text></g>`,
     );
     x += itemWidthPx;
   });

@@ -96,14 +96,18 @@ describe("report of a 3c run", () => {
       const page = await inspectPage(pageUrl, {
         screenshotPath,
         probe: `(() => {
-        const box = (element) => { const rect = element.getBoundingClientRect(); return rect.width > 0 && rect.height > 0; };
+        const box = (element) => {
+          const rect = element.getBoundingClientRect();
+          return rect.width > 0 && rect.height > 0;
+        };
         const plots = [...document.querySelectorAll("svg.plot")];
         return {
           ready: document.documentElement.dataset.reportReady,
           trappedErrors: window.reportErrors,
           plotCount: plots.length,
           plotsVisible: plots.every(box),
-          seriesWithPoints: plots.map((plot) => [...plot.querySelectorAll("g.series path")].filter((path) => path.getAttribute("d").length > 0 && path.getTotalLength() >= 0).length),
+          seriesWithPoints: plots.map((plot) => [...plot.querySelectorAll("g.series path")]
+            .filter((path) => path.getAttribute("d").length > 0 && path.getTotalLength() >= 0).length),
           arrows: document.querySelectorAll(".diagram g.msg").length,
           arrowsVisible: [...document.querySelectorAll(".diagram g.msg rect")].slice(0, 20).every(box),
           verdict: document.querySelector(".verdict").textContent,
@@ -135,7 +139,9 @@ describe("report of a 3c run", () => {
       const svgUrl = `file://${join(runDir, RUN_FILES.messagesSvg)}`;
       const svg = await Bun.file(join(runDir, RUN_FILES.messagesSvg)).text();
       const page = await inspectPage(svgUrl, {
-        probe: `({ root: document.documentElement.tagName, parseErrors: document.getElementsByTagName("parsererror").length, arrows: document.querySelectorAll("g.msg").length })`,
+        probe:
+          `({ root: document.documentElement.tagName, parseErrors: ` +
+          `document.getElementsByTagName("parsererror").length, arrows: document.querySelectorAll("g.msg").length })`,
       });
       expect(page.scriptErrors).toEqual([]);
       expect(page.probeValue).toEqual({ root: "svg", parseErrors: 0, arrows: countMatches(svg, /<g class="msg"/g) });

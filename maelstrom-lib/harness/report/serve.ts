@@ -121,14 +121,16 @@ export async function renderRunList(storeDir: string): Promise<string> {
         `<td class="reason" title="${escapeXml(why)}">${escapeXml(truncate(why, WHY_MAX_CHARS))}</td>` +
         `<td>${escapeXml(run.workload)}</td><td><a href="${href}">${escapeXml(run.name)}</a></td>${setupCells}` +
         `<td class="num">${escapeXml(opCount)}</td><td class="num">${serverMsgsPerOp}</td>` +
-        `<td><a href="${href}${RUN_FILES.report}">report</a> · <a href="${href}${RUN_FILES.messagesSvg}">messages.svg</a> · <a href="${href}?files">files</a></td></tr>`,
+        `<td><a href="${href}${RUN_FILES.report}">report</a> · <a ` +
+        `href="${href}${RUN_FILES.messagesSvg}">messages.svg</a> · <a href="${href}?files">files</a></td></tr>`,
     );
   }
   const table = rows.length
     ? `<table><tr><th>verdict</th><th>why</th><th>workload</th><th>time</th><th>bin</th><th class="num">nodes</th>` +
       `<th>nemesis</th><th class="num">ops</th><th class="num">servers msgs/op</th><th></th></tr>` +
       `${rows.join("")}</table>`
-    : `<p class="note">No runs in ${escapeXml(storeDir)} yet: try <code>bun run maelstrom test -w echo --bin 01-echo/main.ts --node-count 1 --time-limit 5</code>.</p>`;
+    : `<p class="note">No runs in ${escapeXml(storeDir)} yet: try <code>bun run maelstrom test -w echo --bin ` +
+      `01-echo/main.ts --node-count 1 --time-limit 5</code>.</p>`;
   return page("Maelstrom runs", `<h1>Runs</h1>${table}`);
 }
 
@@ -147,11 +149,17 @@ function runSetup(options: StoredOptions | undefined, storeDir: string): string 
   const bin = binShown(options?.bin, storeDir);
   const nodes = options?.nodeIds.length ?? "—";
   const nemesis = options?.nemesis?.length ? options.nemesis.join(", ") : "none";
-  return `<td class="bin" title="${escapeXml(String(options?.bin ?? ""))}"><code>${escapeXml(bin)}</code></td><td class="num">${nodes}</td><td>${escapeXml(nemesis)}</td>`;
+  return (
+    `<td class="bin" title="${escapeXml(String(options?.bin ?? ""))}"><code>${escapeXml(bin)}</code></td><td ` +
+    `class="num">${nodes}</td><td>${escapeXml(nemesis)}</td>`
+  );
 }
 
 function page(title: string, body: string): string {
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title><style>${PAGE_CSS}</style></head><body>${body}</body></html>`;
+  return (
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title>` +
+    `<style>${PAGE_CSS}</style></head><body>${body}</body></html>`
+  );
 }
 
 function renderFolder(storeDir: string, folder: string): string {

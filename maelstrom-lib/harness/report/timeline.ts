@@ -144,15 +144,23 @@ export function renderTimelineHtml(data: TimelineData): string {
   const cut = data.ops.length - drawn.length;
   const note =
     cut > 0
-      ? `<p class="note cap">${cut} of ${data.ops.length} ops are not drawn (the first ${TIMELINE.maxBars} by invocation time are, and every op the run page links to); history.jsonl has them all.</p>`
+      ? `<p class="note cap">${cut} of ${data.ops.length} ops are not drawn (the first ${TIMELINE.maxBars} by ` +
+        `invocation time are, and every op the run page links to); history.jsonl has them all.</p>`
       : "";
+  const lanesNote =
+    "One lane per process (a client's session; a process that ended in :info is replaced by a new one). " +
+    "Each bar runs from an op's invocation to its completion:";
+  const bandsNote = data.bands.length
+    ? ` Bands across the lanes are the nemesis's faults, ${faultKey(faultLanes(data.bands))}, ` +
+      "each kind labelled in its own row with the nodes it hit (dashed: it changed nothing)."
+    : "";
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(data.title)}</title>
 <style>${PAGE_CSS}${TIMELINE_CSS}</style></head><body>
 <p><a href="index.html">← run report</a></p>
 <h1>${escapeXml(data.title)}</h1>
-<p class="note">One lane per process (a client's session; a process that ended in :info is replaced by a new one). Each bar runs from an op's invocation to its completion:
-${legend()}.${data.bands.length ? ` Bands across the lanes are the nemesis's faults, ${faultKey(faultLanes(data.bands))}, each kind labelled in its own row with the nodes it hit (dashed: it changed nothing).` : ""} Hover a bar for the op.</p>
+<p class="note">${lanesNote}
+${legend()}.${bandsNote} Hover a bar for the op.</p>
 ${note}
 <div class="timeline">${renderTimelineSvg(lanes, drawn, data.bands, data.durationSec, pxPerSec)}</div>
 <script>${TIMELINE_JS}</script>
@@ -185,7 +193,8 @@ function renderTimelineSvg(
   const x = (sec: number) => px(left + sec * pxPerSec);
   const laneOf = new Map(lanes.map((lane, i) => [lane.process, i]));
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="${widthPx}" height="${heightPx}" data-lanes="${lanes.length}" data-bars="${ops.length}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="${widthPx}" height="${heightPx}" ` +
+      `data-lanes="${lanes.length}" data-bars="${ops.length}">`,
   ];
   parts.push(renderAxis(durationSec, pxPerSec, left, heightPx));
   for (const band of bands)
@@ -200,9 +209,8 @@ function renderTimelineSvg(
     );
   lanes.forEach((lane, i) => {
     const y = top + i * TIMELINE.laneHeightPx;
-    parts.push(
-      `<text class="lane" x="4" y="${y + TIMELINE.laneHeightPx - 3}">p${escapeXml(lane.process)}${lane.node ? ` ${escapeXml(lane.node)}` : ""}</text>`,
-    );
+    const name = `p${escapeXml(lane.process)}${lane.node ? ` ${escapeXml(lane.node)}` : ""}`;
+    parts.push(`<text class="lane" x="4" y="${y + TIMELINE.laneHeightPx - 3}">${name}</text>`);
   });
   for (const op of ops) {
     const y = top + laneOf.get(op.process)! * TIMELINE.laneHeightPx + 2;
@@ -211,8 +219,11 @@ function renderTimelineSvg(
     const color = op.type === "pending" ? TIMELINE.pendingColor : COMPLETION_COLORS[op.type];
     const latency =
       op.endSec === undefined ? "" : `, ${formatNumber(Number(((end - op.startSec) * 1000).toFixed(2)))} ms`;
+    const where = `p${op.process}${op.node ? ` on ${op.node}` : ""}, ${op.startSec.toFixed(3)} s${latency}`;
     parts.push(
-      `<rect id="op-${op.index}" class="op ${op.type}" x="${x(op.startSec)}" y="${y}" width="${px(width)}" height="${TIMELINE.laneHeightPx - 4}" fill="${color}"><title>${escapeXml(`#${op.index} ${op.detail} (p${op.process}${op.node ? ` on ${op.node}` : ""}, ${op.startSec.toFixed(3)} s${latency})`)}</title></rect>`,
+      `<rect id="op-${op.index}" class="op ${op.type}" x="${x(op.startSec)}" y="${y}" width="${px(width)}" ` +
+        `height="${TIMELINE.laneHeightPx - 4}" fill="${color}">` +
+        `<title>${escapeXml(`#${op.index} ${op.detail} (${where})`)}</title></rect>`,
     );
   }
   parts.push(`</svg>`);
@@ -225,7 +236,9 @@ function renderAxis(durationSec: number, pxPerSec: number, left: number, heightP
   for (let sec = 0; sec <= durationSec + 1e-9; sec += stepSec) {
     const xPx = px(left + sec * pxPerSec);
     ticks.push(
-      `<line x1="${xPx}" x2="${xPx}" y1="${TIMELINE.axisHeightPx - 6}" y2="${heightPx}" stroke="#eee"/><text x="${xPx}" y="${TIMELINE.axisHeightPx - 9}" text-anchor="middle">${formatNumber(Number(sec.toFixed(1)))} s</text>`,
+      `<line x1="${xPx}" x2="${xPx}" y1="${TIMELINE.axisHeightPx - 6}" y2="${heightPx}" stroke="#eee"/><text ` +
+        `x="${xPx}" y="${TIMELINE.axisHeightPx - 9}" text-anchor="middle">${formatNumber(Number(sec.toFixed(1)))} ` +
+        `s</text>`,
     );
   }
   return `<g class="axis">${ticks.join("")}</g>`;
@@ -250,9 +263,12 @@ function renderFaultBand(
     ? [` fill="${fill}" fill-opacity="0.25"`, ` fill="${fill}"`]
     : [` fill="none" stroke="${ink}" stroke-dasharray="4 3"`, ` fill="none" stroke="${ink}" stroke-dasharray="4 3"`];
   return (
-    `<g class="fault" data-kind="${escapeXml(band.kind)}" data-nodes="${escapeXml(band.nodes.join(" "))}"><title>${escapeXml(label)}</title>` +
-    `<rect x="${px(x0)}" y="${TIMELINE.axisHeightPx}" width="${px(width)}" height="${heightPx - TIMELINE.axisHeightPx}"${shade}/>` +
-    `<rect class="fault-strip" x="${px(x0)}" y="${rowTop}" width="${px(width)}" height="${TIMELINE.faultRowHeightPx - 2}"${strip}/>` +
+    `<g class="fault" data-kind="${escapeXml(band.kind)}" data-nodes="${escapeXml(band.nodes.join(" "))}">` +
+    `<title>${escapeXml(label)}</title>` +
+    `<rect x="${px(x0)}" y="${TIMELINE.axisHeightPx}" width="${px(width)}" ` +
+    `height="${heightPx - TIMELINE.axisHeightPx}"${shade}/>` +
+    `<rect class="fault-strip" x="${px(x0)}" y="${rowTop}" width="${px(width)}" ` +
+    `height="${TIMELINE.faultRowHeightPx - 2}"${strip}/>` +
     `<text class="fault-label" x="${px(x0 + 3)}" y="${rowTop + 11}" fill="${ink}">${escapeXml(shown)}</text></g>`
   );
 }

@@ -21,7 +21,9 @@ export type Verdict = keyof typeof VERDICT_COLORS;
 
 /** A coloured verdict badge (the colours `maelstrom serve` uses). */
 export function verdictBadge(verdict: Verdict, className = "badge"): string {
-  return `<span class="${className} verdict-${verdict}" style="background:${VERDICT_COLORS[verdict]}">${verdict}</span>`;
+  return (
+    `<span class="${className} verdict-${verdict}" ` + `style="background:${VERDICT_COLORS[verdict]}">${verdict}</span>`
+  );
 }
 
 /** A run's outcome from its results alone, without reading the history (the runs list needs no more). */
@@ -46,10 +48,13 @@ export function renderWhy(
         unmatched,
         ...explanation.checkers.map((checker) => renderCheckerFindings(checker, requestOf)),
       ].join("\n");
+  const warnings = explanation.runnerWarnings
+    .map((warning) => `<p class="note runner-warning">Runner: ${escapeXml(warning)}.</p>`)
+    .join("\n");
   return `<section id="why" class="why why-${explanation.outcome}">
 <p>${verdictBadge(explanation.outcome, "verdict")} <span class="headline">${escapeXml(explanation.headline)}</span></p>
 ${body}
-${explanation.runnerWarnings.map((warning) => `<p class="note runner-warning">Runner: ${escapeXml(warning)}.</p>`).join("\n")}
+${warnings}
 </section>`;
 }
 
@@ -58,10 +63,12 @@ function renderAbort(explanation: RunExplanation, nodeLogs: readonly string[]): 
   const logName = abort.node ? `${abort.node}.log` : undefined;
   const log =
     logName && nodeLogs.includes(logName)
-      ? ` The node's whole log: <a href="${RUN_FILES.nodeLogs}/${encodeURIComponent(logName)}">${RUN_FILES.nodeLogs}/${escapeXml(logName)}</a>.`
+      ? ` The node's whole log: <a ` +
+        `href="${RUN_FILES.nodeLogs}/${encodeURIComponent(logName)}">${RUN_FILES.nodeLogs}/${escapeXml(logName)}</a>.`
       : "";
   const tail = (name: string, lines: string[]) =>
-    `<p class="tail-name">${escapeXml(abort.node ?? "the node")}'s last ${name} lines:</p><pre class="tail tail-${name}">${lines.length ? escapeXml(lines.join("\n")) : "(nothing)"}</pre>`;
+    `<p class="tail-name">${escapeXml(abort.node ?? "the node")}'s last ${name} lines:</p><pre class="tail ` +
+    `tail-${name}">${lines.length ? escapeXml(lines.join("\n")) : "(nothing)"}</pre>`;
   return `<p class="abort">No checker ran: Maelstrom analyzes only runs that finish.${log}</p>
 ${tail("stderr", abort.stderrTail)}
 ${tail("stdout", abort.stdoutTail)}`;
@@ -69,7 +76,12 @@ ${tail("stdout", abort.stdoutTail)}`;
 
 /** A node's first bad stdout line: after it the runner, like Maelstrom, dropped the node's output. */
 function renderViolation(violation: RunExplanation["violations"][number]): string {
-  return `<div class="violation"><p><b>protocol</b>: ${escapeXml(violation.node)} broke the protocol (${escapeXml(violation.reason)}); Maelstrom ignores a node's output from its first bad line on, so its later replies never arrived. Stdout is for protocol messages only: log to stderr. The line:</p><pre>${escapeXml(violation.line)}</pre></div>`;
+  return (
+    `<div class="violation"><p><b>protocol</b>: ${escapeXml(violation.node)} broke the protocol ` +
+    `(${escapeXml(violation.reason)}); Maelstrom ignores a node's output from its first bad line on, so its later ` +
+    `replies never arrived. Stdout is for protocol messages only: log to stderr. The line:</p>` +
+    `<pre>${escapeXml(violation.line)}</pre></div>`
+  );
 }
 
 /**
@@ -107,7 +119,8 @@ function renderCheckerFindings(checker: CheckerExplanation, requestOf: ReadonlyM
         const arrow =
           message === undefined
             ? ""
-            : ` <a class="msg-link" href="${RUN_FILES.messagesSvg}#m${message}" title="its request in the message diagram">msg</a>`;
+            : ` <a class="msg-link" href="${RUN_FILES.messagesSvg}#m${message}" title="its request in the message ` +
+              `diagram">msg</a>`;
         return `<a class="op-link" href="${TIMELINE_FILE}#op-${index}">op ${index}</a>${arrow}`;
       })
       .join(" ");
@@ -120,5 +133,9 @@ function renderCheckerFindings(checker: CheckerExplanation, requestOf: ReadonlyM
     const file = fileLink ? `<p class="more-cases">More cases: ${fileLink}</p>` : "";
     return `<li>${escapeXml(finding.text)}${refs ? ` <span class="ops">(${refs})</span>` : ""}${txns}${file}</li>`;
   });
-  return `<div class="findings" data-checker="${escapeXml(checker.checker)}"><p><b>${escapeXml(checker.checker)}</b>: ${escapeXml(checker.summary)}</p>${items.length ? `<ul>${items.join("")}</ul>` : ""}</div>`;
+  const list = items.length ? `<ul>${items.join("")}</ul>` : "";
+  return (
+    `<div class="findings" data-checker="${escapeXml(checker.checker)}"><p>` +
+    `<b>${escapeXml(checker.checker)}</b>: ${escapeXml(checker.summary)}</p>${list}</div>`
+  );
 }

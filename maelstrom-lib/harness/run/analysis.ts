@@ -144,7 +144,10 @@ function rateWarning(achievedRate: number, input: AnalysisInput): string | undef
   if (input.violations.length > 0 || input.unmatchedReplies) return undefined;
   const achieved = `achieved ${achievedRate.toFixed(1)} ops/s of the requested ${input.opts.rate}`;
   const waitedSec = ((input.mainPhase.lateMs?.waitingForWorker ?? 0) / 1000).toFixed(1);
-  return `${achieved}: ops waited ${waitedSec} s in all for a free worker (the nodes answered slowly, or --concurrency limits it); rates may be distorted`;
+  return (
+    `${achieved}: ops waited ${waitedSec} s in all for a free worker (the nodes answered slowly, or ` +
+    `--concurrency limits it); rates may be distorted`
+  );
 }
 
 function runnerHealth(input: AnalysisInput): RunnerHealth {
@@ -156,7 +159,8 @@ function runnerHealth(input: AnalysisInput): RunnerHealth {
   const warnings: string[] = [...(input.world?.warnings ?? [])];
   if (latenessP99Ms > RUNNER_LIMITS.overloadLatenessP99Ms) {
     warnings.push(
-      `deliveries ran late (p99 ${latenessP99Ms.toFixed(1)} ms): the machine was overloaded; latencies may be distorted`,
+      `deliveries ran late (p99 ${latenessP99Ms.toFixed(1)} ms): the machine was overloaded; latencies may be ` +
+        `distorted`,
     );
   }
   const rate = heldBackByWorkers(input.mainPhase) ? rateWarning(achievedRate, input) : undefined;

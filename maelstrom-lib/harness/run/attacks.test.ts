@@ -143,7 +143,8 @@ describe("attack 1: JSON nested absurdly deep", () => {
 });
 
 describe("attack 9: terminal control in node output", () => {
-  test.concurrent("a screen clear, a clipboard write, a CSI and a carriage return reach the console escaped", async () => {
+  test.concurrent("a screen clear, a clipboard write, a CSI and a carriage return reach the console " +
+    "escaped", async () => {
     // Before: 18 control characters reached the terminal, and "\rEverything looks good!" overwrote a line.
     const run = await echoAttack("terminal", 1, 1, "--log-stderr");
     expect(run.exitCode).toBe(1);
@@ -155,7 +156,8 @@ describe("attack 9: terminal control in node output", () => {
 });
 
 describe("attack 10: a node sending as someone else", () => {
-  test.concurrent("sending as another node or a live client is delivered, as in Maelstrom, and warned of by name", async () => {
+  test.concurrent("sending as another node or a live client is delivered, as in Maelstrom, and warned of by " +
+    "name", async () => {
     // Before: both were delivered without a word.
     const run = await echoAttack("impersonate", 2, 2);
     expect(run.exitCode).toBe(0);

@@ -163,7 +163,8 @@ describe("review: client churn after :info (jepsen generator/interpreter.clj Cli
 });
 
 describe("review: odd node output", () => {
-  test("a 50 MB stdout line does not stall the node's later replies (Maelstrom reads lines in linear time)", async () => {
+  test("a 50 MB stdout line does not stall the node's later replies (Maelstrom reads lines in linear " +
+    "time)", async () => {
     // process.ts readLines re-scans the whole buffered line for "\n" on every 64 KB chunk, so a
     // 50 MB line takes ~20 s to come through; the echo reply queued behind it times out.
     const outcome = await run(
@@ -180,7 +181,8 @@ describe("review: odd node output", () => {
     expect(outcome.exitCode).toBe(0);
   }, 60_000);
 
-  test("a non-UTF-8 line is delivered with replacement characters; a body that is an array silences the node", async () => {
+  test("a non-UTF-8 line is delivered with replacement characters; a body that is an array silences the " +
+    "node", async () => {
     const outcome = await run(
       "-w",
       "echo",

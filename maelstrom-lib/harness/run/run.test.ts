@@ -76,7 +76,8 @@ describe("runner verdicts on simulated nodes", () => {
     expect(Object.keys(workload.duplicated)).toContain("0");
   });
 
-  test("a reply to a client that has gone is a protocol violation, reported, and the node's later output is dropped", async () => {
+  test("a reply to a client that has gone is a protocol violation, reported, and the node's later output is " +
+    "dropped", async () => {
     const outcome = await run(
       "-w",
       "echo",
@@ -177,7 +178,8 @@ describe("runner verdicts on real node processes: exits, init, stdout, timing", 
     expect(elapsedMs).toBeLessThan(20_000);
   }, 30_000);
 
-  test.concurrent("a log line on stdout before init fails init at once, quoting the line and saying to log to stderr", async () => {
+  test.concurrent("a log line on stdout before init fails init at once, quoting the line and saying to log to " +
+    "stderr", async () => {
     const startedMs = performance.now();
     const outcome = await run(
       "-w",
@@ -200,7 +202,8 @@ describe("runner verdicts on real node processes: exits, init, stdout, timing", 
     expect(text).toContain("print(..., file=sys.stderr) in Python");
   }, 30_000);
 
-  test.concurrent("a debug line on stdout later is named as the reason for the missing ops, not the machine", async () => {
+  test.concurrent("a debug line on stdout later is named as the reason for the missing ops, not the " +
+    "machine", async () => {
     const outcome = await run(
       "-w",
       "echo",

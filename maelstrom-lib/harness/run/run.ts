@@ -433,7 +433,8 @@ export class Run {
       const malformed = this.history.ops.filter((op) => op.error === type);
       if (malformed.length === 0) continue;
       this.log(
-        `WARN ${type}: ${malformed.length} ${malformed.length === 1 ? one : many} broke the ${one} schema (all in history.jsonl); the first:`,
+        `WARN ${type}: ${malformed.length} ${malformed.length === 1 ? one : many} broke the ${one} schema (all in ` +
+          `history.jsonl); the first:`,
       );
       for (const line of (malformed[0]!.exception ?? "").split("\n")) this.log(`     ${line}`);
     }

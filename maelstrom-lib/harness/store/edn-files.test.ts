@@ -169,7 +169,8 @@ describe("what the EDN holds", () => {
     expect(lines[5]).toContain(':value "quote \\" and\\nnewline ü", :error :net-timeout');
     expect(lines[6]).toContain(':error [:key-does-not-exist "no such key"]');
     expect(lines[7]).toBe(
-      '{:index 7, :time 9200000, :type :info, :process :nemesis, :f :start-partition, :value [:isolated {"n0" #{"n1"}, "n1" #{"n0" "n2"}}]}',
+      '{:index 7, :time 9200000, :type :info, :process :nemesis, :f :start-partition, :value [:isolated {"n0" ' +
+        '#{"n1"}, "n1" #{"n0" "n2"}}]}',
     );
     expect(lines[9]).toContain(":value 18446744073709551615, :final? true");
     for (const line of lines) expect(line).not.toContain("\n");
@@ -303,7 +304,10 @@ describe("the files, read back", () => {
   );
 
   if (!clojure)
-    test.skip("clojure is not on PATH (apt-get install clojure): the EDN files were not read back by Clojure", () => {});
+    test.skip(
+      "clojure is not on PATH (apt-get install clojure): " + "the EDN files were not read back by Clojure",
+      () => {},
+    );
 
   test("a broadcast run writes the four files; scripts' grep lines find what they look for", async () => {
     const store = mkdtempSync(join(tmpdir(), "edn-run-"));

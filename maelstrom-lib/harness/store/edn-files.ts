@@ -176,7 +176,8 @@ function isOp(value: Record<string, unknown>): boolean {
 function logTime(ms: number): string {
   const d = new Date(ms);
   const pad = (n: number, width = 2) => String(n).padStart(width, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)}`;
+  const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return `${date} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())},${pad(d.getMilliseconds(), 3)}`;
 }
 
 /** When the run started, from its folder name (20261201T091029.134Z); now if it does not parse. */

@@ -113,7 +113,10 @@ function exceptionMessage(exception: unknown): string {
   return typeof cause === "string" ? cause : JSON.stringify(exception);
 }
 
-/** Every op of a history.edn, in order; malformed EDN or a form that is no op is a JepsenStoreError naming the file and place. */
+/**
+ * Every op of a history.edn, in order; malformed EDN or a form that is no op is a JepsenStoreError naming the file and
+ * place.
+ */
 export function readEdnHistory(path: string): Op[] {
   const reader = new EdnReader(readFileSync(path, "utf8"));
   const ops: Op[] = [];

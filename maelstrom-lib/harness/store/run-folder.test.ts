@@ -86,22 +86,26 @@ describe("reading a run folder", () => {
     }
   });
 
-  test("history.jsonl: streamed, a torn or foreign line counted and skipped; read whole, it is an error naming its line", async () => {
-    const dir = await folderWith({
-      "history.jsonl": lines(OPS) + '{"index": 2, "time": 9, "type": "ok"\n{"index": 3, "f": "add"}\n',
-    });
-    const seen: number[] = [];
-    expect(await forEachOp(dir, (op) => seen.push(op.index))).toEqual({ badLineCount: 2 });
-    expect(seen).toEqual([0, 1]);
-    await expect(readHistoryExact(dir)).rejects.toThrow(
-      `${join(dir, "history.jsonl")} line 3 is not a history op: {"index": 2`,
-    );
-    const good = await folderWith({
-      "history.jsonl":
-        lines(OPS) + '{"index":2,"time":9,"type":"invoke","process":1,"f":"add","value":12345678901234567890}\n',
-    });
-    const history = await readHistoryExact(good);
-    expect(history.slice(0, 2)).toEqual(OPS as typeof history);
-    expect(JSON.stringify(history[2]!.value)).toBe("12345678901234567890"); // exact, as the checkers need
-  });
+  test(
+    "history.jsonl: streamed, a torn or foreign line counted and skipped; read whole, it is an error naming its " +
+      "line",
+    async () => {
+      const dir = await folderWith({
+        "history.jsonl": lines(OPS) + '{"index": 2, "time": 9, "type": "ok"\n{"index": 3, "f": "add"}\n',
+      });
+      const seen: number[] = [];
+      expect(await forEachOp(dir, (op) => seen.push(op.index))).toEqual({ badLineCount: 2 });
+      expect(seen).toEqual([0, 1]);
+      await expect(readHistoryExact(dir)).rejects.toThrow(
+        `${join(dir, "history.jsonl")} line 3 is not a history op: {"index": 2`,
+      );
+      const good = await folderWith({
+        "history.jsonl":
+          lines(OPS) + '{"index":2,"time":9,"type":"invoke","process":1,"f":"add","value":12345678901234567890}\n',
+      });
+      const history = await readHistoryExact(good);
+      expect(history.slice(0, 2)).toEqual(OPS as typeof history);
+      expect(JSON.stringify(history[2]!.value)).toBe("12345678901234567890"); // exact, as the checkers need
+    },
+  );
 });

@@ -16,9 +16,8 @@ for await (const line of console) {
     write(JSON.stringify({ src: nodeId, dest: message.src, body: { type: "init_ok", in_reply_to: body.msg_id } }));
   } else if (body.type === "generate") {
     const id = BASE + nodeIndex * 1_000_000_000n + counter++; // unique per node and across nodes
-    write(
-      `{"src":"${nodeId}","dest":"${message.src}","body":{"type":"generate_ok","id":${id},"in_reply_to":${body.msg_id}}}`,
-    );
+    const reply = `{"type":"generate_ok","id":${id},"in_reply_to":${body.msg_id}}`;
+    write(`{"src":"${nodeId}","dest":"${message.src}","body":${reply}}`);
   }
 }
 

@@ -12,9 +12,8 @@ for await (const line of console) {
     write(JSON.stringify({ src: nodeId, dest: message.src, body: { type: "init_ok", in_reply_to: body.msg_id } }));
   } else if (body.type === "echo") {
     const echo = JSON.stringify(body.echo);
-    write(
-      `{"src":"${nodeId}","dest":"${message.src}","body":{"type":"echo_ok","echo":${echo},"in_reply_to":${body.msg_id}.0}}`,
-    );
+    const reply = `{"type":"echo_ok","echo":${echo},"in_reply_to":${body.msg_id}.0}`;
+    write(`{"src":"${nodeId}","dest":"${message.src}","body":${reply}}`);
   }
 }
 

@@ -42,13 +42,17 @@ describe("g-set workload", () => {
     expect(schemaViolation({ type: "read_ok", in_reply_to: 1, elements: [1] }, READ.reply)).toBeDefined();
   });
 
-  test("a read_ok of value null (a Go nil slice) passes, as g_set.clj's [s/Any] lets nil through, and is recorded as is", async () => {
-    const connection = new ScriptedConnection(() => ({ type: "read_ok", value: null }));
-    expect(await gSet.newClient(connection, ctx).invoke({ f: "read", value: null }, worker)).toEqual({
-      type: "ok",
-      value: null,
-    });
-  });
+  test(
+    "a read_ok of value null (a Go nil slice) passes, as g_set.clj's [s/Any] lets nil through, and is recorded " +
+      "as is",
+    async () => {
+      const connection = new ScriptedConnection(() => ({ type: "read_ok", value: null }));
+      expect(await gSet.newClient(connection, ctx).invoke({ f: "read", value: null }, worker)).toEqual({
+        type: "ok",
+        value: null,
+      });
+    },
+  );
 
   test("the client sends add with element and read, errors are never classified", async () => {
     const connection = new ScriptedConnection((request) =>

@@ -169,7 +169,8 @@ describe("lin-kv end to end (simulated)", () => {
     expect(viz).toMatch(/<line class="point"[^>]*data-next="\d+"/);
   }, 30_000);
 
-  test("nodes that proxy to lww-kv (replicas never converge) or seq-kv (stale reads) are not linearizable", async () => {
+  test("nodes that proxy to lww-kv (replicas never converge) or seq-kv (stale reads) are not " +
+    "linearizable", async () => {
     for (const service of ["lww-kv", "seq-kv"]) {
       const outcome = await run("lin-kv-proxy.ts", service);
       expect([service, (outcome.results!.workload as { "valid?": unknown })["valid?"]]).toEqual([service, false]);

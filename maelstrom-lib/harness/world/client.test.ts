@@ -87,25 +87,29 @@ describe("client requests (defrpc's send schema)", () => {
     expect(error.message).toEndWith('This is malformed because:\n\ndisallowed key "value"');
   });
 
-  test("both kinds complete the op as :info with Maelstrom's name, the explanation and the class Maelstrom's throw+ gives", () => {
-    const request = new MalformedRequest("why", { type: "add" }, ADD.request);
-    const reply = new MalformedReply(
-      "why",
-      { type: "add_ok" },
-      { node: "n0", body: { type: "add" }, schema: ADD.reply },
-    );
-    for (const error of [request, reply] as MalformedRpc[]) {
-      expect(classifyError(error, "add", pnCounter)).toEqual({
-        type: "info",
-        value: undefined,
-        error: error.type,
-        exception: error.message,
-        "exception-class": "clojure.lang.ExceptionInfo",
-      });
-    }
-    // Anything else the client throws is grouped under its own class.
-    expect(classifyError(new TypeError("x is undefined"), "add", pnCounter)["exception-class"]).toBe("TypeError");
-  });
+  test(
+    "both kinds complete the op as :info with Maelstrom's name, the explanation and the class Maelstrom's " +
+      "throw+ gives",
+    () => {
+      const request = new MalformedRequest("why", { type: "add" }, ADD.request);
+      const reply = new MalformedReply(
+        "why",
+        { type: "add_ok" },
+        { node: "n0", body: { type: "add" }, schema: ADD.reply },
+      );
+      for (const error of [request, reply] as MalformedRpc[]) {
+        expect(classifyError(error, "add", pnCounter)).toEqual({
+          type: "info",
+          value: undefined,
+          error: error.type,
+          exception: error.message,
+          "exception-class": "clojure.lang.ExceptionInfo",
+        });
+      }
+      // Anything else the client throws is grouped under its own class.
+      expect(classifyError(new TypeError("x is undefined"), "add", pnCounter)["exception-class"]).toBe("TypeError");
+    },
+  );
 });
 
 /**
@@ -189,7 +193,8 @@ describe("replies the client cannot match", () => {
 });
 
 describe("a workload whose generator emits malformed requests, on a simulated node", () => {
-  test("every such op is :info malformed-rpc-request, the node gets none of them, and the console says so", async () => {
+  test("every such op is :info malformed-rpc-request, the node gets none of them, and the console says " +
+    "so", async () => {
     const bin = "maelstrom-lib/harness/testdata/pn-counter-crdt.ts";
     const argv = ["test", "-w", "pn-counter", "--bin", bin, "--node-count", "1", "--time-limit", "1", "--rate", "20"];
     const command = parseCommand([...argv, "--store", TEST_STORE, "--no-progress", "--sim", "--seed", "1"], repo);

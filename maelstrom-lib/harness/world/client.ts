@@ -173,7 +173,8 @@ export class MalformedReply extends MalformedRpc {
       reason,
       body,
       `Malformed RPC response. Maelstrom sent node ${request.node} the following request:\n\n` +
-        `${JSON.stringify(request.body)}\n\nAnd expected a response of the form:\n\n${describeSchema(request.schema)}\n\n` +
+        `${JSON.stringify(request.body)}\n\nAnd expected a response of the ` +
+        `form:\n\n${describeSchema(request.schema)}\n\n` +
         `... but instead received\n\n${JSON.stringify(body)}\n\nThis is malformed because:\n\n${reason}`,
     );
     this.name = "MalformedReply";

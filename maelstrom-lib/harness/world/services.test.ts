@@ -70,7 +70,8 @@ describe("seq-kv", () => {
         expect(attempts).toBeLessThan(100);
       }
       if (attempts > 1) spuriousFailures++;
-      expect(kv.handle("other", { type: "read", key: "k" })).toEqual({ type: "read_ok", value: 11 }); // its own change is visible to it
+      // Its own change is visible to it
+      expect(kv.handle("other", { type: "read", key: "k" })).toEqual({ type: "read_ok", value: 11 });
     }
     expect(spuriousFailures).toBeGreaterThan(0);
   });

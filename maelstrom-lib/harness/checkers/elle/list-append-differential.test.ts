@@ -20,7 +20,9 @@ import type { Mop } from "./txns.ts";
 type Plain = ["r", number, number[]] | ["append", number, number];
 const KEYS = [1, 2];
 
-/** Random txns; reads are random prefixes of one random order of each key's appends; a last txn reads every key whole. */
+/**
+ * Random txns; reads are random prefixes of one random order of each key's appends; a last txn reads every key whole.
+ */
 function randomTxns(rng: Rng): { txns: Plain[][]; failed: Set<number> } {
   const count = rng.int(2, 6);
   const appends = new Map<number, number[]>(KEYS.map((k) => [k, []]));
@@ -129,9 +131,8 @@ describe("list-append checker vs brute-force serializability", () => {
       const result = checkListAppend(history, { consistencyModels: ["serializable"] });
       const expected = bruteForceSerializable(txns, failed, undefined, indeterminate);
       if (strictlyValid(result) !== expected) {
-        throw new Error(
-          `disagreement (brute force: ${expected}): ${JSON.stringify({ txns, failed: [...failed], indeterminate: [...indeterminate], result })}`,
-        );
+        const seen = JSON.stringify({ txns, failed: [...failed], indeterminate: [...indeterminate], result });
+        throw new Error(`disagreement (brute force: ${expected}): ${seen}`);
       }
       verdicts[expected ? "serializable" : "not"]++;
     }
@@ -166,38 +167,45 @@ describe("list-append checker vs brute-force serializability", () => {
     expect(verdicts.not).toBeGreaterThan(200);
   });
 
-  test("agrees with brute-force strong-session serializability (each process's order respected) on 2000 histories", () => {
-    const rng = new Rng(1819);
-    const verdicts = { session: 0, not: 0 };
-    for (let round = 0; round < 2000; round++) {
-      const { txns, failed } = randomTxns(rng);
-      // Three sequential processes (the final reader gets its own), overlapping one another.
-      const cursor = [0, 0, 0, 0];
-      const timed = txns.map((_, i) => {
-        const process = i === txns.length - 1 ? 3 : rng.int(0, 3);
-        const invokeNs = cursor[process]! + 2 * rng.int(0, 5);
-        const completeNs = invokeNs + 2 * rng.int(0, 5) + 1;
-        cursor[process] = completeNs + 1;
-        return { process, invokeNs, completeNs };
-      });
-      const history = txnHistory(
-        txns.map(
-          (mops, i): TestTxn => ({ mops: mops as unknown as Mop[], type: failed.has(i) ? "fail" : "ok", ...timed[i]! }),
-        ),
-      );
-      const result = checkListAppend(history, { consistencyModels: ["strong-session-serializable"] });
-      const sameProcessBefore = (a: number, b: number) =>
-        timed[a]!.process === timed[b]!.process && timed[a]!.completeNs < timed[b]!.invokeNs;
-      const expected = bruteForceSerializable(txns, failed, sameProcessBefore);
-      if (strictlyValid(result) !== expected) {
-        const seen = JSON.stringify({ txns, timed, failed: [...failed], result });
-        throw new Error(`disagreement (brute force: ${expected}): ${seen}`);
+  test(
+    "agrees with brute-force strong-session serializability (each process's order respected) on 2000 " + "histories",
+    () => {
+      const rng = new Rng(1819);
+      const verdicts = { session: 0, not: 0 };
+      for (let round = 0; round < 2000; round++) {
+        const { txns, failed } = randomTxns(rng);
+        // Three sequential processes (the final reader gets its own), overlapping one another.
+        const cursor = [0, 0, 0, 0];
+        const timed = txns.map((_, i) => {
+          const process = i === txns.length - 1 ? 3 : rng.int(0, 3);
+          const invokeNs = cursor[process]! + 2 * rng.int(0, 5);
+          const completeNs = invokeNs + 2 * rng.int(0, 5) + 1;
+          cursor[process] = completeNs + 1;
+          return { process, invokeNs, completeNs };
+        });
+        const history = txnHistory(
+          txns.map(
+            (mops, i): TestTxn => ({
+              mops: mops as unknown as Mop[],
+              type: failed.has(i) ? "fail" : "ok",
+              ...timed[i]!,
+            }),
+          ),
+        );
+        const result = checkListAppend(history, { consistencyModels: ["strong-session-serializable"] });
+        const sameProcessBefore = (a: number, b: number) =>
+          timed[a]!.process === timed[b]!.process && timed[a]!.completeNs < timed[b]!.invokeNs;
+        const expected = bruteForceSerializable(txns, failed, sameProcessBefore);
+        if (strictlyValid(result) !== expected) {
+          const seen = JSON.stringify({ txns, timed, failed: [...failed], result });
+          throw new Error(`disagreement (brute force: ${expected}): ${seen}`);
+        }
+        verdicts[expected ? "session" : "not"]++;
       }
-      verdicts[expected ? "session" : "not"]++;
-    }
-    expect(verdicts.session).toBeGreaterThan(200);
-    expect(verdicts.not).toBeGreaterThan(200);
-  });
+      expect(verdicts.session).toBeGreaterThan(200);
+      expect(verdicts.not).toBeGreaterThan(200);
+    },
+  );
 });
 
 /**

@@ -122,7 +122,10 @@ export function cycleCase(cycle: FoundCycle, ctx: ExplainContext): ListAppendCas
   return { type: cycle.type, cycle: txns, steps: steps.map((s) => s.data), explanation: renderCycle(cycle, steps) };
 }
 
-/** Adds `<dir>/<type>.txt` for each cycle type, as Elle's write-cycles! ("G-single #0", the explanation, blank lines between). */
+/**
+ * Adds `<dir>/<type>.txt` for each cycle type, as Elle's write-cycles! ("G-single #0", the explanation, blank lines
+ * between).
+ */
 export function addCycleFiles(
   files: RunFiles,
   dir: string,
@@ -156,13 +159,16 @@ export function addIncompatibleOrderFiles(
           (e, i) => `<td${e === reference[i] ? "" : ' style="background: #f6c"'}>${escapeXml(show(e))}</td>`,
         );
         rows.push(
-          `<tr><td>${txn.index}</td><td>${nanosToSeconds(txn.completeTimeNs).toFixed(2)}</td><td>${escapeXml(String(txn.process))}</td><td>txn</td>${cells.join("")}</tr>`,
+          `<tr><td>${txn.index}</td><td>${nanosToSeconds(txn.completeTimeNs).toFixed(2)}</td>` +
+            `<td>${escapeXml(String(txn.process))}</td><td>txn</td>${cells.join("")}</tr>`,
         );
       }
     }
     const title = `All Reads of ${escapeXml(show(key))}`;
     const head = '<tr><th>Index</th><th>Time (s)</th><th>Process</th><th>Fun</th><th colspan="32">Value</th></tr>';
-    const html = `<html><head><style>th { text-align: left; }</style></head><body><h1>${title}</h1><table><thead>${head}</thead><tbody>${rows.join("")}</tbody></table></body></html>`;
+    const html =
+      `<html><head><style>th { text-align: left; }</style></head><body><h1>${title}</h1><table>` +
+      `<thead>${head}</thead><tbody>${rows.join("")}</tbody></table></body></html>`;
     files.set(`${folder}/${show(key)}.html`, html);
   }
 }

@@ -30,7 +30,9 @@ export function abortedReads(txns: readonly Txn[], cases: ListAppendCases): void
           mop,
           writer: txnSummary(writer),
           element,
-          explanation: `${txnName(txn)} read key ${show(mop[1])} = ${show(mop[2])}, which holds ${show(element)}, appended by ${txnName(writer)}, which aborted`,
+          explanation:
+            `${txnName(txn)} read key ${show(mop[1])} = ${show(mop[2])}, which holds ${show(element)}, ` +
+            `appended by ${txnName(writer)}, which aborted`,
         });
       }
     }
@@ -62,7 +64,9 @@ export function intermediateReads(txns: readonly Txn[], cases: ListAppendCases):
         mop,
         writer: txnSummary(writer),
         element,
-        explanation: `${txnName(txn)} read key ${show(mop[1])} = ${show(mop[2])}, ending in ${show(element)}, an intermediate state: ${txnName(writer)} appended more to that key in the same txn`,
+        explanation:
+          `${txnName(txn)} read key ${show(mop[1])} = ${show(mop[2])}, ending in ${show(element)}, an ` +
+          `intermediate state: ${txnName(writer)} appended more to that key in the same txn`,
       });
     }
   }
@@ -181,7 +185,9 @@ export function lostUpdates(txns: readonly Txn[], cases: ListAppendCases): void 
         key,
         value,
         txns: group.map(txnSummary),
-        explanation: `${group.map(txnName).join(", ")} all read key ${show(key)} = ${show(value)} and then appended to it: all but one of those updates is lost`,
+        explanation:
+          `${group.map(txnName).join(", ")} all read key ${show(key)} = ${show(value)} and then ` +
+          `appended to it: all but one of those updates is lost`,
       });
     }
   }

@@ -75,7 +75,9 @@ export function incompatibleOrders(sorted: Map<unknown, unknown[][]>, cases: Lis
       pushCase(cases, "incompatible-order", {
         key,
         values: [a, b],
-        explanation: `key ${show(key)} was read as ${show(a)} and as ${show(b)}; neither list extends the other, so no single order of appends explains both`,
+        explanation:
+          `key ${show(key)} was read as ${show(a)} and as ${show(b)}; neither list extends the other, ` +
+          `so no single order of appends explains both`,
       });
       break;
     }
@@ -95,13 +97,18 @@ export function duplicateElements(txns: readonly Txn[], cases: ListAppendCases):
         op: txnSummary(txn),
         mop,
         duplicates: Object.fromEntries(duplicates.map(([element, n]) => [String(element), n])),
-        explanation: `${txnName(txn)} read key ${show(mop[1])} = ${show(mop[2])}, which holds ${duplicates.map(([e, n]) => `${show(e)} ${n} times`).join(", ")}; every element is appended once`,
+        explanation:
+          `${txnName(txn)} read key ${show(mop[1])} = ${show(mop[2])}, which ` +
+          `holds ${duplicates.map(([e, n]) => `${show(e)} ${n} times`).join(", ")}; every element is appended once`,
       });
     }
   }
 }
 
-/** Per key, the version order (Elle's append-index: the distinct elements of the longest read) and each element's position. */
+/**
+ * Per key, the version order (Elle's append-index: the distinct elements of the longest read) and each element's
+ * position.
+ */
 export interface VersionOrder {
   values: Map<unknown, Element[]>;
   position: PerKey<number>;
@@ -143,7 +150,9 @@ export function readIndex(txns: readonly Txn[]): PerKey<Txn[]> {
   return index;
 }
 
-/** The element appended just before `element` on `key`; an append never read follows the last element read (or INIT). */
+/**
+ * The element appended just before `element` on `key`; an append never read follows the last element read (or INIT).
+ */
 export function previousElement(order: VersionOrder, key: unknown, element: Element): Element | typeof INIT {
   const values = order.values.get(key) ?? [];
   const at = order.position.get(key)?.get(element);
@@ -203,7 +212,9 @@ export function dirtyUpdates(order: VersionOrder, writers: PerKey<Txn>, cases: L
           key,
           values: [...versions, element],
           txns: [txnSummary(previous!), "...", txnSummary(writer)],
-          explanation: `${txnName(writer)} appended ${show(element)} to key ${show(key)} on top of ${show(versions[0])}, appended by ${txnName(previous!)}, which aborted`,
+          explanation:
+            `${txnName(writer)} appended ${show(element)} to key ${show(key)} on top ` +
+            `of ${show(versions[0])}, appended by ${txnName(previous!)}, which aborted`,
         });
       }
       if (before === "fail" && writer.status === "fail") {
@@ -224,7 +235,10 @@ export function garbageReadError(txns: readonly Txn[], writers: PerKey<Txn>): st
       if (f !== "r" || !value) continue;
       const missing = value.find((element) => !writers.get(key)?.has(element));
       if (missing !== undefined)
-        return `${txnName(txn)} read key ${show(key)} = ${show(value)}, but no txn ever appended ${show(missing)} to key ${show(key)}`;
+        return (
+          `${txnName(txn)} read key ${show(key)} = ${show(value)}, but no txn ever appended ${show(missing)} ` +
+          `to key ${show(key)}`
+        );
     }
   }
   return undefined;

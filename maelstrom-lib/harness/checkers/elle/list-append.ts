@@ -108,7 +108,10 @@ function findTxnAnomalies(
   lostUpdates(possible, cases);
 }
 
-/** Builds the dependency graph (realtime if a reportable anomaly needs it, else process if one does) and explains its cycles. */
+/**
+ * Builds the dependency graph (realtime if a reportable anomaly needs it, else process if one does) and explains its
+ * cycles.
+ */
 function findCycleAnomalies(
   history: readonly Op[],
   txns: readonly Txn[],
@@ -146,7 +149,10 @@ function findCycleAnomalies(
   if (files) addCycleFiles(files, ELLE_DIR, new Map([...cycleCases].filter(([type]) => reportable.has(type))));
 }
 
-/** Elle's result-map: prohibited anomalies make it invalid, unknown-type ones unknown; `not`/`also-not` over everything found. */
+/**
+ * Elle's result-map: prohibited anomalies make it invalid, unknown-type ones unknown; `not`/`also-not` over everything
+ * found.
+ */
 function resultMap(prohibited: Set<string>, reportable: Set<string>, cases: ListAppendCases): CheckResult {
   const found = [...cases.keys()].sort();
   const shown = found.filter((type) => reportable.has(type));

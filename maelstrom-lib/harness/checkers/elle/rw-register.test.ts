@@ -47,21 +47,24 @@ describe("G0 (write cycles)", () => {
     { mops: [r(0, 1), w(0, 10), r(0, 3), w(0, 11)], invokeNs: 10, completeNs: 90 },
     ...elsewhere(9),
   ];
-  test("the interleaved writes of issue #56 pass as Maelstrom judges them, with the G0 reported beyond Maelstrom", () => {
-    const result = check(issue56, "read-uncommitted");
-    expect(result["valid?"]).toBe(true);
-    expect(result["anomaly-types"]).toEqual([]);
-    // Its G1b reads, which Elle sees too; in Elle 0.1.6's tables read-atomic does not imply read-committed.
-    expect(result.not).toEqual(["read-atomic", "read-committed"]);
-    const [finding, ...others] = result["beyond-maelstrom"]!;
-    expect(others).toEqual([]);
-    expect(finding!.check).toStartWith("rw-register G0");
-    expect(finding!.description).toStartWith("G0, which read-uncommitted prohibits");
-    expect(finding!.description).toContain("Maelstrom issue #56");
-    expect(finding!.description).toContain("overwrote");
-    // Two ww steps: each txn overwrote a value the other had not committed.
-    expect(finding!.details).toMatchObject({ count: 1, cases: [{ steps: [{ type: "ww" }, { type: "ww" }] }] });
-  });
+  test(
+    "the interleaved writes of issue #56 pass as Maelstrom judges them, " + "with the G0 reported beyond Maelstrom",
+    () => {
+      const result = check(issue56, "read-uncommitted");
+      expect(result["valid?"]).toBe(true);
+      expect(result["anomaly-types"]).toEqual([]);
+      // Its G1b reads, which Elle sees too; in Elle 0.1.6's tables read-atomic does not imply read-committed.
+      expect(result.not).toEqual(["read-atomic", "read-committed"]);
+      const [finding, ...others] = result["beyond-maelstrom"]!;
+      expect(others).toEqual([]);
+      expect(finding!.check).toStartWith("rw-register G0");
+      expect(finding!.description).toStartWith("G0, which read-uncommitted prohibits");
+      expect(finding!.description).toContain("Maelstrom issue #56");
+      expect(finding!.description).toContain("overwrote");
+      // Two ww steps: each txn overwrote a value the other had not committed.
+      expect(finding!.details).toMatchObject({ count: 1, cases: [{ steps: [{ type: "ww" }, { type: "ww" }] }] });
+    },
+  );
 
   test("issue #56 is valid without --strict, its G0 in results' own beyond-maelstrom entry", () => {
     const { maelstrom, beyond } = separateBeyondMaelstrom(check(issue56, "read-uncommitted"), false);

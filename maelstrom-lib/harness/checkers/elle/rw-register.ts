@@ -175,8 +175,10 @@ function describe({ type, steps }: FoundCycle, explain: EdgeExplainer): AnomalyC
 function whyMaelstromMisses(type: string): string {
   if (NOT_IN_ELLE.includes(type)) return "Elle's rw-register, which Maelstrom runs, does not look for it";
   return (
-    "seen by ordering every intermediate write and naming a cycle of ww dependencies G0 (Maelstrom orders only each txn's " +
-    "external read and final write, and names an edge that is also wr by the read, so it misses it: Maelstrom issue #56)"
+    "seen by ordering every intermediate write and naming a cycle of ww dependencies G0 (Maelstrom orders only " +
+    "each txn's " +
+    "external read and final write, and names an edge that is also wr by the read, so it misses it: Maelstrom " +
+    "issue #56)"
   );
 }
 
@@ -197,7 +199,8 @@ function beyondMaelstromFindings(
     const cases = fuller.get(type)!;
     return {
       check: `rw-register ${type}, intermediate versions ordered`,
-      description: `${type}, which ${models.join(", ")} prohibits, ${whyMaelstromMisses(type)}. ${cases[0]!.explanation}`,
+      description:
+        `${type}, which ${models.join(", ")} ` + `prohibits, ${whyMaelstromMisses(type)}. ${cases[0]!.explanation}`,
       details: { count: cases.length, cases: cases.slice(0, MAX_CASES_SHOWN) },
     };
   });

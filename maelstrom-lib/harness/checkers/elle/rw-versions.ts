@@ -98,7 +98,8 @@ export function inferVersions(
         key,
         value,
         txns: [...writers].map(txnSummary),
-        explanation: `${names} all read key ${show(key)} = ${show(value)} and then wrote it; all but one update is lost`,
+        explanation:
+          `${names} all read key ${show(key)} = ${show(value)} and then wrote it; all but one update is ` + `lost`,
       });
     }
   }
@@ -194,7 +195,9 @@ export function linkWriteReads(graph: DependencyGraph, facts: VersionFacts): voi
             op: txnSummary(reader),
             writer: txnSummary(writer.txn),
             mop,
-            explanation: `${txnName(reader)} read key ${show(key)} = ${show(value)}, written by ${txnName(writer.txn)}, which aborted`,
+            explanation:
+              `${txnName(reader)} read key ${show(key)} = ${show(value)}, written ` +
+              `by ${txnName(writer.txn)}, which aborted`,
           });
         } else {
           if (!writer.final) {
@@ -202,7 +205,9 @@ export function linkWriteReads(graph: DependencyGraph, facts: VersionFacts): voi
               op: txnSummary(reader),
               writer: txnSummary(writer.txn),
               mop,
-              explanation: `${txnName(reader)} read key ${show(key)} = ${show(value)}, an intermediate value that ${txnName(writer.txn)} overwrote within the same txn`,
+              explanation:
+                `${txnName(reader)} read key ${show(key)} = ${show(value)}, an intermediate value ` +
+                `that ${txnName(writer.txn)} overwrote within the same txn`,
             });
           }
           if (linkable(writer) && linking.get(key)?.get(value)?.has(reader))
@@ -247,7 +252,9 @@ export function linkVersionOrder(graph: DependencyGraph, facts: VersionFacts): v
             key,
             values: [before, after],
             txns: [txnSummary(beforeRef.txn), txnSummary(afterRef.txn)],
-            explanation: `${txnName(afterRef.txn)} overwrote key ${show(key)} = ${show(before)} with ${show(after)}, but ${show(before)} was written by ${txnName(beforeRef.txn)}, which aborted`,
+            explanation:
+              `${txnName(afterRef.txn)} overwrote key ${show(key)} = ${show(before)} ` +
+              `with ${show(after)}, but ${show(before)} was written by ${txnName(beforeRef.txn)}, which aborted`,
           });
         }
       }
@@ -282,7 +289,8 @@ export function findCyclicVersions(order: VersionOrder, cases: CaseMap): void {
       push(cases, "cyclic-versions", {
         key,
         cycle: shown,
-        explanation: `the versions of key ${show(key)} would have to be ordered ${shown.map(show).join(" < ")}, a cycle`,
+        explanation:
+          `the versions of key ${show(key)} would have to be ordered ${shown.map(show).join(" < ")}, a ` + `cycle`,
       });
     }
   }

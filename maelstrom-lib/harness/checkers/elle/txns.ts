@@ -63,7 +63,10 @@ export function namedTxnLines(explanation: string, summaries: readonly unknown[]
   });
 }
 
-/** Each txn invocation with its completion (in completion order, never-completed ones last); unknown or malformed mops are left to `typeSanityError`. */
+/**
+ * Each txn invocation with its completion (in completion order, never-completed ones last); unknown or malformed mops
+ * are left to `typeSanityError`.
+ */
 export function collectTxns(history: readonly Op[]): Txn[] {
   const txns: Txn[] = [];
   const add = (invoke: Op, completion: Op | undefined) => {
@@ -140,7 +143,9 @@ export function indexWrites(txns: readonly Txn[]): { writes: Map<unknown, Map<un
       if (earlier) {
         return {
           writes,
-          error: `key ${JSON.stringify(key)} value ${JSON.stringify(value)} written twice (${txnName(earlier.txn)} and ${txnName(txn)}); writes must be unique`,
+          error:
+            `key ${JSON.stringify(key)} value ${JSON.stringify(value)} written twice (${txnName(earlier.txn)} ` +
+            `and ${txnName(txn)}); writes must be unique`,
         };
       }
       byValue.set(value, { txn, final: lastWriteAt.get(key) === position });

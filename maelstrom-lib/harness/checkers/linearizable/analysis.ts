@@ -83,7 +83,8 @@ function extendPaths(
   pending.forEach((id, i) => {
     const next = attempt(history, model, state, id);
     const rest = pending.filter((_, j) => j !== i);
-    if (next.state === INCONSISTENT) return; // Knossos' path ends at the refusing op; only the failed op's refusal is reported
+    // Knossos' path ends at the refusing op; only the failed op's refusal is reported
+    if (next.state === INCONSISTENT) return;
     extendPaths(history, model, next.state, [...path, next.step], rest, failed, paths);
   });
 }
@@ -155,7 +156,10 @@ function written(op: KeyOp): unknown {
 
 /** "cas 2→4 by process 4 at 0.286–0.286 s" */
 function whoWhen(op: KeyOp): string {
-  return `${describeOp(op)} by process ${String(op.invoke.process)} at ${seconds(op.invoke)}–${seconds(op.ok ? op.completion : undefined)} s`;
+  return (
+    `${describeOp(op)} by process ${String(op.invoke.process)} ` +
+    `at ${seconds(op.invoke)}–${seconds(op.ok ? op.completion : undefined)} s`
+  );
 }
 
 /**
@@ -201,7 +205,10 @@ function explain(history: KeyHistory, failedOp: KeyOp, lastStates: unknown[]): s
         op.completion!.index < failedOp.invoke.index,
     );
   if (lastOfNeeded && overwrite) {
-    return `${head}: it needs ${needed}, but the last write of ${needed} (${whoWhen(lastOfNeeded)}) was overwritten by ${whoWhen(overwrite)} before it began; ${stateWords}.`;
+    return (
+      `${head}: it needs ${needed}, but the last write of ${needed} (${whoWhen(lastOfNeeded)}) was ` +
+      `overwritten by ${whoWhen(overwrite)} before it began; ${stateWords}.`
+    );
   }
   return `${head}: no order of the ops before it leaves ${needed} in the register when it takes effect; ${stateWords}.`;
 }

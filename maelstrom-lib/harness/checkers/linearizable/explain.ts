@@ -92,5 +92,8 @@ function unknownSentence(key: LinKVKey): string {
         : `stopped (${String(cause ?? "no cause given")})`;
   const configs = key.check["configs-explored"];
   const explored = typeof configs === "number" ? ` after ${configs} configurations` : "";
-  return `key ${key.name}: unknown: the linearizability search ${why}${explored}; it found neither a linearization nor a violation.`;
+  return (
+    `key ${key.name}: unknown: the linearizability search ${why}${explored}; it found neither a linearization ` +
+    `nor a violation.`
+  );
 }

@@ -23,7 +23,9 @@ export interface KeyOp {
   /** The ok or info completion; undefined when the op never completed. */
   completion: Op | undefined;
   kind: OpKind;
-  /** Read: the value read (undefined for a read of nil, which Knossos lets match anything). Write: the value. Cas: from. */
+  /**
+   * Read: the value read (undefined for a read of nil, which Knossos lets match anything). Write: the value. Cas: from.
+   */
   a: unknown;
   /** Cas: to. */
   b: unknown;

@@ -322,7 +322,8 @@ describe("linearizability checker: the classics", () => {
         .invoke(1, "read", [0, null])
         .complete(1, "ok", [0, value]);
     expect(checkLinearizable(read(1).ops)["valid?"]).toBe(true);
-    expect(checkLinearizable(read(JSON.rawJSON("1.0")).ops)["valid?"]).toBe(false); // how the runner keeps a reply's 1.0
+    // How the runner keeps a reply's 1.0
+    expect(checkLinearizable(read(JSON.rawJSON("1.0")).ops)["valid?"]).toBe(false);
     expect(checkLinearizable(read("1").ops)["valid?"]).toBe(false);
   });
 

@@ -49,7 +49,8 @@ export function timelineSvg(history: KeyHistory, failed: number, title: string):
     (line, i) => `<tspan x="10" dy="${i === 0 ? 0 : CAPTION_LINE_HEIGHT}">${escapeXml(line)}</tspan>`,
   );
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" font-family="sans-serif" ` +
+      `font-size="11">`,
     `<text class="caption" x="10" y="20" font-size="13">${captionLines.join("")}</text>`,
   ];
   processes.forEach((process, i) => {
@@ -67,9 +68,12 @@ export function timelineSvg(history: KeyHistory, failed: number, title: string):
     const colour = op === target ? COLOURS.failed : op.ok ? COLOURS.ok : COLOURS.crashed;
     const stroke =
       op === target ? ` stroke="#900" stroke-width="2"` : op.ok ? "" : ` stroke="#c80" stroke-dasharray="4 2"`;
-    const tip = `${describeOp(op)} (${op.ok ? "ok" : (op.completion?.type ?? "no completion")}) ${nanosToSeconds(op.invoke.time).toFixed(3)}–${op.ok ? nanosToSeconds(op.completion!.time).toFixed(3) : "∞"} s`;
+    const outcome = op.ok ? "ok" : (op.completion?.type ?? "no completion");
+    const endSec = op.ok ? nanosToSeconds(op.completion!.time).toFixed(3) : "∞";
+    const tip = `${describeOp(op)} (${outcome}) ${nanosToSeconds(op.invoke.time).toFixed(3)}–${endSec} s`;
     parts.push(
-      `<g><title>${escapeXml(tip)}</title><rect x="${left.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${LANE_HEIGHT - 8}" fill="${colour}"${stroke}/>`,
+      `<g><title>${escapeXml(tip)}</title><rect x="${left.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" ` +
+        `height="${LANE_HEIGHT - 8}" fill="${colour}"${stroke}/>`,
       `<text x="${(left + 3).toFixed(1)}" y="${y + 14}">${escapeXml(describeOp(op))}</text></g>`,
     );
   }
