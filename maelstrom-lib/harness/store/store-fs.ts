@@ -5,6 +5,7 @@
  * whose message is one line naming the file and the system's reason (a full disk, a read-only
  * store). The operations are injected so tests can fail them as a full disk would.
  */
+import { randomUUID } from "node:crypto";
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, writeSync } from "node:fs";
 import { dirname, relative } from "node:path";
 
@@ -166,7 +167,8 @@ function yieldToEventLoop(): Promise<void> {
  * symlinks). Two runs racing leave it at either, never missing.
  */
 export function pointLink(fs: StoreFs, link: string, target: string): void {
-  const temporary = `${link}.${process.pid}.partial`;
+  // Unique per call: runs in parallel (simulated ones share a process) point the same links.
+  const temporary = `${link}.${process.pid}.${randomUUID()}.partial`;
   try {
     fs.remove(temporary);
     fs.symlink(relative(dirname(link), target), temporary);
