@@ -14,7 +14,7 @@ import { couldNotCheck, EXAMPLES_SHOWN, explained, plural, show } from "../check
 import { SERVE_DEFAULT_PORT } from "../contracts/options.ts";
 import type { RunResults } from "../contracts/results.ts";
 import type { CheckResult, ExplanationDraft, Finding, Validity, Workload, Op } from "../contracts/types.ts";
-import { RUN_FILES } from "../store/run-files.ts";
+import { RUN_FILES } from "../contracts/run-files.ts";
 import { forEachOp } from "../store/run-folder.ts";
 import { LINEARIZABILITY_FILE } from "../checkers/linearizable/explain.ts";
 
@@ -387,7 +387,7 @@ export function explanationLines(
 
 /** A real Maelstrom folder: its own files, and our results.json beside them. */
 function whereToLookInMaelstromFolder(runDir: string, cwd: string, history: ReadHistory): string[] {
-  const folder = relative(cwd, runDir).startsWith("..") ? runDir : relative(cwd, runDir) || ".";
+  const folder = shortened(runDir, cwd);
   return [`Run folder: ${folder} (${history.file}, jepsen.log; this analysis in ${RUN_FILES.results} and results.edn)`];
 }
 

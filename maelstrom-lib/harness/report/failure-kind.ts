@@ -4,11 +4,10 @@
  * impossible counter read, …), without the counts and values that change from run to run.
  * Shrinking keeps a smaller run only when it fails the same way: when it shows the same kind.
  */
+import { checkerEntries, type RunResults } from "../contracts/results.ts";
+
 /** A results map (or one checker's entry in it), read by its keys. */
 type ResultMap = Record<string, unknown>;
-
-/** Results keys that are no checker's verdict. */
-const NOT_CHECKERS = new Set(["errors", "runner", "valid?", "aborted", "abort-type"]);
 
 /** The failure kinds of a results map, workload first; empty for a valid run. */
 export function failureKinds(results: ResultMap | undefined): string[] {
@@ -16,18 +15,16 @@ export function failureKinds(results: ResultMap | undefined): string[] {
   const crashes = (results.errors as ResultMap | undefined)?.crashes;
   if (typeof results["abort-type"] === "string") return [`aborted: ${results["abort-type"]}`];
   if (results.aborted !== undefined || (Array.isArray(crashes) && crashes.length > 0)) return ["aborted: node-crashed"];
-  const names = Object.keys(results)
-    .filter(
-      (name) => !NOT_CHECKERS.has(name) && isCheck(results[name]) && (results[name] as ResultMap)["valid?"] !== true,
-    )
-    .sort((a, b) => Number(b === "workload") - Number(a === "workload"));
-  const kinds = names.flatMap((name) => checkerKinds(results[name] as ResultMap).map((kind) => `${name}: ${kind}`));
+  const failing = checkerEntries(results as RunResults)
+    .filter(([, check]) => check["valid?"] !== true)
+    .sort(([a], [b]) => Number(b === "workload") - Number(a === "workload"));
+  const kinds = failing.flatMap(([name, check]) => checkerKinds(check).map((kind) => `${name}: ${kind}`));
   const violations = (results.errors as ResultMap | undefined)?.["protocol-violations"];
   if (Array.isArray(violations) && violations.length > 0) kinds.push("protocol-violation");
   return kinds;
 }
 
-/** What one non-valid checker found, as the explainers read its keys (explain-checkers.ts). */
+/** What one non-valid checker found, as the explainers read its keys (each checker's explain module). */
 function checkerKinds(result: ResultMap): string[] {
   const listed = (key: string) => (Array.isArray(result[key]) ? (result[key] as unknown[]).map(String) : []);
   if (typeof result.error === "string") return ["could not check"];
@@ -40,8 +37,4 @@ function checkerKinds(result: ResultMap): string[] {
   if ("acceptable" in result && "final-reads" in result) return ["impossible final read"];
   if ("duplicated" in result && Number(result["duplicated-count"] ?? 0) > 0) return ["duplicate ids"];
   return [result["valid?"] === false ? "invalid" : "unknown"];
-}
-
-function isCheck(value: unknown): boolean {
-  return typeof value === "object" && value !== null && "valid?" in value;
 }
