@@ -10,7 +10,7 @@ import { loadWorkload, runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import type { TestOptions } from "../maelstrom-lib/harness/contracts/options.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 import { writeBenchResults } from "./results-file.ts";
-import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
 
 const repo = join(import.meta.dir, "..");
 const storeDir = join(import.meta.dir, "tmp", "checker-histories");

@@ -19,7 +19,7 @@ import { WORKLOADS } from "../maelstrom-lib/harness/workloads/index.ts";
 import { exitCodeOf, type RunResults } from "../maelstrom-lib/harness/contracts/results.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 import { writeBenchResults } from "./results-file.ts";
-import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
 
 const FAULTS = ["partition", "kill", "pause"] as const;
 

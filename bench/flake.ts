@@ -14,7 +14,7 @@ import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
 import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
 import { writeBenchResults } from "./results-file.ts";
-import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
 
 /** The challenge's published flags (fly.io's challenge page). */
 const PUBLISHED_FLAGS = ["--node-count", "3", "--rate", "100", "--time-limit", "20", "--nemesis", "partition"];

@@ -18,7 +18,7 @@ import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 import { writeBenchResults } from "./results-file.ts";
-import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
 
 const PUBLISHED_FLAGS = ["--concurrency", "2n", "--rate", "1000"];
 const PUBLISHED_TIME_LIMIT_SEC = 20;

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { checkLinearizable, type KeyResult } from "../maelstrom-lib/harness/checkers/linearizable/index.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
-import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
 
 const repo = join(import.meta.dir, "..");
 const storeDir = join(import.meta.dir, "tmp", "linearizable-histories");

@@ -9,7 +9,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
 import type { RunResults } from "../maelstrom-lib/harness/contracts/results.ts";
 import { writeBenchResults } from "./results-file.ts";
 

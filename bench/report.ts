@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeRunReport } from "../maelstrom-lib/harness/report/index.ts";
 import { writeBenchResults } from "./results-file.ts";
-import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
 
 const JOURNAL_MESSAGES = 500_000; // a send and a recv each
 const OPS = 50_000; // an invoke and a completion each

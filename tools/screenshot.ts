@@ -6,7 +6,7 @@
  */
 import { join, resolve } from "node:path";
 import { chromiumAvailable, CHROMIUM_PATH, inspectPage } from "./chromium.ts";
-import { RUN_FILES } from "../maelstrom-lib/harness/store/run-files.ts";
+import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
 
 const [runDir, outPath, width = "1000", height = "1500", scale = "0.7", selector] = process.argv.slice(2);
 if (!runDir || !outPath) {

@@ -22,7 +22,8 @@ import {
   readResultsEdn,
   type LoggedOptions,
 } from "../store/jepsen-store.ts";
-import { forEachJsonLine, RUN_FILES } from "../store/run-files.ts";
+import { forEachJsonLine } from "../store/run-files.ts";
+import { RUN_FILES } from "../contracts/run-files.ts";
 import { readHistoryExact, readRunFolder, RunFolderError, type RunFolder } from "../store/run-folder.ts";
 import type { RunResults } from "../contracts/results.ts";
 import type { CheckResult, Op, Workload } from "../contracts/types.ts";

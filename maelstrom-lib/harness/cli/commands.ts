@@ -9,7 +9,7 @@ import { CliError, parseCommand, type Command } from "./cli.ts";
 import type { AnalyzeFlags } from "./config.ts";
 import type { TestOptions } from "../contracts/options.ts";
 import { writeReportFiles } from "../report/index.ts";
-import { RUN_FILES } from "../store/run-files.ts";
+import { RUN_FILES } from "../contracts/run-files.ts";
 import { readRunFolder, type RunFolder } from "../store/run-folder.ts";
 import { saveAnalysis, StoreError } from "../store/store.ts";
 import { explainRun, printExplanation, type RunExplanation } from "../report/explain.ts";

@@ -17,7 +17,7 @@ import { readJsonl } from "../testdata/test-runs.ts";
 import type { Op } from "../contracts/types.ts";
 import { CHROMIUM_PATH, chromiumAvailable, inspectPage } from "../../../tools/chromium.ts";
 import { faultBands, faultStyle } from "./fault-bands.ts";
-import { RUN_FILES } from "../store/run-files.ts";
+import { RUN_FILES } from "../contracts/run-files.ts";
 import { TIMELINE_FILE } from "./why.ts";
 import { LINEARIZABILITY_FILE } from "./linearizability.ts";
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { MaelstromRun } from "../index.ts";
 import { CHROMIUM_PATH, chromiumAvailable, inspectPage } from "../../../tools/chromium.ts";
 import { isDiagramEvent, LAMPORT } from "./lamport-svg.ts";
-import { RUN_FILES } from "../store/run-files.ts";
+import { RUN_FILES } from "../contracts/run-files.ts";
 import type { JournalEvent } from "../contracts/journal.ts";
 import { wellFormednessProblems } from "../../../tools/xml-check.ts";
 import { verdictOf } from "./html.ts";

@@ -16,7 +16,8 @@ import { CliError } from "../contracts/options.ts";
 import { PAGE_CSS } from "./page-assets.ts";
 import { outcomeOf, verdictBadge } from "./why.ts";
 import { writeRunReport } from "./index.ts";
-import { binShown, RUN_FILES } from "../store/run-files.ts";
+import { binShown } from "../store/run-files.ts";
+import { RUN_FILES } from "../contracts/run-files.ts";
 import { readRunFolder, RunFolderError, type RunFolder, type StoredOptions } from "../store/run-folder.ts";
 
 /** One run folder found in the store. */

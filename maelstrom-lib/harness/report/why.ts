@@ -7,7 +7,7 @@
 import type { RunResults } from "../contracts/results.ts";
 import type { CheckerExplanation, RunExplanation } from "./explain.ts";
 import { escapeXml } from "../primitives/svg-text.ts";
-import { RUN_FILES } from "../store/run-files.ts";
+import { RUN_FILES } from "../contracts/run-files.ts";
 import { VERDICT_COLORS } from "./page-assets.ts";
 
 /** The page of the timeline, which the findings link into. */

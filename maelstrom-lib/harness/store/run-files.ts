@@ -1,15 +1,10 @@
 /**
- * Reading a run folder: the file names the runner writes, their line formats, and a
- * streaming line reader so that a journal of millions of events never sits in memory at once.
+ * Reading a run folder's files: a streaming line reader, so that a journal of millions of
+ * events never sits in memory at once (the file names are contracts/run-files.ts's RUN_FILES).
  */
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join, relative } from "node:path";
 import { readLines } from "../primitives/lines.ts";
-
-export { RUN_FILES } from "../contracts/run-files.ts";
-
-/** One line of net-journal.jsonl is one network journal event, as the runner's net.ts writes it. */
-export type { JournalEvent } from "../contracts/journal.ts";
 
 /**
  * Calls `onLine` for every non-empty line of a text file, reading it in chunks (a last line

@@ -11,7 +11,8 @@ import type { TestOptions } from "../contracts/options.ts";
 import type { RunResults } from "../contracts/results.ts";
 import type { Op } from "../contracts/types.ts";
 import { parseJsonExact } from "../primitives/json-exact.ts";
-import { forEachLine, RUN_FILES } from "./run-files.ts";
+import { RUN_FILES } from "../contracts/run-files.ts";
+import { forEachLine } from "./run-files.ts";
 
 /** A run folder whose files are not what the runner writes. */
 export class RunFolderError extends Error {}
