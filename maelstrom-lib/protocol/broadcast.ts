@@ -24,7 +24,7 @@ export const READ = defineRpc({
   reply: { type: "read_ok", required: { messages: isArrayOf(isAny) } },
 });
 
-/** What a broadcast node answers., by request type. */
+/** What a broadcast node answers, by request type. */
 export const broadcastRpcs = rpcTable(TOPOLOGY, BROADCAST, READ);
 
 /** The bodies a broadcast node receives and replies: `new Node<BroadcastProtocol>()`. */

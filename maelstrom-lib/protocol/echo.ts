@@ -8,7 +8,7 @@ export const ECHO = defineRpc({
   reply: { type: "echo_ok", required: { echo: isAny } },
 });
 
-/** What an echo node answers., by request type. */
+/** What an echo node answers, by request type. */
 export const echoRpcs = rpcTable(ECHO);
 
 /** The bodies an echo node receives and replies: `new Node<EchoProtocol>()`. */

@@ -18,7 +18,7 @@ export const READ = defineRpc({
   reply: { type: "read_ok", required: { value: isInt } },
 });
 
-/** What a g-counter (or pn-counter) node answers., by request type. */
+/** What a g-counter (or pn-counter) node answers, by request type. */
 export const gCounterRpcs = rpcTable(ADD, READ);
 
 /** The bodies a g-counter (or pn-counter) node receives and replies: `new Node<GCounterProtocol>()`. */

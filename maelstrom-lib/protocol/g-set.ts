@@ -15,7 +15,7 @@ export const READ = defineRpc({
   reply: { type: "read_ok", required: { value: isArrayOf(isAny) } },
 });
 
-/** What a g-set node answers., by request type. */
+/** What a g-set node answers, by request type. */
 export const gSetRpcs = rpcTable(ADD, READ);
 
 /** The bodies a g-set node receives and replies: `new Node<GSetProtocol>()`. */

@@ -49,7 +49,7 @@ export const LIST_COMMITTED_OFFSETS = defineRpc({
   reply: { type: "list_committed_offsets_ok", required: { offsets: isOffsets } },
 });
 
-/** What a kafka node answers., by request type. */
+/** What a kafka node answers, by request type. */
 export const kafkaRpcs = rpcTable(SEND, POLL, COMMIT_OFFSETS, LIST_COMMITTED_OFFSETS);
 
 /** The bodies a kafka node receives and replies: `new Node<KafkaProtocol>()`. */

@@ -28,7 +28,7 @@ export const CAS = defineRpc({
   reply: { type: "cas_ok", required: {} },
 });
 
-/** What a lin-kv node answers., by request type. */
+/** What a lin-kv node answers, by request type. */
 export const linKvRpcs = rpcTable(READ, WRITE, CAS);
 
 /** The bodies a lin-kv node receives and replies: `new Node<LinKVProtocol>()`. */

@@ -43,7 +43,7 @@ export const TXN = defineRpc({
   reply: { type: "txn_ok", required: { txn: isArrayOf(MICRO_OP) } },
 });
 
-/** What a txn-list-append node answers., by request type. */
+/** What a txn-list-append node answers, by request type. */
 export const txnListAppendRpcs = rpcTable(TXN);
 
 /** The bodies a txn-list-append node receives and replies: `new Node<TxnListAppendProtocol>()`. */

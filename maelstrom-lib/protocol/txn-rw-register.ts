@@ -36,7 +36,7 @@ export const TXN = defineRpc({
   reply: { type: "txn_ok", required: { txn: isArrayOf(MICRO_OP) } },
 });
 
-/** What a txn-rw-register node answers., by request type. */
+/** What a txn-rw-register node answers, by request type. */
 export const txnRwRegisterRpcs = rpcTable(TXN);
 
 /** The bodies a txn-rw-register node receives and replies: `new Node<TxnRwRegisterProtocol>()`. */

@@ -10,7 +10,7 @@ export const GENERATE = defineRpc({
   reply: { type: "generate_ok", required: { id: isAny } },
 });
 
-/** What a unique-ids node answers., by request type. */
+/** What a unique-ids node answers, by request type. */
 export const uniqueIdsRpcs = rpcTable(GENERATE);
 
 /** The bodies a unique-ids node receives and replies: `new Node<UniqueIdsProtocol>()`. */
