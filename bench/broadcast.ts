@@ -1,13 +1,15 @@
 #!/usr/bin/env bun
 /**
- * Challenges 3d and 3e: runs the published command (25 nodes, 20 s, rate 100, latency 100)
- * for each solution, without and with `--nemesis partition`, and prints servers msgs-per-op
- * and the median and max stable latency beside fly.io's targets, ours, and the best published
- * figures (✓/✗ against ours, the stricter), and how long broadcasts took to be acknowledged
- * (set-full measures stable latency from the ack, so a solution that acks late shows it here).
- * Writes results-broadcast.md (bench/ with --write, else bench/tmp/).
+ * Challenge 3: runs each part's published command (fly.io's challenge pages) and prints servers
+ * msgs-per-op, the median and max stable latency, availability and how long broadcasts took to
+ * be acknowledged (set-full measures stable latency from the ack, so a solution that acks late
+ * shows it here). 3d and 3e (25 nodes, 20 s, rate 100, latency 100) run without and with
+ * `--nemesis partition`, beside fly.io's targets, ours, and the best published figures (✓/✗
+ * against ours, the stricter). 3c runs several times, since under partitions its figures move
+ * with the partition schedule: the table gives their range. Writes results-broadcast.md
+ * (bench/ with --write, else bench/tmp/).
  *
- *   bun run bench broadcast [--time-limit S] [--only 3d|3e] [--no-partition]
+ *   bun run bench broadcast [--time-limit S] [--only 3a|3b|3c|3d|3e] [--no-partition] [--runs-3c N]
  */
 import { join } from "node:path";
 import { checkSetFull } from "../maelstrom-lib/harness/checkers/set-full.ts";
@@ -16,11 +18,11 @@ import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
 import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
 import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
-import { writeBenchResults } from "./results-file.ts";
+import { readmeBlock, writeBenchResults } from "./results-file.ts";
 
-/** The published flags of 3d and 3e (fly.io's challenge pages), time limit apart. */
-const PUBLISHED_FLAGS = ["--node-count", "25", "--rate", "100", "--latency", "100"];
 const PUBLISHED_TIME_LIMIT_SEC = 20;
+/** How often 3c's published command runs by default: enough to show how far its figures move. */
+const DEFAULT_RUNS_3C = 5;
 
 /** A challenge's bar: at most these msgs-per-op and stable latencies (ms). */
 interface Target {
@@ -32,18 +34,32 @@ interface Target {
 interface Challenge {
   name: string;
   bin: string;
-  /** The challenge page's own bar (fly.io). */
-  flyTarget: Target;
-  /** Ours, set below the best published solutions. */
-  target: Target;
-  /** The best figures we found published, for comparison. */
-  bestPublished: Target;
+  /** The published flags, time limit and nemesis apart. */
+  flags: string[];
+  /** The nemeses it runs under: 3d and 3e both ways, 3c only with its published partitions. */
+  nemeses: ("none" | "partition")[];
+  /** The challenge page's own bar (fly.io), the one we set below the best published, and that best. */
+  flyTarget?: Target;
+  target?: Target;
+  bestPublished?: Target;
 }
 
+const SMALL = ["--rate", "10"];
+const EFFICIENT = ["--node-count", "25", "--rate", "100", "--latency", "100"];
 const CHALLENGES: Challenge[] = [
+  { name: "3a", bin: "3a-single-node-broadcast/main.ts", flags: ["--node-count", "1", ...SMALL], nemeses: ["none"] },
+  { name: "3b", bin: "3b-multi-node-broadcast/main.ts", flags: ["--node-count", "5", ...SMALL], nemeses: ["none"] },
+  {
+    name: "3c",
+    bin: "3c-fault-tolerant-broadcast/main.ts",
+    flags: ["--node-count", "5", ...SMALL],
+    nemeses: ["partition"],
+  },
   {
     name: "3d",
     bin: "3d-efficient-broadcast-part-1/main.ts",
+    flags: EFFICIENT,
+    nemeses: ["none", "partition"],
     flyTarget: { msgsPerOp: 30, medianMs: 400, maxMs: 600 },
     target: { msgsPerOp: 4, medianMs: 300, maxMs: 450 },
     bestPublished: { msgsPerOp: 7.75, medianMs: 333, maxMs: 533 },
@@ -51,6 +67,8 @@ const CHALLENGES: Challenge[] = [
   {
     name: "3e",
     bin: "3e-efficient-broadcast-part-2/main.ts",
+    flags: EFFICIENT,
+    nemeses: ["none", "partition"],
     flyTarget: { msgsPerOp: 20, medianMs: 1000, maxMs: 2000 },
     target: { msgsPerOp: 1.0, medianMs: 800, maxMs: 1500 },
     bestPublished: { msgsPerOp: 1.92, medianMs: 764, maxMs: 1087 },
@@ -58,19 +76,24 @@ const CHALLENGES: Challenge[] = [
 ];
 
 /** What one run measured. */
-interface Row {
-  challenge: Challenge;
-  partition: boolean;
+interface Run {
   exitCode: number;
   valid: unknown;
   msgsPerOp: number | undefined;
   medianMs: number | undefined;
   maxMs: number | undefined;
+  availability: number | undefined;
   /** How long a broadcast took to be acknowledged (invoke to ok), median and max. */
   ackMedianMs: number | undefined;
   ackMaxMs: number | undefined;
-  lostCount: unknown;
-  runDir: string | undefined;
+  lostCount: number | undefined;
+}
+
+/** One row of the table: a challenge under one nemesis, over one run or several. */
+interface Row {
+  challenge: Challenge;
+  partition: boolean;
+  runs: Run[];
 }
 
 /** Reads the value after `name` in argv, if any. */
@@ -79,18 +102,15 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
   return at < 0 ? undefined : argv[at + 1];
 }
 
-async function measure(challenge: Challenge, partition: boolean, timeLimitSec: number): Promise<Row> {
-  const argv = [
-    "test",
-    "-w",
-    "broadcast",
-    "--bin",
-    challenge.bin,
-    ...PUBLISHED_FLAGS,
-    "--time-limit",
-    String(timeLimitSec),
-  ];
+function commandOf(challenge: Challenge, partition: boolean, timeLimitSec: number): string[] {
+  const argv = ["test", "-w", "broadcast", "--bin", challenge.bin, ...challenge.flags];
+  argv.push("--time-limit", String(timeLimitSec));
   if (partition) argv.push("--nemesis", "partition");
+  return argv;
+}
+
+async function measure(challenge: Challenge, partition: boolean, timeLimitSec: number): Promise<Run> {
+  const argv = commandOf(challenge, partition, timeLimitSec);
   console.log(`$ bun run maelstrom ${argv.join(" ")}`);
   let run = await runMaelstrom(argv, { cwd: join(import.meta.dir, "..") });
   if (run.exitCode === 255) {
@@ -102,47 +122,88 @@ async function measure(challenge: Challenge, partition: boolean, timeLimitSec: n
   const workload = results?.workload && workloadResult(results, checkSetFull);
   const stable = workload?.["stable-latencies"];
   const acks = run.runDir ? okLatenciesMs(await digestHistory(run.runDir), new Set(["broadcast"])) : [];
+  const lost = workload?.["lost-count"];
   return {
-    challenge,
-    partition,
     exitCode: run.exitCode,
     valid: results?.["valid?"],
     msgsPerOp: results?.net?.servers["msgs-per-op"],
     medianMs: stable?.["0.5"],
     maxMs: stable?.["1"],
+    availability: results?.availability?.["ok-fraction"],
     ackMedianMs: quantile(acks, 0.5),
     ackMaxMs: quantile(acks, 1),
-    lostCount: workload?.["lost-count"],
-    runDir: run.runDir,
+    lostCount: typeof lost === "number" ? lost : undefined,
   };
 }
 
-/** "1.23 ✓" when within the limit, "1.23 ✗" when not; just "1.23" when there is no limit. */
-function judged(value: number | undefined, limit: number | undefined, digits = 0): string {
-  if (value === undefined) return "–";
-  if (limit === undefined) return value.toFixed(digits);
-  return `${value.toFixed(digits)} ${value <= limit ? "✓" : "✗"}`;
+/** The figure over every run: one value, or "min–max" when the runs differ. */
+function range(values: (number | undefined)[], digits: number, limit?: number): string {
+  const known = values.filter((value): value is number => value !== undefined && Number.isFinite(value));
+  if (known.length === 0) return "–";
+  const low = Math.min(...known).toFixed(digits);
+  const high = Math.max(...known).toFixed(digits);
+  const text = low === high ? low : `${low}–${high}`;
+  // ✓ or ✗ against our bar, judged by the worst run.
+  if (limit === undefined) return text;
+  return `${text} ${Math.max(...known) <= limit ? "✓" : "✗"}`;
 }
 
+function targetText(target: Target | undefined, bound: "<" | "≤" | ""): string {
+  if (target === undefined) return "valid";
+  return `${bound} ${target.msgsPerOp} / ${bound} ${target.medianMs} / ${bound} ${target.maxMs}`.trim();
+}
+
+/** The README's broadcast table (copied there by `bun run bench --write`), one line per row. */
 function table(rows: Row[]): string {
   const lines = [
-    "| challenge | nemesis | msgs-per-op (servers) | median stable latency ms | max stable latency ms | broadcast " +
-      "ack median / max ms | valid? | lost | fly.io target (msgs / median / max) | our target | best published |",
+    "| challenge | nemesis | valid runs | msgs-per-op | stable latency median / max ms | broadcast ack median / max ms " +
+      "| availability | lost | fly.io target (msgs / median / max ms) | our target | best published |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
-  for (const row of rows) {
-    const { flyTarget, target, bestPublished } = row.challenge;
+  for (const { challenge, partition, runs } of rows) {
+    const pick = (figure: (run: Run) => number | undefined) => runs.map(figure);
     // Under partitions the bar is validity and the message count; latency then measures the nemesis.
-    const latencyTarget = row.partition ? undefined : target;
+    const latencyTarget = partition ? undefined : challenge.target;
+    const valid = runs.filter((run) => run.valid === true).length;
+    const acks = challenge.name === "3d" || challenge.name === "3e";
     lines.push(
-      `| ${row.challenge.name} | ${row.partition ? "partition" : "none"} ` +
-        `| ${judged(row.msgsPerOp, target.msgsPerOp, 2)} | ` +
-        `${judged(row.medianMs, latencyTarget?.medianMs)} | ${judged(row.maxMs, latencyTarget?.maxMs)} | ` +
-        `${judged(row.ackMedianMs, undefined)} / ${judged(row.ackMaxMs, undefined)} | ${String(row.valid)} ` +
-        `| ${String(row.lostCount ?? "–")} | ` +
-        `< ${flyTarget.msgsPerOp} / < ${flyTarget.medianMs} / < ${flyTarget.maxMs} | ≤ ${target.msgsPerOp} / ` +
-        `≤ ${target.medianMs} / ≤ ${target.maxMs} | ${bestPublished.msgsPerOp} / ${bestPublished.medianMs} ` +
-        `/ ${bestPublished.maxMs} |`,
+      `| ${challenge.name} | ${partition ? "partition" : "none"} | ${valid} of ${runs.length} ` +
+        `| ${range(
+          pick((run) => run.msgsPerOp),
+          2,
+          challenge.target?.msgsPerOp,
+        )} ` +
+        `| ${range(
+          pick((run) => run.medianMs),
+          0,
+          latencyTarget?.medianMs,
+        )} / ` +
+        `${range(
+          pick((run) => run.maxMs),
+          0,
+          latencyTarget?.maxMs,
+        )} ` +
+        `| ${
+          acks
+            ? `${range(
+                pick((run) => run.ackMedianMs),
+                0,
+              )} / ${range(
+                pick((run) => run.ackMaxMs),
+                0,
+              )}`
+            : ""
+        } ` +
+        `| ${range(
+          pick((run) => run.availability),
+          3,
+        )} | ${range(
+          pick((run) => run.lostCount),
+          0,
+        )} ` +
+        `| ${partition ? "valid" : targetText(challenge.flyTarget, "<")} ` +
+        `| ${partition ? "valid" : targetText(challenge.target, "≤")} ` +
+        `| ${partition || !challenge.bestPublished ? "" : targetText(challenge.bestPublished, "")} |`,
     );
   }
   return lines.join("\n");
@@ -150,25 +211,40 @@ function table(rows: Row[]): string {
 
 const argv = process.argv.slice(2);
 const timeLimitSec = Number(flagValue(argv, "--time-limit") ?? PUBLISHED_TIME_LIMIT_SEC);
+const runs3c = Number(flagValue(argv, "--runs-3c") ?? DEFAULT_RUNS_3C);
 const only = flagValue(argv, "--only");
-const partitionModes = argv.includes("--no-partition") ? [false] : [false, true];
+const noPartition = argv.includes("--no-partition");
 
 const rows: Row[] = [];
 for (const challenge of CHALLENGES.filter((c) => only === undefined || c.name === only)) {
-  for (const partition of partitionModes) rows.push(await measure(challenge, partition, timeLimitSec));
+  for (const nemesis of challenge.nemeses) {
+    if (noPartition && nemesis === "partition") continue;
+    const partition = nemesis === "partition";
+    const row: Row = { challenge, partition, runs: [] };
+    const count = challenge.name === "3c" ? runs3c : 1;
+    for (let i = 0; i < count; i++) row.runs.push(await measure(challenge, partition, timeLimitSec));
+    rows.push(row);
+  }
 }
 
 const report = table(rows);
 console.log(`\n${report}`);
-const flags = [...PUBLISHED_FLAGS, "--time-limit", String(timeLimitSec)].join(" ");
-writeResults(report, flags);
-process.exit(rows.every((row) => row.exitCode === 0) ? 0 : 1);
+writeResults(report, rows);
+process.exit(rows.every((row) => row.runs.every((run) => run.exitCode === 0)) ? 0 : 1);
 
-function writeResults(report: string, flags: string): void {
+function writeResults(report: string, rows: Row[]): void {
+  const commands = rows.map(
+    ({ challenge, partition, runs }) =>
+      `- ${challenge.name}${partition ? " partition" : ""}${runs.length > 1 ? ` (${runs.length} runs)` : ""}: ` +
+      `\`bun run maelstrom ${commandOf(challenge, partition, timeLimitSec).join(" ")}\``,
+  );
   const text =
-    `## Broadcast (3d, 3e)\n\n` +
-    `\`bun run bench broadcast\`: \`-w broadcast ${flags}\`, without and with \`--nemesis partition\`; ` +
-    `msgs-per-op is \`net.servers["msgs-per-op"]\`, latencies are \`workload["stable-latencies"]\` at 0.5 and 1. ` +
-    `Measured ${new Date().toISOString()} on ${navigator.hardwareConcurrency} cores.\n\n${report}\n`;
+    `## Broadcast (3a to 3e)\n\n` +
+    `\`bun run bench broadcast\`: each part's published command, 3d and 3e without and with ` +
+    `\`--nemesis partition\`, 3c ${runs3c} times (its figures move with the partition schedule, so they are ` +
+    `ranges). msgs-per-op is \`net.servers["msgs-per-op"]\`, latencies are \`workload["stable-latencies"]\` ` +
+    `at 0.5 and 1, availability is Maelstrom's ok-fraction; ✓/✗ is against our target. ` +
+    `Measured ${new Date().toISOString()} on ${navigator.hardwareConcurrency} cores.\n\n` +
+    `${readmeBlock("broadcast", report)}\n\n${commands.join("\n")}\n`;
   writeBenchResults("broadcast", text);
 }

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { loadWorkload, runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import type { TestOptions } from "../maelstrom-lib/harness/contracts/options.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
-import { writeBenchResults } from "./results-file.ts";
+import { readmeBlock, writeBenchResults } from "./results-file.ts";
 import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
 
 const repo = join(import.meta.dir, "..");
@@ -109,9 +109,14 @@ async function recordedRun(recording: Recording): Promise<string | undefined> {
 const table = [
   `## Checkers (\`bun run bench checkers\`: 20 s runs at rate 1000, ${navigator.hardwareConcurrency} cores)`,
   "",
-  `| workload | history ops | valid? | checker CPU / wall (s) | ≤ ${CPU_TARGET_SEC} s CPU |`,
-  "|---|---|---|---|---|",
-  ...rows,
+  readmeBlock(
+    "checkers",
+    [
+      `| workload | history ops | valid? | checker CPU / wall (s) | ≤ ${CPU_TARGET_SEC} s CPU |`,
+      "|---|---|---|---|---|",
+      ...rows,
+    ].join("\n"),
+  ),
 ].join("\n");
 console.log(`\n${table}`);
 writeBenchResults("checkers", table);

@@ -18,7 +18,7 @@ import { readRunFolder, type StoredOptions } from "../maelstrom-lib/harness/stor
 import { WORKLOADS } from "../maelstrom-lib/harness/workloads/index.ts";
 import { exitCodeOf, type RunResults } from "../maelstrom-lib/harness/contracts/results.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
-import { writeBenchResults } from "./results-file.ts";
+import { readmeBlock, writeBenchResults } from "./results-file.ts";
 import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
 
 const FAULTS = ["partition", "kill", "pause"] as const;
@@ -183,9 +183,10 @@ function table(outcomes: Outcome[]): string {
       `(\`bun run bench faults --runs=${runs} --time-limit=${timeLimit} --interval=${interval} --jobs=${jobs}\`), ` +
       `on ${new Date().toISOString().slice(0, 10)}, on a shared 2-core machine.`,
     "",
-    `| challenge | ${faults.join(" | ")} |`,
-    `|---|${faults.map(() => "---").join("|")}|`,
-    ...rows,
+    readmeBlock(
+      "faults",
+      [`| challenge | ${faults.join(" | ")} |`, `|---|${faults.map(() => "---").join("|")}|`, ...rows].join("\n"),
+    ),
     "",
     notes.length > 0 ? "Each cell with failures, and its first failure's reason:" : "No run failed.",
     "",

@@ -13,7 +13,7 @@ import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
 import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
-import { writeBenchResults } from "./results-file.ts";
+import { readmeBlock, writeBenchResults } from "./results-file.ts";
 import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
 
 /** The challenge's published flags (fly.io's challenge page). */
@@ -140,6 +140,46 @@ function seriesMarkdown(title: string, bin: string, runs: RunFigures[]): string 
   return lines.join("\n");
 }
 
+/** "low–high" of the figure over the runs, or one value when they agree. */
+function spread(values: (number | undefined)[], digits: number): string {
+  const known = values.filter((value): value is number => value !== undefined);
+  if (known.length === 0) return "–";
+  const [low, high] = [round(Math.min(...known), digits), round(Math.max(...known), digits)];
+  return low === high ? low : `${low}–${high}`;
+}
+
+/** The README's counter figures (copied there by `bun run bench --write`): one line per series. */
+function readmeTable(series: { label: string; runs: RunFigures[] }[]): string {
+  const lines = [
+    "| read | valid runs | msgs-per-op (median) | CAS conflicts per run | ops per run | add / read latency p50 ms |",
+    "|---|---|---|---|---|---|",
+  ];
+  for (const { label, runs } of series) {
+    if (runs.length === 0) continue;
+    const valid = runs.filter((run) => run.valid === true).length;
+    const msgs = runs.map((run) => run.serversMsgsPerOp);
+    const median = quantiles(msgs.filter((v): v is number => v !== undefined)).p50;
+    lines.push(
+      `| ${label} | ${valid} of ${runs.length} | ${spread(msgs, 2)} (${round(median, 2)}) ` +
+        `| ${spread(
+          runs.map((run) => run.casConflicts),
+          0,
+        )} | ${spread(
+          runs.map((run) => run.opCount),
+          0,
+        )} ` +
+        `| ${spread(
+          runs.map((run) => run.addLatencyMs.p50),
+          1,
+        )} / ${spread(
+          runs.map((run) => run.readLatencyMs.p50),
+          1,
+        )} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
 /** Runs both series and writes the results file. */
 async function main(argv: readonly string[]): Promise<void> {
   const runs = intFlag(argv, "--runs", DEFAULT_RUNS);
@@ -151,6 +191,14 @@ async function main(argv: readonly string[]): Promise<void> {
     "",
     `Command: \`bun run maelstrom test -w g-counter --bin <bin> ${PUBLISHED_FLAGS.join(" ")}\`, repeated. ` +
       `Written by \`bun run bench flake\` on ${new Date().toISOString()}.`,
+    "",
+    readmeBlock(
+      "flake",
+      readmeTable([
+        { label: "ours (a write to the node's own key, then the read)", runs: solution },
+        { label: "the write-up's identity CAS", runs: baseline },
+      ]),
+    ),
     "",
     seriesMarkdown("Our solution (unique write to a private key, then read)", SOLUTION_BIN, solution),
     "",

@@ -15,6 +15,7 @@ const available = readdirSync(benchDir)
     (file) =>
       file.endsWith(".ts") &&
       file !== "index.ts" &&
+      file !== "quoted-figures.ts" &&
       !file.startsWith("baseline") &&
       !file.startsWith("results-") &&
       !file.endsWith(".test.ts"),
@@ -33,14 +34,21 @@ if (unknown.length > 0) {
   process.exit(254);
 }
 
+// One stamp for every bench of this run, written at the top of each results file, so that a
+// test can tell that the figures the docs quote come from one run.
+const benchRun = new Date().toISOString();
 let failed = false;
+const tookSec: Record<string, number> = {};
 for (const name of names.length > 0 ? names : available) {
   console.log(`\n=== bench ${name} ===`);
+  const startedMs = performance.now();
   const proc = Bun.spawn([process.execPath, join(benchDir, `${name}.ts`), ...flags], {
     stdout: "inherit",
     stderr: "inherit",
+    env: { ...process.env, BENCH_RUN: benchRun },
   });
   if ((await proc.exited) !== 0) failed = true;
+  tookSec[name] = (performance.now() - startedMs) / 1000;
 }
 
 if (!writeTracked) process.exit(failed ? 1 : 0);
@@ -52,15 +60,32 @@ function loadAverage(): string {
   }
 }
 
-const sections = available
-  .map((name) => join(benchDir, `results-${name}.md`))
-  .filter((path) => existsSync(path))
-  .map((path) => readFileSync(path, "utf8").trim());
+// results.md is the index of the run, not a copy of its figures: each figure is in one file.
+const index = available
+  .filter((name) => existsSync(join(benchDir, `results-${name}.md`)))
+  .map((name) => {
+    const took = tookSec[name] === undefined ? "not run this time" : `${(tookSec[name] / 60).toFixed(1)} min`;
+    return `| [${name}](results-${name}.md) | ${runOf(join(benchDir, `results-${name}.md`))} | ${took} |`;
+  });
 writeFileSync(
   join(benchDir, "results.md"),
-  `# Benchmark results\n\nWritten by \`bun run bench --write\`; each section by its own bench, on this machine ` +
-    `(${navigator.hardwareConcurrency} cores, ` +
-    `load average ${loadAverage()} when collected: a shared machine, so latencies and rates are ` +
-    `noisy).\n\n${sections.join("\n\n")}\n`,
+  `# Benchmark results\n\nWritten by \`bun run bench${process.argv
+    .slice(2)
+    .map((a) => ` ${a}`)
+    .join("")}\` ` +
+    `(bench run ${benchRun}) on this machine: ${navigator.hardwareConcurrency} cores, Bun ${Bun.version}, ` +
+    `load average ${loadAverage()} at the end (a shared machine, so latencies and rates are noisy).\n\n` +
+    `| bench | its bench run | took |\n|---|---|---|\n${index.join("\n")}\n`,
 );
+// Copy the figures the README and docs quote from the results files just written.
+const quoting = Bun.spawn([process.execPath, join(benchDir, "quoted-figures.ts"), "--write"], {
+  stdout: "inherit",
+  stderr: "inherit",
+});
+if ((await quoting.exited) !== 0) failed = true;
 process.exit(failed ? 1 : 0);
+
+/** The bench run stamped on a results file's first line. */
+function runOf(path: string): string {
+  return /^<!-- bench run (\S+) -->/.exec(readFileSync(path, "utf8"))?.[1] ?? "unstamped";
+}

@@ -17,7 +17,7 @@ import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
-import { writeBenchResults } from "./results-file.ts";
+import { readmeBlock, writeBenchResults } from "./results-file.ts";
 import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
 
 const PUBLISHED_FLAGS = ["--concurrency", "2n", "--rate", "1000"];
@@ -168,6 +168,27 @@ function targetTable(rows: Row[]): string {
   ].join("\n");
 }
 
+/** The README's kafka figures (copied there by `bun run bench --write`): each run, and 5c's targets. */
+function readmeTable(rows: Row[]): string {
+  const fly: Record<string, string> = {
+    "5c": 'valid, "significantly fewer" msgs-per-op than 5b, better latency',
+  };
+  const lines = [
+    "| challenge | nemesis | valid | msgs-per-op | availability: Maelstrom's / without crash ops " +
+      "| latency median / p99 ms | fly.io target |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const row of rows) {
+    const name = row.name === "5b" ? "5b (`lin-kv`)" : row.name;
+    lines.push(
+      `| ${name} | ${row.partition ? "partition" : "none"} | ${row.valid === true ? "yes" : String(row.valid)} ` +
+        `| ${fixed(row.msgsPerOp, 3)} | ${fixed(row.availability, 4)} / ${fixed(row.availabilityNoCrash, 4)} ` +
+        `| ${fixed(row.medianMs, 2)} / ${fixed(row.p99Ms, 2)} | ${(!row.partition && fly[row.name]) || "valid"} |`,
+    );
+  }
+  return `${lines.join("\n")}\n\n${targetTable(rows)}`;
+}
+
 /** Times the checker on generated histories: a 20 s run at rate 1000, longer, and huge offsets. */
 function checkerTable(): string {
   const cases = [
@@ -213,13 +234,15 @@ const report = [
     "beside it leaves them out. " +
     `Measured ${new Date().toISOString()} on ${navigator.hardwareConcurrency} cores.`,
   "",
-  runTable(rows),
+  readmeBlock("kafka", readmeTable(rows)),
   "",
-  targetTable(rows),
+  "Every run in full:",
+  "",
+  runTable(rows),
   "",
   "Kafka checker on generated histories (every key 16 sends, polls by 4 processes, a final drain of every key):",
   "",
-  checkers,
+  readmeBlock("kafka-checker", checkers),
   "",
 ].join("\n");
 console.log(`\n${report}`);

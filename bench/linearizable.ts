@@ -7,12 +7,13 @@
  * fresh process so that its peak RSS is its own. Histories are recorded once into bench/tmp/
  * (ignored by git) and reused; `--record` records them again.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkLinearizable, type KeyResult } from "../maelstrom-lib/harness/checkers/linearizable/index.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
+import { benchRun, benchRunLine, readmeBlock, resultsDir } from "./results-file.ts";
 
 const repo = join(import.meta.dir, "..");
 const storeDir = join(import.meta.dir, "tmp", "linearizable-histories");
@@ -170,28 +171,32 @@ for (const recording of RECORDINGS) {
   console.log(rows[rows.length - 1]);
 }
 
-const table = [
+const heading = [
   `## Linearizability checker (\`bun run bench linearizable\`, ${navigator.hardwareConcurrency} cores)`,
   "",
   "Histories of real lin-kv runs (bench/tmp/); each checked once, cold, in a fresh process (so JIT warm-up is " +
     "included). Ops = invocations in the history.",
-  "",
+].join("\n");
+const table = [
   "| history | ops | keys | ops in largest key | valid? | check ms | ops/s | peak RSS MB before → after check | " +
     "heap growth MB |",
   "|---|---|---|---|---|---|---|---|---|",
   ...rows,
 ].join("\n");
-console.log(`\n${table}`);
-writeTable(join(import.meta.dir, "results-linearizable.md"), table);
+console.log(`\n${heading}\n\n${table}`);
+writeTable(join(resultsDir, "results-linearizable.md"), heading, table);
 
-/** Replaces the measured table between its markers, keeping the notes around it. */
-function writeTable(path: string, table: string): void {
-  const [open, close] = ["<!-- measured: bun run bench linearizable -->", "<!-- /measured -->"];
-  const block = `${open}\n${table}\n${close}`;
-  const old = existsSync(path) ? readFileSync(path, "utf8") : "";
-  const start = old.indexOf(open);
+/**
+ * Replaces the measured table between its markers, keeping the hand-written notes after it
+ * (taken from the tracked file when this run writes to bench/tmp/), and stamps the bench run.
+ */
+function writeTable(path: string, heading: string, table: string): void {
+  const close = "<!-- /bench:linearizable -->";
+  const tracked = join(import.meta.dir, "results-linearizable.md");
+  const old = existsSync(tracked) ? readFileSync(tracked, "utf8") : "";
   const end = old.indexOf(close);
-  const text =
-    start >= 0 && end > start ? old.slice(0, start) + block + old.slice(end + close.length) : `${block}\n${old}`;
-  writeFileSync(path, text);
+  const notes = end >= 0 ? old.slice(end + close.length) : "";
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(path, `${benchRunLine(benchRun)}\n${heading}\n\n${readmeBlock("linearizable", table)}${notes}`);
+  console.log(`wrote ${path}`);
 }

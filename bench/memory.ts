@@ -11,7 +11,7 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
 import type { RunResults } from "../maelstrom-lib/harness/contracts/results.ts";
-import { writeBenchResults } from "./results-file.ts";
+import { readmeBlock, writeBenchResults } from "./results-file.ts";
 
 const repo = join(import.meta.dir, "..");
 const quick = process.argv.includes("--quick");
@@ -88,9 +88,14 @@ const machine = `${navigator.hardwareConcurrency} cores, load average after ${lo
 const table = [
   `## Runner memory under flooding nodes (\`${command}\`, ${machine})`,
   "",
-  "| scenario | time limit (s) | exit | wall (s) | journal events | journal on disk (MB) | runner peak RSS (MB) |",
-  "|---|---|---|---|---|---|---|",
-  ...rows,
+  readmeBlock(
+    "memory",
+    [
+      "| scenario | time limit (s) | exit | wall (s) | journal events | journal on disk (MB) | runner peak RSS (MB) |",
+      "|---|---|---|---|---|---|---|",
+      ...rows,
+    ].join("\n"),
+  ),
 ].join("\n");
 console.log(`\n${table}`);
 writeBenchResults("memory", table);

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeRunReport } from "../maelstrom-lib/harness/report/index.ts";
-import { writeBenchResults } from "./results-file.ts";
+import { readmeBlock, writeBenchResults } from "./results-file.ts";
 import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
 
 const JOURNAL_MESSAGES = 500_000; // a send and a recv each
@@ -64,14 +64,16 @@ const journalSize = `${2 * JOURNAL_MESSAGES} journal events (${sizeMb(RUN_FILES.
 const historySize = `${2 * OPS} history lines (${sizeMb(RUN_FILES.history)} MB)`;
 const table = `## report
 
-\`writeRunReport\` on a synthetic run folder: ${journalSize}, ${historySize}, ${NODES} nodes.
-
-| measure | value |
+${readmeBlock(
+  "report",
+  `| measure | value |
 |---|---|
+| synthetic run folder | ${journalSize}, ${historySize}, ${NODES} nodes |
 | time to write messages.svg + index.html | ${(elapsedMs / 1000).toFixed(2)} s |
 | process RSS before → after | ${rssBeforeMb.toFixed(0)} → ${rssAfterMb.toFixed(0)} MB |
 | messages.svg (first 10,000 events) | ${sizeMb(RUN_FILES.messagesSvg)} MB |
-| index.html | ${sizeMb(RUN_FILES.report)} MB |
+| index.html | ${sizeMb(RUN_FILES.report)} MB |`,
+)}
 `;
 console.log(table);
 writeBenchResults("report", table);

@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import type { RunnerHealth } from "../maelstrom-lib/harness/contracts/results.ts";
-import { writeBenchResults } from "./results-file.ts";
+import { readmeBlock, writeBenchResults } from "./results-file.ts";
 
 const repo = join(import.meta.dir, "..");
 const quick = process.argv.includes("--quick");
@@ -149,10 +149,15 @@ const table = [
   `## Runner (\`bun run bench runner${quick ? " --quick" : ""}\`, time limit ${timeLimit} ` +
     `s, ${navigator.hardwareConcurrency} cores, load average before the last run ${load})`,
   "",
-  "| scenario | valid? | lateness p50 / p99 / max (ms) | deliveries | runner CPU (s) | achieved / requested rate | " +
-    "ops late: wake-up / waiting for a worker (s) | runner / nodes RSS (MB) | target | met |",
-  "|---|---|---|---|---|---|---|---|---|---|",
-  ...rows,
+  readmeBlock(
+    "runner",
+    [
+      "| scenario | valid? | lateness p50 / p99 / max (ms) | deliveries | runner CPU (s) | achieved / requested " +
+        "rate | ops late: wake-up / waiting for a worker (s) | runner / nodes RSS (MB) | target | met |",
+      "|---|---|---|---|---|---|---|---|---|---|",
+      ...rows,
+    ].join("\n"),
+  ),
 ].join("\n");
 console.log(`\n${table}`);
 writeBenchResults("runner", table);

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { writeBenchResults } from "./results-file.ts";
+import { readmeBlock, writeBenchResults } from "./results-file.ts";
 
 const REPO_ROOT = join(import.meta.dir, "..");
 const ECHO_REQUESTS = Number(process.env.ECHO_REQUESTS ?? 200_000);
@@ -152,19 +152,24 @@ const report = [
     `Bun ${Bun.version}, ${navigator.hardwareConcurrency} cores, load average ${loadBefore.toFixed(1)} before ` +
     `/ ${loadAfter.toFixed(1)} after, ${new Date().toISOString().slice(0, 16)}Z.`,
   "",
-  "| node | best round trips/s | median round trips/s | node CPU µs per round trip (best) |",
-  "|---|---:|---:|---:|",
-  ...CONTENDERS.map(
-    (contender, index) =>
-      `| ${contender.name} | ${format(Math.max(...rates[index]!))} | ${format(median(rates[index]!))} ` +
-      `| ${Math.min(...cpus[index]!).toFixed(2)} |`,
+  readmeBlock(
+    "runtime",
+    [
+      "| node | best round trips/s | median round trips/s | node CPU µs per round trip (best) |",
+      "|---|---:|---:|---:|",
+      ...CONTENDERS.map(
+        (contender, index) =>
+          `| ${contender.name} | ${format(Math.max(...rates[index]!))} | ${format(median(rates[index]!))} ` +
+          `| ${Math.min(...cpus[index]!).toFixed(2)} |`,
+      ),
+      "",
+      `Runtime / baseline: ${percent(bestRatio)} of the best rates, median of per-round ` +
+        `ratios ${percent(median(roundRatios))} ` +
+        `(target ≥ ${percent(TARGET_FRACTION_OF_BASELINE)}: ${verdict(bestRatio >= TARGET_FRACTION_OF_BASELINE)}); ` +
+        `runtime best ${format(runtimeBest)}/s (target ` +
+        `≥ ${format(TARGET_ROUND_TRIPS_PER_SECOND)}/s: ${verdict(runtimeBest >= TARGET_ROUND_TRIPS_PER_SECOND)}).`,
+    ].join("\n"),
   ),
-  "",
-  `Runtime / baseline: ${percent(bestRatio)} of the best rates, median of per-round ` +
-    `ratios ${percent(median(roundRatios))} ` +
-    `(target ≥ ${percent(TARGET_FRACTION_OF_BASELINE)}: ${verdict(bestRatio >= TARGET_FRACTION_OF_BASELINE)}); ` +
-    `runtime best ${format(runtimeBest)}/s (target ` +
-    `≥ ${format(TARGET_ROUND_TRIPS_PER_SECOND)}/s: ${verdict(runtimeBest >= TARGET_ROUND_TRIPS_PER_SECOND)}).`,
   "",
   "Node CPU is the node process's user + system time (all threads: JIT and GC included) from init_ok to the last " +
     "reply, " +

@@ -11,8 +11,8 @@
  * 4. bugs found per minute: nodes with rare bugs, the wall time to the first failing run with
  *    the real runner run after run and with the sim's seed search, and the shrunk reproduction.
  *
- * Real figures are the recorded ones (bench/results-*.md, README) unless `--real` re-runs
- * them. Flags: --real, --seeds=N (3c seeds, 1000), --hunt-seeds=N (sim hunt bound, 200),
+ * The real runner's side is measured only with `--real` (else its cells say "not measured").
+ * The summary the docs quote sits between `<!-- bench:sim -->` markers. Flags: --real, --seeds=N (3c seeds, 1000), --hunt-seeds=N (sim hunt bound, 200),
  * --real-runs=N and --real-minutes=M (real hunt bounds, 8 runs / 5 min; 0 runs skips it),
  * --rate-seeds=N (seeds over which each bug's simulated failure rate is measured, 100),
  * --no-big (skip the 1,000-node run), --write (the tracked results file).
@@ -21,8 +21,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CHALLENGES } from "../tools/challenge.ts";
-import { writeBenchResults } from "./results-file.ts";
-import { huntSection, type HuntBounds } from "./sim/hunts.ts";
+import { readmeBlock, writeBenchResults } from "./results-file.ts";
+import { huntSection, type HuntBounds, type HuntFigures } from "./sim/hunts.ts";
 import { cliRun, figuresOf, intFlag, type Figures, median, cell } from "./sim/runs.ts";
 
 /** One published command measured. */
@@ -39,117 +39,6 @@ interface CommandRow {
   sim: Figures;
   real: Figures & { wallSec?: number; source: string };
 }
-
-/**
- * Real figures recorded before this bench (one run each, 2026-12-01, on this 2-core machine):
- * 3a-3e from README "Broadcast figures" and bench/results-broadcast.md (stable latency p50 /
- * max), 4 from bench/results-flake.md (our solution, medians of 10 runs), 5a-5c from
- * bench/results-kafka.md and 6a-6c from bench/results-txn.md (op latency p50 / p99; ops/s
- * from their op counts over 20 s).
- */
-const RECORDED_REAL: Record<string, Omit<CommandRow["real"], "source"> & { from: string }> = {
-  "3a": { verdict: "valid", msgsPerOp: 0, p50Ms: 0, highMs: 0, highLabel: "max", from: "README" },
-  "3b": { verdict: "valid", msgsPerOp: 3.01, p50Ms: 0, highMs: 0, highLabel: "max", from: "README" },
-  "3c": { verdict: "valid", msgsPerOp: 16.99, p50Ms: 3862, highMs: 13266, highLabel: "max", from: "README" },
-  "3d": {
-    verdict: "valid",
-    msgsPerOp: 2.79,
-    p50Ms: 0,
-    highMs: 96,
-    highLabel: "max",
-    wallSec: 32,
-    from: "results-broadcast.md",
-  },
-  "3d +partition": {
-    verdict: "valid",
-    msgsPerOp: 2.3,
-    p50Ms: 4817,
-    highMs: 15519,
-    highLabel: "max",
-    from: "results-broadcast.md",
-  },
-  "3e": { verdict: "valid", msgsPerOp: 0.7, p50Ms: 532, highMs: 913, highLabel: "max", from: "results-broadcast.md" },
-  "3e +partition": {
-    verdict: "valid",
-    msgsPerOp: 0.68,
-    p50Ms: 1795,
-    highMs: 10756,
-    highLabel: "max",
-    from: "results-broadcast.md",
-  },
-  "4": {
-    verdict: "valid",
-    msgsPerOp: 3.98,
-    p50Ms: 0.5,
-    highMs: 2.9,
-    highLabel: "p99",
-    opsPerSec: 94,
-    from: "results-flake.md",
-  },
-  "5a": {
-    opsPerSec: 622,
-    verdict: "valid",
-    msgsPerOp: 0,
-    p50Ms: 0.13,
-    highMs: 0.62,
-    highLabel: "p99",
-    from: "results-kafka.md",
-  },
-  "5b": {
-    opsPerSec: 622,
-    verdict: "valid",
-    msgsPerOp: 11.929,
-    p50Ms: 0.34,
-    highMs: 1.96,
-    highLabel: "p99",
-    from: "results-kafka.md",
-  },
-  "5c": {
-    opsPerSec: 615,
-    verdict: "valid",
-    msgsPerOp: 0.064,
-    p50Ms: 0.22,
-    highMs: 0.98,
-    highLabel: "p99",
-    from: "results-kafka.md",
-  },
-  "6a": {
-    opsPerSec: 634,
-    verdict: "valid",
-    msgsPerOp: 0,
-    p50Ms: 0.12,
-    highMs: 0.37,
-    highLabel: "p99",
-    from: "results-txn.md",
-  },
-  "6b": {
-    opsPerSec: 626,
-    verdict: "valid",
-    msgsPerOp: 0.064,
-    p50Ms: 0.2,
-    highMs: 0.66,
-    highLabel: "p99",
-    from: "results-txn.md",
-  },
-  "6b +partition": {
-    opsPerSec: 634,
-    verdict: "valid",
-    msgsPerOp: 0.063,
-    p50Ms: 0.13,
-    highMs: 0.45,
-    highLabel: "p99",
-    from: "results-txn.md",
-  },
-  "6c": {
-    opsPerSec: 631,
-    verdict: "valid",
-    msgsPerOp: 0.063,
-    p50Ms: 0.12,
-    highMs: 0.38,
-    highLabel: "p99",
-    from: "results-txn.md",
-  },
-};
 
 /** A --latency from which the network, not the host, makes the client latencies. */
 const NETWORK_BOUND_LATENCY_MS = 50;
@@ -168,7 +57,7 @@ async function publishedCommands(store: string, real: boolean): Promise<CommandR
       const args = ["--bin", join(challenge.folder, "main.ts"), ...flags, "--seed", "1"];
       const sim = await cliRun([...args, "--sim"], store);
       const runner = sim.results?.runner as Record<string, number> | undefined;
-      const realRow = real ? await measureReal(args, store) : recordedReal(label);
+      const realRow = real ? await measureReal(args, store) : notMeasured();
       rows.push({
         label,
         command: `bun run maelstrom test --sim ${args.join(" ")}`,
@@ -192,11 +81,9 @@ async function measureReal(args: string[], store: string): Promise<CommandRow["r
   return { ...(await figuresOf(run)), wallSec: run.wallSec, source: "measured now" };
 }
 
-function recordedReal(label: string): CommandRow["real"] {
-  const recorded = RECORDED_REAL[label];
-  if (!recorded) return { verdict: "valid", source: "not recorded (pass expected: its tests pass)" };
-  const { from, ...figures } = recorded;
-  return { ...figures, source: from };
+/** Without --real the real side is left empty: a figure is measured in this run or not shown. */
+function notMeasured(): CommandRow["real"] {
+  return { verdict: "—", source: "not measured (add --real)" };
 }
 
 /** ✓ or ✗ for a sim figure against the real one, within `fraction` of the real one. */
@@ -283,7 +170,7 @@ function msgsPerSec(figures: Figures): number | undefined {
 }
 
 /** 1,000 seeds of 3c with partitions, as one seed search. */
-async function seedSweep(store: string, seeds: number): Promise<string[]> {
+async function seedSweep(store: string, seeds: number): Promise<Measured> {
   const flags = CHALLENGES.find((c) => c.commands[0]!.label === "3c")!.commands[0]!.flags;
   const args = [
     "--bin",
@@ -299,15 +186,16 @@ async function seedSweep(store: string, seeds: number): Promise<string[]> {
   const run = await cliRun(args, store);
   const summary = run.output.find((line) => / seeds in \d/.test(line)) ?? "(no summary line)";
   const met = seeds >= 1000 ? (run.wallSec <= 180 ? "✓" : "✗") : "(fewer seeds than the target's 1,000)";
-  return [
+  const lines = [
     `\`bun run maelstrom test ${args.join(" ")}\`: **${run.wallSec.toFixed(1)} s** of wall time ` +
       `(target ≤ 180 s ${met}), ${((run.wallSec / seeds) * 1000).toFixed(0)} ms per seed, exit ${run.exitCode}; ` +
       `its summary: "${summary.trim()}".`,
   ];
+  return { lines, wallSec: run.wallSec, count: seeds };
 }
 
 /** The 1,000-node 3b run: peak memory of the whole command. */
-async function bigRun(store: string): Promise<string[]> {
+async function bigRun(store: string): Promise<Measured> {
   const args = [
     "--bin",
     "3b-multi-node-broadcast/main.ts",
@@ -324,12 +212,13 @@ async function bigRun(store: string): Promise<string[]> {
   const figures = await figuresOf(run);
   const messages = Number((run.results?.net as { all?: { "msg-count"?: number } })?.all?.["msg-count"] ?? 0);
   const met = run.maxRssMb <= 4096 ? "✓" : "✗";
-  return [
+  const lines = [
     `\`bun run maelstrom test ${full.join(" ")}\`: ` +
       `peak RSS **${(run.maxRssMb / 1024).toFixed(2)} GB** (target ≤ 4 GB ${met}; ` +
       `100 real node processes took 3.7 GB), ${run.wallSec.toFixed(1)} s of wall time, ${messages} messages, ` +
       `verdict ${figures.verdict}.`,
   ];
+  return { lines, wallSec: run.wallSec, peakMb: run.maxRssMb };
 }
 
 async function main(argv: readonly string[]): Promise<void> {
@@ -344,7 +233,7 @@ async function main(argv: readonly string[]): Promise<void> {
   try {
     const rows = await publishedCommands(store, real);
     const sweep = await seedSweep(store, intFlag(argv, "--seeds", 1000));
-    const big = argv.includes("--no-big") ? ["(skipped: --no-big)"] : await bigRun(store);
+    const big = argv.includes("--no-big") ? { lines: ["(skipped: --no-big)"] } : await bigRun(store);
     const hunts = await huntSection(store, bounds);
     writeBenchResults("sim", markdown(rows, sweep, big, hunts, real));
   } finally {
@@ -352,7 +241,58 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
-function markdown(rows: CommandRow[], sweep: string[], big: string[], hunts: string[], real: boolean): string {
+/** A section's lines, with the figures the summary quotes. */
+interface Measured {
+  lines: string[];
+  wallSec?: number;
+  count?: number;
+  peakMb?: number;
+}
+
+/** "low to high" of some figures, or one figure when they agree; a dash when there are none. */
+function spanOf(values: readonly number[], digits: number, unit = ""): string {
+  if (values.length === 0) return "—";
+  const [low, high] = [Math.min(...values).toFixed(digits), Math.max(...values).toFixed(digits)];
+  return low === high ? `${low}${unit}` : `${low} to ${high}${unit}`;
+}
+
+/** Seconds for a table cell ("1.2 s"), or a dash. */
+const seconds = (value: number | undefined, digits: number): string =>
+  value === undefined ? "—" : `${value.toFixed(digits)} s`;
+
+/** The summary docs/simulation.md and the README quote (copied there by `bun run bench --write`). */
+function summaryTable(rows: CommandRow[], sweep: Measured, big: Measured, hunts: HuntFigures): string {
+  const d3 = rows.find((row) => row.label === "3d");
+  const realWalls = rows.flatMap((row) => (row.real.wallSec === undefined ? [] : [row.real.wallSec]));
+  const rates = rows.filter((row) => row.runWallSec > 0).map((row) => row.messages / row.runWallSec);
+  const busiest = [...rows].sort((a, b) => b.messages - a.messages)[0];
+  const seedMs = sweep.wallSec !== undefined && sweep.count ? (sweep.wallSec / sweep.count) * 1000 : undefined;
+  const { sim, real, speedUp } = hunts.firstFailureSec;
+  const lines = [
+    "| measure | target | simulation | real runner |",
+    "|---|---|---|---|",
+    `| 3d's published command (25 nodes, 20 s, rate 100, latency 100) | ≤ 1 s | ${seconds(d3?.simWallSec, 2)} ` +
+      `| ${seconds(d3?.real.wallSec, 1)} |`,
+    `| every published command (${rows.length} of them) | ≤ 3 s each ` +
+      `| ${spanOf(
+        rows.map((row) => row.simWallSec),
+        2,
+        " s",
+      )} (median ${median(rows.map((r) => r.simWallSec)).toFixed(2)} s) ` +
+      `| ${spanOf(realWalls, 0, " s")} |`,
+    `| ${sweep.count ?? "—"} seeds of 3c with partitions | ≤ 3 min | ${seconds(sweep.wallSec, 1)} ` +
+      `(${cell(seedMs, 0)} ms a seed) | — |`,
+    `| a 1,000-node 3b run (rate 100, 20 s) | ≤ 4 GB | ` +
+      `${big.peakMb === undefined ? "not run" : `${(big.peakMb / 1024).toFixed(1)} GB peak, ${seconds(big.wallSec, 0)}`} | — |`,
+    `| simulated messages per second | | ${spanOf(rates, 0)} (${busiest?.label}: ${busiest?.messages} messages ` +
+      `in ${seconds(busiest?.runWallSec, 2)}) | |`,
+    `| rare bugs: wall time to the first failing run | | ${spanOf(sim, 1, " s")} ` +
+      `| ${real.length === 0 ? "—" : `${spanOf(real, 0, " s")} (${spanOf(speedUp, 0)} times longer)`} |`,
+  ];
+  return lines.join("\n");
+}
+
+function markdown(rows: CommandRow[], sweep: Measured, big: Measured, hunts: HuntFigures, real: boolean): string {
   const simWall = rows.map((row) => row.simWallSec);
   return [
     "## Deterministic simulation (`--sim`)",
@@ -361,6 +301,8 @@ function markdown(rows: CommandRow[], sweep: string[], big: string[], hunts: str
       `${navigator.hardwareConcurrency} cores ` +
       "(shared: wall times move with the load). Each run is the CLI as typed (`bun run maelstrom test …`, a new " +
       "process: startup, the run, its checks, its files and its report), `--seed 1`.",
+    "",
+    readmeBlock("sim", summaryTable(rows, sweep, big, hunts)),
     "",
     `### Speed: every published command (median ${median(simWall).toFixed(2)} s)`,
     "",
@@ -380,11 +322,11 @@ function markdown(rows: CommandRow[], sweep: string[], big: string[], hunts: str
     "",
     "### Seeds and scale",
     "",
-    ...sweep,
+    ...sweep.lines,
     "",
-    ...big,
+    ...big.lines,
     "",
-    ...hunts,
+    ...hunts.lines,
   ].join("\n");
 }
 

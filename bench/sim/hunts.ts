@@ -30,6 +30,12 @@ export interface HuntBounds {
   rateSeeds: number;
 }
 
+/** The hunts' section, and the wall seconds to each first failure found (for the summary). */
+export interface HuntFigures {
+  lines: string[];
+  firstFailureSec: { sim: number[]; real: number[]; speedUp: number[] };
+}
+
 /** A node with a rare bug and the command it is hunted with. */
 interface Bug {
   name: string;
@@ -75,20 +81,24 @@ const BUGS: readonly Bug[] = [
 ];
 
 /** The hunt section: one row per bug, then each shrunk reproduction. */
-export async function huntSection(store: string, bounds: HuntBounds): Promise<string[]> {
+export async function huntSection(store: string, bounds: HuntBounds): Promise<HuntFigures> {
   const rows: string[] = [];
   const shrunk: string[] = [];
+  const firstFailureSec: HuntFigures["firstFailureSec"] = { sim: [], real: [], speedUp: [] };
   for (const bug of BUGS) {
     console.log(`hunt: ${bug.name} …`);
     const real = bounds.realRuns > 0 ? await realHunt(bug, store, bounds) : undefined;
     const { hunt: sim, first } = await simHunt(bug, store, bounds);
     const speedUp = real?.found && sim.found ? `${(real.wallSec / sim.wallSec).toFixed(0)}×` : "—";
+    if (sim.found) firstFailureSec.sim.push(sim.wallSec);
+    if (real?.found) firstFailureSec.real.push(real.wallSec);
+    if (real?.found && sim.found) firstFailureSec.speedUp.push(real.wallSec / sim.wallSec);
     const rate = await failureRate(bug, store, Math.min(bounds.rateSeeds, bug.maxSeeds ?? Infinity));
     const cells = [bug.name, `\`${bug.bin}\``, huntCell(real, "run"), huntCell(sim, "seed"), speedUp, rate];
     rows.push(`| ${cells.join(" | ")} |`);
     if (first) shrunk.push(...(await shrinkLines(bug, first)));
   }
-  return [
+  const lines = [
     "### Bugs found per minute",
     "",
     "Wall time to the first failing run: the real runner run after run " +
@@ -102,6 +112,7 @@ export async function huntSection(store: string, bounds: HuntBounds): Promise<st
     "",
     ...shrunk,
   ];
+  return { lines, firstFailureSec };
 }
 
 function huntCell(hunt: Hunt | undefined, unit: string): string {
