@@ -3,6 +3,7 @@ import { FakeClock, RealClock, sleep } from "../primitives/clock.ts";
 import { heldBackByWorkers } from "./analysis.ts";
 import { Stagger } from "./generator.ts";
 import { Rng } from "../primitives/rng.ts";
+import { PreciseWakeUps } from "../primitives/wake-ups.ts";
 
 /** Lets every worker continuation run before the fake clock moves on. */
 async function flushMicrotasks(): Promise<void> {
@@ -142,7 +143,7 @@ test(
       }
     })(7);
     const rate = 500;
-    const stagger = new Stagger(clock, rng, rate, 400, 1);
+    const stagger = new Stagger(clock, rng, rate, 400, 1, new PreciseWakeUps()); // the real world's wake-ups
     const issuedAtMs: number[] = [];
     const startMs = clock.nowMs(); // the first op goes at once; every stamp can only lag its issue
     while (await stagger.turn(0)) issuedAtMs.push(clock.nowMs());

@@ -17,57 +17,7 @@ import type { Network } from "../world/net.ts";
 import type { Rng } from "../primitives/rng.ts";
 import { type History, nanosToMs, secondsToNanos } from "../contracts/history.ts";
 import type { Completion, OpRequest, OpSource, Workload, WorkloadClient, WorkloadContext } from "../contracts/types.ts";
-import { RealClock } from "../primitives/clock.ts";
-
-/** A one-shot wake-up after a delay; `close` lets go of what it holds. */
-interface WakeUps {
-  after(delayMs: number, fn: () => void): void;
-  close(): void;
-}
-
-/**
- * Wake-ups as precise as a JVM's on Linux (~0.1 ms late), where Jepsen's interpreter parks in
- * `ArrayBlockingQueue.poll` for the exact microseconds until the next op is due. Bun's timers
- * truncate a delay to whole milliseconds and fire ~0.1 ms after that, so a stagger on them
- * woke on average 0.6 ms late (1.6 ms at --rate 1000, where gaps are under 2 ms). A worker
- * thread sleeps the exact delay in `Atomics.wait` and posts back; one per stagger, since it
- * sleeps one delay at a time.
- */
-class PreciseWakeUps implements WakeUps {
-  private static readonly SOURCE = `
-const cell = new Int32Array(new SharedArrayBuffer(4));
-self.onmessage = (event) => {
-  if (event.data > 0) Atomics.wait(cell, 0, 0, event.data);
-  postMessage(0);
-};`;
-  private readonly thread: globalThis.Worker;
-  private pending: (() => void) | undefined;
-
-  constructor() {
-    const url = URL.createObjectURL(new Blob([PreciseWakeUps.SOURCE], { type: "application/javascript" }));
-    this.thread = new globalThis.Worker(url);
-    this.thread.unref();
-    this.thread.onmessage = () => {
-      const fn = this.pending;
-      this.pending = undefined;
-      fn?.();
-    };
-  }
-
-  after(delayMs: number, fn: () => void): void {
-    this.pending = fn;
-    this.thread.postMessage(delayMs);
-  }
-
-  close(): void {
-    this.thread.terminate();
-  }
-}
-
-/** Wake-ups on the run's own clock: the fake clock of tests. */
-function clockWakeUps(clock: Clock): WakeUps {
-  return { after: (delayMs, fn) => void clock.after(delayMs, fn), close: () => {} };
-}
+import { clockWakeUps, type WakeUps } from "../primitives/wake-ups.ts";
 
 /**
  * Jepsen's Stagger and its interpreter (jepsen/generator.clj, generator/interpreter.clj), one
@@ -103,10 +53,12 @@ export class Stagger {
     rate: number,
     private readonly deadlineMs: number,
     private readonly threadCount: number,
+    /** How the stagger parks until an op is due: the world's (precise on the wall clock), else the clock's timers. */
+    wakeUps: WakeUps = clockWakeUps(clock),
   ) {
     this.nextAtMs = clock.nowMs();
     this.spanNs = Math.trunc(secondsToNanos(2 / rate));
-    this.wakeUps = clock instanceof RealClock ? new PreciseWakeUps() : clockWakeUps(clock);
+    this.wakeUps = wakeUps;
   }
 
   /** Waits until worker `thread` is handed the next op: true, or false once the deadline has passed. */

@@ -251,7 +251,8 @@ export class Run {
     let stagger: Stagger | undefined;
     if (opts.rate > 0) {
       const source = this.workload.generator(this.ctx);
-      stagger = new Stagger(clock, this.rng, opts.rate, deadlineMs, this.workers.length);
+      const { rng, workers, world } = this;
+      stagger = new Stagger(clock, rng, opts.rate, deadlineMs, workers.length, world.wakeUps());
       const loops = this.workers.map((worker) =>
         runWorkerLoop(worker, source, { phaseStartMs: startMs, deadlineMs, clock, stagger, aborted }),
       );

@@ -4,12 +4,18 @@
  * driving a run is just awaiting it; SIGINT and SIGTERM reach the run through this world.
  */
 import { RealClock, type Clock } from "../primitives/clock.ts";
+import { PreciseWakeUps, type WakeUps } from "../primitives/wake-ups.ts";
 import { NodeProcess } from "./node-process.ts";
 import type { NodeHost, NodeHostOptions, World, WorldReport } from "./world.ts";
 
 /** OS processes on the wall clock. */
 export class RealWorld implements World {
   readonly clock: Clock = new RealClock();
+
+  /** A worker thread's exact sleep: Bun's timers would wake whole milliseconds late. */
+  wakeUps(): WakeUps {
+    return new PreciseWakeUps();
+  }
   readonly description = "as processes on the wall clock";
 
   startNode(options: NodeHostOptions): NodeHost {

@@ -15,6 +15,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { seconds } from "../primitives/log-text.ts";
+import { clockWakeUps, type WakeUps } from "../primitives/wake-ups.ts";
 import { SimClock, type EventOwner, type SimEvent } from "./sim-clock.ts";
 import { SimNodeHost } from "./sim-node.ts";
 import type { NodeProgram } from "./sim-program.ts";
@@ -43,6 +44,11 @@ const QUIET_TICKS = 3;
 /** In-process instances on virtual time. */
 export class SimWorld implements World {
   readonly clock = new SimClock();
+
+  /** Virtual time is exact already: the stagger parks on the event queue. */
+  wakeUps(): WakeUps {
+    return clockWakeUps(this.clock);
+  }
   readonly description = "simulated in-process on virtual time";
   readonly program: NodeProgram;
   private readonly watch: WatchWriter | undefined;

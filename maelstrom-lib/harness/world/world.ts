@@ -8,6 +8,7 @@
 import type { WireMessage } from "../contracts/journal.ts";
 import type { CrashReport, ProtocolViolation } from "../contracts/node-reports.ts";
 import type { Clock } from "../primitives/clock.ts";
+import type { WakeUps } from "../primitives/wake-ups.ts";
 import type { Network } from "./net.ts";
 
 /** What the cluster tells a world about one node it starts. */
@@ -73,6 +74,8 @@ export interface WorldReport {
 /** The world of one run. */
 export interface World {
   readonly clock: Clock;
+  /** A fresh way for the stagger to park until an op is due, as exact as this world's time allows. */
+  wakeUps(): WakeUps;
   /** How the nodes run, for the run's first line ("as processes on the wall clock"). */
   readonly description: string;
   /** Starts one node; throws when it cannot be started at all. */
