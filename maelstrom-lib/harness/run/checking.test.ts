@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseCommand } from "../cli/cli.ts";
@@ -35,6 +35,16 @@ describe("checking a saved history", () => {
     const { inWorker, inThread } = await bothWays("txn-rw-register", history, "--consistency-models", "read-committed");
     expect(inWorker.workload["anomaly-types"]).toContain("G1b");
     expect(inWorker).toEqual(inThread);
+  });
+
+  test("a checker's files that cannot be written reject the checks with the store's one line", async () => {
+    const runDir = mkdtempSync(join(tmpdir(), "checking-"));
+    const opts = options(runDir, "-w", "txn-rw-register", "--consistency-models", "read-committed");
+    const history = txnHistory([{ mops: [w("x", 1), w("x", 2)] }, { mops: [r("x", 1)] }]);
+    await saveBeforeAnalysis(runDir, opts, history);
+    writeFileSync(join(runDir, "elle"), "a file where Elle's folder goes");
+    const checks = checkSavedHistory({ opts, workload: WORKLOADS.get("txn-rw-register")!, history, runDir });
+    await expect(checks.result).rejects.toThrow(`cannot create ${join(runDir, "elle")}:`);
   });
 
   test("integers past 2^53 come back from the worker exactly", async () => {

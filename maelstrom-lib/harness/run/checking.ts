@@ -26,8 +26,16 @@ export function checkSavedHistory(input: Pick<AnalysisInput, "opts" | "workload"
     return { result: Promise.resolve().then(() => checkHistory(input)), cancel: () => {} };
   }
   const worker = new Worker(new URL("./check-worker.ts", import.meta.url).href);
-  const result = new Promise<HistoryChecks>((resolve) => {
-    const inThisThread = () => resolve(checkHistory(input));
+  const result = new Promise<HistoryChecks>((resolve, reject) => {
+    // The worker could not check (or failed to write a checker's files): check here, where a
+    // StoreError reaches the run as a rejection, not as an exception inside a message handler.
+    const inThisThread = () => {
+      try {
+        resolve(checkHistory(input));
+      } catch (error) {
+        reject(error);
+      }
+    };
     worker.onmessage = (event: MessageEvent<CheckReply>) => {
       worker.terminate();
       if ("checks" in event.data) resolve(parseJsonExact(event.data.checks) as HistoryChecks);

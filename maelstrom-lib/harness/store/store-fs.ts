@@ -157,6 +157,30 @@ export async function writeFileAtomic(fs: StoreFs, path: string, pieces: Iterabl
   }
 }
 
+/**
+ * writeFileAtomic for one small text, at once: the files a checker hands back, written where the
+ * check runs (a synchronous step). The same temporary name, rename and one-line StoreError.
+ */
+export function writeTextAtomic(fs: StoreFs, path: string, text: string): void {
+  const temporary = `${path}.${process.pid}.partial`;
+  try {
+    const file = fs.open(temporary);
+    try {
+      file.write(text);
+    } finally {
+      file.close();
+    }
+    fs.rename(temporary, path);
+  } catch (error) {
+    try {
+      fs.remove(temporary);
+    } catch {
+      // the write's own error is the one to report
+    }
+    throw storeError("write", path, error);
+  }
+}
+
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }

@@ -12,7 +12,7 @@ import type { TestOptions } from "../contracts/options.ts";
 import type { RunResults } from "../contracts/results.ts";
 import type { Op } from "../contracts/types.ts";
 import { JournalFile } from "./journal-file.ts";
-import { createRunDir, pointLatestAt, saveBeforeAnalysis, saveResults } from "./store.ts";
+import { createRunDir, pointLatestAt, saveBeforeAnalysis, saveResults, writeCheckerFiles } from "./store.ts";
 import { NODE_FS, StoreError, writeFileAtomic, type StoreFs } from "./store-fs.ts";
 
 const fullDisk = existsSync("/dev/full");
@@ -101,6 +101,29 @@ describe("whole-file writes", () => {
     await expect(written).rejects.toThrow(`cannot write ${path}: no space left on the disk (ENOSPC)`);
     expect(readFileSync(path, "utf8")).toBe("old results\n");
     expect(readdirSync(dir)).toEqual(["results.json"]);
+  });
+
+  test("a checker's files (Elle's elle/, lin-kv's independent/) go in whole, each through a rename", () => {
+    const dir = scratch();
+    const { fs, calls } = recordingFs();
+    writeCheckerFiles(dir, new Map([["elle/G1b.txt", "G1b: T5 read T13's intermediate write\n"]]), fs);
+    const target = join(dir, "elle", "G1b.txt");
+    expect(calls).toEqual([
+      `mkdirs ${join(dir, "elle")}`,
+      `open ${target}.${process.pid}.partial`,
+      `rename ${target}.${process.pid}.partial -> ${target}`,
+    ]);
+    expect(readFileSync(target, "utf8")).toBe("G1b: T5 read T13's intermediate write\n");
+  });
+
+  test.skipIf(!fullDisk)("a checker's file on a full disk is one line naming it, and leaves no partial file", () => {
+    const dir = scratch();
+    NODE_FS.mkdirs(join(dir, "elle"));
+    const target = join(dir, "elle", "G0.txt");
+    symlinkSync("/dev/full", `${target}.${process.pid}.partial`);
+    const files = new Map([["elle/G0.txt", "G0: a write cycle\n"]]);
+    expect(() => writeCheckerFiles(dir, files)).toThrow(`cannot write ${target}: no space left on the disk (ENOSPC)`);
+    expect(readdirSync(join(dir, "elle"))).toEqual([]);
   });
 
   test("the file appears whole under its name only at the rename", async () => {

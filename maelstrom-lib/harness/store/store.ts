@@ -10,7 +10,6 @@
  * results.json comes last: a folder with results.json is complete; one without it is visibly
  * not, and still holds a whole history.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { TestOptions } from "../contracts/options.ts";
 import { resultsJsonText, type RunResults } from "../contracts/results.ts";
@@ -18,7 +17,15 @@ import { RUN_FILES } from "../contracts/run-files.ts";
 import type { Op, RunFiles } from "../contracts/types.ts";
 import { historyEdnLines, historyTxtLines, jepsenLogLines, resultsEdnText } from "./edn-files.ts";
 import { JournalFile } from "./journal-file.ts";
-import { NODE_FS, pointLink, storeError, writeFileAtomic, type StoreError, type StoreFs } from "./store-fs.ts";
+import {
+  NODE_FS,
+  pointLink,
+  storeError,
+  writeFileAtomic,
+  writeTextAtomic,
+  type StoreError,
+  type StoreFs,
+} from "./store-fs.ts";
 
 export { NODE_FS, StoreError, type StoreFs } from "./store-fs.ts";
 
@@ -118,12 +125,17 @@ function* jsonLines(items: readonly unknown[]): Generator<string> {
 
 /**
  * Writes the files a checker handed back (lin-kv's `independent/<key>/`, Elle's `elle/`) into
- * the run folder: checkers stay pure, and the store is the one that writes.
+ * the run folder: checkers stay pure, and the store is the one that writes, each file whole or
+ * not at all. Throws a StoreError.
  */
-export function writeCheckerFiles(runDir: string, files: RunFiles): void {
+export function writeCheckerFiles(runDir: string, files: RunFiles, fs: StoreFs = NODE_FS): void {
   for (const [path, contents] of files) {
     const target = join(runDir, path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, contents);
+    try {
+      fs.mkdirs(dirname(target));
+    } catch (error) {
+      throw storeError("create", dirname(target), error);
+    }
+    writeTextAtomic(fs, target, contents);
   }
 }
