@@ -4,7 +4,9 @@
  * checking could neither mark the run interrupted nor quit. The worker reads the history the run
  * saved before analysis (Jepsen's order), so the checks see exactly what `maelstrom analyze`
  * would. A workload that is not the registered one of its name (a test's variant) is checked on
- * the main thread, as is any run whose worker fails.
+ * the main thread, as is any run whose worker fails. A run that is itself in a worker thread (a
+ * simulated test: its parent thread watches it and handles the signals) checks in its own
+ * thread, and spares starting and stopping a second one.
  */
 import type { Workload } from "../contracts/types.ts";
 import type { TestOptions } from "../contracts/options.ts";
@@ -22,7 +24,7 @@ export interface Checking {
 
 /** Starts the history checks of a run whose history.jsonl is saved in `input.runDir`. */
 export function checkSavedHistory(input: Pick<AnalysisInput, "opts" | "workload" | "history" | "runDir">): Checking {
-  if (!isRegistered(input.workload, input.opts)) {
+  if (!Bun.isMainThread || !isRegistered(input.workload, input.opts)) {
     return { result: Promise.resolve().then(() => checkHistory(input)), cancel: () => {} };
   }
   const worker = new Worker(new URL("./check-worker.ts", import.meta.url).href);

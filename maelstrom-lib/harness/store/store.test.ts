@@ -216,6 +216,18 @@ describe("the journal file", () => {
     expect(readFileSync(join(dir, "a.jsonl"), "utf8").split("\n")[0]).toBe(JSON.stringify(events[0]));
   });
 
+  test("a message's send and recv lines are exactly JSON.stringify's", () => {
+    const path = join(scratch(), "net-journal.jsonl");
+    const body = { type: "cas", key: 'k"1', from: 1.5, to: -2e21, nested: { "é\n": [null, true] }, msg_id: 7 };
+    const send: JournalEvent = { type: "send", id: 3, time: 1_000_123, src: "n0", dest: "lin-kv", body };
+    const recv: JournalEvent = { ...send, type: "recv", time: 1_000_456 };
+    const other: JournalEvent = { ...recv, id: 4, body: { ...body, msg_id: 8 } }; // never sent here
+    const journal = new JournalFile(path, NODE_FS, () => {});
+    for (const each of [send, recv, other, recv]) journal.append(each);
+    journal.close();
+    expect(readFileSync(path, "utf8")).toBe([send, recv, other, recv].map((e) => `${JSON.stringify(e)}\n`).join(""));
+  });
+
   test.skipIf(!fullDisk)("a full disk stops the journal and says so once; appending never throws", () => {
     const path = join(scratch(), "net-journal.jsonl");
     symlinkSync("/dev/full", path);
