@@ -150,7 +150,8 @@ function range(values: (number | undefined)[], digits: number, limit?: number): 
 
 function targetText(target: Target | undefined, bound: "<" | "≤" | ""): string {
   if (target === undefined) return "valid";
-  return `${bound} ${target.msgsPerOp} / ${bound} ${target.medianMs} / ${bound} ${target.maxMs}`.trim();
+  const limit = (value: number) => (bound === "" ? `${value}` : `${bound} ${value}`);
+  return `${limit(target.msgsPerOp)} / ${limit(target.medianMs)} / ${limit(target.maxMs)}`;
 }
 
 /** The README's broadcast table (copied there by `bun run bench --write`), one line per row. */
