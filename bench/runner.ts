@@ -58,8 +58,10 @@ const scenarios: Scenario[] = [
   {
     name: "echo, 1 node, rate 100",
     args: ["-w", "echo", "--bin", "01-echo/main.ts", "--node-count", "1", "--rate", "100"],
-    target: "achieved 80–95% of rate (Maelstrom: 83–93%)",
-    judge: (r) => r["achieved-rate"] >= 0.8 * r["requested-rate"] && r["achieved-rate"] <= 0.95 * r["requested-rate"],
+    // Real Maelstrom's range on Linux hosts, where the JVM parks as precisely as this runner
+    // (docs/fidelity.md, "The op rate"; macOS hosts stretch every park and reach 82–88 %).
+    target: "achieved 96–100% of rate (Maelstrom on Linux: 96–100%)",
+    judge: (r) => r["achieved-rate"] >= 0.96 * r["requested-rate"] && r["achieved-rate"] <= r["requested-rate"],
   },
   {
     name: "echo, 3 nodes, rate 1000",
