@@ -64,7 +64,9 @@ function loadAverage(): string {
 const index = available
   .filter((name) => existsSync(join(benchDir, `results-${name}.md`)))
   .map((name) => {
-    const took = tookSec[name] === undefined ? "not run this time" : `${(tookSec[name] / 60).toFixed(1)} min`;
+    const sec = tookSec[name];
+    const took =
+      sec === undefined ? "not run this time" : sec < 60 ? `${sec.toFixed(0)} s` : `${(sec / 60).toFixed(1)} min`;
     return `| [${name}](results-${name}.md) | ${runOf(join(benchDir, `results-${name}.md`))} | ${took} |`;
   });
 writeFileSync(
