@@ -18,7 +18,7 @@ import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
 import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
 import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
-import { readmeBlock, writeBenchResults } from "./results-file.ts";
+import { readmeBlock, span, writeBenchResults } from "./results-file.ts";
 
 const PUBLISHED_TIME_LIMIT_SEC = 20;
 /** How often 3c's published command runs by default: enough to show how far its figures move. */
@@ -136,16 +136,13 @@ async function measure(challenge: Challenge, partition: boolean, timeLimitSec: n
   };
 }
 
-/** The figure over every run: one value, or "min–max" when the runs differ. */
+/** The figure over every run (one value, or "min–max"), with ✓ or ✗ against `limit` judged by the worst run. */
 function range(values: (number | undefined)[], digits: number, limit?: number): string {
-  const known = values.filter((value): value is number => value !== undefined && Number.isFinite(value));
-  if (known.length === 0) return "–";
-  const low = Math.min(...known).toFixed(digits);
-  const high = Math.max(...known).toFixed(digits);
-  const text = low === high ? low : `${low}–${high}`;
-  // ✓ or ✗ against our bar, judged by the worst run.
+  const text = span(values, digits);
+  if (text === undefined) return "–";
   if (limit === undefined) return text;
-  return `${text} ${Math.max(...known) <= limit ? "✓" : "✗"}`;
+  const worst = Math.max(...values.filter((value): value is number => value !== undefined && Number.isFinite(value)));
+  return `${text} ${worst <= limit ? "✓" : "✗"}`;
 }
 
 function targetText(target: Target | undefined, bound: "<" | "≤" | ""): string {
@@ -157,54 +154,32 @@ function targetText(target: Target | undefined, bound: "<" | "≤" | ""): string
 /** The README's broadcast table (copied there by `bun run bench --write`), one line per row. */
 function table(rows: Row[]): string {
   const lines = [
-    "| challenge | nemesis | valid runs | msgs-per-op | stable latency median / max ms | broadcast ack median / max ms " +
-      "| availability | lost | fly.io target (msgs / median / max ms) | our target | best published |",
+    "| challenge | nemesis | valid runs | msgs-per-op | stable latency median / max ms " +
+      "| broadcast ack median / max ms | availability | lost | fly.io target (msgs / median / max ms) " +
+      "| our target | best published |",
     "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const { challenge, partition, runs } of rows) {
-    const pick = (figure: (run: Run) => number | undefined) => runs.map(figure);
+    const over = (figure: (run: Run) => number | undefined, digits: number, limit?: number) =>
+      range(runs.map(figure), digits, limit);
     // Under partitions the bar is validity and the message count; latency then measures the nemesis.
     const latencyTarget = partition ? undefined : challenge.target;
     const valid = runs.filter((run) => run.valid === true).length;
-    const acks = challenge.name === "3d" || challenge.name === "3e";
+    const stable =
+      `${over((run) => run.medianMs, 0, latencyTarget?.medianMs)} / ` +
+      `${over((run) => run.maxMs, 0, latencyTarget?.maxMs)}`;
+    const acks =
+      challenge.name === "3d" || challenge.name === "3e"
+        ? `${over((run) => run.ackMedianMs, 0)} / ${over((run) => run.ackMaxMs, 0)}`
+        : "";
+    const targets = partition
+      ? "valid | valid | "
+      : `${targetText(challenge.flyTarget, "<")} | ${targetText(challenge.target, "≤")} | ` +
+        (challenge.bestPublished ? targetText(challenge.bestPublished, "") : "");
     lines.push(
       `| ${challenge.name} | ${partition ? "partition" : "none"} | ${valid} of ${runs.length} ` +
-        `| ${range(
-          pick((run) => run.msgsPerOp),
-          2,
-          challenge.target?.msgsPerOp,
-        )} ` +
-        `| ${range(
-          pick((run) => run.medianMs),
-          0,
-          latencyTarget?.medianMs,
-        )} / ` +
-        `${range(
-          pick((run) => run.maxMs),
-          0,
-          latencyTarget?.maxMs,
-        )} ` +
-        `| ${
-          acks
-            ? `${range(
-                pick((run) => run.ackMedianMs),
-                0,
-              )} / ${range(
-                pick((run) => run.ackMaxMs),
-                0,
-              )}`
-            : ""
-        } ` +
-        `| ${range(
-          pick((run) => run.availability),
-          3,
-        )} | ${range(
-          pick((run) => run.lostCount),
-          0,
-        )} ` +
-        `| ${partition ? "valid" : targetText(challenge.flyTarget, "<")} ` +
-        `| ${partition ? "valid" : targetText(challenge.target, "≤")} ` +
-        `| ${partition || !challenge.bestPublished ? "" : targetText(challenge.bestPublished, "")} |`,
+        `| ${over((run) => run.msgsPerOp, 2, challenge.target?.msgsPerOp)} | ${stable} | ${acks} ` +
+        `| ${over((run) => run.availability, 3)} | ${over((run) => run.lostCount, 0)} | ${targets} |`,
     );
   }
   return lines.join("\n");

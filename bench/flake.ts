@@ -13,7 +13,7 @@ import { workloadResult } from "../maelstrom-lib/harness/contracts/results.ts";
 import { quantile } from "../maelstrom-lib/harness/primitives/quantile.ts";
 import { digestHistory } from "../maelstrom-lib/harness/report/index.ts";
 import { okLatenciesMs } from "../maelstrom-lib/harness/report/history-digest.ts";
-import { readmeBlock, writeBenchResults } from "./results-file.ts";
+import { readmeBlock, span, writeBenchResults } from "./results-file.ts";
 import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
 
 /** The challenge's published flags (fly.io's challenge page). */
@@ -140,14 +140,6 @@ function seriesMarkdown(title: string, bin: string, runs: RunFigures[]): string 
   return lines.join("\n");
 }
 
-/** "low–high" of the figure over the runs, or one value when they agree. */
-function spread(values: (number | undefined)[], digits: number): string {
-  const known = values.filter((value): value is number => value !== undefined);
-  if (known.length === 0) return "–";
-  const [low, high] = [round(Math.min(...known), digits), round(Math.max(...known), digits)];
-  return low === high ? low : `${low}–${high}`;
-}
-
 /** The README's counter figures (copied there by `bun run bench --write`): one line per series. */
 function readmeTable(series: { label: string; runs: RunFigures[] }[]): string {
   const lines = [
@@ -156,25 +148,15 @@ function readmeTable(series: { label: string; runs: RunFigures[] }[]): string {
   ];
   for (const { label, runs } of series) {
     if (runs.length === 0) continue;
+    const over = (figure: (run: RunFigures) => number | undefined, digits: number) =>
+      span(runs.map(figure), digits) ?? "–";
     const valid = runs.filter((run) => run.valid === true).length;
-    const msgs = runs.map((run) => run.serversMsgsPerOp);
-    const median = quantiles(msgs.filter((v): v is number => v !== undefined)).p50;
+    const msgs = runs.map((run) => run.serversMsgsPerOp).filter((v): v is number => v !== undefined);
+    const latencies = `${over((run) => run.addLatencyMs.p50, 1)} / ${over((run) => run.readLatencyMs.p50, 1)}`;
     lines.push(
-      `| ${label} | ${valid} of ${runs.length} | ${spread(msgs, 2)} (${round(median, 2)}) ` +
-        `| ${spread(
-          runs.map((run) => run.casConflicts),
-          0,
-        )} | ${spread(
-          runs.map((run) => run.opCount),
-          0,
-        )} ` +
-        `| ${spread(
-          runs.map((run) => run.addLatencyMs.p50),
-          1,
-        )} / ${spread(
-          runs.map((run) => run.readLatencyMs.p50),
-          1,
-        )} |`,
+      `| ${label} | ${valid} of ${runs.length} | ${over((run) => run.serversMsgsPerOp, 2)} ` +
+        `(${round(quantiles(msgs).p50, 2)}) | ${over((run) => run.casConflicts, 0)} ` +
+        `| ${over((run) => run.opCount, 0)} | ${latencies} |`,
     );
   }
   return lines.join("\n");

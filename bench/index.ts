@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeTracked } from "./results-file.ts";
+import { benchRunOf, writeTracked } from "./results-file.ts";
 
 const benchDir = import.meta.dir;
 const available = readdirSync(benchDir)
@@ -67,7 +67,8 @@ const index = available
     const sec = tookSec[name];
     const took =
       sec === undefined ? "not run this time" : sec < 60 ? `${sec.toFixed(0)} s` : `${(sec / 60).toFixed(1)} min`;
-    return `| [${name}](results-${name}.md) | ${runOf(join(benchDir, `results-${name}.md`))} | ${took} |`;
+    const run = benchRunOf(readFileSync(join(benchDir, `results-${name}.md`), "utf8"));
+    return `| [${name}](results-${name}.md) | ${run} | ${took} |`;
   });
 writeFileSync(
   join(benchDir, "results.md"),
@@ -86,8 +87,3 @@ const quoting = Bun.spawn([process.execPath, join(benchDir, "quoted-figures.ts")
 });
 if ((await quoting.exited) !== 0) failed = true;
 process.exit(failed ? 1 : 0);
-
-/** The bench run stamped on a results file's first line. */
-function runOf(path: string): string {
-  return /^<!-- bench run (\S+) -->/.exec(readFileSync(path, "utf8"))?.[1] ?? "unstamped";
-}

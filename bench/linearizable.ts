@@ -7,13 +7,13 @@
  * fresh process so that its peak RSS is its own. Histories are recorded once into bench/tmp/
  * (ignored by git) and reused; `--record` records them again.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkLinearizable, type KeyResult } from "../maelstrom-lib/harness/checkers/linearizable/index.ts";
 import { runMaelstrom } from "../maelstrom-lib/harness/index.ts";
 import type { Op } from "../maelstrom-lib/harness/contracts/types.ts";
 import { RUN_FILES } from "../maelstrom-lib/harness/contracts/run-files.ts";
-import { benchRun, benchRunLine, readmeBlock, resultsDir } from "./results-file.ts";
+import { readmeBlock, writeBenchResults } from "./results-file.ts";
 
 const repo = join(import.meta.dir, "..");
 const storeDir = join(import.meta.dir, "tmp", "linearizable-histories");
@@ -184,19 +184,13 @@ const table = [
   ...rows,
 ].join("\n");
 console.log(`\n${heading}\n\n${table}`);
-writeTable(join(resultsDir, "results-linearizable.md"), heading, table);
+writeBenchResults("linearizable", `${heading}\n\n${readmeBlock("linearizable", table)}${notesAfterTable()}`);
 
-/**
- * Replaces the measured table between its markers, keeping the hand-written notes after it
- * (taken from the tracked file when this run writes to bench/tmp/), and stamps the bench run.
- */
-function writeTable(path: string, heading: string, table: string): void {
+/** The hand-written notes after the measured table in the tracked file, kept as they are. */
+function notesAfterTable(): string {
   const close = "<!-- /bench:linearizable -->";
   const tracked = join(import.meta.dir, "results-linearizable.md");
   const old = existsSync(tracked) ? readFileSync(tracked, "utf8") : "";
   const end = old.indexOf(close);
-  const notes = end >= 0 ? old.slice(end + close.length) : "";
-  mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(path, `${benchRunLine(benchRun)}\n${heading}\n\n${readmeBlock("linearizable", table)}${notes}`);
-  console.log(`wrote ${path}`);
+  return end >= 0 ? old.slice(end + close.length) : "";
 }

@@ -13,6 +13,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { benchRunOf } from "./results-file.ts";
 
 const REPO = join(import.meta.dir, "..");
 
@@ -29,14 +30,13 @@ export interface ResultsBlock {
 }
 
 const BLOCK = /<!-- bench:([\w-]+) -->\n([\s\S]*?)\n?<!-- \/bench:\1 -->/g;
-const RUN = /^<!-- bench run (\S+) -->/;
 
 /** Every block of every tracked results file, by name. */
 export function resultsBlocks(benchDir = import.meta.dir): Map<string, ResultsBlock> {
   const blocks = new Map<string, ResultsBlock>();
   for (const file of readdirSync(benchDir).filter((name) => /^results-[\w-]+\.md$/.test(name))) {
     const text = readFileSync(join(benchDir, file), "utf8");
-    const run = RUN.exec(text)?.[1] ?? "unstamped";
+    const run = benchRunOf(text);
     for (const [, name, body] of text.matchAll(BLOCK)) {
       if (blocks.has(name!)) throw new Error(`block ${name} is in both ${blocks.get(name!)!.file} and ${file}`);
       blocks.set(name!, { text: body!, file: `bench/${file}`, run });

@@ -20,8 +20,28 @@ export const resultsDir = writeTracked ? import.meta.dir : join(import.meta.dir,
 export const benchRun = process.env.BENCH_RUN ?? new Date().toISOString();
 
 /** The first line of every results file, naming its bench run. */
-export function benchRunLine(run: string): string {
+function benchRunLine(run: string): string {
   return `<!-- bench run ${run} -->`;
+}
+
+/** The bench run a results file's first line names, or "unstamped". */
+export function benchRunOf(resultsText: string): string {
+  return /^<!-- bench run (\S+) -->/.exec(resultsText)?.[1] ?? "unstamped";
+}
+
+/**
+ * A figure over several runs, as the results print it: one value when they agree, else
+ * `low–high` (or `low to high`, `separator`), with `unit` after; undefined when no run has it.
+ */
+export function span(
+  values: readonly (number | undefined)[],
+  digits: number,
+  { separator = "–", unit = "" }: { separator?: string; unit?: string } = {},
+): string | undefined {
+  const known = values.filter((value): value is number => value !== undefined && Number.isFinite(value));
+  if (known.length === 0) return undefined;
+  const [low, high] = [Math.min(...known).toFixed(digits), Math.max(...known).toFixed(digits)];
+  return low === high ? `${low}${unit}` : `${low}${separator}${high}${unit}`;
 }
 
 /** Figures for the README or docs to quote: `text` between the markers of block `name`. */

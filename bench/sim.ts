@@ -12,7 +12,8 @@
  *    the real runner run after run and with the sim's seed search, and the shrunk reproduction.
  *
  * The real runner's side is measured only with `--real` (else its cells say "not measured").
- * The summary the docs quote sits between `<!-- bench:sim -->` markers. Flags: --real, --seeds=N (3c seeds, 1000), --hunt-seeds=N (sim hunt bound, 200),
+ * The summary the docs quote sits between `<!-- bench:sim -->` markers.
+ * Flags: --real, --seeds=N (3c seeds, 1000), --hunt-seeds=N (sim hunt bound, 200),
  * --real-runs=N and --real-minutes=M (real hunt bounds, 8 runs / 5 min; 0 runs skips it),
  * --rate-seeds=N (seeds over which each bug's simulated failure rate is measured, 100),
  * --no-big (skip the 1,000-node run), --write (the tracked results file).
@@ -21,7 +22,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CHALLENGES } from "../tools/challenge.ts";
-import { readmeBlock, writeBenchResults } from "./results-file.ts";
+import { readmeBlock, span, writeBenchResults } from "./results-file.ts";
 import { huntSection, type HuntBounds, type HuntFigures } from "./sim/hunts.ts";
 import { cliRun, figuresOf, intFlag, type Figures, median, cell } from "./sim/runs.ts";
 
@@ -101,6 +102,11 @@ function table(header: readonly string[], rows: readonly (readonly (string | num
   return [tableRow(header), tableRow(header.map(() => "---")), ...rows.map(tableRow)];
 }
 
+/** Messages per second of the run itself (its wall time, not the whole command's). */
+function simulatedMsgsPerSec(row: CommandRow): number {
+  return row.runWallSec > 0 ? row.messages / row.runWallSec : 0;
+}
+
 function speedTable(rows: readonly CommandRow[]): string[] {
   const header = ["challenge", "sim wall s", "target", "run s (virtual 20-30 s)", "events", "messages"];
   header.push("simulated msgs/s", "peak RSS MB", "real wall s");
@@ -109,7 +115,7 @@ function speedTable(rows: readonly CommandRow[]): string[] {
     rows.map((row) => {
       const target = row.label === "3d" ? 1 : 3;
       const met = row.simWallSec <= target ? "✓" : "✗";
-      const rate = row.runWallSec > 0 ? Math.round(row.messages / row.runWallSec) : 0;
+      const rate = Math.round(simulatedMsgsPerSec(row));
       const wall = row.simWallSec.toFixed(2);
       const peak = row.simMaxRssMb.toFixed(0);
       const real = cell(row.real.wallSec, 1);
@@ -250,11 +256,8 @@ interface Measured {
 }
 
 /** "low to high" of some figures, or one figure when they agree; a dash when there are none. */
-function spanOf(values: readonly number[], digits: number, unit = ""): string {
-  if (values.length === 0) return "—";
-  const [low, high] = [Math.min(...values).toFixed(digits), Math.max(...values).toFixed(digits)];
-  return low === high ? `${low}${unit}` : `${low} to ${high}${unit}`;
-}
+const spanOf = (values: readonly number[], digits: number, unit = ""): string =>
+  span(values, digits, { separator: " to ", unit }) ?? "—";
 
 /** Seconds for a table cell ("1.2 s"), or a dash. */
 const seconds = (value: number | undefined, digits: number): string =>
@@ -264,10 +267,12 @@ const seconds = (value: number | undefined, digits: number): string =>
 function summaryTable(rows: CommandRow[], sweep: Measured, big: Measured, hunts: HuntFigures): string {
   const d3 = rows.find((row) => row.label === "3d");
   const realWalls = rows.flatMap((row) => (row.real.wallSec === undefined ? [] : [row.real.wallSec]));
-  const rates = rows.filter((row) => row.runWallSec > 0).map((row) => row.messages / row.runWallSec);
+  const rates = rows.filter((row) => row.runWallSec > 0).map(simulatedMsgsPerSec);
   const busiest = [...rows].sort((a, b) => b.messages - a.messages)[0];
   const seedMs = sweep.wallSec !== undefined && sweep.count ? (sweep.wallSec / sweep.count) * 1000 : undefined;
   const { sim, real, speedUp } = hunts.firstFailureSec;
+  const bigRunText =
+    big.peakMb === undefined ? "not run" : `${(big.peakMb / 1024).toFixed(1)} GB peak, ${seconds(big.wallSec, 0)}`;
   const lines = [
     "| measure | target | simulation | real runner |",
     "|---|---|---|---|",
@@ -282,8 +287,7 @@ function summaryTable(rows: CommandRow[], sweep: Measured, big: Measured, hunts:
       `| ${spanOf(realWalls, 0, " s")} |`,
     `| ${sweep.count ?? "—"} seeds of 3c with partitions | ≤ 3 min | ${seconds(sweep.wallSec, 1)} ` +
       `(${cell(seedMs, 0)} ms a seed) | — |`,
-    `| a 1,000-node 3b run (rate 100, 20 s) | ≤ 4 GB | ` +
-      `${big.peakMb === undefined ? "not run" : `${(big.peakMb / 1024).toFixed(1)} GB peak, ${seconds(big.wallSec, 0)}`} | — |`,
+    `| a 1,000-node 3b run (rate 100, 20 s) | ≤ 4 GB | ${bigRunText} | — |`,
     `| simulated messages per second | | ${spanOf(rates, 0)} (${busiest?.label}: ${busiest?.messages} messages ` +
       `in ${seconds(busiest?.runWallSec, 2)}) | |`,
     `| rare bugs: wall time to the first failing run | | ${spanOf(sim, 1, " s")} ` +
