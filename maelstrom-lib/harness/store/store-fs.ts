@@ -129,7 +129,7 @@ const YIELD_EVERY_CHARS = 4 * 1024 * 1024;
  */
 export async function writeFileAtomic(fs: StoreFs, path: string, pieces: Iterable<string>): Promise<void> {
   await yieldToEventLoop(); // between files, a second Ctrl-C can quit
-  const temporary = `${path}.${process.pid}.partial`;
+  const temporary = temporaryName(path);
   let file: StoreFile | undefined;
   try {
     file = fs.open(temporary);
@@ -147,13 +147,7 @@ export async function writeFileAtomic(fs: StoreFs, path: string, pieces: Iterabl
     writer.close();
     fs.rename(temporary, path);
   } catch (error) {
-    try {
-      file?.close();
-      fs.remove(temporary);
-    } catch {
-      // the write's own error is the one to report
-    }
-    throw storeError("write", path, error);
+    throw discardTemporary(fs, path, file, error);
   }
 }
 
@@ -162,23 +156,34 @@ export async function writeFileAtomic(fs: StoreFs, path: string, pieces: Iterabl
  * check runs (a synchronous step). The same temporary name, rename and one-line StoreError.
  */
 export function writeTextAtomic(fs: StoreFs, path: string, text: string): void {
-  const temporary = `${path}.${process.pid}.partial`;
+  const temporary = temporaryName(path);
+  let file: StoreFile | undefined;
   try {
-    const file = fs.open(temporary);
-    try {
-      file.write(text);
-    } finally {
-      file.close();
-    }
+    file = fs.open(temporary);
+    file.write(text);
+    const written = file;
+    file = undefined;
+    written.close();
     fs.rename(temporary, path);
   } catch (error) {
-    try {
-      fs.remove(temporary);
-    } catch {
-      // the write's own error is the one to report
-    }
-    throw storeError("write", path, error);
+    throw discardTemporary(fs, path, file, error);
   }
+}
+
+/** Where a whole-file write goes before its rename: beside the file, named for this process. */
+function temporaryName(path: string): string {
+  return `${path}.${process.pid}.partial`;
+}
+
+/** After a whole-file write failed: closes and removes its temporary file; the StoreError to throw. */
+function discardTemporary(fs: StoreFs, path: string, open: StoreFile | undefined, error: unknown): StoreError {
+  try {
+    open?.close();
+    fs.remove(temporaryName(path));
+  } catch {
+    // the write's own error is the one to report
+  }
+  return storeError("write", path, error);
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -131,11 +131,7 @@ function* jsonLines(items: readonly unknown[]): Generator<string> {
 export function writeCheckerFiles(runDir: string, files: RunFiles, fs: StoreFs = NODE_FS): void {
   for (const [path, contents] of files) {
     const target = join(runDir, path);
-    try {
-      fs.mkdirs(dirname(target));
-    } catch (error) {
-      throw storeError("create", dirname(target), error);
-    }
+    mkdirs(fs, dirname(target));
     writeTextAtomic(fs, target, contents);
   }
 }
