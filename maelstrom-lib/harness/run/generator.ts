@@ -40,7 +40,6 @@ export class Stagger {
   /** Jepsen's next-thread-index: client threads 0 … threadCount-1, then the nemesis's slot. */
   private nextThreadIndex = 0;
   private timerArmed = false;
-  private readonly wakeUps: WakeUps;
   /**
    * How late ops went, in all: waking late (timers, a busy event loop; Maelstrom's interpreter
    * has its own) or waiting for a worker to come free (slow nodes, --concurrency).
@@ -53,12 +52,11 @@ export class Stagger {
     rate: number,
     private readonly deadlineMs: number,
     private readonly threadCount: number,
-    /** How the stagger parks until an op is due: the world's (precise on the wall clock), else the clock's timers. */
-    wakeUps: WakeUps = clockWakeUps(clock),
+    /** How the stagger parks until an op is due: the world's (precise on the wall clock), else the clock's. */
+    private readonly wakeUps: WakeUps = clockWakeUps(clock),
   ) {
     this.nextAtMs = clock.nowMs();
     this.spanNs = Math.trunc(secondsToNanos(2 / rate));
-    this.wakeUps = wakeUps;
   }
 
   /** Waits until worker `thread` is handed the next op: true, or false once the deadline has passed. */
